@@ -1,0 +1,105 @@
+/**
+ * The contract between the stage engine (functions/core/stage-engine.ts) and stage implementations
+ * (functions/stages/*). A stage implementation does one unit of work per call and returns a result;
+ * it never sleeps: to wait it returns RUNNING with `waitSeconds` and the state machine calls again.
+ * The engine loads the execution record, evaluates expressions, gates on upstream stages, applies
+ * stageEnabled / execution windows / timeouts, and persists the result with conditional writes.
+ */
+import type { EvaluationContext, StageView } from '../../state-machines/expressions/index.js';
+
+/** Orca's statuses. */
+export const STAGE_STATUSES = [
+  'NOT_STARTED',
+  'RUNNING',
+  'PAUSED',
+  'SUCCEEDED',
+  'FAILED_CONTINUE',
+  'TERMINAL',
+  'CANCELED',
+  'STOPPED',
+  'SKIPPED',
+] as const;
+export type StageStatus = (typeof STAGE_STATUSES)[number];
+
+/** Statuses after which downstream stages may run. */
+export const PASSING_STATUSES: ReadonlySet<StageStatus> = new Set(['SUCCEEDED', 'FAILED_CONTINUE', 'SKIPPED']);
+/** Statuses a stage never leaves. */
+export const FINAL_STATUSES: ReadonlySet<StageStatus> = new Set([
+  'SUCCEEDED',
+  'FAILED_CONTINUE',
+  'TERMINAL',
+  'CANCELED',
+  'STOPPED',
+  'SKIPPED',
+]);
+
+/** What one call of a stage implementation returns. */
+export type TaskResult =
+  | {
+      readonly status: 'RUNNING';
+      /** Seconds until the engine should call again. */
+      readonly waitSeconds: number;
+      readonly context?: Record<string, unknown>;
+      readonly outputs?: Record<string, unknown>;
+    }
+  | {
+      readonly status: 'SUCCEEDED';
+      readonly context?: Record<string, unknown>;
+      readonly outputs?: Record<string, unknown>;
+    }
+  | {
+      /** The stage failed; the engine maps this to TERMINAL / STOPPED / FAILED_CONTINUE by the stage's failure options. */
+      readonly status: 'FAILED';
+      readonly error: string;
+      readonly context?: Record<string, unknown>;
+      readonly outputs?: Record<string, unknown>;
+    };
+
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Everything a stage implementation may look at and do for one call. */
+export interface StageRunContext {
+  readonly executionId: string;
+  readonly application: string;
+  readonly pipelineName: string;
+  /** The stage as configured, with every `${...}` already evaluated. */
+  readonly stage: {
+    readonly refId: string;
+    readonly name: string;
+    readonly type: string;
+    readonly config: Record<string, unknown>;
+  };
+  /** What earlier calls of this stage saved (RUNNING results' context, checkpoints). Empty on the first call. */
+  readonly state: Record<string, unknown>;
+  /** Time the stage started (first call), from the injected clock. */
+  readonly startTime: number;
+  readonly clock: Clock;
+  /** The execution as expressions see it (trigger, parameters, other stages). */
+  readonly evaluation: EvaluationContext;
+  readonly stages: readonly StageView[];
+  /**
+   * Persists part of the stage's state now, before a side effect, so a call that crashes after the
+   * side effect can find what it did (e.g. the server group name it chose). Conditional write.
+   */
+  checkpoint(patch: Record<string, unknown>): Promise<void>;
+}
+
+/** A stage type's implementation. */
+export interface StageImplementation {
+  readonly type: string;
+  /** Optional zod-free validation of the evaluated config; return problems as "field: reason". */
+  validate?(config: Record<string, unknown>): string[];
+  run(ctx: StageRunContext): Promise<TaskResult>;
+}
+
+/** Thrown by a stage for errors Step Functions should retry (throttling, timeouts). */
+export class TransientStageError extends Error {
+  override readonly name = 'TransientStageError';
+}
+/** Thrown by a stage for bad configuration; becomes a FAILED result with this message. */
+export class StageConfigError extends Error {
+  override readonly name = 'StageConfigError';
+}

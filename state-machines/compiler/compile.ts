@@ -1,0 +1,92 @@
+/**
+ * compile(pipeline) → ASL. Pure: no file system, no SDK, no clock; the same pipeline always gives
+ * the same bytes.
+ */
+import { decompose } from '../dag/decompose.js';
+import { buildGraph } from '../dag/graph.js';
+import type { Pipeline, Stage } from '../model/pipeline.js';
+import { type AslMachine, transientRetry } from './asl.js';
+import { StateNamer } from './names.js';
+import { completePayload, startPayload } from './payloads.js';
+import { type FunctionFamily, Renderer } from './render.js';
+
+export interface CompileOptions {
+  /** ARN of the Lambda function for a handler family. Defaults to `gennaker-<family>` in the emulator's account. */
+  readonly functionArn?: (family: FunctionFamily) => string;
+  readonly taskTimeoutSeconds?: number;
+  readonly awaitPollSeconds?: number;
+}
+
+export const FIXED_STATES = {
+  start: 'Start pipeline',
+  complete: 'Complete pipeline',
+  status: 'Pipeline status',
+  succeeded: 'Pipeline succeeded',
+  failed: 'Pipeline failed',
+} as const;
+
+export function defaultFunctionArn(family: FunctionFamily): string {
+  return `arn:aws:lambda:us-east-1:123456789012:function:gennaker-${family}`;
+}
+
+export function compilePipeline(pipeline: Pipeline, options: CompileOptions = {}): AslMachine {
+  const functionArn = options.functionArn ?? defaultFunctionArn;
+  const namer = new StateNamer();
+  for (const fixed of Object.values(FIXED_STATES)) namer.claim(fixed);
+
+  const stages = new Map<string, Stage>(pipeline.stages.map((s) => [s.refId, s]));
+  const renderer = Renderer.create(stages, namer, {
+    functionArn,
+    taskTimeoutSeconds: options.taskTimeoutSeconds ?? 900,
+    awaitPollSeconds: options.awaitPollSeconds ?? 5,
+  });
+  const body = decompose(buildGraph(pipeline.stages));
+  const first = renderer.render(
+    body,
+    { next: FIXED_STATES.complete, halt: FIXED_STATES.complete, terminal: FIXED_STATES.complete },
+    true,
+  );
+
+  const engine = functionArn('engine');
+  const states: AslMachine['States'] = {
+    [FIXED_STATES.start]: {
+      Type: 'Task',
+      Comment: 'Creates the execution record',
+      Resource: engine,
+      Parameters: startPayload(pipeline),
+      // The state data becomes {executionId, caught: false}: small, whatever the trigger carried.
+      ResultPath: '$',
+      TimeoutSeconds: 60,
+      Retry: transientRetry(),
+      Next: first,
+    },
+    ...renderer.states,
+    [FIXED_STATES.complete]: {
+      Type: 'Task',
+      Comment: 'Finalises the execution record and decides the pipeline status',
+      Resource: engine,
+      Parameters: completePayload(),
+      ResultPath: '$.result',
+      TimeoutSeconds: 60,
+      Retry: transientRetry(),
+      Next: FIXED_STATES.status,
+    },
+    [FIXED_STATES.status]: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.result.status', StringEquals: 'SUCCEEDED', Next: FIXED_STATES.succeeded }],
+      Default: FIXED_STATES.failed,
+    },
+    [FIXED_STATES.succeeded]: { Type: 'Succeed' },
+    [FIXED_STATES.failed]: { Type: 'Fail', Error: 'PipelineFailed', Cause: 'A stage failed the pipeline: see the execution record' },
+  };
+  return {
+    Comment: `Gennaker pipeline '${pipeline.name}' of application '${pipeline.application}'`,
+    StartAt: FIXED_STATES.start,
+    States: states,
+  };
+}
+
+/** The definition as Step Functions stores it: stable key order, two-space indent. */
+export function renderDefinition(machine: AslMachine): string {
+  return `${JSON.stringify(machine, null, 2)}\n`;
+}

@@ -1,0 +1,238 @@
+/**
+ * Validation: schema, then normalisation, then named rules, collecting every problem with its JSON
+ * path. Never throws: hostile input gets problems, not exceptions.
+ */
+import type { z } from 'zod';
+import { collectReferences, findExpressionProblems } from '../expressions/index.js';
+import { buildGraph, findCycle } from '../dag/graph.js';
+import { stageTypeInfo, supportedStageTypes } from '../stage-types/index.js';
+import { failurePolicyOf, type Pipeline, type Stage } from './pipeline.js';
+import { jsonPath, type Problem } from './problems.js';
+import { type ParsedStage, PipelineSchema, StageSchema } from './schema.js';
+
+export interface ValidationResult {
+  /** Present only when there are no errors. */
+  readonly pipeline?: Pipeline;
+  readonly errors: Problem[];
+  readonly warnings: Problem[];
+}
+
+export interface ValidateOptions {
+  /** Used when the pipeline names no application/name (common in raw Spinnaker exports). */
+  readonly defaults?: { readonly application?: string; readonly name?: string };
+}
+
+const TopLevelSchema = PipelineSchema.omit({ stages: true });
+
+function zodProblems(error: z.ZodError, root: string): Problem[] {
+  return error.issues.map((issue) => ({ path: jsonPath(issue.path, root), message: issue.message }));
+}
+
+export function validatePipeline(raw: unknown, options: ValidateOptions = {}): ValidationResult {
+  try {
+    return validate(raw, options);
+  } catch (error) {
+    // A rule that trips over truly bizarre input must still not surface as a crash.
+    return { errors: [{ path: '$', message: `could not validate: ${(error as Error).message}` }], warnings: [] };
+  }
+}
+
+function validate(raw: unknown, options: ValidateOptions): ValidationResult {
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { errors: [{ path: '$', message: 'a pipeline must be an object with a stages list' }], warnings };
+  }
+  const record = raw as Record<string, unknown>;
+  const top = TopLevelSchema.safeParse(record);
+  if (!top.success) errors.push(...zodProblems(top.error, '$'));
+  if (!Array.isArray(record.stages)) {
+    errors.push({ path: '$.stages', message: 'required: a list of stages' });
+    return { errors, warnings };
+  }
+
+  const parsed: Array<ParsedStage | undefined> = record.stages.map((s, i) => {
+    const result = StageSchema.safeParse(s);
+    if (result.success) return result.data;
+    errors.push(...zodProblems(result.error, `$.stages[${i}]`));
+    return undefined;
+  });
+
+  const stages = normaliseStages(parsed, errors);
+  checkGraph(stages, errors);
+  checkStageTypes(stages, errors);
+  checkDollarKeys(record.stages, errors);
+  checkExpressions(stages, top.success ? top.data.parameterConfig ?? [] : [], errors);
+
+  const application = top.success ? top.data.application ?? options.defaults?.application : undefined;
+  const name = top.success ? top.data.name ?? options.defaults?.name : undefined;
+  if (top.success && !top.data.application) {
+    if (application) warnings.push({ path: '$.application', message: `missing; using '${application}'` });
+    else errors.push({ path: '$.application', message: 'required: the application this pipeline belongs to' });
+  }
+  if (top.success && !top.data.name) {
+    if (name) warnings.push({ path: '$.name', message: `missing; using '${name}'` });
+    else errors.push({ path: '$.name', message: 'required: the pipeline name' });
+  }
+  if (top.success) {
+    top.data.triggers?.forEach((t, i) => {
+      if (!['manual', 'git', 'jenkins', 'docker', 'cron', 'pipeline', 'pubsub', 'webhook', 'ecr', 'codebuild', 'sns'].includes(t.type)) {
+        warnings.push({ path: `$.triggers[${i}].type`, message: `trigger type '${t.type}' is not supported and will never fire` });
+      }
+    });
+  }
+
+  if (errors.length > 0 || !top.success || !application || !name) return { errors, warnings };
+  const data = top.data;
+  const pipeline: Pipeline = {
+    application,
+    name,
+    id: data.id ?? `${application}-${name}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-'),
+    ...(data.description ? { description: data.description } : {}),
+    triggers: data.triggers ?? [],
+    parameterConfig: data.parameterConfig ?? [],
+    notifications: data.notifications ?? [],
+    limitConcurrent: data.limitConcurrent ?? true,
+    maxConcurrentExecutions: data.maxConcurrentExecutions ?? 0,
+    keepWaitingPipelines: data.keepWaitingPipelines ?? false,
+    stages: stages.map((s) => s.stage),
+  };
+  return { pipeline, errors, warnings };
+}
+
+interface IndexedStage {
+  readonly index: number;
+  readonly stage: Stage;
+}
+
+/** Fills defaults; legacy pipelines whose stages have no refIds run in the order written. */
+function normaliseStages(parsed: Array<ParsedStage | undefined>, errors: Problem[]): IndexedStage[] {
+  const present = parsed.filter((s): s is ParsedStage => s !== undefined);
+  const legacy = present.length > 0 && present.every((s) => s.refId === undefined);
+  const result: IndexedStage[] = [];
+  parsed.forEach((s, index) => {
+    if (!s) return;
+    let refId = s.refId;
+    let requisites = s.requisiteStageRefIds ?? [];
+    if (legacy) {
+      refId = String(index + 1);
+      requisites = index > 0 ? [String(index)] : [];
+    } else if (refId === undefined) {
+      errors.push({ path: `$.stages[${index}].refId`, message: 'required when other stages have refIds' });
+      return;
+    }
+    const config: Record<string, unknown> = { ...s, refId, requisiteStageRefIds: requisites };
+    const windowed = s.restrictExecutionDuringTimeWindow === true;
+    const enabled = s.stageEnabled?.expression;
+    result.push({
+      index,
+      stage: {
+        refId,
+        requisiteStageRefIds: requisites,
+        type: s.type,
+        name: s.name?.trim() || s.type,
+        failurePolicy: failurePolicyOf(s),
+        ...(enabled !== undefined ? { enabledExpression: String(enabled) } : {}),
+        ...(windowed ? { executionWindow: s.restrictedExecutionWindow ?? {} } : {}),
+        ...(s.stageTimeoutMs !== undefined ? { stageTimeoutMs: s.stageTimeoutMs } : {}),
+        sendNotifications: s.sendNotifications ?? false,
+        notifications: s.notifications ?? [],
+        config,
+      },
+    });
+  });
+  return result;
+}
+
+function checkGraph(stages: IndexedStage[], errors: Problem[]): void {
+  const firstIndex = new Map<string, number>();
+  for (const { index, stage } of stages) {
+    const seen = firstIndex.get(stage.refId);
+    if (seen !== undefined) {
+      errors.push({ path: `$.stages[${index}].refId`, message: `duplicate refId '${stage.refId}' (also $.stages[${seen}])` });
+    } else firstIndex.set(stage.refId, index);
+  }
+  let dangling = false;
+  for (const { index, stage } of stages) {
+    stage.requisiteStageRefIds.forEach((r, j) => {
+      if (r === stage.refId) {
+        errors.push({ path: `$.stages[${index}].requisiteStageRefIds[${j}]`, message: `stage '${stage.refId}' cannot depend on itself` });
+        dangling = true;
+      } else if (!firstIndex.has(r)) {
+        errors.push({ path: `$.stages[${index}].requisiteStageRefIds[${j}]`, message: `no stage has refId '${r}'` });
+        dangling = true;
+      }
+    });
+  }
+  if (dangling || firstIndex.size !== stages.length) return;
+  const cycle = findCycle(buildGraph(stages.map((s) => s.stage)));
+  if (cycle) {
+    const at = firstIndex.get(cycle[0]!)!;
+    errors.push({ path: `$.stages[${at}].requisiteStageRefIds`, message: `cycle: ${cycle.join(' → ')}` });
+  }
+}
+
+function checkStageTypes(stages: IndexedStage[], errors: Problem[]): void {
+  for (const { index, stage } of stages) {
+    const info = stageTypeInfo(stage.type);
+    if (!info) {
+      errors.push({
+        path: `$.stages[${index}].type`,
+        message: `unsupported stage type '${stage.type}' (stage '${stage.name}'); supported: ${supportedStageTypes().join(', ')}`,
+      });
+      continue;
+    }
+    for (const field of info.required ?? []) {
+      if (stage.config[field] === undefined) errors.push({ path: `$.stages[${index}].${field}`, message: `required for ${stage.type} stages` });
+    }
+    for (const message of info.check?.(stage.config) ?? []) {
+      const [field, ...rest] = message.split(': ');
+      errors.push({ path: `$.stages[${index}]${rest.length > 0 ? `.${field}` : ''}`, message: rest.length > 0 ? rest.join(': ') : message });
+    }
+  }
+}
+
+/** Step Functions reads keys ending in `.$` as paths; user config must not smuggle them in. */
+function checkDollarKeys(rawStages: unknown[], errors: Problem[]): void {
+  const walk = (value: unknown, path: string, depth: number): void => {
+    if (depth > 64 || typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${path}[${i}]`, depth + 1));
+      return;
+    }
+    for (const [key, v] of Object.entries(value)) {
+      const child = jsonPath([key], path);
+      if (key.endsWith('.$')) errors.push({ path: child, message: "keys ending in '.$' are reserved by Step Functions" });
+      walk(v, child, depth + 1);
+    }
+  };
+  rawStages.forEach((s, i) => walk(s, `$.stages[${i}]`, 0));
+}
+
+function checkExpressions(stages: IndexedStage[], parameterConfig: ReadonlyArray<{ name: string }>, errors: Problem[]): void {
+  const declared = new Set(parameterConfig.map((p) => p.name));
+  const names = new Set(stages.map((s) => s.stage.name));
+  const refIds = new Set(stages.map((s) => s.stage.refId));
+  const judgments = new Set(stages.filter((s) => s.stage.type === 'manualJudgment').map((s) => s.stage.name));
+  for (const { index, stage } of stages) {
+    const path = `$.stages[${index}]`;
+    errors.push(...findExpressionProblems(stage.config, path));
+    if (stage.enabledExpression !== undefined && !stage.enabledExpression.includes('${')) {
+      // Deck stores stageEnabled as a bare expression; check it as one.
+      errors.push(...findExpressionProblems(`\${${stage.enabledExpression}}`, `${path}.stageEnabled.expression`));
+    }
+    const refs = collectReferences(stage.enabledExpression !== undefined ? [stage.config, `\${${stage.enabledExpression}}`] : stage.config);
+    for (const p of refs.parameters) {
+      if (!declared.has(p)) errors.push({ path, message: `references parameter '${p}' which parameterConfig does not declare` });
+    }
+    for (const n of refs.stageNames) {
+      if (!names.has(n)) errors.push({ path, message: `#stage('${n}') names no stage of this pipeline` });
+    }
+    for (const r of refs.stageRefIds) {
+      if (!refIds.has(r)) errors.push({ path, message: `#stageByRefId('${r}') names no stage of this pipeline` });
+    }
+    for (const j of refs.judgments) {
+      if (!judgments.has(j)) errors.push({ path, message: `#judgment('${j}') names no manualJudgment stage of this pipeline` });
+    }
+  }
+}

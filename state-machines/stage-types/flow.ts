@@ -1,0 +1,49 @@
+/** Flow-control stage types: they touch only the execution itself. */
+import { registerStageType } from './registry.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const isNonNegativeNumberOrExpression = (v: unknown) =>
+  (typeof v === 'number' && v >= 0) || (typeof v === 'string' && (/^\d+$/.test(v) || v.includes('${')));
+
+registerStageType({
+  type: 'wait',
+  family: 'flow',
+  execution: 'poll',
+  description: 'Pause for waitTime seconds',
+  check: (s) =>
+    s.waitTime === undefined || isNonNegativeNumberOrExpression(s.waitTime)
+      ? []
+      : ['waitTime: must be a number of seconds >= 0 or an expression'],
+});
+registerStageType({
+  type: 'checkPreconditions',
+  family: 'flow',
+  execution: 'task',
+  description: 'Check expression and stage-status preconditions',
+  check: (s) => (s.preconditions === undefined || Array.isArray(s.preconditions) ? [] : ['preconditions: must be a list']),
+});
+registerStageType({
+  type: 'manualJudgment',
+  family: 'flow',
+  execution: 'callback',
+  description: 'Wait for a person to continue or stop the pipeline',
+  defaultTimeoutMs: 3 * DAY_MS,
+  check: (s) =>
+    s.judgmentInputs === undefined || Array.isArray(s.judgmentInputs) ? [] : ['judgmentInputs: must be a list'],
+});
+registerStageType({
+  type: 'evaluateVariables',
+  family: 'flow',
+  execution: 'task',
+  description: 'Evaluate expressions into pipeline variables',
+  check: (s) =>
+    s.variables === undefined || Array.isArray(s.variables) ? [] : ['variables: must be a list of {key, value}'],
+});
+registerStageType({
+  type: 'pipeline',
+  family: 'flow',
+  execution: 'poll',
+  description: 'Run another pipeline as a child execution',
+  required: ['pipeline'],
+});

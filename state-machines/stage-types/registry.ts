@@ -1,0 +1,34 @@
+/**
+ * What the compiler and validator know about each stage type: which Lambda family runs it, and how
+ * it waits. `task` stages finish in one call; `poll` stages may return RUNNING and are called again
+ * after a Wait; `callback` stages pause on a task token until someone (a judge, a webhook) answers.
+ */
+export type StageFamily = 'flow' | 'cloud' | 'external';
+export type StageExecution = 'task' | 'poll' | 'callback';
+
+export interface StageTypeInfo {
+  readonly type: string;
+  readonly family: StageFamily;
+  readonly execution: StageExecution;
+  readonly description: string;
+  /** Fields that must be present, for the validator. */
+  readonly required?: readonly string[];
+  /** Default timeout when the stage sets no stageTimeoutMs. */
+  readonly defaultTimeoutMs?: number;
+  /** Checks on the raw stage config (before expressions run): "field: reason" messages. */
+  readonly check?: (stage: Readonly<Record<string, unknown>>) => string[];
+}
+
+const registry = new Map<string, StageTypeInfo>();
+
+export function registerStageType(info: StageTypeInfo): void {
+  registry.set(info.type, info);
+}
+
+export function stageTypeInfo(type: string): StageTypeInfo | undefined {
+  return registry.get(type);
+}
+
+export function supportedStageTypes(): string[] {
+  return [...registry.keys()].sort();
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
+    // Two cores: emulator-backed files each run their own moto_server, so keep the pool small.
+    maxWorkers: 2,
+    pool: 'forks',
+  },
+});
