@@ -10,3 +10,4 @@ export { compilePipeline, renderDefinition, defaultFunctionArn, FIXED_STATES, ty
 export type { AslMachine, AslState } from './compiler/asl.js';
 export type { FunctionFamily } from './compiler/render.js';
 export { stageTypeInfo, supportedStageTypes, registerStageType, type StageTypeInfo } from './stage-types/index.js';
+export { resolveParameters, type ResolvedParameters } from './model/parameters.js';

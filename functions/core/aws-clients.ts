@@ -10,11 +10,13 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 
 export interface ClientOptions {
   readonly region?: string;
-  readonly credentials?: AwsCredentialIdentity;
+  /** Fixed credentials, or a provider the SDK calls (and refreshes by `expiration`), e.g. for an assumed role. */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Distinguishes cached clients that use different assumed-role credentials. */
   readonly credentialsKey?: string;
 }
@@ -22,7 +24,7 @@ export interface ClientOptions {
 export interface BaseClientConfig {
   region: string;
   endpoint?: string;
-  credentials?: AwsCredentialIdentity;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   maxAttempts: number;
 }
 
@@ -69,5 +71,6 @@ export const awsClients = {
   ec2: (o: ClientOptions = {}) => cached('ec2', o, (c) => new EC2Client(c)),
   autoScaling: (o: ClientOptions = {}) => cached('asg', o, (c) => new AutoScalingClient(c)),
   elbv2: (o: ClientOptions = {}) => cached('elbv2', o, (c) => new ElasticLoadBalancingV2Client(c)),
+  sts: (o: ClientOptions = {}) => cached('sts', o, (c) => new STSClient(c)),
 };
 export type AwsClients = typeof awsClients;

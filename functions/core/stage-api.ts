@@ -6,6 +6,7 @@
  * stageEnabled / execution windows / timeouts, and persists the result with conditional writes.
  */
 import type { EvaluationContext, StageView } from '../../state-machines/expressions/index.js';
+import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
 
 /** Orca's statuses. */
 export const STAGE_STATUSES = [
@@ -51,6 +52,8 @@ export type TaskResult =
       /** The stage failed; the engine maps this to TERMINAL / STOPPED / FAILED_CONTINUE by the stage's failure options. */
       readonly status: 'FAILED';
       readonly error: string;
+      /** Overrides the stage's failure options (e.g. a precondition that must not fail the pipeline). */
+      readonly failurePolicy?: FailurePolicy;
       readonly context?: Record<string, unknown>;
       readonly outputs?: Record<string, unknown>;
     };
@@ -80,6 +83,8 @@ export interface StageRunContext {
   /** The execution as expressions see it (trigger, parameters, other stages). */
   readonly evaluation: EvaluationContext;
   readonly stages: readonly StageView[];
+  /** Present for callback stages: the token whose SendTaskSuccess resumes the state machine. */
+  readonly taskToken?: string;
   /**
    * Persists part of the stage's state now, before a side effect, so a call that crashes after the
    * side effect can find what it did (e.g. the server group name it chose). Conditional write.

@@ -54,8 +54,9 @@ export function compilePipeline(pipeline: Pipeline, options: CompileOptions = {}
       Comment: 'Creates the execution record',
       Resource: engine,
       Parameters: startPayload(pipeline),
-      // The state data becomes {executionId, caught: false}: small, whatever the trigger carried.
-      ResultPath: '$',
+      // No ResultPath: the result replaces the state data, which becomes {executionId, caught: false},
+      // small whatever the trigger carried.
+      ResultSelector: { 'executionId.$': '$.executionId', 'caught.$': '$.caught' },
       TimeoutSeconds: 60,
       Retry: transientRetry(),
       Next: first,

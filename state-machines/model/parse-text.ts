@@ -17,7 +17,7 @@ export function parsePipelineText(text: string, source = 'pipeline'): TextParseR
       return { errors: [{ path: '$', message: `${source} is not valid JSON: ${(error as Error).message}` }] };
     }
   }
-  const doc = parseDocument(text, { uniqueKeys: true, maxAliasCount: 100 });
+  const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       errors: doc.errors.map((e) => {

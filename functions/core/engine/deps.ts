@@ -1,0 +1,18 @@
+/** What the engine needs from the outside world, injected so tests and local mode choose. */
+import type { ExecutionStore } from '../execution-store.js';
+import type { ExecutionView } from '../execution-model.js';
+import type { Notifier } from '../notifications.js';
+import type { Clock, StageImplementation } from '../stage-api.js';
+
+export interface EngineDeps {
+  readonly store: ExecutionStore;
+  readonly clock: Clock;
+  /** A number in [0, 1), for jitter. */
+  readonly random: () => number;
+  readonly notifier: Notifier;
+  readonly implementations: ReadonlyMap<string, StageImplementation>;
+  /** Seconds between checks while a stage waits for a stage of another branch. */
+  readonly awaitPollSeconds: number;
+  /** Runs once when an execution reaches a final status (lock release, waiting runs, events). */
+  readonly onExecutionFinished?: (execution: ExecutionView) => Promise<void>;
+}

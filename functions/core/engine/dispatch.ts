@@ -1,0 +1,28 @@
+/** Routes a Task payload to its engine operation. Bad payloads are reported, not crashed on. */
+import { InvalidInputError } from '../errors.js';
+import type { EngineDeps } from './deps.js';
+import { failStage } from './fail-stage.js';
+import { awaitStages, completeExecution, startExecution } from './lifecycle-ops.js';
+import { type EngineResult, EnginePayloadSchema } from './payloads.js';
+import { runStage } from './run-stage.js';
+
+export async function dispatch(event: unknown, deps: EngineDeps): Promise<EngineResult> {
+  const parsed = EnginePayloadSchema.safeParse(event);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);
+    throw new InvalidInputError(`invalid engine payload: ${first.join('; ')}`);
+  }
+  const payload = parsed.data;
+  switch (payload.op) {
+    case 'start':
+      return startExecution(payload, deps);
+    case 'run':
+      return runStage(payload, deps);
+    case 'fail':
+      return failStage(payload, deps);
+    case 'await':
+      return awaitStages(payload, deps);
+    case 'complete':
+      return completeExecution(payload, deps);
+  }
+}

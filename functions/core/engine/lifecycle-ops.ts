@@ -1,0 +1,111 @@
+/** The pipeline-level steps: start (create the record), await (cross-branch waits), complete. */
+import { resolveParameters } from '../../../state-machines/model/parameters.js';
+import { ConcurrentUpdateError } from '../errors.js';
+import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES } from '../execution-model.js';
+import { readinessOf } from '../readiness.js';
+import type { EngineDeps } from './deps.js';
+import type { AwaitPayload, CompletePayload, EngineResult, StartPayload } from './payloads.js';
+import { writeStage } from './stage-writes.js';
+
+export async function startExecution(payload: StartPayload, deps: EngineDeps): Promise<EngineResult> {
+  const { pipeline, input } = payload;
+  const trigger: Record<string, unknown> = { type: 'manual', ...input.trigger };
+  const given = { ...(trigger.parameters as Record<string, unknown> | undefined), ...input.parameters };
+  // Triggers check parameters before starting; here defaults are applied and problems recorded.
+  const resolved = resolveParameters(pipeline.parameterConfig as never, given);
+  const created = await deps.store.create({
+    id: payload.executionId,
+    application: pipeline.application,
+    pipelineName: pipeline.name,
+    pipelineId: pipeline.id,
+    status: 'RUNNING',
+    trigger: { ...trigger, parameters: resolved.parameters },
+    parameters: resolved.parameters,
+    startTime: deps.clock.now(),
+    skeleton: pipeline.stages,
+    notifications: pipeline.notifications,
+    ...(input.stateMachineExecutionArn ? { stateMachineExecutionArn: input.stateMachineExecutionArn } : {}),
+  });
+  if (created) {
+    await deps.notifier.publish({
+      event: 'pipeline.starting',
+      application: pipeline.application,
+      pipeline: pipeline.name,
+      executionId: payload.executionId,
+      summary: `Pipeline ${pipeline.application}/${pipeline.name} is starting (${String(trigger.type)} trigger)`,
+    });
+  }
+  return { executionId: payload.executionId, caught: false, status: 'RUNNING' };
+}
+
+export async function awaitStages(payload: AwaitPayload, deps: EngineDeps): Promise<EngineResult> {
+  const execution = await deps.store.load(payload.executionId);
+  const readiness = readinessOf(payload.on, execution.stages);
+  if (readiness === 'ready') return { status: 'READY' };
+  if (readiness === 'never') return { status: 'HALTED' };
+  return { status: 'WAITING', waitSeconds: deps.awaitPollSeconds };
+}
+
+/** Orca's final status: TERMINAL if a stage failed the pipeline, CANCELED if canceled, else SUCCEEDED. */
+export function finalStatus(execution: ExecutionView, caught: unknown): { status: ExecutionStatus; error?: string } {
+  const failed = execution.stages.find(
+    (s) => s.status === 'TERMINAL' || (s.status === 'STOPPED' && skeletonPolicy(execution, s.refId) === 'haltBranchThenFail'),
+  );
+  if (failed) return { status: 'TERMINAL', error: `stage '${failed.name}' ${failed.status}${failed.error ? `: ${failed.error}` : ''}` };
+  if (execution.status === 'CANCELED') return { status: 'CANCELED' };
+  if (caught && typeof caught === 'object') {
+    const c = caught as { Error?: string; Cause?: string };
+    return { status: 'TERMINAL', error: `internal failure: ${c.Error ?? 'error'} ${c.Cause ?? ''}`.trim() };
+  }
+  return { status: 'SUCCEEDED' };
+}
+
+function skeletonPolicy(execution: ExecutionView, refId: string) {
+  return execution.skeleton.find((s) => s.refId === refId)?.failurePolicy;
+}
+
+export async function completeExecution(payload: CompletePayload, deps: EngineDeps): Promise<EngineResult> {
+  return finalizeExecution(payload.executionId, deps, { caught: payload.caught });
+}
+
+/**
+ * Finalises the record once: running stages become CANCELED, the execution gets its final status.
+ * Also used by the lifecycle handler after an abort or timeout (`forced`).
+ */
+export async function finalizeExecution(
+  executionId: string,
+  deps: EngineDeps,
+  options: { caught?: unknown; forced?: ExecutionStatus; reason?: string },
+): Promise<EngineResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      let execution = await deps.store.load(executionId);
+      if (FINAL_EXECUTION_STATUSES.has(execution.status)) return { status: execution.status };
+      const now = deps.clock.now();
+      for (const stage of execution.stages) {
+        if (stage.status === 'RUNNING' || stage.status === 'PAUSED') {
+          await writeStage(deps, execution, stage, { status: 'CANCELED', endTime: now });
+        }
+      }
+      execution = await deps.store.load(executionId);
+      const decided = options.forced ? { status: options.forced, error: options.reason } : finalStatus(execution, options.caught);
+      const { stages: _stages, version: _version, ...record } = execution;
+      await deps.store.putExecution(
+        { ...record, status: decided.status, endTime: now, ...(decided.error ? { error: decided.error } : {}) },
+        execution,
+      );
+      const finished = await deps.store.load(executionId);
+      await deps.notifier.publish({
+        event: decided.status === 'SUCCEEDED' ? 'pipeline.complete' : 'pipeline.failed',
+        application: finished.application,
+        pipeline: finished.pipelineName,
+        executionId,
+        summary: `Pipeline ${finished.application}/${finished.pipelineName} ${decided.status}${decided.error ? `: ${decided.error}` : ''}`,
+      });
+      await deps.onExecutionFinished?.(finished);
+      return { status: decided.status };
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Answers a manual judgment: checks the judge may, records judgment, judge and input on the stage,
+ * then resumes the state machine through the stored task token.
+ */
+import { ConcurrentUpdateError, JudgmentError } from './errors.js';
+import type { ExecutionStore } from './execution-store.js';
+import type { StageRecord } from './execution-model.js';
+import { failedStatus } from './engine/stage-writes.js';
+import type { Clock } from './stage-api.js';
+
+export interface JudgmentRequest {
+  readonly executionId: string;
+  /** Stage name or refId. */
+  readonly stage: string;
+  readonly judgment: 'continue' | 'stop';
+  readonly input?: string;
+  readonly user: string;
+  readonly roles?: readonly string[];
+}
+
+/** Resumes a waiting callback task (SendTaskSuccess in AWS; nothing in local mode, which watches the record). */
+export type ResumeCallback = (taskToken: string, output: { status: string }) => Promise<void>;
+
+export async function submitJudgment(
+  request: JudgmentRequest,
+  deps: { store: ExecutionStore; clock: Clock; resume: ResumeCallback },
+): Promise<StageRecord> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await submitOnce(request, deps);
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function submitOnce(
+  request: JudgmentRequest,
+  deps: { store: ExecutionStore; clock: Clock; resume: ResumeCallback },
+): Promise<StageRecord> {
+  const execution = await deps.store.load(request.executionId);
+  const stage = execution.stages.find((s) => s.refId === request.stage || s.name === request.stage);
+  if (!stage || stage.type !== 'manualJudgment') {
+    throw new JudgmentError(`execution ${request.executionId} has no manual judgment stage '${request.stage}'`);
+  }
+  if (stage.status !== 'RUNNING' || stage.context.judgmentStatus !== 'waiting') {
+    throw new JudgmentError(`stage '${stage.name}' is ${stage.status}, not waiting for a judgment`);
+  }
+  const required = (stage.context.requiredJudgmentRoles as string[] | undefined) ?? [];
+  if (required.length > 0 && !required.some((r) => request.roles?.includes(r))) {
+    throw new JudgmentError(`${request.user} may not judge '${stage.name}': requires one of the roles ${required.join(', ')}`);
+  }
+  const inputs = ((stage.context.judgmentInputs as Array<{ value?: string }> | undefined) ?? []).map((i) => i.value);
+  if (request.input !== undefined && inputs.length > 0 && !inputs.includes(request.input)) {
+    throw new JudgmentError(`'${request.input}' is not one of the judgment inputs: ${inputs.join(', ')}`);
+  }
+  const policy = execution.skeleton.find((s) => s.refId === stage.refId)?.failurePolicy ?? 'haltPipeline';
+  const status = request.judgment === 'continue' ? 'SUCCEEDED' : failedStatus(policy);
+  const now = deps.clock.now();
+  const { version: _v, callbackToken, ...rest } = stage;
+  const written = await deps.store.putStage(
+    execution.id,
+    {
+      ...rest,
+      status,
+      endTime: now,
+      context: {
+        ...stage.context,
+        judgmentStatus: request.judgment,
+        lastModifiedBy: request.user,
+        judgedAt: now,
+        ...(request.input !== undefined ? { judgmentInput: request.input } : {}),
+      },
+      ...(request.judgment === 'stop' ? { error: `judgment: stop (by ${request.user})` } : {}),
+    },
+    stage,
+  );
+  if (callbackToken) await deps.resume(callbackToken, { status });
+  return written;
+}

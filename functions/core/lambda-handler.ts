@@ -1,0 +1,44 @@
+/**
+ * The Lambda entry shared by every handler family: parse, build deps once per container, dispatch,
+ * and for callback stages that did not start waiting, resume the state machine ourselves.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { awsClients } from './aws-clients.js';
+import type { EngineDeps } from './engine/deps.js';
+import { dispatch } from './engine/dispatch.js';
+import type { EngineResult } from './engine/payloads.js';
+import { ExecutionStore } from './execution-store.js';
+import { defaultNotifier } from './notifications.js';
+import { type StageImplementation, systemClock } from './stage-api.js';
+
+export const logger = new Logger({ serviceName: 'gennaker' });
+
+export function defaultEngineDeps(implementations: readonly StageImplementation[]): EngineDeps {
+  return {
+    store: new ExecutionStore(),
+    clock: systemClock,
+    random: Math.random,
+    notifier: defaultNotifier(),
+    implementations: new Map(implementations.map((i) => [i.type, i])),
+    awaitPollSeconds: Number(process.env.GENNAKER_AWAIT_POLL_SECONDS ?? 5),
+  };
+}
+
+export function engineHandler(buildDeps: () => EngineDeps) {
+  let deps: EngineDeps | undefined;
+  return middy(async (event: unknown): Promise<EngineResult> => {
+    deps ??= buildDeps();
+    const op = (event as { op?: string } | null)?.op;
+    const token = (event as { taskToken?: string } | null)?.taskToken;
+    // Log ids and statuses only: stage configs may carry credentials.
+    logger.info('engine call', { op, executionId: (event as { executionId?: string } | null)?.executionId });
+    const result = await dispatch(event, deps);
+    if (token && !result.awaitingCallback) {
+      await awsClients.sfn().send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(result) }));
+    }
+    logger.info('engine result', { op, status: result.status });
+    return result;
+  });
+}

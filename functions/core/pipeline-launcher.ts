@@ -1,0 +1,69 @@
+/**
+ * Starts pipelines as executions: used by the `pipeline` stage (child pipelines) and by triggers.
+ * In AWS it is StartExecution on the pipeline's state machine; local mode runs it in-process.
+ */
+import { createHash } from 'node:crypto';
+import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { awsClients } from './aws-clients.js';
+import type { ExecutionStatus } from './execution-model.js';
+import type { ExecutionStore } from './execution-store.js';
+
+export interface LaunchRequest {
+  readonly application: string;
+  /** Pipeline id or name. */
+  readonly pipeline: string;
+  /** Deterministic: launching the same id twice starts one execution. */
+  readonly executionId: string;
+  readonly trigger: Record<string, unknown>;
+  readonly parameters: Record<string, unknown>;
+}
+
+export interface PipelineLauncher {
+  start(request: LaunchRequest): Promise<{ executionId: string }>;
+  status(executionId: string): Promise<ExecutionStatus | undefined>;
+}
+
+/** A Step Functions execution name (≤ 80 chars of [A-Za-z0-9-_]) derived from a dedupe key. */
+export function executionNameFor(key: string, prefix = ''): string {
+  const clean = `${prefix}${key}`.replace(/[^A-Za-z0-9_-]/g, '-');
+  if (clean.length <= 80) return clean;
+  const digest = createHash('sha256').update(key).digest('hex').slice(0, 24);
+  return `${clean.slice(0, 55)}-${digest}`;
+}
+
+/** Maps a pipeline to its state machine ARN: GENNAKER_STATE_MACHINES is JSON {"app/pipeline": arn}. */
+export function stateMachineArnFor(application: string, pipeline: string, env = process.env): string {
+  const map = JSON.parse(env.GENNAKER_STATE_MACHINES ?? '{}') as Record<string, string>;
+  const arn = map[`${application}/${pipeline}`] ?? map[pipeline];
+  if (!arn) throw new Error(`no deployed pipeline '${application}/${pipeline}' (known: ${Object.keys(map).join(', ') || 'none'})`);
+  return arn;
+}
+
+export class StepFunctionsLauncher implements PipelineLauncher {
+  constructor(
+    private readonly store: ExecutionStore,
+    private readonly sfn: SFNClient = awsClients.sfn(),
+    private readonly resolve: (application: string, pipeline: string) => string = stateMachineArnFor,
+  ) {}
+
+  async start(request: LaunchRequest): Promise<{ executionId: string }> {
+    const stateMachineArn = this.resolve(request.application, request.pipeline);
+    try {
+      await this.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: request.executionId,
+          input: JSON.stringify({ executionId: request.executionId, trigger: request.trigger, parameters: request.parameters }),
+        }),
+      );
+    } catch (error) {
+      // Same name, same input: a retried start. Step Functions itself dedupes that case too.
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+    return { executionId: request.executionId };
+  }
+
+  async status(executionId: string): Promise<ExecutionStatus | undefined> {
+    return (await this.store.getExecution(executionId))?.status;
+  }
+}

@@ -1,0 +1,18 @@
+/** `evaluateVariables`: expressions evaluated into pipeline-scoped outputs other stages can read. */
+import { StageConfigError, type StageImplementation } from '../../core/stage-api.js';
+
+export const evaluateVariablesStage: StageImplementation = {
+  type: 'evaluateVariables',
+  async run(ctx) {
+    const variables = ctx.stage.config.variables ?? [];
+    if (!Array.isArray(variables)) throw new StageConfigError('variables: must be a list of {key, value}');
+    const outputs: Record<string, unknown> = {};
+    variables.forEach((v, i) => {
+      const key = (v as { key?: unknown })?.key;
+      if (typeof key !== 'string' || key.length === 0) throw new StageConfigError(`variables[${i}].key: required`);
+      if (['__proto__', 'constructor', 'prototype'].includes(key)) throw new StageConfigError(`variables[${i}].key: '${key}' is reserved`);
+      outputs[key] = (v as { value?: unknown }).value ?? null;
+    });
+    return { status: 'SUCCEEDED', outputs, context: { variables } };
+  },
+};

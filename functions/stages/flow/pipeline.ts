@@ -1,0 +1,49 @@
+/** `pipeline`: runs another pipeline as a child execution; with waitForCompletion its status becomes ours. */
+import { executionNameFor, type PipelineLauncher } from '../../core/pipeline-launcher.js';
+import { StageConfigError, type StageImplementation } from '../../core/stage-api.js';
+
+const FIRST_POLL_SECONDS = 5;
+const MAX_POLL_SECONDS = 60;
+
+export function pipelineStage(launcher: PipelineLauncher): StageImplementation {
+  return {
+    type: 'pipeline',
+    async run(ctx) {
+      const config = ctx.stage.config;
+      const pipeline = config.pipeline;
+      if (typeof pipeline !== 'string' || pipeline.length === 0) throw new StageConfigError('pipeline: required (the child pipeline id or name)');
+      const application = typeof config.application === 'string' && config.application ? config.application : ctx.application;
+      const wait = config.waitForCompletion !== false;
+      let childId = ctx.state.childExecutionId as string | undefined;
+      if (!childId) {
+        childId = executionNameFor(`${ctx.executionId}-${ctx.stage.refId}`);
+        // Record the child before starting it: a retry after a crash finds it and starts nothing new.
+        await ctx.checkpoint({ childExecutionId: childId, childPipeline: `${application}/${pipeline}` });
+        const parameters = (config.pipelineParameters ?? {}) as Record<string, unknown>;
+        await launcher.start({
+          application,
+          pipeline,
+          executionId: childId,
+          parameters,
+          trigger: {
+            type: 'pipeline',
+            user: String(ctx.evaluation.execution.trigger.user ?? 'gennaker'),
+            parentExecution: { id: ctx.executionId, application: ctx.application, name: ctx.pipelineName },
+            parentPipelineStageId: ctx.stage.refId,
+            parameters,
+          },
+        });
+      }
+      const outputs = { childExecutionId: childId };
+      if (!wait) return { status: 'SUCCEEDED', outputs };
+      const status = await launcher.status(childId);
+      if (status === 'SUCCEEDED') return { status: 'SUCCEEDED', outputs };
+      if (status === 'TERMINAL' || status === 'CANCELED') {
+        return { status: 'FAILED', error: `child pipeline ${application}/${pipeline} (${childId}) ended ${status}`, outputs };
+      }
+      const polls = Number(ctx.state.polls ?? 0);
+      const waitSeconds = Math.min(MAX_POLL_SECONDS, FIRST_POLL_SECONDS * 2 ** polls);
+      return { status: 'RUNNING', waitSeconds, outputs, context: { polls: polls + 1 } };
+    },
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * Local mode: compiled ASL runs in aws-local-stepfunctions with the real engine and stage handlers
+ * in-process, against the emulator (or whatever AWS_ENDPOINT_URL points at). Child pipelines run in
+ * the same runtime. Waits can be sped up: the engine sees a scaled clock and every Wait state
+ * becomes a short tick, so a 30 s wait at --time-scale 100 takes 0.3 s.
+ */
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { compilePipeline } from '../state-machines/compiler/compile.js';
+import type { AslMachine } from '../state-machines/compiler/asl.js';
+import type { Pipeline } from '../state-machines/model/pipeline.js';
+import { stageTypeInfo } from '../state-machines/stage-types/index.js';
+import type { EngineDeps } from '../functions/core/engine/deps.js';
+import { dispatch } from '../functions/core/engine/dispatch.js';
+import { finalizeExecution } from '../functions/core/engine/lifecycle-ops.js';
+import type { EngineResult, RunPayload } from '../functions/core/engine/payloads.js';
+import type { ExecutionStatus, ExecutionView } from '../functions/core/execution-model.js';
+import { ExecutionStore } from '../functions/core/execution-store.js';
+import { submitJudgment } from '../functions/core/judgment.js';
+import { MemoryNotifier, type Notifier } from '../functions/core/notifications.js';
+import { executionNameFor, type LaunchRequest, type PipelineLauncher } from '../functions/core/pipeline-launcher.js';
+import type { StageImplementation } from '../functions/core/stage-api.js';
+import { flowStages } from '../functions/stages/flow/index.js';
+import { statesOfType } from './asl-walk.js';
+import { ScaledClock, sleep } from './clock.js';
+
+/** How a manual judgment is answered locally. */
+export type JudgeMode =
+  | { readonly kind: 'auto'; readonly judgment: 'continue' | 'stop'; readonly input?: string }
+  | { readonly kind: 'external' }
+  | { readonly kind: 'prompt'; readonly ask: (question: JudgmentQuestion, signal: AbortSignal) => Promise<JudgmentAnswer | undefined> };
+
+export interface JudgmentQuestion {
+  readonly executionId: string;
+  readonly stageName: string;
+  readonly instructions: string;
+  readonly inputs: string[];
+}
+export interface JudgmentAnswer {
+  readonly judgment: 'continue' | 'stop';
+  readonly input?: string;
+}
+
+export interface LocalRuntimeOptions {
+  readonly timeScale?: number;
+  readonly judge?: JudgeMode;
+  readonly notifier?: Notifier;
+  /** Pipelines child `pipeline` stages may start. */
+  readonly pipelines?: readonly Pipeline[];
+  /** Stage families beyond flow control (cloud, external...), given the runtime's deps. */
+  readonly families?: ReadonlyArray<(env: { notifier: Notifier; launcher: PipelineLauncher }) => StageImplementation[]>;
+  /** Real milliseconds each Wait state takes when time is scaled. */
+  readonly tickMs?: number;
+  readonly user?: string;
+}
+
+export interface LocalRunResult {
+  readonly executionId: string;
+  readonly status: ExecutionStatus;
+  readonly execution: ExecutionView;
+  readonly events: readonly EventLog[];
+  readonly definition: AslMachine;
+}
+
+export interface LocalRun {
+  readonly executionId: string;
+  readonly result: Promise<LocalRunResult>;
+  cancel(user?: string): Promise<void>;
+}
+
+/** An entry of the local engine's event log (the fields we read). */
+export interface EventLog {
+  readonly type: string;
+  readonly timestamp: number;
+  readonly state?: { readonly name: string; readonly type?: string };
+  readonly parentState?: { readonly name: string; readonly type?: string };
+  readonly [key: string]: unknown;
+}
+
+const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
+export class LocalRuntime {
+  readonly clock: ScaledClock;
+  readonly store = new ExecutionStore();
+  readonly notifier: Notifier;
+  readonly deps: EngineDeps;
+  private readonly pipelines = new Map<string, Pipeline>();
+  private readonly runs = new Map<string, LocalRun>();
+  private readonly judge: JudgeMode;
+  private readonly tickMs: number;
+  private readonly user: string;
+
+  constructor(private readonly options: LocalRuntimeOptions = {}) {
+    this.clock = new ScaledClock(options.timeScale ?? 1);
+    this.notifier = options.notifier ?? new MemoryNotifier();
+    this.judge = options.judge ?? { kind: 'external' };
+    this.tickMs = options.tickMs ?? 50;
+    this.user = options.user ?? safeUser();
+    for (const p of options.pipelines ?? []) this.register(p);
+    const env = { notifier: this.notifier, launcher: this.launcher };
+    const implementations = [flowStages(env), ...(options.families ?? []).map((family) => family(env))].flat();
+    this.deps = {
+      store: this.store,
+      clock: this.clock,
+      random: Math.random,
+      notifier: this.notifier,
+      implementations: new Map(implementations.map((i) => [i.type, i])),
+      awaitPollSeconds: 2,
+    };
+  }
+
+  register(pipeline: Pipeline): void {
+    this.pipelines.set(`${pipeline.application}/${pipeline.id}`, pipeline);
+    this.pipelines.set(`${pipeline.application}/${pipeline.name}`, pipeline);
+  }
+
+  /** Starts child pipelines for the `pipeline` stage, in this runtime. */
+  readonly launcher: PipelineLauncher = {
+    start: async (request: LaunchRequest) => {
+      if (this.runs.has(request.executionId) || (await this.store.getExecution(request.executionId))) {
+        return { executionId: request.executionId };
+      }
+      const pipeline = this.pipelines.get(`${request.application}/${request.pipeline}`);
+      if (!pipeline) {
+        throw new Error(`no pipeline '${request.application}/${request.pipeline}' in this local run (known: ${[...this.pipelines.keys()].join(', ')})`);
+      }
+      this.start(pipeline, { executionId: request.executionId, trigger: request.trigger, parameters: request.parameters });
+      return { executionId: request.executionId };
+    },
+    status: async (executionId: string) => (await this.store.getExecution(executionId))?.status,
+  };
+
+  start(
+    pipeline: Pipeline,
+    request: { executionId?: string; trigger?: Record<string, unknown>; parameters?: Record<string, unknown> } = {},
+  ): LocalRun {
+    this.register(pipeline);
+    const executionId = request.executionId ?? executionNameFor(`${pipeline.name}-${randomUUID()}`);
+    const definition = compilePipeline(pipeline);
+    return this.startDefinition(definition, executionId, request);
+  }
+
+  /** Runs a definition as compiled (also one taken back from a deployed state machine). */
+  startDefinition(
+    definition: AslMachine,
+    executionId: string,
+    request: { trigger?: Record<string, unknown>; parameters?: Record<string, unknown> } = {},
+  ): LocalRun {
+    const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
+    const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const { name, state } of statesOfType(definition as never, 'Task')) {
+      taskHandlers[name] =
+        state.Resource === CALLBACK_RESOURCE
+          ? (input) => this.callbackTask((input as { Payload: RunPayload }).Payload)
+          : (input) => dispatch(input, this.deps);
+    }
+    const scaled = this.clock.scale !== 1;
+    const waitTimeOverrides: Record<string, number> = {};
+    if (scaled) for (const { name } of statesOfType(definition as never, 'Wait')) waitTimeOverrides[name] = this.tickMs;
+    const retryIntervalOverrides: Record<string, number> = {};
+    for (const { name } of statesOfType(definition as never, 'Task')) retryIntervalOverrides[name] = 20;
+
+    const input = { executionId, trigger: { user: this.user, ...request.trigger }, parameters: request.parameters ?? {} };
+    const execution = machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides, retryIntervalOverrides },
+      noThrowOnAbort: true,
+      context: {
+        Execution: { Id: `local:${executionId}`, Name: executionId, Input: input, StartTime: new Date().toISOString() },
+        Task: { Token: `local-token:${executionId}` },
+      } as never,
+    });
+    const events: EventLog[] = [];
+    const collecting = (async () => {
+      for await (const event of execution.eventLogs) events.push(event as unknown as EventLog);
+    })().catch(() => undefined);
+    const result = (async (): Promise<LocalRunResult> => {
+      try {
+        await execution.result;
+      } catch {
+        // A Fail state or an unhandled error: the record says what happened; finalise it if needed.
+      }
+      await collecting;
+      await finalizeExecution(executionId, this.deps, { caught: { Error: 'States.Runtime', Cause: 'the state machine ended without completing the record' } }).catch(() => undefined);
+      const view = await this.store.load(executionId);
+      return { executionId, status: view.status, execution: view, events, definition };
+    })();
+    const run: LocalRun = {
+      executionId,
+      result,
+      cancel: async (user = this.user) => {
+        execution.abort();
+        await finalizeExecution(executionId, this.deps, { forced: 'CANCELED', reason: `canceled by ${user}` });
+      },
+    };
+    this.runs.set(executionId, run);
+    return run;
+  }
+
+  /** A `.waitForTaskToken` Task: run the stage, then block until a judgment (or timeout) finishes it. */
+  private async callbackTask(payload: RunPayload): Promise<EngineResult> {
+    const result = await dispatch(payload, this.deps);
+    if (!result.awaitingCallback) return result;
+    const refId = payload.stage.refId;
+    const timeoutMs = payload.stage.stageTimeoutMs ?? stageTypeInfo(payload.stage.type)?.defaultTimeoutMs ?? Number.POSITIVE_INFINITY;
+    const controller = new AbortController();
+    void this.answer(payload, controller.signal);
+    try {
+      for (;;) {
+        const execution = await this.store.load(payload.executionId);
+        const stage = execution.stages.find((s) => s.refId === refId)!;
+        if (stage.status !== 'RUNNING') return { status: stage.status };
+        if (this.clock.now() - (stage.startTime ?? this.clock.now()) > timeoutMs) {
+          const error = new Error(`no judgment within ${Math.round(timeoutMs / 1000)} s`);
+          error.name = 'States.Timeout';
+          throw error;
+        }
+        await sleep(this.tickMs);
+      }
+    } finally {
+      controller.abort();
+    }
+  }
+
+  private async answer(payload: RunPayload, signal: AbortSignal): Promise<void> {
+    const execution = await this.store.load(payload.executionId);
+    const stage = execution.stages.find((s) => s.refId === payload.stage.refId)!;
+    let answer: JudgmentAnswer | undefined;
+    if (this.judge.kind === 'auto') answer = this.judge;
+    else if (this.judge.kind === 'prompt') {
+      const inputs = ((stage.context.judgmentInputs as Array<{ value?: string }> | undefined) ?? []).map((i) => String(i.value));
+      answer = await this.judge
+        .ask({ executionId: payload.executionId, stageName: payload.stage.name, instructions: String(stage.context.instructions ?? ''), inputs }, signal)
+        .catch(() => undefined);
+    }
+    if (!answer || signal.aborted) return;
+    // The person at the local terminal owns the run: they hold whatever roles the stage requires.
+    const roles = (stage.context.requiredJudgmentRoles as string[] | undefined) ?? [];
+    await submitJudgment(
+      { executionId: payload.executionId, stage: payload.stage.refId, judgment: answer.judgment, ...(answer.input ? { input: answer.input } : {}), user: this.user, roles },
+      { store: this.store, clock: this.clock, resume: async () => undefined },
+    ).catch(() => undefined);
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'local';
+  }
+}
