@@ -226,9 +226,10 @@ export class LocalRuntime {
     const execution = await this.store.load(payload.executionId);
     const stage = execution.stages.find((s) => s.refId === payload.stage.refId)!;
     let answer: JudgmentAnswer | undefined;
-    if (this.judge.kind === 'auto') answer = this.judge;
+    const inputs = ((stage.context.judgmentInputs as Array<{ value?: string }> | undefined) ?? []).map((i) => String(i.value));
+    // An automatic judgment picks the given input, or the first one offered.
+    if (this.judge.kind === 'auto') answer = { judgment: this.judge.judgment, ...(this.judge.input ?? inputs[0] ? { input: this.judge.input ?? inputs[0] } : {}) };
     else if (this.judge.kind === 'prompt') {
-      const inputs = ((stage.context.judgmentInputs as Array<{ value?: string }> | undefined) ?? []).map((i) => String(i.value));
       answer = await this.judge
         .ask({ executionId: payload.executionId, stageName: payload.stage.name, instructions: String(stage.context.instructions ?? ''), inputs }, signal)
         .catch(() => undefined);

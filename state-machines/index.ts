@@ -11,3 +11,5 @@ export type { AslMachine, AslState } from './compiler/asl.js';
 export type { FunctionFamily } from './compiler/render.js';
 export { stageTypeInfo, supportedStageTypes, registerStageType, type StageTypeInfo } from './stage-types/index.js';
 export { resolveParameters, type ResolvedParameters } from './model/parameters.js';
+export { mermaidGraph } from './graph/mermaid.js';
+export { pipelineJsonSchema } from './model/json-schema.js';

@@ -1,0 +1,47 @@
+/** run --local: a whole pipeline on this machine against the emulator. */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { runLocal } from '../../local/run-local.js';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+
+function parseParameter(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError(`expected key=value, got '${value}'`);
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+function parseScale(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number > 0');
+  return n;
+}
+
+export function registerRunCommand(program: Command, io: Io): void {
+  program
+    .command('run')
+    .description('Run a pipeline end to end (--local: in-process against the AWS emulator)')
+    .argument('<file>', 'pipeline file')
+    .option('--local', 'run locally against moto_server (or AWS_ENDPOINT_URL)')
+    .option('--time-scale <n>', 'run waits this many times faster', parseScale, 1)
+    .addOption(new Option('--auto-judge <judgment>', 'answer manual judgments automatically').choices(['continue', 'stop']))
+    .option('--judgment-input <value>', 'judgment input to pick when auto-judging')
+    .option('-p, --param <key=value>', 'pipeline parameter (repeatable)', parseParameter, {})
+    .option('--pipelines <dir>', 'directory of pipelines that pipeline stages may start (default: the file\'s directory)')
+    .option('--execution-id <id>', 'execution id to use (default: generated)')
+    .action(async (file: string, opts: { local?: boolean; timeScale: number; autoJudge?: 'continue' | 'stop'; judgmentInput?: string; param: Record<string, string>; pipelines?: string; executionId?: string }) => {
+      if (!opts.local) throw new UsageError('only --local runs are supported by `run`; deployed pipelines start through their triggers or the API');
+      const code = await runLocal({
+        file,
+        timeScale: opts.timeScale,
+        ...(opts.autoJudge ? { autoJudge: opts.autoJudge } : {}),
+        ...(opts.judgmentInput ? { judgmentInput: opts.judgmentInput } : {}),
+        parameters: opts.param,
+        ...(opts.pipelines ? { pipelinesDir: opts.pipelines } : {}),
+        ...(opts.executionId ? { executionId: opts.executionId } : {}),
+        input: process.stdin,
+        out: process.stdout,
+        err: process.stderr,
+      });
+      io.exit(code);
+    });
+}

@@ -1,0 +1,90 @@
+/**
+ * Live progress of a local run: the stage tree (indented by DAG depth) with status and elapsed time.
+ * On a terminal it redraws in place; otherwise it prints one line per status change.
+ */
+import type { ExecutionView, StageRecord } from '../functions/core/execution-model.js';
+
+const ICONS: Record<string, string> = {
+  NOT_STARTED: '·',
+  RUNNING: '▸',
+  PAUSED: '‖',
+  SUCCEEDED: '✓',
+  FAILED_CONTINUE: '!',
+  TERMINAL: '✗',
+  CANCELED: '⊘',
+  STOPPED: '■',
+  SKIPPED: '↷',
+};
+
+function depthOf(stages: readonly StageRecord[]): Map<string, number> {
+  const byRef = new Map(stages.map((s) => [s.refId, s]));
+  const depth = new Map<string, number>();
+  const visit = (refId: string, guard: number): number => {
+    const known = depth.get(refId);
+    if (known !== undefined) return known;
+    const stage = byRef.get(refId);
+    const d = !stage || guard > 10_000 ? 0 : Math.max(0, ...stage.requisiteStageRefIds.map((r) => visit(r, guard + 1) + 1));
+    depth.set(refId, d);
+    return d;
+  };
+  for (const s of stages) visit(s.refId, 0);
+  return depth;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+export function renderTree(execution: ExecutionView, now: number): string[] {
+  const depth = depthOf(execution.stages);
+  const width = Math.min(48, Math.max(...execution.stages.map((s) => s.name.length + 2 * (depth.get(s.refId) ?? 0)), 10));
+  const lines = [`${execution.application}/${execution.pipelineName}  ${execution.status}  ${formatDuration((execution.endTime ?? now) - execution.startTime)}`];
+  for (const s of execution.stages) {
+    const indent = '  '.repeat((depth.get(s.refId) ?? 0) + 1);
+    const label = `${indent}${ICONS[s.status] ?? '?'} ${s.name}`.padEnd(width + 4);
+    const elapsed = s.startTime !== undefined ? formatDuration((s.endTime ?? now) - s.startTime) : '';
+    const waiting = s.status === 'RUNNING' && s.context.judgmentStatus === 'waiting' ? '  (awaiting judgment)' : '';
+    lines.push(`${label} ${s.status.padEnd(15)} ${elapsed}${waiting}${s.error ? `  ${s.error}` : ''}`);
+  }
+  return lines;
+}
+
+export class ProgressReporter {
+  private drawn = 0;
+  private last = new Map<string, string>();
+  paused = false;
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly live = Boolean(out.isTTY),
+  ) {}
+
+  update(execution: ExecutionView, now: number): void {
+    if (this.paused) return;
+    if (this.live) {
+      const lines = renderTree(execution, now);
+      if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}A\x1b[0J`);
+      this.out.write(`${lines.join('\n')}\n`);
+      this.drawn = lines.length;
+      return;
+    }
+    for (const s of execution.stages) {
+      const key = `${s.status}${s.context.judgmentStatus === 'waiting' ? ':judgment' : ''}`;
+      if (this.last.get(s.refId) === key) continue;
+      if (this.last.has(s.refId) || s.status !== 'NOT_STARTED') {
+        const elapsed = s.startTime !== undefined && s.endTime !== undefined ? ` after ${formatDuration(s.endTime - s.startTime)}` : '';
+        this.out.write(`  ${ICONS[s.status] ?? '?'} ${s.name}: ${s.status}${key.endsWith(':judgment') ? ' (awaiting judgment)' : ''}${elapsed}${s.error ? ` (${s.error})` : ''}\n`);
+      }
+      this.last.set(s.refId, key);
+    }
+  }
+
+  /** Lets a prompt take the screen; the next update draws below it. */
+  release(): void {
+    this.drawn = 0;
+  }
+}

@@ -1,0 +1,27 @@
+/** Asks the person at the terminal to judge a manual judgment stage. */
+import { createInterface } from 'node:readline/promises';
+import type { JudgmentAnswer, JudgmentQuestion } from './runtime.js';
+
+export function terminalJudge(input: NodeJS.ReadableStream, output: NodeJS.WritableStream) {
+  return async (question: JudgmentQuestion, signal: AbortSignal): Promise<JudgmentAnswer | undefined> => {
+    const rl = createInterface({ input, output });
+    try {
+      output.write(`\nManual judgment '${question.stageName}' (execution ${question.executionId})\n`);
+      if (question.instructions) output.write(`  ${question.instructions}\n`);
+      output.write(`  (or from another shell: gennaker judge ${question.executionId} '${question.stageName}' continue)\n`);
+      for (;;) {
+        const raw = (await rl.question('  continue or stop? [c/s] ', { signal })).trim().toLowerCase();
+        const judgment = raw.startsWith('c') ? 'continue' : raw.startsWith('s') ? 'stop' : undefined;
+        if (!judgment) continue;
+        if (question.inputs.length === 0) return { judgment };
+        const choice = (await rl.question(`  input (${question.inputs.join(' / ')}): `, { signal })).trim();
+        if (question.inputs.includes(choice)) return { judgment, input: choice };
+        output.write(`  '${choice}' is not one of ${question.inputs.join(', ')}\n`);
+      }
+    } catch {
+      return undefined; // aborted: judged elsewhere
+    } finally {
+      rl.close();
+    }
+  };
+}

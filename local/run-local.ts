@@ -1,0 +1,145 @@
+/**
+ * `gennaker run --local`: validate, start (or reuse) the emulator, run the pipeline in-process with
+ * live progress, save the final record as JSON, and exit 0 only when the execution SUCCEEDED.
+ */
+import { readdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { ensureTables } from '../functions/core/tables.js';
+import { resetClientCache } from '../functions/core/aws-clients.js';
+import { MemoryNotifier } from '../functions/core/notifications.js';
+import type { Pipeline } from '../state-machines/model/pipeline.js';
+import { formatProblem } from '../state-machines/model/problems.js';
+import { loadPipeline } from '../cli/load-pipeline.js';
+import { startMoto, type MotoServer } from './moto.js';
+import { ProgressReporter, renderTree } from './progress.js';
+import { terminalJudge } from './prompt.js';
+import { type JudgeMode, LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
+import { clearSession, saveRecord, useEndpoint, writeSession } from './session.js';
+import { sleep } from './clock.js';
+
+export interface RunLocalOptions {
+  readonly file: string;
+  readonly timeScale: number;
+  readonly autoJudge?: 'continue' | 'stop';
+  readonly judgmentInput?: string;
+  readonly parameters: Record<string, string>;
+  readonly pipelinesDir?: string;
+  readonly executionId?: string;
+  readonly input: NodeJS.ReadStream;
+  readonly out: NodeJS.WriteStream;
+  readonly err: NodeJS.WriteStream;
+  readonly families?: LocalRuntimeOptions['families'];
+}
+
+/** Other pipelines next to the one run, so `pipeline` stages can start them. */
+async function siblingPipelines(dir: string, except: string): Promise<Pipeline[]> {
+  let files: string[];
+  try {
+    files = (await readdir(dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+  const loaded = await Promise.all(files.filter((f) => resolve(f) !== resolve(except)).map(loadPipeline));
+  return loaded.flatMap((l) => (l.pipeline ? [l.pipeline] : []));
+}
+
+export async function runLocal(options: RunLocalOptions): Promise<number> {
+  const { out, err } = options;
+  const loaded = await loadPipeline(options.file);
+  for (const w of loaded.warnings) err.write(`${options.file}: warning: ${formatProblem(w)}\n`);
+  if (!loaded.pipeline) {
+    for (const e of loaded.errors) err.write(`${options.file}: ${formatProblem(e)}\n`);
+    return 2;
+  }
+  const pipeline = loaded.pipeline;
+
+  let moto: MotoServer | undefined;
+  if (process.env.AWS_ENDPOINT_URL) {
+    useEndpoint(process.env.AWS_ENDPOINT_URL);
+  } else {
+    out.write('Starting the AWS emulator (moto_server)...\n');
+    moto = await startMoto();
+    useEndpoint(moto.endpoint);
+  }
+  resetClientCache();
+
+  let judge: JudgeMode;
+  if (options.autoJudge) {
+    judge = { kind: 'auto', judgment: options.autoJudge, ...(options.judgmentInput ? { input: options.judgmentInput } : {}) };
+  } else if (options.input.isTTY) {
+    judge = { kind: 'prompt', ask: terminalJudge(options.input, out) };
+  } else {
+    out.write('No terminal attached: manual judgments will be continued automatically (use --auto-judge to choose).\n');
+    judge = { kind: 'auto', judgment: 'continue' };
+  }
+
+  const reporter = new ProgressReporter(out);
+  const notifier = new MemoryNotifier((event) => {
+    if (event.event === 'manualJudgment' && judge.kind === 'auto') {
+      out.write(`  … ${event.summary}: answering '${judge.judgment}' automatically\n`);
+    }
+  });
+  const runtime = new LocalRuntime({
+    timeScale: options.timeScale,
+    judge:
+      judge.kind === 'prompt'
+        ? {
+            kind: 'prompt',
+            ask: async (question, signal) => {
+              reporter.paused = true;
+              try {
+                return await judge.ask(question, signal);
+              } finally {
+                reporter.paused = false;
+                reporter.release();
+              }
+            },
+          }
+        : judge,
+    notifier,
+    pipelines: await siblingPipelines(options.pipelinesDir ?? dirname(options.file), options.file),
+    ...(options.families ? { families: options.families } : {}),
+  });
+
+  try {
+    await ensureTables();
+    out.write(`Running ${pipeline.application}/${pipeline.name} locally (time scale ${options.timeScale}x)\n`);
+    const run = runtime.start(pipeline, {
+      ...(options.executionId ? { executionId: options.executionId } : {}),
+      parameters: options.parameters,
+      trigger: { type: 'manual' },
+    });
+    await writeSession({ endpoint: process.env.AWS_ENDPOINT_URL!, pid: process.pid, executionId: run.executionId });
+    out.write(`Execution ${run.executionId}\n`);
+    const onSigint = () => void run.cancel().catch(() => undefined);
+    process.once('SIGINT', onSigint);
+    let finished = false;
+    const watching = (async () => {
+      while (!finished) {
+        try {
+          reporter.update(await runtime.store.load(run.executionId), runtime.clock.now());
+        } catch {
+          // the record is not there yet
+        }
+        await sleep(250);
+      }
+    })();
+    const result = await run.result;
+    finished = true;
+    await watching;
+    process.off('SIGINT', onSigint);
+    reporter.update(result.execution, runtime.clock.now());
+    if (!out.isTTY) for (const line of renderTree(result.execution, runtime.clock.now())) out.write(`${line}\n`);
+    const { callbackToken: _t, ...safe } = result.execution as unknown as Record<string, unknown>;
+    const path = await saveRecord(run.executionId, { ...safe, stages: result.execution.stages.map(({ callbackToken: _c, ...s }) => s) });
+    out.write(`Execution record: ${path}\n`);
+    const failed = result.execution.stages.find((s) => s.status === 'TERMINAL');
+    out.write(
+      `Pipeline ${result.status}${failed ? `: stage '${failed.name}' failed${failed.error ? ` (${failed.error})` : ''}` : result.execution.error ? `: ${result.execution.error}` : ''}\n`,
+    );
+    return result.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await clearSession();
+    await moto?.stop();
+  }
+}

@@ -1,0 +1,11 @@
+/** A JSON Schema of the pipeline format, for editors (`gennaker schema`, docs/pipeline.schema.json). */
+import { z } from 'zod';
+import { PipelineSchema } from './schema.js';
+
+export function pipelineJsonSchema(): Record<string, unknown> {
+  return {
+    ...(z.toJSONSchema(PipelineSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>),
+    $id: 'https://gennaker.dev/schemas/pipeline.json',
+    title: 'Gennaker / Spinnaker pipeline',
+  };
+}
