@@ -125,7 +125,8 @@ export class LocalRuntime {
       if (!pipeline) {
         throw new Error(`no pipeline '${request.application}/${request.pipeline}' in this local run (known: ${[...this.pipelines.keys()].join(', ')})`);
       }
-      this.start(pipeline, { executionId: request.executionId, trigger: request.trigger, parameters: request.parameters });
+      // A child the parent does not wait for still runs to the end; its outcome is in its record.
+      this.start(pipeline, { executionId: request.executionId, trigger: request.trigger, parameters: request.parameters }).result.catch(() => undefined);
       return { executionId: request.executionId };
     },
     status: async (executionId: string) => (await this.store.getExecution(executionId))?.status,
@@ -197,6 +198,15 @@ export class LocalRuntime {
     return run;
   }
 
+  /** Resolves when every run started in this runtime (children included) has ended. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const pending = [...this.runs.values()];
+      await Promise.allSettled(pending.map((r) => r.result));
+      if (this.runs.size === pending.length) return;
+    }
+  }
+
   /** A `.waitForTaskToken` Task: run the stage, then block until a judgment (or timeout) finishes it. */
   private async callbackTask(payload: RunPayload): Promise<EngineResult> {
     const result = await dispatch(payload, this.deps);
@@ -204,12 +214,13 @@ export class LocalRuntime {
     const refId = payload.stage.refId;
     const timeoutMs = payload.stage.stageTimeoutMs ?? stageTypeInfo(payload.stage.type)?.defaultTimeoutMs ?? Number.POSITIVE_INFINITY;
     const controller = new AbortController();
-    void this.answer(payload, controller.signal);
+    void this.answer(payload, controller.signal).catch(() => undefined);
     try {
       for (;;) {
         const execution = await this.store.load(payload.executionId);
         const stage = execution.stages.find((s) => s.refId === refId)!;
         if (stage.status !== 'RUNNING') return { status: stage.status };
+        if (execution.status !== 'RUNNING') return { status: 'HALTED' };
         if (this.clock.now() - (stage.startTime ?? this.clock.now()) > timeoutMs) {
           const error = new Error(`no judgment within ${Math.round(timeoutMs / 1000)} s`);
           error.name = 'States.Timeout';

@@ -6,9 +6,9 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export const STATE_DIR = process.env.GENNAKER_STATE_DIR ?? '.gennaker';
-const sessionFile = () => join(STATE_DIR, 'local.json');
-const recordsDir = () => join(STATE_DIR, 'executions');
+export const stateDir = () => process.env.GENNAKER_STATE_DIR ?? '.gennaker';
+const sessionFile = () => join(stateDir(), 'local.json');
+const recordsDir = () => join(stateDir(), 'executions');
 
 export interface LocalSession {
   readonly endpoint: string;
@@ -17,7 +17,7 @@ export interface LocalSession {
 }
 
 export async function writeSession(session: LocalSession): Promise<void> {
-  await mkdir(STATE_DIR, { recursive: true });
+  await mkdir(stateDir(), { recursive: true });
   await writeFile(sessionFile(), `${JSON.stringify(session, null, 2)}\n`);
 }
 

@@ -37,7 +37,9 @@ export async function runPipeline(
     ...(options.parameters ? { parameters: options.parameters } : {}),
     ...(options.trigger ? { trigger: options.trigger } : {}),
   });
-  return { ...(await run.result), runtime };
+  const result = await run.result;
+  await runtime.idle();
+  return { ...result, runtime };
 }
 
 export function statusOf(result: LocalRunResult): Record<string, string> {

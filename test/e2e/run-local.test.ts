@@ -1,0 +1,60 @@
+/** `gennaker run --local` as `npm start` uses it: no terminal, judgments continued, record saved, exit code. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runLocal } from '../../local/run-local.js';
+import { useLocalAws } from '../support/local.js';
+
+useLocalAws();
+
+function streams() {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let text = '';
+  out.on('data', (d: Buffer) => (text += d.toString()));
+  err.on('data', (d: Buffer) => (text += d.toString()));
+  const input = new PassThrough();
+  return { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream, input: input as unknown as NodeJS.ReadStream, text: () => text };
+}
+
+describe('run --local', () => {
+  beforeAll(() => {
+    process.env.GENNAKER_STATE_DIR = mkdtempSync(join(tmpdir(), 'gennaker-state-'));
+  });
+
+  it('runs the demo pipeline end to end without a terminal and exits 0', async () => {
+    const io = streams();
+    const code = await runLocal({ file: 'pipelines/demo.yml', timeScale: 200, parameters: {}, ...io });
+    const text = io.text();
+    expect(text).toContain('No terminal attached: manual judgments will be continued automatically');
+    expect(text).toContain("answering 'continue' automatically");
+    expect(text).toContain('Pipeline SUCCEEDED');
+    expect(code).toBe(0);
+    const path = /Execution record: (\S+)/.exec(text)![1]!;
+    const record = JSON.parse(readFileSync(path, 'utf8'));
+    expect(record.status).toBe('SUCCEEDED');
+    expect(JSON.stringify(record)).not.toContain('callbackToken');
+  });
+
+  it('exits 1 with the failed stage and why, and saves a complete record', async () => {
+    const file = join(process.env.GENNAKER_STATE_DIR!, 'fails.yml');
+    writeFileSync(file, 'application: a\nname: fails\nstages:\n  - refId: "1"\n    type: checkPreconditions\n    name: Gate\n    preconditions:\n      - type: expression\n        context:\n          expression: "${false}"\n          failureMessage: gate closed\n');
+    const io = streams();
+    const code = await runLocal({ file, timeScale: 1, parameters: {}, autoJudge: 'continue', ...io });
+    expect(code).toBe(1);
+    expect(io.text()).toContain("Pipeline TERMINAL: stage 'Gate' failed (expression: gate closed)");
+    const record = JSON.parse(readFileSync(/Execution record: (\S+)/.exec(io.text())![1]!, 'utf8'));
+    expect(record.stages[0]).toMatchObject({ name: 'Gate', status: 'TERMINAL', error: 'expression: gate closed' });
+    expect(record.endTime).toBeGreaterThan(0);
+  });
+
+  it('exits 2 with one line per problem for an invalid pipeline', async () => {
+    const file = join(process.env.GENNAKER_STATE_DIR!, 'invalid.yml');
+    writeFileSync(file, 'application: a\nname: bad\nstages:\n  - refId: "1"\n    type: teleport\n');
+    const io = streams();
+    expect(await runLocal({ file, timeScale: 1, parameters: {}, ...io })).toBe(2);
+    expect(io.text().trim()).toMatch(/^.*invalid\.yml: \$\.stages\[0\]\.type: unsupported stage type 'teleport'/);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * The engine against DynamoDB in the emulator: Step Functions may deliver a Task twice (retry after
+ * a timeout or crash), so every operation must converge and never corrupt the record.
+ */
+import { describe, expect, it } from 'vitest';
+import { dispatch } from '../../functions/core/engine/dispatch.js';
+import type { EngineDeps } from '../../functions/core/engine/deps.js';
+import { InvalidInputError } from '../../functions/core/errors.js';
+import { ExecutionStore } from '../../functions/core/execution-store.js';
+import { MemoryNotifier } from '../../functions/core/notifications.js';
+import { systemClock } from '../../functions/core/stage-api.js';
+import { flowStages } from '../../functions/stages/flow/index.js';
+import { pipelineSkeleton } from '../../state-machines/compiler/payloads.js';
+import { pipelineOf, useLocalAws } from '../support/local.js';
+
+useLocalAws();
+
+function deps(): EngineDeps & { notifier: MemoryNotifier } {
+  const notifier = new MemoryNotifier();
+  const launcher = { start: async () => ({ executionId: 'x' }), status: async () => undefined };
+  return {
+    store: new ExecutionStore(),
+    clock: systemClock,
+    random: () => 0.5,
+    notifier,
+    implementations: new Map(flowStages({ notifier, launcher }).map((i) => [i.type, i])),
+    awaitPollSeconds: 1,
+  };
+}
+
+const pipeline = pipelineOf({
+  parameterConfig: [{ name: 'env', default: 'staging' }],
+  stages: [
+    { refId: '1', name: 'Vars', type: 'evaluateVariables', variables: [{ key: 'x', value: '${parameters.env}' }] },
+    { refId: '2', name: 'Check', type: 'checkPreconditions', requisiteStageRefIds: ['1'], preconditions: [{ type: 'expression', context: { expression: '${false}' } }] },
+  ],
+});
+const stagePayload = (i: number) => {
+  const s = pipeline.stages[i]!;
+  return { refId: s.refId, name: s.name, type: s.type, failurePolicy: s.failurePolicy, sendNotifications: false, config: s.config };
+};
+const start = (executionId: string) => ({ op: 'start', executionId, input: { trigger: { type: 'manual', user: 'u' } }, pipeline: pipelineSkeleton(pipeline) });
+
+describe('engine idempotency', () => {
+  it('creates the record once however often start is delivered', async () => {
+    const d = deps();
+    await Promise.all([dispatch(start('e1'), d), dispatch(start('e1'), d), dispatch(start('e1'), d)]);
+    const record = await d.store.load('e1');
+    expect(record.version).toBe(1);
+    expect(record.parameters).toEqual({ env: 'staging' });
+    expect(d.notifier.events.filter((e) => e.event === 'pipeline.starting')).toHaveLength(1);
+  });
+
+  it('returns the recorded result when a finished stage is run again', async () => {
+    const d = deps();
+    await dispatch(start('e2'), d);
+    const first = await dispatch({ op: 'run', executionId: 'e2', stage: stagePayload(0) }, d);
+    const before = await d.store.load('e2');
+    const again = await dispatch({ op: 'run', executionId: 'e2', stage: stagePayload(0) }, d);
+    const after = await d.store.load('e2');
+    expect(first).toEqual({ status: 'SUCCEEDED' });
+    expect(again).toEqual(first);
+    expect(after.stages[0]).toEqual(before.stages[0]);
+    expect(after.stages[0]!.outputs).toEqual({ x: 'staging' });
+  });
+
+  it('converges when the same stage is delivered concurrently', async () => {
+    const d = deps();
+    await dispatch(start('e3'), d);
+    const results = await Promise.all(Array.from({ length: 5 }, () => dispatch({ op: 'run', executionId: 'e3', stage: stagePayload(0) }, d)));
+    expect(new Set(results.map((r) => r.status))).toEqual(new Set(['SUCCEEDED']));
+    const record = await d.store.load('e3');
+    expect(record.stages[0]!.status).toBe('SUCCEEDED');
+  });
+
+  it('records a failure once, by the failure options, even if the catch runs twice', async () => {
+    const d = deps();
+    await dispatch(start('e4'), d);
+    await dispatch({ op: 'run', executionId: 'e4', stage: stagePayload(0) }, d);
+    const error = { Error: 'Lambda.Unknown', Cause: JSON.stringify({ errorType: 'Error', errorMessage: 'out of memory' }) };
+    const a = await dispatch({ op: 'fail', executionId: 'e4', stage: stagePayload(1), error }, d);
+    const b = await dispatch({ op: 'fail', executionId: 'e4', stage: stagePayload(1), error: { Error: 'other' } }, d);
+    expect(a).toEqual({ status: 'TERMINAL' });
+    expect(b).toEqual({ status: 'TERMINAL' });
+    const stage = (await d.store.load('e4')).stages[1]!;
+    expect(stage.error).toBe('Error: out of memory');
+  });
+
+  it('finalises once: complete twice gives one status and one notification', async () => {
+    const d = deps();
+    await dispatch(start('e5'), d);
+    await dispatch({ op: 'run', executionId: 'e5', stage: stagePayload(0) }, d);
+    await dispatch({ op: 'run', executionId: 'e5', stage: stagePayload(1) }, d);
+    const [a, b] = await Promise.all([
+      dispatch({ op: 'complete', executionId: 'e5', caught: false }, d),
+      dispatch({ op: 'complete', executionId: 'e5', caught: false }, d),
+    ]);
+    expect(a.status).toBe('TERMINAL');
+    expect(b.status).toBe('TERMINAL');
+    expect(d.notifier.events.filter((e) => e.event === 'pipeline.failed')).toHaveLength(1);
+  });
+
+  it('refuses a malformed payload with a clear error', async () => {
+    await expect(dispatch({ op: 'run', executionId: 'e6' }, deps())).rejects.toThrow(InvalidInputError);
+    await expect(dispatch({ op: 'explode' }, deps())).rejects.toThrow(/invalid engine payload/);
+  });
+});

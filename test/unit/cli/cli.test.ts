@@ -1,0 +1,92 @@
+/** The CLI in-process: exit codes, one line per problem, no stack traces, help on every command. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../cli/main.js';
+import type { Io } from '../../../cli/io.js';
+
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  let code = 0;
+  const io: Io = {
+    out: (l) => out.push(`${l}\n`),
+    err: (l) => err.push(`${l}\n`),
+    write: (t) => out.push(t),
+    exit: (c) => {
+      code = c;
+    },
+  };
+  await main(args, io);
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'gennaker-cli-'));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('gennaker', () => {
+  const good = file('good.yml', 'application: app\nname: p\nstages:\n  - refId: "1"\n    type: wait\n    name: Pause\n  - refId: "2"\n    type: wait\n    requisiteStageRefIds: ["1"]\n');
+
+  it('validate: ok and exit 0', async () => {
+    const r = await cli('validate', good);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('ok (app/p, 2 stages)');
+  });
+
+  it('validate: one line per problem and exit 2, no stack trace', async () => {
+    const bad = file('bad.json', JSON.stringify({ application: 'a', name: 'n', stages: [{ refId: '1', type: 'nope' }, { refId: '2', type: 'wait', requisiteStageRefIds: ['x'] }] }));
+    const r = await cli('validate', bad);
+    expect(r.code).toBe(2);
+    const lines = r.err.trim().split('\n').sort();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/bad\.json: \$\.stages\[0\]\.type: unsupported stage type 'nope'/);
+    expect(lines[1]).toContain("bad.json: $.stages[1].requisiteStageRefIds[0]: no stage has refId 'x'");
+    expect(r.err).not.toMatch(/\bat \w+ \(/);
+  });
+
+  it('validate: malformed and missing files are problems, not crashes', async () => {
+    const garbage = file('garbage.yml', 'stages: [\n  - {');
+    let r = await cli('validate', garbage);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/garbage\.yml: \$: .*not valid YAML/);
+    r = await cli('validate', join(dir, 'missing.json'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('ENOENT');
+  });
+
+  it('compile prints ASL and graph prints Mermaid', async () => {
+    const asl = await cli('compile', good);
+    expect(asl.code).toBe(0);
+    expect(JSON.parse(asl.out).StartAt).toBe('Start pipeline');
+    const graph = await cli('graph', good);
+    expect(graph.out).toMatch(/^flowchart LR\n/);
+    expect(graph.out).toContain('s0 --> s1');
+  });
+
+  const commands = [[], ['validate'], ['compile'], ['graph'], ['run'], ['executions'], ['executions', 'list'], ['executions', 'show'], ['judge'], ['schema']];
+  it.each(commands.map((c) => [c.join(' ') || '(top level)', c] as const))(
+    'has --help: %s',
+    async (_label, command) => {
+      const r = await cli(...command, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/Usage: gennaker/);
+    },
+  );
+
+  it('refuses a bad judgment word with exit 2', async () => {
+    const r = await cli('judge', 'x', 'y', 'maybe');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("judgment must be 'continue' or 'stop'");
+  });
+
+  it('run without --local explains itself', async () => {
+    const r = await cli('run', good);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--local');
+  });
+});
