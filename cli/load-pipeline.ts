@@ -1,6 +1,7 @@
 /** Reads a pipeline file (JSON or YAML) and validates it, defaulting names for raw Spinnaker exports. */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { compilePipeline, definitionProblems } from '../state-machines/compiler/compile.js';
 import { parsePipelineText } from '../state-machines/model/parse-text.js';
 import type { Pipeline } from '../state-machines/model/pipeline.js';
 import type { Problem } from '../state-machines/model/problems.js';
@@ -33,5 +34,8 @@ export async function loadPipeline(file: string): Promise<LoadedPipeline> {
   const parsed = parsePipelineText(text, file);
   if (parsed.errors.length > 0) return { file, errors: parsed.errors, warnings: [] };
   const result = validatePipeline(parsed.value, { defaults: defaultsFor(file, parsed.value) });
+  // A pipeline that validates may still be too big to deploy as one state machine.
+  const budget = result.pipeline ? definitionProblems(compilePipeline(result.pipeline)) : [];
+  if (budget.length > 0) return { file, errors: budget, warnings: result.warnings };
   return { file, ...(result.pipeline ? { pipeline: result.pipeline } : {}), errors: result.errors, warnings: result.warnings };
 }

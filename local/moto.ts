@@ -57,6 +57,9 @@ export async function startMoto(options: { timeoutMs?: number } = {}): Promise<M
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   child.on('error', () => undefined);
+  // Never leave an emulator behind when this process ends, however it ends.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
   try {
     await waitUntilUp(endpoint, child, options.timeoutMs ?? 30_000);
   } catch (error) {
@@ -71,6 +74,7 @@ export async function startMoto(options: { timeoutMs?: number } = {}): Promise<M
       if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
     },
     async stop() {
+      process.off('exit', killChild);
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

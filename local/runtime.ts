@@ -13,6 +13,7 @@ import type { Pipeline } from '../state-machines/model/pipeline.js';
 import { stageTypeInfo } from '../state-machines/stage-types/index.js';
 import type { EngineDeps } from '../functions/core/engine/deps.js';
 import { dispatch } from '../functions/core/engine/dispatch.js';
+import { routeFor } from '../functions/core/engine/route.js';
 import { finalizeExecution } from '../functions/core/engine/lifecycle-ops.js';
 import type { EngineResult, RunPayload } from '../functions/core/engine/payloads.js';
 import type { ExecutionStatus, ExecutionView } from '../functions/core/execution-model.js';
@@ -219,8 +220,8 @@ export class LocalRuntime {
       for (;;) {
         const execution = await this.store.load(payload.executionId);
         const stage = execution.stages.find((s) => s.refId === refId)!;
-        if (stage.status !== 'RUNNING') return { status: stage.status };
-        if (execution.status !== 'RUNNING') return { status: 'HALTED' };
+        if (stage.status !== 'RUNNING') return { status: stage.status, route: routeFor(stage.status) };
+        if (execution.status !== 'RUNNING') return { status: 'HALTED', route: 'halt' };
         if (this.clock.now() - (stage.startTime ?? this.clock.now()) > timeoutMs) {
           const error = new Error(`no judgment within ${Math.round(timeoutMs / 1000)} s`);
           error.name = 'States.Timeout';

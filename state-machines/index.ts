@@ -6,7 +6,7 @@ export { parsePipelineText } from './model/parse-text.js';
 export { validatePipeline, type ValidationResult, type ValidateOptions } from './model/validate.js';
 export { buildGraph, findCycle, topologicalOrder, type StageGraph } from './dag/graph.js';
 export { decompose, type Block } from './dag/decompose.js';
-export { compilePipeline, renderDefinition, defaultFunctionArn, FIXED_STATES, type CompileOptions } from './compiler/compile.js';
+export { compilePipeline, definitionProblems, renderDefinition, defaultFunctionArn, FIXED_STATES, type CompileOptions } from './compiler/compile.js';
 export type { AslMachine, AslState } from './compiler/asl.js';
 export type { FunctionFamily } from './compiler/render.js';
 export { stageTypeInfo, supportedStageTypes, registerStageType, type StageTypeInfo } from './stage-types/index.js';

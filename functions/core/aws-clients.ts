@@ -4,10 +4,13 @@
  * per (service, region, credentials key) because Lambda reuses them across invocations.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -72,5 +75,8 @@ export const awsClients = {
   autoScaling: (o: ClientOptions = {}) => cached('asg', o, (c) => new AutoScalingClient(c)),
   elbv2: (o: ClientOptions = {}) => cached('elbv2', o, (c) => new ElasticLoadBalancingV2Client(c)),
   sts: (o: ClientOptions = {}) => cached('sts', o, (c) => new STSClient(c)),
+  cloudwatch: (o: ClientOptions = {}) => cached('cloudwatch', o, (c) => new CloudWatchClient(c)),
+  ecs: (o: ClientOptions = {}) => cached('ecs', o, (c) => new ECSClient(c)),
+  secretsManager: (o: ClientOptions = {}) => cached('secretsmanager', o, (c) => new SecretsManagerClient(c)),
 };
 export type AwsClients = typeof awsClients;

@@ -7,6 +7,7 @@ import type { ExecutionStore } from './execution-store.js';
 import type { StageRecord } from './execution-model.js';
 import { failedStatus } from './engine/stage-writes.js';
 import type { Clock } from './stage-api.js';
+import { type Route, routeFor } from './engine/route.js';
 
 export interface JudgmentRequest {
   readonly executionId: string;
@@ -19,7 +20,7 @@ export interface JudgmentRequest {
 }
 
 /** Resumes a waiting callback task (SendTaskSuccess in AWS; nothing in local mode, which watches the record). */
-export type ResumeCallback = (taskToken: string, output: { status: string }) => Promise<void>;
+export type ResumeCallback = (taskToken: string, output: { status: string; route: Route }) => Promise<void>;
 
 export async function submitJudgment(
   request: JudgmentRequest,
@@ -75,6 +76,6 @@ async function submitOnce(
     },
     stage,
   );
-  if (callbackToken) await deps.resume(callbackToken, { status });
+  if (callbackToken) await deps.resume(callbackToken, { status, route: routeFor(status) });
   return written;
 }

@@ -22,3 +22,11 @@ export const TRANSIENT_ERRORS = [
 export function transientRetry(): Record<string, unknown>[] {
   return [{ ErrorEquals: TRANSIENT_ERRORS, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }];
 }
+
+/** The error recorder only talks to DynamoDB: any failure of its own is worth a few quick retries. */
+export function recorderRetry(): Record<string, unknown>[] {
+  return [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }];
+}
+
+/** Step Functions' limit on a state machine definition. */
+export const MAX_DEFINITION_BYTES = 1024 * 1024;

@@ -5,7 +5,7 @@
 import { decompose } from '../dag/decompose.js';
 import { buildGraph } from '../dag/graph.js';
 import type { Pipeline, Stage } from '../model/pipeline.js';
-import { type AslMachine, transientRetry } from './asl.js';
+import { type AslMachine, MAX_DEFINITION_BYTES, transientRetry } from './asl.js';
 import { StateNamer } from './names.js';
 import { completePayload, startPayload } from './payloads.js';
 import { type FunctionFamily, Renderer } from './render.js';
@@ -90,4 +90,12 @@ export function compilePipeline(pipeline: Pipeline, options: CompileOptions = {}
 /** The definition as Step Functions stores it: stable key order, two-space indent. */
 export function renderDefinition(machine: AslMachine): string {
   return `${JSON.stringify(machine, null, 2)}\n`;
+}
+
+/** Budget checks on a compiled definition, as validator-style problems. */
+export function definitionProblems(machine: AslMachine): Array<{ path: string; message: string }> {
+  const bytes = Buffer.byteLength(JSON.stringify(machine));
+  return bytes > MAX_DEFINITION_BYTES
+    ? [{ path: '$', message: `compiles to ${Math.ceil(bytes / 1024)} KB of ASL, over Step Functions' 1 MB limit: move stages into child pipelines` }]
+    : [];
 }

@@ -41,7 +41,8 @@ export function runPayload(stage: Stage, callback: boolean): Record<string, unkn
 }
 
 export function failPayload(stage: Stage): Record<string, unknown> {
-  return { op: 'fail', 'executionId.$': '$.executionId', stage: stagePayload(stage), 'error.$': '$.error' };
+  const identity = { refId: stage.refId, name: stage.name, type: stage.type, failurePolicy: stage.failurePolicy };
+  return { op: 'fail', 'executionId.$': '$.executionId', stage: { ...identity, ...(stage.sendNotifications ? { sendNotifications: true } : {}) }, 'error.$': '$.error' };
 }
 
 export function awaitPayload(refId: string, on: readonly string[]): Record<string, unknown> {
@@ -61,7 +62,27 @@ function stagePayload(stage: Stage): Record<string, unknown> {
     ...(stage.enabledExpression !== undefined ? { enabledExpression: stage.enabledExpression } : {}),
     ...(stage.executionWindow ? { executionWindow: stage.executionWindow } : {}),
     ...(stage.stageTimeoutMs !== undefined ? { stageTimeoutMs: stage.stageTimeoutMs } : {}),
-    sendNotifications: stage.sendNotifications,
-    config: stage.config,
+    ...(stage.sendNotifications ? { sendNotifications: true } : {}),
+    config: settingsOf(stage.config),
   };
+}
+
+/** Fields every stage has live beside `config` already; the rest is the type's own settings. */
+const COMMON_FIELDS = new Set([
+  'refId',
+  'requisiteStageRefIds',
+  'type',
+  'name',
+  'failPipeline',
+  'continuePipeline',
+  'completeOtherBranchesThenFail',
+  'stageEnabled',
+  'restrictExecutionDuringTimeWindow',
+  'restrictedExecutionWindow',
+  'stageTimeoutMs',
+  'sendNotifications',
+]);
+
+function settingsOf(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([key]) => !COMMON_FIELDS.has(key)));
 }

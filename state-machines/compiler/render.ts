@@ -6,7 +6,7 @@
 import type { Block, MeshChain } from '../dag/decompose.js';
 import type { Stage } from '../model/pipeline.js';
 import { stageTypeInfo, type StageFamily } from '../stage-types/index.js';
-import { type AslState, transientRetry } from './asl.js';
+import { type AslState, recorderRetry, transientRetry } from './asl.js';
 import { StateNamer, stageLabel } from './names.js';
 import { awaitPayload, failPayload, runPayload } from './payloads.js';
 
@@ -26,7 +26,6 @@ interface Targets {
   readonly terminal: string;
 }
 
-const PASSING = ['SUCCEEDED', 'FAILED_CONTINUE', 'SKIPPED'];
 const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -135,8 +134,8 @@ export class Renderer {
     this.states[check] = {
       Type: 'Choice',
       Choices: [
-        { Variable: '$.result.status', StringEquals: 'READY', Next: then },
-        { Variable: '$.result.status', StringEquals: 'WAITING', Next: wait },
+        { Variable: '$.result.route', StringEquals: 'next', Next: then },
+        { Variable: '$.result.route', StringEquals: 'poll', Next: wait },
       ],
       Default: halt,
     };
@@ -149,9 +148,11 @@ export class Renderer {
     const info = stageTypeInfo(stage.type);
     if (!info) throw new Error(`internal: stage type ${stage.type} was not validated`);
     const name = this.stageNames.get(stage.refId)!;
-    const check = this.namer.claim(`${name}?`);
-    const onError = this.namer.claim(`${name} (error)`);
     const polls = info.execution === 'poll' || stage.executionWindow !== undefined;
+    // When every outcome leads to the same state (a last top-level stage), no Choice is needed.
+    const choice = polls || new Set([targets.next, targets.halt, targets.terminal]).size > 1;
+    const check = choice ? this.namer.claim(`${name}?`) : targets.halt;
+    const onError = this.namer.claim(`${name} (error)`);
     const poll = polls ? this.namer.claim(`${name} (poll)`) : undefined;
     const callback = info.execution === 'callback';
     const arn = this.options.functionArn(info.family);
@@ -159,7 +160,6 @@ export class Renderer {
 
     states[name] = {
       Type: 'Task',
-      Comment: `${stage.type} stage, refId ${stage.refId}`,
       ...(callback
         ? {
             Resource: CALLBACK_RESOURCE,
@@ -172,29 +172,32 @@ export class Renderer {
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: onError }],
       Next: check,
     };
-    states[check] = {
-      Type: 'Choice',
-      Choices: [
-        { Or: PASSING.map((s) => ({ Variable: '$.result.status', StringEquals: s })), Next: targets.next },
-        ...(poll ? [{ Variable: '$.result.status', StringEquals: 'RUNNING', Next: poll }] : []),
-        { Variable: '$.result.status', StringEquals: 'TERMINAL', Next: targets.terminal },
-      ],
-      // STOPPED (halt branch) and HALTED (an upstream stage halted): this branch ends here.
-      Default: targets.halt,
-    };
+    if (choice) states[check] = routeChoice(targets, poll);
     if (poll) states[poll] = { Type: 'Wait', SecondsPath: '$.result.waitSeconds', Next: name };
     states[onError] = {
       Type: 'Task',
-      Comment: 'Records the failure by the stage failure options',
       Resource: arn,
       Parameters: failPayload(stage),
       ResultPath: '$.result',
-      TimeoutSeconds: this.options.taskTimeoutSeconds,
-      Retry: transientRetry(),
+      TimeoutSeconds: 60,
+      Retry: recorderRetry(),
       Next: check,
     };
     return name;
   }
+}
+
+/**
+ * The Choice after a stage follows the route the engine computed (functions/core/engine/route.ts):
+ * next, poll, terminal; anything else (a halted branch) goes to `halt`.
+ */
+function routeChoice(targets: Targets, poll: string | undefined): AslState {
+  const choices = [
+    { Variable: '$.result.route', StringEquals: 'next', Next: targets.next },
+    ...(poll ? [{ Variable: '$.result.route', StringEquals: 'poll', Next: poll }] : []),
+    { Variable: '$.result.route', StringEquals: 'terminal', Next: targets.terminal },
+  ].filter((c) => c.Next !== targets.halt);
+  return { Type: 'Choice', Choices: choices, Default: targets.halt };
 }
 
 function firstStage(block: Block): string {

@@ -1,4 +1,5 @@
 // Importing a family registers its stage types.
 import './flow.js';
+import './external.js';
 
 export * from './registry.js';

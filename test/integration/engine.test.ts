@@ -58,7 +58,7 @@ describe('engine idempotency', () => {
     const before = await d.store.load('e2');
     const again = await dispatch({ op: 'run', executionId: 'e2', stage: stagePayload(0) }, d);
     const after = await d.store.load('e2');
-    expect(first).toEqual({ status: 'SUCCEEDED' });
+    expect(first).toEqual({ status: 'SUCCEEDED', route: 'next' });
     expect(again).toEqual(first);
     expect(after.stages[0]).toEqual(before.stages[0]);
     expect(after.stages[0]!.outputs).toEqual({ x: 'staging' });
@@ -80,8 +80,8 @@ describe('engine idempotency', () => {
     const error = { Error: 'Lambda.Unknown', Cause: JSON.stringify({ errorType: 'Error', errorMessage: 'out of memory' }) };
     const a = await dispatch({ op: 'fail', executionId: 'e4', stage: stagePayload(1), error }, d);
     const b = await dispatch({ op: 'fail', executionId: 'e4', stage: stagePayload(1), error: { Error: 'other' } }, d);
-    expect(a).toEqual({ status: 'TERMINAL' });
-    expect(b).toEqual({ status: 'TERMINAL' });
+    expect(a).toEqual({ status: 'TERMINAL', route: 'terminal' });
+    expect(b).toEqual({ status: 'TERMINAL', route: 'terminal' });
     const stage = (await d.store.load('e4')).stages[1]!;
     expect(stage.error).toBe('Error: out of memory');
   });

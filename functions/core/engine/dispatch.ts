@@ -3,7 +3,8 @@ import { InvalidInputError } from '../errors.js';
 import type { EngineDeps } from './deps.js';
 import { failStage } from './fail-stage.js';
 import { awaitStages, completeExecution, startExecution } from './lifecycle-ops.js';
-import { type EngineResult, EnginePayloadSchema } from './payloads.js';
+import { type EnginePayload, type EngineResult, EnginePayloadSchema } from './payloads.js';
+import { routeFor } from './route.js';
 import { runStage } from './run-stage.js';
 
 export async function dispatch(event: unknown, deps: EngineDeps): Promise<EngineResult> {
@@ -12,7 +13,11 @@ export async function dispatch(event: unknown, deps: EngineDeps): Promise<Engine
     const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);
     throw new InvalidInputError(`invalid engine payload: ${first.join('; ')}`);
   }
-  const payload = parsed.data;
+  const result = await route(parsed.data, deps);
+  return { ...result, route: routeFor(result.status) };
+}
+
+function route(payload: EnginePayload, deps: EngineDeps): Promise<EngineResult> {
   switch (payload.op) {
     case 'start':
       return startExecution(payload, deps);

@@ -13,7 +13,8 @@ export const StagePayloadSchema = z.object({
   executionWindow: ExecutionWindowSchema.optional(),
   stageTimeoutMs: z.number().optional(),
   sendNotifications: z.boolean().default(false),
-  config: z.record(z.string(), z.unknown()),
+  /** Absent in `fail` payloads, which need only the stage's identity and failure options. */
+  config: z.record(z.string(), z.unknown()).default({}),
 });
 
 const SkeletonSchema = z.object({
@@ -65,9 +66,10 @@ export type FailPayload = Extract<EnginePayload, { op: 'fail' }>;
 export type AwaitPayload = Extract<EnginePayload, { op: 'await' }>;
 export type CompletePayload = Extract<EnginePayload, { op: 'complete' }>;
 
-/** What a Task returns into `$.result`; the compiled Choice states route on `status`. */
+/** What a Task returns into `$.result`; the compiled Choice states follow `route`. */
 export interface EngineResult {
   readonly status: string;
+  readonly route?: import('./route.js').Route;
   readonly waitSeconds?: number;
   /** A callback stage is now waiting for SendTaskSuccess (a judge, a webhook). */
   readonly awaitingCallback?: boolean;

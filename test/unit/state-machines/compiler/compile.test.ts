@@ -1,7 +1,7 @@
 /** The compiler: whole rendered ASL for a small pipeline, determinism, names, and shapes. */
 import { describe, expect, it } from 'vitest';
 import { TRANSIENT_ERRORS } from '../../../../state-machines/compiler/asl.js';
-import { compilePipeline, renderDefinition } from '../../../../state-machines/compiler/compile.js';
+import { compilePipeline, definitionProblems, renderDefinition } from '../../../../state-machines/compiler/compile.js';
 import { statesOfType } from '../../../../local/asl-walk.js';
 import { expectValidAsl, pipelineOf } from '../../../support/local.js';
 
@@ -13,14 +13,7 @@ describe('compilePipeline', () => {
   it('renders a one-stage pipeline as start → stage → complete', () => {
     // GIVEN
     const pipeline = pipelineOf({ application: 'app', name: 'one', stages: [{ refId: '1', type: 'checkPreconditions', name: 'Check', preconditions: [] }] });
-    const stagePayload = {
-      refId: '1',
-      name: 'Check',
-      type: 'checkPreconditions',
-      failurePolicy: 'haltPipeline',
-      sendNotifications: false,
-      config: { refId: '1', type: 'checkPreconditions', name: 'Check', preconditions: [], requisiteStageRefIds: [] },
-    };
+    const identity = { refId: '1', name: 'Check', type: 'checkPreconditions', failurePolicy: 'haltPipeline' };
     // WHEN
     const asl = compilePipeline(pipeline);
     // THEN
@@ -53,37 +46,25 @@ describe('compilePipeline', () => {
           Retry: RETRY,
           Next: 'Check',
         },
+        // The only stage: every outcome goes on to 'Complete pipeline', so no Choice is needed.
         Check: {
           Type: 'Task',
-          Comment: 'checkPreconditions stage, refId 1',
           Resource: FLOW,
-          Parameters: { op: 'run', 'executionId.$': '$.executionId', stage: stagePayload },
+          Parameters: { op: 'run', 'executionId.$': '$.executionId', stage: { ...identity, config: { preconditions: [] } } },
           TimeoutSeconds: 900,
           ResultPath: '$.result',
           Retry: RETRY,
           Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Check (error)' }],
-          Next: 'Check?',
-        },
-        'Check?': {
-          Type: 'Choice',
-          Choices: [
-            {
-              Or: ['SUCCEEDED', 'FAILED_CONTINUE', 'SKIPPED'].map((s) => ({ Variable: '$.result.status', StringEquals: s })),
-              Next: 'Complete pipeline',
-            },
-            { Variable: '$.result.status', StringEquals: 'TERMINAL', Next: 'Complete pipeline' },
-          ],
-          Default: 'Complete pipeline',
+          Next: 'Complete pipeline',
         },
         'Check (error)': {
           Type: 'Task',
-          Comment: 'Records the failure by the stage failure options',
           Resource: FLOW,
-          Parameters: { op: 'fail', 'executionId.$': '$.executionId', stage: stagePayload, 'error.$': '$.error' },
+          Parameters: { op: 'fail', 'executionId.$': '$.executionId', stage: identity, 'error.$': '$.error' },
           ResultPath: '$.result',
-          TimeoutSeconds: 900,
-          Retry: RETRY,
-          Next: 'Check?',
+          TimeoutSeconds: 60,
+          Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }],
+          Next: 'Complete pipeline',
         },
         'Complete pipeline': {
           Type: 'Task',
@@ -181,6 +162,25 @@ describe('compilePipeline', () => {
     expectValidAsl(asl);
     const awaits = statesOfType(asl as never, 'Task').filter((t) => t.name.endsWith('(await)'));
     expect(awaits.map((a) => [a.name, (a.state.Parameters as { on: string[] }).on])).toEqual([['D (await)', ['A']]]);
+  });
+
+  it('routes each stage on the engine\'s route: next, poll, terminal, else halt', () => {
+    const asl = compilePipeline(diamond());
+    const branch = (statesOfType(asl as never, 'Parallel')[0]!.state.Branches as Array<{ States: Record<string, unknown> }>)[0]!;
+    expect(branch.States['Deploy east?']).toEqual({
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.result.route', StringEquals: 'poll', Next: 'Deploy east (poll)' },
+        { Variable: '$.result.route', StringEquals: 'terminal', Next: 'Deploy east (branch failed)' },
+      ],
+      Default: 'Deploy east (branch done)',
+    });
+  });
+
+  it('reports a definition over the 1 MB limit', () => {
+    const stages = Array.from({ length: 1200 }, (_, i) => ({ refId: String(i), type: 'wait', name: `Stage ${i}`, requisiteStageRefIds: i ? [String(i - 1)] : [] }));
+    expect(definitionProblems(compilePipeline(pipelineOf({ stages })))[0]!.message).toMatch(/over Step Functions' 1 MB limit/);
+    expect(definitionProblems(compilePipeline(diamond()))).toEqual([]);
   });
 
   it('uses the function ARNs it is given', () => {

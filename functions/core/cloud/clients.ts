@@ -1,0 +1,24 @@
+/** The AWS clients the driver works with: one account, one region. */
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { awsClients, defaultRegion, type ClientOptions } from '../aws-clients.js';
+
+export interface CloudClients {
+  readonly region: string;
+  readonly ec2: EC2Client;
+  readonly autoScaling: AutoScalingClient;
+  readonly elbv2: ElasticLoadBalancingV2Client;
+}
+
+/** Clients from the shared factory (endpoint-aware, cached, maxAttempts from GENNAKER_AWS_MAX_ATTEMPTS). */
+export function cloudClients(options: ClientOptions = {}): CloudClients {
+  const region = options.region ?? defaultRegion();
+  const o = { ...options, region };
+  return {
+    region,
+    ec2: awsClients.ec2(o),
+    autoScaling: awsClients.autoScaling(o),
+    elbv2: awsClients.elbv2(o),
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The AWS cloud driver: server groups (Auto Scaling group + launch template) in clusters named by
+ * Frigga's rules, enabled into / disabled out of ALB/NLB target groups, images, accounts.
+ *
+ * Every function takes the clients of one account and region first. `cloudDriver(clients)` binds
+ * them once. Every mutating call converges when run again (see server-groups.ts), and every error
+ * is a CloudDriverError subclass that names the resource (`retryable` when AWS kept throttling).
+ */
+import type { Capacity } from './capacity.js';
+import type { CloudClients } from './clients.js';
+import { describeCluster, describeServerGroup, type DescribeOptions } from './cluster.js';
+import { checkUp } from './health.js';
+import {
+  createImage,
+  deregisterImage,
+  describeImage,
+  findImages,
+  tagImage,
+  type CreateImageSpec,
+  type ImageQuery,
+} from './images.js';
+import { disableServerGroup, enableServerGroup } from './load-balancing.js';
+import type { ClusterName } from './naming.js';
+import { cloneServerGroup, type CloneServerGroupSpec } from './clone.js';
+import { createServerGroup, destroyServerGroup, resizeServerGroup, type CreateServerGroupSpec } from './server-groups.js';
+
+export * from './errors.js';
+export * from './naming.js';
+export * from './capacity.js';
+export { imageTags, TAG_PREFIX, TagKeys, type DeployMetadata } from './tags.js';
+export { cloudClients, type CloudClients } from './clients.js';
+export {
+  AccountRegistry,
+  loadAccounts,
+  parseAccounts,
+  parseAccountsText,
+  withAccountDefaults,
+  LOCAL_ACCOUNT_ID,
+  ACCOUNTS_FILE_ENV,
+  type Account,
+  type AccountDefaults,
+  type AccountTarget,
+} from './accounts.js';
+export { AssumedRoleCredentials, cloudClientsFor } from './credentials.js';
+export {
+  createServerGroup,
+  resizeServerGroup,
+  destroyServerGroup,
+  SCALING_PROCESSES,
+  type CreateServerGroupSpec,
+  type ServerGroupResult,
+  type ResizeResult,
+  type DestroyResult,
+} from './server-groups.js';
+export { cloneServerGroup, type CloneServerGroupSpec, type CloneResult } from './clone.js';
+export { enableServerGroup, disableServerGroup, type TrafficResult } from './load-balancing.js';
+export { describeCluster, describeServerGroup, type ClusterView, type DescribeOptions } from './cluster.js';
+export type { ServerGroupView } from './server-group-view.js';
+export { checkUp, type ServerGroupUpCheck } from './health.js';
+export type { InstanceView, TargetHealthView, UnhealthyInstance, UpCheck } from './state.js';
+export {
+  describeImage,
+  findImage,
+  findImages,
+  createImage,
+  tagImage,
+  deregisterImage,
+  type ImageView,
+  type ImageQuery,
+  type CreateImageSpec,
+} from './images.js';
+export { resolveSubnets, resolveSecurityGroups, resolveTargetGroups, SUBNET_TYPE_TAG, type SubnetRef, type TargetGroupRef } from './resources.js';
+export { launchTemplateName, type LaunchTemplateRef } from './launch-templates.js';
+
+/** The driver bound to one account's clients in one region. */
+export function cloudDriver(clients: CloudClients) {
+  return {
+    region: clients.region,
+    createServerGroup: (spec: CreateServerGroupSpec) => createServerGroup(clients, spec),
+    cloneServerGroup: (spec: CloneServerGroupSpec) => cloneServerGroup(clients, spec),
+    resizeServerGroup: (serverGroup: string, capacity: Partial<Capacity>) => resizeServerGroup(clients, serverGroup, capacity),
+    destroyServerGroup: (serverGroup: string) => destroyServerGroup(clients, serverGroup),
+    enableServerGroup: (serverGroup: string) => enableServerGroup(clients, serverGroup),
+    disableServerGroup: (serverGroup: string) => disableServerGroup(clients, serverGroup),
+    describeServerGroup: (serverGroup: string, options?: DescribeOptions) => describeServerGroup(clients, serverGroup, options),
+    describeCluster: (cluster: string | ClusterName, options?: DescribeOptions) => describeCluster(clients, cluster, options),
+    checkUp: (serverGroup: string, expectedCapacity?: number) => checkUp(clients, serverGroup, expectedCapacity),
+    describeImage: (imageId: string) => describeImage(clients, imageId),
+    findImages: (query: ImageQuery) => findImages(clients, query),
+    createImage: (spec: CreateImageSpec) => createImage(clients, spec),
+    tagImage: (imageId: string, tags: Readonly<Record<string, string>>) => tagImage(clients, imageId, tags),
+    deregisterImage: (imageId: string) => deregisterImage(clients, imageId),
+  };
+}
+export type CloudDriver = ReturnType<typeof cloudDriver>;
