@@ -175,3 +175,10 @@ describe('hostile input', () => {
     expect(() => validatePipeline({ ...base, stages: [{ refId: '1', type: 'wait', waitTime: `\${${'('.repeat(20000)}}` }] })).not.toThrow();
   });
 });
+
+describe('docs/pipeline.schema.json', () => {
+  it('is the schema `gennaker schema` prints (regenerate it with: npm run gennaker -- schema > docs/pipeline.schema.json)', () => {
+    const committed = JSON.parse(readFileSync(join(import.meta.dirname, '../../../../docs/pipeline.schema.json'), 'utf8'));
+    expect(committed).toEqual(pipelineJsonSchema());
+  });
+});
