@@ -15,9 +15,10 @@ export type NanStrategy = 'remove' | 'replace';
 
 /**
  * What the tolerance is a fraction of when it widens the band around zero that the interval must
- * clear: the control mean (a change smaller than tolerance x baseline level is never a failure),
- * or |Hodges-Lehmann estimate| (Kayenta's choice: the interval must sit clear of zero by a
- * fraction of the shift it estimates, so any statistically clear shift fails).
+ * clear: |Hodges-Lehmann estimate| (Kayenta's choice and the default: the interval must sit clear
+ * of zero by a fraction of the shift it estimates, so any statistically clear shift fails), or the
+ * control mean (a change smaller than tolerance x baseline level is never a failure; with the
+ * default tolerance 0.25 a 10% regression is never detected, so choose it only on purpose).
  */
 export type ToleranceBasis = 'control-mean' | 'estimate';
 
@@ -45,7 +46,7 @@ export interface ClassifierOptions {
   readonly mustHaveData?: boolean;
   /** Half-width of the band around zero, as a fraction of `toleranceBasis`. @default 0.25 */
   readonly tolerance?: number;
-  /** @default 'control-mean' */
+  /** @default 'estimate' (Kayenta) */
   readonly toleranceBasis?: ToleranceBasis;
   /** Confidence level of the Wilcoxon interval. @default 0.98 (NetflixACAJudge) */
   readonly confidenceLevel?: number;
@@ -76,7 +77,7 @@ export const CLASSIFIER_DEFAULTS = {
   critical: false,
   mustHaveData: false,
   tolerance: 0.25,
-  toleranceBasis: 'control-mean',
+  toleranceBasis: 'estimate',
   confidenceLevel: 0.98,
   allowedIncrease: 1,
   allowedDecrease: 1,

@@ -46,7 +46,7 @@ export interface JudgeConfig {
   readonly groupWeights?: Readonly<Record<string, number>>;
   /** @default 0.25 */
   readonly tolerance?: number;
-  /** @default 'control-mean' */
+  /** @default 'estimate' (Kayenta) */
   readonly toleranceBasis?: ToleranceBasis;
   /** @default 0.98 */
   readonly confidenceLevel?: number;

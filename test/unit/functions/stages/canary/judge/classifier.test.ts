@@ -5,7 +5,7 @@ import { InvalidJudgeConfigError } from '../../../../../../functions/stages/cana
 // A baseline around 100 and a canary that is the same service with different noise.
 const control = [100, 101, 99, 100, 102, 98, 100, 101, 99, 100];
 const noise = [100.3, 99.2, 101.4, 100.1, 98.6, 101.9, 99.7, 100.8, 99.4, 100.6];
-const up50 = control.map((v) => v * 1.5); // +50%: far outside the ±25 band
+const up50 = control.map((v) => v * 1.5); // +50%: the interval sits far from zero
 const down50 = control.map((v) => v * 0.5); // -50%
 
 describe('classifyMetric', () => {
@@ -15,9 +15,9 @@ describe('classifyMetric', () => {
     expect(result.classification).toBe('High');
     expect(result.deviation).toBe(1.5);
     expect(result.estimate).toBe(50);
-    // band = ±0.25 × control mean (100)
-    expect(result.band).toEqual([-25, 25]);
-    expect(result.interval?.[0]).toBeGreaterThan(25);
+    // band = ±0.25 × |estimate| (Kayenta's default basis)
+    expect(result.band).toEqual([-12.5, 12.5]);
+    expect(result.interval?.[0]).toBeGreaterThan(12.5);
     expect(result.isCriticalFailure).toBe(false);
   });
 
@@ -26,7 +26,8 @@ describe('classifyMetric', () => {
 
     expect(result.classification).toBe('Low');
     expect(result.deviation).toBe(0.5);
-    expect(result.interval?.[1]).toBeLessThan(-25);
+    expect(result.band).toEqual([-12.5, 12.5]);
+    expect(result.interval?.[1]).toBeLessThan(-12.5);
   });
 
   it('passes noise around the same level', () => {
@@ -132,23 +133,36 @@ describe('classifyMetric', () => {
     const baseline = Array.from({ length: 40 }, (_, i) => 90 + i * 0.5);
     const shifted = baseline.map((v) => v + 10.25);
 
-    it('by default tolerates a shift smaller than 25% of the control mean', () => {
+    it("by default (toleranceBasis 'estimate', as Kayenta) flags a clear 10% shift", () => {
       const result = classifyMetric(shifted, baseline);
+
+      expect(result.classification).toBe('High');
+      expect(result.interval).toEqual([6.75, 13.75]);
+      expect(result.band).toEqual([-0.25 * 10.25, 0.25 * 10.25]);
+      expect(classifyMetric(shifted, baseline, { toleranceBasis: 'estimate' })).toEqual(result);
+    });
+
+    it("under 'estimate' the tolerance is how far from zero, as a fraction of the shift, the interval must sit", () => {
+      // band ±0.7 × 10.25 = ±7.175: the interval's lower end 6.75 is inside it.
+      const result = classifyMetric(shifted, baseline, { tolerance: 0.7 });
+
+      expect(result.classification).toBe('Pass');
+      expect(result.band?.[1]).toBeCloseTo(7.175, 10);
+    });
+
+    it("with toleranceBasis 'control-mean' tolerates a shift smaller than 25% of the control mean", () => {
+      const result = classifyMetric(shifted, baseline, { toleranceBasis: 'control-mean' });
 
       expect(result.classification).toBe('Pass');
       expect(result.interval).toEqual([6.75, 13.75]);
       expect(result.band).toEqual([-24.9375, 24.9375]);
     });
 
-    it("with toleranceBasis 'estimate' (Kayenta) flags any clear shift", () => {
-      const result = classifyMetric(shifted, baseline, { toleranceBasis: 'estimate' });
+    it("under 'control-mean' a smaller tolerance narrows the band", () => {
+      const result = classifyMetric(shifted, baseline, { toleranceBasis: 'control-mean', tolerance: 0.05 });
 
       expect(result.classification).toBe('High');
-      expect(result.band).toEqual([-0.25 * 10.25, 0.25 * 10.25]);
-    });
-
-    it('a smaller tolerance narrows the band', () => {
-      expect(classifyMetric(shifted, baseline, { tolerance: 0.05 }).classification).toBe('High');
+      expect(result.band?.[1]).toBeCloseTo(0.05 * 99.75, 10);
     });
   });
 
@@ -156,7 +170,10 @@ describe('classifyMetric', () => {
     const result = classifyMetric([150, 150, 150], [100, 100]);
 
     expect(result).toMatchObject({ classification: 'High', interval: [50, 50], estimate: 50, deviation: 1.5 });
-    expect(classifyMetric([110, 110], [100, 100, 100]).classification).toBe('Pass');
+    // An exact shift of 10 is a clear shift (band ±2.5 around an interval of [10, 10]) ...
+    expect(classifyMetric([110, 110], [100, 100, 100]).classification).toBe('High');
+    // ... unless the band is a fraction of the control level.
+    expect(classifyMetric([110, 110], [100, 100, 100], { toleranceBasis: 'control-mean' }).classification).toBe('Pass');
   });
 
   it('refuses invalid options, listing every problem', () => {

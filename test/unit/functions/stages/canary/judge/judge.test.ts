@@ -116,11 +116,15 @@ describe('judge', () => {
     const spread = Array.from({ length: 40 }, (_, i) => 90 + i * 0.5);
     const observations = { m: { experiment: spread.map((v) => v + 10.25), control: spread } };
 
-    expect(judge({ metrics: [{ name: 'm' }] }, observations).metrics[0]?.classification).toBe('Pass');
-    expect(judge({ metrics: [{ name: 'm' }], tolerance: 0.05 }, observations).metrics[0]?.classification).toBe('High');
-    expect(judge({ metrics: [{ name: 'm' }], toleranceBasis: 'estimate' }, observations).metrics[0]?.classification).toBe(
-      'High',
-    );
+    // The default basis (Kayenta's 'estimate') flags the 10% shift; 'control-mean' tolerates it
+    // unless the tolerance is narrowed; a lower confidence level narrows the interval.
+    expect(judge({ metrics: [{ name: 'm' }] }, observations).metrics[0]?.classification).toBe('High');
+    expect(judge({ metrics: [{ name: 'm' }], toleranceBasis: 'control-mean' }, observations).metrics[0]?.classification).toBe('Pass');
+    expect(
+      judge({ metrics: [{ name: 'm' }], toleranceBasis: 'control-mean', tolerance: 0.05 }, observations).metrics[0]?.classification,
+    ).toBe('High');
+    expect(judge({ metrics: [{ name: 'm' }], tolerance: 0.7 }, observations).metrics[0]?.classification).toBe('Pass');
+    expect(judge({ metrics: [{ name: 'm' }], tolerance: 0.7, confidenceLevel: 0.5 }, observations).metrics[0]?.classification).toBe('High');
   });
 
   it('collects every configuration problem before refusing', () => {

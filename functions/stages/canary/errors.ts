@@ -1,0 +1,19 @@
+/** Errors of the canary stage (the judge has its own in judge/errors.ts). */
+import { GennakerError } from '../../core/errors.js';
+
+export class CanaryStageError extends GennakerError {}
+
+/** The production cluster has no server group to compare against. */
+export class NoProductionGroupError extends CanaryStageError {}
+
+/** Reading metrics from CloudWatch failed. */
+export class MetricsFetchError extends CanaryStageError {
+  constructor(
+    message: string,
+    /** Throttling or an AWS-side fault: trying again later may work. */
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

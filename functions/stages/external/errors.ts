@@ -1,0 +1,61 @@
+/**
+ * Errors of the external stage family (webhook, jenkins, runJob). Each names what it concerns; the
+ * stages turn them into FAILED results (or RUNNING with a backoff when `retryable`).
+ */
+import { GennakerError } from '../../core/errors.js';
+
+export class ExternalStageError extends GennakerError {}
+
+/** A URL points somewhere Gennaker refuses to call (link-local, instance metadata, bad scheme). */
+export class UnsafeUrlError extends ExternalStageError {}
+
+/** The request never got an HTTP answer: DNS failure, refused connection, reset, timeout. */
+export class HttpTransportError extends ExternalStageError {
+  constructor(
+    message: string,
+    /** `ENOTFOUND`, `ECONNREFUSED`, `TIMEOUT`, ... (`UNKNOWN` when Node did not say). */
+    readonly code: string,
+    /** True when the request certainly did not reach the server (it is safe to send again). */
+    readonly notSent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A response body was larger than we are willing to read. */
+export class ResponseTooLargeError extends ExternalStageError {}
+
+/** A JSONPath expression we cannot parse (or uses syntax outside the supported subset). */
+export class JsonPathSyntaxError extends ExternalStageError {}
+
+/** A webhook callback that cannot be accepted (wrong stage, not waiting, bad token, too large). */
+export class WebhookCallbackError extends ExternalStageError {
+  constructor(
+    message: string,
+    /** What an HTTP layer should answer: 404 no such stage, 403 bad token, 409 not waiting, 413 too large. */
+    readonly httpStatus: 403 | 404 | 409 | 413,
+  ) {
+    super(message);
+  }
+}
+
+/** Jenkins masters are missing or misconfigured. */
+export class JenkinsConfigError extends ExternalStageError {}
+
+/** Jenkins answered something we did not expect (status, missing Location, bad JSON). */
+export class JenkinsApiError extends ExternalStageError {
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A property file could not be parsed. */
+export class PropertyFileError extends ExternalStageError {}
+
+/** ECS refused or failed to start a job's task. */
+export class RunJobError extends ExternalStageError {}

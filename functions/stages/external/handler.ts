@@ -1,0 +1,5 @@
+/** Lambda for the external stage family (webhook, jenkins, runJob, canary / kayentaCanary). */
+import { defaultEngineDeps, engineHandler } from '../../core/lambda-handler.js';
+import { externalStages } from './index.js';
+
+export const handler = engineHandler(() => defaultEngineDeps(externalStages()));

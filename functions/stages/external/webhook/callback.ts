@@ -1,0 +1,81 @@
+/**
+ * Delivery of a webhook callback: the API that receives `POST <callback base>/<executionId>/<refId>
+ * ?token=...` calls deliverWebhookCallback, which checks the token against the hashes the stage
+ * saved and writes the body into the stage context with a conditional write. The stage (a `poll`
+ * stage) finds it on its next call and decides. Several callbacks may arrive (progress first, the
+ * final status last); each gets the next sequence number.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { ConcurrentUpdateError, ExecutionNotFoundError } from '../../../core/errors.js';
+import { ExecutionStore } from '../../../core/execution-store.js';
+import { systemClock, type Clock } from '../../../core/stage-api.js';
+import { WebhookCallbackError } from '../errors.js';
+import { hashCallbackToken, WEBHOOK_CALLBACK_KEY, WEBHOOK_STATE_KEY, type DeliveredCallback, type WebhookState } from './stage.js';
+
+export const MAX_CALLBACK_BODY_CHARS = 64 * 1024;
+
+export interface CallbackOptions {
+  /** The token from the callback URL. */
+  readonly token: string;
+  readonly store?: ExecutionStore;
+  readonly clock?: Clock;
+}
+
+/** Records a callback for a waiting webhook stage; throws WebhookCallbackError when it cannot be accepted. */
+export async function deliverWebhookCallback(
+  executionId: string,
+  refId: string,
+  body: unknown,
+  options: CallbackOptions,
+): Promise<{ readonly sequence: number }> {
+  const size = typeof body === 'string' ? body.length : JSON.stringify(body ?? null).length;
+  if (size > MAX_CALLBACK_BODY_CHARS) throw new WebhookCallbackError(`callback body is ${size} characters; at most ${MAX_CALLBACK_BODY_CHARS} are accepted`, 413);
+  const store = options.store ?? new ExecutionStore();
+  const clock = options.clock ?? systemClock;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deliverOnce(store, clock, executionId, refId, body, options.token);
+    } catch (error) {
+      // The stage polled (or another callback landed) between our read and write: read again.
+      if (!(error instanceof ConcurrentUpdateError) || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function deliverOnce(
+  store: ExecutionStore,
+  clock: Clock,
+  executionId: string,
+  refId: string,
+  body: unknown,
+  token: string,
+): Promise<{ sequence: number }> {
+  let execution;
+  try {
+    execution = await store.load(executionId);
+  } catch (error) {
+    if (error instanceof ExecutionNotFoundError) throw new WebhookCallbackError(`no execution '${executionId}'`, 404);
+    throw error;
+  }
+  const stage = execution.stages.find((s) => s.refId === refId);
+  if (!stage || stage.type !== 'webhook') throw new WebhookCallbackError(`execution ${executionId} has no webhook stage '${refId}'`, 404);
+  const state = stage.context[WEBHOOK_STATE_KEY] as WebhookState | undefined;
+  const hashes = state?.callbackTokenHashes ?? [];
+  if (hashes.length === 0) throw new WebhookCallbackError(`webhook stage '${stage.name}' does not wait for a callback`, 409);
+  if (!hashes.some((h) => sameHash(h, hashCallbackToken(token)))) {
+    throw new WebhookCallbackError(`the callback token does not match webhook stage '${stage.name}'`, 403);
+  }
+  if (stage.status !== 'RUNNING') throw new WebhookCallbackError(`webhook stage '${stage.name}' is ${stage.status}, no longer waiting`, 409);
+
+  const previous = stage.context[WEBHOOK_CALLBACK_KEY] as DeliveredCallback | undefined;
+  const callback: DeliveredCallback = { sequence: (previous?.sequence ?? 0) + 1, receivedAt: clock.now(), body: body ?? null };
+  const { version: _version, ...rest } = stage;
+  await store.putStage(executionId, { ...rest, context: { ...stage.context, [WEBHOOK_CALLBACK_KEY]: callback } }, stage);
+  return { sequence: callback.sequence };
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}

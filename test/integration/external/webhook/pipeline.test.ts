@@ -1,0 +1,139 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetClientCache } from '../../../../functions/core/aws-clients.js';
+import { ensureTables } from '../../../../functions/core/tables.js';
+import { externalStages } from '../../../../functions/stages/external/index.js';
+import { httpSender } from '../../../../functions/stages/external/http/client.js';
+import { deliverWebhookCallback } from '../../../../functions/stages/external/webhook/callback.js';
+import { CALLBACK_URL_HEADER } from '../../../../functions/stages/external/webhook/config.js';
+import { WebhookCallbackError } from '../../../../functions/stages/external/errors.js';
+import { LocalRuntime } from '../../../../local/runtime.js';
+import { validatePipeline } from '../../../../state-machines/model/validate.js';
+import type { Pipeline } from '../../../../state-machines/model/pipeline.js';
+import { useMoto } from '../../../support/moto.js';
+import { json, startServer, type TestServer } from '../support/http-server.js';
+
+useMoto();
+
+function pipelineOf(raw: Record<string, unknown>): Pipeline {
+  const result = validatePipeline({ application: 'shop', name: 'release', ...raw });
+  if (!result.pipeline) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+  return result.pipeline;
+}
+
+describe('pipelines with webhook stages, run locally', () => {
+  let server: TestServer;
+  let runtime: LocalRuntime;
+
+  beforeAll(() => resetClientCache());
+  beforeEach(async () => {
+    resetClientCache();
+    await ensureTables();
+    server = await startServer();
+    runtime = new LocalRuntime({
+      timeScale: 100,
+      tickMs: 20,
+      families: [() => externalStages({ http: httpSender({ allowLinkLocal: false, timeoutMs: 2000 }), callbackBaseUrl: 'https://gennaker.example/callbacks' })],
+    });
+  });
+  afterEach(async () => {
+    await runtime.idle();
+    await server.close();
+  });
+
+  it('starts a deploy with one webhook and polls its status with the next, reading the first one\'s answer', async () => {
+    let polls = 0;
+    server.route((req, res) => {
+      if (req.method === 'POST' && req.url === '/deployments') return json(res, 201, { id: `dep-${JSON.parse(req.body).version}` });
+      if (req.url === '/deployments/dep-2.0.1/status') {
+        polls += 1;
+        return json(res, 200, { state: polls < 3 ? 'in_progress' : 'success', step: `step ${polls}` });
+      }
+      return json(res, 404, {});
+    });
+    const pipeline = pipelineOf({
+      parameterConfig: [{ name: 'version', default: '2.0.1' }],
+      stages: [
+        { refId: '1', type: 'webhook', name: 'Start deploy', url: `${server.url}/deployments`, method: 'POST', payload: { version: '${parameters.version}' } },
+        {
+          refId: '2',
+          requisiteStageRefIds: ['1'],
+          type: 'webhook',
+          name: 'Watch deploy',
+          method: 'GET',
+          url: `${server.url}/deployments/\${#stage('Start deploy')['context']['webhook']['body']['id']}/status`,
+          waitForCompletion: true,
+          statusJsonPath: '$.state',
+          progressJsonPath: '$.step',
+          successStatuses: 'success',
+          terminalStatuses: 'failure, error',
+        },
+      ],
+    });
+
+    const result = await runtime.start(pipeline).result;
+
+    expect(result.status).toBe('SUCCEEDED');
+    const [start, watch] = result.execution.stages;
+    expect(start).toMatchObject({ status: 'SUCCEEDED', outputs: { webhook: { statusCode: 'CREATED', statusCodeValue: 201 } } });
+    expect(watch).toMatchObject({ status: 'SUCCEEDED', outputs: { webhook: { status: 'success', progressMessage: 'step 3' } } });
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST /deployments',
+      'GET /deployments/dep-2.0.1/status',
+      'GET /deployments/dep-2.0.1/status',
+      'GET /deployments/dep-2.0.1/status',
+    ]);
+    expect(JSON.parse(server.requests[0]!.body)).toEqual({ version: '2.0.1' });
+  });
+
+  it('waits for the called system to call back, accepting only the token it was sent', async () => {
+    const callbacks: Array<Promise<unknown>> = [];
+    server.route((req, res) => {
+      json(res, 202, { queued: true });
+      const url = new URL(String(req.headers[CALLBACK_URL_HEADER.toLowerCase()]));
+      const [, , executionId, refId] = url.pathname.split('/');
+      const token = url.searchParams.get('token')!;
+      const deliver = (body: unknown, t = token) => deliverWebhookCallback(executionId!, refId!, body, { token: t, store: runtime.store });
+      // The job reports progress, a forger tries its luck, then the job reports success.
+      callbacks.push(
+        (async () => {
+          await new Promise((r) => setTimeout(r, 50));
+          await deliver({ status: 'RUNNING', message: 'migrating' });
+          const forged = await deliver({ status: 'SUCCEEDED' }, 'guessed').catch((e: unknown) => e);
+          await new Promise((r) => setTimeout(r, 100));
+          await deliver({ status: 'SUCCEEDED', rows: 42 });
+          return forged;
+        })(),
+      );
+    });
+    const pipeline = pipelineOf({
+      stages: [{ refId: 'cb', type: 'webhook', name: 'Run migration', url: `${server.url}/jobs`, statusUrlResolution: 'callback', payload: { callback: '{{callbackUrl}}' } }],
+    });
+
+    const result = await runtime.start(pipeline).result;
+    const [forged] = await Promise.all(callbacks);
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(forged).toBeInstanceOf(WebhookCallbackError);
+    expect(forged).toMatchObject({ httpStatus: 403 });
+    const stage = result.execution.stages[0]!;
+    expect(stage.context.webhook).toMatchObject({ statusCodeValue: 202, callback: { sequence: 2, status: 'SUCCEEDED', body: { status: 'SUCCEEDED', rows: 42 } } });
+    expect(JSON.parse(server.requests[0]!.body).callback).toMatch(/^https:\/\/gennaker\.example\/callbacks\/.+\/cb\?token=/);
+
+    // Too late: the stage no longer waits.
+    const token = new URL(String(server.requests[0]!.headers[CALLBACK_URL_HEADER.toLowerCase()])).searchParams.get('token')!;
+    await expect(deliverWebhookCallback(result.executionId, 'cb', { status: 'FAILED' }, { token, store: runtime.store })).rejects.toMatchObject({ httpStatus: 409 });
+    await expect(deliverWebhookCallback(result.executionId, 'nope', {}, { token, store: runtime.store })).rejects.toMatchObject({ httpStatus: 404 });
+  });
+
+  it('fails the pipeline when the webhook reports a terminal status', async () => {
+    server.route((req, res) => (req.method === 'POST' ? json(res, 200, {}) : json(res, 200, { state: 'error' })));
+    const pipeline = pipelineOf({
+      stages: [{ refId: '1', type: 'webhook', name: 'Hook', url: `${server.url}/x`, waitForCompletion: true, statusJsonPath: 'state', terminalStatuses: 'error' }],
+    });
+
+    const result = await runtime.start(pipeline).result;
+
+    expect(result.status).toBe('TERMINAL');
+    expect(result.execution.stages[0]).toMatchObject({ status: 'TERMINAL', error: 'the webhook reported "error", one of its terminal statuses' });
+  });
+});
