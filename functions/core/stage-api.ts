@@ -98,6 +98,11 @@ export interface StageImplementation {
   /** Optional zod-free validation of the evaluated config; return problems as "field: reason". */
   validate?(config: Record<string, unknown>): string[];
   run(ctx: StageRunContext): Promise<TaskResult>;
+  /**
+   * Stops or undoes what the stage started (a build, a task, server groups) when it times out or
+   * its execution is canceled. Best effort; returns a line for the record.
+   */
+  cancel?(ctx: StageRunContext): Promise<string | undefined>;
 }
 
 /** Thrown by a stage for errors Step Functions should retry (throttling, timeouts). */

@@ -1,7 +1,9 @@
 /** The pipeline-level steps: start (create the record), await (cross-branch waits), complete. */
 import { resolveParameters } from '../../../state-machines/model/parameters.js';
 import { ConcurrentUpdateError } from '../errors.js';
-import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES } from '../execution-model.js';
+import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES, type StageRecord } from '../execution-model.js';
+import type { StageRunContext } from '../stage-api.js';
+import { evaluationContext, stageViews } from './evaluation.js';
 import { readinessOf } from '../readiness.js';
 import type { EngineDeps } from './deps.js';
 import type { AwaitPayload, CompletePayload, EngineResult, StartPayload } from './payloads.js';
@@ -84,7 +86,8 @@ export async function finalizeExecution(
       const now = deps.clock.now();
       for (const stage of execution.stages) {
         if (stage.status === 'RUNNING' || stage.status === 'PAUSED') {
-          await writeStage(deps, execution, stage, { status: 'CANCELED', endTime: now });
+          const cancelled = await cancelStage(execution, stage, deps);
+          await writeStage(deps, execution, stage, { status: 'CANCELED', endTime: now, ...(cancelled ? { error: `canceled: ${cancelled}` } : {}) });
         }
       }
       execution = await deps.store.load(executionId);
@@ -108,4 +111,26 @@ export async function finalizeExecution(
       if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
     }
   }
+}
+
+/**
+ * Lets a stage stop what it started (a build, a task, canary server groups) from its recorded
+ * context. Only possible where its implementation is loaded (local mode, its family's Lambda).
+ */
+async function cancelStage(execution: ExecutionView, stage: StageRecord, deps: EngineDeps): Promise<string | undefined> {
+  const implementation = deps.implementations.get(stage.type);
+  if (!implementation?.cancel) return undefined;
+  const ctx: StageRunContext = {
+    executionId: execution.id,
+    application: execution.application,
+    pipelineName: execution.pipelineName,
+    stage: { refId: stage.refId, name: stage.name, type: stage.type, config: {} },
+    state: stage.context,
+    startTime: stage.startTime ?? deps.clock.now(),
+    clock: deps.clock,
+    evaluation: evaluationContext(execution, stage.refId),
+    stages: stageViews(execution),
+    checkpoint: async () => undefined,
+  };
+  return implementation.cancel(ctx).catch((error: Error) => `cancel failed: ${error.message}`);
 }

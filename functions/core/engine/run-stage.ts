@@ -69,12 +69,6 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
   }
 
   const startTime = stage.startTime ?? now;
-  const timeoutMs = spec.stageTimeoutMs ?? stageTypeInfo(spec.type)?.defaultTimeoutMs;
-  if (timeoutMs !== undefined && now - startTime > timeoutMs) {
-    const error = `stage timed out after ${Math.round(timeoutMs / 1000)} s`;
-    return finish(deps, execution, stage, spec, { status: 'FAILED', error });
-  }
-
   const evaluated = evaluateAll(spec.config, evaluationContext(execution, spec.refId));
   if (evaluated.errors.length > 0) {
     const error = `expression evaluation failed: ${evaluated.errors.map((e) => `${e.expression}: ${e.message}`).join('; ')}`;
@@ -104,6 +98,13 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
       current = await writeStage(deps, execution, current, { context: { ...current.context, ...patch } });
     },
   };
+  const timeoutMs = spec.stageTimeoutMs ?? stageTypeInfo(spec.type)?.defaultTimeoutMs;
+  if (timeoutMs !== undefined && now - startTime > timeoutMs) {
+    // Stop or undo what the stage started (a build, a task, canary server groups) before failing it.
+    const cancelled = await implementation.cancel?.(ctx).catch((e: Error) => `cancel failed: ${e.message}`);
+    const error = `stage timed out after ${Math.round(timeoutMs / 1000)} s${cancelled ? ` (${cancelled})` : ''}`;
+    return finish(deps, execution, current, spec, { status: 'FAILED', error });
+  }
   let result: TaskResult;
   try {
     result = await implementation.run(ctx);

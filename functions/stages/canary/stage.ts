@@ -63,7 +63,7 @@ export interface IntervalRecord {
   readonly metrics: ReadonlyArray<Record<string, unknown>>;
 }
 
-export function canaryStage(deps: CanaryDeps, type: 'canary' | 'kayentaCanary' = 'canary'): StageImplementation & { cancel(ctx: StageRunContext): Promise<CleanupReport> } {
+export function canaryStage(deps: CanaryDeps, type: 'canary' | 'kayentaCanary' = 'canary'): StageImplementation & { cleanup(ctx: StageRunContext): Promise<CleanupReport> } {
   return {
     type,
     validate: (config) => canaryConfigOf(type, config).problems,
@@ -92,7 +92,7 @@ export function canaryStage(deps: CanaryDeps, type: 'canary' | 'kayentaCanary' =
       };
       return new Run(ctx, deps, config, state, target).step();
     },
-    cancel: (ctx) => cleanupCanary(ctx.state, deps),
+    cleanup: (ctx) => cleanupCanary(ctx.state, deps),
   };
 }
 

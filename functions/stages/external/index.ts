@@ -71,13 +71,18 @@ function resolve(deps: ExternalDeps): ResolvedDeps {
 
 export function externalStages(deps: ExternalDeps = {}): StageImplementation[] {
   const r = resolve(deps);
-  return [
+  const stages = [
     webhookStage({ http: r.http, ...(r.callbackBaseUrl !== undefined ? { callbackBaseUrl: r.callbackBaseUrl } : {}) }),
     jenkinsStage({ http: r.http, masters: r.masters }),
     runJobStage(r.runJob),
     canaryStage(r.canary, 'canary'),
     canaryStage(r.canary, 'kayentaCanary'),
   ];
+  // The engine calls cancel() on timeout and on a canceled execution.
+  return stages.map((stage) => ({
+    ...stage,
+    cancel: async (ctx) => (await cancelExternalStage(stage.type, ctx.stage.config, ctx.state, deps)).detail,
+  }));
 }
 
 export type CancelResult = { readonly done: boolean; readonly detail: string };
