@@ -1,0 +1,131 @@
+/**
+ * Lambda bundle size and cold-start init, per handler the platform deploys. Each handler is
+ * bundled with esbuild exactly as NodejsFunction does (infra/platform/bundling.ts esbuildOptions:
+ * minified ESM, source maps, SDK bundled) next to an empty handler bundled the same way. Init is
+ * the wall time of a fresh `node` process that imports the bundle and exits, the work Lambda's
+ * INIT phase does (start the runtime, load the module), with NODE_OPTIONS as deployed; runs are
+ * interleaved across bundles so a busy machine slows all of them alike, and the median is kept.
+ * Targets: bundle under 1 MB; init under 3x the empty handler's.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { esbuildOptions } from '../infra/platform/bundling.js';
+import { type HandlerSpec, STAGE_HANDLERS, TRIGGER_HANDLERS } from '../infra/platform/catalog.js';
+import { fileExists, REPO_ROOT } from '../infra/paths.js';
+import type { BenchReport } from './report.js';
+
+const RUNS = 7;
+const MAX_BYTES = 1024 * 1024;
+const MAX_INIT_RATIO = 3;
+const EMPTY = 'empty handler';
+
+interface Bundle {
+  readonly name: string;
+  readonly file: string;
+  readonly bytes: number;
+  readonly metafile: Metafile;
+}
+
+/** Every handler file the platform would deploy today, by catalog name. */
+function handlers(): Array<{ name: string; spec: HandlerSpec }> {
+  const all = [...Object.entries(STAGE_HANDLERS), ...Object.entries(TRIGGER_HANDLERS)] as Array<[string, HandlerSpec]>;
+  return all.filter(([, spec]) => fileExists(REPO_ROOT, spec.entry)).map(([name, spec]) => ({ name, spec }));
+}
+
+async function bundle(name: string, entry: string, outDir: string): Promise<Bundle> {
+  const dir = join(outDir, name.replace(/\W+/g, '-'));
+  const file = join(dir, 'index.mjs');
+  const result = await build({ ...esbuildOptions(entry, file), metafile: true });
+  return { name, file, bytes: statSync(file).size, metafile: result.metafile };
+}
+
+/** Milliseconds for a fresh node to start, import the bundle and exit; and the import alone. */
+function initOnce(file: string): { processMs: number; importMs: number } {
+  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_OPTIONS: '--enable-source-maps',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      POWERTOOLS_SERVICE_NAME: 'gennaker',
+    },
+    encoding: 'utf8',
+  });
+  const processMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (child.status !== 0) throw new Error(`importing ${file} failed: ${child.stderr.slice(-2000)}`);
+  return { processMs, importMs: Number(child.stdout) };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+/** The packages that weigh most in a bundle, for the notes. */
+function heaviest(metafile: Metafile, count: number): string {
+  const byPackage = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      const key = match?.[1] ?? 'gennaker';
+      byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KB`)
+    .join(', ');
+}
+
+export async function run(): Promise<BenchReport> {
+  const outDir = mkdtempSync(join(tmpdir(), 'gennaker-bundles-'));
+  try {
+    const emptyEntry = join(outDir, 'empty.ts');
+    writeFileSync(emptyEntry, 'export const handler = async (): Promise<unknown> => ({});\n');
+    const bundles = [await bundle(EMPTY, emptyEntry, outDir)];
+    for (const { name, spec } of handlers()) bundles.push(await bundle(name, join(REPO_ROOT, spec.entry), outDir));
+
+    const samples = new Map<string, { processMs: number[]; importMs: number[] }>(bundles.map((b) => [b.name, { processMs: [], importMs: [] }]));
+    initOnce(bundles[0]!.file); // warm the file system cache and node itself
+    for (let i = 0; i < RUNS; i++) {
+      for (const b of bundles) {
+        const sample = initOnce(b.file);
+        samples.get(b.name)!.processMs.push(sample.processMs);
+        samples.get(b.name)!.importMs.push(sample.importMs);
+      }
+    }
+    const baseline = median(samples.get(EMPTY)!.processMs);
+    const rows = bundles.map((b) => {
+      const s = samples.get(b.name)!;
+      const initMs = median(s.processMs);
+      const ratio = initMs / baseline;
+      const sizeOk = b.bytes < MAX_BYTES;
+      const initOk = ratio < MAX_INIT_RATIO;
+      return {
+        handler: b.name,
+        'bundle KB': Math.round(b.bytes / 1024),
+        'size < 1 MB': sizeOk ? 'pass' : 'FAIL',
+        'init ms (median)': Math.round(initMs),
+        'import ms (median)': Math.round(median(s.importMs)),
+        'init / empty': Number(ratio.toFixed(2)),
+        'init < 3x empty': initOk ? 'pass' : 'FAIL',
+        result: b.name === EMPTY || (sizeOk && initOk) ? 'pass' : 'FAIL',
+      };
+    });
+    const notes = [
+      `${RUNS} interleaved runs per bundle, median; init = fresh node process (${process.version}) that imports the bundle and exits, NODE_OPTIONS=--enable-source-maps as deployed`,
+      ...bundles.filter((b) => b.name !== EMPTY).map((b) => `${b.name}: heaviest parts ${heaviest(b.metafile, 4)}`),
+    ];
+    return { name: 'bundles', rows, notes };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The Gennaker CDK app: the platform stack and one stack per pipeline file. Settings come from the
+ * CDK context (cdk.json, or `-c key=value`):
+ *   gennaker:pipelines  folder of pipeline files, JSON or YAML (default: pipelines)
+ *   gennaker:target     'aws' or 'emulator' (stack synthesizer; default aws)
+ *   gennaker:prefix     stack name prefix (default Gennaker) and, lower-cased, state machine name prefix
+ *   gennaker:nag        'false' to skip the cdk-nag checks (default: on)
+ */
+import { readdirSync } from 'node:fs';
+import { basename, extname, isAbsolute, join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { PipelineDefinitionError } from './errors.js';
+import { applyNag } from './nag.js';
+import { REPO_ROOT } from './paths.js';
+import { PIPELINE_FILE_EXTENSIONS } from './pipeline/definition.js';
+import type { PlatformProps } from './platform/platform.js';
+import { PipelineStack } from './stacks/pipeline-stack.js';
+import { PlatformStack } from './stacks/platform-stack.js';
+import { stackSynthesizer, type Target } from './synthesizer.js';
+
+export interface GennakerAppOptions {
+  /** Absolute, or relative to the repository root. @default 'pipelines' */
+  readonly pipelinesDir?: string;
+  /** @default 'aws' */
+  readonly target?: Target;
+  /** @default 'Gennaker' */
+  readonly stackPrefix?: string;
+  /** @default true */
+  readonly nag?: boolean;
+  readonly platform?: PlatformProps;
+}
+
+export interface GennakerApp {
+  readonly platformStack: PlatformStack;
+  readonly pipelineStacks: readonly PipelineStack[];
+}
+
+export function optionsFromContext(app: App): GennakerAppOptions {
+  const context = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(`gennaker:${key}`);
+    return value === undefined || value === null ? undefined : String(value);
+  };
+  const target = context('target') ?? 'aws';
+  if (target !== 'aws' && target !== 'emulator') throw new Error(`gennaker:target must be 'aws' or 'emulator', not '${target}'`);
+  const pipelinesDir = context('pipelines');
+  const stackPrefix = context('prefix');
+  return {
+    target,
+    nag: context('nag') !== 'false',
+    ...(pipelinesDir ? { pipelinesDir } : {}),
+    ...(stackPrefix ? { stackPrefix } : {}),
+  };
+}
+
+/** Pipeline files in the folder, sorted so stacks come out in the same order everywhere. */
+export function pipelineFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => (PIPELINE_FILE_EXTENSIONS as readonly string[]).includes(extname(name)))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** Pipeline stacks import the platform's function ARNs; exports keep a used function from being removed. */
+const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
+
+export function buildGennakerApp(app: App, options: GennakerAppOptions = {}): GennakerApp {
+  if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined) app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
+  const prefix = options.stackPrefix ?? 'Gennaker';
+  const synthesizer = stackSynthesizer(options.target ?? 'aws');
+  const common = synthesizer ? { synthesizer } : {};
+  const platformStack = new PlatformStack(app, prefix, {
+    ...common,
+    description: 'Gennaker platform: tables, topic, stage and trigger functions',
+    platform: { namePrefix: prefix.toLowerCase(), ...options.platform },
+  });
+  const dir = options.pipelinesDir ?? 'pipelines';
+  const pipelineStacks: PipelineStack[] = [];
+  const invalid: PipelineDefinitionError[] = [];
+  for (const file of pipelineFiles(isAbsolute(dir) ? dir : join(REPO_ROOT, dir))) {
+    const id = `${prefix}-${basename(file, extname(file)).replace(/[^A-Za-z0-9-]+/g, '-')}`;
+    try {
+      pipelineStacks.push(
+        new PipelineStack(app, id, {
+          ...common,
+          description: `Gennaker pipeline from ${basename(file)}`,
+          platform: platformStack.platform,
+          definition: file,
+        }),
+      );
+    } catch (error) {
+      // Collect every invalid file so one synth reports them all.
+      if (!(error instanceof PipelineDefinitionError)) throw error;
+      invalid.push(error);
+    }
+  }
+  if (invalid.length === 1) throw invalid[0];
+  if (invalid.length > 1) throw new AggregateError(invalid, invalid.map((e) => e.message).join('\n'));
+  if (options.nag ?? true) applyNag(app);
+  return { platformStack, pipelineStacks };
+}

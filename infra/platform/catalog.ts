@@ -1,0 +1,137 @@
+/**
+ * Every Lambda the platform may deploy, by the handler file that implements it. A function is
+ * created only when its file exists, so a stage family or trigger lands by adding its handler and,
+ * for a new family, one line here. What each may touch is declared as needs; access.ts turns them
+ * into IAM statements scoped to this platform's resources.
+ */
+import type { FunctionFamily } from '../../state-machines/index.js';
+import { stageTypeInfo, supportedStageTypes } from '../../state-machines/index.js';
+
+export type Need =
+  /** Read and write execution records (table and its indexes). */
+  | 'executions'
+  /** Take, renew and release cluster locks. */
+  | 'locks'
+  /** Remember trigger deliveries already handled. */
+  | 'dedupe'
+  /** Publish on the notification topic. */
+  | 'publish'
+  /** StartExecution on the pipelines some `pipeline` stage names as its child. */
+  | 'startChildPipelines'
+  /** StartExecution on every pipeline of the platform (triggers). */
+  | 'startPipelines'
+  /** Put events on the account's default event bus (pipeline-completed events). */
+  | 'putEvents'
+  /** The EC2, Auto Scaling and ELBv2 calls of the cloud driver (functions/core/cloud), in this account. */
+  | 'cloudDriver';
+
+export interface HandlerSpec {
+  /** Path of the handler module from the source root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly needs: readonly Need[];
+  /** @default 60 */
+  readonly timeoutSeconds?: number;
+  /** @default 512 */
+  readonly memoryMiB?: number;
+}
+
+/** Stage families: the compiler points each Task at the function of the stage's family. */
+export const STAGE_HANDLERS: Readonly<Record<FunctionFamily, HandlerSpec>> = {
+  engine: { entry: 'functions/engine/handler.ts', description: 'Pipeline start, await and complete steps', needs: ['executions', 'publish'] },
+  flow: { entry: 'functions/stages/flow/handler.ts', description: 'Flow-control stages', needs: ['executions', 'publish', 'startChildPipelines'] },
+  cloud: { entry: 'functions/stages/cloud/handler.ts', description: 'Cloud stages (server groups, load balancers)', needs: ['executions', 'locks', 'publish', 'cloudDriver'], timeoutSeconds: 300 },
+  external: { entry: 'functions/stages/external/handler.ts', description: 'Stages that call external systems', needs: ['executions', 'publish'] },
+};
+
+/** How events reach a trigger handler. */
+export type TriggerSource =
+  /** Step Functions status changes of this platform's pipelines (platform/lifecycle.ts). */
+  | { readonly kind: 'status-changes' }
+  /** EventBridge Scheduler, one schedule per enabled cron trigger (pipeline/triggers.ts). */
+  | { readonly kind: 'schedule' }
+  /** An EventBridge rule on the default bus. */
+  | { readonly kind: 'events'; readonly source: string; readonly detailType: string }
+  /** HTTP API routes that authenticate the request in the handler (webhook signatures). */
+  | { readonly kind: 'webhook'; readonly paths: readonly string[]; readonly authenticatedBy: string };
+
+export interface TriggerSpec extends HandlerSpec {
+  readonly source: TriggerSource;
+  /** The pipeline trigger types this handler fires. */
+  readonly fires: readonly string[];
+}
+
+/** Everything a trigger handler that starts pipelines touches (functions/triggers/deps.ts). */
+const STARTS_PIPELINES: readonly Need[] = ['executions', 'locks', 'dedupe', 'publish', 'startPipelines'];
+const WEBHOOK_AUTH = 'verifies the delivery signature or token with the secret named by GENNAKER_WEBHOOK_SECRETS_ID';
+
+export const TRIGGER_HANDLERS = {
+  lifecycle: {
+    entry: 'functions/triggers/lifecycle/handler.ts',
+    description: 'Finalises executions on Step Functions status changes',
+    // Finalise, release locks and queue slots (starting the next queued run), notify, emit pipeline-completed.
+    needs: ['executions', 'locks', 'publish', 'putEvents', 'startPipelines'],
+    source: { kind: 'status-changes' },
+    fires: [],
+  },
+  cron: {
+    entry: 'functions/triggers/cron/handler.ts',
+    description: 'Starts pipelines on their cron triggers',
+    needs: STARTS_PIPELINES,
+    source: { kind: 'schedule' },
+    fires: ['cron'],
+  },
+  pipeline: {
+    entry: 'functions/triggers/pipeline/handler.ts',
+    description: 'Starts pipelines when another pipeline completes',
+    needs: STARTS_PIPELINES,
+    source: { kind: 'events', source: 'gennaker', detailType: 'Pipeline Execution Completed' },
+    fires: ['pipeline'],
+  },
+  docker: {
+    entry: 'functions/triggers/docker/handler.ts',
+    description: 'Starts pipelines on ECR image pushes',
+    needs: STARTS_PIPELINES,
+    source: { kind: 'events', source: 'aws.ecr', detailType: 'ECR Image Action' },
+    fires: ['docker', 'ecr'],
+  },
+  codebuild: {
+    entry: 'functions/triggers/codebuild/handler.ts',
+    description: 'Starts pipelines on CodeBuild builds',
+    needs: STARTS_PIPELINES,
+    source: { kind: 'events', source: 'aws.codebuild', detailType: 'CodeBuild Build State Change' },
+    fires: ['codebuild'],
+  },
+  git: {
+    entry: 'functions/triggers/git/handler.ts',
+    description: 'Starts pipelines on git webhooks',
+    needs: STARTS_PIPELINES,
+    source: { kind: 'webhook', paths: ['/webhooks/git/{provider}'], authenticatedBy: WEBHOOK_AUTH },
+    fires: ['git'],
+  },
+  ci: {
+    entry: 'functions/triggers/ci/handler.ts',
+    description: 'Starts pipelines on Jenkins and build webhooks',
+    needs: STARTS_PIPELINES,
+    source: { kind: 'webhook', paths: ['/webhooks/jenkins/{master}', '/webhooks/build/{master}'], authenticatedBy: WEBHOOK_AUTH },
+    fires: ['jenkins'],
+  },
+} as const satisfies Record<string, TriggerSpec>;
+
+export type TriggerKind = keyof typeof TRIGGER_HANDLERS;
+
+/** Trigger types started by a person (API, CLI): nothing to wire. */
+export const MANUAL_TRIGGER_TYPES: readonly string[] = ['manual'];
+
+/**
+ * Families with a callback stage type: their Lambda resumes the state machine itself
+ * (SendTaskSuccess) when a callback stage finishes without waiting.
+ */
+export function callbackFamilies(): ReadonlySet<FunctionFamily> {
+  const families = new Set<FunctionFamily>();
+  for (const type of supportedStageTypes()) {
+    const info = stageTypeInfo(type);
+    if (info?.execution === 'callback') families.add(info.family);
+  }
+  return families;
+}

@@ -1,0 +1,256 @@
+/**
+ * The app as synthesized: platform resources and least privilege, pipelines compiled into their
+ * state machines, synth failures for what cannot deploy, cdk-nag, deterministic output. One file
+ * so every function is bundled once (CDK caches bundles per process).
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TABLES } from '../../../functions/core/tables.js';
+import { MissingStageFamilyError, PipelineDefinitionError } from '../../../infra/errors.js';
+import { buildGennakerApp, type GennakerAppOptions } from '../../../infra/gennaker-app.js';
+import { applyNag } from '../../../infra/nag.js';
+import { REPO_ROOT } from '../../../infra/paths.js';
+import { loadPipeline } from '../../../infra/pipeline/definition.js';
+import { Pipeline } from '../../../infra/pipeline/pipeline.js';
+import { Platform } from '../../../infra/platform/platform.js';
+import { compilePipeline, type FunctionFamily } from '../../../state-machines/index.js';
+
+const FIXTURES = join(REPO_ROOT, 'test', 'unit', 'infra', 'fixtures');
+const DEPLOY_FIXTURES = join(REPO_ROOT, 'test', 'integration', 'infra', 'fixtures', 'pipelines');
+const outdirs: string[] = [];
+
+/**
+ * Templates do not depend on the bundles' contents, only on their hashes: CDK's
+ * `aws:cdk:bundling-stacks` context (no stack) skips esbuild except where a test needs real bundles.
+ */
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
+
+function newApp(bundle = false): App {
+  const outdir = mkdtempSync(join(tmpdir(), 'gennaker-synth-'));
+  outdirs.push(outdir);
+  return new App({ outdir, analyticsReporting: false, ...(bundle ? {} : { context: NO_BUNDLING }) });
+}
+
+function synth(options: GennakerAppOptions = {}, bundle = false) {
+  const app = newApp(bundle);
+  const outdir = app.outdir;
+  const built = buildGennakerApp(app, { pipelinesDir: DEPLOY_FIXTURES, ...options });
+  const assembly = app.synth();
+  return { app, built, outdir, assembly };
+}
+
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const { built } = synth();
+const platform = Template.fromStack(built.platformStack);
+const release = Template.fromStack(built.pipelineStacks.find((s) => s.stackName === 'Gennaker-release')!);
+
+/** The statements of the role's policy of the function whose construct id is `id`. */
+function statementsOf(template: Template, logicalIdPrefix: string): Array<{ Action: string | string[]; Resource: unknown }> {
+  const policies = template.findResources('AWS::IAM::Policy');
+  const match = Object.entries(policies).find(([id]) => id.startsWith(logicalIdPrefix));
+  if (!match) throw new Error(`no policy ${logicalIdPrefix}`);
+  return (match[1] as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[]; Resource: unknown }> } } }).Properties
+    .PolicyDocument.Statement;
+}
+const actionsOf = (statements: Array<{ Action: string | string[] }>) => statements.flatMap((s) => [s.Action].flat()).sort();
+
+describe('platform stack', () => {
+  it('creates the three tables from TABLES: on demand, PITR, encrypted, TTL on expiresAt, the GSIs', () => {
+    platform.resourceCountIs('AWS::DynamoDB::Table', 3);
+    for (const spec of Object.values(TABLES)) {
+      platform.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [{ AttributeName: spec.partitionKey, KeyType: 'HASH' }, ...(spec.sortKey ? [{ AttributeName: spec.sortKey, KeyType: 'RANGE' }] : [])],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        ...(spec.indexes.length > 0
+          ? { GlobalSecondaryIndexes: spec.indexes.map((i) => Match.objectLike({ IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }] })) }
+          : {}),
+      });
+    }
+  });
+
+  it('encrypts the notification topic with a rotated key of its own', () => {
+    platform.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    platform.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('bundles every function for arm64 Node 22 with tracing, a DLQ, JSON logs and the platform environment', () => {
+    const functions = platform.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions).length).toBe(built.platformStack.platform.families.length + Object.keys(functions).filter((id) => !/Engine|Flow|External|Cloud/.test(id)).length);
+    platform.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      DeadLetterConfig: { TargetArn: Match.anyValue() },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+      Environment: {
+        Variables: Match.objectLike({
+          GENNAKER_EXECUTIONS_TABLE: Match.anyValue(),
+          GENNAKER_LOCKS_TABLE: Match.anyValue(),
+          GENNAKER_DEDUPE_TABLE: Match.anyValue(),
+          GENNAKER_TOPIC_ARN: Match.anyValue(),
+          POWERTOOLS_SERVICE_NAME: 'gennaker',
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+    });
+  });
+
+  it('lets the engine touch the executions table and the topic, and nothing else', () => {
+    expect(actionsOf(statementsOf(platform, 'PlatformEngineRoleDefaultPolicy'))).toEqual(
+      [
+        'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+        'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage',
+        'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
+      ].sort(),
+    );
+  });
+
+  it('lets flow also resume its callback stages and start exactly the child pipelines', () => {
+    const statements = statementsOf(platform, 'PlatformFlowRoleDefaultPolicy');
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['states:SendTaskSuccess', 'states:StartExecution']));
+    expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskSuccess', 'states:StartExecution']);
+    const start = statements.find((s) => s.Action === 'states:StartExecution');
+    expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:gennaker-shop-deploy');
+    expect(JSON.stringify(start?.Resource)).not.toContain('gennaker-shop-release');
+  });
+
+  it('alarms on handler errors and dead letters', () => {
+    const functions = Object.keys(platform.findResources('AWS::Lambda::Function')).length;
+    platform.resourceCountIs('AWS::CloudWatch::Alarm', functions + 1);
+  });
+});
+
+describe('pipeline stacks', () => {
+  it('compiles the pipeline with the platform function ARNs spliced in, no substitutions', () => {
+    const [machine] = Object.values(release.findResources('AWS::StepFunctions::StateMachine')) as Array<{ Properties: Record<string, unknown> }>;
+    expect(machine?.Properties.DefinitionSubstitutions).toBeUndefined();
+    const parts = (machine?.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const text = parts.map((p) => (typeof p === 'string' ? p : `<${JSON.stringify(p).match(/Platform(\w+?)Function/)?.[1]?.toLowerCase()}>`)).join('');
+    const expected = compilePipeline(loadPipeline(join(DEPLOY_FIXTURES, 'release.yml')).pipeline, { functionArn: (f: FunctionFamily) => `<${f}>` });
+    expect(JSON.parse(text)).toEqual(expected);
+    expect(machine?.Properties).toMatchObject({
+      StateMachineName: 'gennaker-shop-release',
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+  });
+
+  it('lets the state machine invoke only the functions of the families it uses', () => {
+    const invoke = statementsOf(release, 'PipelineStateMachineRoleDefaultPolicy').find((s) => s.Action === 'lambda:InvokeFunction');
+    const text = JSON.stringify(invoke?.Resource);
+    expect(text).toContain('PlatformEngineFunction');
+    expect(text).toContain('PlatformFlowFunction');
+    expect(text).not.toContain('PlatformExternalFunction');
+  });
+
+  it('alarms on failed, timed out and aborted executions', () => {
+    release.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)' })]),
+    });
+  });
+});
+
+describe('synth refuses what cannot deploy', () => {
+  it('fails on an invalid pipeline with every validator message as path: message', () => {
+    const app = newApp();
+    const p = new Platform(new Stack(app, 'P'), 'Platform');
+    const invalid = { application: 'shop', name: 'bad', stages: [{ refId: '1', type: 'nope' }, { refId: '2', type: 'wait', requisiteStageRefIds: ['9'] }] };
+    let error: unknown;
+    try {
+      new Pipeline(new Stack(app, 'Bad'), 'Pipeline', { platform: p, definition: invalid });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PipelineDefinitionError);
+    const lines = (error as Error).message.split('\n').slice(1).map((l) => l.trim());
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^\$\.stages\[0\]\.type: unsupported stage type 'nope'/), "$.stages[1].requisiteStageRefIds[0]: no stage has refId '9'"]));
+  });
+
+  it('fails on a pipeline whose stage family has no handler on the platform', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'P');
+    const p = new Platform(stack, 'Platform', { sourceRoot: join(FIXTURES, 'engine-only') });
+    expect(p.families).toEqual(['engine']);
+    expect(() => new Pipeline(stack, 'Pipeline', { platform: p, definition: join(DEPLOY_FIXTURES, 'deploy.json') })).toThrow(MissingStageFamilyError);
+  });
+
+  it('fails synth when a pipeline stage starts a pipeline nobody deploys', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'P');
+    const p = new Platform(stack, 'Platform');
+    new Pipeline(stack, 'Parent', { platform: p, definition: join(DEPLOY_FIXTURES, 'release.yml') });
+    expect(() => app.synth()).toThrow(/starts pipeline 'shop\/deploy', which no Pipeline on this platform deploys/);
+  });
+});
+
+describe('triggers', () => {
+  it('turns cron triggers into schedules on the cron handler and warns about triggers nothing fires', () => {
+    const { built: withCron } = synth({ pipelinesDir: join(FIXTURES, 'pipelines'), nag: false });
+    const nightly = withCron.pipelineStacks.find((s) => s.stackName === 'Gennaker-nightly')!;
+    const template = Template.fromStack(nightly);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'gennaker-shop-shop-nightly-night',
+      ScheduleExpression: 'cron(30 2 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      Target: Match.objectLike({ Input: Match.stringLikeRegexp('"triggerId":"night"') }),
+    });
+    const warnings = nightly.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data)));
+    expect(warnings.some((w) => w.includes("'pubsub' triggers"))).toBe(true);
+    // Disabled triggers are left alone (the validator still says it does not know the type).
+    expect(warnings.some((w) => w.includes("fires 'jenkins-legacy'"))).toBe(false);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing unacknowledged in the whole app', () => {
+    expect(() => synth({ pipelinesDir: join(FIXTURES, 'pipelines') })).not.toThrow();
+  });
+
+  it('is really checking: an unencrypted queue fails synth', () => {
+    const app = new App();
+    new Queue(new Stack(app, 'Careless'), 'Queue', { enforceSSL: true });
+    applyNag(app);
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS/);
+  });
+});
+
+describe('output', () => {
+  const files = (dir: string, suffixes: readonly string[]) =>
+    readdirSync(dir)
+      .filter((f) => suffixes.some((suffix) => f.endsWith(suffix)))
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
+
+  it('is the same templates on every synth', () => {
+    const first = synth({ nag: false });
+    const second = synth({ nag: false });
+    expect(files(second.outdir, ['.template.json'])).toEqual(files(first.outdir, ['.template.json']));
+  });
+
+  // Real bundles on a fixture source root: the repository's handlers change under concurrent work,
+  // and esbuild's output is what the asset hashes (and so the templates) are made of.
+  it('bundles to the same asset hashes on every synth', { timeout: 120_000 }, () => {
+    const hashes = () => {
+      const app = newApp(true);
+      new Platform(new Stack(app, 'P'), 'Platform', { sourceRoot: join(FIXTURES, 'engine-only') });
+      app.synth();
+      return files(app.outdir, ['.assets.json', '.template.json']);
+    };
+    const first = hashes();
+    expect(hashes()).toEqual(first);
+    expect(JSON.stringify(first)).toMatch(/Platform\/Engine\/Function\/Code/);
+  });
+});
