@@ -12,7 +12,14 @@ export const TABLES = {
     partitionKey: 'pk',
     sortKey: 'sk',
     /** Execution items by application, newest first by startedAt. */
-    indexes: [{ name: 'byApplication', partitionKey: 'application', sortKey: 'startedAt' }],
+    indexes: [
+      { name: 'byApplication', partitionKey: 'application', sortKey: 'startedAt' },
+      /**
+       * Sparse: only runs waiting for a concurrency slot carry `queueKey` ("app/pipelineId"), oldest
+       * first by `queuedAt` (functions/core/concurrency.ts).
+       */
+      { name: 'byQueue', partitionKey: 'queueKey', sortKey: 'queuedAt' },
+    ],
     ttlAttribute: 'expiresAt',
   },
   locks: {

@@ -1,0 +1,51 @@
+/**
+ * Lambda for the HTTP API routes (IAM auth; see routes.ts). Thin: read the request, find the
+ * caller, route, shape the result; errors become statuses in errors.ts.
+ *
+ * Environment: as the triggers (tables, GENNAKER_STATE_MACHINES, GENNAKER_PIPELINES_MANIFEST,
+ * GENNAKER_TOPIC_ARN), GENNAKER_EVENT_BUS (completed events after a cancel),
+ * GENNAKER_ACCOUNTS_FILE (cluster view), GENNAKER_TRUST_IDENTITY_HEADERS.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { stepFunctionsStopper } from '../core/cancel.js';
+import { buildTriggerDeps } from '../triggers/deps.js';
+import { readWebhookRequest, respond } from '../triggers/http.js';
+import { EventBridgePublisher } from '../triggers/lifecycle/completed-event.js';
+import { afterExecutionFinished } from '../triggers/lifecycle/lifecycle.js';
+import { cloudClusterReader } from './clusters.js';
+import { callerOf, type IdentityContext } from './identity.js';
+import { type OperationsDeps, sfnResume } from './operations.js';
+import { findRoute } from './routes.js';
+
+export function defaultOperationsDeps(): OperationsDeps {
+  const triggers = buildTriggerDeps();
+  const events = new EventBridgePublisher();
+  return {
+    triggers,
+    stopper: stepFunctionsStopper(),
+    resume: sfnResume(),
+    afterFinished: async (execution) => void (await afterExecutionFinished(execution, { registry: triggers.registry, queue: triggers.queue, events })),
+    clusters: cloudClusterReader(),
+  };
+}
+
+/** Routes one HTTP API event with the given deps (the Lambda entry and tests). */
+export async function handleApiRequest(event: APIGatewayProxyEventV2, deps: OperationsDeps): Promise<APIGatewayProxyStructuredResultV2> {
+  return respond(
+    () => deps.triggers.log,
+    async () => {
+      const request = readWebhookRequest(event);
+      const { route, params } = findRoute(request.method, request.path, event.requestContext?.stage);
+      const caller = callerOf(event.requestContext as IdentityContext | undefined, request.headers);
+      return route.run({ params, query: request.query, body: request.rawBody, caller, deps });
+    },
+    { route: event.routeKey, path: event.rawPath },
+  );
+}
+
+let deps: OperationsDeps | undefined;
+
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  deps ??= defaultOperationsDeps();
+  return handleApiRequest(event, deps);
+}

@@ -1,0 +1,200 @@
+/**
+ * What the API can do, as plain functions over injected deps: the HTTP handler calls them for a
+ * deployed stack, and the CLI calls them directly in local mode (`localApi`) or through the HTTP
+ * API of a deployed stack (`httpApi` in http-client.ts): both implement `GennakerApi`.
+ */
+import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { awsClients } from '../core/aws-clients.js';
+import { cancelExecution as cancelCore, type ExecutionStopper } from '../core/cancel.js';
+import { concurrencyPolicyOf } from '../core/concurrency.js';
+import { InvalidInputError } from '../core/errors.js';
+import type { ExecutionStatus, ExecutionView } from '../core/execution-model.js';
+import { type ResumeCallback, submitJudgment } from '../core/judgment.js';
+import type { TriggerDeps } from '../triggers/deps.js';
+import { type ManualTriggerResult, triggerManually } from '../triggers/manual/manual.js';
+import type { ApplicationClusters, ClusterReader } from './clusters.js';
+import { ForbiddenError, NotImplementedError } from './errors.js';
+import type { Caller } from './identity.js';
+import { type ExecutionDetails, type ExecutionSummary, executionDetails, executionSummary, type StageDetails, stageDetails } from './views.js';
+
+export type { Caller } from './identity.js';
+export type { ExecutionDetails, ExecutionSummary, StageDetails } from './views.js';
+export type { ApplicationClusters } from './clusters.js';
+export type { ManualTriggerResult } from '../triggers/manual/manual.js';
+
+export interface OperationsDeps {
+  /** Registry, store, queue, dedupe, notifier, clock, log: the trigger path's deps. */
+  readonly triggers: TriggerDeps;
+  /** Stops a running execution (StopExecution in AWS, abort in local mode). */
+  readonly stopper: ExecutionStopper;
+  /** Resumes a stage waiting on a task token (SendTaskSuccess in AWS; local mode watches the record). */
+  readonly resume: ResumeCallback;
+  /** What follows an execution's end when an operation ended it (next waiting run, completed event). */
+  readonly afterFinished?: (execution: ExecutionView) => Promise<void>;
+  /** Absent when this deployment has no cloud driver: the cluster view is then 501. */
+  readonly clusters?: ClusterReader;
+}
+
+export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['NOT_STARTED', 'RUNNING', 'PAUSED', 'SUCCEEDED', 'TERMINAL', 'CANCELED'];
+
+export interface TriggerPipelineRequest {
+  readonly application: string;
+  /** Pipeline id or name. */
+  readonly pipeline: string;
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  readonly idempotencyKey?: string;
+  readonly description?: string;
+}
+
+export interface ListExecutionsQuery {
+  readonly application: string;
+  /** Pipeline id or name. */
+  readonly pipeline?: string;
+  readonly status?: string;
+  readonly limit?: number;
+}
+
+export interface JudgmentRequest {
+  readonly executionId: string;
+  /** Stage name or refId. */
+  readonly stage: string;
+  readonly judgment: 'continue' | 'stop';
+  readonly input?: string;
+}
+
+export interface CancelResult extends ExecutionDetails {
+  /** false when the execution had already ended. */
+  readonly changed: boolean;
+}
+
+export async function triggerPipeline(request: TriggerPipelineRequest, caller: Caller, deps: OperationsDeps): Promise<ManualTriggerResult> {
+  return triggerManually({ ...request, user: caller.user }, deps.triggers);
+}
+
+export async function listExecutions(query: ListExecutionsQuery, deps: OperationsDeps): Promise<ExecutionSummary[]> {
+  if (!query.application) throw new InvalidInputError('application is required');
+  if (query.status !== undefined && !EXECUTION_STATUSES.includes(query.status as ExecutionStatus)) {
+    throw new InvalidInputError(`status '${query.status}' is not one of ${EXECUTION_STATUSES.join(', ')}`);
+  }
+  const limit = query.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InvalidInputError('limit must be a whole number from 1 to 500');
+  let pipelineName = query.pipeline;
+  if (query.pipeline) {
+    const entry = await deps.triggers.registry.get(query.application, query.pipeline);
+    if (entry) pipelineName = entry.pipeline.name;
+  }
+  const records = await deps.triggers.store.list({
+    application: query.application,
+    ...(pipelineName ? { pipelineName } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    limit,
+  });
+  return records.map(executionSummary);
+}
+
+export async function getExecution(executionId: string, deps: OperationsDeps): Promise<ExecutionDetails> {
+  return executionDetails(await deps.triggers.store.load(executionId));
+}
+
+export async function cancelExecution(executionId: string, caller: Caller, deps: OperationsDeps, reason?: string): Promise<CancelResult> {
+  const t = deps.triggers;
+  const result = await cancelCore(
+    executionId,
+    {
+      store: t.store,
+      clock: t.clock,
+      notifier: t.notifier,
+      stopper: deps.stopper,
+      queue: t.queue,
+      ...(deps.afterFinished ? { afterFinished: deps.afterFinished } : {}),
+    },
+    { user: caller.user, ...(reason ? { reason } : {}) },
+  );
+  return { ...executionDetails(await t.store.load(result.execution.id)), changed: result.changed };
+}
+
+/** Holds a run that waits for a concurrency slot (a running execution cannot be paused). */
+export async function pauseExecution(executionId: string, caller: Caller, deps: OperationsDeps): Promise<ExecutionDetails> {
+  await deps.triggers.queue.pause(executionId, caller.user);
+  return getExecution(executionId, deps);
+}
+
+/** Lets a paused waiting run start (now, if a slot is free). */
+export async function resumeExecution(executionId: string, caller: Caller, deps: OperationsDeps): Promise<ExecutionDetails & { started: boolean }> {
+  const record = await deps.triggers.store.getExecution(executionId);
+  const entry = record ? await deps.triggers.registry.get(record.application, record.pipelineId) : undefined;
+  const { started } = await deps.triggers.queue.resume(executionId, caller.user, entry ? concurrencyPolicyOf(entry.pipeline) : undefined);
+  return { ...(await getExecution(executionId, deps)), started };
+}
+
+/** Answers a manual judgment; the caller must hold one of the stage's requiredJudgmentRoles. */
+export async function judgeStage(request: JudgmentRequest, caller: Caller, deps: OperationsDeps): Promise<StageDetails> {
+  const t = deps.triggers;
+  const execution = await t.store.load(request.executionId);
+  const stage = execution.stages.find((s) => s.refId === request.stage || s.name === request.stage);
+  if (stage && stage.type === 'manualJudgment') {
+    const required = (stage.context.requiredJudgmentRoles as string[] | undefined) ?? [];
+    if (required.length > 0 && !required.some((r) => caller.roles.includes(r))) {
+      throw new ForbiddenError(`${caller.user} may not judge '${stage.name}': it requires one of the roles ${required.join(', ')}`);
+    }
+    const inputs = ((stage.context.judgmentInputs as Array<{ value?: unknown }> | undefined) ?? []).map((i) => String(i.value));
+    if (request.input !== undefined && inputs.length > 0 && !inputs.includes(request.input)) {
+      throw new InvalidInputError(`'${request.input}' is not one of the judgment inputs: ${inputs.join(', ')}`);
+    }
+  }
+  const written = await submitJudgment(
+    {
+      executionId: request.executionId,
+      stage: request.stage,
+      judgment: request.judgment,
+      ...(request.input !== undefined ? { input: request.input } : {}),
+      user: caller.user,
+      roles: caller.roles,
+    },
+    { store: t.store, clock: t.clock, resume: deps.resume },
+  );
+  t.log.info('judgment submitted', { executionId: request.executionId, stage: written.refId, judgment: request.judgment, user: caller.user });
+  return stageDetails(written);
+}
+
+export async function clusterView(
+  query: { application: string; account?: string; region?: string },
+  deps: OperationsDeps,
+): Promise<ApplicationClusters> {
+  if (!deps.clusters) throw new NotImplementedError('the cluster view needs the cloud driver, which this deployment does not include');
+  if (!query.application) throw new InvalidInputError('application is required');
+  return deps.clusters.describeApplication(query);
+}
+
+/** Resumes a callback task with SendTaskSuccess (what submitJudgment calls in AWS). */
+export function sfnResume(sfn: SFNClient = awsClients.sfn()): ResumeCallback {
+  return async (taskToken, output) => {
+    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  };
+}
+
+/** Everything the CLI can ask, locally or of a deployed stack. */
+export interface GennakerApi {
+  triggerPipeline(request: TriggerPipelineRequest): Promise<ManualTriggerResult>;
+  listExecutions(query: ListExecutionsQuery): Promise<ExecutionSummary[]>;
+  getExecution(executionId: string): Promise<ExecutionDetails>;
+  cancelExecution(executionId: string, reason?: string): Promise<CancelResult>;
+  pauseExecution(executionId: string): Promise<ExecutionDetails>;
+  resumeExecution(executionId: string): Promise<ExecutionDetails & { started: boolean }>;
+  judgeStage(request: JudgmentRequest): Promise<StageDetails>;
+  clusterView(query: { application: string; account?: string; region?: string }): Promise<ApplicationClusters>;
+}
+
+/** The operations bound to deps and a caller (local mode: the person at the terminal). */
+export function localApi(deps: OperationsDeps, caller: Caller): GennakerApi {
+  return {
+    triggerPipeline: (request) => triggerPipeline(request, caller, deps),
+    listExecutions: (query) => listExecutions(query, deps),
+    getExecution: (id) => getExecution(id, deps),
+    cancelExecution: (id, reason) => cancelExecution(id, caller, deps, reason),
+    pauseExecution: (id) => pauseExecution(id, caller, deps),
+    resumeExecution: (id) => resumeExecution(id, caller, deps),
+    judgeStage: (request) => judgeStage(request, caller, deps),
+    clusterView: (query) => clusterView(query, deps),
+  };
+}

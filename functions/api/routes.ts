@@ -1,0 +1,187 @@
+/**
+ * The HTTP API's routes (API Gateway HTTP API, payload format 2.0, IAM auth): each parses its
+ * input strictly (zod) and calls one operation.
+ *
+ *   POST /pipelines/{application}/{pipeline}/executions          trigger (manual)
+ *   GET  /executions?application=&pipeline=&status=&limit=       list
+ *   GET  /executions/{id}                                        get (stages without callback tokens)
+ *   POST /executions/{id}/cancel                                 cancel
+ *   POST /executions/{id}/pause | /resume                        hold / release a waiting run
+ *   POST /executions/{id}/stages/{stage}/judgment                manual judgment
+ *   GET  /applications/{application}/clusters?account=&region=   cluster view
+ */
+import { z } from 'zod';
+import { InvalidInputError } from '../core/errors.js';
+import { ManualTriggerSchema } from '../triggers/manual/manual.js';
+import { MethodNotAllowedError, RouteNotFoundError } from './errors.js';
+import type { Caller } from './identity.js';
+import {
+  cancelExecution,
+  clusterView,
+  getExecution,
+  judgeStage,
+  listExecutions,
+  type OperationsDeps,
+  pauseExecution,
+  resumeExecution,
+  triggerPipeline,
+} from './operations.js';
+
+export interface RouteInput {
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+  readonly caller: Caller;
+  readonly deps: OperationsDeps;
+}
+
+export interface RouteResult {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly pattern: string;
+  readonly run: (input: RouteInput) => Promise<RouteResult>;
+}
+
+function jsonBody<S extends z.ZodType>(schema: S, body: Buffer, optional = false): z.output<S> {
+  let value: unknown = {};
+  if (body.length > 0) {
+    try {
+      value = JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      throw new InvalidInputError(`the body is not valid JSON: ${(error as Error).message}`);
+    }
+  } else if (!optional) throw new InvalidInputError('a JSON body is required');
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new InvalidInputError(
+      `invalid body: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+const CancelBody = z.strictObject({ reason: z.string().max(1000).optional() });
+const JudgmentBody = z.strictObject({ judgment: z.enum(['continue', 'stop']), input: z.string().max(1000).optional() });
+const Empty = z.strictObject({});
+
+const ListQuery = z.strictObject({
+  application: z.string().min(1, 'application is required'),
+  pipeline: z.string().min(1).optional(),
+  status: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+const ClusterQuery = z.strictObject({ account: z.string().min(1).optional(), region: z.string().min(1).optional() });
+
+function query<S extends z.ZodType>(schema: S, q: Readonly<Record<string, string>>): z.output<S> {
+  const parsed = schema.safeParse(q);
+  if (!parsed.success) {
+    throw new InvalidInputError(`invalid query: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export const ROUTES: readonly Route[] = [
+  {
+    method: 'POST',
+    pattern: '/pipelines/{application}/{pipeline}/executions',
+    run: async ({ params, body, caller, deps }) => {
+      const request = jsonBody(ManualTriggerSchema, body, true);
+      const result = await triggerPipeline({ application: params.application!, pipeline: params.pipeline!, ...request }, caller, deps);
+      return { status: result.status === 'duplicate' ? 200 : 202, body: result };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/executions',
+    run: async ({ query: q, deps }) => ({ status: 200, body: { executions: await listExecutions(query(ListQuery, q), deps) } }),
+  },
+  { method: 'GET', pattern: '/executions/{id}', run: async ({ params, deps }) => ({ status: 200, body: await getExecution(params.id!, deps) }) },
+  {
+    method: 'POST',
+    pattern: '/executions/{id}/cancel',
+    run: async ({ params, body, caller, deps }) => {
+      const { reason } = jsonBody(CancelBody, body, true);
+      return { status: 200, body: await cancelExecution(params.id!, caller, deps, reason) };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/executions/{id}/pause',
+    run: async ({ params, body, caller, deps }) => {
+      jsonBody(Empty, body, true);
+      return { status: 200, body: await pauseExecution(params.id!, caller, deps) };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/executions/{id}/resume',
+    run: async ({ params, body, caller, deps }) => {
+      jsonBody(Empty, body, true);
+      return { status: 200, body: await resumeExecution(params.id!, caller, deps) };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/executions/{id}/stages/{stage}/judgment',
+    run: async ({ params, body, caller, deps }) => {
+      const { judgment, input } = jsonBody(JudgmentBody, body);
+      const stage = await judgeStage(
+        { executionId: params.id!, stage: params.stage!, judgment, ...(input !== undefined ? { input } : {}) },
+        caller,
+        deps,
+      );
+      return { status: 200, body: stage };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/applications/{application}/clusters',
+    run: async ({ params, query: q, deps }) => ({
+      status: 200,
+      body: await clusterView({ application: params.application!, ...query(ClusterQuery, q) }, deps),
+    }),
+  },
+];
+
+/** Matches `/a/{x}/b` against a path; returns the decoded parameters or undefined. */
+export function matchPattern(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/').filter(Boolean);
+  const got = path.split('/').filter(Boolean);
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    let g: string;
+    try {
+      g = decodeURIComponent(got[i]!);
+    } catch {
+      return undefined;
+    }
+    if (w.startsWith('{') && w.endsWith('}')) {
+      if (g.length === 0) return undefined;
+      params[w.slice(1, -1)] = g;
+    } else if (w !== g) return undefined;
+  }
+  return params;
+}
+
+/** The route for a method and path (a stage prefix such as /prod is tolerated). */
+export function findRoute(method: string, path: string, stage?: string): { route: Route; params: Record<string, string> } {
+  const paths = [path];
+  if (stage && stage !== '$default' && path.startsWith(`/${stage}/`)) paths.push(path.slice(stage.length + 1));
+  let pathMatched = false;
+  for (const p of paths) {
+    for (const route of ROUTES) {
+      const params = matchPattern(route.pattern, p);
+      if (!params) continue;
+      pathMatched = true;
+      if (route.method === method) return { route, params };
+    }
+  }
+  if (pathMatched) throw new MethodNotAllowedError(`${method} is not allowed on ${path}`);
+  throw new RouteNotFoundError(`no route for ${method} ${path}`);
+}

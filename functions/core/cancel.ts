@@ -1,0 +1,138 @@
+/**
+ * Canceling an execution: a waiting run is simply marked CANCELED; a running one is stopped
+ * (StopExecution in AWS, abort locally), its record finalised as CANCELED (running stages become
+ * CANCELED too) and every lock it holds released. Canceling a finished execution changes nothing.
+ *
+ * The lifecycle handler sees the ABORTED status change afterwards and does its part again
+ * (release, next waiting run, completed event); every step is idempotent.
+ */
+import { ExecutionDoesNotExist, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClients } from './aws-clients.js';
+import { isWaiting, type ExecutionQueue } from './concurrency.js';
+import type { EngineDeps } from './engine/deps.js';
+import { finalizeExecution } from './engine/lifecycle-ops.js';
+import { ConcurrentUpdateError, ExecutionNotFoundError } from './errors.js';
+import { type ExecutionRecord, type ExecutionView, FINAL_EXECUTION_STATUSES } from './execution-model.js';
+import type { ExecutionStore } from './execution-store.js';
+import { releaseLocksHeldBy } from './locks-release.js';
+import type { Notifier } from './notifications.js';
+import { stateMachineArnFor } from './pipeline-launcher.js';
+import type { Clock } from './stage-api.js';
+
+/** Stops the running state machine execution behind a record. */
+export interface ExecutionStopper {
+  stop(execution: ExecutionRecord, cause: string): Promise<void>;
+}
+
+/** `arn:aws:states:r:a:stateMachine:name` + execution name → `arn:aws:states:r:a:execution:name:exec`. */
+export function executionArnFor(stateMachineArn: string, executionName: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+}
+
+/** StopExecution on the execution's ARN (recorded, or derived from GENNAKER_STATE_MACHINES). */
+export function stepFunctionsStopper(
+  sfn: SFNClient = awsClients.sfn(),
+  resolve: (application: string, pipeline: string) => string = stateMachineArnFor,
+): ExecutionStopper {
+  return {
+    async stop(execution, cause) {
+      const arn = execution.stateMachineExecutionArn ?? arnFromMap(execution, resolve);
+      try {
+        await sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'Gennaker.Canceled', cause: cause.slice(0, 32_000) }));
+      } catch (error) {
+        // Already gone (never started, or ended meanwhile): the record is what we finalise.
+        if (!(error instanceof ExecutionDoesNotExist)) throw error;
+      }
+    },
+  };
+}
+
+function arnFromMap(execution: ExecutionRecord, resolve: (application: string, pipeline: string) => string): string {
+  let stateMachineArn: string;
+  try {
+    stateMachineArn = resolve(execution.application, execution.pipelineId);
+  } catch {
+    stateMachineArn = resolve(execution.application, execution.pipelineName);
+  }
+  return executionArnFor(stateMachineArn, execution.id);
+}
+
+export interface CancelDeps {
+  readonly store: ExecutionStore;
+  readonly clock: Clock;
+  readonly notifier: Notifier;
+  readonly stopper: ExecutionStopper;
+  /** Cancels waiting runs (they hold no slot and have no state machine execution). */
+  readonly queue: ExecutionQueue;
+  /** @default the shared DynamoDB document client and locks table */
+  readonly db?: DynamoDBDocumentClient;
+  /** Runs once when this cancel finalised the record: start the next waiting run, emit events. */
+  readonly afterFinished?: (execution: ExecutionView) => Promise<void>;
+}
+
+export interface CancelRequest {
+  readonly user: string;
+  readonly reason?: string;
+}
+
+export interface CancelResult {
+  readonly execution: ExecutionRecord;
+  /** false when the execution had already ended. */
+  readonly changed: boolean;
+}
+
+export async function cancelExecution(executionId: string, deps: CancelDeps, request: CancelRequest): Promise<CancelResult> {
+  const reason = `canceled by ${request.user}${request.reason ? `: ${request.reason}` : ''}`;
+  for (let attempt = 1; ; attempt++) {
+    const record = await deps.store.getExecution(executionId);
+    if (!record) throw new ExecutionNotFoundError(`no execution '${executionId}'`);
+    if (FINAL_EXECUTION_STATUSES.has(record.status)) return { execution: record, changed: false };
+
+    if (isWaiting(record) && (record.status === 'NOT_STARTED' || record.status === 'PAUSED')) {
+      if (await deps.queue.cancelWaiting(executionId, reason, request.user)) {
+        return { execution: (await deps.store.getExecution(executionId))!, changed: true };
+      }
+      if (attempt >= 3) throw new ConcurrentUpdateError(`execution ${executionId} changed while it was being canceled`);
+      continue; // claimed meanwhile: it is running now
+    }
+
+    const marked = await markCanceling(deps.store, record, request.user, reason);
+    await deps.stopper.stop(marked, reason);
+    const engine: EngineDeps = {
+      store: deps.store,
+      clock: deps.clock,
+      random: Math.random,
+      notifier: deps.notifier,
+      implementations: new Map(),
+      awaitPollSeconds: 5,
+      onExecutionFinished: async (execution) => {
+        await releaseLocksHeldBy(execution.id, deps.db ?? awsClients.dynamo());
+        await deps.afterFinished?.(execution);
+      },
+    };
+    await finalizeExecution(executionId, engine, { forced: 'CANCELED', reason });
+    // Also when something else finalised it first: the locks must not outlive the execution.
+    await releaseLocksHeldBy(executionId, deps.db ?? awsClients.dynamo());
+    return { execution: (await deps.store.getExecution(executionId))!, changed: true };
+  }
+}
+
+/** Records who canceled before stopping anything (Orca's canceledBy / cancellationReason). */
+async function markCanceling(store: ExecutionStore, record: ExecutionRecord, user: string, reason: string): Promise<ExecutionRecord> {
+  let current = record;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (FINAL_EXECUTION_STATUSES.has(current.status) || current.canceledBy) return current;
+    const { version: _v, ...rest } = current;
+    const next: Omit<ExecutionRecord, 'version'> & { cancellationReason: string } = { ...rest, canceledBy: user, cancellationReason: reason };
+    try {
+      return await store.putExecution(next, current);
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+      const fresh = await store.getExecution(record.id);
+      if (!fresh) return current;
+      current = fresh;
+    }
+  }
+  return current;
+}

@@ -1,0 +1,422 @@
+/**
+ * Orca's concurrency policy for pipelines:
+ *
+ *   limitConcurrent          one run at a time (Spinnaker's default)
+ *   maxConcurrentExecutions  at most N at a time (when limitConcurrent is off; 0 = no limit)
+ *   keepWaitingPipelines     keep every waiting run (first in, first out), or only the newest one
+ *                            and cancel the others
+ *
+ * A run may start only while it holds a slot: an item `concurrency#<app>/<pipelineId>#<n>` in the
+ * locks table, put with `attribute_not_exists(pk)`, so two triggers at once cannot both take the
+ * last slot. The slot's `holder` is the execution id, so `releaseLocksHeldBy` (run by the lifecycle
+ * handler when the execution ends, however it ends) frees it with the execution's other locks.
+ *
+ * A run that finds no free slot waits as an execution record with status NOT_STARTED, its launch
+ * request and a `queueKey` (the sparse `byQueue` index). Whoever frees a slot (the lifecycle
+ * handler) and whoever queues a run calls `startWaiting`, which takes a slot for the next waiting
+ * run and claims its record with a conditional write (NOT_STARTED → RUNNING) before starting it:
+ * a waiting run starts once, and never while the slots are full.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Pipeline } from '../../state-machines/model/pipeline.js';
+import { awsClients } from './aws-clients.js';
+import { ConcurrentUpdateError, ExecutionNotFoundError, GennakerError } from './errors.js';
+import { type ExecutionRecord, FINAL_EXECUTION_STATUSES, type StageSkeleton } from './execution-model.js';
+import type { ExecutionStore } from './execution-store.js';
+import type { Notifier } from './notifications.js';
+import type { LaunchRequest, PipelineLauncher } from './pipeline-launcher.js';
+import type { Clock } from './stage-api.js';
+import { tableName } from './tables.js';
+
+/** The execution is in a state that does not allow the operation (e.g. pausing a running one). */
+export class ExecutionStateError extends GennakerError {}
+
+export interface ConcurrencyPolicy {
+  /** Runs allowed at once; 0 = no limit. */
+  readonly maxRunning: number;
+  /** true: every waiting run starts in turn; false: only the newest waits, older ones are canceled. */
+  readonly keepWaiting: boolean;
+}
+
+export function concurrencyPolicyOf(
+  pipeline: Pick<Pipeline, 'limitConcurrent' | 'maxConcurrentExecutions' | 'keepWaitingPipelines'>,
+): ConcurrencyPolicy {
+  const maxRunning = pipeline.limitConcurrent ? 1 : Math.max(0, pipeline.maxConcurrentExecutions);
+  return { maxRunning, keepWaiting: pipeline.keepWaitingPipelines };
+}
+
+/** "app/pipelineId": the queue and slot key of a pipeline. */
+export function queueKeyOf(application: string, pipelineId: string): string {
+  return `${application}/${pipelineId}`;
+}
+
+export function slotKey(queueKey: string, slot: number): string {
+  return `concurrency#${queueKey}#${slot}`;
+}
+
+/** What a waiting run's record carries beyond an execution record. */
+export interface WaitingFields {
+  readonly queueKey: string;
+  readonly queuedAt: number;
+  readonly launch: LaunchRequest;
+  readonly concurrency: ConcurrencyPolicy;
+}
+
+export type WaitingRecord = ExecutionRecord & WaitingFields;
+
+export type Admission =
+  | { readonly outcome: 'started'; readonly executionId: string }
+  | { readonly outcome: 'waiting'; readonly executionId: string; readonly superseded: readonly string[] };
+
+export interface ConcurrencyDeps {
+  readonly store: ExecutionStore;
+  readonly launcher: PipelineLauncher;
+  readonly clock: Clock;
+  readonly notifier: Notifier;
+  /** @default the shared DynamoDB document client */
+  readonly db?: DynamoDBDocumentClient;
+  readonly locksTable?: string;
+  readonly executionsTable?: string;
+  /**
+   * A slot whose holder never wrote an execution record (its start failed half way) is taken
+   * over after this long.
+   * @default 15 minutes
+   */
+  readonly orphanSlotMs?: number;
+}
+
+const MAX_DEQUEUE_ROUNDS = 50;
+
+export function skeletonOf(pipeline: Pipeline): StageSkeleton[] {
+  return pipeline.stages.map((s) => ({
+    refId: s.refId,
+    name: s.name,
+    type: s.type,
+    requisiteStageRefIds: s.requisiteStageRefIds,
+    failurePolicy: s.failurePolicy,
+  }));
+}
+
+export class ExecutionQueue {
+  private readonly db: DynamoDBDocumentClient;
+  private readonly locksTable: string;
+  private readonly executionsTable: string;
+  private readonly orphanSlotMs: number;
+
+  constructor(private readonly deps: ConcurrencyDeps) {
+    this.db = deps.db ?? awsClients.dynamo();
+    this.locksTable = deps.locksTable ?? tableName('locks');
+    this.executionsTable = deps.executionsTable ?? tableName('executions');
+    this.orphanSlotMs = deps.orphanSlotMs ?? 15 * 60_000;
+  }
+
+  /** Starts the run now if the policy allows, else records it as waiting. */
+  async admit(pipeline: Pipeline, launch: LaunchRequest): Promise<Admission> {
+    const policy = concurrencyPolicyOf(pipeline);
+    const executionId = launch.executionId;
+    if (policy.maxRunning === 0) {
+      await this.deps.launcher.start(launch);
+      return { outcome: 'started', executionId };
+    }
+    const queueKey = queueKeyOf(pipeline.application, pipeline.id);
+    if ((await this.acquireSlot(queueKey, policy.maxRunning, executionId)) !== undefined) {
+      try {
+        await this.deps.launcher.start(launch);
+      } catch (error) {
+        await this.releaseSlots(queueKey, executionId, policy.maxRunning);
+        throw error;
+      }
+      return { outcome: 'started', executionId };
+    }
+    const now = this.deps.clock.now();
+    const waiting: Omit<WaitingRecord, 'version'> = {
+      id: executionId,
+      application: pipeline.application,
+      pipelineName: pipeline.name,
+      pipelineId: pipeline.id,
+      status: 'NOT_STARTED',
+      trigger: { ...launch.trigger, parameters: launch.parameters },
+      parameters: launch.parameters,
+      startTime: now,
+      skeleton: skeletonOf(pipeline),
+      notifications: pipeline.notifications,
+      queueKey,
+      queuedAt: now,
+      launch,
+      concurrency: policy,
+    };
+    await this.deps.store.create(waiting);
+    const superseded = policy.keepWaiting ? [] : await this.supersede(queueKey, waiting);
+    // The running one may have ended between our slot attempt and our record: if a slot is free
+    // now, start whoever is next (its lifecycle run may not have seen this record).
+    if ((await this.acquireSlot(queueKey, policy.maxRunning, executionId, { takeOver: false })) === undefined) {
+      return { outcome: 'waiting', executionId, superseded };
+    }
+    await this.releaseSlots(queueKey, executionId, policy.maxRunning);
+    const started = await this.startWaiting(pipeline.application, pipeline.id, { policy, include: executionId });
+    return started.includes(executionId) ? { outcome: 'started', executionId } : { outcome: 'waiting', executionId, superseded };
+  }
+
+  /**
+   * Starts waiting runs of a pipeline while slots are free; returns the ids started. `include`
+   * names a run just queued (the index may not show it yet); `policy` is the pipeline's current
+   * one (default: what the waiting run recorded when it was queued).
+   */
+  async startWaiting(
+    application: string,
+    pipelineId: string,
+    options: { policy?: ConcurrencyPolicy; include?: string } = {},
+  ): Promise<string[]> {
+    const queueKey = queueKeyOf(application, pipelineId);
+    const started: string[] = [];
+    const passed = new Set<string>();
+    for (let round = 0; round < MAX_DEQUEUE_ROUNDS; round++) {
+      const queue = (await this.waiting(queueKey, options.include)).filter((r) => !passed.has(r.id));
+      const first = queue[0];
+      if (!first) break;
+      const policy = options.policy ?? first.concurrency;
+      const next = policy.keepWaiting ? first : queue[queue.length - 1]!;
+      if (!policy.keepWaiting && queue.length > 1) await this.supersede(queueKey, next);
+      const slot = policy.maxRunning === 0 ? -1 : await this.acquireSlot(queueKey, policy.maxRunning, next.id);
+      if (slot === undefined) break;
+      passed.add(next.id);
+      // The index may lag: claim against the record as it is now.
+      const fresh = await this.deps.store.getExecution(next.id);
+      const candidate = fresh && isWaiting(fresh) && fresh.status === 'NOT_STARTED' ? fresh : undefined;
+      if (!candidate) {
+        if (slot >= 0 && fresh?.status !== 'RUNNING') await this.releaseSlots(queueKey, next.id, policy.maxRunning);
+        continue;
+      }
+      let claimed: boolean;
+      try {
+        claimed = await this.claimAndStart(candidate);
+      } catch (error) {
+        if (slot >= 0) await this.releaseSlots(queueKey, candidate.id, policy.maxRunning).catch(() => undefined);
+        throw error;
+      }
+      if (!claimed) {
+        // Someone else claimed it (their slot is this same holder's: keep it), or it was canceled
+        // or paused meanwhile (then the slot is free again).
+        const now = await this.deps.store.getExecution(candidate.id);
+        if (slot >= 0 && now?.status !== 'RUNNING') await this.releaseSlots(queueKey, candidate.id, policy.maxRunning);
+        continue;
+      }
+      started.push(candidate.id);
+    }
+    return started;
+  }
+
+  /**
+   * Waiting (NOT_STARTED) runs of a queue, oldest first, as the index shows them; `include` is read
+   * from the table itself. The index may lag: callers claim against a fresh read.
+   */
+  async waiting(queueKey: string, include?: string): Promise<WaitingRecord[]> {
+    const byId = new Map<string, WaitingRecord>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.executionsTable,
+          IndexName: 'byQueue',
+          KeyConditionExpression: 'queueKey = :q',
+          FilterExpression: '#status = :waiting',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':q': queueKey, ':waiting': 'NOT_STARTED' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { pk: _pk, sk: _sk, startedAt: _s, ...record } = item;
+        byId.set(String(item.pk), record as WaitingRecord);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start && byId.size < 1000);
+    if (include && !byId.has(include)) {
+      const record = await this.deps.store.getExecution(include);
+      if (record && isWaiting(record)) byId.set(include, record);
+    }
+    return [...byId.values()]
+      .filter((r) => r.status === 'NOT_STARTED' && isWaiting(r) && r.queueKey === queueKey)
+      .sort((a, b) => a.queuedAt - b.queuedAt || a.id.localeCompare(b.id));
+  }
+
+  /** Cancels a waiting (NOT_STARTED or PAUSED) run; false when it is no longer waiting. */
+  async cancelWaiting(executionId: string, reason: string, user?: string): Promise<boolean> {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const record = await this.deps.store.getExecution(executionId);
+      if (!record || !isWaiting(record) || (record.status !== 'NOT_STARTED' && record.status !== 'PAUSED')) return false;
+      try {
+        await this.deps.store.putExecution(
+          { ...notWaiting(record), status: 'CANCELED', endTime: this.deps.clock.now(), error: reason, ...(user ? { canceledBy: user } : {}) },
+          record,
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConcurrentUpdateError)) throw error;
+      }
+    }
+    return false;
+  }
+
+  /** Holds a waiting run back: it keeps its place but is not started until resumed. */
+  async pause(executionId: string, user: string): Promise<ExecutionRecord> {
+    return this.transition(executionId, 'NOT_STARTED', 'PAUSED', user);
+  }
+
+  /** Lets a paused waiting run start again (now, if a slot is free). */
+  async resume(executionId: string, user: string, policy?: ConcurrencyPolicy): Promise<{ execution: ExecutionRecord; started: boolean }> {
+    const resumed = await this.transition(executionId, 'PAUSED', 'NOT_STARTED', user);
+    const started = await this.startWaiting(resumed.application, resumed.pipelineId, { include: executionId, ...(policy ? { policy } : {}) });
+    const execution = (await this.deps.store.getExecution(executionId)) ?? resumed;
+    return { execution, started: started.includes(executionId) };
+  }
+
+  /** Releases the concurrency slots an execution holds (also done by releaseLocksHeldBy). */
+  async releaseSlots(queueKey: string, holder: string, maxRunning = 64): Promise<void> {
+    for (let slot = 0; slot < maxRunning; slot++) {
+      try {
+        await this.db.send(
+          new DeleteCommand({
+            TableName: this.locksTable,
+            Key: { pk: slotKey(queueKey, slot) },
+            ConditionExpression: 'holder = :h',
+            ExpressionAttributeValues: { ':h': holder },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+  }
+
+  private async transition(executionId: string, from: 'NOT_STARTED' | 'PAUSED', to: 'NOT_STARTED' | 'PAUSED', user: string): Promise<ExecutionRecord> {
+    for (let attempt = 1; ; attempt++) {
+      const record = await this.deps.store.getExecution(executionId);
+      if (!record) throw new ExecutionNotFoundError(`no execution '${executionId}'`);
+      if (record.status === to && isWaiting(record)) return record;
+      if (record.status !== from || !isWaiting(record)) {
+        throw new ExecutionStateError(
+          `execution ${executionId} is ${record.status}: only runs waiting for a concurrency slot can be ${to === 'PAUSED' ? 'paused' : 'resumed'}`,
+        );
+      }
+      try {
+        const { version: _v, ...rest } = record;
+        const next: Omit<WaitingRecord, 'version'> & { lastModifiedBy: string } = { ...rest, status: to, lastModifiedBy: user };
+        return await this.deps.store.putExecution(next, record);
+      } catch (error) {
+        if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  /** Claims a waiting run (NOT_STARTED → RUNNING, conditional) and starts it; false if someone else did. */
+  private async claimAndStart(candidate: WaitingRecord): Promise<boolean> {
+    const now = this.deps.clock.now();
+    let claimed: ExecutionRecord;
+    try {
+      claimed = await this.deps.store.putExecution({ ...notWaiting(candidate), status: 'RUNNING', startTime: now }, candidate);
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) return false;
+      throw error;
+    }
+    try {
+      await this.deps.launcher.start(candidate.launch);
+    } catch (error) {
+      // Put it back in the queue so a later finish retries it, then report the failure.
+      const { version: _v, ...rest } = claimed;
+      const requeued: Omit<WaitingRecord, 'version'> = {
+        ...rest,
+        status: 'NOT_STARTED',
+        queueKey: candidate.queueKey,
+        queuedAt: candidate.queuedAt,
+        launch: candidate.launch,
+        concurrency: candidate.concurrency,
+      };
+      await this.deps.store.putExecution(requeued, claimed).catch(() => undefined);
+      throw error;
+    }
+    await this.deps.notifier.publish({
+      event: 'pipeline.starting',
+      application: candidate.application,
+      pipeline: candidate.pipelineName,
+      executionId: candidate.id,
+      summary: `Pipeline ${candidate.application}/${candidate.pipelineName} is starting after waiting ${Math.round((now - candidate.queuedAt) / 1000)} s (${String(candidate.trigger.type ?? 'manual')} trigger)`,
+    });
+    return true;
+  }
+
+  /** Cancels waiting runs queued before `newest` (keepWaitingPipelines off). */
+  private async supersede(queueKey: string, newest: Pick<WaitingRecord, 'id' | 'queuedAt'>): Promise<string[]> {
+    const canceled: string[] = [];
+    for (const older of await this.waiting(queueKey)) {
+      if (older.id === newest.id) continue;
+      if (older.queuedAt > newest.queuedAt || (older.queuedAt === newest.queuedAt && older.id > newest.id)) continue;
+      if (await this.cancelWaiting(older.id, `canceled: a newer run (${newest.id}) is waiting and keepWaitingPipelines is off`)) {
+        canceled.push(older.id);
+      }
+    }
+    return canceled;
+  }
+
+  /** Takes a free slot (or one whose holder has ended) for `holder`; returns its number, or undefined. */
+  private async acquireSlot(queueKey: string, maxRunning: number, holder: string, options: { takeOver?: boolean } = {}): Promise<number | undefined> {
+    const now = this.deps.clock.now();
+    const item = (slot: number) => ({ pk: slotKey(queueKey, slot), holder, kind: 'concurrency', queueKey, acquiredAt: now });
+    for (let slot = 0; slot < maxRunning; slot++) {
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.locksTable,
+            Item: item(slot),
+            ConditionExpression: 'attribute_not_exists(pk) OR holder = :h',
+            ExpressionAttributeValues: { ':h': holder },
+          }),
+        );
+        return slot;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    // Every slot is taken. A holder that has ended but was never released (its lifecycle event was
+    // lost) must not block the pipeline for ever: take its slot over.
+    if (options.takeOver === false) return undefined;
+    for (let slot = 0; slot < maxRunning; slot++) {
+      const out = await this.db.send(new GetCommand({ TableName: this.locksTable, Key: { pk: slotKey(queueKey, slot) }, ConsistentRead: true }));
+      const current = out.Item as { holder?: string; acquiredAt?: number } | undefined;
+      if (!current?.holder || !(await this.holderEnded(current.holder, current.acquiredAt ?? 0, now))) continue;
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.locksTable,
+            Item: item(slot),
+            ConditionExpression: 'holder = :old',
+            ExpressionAttributeValues: { ':old': current.holder },
+          }),
+        );
+        return slot;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  private async holderEnded(holder: string, acquiredAt: number, now: number): Promise<boolean> {
+    const record = await this.deps.store.getExecution(holder);
+    if (!record) return now - acquiredAt > this.orphanSlotMs;
+    return FINAL_EXECUTION_STATUSES.has(record.status);
+  }
+}
+
+export function isWaiting(record: ExecutionRecord): record is WaitingRecord {
+  const r = record as Partial<WaitingFields>;
+  return typeof r.queueKey === 'string' && typeof r.queuedAt === 'number' && r.launch !== undefined && r.concurrency !== undefined;
+}
+
+/** The record without its queue fields (it leaves the byQueue index). */
+function notWaiting(record: WaitingRecord): Omit<ExecutionRecord, 'version'> {
+  const { version: _v, queueKey: _q, launch: _l, concurrency: _c, ...rest } = record;
+  return rest;
+}

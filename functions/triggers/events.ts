@@ -1,0 +1,42 @@
+/**
+ * Event-source triggers (EventBridge, SNS, EventBridge Scheduler) have nobody to answer with a
+ * status: bad input is logged with its reason and acknowledged (a retry would not fix it), while
+ * AWS failures are thrown so Lambda's retry delivers the event again (the dedupe table makes that
+ * safe).
+ */
+import { z } from 'zod';
+import { TriggerLaunchError } from './dispatch.js';
+import { TriggerError } from './errors.js';
+import type { TriggerLog } from './log.js';
+
+export interface EventSummary {
+  readonly source: string;
+  readonly outcomes?: readonly unknown[];
+  readonly ignored?: string;
+  readonly refused?: string;
+}
+
+export async function acknowledge(source: string, log: () => TriggerLog, work: () => Promise<EventSummary>): Promise<EventSummary> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TriggerError && !(error instanceof TriggerLaunchError)) {
+      log().warn('event refused', { source, reason: error.message });
+      return { source, refused: error.message };
+    }
+    throw error;
+  }
+}
+
+/** The EventBridge envelope. */
+export const EventBridgeEnvelope = z.looseObject({
+  id: z.string().min(1),
+  'detail-type': z.string(),
+  source: z.string(),
+  account: z.string().optional(),
+  region: z.string().optional(),
+  time: z.string().optional(),
+  resources: z.array(z.string()).optional(),
+  detail: z.unknown(),
+});
+export type EventBridgeEvent = z.infer<typeof EventBridgeEnvelope>;

@@ -1,0 +1,157 @@
+/**
+ * Git push webhooks (GitHub, GitLab, Bitbucket Cloud) → a push event → Spinnaker's git trigger
+ * object `{type: 'git', source, project, slug, branch, hash, action, user}`. Pure.
+ *
+ * Project and slug follow Echo: GitHub owner / repository name, GitLab namespace / project name,
+ * Bitbucket owner / repository; the path spellings (`group/sub`, `repo-name`) are accepted too,
+ * compared case-insensitively. The branch is the ref without `refs/heads/` (tags keep `refs/tags/`).
+ */
+import { z } from 'zod';
+import { carriedPayload, ignored, type Normalized, parseOrRefuse } from '../normalized.js';
+
+export type GitSource = 'github' | 'gitlab' | 'bitbucket';
+
+export interface GitPush {
+  readonly source: GitSource;
+  /** The project as Spinnaker names it, then other accepted spellings. */
+  readonly projects: readonly [string, ...string[]];
+  readonly slugs: readonly [string, ...string[]];
+  readonly branch: string;
+  readonly hash: string;
+  readonly user?: string;
+}
+
+const ZERO_SHA = /^0+$/;
+
+export function branchOf(ref: string): string {
+  return ref.replace(/^refs\/heads\//, '');
+}
+
+function spellings(...values: Array<string | null | undefined>): [string, ...string[]] {
+  const unique = [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0))];
+  return unique.length > 0 ? (unique as [string, ...string[]]) : [''];
+}
+
+const GitHubPush = z.looseObject({
+  ref: z.string().min(1),
+  after: z.string(),
+  deleted: z.boolean().optional(),
+  repository: z.looseObject({
+    name: z.string().min(1),
+    full_name: z.string().optional(),
+    owner: z.looseObject({ login: z.string().optional(), name: z.string().nullish() }),
+  }),
+  pusher: z.looseObject({ name: z.string().optional() }).optional(),
+  sender: z.looseObject({ login: z.string().optional() }).optional(),
+});
+
+export function normalizeGitHub(eventName: string | undefined, body: unknown): Normalized<GitPush> {
+  if (eventName === 'ping') return ignored('ping');
+  if (eventName !== 'push') return ignored(`GitHub event '${eventName ?? '(none)'}' does not trigger pipelines`);
+  const push = parseOrRefuse(GitHubPush, body, 'GitHub push event');
+  if (push.deleted === true || ZERO_SHA.test(push.after)) return ignored(`${push.ref} was deleted`);
+  const repo = push.repository;
+  const fullOwner = repo.full_name?.split('/')[0];
+  return {
+    kind: 'event',
+    event: {
+      source: 'github',
+      projects: spellings(repo.owner.name, repo.owner.login, fullOwner),
+      slugs: spellings(repo.name),
+      branch: branchOf(push.ref),
+      hash: push.after,
+      ...(push.sender?.login ?? push.pusher?.name ? { user: (push.sender?.login ?? push.pusher?.name)! } : {}),
+    },
+  };
+}
+
+const GitLabPush = z.looseObject({
+  object_kind: z.string().optional(),
+  ref: z.string().min(1),
+  after: z.string(),
+  checkout_sha: z.string().nullish(),
+  user_username: z.string().optional(),
+  user_name: z.string().optional(),
+  project: z.looseObject({
+    name: z.string().min(1),
+    namespace: z.string().optional(),
+    path_with_namespace: z.string().optional(),
+  }),
+});
+
+export function normalizeGitLab(eventName: string | undefined, body: unknown): Normalized<GitPush> {
+  if (eventName !== undefined && eventName !== 'Push Hook' && eventName !== 'Tag Push Hook') {
+    return ignored(`GitLab event '${eventName}' does not trigger pipelines`);
+  }
+  const push = parseOrRefuse(GitLabPush, body, 'GitLab push event');
+  if (push.object_kind !== undefined && push.object_kind !== 'push' && push.object_kind !== 'tag_push') {
+    return ignored(`GitLab '${push.object_kind}' events do not trigger pipelines`);
+  }
+  if (ZERO_SHA.test(push.after)) return ignored(`${push.ref} was deleted`);
+  const path = push.project.path_with_namespace?.split('/') ?? [];
+  return {
+    kind: 'event',
+    event: {
+      source: 'gitlab',
+      projects: spellings(push.project.namespace, path.slice(0, -1).join('/')),
+      slugs: spellings(push.project.name, path.at(-1)),
+      branch: branchOf(push.ref),
+      hash: push.checkout_sha ?? push.after,
+      ...(push.user_username ?? push.user_name ? { user: (push.user_username ?? push.user_name)! } : {}),
+    },
+  };
+}
+
+const BitbucketPush = z.looseObject({
+  actor: z.looseObject({ nickname: z.string().optional(), display_name: z.string().optional(), username: z.string().optional() }).optional(),
+  repository: z.looseObject({
+    name: z.string().optional(),
+    full_name: z.string().min(1),
+    owner: z.looseObject({ username: z.string().optional(), nickname: z.string().optional() }).optional(),
+    project: z.looseObject({ key: z.string().optional() }).optional(),
+  }),
+  push: z.looseObject({
+    changes: z.array(
+      z.looseObject({
+        new: z
+          .looseObject({ type: z.string().optional(), name: z.string().min(1), target: z.looseObject({ hash: z.string().min(1) }) })
+          .nullish(),
+      }),
+    ),
+  }),
+});
+
+export function normalizeBitbucket(eventKey: string | undefined, body: unknown): Normalized<GitPush> {
+  if (eventKey !== undefined && eventKey !== 'repo:push') return ignored(`Bitbucket event '${eventKey}' does not trigger pipelines`);
+  const push = parseOrRefuse(BitbucketPush, body, 'Bitbucket push event');
+  const change = push.push.changes.find((c) => c.new);
+  if (!change?.new) return ignored('the push only deleted refs');
+  const [owner, name] = push.repository.full_name.split('/');
+  const user = push.actor?.nickname ?? push.actor?.username ?? push.actor?.display_name;
+  return {
+    kind: 'event',
+    event: {
+      source: 'bitbucket',
+      projects: spellings(owner, push.repository.owner?.username, push.repository.owner?.nickname, push.repository.project?.key),
+      slugs: spellings(name, push.repository.name),
+      branch: change.new.name,
+      hash: change.new.target.hash,
+      ...(user ? { user } : {}),
+    },
+  };
+}
+
+/** Spinnaker's git trigger object for a push. */
+export function gitTrigger(push: GitPush, payload?: unknown): Record<string, unknown> {
+  return {
+    type: 'git',
+    source: push.source,
+    project: push.projects[0],
+    slug: push.slugs[0],
+    branch: push.branch,
+    hash: push.hash,
+    action: 'push',
+    ...(push.user ? { user: push.user } : {}),
+    ...(payload !== undefined ? carriedPayload(payload) : {}),
+  };
+}

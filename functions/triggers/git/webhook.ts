@@ -1,0 +1,108 @@
+/**
+ * A git push webhook delivery: authenticate, normalise, match, start.
+ *
+ * Authentication: when a secret for the provider is configured (GENNAKER_WEBHOOK_SECRETS_ID) the
+ * delivery must verify against it or it is refused with 401 before its body is even parsed. A
+ * trigger with its own `secret` (a Secrets Manager reference) additionally matches only deliveries
+ * signed with that secret. A delivery nobody can verify starts nothing unless unsigned webhooks are
+ * explicitly allowed (GENNAKER_ALLOW_UNSIGNED_WEBHOOKS=true, for local experiments).
+ */
+import { createHash } from 'node:crypto';
+import type { TriggerConfig } from '../../../state-machines/model/schema.js';
+import type { TriggerDeps } from '../deps.js';
+import { type MatchResult, startMatchingPipelines } from '../dispatch.js';
+import { BadSignatureError, MalformedEventError } from '../errors.js';
+import { type HttpResult, parseJsonObject, type WebhookRequest } from '../http.js';
+import type { Normalized } from '../normalized.js';
+import { verifyHubSignature256, verifyToken } from '../signatures.js';
+import { matchGitTrigger } from './match.js';
+import { type GitPush, type GitSource, gitTrigger, normalizeBitbucket, normalizeGitHub, normalizeGitLab } from './normalize.js';
+
+const PROVIDERS: Readonly<Record<GitSource, {
+  readonly event: string;
+  readonly delivery: readonly string[];
+  readonly normalize: (event: string | undefined, body: unknown) => Normalized<GitPush>;
+  readonly verify: (secret: string, request: WebhookRequest) => boolean;
+}>> = {
+  github: {
+    event: 'x-github-event',
+    delivery: ['x-github-delivery'],
+    normalize: normalizeGitHub,
+    verify: (secret, r) => verifyHubSignature256(secret, r.rawBody, r.headers['x-hub-signature-256']),
+  },
+  gitlab: {
+    event: 'x-gitlab-event',
+    delivery: ['x-gitlab-event-uuid', 'idempotency-key'],
+    normalize: normalizeGitLab,
+    verify: (secret, r) => verifyToken(secret, r.headers['x-gitlab-token']),
+  },
+  bitbucket: {
+    event: 'x-event-key',
+    delivery: ['x-request-uuid'],
+    normalize: normalizeBitbucket,
+    verify: (secret, r) => verifyHubSignature256(secret, r.rawBody, r.headers['x-hub-signature']),
+  },
+};
+
+/** The provider named in the route, else the one whose event header the delivery carries. */
+export function gitProviderOf(request: WebhookRequest, named?: string): GitSource {
+  const name = named?.toLowerCase();
+  if (name === 'github' || name === 'gitlab' || name === 'bitbucket') return name;
+  if (name) throw new MalformedEventError(`unknown git provider '${named}' (github, gitlab or bitbucket)`);
+  if (request.headers['x-github-event']) return 'github';
+  if (request.headers['x-gitlab-event']) return 'gitlab';
+  if (request.headers['x-event-key']) return 'bitbucket';
+  throw new MalformedEventError('not a GitHub, GitLab or Bitbucket delivery (no event header)');
+}
+
+/** The provider's delivery id, else a hash of the body: a redelivery has the same key. */
+export function deliveryKeyOf(request: WebhookRequest, headers: readonly string[]): string {
+  for (const h of headers) {
+    const v = request.headers[h];
+    if (v) return v;
+  }
+  return `body-${createHash('sha256').update(request.rawBody).digest('hex')}`;
+}
+
+export async function handleGitWebhook(request: WebhookRequest, deps: TriggerDeps, providerName?: string): Promise<HttpResult> {
+  const source = gitProviderOf(request, providerName);
+  const provider = PROVIDERS[source];
+  const sourceSecret = await deps.secrets.forSource(source);
+  if (sourceSecret !== undefined && !provider.verify(sourceSecret, request)) {
+    throw new BadSignatureError(`the ${source} delivery's signature does not verify with the configured secret`);
+  }
+  const body = parseJsonObject(request.rawBody);
+  const normalized = provider.normalize(request.headers[provider.event], body);
+  if (normalized.kind === 'ignored') {
+    deps.log.info('delivery ignored', { source, reason: normalized.reason });
+    return { status: 202, body: { source, ignored: normalized.reason } };
+  }
+  const push = normalized.event;
+  let unverified = 0;
+  const matcher = async (config: TriggerConfig): Promise<MatchResult> => {
+    const match = matchGitTrigger(config, push);
+    if (!match.matched) return match;
+    const reference = (config as { secret?: unknown }).secret;
+    if (typeof reference === 'string' && reference.length > 0) {
+      const secret = await deps.secrets.byReference(reference);
+      if (secret === undefined || !provider.verify(secret, request)) {
+        unverified++;
+        return { matched: false, reason: "the delivery is not signed with the trigger's secret" };
+      }
+      return match;
+    }
+    if (sourceSecret !== undefined || deps.secrets.allowUnsigned) return match;
+    unverified++;
+    return { matched: false, reason: `unsigned ${source} delivery: configure a webhook secret` };
+  };
+  const result = await startMatchingPipelines(
+    { source, deliveryKey: deliveryKeyOf(request, provider.delivery), trigger: gitTrigger(push, body) },
+    ['git'],
+    matcher,
+    deps,
+  );
+  if (result.outcomes.length === 0 && unverified > 0) {
+    throw new BadSignatureError(`the ${source} delivery could not be verified for any trigger it matched`);
+  }
+  return { status: 202, body: { source, outcomes: result.outcomes } };
+}

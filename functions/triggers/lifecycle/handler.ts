@@ -1,0 +1,48 @@
+/**
+ * Lambda for Step Functions execution status changes (EventBridge rule: source aws.states,
+ * detail-type "Step Functions Execution Status Change", the Gennaker state machines).
+ * A malformed event is logged and acknowledged; AWS failures are thrown so the event is retried.
+ */
+import { ExecutionQueue } from '../../core/concurrency.js';
+import { ExecutionStore } from '../../core/execution-store.js';
+import { defaultNotifier } from '../../core/notifications.js';
+import { StepFunctionsLauncher } from '../../core/pipeline-launcher.js';
+import { pipelineRegistryFromEnv } from '../../core/pipeline-registry.js';
+import { systemClock } from '../../core/stage-api.js';
+import { MalformedEventError } from '../errors.js';
+import { powertoolsLog } from '../log.js';
+import { registryNotificationTargets } from '../notification-targets.js';
+import { EventBridgePublisher } from './completed-event.js';
+import { handleStatusChange, type LifecycleDeps, type LifecycleResult, stateMachineIndex } from './lifecycle.js';
+
+export function defaultLifecycleDeps(): LifecycleDeps {
+  const store = new ExecutionStore();
+  const registry = pipelineRegistryFromEnv();
+  const notifier = defaultNotifier(registryNotificationTargets(registry));
+  const launcher = new StepFunctionsLauncher(store);
+  return {
+    store,
+    clock: systemClock,
+    notifier,
+    registry,
+    queue: new ExecutionQueue({ store, launcher, clock: systemClock, notifier }),
+    events: new EventBridgePublisher(),
+    log: powertoolsLog('gennaker-lifecycle'),
+    pipelineOfStateMachine: stateMachineIndex(),
+  };
+}
+
+let deps: LifecycleDeps | undefined;
+
+export async function handler(event: unknown): Promise<LifecycleResult | { refused: string }> {
+  deps ??= defaultLifecycleDeps();
+  try {
+    return await handleStatusChange(event, deps);
+  } catch (error) {
+    if (error instanceof MalformedEventError) {
+      deps.log.warn('status change refused', { reason: error.message });
+      return { refused: error.message };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The lifecycle handler's work on a Step Functions execution status change: finalise the record
+ * (also after an abort or timeout, which never reach the state machine's own complete step),
+ * release every lock the execution holds, start the pipeline's next waiting run, and emit the
+ * pipeline-completed event. Every step is idempotent: EventBridge may deliver twice, and cancel
+ * does the same steps itself.
+ */
+import { z } from 'zod';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClients } from '../../core/aws-clients.js';
+import { concurrencyPolicyOf, type ExecutionQueue, ExecutionStateError } from '../../core/concurrency.js';
+import type { EngineDeps } from '../../core/engine/deps.js';
+import { finalizeExecution } from '../../core/engine/lifecycle-ops.js';
+import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES } from '../../core/execution-model.js';
+import type { ExecutionStore } from '../../core/execution-store.js';
+import { releaseLocksHeldBy } from '../../core/locks-release.js';
+import type { Notifier } from '../../core/notifications.js';
+import type { PipelineRegistry } from '../../core/pipeline-registry.js';
+import type { Clock } from '../../core/stage-api.js';
+import { EventBridgeEnvelope } from '../events.js';
+import type { TriggerLog } from '../log.js';
+import { parseOrRefuse } from '../normalized.js';
+import { completedDetail, type CompletedEventPublisher } from './completed-event.js';
+
+export interface LifecycleDeps {
+  readonly store: ExecutionStore;
+  readonly clock: Clock;
+  readonly notifier: Notifier;
+  readonly registry: PipelineRegistry;
+  readonly queue: ExecutionQueue;
+  readonly events: CompletedEventPublisher;
+  readonly log: TriggerLog;
+  /** @default the shared DynamoDB document client */
+  readonly db?: DynamoDBDocumentClient;
+  /** Maps a state machine ARN back to `app/pipeline` (GENNAKER_STATE_MACHINES reversed). */
+  readonly pipelineOfStateMachine?: (stateMachineArn: string) => { application: string; pipeline: string } | undefined;
+}
+
+const StatusDetail = z.looseObject({
+  executionArn: z.string().optional(),
+  stateMachineArn: z.string().optional(),
+  name: z.string().min(1),
+  status: z.string().min(1),
+  error: z.string().nullish(),
+  cause: z.string().nullish(),
+});
+
+/** How a state machine status ends the record; undefined: not an end (RUNNING, PENDING_REDRIVE). */
+export function endingOf(status: string, detail: { error?: string | null; cause?: string | null } = {}): { forced?: ExecutionStatus; reason?: string } | undefined {
+  switch (status) {
+    case 'SUCCEEDED':
+      return {};
+    case 'FAILED': {
+      const why = [detail.error, detail.cause?.slice(0, 500)].filter(Boolean).join(': ');
+      return { forced: 'TERMINAL', reason: `the state machine execution failed${why ? ` (${why})` : ''}` };
+    }
+    case 'TIMED_OUT':
+      return { forced: 'TERMINAL', reason: 'the state machine execution timed out' };
+    case 'ABORTED':
+      return { forced: 'CANCELED', reason: 'the state machine execution was stopped' };
+    default:
+      return undefined;
+  }
+}
+
+export interface LifecycleResult {
+  readonly executionId: string;
+  readonly status?: string;
+  readonly action: 'ignored' | 'finalized' | 'no-record';
+  readonly released?: readonly string[];
+  readonly started?: readonly string[];
+}
+
+export async function handleStatusChange(event: unknown, deps: LifecycleDeps): Promise<LifecycleResult> {
+  const envelope = parseOrRefuse(EventBridgeEnvelope, event, 'Step Functions status change');
+  const detail = parseOrRefuse(StatusDetail, envelope.detail, 'Step Functions status change');
+  const executionId = detail.name;
+  const ending = endingOf(detail.status, detail);
+  if (!ending) return { executionId, status: detail.status, action: 'ignored' };
+
+  const record = await deps.store.getExecution(executionId);
+  if (!record) {
+    // The state machine ended before its first step wrote the record: free what it may hold.
+    const released = await releaseLocksHeldBy(executionId, deps.db ?? awsClients.dynamo());
+    const started = await startNextFor(detail.stateMachineArn, deps);
+    deps.log.warn('status change for an execution without a record', { executionId, status: detail.status });
+    return { executionId, status: detail.status, action: 'no-record', released, started };
+  }
+
+  const engine: EngineDeps = {
+    store: deps.store,
+    clock: deps.clock,
+    random: Math.random,
+    notifier: deps.notifier,
+    implementations: new Map(),
+    awaitPollSeconds: 5,
+  };
+  await finalizeExecution(executionId, engine, ending);
+  const finished = await deps.store.load(executionId);
+  const after = await afterExecutionFinished(finished, deps);
+  deps.log.info('execution finished', { executionId, sfnStatus: detail.status, status: finished.status, ...after });
+  return { executionId, status: finished.status, action: 'finalized', ...after };
+}
+
+/** What follows an execution's end, in every mode (AWS lifecycle handler, cancel, local runs). */
+export async function afterExecutionFinished(
+  execution: ExecutionView,
+  deps: Pick<LifecycleDeps, 'registry' | 'queue' | 'events' | 'db'>,
+): Promise<{ released: string[]; started: string[] }> {
+  if (!FINAL_EXECUTION_STATUSES.has(execution.status)) throw new ExecutionStateError(`execution ${execution.id} has not finished (${execution.status})`);
+  const released = await releaseLocksHeldBy(execution.id, deps.db ?? awsClients.dynamo());
+  const entry = await deps.registry.get(execution.application, execution.pipelineId);
+  const started = await deps.queue.startWaiting(execution.application, execution.pipelineId, entry ? { policy: concurrencyPolicyOf(entry.pipeline) } : {});
+  await deps.events.publish(completedDetail(execution));
+  return { released, started };
+}
+
+async function startNextFor(stateMachineArn: string | undefined, deps: LifecycleDeps): Promise<string[]> {
+  const ref = stateMachineArn ? deps.pipelineOfStateMachine?.(stateMachineArn) : undefined;
+  if (!ref) return [];
+  const entry = await deps.registry.get(ref.application, ref.pipeline);
+  if (!entry) return [];
+  return deps.queue.startWaiting(entry.pipeline.application, entry.pipeline.id, { policy: concurrencyPolicyOf(entry.pipeline) });
+}
+
+/** GENNAKER_STATE_MACHINES (`{"app/pipeline": arn}`) read backwards. */
+export function stateMachineIndex(env: Readonly<Record<string, string | undefined>> = process.env): (arn: string) => { application: string; pipeline: string } | undefined {
+  let map: Record<string, string> = {};
+  try {
+    map = JSON.parse(env.GENNAKER_STATE_MACHINES ?? '{}') as Record<string, string>;
+  } catch {
+    map = {};
+  }
+  return (arn) => {
+    for (const [key, value] of Object.entries(map)) {
+      const slash = key.indexOf('/');
+      if (value === arn && slash > 0) return { application: key.slice(0, slash), pipeline: key.slice(slash + 1) };
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Manual triggers (the API and the CLI): `{type: 'manual', user, parameters}`. Parameters are
+ * checked against the pipeline's parameterConfig (required ones present, values among the options,
+ * defaults applied); a request that does not fit is refused with every problem listed. An
+ * idempotency key makes retries of one request start one execution.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { TriggerDeps } from '../deps.js';
+import { startPipeline } from '../dispatch.js';
+import { MalformedEventError, PipelineNotFoundError } from '../errors.js';
+
+export const ManualTriggerSchema = z.strictObject({
+  parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  /** Same key, same execution: retries of one request start it once. */
+  idempotencyKey: z.string().min(1).max(200).optional(),
+  /** Free text kept on the trigger (why this run was started). */
+  description: z.string().max(1000).optional(),
+});
+
+export interface ManualTriggerRequest {
+  readonly application: string;
+  /** Pipeline id or name. */
+  readonly pipeline: string;
+  readonly user: string;
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  readonly idempotencyKey?: string;
+  readonly description?: string;
+}
+
+export interface ManualTriggerResult {
+  readonly executionId: string;
+  readonly application: string;
+  readonly pipeline: string;
+  readonly pipelineId: string;
+  /** started: running now; waiting: queued behind a running one; duplicate: this key already started it. */
+  readonly status: 'started' | 'waiting' | 'duplicate';
+}
+
+export async function triggerManually(request: ManualTriggerRequest, deps: TriggerDeps): Promise<ManualTriggerResult> {
+  if (!request.application || !request.pipeline) throw new MalformedEventError('application and pipeline are required');
+  const entry = await deps.registry.get(request.application, request.pipeline);
+  if (!entry) throw new PipelineNotFoundError(`no pipeline '${request.pipeline}' in application '${request.application}'`);
+  const trigger: Record<string, unknown> = {
+    type: 'manual',
+    user: request.user,
+    parameters: { ...request.parameters },
+    ...(request.description ? { description: request.description } : {}),
+  };
+  const deliveryKey = request.idempotencyKey ? `${request.user}:${request.idempotencyKey}` : randomUUID();
+  const outcome = await startPipeline(entry, trigger, { source: 'manual', deliveryKey }, deps);
+  if (outcome.status === 'refused') throw new MalformedEventError(outcome.reason);
+  deps.log.info(`manual trigger ${outcome.status}`, { pipeline: outcome.pipeline, executionId: outcome.executionId, user: request.user });
+  return {
+    executionId: outcome.executionId,
+    application: entry.pipeline.application,
+    pipeline: entry.pipeline.name,
+    pipelineId: entry.pipeline.id,
+    status: outcome.status,
+  };
+}

@@ -1,0 +1,264 @@
+/**
+ * The HTTP API handler on API Gateway HTTP API v2 events, against the emulator: triggering with
+ * parameters checked, listing and reading executions (never a callback token), manual judgment
+ * with required roles, cancel (StopExecution in moto's Step Functions, and in-process runs),
+ * pause/resume of waiting runs, the cluster view, and one status per error class.
+ */
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { handleApiRequest } from '../../../functions/api/handler.js';
+import { cloudClusterReader } from '../../../functions/api/clusters.js';
+import type { OperationsDeps } from '../../../functions/api/operations.js';
+import { awsClients } from '../../../functions/core/aws-clients.js';
+import { stepFunctionsStopper } from '../../../functions/core/cancel.js';
+import { createServerGroup } from '../../../functions/core/cloud/index.js';
+import { MemoryNotifier } from '../../../functions/core/notifications.js';
+import { StaticPipelineRegistry } from '../../../functions/core/pipeline-registry.js';
+import { tableName } from '../../../functions/core/tables.js';
+import { EventBridgePublisher } from '../../../functions/triggers/lifecycle/completed-event.js';
+import { afterExecutionFinished } from '../../../functions/triggers/lifecycle/lifecycle.js';
+import { inProcessStack } from '../../../functions/triggers/local.js';
+import { MemoryLog } from '../../../functions/triggers/log.js';
+import { LocalRuntime } from '../../../local/runtime.js';
+import type { Pipeline } from '../../../state-machines/model/pipeline.js';
+import { createNetwork, deploySpec, freshClients } from '../cloud/fixtures.js';
+import { deployStateMachines, httpEvent, pipelineOf, runStartStep, triggerDeps, useTriggerAws } from '../triggers/support.js';
+
+useTriggerAws();
+
+const approve = pipelineOf({
+  application: 'shop',
+  name: 'release',
+  limitConcurrent: false,
+  parameterConfig: [
+    { name: 'env', required: true, hasOptions: true, options: [{ value: 'prod' }, { value: 'staging' }] },
+    { name: 'version', default: '1.0.0' },
+  ],
+  stages: [
+    {
+      refId: '1',
+      type: 'manualJudgment',
+      name: 'Approve',
+      requiredJudgmentRoles: ['approvers'],
+      judgmentInputs: [{ value: 'ship' }, { value: 'hold' }],
+    },
+    { refId: '2', type: 'evaluateVariables', name: 'Vars', requisiteStageRefIds: ['1'], variables: [{ key: 'env', value: '${parameters.env}' }] },
+  ],
+});
+const queued = pipelineOf({ application: 'shop', name: 'queued', limitConcurrent: true, keepWaitingPipelines: true, stages: [approve.stages[0]!.config] });
+
+const ALICE = { authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/alice' } } };
+const BOB_APPROVER = { authorizer: { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/approvers/bob' } } };
+
+function localDeps(pipelines: Pipeline[]) {
+  const runtime = new LocalRuntime({ timeScale: 100, tickMs: 10, judge: { kind: 'external' } });
+  const stack = inProcessStack(runtime, { registry: new StaticPipelineRegistry(pipelines), log: new MemoryLog(), notifier: new MemoryNotifier() });
+  const deps: OperationsDeps = {
+    triggers: stack.triggers,
+    stopper: stack.launcher.stopper,
+    resume: async () => undefined, // the local runtime watches the record
+    afterFinished: async (execution) => void (await afterExecutionFinished(execution, stack.lifecycle)),
+    clusters: cloudClusterReader(),
+  };
+  return { deps, stack };
+}
+
+async function call(
+  deps: OperationsDeps,
+  method: string,
+  path: string,
+  options: { body?: unknown; raw?: string; query?: Record<string, string>; context?: Record<string, unknown> } = {},
+) {
+  const event: APIGatewayProxyEventV2 = httpEvent({
+    method,
+    path,
+    ...(options.raw !== undefined ? { body: options.raw } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    ...(options.query ? { query: options.query } : {}),
+    requestContext: options.context ?? ALICE,
+  });
+  const response = await handleApiRequest(event, deps);
+  return { status: response.statusCode!, text: String(response.body), body: JSON.parse(String(response.body)) as Record<string, unknown> };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function waitingForJudgment(deps: OperationsDeps, id: string) {
+  return waitFor(async () => {
+    const view = await deps.triggers.store.load(id).catch(() => undefined);
+    return view?.stages[0]?.context.judgmentStatus === 'waiting' ? view : undefined;
+  }, 'the judgment stage');
+}
+
+describe('POST /pipelines/{application}/{pipeline}/executions', () => {
+  it('starts the pipeline with parameters resolved, and refuses what does not fit', async () => {
+    const { deps, stack } = localDeps([approve]);
+    const ok = await call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'staging' } } });
+    expect(ok.status).toBe(202);
+    expect(ok.body).toMatchObject({ status: 'started', application: 'shop', pipeline: 'release' });
+    const record = await waitFor(() => deps.triggers.store.getExecution(String(ok.body.executionId)), 'the record');
+    expect(record.parameters).toEqual({ env: 'staging', version: '1.0.0' });
+    expect(record.trigger).toMatchObject({ type: 'manual', user: 'alice' });
+
+    const missing = await call(deps, 'POST', '/pipelines/shop/release/executions', { body: {} });
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ error: 'ParameterError', problems: [{ path: 'parameters.env', message: 'required parameter has no value' }] });
+    expect((await call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'qa' } } })).body.message).toContain("'qa' is not one of: prod, staging");
+    expect((await call(deps, 'POST', '/pipelines/shop/nope/executions', { body: {} })).status).toBe(404);
+    expect((await call(deps, 'POST', '/pipelines/shop/release/executions', { raw: '{"parameters":' })).status).toBe(400);
+    expect((await call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'prod' }, user: 'mallory' } })).status).toBe(400);
+    expect((await call(deps, 'POST', '/pipelines/shop/release/executions', { raw: 'x'.repeat(1024 * 1024 + 1) })).status).toBe(413);
+
+    const keyed = { parameters: { env: 'prod' }, idempotencyKey: 'req-1' };
+    const once = await call(deps, 'POST', '/pipelines/shop/release/executions', { body: keyed });
+    const twice = await call(deps, 'POST', '/pipelines/shop/release/executions', { body: keyed });
+    expect([once.status, twice.status]).toEqual([202, 200]);
+    expect(twice.body).toMatchObject({ status: 'duplicate', executionId: once.body.executionId });
+
+    for (const id of [ok.body.executionId, once.body.executionId]) await call(deps, 'POST', `/executions/${String(id)}/cancel`, { body: {} });
+    await stack.launcher.idle();
+  });
+});
+
+describe('executions', () => {
+  it('lists with filters, shows stages without callback tokens, judges with roles, and cancels', async () => {
+    const { deps, stack } = localDeps([approve]);
+    const a = await call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'prod' } } });
+    const b = await call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'staging' } } });
+    const idA = String(a.body.executionId);
+    const idB = String(b.body.executionId);
+    await waitingForJudgment(deps, idA);
+    await waitingForJudgment(deps, idB);
+
+    const list = await call(deps, 'GET', '/executions', { query: { application: 'shop', pipeline: 'release', status: 'RUNNING' } });
+    expect(list.status).toBe(200);
+    expect((list.body.executions as Array<{ id: string }>).map((e) => e.id).sort()).toEqual([idA, idB].sort());
+    expect((await call(deps, 'GET', '/executions', { query: { application: 'shop', status: 'SUCCEEDED' } })).body.executions).toEqual([]);
+    expect((await call(deps, 'GET', '/executions', { query: { application: 'shop', status: 'DONE' } })).status).toBe(400);
+    expect((await call(deps, 'GET', '/executions', { query: {} })).status).toBe(400);
+
+    const stored = await deps.triggers.store.load(idA);
+    expect(stored.stages[0]!.callbackToken).toBeDefined();
+    const shown = await call(deps, 'GET', `/executions/${idA}`);
+    expect(shown.status).toBe(200);
+    expect(shown.text).not.toContain('callbackToken');
+    expect(shown.text).not.toContain(stored.stages[0]!.callbackToken!);
+    expect((await call(deps, 'GET', '/executions/nope')).status).toBe(404);
+
+    const judgment = `/executions/${idA}/stages/Approve/judgment`;
+    const forbidden = await call(deps, 'POST', judgment, { body: { judgment: 'continue', input: 'ship' } });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.message).toContain('approvers');
+    expect((await call(deps, 'POST', judgment, { body: { judgment: 'continue', input: 'yolo' }, context: BOB_APPROVER })).status).toBe(400);
+    expect((await call(deps, 'POST', judgment, { body: { judgment: 'maybe' }, context: BOB_APPROVER })).status).toBe(400);
+    const judged = await call(deps, 'POST', judgment, { body: { judgment: 'continue', input: 'ship' }, context: BOB_APPROVER });
+    expect(judged.status).toBe(200);
+    expect(judged.body).toMatchObject({ status: 'SUCCEEDED', context: { judgmentStatus: 'continue', lastModifiedBy: 'bob', judgmentInput: 'ship' } });
+    expect(judged.text).not.toContain('callbackToken');
+    expect((await call(deps, 'POST', judgment, { body: { judgment: 'stop' }, context: BOB_APPROVER })).status).toBe(409);
+    await waitFor(async () => ((await deps.triggers.store.getExecution(idA))?.status === 'SUCCEEDED' ? true : undefined), 'the judged run to finish');
+
+    const canceled = await call(deps, 'POST', `/executions/${idB}/cancel`, { body: { reason: 'not today' } });
+    expect(canceled.status).toBe(200);
+    expect(canceled.body).toMatchObject({ status: 'CANCELED', canceledBy: 'alice', changed: true });
+    expect(String(canceled.body.error)).toMatch(/^canceled by alice/);
+    expect(String(canceled.body.error)).not.toContain('canceled by canceled');
+    expect((canceled.body.stages as Array<{ status: string }>)[0]!.status).toBe('CANCELED');
+    const again = await call(deps, 'POST', `/executions/${idB}/cancel`, { body: {} });
+    expect(again.body).toMatchObject({ status: 'CANCELED', changed: false });
+    expect((await call(deps, 'POST', '/executions/nope/cancel', { body: {} })).status).toBe(404);
+    await stack.launcher.idle();
+  });
+
+  it('pauses and resumes a waiting run, and refuses to pause a running one', async () => {
+    const { deps, stack } = localDeps([queued]);
+    const first = await call(deps, 'POST', '/pipelines/shop/queued/executions', { body: {} });
+    const second = await call(deps, 'POST', '/pipelines/shop/queued/executions', { body: {} });
+    expect([first.body.status, second.body.status]).toEqual(['started', 'waiting']);
+    const idA = String(first.body.executionId);
+    const idB = String(second.body.executionId);
+    expect((await call(deps, 'POST', `/executions/${idB}/pause`)).body).toMatchObject({ status: 'PAUSED' });
+    await waitingForJudgment(deps, idA);
+    expect((await call(deps, 'POST', `/executions/${idA}/pause`)).status).toBe(409);
+
+    // The running one is canceled: its slot frees, but the paused run stays paused.
+    await call(deps, 'POST', `/executions/${idA}/cancel`, { body: {} });
+    expect((await deps.triggers.store.getExecution(idB))?.status).toBe('PAUSED');
+    const resumed = await call(deps, 'POST', `/executions/${idB}/resume`);
+    expect(resumed.body).toMatchObject({ status: 'RUNNING', started: true });
+    await waitingForJudgment(deps, idB);
+    await call(deps, 'POST', `/executions/${idB}/cancel`, { body: {} });
+    await stack.launcher.idle();
+  });
+});
+
+describe('cancel against Step Functions', () => {
+  it('stops the state machine execution, records CANCELED and releases its locks', async () => {
+    const machines = await deployStateMachines([approve]);
+    const triggers = triggerDeps([approve]);
+    const deps: OperationsDeps = {
+      triggers,
+      stopper: stepFunctionsStopper(),
+      resume: async () => undefined,
+      afterFinished: async (execution) =>
+        void (await afterExecutionFinished(execution, { registry: triggers.registry, queue: triggers.queue, events: new EventBridgePublisher() })),
+    };
+    const started = await call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'prod' } } });
+    const id = String(started.body.executionId);
+    const arn = machines[`shop/${approve.id}`]!;
+    await runStartStep(arn, id, approve);
+    await awsClients.dynamo().send(new PutCommand({ TableName: tableName('locks'), Item: { pk: 'cluster#shop-prod', holder: id } }));
+
+    const canceled = await call(deps, 'POST', `/executions/${id}/cancel`, { body: {} });
+    expect(canceled.body).toMatchObject({ status: 'CANCELED', changed: true });
+    const described = await awsClients.sfn().send(new DescribeExecutionCommand({ executionArn: `${arn.replace(':stateMachine:', ':execution:')}:${id}` }));
+    expect(described.status).toBe('ABORTED');
+    expect(triggers.notifier.events.filter((e) => e.event === 'pipeline.failed')).toHaveLength(1);
+    const locks = await awsClients.dynamo().send(new ScanCommand({ TableName: tableName('locks') }));
+    expect(locks.Items).toEqual([]);
+  });
+});
+
+describe('routing and errors', () => {
+  it('answers unknown routes with 404 and wrong methods with 405', async () => {
+    const { deps } = localDeps([approve]);
+    expect((await call(deps, 'GET', '/nothing/here')).status).toBe(404);
+    expect((await call(deps, 'DELETE', '/executions/x')).status).toBe(405);
+  });
+});
+
+describe('GET /applications/{application}/clusters', () => {
+  it('shows every cluster of the application with version, image, capacity, enabled state and health', async () => {
+    const clients = freshClients();
+    const network = await createNetwork(clients);
+    await createServerGroup(clients, deploySpec(network, { capacity: { min: 1, max: 2, desired: 2 } }));
+    await createServerGroup(clients, deploySpec(network, { stack: 'staging', capacity: { min: 1, max: 1, desired: 1 } }));
+    await createServerGroup(clients, deploySpec(network, { application: 'other' }));
+    const { deps } = localDeps([approve]);
+    const response = await call(deps, 'GET', '/applications/app/clusters', { query: { region: 'us-east-1' } });
+    expect(response.status).toBe(200);
+    const view = response.body as { application: string; region: string; clusters: Array<{ cluster: string; serverGroups: Array<Record<string, unknown>> }> };
+    expect(view.clusters.map((c) => c.cluster)).toEqual(['app-prod', 'app-staging']);
+    expect(view.clusters[0]!.serverGroups[0]).toMatchObject({
+      name: 'app-prod-v000',
+      version: 'v000',
+      imageId: network.imageId,
+      instanceType: 't3.micro',
+      capacity: { min: 1, max: 2, desired: 2 },
+      enabled: true,
+      health: { total: 2, up: 2, down: 0, state: 'up' },
+    });
+    const { clusters: _c, ...noDriver } = deps;
+    expect((await call(noDriver, 'GET', '/applications/app/clusters')).status).toBe(501);
+    expect((await call(deps, 'GET', '/applications/app/clusters', { query: { account: 'nope' } })).status).toBe(400);
+  });
+});

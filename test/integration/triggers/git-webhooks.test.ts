@@ -1,0 +1,304 @@
+/**
+ * Git push webhooks end to end against the emulator: the real GitHub, GitLab and Bitbucket
+ * payloads, signed as their senders sign them, start exactly one Step Functions execution per
+ * delivery; tampered, unsigned, oversized and malformed deliveries start nothing.
+ */
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterEach, describe, expect, it } from 'vitest';
+import { awsClients } from '../../../functions/core/aws-clients.js';
+import { handleGitWebhook } from '../../../functions/triggers/git/webhook.js';
+import { readWebhookRequest, respond } from '../../../functions/triggers/http.js';
+import { hubSignature256 } from '../../../functions/triggers/signatures.js';
+import { crash, injectFault, removeAllFaults } from '../../support/faults.js';
+import {
+  createSecret,
+  deployStateMachines,
+  httpEvent,
+  pipelineOf,
+  sample,
+  sampleHeaders,
+  sfnExecutions,
+  type TestDeps,
+  triggerDeps,
+  useTriggerAws,
+} from './support.js';
+
+useTriggerAws();
+afterEach(() => removeAllFaults());
+
+const WAIT = [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }];
+const github = pipelineOf({
+  application: 'hello',
+  name: 'deploy',
+  triggers: [{ type: 'git', source: 'github', project: 'Codertocat', slug: 'Hello-World', branch: 'master' }],
+  stages: WAIT,
+});
+const gitlab = pipelineOf({
+  application: 'diaspora',
+  name: 'build',
+  triggers: [{ type: 'git', source: 'gitlab', project: 'mike', slug: 'diaspora', branch: 'mas.*' }],
+  stages: WAIT,
+});
+const bitbucket = pipelineOf({
+  application: 'repo',
+  name: 'ship',
+  triggers: [{ type: 'git', source: 'bitbucket', project: 'team_name', slug: 'repo_name', branch: 'name-of-.*' }],
+  stages: WAIT,
+});
+const pipelines = [github, gitlab, bitbucket];
+
+const SECRETS_ID = 'gennaker/webhooks';
+const GITHUB_SECRET = 'gh-s3cret-value';
+const GITLAB_SECRET = 'gl-t0ken-value';
+const BITBUCKET_SECRET = 'bb-s3cret-value';
+
+async function setup(options: { secrets?: boolean; allowUnsigned?: boolean } = {}): Promise<{ deps: TestDeps; machines: Record<string, string> }> {
+  const machines = await deployStateMachines(pipelines);
+  if (options.secrets !== false) {
+    await createSecret(SECRETS_ID, JSON.stringify({ github: GITHUB_SECRET, gitlab: GITLAB_SECRET, bitbucket: BITBUCKET_SECRET }));
+  }
+  const deps = triggerDeps(pipelines, {
+    ...(options.secrets !== false ? { secretsId: SECRETS_ID } : {}),
+    ...(options.allowUnsigned ? { allowUnsigned: true } : {}),
+  });
+  return { deps, machines };
+}
+
+function githubDelivery(overrides: { body?: string; signature?: string | null; delivery?: string } = {}) {
+  const { raw } = sample('github/push-branch-created.json');
+  const body = overrides.body ?? raw;
+  const headers: Record<string, string> = { ...sampleHeaders('github/push-branch-created.headers.json') };
+  if (overrides.delivery) headers['X-GitHub-Delivery'] = overrides.delivery;
+  const signature = overrides.signature === undefined ? hubSignature256(GITHUB_SECRET, Buffer.from(body)) : overrides.signature;
+  if (signature !== null) headers['X-Hub-Signature-256'] = signature;
+  return httpEvent({ path: '/webhooks/git/github', pathParameters: { provider: 'github' }, headers, body });
+}
+
+async function deliver(event: ReturnType<typeof httpEvent>, deps: TestDeps) {
+  const response = await respond(() => deps.log, async () => handleGitWebhook(readWebhookRequest(event), deps, event.pathParameters?.provider));
+  return { status: response.statusCode!, body: JSON.parse(String(response.body)) as Record<string, unknown> };
+}
+
+describe('GitHub push', () => {
+  it('starts the matching pipeline once, with the git trigger object as input', async () => {
+    const { deps, machines } = await setup();
+    const response = await deliver(githubDelivery(), deps);
+    expect(response.status).toBe(202);
+    const [outcome] = response.body.outcomes as Array<{ status: string; executionId: string; pipeline: string }>;
+    expect(outcome).toMatchObject({ status: 'started', pipeline: 'hello/deploy' });
+    const executions = await sfnExecutions(machines['hello/hello-deploy']!);
+    expect(executions.map((e) => e.name)).toEqual([outcome!.executionId]);
+
+    const described = await awsClients.sfn().send(
+      new DescribeExecutionCommand({ executionArn: `${machines['hello/hello-deploy']!.replace(':stateMachine:', ':execution:')}:${outcome!.executionId}` }),
+    );
+    const input = JSON.parse(described.input!) as { executionId: string; trigger: Record<string, unknown> };
+    expect(input.executionId).toBe(outcome!.executionId);
+    expect(input.trigger).toMatchObject({
+      type: 'git',
+      source: 'github',
+      project: 'Codertocat',
+      slug: 'Hello-World',
+      branch: 'master',
+      hash: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+      user: 'Codertocat',
+      action: 'push',
+      parameters: {},
+    });
+    expect(input.trigger).not.toHaveProperty('secret');
+  });
+
+  it('starts one execution when the same delivery arrives twice', async () => {
+    const { deps, machines } = await setup();
+    const first = await deliver(githubDelivery(), deps);
+    const replay = await deliver(githubDelivery(), deps);
+    expect(replay.status).toBe(202);
+    const firstId = (first.body.outcomes as Array<{ executionId: string }>)[0]!.executionId;
+    expect(replay.body.outcomes).toEqual([{ pipeline: 'hello/deploy', status: 'duplicate', executionId: firstId }]);
+    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(1);
+  });
+
+  it('starts one execution for many concurrent copies of a delivery', async () => {
+    const { deps, machines } = await setup();
+    const responses = await Promise.all(Array.from({ length: 25 }, () => deliver(githubDelivery(), deps)));
+    const statuses = responses.flatMap((r) => (r.body.outcomes as Array<{ status: string }>).map((o) => o.status));
+    expect(statuses.filter((s) => s === 'started')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(24);
+    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(1);
+  });
+
+  it('queues another delivery of the same push behind the running one (one run at a time by default)', async () => {
+    const { deps, machines } = await setup();
+    await deliver(githubDelivery({ delivery: 'delivery-1' }), deps);
+    const second = await deliver(githubDelivery({ delivery: 'delivery-2' }), deps);
+    const [outcome] = second.body.outcomes as Array<{ status: string; executionId: string }>;
+    expect(outcome!.status).toBe('waiting');
+    expect((await deps.store.getExecution(outcome!.executionId))?.status).toBe('NOT_STARTED');
+    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a tampered body', () => githubDelivery({ signature: hubSignature256(GITHUB_SECRET, Buffer.from(sample('github/push-branch-created.json').raw)), body: sample('github/push-branch-created.json').raw.replace('master', 'mastes') })],
+    ['a signature made with another secret', () => githubDelivery({ signature: hubSignature256('not-the-secret', Buffer.from(sample('github/push-branch-created.json').raw)) })],
+    ['no signature', () => githubDelivery({ signature: null })],
+    ['a malformed signature header', () => githubDelivery({ signature: 'sha256=zz' })],
+    ['a SHA-1 signature in the SHA-256 header', () => githubDelivery({ signature: 'sha1=0123456789abcdef0123456789abcdef01234567' })],
+  ])('refuses %s with 401 and starts nothing', async (_name, make) => {
+    const { deps, machines } = await setup();
+    const response = await deliver(make(), deps);
+    expect(response.status).toBe(401);
+    expect(response.body.error).toBe('BadSignatureError');
+    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(0);
+    expect(deps.log.text()).not.toContain(GITHUB_SECRET);
+  });
+
+  it('refuses a body over 1 MB with 413', async () => {
+    const { deps, machines } = await setup();
+    const big = JSON.stringify({ ...sample('github/push-branch-created.json').json, padding: 'x'.repeat(1024 * 1024) });
+    const response = await deliver(githubDelivery({ body: big }), deps);
+    expect(response.status).toBe(413);
+    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(0);
+  });
+
+  it('refuses malformed JSON, even correctly signed, with 400', async () => {
+    const { deps, machines } = await setup();
+    for (const body of ['{"ref": "refs/heads/master",', '[]', '', '{"ref": 42}']) {
+      const response = await deliver(githubDelivery({ body }), deps);
+      expect(response.status, body).toBe(400);
+    }
+    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(0);
+  });
+
+  it('answers a ping and ignores other events', async () => {
+    const { deps } = await setup();
+    const body = JSON.stringify({ zen: 'Keep it logically awesome.' });
+    const ping = httpEvent({
+      path: '/webhooks/git/github',
+      pathParameters: { provider: 'github' },
+      headers: { 'X-GitHub-Event': 'ping', 'X-Hub-Signature-256': hubSignature256(GITHUB_SECRET, Buffer.from(body)) },
+      body,
+    });
+    expect(await deliver(ping, deps)).toMatchObject({ status: 202, body: { ignored: 'ping' } });
+  });
+
+  it('starts nothing for a branch the trigger does not want, and logs why', async () => {
+    const { deps, machines } = await setup();
+    const body = sample('github/push-branch-created.json').raw.replace('"refs/heads/master"', '"refs/heads/feature/x"');
+    const response = await deliver(githubDelivery({ body }), deps);
+    expect(response).toMatchObject({ status: 202, body: { outcomes: [] } });
+    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(0);
+    expect(deps.log.text()).toContain("branch 'feature/x' does not match 'master'");
+  });
+
+  it('refuses unsigned deliveries when no secret is configured, unless unsigned ones are allowed', async () => {
+    const strict = await setup({ secrets: false });
+    expect((await deliver(githubDelivery({ signature: null }), strict.deps)).status).toBe(401);
+    const lax = triggerDeps(pipelines, { allowUnsigned: true });
+    const response = await deliver(githubDelivery({ signature: null }), lax);
+    expect(response.status).toBe(202);
+    expect(await sfnExecutions(strict.machines['hello/hello-deploy']!)).toHaveLength(1);
+  });
+
+  it("checks a trigger's own secret from Secrets Manager", async () => {
+    const guarded = pipelineOf({
+      application: 'hello',
+      name: 'guarded',
+      triggers: [{ type: 'git', source: 'github', project: 'Codertocat', slug: 'Hello-World', secret: 'hello/guarded-hook' }],
+      stages: WAIT,
+    });
+    const machines = await deployStateMachines([guarded]);
+    await createSecret('hello/guarded-hook', 'trigger-own-secret');
+    const deps = triggerDeps([guarded]);
+    const body = sample('github/push-branch-created.json').raw;
+    const good = await deliver(githubDelivery({ signature: hubSignature256('trigger-own-secret', Buffer.from(body)) }), deps);
+    expect(good.status).toBe(202);
+    expect(await sfnExecutions(machines['hello/hello-guarded']!)).toHaveLength(1);
+    const bad = await deliver(githubDelivery({ delivery: 'other', signature: hubSignature256('guess', Buffer.from(body)) }), deps);
+    expect(bad.status).toBe(401);
+    expect(await sfnExecutions(machines['hello/hello-guarded']!)).toHaveLength(1);
+    expect(deps.log.text()).not.toContain('trigger-own-secret');
+  });
+
+  it('answers 500 when Step Functions fails, and the redelivery starts the pipeline', async () => {
+    const { deps, machines } = await setup();
+    const fault = injectFault(awsClients.sfn(), { command: 'StartExecution', error: crash('Step Functions is down') });
+    const failed = await deliver(githubDelivery(), deps);
+    expect(failed.status).toBe(500);
+    expect(failed.body).toEqual({ error: 'InternalError', message: 'internal error; see the function logs' });
+    expect(fault.triggered).toBe(1);
+    const retried = await deliver(githubDelivery(), deps);
+    expect((retried.body.outcomes as Array<{ status: string }>)[0]!.status).toBe('started');
+    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(1);
+  });
+});
+
+describe('GitLab push', () => {
+  function gitlabDelivery(token: string | undefined) {
+    const { raw } = sample('gitlab/push-hook-docs.json');
+    const headers = { ...sampleHeaders('gitlab/push-hook-docs.headers.json'), ...(token !== undefined ? { 'X-Gitlab-Token': token } : {}) };
+    return httpEvent({ path: '/webhooks/git/gitlab', pathParameters: { provider: 'gitlab' }, headers, body: raw });
+  }
+
+  it('starts the pipeline for the right token, with the GitLab trigger fields', async () => {
+    const { deps, machines } = await setup();
+    const response = await deliver(gitlabDelivery(GITLAB_SECRET), deps);
+    expect(response.status).toBe(202);
+    expect(response.body.outcomes).toMatchObject([{ status: 'started', pipeline: 'diaspora/build' }]);
+    expect(await sfnExecutions(machines['diaspora/diaspora-build']!)).toHaveLength(1);
+  });
+
+  it.each([['a wrong token', 'gl-t0ken-valuf'], ['a prefix of the token', 'gl-t0ken'], ['no token', undefined]])('refuses %s with 401', async (_n, token) => {
+    const { deps, machines } = await setup();
+    expect((await deliver(gitlabDelivery(token), deps)).status).toBe(401);
+    expect(await sfnExecutions(machines['diaspora/diaspora-build']!)).toHaveLength(0);
+  });
+
+  it('dedupes a redelivery without a delivery id by the body', async () => {
+    const { deps, machines } = await setup();
+    await deliver(gitlabDelivery(GITLAB_SECRET), deps);
+    const again = await deliver(gitlabDelivery(GITLAB_SECRET), deps);
+    expect(again.body.outcomes).toMatchObject([{ status: 'duplicate' }]);
+    expect(await sfnExecutions(machines['diaspora/diaspora-build']!)).toHaveLength(1);
+  });
+});
+
+describe('Bitbucket push', () => {
+  function bitbucketDelivery(secret: string, body = sample('bitbucket-cloud/repo-push.json').raw) {
+    const headers = { ...sampleHeaders('bitbucket-cloud/repo-push.headers.json'), 'X-Request-UUID': 'bb-1', 'X-Hub-Signature': hubSignature256(secret, Buffer.from(body)) };
+    return httpEvent({ path: '/webhooks/git/bitbucket', pathParameters: { provider: 'bitbucket' }, headers, body });
+  }
+
+  it('starts the pipeline for a signed push', async () => {
+    const { deps, machines } = await setup();
+    const response = await deliver(bitbucketDelivery(BITBUCKET_SECRET), deps);
+    expect(response.body.outcomes).toMatchObject([{ status: 'started', pipeline: 'repo/ship' }]);
+    expect(await sfnExecutions(machines['repo/repo-ship']!)).toHaveLength(1);
+  });
+
+  it('refuses a push signed with another secret', async () => {
+    const { deps, machines } = await setup();
+    expect((await deliver(bitbucketDelivery('wrong'), deps)).status).toBe(401);
+    expect(await sfnExecutions(machines['repo/repo-ship']!)).toHaveLength(0);
+  });
+});
+
+describe('the Lambda entry', () => {
+  it('reads pipelines from GENNAKER_PIPELINES_MANIFEST and never throws', async () => {
+    await deployStateMachines([github]);
+    await createSecret(SECRETS_ID, JSON.stringify({ github: GITHUB_SECRET }));
+    process.env.GENNAKER_PIPELINES_MANIFEST = JSON.stringify({
+      pipelines: [{ application: 'hello', name: 'deploy', triggers: github.triggers, stages: WAIT }],
+    });
+    process.env.GENNAKER_WEBHOOK_SECRETS_ID = SECRETS_ID;
+    try {
+      const { handler } = await import('../../../functions/triggers/git/handler.js');
+      const ok = await handler(githubDelivery());
+      expect(ok.statusCode).toBe(202);
+      const bad = await handler(httpEvent({ path: '/webhooks/git/svn', pathParameters: { provider: 'svn' }, body: '{}' }));
+      expect(bad.statusCode).toBe(400);
+    } finally {
+      delete process.env.GENNAKER_PIPELINES_MANIFEST;
+      delete process.env.GENNAKER_WEBHOOK_SECRETS_ID;
+    }
+  });
+});
