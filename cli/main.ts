@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerExecutionCommands } from './commands/executions.js';
 import { registerRunCommand } from './commands/local-run.js';
+import { registerOperationCommands } from './commands/operations.js';
 import { registerPipelineFileCommands } from './commands/pipeline-files.js';
 import { EXIT, exitCodeFor, messageFor } from './errors.js';
 import { type Io, processIo } from './io.js';
@@ -16,6 +17,7 @@ export function buildProgram(io: Io): Command {
   registerPipelineFileCommands(program, io);
   registerRunCommand(program, io);
   registerExecutionCommands(program, io);
+  registerOperationCommands(program, io);
   return program;
 }
 
