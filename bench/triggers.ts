@@ -14,7 +14,7 @@
  */
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { CreateStateMachineCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { awsClients, resetClientCache } from '../functions/core/aws-clients.js';
+import { resetClientCache, sfnClient } from '../functions/core/aws-clients.js';
 import { StaticPipelineRegistry } from '../functions/core/pipeline-registry.js';
 import { MemoryNotifier } from '../functions/core/notifications.js';
 import { ensureTables } from '../functions/core/tables.js';
@@ -98,7 +98,7 @@ async function executionsOf(arn: string): Promise<number> {
   let count = 0;
   let nextToken: string | undefined;
   do {
-    const page = await awsClients.sfn().send(new ListExecutionsCommand({ stateMachineArn: arn, maxResults: 1000, nextToken }));
+    const page = await sfnClient().send(new ListExecutionsCommand({ stateMachineArn: arn, maxResults: 1000, nextToken }));
     count += page.executions?.length ?? 0;
     nextToken = page.nextToken;
   } while (nextToken);
@@ -122,7 +122,7 @@ export async function run(): Promise<BenchResult> {
     const single = pipeline('single', true);
     const machines: Record<string, string> = {};
     for (const p of [free, single]) {
-      const out = await awsClients.sfn().send(
+      const out = await sfnClient().send(
         new CreateStateMachineCommand({
           name: `bench-${p.id}`,
           roleArn: 'arn:aws:iam::123456789012:role/bench',

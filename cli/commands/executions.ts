@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { awsClients, resetClientCache } from '../../functions/core/aws-clients.js';
+import { resetClientCache, sfnClient } from '../../functions/core/aws-clients.js';
 import { ExecutionStore } from '../../functions/core/execution-store.js';
 import { ExecutionNotFoundError } from '../../functions/core/errors.js';
 import { submitJudgment } from '../../functions/core/judgment.js';
@@ -95,7 +95,7 @@ export function registerExecutionCommands(program: Command, io: Io): void {
           resume: from.local
             ? async () => undefined
             : async (taskToken, output) => {
-                await awsClients.sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+                await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
               },
         },
       );

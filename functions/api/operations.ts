@@ -4,7 +4,7 @@
  * API of a deployed stack (`httpApi` in http-client.ts): both implement `GennakerApi`.
  */
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { awsClients } from '../core/aws-clients.js';
+import { sfnClient } from '../core/aws-clients.js';
 import { cancelExecution as cancelCore, type ExecutionStopper } from '../core/cancel.js';
 import { concurrencyPolicyOf } from '../core/concurrency.js';
 import { InvalidInputError } from '../core/errors.js';
@@ -167,7 +167,7 @@ export async function clusterView(
 }
 
 /** Resumes a callback task with SendTaskSuccess (what submitJudgment calls in AWS). */
-export function sfnResume(sfn: SFNClient = awsClients.sfn()): ResumeCallback {
+export function sfnResume(sfn: SFNClient = sfnClient()): ResumeCallback {
   return async (taskToken, output) => {
     await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
   };

@@ -8,7 +8,7 @@
  */
 import { ExecutionDoesNotExist, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsClients } from './aws-clients.js';
+import { dynamoClient, sfnClient } from './aws-clients.js';
 import { isWaiting, type ExecutionQueue } from './concurrency.js';
 import type { EngineDeps } from './engine/deps.js';
 import { finalizeExecution } from './engine/lifecycle-ops.js';
@@ -32,7 +32,7 @@ export function executionArnFor(stateMachineArn: string, executionName: string):
 
 /** StopExecution on the execution's ARN (recorded, or derived from GENNAKER_STATE_MACHINES). */
 export function stepFunctionsStopper(
-  sfn: SFNClient = awsClients.sfn(),
+  sfn: SFNClient = sfnClient(),
   resolve: (application: string, pipeline: string) => string = stateMachineArnFor,
 ): ExecutionStopper {
   return {
@@ -107,13 +107,13 @@ export async function cancelExecution(executionId: string, deps: CancelDeps, req
       implementations: new Map(),
       awaitPollSeconds: 5,
       onExecutionFinished: async (execution) => {
-        await releaseLocksHeldBy(execution.id, deps.db ?? awsClients.dynamo());
+        await releaseLocksHeldBy(execution.id, deps.db ?? dynamoClient());
         await deps.afterFinished?.(execution);
       },
     };
     await finalizeExecution(executionId, engine, { forced: 'CANCELED', reason });
     // Also when something else finalised it first: the locks must not outlive the execution.
-    await releaseLocksHeldBy(executionId, deps.db ?? awsClients.dynamo());
+    await releaseLocksHeldBy(executionId, deps.db ?? dynamoClient());
     return { execution: (await deps.store.getExecution(executionId))!, changed: true };
   }
 }

@@ -20,7 +20,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
-import { awsClients } from './aws-clients.js';
+import { dynamoClient } from './aws-clients.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError, GennakerError } from './errors.js';
 import { type ExecutionRecord, FINAL_EXECUTION_STATUSES, type StageSkeleton } from './execution-model.js';
 import type { ExecutionStore } from './execution-store.js';
@@ -105,7 +105,7 @@ export class ExecutionQueue {
   private readonly orphanSlotMs: number;
 
   constructor(private readonly deps: ConcurrencyDeps) {
-    this.db = deps.db ?? awsClients.dynamo();
+    this.db = deps.db ?? dynamoClient();
     this.locksTable = deps.locksTable ?? tableName('locks');
     this.executionsTable = deps.executionsTable ?? tableName('executions');
     this.orphanSlotMs = deps.orphanSlotMs ?? 15 * 60_000;

@@ -5,7 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { awsClients } from './aws-clients.js';
+import { dynamoClient } from './aws-clients.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError, RecordTooLargeError } from './errors.js';
 import {
   type ExecutionRecord,
@@ -29,7 +29,7 @@ export interface ListQuery {
 
 export class ExecutionStore {
   constructor(
-    private readonly db: DynamoDBDocumentClient = awsClients.dynamo(),
+    private readonly db: DynamoDBDocumentClient = dynamoClient(),
     private readonly table: string = tableName('executions'),
   ) {}
 

@@ -10,13 +10,13 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { awsClients } from './aws-clients.js';
+import { dynamoClient } from './aws-clients.js';
 import { tableName } from './tables.js';
 
 /** Deletes the locks-table items whose `holder` is this execution; returns their keys. */
 export async function releaseLocksHeldBy(
   executionId: string,
-  db: DynamoDBDocumentClient = awsClients.dynamo(),
+  db: DynamoDBDocumentClient = dynamoClient(),
   table: string = tableName('locks'),
 ): Promise<string[]> {
   const held: string[] = [];

@@ -8,7 +8,7 @@
  * Where those settings come from is the caller's choice (a `NotificationTargetResolver`).
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { awsClients } from './aws-clients.js';
+import { snsClient } from './aws-clients.js';
 
 export type NotificationEventType =
   | 'pipeline.starting'
@@ -111,7 +111,7 @@ export function executionLink(executionId: string): string {
 export class SnsNotifier implements Notifier {
   constructor(
     private readonly topicArn: string,
-    private readonly sns: SNSClient = awsClients.sns(),
+    private readonly sns: SNSClient = snsClient(),
     /** The pipeline's and stages' own settings; each wanted one gets its own message. */
     private readonly targets?: NotificationTargetResolver,
   ) {}
@@ -166,5 +166,5 @@ export class MemoryNotifier implements Notifier {
 /** The notifier for this environment: SNS when a topic is configured, else in memory. */
 export function defaultNotifier(targets?: NotificationTargetResolver): Notifier {
   const topic = process.env.GENNAKER_TOPIC_ARN;
-  return topic ? new SnsNotifier(topic, awsClients.sns(), targets) : new MemoryNotifier(undefined, targets);
+  return topic ? new SnsNotifier(topic, snsClient(), targets) : new MemoryNotifier(undefined, targets);
 }

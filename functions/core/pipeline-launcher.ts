@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { awsClients } from './aws-clients.js';
+import { sfnClient } from './aws-clients.js';
 import type { ExecutionStatus } from './execution-model.js';
 import type { ExecutionStore } from './execution-store.js';
 
@@ -42,7 +42,7 @@ export function stateMachineArnFor(application: string, pipeline: string, env = 
 export class StepFunctionsLauncher implements PipelineLauncher {
   constructor(
     private readonly store: ExecutionStore,
-    private readonly sfn: SFNClient = awsClients.sfn(),
+    private readonly sfn: SFNClient = sfnClient(),
     private readonly resolve: (application: string, pipeline: string) => string = stateMachineArnFor,
   ) {}
 

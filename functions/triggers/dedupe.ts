@@ -6,7 +6,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { awsClients } from '../core/aws-clients.js';
+import { dynamoClient } from '../core/aws-clients.js';
 import type { Clock } from '../core/stage-api.js';
 import { tableName } from '../core/tables.js';
 
@@ -17,7 +17,7 @@ export type DedupeClaim = { readonly first: true } | { readonly first: false; re
 export class DedupeTable {
   constructor(
     private readonly clock: Clock,
-    private readonly db: DynamoDBDocumentClient = awsClients.dynamo(),
+    private readonly db: DynamoDBDocumentClient = dynamoClient(),
     private readonly table: string = tableName('dedupe'),
     private readonly ttlSeconds = DEFAULT_DEDUPE_TTL_SECONDS,
   ) {}

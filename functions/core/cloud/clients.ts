@@ -2,7 +2,7 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { awsClients, defaultRegion, type ClientOptions } from '../aws-clients.js';
+import { defaultRegion, type ClientOptions, autoScalingClient, ec2Client, elbv2Client } from '../aws-clients.js';
 
 export interface CloudClients {
   readonly region: string;
@@ -17,8 +17,8 @@ export function cloudClients(options: ClientOptions = {}): CloudClients {
   const o = { ...options, region };
   return {
     region,
-    ec2: awsClients.ec2(o),
-    autoScaling: awsClients.autoScaling(o),
-    elbv2: awsClients.elbv2(o),
+    ec2: ec2Client(o),
+    autoScaling: autoScalingClient(o),
+    elbv2: elbv2Client(o),
   };
 }

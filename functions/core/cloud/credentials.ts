@@ -4,7 +4,7 @@
  */
 import { AssumeRoleCommand, type AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { awsClients } from '../aws-clients.js';
+import { stsClient } from '../aws-clients.js';
 import { systemClock, type Clock } from '../stage-api.js';
 import type { Account, AccountTarget } from './accounts.js';
 import { awsCall } from './aws-errors.js';
@@ -43,7 +43,7 @@ export class AssumedRoleCredentials {
   private readonly refreshMarginMs: number;
 
   constructor(options: AssumedRoleCredentialsOptions = {}) {
-    this.sts = options.sts ?? (() => awsClients.sts());
+    this.sts = options.sts ?? (() => stsClient());
     this.clock = options.clock ?? systemClock;
     this.refreshMarginMs = options.refreshMarginMs ?? 5 * 60_000;
   }

@@ -6,7 +6,7 @@
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { awsClients } from '../../core/aws-clients.js';
+import { cloudwatchClient, ecsClient } from '../../core/aws-clients.js';
 import { cloudClients, cloudDriver } from '../../core/cloud/index.js';
 import type { StageImplementation } from '../../core/stage-api.js';
 import { canaryStage, cleanupCanary, type CanaryDeps } from '../canary/stage.js';
@@ -60,11 +60,11 @@ function resolve(deps: ExternalDeps): ResolvedDeps {
         }
         return masters;
       }),
-    runJob: { target, ecs: deps.ecs ?? ((t) => awsClients.ecs(t.clientOptions)) },
+    runJob: { target, ecs: deps.ecs ?? ((t) => ecsClient(t.clientOptions)) },
     canary: {
       target,
       fleet: deps.canaryFleet ?? ((t) => cloudFleet(cloudDriver(cloudClients(t.clientOptions)))),
-      cloudwatch: deps.cloudwatch ?? ((t) => awsClients.cloudwatch(t.clientOptions)),
+      cloudwatch: deps.cloudwatch ?? ((t) => cloudwatchClient(t.clientOptions)),
     },
   };
 }

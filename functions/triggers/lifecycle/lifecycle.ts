@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsClients } from '../../core/aws-clients.js';
+import { dynamoClient } from '../../core/aws-clients.js';
 import { concurrencyPolicyOf, type ExecutionQueue, ExecutionStateError } from '../../core/concurrency.js';
 import type { EngineDeps } from '../../core/engine/deps.js';
 import { finalizeExecution } from '../../core/engine/lifecycle-ops.js';
@@ -81,7 +81,7 @@ export async function handleStatusChange(event: unknown, deps: LifecycleDeps): P
   const record = await deps.store.getExecution(executionId);
   if (!record) {
     // The state machine ended before its first step wrote the record: free what it may hold.
-    const released = await releaseLocksHeldBy(executionId, deps.db ?? awsClients.dynamo());
+    const released = await releaseLocksHeldBy(executionId, deps.db ?? dynamoClient());
     const started = await startNextFor(detail.stateMachineArn, deps);
     deps.log.warn('status change for an execution without a record', { executionId, status: detail.status });
     return { executionId, status: detail.status, action: 'no-record', released, started };
@@ -108,7 +108,7 @@ export async function afterExecutionFinished(
   deps: Pick<LifecycleDeps, 'registry' | 'queue' | 'events' | 'db'>,
 ): Promise<{ released: string[]; started: string[] }> {
   if (!FINAL_EXECUTION_STATUSES.has(execution.status)) throw new ExecutionStateError(`execution ${execution.id} has not finished (${execution.status})`);
-  const released = await releaseLocksHeldBy(execution.id, deps.db ?? awsClients.dynamo());
+  const released = await releaseLocksHeldBy(execution.id, deps.db ?? dynamoClient());
   const entry = await deps.registry.get(execution.application, execution.pipelineId);
   const started = await deps.queue.startWaiting(execution.application, execution.pipelineId, entry ? { policy: concurrencyPolicyOf(entry.pipeline) } : {});
   await deps.events.publish(completedDetail(execution));

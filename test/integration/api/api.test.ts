@@ -216,14 +216,14 @@ describe('cancel against Step Functions', () => {
     const id = String(started.body.executionId);
     const arn = machines[`shop/${approve.id}`]!;
     await runStartStep(arn, id, approve);
-    await awsClients.dynamo().send(new PutCommand({ TableName: tableName('locks'), Item: { pk: 'cluster#shop-prod', holder: id } }));
+    await awsClients.dynamoClient().send(new PutCommand({ TableName: tableName('locks'), Item: { pk: 'cluster#shop-prod', holder: id } }));
 
     const canceled = await call(deps, 'POST', `/executions/${id}/cancel`, { body: {} });
     expect(canceled.body).toMatchObject({ status: 'CANCELED', changed: true });
-    const described = await awsClients.sfn().send(new DescribeExecutionCommand({ executionArn: `${arn.replace(':stateMachine:', ':execution:')}:${id}` }));
+    const described = await awsClients.sfnClient().send(new DescribeExecutionCommand({ executionArn: `${arn.replace(':stateMachine:', ':execution:')}:${id}` }));
     expect(described.status).toBe('ABORTED');
     expect(triggers.notifier.events.filter((e) => e.event === 'pipeline.failed')).toHaveLength(1);
-    const locks = await awsClients.dynamo().send(new ScanCommand({ TableName: tableName('locks') }));
+    const locks = await awsClients.dynamoClient().send(new ScanCommand({ TableName: tableName('locks') }));
     expect(locks.Items).toEqual([]);
   });
 });

@@ -74,7 +74,7 @@ export async function publish(
     Timestamp: new Date(start + m * 60_000 + 1_000),
     Value: value(m),
   }));
-  const cloudwatch = awsClients.cloudwatch({ region: 'us-east-1' });
+  const cloudwatch = awsClients.cloudwatchClient({ region: 'us-east-1' });
   for (let i = 0; i < data.length; i += 20) {
     await cloudwatch.send(new PutMetricDataCommand({ Namespace: 'Shop', MetricData: data.slice(i, i + 20) }));
   }

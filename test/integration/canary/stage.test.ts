@@ -17,7 +17,7 @@ const MIN = 60_000;
 const deps: CanaryDeps = {
   target: awsTargets(),
   fleet: (t) => cloudFleet(cloudDriver(cloudClients(t.clientOptions))),
-  cloudwatch: (t) => awsClients.cloudwatch(t.clientOptions),
+  cloudwatch: (t) => awsClients.cloudwatchClient(t.clientOptions),
 };
 
 const METRICS = [
@@ -149,7 +149,7 @@ describe('canary stage (moto: Auto Scaling, ELBv2, CloudWatch)', () => {
     const run = new StageRun(canaryStage(deps), { ...nativeConfig(), lifetimeMinutes: 10 }, { now: Math.floor(Date.now() / MIN) * MIN - 2 * 60 * MIN });
     await deployAndPublish(run, 1);
     // The SDK retries throttling itself (GENNAKER_AWS_MAX_ATTEMPTS, 5 by default): fault every attempt of one call.
-    injectFault(awsClients.cloudwatch({ region: 'us-east-1' }), { command: 'GetMetricData', error: () => throttlingError(), times: 5 });
+    injectFault(awsClients.cloudwatchClient({ region: 'us-east-1' }), { command: 'GetMetricData', error: () => throttlingError(), times: 5 });
 
     const result = await run.untilDone();
 
@@ -202,7 +202,7 @@ describe('canary stage (moto: Auto Scaling, ELBv2, CloudWatch)', () => {
   it('takes the groups down when CloudWatch keeps failing', async () => {
     const run = new StageRun(canaryStage(deps), nativeConfig(), { now: Math.floor(Date.now() / MIN) * MIN - 2 * 60 * MIN });
     await deployAndPublish(run, 1);
-    injectFault<GetMetricDataCommandOutput>(awsClients.cloudwatch({ region: 'us-east-1' }), {
+    injectFault<GetMetricDataCommandOutput>(awsClients.cloudwatchClient({ region: 'us-east-1' }), {
       command: 'GetMetricData',
       error: () => Object.assign(new Error('Access denied'), { name: 'AccessDenied', $fault: 'client' }),
       times: 100,

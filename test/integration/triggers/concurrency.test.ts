@@ -175,7 +175,7 @@ describe('no limit', () => {
     expect(results.every((r) => r.status === 'started')).toBe(true);
     expect(await sfnExecutions(ctx.arn)).toHaveLength(8);
     // No slot bookkeeping when there is no limit.
-    const { Items } = await awsClients.dynamo().send(new ScanCommand({ TableName: tableName('locks') }));
+    const { Items } = await awsClients.dynamoClient().send(new ScanCommand({ TableName: tableName('locks') }));
     expect(Items).toEqual([]);
   });
 });

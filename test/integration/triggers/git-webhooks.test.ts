@@ -89,7 +89,7 @@ describe('GitHub push', () => {
     const executions = await sfnExecutions(machines['hello/hello-deploy']!);
     expect(executions.map((e) => e.name)).toEqual([outcome!.executionId]);
 
-    const described = await awsClients.sfn().send(
+    const described = await awsClients.sfnClient().send(
       new DescribeExecutionCommand({ executionArn: `${machines['hello/hello-deploy']!.replace(':stateMachine:', ':execution:')}:${outcome!.executionId}` }),
     );
     const input = JSON.parse(described.input!) as { executionId: string; trigger: Record<string, unknown> };
@@ -221,7 +221,7 @@ describe('GitHub push', () => {
 
   it('answers 500 when Step Functions fails, and the redelivery starts the pipeline', async () => {
     const { deps, machines } = await setup();
-    const fault = injectFault(awsClients.sfn(), { command: 'StartExecution', error: crash('Step Functions is down') });
+    const fault = injectFault(awsClients.sfnClient(), { command: 'StartExecution', error: crash('Step Functions is down') });
     const failed = await deliver(githubDelivery(), deps);
     expect(failed.status).toBe(500);
     expect(failed.body).toEqual({ error: 'InternalError', message: 'internal error; see the function logs' });

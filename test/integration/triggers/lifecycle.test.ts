@@ -84,11 +84,11 @@ async function runningExecution(ctx: Ctx): Promise<string> {
 }
 
 async function putLock(pk: string, holder: string): Promise<void> {
-  await awsClients.dynamo().send(new PutCommand({ TableName: tableName('locks'), Item: { pk, holder, expiresAt: Math.floor(Date.now() / 1000) + 600 } }));
+  await awsClients.dynamoClient().send(new PutCommand({ TableName: tableName('locks'), Item: { pk, holder, expiresAt: Math.floor(Date.now() / 1000) + 600 } }));
 }
 
 async function lockKeys(): Promise<string[]> {
-  const out = await awsClients.dynamo().send(new ScanCommand({ TableName: tableName('locks') }));
+  const out = await awsClients.dynamoClient().send(new ScanCommand({ TableName: tableName('locks') }));
   return (out.Items ?? []).map((i) => String(i.pk)).sort();
 }
 
@@ -226,7 +226,7 @@ describe('releaseLocksHeldBy', () => {
     await putLock('b', 'e2');
     await putLock('c', 'e1');
     expect((await releaseLocksHeldBy('e1')).sort()).toEqual(['a', 'c']);
-    const left = await awsClients.dynamo().send(new GetCommand({ TableName: tableName('locks'), Key: { pk: 'b' } }));
+    const left = await awsClients.dynamoClient().send(new GetCommand({ TableName: tableName('locks'), Key: { pk: 'b' } }));
     expect(left.Item?.holder).toBe('e2');
     expect(await releaseLocksHeldBy('e1')).toEqual([]);
   });

@@ -25,7 +25,7 @@ const pipeline = pipelineOf({
 
 describe('SnsNotifier with notification settings', () => {
   it('publishes the event, then one addressed copy per setting that wants it', async () => {
-    const sns = awsClients.sns();
+    const sns = awsClients.snsClient();
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'gennaker-notifications' }));
     const published = captureInputs<PublishCommandInput>(sns, 'Publish');
     const notifier = new SnsNotifier(TopicArn!, sns, registryNotificationTargets(new StaticPipelineRegistry([pipeline])));

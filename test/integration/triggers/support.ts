@@ -55,7 +55,7 @@ export { pipelineOf };
 export async function deployStateMachines(pipelines: readonly Pipeline[]): Promise<Record<string, string>> {
   const map: Record<string, string> = {};
   for (const p of pipelines) {
-    const out = await awsClients.sfn().send(
+    const out = await awsClients.sfnClient().send(
       new CreateStateMachineCommand({
         name: `${p.application}-${p.id}`.slice(0, 80),
         roleArn: 'arn:aws:iam::123456789012:role/gennaker-state-machine',
@@ -69,7 +69,7 @@ export async function deployStateMachines(pipelines: readonly Pipeline[]): Promi
 }
 
 export async function sfnExecutions(stateMachineArn: string): Promise<Array<{ name: string; input?: unknown }>> {
-  const out = await awsClients.sfn().send(new ListExecutionsCommand({ stateMachineArn }));
+  const out = await awsClients.sfnClient().send(new ListExecutionsCommand({ stateMachineArn }));
   return (out.executions ?? []).map((e) => ({ name: e.name! }));
 }
 
@@ -143,7 +143,7 @@ export function httpEvent(options: {
 
 /** What the state machine's input was for an execution (moto records it, it does not run it). */
 export async function executionInput(stateMachineArn: string, name: string): Promise<{ executionId: string; trigger: Record<string, unknown>; parameters: Record<string, unknown> }> {
-  const out = await awsClients.sfn().send(new DescribeExecutionCommand({ executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}` }));
+  const out = await awsClients.sfnClient().send(new DescribeExecutionCommand({ executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}` }));
   return JSON.parse(out.input ?? '{}') as { executionId: string; trigger: Record<string, unknown>; parameters: Record<string, unknown> };
 }
 

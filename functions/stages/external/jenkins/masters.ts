@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { awsClients } from '../../../core/aws-clients.js';
+import { secretsManagerClient } from '../../../core/aws-clients.js';
 import { JenkinsConfigError } from '../errors.js';
 
 export const JENKINS_MASTERS_ENV = 'GENNAKER_JENKINS_MASTERS';
@@ -128,7 +128,7 @@ export class JenkinsMasters {
 export function secretsManagerReader(): SecretReader {
   return async (arn) => {
     const region = arn.split(':')[3];
-    const out = await awsClients.secretsManager(region ? { region } : {}).send(new GetSecretValueCommand({ SecretId: arn }));
+    const out = await secretsManagerClient(region ? { region } : {}).send(new GetSecretValueCommand({ SecretId: arn }));
     const text = out.SecretString;
     if (!text) throw new JenkinsConfigError(`secret ${arn} has no string value`);
     let parsed: unknown;

@@ -12,11 +12,11 @@ useMoto();
 
 describe('runJob stage on ECS (moto)', () => {
   let subnetId: string;
-  const deps: RunJobDeps = { target: awsTargets(), ecs: (t) => awsClients.ecs(t.clientOptions) };
-  const ecs = () => awsClients.ecs({ region: 'us-east-1' });
+  const deps: RunJobDeps = { target: awsTargets(), ecs: (t) => awsClients.ecsClient(t.clientOptions) };
+  const ecs = () => awsClients.ecsClient({ region: 'us-east-1' });
 
   beforeEach(async () => {
-    const ec2 = awsClients.ec2({ region: 'us-east-1' });
+    const ec2 = awsClients.ec2Client({ region: 'us-east-1' });
     const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
     const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' }));
     subnetId = subnet.Subnet!.SubnetId!;
