@@ -6,7 +6,8 @@
  *   gennaker:prefix     stack name prefix (default Gennaker) and, lower-cased, state machine name prefix
  *   gennaker:nag        'false' to skip the cdk-nag checks (default: on)
  */
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { parsePipelineText } from '../state-machines/model/parse-text.js';
 import { basename, extname, isAbsolute, join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { PipelineDefinitionError } from './errors.js';
@@ -66,6 +67,16 @@ export function pipelineFiles(dir: string): string[] {
     .map((name) => join(dir, name));
 }
 
+/** The pipeline files as documents for the trigger handlers' registry (unreadable ones fail their own stack). */
+function pipelineDocuments(files: readonly string[]): unknown[] {
+  return files.flatMap((file) => {
+    const parsed = parsePipelineText(readFileSync(file, 'utf8'), basename(file));
+    if (!parsed.value || typeof parsed.value !== 'object') return [];
+    const value = parsed.value as Record<string, unknown>;
+    return [{ ...value, name: value.name ?? basename(file, extname(file)) }];
+  });
+}
+
 /** Pipeline stacks import the platform's function ARNs; exports keep a used function from being removed. */
 const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
 
@@ -74,15 +85,16 @@ export function buildGennakerApp(app: App, options: GennakerAppOptions = {}): Ge
   const prefix = options.stackPrefix ?? 'Gennaker';
   const synthesizer = stackSynthesizer(options.target ?? 'aws');
   const common = synthesizer ? { synthesizer } : {};
+  const dir = options.pipelinesDir ?? 'pipelines';
+  const files = pipelineFiles(isAbsolute(dir) ? dir : join(REPO_ROOT, dir));
   const platformStack = new PlatformStack(app, prefix, {
     ...common,
     description: 'Gennaker platform: tables, topic, stage and trigger functions',
-    platform: { namePrefix: prefix.toLowerCase(), ...options.platform },
+    platform: { namePrefix: prefix.toLowerCase(), pipelineDocuments: pipelineDocuments(files), ...options.platform },
   });
-  const dir = options.pipelinesDir ?? 'pipelines';
   const pipelineStacks: PipelineStack[] = [];
   const invalid: PipelineDefinitionError[] = [];
-  for (const file of pipelineFiles(isAbsolute(dir) ? dir : join(REPO_ROOT, dir))) {
+  for (const file of files) {
     const id = `${prefix}-${basename(file, extname(file)).replace(/[^A-Za-z0-9-]+/g, '-')}`;
     try {
       pipelineStacks.push(

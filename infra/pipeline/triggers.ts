@@ -1,7 +1,8 @@
 /**
  * A pipeline's triggers, wired to what fires them. Cron triggers become EventBridge Scheduler
  * schedules invoking the cron trigger handler (schedules as functions/triggers/cron/schedules.ts
- * describes them); other types are matched at run time by their trigger handler (webhooks, events).
+ * describes them); pubsub triggers naming an SNS topic by ARN subscribe the pubsub handler to it
+ * (platform/pubsub.ts); other types are matched at run time by their trigger handler (webhooks, events).
  * A trigger nothing on this platform fires is a synth warning rather than a silent never.
  */
 import { Annotations, Duration, TimeZone } from 'aws-cdk-lib';
@@ -15,6 +16,7 @@ import type { Pipeline as PipelineModel } from '../../state-machines/index.js';
 import { PipelineDefinitionError } from '../errors.js';
 import { MANUAL_TRIGGER_TYPES, TRIGGER_HANDLERS, type TriggerKind } from '../platform/catalog.js';
 import type { Platform } from '../platform/platform.js';
+import { filterPolicyFor, isTopicArn } from '../platform/pubsub.js';
 
 function handlerKindFor(type: string): TriggerKind | undefined {
   return (Object.keys(TRIGGER_HANDLERS) as TriggerKind[]).find((kind) => (TRIGGER_HANDLERS[kind].fires as readonly string[]).includes(type));
@@ -29,7 +31,9 @@ export function wireTriggers(scope: Construct, platform: Platform, pipeline: Pip
         `gennaker:trigger-not-wired:${index}`,
         `$.triggers[${index}]: no handler on this platform fires '${trigger.type}' triggers; this trigger will not start the pipeline`,
       );
+      return;
     }
+    if (kind === 'pubsub') wirePubsubTrigger(scope, platform, trigger, index);
   });
   const cron = platform.triggerFunction('cron');
   if (!cron) return;
@@ -48,6 +52,30 @@ export function wireTriggers(scope: Construct, platform: Platform, pipeline: Pip
       }),
     });
   }
+}
+
+/**
+ * Subscribes the pubsub handler to the topic the trigger names (`subscriptionName` or `topic`, as
+ * functions/triggers/pubsub/normalize.ts matches it) when that is a topic ARN. A bare name or an
+ * expression leaves no topic to subscribe to: a warning says so.
+ */
+function wirePubsubTrigger(scope: Construct, platform: Platform, trigger: PipelineModel['triggers'][number], index: number): void {
+  const c = trigger as typeof trigger & { pubsubSystem?: unknown; subscriptionName?: unknown; topic?: unknown; attributeConstraints?: unknown };
+  const warn = (message: string) => Annotations.of(scope).addWarningV2(`gennaker:pubsub-not-wired:${index}`, `$.triggers[${index}]: ${message}; this trigger will not start the pipeline`);
+  if (c.pubsubSystem !== undefined && c.pubsubSystem !== 'amazon' && c.pubsubSystem !== 'sns') {
+    warn(`pubsubSystem '${String(c.pubsubSystem)}' is not 'amazon': only SNS topics are wired`);
+    return;
+  }
+  const topic = c.subscriptionName ?? c.topic;
+  if (!isTopicArn(topic)) {
+    warn(
+      topic === undefined
+        ? "the pubsub trigger names no SNS topic (subscriptionName or topic): there is nothing to subscribe to"
+        : `'${String(topic)}' is not an SNS topic ARN, so no subscription can be made: name the topic by its ARN (arn:aws:sns:<region>:<account>:<name>)`,
+    );
+    return;
+  }
+  platform.subscribeToTopic(topic, filterPolicyFor(c.attributeConstraints));
 }
 
 /**

@@ -3,7 +3,7 @@
  * and resource (no managed policies, no `dynamodb:*`). Actions whose only IAM resource is `*`
  * (X-Ray, SendTask*) are acknowledged for cdk-nag where they are granted, with the reason.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { TABLES, type TableKey } from '../../functions/core/tables.js';
 import type { Need } from './catalog.js';
@@ -25,6 +25,10 @@ export interface AccessContext {
   readonly tables: PlatformTables;
   readonly notifications: NotificationTopic;
   readonly registry: PipelineRegistry;
+  /** State machine names start with `${namePrefix}-` (StopExecution on their executions). */
+  readonly namePrefix: string;
+  /** Secrets the functions may read are named `${secretNamePrefix}...` (Jenkins credentials). */
+  readonly secretNamePrefix: string;
 }
 
 export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context: AccessContext): void {
@@ -46,6 +50,28 @@ export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context
         break;
       case 'cloudDriver':
         grantCloudDriver(fn);
+        break;
+      case 'clusterView':
+        fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: CLUSTER_VIEW_ACTIONS, resources: ['*'] }));
+        break;
+      case 'stopExecutions':
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['states:StopExecution'], resources: [executionArnPattern(fn, context.namePrefix)] }),
+        );
+        break;
+      case 'resumeTasks':
+        grantTaskResponse(fn);
+        break;
+      case 'runTasks':
+        grantRunTasks(fn);
+        break;
+      case 'readMetrics':
+        fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+        break;
+      case 'readSecrets':
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArnPattern(fn, context.secretNamePrefix)] }),
+        );
         break;
       case 'putEvents':
         fn.role.addToPrincipalPolicy(
@@ -72,6 +98,39 @@ const CLOUD_DRIVER_ACTIONS = [
   'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth',
 ];
 
+/**
+ * Exactly the calls of the cluster view (functions/api/clusters.ts → core/cloud/cluster.ts,
+ * health.ts, launch-templates.ts): list the groups, read each group's launch template version for
+ * image and instance type, read target health. Nothing that writes.
+ */
+const CLUSTER_VIEW_ACTIONS = ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeLaunchTemplateVersions', 'elasticloadbalancing:DescribeTargetHealth'];
+
+/** Every execution of this platform's state machines: `arn:…:execution:<prefix>-*` (the execution name follows a colon). */
+function executionArnPattern(fn: GennakerFunction, namePrefix: string): string {
+  return Stack.of(fn).formatArn({ service: 'states', resource: 'execution', resourceName: `${namePrefix}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+/** Secrets named `<prefix>…` (Secrets Manager appends `-` and six characters to the name in the ARN). */
+function secretArnPattern(fn: GennakerFunction, prefix: string): string {
+  return Stack.of(fn).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${prefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+/**
+ * runJob (functions/stages/external/run-job): RunTask on task definitions, DescribeTasks/StopTask on
+ * tasks, ListTasks (finding a task started before a retry) and DescribeTaskDefinition (essential
+ * containers and log settings), in this account, any region the stage names. Task definitions carry
+ * task and execution roles: PassRole only towards ECS tasks.
+ */
+function grantRunTasks(fn: GennakerFunction): void {
+  const ecsArn = (resource: string) => `arn:${Aws.PARTITION}:ecs:*:${Aws.ACCOUNT_ID}:${resource}/*`;
+  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ecs:RunTask'], resources: [ecsArn('task-definition')] }));
+  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ecs:DescribeTasks', 'ecs:StopTask'], resources: [ecsArn('task')] }));
+  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ecs:ListTasks', 'ecs:DescribeTaskDefinition'], resources: ['*'] }));
+  fn.role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'], conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } }),
+  );
+}
+
 function grantCloudDriver(fn: GennakerFunction): void {
   fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: CLOUD_DRIVER_ACTIONS, resources: ['*'] }));
   // Launch templates and bake instances carry the account's instance profile.
@@ -86,10 +145,18 @@ export function grantTaskResponse(fn: GennakerFunction): void {
 }
 
 /** Acknowledges the `*` resources the function's role must have, naming which. */
-export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[], taskResponse: boolean): void {
+export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[], taskResponse: boolean, context: Pick<AccessContext, 'namePrefix' | 'secretNamePrefix'>): void {
   const what = [
     'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing)',
     ...(taskResponse ? ['states:SendTaskSuccess (resuming its callback stages by task token)'] : []),
+    ...(needs.includes('resumeTasks') ? ['states:SendTaskSuccess (answering manual judgments by the task token stored with the stage)'] : []),
+    ...(needs.includes('clusterView')
+      ? ['the cluster view\'s read-only autoscaling:DescribeAutoScalingGroups, ec2:DescribeLaunchTemplateVersions and elasticloadbalancing:DescribeTargetHealth (Describe* take no narrower resource)']
+      : []),
+    ...(needs.includes('runTasks')
+      ? ['ecs:ListTasks and ecs:DescribeTaskDefinition (no narrower resource) and iam:PassRole limited to ecs-tasks.amazonaws.com for the task definitions\' task and execution roles']
+      : []),
+    ...(needs.includes('readMetrics') ? ['cloudwatch:GetMetricData (canary metrics; it takes no resource)'] : []),
     ...(needs.includes('cloudDriver')
       ? ['the cloud driver\'s EC2, Auto Scaling and ELBv2 calls (Describe* take no narrower resource; groups, launch templates, images and instances get their names and ids at run time) and iam:PassRole limited to ec2.amazonaws.com for instance profiles']
       : []),
@@ -98,6 +165,27 @@ export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: `${fn.node.id} needs ${what.join(' and ')}; IAM supports no resource narrower than '*' for these actions.`,
   });
+  // Resource patterns: the names exist only at run time, the pattern keeps them to this platform or account.
+  if (needs.includes('stopExecutions')) {
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${context.namePrefix}-*]`,
+      reason: `${fn.node.id} cancels runs: states:StopExecution on executions of this platform's state machines only (names start with '${context.namePrefix}-'); execution names are made at run time.`,
+    });
+  }
+  if (needs.includes('readSecrets')) {
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${context.secretNamePrefix}*]`,
+      reason: `${fn.node.id} reads Jenkins credentials named in the masters configuration at run time; only secrets named '${context.secretNamePrefix}…' (the ARN adds a random suffix).`,
+    });
+  }
+  if (needs.includes('runTasks')) {
+    for (const resource of ['task-definition', 'task']) {
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:*:<AWS::AccountId>:${resource}/*]`,
+        reason: `${fn.node.id} runs the ECS task definitions runJob stages name and watches/stops the tasks it started; both are named at run time, in any region the stage targets, in this account only.`,
+      });
+    }
+  }
 }
 
 /** Publishing on a KMS-encrypted topic: SNS asks KMS for a data key on the publisher's behalf. */

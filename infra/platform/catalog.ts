@@ -23,7 +23,19 @@ export type Need =
   /** Put events on the account's default event bus (pipeline-completed events). */
   | 'putEvents'
   /** The EC2, Auto Scaling and ELBv2 calls of the cloud driver (functions/core/cloud), in this account. */
-  | 'cloudDriver';
+  | 'cloudDriver'
+  /** The cloud driver's read-only calls the cluster view makes (functions/api/clusters.ts). */
+  | 'clusterView'
+  /** StopExecution on this platform's pipeline executions (cancel). */
+  | 'stopExecutions'
+  /** SendTaskSuccess: resume a stage waiting on a task token (manual judgment through the API). */
+  | 'resumeTasks'
+  /** Run, watch and stop ECS tasks (runJob stages) and pass their roles to ECS tasks. */
+  | 'runTasks'
+  /** Read CloudWatch metrics (canary analysis). */
+  | 'readMetrics'
+  /** Read Secrets Manager secrets under the platform's secret name prefix (Jenkins credentials). */
+  | 'readSecrets';
 
 export interface HandlerSpec {
   /** Path of the handler module from the source root; it exports `handler`. */
@@ -41,7 +53,13 @@ export const STAGE_HANDLERS: Readonly<Record<FunctionFamily, HandlerSpec>> = {
   engine: { entry: 'functions/engine/handler.ts', description: 'Pipeline start, await and complete steps', needs: ['executions', 'publish'] },
   flow: { entry: 'functions/stages/flow/handler.ts', description: 'Flow-control stages', needs: ['executions', 'publish', 'startChildPipelines'] },
   cloud: { entry: 'functions/stages/cloud/handler.ts', description: 'Cloud stages (server groups, load balancers)', needs: ['executions', 'locks', 'publish', 'cloudDriver'], timeoutSeconds: 300 },
-  external: { entry: 'functions/stages/external/handler.ts', description: 'Stages that call external systems', needs: ['executions', 'publish'] },
+  // webhook and jenkins (HTTP; Jenkins tokens from Secrets Manager), runJob (ECS), canary (deploys
+  // server groups through the cloud driver and reads their CloudWatch metrics).
+  external: {
+    entry: 'functions/stages/external/handler.ts',
+    description: 'Stages that call external systems',
+    needs: ['executions', 'publish', 'runTasks', 'readMetrics', 'readSecrets', 'cloudDriver'],
+  },
 };
 
 /** How events reach a trigger handler. */
@@ -53,7 +71,12 @@ export type TriggerSource =
   /** An EventBridge rule on the default bus. */
   | { readonly kind: 'events'; readonly source: string; readonly detailType: string }
   /** HTTP API routes that authenticate the request in the handler (webhook signatures). */
-  | { readonly kind: 'webhook'; readonly paths: readonly string[]; readonly authenticatedBy: string };
+  | { readonly kind: 'webhook'; readonly paths: readonly string[]; readonly authenticatedBy: string }
+  /**
+   * SNS subscriptions to the topics the pipelines' pubsub triggers name (pipeline/triggers.ts,
+   * platform/pubsub.ts): nothing to wire until a pipeline names a topic.
+   */
+  | { readonly kind: 'sns-topics' };
 
 export interface TriggerSpec extends HandlerSpec {
   readonly source: TriggerSource;
@@ -116,9 +139,49 @@ export const TRIGGER_HANDLERS = {
     source: { kind: 'webhook', paths: ['/webhooks/jenkins/{master}', '/webhooks/build/{master}'], authenticatedBy: WEBHOOK_AUTH },
     fires: ['jenkins'],
   },
+  pubsub: {
+    entry: 'functions/triggers/pubsub/handler.ts',
+    description: 'Starts pipelines on SNS messages',
+    needs: STARTS_PIPELINES,
+    source: { kind: 'sns-topics' },
+    fires: ['pubsub', 'sns'],
+  },
 } as const satisfies Record<string, TriggerSpec>;
 
 export type TriggerKind = keyof typeof TRIGGER_HANDLERS;
+
+/** One HTTP API route: method and API Gateway path. */
+export interface ApiRouteSpec {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+}
+
+export interface ApiHandlerSpec extends HandlerSpec {
+  /** Routed with IAM (SigV4) authorization; the same list as functions/api/routes.ts ROUTES (a unit test compares them). */
+  readonly routes: readonly ApiRouteSpec[];
+}
+
+/**
+ * The HTTP API (functions/api): manual triggers, list/get/cancel/pause/resume executions, manual
+ * judgments and the cluster view. It starts pipelines like a trigger (triggerManually, and the
+ * next waiting run after a cancel), stops executions, resumes judgments by task token, emits the
+ * pipeline-completed event after a cancel and reads clusters through the cloud driver.
+ */
+export const API_HANDLER: ApiHandlerSpec = {
+  entry: 'functions/api/handler.ts',
+  description: 'HTTP API: trigger, list, cancel, judge executions; cluster view',
+  needs: [...STARTS_PIPELINES, 'stopExecutions', 'resumeTasks', 'putEvents', 'clusterView'],
+  routes: [
+    { method: 'POST', path: '/pipelines/{application}/{pipeline}/executions' },
+    { method: 'GET', path: '/executions' },
+    { method: 'GET', path: '/executions/{id}' },
+    { method: 'POST', path: '/executions/{id}/cancel' },
+    { method: 'POST', path: '/executions/{id}/pause' },
+    { method: 'POST', path: '/executions/{id}/resume' },
+    { method: 'POST', path: '/executions/{id}/stages/{stage}/judgment' },
+    { method: 'GET', path: '/applications/{application}/clusters' },
+  ],
+};
 
 /** Trigger types started by a person (API, CLI): nothing to wire. */
 export const MANUAL_TRIGGER_TYPES: readonly string[] = ['manual'];

@@ -9,6 +9,9 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -27,6 +30,25 @@ export interface GennakerFunctionProps {
   readonly deadLetterQueue: IQueue;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /** Files placed next to the bundle (the Lambda's working directory), by name → content. */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Writes each file to a folder of its own and returns the shell commands that copy them into the
+ * bundle. The folder is named by the files' digest: the commands are part of the asset hash, so a
+ * random folder would change every template on every synth.
+ */
+function copyIntoBundle(files: Readonly<Record<string, string>>): (outputDir: string) => string[] {
+  const digest = createHash('sha256').update(JSON.stringify(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)))).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `gennaker-bundle-${digest}`);
+  mkdirSync(dir, { recursive: true });
+  const written = Object.entries(files).map(([name, content]) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return { name, path };
+  });
+  return (outputDir) => written.map(({ name, path }) => `cp ${JSON.stringify(path)} ${JSON.stringify(join(outputDir, name))}`);
 }
 
 export class GennakerFunction extends Construct {
@@ -63,7 +85,16 @@ export class GennakerFunction extends Construct {
       tracing: Tracing.ACTIVE,
       deadLetterQueue: props.deadLetterQueue,
       retryAttempts: 2,
-      bundling: lambdaBundling(),
+      bundling: props.bundledFiles
+        ? {
+            ...lambdaBundling(),
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (_inputDir: string, outputDir: string) => copyIntoBundle(props.bundledFiles!)(outputDir),
+            },
+          }
+        : lambdaBundling(),
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: 'gennaker',

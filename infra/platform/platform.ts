@@ -18,13 +18,15 @@ import { stateMachineName } from '../pipeline/names.js';
 import { acknowledgeWildcards, grantNeeds, grantTaskResponse } from './access.js';
 import { deadLetterAlarm, handlerErrorsAlarm } from './alarms.js';
 import { type ApiRoute, HttpMethod, PlatformApi } from './api.js';
-import { callbackFamilies, type HandlerSpec, STAGE_HANDLERS, TRIGGER_HANDLERS, type TriggerKind, type TriggerSpec } from './catalog.js';
+import { API_HANDLER, callbackFamilies, type HandlerSpec, STAGE_HANDLERS, TRIGGER_HANDLERS, type TriggerKind, type TriggerSpec } from './catalog.js';
 import { DeadLetterQueue } from './dead-letters.js';
 import { GennakerFunction } from './functions.js';
 import { ExecutionStatusRule } from './lifecycle.js';
 import { NotificationTopic } from './notifications.js';
 import { type Audience, PipelineRegistry, type Registration } from './registry.js';
+import { type FilterPolicy, PubsubSubscriptions } from './pubsub.js';
 import { PlatformTables } from './tables.js';
+import { BUNDLED_MANIFEST_FILE } from '../../functions/core/pipeline-registry.js';
 
 export interface PlatformProps {
   /**
@@ -57,7 +59,23 @@ export interface PlatformProps {
    * @default none: webhook handlers refuse unsigned deliveries
    */
   readonly webhookSecret?: ISecret;
+  /**
+   * The pipelines (raw JSON/YAML documents) trigger handlers match events against; bundled with
+   * each trigger function as gennaker-pipelines.json (Lambda's 4 KB environment cannot hold them).
+   * @default none: trigger handlers find no pipelines
+   */
+  readonly pipelineDocuments?: readonly unknown[];
+  /**
+   * Secrets Manager names functions may read secrets under (Jenkins credentials named in
+   * GENNAKER_JENKINS_MASTERS): `arn:…:secret:<prefix>*`.
+   * @default 'gennaker/'
+   */
+  readonly secretNamePrefix?: string;
 }
+
+/** Where the pipeline-completed event goes (functions/triggers/lifecycle/completed-event.ts EVENT_BUS_ENV); putEvents grants this bus. */
+const EVENT_BUS_ENV = 'GENNAKER_EVENT_BUS';
+const EVENT_BUS = 'default';
 
 /** Lambda environment variables are capped at 4 KB in total; leave room for the rest. */
 const MAX_STATE_MACHINE_MAP_BYTES = 3000;
@@ -73,6 +91,10 @@ export class Platform extends Construct {
   private readonly logRetention: RetentionDays;
   private readonly consoleUrl: string | undefined;
   private readonly webhookSecret: ISecret | undefined;
+  private readonly secretNamePrefix: string;
+  private readonly bundledFiles: Readonly<Record<string, string>> | undefined;
+  private apiFunction: GennakerFunction | undefined;
+  private pubsubSubscriptions: PubsubSubscriptions | undefined;
   private readonly stageFunctions = new Map<FunctionFamily, GennakerFunction>();
   private readonly triggerFunctions = new Map<TriggerKind, GennakerFunction>();
   private readonly starters: Array<{ fn: GennakerFunction; audience: Audience }> = [];
@@ -88,6 +110,14 @@ export class Platform extends Construct {
     this.logRetention = props.logRetention ?? RetentionDays.THREE_MONTHS;
     this.consoleUrl = props.consoleUrl;
     this.webhookSecret = props.webhookSecret;
+    this.secretNamePrefix = props.secretNamePrefix ?? 'gennaker/';
+    if (!/^[A-Za-z0-9/_+=.@-]{1,100}$/.test(this.secretNamePrefix)) {
+      throw new Error(`secretNamePrefix '${this.secretNamePrefix}' must be letters, digits or /_+=.@-`);
+    }
+    // The pipelines trigger handlers (and the API, which starts them too) match against.
+    this.bundledFiles = props.pipelineDocuments
+      ? { [BUNDLED_MANIFEST_FILE]: JSON.stringify({ pipelines: props.pipelineDocuments }) }
+      : undefined;
     this.alarmActions = props.alarmActions ?? [];
     const dataRemovalPolicy = props.dataRemovalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -108,9 +138,15 @@ export class Platform extends Construct {
     // nothing consumes status changes, so there is no rule to route them.
     for (const [kind, spec] of Object.entries(TRIGGER_HANDLERS) as Array<[TriggerKind, TriggerSpec]>) {
       if (!fileExists(this.sourceRoot, spec.entry)) continue;
-      const fn = this.addHandler(handlerId(kind), spec);
+      const fn = this.addHandler(handlerId(kind), spec, this.bundledFiles ? { bundledFiles: this.bundledFiles } : {});
       this.triggerFunctions.set(kind, fn);
       this.wireTriggerSource(fn, spec);
+    }
+    if (fileExists(this.sourceRoot, API_HANDLER.entry)) {
+      this.apiFunction = this.addHandler('ApiHandler', API_HANDLER, this.bundledFiles ? { bundledFiles: this.bundledFiles } : {});
+      for (const route of API_HANDLER.routes) {
+        this.addApiRoute({ path: route.path, methods: [HttpMethod[route.method]], handler: this.apiFunction.function, authorization: 'iam' });
+      }
     }
 
     this.node.addValidation({ validate: () => [...this.registry.problems(), ...this.environmentProblems()] });
@@ -133,6 +169,27 @@ export class Platform extends Construct {
     return this.triggerFunctions.get(kind);
   }
 
+  /** The HTTP API's handler (functions/api/handler.ts), when that file exists. */
+  get apiHandler(): GennakerFunction | undefined {
+    return this.apiFunction;
+  }
+
+  /**
+   * Subscribes the pubsub trigger handler to an SNS topic, letting through at least what `filter`
+   * does (one subscription per topic, its policy widened for each trigger). Called by Pipeline.
+   */
+  subscribeToTopic(topicArn: string, filter: FilterPolicy | undefined): void {
+    const fn = this.triggerFunctions.get('pubsub');
+    if (!fn) throw new Error(`no pubsub trigger handler (${TRIGGER_HANDLERS.pubsub.entry}) on this platform`);
+    this.pubsubSubscriptions ??= new PubsubSubscriptions(fn, 'Topics', { handler: fn.function, deadLetterQueue: this.deadLetters.queue });
+    this.pubsubSubscriptions.subscribe(topicArn, filter);
+  }
+
+  /** SNS topics the pubsub handler is subscribed to. */
+  get subscribedTopics(): string[] {
+    return this.pubsubSubscriptions?.subscribedTopics ?? [];
+  }
+
   /** The pipelines registered so far, with their state machine names and ARNs. */
   get pipelines(): readonly Registration[] {
     return this.registry.pipelines;
@@ -142,14 +199,20 @@ export class Platform extends Construct {
    * A Lambda from a handler file with the platform's settings: bundling, log group, tracing,
    * dead-letter queue, error alarm, the table and topic environment, and IAM for its needs.
    */
-  addHandler(id: string, spec: HandlerSpec, options: { readonly taskResponse?: boolean } = {}): GennakerFunction {
+  addHandler(
+    id: string,
+    spec: HandlerSpec,
+    options: { readonly taskResponse?: boolean; readonly bundledFiles?: Readonly<Record<string, string>> } = {},
+  ): GennakerFunction {
     const fn = new GennakerFunction(this, id, {
       spec,
+      ...(options.bundledFiles ? { bundledFiles: options.bundledFiles } : {}),
       sourceRoot: this.sourceRoot,
       environment: {
         ...this.tables.environment(),
         GENNAKER_TOPIC_ARN: this.topic.topicArn,
         ...(this.consoleUrl ? { GENNAKER_CONSOLE_URL: this.consoleUrl } : {}),
+        ...(spec.needs.includes('putEvents') ? { [EVENT_BUS_ENV]: EVENT_BUS } : {}),
       },
       deadLetterQueue: this.deadLetters.queue,
       logRetention: this.logRetention,
@@ -167,9 +230,10 @@ export class Platform extends Construct {
         Lazy.string({ produce: () => Stack.of(this).toJsonString(this.registry.stateMachineMap(audience)) }),
       );
     }
-    grantNeeds(fn, spec.needs, { tables: this.tables, notifications: this.notifications, registry: this.registry });
-    if (options.taskResponse) grantTaskResponse(fn);
-    acknowledgeWildcards(fn, spec.needs, options.taskResponse ?? false);
+    const access = { namePrefix: this.namePrefix, secretNamePrefix: this.secretNamePrefix };
+    grantNeeds(fn, spec.needs, { tables: this.tables, notifications: this.notifications, registry: this.registry, ...access });
+    if (options.taskResponse && !spec.needs.includes('resumeTasks')) grantTaskResponse(fn);
+    acknowledgeWildcards(fn, spec.needs, options.taskResponse ?? false, access);
     handlerErrorsAlarm(fn, fn.function, id, this.alarmActions);
     return fn;
   }
@@ -230,6 +294,9 @@ export class Platform extends Construct {
         return;
       case 'schedule':
         // One schedule per cron trigger, made by each Pipeline (pipeline/triggers.ts).
+        return;
+      case 'sns-topics':
+        // One subscription per topic some pipeline's pubsub trigger names (subscribeToTopic).
         return;
     }
   }

@@ -5,8 +5,9 @@
  *
  * moto's CloudFormation drops some properties (architecture, tracing, DLQ and logging of a Lambda;
  * logging, tracing and type of a state machine; TTL and PITR of a table) and skips resource types
- * it lacks (alarms, SNS topic and SQS queue policies, schedules, event invoke configs): those are
- * checked in the very templates that were deployed instead, each place saying so.
+ * it lacks (alarms, SNS topic and SQS queue policies, SNS subscriptions, schedules, API Gateway v2,
+ * event invoke configs): those are checked in the very templates that were deployed instead, each
+ * place saying so.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,15 +15,15 @@ import { join } from 'node:path';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
-import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetClientCache } from '../../../functions/core/aws-clients.js';
 import { TABLES, type TableKey } from '../../../functions/core/tables.js';
 import { REPO_ROOT } from '../../../infra/paths.js';
 import { loadPipeline } from '../../../infra/pipeline/definition.js';
-import { STAGE_HANDLERS } from '../../../infra/platform/catalog.js';
+import { API_HANDLER, STAGE_HANDLERS } from '../../../infra/platform/catalog.js';
 import { platformOutputs } from '../../../infra/stacks/platform-stack.js';
 import { LocalRuntime } from '../../../local/runtime.js';
 import { type MotoServer, startMoto } from '../../../local/moto.js';
@@ -32,6 +33,8 @@ import { cdk, EMULATOR_ACCOUNT, EMULATOR_REGION, emulatorEnv } from './cdk-cli.j
 const FIXTURES = join(REPO_ROOT, 'test', 'integration', 'infra', 'fixtures', 'pipelines');
 const PIPELINE_FILES = { release: join(FIXTURES, 'release.yml'), deploy: join(FIXTURES, 'deploy.json') };
 const STACK = 'Gennaker';
+/** The topic deploy.json's pubsub trigger names: someone else's topic, so it is made before the deploy (as in AWS). */
+const RELEASES_TOPIC = 'gennaker-deploy-test-releases';
 
 type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
 type Outputs = Record<string, Record<string, string>>;
@@ -74,6 +77,9 @@ const deployedFamilies = (): FunctionFamily[] =>
 beforeAll(async () => {
   moto = await startMoto();
   work = mkdtempSync(join(tmpdir(), 'gennaker-deploy-'));
+  const sns = new SNSClient(emulator());
+  await sns.send(new CreateTopicCommand({ Name: RELEASES_TOPIC }));
+  sns.destroy();
   const env = emulatorEnv(moto.endpoint);
   const assembly = join(work, 'cdk.out');
   // Synth (bundling) and bootstrap (the emulator's asset bucket and roles) do not depend on each other.
@@ -176,6 +182,56 @@ describe('cdk deploy into the emulator', () => {
     const { Attributes: attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: platformOutput(platformOutputs.topic) }));
     expect(attributes?.KmsMasterKeyId).toBeTruthy();
     expect(attributes?.DisplayName).toBe('Gennaker pipeline notifications');
+    sns.destroy();
+  });
+
+  it('deploys the API handler with the trigger environment; its routes require IAM (template: moto skips API Gateway v2)', async () => {
+    const lambda = new LambdaClient(emulator());
+    const functions = [];
+    let marker: string | undefined;
+    do {
+      const page = await lambda.send(new ListFunctionsCommand({ ...(marker ? { Marker: marker } : {}) }));
+      functions.push(...(page.Functions ?? []));
+      marker = page.NextMarker;
+    } while (marker);
+    const api = functions.find((f) => f.FunctionName?.includes('ApiHandler'));
+    expect(api, functions.map((f) => f.FunctionName).join(', ')).toBeDefined();
+    const vars = api?.Environment?.Variables ?? {};
+    expect(vars.GENNAKER_EVENT_BUS).toBe('default');
+    expect(JSON.parse(vars.GENNAKER_STATE_MACHINES ?? '{}')).toMatchObject({
+      'shop/deploy': outputs[`${STACK}-deploy`]?.StateMachineArn,
+      'shop/release': outputs[`${STACK}-release`]?.StateMachineArn,
+    });
+    lambda.destroy();
+    // Emulator gap: AWS::ApiGatewayV2::* are skipped by moto's CloudFormation; the deployed template has the routes.
+    const routes = resourcesOf(STACK, 'AWS::ApiGatewayV2::Route').map((r) => r.properties as { RouteKey: string; AuthorizationType: string });
+    for (const route of API_HANDLER.routes) {
+      expect(routes.find((r) => r.RouteKey === `${route.method} ${route.path}`)?.AuthorizationType, route.path).toBe('AWS_IAM');
+    }
+  });
+
+  it('subscribes the pubsub handler to the topic a pipeline trigger names, with its filter policy (template; SNS when moto has it)', async () => {
+    const topicArn = `arn:aws:sns:${EMULATOR_REGION}:${EMULATOR_ACCOUNT}:${RELEASES_TOPIC}`;
+    // Emulator gap: moto 5.2.1's CloudFormation skips AWS::SNS::Subscription (only a Topic's inline
+    // Subscription list is modelled); the deployed template has it, with the Lambda permission for SNS.
+    const declared = resourcesOf(STACK, 'AWS::SNS::Subscription');
+    expect(declared).toHaveLength(1);
+    expect(declared[0]?.properties).toMatchObject({
+      TopicArn: topicArn,
+      Protocol: 'lambda',
+      Endpoint: { 'Fn::GetAtt': [expect.stringMatching(/^PlatformPubsubFunction/), 'Arn'] },
+      FilterPolicy: { env: ['prod'] },
+      RedrivePolicy: { deadLetterTargetArn: expect.any(Object) },
+    });
+    expect(resourcesOf(STACK, 'AWS::Lambda::Permission').some((p) => p.properties.Principal === 'sns.amazonaws.com' && p.properties.SourceArn === topicArn)).toBe(true);
+    // Should a later moto create it, it must be this subscription.
+    const sns = new SNSClient(emulator());
+    const { Subscriptions: subscriptions = [] } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+    for (const subscription of subscriptions) {
+      expect(subscription.Endpoint).toContain('PubsubFunction');
+      const { Attributes: attributes } = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn }));
+      expect(JSON.parse(attributes?.FilterPolicy ?? '{}')).toEqual({ env: ['prod'] });
+    }
     sns.destroy();
   });
 

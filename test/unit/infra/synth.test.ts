@@ -10,13 +10,16 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../../functions/api/routes.js';
 import { TABLES } from '../../../functions/core/tables.js';
+import { EVENT_BUS_ENV } from '../../../functions/triggers/lifecycle/completed-event.js';
 import { MissingStageFamilyError, PipelineDefinitionError } from '../../../infra/errors.js';
 import { buildGennakerApp, type GennakerAppOptions } from '../../../infra/gennaker-app.js';
 import { applyNag } from '../../../infra/nag.js';
 import { REPO_ROOT } from '../../../infra/paths.js';
 import { loadPipeline } from '../../../infra/pipeline/definition.js';
 import { Pipeline } from '../../../infra/pipeline/pipeline.js';
+import { API_HANDLER } from '../../../infra/platform/catalog.js';
 import { Platform } from '../../../infra/platform/platform.js';
 import { compilePipeline, type FunctionFamily } from '../../../state-machines/index.js';
 
@@ -126,9 +129,80 @@ describe('platform stack', () => {
     expect(JSON.stringify(start?.Resource)).not.toContain('gennaker-shop-release');
   });
 
+  it('lets the external family run ECS tasks, read metrics and gennaker/ secrets, and drive the cloud for canaries', () => {
+    const statements = statementsOf(platform, 'PlatformExternalRoleDefaultPolicy');
+    const byAction = (action: string) => statements.filter((s) => [s.Action].flat().includes(action));
+    expect(JSON.stringify(byAction('ecs:RunTask')[0]?.Resource)).toContain(':task-definition/*');
+    expect(byAction('ecs:DescribeTasks')[0]).toMatchObject({ Action: ['ecs:DescribeTasks', 'ecs:StopTask'] });
+    expect(JSON.stringify(byAction('ecs:StopTask')[0]?.Resource)).toContain(':task/*');
+    expect(byAction('ecs:ListTasks')[0]).toMatchObject({ Action: ['ecs:ListTasks', 'ecs:DescribeTaskDefinition'], Resource: '*' });
+    expect(byAction('iam:PassRole').map((s) => (s as { Condition?: unknown }).Condition)).toEqual(
+      expect.arrayContaining([
+        { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+        { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      ]),
+    );
+    expect(byAction('iam:PassRole')).toHaveLength(2);
+    expect(byAction('cloudwatch:GetMetricData')[0]?.Resource).toBe('*');
+    expect(JSON.stringify(byAction('secretsmanager:GetSecretValue')[0]?.Resource)).toContain(':secret:gennaker/*');
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['autoscaling:CreateAutoScalingGroup', 'ec2:RunInstances']));
+    expect(actionsOf(statements).filter((a) => a.startsWith('states:') || a.startsWith('sts:'))).toEqual([]);
+  });
+
   it('alarms on handler errors and dead letters', () => {
     const functions = Object.keys(platform.findResources('AWS::Lambda::Function')).length;
     platform.resourceCountIs('AWS::CloudWatch::Alarm', functions + 1);
+  });
+});
+
+describe('HTTP API', () => {
+  const api = built.platformStack.platform.apiHandler!;
+  const apiLogicalId = (id: string) => id.startsWith('PlatformApiHandlerFunction') && !id.includes('Logs');
+
+  it('routes every API route to the API handler with IAM (SigV4) authorization', () => {
+    // The catalog's list is what routes.ts serves.
+    expect(API_HANDLER.routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.pattern}`).sort());
+    for (const route of API_HANDLER.routes) {
+      platform.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${route.method} ${route.path}`, AuthorizationType: 'AWS_IAM' });
+    }
+    // Only the webhooks are open.
+    const open = Object.values(platform.findResources('AWS::ApiGatewayV2::Route'))
+      .map((r) => r.Properties as { RouteKey: string; AuthorizationType: string })
+      .filter((r) => r.AuthorizationType !== 'AWS_IAM')
+      .map((r) => r.RouteKey);
+    expect(open.every((key) => key.startsWith('POST /webhooks/'))).toBe(true);
+    expect(api).toBeDefined();
+  });
+
+  it('gives the API handler the trigger environment, all pipelines and the event bus', () => {
+    const [fn] = Object.entries(platform.findResources('AWS::Lambda::Function')).filter(([id]) => apiLogicalId(id));
+    const vars = (fn?.[1].Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    expect(vars).toMatchObject({ [EVENT_BUS_ENV]: 'default', GENNAKER_TOPIC_ARN: expect.anything(), GENNAKER_EXECUTIONS_TABLE: expect.anything() });
+    const machines = JSON.stringify(vars.GENNAKER_STATE_MACHINES);
+    expect(machines).toContain('shop/deploy');
+    expect(machines).toContain('shop/release');
+  });
+
+  it('lets the API handler start and stop this platform\'s pipelines, answer judgments, emit events and read clusters', () => {
+    const statements = statementsOf(platform, 'PlatformApiHandlerRoleDefaultPolicy');
+    expect(actionsOf(statements)).toEqual(
+      [
+        'autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeLaunchTemplateVersions', 'elasticloadbalancing:DescribeTargetHealth',
+        'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem',
+        'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage',
+        'states:SendTaskSuccess', 'states:StartExecution', 'states:StopExecution', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
+      ].sort(),
+    );
+    const stop = statements.find((s) => s.Action === 'states:StopExecution');
+    expect(JSON.stringify(stop?.Resource)).toMatch(/:execution:gennaker-\*"/);
+    const start = statements.find((s) => s.Action === 'states:StartExecution');
+    expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:gennaker-shop-release');
+    expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:gennaker-shop-deploy');
+    expect(statements.find((s) => s.Action === 'states:SendTaskSuccess')?.Resource).toBe('*');
+    // No accounts file with roles is configured: no sts:AssumeRole.
+    expect(actionsOf(statements).some((a) => a.startsWith('sts:'))).toBe(false);
   });
 });
 
@@ -208,9 +282,30 @@ describe('triggers', () => {
       Target: Match.objectLike({ Input: Match.stringLikeRegexp('"triggerId":"night"') }),
     });
     const warnings = nightly.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data)));
-    expect(warnings.some((w) => w.includes("'pubsub' triggers"))).toBe(true);
+    expect(warnings.some((w) => w.includes("'pubsub' triggers"))).toBe(false);
+    expect(warnings.some((w) => w.includes('$.triggers[2]: the pubsub trigger names no SNS topic'))).toBe(true);
     // Disabled triggers are left alone (the validator still says it does not know the type).
     expect(warnings.some((w) => w.includes("fires 'jenkins-legacy'"))).toBe(false);
+  });
+
+  it('subscribes the pubsub handler once to a topic two triggers name, letting through what either matches', () => {
+    const { built: withPubsub } = synth({ pipelinesDir: join(FIXTURES, 'pipelines'), nag: false });
+    const template = Template.fromStack(withPubsub.platformStack);
+    template.resourceCountIs('AWS::SNS::Subscription', 1);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: 'arn:aws:sns:us-east-1:111111111111:releases',
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PlatformPubsubFunction'), 'Arn'] },
+      // env ^prod$ / ^staging$ and team ^shop are exact and prefix values; build (\d+, one trigger only) is left to the handler.
+      FilterPolicy: { env: ['prod', 'staging'], team: [{ prefix: 'shop' }] },
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceArn: 'arn:aws:sns:us-east-1:111111111111:releases',
+    });
+    expect(withPubsub.platformStack.platform.subscribedTopics).toEqual(['arn:aws:sns:us-east-1:111111111111:releases']);
   });
 });
 
