@@ -10,6 +10,7 @@ export const platformOutputs = {
   table: (key: TableKey) => `${capitalised(key)}Table`,
   topic: 'NotificationTopicArn',
   stageFunction: (family: FunctionFamily) => `${capitalised(family)}FunctionArn`,
+  apiUrl: 'ApiUrl',
 };
 
 const capitalised = (word: string) => `${word[0]!.toUpperCase()}${word.slice(1)}`;
@@ -30,6 +31,9 @@ export class PlatformStack extends Stack {
     new CfnOutput(this, platformOutputs.topic, { value: this.platform.topic.topicArn, description: 'GENNAKER_TOPIC_ARN' });
     for (const family of this.platform.families) {
       new CfnOutput(this, platformOutputs.stageFunction(family), { value: this.platform.stageFunction(family)!.functionArn });
+    }
+    if (this.platform.api) {
+      new CfnOutput(this, platformOutputs.apiUrl, { value: this.platform.api.url, description: 'GENNAKER_API_URL for the gennaker CLI' });
     }
   }
 }
