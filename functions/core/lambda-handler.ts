@@ -5,11 +5,12 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { awsClients } from './aws-clients.js';
+import { sfnClient } from './aws-clients.js';
 import type { EngineDeps } from './engine/deps.js';
 import { dispatch } from './engine/dispatch.js';
 import type { EngineResult } from './engine/payloads.js';
 import { ExecutionStore } from './execution-store.js';
+import { releaseLocksHeldBy } from './locks-release.js';
 import { defaultNotifier } from './notifications.js';
 import { type StageImplementation, systemClock } from './stage-api.js';
 
@@ -23,6 +24,14 @@ export function defaultEngineDeps(implementations: readonly StageImplementation[
     notifier: defaultNotifier(),
     implementations: new Map(implementations.map((i) => [i.type, i])),
     awaitPollSeconds: Number(process.env.GENNAKER_AWAIT_POLL_SECONDS ?? 5),
+    // Cluster locks and concurrency slots go with the execution as soon as it ends. Best effort:
+    // the lifecycle handler releases them too (also after aborts and timeouts, which never reach
+    // the engine), so a failure here must not fail the completion.
+    onExecutionFinished: async (execution) => {
+      await releaseLocksHeldBy(execution.id).catch((error: unknown) =>
+        logger.warn('releasing locks failed; the lifecycle handler will', { executionId: execution.id, error: String(error) }),
+      );
+    },
   };
 }
 
@@ -36,7 +45,7 @@ export function engineHandler(buildDeps: () => EngineDeps) {
     logger.info('engine call', { op, executionId: (event as { executionId?: string } | null)?.executionId });
     const result = await dispatch(event, deps);
     if (token && !result.awaitingCallback) {
-      await awsClients.sfn().send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(result) }));
+      await sfnClient().send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(result) }));
     }
     logger.info('engine result', { op, status: result.status });
     return result;
