@@ -14,6 +14,7 @@ import { startMoto, type MotoServer } from './moto.js';
 import { ProgressReporter, renderTree } from './progress.js';
 import { terminalJudge } from './prompt.js';
 import { type JudgeMode, LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
+import { localCloud } from './sandbox.js';
 import { clearSession, saveRecord, useEndpoint, writeSession } from './session.js';
 import { sleep } from './clock.js';
 
@@ -73,6 +74,10 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     judge = { kind: 'auto', judgment: 'continue' };
   }
 
+  // Cloud stages: the family, the local sandbox, and the clusters printed before and after the run.
+  const cloud = localCloud();
+  const printLines = (lines: readonly string[]) => lines.forEach((line) => out.write(`${line}\n`));
+
   const reporter = new ProgressReporter(out);
   const notifier = new MemoryNotifier((event) => {
     if (event.event === 'manualJudgment' && judge.kind === 'auto') {
@@ -98,11 +103,13 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
         : judge,
     notifier,
     pipelines: await siblingPipelines(options.pipelinesDir ?? dirname(options.file), options.file),
-    ...(options.families ? { families: options.families } : {}),
+    families: options.families ?? cloud.families,
+    preconditions: cloud.preconditions,
   });
 
   try {
     await ensureTables();
+    printLines(await cloud.before(pipeline));
     out.write(`Running ${pipeline.application}/${pipeline.name} locally (time scale ${options.timeScale}x)\n`);
     const run = runtime.start(pipeline, {
       ...(options.executionId ? { executionId: options.executionId } : {}),
@@ -130,6 +137,7 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     process.off('SIGINT', onSigint);
     reporter.update(result.execution, runtime.clock.now());
     if (!out.isTTY) for (const line of renderTree(result.execution, runtime.clock.now())) out.write(`${line}\n`);
+    printLines(await cloud.after(pipeline, result.execution));
     const { callbackToken: _t, ...safe } = result.execution as unknown as Record<string, unknown>;
     const path = await saveRecord(run.executionId, { ...safe, stages: result.execution.stages.map(({ callbackToken: _c, ...s }) => s) });
     out.write(`Execution record: ${path}\n`);

@@ -23,6 +23,8 @@ import { MemoryNotifier, type Notifier } from '../functions/core/notifications.j
 import { executionNameFor, type LaunchRequest, type PipelineLauncher } from '../functions/core/pipeline-launcher.js';
 import type { StageImplementation } from '../functions/core/stage-api.js';
 import { flowStages } from '../functions/stages/flow/index.js';
+import type { PreconditionCheck } from '../functions/stages/flow/check-preconditions.js';
+import { releaseLocksHeldBy } from '../functions/core/locks-release.js';
 import { statesOfType } from './asl-walk.js';
 import { ScaledClock, sleep } from './clock.js';
 
@@ -51,6 +53,8 @@ export interface LocalRuntimeOptions {
   readonly pipelines?: readonly Pipeline[];
   /** Stage families beyond flow control (cloud, external...), given the runtime's deps. */
   readonly families?: ReadonlyArray<(env: { notifier: Notifier; launcher: PipelineLauncher }) => StageImplementation[]>;
+  /** Precondition types beyond expression and stageStatus (e.g. the cloud family's clusterSize). */
+  readonly preconditions?: Record<string, PreconditionCheck>;
   /** Real milliseconds each Wait state takes when time is scaled. */
   readonly tickMs?: number;
   readonly user?: string;
@@ -100,7 +104,8 @@ export class LocalRuntime {
     this.user = options.user ?? safeUser();
     for (const p of options.pipelines ?? []) this.register(p);
     const env = { notifier: this.notifier, launcher: this.launcher };
-    const implementations = [flowStages(env), ...(options.families ?? []).map((family) => family(env))].flat();
+    const flow = flowStages({ ...env, ...(options.preconditions ? { preconditions: options.preconditions } : {}) });
+    const implementations = [flow, ...(options.families ?? []).map((family) => family(env))].flat();
     this.deps = {
       store: this.store,
       clock: this.clock,
@@ -108,6 +113,13 @@ export class LocalRuntime {
       notifier: this.notifier,
       implementations: new Map(implementations.map((i) => [i.type, i])),
       awaitPollSeconds: 2,
+      // As the lifecycle handler does in AWS: an execution's cluster locks go with it, however it
+      // ended. A run without a locks table (nothing could lock) has nothing to release.
+      onExecutionFinished: async (execution) => {
+        await releaseLocksHeldBy(execution.id).catch((error: unknown) => {
+          if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+        });
+      },
     };
   }
 

@@ -1,5 +1,6 @@
 // Importing a family registers its stage types.
 import './flow.js';
 import './external.js';
+import './cloud.js';
 
 export * from './registry.js';

@@ -32,6 +32,12 @@ describe('run --local', () => {
     expect(text).toContain("answering 'continue' automatically");
     expect(text).toContain('Pipeline SUCCEEDED');
     expect(code).toBe(0);
+    // The sandbox seeds each cluster with a previous release; the run swaps in the baked one.
+    const [before, after] = text.split('Clusters after the run:') as [string, string];
+    expect(before).toMatch(/Local sandbox ready \(us-east-1: vpc-\w+, 2 subnets, target groups demo-staging, demo-prod, base image ami-\w+, seeded demo-staging-v000, demo-prod-v000 as the previous release\)/);
+    expect(before).toMatch(/Clusters before the run:\n  demo-staging \(local, us-east-1\)\n    demo-staging-v000 +SERVING +2 up/);
+    expect(after).toMatch(/demo-staging-v000 +disabled +0 up, capacity 0\/0\/0[^\n]*\n    demo-staging-v001 +SERVING +2 up[^\n]*v1\.0\.0/);
+    expect(after).toMatch(/demo-prod-v000 +disabled +0 up[^\n]*\n    demo-prod-v001 +SERVING +4 up, capacity 2\/4\/4[^\n]*v1\.0\.0/);
     const path = /Execution record: (\S+)/.exec(text)![1]!;
     const record = JSON.parse(readFileSync(path, 'utf8'));
     expect(record.status).toBe('SUCCEEDED');

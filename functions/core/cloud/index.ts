@@ -23,6 +23,7 @@ import { disableServerGroup, enableServerGroup } from './load-balancing.js';
 import type { ClusterName } from './naming.js';
 import { cloneServerGroup, type CloneServerGroupSpec } from './clone.js';
 import { createServerGroup, destroyServerGroup, resizeServerGroup, type CreateServerGroupSpec } from './server-groups.js';
+import { builderConsoleOutput, describeBuilder, findBuilder, launchBuilder, terminateBuilder, type BuilderSpec } from './builders.js';
 
 export * from './errors.js';
 export * from './naming.js';
@@ -90,6 +91,21 @@ export function cloudDriver(clients: CloudClients) {
     createImage: (spec: CreateImageSpec) => createImage(clients, spec),
     tagImage: (imageId: string, tags: Readonly<Record<string, string>>) => tagImage(clients, imageId, tags),
     deregisterImage: (imageId: string) => deregisterImage(clients, imageId),
+    launchBuilder: (spec: BuilderSpec) => launchBuilder(clients, spec),
+    findBuilder: (key: string) => findBuilder(clients, key),
+    describeBuilder: (instanceId: string) => describeBuilder(clients, instanceId),
+    builderConsoleOutput: (instanceId: string) => builderConsoleOutput(clients, instanceId),
+    terminateBuilder: (instanceId: string) => terminateBuilder(clients, instanceId),
   };
 }
 export type CloudDriver = ReturnType<typeof cloudDriver>;
+export {
+  launchBuilder,
+  findBuilder,
+  describeBuilder,
+  terminateBuilder,
+  builderConsoleOutput,
+  BUILDER_KEY_TAG,
+  type BuilderSpec,
+  type BuilderView,
+} from './builders.js';

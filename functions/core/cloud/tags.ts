@@ -20,6 +20,8 @@ export const TagKeys = {
   build: 'gennaker:build',
   commit: 'gennaker:commit',
   replaces: 'gennaker:replaces',
+  /** The image the cluster ran before this group (what a previous-image rollback goes back to). */
+  previousImageId: 'gennaker:previous-image-id',
   /** Identifies one deploy (e.g. execution id + stage): a re-run finds the group it already made. */
   deployKey: 'gennaker:deploy-key',
   /** "true" / "false", written by enable / disable. */
@@ -49,6 +51,8 @@ export interface DeployMetadata {
   /** The server group this one replaces (the previous one in the cluster, or the clone source). */
   readonly replaces?: string;
   readonly deployKey?: string;
+  /** The image of the group this one replaces, kept for rollback after that group is gone. */
+  readonly previousImageId?: string;
 }
 
 export interface ServerGroupTagsInput {
@@ -90,6 +94,7 @@ export function serverGroupTags(input: ServerGroupTagsInput): Tag[] {
     ...tag(TagKeys.executionId, metadata.executionId, false),
     ...tag(TagKeys.replaces, metadata.replaces, false),
     ...tag(TagKeys.deployKey, metadata.deployKey, false),
+    ...tag(TagKeys.previousImageId, metadata.previousImageId, false),
     ...tag(TagKeys.enabled, String(input.enabled), false),
     ...targetGroupTags(input.targetGroupArns),
   ];

@@ -1,0 +1,66 @@
+/** What a deploy remembers about one cluster in one region between calls, and what its steps work with. */
+import type { Capacity, ServerGroupView } from '../../../core/cloud/index.js';
+import type { StageRunContext } from '../../../core/stage-api.js';
+import type { GuardTarget } from '../../../core/traffic-guards.js';
+import type { CloudEnv, RegionTarget } from '../deps.js';
+import type { UnitState } from '../units.js';
+import type { WaitFields } from '../waiting.js';
+import type { DeployCluster } from './config.js';
+
+/** A server group as it was before the deploy changed anything. */
+export interface Snapshot {
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly capacity: Capacity;
+  readonly imageId?: string;
+}
+
+export interface DeployUnitState extends UnitState, WaitFields {
+  readonly phase: 'prepare' | 'deploy' | 'rollback';
+  /** Where the unit deploys (cancel has only the recorded state to go by). */
+  readonly account: string;
+  readonly region: string;
+  /** Index into the phase's steps. */
+  readonly step: number;
+  readonly imageId?: string;
+  readonly version?: string;
+  /** The new group's target capacity. */
+  readonly capacity?: Capacity;
+  /** Every group of the cluster before the deploy, oldest first. */
+  readonly ancestors?: readonly Snapshot[];
+  /** The group the deploy replaces (the newest enabled one), if any. */
+  readonly source?: string;
+  readonly serverGroup?: string;
+  /** The groups the current step acts on, fixed (and saved) before it changes anything. */
+  readonly plan?: readonly string[];
+  /** Groups this deploy disabled (scale down acts on them). */
+  readonly disabled?: readonly string[];
+  /** The new group's desired size now (rolling). */
+  readonly size?: number;
+  readonly pinned?: boolean;
+}
+
+/** Everything a step of one unit may use. */
+export interface DeployUnitContext {
+  readonly ctx: StageRunContext;
+  readonly env: CloudEnv;
+  readonly cluster: DeployCluster;
+  readonly region: string;
+  /** Identifies this deploy of this cluster in this region: the driver finds the group it made by it. */
+  readonly deployKey: string;
+  readonly guardTarget: GuardTarget;
+  /** Resolved on first use (account and region are checked there). */
+  target(): Promise<RegionTarget>;
+  /** Seconds instances may take to come up. */
+  readonly upTimeoutSeconds: number;
+}
+
+export function snapshotOf(group: ServerGroupView): Snapshot {
+  return { name: group.name, enabled: group.enabled, capacity: group.capacity, ...(group.imageId ? { imageId: group.imageId } : {}) };
+}
+
+/** The next step of the same phase, with per-step fields cleared. */
+export function nextStep(state: DeployUnitState, changes: Partial<DeployUnitState> = {}): DeployUnitState {
+  const { plan: _plan, waitSince: _since, polls: _polls, waitUntil: _until, ...rest } = state;
+  return { ...rest, ...changes, step: state.step + 1 };
+}

@@ -1,0 +1,64 @@
+/** One deploy unit (a cluster entry in one region) as a state machine for the unit runner. */
+import type { StageRunContext } from '../../../core/stage-api.js';
+import type { CloudEnv, RegionTarget } from '../deps.js';
+import type { Unit } from '../units.js';
+import { clearWait } from '../waiting.js';
+import type { DeployCluster } from './config.js';
+import { prepare } from './prepare.js';
+import { runRollbackStep } from './rollback.js';
+import { runDeployStep } from './steps.js';
+import { deploySteps, rollbackSteps } from './strategy.js';
+import type { DeployUnitContext, DeployUnitState } from './state.js';
+
+export function deployUnitKey(cluster: DeployCluster, region: string, many: boolean): string {
+  return many ? `${cluster.cluster}#${cluster.index}/${region}` : `${cluster.cluster}/${region}`;
+}
+
+export function deployUnit(ctx: StageRunContext, env: CloudEnv, cluster: DeployCluster, region: string, many: boolean): Unit<DeployUnitState> {
+  let target: Promise<RegionTarget> | undefined;
+  const u: DeployUnitContext = {
+    ctx,
+    env,
+    cluster,
+    region,
+    // executionId:refId:region, plus the entry's index when a stage deploys several clusters.
+    deployKey: `${ctx.executionId}:${ctx.stage.refId}:${region}${many ? `:${cluster.index}` : ''}`,
+    guardTarget: { account: cluster.account, region, cluster: cluster.cluster },
+    target: () => (target ??= env.target(cluster.account, region)),
+    upTimeoutSeconds: cluster.options.waitForUpTimeoutSeconds,
+  };
+  const steps = deploySteps(cluster.strategy, cluster.options);
+  const rollback = rollbackSteps();
+  return {
+    key: deployUnitKey(cluster, region, many),
+    initial: () => ({ status: 'running', phase: 'prepare', step: 0, account: cluster.account, region }),
+    async step(state) {
+      if (state.phase === 'prepare') return { state: await prepare(state, u) };
+      if (state.phase === 'deploy') {
+        const step = steps[state.step];
+        return step ? runDeployStep(step, u, state) : { state: { ...state, status: 'succeeded' } };
+      }
+      const step = rollback[state.step];
+      if (step) return runRollbackStep(step, u, state);
+      return { state: { ...state, status: 'failed', error: `${state.error ?? 'deploy failed'} (rolled back: ${describeRollback(state)})` } };
+    },
+    onFailure(state, error) {
+      if (state.phase === 'rollback') return { ...state, status: 'failed', error: `${state.error ?? ''}; the rollback failed too: ${error}` };
+      const changed = state.serverGroup !== undefined || state.pinned === true;
+      if (state.phase === 'deploy' && cluster.options.rollbackOnFailure && changed) {
+        const { plan: _plan, ...rest } = clearWait(state);
+        return { ...rest, phase: 'rollback', step: 0, error };
+      }
+      return { ...state, status: 'failed', error };
+    },
+  };
+}
+
+function describeRollback(state: DeployUnitState): string {
+  const restored = (state.ancestors ?? []).filter((a) => a.enabled && a.name !== state.serverGroup).map((a) => a.name);
+  const parts = [
+    restored.length > 0 ? `${restored.join(', ')} serve${restored.length === 1 ? 's' : ''} again` : 'no earlier server group to restore',
+    state.serverGroup ? `${state.serverGroup} disabled and scaled to 0` : undefined,
+  ].filter(Boolean);
+  return parts.join(', ');
+}

@@ -1,0 +1,93 @@
+/**
+ * What the cloud stages need from outside: accounts (and their roles), AWS clients per account and
+ * region, the locks table, traffic guards and the bake configuration. Every dependency has a
+ * production default and can be injected (tests, local mode).
+ */
+import { defaultRegion } from '../../core/aws-clients.js';
+import {
+  AssumedRoleCredentials,
+  cloudClientsFor,
+  cloudDriver,
+  loadAccounts,
+  type Account,
+  type AccountRegistry,
+  type AccountTarget,
+  type CloudClients,
+  type CloudDriver,
+} from '../../core/cloud/index.js';
+import { ClusterLocks } from '../../core/cluster-lock.js';
+import type { Clock } from '../../core/stage-api.js';
+import { loadTrafficGuards, type TrafficGuard } from '../../core/traffic-guards.js';
+import { loadBakeConfig, type BakeConfig } from './bake/config.js';
+
+export const LOCK_WAIT_ENV = 'GENNAKER_LOCK_WAIT_SECONDS';
+export const DEFAULT_LOCK_WAIT_SECONDS = 600;
+
+export interface CloudStageDeps {
+  /** @default the accounts file (GENNAKER_ACCOUNTS_FILE), or the emulator's `default` / `local` */
+  readonly accounts?: () => Promise<AccountRegistry>;
+  readonly credentials?: AssumedRoleCredentials;
+  /** @default the shared client factory, with the account's role assumed */
+  readonly clients?: (target: AccountTarget, credentials: AssumedRoleCredentials) => CloudClients;
+  /** @default GENNAKER_TRAFFIC_GUARDS / GENNAKER_TRAFFIC_GUARDS_FILE */
+  readonly trafficGuards?: () => Promise<readonly TrafficGuard[]>;
+  /** @default GENNAKER_BAKE_CONFIG / GENNAKER_BAKE_CONFIG_FILE, or the emulator's defaults */
+  readonly bakeConfig?: () => Promise<BakeConfig>;
+  /**
+   * How long a stage waits for a cluster another execution has locked before it fails.
+   * @default GENNAKER_LOCK_WAIT_SECONDS or 600
+   */
+  readonly lockWaitTimeoutSeconds?: number;
+  /** The locks table. @default tableName('locks') */
+  readonly locksTable?: string;
+}
+
+/** One account in one region, ready to act in. */
+export interface RegionTarget {
+  readonly account: Account;
+  readonly region: string;
+  readonly clients: CloudClients;
+  readonly driver: CloudDriver;
+}
+
+/** The resolved dependencies every cloud stage works with. */
+export interface CloudEnv {
+  target(account: string, region: string): Promise<RegionTarget>;
+  guards(): Promise<readonly TrafficGuard[]>;
+  bakeConfig(): Promise<BakeConfig>;
+  locks(clock: Clock): ClusterLocks;
+  readonly lockWaitTimeoutSeconds: number;
+  defaultRegion(): string;
+}
+
+/** Loads once per container; a failed load is retried by the next call rather than cached. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load();
+    pending.catch(() => (pending = undefined));
+    return pending;
+  };
+}
+
+export function cloudEnv(deps: CloudStageDeps = {}): CloudEnv {
+  const accounts = once(deps.accounts ?? (() => loadAccounts()));
+  const guards = once(deps.trafficGuards ?? (() => loadTrafficGuards()));
+  const bakeConfig = once(deps.bakeConfig ?? (() => loadBakeConfig()));
+  const credentials = deps.credentials ?? new AssumedRoleCredentials();
+  const makeClients = deps.clients ?? cloudClientsFor;
+  const fromEnv = Number(process.env[LOCK_WAIT_ENV]);
+  const lockWaitTimeoutSeconds = deps.lockWaitTimeoutSeconds ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_LOCK_WAIT_SECONDS);
+  return {
+    async target(accountName, region) {
+      const target = (await accounts()).resolve(accountName, region);
+      const clients = makeClients(target, credentials);
+      return { account: target.account, region, clients, driver: cloudDriver(clients) };
+    },
+    guards,
+    bakeConfig,
+    locks: (clock) => new ClusterLocks({ clock, ...(deps.locksTable ? { table: deps.locksTable } : {}) }),
+    lockWaitTimeoutSeconds,
+    defaultRegion: () => defaultRegion(),
+  };
+}

@@ -1,0 +1,275 @@
+/**
+ * Cloud stage types: server groups, clusters and images on AWS (functions/stages/cloud). Each takes
+ * Deck's fields as Spinnaker exports them. The checks here run on the raw config, before `${...}`
+ * is evaluated, so a value holding an expression is left for the stage to check when it runs; the
+ * stages run the same checks again on the evaluated config.
+ */
+import { registerStageType, type StageTypeInfo } from './registry.js';
+
+type Raw = Readonly<Record<string, unknown>>;
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** Spinnaker's dynamic targets; the static ones are read as their dynamic twins. */
+export const SERVER_GROUP_TARGETS = [
+  'current_asg_dynamic',
+  'ancestor_asg_dynamic',
+  'oldest_asg_dynamic',
+  'largest_asg_dynamic',
+  'current_asg',
+  'ancestor_asg',
+  'oldest_asg',
+  'largest_asg',
+] as const;
+export const DEPLOY_STRATEGIES = ['', 'none', 'redblack', 'highlander', 'rollingredblack'] as const;
+export const IMAGE_SELECTION_STRATEGIES = ['NEWEST', 'OLDEST', 'LARGEST', 'FAIL'] as const;
+export const RESIZE_ACTIONS = ['scale_exact', 'scale_up', 'scale_down'] as const;
+export const ROLLBACK_TYPES = ['EXPLICIT', 'PREVIOUS_IMAGE'] as const;
+export const CLOUD_PROVIDER = 'aws';
+
+const isExpression = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
+const literal = (v: unknown): boolean => v !== undefined && v !== null && !isExpression(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A whole number ≥ 0 given as a number or a numeric string; undefined for expressions. */
+function count(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^\d+$/.test(v.trim())) return Number(v);
+  return undefined;
+}
+
+/** `cloudProvider` (Deck), `cloudProviderType` (bake) and `provider` (older exports) must be aws. */
+export function cloudProviderProblems(s: Raw, prefix = ''): string[] {
+  // One problem per stage or cluster entry, naming the first field that says something else.
+  for (const field of ['cloudProvider', 'cloudProviderType', 'provider']) {
+    const v = s[field];
+    if (!literal(v) || v === '' || v === CLOUD_PROVIDER) continue;
+    return [`${prefix}${field}: cloudProvider '${String(v)}' is not supported; Gennaker deploys to AWS EC2 only (cloudProvider 'aws')`];
+  }
+  return [];
+}
+
+function oneOf(s: Raw, field: string, allowed: readonly string[], prefix = ''): string[] {
+  const v = s[field];
+  if (!literal(v)) return [];
+  return typeof v === 'string' && allowed.includes(v) ? [] : [`${prefix}${field}: must be one of ${allowed.filter(Boolean).join(', ')}`];
+}
+
+function list(s: Raw, field: string, prefix = ''): string[] {
+  const v = s[field];
+  return !literal(v) || Array.isArray(v) ? [] : [`${prefix}${field}: must be a list`];
+}
+
+function object(s: Raw, field: string, prefix = ''): string[] {
+  const v = s[field];
+  return !literal(v) || isObject(v) ? [] : [`${prefix}${field}: must be an object`];
+}
+
+function wholeNumber(s: Raw, field: string, prefix = ''): string[] {
+  const v = s[field];
+  if (!literal(v) || v === '') return [];
+  return count(v) !== undefined ? [] : [`${prefix}${field}: must be a whole number ≥ 0`];
+}
+
+/** min ≤ desired ≤ max when all three are literal numbers. */
+export function capacityProblems(capacity: unknown, prefix = ''): string[] {
+  if (!literal(capacity)) return [];
+  if (!isObject(capacity)) return [`${prefix}capacity: must be an object {min, max, desired}`];
+  const problems: string[] = [];
+  const values: Record<string, number | undefined> = {};
+  for (const field of ['min', 'max', 'desired']) {
+    const v = capacity[field];
+    if (v === undefined) {
+      problems.push(`${prefix}capacity.${field}: required`);
+      continue;
+    }
+    if (isExpression(v)) continue;
+    const n = count(v);
+    if (n === undefined) problems.push(`${prefix}capacity.${field}: must be a whole number ≥ 0`);
+    values[field] = n;
+  }
+  const { min, max, desired } = values;
+  if (min !== undefined && max !== undefined && min > max) problems.push(`${prefix}capacity: min (${min}) is greater than max (${max})`);
+  if (min !== undefined && desired !== undefined && desired < min) problems.push(`${prefix}capacity: desired (${desired}) is less than min (${min})`);
+  if (max !== undefined && desired !== undefined && desired > max) problems.push(`${prefix}capacity: desired (${desired}) is greater than max (${max})`);
+  return problems;
+}
+
+/** A capacity change that may leave fields out (resize, clone): checked as far as it goes. */
+export function partialCapacityProblems(capacity: unknown): string[] {
+  if (!literal(capacity)) return [];
+  if (!isObject(capacity)) return ['capacity: must be an object {min, max, desired}'];
+  if (capacity.min !== undefined && capacity.max !== undefined && capacity.desired !== undefined) return capacityProblems(capacity);
+  return ['min', 'max', 'desired'].flatMap((f) => wholeNumber(capacity, f, 'capacity.'));
+}
+
+/** Where a stage acts: regions as a list, a single region, or Deck's availabilityZones keys. */
+function regionProblems(s: Raw, prefix = ''): string[] {
+  return [...list(s, 'regions', prefix), ...object(s, 'availabilityZones', prefix)];
+}
+
+function trafficGuardProblems(s: Raw): string[] {
+  return list(s, 'trafficGuards');
+}
+
+function percentages(v: unknown, prefix: string): string[] {
+  if (!literal(v)) return [];
+  if (!Array.isArray(v) || v.length === 0) return [`${prefix}targetPercentages: must be a non-empty list of percentages`];
+  const numbers = v.map((p) => (isExpression(p) ? undefined : Number(p)));
+  if (numbers.some((n) => n !== undefined && (!Number.isFinite(n) || n <= 0 || n > 100))) {
+    return [`${prefix}targetPercentages: each must be a number from 1 to 100`];
+  }
+  const known = numbers.filter((n): n is number => n !== undefined);
+  if (known.some((n, i) => i > 0 && n <= known[i - 1]!)) return [`${prefix}targetPercentages: must increase`];
+  return [];
+}
+
+/** One of Deck's `clusters[]` entries of a deploy stage. */
+export function deployClusterProblems(c: unknown, prefix: string): string[] {
+  if (!literal(c)) return [];
+  if (!isObject(c)) return [`${prefix.replace(/\.$/, '')}: must be an object`];
+  const problems = [
+    ...cloudProviderProblems(c, prefix),
+    ...capacityProblems(c.capacity, prefix),
+    ...oneOf(c, 'strategy', DEPLOY_STRATEGIES, prefix),
+    ...list(c, 'securityGroups', prefix),
+    ...list(c, 'targetGroups', prefix),
+    ...list(c, 'loadBalancers', prefix),
+    ...list(c, 'suspendedProcesses', prefix),
+    ...object(c, 'tags', prefix),
+    ...object(c, 'availabilityZones', prefix),
+    ...wholeNumber(c, 'maxRemainingAsgs', prefix),
+    ...wholeNumber(c, 'delayBeforeDisableSec', prefix),
+    ...wholeNumber(c, 'delayBeforeScaleDownSec', prefix),
+    ...wholeNumber(c, 'healthCheckGracePeriod', prefix),
+    ...oneOf(c, 'healthCheckType', ['EC2', 'ELB'], prefix),
+  ];
+  if (c.strategy === 'rollingredblack') problems.push(...percentages(c.targetPercentages, prefix));
+  if (literal(c.rollback) && !isObject(c.rollback)) problems.push(`${prefix}rollback: must be an object {onFailure}`);
+  return problems;
+}
+
+export function deployProblems(s: Raw): string[] {
+  const problems = [...cloudProviderProblems(s), ...trafficGuardProblems(s)];
+  const clusters = s.clusters;
+  if (clusters === undefined && s.cluster === undefined) return [...problems, 'clusters: required (the server groups to deploy)'];
+  if (clusters !== undefined) {
+    if (!literal(clusters)) return problems;
+    if (!Array.isArray(clusters) || clusters.length === 0) return [...problems, 'clusters: must be a non-empty list'];
+    clusters.forEach((c, i) => problems.push(...deployClusterProblems(c, `clusters[${i}].`)));
+  } else {
+    problems.push(...deployClusterProblems(s.cluster, 'cluster.'));
+  }
+  return problems;
+}
+
+/** Stages that act on one server group: named, or picked from a cluster by `target`. */
+export function serverGroupTargetProblems(s: Raw): string[] {
+  const problems = [...cloudProviderProblems(s), ...regionProblems(s), ...trafficGuardProblems(s)];
+  const named = s.serverGroupName ?? s.asgName ?? s.serverGroup;
+  const cluster = s.cluster ?? (isObject(s.moniker) ? s.moniker.cluster : undefined);
+  if (named === undefined && cluster === undefined) problems.push('cluster: required (or serverGroupName)');
+  if (named === undefined && cluster !== undefined && s.target === undefined) problems.push(`target: required with cluster (one of ${SERVER_GROUP_TARGETS.join(', ')})`);
+  problems.push(...oneOf(s, 'target', SERVER_GROUP_TARGETS));
+  return problems;
+}
+
+export function clusterProblems(s: Raw): string[] {
+  const problems = [...cloudProviderProblems(s), ...regionProblems(s), ...trafficGuardProblems(s)];
+  const cluster = s.cluster ?? (isObject(s.moniker) ? s.moniker.cluster : undefined);
+  if (cluster === undefined) problems.push('cluster: required');
+  return problems;
+}
+
+export function resizeProblems(s: Raw): string[] {
+  const problems = [...serverGroupTargetProblems(s), ...oneOf(s, 'action', RESIZE_ACTIONS), ...wholeNumber(s, 'scaleNum'), ...wholeNumber(s, 'scalePct')];
+  const action = s.action ?? 'scale_exact';
+  if (action === 'scale_exact' && s.capacity === undefined) problems.push('capacity: required for scale_exact');
+  if ((action === 'scale_up' || action === 'scale_down') && s.scaleNum === undefined && s.scalePct === undefined) {
+    problems.push(`scaleNum: required for ${String(action)} (or scalePct)`);
+  }
+  problems.push(...partialCapacityProblems(s.capacity));
+  return problems;
+}
+
+export function bakeProblems(s: Raw): string[] {
+  const problems = [...cloudProviderProblems(s), ...list(s, 'regions'), ...object(s, 'extendedAttributes')];
+  const store = s.storeType;
+  if (literal(store) && store !== '' && store !== 'ebs') problems.push(`storeType: '${String(store)}' AMIs are not supported; use ebs`);
+  problems.push(...oneOf(s, 'vmType', ['hvm', 'pv']));
+  const base = s.baseAmi ?? s.baseImageId;
+  if (s.baseOs === undefined && base === undefined) problems.push('baseOs: required (or baseAmi)');
+  const script = s.provisioningScript ?? s.userData;
+  if (s.package === undefined && script === undefined) problems.push('package: required (or provisioningScript)');
+  return problems;
+}
+
+export function findImageProblems(s: Raw): string[] {
+  return [...clusterProblems(s), ...oneOf(s, 'selectionStrategy', IMAGE_SELECTION_STRATEGIES)];
+}
+
+export function findImageFromTagsProblems(s: Raw): string[] {
+  const problems = [...cloudProviderProblems(s), ...list(s, 'regions'), ...object(s, 'tags')];
+  if (s.tags === undefined && s.packageName === undefined) problems.push('tags: required (or packageName)');
+  return problems;
+}
+
+export function tagImageProblems(s: Raw): string[] {
+  const problems = [...cloudProviderProblems(s), ...list(s, 'regions'), ...object(s, 'tags')];
+  if (s.tags === undefined) problems.push('tags: required');
+  return problems;
+}
+
+export function rollbackServerGroupProblems(s: Raw): string[] {
+  const problems = [...cloudProviderProblems(s), ...regionProblems(s), ...trafficGuardProblems(s), ...oneOf(s, 'rollbackType', ROLLBACK_TYPES)];
+  const context = s.rollbackContext;
+  if (context === undefined) return [...problems, 'rollbackContext: required ({rollbackServerGroupName, restoreServerGroupName})'];
+  if (!literal(context)) return problems;
+  if (!isObject(context)) return [...problems, 'rollbackContext: must be an object'];
+  if (context.rollbackServerGroupName === undefined) problems.push('rollbackContext.rollbackServerGroupName: required (the server group to roll back)');
+  const type = s.rollbackType ?? 'EXPLICIT';
+  if (type === 'EXPLICIT' && context.restoreServerGroupName === undefined) {
+    problems.push('rollbackContext.restoreServerGroupName: required for EXPLICIT (the server group to go back to)');
+  }
+  if (type === 'PREVIOUS_IMAGE' && context.imageId === undefined && context.imageName === undefined) {
+    problems.push('rollbackContext.imageId: required for PREVIOUS_IMAGE (or imageName)');
+  }
+  return problems;
+}
+
+export function cloneProblems(s: Raw): string[] {
+  const problems = [...cloudProviderProblems(s), ...regionProblems(s), ...trafficGuardProblems(s), ...partialCapacityProblems(s.capacity)];
+  const source = s.source;
+  if (source === undefined && s.targetCluster === undefined && s.cluster === undefined) {
+    problems.push('source: required ({account, region, asgName}) or targetCluster with target');
+  } else if (literal(source) && !isObject(source)) problems.push('source: must be an object {account, region, asgName}');
+  problems.push(...oneOf(s, 'target', SERVER_GROUP_TARGETS));
+  return problems;
+}
+
+function cloud(info: Omit<StageTypeInfo, 'family'>): void {
+  registerStageType({ ...info, family: 'cloud' });
+}
+
+// No default timeouts on stages that can roll back or must clean up (deploy, rollbacks, bake): they
+// end themselves within their own limits, and an engine timeout would end them half way.
+cloud({
+  type: 'deploy',
+  execution: 'poll',
+  description: 'Deploy server groups with a strategy (none, redblack, highlander, rollingredblack)',
+  check: deployProblems,
+});
+cloud({ type: 'enableServerGroup', execution: 'poll', description: 'Put a server group into its target groups', defaultTimeoutMs: 2 * HOUR_MS, check: serverGroupTargetProblems });
+cloud({ type: 'disableServerGroup', execution: 'poll', description: 'Take a server group out of its target groups', defaultTimeoutMs: 2 * HOUR_MS, check: serverGroupTargetProblems });
+cloud({ type: 'resizeServerGroup', execution: 'poll', description: 'Change a server group\'s capacity', defaultTimeoutMs: 2 * HOUR_MS, check: resizeProblems });
+cloud({ type: 'destroyServerGroup', execution: 'poll', description: 'Delete a server group and its launch template', defaultTimeoutMs: 2 * HOUR_MS, check: serverGroupTargetProblems });
+cloud({ type: 'cloneServerGroup', execution: 'poll', description: 'A new server group copied from an existing one, with changes', defaultTimeoutMs: 2 * HOUR_MS, check: cloneProblems });
+cloud({ type: 'disableCluster', execution: 'poll', description: 'Disable all but the newest enabled server groups of a cluster', defaultTimeoutMs: 2 * HOUR_MS, check: clusterProblems });
+cloud({ type: 'scaleDownCluster', execution: 'poll', description: 'Scale all but the newest server groups of a cluster to zero', defaultTimeoutMs: 2 * HOUR_MS, check: clusterProblems });
+cloud({ type: 'shrinkCluster', execution: 'poll', description: 'Destroy all but the newest server groups of a cluster', defaultTimeoutMs: 2 * HOUR_MS, check: clusterProblems });
+cloud({ type: 'rollbackCluster', execution: 'poll', description: 'Roll a cluster back to its previous server group or image', check: clusterProblems });
+cloud({ type: 'rollbackServerGroup', execution: 'poll', description: 'Roll back from one server group to another (or to an image)', check: rollbackServerGroupProblems });
+cloud({ type: 'findImage', execution: 'task', description: 'Find the image a cluster runs (NEWEST, OLDEST, LARGEST or FAIL)', check: findImageProblems });
+cloud({ type: 'findImageFromTags', execution: 'task', description: 'Find the newest image with the given tags', check: findImageFromTagsProblems });
+cloud({ type: 'tagImage', execution: 'task', description: 'Tag the images upstream stages baked or found', check: tagImageProblems });
+cloud({ type: 'bake', execution: 'poll', description: 'Bake an AMI from a base image and a provisioning script', check: bakeProblems });

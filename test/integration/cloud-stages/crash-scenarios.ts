@@ -1,0 +1,174 @@
+/**
+ * Crash idempotency, generated: run a scenario once cleanly and record every mutating AWS call it
+ * makes (countCalls); then, for each (command, occurrence), run it again from scratch with the
+ * handler crashing right after that call returned (injectFault when 'after': AWS did it, the
+ * caller never heard), re-run the task as Step Functions would, and compare the emulator with the
+ * clean run's: same server groups in the same state, same launch template versions, no builder
+ * left, same images. Shared by the tests and the benchmark.
+ */
+import { disableServerGroup, type CloudClients } from '../../../functions/core/cloud/index.js';
+import { countCalls, crash, injectFault, MUTATING, removeAllFaults } from '../../support/faults.js';
+import { deployStage, neverUp, seedCluster, type Network } from './fixtures.js';
+import { runStages, type HarnessRun } from './harness.js';
+import { world, type World } from './world.js';
+
+export interface CrashScenario {
+  readonly name: string;
+  /** What exists before the stage runs. */
+  setup(clients: CloudClients, network: Network): Promise<void>;
+  pipeline(network: Network): Record<string, unknown>;
+  /** Faults that are part of the scenario (e.g. instances that never come up). */
+  faults?(clients: CloudClients): void;
+  /** The status the stage ends with (both clean and crashed). */
+  readonly expectStatus: string;
+}
+
+export interface InjectionPoint {
+  readonly command: string;
+  readonly occurrence: number;
+}
+
+const stage = (raw: Record<string, unknown>) => ({ stages: [{ refId: '1', name: 'Stage', ...raw }] });
+const onCluster = { account: 'default', cluster: 'app-prod', regions: ['us-east-1'], cloudProvider: 'aws' };
+
+export const SCENARIOS: readonly CrashScenario[] = [
+  {
+    name: 'deploy redblack (delay, scaleDown, maxRemainingAsgs)',
+    setup: async (c, n) => void (await seedCluster(c, n, 2)),
+    pipeline: (n) => ({ stages: [deployStage(n, { delayBeforeDisableSec: 30, scaleDown: true, maxRemainingAsgs: 2 })] }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'deploy highlander',
+    setup: async (c, n) => void (await seedCluster(c, n, 1)),
+    pipeline: (n) => ({ stages: [deployStage(n, { strategy: 'highlander' })] }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'deploy rollingredblack',
+    setup: async (c, n) => void (await seedCluster(c, n, 1, { capacity: { min: 1, max: 4, desired: 2 } })),
+    pipeline: (n) => ({ stages: [deployStage(n, { strategy: 'rollingredblack', targetPercentages: [50, 100] })] }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'deploy redblack that fails and rolls back',
+    setup: async (c, n) => void (await seedCluster(c, n, 1)),
+    pipeline: (n) => ({ stages: [deployStage(n, { rollback: { onFailure: true }, waitForUpTimeoutSeconds: 60 })] }),
+    faults: (c) => void neverUp(c, /-v001$/),
+    expectStatus: 'TERMINAL',
+  },
+  {
+    name: 'rollbackCluster to the previous server group',
+    setup: async (c, n) => {
+      await seedCluster(c, n, 2);
+      await disableServerGroup(c, 'app-prod-v000');
+    },
+    pipeline: () => stage({ type: 'rollbackCluster', ...onCluster }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'rollbackCluster to the previous image',
+    setup: async (c, n) => void (await seedCluster(c, n, 1, { imageId: n.otherImageId, metadata: { executionId: 'seed', previousImageId: n.imageId } })),
+    pipeline: () => stage({ type: 'rollbackCluster', ...onCluster }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'enableServerGroup',
+    setup: async (c, n) => {
+      await seedCluster(c, n, 2);
+      await disableServerGroup(c, 'app-prod-v000');
+    },
+    pipeline: () => stage({ type: 'enableServerGroup', ...onCluster, target: 'oldest_asg_dynamic' }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'disableServerGroup',
+    setup: async (c, n) => void (await seedCluster(c, n, 2)),
+    pipeline: () => stage({ type: 'disableServerGroup', ...onCluster, target: 'ancestor_asg_dynamic' }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'resizeServerGroup',
+    setup: async (c, n) => void (await seedCluster(c, n, 1)),
+    pipeline: () => stage({ type: 'resizeServerGroup', ...onCluster, target: 'current_asg_dynamic', action: 'scale_up', scaleNum: 1 }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'destroyServerGroup',
+    setup: async (c, n) => {
+      await seedCluster(c, n, 2);
+      await disableServerGroup(c, 'app-prod-v000');
+    },
+    pipeline: () => stage({ type: 'destroyServerGroup', ...onCluster, target: 'oldest_asg_dynamic' }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'bake',
+    setup: async () => undefined,
+    pipeline: (n) => stage({ type: 'bake', package: 'app', baseOs: 'ubuntu', baseAmi: n.imageId, regions: ['us-east-1'], storeType: 'ebs', vmType: 'hvm' }),
+    expectStatus: 'SUCCEEDED',
+  },
+];
+
+export interface ScenarioRun {
+  readonly run: HarnessRun;
+  readonly world: World;
+}
+
+/** The environment a scenario starts from, in a freshly reset emulator. */
+export type Fresh = () => Promise<{ clients: CloudClients; network: Network }>;
+
+async function runOnce(scenario: CrashScenario, fresh: Fresh, inject?: (clients: CloudClients) => void): Promise<ScenarioRun & { clients: CloudClients }> {
+  const { clients, network } = await fresh();
+  await scenario.setup(clients, network);
+  scenario.faults?.(clients);
+  inject?.(clients);
+  try {
+    const run = await runStages(scenario.pipeline(network));
+    removeAllFaults();
+    return { run, world: await world(clients), clients };
+  } finally {
+    removeAllFaults();
+  }
+}
+
+/** The clean run, and the mutating calls it made (in call order of first appearance). */
+export async function cleanRun(scenario: CrashScenario, fresh: Fresh): Promise<ScenarioRun & { points: InjectionPoint[] }> {
+  let counter: ReturnType<typeof countCalls> | undefined;
+  const result = await runOnce(scenario, fresh, (clients) => {
+    counter = countCalls(clients.ec2, clients.autoScaling, clients.elbv2);
+  });
+  const counts = counter!.counts();
+  counter!.remove();
+  const points = Object.entries(counts)
+    .filter(([op]) => MUTATING.test(op))
+    .flatMap(([command, n]) => Array.from({ length: n }, (_, i) => ({ command, occurrence: i + 1 })));
+  return { run: result.run, world: result.world, points };
+}
+
+/** Crashes the handler right after the `occurrence`-th call of `command` returned. */
+export function crashAfter(clients: CloudClients, point: InjectionPoint): { triggered: () => number } {
+  let seen = 0;
+  let thrown = 0;
+  for (const client of [clients.ec2, clients.autoScaling, clients.elbv2]) {
+    injectFault(client, {
+      command: point.command,
+      when: 'after',
+      rewrite: (output: unknown) => {
+        seen += 1;
+        if (seen !== point.occurrence) return output;
+        thrown += 1;
+        throw crash(`simulated crash after ${point.command} #${point.occurrence}`);
+      },
+    });
+  }
+  return { triggered: () => thrown };
+}
+
+export async function crashedRun(scenario: CrashScenario, fresh: Fresh, point: InjectionPoint): Promise<ScenarioRun & { triggered: number }> {
+  let fault: { triggered: () => number } | undefined;
+  const result = await runOnce(scenario, fresh, (clients) => {
+    fault = crashAfter(clients, point);
+  });
+  return { run: result.run, world: result.world, triggered: fault!.triggered() };
+}
