@@ -11,6 +11,7 @@ import { loadPipeline } from '../cli/load-pipeline.js';
 import { startMoto } from '../local/moto.js';
 import { LocalRuntime, type LocalRunResult } from '../local/runtime.js';
 import { useEndpoint } from '../local/session.js';
+import { localCloud } from '../local/sandbox.js';
 import { compilePipeline } from '../state-machines/compiler/compile.js';
 import type { Pipeline } from '../state-machines/model/pipeline.js';
 import { validatePipeline } from '../state-machines/model/validate.js';
@@ -81,7 +82,8 @@ export function costOf(result: LocalRunResult): { transitions: number; historyEv
   return { transitions, historyEvents, dollars: transitions * DOLLARS_PER_TRANSITION };
 }
 
-async function runCost(pipeline: Pipeline, runtime: LocalRuntime) {
+async function runCost(pipeline: Pipeline, runtime: LocalRuntime, prepare?: (p: Pipeline) => Promise<unknown>) {
+  await prepare?.(pipeline);
   const result = await runtime.start(pipeline, { parameters: {} }).result;
   await runtime.idle();
   return { result, ...costOf(result) };
@@ -114,7 +116,15 @@ export async function run(): Promise<BenchReport> {
     useEndpoint(moto.endpoint);
     resetClientCache();
     await ensureTables();
-    const runtime = new LocalRuntime({ timeScale: 1000, judge: { kind: 'auto', judgment: 'continue' }, tickMs: 5 });
+    // The demo bakes and deploys: run with the cloud family against the local sandbox, as npm start does.
+    const cloud = localCloud();
+    const runtime = new LocalRuntime({
+      timeScale: 1000,
+      judge: { kind: 'auto', judgment: 'continue' },
+      tickMs: 5,
+      families: cloud.families,
+      preconditions: cloud.preconditions,
+    });
     const empty = validatePipeline({ application: 'bench', name: 'empty', stages: [] }).pipeline!;
     const overhead = await runCost(empty, runtime);
     const examples: Array<[string, Pipeline]> = [];
@@ -130,7 +140,7 @@ export async function run(): Promise<BenchReport> {
     examples.push(['synthetic 200 plain stages (linear)', syntheticPipeline(200, 'linear')]);
     examples.push(['synthetic 200 plain stages (diamonds)', syntheticPipeline(200)]);
     for (const [label, pipeline] of examples) {
-      const cost = await runCost(pipeline, runtime);
+      const cost = await runCost(pipeline, runtime, (p) => cloud.before(p));
       const perStage = (cost.transitions - overhead.transitions) / Math.max(1, pipeline.stages.length);
       rows.push({
         case: `run ${label}`,

@@ -110,10 +110,10 @@ describe('platform stack', () => {
     });
   });
 
-  it('lets the engine touch the executions table and the topic, and nothing else', () => {
-    expect(actionsOf(statementsOf(platform, 'PlatformEngineRoleDefaultPolicy'))).toEqual(
+  it('lets the engine touch the executions and locks tables (releasing locks at the end) and the topic, and nothing else', () => {
+    expect([...new Set(actionsOf(statementsOf(platform, 'PlatformEngineRoleDefaultPolicy')))].sort()).toEqual(
       [
-        'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem',
         'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage',
         'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
       ].sort(),
