@@ -188,6 +188,7 @@ export class LocalRuntime {
     const collecting = (async () => {
       for await (const event of execution.eventLogs) events.push(event as unknown as EventLog);
     })().catch(() => undefined);
+    let canceledBy: string | undefined;
     const result = (async (): Promise<LocalRunResult> => {
       try {
         await execution.result;
@@ -195,7 +196,11 @@ export class LocalRuntime {
         // A Fail state or an unhandled error: the record says what happened; finalise it if needed.
       }
       await collecting;
-      await finalizeExecution(executionId, this.deps, { caught: { Error: 'States.Runtime', Cause: 'the state machine ended without completing the record' } }).catch(() => undefined);
+      // An aborted run is CANCELED, never TERMINAL, whoever finalises first.
+      const ending = canceledBy
+        ? { forced: 'CANCELED' as const, reason: `canceled by ${canceledBy}` }
+        : { caught: { Error: 'States.Runtime', Cause: 'the state machine ended without completing the record' } };
+      await finalizeExecution(executionId, this.deps, ending).catch(() => undefined);
       const view = await this.store.load(executionId);
       return { executionId, status: view.status, execution: view, events, definition };
     })();
@@ -203,6 +208,7 @@ export class LocalRuntime {
       executionId,
       result,
       cancel: async (user = this.user) => {
+        canceledBy = user;
         execution.abort();
         await finalizeExecution(executionId, this.deps, { forced: 'CANCELED', reason: `canceled by ${user}` });
       },

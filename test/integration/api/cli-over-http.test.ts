@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
 import type { Io } from '../../../cli/io.js';
 import { cloudClusterReader } from '../../../functions/api/clusters.js';
+import { httpApi } from '../../../functions/api/http-client.js';
+import { sleep } from '../../../local/clock.js';
 import { handleApiRequest } from '../../../functions/api/handler.js';
 import type { OperationsDeps } from '../../../functions/api/operations.js';
 import { createServerGroup } from '../../../functions/core/cloud/index.js';
@@ -84,9 +86,12 @@ describe('gennaker against the HTTP API', () => {
     expect(started.code).toBe(0);
     const executionId = /"executionId": "([^"]+)"/.exec(started.text)![1]!;
 
+    // The run starts asynchronously: cancel once its record exists, as a person would see it listed.
+    const api = httpApi({ baseUrl: url });
+    for (let i = 0; i < 100 && !(await api.getExecution(executionId).catch(() => undefined)); i++) await sleep(50);
     const canceled = await cli('cancel', executionId, '--reason', 'wrong build', '--api', url);
-    expect(canceled.code).toBe(0);
     expect(canceled.text).toBe(`${executionId}: CANCELED`);
+    expect(canceled.code).toBe(0);
   });
 
   it('shows the clusters of an application', async () => {
