@@ -20,7 +20,7 @@ export class ForbiddenError extends ApiError {}
 export class RouteNotFoundError extends ApiError {}
 export class MethodNotAllowedError extends ApiError {}
 /** A feature this deployment cannot serve yet. */
-export class NotImplementedError extends ApiError {}
+export class FeatureUnavailableError extends ApiError {}
 
 /** Cloud driver errors are matched by name: the driver is optional in this bundle. */
 const CLOUD_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -49,7 +49,7 @@ const STATUS: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, 
   [ConcurrentUpdateError, 409],
   [PayloadTooLargeError, 413],
   [RecordTooLargeError, 413],
-  [NotImplementedError, 501],
+  [FeatureUnavailableError, 501],
 ];
 
 export function httpStatusOf(error: unknown): number {

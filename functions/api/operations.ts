@@ -13,7 +13,7 @@ import { type ResumeCallback, submitJudgment } from '../core/judgment.js';
 import type { TriggerDeps } from '../triggers/deps.js';
 import { type ManualTriggerResult, triggerManually } from '../triggers/manual/manual.js';
 import type { ApplicationClusters, ClusterReader } from './clusters.js';
-import { ForbiddenError, NotImplementedError } from './errors.js';
+import { ForbiddenError, FeatureUnavailableError } from './errors.js';
 import type { Caller } from './identity.js';
 import { type ExecutionDetails, type ExecutionSummary, executionDetails, executionSummary, type StageDetails, stageDetails } from './views.js';
 
@@ -161,7 +161,7 @@ export async function clusterView(
   query: { application: string; account?: string; region?: string },
   deps: OperationsDeps,
 ): Promise<ApplicationClusters> {
-  if (!deps.clusters) throw new NotImplementedError('the cluster view needs the cloud driver, which this deployment does not include');
+  if (!deps.clusters) throw new FeatureUnavailableError('the cluster view needs the cloud driver, which this deployment does not include');
   if (!query.application) throw new InvalidInputError('application is required');
   return deps.clusters.describeApplication(query);
 }

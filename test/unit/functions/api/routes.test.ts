@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorBody, ForbiddenError, httpStatusOf, MethodNotAllowedError, NotImplementedError, RouteNotFoundError } from '../../../../functions/api/errors.js';
+import { errorBody, ForbiddenError, httpStatusOf, MethodNotAllowedError, FeatureUnavailableError, RouteNotFoundError } from '../../../../functions/api/errors.js';
 import { findRoute, matchPattern } from '../../../../functions/api/routes.js';
 import { executionDetails } from '../../../../functions/api/views.js';
 import { ExecutionStateError } from '../../../../functions/core/concurrency.js';
@@ -45,7 +45,7 @@ describe('one place maps errors to statuses', () => {
     [new JudgmentError('x'), 409],
     [new ConcurrentUpdateError('x'), 409],
     [new PayloadTooLargeError('x'), 413],
-    [new NotImplementedError('x'), 501],
+    [new FeatureUnavailableError('x'), 501],
     [Object.assign(new Error('x'), { name: 'UnknownAccountError' }), 400],
     [new Error('boom'), 500],
     ['not even an error', 500],
