@@ -146,6 +146,17 @@ export const TRIGGER_HANDLERS = {
     source: { kind: 'sns-topics' },
     fires: ['pubsub', 'sns'],
   },
+  webhookCallback: {
+    entry: 'functions/triggers/webhook-callback/handler.ts',
+    description: 'Records callbacks for waiting webhook stages',
+    needs: ['executions'],
+    source: {
+      kind: 'webhook',
+      paths: ['/webhooks/callback/{executionId}/{refId}'],
+      authenticatedBy: 'the token in the callback URL, compared with the hash the waiting stage stored',
+    },
+    fires: [],
+  },
 } as const satisfies Record<string, TriggerSpec>;
 
 export type TriggerKind = keyof typeof TRIGGER_HANDLERS;

@@ -149,6 +149,12 @@ export class Platform extends Construct {
       }
     }
 
+    // Webhook stages hand the called system a URL on this API to call back.
+    const external = this.stageFunctions.get('external');
+    if (external && this.triggerFunctions.has('webhookCallback') && this.platformApi) {
+      external.function.addEnvironment('GENNAKER_WEBHOOK_CALLBACK_URL', `${this.platformApi.url}webhooks/callback`);
+    }
+
     this.node.addValidation({ validate: () => [...this.registry.problems(), ...this.environmentProblems()] });
   }
 

@@ -174,6 +174,16 @@ describe('HTTP API', () => {
     expect(api).toBeDefined();
   });
 
+  it('opens the webhook callback route and tells webhook stages its URL', () => {
+    const open = Object.values(platform.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r.Properties as { RouteKey: string }).RouteKey);
+    expect(open).toContain('POST /webhooks/callback/{executionId}/{refId}');
+    const [external] = Object.entries(platform.findResources('AWS::Lambda::Function')).filter(
+      ([id]) => id.startsWith('PlatformExternalFunction') && !id.includes('Logs'),
+    );
+    const vars = (external?.[1].Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    expect(JSON.stringify(vars.GENNAKER_WEBHOOK_CALLBACK_URL)).toContain('webhooks/callback');
+  });
+
   it('gives the API handler the trigger environment, all pipelines and the event bus', () => {
     const [fn] = Object.entries(platform.findResources('AWS::Lambda::Function')).filter(([id]) => apiLogicalId(id));
     const vars = (fn?.[1].Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;

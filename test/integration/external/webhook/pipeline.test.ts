@@ -7,6 +7,7 @@ import { deliverWebhookCallback } from '../../../../functions/stages/external/we
 import { CALLBACK_URL_HEADER } from '../../../../functions/stages/external/webhook/config.js';
 import { WebhookCallbackError } from '../../../../functions/stages/external/errors.js';
 import { LocalRuntime } from '../../../../local/runtime.js';
+import { handler as callbackHandler } from '../../../../functions/triggers/webhook-callback/handler.js';
 import { validatePipeline } from '../../../../state-machines/model/validate.js';
 import type { Pipeline } from '../../../../state-machines/model/pipeline.js';
 import { useMoto } from '../../../support/moto.js';
@@ -123,6 +124,52 @@ describe('pipelines with webhook stages, run locally', () => {
     const token = new URL(String(server.requests[0]!.headers[CALLBACK_URL_HEADER.toLowerCase()])).searchParams.get('token')!;
     await expect(deliverWebhookCallback(result.executionId, 'cb', { status: 'FAILED' }, { token, store: runtime.store })).rejects.toMatchObject({ httpStatus: 409 });
     await expect(deliverWebhookCallback(result.executionId, 'nope', {}, { token, store: runtime.store })).rejects.toMatchObject({ httpStatus: 404 });
+
+    // The same answers over HTTP, from the Lambda behind POST /webhooks/callback/{executionId}/{refId}.
+    const call = (refId: string, t: string | undefined, body: unknown) =>
+      callbackHandler({
+        version: '2.0',
+        routeKey: 'POST /webhooks/callback/{executionId}/{refId}',
+        rawPath: `/webhooks/callback/${result.executionId}/${refId}`,
+        rawQueryString: t ? `token=${t}` : '',
+        headers: { 'content-type': 'application/json' },
+        pathParameters: { executionId: result.executionId, refId },
+        ...(t ? { queryStringParameters: { token: t } } : {}),
+        body: JSON.stringify(body),
+        isBase64Encoded: false,
+        requestContext: { http: { method: 'POST', path: `/webhooks/callback/${result.executionId}/${refId}` } },
+      } as unknown as Parameters<typeof callbackHandler>[0]);
+    expect((await call('cb', token, { status: 'FAILED' })).statusCode).toBe(409);
+    expect((await call('nope', token, {})).statusCode).toBe(404);
+    expect((await call('cb', undefined, {})).statusCode).toBe(403);
+  });
+
+  it('records a callback delivered over HTTP while the stage waits', async () => {
+    server.route((req, res) => {
+      json(res, 202, { queued: true });
+      const url = new URL(String(req.headers[CALLBACK_URL_HEADER.toLowerCase()]));
+      const [, , executionId, refId] = url.pathname.split('/');
+      setTimeout(() => {
+        void callbackHandler({
+          version: '2.0',
+          routeKey: 'POST /webhooks/callback/{executionId}/{refId}',
+          rawPath: url.pathname,
+          rawQueryString: url.search.slice(1),
+          headers: { 'content-type': 'application/json' },
+          pathParameters: { executionId: executionId!, refId: refId! },
+          queryStringParameters: { token: url.searchParams.get('token')! },
+          body: JSON.stringify({ status: 'SUCCEEDED', via: 'http' }),
+          isBase64Encoded: false,
+          requestContext: { http: { method: 'POST', path: url.pathname } },
+        } as unknown as Parameters<typeof callbackHandler>[0]);
+      }, 50);
+    });
+    const pipeline = pipelineOf({
+      stages: [{ refId: 'cb', type: 'webhook', name: 'Run job', url: `${server.url}/jobs`, statusUrlResolution: 'callback' }],
+    });
+    const result = await runtime.start(pipeline).result;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.execution.stages[0]!.context.webhook).toMatchObject({ callback: { status: 'SUCCEEDED', body: { via: 'http' } } });
   });
 
   it('fails the pipeline when the webhook reports a terminal status', async () => {
