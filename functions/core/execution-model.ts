@@ -13,6 +13,8 @@ export interface StageSkeleton {
   readonly type: string;
   readonly requisiteStageRefIds: readonly string[];
   readonly failurePolicy: FailurePolicy;
+  /** The stage's own notification settings (Spinnaker's `notifications` on a stage). */
+  readonly notifications?: readonly Record<string, unknown>[];
 }
 
 export interface ExecutionRecord {

@@ -12,16 +12,18 @@ import type { EngineResult } from './engine/payloads.js';
 import { ExecutionStore } from './execution-store.js';
 import { releaseLocksHeldBy } from './locks-release.js';
 import { defaultNotifier } from './notifications.js';
+import { recordNotificationTargets } from './record-notification-targets.js';
 import { type StageImplementation, systemClock } from './stage-api.js';
 
 export const logger = new Logger({ serviceName: 'gennaker' });
 
 export function defaultEngineDeps(implementations: readonly StageImplementation[]): EngineDeps {
+  const store = new ExecutionStore();
   return {
-    store: new ExecutionStore(),
+    store,
     clock: systemClock,
     random: Math.random,
-    notifier: defaultNotifier(),
+    notifier: defaultNotifier(recordNotificationTargets(store)),
     implementations: new Map(implementations.map((i) => [i.type, i])),
     awaitPollSeconds: Number(process.env.GENNAKER_AWAIT_POLL_SECONDS ?? 5),
     // Cluster locks and concurrency slots go with the execution as soon as it ends. Best effort:

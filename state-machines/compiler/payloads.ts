@@ -23,6 +23,8 @@ export function pipelineSkeleton(pipeline: Pipeline): Record<string, unknown> {
       type: s.type,
       requisiteStageRefIds: s.requisiteStageRefIds,
       failurePolicy: s.failurePolicy,
+      // The stage's own notification settings, so the engine can honour them from the record.
+      ...(s.notifications.length > 0 ? { notifications: s.notifications } : {}),
     })),
   };
 }

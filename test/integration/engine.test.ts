@@ -8,6 +8,7 @@ import type { EngineDeps } from '../../functions/core/engine/deps.js';
 import { InvalidInputError } from '../../functions/core/errors.js';
 import { ExecutionStore } from '../../functions/core/execution-store.js';
 import { MemoryNotifier } from '../../functions/core/notifications.js';
+import { recordNotificationTargets } from '../../functions/core/record-notification-targets.js';
 import { systemClock } from '../../functions/core/stage-api.js';
 import { flowStages } from '../../functions/stages/flow/index.js';
 import { pipelineSkeleton } from '../../state-machines/compiler/payloads.js';
@@ -103,5 +104,37 @@ describe('engine idempotency', () => {
   it('refuses a malformed payload with a clear error', async () => {
     await expect(dispatch({ op: 'run', executionId: 'e6' }, deps())).rejects.toThrow(InvalidInputError);
     await expect(dispatch({ op: 'explode' }, deps())).rejects.toThrow(/invalid engine payload/);
+  });
+});
+
+describe('notification settings from the record', () => {
+  it('delivers a stage event to the stage\'s own notification settings, and a pipeline event to the pipeline\'s', async () => {
+    const withSettings = pipelineOf({
+      notifications: [{ type: 'email', address: 'team@example.com', level: 'pipeline', when: ['pipeline.failed'] }],
+      stages: [
+        {
+          refId: '1',
+          name: 'Gate',
+          type: 'checkPreconditions',
+          sendNotifications: true,
+          notifications: [{ type: 'slack', address: '#deploys', level: 'stage', when: ['stage.failed'], message: { 'stage.failed': { text: 'gate closed' } } }],
+          preconditions: [{ type: 'expression', context: { expression: '${false}' } }],
+        },
+      ],
+    });
+    const d = deps();
+    const notifier = new MemoryNotifier(undefined, recordNotificationTargets(d.store));
+    const withTargets = { ...d, notifier };
+    await dispatch({ op: 'start', executionId: 'n1', input: {}, pipeline: pipelineSkeleton(withSettings) }, withTargets);
+    const s = withSettings.stages[0]!;
+    await dispatch(
+      { op: 'run', executionId: 'n1', stage: { refId: s.refId, name: s.name, type: s.type, failurePolicy: s.failurePolicy, sendNotifications: true, config: s.config } },
+      withTargets,
+    );
+    await dispatch({ op: 'complete', executionId: 'n1', caught: false }, withTargets);
+    expect(notifier.deliveries.map((x) => [x.event.event, x.target.type, x.target.address, x.target.text])).toEqual([
+      ['stage.failed', 'slack', '#deploys', 'gate closed'],
+      ['pipeline.failed', 'email', 'team@example.com', undefined],
+    ]);
   });
 });

@@ -30,6 +30,7 @@ const SkeletonSchema = z.object({
       type: z.string(),
       requisiteStageRefIds: z.array(z.string()),
       failurePolicy: FailurePolicy,
+      notifications: z.array(z.record(z.string(), z.unknown())).optional(),
     }),
   ),
 });
