@@ -81,23 +81,25 @@ export async function finalizeExecution(
 ): Promise<EngineResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      let execution = await deps.store.load(executionId);
-      if (FINAL_EXECUTION_STATUSES.has(execution.status)) return { status: execution.status };
+      const loaded = await deps.store.load(executionId);
+      if (FINAL_EXECUTION_STATUSES.has(loaded.status)) return { status: loaded.status };
       const now = deps.clock.now();
-      for (const stage of execution.stages) {
+      // The written stage records are the new state: no need to read the execution back.
+      const stages: StageRecord[] = [];
+      for (const stage of loaded.stages) {
         if (stage.status === 'RUNNING' || stage.status === 'PAUSED') {
-          const cancelled = await cancelStage(execution, stage, deps);
-          await writeStage(deps, execution, stage, { status: 'CANCELED', endTime: now, ...(cancelled ? { error: `canceled: ${cancelled}` } : {}) });
-        }
+          const cancelled = await cancelStage(loaded, stage, deps);
+          stages.push(await writeStage(deps, loaded, stage, { status: 'CANCELED', endTime: now, ...(cancelled ? { error: `canceled: ${cancelled}` } : {}) }));
+        } else stages.push(stage);
       }
-      execution = await deps.store.load(executionId);
+      const execution: ExecutionView = { ...loaded, stages };
       const decided = options.forced ? { status: options.forced, error: options.reason } : finalStatus(execution, options.caught);
       const { stages: _stages, version: _version, ...record } = execution;
-      await deps.store.putExecution(
+      const written = await deps.store.putExecution(
         { ...record, status: decided.status, endTime: now, ...(decided.error ? { error: decided.error } : {}) },
         execution,
       );
-      const finished = await deps.store.load(executionId);
+      const finished: ExecutionView = { ...written, stages };
       await deps.notifier.publish({
         event: decided.status === 'SUCCEEDED' ? 'pipeline.complete' : 'pipeline.failed',
         application: finished.application,

@@ -11,7 +11,7 @@ import { nextAllowedTime, windowJitterMs } from '../execution-window.js';
 import { readinessOf } from '../readiness.js';
 import { FINAL_STATUSES, StageConfigError, type StageRunContext, type TaskResult, TransientStageError } from '../stage-api.js';
 import type { EngineDeps } from './deps.js';
-import { evaluationContext, stageViews } from './evaluation.js';
+import { evaluationContext } from './evaluation.js';
 import type { EngineResult, RunPayload, StagePayload } from './payloads.js';
 import { failedStatus, finishStage, writeStage } from './stage-writes.js';
 
@@ -69,7 +69,8 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
   }
 
   const startTime = stage.startTime ?? now;
-  const evaluated = evaluateAll(spec.config, evaluationContext(execution, spec.refId));
+  const evaluation = evaluationContext(execution, spec.refId);
+  const evaluated = evaluateAll(spec.config, evaluation);
   if (evaluated.errors.length > 0) {
     const error = `expression evaluation failed: ${evaluated.errors.map((e) => `${e.expression}: ${e.message}`).join('; ')}`;
     return finish(deps, execution, stage, spec, { status: 'FAILED', error });
@@ -91,8 +92,8 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
     state: stage.context,
     startTime,
     clock: deps.clock,
-    evaluation: evaluationContext(execution, spec.refId),
-    stages: stageViews(execution),
+    evaluation,
+    stages: evaluation.execution.stages,
     ...(payload.taskToken !== undefined ? { taskToken: payload.taskToken } : {}),
     checkpoint: async (patch) => {
       current = await writeStage(deps, execution, current, { context: { ...current.context, ...patch } });
