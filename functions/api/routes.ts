@@ -10,7 +10,7 @@
  *   POST /executions/{id}/stages/{stage}/judgment                manual judgment
  *   GET  /applications/{application}/clusters?account=&region=   cluster view
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import { ManualTriggerSchema } from '../triggers/manual/manual.js';
 import { MethodNotAllowedError, RouteNotFoundError } from './errors.js';

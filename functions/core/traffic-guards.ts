@@ -17,7 +17,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { tryParseClusterName } from './cloud/naming.js';
 import { GennakerError } from './errors.js';
 

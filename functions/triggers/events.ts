@@ -4,7 +4,7 @@
  * AWS failures are thrown so Lambda's retry delivers the event again (the dedupe table makes that
  * safe).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TriggerLaunchError } from './dispatch.js';
 import { TriggerError } from './errors.js';
 import type { TriggerLog } from './log.js';

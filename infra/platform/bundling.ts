@@ -2,11 +2,13 @@
  * How every Lambda is bundled: local esbuild (never Docker), minified ESM with source maps, the AWS
  * SDK bundled in at the versions package.json pins (what the tests ran is what runs in Lambda).
  * bench/bundles.ts builds with `esbuildOptions`, the same flags NodejsFunction passes to esbuild.
+ * Both first make the SDK's schema modules tree-shakeable (sdk-schema-keys.ts).
  */
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { Charset, LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { REPO_ROOT } from '../paths.js';
+import { prepareSdkForBundling } from './sdk-schema-keys.js';
 
 /** Matches the Lambda runtime (platform/functions.ts) and the Node the test suite runs on. */
 export const NODE_TARGET = 'node22';
@@ -22,6 +24,7 @@ const MAIN_FIELDS = ['module', 'main'];
 
 /** NodejsFunction bundling props. */
 export function lambdaBundling(): BundlingOptions {
+  prepareSdkForBundling();
   return {
     forceDockerBundling: false,
     format: OutputFormat.ESM,
@@ -41,6 +44,7 @@ export function lambdaBundling(): BundlingOptions {
 
 /** The esbuild API options equivalent to `lambdaBundling()` (NodejsFunction runs the esbuild CLI). */
 export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+  prepareSdkForBundling();
   return {
     entryPoints: [entry],
     outfile,

@@ -1,5 +1,5 @@
 /** A JSON Schema of the pipeline format, for editors (`gennaker schema`, docs/pipeline.schema.json). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PipelineSchema } from './schema.js';
 
 export function pipelineJsonSchema(): Record<string, unknown> {

@@ -2,7 +2,7 @@
  * Spinnaker's pipeline JSON as a zod schema. Unknown fields are kept (Spinnaker exports carry many
  * UI-only fields); stage-type specific fields are checked by the stage type's own rules.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Spinnaker writes refIds as strings or numbers; we normalise to strings. */
 const RefId = z.union([z.string().min(1), z.number().int()]).transform(String);

@@ -16,7 +16,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AccountsConfigError, UnknownAccountError, UnknownRegionError } from './errors.js';
 
 /** moto's default account: what local runs deploy into. */

@@ -1,5 +1,5 @@
 /** The payloads compiled Task states send (see state-machines/compiler/payloads.ts), parsed strictly. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExecutionWindowSchema } from '../../../state-machines/model/schema.js';
 
 const FailurePolicy = z.enum(['haltPipeline', 'haltBranch', 'haltBranchThenFail', 'ignore']);

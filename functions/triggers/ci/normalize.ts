@@ -4,7 +4,7 @@
  * Two wire formats: the Jenkins notification plugin's, and a generic build-finished webhook for
  * any CI that can POST JSON. Only finished, successful builds start pipelines (Echo's rule). Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ignored, type Normalized, parseOrRefuse } from '../normalized.js';
 
 export interface ScmInfo {

@@ -5,7 +5,7 @@
  * build's PLAINTEXT environment variables (parameter-store and secrets-manager ones are skipped:
  * their values are references to secrets). Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TriggerConfig } from '../../../state-machines/model/schema.js';
 import type { MatchResult } from '../dispatch.js';
 import type { EventBridgeEvent } from '../events.js';

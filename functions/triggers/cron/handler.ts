@@ -3,7 +3,7 @@
  * `{application, pipelineId, triggerId, scheduledTime}` (see schedules.ts). The firing's scheduled
  * time is its dedupe key: Scheduler's retries of one firing start one execution.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { lazyTriggerDeps, type TriggerDeps } from '../deps.js';
 import { pipelineRef, startPipeline, triggerObject } from '../dispatch.js';
 import { PipelineNotFoundError } from '../errors.js';

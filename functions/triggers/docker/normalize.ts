@@ -8,7 +8,7 @@
  * expression (no tag: any tag), and an account, when given, must name the pushing account (its
  * 12-digit id, its registry host, or a name mapped to the id by GENNAKER_DOCKER_ACCOUNTS).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TriggerConfig } from '../../../state-machines/model/schema.js';
 import type { MatchResult } from '../dispatch.js';
 import type { EventBridgeEvent } from '../events.js';

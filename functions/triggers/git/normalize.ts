@@ -6,7 +6,7 @@
  * Bitbucket owner / repository; the path spellings (`group/sub`, `repo-name`) are accepted too,
  * compared case-insensitively. The branch is the ref without `refs/heads/` (tags keep `refs/tags/`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { carriedPayload, ignored, type Normalized, parseOrRefuse } from '../normalized.js';
 
 export type GitSource = 'github' | 'gitlab' | 'bitbucket';

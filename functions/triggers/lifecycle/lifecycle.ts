@@ -5,7 +5,7 @@
  * pipeline-completed event. Every step is idempotent: EventBridge may deliver twice, and cancel
  * does the same steps itself.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../../core/aws-clients.js';
 import { concurrencyPolicyOf, type ExecutionQueue, ExecutionStateError } from '../../core/concurrency.js';

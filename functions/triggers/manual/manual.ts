@@ -5,7 +5,7 @@
  * idempotency key makes retries of one request start one execution.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TriggerDeps } from '../deps.js';
 import { startPipeline } from '../dispatch.js';
 import { MalformedEventError, PipelineNotFoundError } from '../errors.js';

@@ -5,7 +5,7 @@
  * pipeline, status: ['successful', 'failed', 'canceled']}` matches when the finished pipeline is
  * the one it names (id or name) and its status is listed. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TriggerConfig } from '../../../state-machines/model/schema.js';
 import type { MatchResult } from '../dispatch.js';
 import type { EventBridgeEvent } from '../events.js';

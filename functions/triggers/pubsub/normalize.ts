@@ -8,7 +8,7 @@
  * message attributes satisfy every constraint with Echo's semantics: the key must be present and
  * not null, and the constraint is a regular expression found somewhere in the value.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TriggerConfig } from '../../../state-machines/model/schema.js';
 import type { MatchResult } from '../dispatch.js';
 import { MalformedEventError } from '../errors.js';

@@ -21,7 +21,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BakeConfigError } from '../errors.js';
 
 export const BAKE_CONFIG_ENV = 'GENNAKER_BAKE_CONFIG';

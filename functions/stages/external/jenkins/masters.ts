@@ -12,7 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { secretsManagerClient } from '../../../core/aws-clients.js';
 import { JenkinsConfigError } from '../errors.js';
 
