@@ -15,6 +15,7 @@ import { ProgressReporter, renderTree } from './progress.js';
 import { terminalJudge } from './prompt.js';
 import { type JudgeMode, LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 import { localCloud } from './sandbox.js';
+import { canaryStages } from '../functions/stages/canary/family.js';
 import { externalStages } from '../functions/stages/external/index.js';
 import { clearSession, saveRecord, useEndpoint, writeSession } from './session.js';
 import { sleep } from './clock.js';
@@ -104,7 +105,7 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
         : judge,
     notifier,
     pipelines: await siblingPipelines(options.pipelinesDir ?? dirname(options.file), options.file),
-    families: options.families ?? [...cloud.families, () => externalStages()],
+    families: options.families ?? [...cloud.families, () => externalStages(), () => canaryStages()],
     preconditions: cloud.preconditions,
   });
 

@@ -10,7 +10,8 @@
  *   POST /executions/{id}/stages/{stage}/judgment                manual judgment
  *   GET  /applications/{application}/clusters?account=&region=   cluster view
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../state-machines/zod-messages.js';
 import { InvalidInputError } from '../core/errors.js';
 import { ManualTriggerSchema } from '../triggers/manual/manual.js';
 import { MethodNotAllowedError, RouteNotFoundError } from './errors.js';
@@ -46,7 +47,7 @@ interface Route {
   readonly run: (input: RouteInput) => Promise<RouteResult>;
 }
 
-function jsonBody<S extends z.ZodType>(schema: S, body: Buffer, optional = false): z.output<S> {
+function jsonBody<S extends z.core.$ZodType>(schema: S, body: Buffer, optional = false): z.output<S> {
   let value: unknown = {};
   if (body.length > 0) {
     try {
@@ -55,7 +56,7 @@ function jsonBody<S extends z.ZodType>(schema: S, body: Buffer, optional = false
       throw new InvalidInputError(`the body is not valid JSON: ${(error as Error).message}`);
     }
   } else if (!optional) throw new InvalidInputError('a JSON body is required');
-  const parsed = schema.safeParse(value);
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
     throw new InvalidInputError(
       `invalid body: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
@@ -64,20 +65,23 @@ function jsonBody<S extends z.ZodType>(schema: S, body: Buffer, optional = false
   return parsed.data;
 }
 
-const CancelBody = z.strictObject({ reason: z.string().max(1000).optional() });
-const JudgmentBody = z.strictObject({ judgment: z.enum(['continue', 'stop']), input: z.string().max(1000).optional() });
+const CancelBody = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(1000))) });
+const JudgmentBody = z.strictObject({ judgment: z.enum(['continue', 'stop']), input: z.optional(z.string().check(z.maxLength(1000))) });
 const Empty = z.strictObject({});
 
 const ListQuery = z.strictObject({
-  application: z.string().min(1, 'application is required'),
-  pipeline: z.string().min(1).optional(),
-  status: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
+  application: z.string().check(z.minLength(1, 'application is required')),
+  pipeline: z.optional(z.string().check(z.minLength(1))),
+  status: z.optional(z.string().check(z.minLength(1))),
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(500))),
 });
-const ClusterQuery = z.strictObject({ account: z.string().min(1).optional(), region: z.string().min(1).optional() });
+const ClusterQuery = z.strictObject({
+  account: z.optional(z.string().check(z.minLength(1))),
+  region: z.optional(z.string().check(z.minLength(1))),
+});
 
-function query<S extends z.ZodType>(schema: S, q: Readonly<Record<string, string>>): z.output<S> {
-  const parsed = schema.safeParse(q);
+function query<S extends z.core.$ZodType>(schema: S, q: Readonly<Record<string, string>>): z.output<S> {
+  const parsed = z.safeParse(schema, q);
   if (!parsed.success) {
     throw new InvalidInputError(`invalid query: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ')}`);
   }

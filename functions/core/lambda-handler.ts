@@ -13,6 +13,7 @@ import { ExecutionStore } from './execution-store.js';
 import { releaseLocksHeldBy } from './locks-release.js';
 import { defaultNotifier } from './notifications.js';
 import { recordNotificationTargets } from './record-notification-targets.js';
+import { sourceMappedStack } from './source-maps.js';
 import { type StageImplementation, systemClock } from './stage-api.js';
 
 export const logger = new Logger({ serviceName: 'gennaker' });
@@ -51,5 +52,10 @@ export function engineHandler(buildDeps: () => EngineDeps) {
     }
     logger.info('engine result', { op, status: result.status });
     return result;
+  }).onError(async (request) => {
+    // Step Functions records the stack of a failed task; point it at source lines, not the bundle's.
+    const error = request.error as { stack?: string } | null;
+    const mapped = sourceMappedStack(error);
+    if (error && mapped) error.stack = mapped;
   });
 }

@@ -8,7 +8,7 @@
 import { type Dirent, existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { parsePipelineText } from '../../state-machines/model/parse-text.js';
+import type { parsePipelineText } from '../../state-machines/model/parse-text.js';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import { formatProblem } from '../../state-machines/model/problems.js';
 import { validatePipeline } from '../../state-machines/model/validate.js';
@@ -54,15 +54,25 @@ export interface PipelineDocument {
   readonly defaultName?: string;
 }
 
-/** Parses and validates documents into entries. Pure; duplicates (same application and id) keep the first. */
-export function loadPipelineDocuments(documents: readonly PipelineDocument[]): LoadedPipelines {
+/** Parses pipeline JSON/YAML text with positions (the YAML parser: loaded only where text is read). */
+export type PipelineTextParser = typeof parsePipelineText;
+
+/**
+ * Parses and validates documents into entries; text documents need `parseText`. Pure; duplicates
+ * (same application and id) keep the first.
+ */
+export function loadPipelineDocuments(documents: readonly PipelineDocument[], parseText?: PipelineTextParser): LoadedPipelines {
   const entries: PipelineEntry[] = [];
   const problems: RegistryProblem[] = [];
   const seen = new Map<string, string>();
   for (const doc of documents) {
     let value = doc.value;
     if (doc.text !== undefined) {
-      const parsed = parsePipelineText(doc.text, doc.source);
+      if (!parseText) {
+        problems.push({ source: doc.source, message: 'pipeline text cannot be read here: give the parsed document' });
+        continue;
+      }
+      const parsed = parseText(doc.text, doc.source);
       if (parsed.errors.length > 0) {
         problems.push(...parsed.errors.map((e) => ({ source: doc.source, message: formatProblem(e) })));
         continue;
@@ -198,7 +208,9 @@ export function directoryRegistry(dir: string): LoadingPipelineRegistry {
       }
     };
     await walk(dir, 0);
-    const loaded = loadPipelineDocuments(documents);
+    // Functions read the JSON manifest; only directories (local runs) bring the YAML parser in.
+    const { parsePipelineText } = await import('../../state-machines/model/parse-text.js');
+    const loaded = loadPipelineDocuments(documents, parsePipelineText);
     return { entries: loaded.entries, problems: [...problems, ...loaded.problems] };
   });
 }

@@ -16,9 +16,10 @@
  * Matching and checking are pure; only loading reads the environment.
  */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../state-machines/zod-messages.js';
 import { tryParseClusterName } from './cloud/naming.js';
+import { parseConfigText } from './config-text.js';
 import { GennakerError } from './errors.js';
 
 export const TRAFFIC_GUARDS_ENV = 'GENNAKER_TRAFFIC_GUARDS';
@@ -70,19 +71,20 @@ export class TrafficGuardError extends GennakerError {
 export class TrafficGuardConfigError extends GennakerError {}
 
 const GuardFields = {
-  account: z.string().optional(),
-  region: z.string().optional(),
-  location: z.string().optional(),
-  cluster: z.string().optional(),
-  stack: z.string().optional(),
-  detail: z.string().optional(),
-  enabled: z.boolean().optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  location: z.optional(z.string()),
+  cluster: z.optional(z.string()),
+  stack: z.optional(z.string()),
+  detail: z.optional(z.string()),
+  enabled: z.optional(z.boolean()),
 };
 const GuardSchema = z.strictObject(GuardFields);
-const ListedGuardSchema = z.strictObject({ application: z.string().min(1), ...GuardFields });
+const GuardListSchema = z.array(GuardSchema);
+const ListedGuardSchema = z.strictObject({ application: z.string().check(z.minLength(1)), ...GuardFields });
 const DocumentSchema = z.union([
   z.array(ListedGuardSchema),
-  z.strictObject({ applications: z.record(z.string().min(1), z.array(GuardSchema)) }),
+  z.strictObject({ applications: z.record(z.string().check(z.minLength(1)), GuardListSchema) }),
 ]);
 
 type RawGuard = z.infer<typeof GuardSchema>;
@@ -122,7 +124,7 @@ export function parseTrafficGuards(document: unknown, source = TRAFFIC_GUARDS_EN
  */
 export function stageTrafficGuards(application: string, raw: unknown): { guards: TrafficGuard[]; problems: string[] } {
   if (raw === undefined || raw === null) return { guards: [], problems: [] };
-  const parsed = z.array(GuardSchema).safeParse(raw);
+  const parsed = GuardListSchema.safeParse(raw);
   if (!parsed.success) {
     return { guards: [], problems: parsed.error.issues.map((i) => `trafficGuards${i.path.map((p) => `[${String(p)}]`).join('')}: ${i.message}`) };
   }
@@ -143,7 +145,7 @@ export async function loadTrafficGuards(options: LoadGuardsOptions = {}): Promis
   const inline = env[TRAFFIC_GUARDS_ENV];
   const path = env[TRAFFIC_GUARDS_FILE_ENV];
   const guards: TrafficGuard[] = [];
-  if (inline) guards.push(...parseTrafficGuards(parseText(inline, TRAFFIC_GUARDS_ENV), TRAFFIC_GUARDS_ENV));
+  if (inline) guards.push(...parseTrafficGuards(await parseText(inline, TRAFFIC_GUARDS_ENV), TRAFFIC_GUARDS_ENV));
   if (path) {
     let text: string;
     try {
@@ -151,14 +153,14 @@ export async function loadTrafficGuards(options: LoadGuardsOptions = {}): Promis
     } catch (error) {
       throw new TrafficGuardConfigError(`cannot read ${TRAFFIC_GUARDS_FILE_ENV}=${path}: ${(error as Error).message}`);
     }
-    guards.push(...parseTrafficGuards(parseText(text, path), path));
+    guards.push(...parseTrafficGuards(await parseText(text, path), path));
   }
   return guards;
 }
 
-function parseText(text: string, source: string): unknown {
+async function parseText(text: string, source: string): Promise<unknown> {
   try {
-    return parseYaml(text);
+    return await parseConfigText(text);
   } catch (error) {
     throw new TrafficGuardConfigError(`traffic guards in ${source} are not valid YAML or JSON: ${(error as Error).message}`);
   }

@@ -4,7 +4,8 @@
  * AWS failures are thrown so Lambda's retry delivers the event again (the dedupe table makes that
  * safe).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../state-machines/zod-messages.js';
 import { TriggerLaunchError } from './dispatch.js';
 import { TriggerError } from './errors.js';
 import type { TriggerLog } from './log.js';
@@ -30,13 +31,13 @@ export async function acknowledge(source: string, log: () => TriggerLog, work: (
 
 /** The EventBridge envelope. */
 export const EventBridgeEnvelope = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.string(),
   source: z.string(),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  time: z.string().optional(),
-  resources: z.array(z.string()).optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  time: z.optional(z.string()),
+  resources: z.optional(z.array(z.string())),
   detail: z.unknown(),
 });
 export type EventBridgeEvent = z.infer<typeof EventBridgeEnvelope>;

@@ -5,6 +5,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { errorBody, httpStatusOf } from '../api/errors.js';
+import { sourceMappedStack } from '../core/source-maps.js';
 import { MalformedEventError, PayloadTooLargeError } from './errors.js';
 import type { TriggerLog } from './log.js';
 
@@ -64,10 +65,10 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
-/** Maps an error to its response; 5xx are logged with their message (4xx are the caller's doing). */
+/** Maps an error to its response; 5xx are logged with their message and stack (4xx are the caller's doing). */
 export function errorResponse(error: unknown, log: TriggerLog, context: Record<string, unknown> = {}): APIGatewayProxyStructuredResultV2 {
   const status = httpStatusOf(error);
-  if (status >= 500) log.error('request failed', { ...context, error: (error as Error)?.message, name: (error as Error)?.name });
+  if (status >= 500) log.error('request failed', { ...context, error: (error as Error)?.message, name: (error as Error)?.name, stack: sourceMappedStack(error) });
   else log.warn('request refused', { ...context, status, reason: (error as Error)?.message });
   return jsonResponse(status, errorBody(error, status));
 }

@@ -1,5 +1,5 @@
 /** What a source's normaliser returns: an event to match, or why the delivery starts nothing. */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { MalformedEventError } from './errors.js';
 
 export type Normalized<T> = { readonly kind: 'event'; readonly event: T } | { readonly kind: 'ignored'; readonly reason: string };
@@ -7,7 +7,7 @@ export type Normalized<T> = { readonly kind: 'event'; readonly event: T } | { re
 export const ignored = (reason: string): { kind: 'ignored'; reason: string } => ({ kind: 'ignored', reason });
 
 /** Parses with a zod schema, turning problems into one MalformedEventError naming the fields. */
-export function parseOrRefuse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+export function parseOrRefuse<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);

@@ -22,6 +22,16 @@ export const ESM_REQUIRE_BANNER =
 
 const MAIN_FIELDS = ['module', 'main'];
 
+/**
+ * Packages replaced at bundle time by what a Lambda needs of them: the SDK's default credential
+ * chain by the environment provider, the only source Lambda uses (functions/core/lambda-credentials.ts),
+ * and event streams, which no call of ours uses, by a module that says so (no-event-streams.ts).
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': join(REPO_ROOT, 'functions', 'core', 'lambda-credentials.ts'),
+  '@smithy/core/event-streams': join(REPO_ROOT, 'functions', 'core', 'no-event-streams.ts'),
+};
+
 /** NodejsFunction bundling props. */
 export function lambdaBundling(): BundlingOptions {
   prepareSdkForBundling();
@@ -39,6 +49,7 @@ export function lambdaBundling(): BundlingOptions {
     externalModules: [],
     charset: Charset.UTF8,
     logLevel: LogLevel.ERROR,
+    esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
   };
 }
 
@@ -59,6 +70,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     banner: { js: ESM_REQUIRE_BANNER },
     charset: 'utf8',
     external: [],
+    alias: { ...BUNDLE_ALIASES },
     tsconfig: join(REPO_ROOT, 'tsconfig.json'),
     logLevel: 'error',
   };

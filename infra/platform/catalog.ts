@@ -53,12 +53,18 @@ export const STAGE_HANDLERS: Readonly<Record<FunctionFamily, HandlerSpec>> = {
   engine: { entry: 'functions/engine/handler.ts', description: 'Pipeline start, await and complete steps (and lock release at the end)', needs: ['executions', 'locks', 'publish'] },
   flow: { entry: 'functions/stages/flow/handler.ts', description: 'Flow-control stages (clusterSize preconditions read clusters)', needs: ['executions', 'publish', 'startChildPipelines', 'clusterView'] },
   cloud: { entry: 'functions/stages/cloud/handler.ts', description: 'Cloud stages (server groups, load balancers)', needs: ['executions', 'locks', 'publish', 'cloudDriver'], timeoutSeconds: 300 },
-  // webhook and jenkins (HTTP; Jenkins tokens from Secrets Manager), runJob (ECS), canary (deploys
-  // server groups through the cloud driver and reads their CloudWatch metrics).
+  // webhook and jenkins (HTTP; Jenkins tokens from Secrets Manager), runJob (ECS tasks).
   external: {
     entry: 'functions/stages/external/handler.ts',
     description: 'Stages that call external systems',
-    needs: ['executions', 'publish', 'runTasks', 'readMetrics', 'readSecrets', 'cloudDriver'],
+    needs: ['executions', 'publish', 'runTasks', 'readSecrets'],
+  },
+  // Deploys baseline and canary server groups through the cloud driver and reads their CloudWatch
+  // metrics: rights the webhook, Jenkins and runJob stages do not get.
+  canary: {
+    entry: 'functions/stages/canary/handler.ts',
+    description: 'Canary analysis (canary, kayentaCanary)',
+    needs: ['executions', 'publish', 'cloudDriver', 'readMetrics'],
   },
 };
 

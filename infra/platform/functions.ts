@@ -100,7 +100,8 @@ export class GennakerFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'gennaker',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: 'Gennaker',
-        NODE_OPTIONS: '--enable-source-maps',
+        // No --enable-source-maps: it reads the whole map at every cold start. Errors are mapped
+        // when reported instead (functions/core/source-maps.ts).
       },
     });
 

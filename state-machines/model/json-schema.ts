@@ -1,5 +1,5 @@
 /** A JSON Schema of the pipeline format, for editors (`gennaker schema`, docs/pipeline.schema.json). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PipelineSchema } from './schema.js';
 
 export function pipelineJsonSchema(): Record<string, unknown> {

@@ -1,52 +1,43 @@
 /**
  * Spinnaker's pipeline JSON as a zod schema. Unknown fields are kept (Spinnaker exports carry many
  * UI-only fields); stage-type specific fields are checked by the stage type's own rules.
+ *
+ * zod/mini (the functional API) keeps Lambda bundles small; every schema here is built exactly as
+ * the classic chain would build it (same checks in the same order), so parsing, issue messages and
+ * the exported JSON Schema are unchanged.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.js';
+
+import { ExecutionWindowSchema } from './execution-window-schema.js';
+
+export { ExecutionWindowSchema, TimeWindowSchema } from './execution-window-schema.js';
+
+const nonEmptyString = () => z.string().check(z.minLength(1));
+const int = () => z.number().check(z.int());
+/** A whole number from min, as `z.number().int().min(min)`. */
+const intFrom = (min: number) => z.number().check(z.int(), z.gte(min));
 
 /** Spinnaker writes refIds as strings or numbers; we normalise to strings. */
-const RefId = z.union([z.string().min(1), z.number().int()]).transform(String);
+const RefId = z.pipe(z.union([nonEmptyString(), int()]), z.transform(String));
 
 export const NotificationSchema = z.looseObject({
-  type: z.string().min(1),
-  address: z.string().optional(),
-  level: z.enum(['pipeline', 'stage']).optional(),
-  when: z.array(z.string()).optional(),
-  message: z.record(z.string(), z.unknown()).optional(),
+  type: nonEmptyString(),
+  address: z.optional(z.string()),
+  level: z.optional(z.enum(['pipeline', 'stage'])),
+  when: z.optional(z.array(z.string())),
+  message: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export const ParameterSchema = z.looseObject({
-  name: z.string().min(1),
-  label: z.string().optional(),
-  description: z.string().optional(),
-  default: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
-  required: z.boolean().optional(),
-  hasOptions: z.boolean().optional(),
-  options: z.array(z.looseObject({ value: z.union([z.string(), z.number(), z.boolean()]) })).optional(),
-  pinned: z.boolean().optional(),
-});
-
-export const TimeWindowSchema = z.looseObject({
-  startHour: z.number().int().min(0).max(23),
-  startMin: z.number().int().min(0).max(59),
-  endHour: z.number().int().min(0).max(23),
-  endMin: z.number().int().min(0).max(59),
-});
-
-export const ExecutionWindowSchema = z.looseObject({
-  whitelist: z.array(TimeWindowSchema).optional(),
-  /** 1 = Sunday ... 7 = Saturday (Spinnaker's convention). */
-  days: z.array(z.number().int().min(1).max(7)).optional(),
-  jitter: z
-    .looseObject({
-      enabled: z.boolean().optional(),
-      minDelay: z.number().int().min(0).optional(),
-      maxDelay: z.number().int().min(0).optional(),
-      skipManual: z.boolean().optional(),
-    })
-    .optional(),
-  /** IANA time zone the whitelist is written in; Spinnaker uses the server's zone, we default to UTC. */
-  timeZone: z.string().optional(),
+  name: nonEmptyString(),
+  label: z.optional(z.string()),
+  description: z.optional(z.string()),
+  default: z.optional(z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  required: z.optional(z.boolean()),
+  hasOptions: z.optional(z.boolean()),
+  options: z.optional(z.array(z.looseObject({ value: z.union([z.string(), z.number(), z.boolean()]) }))),
+  pinned: z.optional(z.boolean()),
 });
 
 export const StageEnabledSchema = z.looseObject({
@@ -55,38 +46,38 @@ export const StageEnabledSchema = z.looseObject({
 });
 
 export const StageSchema = z.looseObject({
-  refId: RefId.optional(),
-  requisiteStageRefIds: z.array(RefId).optional(),
-  type: z.string().min(1),
-  name: z.string().optional(),
-  failPipeline: z.boolean().optional(),
-  continuePipeline: z.boolean().optional(),
-  completeOtherBranchesThenFail: z.boolean().optional(),
-  stageEnabled: StageEnabledSchema.optional(),
-  restrictExecutionDuringTimeWindow: z.boolean().optional(),
-  restrictedExecutionWindow: ExecutionWindowSchema.optional(),
-  stageTimeoutMs: z.number().int().positive().optional(),
-  sendNotifications: z.boolean().optional(),
-  notifications: z.array(NotificationSchema).optional(),
+  refId: z.optional(RefId),
+  requisiteStageRefIds: z.optional(z.array(RefId)),
+  type: nonEmptyString(),
+  name: z.optional(z.string()),
+  failPipeline: z.optional(z.boolean()),
+  continuePipeline: z.optional(z.boolean()),
+  completeOtherBranchesThenFail: z.optional(z.boolean()),
+  stageEnabled: z.optional(StageEnabledSchema),
+  restrictExecutionDuringTimeWindow: z.optional(z.boolean()),
+  restrictedExecutionWindow: z.optional(ExecutionWindowSchema),
+  stageTimeoutMs: z.optional(z.number().check(z.int(), z.positive())),
+  sendNotifications: z.optional(z.boolean()),
+  notifications: z.optional(z.array(NotificationSchema)),
 });
 
 export const TriggerSchema = z.looseObject({
-  type: z.string().min(1),
-  enabled: z.boolean().optional(),
+  type: nonEmptyString(),
+  enabled: z.optional(z.boolean()),
 });
 
 export const PipelineSchema = z.looseObject({
-  application: z.string().min(1).optional(),
-  name: z.string().min(1).optional(),
-  id: z.string().optional(),
-  description: z.string().optional(),
-  triggers: z.array(TriggerSchema).optional(),
-  parameterConfig: z.array(ParameterSchema).optional(),
-  notifications: z.array(NotificationSchema).optional(),
-  limitConcurrent: z.boolean().optional(),
-  maxConcurrentExecutions: z.number().int().min(0).optional(),
-  keepWaitingPipelines: z.boolean().optional(),
-  disabled: z.boolean().optional(),
+  application: z.optional(nonEmptyString()),
+  name: z.optional(nonEmptyString()),
+  id: z.optional(z.string()),
+  description: z.optional(z.string()),
+  triggers: z.optional(z.array(TriggerSchema)),
+  parameterConfig: z.optional(z.array(ParameterSchema)),
+  notifications: z.optional(z.array(NotificationSchema)),
+  limitConcurrent: z.optional(z.boolean()),
+  maxConcurrentExecutions: z.optional(intFrom(0)),
+  keepWaitingPipelines: z.optional(z.boolean()),
+  disabled: z.optional(z.boolean()),
   stages: z.array(StageSchema),
 });
 

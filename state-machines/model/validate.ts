@@ -2,7 +2,8 @@
  * Validation: schema, then normalisation, then named rules, collecting every problem with its JSON
  * path. Never throws: hostile input gets problems, not exceptions.
  */
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.js';
 import { collectReferences, findExpressionProblems } from '../expressions/index.js';
 import { buildGraph, findCycle } from '../dag/graph.js';
 import { stageTypeInfo, supportedStageTypes } from '../stage-types/index.js';
@@ -22,9 +23,9 @@ export interface ValidateOptions {
   readonly defaults?: { readonly application?: string; readonly name?: string };
 }
 
-const TopLevelSchema = PipelineSchema.omit({ stages: true });
+const TopLevelSchema = z.omit(PipelineSchema, { stages: true });
 
-function zodProblems(error: z.ZodError, root: string): Problem[] {
+function zodProblems(error: z.core.$ZodError, root: string): Problem[] {
   return error.issues.map((issue) => ({ path: jsonPath(issue.path, root), message: issue.message }));
 }
 

@@ -115,7 +115,7 @@ registerStageType({
 // would end it without taking its server groups down.
 registerStageType({
   type: 'canary',
-  family: 'external',
+  family: 'canary',
   execution: 'poll',
   description: 'Compare a canary server group with a baseline on CloudWatch metrics, then remove both',
   required: ['cluster', 'metrics'],
@@ -123,7 +123,7 @@ registerStageType({
 });
 registerStageType({
   type: 'kayentaCanary',
-  family: 'external',
+  family: 'canary',
   execution: 'poll',
   description: "Spinnaker's automated canary analysis, run as the canary stage",
   required: ['canaryConfig', 'deployments'],

@@ -3,7 +3,7 @@
  * it waits. `task` stages finish in one call; `poll` stages may return RUNNING and are called again
  * after a Wait; `callback` stages pause on a task token until someone (a judge, a webhook) answers.
  */
-export type StageFamily = 'flow' | 'cloud' | 'external';
+export type StageFamily = 'flow' | 'cloud' | 'external' | 'canary';
 export type StageExecution = 'task' | 'poll' | 'callback';
 
 export interface StageTypeInfo {

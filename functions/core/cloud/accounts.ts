@@ -15,8 +15,9 @@
  * with no role and any region. Parsing is pure; credentials for a role come from credentials.ts.
  */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../state-machines/zod-messages.js';
+import { parseConfigText } from '../config-text.js';
 import { AccountsConfigError, UnknownAccountError, UnknownRegionError } from './errors.js';
 
 /** moto's default account: what local runs deploy into. */
@@ -91,25 +92,31 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const RELATIVE_ROLE = /^role\/[\w+=,.@/-]+$/;
 
-const regionSchema = z.union([z.string(), z.strictObject({ name: z.string() })]).transform((r) => (typeof r === 'string' ? r : r.name));
+const regionSchema = z.pipe(
+  z.union([z.string(), z.strictObject({ name: z.string() })]),
+  z.transform((r: string | { name: string }) => (typeof r === 'string' ? r : r.name)),
+);
 
 const defaultsSchema = z.strictObject({
-  subnetIds: z.array(z.string()).optional(),
-  subnetType: z.string().optional(),
-  vpcId: z.string().optional(),
-  securityGroups: z.array(z.string()).optional(),
-  keyPair: z.string().optional(),
-  iamInstanceProfile: z.string().optional(),
-  instanceType: z.string().optional(),
+  subnetIds: z.optional(z.array(z.string())),
+  subnetType: z.optional(z.string()),
+  vpcId: z.optional(z.string()),
+  securityGroups: z.optional(z.array(z.string())),
+  keyPair: z.optional(z.string()),
+  iamInstanceProfile: z.optional(z.string()),
+  instanceType: z.optional(z.string()),
 });
 
 const accountFields = {
-  accountId: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{12}$/, 'must be 12 digits')),
-  regions: z.array(regionSchema).min(1, 'list at least one region'),
-  assumeRole: z.string().optional(),
-  externalId: z.string().optional(),
-  sessionDurationSeconds: z.int().min(900).max(43_200).optional(),
-  defaults: defaultsSchema.optional(),
+  accountId: z.pipe(
+    z.pipe(z.union([z.string(), z.number()]), z.transform(String)),
+    z.string().check(z.regex(/^\d{12}$/, 'must be 12 digits')),
+  ),
+  regions: z.array(regionSchema).check(z.minLength(1, 'list at least one region')),
+  assumeRole: z.optional(z.string()),
+  externalId: z.optional(z.string()),
+  sessionDurationSeconds: z.optional(z.int().check(z.gte(900), z.lte(43_200))),
+  defaults: z.optional(defaultsSchema),
 };
 const accountSchema = z.strictObject(accountFields);
 const namedAccountSchema = z.strictObject({ name: z.string(), ...accountFields });
@@ -121,7 +128,7 @@ const documentSchema = z.union([
 
 type ParsedAccount = z.infer<typeof namedAccountSchema>;
 
-function zodProblems(error: z.ZodError): string[] {
+function zodProblems(error: z.core.$ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
 }
 
@@ -195,11 +202,15 @@ export function parseAccounts(document: unknown, options: ParseAccountsOptions =
   return new AccountRegistry(accounts);
 }
 
-/** Parses YAML or JSON text (JSON is YAML). */
-export function parseAccountsText(text: string, options: ParseAccountsOptions = {}): AccountRegistry {
+/**
+ * Parses YAML or JSON text. Async: JSON is parsed directly; the YAML parser is loaded only for
+ * text that is not JSON.
+ */
+export async function parseAccountsText(text: string, options: ParseAccountsOptions = {}): Promise<AccountRegistry> {
   let document: unknown;
   try {
-    document = parseYaml(text);
+    // Empty text is an empty YAML document: null, as it always was.
+    document = (await parseConfigText(text)) ?? null;
   } catch (error) {
     throw new AccountsConfigError([`not valid YAML or JSON: ${(error as Error).message}`], options.source ?? 'accounts');
   }

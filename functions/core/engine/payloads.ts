@@ -1,6 +1,7 @@
 /** The payloads compiled Task states send (see state-machines/compiler/payloads.ts), parsed strictly. */
-import * as z from 'zod';
-import { ExecutionWindowSchema } from '../../../state-machines/model/schema.js';
+import * as z from 'zod/mini';
+import '../../../state-machines/zod-messages.js';
+import { ExecutionWindowSchema } from '../../../state-machines/model/execution-window-schema.js';
 
 const FailurePolicy = z.enum(['haltPipeline', 'haltBranch', 'haltBranchThenFail', 'ignore']);
 
@@ -9,20 +10,20 @@ export const StagePayloadSchema = z.object({
   name: z.string(),
   type: z.string(),
   failurePolicy: FailurePolicy,
-  enabledExpression: z.string().optional(),
-  executionWindow: ExecutionWindowSchema.optional(),
-  stageTimeoutMs: z.number().optional(),
-  sendNotifications: z.boolean().default(false),
+  enabledExpression: z.optional(z.string()),
+  executionWindow: z.optional(ExecutionWindowSchema),
+  stageTimeoutMs: z.optional(z.number()),
+  sendNotifications: z._default(z.boolean(), false),
   /** Absent in `fail` payloads, which need only the stage's identity and failure options. */
-  config: z.record(z.string(), z.unknown()).default({}),
+  config: z._default(z.record(z.string(), z.unknown()), {}),
 });
 
 const SkeletonSchema = z.object({
   application: z.string(),
   name: z.string(),
   id: z.string(),
-  parameterConfig: z.array(z.looseObject({ name: z.string() })).default([]),
-  notifications: z.array(z.record(z.string(), z.unknown())).default([]),
+  parameterConfig: z._default(z.array(z.looseObject({ name: z.string() })), []),
+  notifications: z._default(z.array(z.record(z.string(), z.unknown())), []),
   stages: z.array(
     z.object({
       refId: z.string(),
@@ -30,30 +31,30 @@ const SkeletonSchema = z.object({
       type: z.string(),
       requisiteStageRefIds: z.array(z.string()),
       failurePolicy: FailurePolicy,
-      notifications: z.array(z.record(z.string(), z.unknown())).optional(),
+      notifications: z.optional(z.array(z.record(z.string(), z.unknown()))),
     }),
   ),
 });
 
-const ExecutionId = z.string().min(1).max(80);
+const ExecutionId = z.string().check(z.minLength(1), z.maxLength(80));
 
 export const EnginePayloadSchema = z.discriminatedUnion('op', [
   z.object({
     op: z.literal('start'),
     executionId: ExecutionId,
     input: z.looseObject({
-      trigger: z.record(z.string(), z.unknown()).optional(),
-      parameters: z.record(z.string(), z.unknown()).optional(),
-      stateMachineExecutionArn: z.string().optional(),
+      trigger: z.optional(z.record(z.string(), z.unknown())),
+      parameters: z.optional(z.record(z.string(), z.unknown())),
+      stateMachineExecutionArn: z.optional(z.string()),
     }),
     pipeline: SkeletonSchema,
   }),
-  z.object({ op: z.literal('run'), executionId: ExecutionId, stage: StagePayloadSchema, taskToken: z.string().optional() }),
+  z.object({ op: z.literal('run'), executionId: ExecutionId, stage: StagePayloadSchema, taskToken: z.optional(z.string()) }),
   z.object({
     op: z.literal('fail'),
     executionId: ExecutionId,
     stage: StagePayloadSchema,
-    error: z.looseObject({ Error: z.string().optional(), Cause: z.string().optional() }),
+    error: z.looseObject({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }),
   }),
   z.object({ op: z.literal('await'), executionId: ExecutionId, refId: z.string(), on: z.array(z.string()) }),
   z.object({ op: z.literal('complete'), executionId: ExecutionId, caught: z.unknown() }),

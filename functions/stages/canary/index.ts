@@ -5,3 +5,4 @@ export { cloudFleet, canaryClusterName, type CanaryFleet, type CanaryGroupReques
 export { fetchObservations, planQueries, combineResults } from './metrics.js';
 export { decide, intervalCount, intervalWindow, type CanaryDecision, type CanarySchedule } from './schedule.js';
 export { CanaryStageError, MetricsFetchError, NoProductionGroupError } from './errors.js';
+export { canaryStages, canaryDeps, cleanupLine, type CanaryFamilyDeps } from './family.js';

@@ -16,6 +16,7 @@ import {
   type CloudDriver,
 } from '../../core/cloud/index.js';
 import { ClusterLocks } from '../../core/cluster-lock.js';
+import { once } from '../../core/once.js';
 import type { Clock } from '../../core/stage-api.js';
 import { loadTrafficGuards, type TrafficGuard } from '../../core/traffic-guards.js';
 import { loadBakeConfig, type BakeConfig } from './bake/config.js';
@@ -58,16 +59,6 @@ export interface CloudEnv {
   locks(clock: Clock): ClusterLocks;
   readonly lockWaitTimeoutSeconds: number;
   defaultRegion(): string;
-}
-
-/** Loads once per container; a failed load is retried by the next call rather than cached. */
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () => {
-    pending ??= load();
-    pending.catch(() => (pending = undefined));
-    return pending;
-  };
 }
 
 export function cloudEnv(deps: CloudStageDeps = {}): CloudEnv {

@@ -12,7 +12,9 @@ export const handler = engineHandler(() =>
     flowStages({
       notifier: defaultNotifier(),
       launcher: new StepFunctionsLauncher(new ExecutionStore()),
-      // checkPreconditions' clusterSize reads clusters through the cloud driver.
+      // checkPreconditions' clusterSize reads clusters through the cloud driver. Imported statically:
+      // esbuild keeps every export of a dynamically imported module (one bundle file, no splitting),
+      // so loading the driver on demand would put all of the SDK's EC2 schemas in the bundle.
       preconditions: cloudPreconditions(cloudEnv()),
     }),
   ),

@@ -4,7 +4,8 @@
  * Two wire formats: the Jenkins notification plugin's, and a generic build-finished webhook for
  * any CI that can POST JSON. Only finished, successful builds start pipelines (Echo's rule). Pure.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../state-machines/zod-messages.js';
 import { ignored, type Normalized, parseOrRefuse } from '../normalized.js';
 
 export interface ScmInfo {
@@ -35,18 +36,21 @@ export interface BuildEvent {
 
 const Properties = z.record(z.string(), z.unknown());
 
+/** A build number: a non-negative integer, or a string of one (coerced as `Number(value)`). */
+const BuildNumber = z.coerce.number().check(z.int(), z.nonnegative());
+
 const JenkinsNotification = z.looseObject({
-  name: z.string().min(1),
-  url: z.string().optional(),
+  name: z.string().check(z.minLength(1)),
+  url: z.optional(z.string()),
   build: z.looseObject({
-    full_url: z.string().optional(),
-    number: z.coerce.number().int().nonnegative(),
+    full_url: z.optional(z.string()),
+    number: BuildNumber,
     phase: z.string(),
-    status: z.string().optional(),
-    scm: z.looseObject({ url: z.string().optional(), branch: z.string().optional(), commit: z.string().optional() }).optional(),
-    artifacts: z.record(z.string(), z.looseObject({ archive: z.string().optional() })).optional(),
-    parameters: Properties.optional(),
-    properties: Properties.optional(),
+    status: z.optional(z.string()),
+    scm: z.optional(z.looseObject({ url: z.optional(z.string()), branch: z.optional(z.string()), commit: z.optional(z.string()) })),
+    artifacts: z.optional(z.record(z.string(), z.looseObject({ archive: z.optional(z.string()) }))),
+    parameters: z.optional(Properties),
+    properties: z.optional(Properties),
   }),
 });
 
@@ -90,19 +94,26 @@ export function normalizeJenkinsNotification(master: string, body: unknown): Nor
 }
 
 const BuildWebhook = z.looseObject({
-  master: z.string().min(1).optional(),
-  job: z.string().min(1),
-  buildNumber: z.coerce.number().int().nonnegative(),
-  result: z.string().min(1),
-  building: z.boolean().optional(),
-  url: z.string().optional(),
-  properties: Properties.optional(),
-  scm: z
-    .array(z.looseObject({ name: z.string().optional(), branch: z.string().optional(), sha1: z.string().optional(), remoteUrl: z.string().optional() }))
-    .optional(),
-  artifacts: z
-    .array(z.looseObject({ fileName: z.string().min(1), relativePath: z.string().optional(), displayPath: z.string().optional(), url: z.string().optional() }))
-    .optional(),
+  master: z.optional(z.string().check(z.minLength(1))),
+  job: z.string().check(z.minLength(1)),
+  buildNumber: BuildNumber,
+  result: z.string().check(z.minLength(1)),
+  building: z.optional(z.boolean()),
+  url: z.optional(z.string()),
+  properties: z.optional(Properties),
+  scm: z.optional(
+    z.array(z.looseObject({ name: z.optional(z.string()), branch: z.optional(z.string()), sha1: z.optional(z.string()), remoteUrl: z.optional(z.string()) })),
+  ),
+  artifacts: z.optional(
+    z.array(
+      z.looseObject({
+        fileName: z.string().check(z.minLength(1)),
+        relativePath: z.optional(z.string()),
+        displayPath: z.optional(z.string()),
+        url: z.optional(z.string()),
+      }),
+    ),
+  ),
 });
 
 /** The generic build-finished webhook: `{master?, job, buildNumber, result, building?, url?, properties?, scm?, artifacts?}`. */

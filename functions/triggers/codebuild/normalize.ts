@@ -5,7 +5,8 @@
  * build's PLAINTEXT environment variables (parameter-store and secrets-manager ones are skipped:
  * their values are references to secrets). Pure.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../state-machines/zod-messages.js';
 import type { TriggerConfig } from '../../../state-machines/model/schema.js';
 import type { MatchResult } from '../dispatch.js';
 import type { EventBridgeEvent } from '../events.js';
@@ -30,23 +31,23 @@ export interface CodeBuildEvent {
 
 const Detail = z.looseObject({
   'build-status': z.string(),
-  'project-name': z.string().min(1),
-  'build-id': z.string().min(1),
-  'additional-information': z
-    .looseObject({
-      'build-number': z.number().optional(),
-      initiator: z.string().optional(),
-      'source-version': z.string().optional(),
-      'resolved-source-version': z.string().optional(),
-      logs: z.looseObject({ 'deep-link': z.string().optional() }).optional(),
-      artifact: z.looseObject({ location: z.string().optional(), sha256sum: z.string().optional(), md5sum: z.string().optional() }).optional(),
-      environment: z
-        .looseObject({
-          'environment-variables': z.array(z.looseObject({ name: z.string(), type: z.string().optional(), value: z.string().optional() })).optional(),
-        })
-        .optional(),
-    })
-    .optional(),
+  'project-name': z.string().check(z.minLength(1)),
+  'build-id': z.string().check(z.minLength(1)),
+  'additional-information': z.optional(
+    z.looseObject({
+      'build-number': z.optional(z.number()),
+      initiator: z.optional(z.string()),
+      'source-version': z.optional(z.string()),
+      'resolved-source-version': z.optional(z.string()),
+      logs: z.optional(z.looseObject({ 'deep-link': z.optional(z.string()) })),
+      artifact: z.optional(z.looseObject({ location: z.optional(z.string()), sha256sum: z.optional(z.string()), md5sum: z.optional(z.string()) })),
+      environment: z.optional(
+        z.looseObject({
+          'environment-variables': z.optional(z.array(z.looseObject({ name: z.string(), type: z.optional(z.string()), value: z.optional(z.string()) }))),
+        }),
+      ),
+    }),
+  ),
 });
 
 export function normalizeCodeBuild(event: EventBridgeEvent): Normalized<CodeBuildEvent> {

@@ -3,7 +3,8 @@
  * `{application, pipelineId, triggerId, scheduledTime}` (see schedules.ts). The firing's scheduled
  * time is its dedupe key: Scheduler's retries of one firing start one execution.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../state-machines/zod-messages.js';
 import { lazyTriggerDeps, type TriggerDeps } from '../deps.js';
 import { pipelineRef, startPipeline, triggerObject } from '../dispatch.js';
 import { PipelineNotFoundError } from '../errors.js';
@@ -12,11 +13,11 @@ import { parseOrRefuse } from '../normalized.js';
 import { cronTriggerId } from './schedules.js';
 
 const CronInvocationSchema = z.looseObject({
-  application: z.string().min(1),
-  pipelineId: z.string().min(1),
-  triggerId: z.string().min(1),
-  scheduledTime: z.string().optional(),
-  executionId: z.string().optional(),
+  application: z.string().check(z.minLength(1)),
+  pipelineId: z.string().check(z.minLength(1)),
+  triggerId: z.string().check(z.minLength(1)),
+  scheduledTime: z.optional(z.string()),
+  executionId: z.optional(z.string()),
 });
 
 export async function handleCronInvocation(event: unknown, deps: TriggerDeps): Promise<EventSummary> {

@@ -8,7 +8,8 @@
  * expression (no tag: any tag), and an account, when given, must name the pushing account (its
  * 12-digit id, its registry host, or a name mapped to the id by GENNAKER_DOCKER_ACCOUNTS).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../state-machines/zod-messages.js';
 import type { TriggerConfig } from '../../../state-machines/model/schema.js';
 import type { MatchResult } from '../dispatch.js';
 import type { EventBridgeEvent } from '../events.js';
@@ -29,9 +30,9 @@ export interface ImagePush {
 const Detail = z.looseObject({
   'action-type': z.string(),
   result: z.string(),
-  'repository-name': z.string().min(1),
-  'image-digest': z.string().min(1),
-  'image-tag': z.string().optional(),
+  'repository-name': z.string().check(z.minLength(1)),
+  'image-digest': z.string().check(z.minLength(1)),
+  'image-tag': z.optional(z.string()),
 });
 
 export function normalizeEcrPush(event: EventBridgeEvent): Normalized<ImagePush> {

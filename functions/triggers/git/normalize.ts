@@ -6,7 +6,8 @@
  * Bitbucket owner / repository; the path spellings (`group/sub`, `repo-name`) are accepted too,
  * compared case-insensitively. The branch is the ref without `refs/heads/` (tags keep `refs/tags/`).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../state-machines/zod-messages.js';
 import { carriedPayload, ignored, type Normalized, parseOrRefuse } from '../normalized.js';
 
 export type GitSource = 'github' | 'gitlab' | 'bitbucket';
@@ -33,16 +34,16 @@ function spellings(...values: Array<string | null | undefined>): [string, ...str
 }
 
 const GitHubPush = z.looseObject({
-  ref: z.string().min(1),
+  ref: z.string().check(z.minLength(1)),
   after: z.string(),
-  deleted: z.boolean().optional(),
+  deleted: z.optional(z.boolean()),
   repository: z.looseObject({
-    name: z.string().min(1),
-    full_name: z.string().optional(),
-    owner: z.looseObject({ login: z.string().optional(), name: z.string().nullish() }),
+    name: z.string().check(z.minLength(1)),
+    full_name: z.optional(z.string()),
+    owner: z.looseObject({ login: z.optional(z.string()), name: z.nullish(z.string()) }),
   }),
-  pusher: z.looseObject({ name: z.string().optional() }).optional(),
-  sender: z.looseObject({ login: z.string().optional() }).optional(),
+  pusher: z.optional(z.looseObject({ name: z.optional(z.string()) })),
+  sender: z.optional(z.looseObject({ login: z.optional(z.string()) })),
 });
 
 export function normalizeGitHub(eventName: string | undefined, body: unknown): Normalized<GitPush> {
@@ -66,16 +67,16 @@ export function normalizeGitHub(eventName: string | undefined, body: unknown): N
 }
 
 const GitLabPush = z.looseObject({
-  object_kind: z.string().optional(),
-  ref: z.string().min(1),
+  object_kind: z.optional(z.string()),
+  ref: z.string().check(z.minLength(1)),
   after: z.string(),
-  checkout_sha: z.string().nullish(),
-  user_username: z.string().optional(),
-  user_name: z.string().optional(),
+  checkout_sha: z.nullish(z.string()),
+  user_username: z.optional(z.string()),
+  user_name: z.optional(z.string()),
   project: z.looseObject({
-    name: z.string().min(1),
-    namespace: z.string().optional(),
-    path_with_namespace: z.string().optional(),
+    name: z.string().check(z.minLength(1)),
+    namespace: z.optional(z.string()),
+    path_with_namespace: z.optional(z.string()),
   }),
 });
 
@@ -103,19 +104,23 @@ export function normalizeGitLab(eventName: string | undefined, body: unknown): N
 }
 
 const BitbucketPush = z.looseObject({
-  actor: z.looseObject({ nickname: z.string().optional(), display_name: z.string().optional(), username: z.string().optional() }).optional(),
+  actor: z.optional(z.looseObject({ nickname: z.optional(z.string()), display_name: z.optional(z.string()), username: z.optional(z.string()) })),
   repository: z.looseObject({
-    name: z.string().optional(),
-    full_name: z.string().min(1),
-    owner: z.looseObject({ username: z.string().optional(), nickname: z.string().optional() }).optional(),
-    project: z.looseObject({ key: z.string().optional() }).optional(),
+    name: z.optional(z.string()),
+    full_name: z.string().check(z.minLength(1)),
+    owner: z.optional(z.looseObject({ username: z.optional(z.string()), nickname: z.optional(z.string()) })),
+    project: z.optional(z.looseObject({ key: z.optional(z.string()) })),
   }),
   push: z.looseObject({
     changes: z.array(
       z.looseObject({
-        new: z
-          .looseObject({ type: z.string().optional(), name: z.string().min(1), target: z.looseObject({ hash: z.string().min(1) }) })
-          .nullish(),
+        new: z.nullish(
+          z.looseObject({
+            type: z.optional(z.string()),
+            name: z.string().check(z.minLength(1)),
+            target: z.looseObject({ hash: z.string().check(z.minLength(1)) }),
+          }),
+        ),
       }),
     ),
   }),

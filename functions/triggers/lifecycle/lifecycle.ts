@@ -5,7 +5,8 @@
  * pipeline-completed event. Every step is idempotent: EventBridge may deliver twice, and cancel
  * does the same steps itself.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../state-machines/zod-messages.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../../core/aws-clients.js';
 import { concurrencyPolicyOf, type ExecutionQueue, ExecutionStateError } from '../../core/concurrency.js';
@@ -37,12 +38,12 @@ export interface LifecycleDeps {
 }
 
 const StatusDetail = z.looseObject({
-  executionArn: z.string().optional(),
-  stateMachineArn: z.string().optional(),
-  name: z.string().min(1),
-  status: z.string().min(1),
-  error: z.string().nullish(),
-  cause: z.string().nullish(),
+  executionArn: z.optional(z.string()),
+  stateMachineArn: z.optional(z.string()),
+  name: z.string().check(z.minLength(1)),
+  status: z.string().check(z.minLength(1)),
+  error: z.nullish(z.string()),
+  cause: z.nullish(z.string()),
 });
 
 /** How a state machine status ends the record; undefined: not an end (RUNNING, PENDING_REDRIVE). */

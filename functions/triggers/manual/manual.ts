@@ -5,17 +5,18 @@
  * idempotency key makes retries of one request start one execution.
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../state-machines/zod-messages.js';
 import type { TriggerDeps } from '../deps.js';
 import { startPipeline } from '../dispatch.js';
 import { MalformedEventError, PipelineNotFoundError } from '../errors.js';
 
 export const ManualTriggerSchema = z.strictObject({
-  parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  parameters: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
   /** Same key, same execution: retries of one request start it once. */
-  idempotencyKey: z.string().min(1).max(200).optional(),
+  idempotencyKey: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   /** Free text kept on the trigger (why this run was started). */
-  description: z.string().max(1000).optional(),
+  description: z.optional(z.string().check(z.maxLength(1000))),
 });
 
 export interface ManualTriggerRequest {

@@ -5,7 +5,8 @@
  * pipeline, status: ['successful', 'failed', 'canceled']}` matches when the finished pipeline is
  * the one it names (id or name) and its status is listed. Pure.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../state-machines/zod-messages.js';
 import type { TriggerConfig } from '../../../state-machines/model/schema.js';
 import type { MatchResult } from '../dispatch.js';
 import type { EventBridgeEvent } from '../events.js';
@@ -13,17 +14,17 @@ import { ignored, jsonSize, MAX_TRIGGER_PAYLOAD_BYTES, type Normalized, parseOrR
 import { COMPLETED_DETAIL_TYPE, COMPLETED_EVENT_SOURCE, type PipelineCompletedDetail } from '../lifecycle/completed-event.js';
 
 const Detail = z.looseObject({
-  executionId: z.string().min(1),
-  application: z.string().min(1),
-  pipelineId: z.string().min(1),
-  pipelineName: z.string().min(1),
+  executionId: z.string().check(z.minLength(1)),
+  application: z.string().check(z.minLength(1)),
+  pipelineId: z.string().check(z.minLength(1)),
+  pipelineName: z.string().check(z.minLength(1)),
   status: z.enum(['SUCCEEDED', 'TERMINAL', 'CANCELED']),
   startTime: z.number(),
-  endTime: z.number().optional(),
-  error: z.string().optional(),
-  trigger: z.record(z.string(), z.unknown()).default({}),
-  parameters: z.record(z.string(), z.unknown()).default({}),
-  stages: z.array(z.looseObject({ refId: z.string(), name: z.string(), type: z.string(), status: z.string() })).default([]),
+  endTime: z.optional(z.number()),
+  error: z.optional(z.string()),
+  trigger: z._default(z.record(z.string(), z.unknown()), {}),
+  parameters: z._default(z.record(z.string(), z.unknown()), {}),
+  stages: z._default(z.array(z.looseObject({ refId: z.string(), name: z.string(), type: z.string(), status: z.string() })), []),
 });
 
 /** Orca status → the word Spinnaker's pipeline trigger lists. */

@@ -8,7 +8,8 @@
  * message attributes satisfy every constraint with Echo's semantics: the key must be present and
  * not null, and the constraint is a regular expression found somewhere in the value.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../state-machines/zod-messages.js';
 import type { TriggerConfig } from '../../../state-machines/model/schema.js';
 import type { MatchResult } from '../dispatch.js';
 import { MalformedEventError } from '../errors.js';
@@ -31,15 +32,15 @@ const SnsEvent = z.object({
     .array(
       z.looseObject({
         Sns: z.looseObject({
-          MessageId: z.string().min(1),
-          TopicArn: z.string().min(1),
-          Subject: z.string().nullish(),
+          MessageId: z.string().check(z.minLength(1)),
+          TopicArn: z.string().check(z.minLength(1)),
+          Subject: z.nullish(z.string()),
           Message: z.string(),
-          MessageAttributes: z.record(z.string(), z.looseObject({ Type: z.string().optional(), Value: z.string().optional() })).optional(),
+          MessageAttributes: z.optional(z.record(z.string(), z.looseObject({ Type: z.optional(z.string()), Value: z.optional(z.string()) }))),
         }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 export function normalizeSnsEvent(event: unknown): SnsMessage[] {

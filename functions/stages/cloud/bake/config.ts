@@ -20,8 +20,9 @@
  * `completion: running`); against AWS they need a base image (configured, or the stage's baseAmi).
  */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../../state-machines/zod-messages.js';
+import { parseConfigText } from '../../../core/config-text.js';
 import { BakeConfigError } from '../errors.js';
 
 export const BAKE_CONFIG_ENV = 'GENNAKER_BAKE_CONFIG';
@@ -63,22 +64,24 @@ export function defaultInstallCommands(): Record<string, string> {
   };
 }
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 const ConfigSchema = z.strictObject({
-  instanceType: z.string().min(1).optional(),
-  timeoutSeconds: z.int().min(60).max(6 * 3600).optional(),
-  completion: z.enum(['shutdown', 'running']).optional(),
-  baseImages: z.record(z.string().min(1), z.record(z.string().min(1), z.string().min(1))).optional(),
-  install: z.record(z.string().min(1), z.string().min(1)).optional(),
-  regions: z
-    .record(
-      z.string().min(1),
+  instanceType: z.optional(nonEmpty()),
+  timeoutSeconds: z.optional(z.int().check(z.gte(60), z.lte(6 * 3600))),
+  completion: z.optional(z.enum(['shutdown', 'running'])),
+  baseImages: z.optional(z.record(nonEmpty(), z.record(nonEmpty(), nonEmpty()))),
+  install: z.optional(z.record(nonEmpty(), nonEmpty())),
+  regions: z.optional(
+    z.record(
+      nonEmpty(),
       z.strictObject({
-        subnetId: z.string().optional(),
-        securityGroups: z.array(z.string()).optional(),
-        iamInstanceProfile: z.string().optional(),
+        subnetId: z.optional(z.string()),
+        securityGroups: z.optional(z.array(z.string())),
+        iamInstanceProfile: z.optional(z.string()),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 
 export function parseBakeConfig(document: unknown, source: string, emulator = false): BakeConfig {
@@ -99,9 +102,9 @@ export function parseBakeConfig(document: unknown, source: string, emulator = fa
   };
 }
 
-function parseText(text: string, source: string): unknown {
+async function parseText(text: string, source: string): Promise<unknown> {
   try {
-    return parseYaml(text);
+    return await parseConfigText(text);
   } catch (error) {
     throw new BakeConfigError(`bake configuration in ${source} is not valid YAML or JSON: ${(error as Error).message}`);
   }
@@ -116,7 +119,7 @@ export async function loadBakeConfig(options: LoadBakeConfigOptions = {}): Promi
   const env = options.env ?? process.env;
   const emulator = Boolean(env.AWS_ENDPOINT_URL);
   const inline = env[BAKE_CONFIG_ENV];
-  if (inline) return parseBakeConfig(parseText(inline, BAKE_CONFIG_ENV), BAKE_CONFIG_ENV, emulator);
+  if (inline) return parseBakeConfig(await parseText(inline, BAKE_CONFIG_ENV), BAKE_CONFIG_ENV, emulator);
   const path = env[BAKE_CONFIG_FILE_ENV];
   if (path) {
     let text: string;
@@ -125,7 +128,7 @@ export async function loadBakeConfig(options: LoadBakeConfigOptions = {}): Promi
     } catch (error) {
       throw new BakeConfigError(`cannot read ${BAKE_CONFIG_FILE_ENV}=${path}: ${(error as Error).message}`);
     }
-    return parseBakeConfig(parseText(text, path), path, emulator);
+    return parseBakeConfig(await parseText(text, path), path, emulator);
   }
   return parseBakeConfig({}, emulator ? 'the emulator defaults' : `the defaults (set ${BAKE_CONFIG_ENV} or ${BAKE_CONFIG_FILE_ENV})`, emulator);
 }

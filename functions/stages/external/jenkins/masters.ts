@@ -11,9 +11,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { parse as parseYaml } from 'yaml';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../../../state-machines/zod-messages.js';
 import { secretsManagerClient } from '../../../core/aws-clients.js';
+import { parseConfigText } from '../../../core/config-text.js';
 import { JenkinsConfigError } from '../errors.js';
 
 export const JENKINS_MASTERS_ENV = 'GENNAKER_JENKINS_MASTERS';
@@ -23,10 +24,10 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/
 
 const MasterSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
-  user: z.string().min(1).optional(),
-  apiToken: z.string().min(1).optional(),
+  user: z.optional(z.string().check(z.minLength(1))),
+  apiToken: z.optional(z.string().check(z.minLength(1))),
 });
-const MastersSchema = z.record(z.string().min(1), MasterSchema);
+const MastersSchema = z.record(z.string().check(z.minLength(1)), MasterSchema);
 
 export type JenkinsMasterConfig = z.infer<typeof MasterSchema>;
 
@@ -79,7 +80,8 @@ export async function loadJenkinsMasterConfigs(
   }
   let document: unknown;
   try {
-    document = parseYaml(text);
+    // Empty text is an empty YAML document: null, as it always was.
+    document = (await parseConfigText(text)) ?? null;
   } catch (error) {
     throw new JenkinsConfigError(`${path}: not valid YAML or JSON: ${(error as Error).message}`);
   }

@@ -1,22 +1,27 @@
 /**
  * A build's property file, read into the stage outputs as Orca does: `.json` as JSON, `.yml` /
  * `.yaml` as YAML, anything else as Java properties (key=value, key: value or key value; `#` and
- * `!` comments; backslash line continuations and escapes, \uXXXX included). Pure.
+ * `!` comments; backslash line continuations and escapes, \uXXXX included). Pure. Async only
+ * because the YAML parser is loaded when a YAML file is first read, not at start.
  */
-import { parse as parseYaml } from 'yaml';
 import { PropertyFileError } from '../errors.js';
 
-export function parsePropertyFile(fileName: string, text: string): Record<string, unknown> {
+export async function parsePropertyFile(fileName: string, text: string): Promise<Record<string, unknown>> {
   const lower = fileName.toLowerCase();
   if (lower.endsWith('.json')) return asObject(fileName, () => JSON.parse(text) as unknown);
-  if (lower.endsWith('.yml') || lower.endsWith('.yaml')) return asObject(fileName, () => parseYaml(text) as unknown);
+  if (lower.endsWith('.yml') || lower.endsWith('.yaml')) {
+    return asObject(fileName, async () => {
+      const { parse } = await import('yaml');
+      return parse(text) as unknown;
+    });
+  }
   return parseJavaProperties(text);
 }
 
-function asObject(fileName: string, parse: () => unknown): Record<string, unknown> {
+async function asObject(fileName: string, parse: () => unknown): Promise<Record<string, unknown>> {
   let value: unknown;
   try {
-    value = parse();
+    value = await parse();
   } catch (error) {
     throw new PropertyFileError(`property file ${fileName} cannot be parsed: ${(error as Error).message}`);
   }

@@ -212,7 +212,7 @@ async function watchBuild(config: JenkinsConfig, state: JenkinsState, client: Je
   if (text === undefined) {
     return { status: 'FAILED', error: `build ${config.job} #${number} has no artifact ${config.propertyFile} (propertyFile)`, context, outputs };
   }
-  const properties = parsePropertyFile(config.propertyFile, text);
+  const properties = await parsePropertyFile(config.propertyFile, text);
   return {
     status: 'SUCCEEDED',
     context: { ...context, propertyFileContents: properties },

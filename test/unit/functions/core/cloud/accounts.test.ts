@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  type AccountRegistry,
   loadAccounts,
   LOCAL_ACCOUNT_ID,
   parseAccounts,
@@ -26,8 +27,8 @@ accounts:
 `;
 
 describe('parsing accounts', () => {
-  it('reads the map form (YAML)', () => {
-    const registry = parseAccountsText(YAML);
+  it('reads the map form (YAML)', async () => {
+    const registry = await parseAccountsText(YAML);
     expect(registry.names()).toEqual(['prod', 'test']);
     expect(registry.get('prod')).toEqual({
       name: 'prod',
@@ -39,15 +40,15 @@ describe('parsing accounts', () => {
     });
   });
 
-  it("expands Spinnaker's relative role and takes a numeric account id", () => {
-    expect(parseAccountsText(YAML).get('test')).toMatchObject({
+  it("expands Spinnaker's relative role and takes a numeric account id", async () => {
+    expect((await parseAccountsText(YAML)).get('test')).toMatchObject({
       accountId: '222222222222',
       assumeRole: 'arn:aws:iam::222222222222:role/spinnakerManaged',
     });
   });
 
-  it("reads Spinnaker clouddriver's list form (JSON)", () => {
-    const registry = parseAccountsText(
+  it("reads Spinnaker clouddriver's list form (JSON)", async () => {
+    const registry = await parseAccountsText(
       JSON.stringify({ aws: { enabled: true, accounts: [{ name: 'prod', accountId: '111111111111', regions: [{ name: 'us-east-1' }], assumeRole: 'role/deploy' }] } }),
     );
     expect(registry.resolve('prod', 'us-east-1').account.assumeRole).toBe('arn:aws:iam::111111111111:role/deploy');
@@ -82,13 +83,16 @@ describe('parsing accounts', () => {
     }
   });
 
-  it('refuses text that is not YAML', () => {
-    expect(() => parseAccountsText('accounts: [')).toThrow(AccountsConfigError);
+  it('refuses text that is not YAML', async () => {
+    await expect(parseAccountsText('accounts: [')).rejects.toThrow(AccountsConfigError);
   });
 });
 
 describe('resolving an account and region', () => {
-  const registry = parseAccountsText(YAML);
+  let registry: AccountRegistry;
+  beforeAll(async () => {
+    registry = await parseAccountsText(YAML);
+  });
 
   it('names the unknown account and the known ones', () => {
     expect(() => registry.get('staging')).toThrow(UnknownAccountError);

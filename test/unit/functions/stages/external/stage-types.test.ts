@@ -3,9 +3,12 @@ import { validatePipeline } from '../../../../../state-machines/model/validate.j
 import { stageTypeInfo } from '../../../../../state-machines/stage-types/index.js';
 
 describe('external stage types', () => {
-  it('are registered as poll stages of the external family', () => {
-    for (const type of ['webhook', 'jenkins', 'runJob', 'canary', 'kayentaCanary']) {
+  it('are registered as poll stages of the external family, the canaries of their own', () => {
+    for (const type of ['webhook', 'jenkins', 'runJob']) {
       expect(stageTypeInfo(type)).toMatchObject({ type, family: 'external', execution: 'poll' });
+    }
+    for (const type of ['canary', 'kayentaCanary']) {
+      expect(stageTypeInfo(type)).toMatchObject({ type, family: 'canary', execution: 'poll' });
     }
     // A canary must end itself (and clean up): no engine timeout by default.
     expect(stageTypeInfo('canary')?.defaultTimeoutMs).toBeUndefined();

@@ -37,16 +37,16 @@ describe('parseJavaProperties', () => {
 });
 
 describe('parsePropertyFile', () => {
-  it('reads JSON and YAML by extension, properties otherwise', () => {
-    expect(parsePropertyFile('out/build.json', '{"version": "1.0", "n": 3}')).toEqual({ version: '1.0', n: 3 });
-    expect(parsePropertyFile('build.YAML', 'version: "1.0"\nlist: [a, b]\n')).toEqual({ version: '1.0', list: ['a', 'b'] });
-    expect(parsePropertyFile('build.properties', 'version=1.0')).toEqual({ version: '1.0' });
-    expect(parsePropertyFile('build.txt', 'version: 1.0')).toEqual({ version: '1.0' });
-    expect(parsePropertyFile('empty.yml', '')).toEqual({});
+  it('reads JSON and YAML by extension, properties otherwise', async () => {
+    expect(await parsePropertyFile('out/build.json', '{"version": "1.0", "n": 3}')).toEqual({ version: '1.0', n: 3 });
+    expect(await parsePropertyFile('build.YAML', 'version: "1.0"\nlist: [a, b]\n')).toEqual({ version: '1.0', list: ['a', 'b'] });
+    expect(await parsePropertyFile('build.properties', 'version=1.0')).toEqual({ version: '1.0' });
+    expect(await parsePropertyFile('build.txt', 'version: 1.0')).toEqual({ version: '1.0' });
+    expect(await parsePropertyFile('empty.yml', '')).toEqual({});
   });
 
-  it('refuses a JSON file that does not hold an object, or does not parse', () => {
-    expect(() => parsePropertyFile('a.json', '[1, 2]')).toThrow(PropertyFileError);
-    expect(() => parsePropertyFile('a.json', '{oops')).toThrow(/property file a.json cannot be parsed/);
+  it('refuses a JSON file that does not hold an object, or does not parse', async () => {
+    await expect(parsePropertyFile('a.json', '[1, 2]')).rejects.toThrow(PropertyFileError);
+    await expect(parsePropertyFile('a.json', '{oops')).rejects.toThrow(/property file a.json cannot be parsed/);
   });
 });

@@ -1,0 +1,58 @@
+/** The external stages that only speak HTTP (webhook, jenkins), with what cancels them. */
+import type { StageImplementation } from '../../core/stage-api.js';
+import { httpSender, type HttpSender } from './http/client.js';
+import { JenkinsMasters, loadJenkinsMasterConfigs } from './jenkins/masters.js';
+import { cancelJenkins, jenkinsStage } from './jenkins/stage.js';
+import { cancelWebhook } from './webhook/cancel.js';
+import { webhookStage } from './webhook/stage.js';
+
+export interface HttpStageDeps {
+  /** @default httpSender(): global fetch, 30 s timeout, link-local addresses refused */
+  readonly http?: HttpSender;
+  /** Base URL webhook callbacks are delivered to. @default GENNAKER_WEBHOOK_CALLBACK_URL */
+  readonly callbackBaseUrl?: string;
+  /** @default the masters in GENNAKER_JENKINS_MASTERS / GENNAKER_JENKINS_MASTERS_FILE, loaded once */
+  readonly jenkinsMasters?: () => Promise<JenkinsMasters>;
+}
+
+interface Resolved {
+  readonly http: HttpSender;
+  readonly callbackBaseUrl?: string;
+  readonly masters: () => Promise<JenkinsMasters>;
+}
+
+function resolve(deps: HttpStageDeps): Resolved {
+  let masters: Promise<JenkinsMasters> | undefined;
+  return {
+    http: deps.http ?? httpSender(),
+    ...(deps.callbackBaseUrl !== undefined ? { callbackBaseUrl: deps.callbackBaseUrl } : {}),
+    masters:
+      deps.jenkinsMasters ??
+      (() => {
+        if (!masters) {
+          const loading = loadJenkinsMasterConfigs().then((configs) => new JenkinsMasters(configs));
+          // A configuration error is reported by every call until it is fixed, not cached forever.
+          loading.catch(() => (masters = undefined));
+          masters = loading;
+        }
+        return masters;
+      }),
+  };
+}
+
+/** Stops what a webhook or jenkins stage started (best effort); a line for the record. */
+async function cancelHttpStage(type: string, config: Readonly<Record<string, unknown>>, context: Readonly<Record<string, unknown>>, r: Resolved): Promise<string> {
+  if (type === 'webhook') {
+    const outcome = await cancelWebhook(config, context, r.http);
+    return outcome.sent ? (outcome.error ?? `cancel endpoint answered ${outcome.statusCode}`) : outcome.reason;
+  }
+  const outcome = await cancelJenkins(config, context, { http: r.http, masters: r.masters });
+  return outcome.reason ?? 'build stopped';
+}
+
+/** webhook and jenkins, each with a cancel() the engine calls on timeout and on a canceled execution. */
+export function httpStages(deps: HttpStageDeps = {}): StageImplementation[] {
+  const r = resolve(deps);
+  const stages = [webhookStage({ http: r.http, ...(r.callbackBaseUrl !== undefined ? { callbackBaseUrl: r.callbackBaseUrl } : {}) }), jenkinsStage({ http: r.http, masters: r.masters })];
+  return stages.map((stage) => ({ ...stage, cancel: (ctx) => cancelHttpStage(stage.type, ctx.stage.config, ctx.state, r) }));
+}
