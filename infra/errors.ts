@@ -17,3 +17,8 @@ export class PipelineDefinitionError extends Error {
 export class MissingStageFamilyError extends Error {
   override readonly name = 'MissingStageFamilyError';
 }
+
+/** A platform setting (accounts, traffic guards, bake, Jenkins masters) that cannot be read or is wrong. */
+export class PlatformSettingError extends Error {
+  override readonly name = 'PlatformSettingError';
+}

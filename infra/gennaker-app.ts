@@ -5,6 +5,9 @@
  *   gennaker:target     'aws' or 'emulator' (stack synthesizer; default aws)
  *   gennaker:prefix     stack name prefix (default Gennaker) and, lower-cased, state machine name prefix
  *   gennaker:nag        'false' to skip the cdk-nag checks (default: on)
+ *   gennaker:accounts, gennaker:trafficGuards, gennaker:bake, gennaker:jenkinsMasters
+ *                       setting files (YAML or JSON, relative to the repository root) bundled with
+ *                       the functions that read them (platform/configuration.ts; default: none)
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { parsePipelineText } from '../state-machines/model/parse-text.js';
@@ -14,6 +17,7 @@ import { PipelineDefinitionError } from './errors.js';
 import { applyNag } from './nag.js';
 import { REPO_ROOT } from './paths.js';
 import { PIPELINE_FILE_EXTENSIONS } from './pipeline/definition.js';
+import type { PlatformSettings, SettingSource } from './platform/configuration.js';
 import type { PlatformProps } from './platform/platform.js';
 import { PipelineStack } from './stacks/pipeline-stack.js';
 import { PlatformStack } from './stacks/platform-stack.js';
@@ -36,6 +40,8 @@ export interface GennakerApp {
   readonly pipelineStacks: readonly PipelineStack[];
 }
 
+const SETTING_KEYS: ReadonlyArray<keyof PlatformSettings> = ['accounts', 'trafficGuards', 'bake', 'jenkinsMasters'];
+
 export function optionsFromContext(app: App): GennakerAppOptions {
   const context = (key: string): string | undefined => {
     const value: unknown = app.node.tryGetContext(`gennaker:${key}`);
@@ -45,11 +51,17 @@ export function optionsFromContext(app: App): GennakerAppOptions {
   if (target !== 'aws' && target !== 'emulator') throw new Error(`gennaker:target must be 'aws' or 'emulator', not '${target}'`);
   const pipelinesDir = context('pipelines');
   const stackPrefix = context('prefix');
+  const settings: Record<string, SettingSource> = {};
+  for (const key of SETTING_KEYS) {
+    const file = context(key);
+    if (file) settings[key] = { file: isAbsolute(file) ? file : join(REPO_ROOT, file) };
+  }
   return {
     target,
     nag: context('nag') !== 'false',
     ...(pipelinesDir ? { pipelinesDir } : {}),
     ...(stackPrefix ? { stackPrefix } : {}),
+    ...(Object.keys(settings).length > 0 ? { platform: { settings } } : {}),
   };
 }
 

@@ -139,6 +139,15 @@ function grantCloudDriver(fn: GennakerFunction): void {
   );
 }
 
+/**
+ * sts:AssumeRole on exactly the roles the platform's accounts name (functions/core/cloud/credentials.ts
+ * assumes them per account); nothing when no account names one.
+ */
+export function grantAssumeRoles(fn: GennakerFunction, roleArns: readonly string[]): void {
+  if (roleArns.length === 0) return;
+  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [...roleArns] }));
+}
+
 /** SendTaskSuccess for a callback stage that finished without waiting (lambda-handler.ts). */
 export function grantTaskResponse(fn: GennakerFunction): void {
   fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));

@@ -15,10 +15,11 @@ import { Construct } from 'constructs';
 import type { FunctionFamily, Pipeline } from '../../state-machines/index.js';
 import { fileExists, REPO_ROOT } from '../paths.js';
 import { stateMachineName } from '../pipeline/names.js';
-import { acknowledgeWildcards, grantNeeds, grantTaskResponse } from './access.js';
+import { acknowledgeWildcards, grantAssumeRoles, grantNeeds, grantTaskResponse } from './access.js';
 import { deadLetterAlarm, handlerErrorsAlarm } from './alarms.js';
 import { type ApiRoute, HttpMethod, PlatformApi } from './api.js';
 import { API_HANDLER, callbackFamilies, type HandlerSpec, STAGE_HANDLERS, TRIGGER_HANDLERS, type TriggerKind, type TriggerSpec } from './catalog.js';
+import { type PlatformSettings, ResolvedSettings } from './configuration.js';
 import { DeadLetterQueue } from './dead-letters.js';
 import { GennakerFunction } from './functions.js';
 import { ExecutionStatusRule } from './lifecycle.js';
@@ -71,6 +72,13 @@ export interface PlatformProps {
    * @default 'gennaker/'
    */
   readonly secretNamePrefix?: string;
+  /**
+   * Accounts, traffic guards, bake settings and Jenkins masters, each a file (YAML or JSON) or the
+   * document itself: checked at synth, bundled as JSON beside the functions that read them.
+   * Functions that act in the accounts may assume exactly the roles the accounts name.
+   * @default none: the functions act in the platform's own account with its own credentials
+   */
+  readonly settings?: PlatformSettings;
 }
 
 /** Where the pipeline-completed event goes (functions/triggers/lifecycle/completed-event.ts EVENT_BUS_ENV); putEvents grants this bus. */
@@ -99,6 +107,7 @@ export class Platform extends Construct {
   private readonly triggerFunctions = new Map<TriggerKind, GennakerFunction>();
   private readonly starters: Array<{ fn: GennakerFunction; audience: Audience }> = [];
   private platformApi: PlatformApi | undefined;
+  private readonly settings: ResolvedSettings;
 
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
@@ -118,6 +127,7 @@ export class Platform extends Construct {
     this.bundledFiles = props.pipelineDocuments
       ? { [BUNDLED_MANIFEST_FILE]: JSON.stringify({ pipelines: props.pipelineDocuments }) }
       : undefined;
+    this.settings = ResolvedSettings.resolve(props.settings);
     this.alarmActions = props.alarmActions ?? [];
     const dataRemovalPolicy = props.dataRemovalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -210,15 +220,18 @@ export class Platform extends Construct {
     spec: HandlerSpec,
     options: { readonly taskResponse?: boolean; readonly bundledFiles?: Readonly<Record<string, string>> } = {},
   ): GennakerFunction {
+    const settings = this.settings.forNeeds(spec.needs);
+    const bundledFiles = { ...options.bundledFiles, ...settings.files };
     const fn = new GennakerFunction(this, id, {
       spec,
-      ...(options.bundledFiles ? { bundledFiles: options.bundledFiles } : {}),
+      ...(Object.keys(bundledFiles).length > 0 ? { bundledFiles } : {}),
       sourceRoot: this.sourceRoot,
       environment: {
         ...this.tables.environment(),
         GENNAKER_TOPIC_ARN: this.topic.topicArn,
         ...(this.consoleUrl ? { GENNAKER_CONSOLE_URL: this.consoleUrl } : {}),
         ...(spec.needs.includes('putEvents') ? { [EVENT_BUS_ENV]: EVENT_BUS } : {}),
+        ...settings.environment,
       },
       deadLetterQueue: this.deadLetters.queue,
       logRetention: this.logRetention,
@@ -239,6 +252,7 @@ export class Platform extends Construct {
     const access = { namePrefix: this.namePrefix, secretNamePrefix: this.secretNamePrefix };
     grantNeeds(fn, spec.needs, { tables: this.tables, notifications: this.notifications, registry: this.registry, ...access });
     if (options.taskResponse && !spec.needs.includes('resumeTasks')) grantTaskResponse(fn);
+    if (this.settings.usesAccounts(spec.needs)) grantAssumeRoles(fn, this.settings.assumableRoles);
     acknowledgeWildcards(fn, spec.needs, options.taskResponse ?? false, access);
     handlerErrorsAlarm(fn, fn.function, id, this.alarmActions);
     return fn;

@@ -1,0 +1,137 @@
+/**
+ * The settings deployed functions read (accounts, traffic guards, bake settings, Jenkins masters):
+ * read and checked at synth with the functions' own parsers, so a bad file fails `cdk synth` with
+ * the message a function would have logged, and handed to the functions that use them as JSON
+ * files in their bundles (a function never parses YAML, and Lambda's 4 KB of environment would not
+ * hold them). Accounts also decide which roles the functions may assume.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { ACCOUNTS_FILE_ENV, parseAccounts } from '../../functions/core/cloud/accounts.js';
+import { parseTrafficGuards, TRAFFIC_GUARDS_FILE_ENV } from '../../functions/core/traffic-guards.js';
+import { BAKE_CONFIG_FILE_ENV, parseBakeConfig } from '../../functions/stages/cloud/bake/config.js';
+import { JENKINS_MASTERS_FILE_ENV, parseJenkinsMasters } from '../../functions/stages/external/jenkins/masters.js';
+import { PlatformSettingError } from '../errors.js';
+import type { Need } from './catalog.js';
+
+/** A setting as a file (YAML or JSON, read at synth) or as the document itself. */
+export type SettingSource = { readonly file: string } | { readonly document: unknown };
+
+export interface PlatformSettings {
+  /** Spinnaker-style accounts (functions/core/cloud/accounts.ts): names, regions, roles to assume. */
+  readonly accounts?: SettingSource;
+  /** Clusters whose last enabled capacity no stage may remove (functions/core/traffic-guards.ts). */
+  readonly trafficGuards?: SettingSource;
+  /** Base images, instance type and region defaults for bake stages (functions/stages/cloud/bake/config.ts). */
+  readonly bake?: SettingSource;
+  /** Jenkins masters by name: URL, user, token secret (functions/stages/external/jenkins/masters.ts). */
+  readonly jenkinsMasters?: SettingSource;
+}
+
+type SettingKey = keyof PlatformSettings;
+
+interface SettingKind {
+  /** The bundled file's name and the variable that points a function at it. */
+  readonly file: string;
+  readonly env: string;
+  /** A function gets the setting when it has any of these needs. */
+  readonly usedWith: readonly Need[];
+  /** Throws the function's own error when the document is wrong. */
+  check(document: unknown, source: string): void;
+}
+
+const KINDS: Readonly<Record<SettingKey, SettingKind>> = {
+  accounts: {
+    file: 'gennaker-accounts.json',
+    env: ACCOUNTS_FILE_ENV,
+    usedWith: ['cloudDriver', 'clusterView', 'runTasks', 'readMetrics'],
+    check: (document, source) => void parseAccounts(document, { source }),
+  },
+  trafficGuards: {
+    file: 'gennaker-traffic-guards.json',
+    env: TRAFFIC_GUARDS_FILE_ENV,
+    usedWith: ['cloudDriver'],
+    check: (document, source) => void parseTrafficGuards(document, source),
+  },
+  bake: {
+    file: 'gennaker-bake.json',
+    env: BAKE_CONFIG_FILE_ENV,
+    usedWith: ['cloudDriver'],
+    check: (document, source) => void parseBakeConfig(document, source),
+  },
+  jenkinsMasters: {
+    file: 'gennaker-jenkins-masters.json',
+    env: JENKINS_MASTERS_FILE_ENV,
+    usedWith: ['readSecrets'],
+    check: (document, source) => void parseJenkinsMasters(document, source),
+  },
+};
+
+/** What one function receives: files to bundle beside it and the variables naming them. */
+export interface FunctionSettings {
+  readonly files: Readonly<Record<string, string>>;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export class ResolvedSettings {
+  private constructor(
+    private readonly documents: ReadonlyMap<SettingKey, unknown>,
+    /** Full ARNs of the roles the accounts name, sorted. */
+    readonly assumableRoles: readonly string[],
+  ) {}
+
+  /** Reads, parses and checks every setting given; throws a PlatformSettingError naming the setting and what is wrong. */
+  static resolve(settings: PlatformSettings = {}): ResolvedSettings {
+    const documents = new Map<SettingKey, unknown>();
+    for (const key of Object.keys(KINDS) as SettingKey[]) {
+      const source = settings[key];
+      if (source === undefined) continue;
+      const where = 'file' in source ? source.file : `settings.${key}`;
+      const document = 'file' in source ? readSettingFile(key, source.file) : source.document;
+      try {
+        KINDS[key].check(document, where);
+      } catch (error) {
+        throw new PlatformSettingError(`Platform setting ${key} (${where}) is not valid: ${(error as Error).message}`);
+      }
+      documents.set(key, document);
+    }
+    const accounts = documents.has('accounts') ? parseAccounts(documents.get('accounts')) : undefined;
+    const roles = accounts
+      ? [...new Set(accounts.names().flatMap((name) => accounts.get(name).assumeRole ?? []))].sort()
+      : [];
+    return new ResolvedSettings(documents, roles);
+  }
+
+  /** The settings a function with these needs reads. */
+  forNeeds(needs: readonly Need[]): FunctionSettings {
+    const files: Record<string, string> = {};
+    const environment: Record<string, string> = {};
+    for (const [key, document] of this.documents) {
+      const kind = KINDS[key];
+      if (!kind.usedWith.some((need) => needs.includes(need))) continue;
+      files[kind.file] = JSON.stringify(document);
+      // Relative to the function's working directory, where its bundle (and this file) lives.
+      environment[kind.env] = kind.file;
+    }
+    return { files, environment };
+  }
+
+  /** Whether a function with these needs acts in the accounts (and so may assume their roles). */
+  usesAccounts(needs: readonly Need[]): boolean {
+    return this.documents.has('accounts') && KINDS.accounts.usedWith.some((need) => needs.includes(need));
+  }
+}
+
+function readSettingFile(key: SettingKey, file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new PlatformSettingError(`Platform setting ${key}: cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return parseYaml(text) as unknown;
+  } catch (error) {
+    throw new PlatformSettingError(`Platform setting ${key}: ${file} is not valid YAML or JSON: ${(error as Error).message}`);
+  }
+}

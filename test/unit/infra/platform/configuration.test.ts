@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { PlatformSettingError } from '../../../../infra/errors.js';
+import { REPO_ROOT } from '../../../../infra/paths.js';
+import { ResolvedSettings } from '../../../../infra/platform/configuration.js';
+import { PlatformStack } from '../../../../infra/stacks/platform-stack.js';
+
+const ACCOUNTS_FILE = join(REPO_ROOT, 'test', 'unit', 'infra', 'fixtures', 'settings', 'accounts.yml');
+const GUARDS = { applications: { shop: [{ account: 'prod', region: 'us-east-1', cluster: 'shop-prod' }] } };
+const MASTERS = { ci: { url: 'https://jenkins.example' } };
+
+describe('platform settings', () => {
+  it('reads a YAML accounts file and names exactly the roles its accounts assume', () => {
+    const settings = ResolvedSettings.resolve({ accounts: { file: ACCOUNTS_FILE } });
+    expect(settings.assumableRoles).toEqual(['arn:aws:iam::111111111111:role/gennaker-deploy', 'arn:aws:iam::222222222222:role/gennaker-deploy']);
+  });
+
+  it('hands each function only the settings its needs read, as JSON files it is pointed at', () => {
+    const settings = ResolvedSettings.resolve({ accounts: { file: ACCOUNTS_FILE }, trafficGuards: { document: GUARDS }, jenkinsMasters: { document: MASTERS } });
+    const cloud = settings.forNeeds(['executions', 'locks', 'cloudDriver']);
+    expect(Object.keys(cloud.files).sort()).toEqual(['gennaker-accounts.json', 'gennaker-traffic-guards.json']);
+    expect(cloud.environment).toEqual({ GENNAKER_ACCOUNTS_FILE: 'gennaker-accounts.json', GENNAKER_TRAFFIC_GUARDS_FILE: 'gennaker-traffic-guards.json' });
+    expect(JSON.parse(cloud.files['gennaker-traffic-guards.json']!)).toEqual(GUARDS);
+    expect((JSON.parse(cloud.files['gennaker-accounts.json']!) as { accounts: Record<string, unknown> }).accounts.staging).toMatchObject({ assumeRole: 'role/gennaker-deploy' });
+    expect(settings.forNeeds(['executions', 'readSecrets']).environment).toEqual({ GENNAKER_JENKINS_MASTERS_FILE: 'gennaker-jenkins-masters.json' });
+    expect(settings.forNeeds(['executions', 'publish'])).toEqual({ files: {}, environment: {} });
+    expect(settings.usesAccounts(['clusterView'])).toBe(true);
+    expect(settings.usesAccounts(['readSecrets'])).toBe(false);
+  });
+
+  it('refuses a wrong document at synth with the reader\'s message and the setting named', () => {
+    expect(() => ResolvedSettings.resolve({ accounts: { document: { accounts: { prod: { accountId: '123', regions: ['us-east-1'] } } } } })).toThrow(
+      expect.objectContaining({ name: 'PlatformSettingError', message: expect.stringMatching(/^Platform setting accounts \(settings\.accounts\) is not valid: .*accountId/s) }),
+    );
+    expect(() => ResolvedSettings.resolve({ jenkinsMasters: { document: { ci: { url: 'ftp://x' } } } })).toThrow(PlatformSettingError);
+  });
+
+  it('names a file it cannot read or parse', () => {
+    expect(() => ResolvedSettings.resolve({ bake: { file: '/nonexistent/bake.yml' } })).toThrow(/Platform setting bake: cannot read \/nonexistent\/bake\.yml/);
+    const dir = mkdtempSync(join(tmpdir(), 'gennaker-settings-'));
+    const bad = join(dir, 'guards.yml');
+    writeFileSync(bad, 'applications: [unclosed');
+    expect(() => ResolvedSettings.resolve({ trafficGuards: { file: bad } })).toThrow(/Platform setting trafficGuards: .*guards\.yml is not valid YAML or JSON/);
+  });
+
+  it('lets the functions that act in accounts assume exactly those roles, and no other function', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new PlatformStack(app, 'Settings', { platform: { settings: { accounts: { file: ACCOUNTS_FILE } } } });
+    const template = Template.fromStack(stack);
+    const assumeRoleResources = (prefix: string) => {
+      const policies = template.findResources('AWS::IAM::Policy');
+      const entry = Object.entries(policies).find(([id]) => id.startsWith(prefix));
+      const statements = (entry![1] as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } } }).Properties.PolicyDocument.Statement;
+      return statements.filter((s) => [s.Action].flat().includes('sts:AssumeRole')).map((s) => s.Resource);
+    };
+    const roles = ['arn:aws:iam::111111111111:role/gennaker-deploy', 'arn:aws:iam::222222222222:role/gennaker-deploy'];
+    for (const fn of ['PlatformCloudRole', 'PlatformCanaryRole', 'PlatformFlowRole', 'PlatformExternalRole', 'PlatformApiHandlerRole']) {
+      expect(assumeRoleResources(fn), fn).toEqual([roles]);
+    }
+    for (const fn of ['PlatformEngineRole', 'PlatformLifecycleRole', 'PlatformGitRole']) {
+      expect(assumeRoleResources(fn), fn).toEqual([]);
+    }
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+    const envOf = (prefix: string) => (functions.find(([id]) => id.startsWith(prefix))![1] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    expect(envOf('PlatformCloudFunction').GENNAKER_ACCOUNTS_FILE).toBe('gennaker-accounts.json');
+    expect(envOf('PlatformEngineFunction').GENNAKER_ACCOUNTS_FILE).toBeUndefined();
+  });
+});
