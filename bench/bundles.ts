@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { esbuildOptions } from '../infra/platform/bundling.js';
-import { type HandlerSpec, STAGE_HANDLERS, TRIGGER_HANDLERS } from '../infra/platform/catalog.js';
+import { API_HANDLER, type HandlerSpec, STAGE_HANDLERS, TRIGGER_HANDLERS } from '../infra/platform/catalog.js';
 import { fileExists, REPO_ROOT } from '../infra/paths.js';
 import type { BenchReport } from './report.js';
 
@@ -32,7 +32,7 @@ interface Bundle {
 
 /** Every handler file the platform would deploy today, by catalog name. */
 function handlers(): Array<{ name: string; spec: HandlerSpec }> {
-  const all = [...Object.entries(STAGE_HANDLERS), ...Object.entries(TRIGGER_HANDLERS)] as Array<[string, HandlerSpec]>;
+  const all = [...Object.entries(STAGE_HANDLERS), ...Object.entries(TRIGGER_HANDLERS), ['api', API_HANDLER]] as Array<[string, HandlerSpec]>;
   return all.filter(([, spec]) => fileExists(REPO_ROOT, spec.entry)).map(([name, spec]) => ({ name, spec }));
 }
 
@@ -43,9 +43,13 @@ async function bundle(name: string, entry: string, outDir: string): Promise<Bund
   return { name, file, bytes: statSync(file).size, metafile: result.metafile };
 }
 
-/** Milliseconds for a fresh node to start, import the bundle and exit; and the import alone. */
-function initOnce(file: string): { processMs: number; importMs: number } {
-  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
+/**
+ * Milliseconds for a fresh node to start, import the bundle and exit; the import alone; and whether
+ * the import loaded undici (Node loads it when an ES module imports node:http, ~10 ms: a regression
+ * that once cost the external family a third of its start).
+ */
+function initOnce(file: string): { processMs: number; importMs: number; undici: boolean } {
+  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});const ms=performance.now()-t;process.stdout.write(JSON.stringify({ms,undici:process.moduleLoadList.some((m)=>m.includes('undici'))}));`;
   const started = process.hrtime.bigint();
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     env: {
@@ -59,7 +63,8 @@ function initOnce(file: string): { processMs: number; importMs: number } {
   });
   const processMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (child.status !== 0) throw new Error(`importing ${file} failed: ${child.stderr.slice(-2000)}`);
-  return { processMs, importMs: Number(child.stdout) };
+  const { ms, undici } = JSON.parse(child.stdout) as { ms: number; undici: boolean };
+  return { processMs, importMs: ms, undici };
 }
 
 const median = (values: number[]) => {
@@ -92,13 +97,14 @@ export async function run(): Promise<BenchReport> {
     const bundles = [await bundle(EMPTY, emptyEntry, outDir)];
     for (const { name, spec } of handlers()) bundles.push(await bundle(name, join(REPO_ROOT, spec.entry), outDir));
 
-    const samples = new Map<string, { processMs: number[]; importMs: number[] }>(bundles.map((b) => [b.name, { processMs: [], importMs: [] }]));
+    const samples = new Map<string, { processMs: number[]; importMs: number[]; undici: boolean }>(bundles.map((b) => [b.name, { processMs: [], importMs: [], undici: false }]));
     initOnce(bundles[0]!.file); // warm the file system cache and node itself
     for (let i = 0; i < RUNS; i++) {
       for (const b of bundles) {
         const sample = initOnce(b.file);
         samples.get(b.name)!.processMs.push(sample.processMs);
         samples.get(b.name)!.importMs.push(sample.importMs);
+        samples.get(b.name)!.undici ||= sample.undici;
       }
     }
     const rows = bundles.map((b) => {
@@ -117,6 +123,7 @@ export async function run(): Promise<BenchReport> {
         'import ms (median)': Math.round(median(s.importMs)),
         'init / empty': Number(ratio.toFixed(2)),
         'init < 3x empty': initOk ? 'pass' : 'FAIL',
+        'undici at start': s.undici ? 'yes' : 'no',
         result: b.name === EMPTY || (sizeOk && initOk) ? 'pass' : 'FAIL',
       };
     });

@@ -46,7 +46,7 @@ import {
   type PlannedCluster,
 } from '../functions/stages/cloud/index.js';
 import type { Pipeline } from '../state-machines/model/pipeline.js';
-import { stageTypeInfo } from '../state-machines/stage-types/index.js';
+import { stageFamily } from '../state-machines/stage-types/index.js';
 
 export const SANDBOX_NAME = 'gennaker-local';
 const DEFAULT_SUBNET_TYPE = 'internal';
@@ -215,7 +215,7 @@ export function localCloud(deps: CloudStageDeps = {}) {
     preconditions: cloudPreconditions(env),
     /** Makes the sandbox when the pipeline has cloud stages; lines to print. */
     async before(pipeline: Pipeline): Promise<string[]> {
-      if (!pipeline.stages.some((s) => stageTypeInfo(s.type)?.family === 'cloud')) return [];
+      if (!pipeline.stages.some((s) => stageFamily(s.type, s.config) === 'cloud')) return [];
       const clusters = planned(pipeline);
       const regions = [env.defaultRegion(), ...pipeline.stages.flatMap((s) => literalRegions(s.config))];
       const reports = await ensureSandbox(clusters, regions);

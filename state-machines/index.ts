@@ -9,7 +9,7 @@ export { decompose, type Block } from './dag/decompose.js';
 export { compilePipeline, definitionProblems, renderDefinition, defaultFunctionArn, FIXED_STATES, type CompileOptions } from './compiler/compile.js';
 export type { AslMachine, AslState } from './compiler/asl.js';
 export type { FunctionFamily } from './compiler/render.js';
-export { stageTypeInfo, supportedStageTypes, registerStageType, type StageTypeInfo } from './stage-types/index.js';
+export { stageFamily, stageTypeInfo, supportedStageTypes, registerStageType, type StageTypeInfo } from './stage-types/index.js';
 export { resolveParameters, type ResolvedParameters } from './model/parameters.js';
 export { mermaidGraph } from './graph/mermaid.js';
 export { pipelineJsonSchema } from './model/json-schema.js';

@@ -5,7 +5,7 @@
  */
 import type { Block, MeshChain } from '../dag/decompose.js';
 import type { Stage } from '../model/pipeline.js';
-import { stageTypeInfo, type StageFamily } from '../stage-types/index.js';
+import { stageFamily, stageTypeInfo, type StageFamily } from '../stage-types/index.js';
 import { type AslState, recorderRetry, transientRetry } from './asl.js';
 import { StateNamer, stageLabel } from './names.js';
 import { awaitPayload, failPayload, runPayload } from './payloads.js';
@@ -155,7 +155,7 @@ export class Renderer {
     const onError = this.namer.claim(`${name} (error)`);
     const poll = polls ? this.namer.claim(`${name} (poll)`) : undefined;
     const callback = info.execution === 'callback';
-    const arn = this.options.functionArn(info.family);
+    const arn = this.options.functionArn(stageFamily(stage.type, stage.config) ?? info.family);
     const timeoutMs = stage.stageTimeoutMs ?? info.defaultTimeoutMs;
 
     states[name] = {

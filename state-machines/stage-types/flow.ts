@@ -16,12 +16,25 @@ registerStageType({
       ? []
       : ['waitTime: must be a number of seconds >= 0 or an expression'],
 });
+/**
+ * Preconditions that read clusters (clusterSize) run in the cloud family, which has the cloud
+ * driver and the accounts' roles; the flow family then needs neither. A type still to be
+ * evaluated might be clusterSize, so it goes to the cloud family too.
+ */
+const readsClusters = (s: Readonly<Record<string, unknown>>) =>
+  Array.isArray(s.preconditions) &&
+  s.preconditions.some((p) => {
+    const type = (p as { type?: unknown } | null)?.type;
+    return type === 'clusterSize' || (typeof type === 'string' && type.includes('${'));
+  });
+
 registerStageType({
   type: 'checkPreconditions',
   family: 'flow',
   execution: 'task',
-  description: 'Check expression and stage-status preconditions',
+  description: 'Check expression, stage-status and cluster-size preconditions',
   check: (s) => (s.preconditions === undefined || Array.isArray(s.preconditions) ? [] : ['preconditions: must be a list']),
+  familyFor: (s) => (readsClusters(s) ? 'cloud' : 'flow'),
 });
 registerStageType({
   type: 'manualJudgment',

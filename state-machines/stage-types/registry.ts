@@ -17,6 +17,11 @@ export interface StageTypeInfo {
   readonly defaultTimeoutMs?: number;
   /** Checks on the raw stage config (before expressions run): "field: reason" messages. */
   readonly check?: (stage: Readonly<Record<string, unknown>>) => string[];
+  /**
+   * The family that runs this stage when it depends on the stage's config (a checkPreconditions
+   * with a clusterSize check needs the cloud driver); `family` otherwise.
+   */
+  readonly familyFor?: (stage: Readonly<Record<string, unknown>>) => StageFamily;
 }
 
 const registry = new Map<string, StageTypeInfo>();
@@ -27,6 +32,12 @@ export function registerStageType(info: StageTypeInfo): void {
 
 export function stageTypeInfo(type: string): StageTypeInfo | undefined {
   return registry.get(type);
+}
+
+/** The family whose Lambda runs this stage (undefined for an unknown type). */
+export function stageFamily(type: string, config: Readonly<Record<string, unknown>>): StageFamily | undefined {
+  const info = registry.get(type);
+  return info && (info.familyFor?.(config) ?? info.family);
 }
 
 export function supportedStageTypes(): string[] {

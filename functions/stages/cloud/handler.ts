@@ -1,5 +1,15 @@
-/** Lambda for the cloud stage family (deploy, server group and cluster stages, images, bake). */
+/**
+ * Lambda for the cloud stage family (deploy, server group and cluster stages, images, bake), and
+ * for checkPreconditions stages with a clusterSize check (stage-types/flow.ts routes them here:
+ * this function has the cloud driver and the accounts' roles, the flow function has neither).
+ */
 import { defaultEngineDeps, engineHandler } from '../../core/lambda-handler.js';
-import { cloudStages } from './index.js';
+import { checkPreconditionsStage } from '../flow/check-preconditions.js';
+import { cloudEnv } from './deps.js';
+import { cloudStagesOf } from './index.js';
+import { cloudPreconditions } from './preconditions.js';
 
-export const handler = engineHandler(() => defaultEngineDeps(cloudStages()));
+export const handler = engineHandler(() => {
+  const env = cloudEnv();
+  return defaultEngineDeps([...cloudStagesOf(env), checkPreconditionsStage(cloudPreconditions(env))]);
+});

@@ -128,6 +128,8 @@ describe('platform stack', () => {
     const start = statements.find((s) => s.Action === 'states:StartExecution');
     expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:gennaker-shop-deploy');
     expect(JSON.stringify(start?.Resource)).not.toContain('gennaker-shop-release');
+    // clusterSize preconditions run in the cloud family: flow reads no clusters.
+    expect(actionsOf(statements).filter((a) => /^(ec2|autoscaling|elasticloadbalancing|sts):/.test(a))).toEqual([]);
   });
 
   it('lets the external family run ECS tasks and read gennaker/ secrets, and nothing of the cloud', () => {

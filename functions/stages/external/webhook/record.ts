@@ -3,7 +3,6 @@
  * (`webhook.statusCode`, `statusCodeValue`, `body`, `headers`, `monitor`), with credentials
  * redacted and bodies capped so the stage item stays small. Pure.
  */
-import { STATUS_CODES } from 'node:http';
 import type { HttpResponse } from '../http/client.js';
 import { parseBody } from '../http/client.js';
 import { redactHeaders } from '../http/redact.js';
@@ -20,6 +19,9 @@ export interface ResponseRecord {
 }
 
 export function statusName(status: number): string {
+  // Not `import ... from 'node:http'`: Node builds an ES module view of http by reading every
+  // export, and its lazy WebSocket/fetch exports then load undici (~10 ms of every cold start).
+  const { STATUS_CODES } = process.getBuiltinModule('node:http');
   return (STATUS_CODES[status] ?? String(status)).toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
 }
 

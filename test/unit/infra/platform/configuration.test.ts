@@ -58,10 +58,10 @@ describe('platform settings', () => {
       return statements.filter((s) => [s.Action].flat().includes('sts:AssumeRole')).map((s) => s.Resource);
     };
     const roles = ['arn:aws:iam::111111111111:role/gennaker-deploy', 'arn:aws:iam::222222222222:role/gennaker-deploy'];
-    for (const fn of ['PlatformCloudRole', 'PlatformCanaryRole', 'PlatformFlowRole', 'PlatformExternalRole', 'PlatformApiHandlerRole']) {
+    for (const fn of ['PlatformCloudRole', 'PlatformCanaryRole', 'PlatformExternalRole', 'PlatformApiHandlerRole']) {
       expect(assumeRoleResources(fn), fn).toEqual([roles]);
     }
-    for (const fn of ['PlatformEngineRole', 'PlatformLifecycleRole', 'PlatformGitRole']) {
+    for (const fn of ['PlatformEngineRole', 'PlatformFlowRole', 'PlatformLifecycleRole', 'PlatformGitRole']) {
       expect(assumeRoleResources(fn), fn).toEqual([]);
     }
     const functions = Object.entries(template.findResources('AWS::Lambda::Function'));

@@ -183,6 +183,18 @@ describe('compilePipeline', () => {
     expect(definitionProblems(compilePipeline(diamond()))).toEqual([]);
   });
 
+  it('runs checkPreconditions in the cloud family when it checks a cluster size, in flow otherwise', () => {
+    const arn = (family: string) => `arn:aws:lambda:eu-west-1:111111111111:function:${family}`;
+    const taskResource = (preconditions: unknown[]) => {
+      const asl = compilePipeline(pipelineOf({ stages: [{ refId: '1', type: 'checkPreconditions', name: 'Check', preconditions }] }), { functionArn: arn });
+      return (asl.States.Check as { Resource?: string }).Resource;
+    };
+    expect(taskResource([{ type: 'expression', context: { expression: true } }])).toBe(arn('flow'));
+    expect(taskResource([{ type: 'expression', context: { expression: true } }, { type: 'clusterSize', context: { cluster: 'app-prod', expected: 1 } }])).toBe(arn('cloud'));
+    // A type still to be evaluated might be clusterSize.
+    expect(taskResource([{ type: '${trigger.check}' }])).toBe(arn('cloud'));
+  });
+
   it('uses the function ARNs it is given', () => {
     const asl = compilePipeline(diamond(), { functionArn: (family) => `arn:aws:lambda:eu-west-1:111111111111:function:${family}` });
     expect(JSON.stringify(asl)).not.toContain('123456789012');
