@@ -8,6 +8,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { stepFunctionsStopper } from '../core/cancel.js';
+import { lambdaCancelElsewhere } from '../core/stage-functions.js';
 import { buildTriggerDeps } from '../triggers/deps.js';
 import { readWebhookRequest, respond } from '../triggers/http.js';
 import { EventBridgePublisher } from '../triggers/lifecycle/completed-event.js';
@@ -20,12 +21,14 @@ import { findRoute } from './routes.js';
 export function defaultOperationsDeps(): OperationsDeps {
   const triggers = buildTriggerDeps();
   const events = new EventBridgePublisher();
+  const cancelElsewhere = lambdaCancelElsewhere();
   return {
     triggers,
     stopper: stepFunctionsStopper(),
     resume: sfnResume(),
     afterFinished: async (execution) => void (await afterExecutionFinished(execution, { registry: triggers.registry, queue: triggers.queue, events })),
     clusters: cloudClusterReader(),
+    ...(cancelElsewhere ? { cancelElsewhere } : {}),
   };
 }
 

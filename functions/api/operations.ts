@@ -7,6 +7,7 @@ import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { sfnClient } from '../core/aws-clients.js';
 import { cancelExecution as cancelCore, type ExecutionStopper } from '../core/cancel.js';
 import { concurrencyPolicyOf } from '../core/concurrency.js';
+import type { EngineDeps } from '../core/engine/deps.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { ExecutionStatus, ExecutionView } from '../core/execution-model.js';
 import { type ResumeCallback, submitJudgment } from '../core/judgment.js';
@@ -33,6 +34,8 @@ export interface OperationsDeps {
   readonly afterFinished?: (execution: ExecutionView) => Promise<void>;
   /** Absent when this deployment has no cloud driver: the cluster view is then 501. */
   readonly clusters?: ClusterReader;
+  /** Asks stages' own functions to stop what a canceled execution's stages started (AWS). */
+  readonly cancelElsewhere?: EngineDeps['cancelElsewhere'];
 }
 
 export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['NOT_STARTED', 'RUNNING', 'PAUSED', 'SUCCEEDED', 'TERMINAL', 'CANCELED'];
@@ -107,6 +110,7 @@ export async function cancelExecution(executionId: string, caller: Caller, deps:
       stopper: deps.stopper,
       queue: t.queue,
       ...(deps.afterFinished ? { afterFinished: deps.afterFinished } : {}),
+      ...(deps.cancelElsewhere ? { cancelElsewhere: deps.cancelElsewhere } : {}),
     },
     { user: caller.user, ...(reason ? { reason } : {}) },
   );

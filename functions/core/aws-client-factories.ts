@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -41,6 +42,10 @@ export function autoScalingClient(o: ClientOptions = {}) {
 
 export function elbv2Client(o: ClientOptions = {}) {
   return cached('elbv2', o, (c) => new ElasticLoadBalancingV2Client(c));
+}
+
+export function lambdaClient(o: ClientOptions = {}) {
+  return cached('lambda', o, (c) => new LambdaClient(c));
 }
 
 export function stsClient(o: ClientOptions = {}) {

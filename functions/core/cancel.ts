@@ -69,6 +69,8 @@ export interface CancelDeps {
   readonly db?: DynamoDBDocumentClient;
   /** Runs once when this cancel finalised the record: start the next waiting run, emit events. */
   readonly afterFinished?: (execution: ExecutionView) => Promise<void>;
+  /** Asks stages' own functions to stop what they started (AWS; see engine/stage-cleanup.ts). */
+  readonly cancelElsewhere?: EngineDeps['cancelElsewhere'];
 }
 
 export interface CancelRequest {
@@ -106,6 +108,7 @@ export async function cancelExecution(executionId: string, deps: CancelDeps, req
       notifier: deps.notifier,
       implementations: new Map(),
       awaitPollSeconds: 5,
+      ...(deps.cancelElsewhere ? { cancelElsewhere: deps.cancelElsewhere } : {}),
       onExecutionFinished: async (execution) => {
         await releaseLocksHeldBy(execution.id, deps.db ?? dynamoClient());
         await deps.afterFinished?.(execution);

@@ -49,6 +49,17 @@ export type TaskResult =
       readonly outputs?: Record<string, unknown>;
     }
   | {
+      /**
+       * What the stage waited on was canceled (a webhook's canceled status, an aborted Jenkins
+       * build): the stage ends CANCELED, its branch stops, and the execution ends CANCELED unless
+       * a stage failed it (Orca).
+       */
+      readonly status: 'CANCELED';
+      readonly reason: string;
+      readonly context?: Record<string, unknown>;
+      readonly outputs?: Record<string, unknown>;
+    }
+  | {
       /** The stage failed; the engine maps this to TERMINAL / STOPPED / FAILED_CONTINUE by the stage's failure options. */
       readonly status: 'FAILED';
       readonly error: string;

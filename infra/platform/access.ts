@@ -148,6 +148,12 @@ export function grantAssumeRoles(fn: GennakerFunction, roleArns: readonly string
   fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [...roleArns] }));
 }
 
+/** lambda:InvokeFunction on exactly the stage functions that clean up after canceled stages. */
+export function grantStageCleanup(fn: GennakerFunction, targets: readonly GennakerFunction[]): void {
+  if (targets.length === 0) return;
+  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets.map((t) => t.function.functionArn) }));
+}
+
 /** SendTaskSuccess for a callback stage that finished without waiting (lambda-handler.ts). */
 export function grantTaskResponse(fn: GennakerFunction): void {
   fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));

@@ -35,7 +35,12 @@ export type Need =
   /** Read CloudWatch metrics (canary analysis). */
   | 'readMetrics'
   /** Read Secrets Manager secrets under the platform's secret name prefix (Jenkins credentials). */
-  | 'readSecrets';
+  | 'readSecrets'
+  /**
+   * Invoke the cloud, external and canary functions asynchronously with `cancelStage`, to stop what
+   * the stages of an ended execution started (functions/core/engine/stage-cleanup.ts).
+   */
+  | 'cancelStages';
 
 export interface HandlerSpec {
   /** Path of the handler module from the source root; it exports `handler`. */
@@ -100,7 +105,7 @@ export const TRIGGER_HANDLERS = {
     entry: 'functions/triggers/lifecycle/handler.ts',
     description: 'Finalises executions on Step Functions status changes',
     // Finalise, release locks and queue slots (starting the next queued run), notify, emit pipeline-completed.
-    needs: ['executions', 'locks', 'publish', 'putEvents', 'startPipelines'],
+    needs: ['executions', 'locks', 'publish', 'putEvents', 'startPipelines', 'cancelStages'],
     source: { kind: 'status-changes' },
     fires: [],
   },
@@ -188,7 +193,7 @@ export interface ApiHandlerSpec extends HandlerSpec {
 export const API_HANDLER: ApiHandlerSpec = {
   entry: 'functions/api/handler.ts',
   description: 'HTTP API: trigger, list, cancel, judge executions; cluster view',
-  needs: [...STARTS_PIPELINES, 'stopExecutions', 'resumeTasks', 'putEvents', 'clusterView'],
+  needs: [...STARTS_PIPELINES, 'stopExecutions', 'resumeTasks', 'putEvents', 'clusterView', 'cancelStages'],
   routes: [
     { method: 'POST', path: '/pipelines/{application}/{pipeline}/executions' },
     { method: 'GET', path: '/executions' },

@@ -15,7 +15,9 @@ import { Construct } from 'constructs';
 import type { FunctionFamily, Pipeline } from '../../state-machines/index.js';
 import { fileExists, REPO_ROOT } from '../paths.js';
 import { stateMachineName } from '../pipeline/names.js';
-import { acknowledgeWildcards, grantAssumeRoles, grantNeeds, grantTaskResponse } from './access.js';
+import { CLEANED_UP_FAMILIES } from '../../functions/core/engine/stage-cleanup.js';
+import { STAGE_FUNCTIONS_ENV } from '../../functions/core/stage-functions.js';
+import { acknowledgeWildcards, grantAssumeRoles, grantNeeds, grantStageCleanup, grantTaskResponse } from './access.js';
 import { deadLetterAlarm, handlerErrorsAlarm } from './alarms.js';
 import { type ApiRoute, HttpMethod, PlatformApi } from './api.js';
 import { API_HANDLER, callbackFamilies, type HandlerSpec, STAGE_HANDLERS, TRIGGER_HANDLERS, type TriggerKind, type TriggerSpec } from './catalog.js';
@@ -253,6 +255,12 @@ export class Platform extends Construct {
     grantNeeds(fn, spec.needs, { tables: this.tables, notifications: this.notifications, registry: this.registry, ...access });
     if (options.taskResponse && !spec.needs.includes('resumeTasks')) grantTaskResponse(fn);
     if (this.settings.usesAccounts(spec.needs)) grantAssumeRoles(fn, this.settings.assumableRoles);
+    if (spec.needs.includes('cancelStages')) {
+      // Stage functions are made first (constructor order), so they are all known here.
+      const targets = [...this.stageFunctions].filter(([family]) => CLEANED_UP_FAMILIES.has(family));
+      fn.function.addEnvironment(STAGE_FUNCTIONS_ENV, Stack.of(this).toJsonString(Object.fromEntries(targets.map(([family, target]) => [family, target.function.functionArn]))));
+      grantStageCleanup(fn, targets.map(([, target]) => target));
+    }
     acknowledgeWildcards(fn, spec.needs, options.taskResponse ?? false, access);
     handlerErrorsAlarm(fn, fn.function, id, this.alarmActions);
     return fn;

@@ -13,6 +13,12 @@ export interface EngineDeps {
   readonly implementations: ReadonlyMap<string, StageImplementation>;
   /** Seconds between checks while a stage waits for a stage of another branch. */
   readonly awaitPollSeconds: number;
+  /**
+   * Asks the function of a stage's family to stop what the stage started (the `cancelStage`
+   * operation), for stages whose implementation this function does not carry. Absent where every
+   * implementation is loaded (local mode, tests).
+   */
+  readonly cancelElsewhere?: (request: { readonly executionId: string; readonly refId: string; readonly type: string }) => Promise<void>;
   /** Runs once when an execution reaches a final status (lock release, waiting runs, events). */
   readonly onExecutionFinished?: (execution: ExecutionView) => Promise<void>;
 }

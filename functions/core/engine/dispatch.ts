@@ -6,6 +6,7 @@ import { awaitStages, completeExecution, startExecution } from './lifecycle-ops.
 import { type EnginePayload, type EngineResult, EnginePayloadSchema } from './payloads.js';
 import { routeFor } from './route.js';
 import { runStage } from './run-stage.js';
+import { cancelStageOperation } from './stage-cleanup.js';
 
 export async function dispatch(event: unknown, deps: EngineDeps): Promise<EngineResult> {
   const parsed = EnginePayloadSchema.safeParse(event);
@@ -29,5 +30,7 @@ function route(payload: EnginePayload, deps: EngineDeps): Promise<EngineResult> 
       return awaitStages(payload, deps);
     case 'complete':
       return completeExecution(payload, deps);
+    case 'cancelStage':
+      return cancelStageOperation(payload, deps);
   }
 }

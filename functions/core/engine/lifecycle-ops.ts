@@ -2,11 +2,10 @@
 import { resolveParameters } from '../../../state-machines/model/parameters.js';
 import { ConcurrentUpdateError } from '../errors.js';
 import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES, type StageRecord } from '../execution-model.js';
-import type { StageRunContext } from '../stage-api.js';
-import { evaluationContext, stageViews } from './evaluation.js';
 import { readinessOf } from '../readiness.js';
 import type { EngineDeps } from './deps.js';
 import type { AwaitPayload, CompletePayload, EngineResult, StartPayload } from './payloads.js';
+import { cancelRunningStage, requestCleanups } from './stage-cleanup.js';
 import { writeStage } from './stage-writes.js';
 
 export async function startExecution(payload: StartPayload, deps: EngineDeps): Promise<EngineResult> {
@@ -48,13 +47,16 @@ export async function awaitStages(payload: AwaitPayload, deps: EngineDeps): Prom
   return { status: 'WAITING', waitSeconds: deps.awaitPollSeconds };
 }
 
-/** Orca's final status: TERMINAL if a stage failed the pipeline, CANCELED if canceled, else SUCCEEDED. */
+/** Orca's final status: TERMINAL if a stage failed the pipeline, CANCELED if it or a stage was canceled, else SUCCEEDED. */
 export function finalStatus(execution: ExecutionView, caught: unknown): { status: ExecutionStatus; error?: string } {
   const failed = execution.stages.find(
     (s) => s.status === 'TERMINAL' || (s.status === 'STOPPED' && skeletonPolicy(execution, s.refId) === 'haltBranchThenFail'),
   );
   if (failed) return { status: 'TERMINAL', error: `stage '${failed.name}' ${failed.status}${failed.error ? `: ${failed.error}` : ''}` };
   if (execution.status === 'CANCELED') return { status: 'CANCELED' };
+  // A stage whose own work was canceled (a webhook's canceled status, an aborted build) cancels the run.
+  const canceled = execution.stages.find((s) => s.status === 'CANCELED');
+  if (canceled) return { status: 'CANCELED', error: `stage '${canceled.name}' CANCELED${canceled.error ? `: ${canceled.error}` : ''}` };
   if (caught && typeof caught === 'object') {
     const c = caught as { Error?: string; Cause?: string };
     return { status: 'TERMINAL', error: `internal failure: ${c.Error ?? 'error'} ${c.Cause ?? ''}`.trim() };
@@ -88,8 +90,7 @@ export async function finalizeExecution(
       const stages: StageRecord[] = [];
       for (const stage of loaded.stages) {
         if (stage.status === 'RUNNING' || stage.status === 'PAUSED') {
-          const cancelled = await cancelStage(loaded, stage, deps);
-          stages.push(await writeStage(deps, loaded, stage, { status: 'CANCELED', endTime: now, ...(cancelled ? { error: `canceled: ${cancelled}` } : {}) }));
+          stages.push(await writeStage(deps, loaded, stage, await cancelRunningStage(loaded, stage, deps, now)));
         } else stages.push(stage);
       }
       const execution: ExecutionView = { ...loaded, stages };
@@ -100,6 +101,7 @@ export async function finalizeExecution(
         execution,
       );
       const finished: ExecutionView = { ...written, stages };
+      await requestCleanups(finished, deps);
       await deps.notifier.publish({
         event: decided.status === 'SUCCEEDED' ? 'pipeline.complete' : 'pipeline.failed',
         application: finished.application,
@@ -113,26 +115,4 @@ export async function finalizeExecution(
       if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
     }
   }
-}
-
-/**
- * Lets a stage stop what it started (a build, a task, canary server groups) from its recorded
- * context. Only possible where its implementation is loaded (local mode, its family's Lambda).
- */
-async function cancelStage(execution: ExecutionView, stage: StageRecord, deps: EngineDeps): Promise<string | undefined> {
-  const implementation = deps.implementations.get(stage.type);
-  if (!implementation?.cancel) return undefined;
-  const ctx: StageRunContext = {
-    executionId: execution.id,
-    application: execution.application,
-    pipelineName: execution.pipelineName,
-    stage: { refId: stage.refId, name: stage.name, type: stage.type, config: {} },
-    state: stage.context,
-    startTime: stage.startTime ?? deps.clock.now(),
-    clock: deps.clock,
-    evaluation: evaluationContext(execution, stage.refId),
-    stages: stageViews(execution),
-    checkpoint: async () => undefined,
-  };
-  return implementation.cancel(ctx).catch((error: Error) => `cancel failed: ${error.message}`);
 }

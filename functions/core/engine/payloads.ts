@@ -58,6 +58,8 @@ export const EnginePayloadSchema = z.discriminatedUnion('op', [
   }),
   z.object({ op: z.literal('await'), executionId: ExecutionId, refId: z.string(), on: z.array(z.string()) }),
   z.object({ op: z.literal('complete'), executionId: ExecutionId, caught: z.unknown() }),
+  /** Sent by another function (stage-cleanup.ts), not by a state machine. */
+  z.object({ op: z.literal('cancelStage'), executionId: ExecutionId, refId: z.string() }),
 ]);
 
 export type EnginePayload = z.infer<typeof EnginePayloadSchema>;
@@ -67,6 +69,7 @@ export type RunPayload = Extract<EnginePayload, { op: 'run' }>;
 export type FailPayload = Extract<EnginePayload, { op: 'fail' }>;
 export type AwaitPayload = Extract<EnginePayload, { op: 'await' }>;
 export type CompletePayload = Extract<EnginePayload, { op: 'complete' }>;
+export type CancelStagePayload = Extract<EnginePayload, { op: 'cancelStage' }>;
 
 /** What a Task returns into `$.result`; the compiled Choice states follow `route`. */
 export interface EngineResult {

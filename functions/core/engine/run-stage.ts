@@ -139,12 +139,14 @@ async function finish(
   const outcome =
     result.status === 'SUCCEEDED'
       ? { status: 'SUCCEEDED' as const, context: result.context, outputs: result.outputs }
-      : {
-          status: failedStatus(result.failurePolicy ?? spec.failurePolicy),
-          error: result.error,
-          context: result.context,
-          outputs: result.outputs,
-        };
+      : result.status === 'CANCELED'
+        ? { status: 'CANCELED' as const, error: result.reason, context: result.context, outputs: result.outputs }
+        : {
+            status: failedStatus(result.failurePolicy ?? spec.failurePolicy),
+            error: result.error,
+            context: result.context,
+            outputs: result.outputs,
+          };
   const written = await finishStage(deps, execution, stage, spec, outcome);
   return { status: written.status };
 }

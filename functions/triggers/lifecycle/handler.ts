@@ -9,6 +9,7 @@ import { defaultNotifier } from '../../core/notifications.js';
 import { StepFunctionsLauncher } from '../../core/pipeline-launcher.js';
 import { pipelineRegistryFromEnv } from '../../core/pipeline-registry.js';
 import { systemClock } from '../../core/stage-api.js';
+import { lambdaCancelElsewhere } from '../../core/stage-functions.js';
 import { MalformedEventError } from '../errors.js';
 import { powertoolsLog } from '../log.js';
 import { registryNotificationTargets } from '../notification-targets.js';
@@ -20,6 +21,7 @@ export function defaultLifecycleDeps(): LifecycleDeps {
   const registry = pipelineRegistryFromEnv();
   const notifier = defaultNotifier(registryNotificationTargets(registry));
   const launcher = new StepFunctionsLauncher(store);
+  const cancelElsewhere = lambdaCancelElsewhere();
   return {
     store,
     clock: systemClock,
@@ -29,6 +31,7 @@ export function defaultLifecycleDeps(): LifecycleDeps {
     events: new EventBridgePublisher(),
     log: powertoolsLog('gennaker-lifecycle'),
     pipelineOfStateMachine: stateMachineIndex(),
+    ...(cancelElsewhere ? { cancelElsewhere } : {}),
   };
 }
 

@@ -33,6 +33,8 @@ export interface LifecycleDeps {
   readonly log: TriggerLog;
   /** @default the shared DynamoDB document client */
   readonly db?: DynamoDBDocumentClient;
+  /** Asks stages' own functions to stop what an aborted execution's stages started (AWS). */
+  readonly cancelElsewhere?: EngineDeps['cancelElsewhere'];
   /** Maps a state machine ARN back to `app/pipeline` (GENNAKER_STATE_MACHINES reversed). */
   readonly pipelineOfStateMachine?: (stateMachineArn: string) => { application: string; pipeline: string } | undefined;
 }
@@ -95,6 +97,7 @@ export async function handleStatusChange(event: unknown, deps: LifecycleDeps): P
     notifier: deps.notifier,
     implementations: new Map(),
     awaitPollSeconds: 5,
+    ...(deps.cancelElsewhere ? { cancelElsewhere: deps.cancelElsewhere } : {}),
   };
   await finalizeExecution(executionId, engine, ending);
   const finished = await deps.store.load(executionId);

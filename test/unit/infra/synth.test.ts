@@ -159,6 +159,23 @@ describe('platform stack', () => {
     expect(actions.filter((a) => /^(ecs|secretsmanager|states|sts):/.test(a))).toEqual([]);
   });
 
+  it('lets the lifecycle and API functions invoke exactly the cloud, external and canary functions, to clean up after canceled stages', () => {
+    const stageFunctionArn = (id: string) => {
+      const [logicalId] = Object.keys(platform.findResources('AWS::Lambda::Function')).filter((k) => k.startsWith(`Platform${id}Function`));
+      return { 'Fn::GetAtt': [logicalId, 'Arn'] };
+    };
+    const expected = ['Cloud', 'External', 'Canary'].map(stageFunctionArn);
+    for (const caller of ['PlatformLifecycleRoleDefaultPolicy', 'PlatformApiHandlerRoleDefaultPolicy']) {
+      const invoke = statementsOf(platform, caller).filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
+      expect(invoke, caller).toHaveLength(1);
+      expect(invoke[0]!.Resource).toEqual(expect.arrayContaining(expected));
+      expect(invoke[0]!.Resource).toHaveLength(3);
+    }
+    for (const other of ['PlatformEngineRoleDefaultPolicy', 'PlatformCloudRoleDefaultPolicy', 'PlatformGitRoleDefaultPolicy']) {
+      expect(actionsOf(statementsOf(platform, other)).filter((a) => a.startsWith('lambda:')), other).toEqual([]);
+    }
+  });
+
   it('alarms on handler errors and dead letters', () => {
     const functions = Object.keys(platform.findResources('AWS::Lambda::Function')).length;
     platform.resourceCountIs('AWS::CloudWatch::Alarm', functions + 1);
@@ -211,7 +228,7 @@ describe('HTTP API', () => {
         'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
         'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem',
         'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem',
-        'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage',
+        'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'lambda:InvokeFunction', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage',
         'states:SendTaskSuccess', 'states:StartExecution', 'states:StopExecution', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
       ].sort(),
     );

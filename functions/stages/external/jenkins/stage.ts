@@ -203,6 +203,8 @@ async function watchBuild(config: JenkinsConfig, state: JenkinsState, client: Je
     return { status: 'RUNNING', waitSeconds: pollSeconds(state.polls), context: { ...context, [JENKINS_STATE_KEY]: { ...state, failures: 0, polls: state.polls + 1 } }, outputs };
   }
   const succeeded = build.result === 'SUCCESS' || (build.result === 'UNSTABLE' && config.markUnstableAsSuccessful);
+  // As Orca: an aborted build cancels the stage rather than failing it.
+  if (build.result === 'ABORTED') return { status: 'CANCELED', reason: `build ${config.job} #${number} was aborted`, context, outputs };
   if (!succeeded) {
     const error = `build ${config.job} #${number} ended ${build.result}${build.result === 'UNSTABLE' ? ' (set markUnstableAsSuccessful to accept it)' : ''}`;
     return { status: 'FAILED', error, context, outputs };

@@ -244,7 +244,7 @@ function finishReading(reading: StatusReading, state: WebhookState, webhook: Rec
     case 'SUCCEEDED':
       return { status: 'SUCCEEDED', context, outputs };
     case 'CANCELED':
-      return { status: 'FAILED', error: `the webhook reported ${JSON.stringify(reading.status)}, one of its canceled statuses`, context, outputs };
+      return { status: 'CANCELED', reason: `the webhook reported ${JSON.stringify(reading.status)}, one of its canceled statuses`, context, outputs };
     case 'TERMINAL':
       return {
         status: 'FAILED',

@@ -118,12 +118,12 @@ describe('jenkins stage against a fake Jenkins', () => {
     ['FAILURE', {}, 'FAILED', /ended FAILURE/],
     ['UNSTABLE', {}, 'FAILED', /ended UNSTABLE \(set markUnstableAsSuccessful to accept it\)/],
     ['UNSTABLE', { markUnstableAsSuccessful: true }, 'SUCCEEDED', undefined],
-    ['ABORTED', {}, 'FAILED', /ended ABORTED/],
+    ['ABORTED', {}, 'CANCELED', /was aborted/],
   ])('a %s build with %j makes the stage %s', async (buildResult, extra, status, error) => {
     jenkins.jobs.set('job', { parameters: ['X'], result: buildResult });
     const result = await new StageRun(jenkinsStage(deps), { master: 'ci', job: 'job', parameters: { X: '1' }, ...extra }).untilDone();
     expect(result.status).toBe(status);
-    if (error) expect(result.status === 'FAILED' && result.error).toMatch(error);
+    if (error) expect(result.status === 'FAILED' ? result.error : result.status === 'CANCELED' ? result.reason : undefined).toMatch(error);
   });
 
   it('fails when the property file is not among the artifacts', async () => {
@@ -178,6 +178,6 @@ describe('jenkins stage against a fake Jenkins', () => {
 
     expect(await cancelJenkins(run.config, run.state, deps)).toEqual({ stopped: true });
     expect(jenkins.builds[0]?.stopped).toBe(true);
-    expect(await run.call()).toMatchObject({ status: 'FAILED', error: 'build job #1 ended ABORTED' });
+    expect(await run.call()).toMatchObject({ status: 'CANCELED', reason: 'build job #1 was aborted' });
   });
 });

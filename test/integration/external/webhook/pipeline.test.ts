@@ -41,6 +41,24 @@ describe('pipelines with webhook stages, run locally', () => {
     await server.close();
   });
 
+  it('cancels the run when the webhook reports one of its canceled statuses, and runs nothing after it', async () => {
+    server.route((req, res) => (req.method === 'POST' ? json(res, 202, {}) : json(res, 200, { state: 'ABORTED' })));
+    const pipeline = pipelineOf({
+      stages: [
+        { refId: '1', type: 'webhook', name: 'Deploy', url: `${server.url}/deploy`, method: 'POST', waitForCompletion: true, statusUrlResolution: 'getMethod', statusJsonPath: '$.state', canceledStatuses: 'ABORTED' },
+        { refId: '2', requisiteStageRefIds: ['1'], type: 'wait', name: 'After', waitTime: 1 },
+      ],
+    });
+    const runtime2 = new LocalRuntime({ timeScale: 100, tickMs: 20, families: [() => externalStages({ http: httpSender({ allowLinkLocal: false, timeoutMs: 2000 }) })] });
+    const result = await runtime2.start(pipeline).result;
+    await runtime2.idle();
+    expect(result.status).toBe('CANCELED');
+    const [deploy, after] = result.execution.stages;
+    expect(deploy).toMatchObject({ status: 'CANCELED', error: 'the webhook reported "ABORTED", one of its canceled statuses' });
+    expect(after?.status).toBe('NOT_STARTED');
+    expect(result.execution.error).toBe(`stage 'Deploy' CANCELED: the webhook reported "ABORTED", one of its canceled statuses`);
+  });
+
   it('starts a deploy with one webhook and polls its status with the next, reading the first one\'s answer', async () => {
     let polls = 0;
     server.route((req, res) => {

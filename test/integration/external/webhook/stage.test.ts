@@ -176,10 +176,10 @@ describe('webhook stage against a real HTTP server', () => {
     expect(polls).toBe(2);
   });
 
-  it('reports a canceled status as a failure naming it', async () => {
+  it('reports a canceled status as a canceled stage, naming it', async () => {
     server.route((req, res) => (req.method === 'POST' ? json(res, 200, {}) : json(res, 200, { s: 'Aborted' })));
     const run = new StageRun(stage, { url: `${server.url}/x`, waitForCompletion: true, statusJsonPath: 's', canceledStatuses: 'ABORTED' });
-    expect(await run.untilDone()).toMatchObject({ status: 'FAILED', error: 'the webhook reported "Aborted", one of its canceled statuses' });
+    expect(await run.untilDone()).toMatchObject({ status: 'CANCELED', reason: 'the webhook reported "Aborted", one of its canceled statuses' });
   });
 
   it('does not send a POST again after a crash that may have sent it; sends an idempotent PUT again', async () => {

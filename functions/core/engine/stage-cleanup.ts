@@ -1,0 +1,100 @@
+/**
+ * Stopping what a stage started when its execution ends early (canceled, aborted, timed out): a
+ * build, an ECS task, canary server groups, a half-done rolling deploy. Only the function of the
+ * stage's family carries its implementation; the functions that finalise ended executions in AWS
+ * (the API's cancel, the lifecycle handler) ask that function to do it, asynchronously, with the
+ * `cancelStage` operation. The stage's record says what was asked and, once done, what was done.
+ */
+import { stageTypeInfo } from '../../../state-machines/stage-types/index.js';
+import { ConcurrentUpdateError } from '../errors.js';
+import type { ExecutionView, StageRecord } from '../execution-model.js';
+import type { StageRunContext } from '../stage-api.js';
+import type { EngineDeps } from './deps.js';
+import { evaluationContext, stageViews } from './evaluation.js';
+import type { CancelStagePayload, EngineResult } from './payloads.js';
+import { writeStage } from './stage-writes.js';
+
+/** Stage context key: 'requested' while another function's cleanup is pending, then 'done' or 'failed'. */
+export const CLEANUP_KEY = 'cleanup';
+
+/** Families whose stages start things outside the record that must be stopped. */
+export const CLEANED_UP_FAMILIES: ReadonlySet<string> = new Set(['cloud', 'external', 'canary']);
+
+/** Runs the stage's own cancel() here; undefined when this function does not carry it. */
+async function cancelHere(execution: ExecutionView, stage: StageRecord, deps: EngineDeps): Promise<string | undefined> {
+  const implementation = deps.implementations.get(stage.type);
+  if (!implementation?.cancel) return undefined;
+  const ctx: StageRunContext = {
+    executionId: execution.id,
+    application: execution.application,
+    pipelineName: execution.pipelineName,
+    stage: { refId: stage.refId, name: stage.name, type: stage.type, config: {} },
+    state: stage.context,
+    startTime: stage.startTime ?? deps.clock.now(),
+    clock: deps.clock,
+    evaluation: evaluationContext(execution, stage.refId),
+    stages: stageViews(execution),
+    checkpoint: async () => undefined,
+  };
+  return implementation.cancel(ctx).catch((error: Error) => `cancel failed: ${error.message}`);
+}
+
+/** The change that ends a running stage of an ending execution: canceled, its work stopped here or requested elsewhere. */
+export async function cancelRunningStage(execution: ExecutionView, stage: StageRecord, deps: EngineDeps, now: number): Promise<Partial<StageRecord>> {
+  const ended = { status: 'CANCELED' as const, endTime: now };
+  if (deps.implementations.get(stage.type)?.cancel) {
+    const detail = await cancelHere(execution, stage, deps);
+    return { ...ended, ...(detail ? { error: `canceled: ${detail}` } : {}) };
+  }
+  const family = stageTypeInfo(stage.type)?.family;
+  if (deps.cancelElsewhere && family && CLEANED_UP_FAMILIES.has(family)) {
+    return { ...ended, error: `canceled: cleanup requested from the ${family} function`, context: { ...stage.context, [CLEANUP_KEY]: 'requested' } };
+  }
+  return ended;
+}
+
+/**
+ * Asks the stages' functions for the cleanups `cancelRunningStage` recorded as requested, once the
+ * execution's final record is written (so the cleanup always finds an ended execution). A request
+ * that cannot be sent is written on the stage.
+ */
+export async function requestCleanups(execution: ExecutionView, deps: EngineDeps): Promise<void> {
+  if (!deps.cancelElsewhere) return;
+  for (const stage of execution.stages) {
+    if (stage.context[CLEANUP_KEY] !== 'requested') continue;
+    try {
+      await deps.cancelElsewhere({ executionId: execution.id, refId: stage.refId, type: stage.type });
+    } catch (error) {
+      await writeStage(deps, execution, stage, {
+        error: `canceled: cleanup could not be requested: ${(error as Error).message}`,
+        context: { ...stage.context, [CLEANUP_KEY]: 'failed' },
+      });
+    }
+  }
+}
+
+/**
+ * The `cancelStage` operation, run by the stage's own family function: stops what the stage
+ * started and records what it did. Idempotent: only a requested cleanup runs, once recorded done
+ * a repeated delivery does nothing (and cleanups themselves converge when run twice).
+ */
+export async function cancelStageOperation(payload: CancelStagePayload, deps: EngineDeps): Promise<EngineResult> {
+  for (let attempt = 1; ; attempt++) {
+    const execution = await deps.store.load(payload.executionId);
+    const stage = execution.stages.find((s) => s.refId === payload.refId);
+    if (!stage || stage.context[CLEANUP_KEY] !== 'requested') return { status: 'SKIPPED' };
+    const detail = deps.implementations.get(stage.type)?.cancel
+      ? ((await cancelHere(execution, stage, deps)) ?? 'nothing to stop')
+      : `cancel failed: no ${stage.type} implementation in this function`;
+    try {
+      await writeStage(deps, execution, stage, {
+        error: `canceled: ${detail}`,
+        context: { ...stage.context, [CLEANUP_KEY]: detail.startsWith('cancel failed') ? 'failed' : 'done' },
+      });
+      return { status: 'SUCCEEDED' };
+    } catch (error) {
+      // The record moved meanwhile (another write to the stage): read it again; the cleanup itself converges.
+      if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
+    }
+  }
+}

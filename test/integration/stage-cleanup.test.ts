@@ -1,0 +1,136 @@
+/**
+ * Canceling in AWS: the function that finalises an ended execution (the API's cancel, the
+ * lifecycle handler) does not carry the stages' implementations, so it asks each running stage's
+ * own function to stop what the stage started (`cancelStage`), and the record says what happened.
+ * The records live in DynamoDB in the emulator; the asynchronous Invoke is the one thing done
+ * in-process (moto cannot run our functions), with the real engine dispatch on the receiving side.
+ */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { describe, expect, it } from 'vitest';
+import { dispatch } from '../../functions/core/engine/dispatch.js';
+import type { EngineDeps } from '../../functions/core/engine/deps.js';
+import { finalizeExecution } from '../../functions/core/engine/lifecycle-ops.js';
+import { CLEANUP_KEY } from '../../functions/core/engine/stage-cleanup.js';
+import { ExecutionStore } from '../../functions/core/execution-store.js';
+import { MemoryNotifier } from '../../functions/core/notifications.js';
+import { type StageImplementation, systemClock } from '../../functions/core/stage-api.js';
+import { lambdaCancelElsewhere, stageFunctionsFromEnv } from '../../functions/core/stage-functions.js';
+import { pipelineSkeleton } from '../../state-machines/compiler/payloads.js';
+import { pipelineOf, useLocalAws } from '../support/local.js';
+
+useLocalAws();
+
+/** A stand-in runJob: starts a "task" and keeps running; its cancel stops it and counts. */
+function taskStage(stopped: string[]): StageImplementation {
+  return {
+    type: 'runJob',
+    run: async () => ({ status: 'RUNNING', waitSeconds: 30, context: { taskArn: 'task-1' } }),
+    cancel: async (ctx) => {
+      stopped.push(String(ctx.state.taskArn));
+      return `task ${String(ctx.state.taskArn)} stopped`;
+    },
+  };
+}
+
+const pipeline = pipelineOf({
+  stages: [
+    { refId: '1', name: 'Job', type: 'runJob', cluster: 'c', taskDefinition: 'td' },
+    { refId: '2', name: 'Pause', type: 'wait', waitTime: 600 },
+  ],
+});
+
+function engineDeps(implementations: readonly StageImplementation[], extra: Partial<EngineDeps> = {}): EngineDeps {
+  return {
+    store: new ExecutionStore(),
+    clock: systemClock,
+    random: () => 0.5,
+    notifier: new MemoryNotifier(),
+    implementations: new Map(implementations.map((i) => [i.type, i])),
+    awaitPollSeconds: 1,
+    ...extra,
+  };
+}
+
+/** Starts an execution whose runJob and wait stages are both running. */
+async function runningExecution(id: string, stopped: string[]): Promise<void> {
+  const stageFunction = engineDeps([taskStage(stopped), { type: 'wait', run: async () => ({ status: 'RUNNING', waitSeconds: 600 }) }]);
+  await dispatch({ op: 'start', executionId: id, input: { trigger: { type: 'manual', user: 'u' } }, pipeline: pipelineSkeleton(pipeline) }, stageFunction);
+  for (const stage of pipeline.stages) {
+    await dispatch({ op: 'run', executionId: id, stage: { refId: stage.refId, name: stage.name, type: stage.type, failurePolicy: stage.failurePolicy, config: stage.config } }, stageFunction);
+  }
+}
+
+describe('stage cleanup after a cancel, across functions', () => {
+  it('asks the stage family function, which stops the task once and records it', async () => {
+    const stopped: string[] = [];
+    await runningExecution('c1', stopped);
+    const stageFunction = engineDeps([taskStage(stopped)]);
+    const requests: Array<{ executionId: string; refId: string; type: string }> = [];
+    const finaliser = engineDeps([], { cancelElsewhere: async (request) => void requests.push(request) });
+
+    await finalizeExecution('c1', finaliser, { forced: 'CANCELED', reason: 'canceled by ops' });
+    const canceled = await finaliser.store.load('c1');
+    expect(canceled.status).toBe('CANCELED');
+    const job = canceled.stages.find((s) => s.refId === '1')!;
+    expect(job).toMatchObject({ status: 'CANCELED', error: 'canceled: cleanup requested from the external function' });
+    expect(job.context[CLEANUP_KEY]).toBe('requested');
+    // A wait started nothing outside the record: nothing to ask for.
+    expect(canceled.stages.find((s) => s.refId === '2')).toMatchObject({ status: 'CANCELED' });
+    expect(requests).toEqual([{ executionId: 'c1', refId: '1', type: 'runJob' }]);
+    expect(stopped).toEqual([]);
+
+    // The runJob function receives the request (twice: asynchronous invokes are retried).
+    await expect(dispatch({ op: 'cancelStage', executionId: 'c1', refId: '1' }, stageFunction)).resolves.toMatchObject({ status: 'SUCCEEDED' });
+    await expect(dispatch({ op: 'cancelStage', executionId: 'c1', refId: '1' }, stageFunction)).resolves.toMatchObject({ status: 'SKIPPED' });
+    expect(stopped).toEqual(['task-1']);
+    const cleaned = (await finaliser.store.load('c1')).stages.find((s) => s.refId === '1')!;
+    expect(cleaned).toMatchObject({ status: 'CANCELED', error: 'canceled: task task-1 stopped' });
+    expect(cleaned.context[CLEANUP_KEY]).toBe('done');
+  });
+
+  it('writes on the stage when the request cannot be sent', async () => {
+    await runningExecution('c2', []);
+    const finaliser = engineDeps([], {
+      cancelElsewhere: async () => {
+        throw new Error('AccessDeniedException: not allowed to invoke');
+      },
+    });
+    await finalizeExecution('c2', finaliser, { forced: 'CANCELED' });
+    const job = (await finaliser.store.load('c2')).stages.find((s) => s.refId === '1')!;
+    expect(job.error).toBe('canceled: cleanup could not be requested: AccessDeniedException: not allowed to invoke');
+    expect(job.context[CLEANUP_KEY]).toBe('failed');
+  });
+
+  it('stops the task where the implementation is loaded, without asking anyone', async () => {
+    const stopped: string[] = [];
+    await runningExecution('c3', stopped);
+    const requests: unknown[] = [];
+    await finalizeExecution('c3', engineDeps([taskStage(stopped)], { cancelElsewhere: async (r) => void requests.push(r) }), { forced: 'CANCELED' });
+    expect(stopped).toEqual(['task-1']);
+    expect(requests).toEqual([]);
+  });
+});
+
+describe('lambdaCancelElsewhere', () => {
+  it('invokes the family function asynchronously with the cancelStage operation', async () => {
+    const lambda = new LambdaClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    const sent: Array<Record<string, unknown>> = [];
+    // Answer at the SDK boundary as Lambda does for an Event invocation (202, no body).
+    lambda.middlewareStack.add(
+      () => async (args) => {
+        sent.push(args.input as Record<string, unknown>);
+        return { output: { StatusCode: 202, $metadata: { httpStatusCode: 202 } }, response: {} };
+      },
+      { step: 'initialize' },
+    );
+    const functions = stageFunctionsFromEnv({ GENNAKER_STAGE_FUNCTIONS: JSON.stringify({ external: 'arn:aws:lambda:us-east-1:1:function:ext', canary: 'arn:aws:lambda:us-east-1:1:function:can' }) });
+    const cancel = lambdaCancelElsewhere(functions, lambda)!;
+    await cancel({ executionId: 'e1', refId: '3', type: 'kayentaCanary' });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ FunctionName: 'arn:aws:lambda:us-east-1:1:function:can', InvocationType: 'Event' });
+    expect(JSON.parse(new TextDecoder().decode(sent[0]!.Payload as Uint8Array))).toEqual({ op: 'cancelStage', executionId: 'e1', refId: '3' });
+    await expect(cancel({ executionId: 'e1', refId: '4', type: 'deploy' })).rejects.toThrow('no function for stage type deploy (family cloud)');
+    expect(lambdaCancelElsewhere({}, lambda)).toBeUndefined();
+    expect(() => stageFunctionsFromEnv({ GENNAKER_STAGE_FUNCTIONS: '{"cloud": 3}' })).toThrow('must map stage families to function ARNs');
+  });
+});
