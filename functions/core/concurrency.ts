@@ -84,6 +84,13 @@ export interface ConcurrencyDeps {
    * @default 15 minutes
    */
   readonly orphanSlotMs?: number;
+  /**
+   * A claimed run whose state machine run was never started (the function that claimed it
+   * stopped in between) is started by whoever next finds its slot taken, after this long: longer
+   * than any trigger function runs.
+   * @default 2 minutes
+   */
+  readonly pendingLaunchMs?: number;
 }
 
 const MAX_DEQUEUE_ROUNDS = 50;
@@ -103,12 +110,14 @@ export class ExecutionQueue {
   private readonly locksTable: string;
   private readonly executionsTable: string;
   private readonly orphanSlotMs: number;
+  private readonly pendingLaunchMs: number;
 
   constructor(private readonly deps: ConcurrencyDeps) {
     this.db = deps.db ?? dynamoClient();
     this.locksTable = deps.locksTable ?? tableName('locks');
     this.executionsTable = deps.executionsTable ?? tableName('executions');
     this.orphanSlotMs = deps.orphanSlotMs ?? 15 * 60_000;
+    this.pendingLaunchMs = deps.pendingLaunchMs ?? 2 * 60_000;
   }
 
   /** Starts the run now if the policy allows, else records it as waiting. */
@@ -316,7 +325,7 @@ export class ExecutionQueue {
     const now = this.deps.clock.now();
     let claimed: ExecutionRecord;
     try {
-      claimed = await this.deps.store.putExecution({ ...notWaiting(candidate), status: 'RUNNING', startTime: now }, candidate);
+      claimed = await this.deps.store.putExecution({ ...notWaiting(candidate), status: 'RUNNING', startTime: now, pendingLaunch: candidate.launch }, candidate);
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) return false;
       throw error;
@@ -325,7 +334,7 @@ export class ExecutionQueue {
       await this.deps.launcher.start(candidate.launch);
     } catch (error) {
       // Put it back in the queue so a later finish retries it, then report the failure.
-      const { version: _v, ...rest } = claimed;
+      const { version: _v, pendingLaunch: _p, ...rest } = claimed;
       const requeued: Omit<WaitingRecord, 'version'> = {
         ...rest,
         status: 'NOT_STARTED',
@@ -337,6 +346,7 @@ export class ExecutionQueue {
       await this.deps.store.putExecution(requeued, claimed).catch(() => undefined);
       throw error;
     }
+    await this.launched(claimed);
     await this.deps.notifier.publish({
       event: 'pipeline.starting',
       application: candidate.application,
@@ -406,7 +416,23 @@ export class ExecutionQueue {
   private async holderEnded(holder: string, acquiredAt: number, now: number): Promise<boolean> {
     const record = await this.deps.store.getExecution(holder);
     if (!record) return now - acquiredAt > this.orphanSlotMs;
-    return FINAL_EXECUTION_STATUSES.has(record.status);
+    if (FINAL_EXECUTION_STATUSES.has(record.status)) return true;
+    // Claimed but never started: start it now (the start is idempotent by execution name). It
+    // keeps its slot: it is running from here on.
+    if (record.pendingLaunch && now - record.startTime > this.pendingLaunchMs) {
+      await this.deps.launcher.start(record.pendingLaunch);
+      await this.launched(record);
+    }
+    return false;
+  }
+
+  /**
+   * Forgets a started run's launch request. Best effort, never throws: the run is started and
+   * keeps its slot either way, and starting it again later changes nothing (same execution name).
+   */
+  private async launched(record: ExecutionRecord): Promise<void> {
+    const { version: _v, pendingLaunch: _p, ...rest } = record;
+    await this.deps.store.putExecution(rest, record).catch(() => undefined);
   }
 }
 

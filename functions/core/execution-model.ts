@@ -3,6 +3,7 @@
  * that has started. Stages not yet started are NOT_STARTED in the skeleton.
  */
 import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
+import type { LaunchRequest } from './pipeline-launcher.js';
 import type { StageStatus } from './stage-api.js';
 
 export type ExecutionStatus = 'NOT_STARTED' | 'RUNNING' | 'SUCCEEDED' | 'TERMINAL' | 'CANCELED' | 'PAUSED';
@@ -33,6 +34,11 @@ export interface ExecutionRecord {
   /** Set while the execution runs: who may cancel it, where its state machine run is. */
   readonly stateMachineExecutionArn?: string;
   readonly canceledBy?: string;
+  /**
+   * A waiting run claimed for starting keeps its launch request here until its state machine run
+   * is started, so a start cut short (the claiming function died) can be made later (concurrency.ts).
+   */
+  readonly pendingLaunch?: LaunchRequest;
   readonly version: number;
 }
 

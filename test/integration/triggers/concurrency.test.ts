@@ -179,3 +179,58 @@ describe('no limit', () => {
     expect(Items).toEqual([]);
   });
 });
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('a start cut short after the claim', () => {
+  const pipeline = pipelineWith('crash', { limitConcurrent: true, keepWaitingPipelines: true });
+
+  it('is started by the next trigger that finds its slot taken, once the claiming function must be gone', async () => {
+    let offset = 0;
+    const clock = { now: () => Date.now() + offset };
+    const machines = await deployStateMachines([pipeline]);
+    const arn = machines[`conc/${pipeline.id}`]!;
+    const deps = triggerDeps([pipeline], { clock });
+    const lifecycle: LifecycleDeps = { store: deps.store, clock, notifier: deps.notifier, registry: deps.registry, queue: deps.queue, events: new EventBridgePublisher(), log: deps.log };
+    const a = await trigger(deps, pipeline, 1);
+    const b = await trigger(deps, pipeline, 2);
+    expect(b.status).toBe('waiting');
+
+    // a ends; the lifecycle function claims b and then never gets past StartExecution (it timed
+    // out or crashed: nothing after the claim runs, not the re-queue, not the slot release).
+    const sfn = awsClients.sfnClient();
+    sfn.middlewareStack.add(
+      (next, context) => async (args) => ((context as { commandName?: string }).commandName === 'StartExecutionCommand' ? new Promise<never>(() => undefined) : next(args)),
+      { step: 'initialize', name: 'frozenStart' },
+    );
+    void finish({ arn, lifecycle }, pipeline, a.executionId);
+    try {
+      await until(async () => (await deps.store.getExecution(b.executionId))?.status === 'RUNNING');
+    } finally {
+      sfn.middlewareStack.remove('frozenStart');
+    }
+    const stuck = (await deps.store.getExecution(b.executionId))!;
+    expect(stuck.status).toBe('RUNNING');
+    expect(stuck.pendingLaunch).toMatchObject({ executionId: b.executionId });
+    expect((await sfnExecutions(arn)).map((e) => e.name)).not.toContain(b.executionId);
+
+    // Soon after, the next trigger waits behind b and leaves b alone (its claimer may still be at work).
+    const c = await trigger(deps, pipeline, 3);
+    expect(c.status).toBe('waiting');
+    expect((await sfnExecutions(arn)).map((e) => e.name)).not.toContain(b.executionId);
+
+    // Later, one that finds b's slot taken starts b (the same execution name: at most once).
+    offset = 3 * 60_000;
+    const d = await trigger(deps, pipeline, 4);
+    expect(d.status).toBe('waiting');
+    expect((await sfnExecutions(arn)).filter((e) => e.name === b.executionId)).toHaveLength(1);
+    expect((await deps.store.getExecution(b.executionId))?.pendingLaunch).toBeUndefined();
+    expect(await statuses(deps, [b.executionId, c.executionId, d.executionId])).toEqual(['RUNNING', 'NOT_STARTED', 'NOT_STARTED']);
+  });
+});
