@@ -4,8 +4,6 @@
  */
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from './aws-clients.js';
 import type { EngineDeps } from './engine/deps.js';
 import { dispatch } from './engine/dispatch.js';
 import type { EngineResult } from './engine/payloads.js';
@@ -38,7 +36,16 @@ export function defaultEngineDeps(implementations: readonly StageImplementation[
   };
 }
 
-export function engineHandler(buildDeps: () => EngineDeps) {
+export interface EngineHandlerOptions {
+  /**
+   * Resumes the state machine with a callback stage's result when the stage finished without
+   * waiting (task-resume.ts). Only families with callback stages take it (flow: manualJudgment),
+   * which are also the only ones allowed SendTaskSuccess; the others do not load the SFN client.
+   */
+  readonly resumeTask?: (taskToken: string, result: EngineResult) => Promise<void>;
+}
+
+export function engineHandler(buildDeps: () => EngineDeps, options: EngineHandlerOptions = {}) {
   let deps: EngineDeps | undefined;
   return middy(async (event: unknown): Promise<EngineResult> => {
     deps ??= buildDeps();
@@ -48,7 +55,8 @@ export function engineHandler(buildDeps: () => EngineDeps) {
     logger.info('engine call', { op, executionId: (event as { executionId?: string } | null)?.executionId });
     const result = await dispatch(event, deps);
     if (token && !result.awaitingCallback) {
-      await sfnClient().send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(result) }));
+      if (!options.resumeTask) throw new Error(`op ${op} came with a task token, but this function runs no callback stages`);
+      await options.resumeTask(token, result);
     }
     logger.info('engine result', { op, status: result.status });
     return result;
