@@ -12,6 +12,7 @@ import { dynamoClient, sfnClient } from './aws-clients.js';
 import { isWaiting, type ExecutionQueue } from './concurrency.js';
 import type { EngineDeps } from './engine/deps.js';
 import { finalizeExecution } from './engine/lifecycle-ops.js';
+import { finalizerDeps } from './engine/stage-cleanup.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError } from './errors.js';
 import { type ExecutionRecord, type ExecutionView, FINAL_EXECUTION_STATUSES } from './execution-model.js';
 import type { ExecutionStore } from './execution-store.js';
@@ -101,19 +102,13 @@ export async function cancelExecution(executionId: string, deps: CancelDeps, req
 
     const marked = await markCanceling(deps.store, record, request.user, reason);
     await deps.stopper.stop(marked, reason);
-    const engine: EngineDeps = {
-      store: deps.store,
-      clock: deps.clock,
-      random: Math.random,
-      notifier: deps.notifier,
-      implementations: new Map(),
-      awaitPollSeconds: 5,
-      ...(deps.cancelElsewhere ? { cancelElsewhere: deps.cancelElsewhere } : {}),
+    const engine = finalizerDeps({
+      ...deps,
       onExecutionFinished: async (execution) => {
         await releaseLocksHeldBy(execution.id, deps.db ?? dynamoClient());
         await deps.afterFinished?.(execution);
       },
-    };
+    });
     await finalizeExecution(executionId, engine, { forced: 'CANCELED', reason });
     // Also when something else finalised it first: the locks must not outlive the execution.
     await releaseLocksHeldBy(executionId, deps.db ?? dynamoClient());

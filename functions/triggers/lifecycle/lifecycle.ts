@@ -12,6 +12,7 @@ import { dynamoClient } from '../../core/aws-clients.js';
 import { concurrencyPolicyOf, type ExecutionQueue, ExecutionStateError } from '../../core/concurrency.js';
 import type { EngineDeps } from '../../core/engine/deps.js';
 import { finalizeExecution } from '../../core/engine/lifecycle-ops.js';
+import { finalizerDeps } from '../../core/engine/stage-cleanup.js';
 import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES } from '../../core/execution-model.js';
 import type { ExecutionStore } from '../../core/execution-store.js';
 import { releaseLocksHeldBy } from '../../core/locks-release.js';
@@ -90,16 +91,7 @@ export async function handleStatusChange(event: unknown, deps: LifecycleDeps): P
     return { executionId, status: detail.status, action: 'no-record', released, started };
   }
 
-  const engine: EngineDeps = {
-    store: deps.store,
-    clock: deps.clock,
-    random: Math.random,
-    notifier: deps.notifier,
-    implementations: new Map(),
-    awaitPollSeconds: 5,
-    ...(deps.cancelElsewhere ? { cancelElsewhere: deps.cancelElsewhere } : {}),
-  };
-  await finalizeExecution(executionId, engine, ending);
+  await finalizeExecution(executionId, finalizerDeps(deps), ending);
   const finished = await deps.store.load(executionId);
   const after = await afterExecutionFinished(finished, deps);
   deps.log.info('execution finished', { executionId, sfnStatus: detail.status, status: finished.status, ...after });

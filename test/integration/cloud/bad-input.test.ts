@@ -1,7 +1,7 @@
 /** Bad input is a clear error that names what is wrong, found before anything is created: nothing is left behind. */
 import { CreateLaunchTemplateCommand, CreateSecurityGroupCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
 import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CloudClients } from '../../../functions/core/cloud/clients.js';
 import {
   AwsCallError,
@@ -13,22 +13,14 @@ import {
   ServerGroupConflictError,
   type CreateServerGroupSpec,
 } from '../../../functions/core/cloud/index.js';
-import { countCalls, injectFault, removeAllFaults } from '../../support/faults.js';
-import { useMoto } from '../../support/moto.js';
-import { createNetwork, deploySpec, freshClients, inventory, type Network } from './fixtures.js';
+import { countCalls, injectFault } from '../../support/faults.js';
+import { type Network, deploySpec, inventory, useCloudNetwork } from './fixtures.js';
 
-useMoto();
 let clients: CloudClients;
 let network: Network;
-
-beforeAll(() => {
-  clients = freshClients();
-});
-beforeEach(async () => {
-  network = await createNetwork(clients);
-});
-afterEach(() => {
-  removeAllFaults();
+useCloudNetwork((c, n) => {
+  clients = c;
+  network = n;
 });
 
 const NOTHING = { groups: [], launchTemplates: [], versions: {} };

@@ -6,9 +6,12 @@
 import { CreateKeyPairCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateTagsCommand, CreateVpcCommand, DescribeImagesCommand, DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { resetClientCache } from '../../../functions/core/aws-clients.js';
 import { cloudClients, type CloudClients } from '../../../functions/core/cloud/clients.js';
 import type { CreateServerGroupSpec } from '../../../functions/core/cloud/server-groups.js';
+import { removeAllFaults } from '../../support/faults.js';
+import { useMoto } from '../../support/moto.js';
 
 export interface Network {
   readonly vpcId: string;
@@ -94,4 +97,23 @@ export async function inventory(clients: CloudClients) {
     launchTemplates: templates.map((t) => t.LaunchTemplateName!).sort(),
     versions,
   };
+}
+
+/**
+ * What every driver test starts from: the emulator, clients made once per file, a new network
+ * before each test (then `setUp`, e.g. a first server group) and no faults left after it.
+ * `setUp` also receives the clients and network for the file's own variables.
+ */
+export function useCloudNetwork(setUp: (clients: CloudClients, network: Network) => void | Promise<void>): void {
+  useMoto();
+  let clients: CloudClients;
+  beforeAll(() => {
+    clients = freshClients();
+  });
+  beforeEach(async () => {
+    await setUp(clients, await createNetwork(clients));
+  });
+  afterEach(() => {
+    removeAllFaults();
+  });
 }

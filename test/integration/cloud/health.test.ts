@@ -4,7 +4,7 @@
  */
 import type { DescribeAutoScalingGroupsCommandOutput } from '@aws-sdk/client-auto-scaling';
 import type { DescribeTargetHealthCommandOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resetClientCache } from '../../../functions/core/aws-clients.js';
 import { cloudClients, type CloudClients } from '../../../functions/core/cloud/clients.js';
 import {
@@ -15,23 +15,15 @@ import {
   enableServerGroup,
   TransientCloudError,
 } from '../../../functions/core/cloud/index.js';
-import { countCalls, injectFault, removeAllFaults, throttlingError } from '../../support/faults.js';
-import { useMoto } from '../../support/moto.js';
-import { createNetwork, deploySpec, freshClients, inventory, type Network } from './fixtures.js';
+import { countCalls, injectFault, throttlingError } from '../../support/faults.js';
+import { type Network, deploySpec, inventory, useCloudNetwork } from './fixtures.js';
 
-useMoto();
 let clients: CloudClients;
 let network: Network;
-
-beforeAll(() => {
-  clients = freshClients();
-});
-beforeEach(async () => {
-  network = await createNetwork(clients);
+useCloudNetwork(async (c, n) => {
+  clients = c;
+  network = n;
   await createServerGroup(clients, deploySpec(network, { capacity: { min: 2, max: 3, desired: 2 } }));
-});
-afterEach(() => {
-  removeAllFaults();
 });
 
 async function instanceIds(): Promise<string[]> {

@@ -4,7 +4,7 @@
  * version come out, never two.
  */
 import { DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, PutScalingPolicyCommand } from '@aws-sdk/client-auto-scaling';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CloudClients } from '../../../functions/core/cloud/clients.js';
 import {
   cloneServerGroup,
@@ -16,22 +16,14 @@ import {
   resizeServerGroup,
   ServerGroupConflictError,
 } from '../../../functions/core/cloud/index.js';
-import { countCalls, crash, injectFault, MUTATING, removeAllFaults } from '../../support/faults.js';
-import { useMoto } from '../../support/moto.js';
-import { createNetwork, deploySpec, freshClients, inventory, type Network } from './fixtures.js';
+import { countCalls, crash, injectFault, MUTATING } from '../../support/faults.js';
+import { type Network, deploySpec, inventory, useCloudNetwork } from './fixtures.js';
 
-useMoto();
 let clients: CloudClients;
 let network: Network;
-
-beforeAll(() => {
-  clients = freshClients();
-});
-beforeEach(async () => {
-  network = await createNetwork(clients);
-});
-afterEach(() => {
-  removeAllFaults();
+useCloudNetwork((c, n) => {
+  clients = c;
+  network = n;
 });
 
 const ONE_GROUP = { groups: ['app-prod-v000'], launchTemplates: ['app-prod-v000'], versions: { 'app-prod-v000': 1 } };

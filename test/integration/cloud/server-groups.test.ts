@@ -2,7 +2,7 @@
 import { PutScalingPolicyCommand, DescribePoliciesCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CloudClients } from '../../../functions/core/cloud/clients.js';
 import {
   cloneServerGroup,
@@ -17,18 +17,13 @@ import {
   ResourceNotFoundError,
   resizeServerGroup,
 } from '../../../functions/core/cloud/index.js';
-import { useMoto } from '../../support/moto.js';
-import { createNetwork, deploySpec, freshClients, inventory, type Network } from './fixtures.js';
+import { type Network, deploySpec, inventory, useCloudNetwork } from './fixtures.js';
 
-useMoto();
 let clients: CloudClients;
 let network: Network;
-
-beforeAll(() => {
-  clients = freshClients();
-});
-beforeEach(async () => {
-  network = await createNetwork(clients);
+useCloudNetwork((c, n) => {
+  clients = c;
+  network = n;
 });
 
 async function targets(arn: string): Promise<string[]> {

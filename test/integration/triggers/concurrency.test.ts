@@ -205,13 +205,18 @@ describe('a start cut short after the claim', () => {
     // a ends; the lifecycle function claims b and then never gets past StartExecution (it timed
     // out or crashed: nothing after the claim runs, not the re-queue, not the slot release).
     const sfn = awsClients.sfnClient();
+    let frozen = 0;
     sfn.middlewareStack.add(
-      (next, context) => async (args) => ((context as { commandName?: string }).commandName === 'StartExecutionCommand' ? new Promise<never>(() => undefined) : next(args)),
+      (next, context) => async (args) => {
+        if ((context as { commandName?: string }).commandName !== 'StartExecutionCommand') return next(args);
+        frozen += 1;
+        return new Promise<never>(() => undefined);
+      },
       { step: 'initialize', name: 'frozenStart' },
     );
     void finish({ arn, lifecycle }, pipeline, a.executionId);
     try {
-      await until(async () => (await deps.store.getExecution(b.executionId))?.status === 'RUNNING');
+      await until(async () => frozen > 0);
     } finally {
       sfn.middlewareStack.remove('frozenStart');
     }
