@@ -3,6 +3,7 @@
  * and for callback stages that did not start waiting, resume the state machine ourselves.
  */
 import middy from '@middy/core';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EngineDeps } from './engine/deps.js';
 import { dispatch } from './engine/dispatch.js';
@@ -10,6 +11,7 @@ import type { EngineResult } from './engine/payloads.js';
 import { ExecutionStore } from './execution-store.js';
 import { releaseLocksHeldBy } from './locks-release.js';
 import { defaultNotifier } from './notifications.js';
+import { platformMetrics, recordEngineCall } from './metrics.js';
 import { recordNotificationTargets } from './record-notification-targets.js';
 import { sourceMappedStack } from './source-maps.js';
 import { type StageImplementation, systemClock } from './stage-api.js';
@@ -43,10 +45,13 @@ export interface EngineHandlerOptions {
    * which are also the only ones allowed SendTaskSuccess; the others do not load the SFN client.
    */
   readonly resumeTask?: (taskToken: string, result: EngineResult) => Promise<void>;
+  /** @default platformMetrics() */
+  readonly metrics?: Metrics;
 }
 
 export function engineHandler(buildDeps: () => EngineDeps, options: EngineHandlerOptions = {}) {
   let deps: EngineDeps | undefined;
+  const metrics = options.metrics ?? platformMetrics();
   return middy(async (event: unknown): Promise<EngineResult> => {
     deps ??= buildDeps();
     const op = (event as { op?: string } | null)?.op;
@@ -59,6 +64,7 @@ export function engineHandler(buildDeps: () => EngineDeps, options: EngineHandle
       await options.resumeTask(token, result);
     }
     logger.info('engine result', { op, status: result.status });
+    recordEngineCall(metrics, { ...(op ? { op } : {}), status: result.status, ...stageTypeOf(event) });
     return result;
   }).onError(async (request) => {
     // Step Functions records the stack of a failed task; point it at source lines, not the bundle's.
@@ -66,4 +72,9 @@ export function engineHandler(buildDeps: () => EngineDeps, options: EngineHandle
     const mapped = sourceMappedStack(error);
     if (error && mapped) error.stack = mapped;
   });
+}
+
+function stageTypeOf(event: unknown): { stageType?: string } {
+  const type = (event as { stage?: { type?: unknown } } | null)?.stage?.type;
+  return typeof type === 'string' ? { stageType: type } : {};
 }

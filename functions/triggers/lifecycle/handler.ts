@@ -8,6 +8,7 @@ import { ExecutionStore } from '../../core/execution-store.js';
 import { defaultNotifier } from '../../core/notifications.js';
 import { StepFunctionsLauncher } from '../../core/pipeline-launcher.js';
 import { pipelineRegistryFromEnv } from '../../core/pipeline-registry.js';
+import { platformMetrics, recordFinalized } from '../../core/metrics.js';
 import { systemClock } from '../../core/stage-api.js';
 import { lambdaCancelElsewhere } from '../../core/stage-functions.js';
 import { MalformedEventError } from '../errors.js';
@@ -36,11 +37,14 @@ export function defaultLifecycleDeps(): LifecycleDeps {
 }
 
 let deps: LifecycleDeps | undefined;
+const metrics = platformMetrics('gennaker-lifecycle');
 
 export async function handler(event: unknown): Promise<LifecycleResult | { refused: string }> {
   deps ??= defaultLifecycleDeps();
   try {
-    return await handleStatusChange(event, deps);
+    const result = await handleStatusChange(event, deps);
+    if (result.action === 'finalized' && result.status) recordFinalized(metrics, result.status);
+    return result;
   } catch (error) {
     if (error instanceof MalformedEventError) {
       deps.log.warn('status change refused', { reason: error.message });
