@@ -45,8 +45,8 @@ async function bundle(name: string, entry: string, outDir: string): Promise<Bund
 
 /**
  * Milliseconds for a fresh node to start, import the bundle and exit; the import alone; and whether
- * the import loaded undici (Node loads it when an ES module imports node:http, ~10 ms: a regression
- * that once cost the external family a third of its start).
+ * the import loaded undici (Node loads it when an ES module imports node:http: a regression that
+ * once cost the external function a quarter of its start, 127 ms against 96).
  */
 function initOnce(file: string): { processMs: number; importMs: number; undici: boolean } {
   const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});const ms=performance.now()-t;process.stdout.write(JSON.stringify({ms,undici:process.moduleLoadList.some((m)=>m.includes('undici'))}));`;

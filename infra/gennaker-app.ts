@@ -17,7 +17,7 @@ import { PipelineDefinitionError } from './errors.js';
 import { applyNag } from './nag.js';
 import { REPO_ROOT } from './paths.js';
 import { PIPELINE_FILE_EXTENSIONS } from './pipeline/definition.js';
-import type { PlatformSettings, SettingSource } from './platform/configuration.js';
+import { SETTING_KEYS, type SettingSource } from './platform/configuration.js';
 import type { PlatformProps } from './platform/platform.js';
 import { PipelineStack } from './stacks/pipeline-stack.js';
 import { PlatformStack } from './stacks/platform-stack.js';
@@ -39,8 +39,6 @@ export interface GennakerApp {
   readonly platformStack: PlatformStack;
   readonly pipelineStacks: readonly PipelineStack[];
 }
-
-const SETTING_KEYS: ReadonlyArray<keyof PlatformSettings> = ['accounts', 'trafficGuards', 'bake', 'jenkinsMasters'];
 
 export function optionsFromContext(app: App): GennakerAppOptions {
   const context = (key: string): string | undefined => {

@@ -395,7 +395,7 @@ export class ExecutionQueue {
     for (let slot = 0; slot < maxRunning; slot++) {
       const out = await this.db.send(new GetCommand({ TableName: this.locksTable, Key: { pk: slotKey(queueKey, slot) }, ConsistentRead: true }));
       const current = out.Item as { holder?: string; acquiredAt?: number } | undefined;
-      if (!current?.holder || !(await this.holderEnded(current.holder, current.acquiredAt ?? 0, now))) continue;
+      if (!current?.holder || !(await this.freeOrRevive(current.holder, current.acquiredAt ?? 0, now))) continue;
       try {
         await this.db.send(
           new PutCommand({
@@ -413,7 +413,11 @@ export class ExecutionQueue {
     return undefined;
   }
 
-  private async holderEnded(holder: string, acquiredAt: number, now: number): Promise<boolean> {
+  /**
+   * Whether a full slot's holder has ended, so the slot may be taken over. A holder stranded between
+   * its claim and its start is started instead, and keeps the slot.
+   */
+  private async freeOrRevive(holder: string, acquiredAt: number, now: number): Promise<boolean> {
     const record = await this.deps.store.getExecution(holder);
     if (!record) return now - acquiredAt > this.orphanSlotMs;
     if (FINAL_EXECUTION_STATUSES.has(record.status)) return true;

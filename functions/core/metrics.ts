@@ -5,6 +5,7 @@
  * POWERTOOLS_METRICS_NAMESPACE (the platform sets `Gennaker`) names the namespace.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { FINAL_STATUSES, type StageStatus } from './stage-api.js';
 
 export const DEFAULT_METRICS_NAMESPACE = 'Gennaker';
 
@@ -12,16 +13,14 @@ export function platformMetrics(serviceName = 'gennaker'): Metrics {
   return new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE, serviceName });
 }
 
-/** Statuses a stage or pipeline ends in (engine results); RUNNING and routing statuses are not endings. */
-const ENDINGS = new Set(['SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'STOPPED', 'CANCELED', 'SKIPPED']);
-
 /**
  * Counts what one engine call ended: `StagesEnded` (dimensions status, stageType) for a stage run,
  * `PipelinesEnded` (status) for a completion. Publishes only when it counted something, so polls
  * write no metric lines.
  */
 export function recordEngineCall(metrics: Metrics, call: { op?: string; stageType?: string; status: string }): void {
-  if (!ENDINGS.has(call.status)) return;
+  // Pipelines end in a subset of the stage statuses; RUNNING and routing statuses end nothing.
+  if (!FINAL_STATUSES.has(call.status as StageStatus)) return;
   if (call.op === 'run' || call.op === 'fail') {
     metrics.addDimensions({ status: call.status, stageType: call.stageType ?? 'unknown' });
     metrics.addMetric('StagesEnded', MetricUnit.Count, 1);

@@ -31,14 +31,17 @@ export function stageFunctionsFromEnv(env: Readonly<Record<string, string | unde
   return value as Record<string, string>;
 }
 
-/** Invokes the stage's family function with `cancelStage`; undefined when no function is known. */
-export function lambdaCancelElsewhere(functions: Readonly<Record<string, string>> = stageFunctionsFromEnv(), lambda: LambdaClient = lambdaClient()): CancelElsewhere | undefined {
+/**
+ * Invokes the stage's family function with `cancelStage`; undefined when no function is known.
+ * The Lambda client is made on the first request (cancels are rare; starts are not).
+ */
+export function lambdaCancelElsewhere(functions: Readonly<Record<string, string>> = stageFunctionsFromEnv(), lambda?: LambdaClient): CancelElsewhere | undefined {
   if (Object.keys(functions).length === 0) return undefined;
   return async ({ executionId, refId, type }) => {
     const family = stageTypeInfo(type)?.family;
     const functionName = family && functions[family];
     if (!functionName) throw new InvalidInputError(`no function for stage type ${type} (family ${family ?? 'unknown'}) in ${STAGE_FUNCTIONS_ENV}`);
-    await lambda.send(
+    await (lambda ?? lambdaClient()).send(
       new InvokeCommand({
         FunctionName: functionName,
         InvocationType: 'Event',

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { ACCOUNTS_FILE_ENV, parseAccounts } from '../../functions/core/cloud/accounts.js';
+import { ACCOUNTS_FILE_ENV, type AccountRegistry, parseAccounts } from '../../functions/core/cloud/accounts.js';
 import { parseTrafficGuards, TRAFFIC_GUARDS_FILE_ENV } from '../../functions/core/traffic-guards.js';
 import { BAKE_CONFIG_FILE_ENV, parseBakeConfig } from '../../functions/stages/cloud/bake/config.js';
 import { JENKINS_MASTERS_FILE_ENV, parseJenkinsMasters } from '../../functions/stages/external/jenkins/masters.js';
@@ -36,8 +36,8 @@ interface SettingKind {
   readonly env: string;
   /** A function gets the setting when it has any of these needs. */
   readonly usedWith: readonly Need[];
-  /** Throws the function's own error when the document is wrong. */
-  check(document: unknown, source: string): void;
+  /** Parses the document as the function will (throwing its own error when it is wrong). */
+  parse(document: unknown, source: string): unknown;
 }
 
 const KINDS: Readonly<Record<SettingKey, SettingKind>> = {
@@ -45,27 +45,30 @@ const KINDS: Readonly<Record<SettingKey, SettingKind>> = {
     file: 'gennaker-accounts.json',
     env: ACCOUNTS_FILE_ENV,
     usedWith: ['cloudDriver', 'clusterView', 'runTasks', 'readMetrics'],
-    check: (document, source) => void parseAccounts(document, { source }),
+    parse: (document, source) => parseAccounts(document, { source }),
   },
   trafficGuards: {
     file: 'gennaker-traffic-guards.json',
     env: TRAFFIC_GUARDS_FILE_ENV,
     usedWith: ['cloudDriver'],
-    check: (document, source) => void parseTrafficGuards(document, source),
+    parse: (document, source) => parseTrafficGuards(document, source),
   },
   bake: {
     file: 'gennaker-bake.json',
     env: BAKE_CONFIG_FILE_ENV,
     usedWith: ['cloudDriver'],
-    check: (document, source) => void parseBakeConfig(document, source),
+    parse: (document, source) => parseBakeConfig(document, source),
   },
   jenkinsMasters: {
     file: 'gennaker-jenkins-masters.json',
     env: JENKINS_MASTERS_FILE_ENV,
     usedWith: ['readSecrets'],
-    check: (document, source) => void parseJenkinsMasters(document, source),
+    parse: (document, source) => parseJenkinsMasters(document, source),
   },
 };
+
+/** Every setting, in the order they are read. */
+export const SETTING_KEYS = Object.keys(KINDS) as readonly SettingKey[];
 
 /** What one function receives: files to bundle beside it and the variables naming them. */
 export interface FunctionSettings {
@@ -83,19 +86,21 @@ export class ResolvedSettings {
   /** Reads, parses and checks every setting given; throws a PlatformSettingError naming the setting and what is wrong. */
   static resolve(settings: PlatformSettings = {}): ResolvedSettings {
     const documents = new Map<SettingKey, unknown>();
-    for (const key of Object.keys(KINDS) as SettingKey[]) {
+    let accounts: AccountRegistry | undefined;
+    for (const key of SETTING_KEYS) {
       const source = settings[key];
       if (source === undefined) continue;
       const where = 'file' in source ? source.file : `settings.${key}`;
       const document = 'file' in source ? readSettingFile(key, source.file) : source.document;
+      let parsed: unknown;
       try {
-        KINDS[key].check(document, where);
+        parsed = KINDS[key].parse(document, where);
       } catch (error) {
         throw new PlatformSettingError(`Platform setting ${key} (${where}) is not valid: ${(error as Error).message}`);
       }
+      if (key === 'accounts') accounts = parsed as AccountRegistry;
       documents.set(key, document);
     }
-    const accounts = documents.has('accounts') ? parseAccounts(documents.get('accounts')) : undefined;
     const roles = accounts
       ? [...new Set(accounts.names().flatMap((name) => accounts.get(name).assumeRole ?? []))].sort()
       : [];

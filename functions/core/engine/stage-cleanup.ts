@@ -8,7 +8,7 @@
 import { stageTypeInfo } from '../../../state-machines/stage-types/index.js';
 import { ConcurrentUpdateError } from '../errors.js';
 import type { ExecutionView, StageRecord } from '../execution-model.js';
-import type { StageRunContext } from '../stage-api.js';
+import type { StageImplementation, StageRunContext } from '../stage-api.js';
 import type { EngineDeps } from './deps.js';
 import { evaluationContext, stageViews } from './evaluation.js';
 import type { CancelStagePayload, EngineResult } from './payloads.js';
@@ -39,10 +39,13 @@ export function finalizerDeps(
   };
 }
 
-/** Runs the stage's own cancel() here; undefined when this function does not carry it. */
-async function cancelHere(execution: ExecutionView, stage: StageRecord, deps: EngineDeps): Promise<string | undefined> {
-  const implementation = deps.implementations.get(stage.type);
-  if (!implementation?.cancel) return undefined;
+/** Runs the stage's own cancel() here: what it did (a line for the record, if any), or why it failed. */
+async function cancelHere(
+  cancel: NonNullable<StageImplementation['cancel']>,
+  execution: ExecutionView,
+  stage: StageRecord,
+  deps: EngineDeps,
+): Promise<{ detail?: string; failed: boolean }> {
   const ctx: StageRunContext = {
     executionId: execution.id,
     application: execution.application,
@@ -55,14 +58,18 @@ async function cancelHere(execution: ExecutionView, stage: StageRecord, deps: En
     stages: stageViews(execution),
     checkpoint: async () => undefined,
   };
-  return implementation.cancel(ctx).catch((error: Error) => `cancel failed: ${error.message}`);
+  return cancel(ctx).then(
+    (detail) => ({ ...(detail ? { detail } : {}), failed: false }),
+    (error: Error) => ({ detail: `cancel failed: ${error.message}`, failed: true }),
+  );
 }
 
 /** The change that ends a running stage of an ending execution: canceled, its work stopped here or requested elsewhere. */
 export async function cancelRunningStage(execution: ExecutionView, stage: StageRecord, deps: EngineDeps, now: number): Promise<Partial<StageRecord>> {
   const ended = { status: 'CANCELED' as const, endTime: now };
-  if (deps.implementations.get(stage.type)?.cancel) {
-    const detail = await cancelHere(execution, stage, deps);
+  const cancel = deps.implementations.get(stage.type)?.cancel;
+  if (cancel) {
+    const { detail } = await cancelHere(cancel, execution, stage, deps);
     return { ...ended, ...(detail ? { error: `canceled: ${detail}` } : {}) };
   }
   const family = stageTypeInfo(stage.type)?.family;
@@ -102,13 +109,14 @@ export async function cancelStageOperation(payload: CancelStagePayload, deps: En
     const execution = await deps.store.load(payload.executionId);
     const stage = execution.stages.find((s) => s.refId === payload.refId);
     if (!stage || stage.context[CLEANUP_KEY] !== 'requested') return { status: 'SKIPPED' };
-    const detail = deps.implementations.get(stage.type)?.cancel
-      ? ((await cancelHere(execution, stage, deps)) ?? 'nothing to stop')
-      : `cancel failed: no ${stage.type} implementation in this function`;
+    const cancel = deps.implementations.get(stage.type)?.cancel;
+    const outcome = cancel
+      ? await cancelHere(cancel, execution, stage, deps)
+      : { detail: `cancel failed: no ${stage.type} implementation in this function`, failed: true };
     try {
       await writeStage(deps, execution, stage, {
-        error: `canceled: ${detail}`,
-        context: { ...stage.context, [CLEANUP_KEY]: detail.startsWith('cancel failed') ? 'failed' : 'done' },
+        error: `canceled: ${outcome.detail ?? 'nothing to stop'}`,
+        context: { ...stage.context, [CLEANUP_KEY]: outcome.failed ? 'failed' : 'done' },
       });
       return { status: 'SUCCEEDED' };
     } catch (error) {

@@ -7,11 +7,10 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { awsClients } from '../../../functions/core/aws-clients.js';
 import { tableName } from '../../../functions/core/tables.js';
-import { EventBridgePublisher } from '../../../functions/triggers/lifecycle/completed-event.js';
 import { handleStatusChange, type LifecycleDeps } from '../../../functions/triggers/lifecycle/lifecycle.js';
 import { triggerManually } from '../../../functions/triggers/manual/manual.js';
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
-import { deployStateMachines, pipelineOf, runStartStep, sfnExecutions, statusEvent, type TestDeps, triggerDeps, useTriggerAws } from './support.js';
+import { deployStateMachines, lifecycleDepsOf, pipelineOf, runStartStep, sfnExecutions, statusEvent, type TestDeps, triggerDeps, useTriggerAws } from './support.js';
 
 useTriggerAws();
 
@@ -24,16 +23,7 @@ function pipelineWith(name: string, policy: { limitConcurrent?: boolean; maxConc
 async function setup(pipeline: Pipeline): Promise<{ deps: TestDeps; arn: string; lifecycle: LifecycleDeps }> {
   const machines = await deployStateMachines([pipeline]);
   const deps = triggerDeps([pipeline]);
-  const lifecycle: LifecycleDeps = {
-    store: deps.store,
-    clock: deps.clock,
-    notifier: deps.notifier,
-    registry: deps.registry,
-    queue: deps.queue,
-    events: new EventBridgePublisher(),
-    log: deps.log,
-  };
-  return { deps, arn: machines[`conc/${pipeline.id}`]!, lifecycle };
+  return { deps, arn: machines[`conc/${pipeline.id}`]!, lifecycle: lifecycleDepsOf(deps) };
 }
 
 const trigger = (deps: TestDeps, pipeline: Pipeline, n: number) =>
@@ -197,7 +187,7 @@ describe('a start cut short after the claim', () => {
     const machines = await deployStateMachines([pipeline]);
     const arn = machines[`conc/${pipeline.id}`]!;
     const deps = triggerDeps([pipeline], { clock });
-    const lifecycle: LifecycleDeps = { store: deps.store, clock, notifier: deps.notifier, registry: deps.registry, queue: deps.queue, events: new EventBridgePublisher(), log: deps.log };
+    const lifecycle = lifecycleDepsOf(deps);
     const a = await trigger(deps, pipeline, 1);
     const b = await trigger(deps, pipeline, 2);
     expect(b.status).toBe('waiting');

@@ -11,7 +11,7 @@ import { awsClients } from '../../../functions/core/aws-clients.js';
 import { releaseLocksHeldBy } from '../../../functions/core/locks-release.js';
 import { tableName } from '../../../functions/core/tables.js';
 import { triggerClients } from '../../../functions/triggers/clients.js';
-import { COMPLETED_DETAIL_TYPE, EventBridgePublisher, type PipelineCompletedDetail, completedEvent } from '../../../functions/triggers/lifecycle/completed-event.js';
+import { COMPLETED_DETAIL_TYPE, type PipelineCompletedDetail, completedEvent } from '../../../functions/triggers/lifecycle/completed-event.js';
 import { handleStatusChange, type LifecycleDeps } from '../../../functions/triggers/lifecycle/lifecycle.js';
 import { triggerManually } from '../../../functions/triggers/manual/manual.js';
 import { handlePipelineCompleted } from '../../../functions/triggers/pipeline/handler.js';
@@ -21,6 +21,7 @@ import {
   captureInputs,
   deployStateMachines,
   executionInput,
+  lifecycleDepsOf,
   pipelineOf,
   runStartStep,
   sfnExecutions,
@@ -61,16 +62,7 @@ async function setup(pipelines: Pipeline[] = [upstream, downstream]): Promise<Ct
   const machines = await deployStateMachines(pipelines);
   const deps = triggerDeps(pipelines);
   const events = captureInputs<{ Entries?: Array<{ Detail?: string; DetailType?: string; Source?: string }> }>(triggerClients.eventBridge(), 'PutEvents');
-  const lifecycle: LifecycleDeps = {
-    store: deps.store,
-    clock: deps.clock,
-    notifier: deps.notifier,
-    registry: deps.registry,
-    queue: deps.queue,
-    events: new EventBridgePublisher(),
-    log: deps.log,
-  };
-  return { deps, lifecycle, machines, events };
+  return { deps, lifecycle: lifecycleDepsOf(deps), machines, events };
 }
 
 /** Starts `upstream` for real (moto), runs its start step and its first stage to RUNNING. */

@@ -21,6 +21,8 @@ import { StaticPipelineRegistry } from '../../../functions/core/pipeline-registr
 import type { Clock } from '../../../functions/core/stage-api.js';
 import { triggerClients, resetTriggerClients } from '../../../functions/triggers/clients.js';
 import { buildTriggerDeps, type TriggerDeps } from '../../../functions/triggers/deps.js';
+import { EventBridgePublisher } from '../../../functions/triggers/lifecycle/completed-event.js';
+import type { LifecycleDeps } from '../../../functions/triggers/lifecycle/lifecycle.js';
 import { MemoryLog } from '../../../functions/triggers/log.js';
 import { SecretsManagerSource, webhookSecrets } from '../../../functions/triggers/secrets.js';
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
@@ -100,6 +102,11 @@ export function triggerDeps(
     env: {},
   });
   return { ...deps, log, notifier };
+}
+
+/** The lifecycle handler's deps over the same store, queue and registry as the triggers'. */
+export function lifecycleDepsOf(deps: TestDeps): LifecycleDeps {
+  return { store: deps.store, clock: deps.clock, notifier: deps.notifier, registry: deps.registry, queue: deps.queue, events: new EventBridgePublisher(), log: deps.log };
 }
 
 /** An HTTP API v2 event as API Gateway delivers a webhook. */
