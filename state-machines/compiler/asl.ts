@@ -1,11 +1,98 @@
-/** The subset of Amazon States Language (JSONPath) the compiler emits. */
-export type AslState = Record<string, unknown> & { Type: 'Task' | 'Choice' | 'Wait' | 'Parallel' | 'Pass' | 'Succeed' | 'Fail' };
+/**
+ * The subset of Amazon States Language (JSONPath) the compiler emits, as typed states: a misspelt
+ * field (`Nxt`, `ResultsPath`) does not type-check.
+ */
 
-export interface AslMachine {
-  Comment?: string;
-  StartAt: string;
-  States: Record<string, AslState>;
-  TimeoutSeconds?: number;
+export interface Retrier {
+  readonly ErrorEquals: readonly string[];
+  readonly IntervalSeconds?: number;
+  readonly MaxAttempts?: number;
+  readonly BackoffRate?: number;
+  readonly MaxDelaySeconds?: number;
+  readonly JitterStrategy?: 'FULL' | 'NONE';
+}
+
+export interface Catcher {
+  readonly ErrorEquals: readonly string[];
+  /** null: the error is dropped and the state data passes on unchanged. */
+  readonly ResultPath?: string | null;
+  readonly Next: string;
+}
+
+interface Common {
+  readonly Comment?: string;
+}
+
+/** Either goes on to `Next` or ends the machine (`End: true`). */
+type Transition = { readonly Next: string; readonly End?: never } | { readonly End: true; readonly Next?: never };
+
+export type TaskState = Common &
+  Transition & {
+    readonly Type: 'Task';
+    readonly Resource: string;
+    readonly Parameters?: Readonly<Record<string, unknown>>;
+    readonly ResultSelector?: Readonly<Record<string, string>>;
+    /** null: the result is dropped and the state data passes on unchanged. */
+    readonly ResultPath?: string | null;
+    readonly TimeoutSeconds?: number;
+    readonly Retry?: readonly Retrier[];
+    readonly Catch?: readonly Catcher[];
+  };
+
+export interface ChoiceRule {
+  readonly Variable: string;
+  readonly StringEquals?: string;
+  readonly IsPresent?: boolean;
+  readonly Next: string;
+}
+
+export interface ChoiceState extends Common {
+  readonly Type: 'Choice';
+  readonly Choices: readonly ChoiceRule[];
+  readonly Default: string;
+}
+
+export type WaitState = Common &
+  Transition & {
+    readonly Type: 'Wait';
+    readonly SecondsPath: string;
+  };
+
+export type PassState = Common &
+  Transition & {
+    readonly Type: 'Pass';
+    readonly Result?: unknown;
+    readonly ResultPath?: string | null;
+  };
+
+export type ParallelState = Common &
+  Transition & {
+    readonly Type: 'Parallel';
+    readonly Branches: readonly AslBranch[];
+    readonly ResultPath?: string | null;
+    readonly Catch?: readonly Catcher[];
+  };
+
+export interface SucceedState extends Common {
+  readonly Type: 'Succeed';
+}
+
+export interface FailState extends Common {
+  readonly Type: 'Fail';
+  readonly Error: string;
+  readonly Cause: string;
+}
+
+export type AslState = TaskState | ChoiceState | WaitState | PassState | ParallelState | SucceedState | FailState;
+
+export interface AslBranch {
+  readonly StartAt: string;
+  readonly States: Readonly<Record<string, AslState>>;
+}
+
+export interface AslMachine extends AslBranch {
+  readonly Comment?: string;
+  readonly TimeoutSeconds?: number;
 }
 
 /** Errors worth retrying: Lambda service hiccups and our own TransientStageError. */
@@ -19,12 +106,12 @@ export const TRANSIENT_ERRORS = [
   'TransientStageError',
 ];
 
-export function transientRetry(): Record<string, unknown>[] {
+export function transientRetry(): Retrier[] {
   return [{ ErrorEquals: TRANSIENT_ERRORS, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }];
 }
 
 /** The error recorder only talks to DynamoDB: any failure of its own is worth a few quick retries. */
-export function recorderRetry(): Record<string, unknown>[] {
+export function recorderRetry(): Retrier[] {
   return [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }];
 }
 
