@@ -131,8 +131,12 @@ function grantRunTasks(fn: GennakerFunction): void {
   );
 }
 
+/** Alarm gates (functions/core/gates/alarms.ts) read alarms: any region, this account's alarms only. */
+const alarmArnPattern = () => `arn:${Aws.PARTITION}:cloudwatch:*:${Aws.ACCOUNT_ID}:alarm:*`;
+
 function grantCloudDriver(fn: GennakerFunction): void {
   fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: CLOUD_DRIVER_ACTIONS, resources: ['*'] }));
+  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarmArnPattern()] }));
   // Launch templates and bake instances carry the account's instance profile.
   fn.role.addToPrincipalPolicy(
     new PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'], conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } }),
@@ -191,6 +195,12 @@ export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[
     Validations.of(fn.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${context.secretNamePrefix}*]`,
       reason: `${fn.node.id} reads Jenkins credentials named in the masters configuration at run time; only secrets named '${context.secretNamePrefix}…' (the ARN adds a random suffix).`,
+    });
+  }
+  if (needs.includes('cloudDriver')) {
+    Validations.of(fn.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:*:<AWS::AccountId>:alarm:*]',
+      reason: `${fn.node.id} checks the rollbackAlarms a deploy names (read only, cloudwatch:DescribeAlarms): alarm names come from pipelines at run time, in any region a cluster is in, this account only.`,
     });
   }
   if (needs.includes('runTasks')) {

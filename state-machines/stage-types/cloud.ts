@@ -5,6 +5,7 @@
  * stages run the same checks again on the evaluated config.
  */
 import { registerStageType, type StageTypeInfo } from './registry.js';
+import { trafficProblems } from './traffic-steps.js';
 
 type Raw = Readonly<Record<string, unknown>>;
 
@@ -145,7 +146,8 @@ export function deployClusterProblems(c: unknown, prefix: string): string[] {
     ...oneOf(c, 'healthCheckType', ['EC2', 'ELB'], prefix),
   ];
   if (c.strategy === 'rollingredblack') problems.push(...percentages(c.targetPercentages, prefix));
-  if (literal(c.rollback) && !isObject(c.rollback)) problems.push(`${prefix}rollback: must be an object {onFailure}`);
+  problems.push(...trafficProblems(c, prefix));
+  if (literal(c.rollback) && !isObject(c.rollback)) problems.push(`${prefix}rollback: must be an object {onFailure, destroyOnFailure}`);
   return problems;
 }
 

@@ -1,14 +1,17 @@
 /** The AWS clients the driver works with: one account, one region. */
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { defaultRegion, type ClientOptions, autoScalingClient, ec2Client, elbv2Client } from '../aws-clients.js';
+import { defaultRegion, type ClientOptions, autoScalingClient, cloudwatchClient, ec2Client, elbv2Client } from '../aws-clients.js';
 
 export interface CloudClients {
   readonly region: string;
   readonly ec2: EC2Client;
   readonly autoScaling: AutoScalingClient;
   readonly elbv2: ElasticLoadBalancingV2Client;
+  /** Alarm gates (rollbackAlarms) read the alarms where the cluster is. */
+  readonly cloudwatch: CloudWatchClient;
 }
 
 /** Clients from the shared factory (endpoint-aware, cached, maxAttempts from GENNAKER_AWS_MAX_ATTEMPTS). */
@@ -20,5 +23,6 @@ export function cloudClients(options: ClientOptions = {}): CloudClients {
     ec2: ec2Client(o),
     autoScaling: autoScalingClient(o),
     elbv2: elbv2Client(o),
+    cloudwatch: cloudwatchClient(o),
   };
 }

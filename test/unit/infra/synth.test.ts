@@ -157,6 +157,8 @@ describe('platform stack', () => {
     const actions = actionsOf(statements);
     expect(actions).toEqual(expect.arrayContaining(['autoscaling:CreateAutoScalingGroup', 'ec2:RunInstances', 'autoscaling:DeleteAutoScalingGroup']));
     expect(actions.filter((a) => /^(ecs|secretsmanager|states|sts):/.test(a))).toEqual([]);
+    // Alarm gates read this account's alarms only.
+    expect(JSON.stringify(byAction('cloudwatch:DescribeAlarms')[0]?.Resource)).toContain(':alarm:*');
   });
 
   it('lets the lifecycle and API functions invoke exactly the cloud, external and canary functions, to clean up after canceled stages', () => {

@@ -3,6 +3,7 @@
  * the deploy needs per cluster. Pure; problems are StageConfigErrors naming the field.
  */
 import { capacityProblems as checkCapacityFields, deployProblems } from '../../../../state-machines/stage-types/cloud.js';
+import { readRollbackAlarms } from '../../../../state-machines/stage-types/traffic-steps.js';
 import type { Capacity } from '../../../core/cloud/index.js';
 import { StageConfigError } from '../../../core/stage-api.js';
 import { DEFAULT_UP_TIMEOUT_SECONDS, UP_TIMEOUT_FIELD } from '../waiting.js';
@@ -16,6 +17,10 @@ export interface StrategyOptions {
   readonly delayBeforeDisableSec: number;
   readonly delayBeforeScaleDownSec: number;
   readonly rollbackOnFailure: boolean;
+  /** rollback.destroyOnFailure: a rolled-back new group is destroyed instead of kept at 0. */
+  readonly destroyOnFailure: boolean;
+  /** CloudWatch alarms (in the cluster's account and region) that roll the deploy back when in ALARM. */
+  readonly rollbackAlarms: readonly string[];
   /** rollingredblack: the new group's size at each step, in percent of the target capacity. */
   readonly targetPercentages: readonly number[];
   /** Percent of the desired instances that must be up for the group to count as up. */
@@ -117,6 +122,8 @@ function readCluster(entry: Record<string, unknown>, index: number, stage: Reado
   if (healthCheckType !== undefined && healthCheckType !== 'EC2' && healthCheckType !== 'ELB') {
     throw new StageConfigError(`${prefix}healthCheckType: must be EC2 or ELB`);
   }
+  const alarms = readRollbackAlarms(entry.rollbackAlarms, `${prefix}rollbackAlarms`);
+  throwProblems(alarms.problems);
   const percentage = field('targetHealthyDeployPercentage') ?? 100;
   if (percentage > 100) throw new StageConfigError(`${prefix}targetHealthyDeployPercentage: must be at most 100`);
   const suspended = stringList(entry, 'suspendedProcesses');
@@ -143,6 +150,8 @@ function readCluster(entry: Record<string, unknown>, index: number, stage: Reado
       delayBeforeScaleDownSec: field('delayBeforeScaleDownSec') ?? 0,
       // Rolling red/black always rolls back: it has changed the old group's capacity.
       rollbackOnFailure: strategy === 'rollingredblack' || flag(rollback, 'onFailure', false),
+      destroyOnFailure: flag(rollback, 'destroyOnFailure', false),
+      rollbackAlarms: alarms.alarms,
       targetPercentages: strategy === 'rollingredblack' ? percentagesOf(entry.targetPercentages, prefix) : [100],
       targetHealthyDeployPercentage: percentage,
       waitForUpTimeoutSeconds: field(UP_TIMEOUT_FIELD) ?? wholeNumber(stage, UP_TIMEOUT_FIELD) ?? DEFAULT_UP_TIMEOUT_SECONDS,

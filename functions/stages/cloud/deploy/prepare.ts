@@ -5,6 +5,7 @@
  * before anything exists.
  */
 import { checkCapacity, TagKeys } from '../../../core/cloud/index.js';
+import { describeAlarms } from '../../../core/gates/alarms.js';
 import { StageConfigError } from '../../../core/stage-api.js';
 import { NoImageError } from '../errors.js';
 import { chooseImage, explicitImage, resolveImage, upstreamImages } from '../images.js';
@@ -26,6 +27,9 @@ export async function prepare(state: DeployUnitState, u: DeployUnitContext): Pro
   const wanted = cluster.useSourceCapacity && source ? source.capacity : cluster.capacity;
   if (!wanted) throw new StageConfigError(`clusters[${cluster.index}].capacity: required (useSourceCapacity found no server group in ${cluster.cluster})`);
   const capacity = checkCapacity(wanted, `${cluster.cluster}-vNNN (new, ${region})`);
+
+  // A rollback alarm that does not exist is a typo: refuse before anything is created.
+  if (cluster.options.rollbackAlarms.length > 0) await describeAlarms(target.clients.cloudwatch, cluster.options.rollbackAlarms, `account ${target.account.name} ${region}`);
 
   const version = image.version ?? image.tags[TagKeys.version];
   return {

@@ -11,6 +11,12 @@ import type { RollbackStep } from './strategy.js';
 import { healthyCount, waitForUp } from '../up.js';
 import { nextStep, type DeployUnitContext, type DeployUnitState, type Snapshot } from './state.js';
 
+/** The unit switched to its rollback phase, with why. */
+export function rollingBack(state: DeployUnitState, error: string): DeployUnitState {
+  const { plan: _plan, ...rest } = clearWait(state);
+  return { ...rest, phase: 'rollback', step: 0, error };
+}
+
 type Result = StepResult<DeployUnitState>;
 
 function servedBefore(state: DeployUnitState): Snapshot[] {
@@ -52,7 +58,8 @@ async function retireNew(u: DeployUnitContext, state: DeployUnitState): Promise<
     const { driver } = await u.target();
     try {
       await driver.disableServerGroup(state.serverGroup);
-      await driver.resizeServerGroup(state.serverGroup, ZERO);
+      if (u.cluster.options.destroyOnFailure) await driver.destroyServerGroup(state.serverGroup);
+      else await driver.resizeServerGroup(state.serverGroup, ZERO);
     } catch (error) {
       if (!(error instanceof ResourceNotFoundError)) throw error;
     }

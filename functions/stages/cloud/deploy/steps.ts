@@ -5,11 +5,13 @@
  * set (`plan`, saved by the runner) and check traffic guards, then act on exactly that set.
  */
 import { ResourceNotFoundError, withAccountDefaults, type Capacity, type CreateServerGroupSpec } from '../../../core/cloud/index.js';
+import { checkAlarmGate } from '../../../core/gates/alarms.js';
 import type { GroupChange } from '../../../core/traffic-guards.js';
 import { checkGuards } from '../guards.js';
 import type { StepResult } from '../units.js';
 import { waitForUp } from '../up.js';
 import { clearWait, delay } from '../waiting.js';
+import { rollingBack } from './rollback.js';
 import { newestFirst } from '../targets.js';
 import { expectedUp, sizeAt, type DeployStep } from './strategy.js';
 import { nextStep, type DeployUnitContext, type DeployUnitState } from './state.js';
@@ -84,6 +86,13 @@ async function wait(u: DeployUnitContext, state: DeployUnitState, seconds: numbe
   return next.done ? { state: nextStep(state) } : { state: next.state, waitSeconds: next.waitSeconds };
 }
 
+/** The rollback alarms: all quiet → next step; one in ALARM → roll back at once, naming it. */
+async function gate(u: DeployUnitContext, state: DeployUnitState): Promise<Result> {
+  const { clients, account } = await u.target();
+  const outcome = await checkAlarmGate(clients.cloudwatch, u.cluster.options.rollbackAlarms, `account ${account.name} ${u.region}`);
+  return { state: outcome.passed ? nextStep(state) : rollingBack(state, outcome.reason) };
+}
+
 /**
  * A step acting on other groups: the first call picks them (from the live cluster), checks traffic
  * guards and saves the plan; the next call acts on exactly that plan.
@@ -118,6 +127,8 @@ export async function runDeployStep(step: DeployStep, u: DeployUnitContext, stat
       return waitUp(u, state);
     case 'delay':
       return wait(u, state, step.seconds);
+    case 'gate':
+      return gate(u, state);
     case 'disableOthers': {
       const d = await driver();
       return onOthers(

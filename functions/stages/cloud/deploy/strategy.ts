@@ -14,6 +14,9 @@
  * Capacity is pinned (min = max = desired) on both groups while rolling, so autoscaling cannot
  * change what the steps set; unpin restores the capacities.
  *
+ * With `rollbackAlarms`, a gate checks them once the new group serves and before any other group
+ * is disabled or destroyed; an alarm in ALARM rolls back whatever rollback.onFailure says.
+ *
  * A failure rolls back when asked to (rollback.onFailure; always for rolling red/black): the groups
  * that were enabled before get back their capacity and traffic, the new group is disabled and
  * scaled to zero (kept for inspection, as Spinnaker does).
@@ -39,7 +42,9 @@ export type DeployStep =
   /** Resize the new group to `percent` of the target capacity, pinned. */
   | { readonly kind: 'grow'; readonly percent: number }
   /** Give the new group its target capacity and the source its own back. */
-  | { readonly kind: 'unpin' };
+  | { readonly kind: 'unpin' }
+  /** Check the rollback alarms; one in ALARM rolls the deploy back. */
+  | { readonly kind: 'gate' };
 
 export type RollbackStep =
   /** Give the groups that were enabled before back their capacity and traffic. */
@@ -62,14 +67,18 @@ function delayBeforeDisable(options: StrategyOptions): DeployStep[] {
   return options.delayBeforeDisableSec > 0 ? [{ kind: 'delay', seconds: options.delayBeforeDisableSec, reason: 'delayBeforeDisableSec' }] : [];
 }
 
+function gate(options: StrategyOptions): DeployStep[] {
+  return options.rollbackAlarms.length > 0 ? [{ kind: 'gate' }] : [];
+}
+
 export function deploySteps(strategy: Strategy, options: StrategyOptions): DeployStep[] {
   switch (strategy) {
     case 'none':
-      return [{ kind: 'create', atZero: false }, { kind: 'waitUp' }];
+      return [{ kind: 'create', atZero: false }, { kind: 'waitUp' }, ...gate(options)];
     case 'highlander':
-      return [{ kind: 'create', atZero: false }, { kind: 'waitUp' }, { kind: 'destroyOthers' }];
+      return [{ kind: 'create', atZero: false }, { kind: 'waitUp' }, ...gate(options), { kind: 'destroyOthers' }];
     case 'redblack':
-      return [{ kind: 'create', atZero: false }, { kind: 'waitUp' }, ...delayBeforeDisable(options), { kind: 'disableOthers' }, ...tail(options)];
+      return [{ kind: 'create', atZero: false }, { kind: 'waitUp' }, ...delayBeforeDisable(options), ...gate(options), { kind: 'disableOthers' }, ...tail(options)];
     case 'rollingredblack':
       return [
         { kind: 'create', atZero: true },
@@ -80,6 +89,7 @@ export function deploySteps(strategy: Strategy, options: StrategyOptions): Deplo
           ...(i < options.targetPercentages.length - 1 ? delayBeforeDisable(options) : []),
         ]),
         ...delayBeforeDisable(options),
+        ...gate(options),
         { kind: 'disableOthers' },
         { kind: 'unpin' },
         ...tail(options),

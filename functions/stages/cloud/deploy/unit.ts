@@ -2,10 +2,9 @@
 import type { StageRunContext } from '../../../core/stage-api.js';
 import type { CloudEnv, RegionTarget } from '../deps.js';
 import type { Unit } from '../units.js';
-import { clearWait } from '../waiting.js';
 import type { DeployCluster } from './config.js';
 import { prepare } from './prepare.js';
-import { runRollbackStep } from './rollback.js';
+import { rollingBack, runRollbackStep } from './rollback.js';
 import { runDeployStep } from './steps.js';
 import { deploySteps, rollbackSteps } from './strategy.js';
 import type { DeployUnitContext, DeployUnitState } from './state.js';
@@ -40,25 +39,22 @@ export function deployUnit(ctx: StageRunContext, env: CloudEnv, cluster: DeployC
       }
       const step = rollback[state.step];
       if (step) return runRollbackStep(step, u, state);
-      return { state: { ...state, status: 'failed', error: `${state.error ?? 'deploy failed'} (rolled back: ${describeRollback(state)})` } };
+      return { state: { ...state, status: 'failed', error: `${state.error ?? 'deploy failed'} (rolled back: ${describeRollback(state, cluster.options.destroyOnFailure)})` } };
     },
     onFailure(state, error) {
       if (state.phase === 'rollback') return { ...state, status: 'failed', error: `${state.error ?? ''}; the rollback failed too: ${error}` };
       const changed = state.serverGroup !== undefined || state.pinned === true;
-      if (state.phase === 'deploy' && cluster.options.rollbackOnFailure && changed) {
-        const { plan: _plan, ...rest } = clearWait(state);
-        return { ...rest, phase: 'rollback', step: 0, error };
-      }
+      if (state.phase === 'deploy' && cluster.options.rollbackOnFailure && changed) return rollingBack(state, error);
       return { ...state, status: 'failed', error };
     },
   };
 }
 
-function describeRollback(state: DeployUnitState): string {
+function describeRollback(state: DeployUnitState, destroyed: boolean): string {
   const restored = (state.ancestors ?? []).filter((a) => a.enabled && a.name !== state.serverGroup).map((a) => a.name);
   const parts = [
     restored.length > 0 ? `${restored.join(', ')} serve${restored.length === 1 ? 's' : ''} again` : 'no earlier server group to restore',
-    state.serverGroup ? `${state.serverGroup} disabled and scaled to 0` : undefined,
+    state.serverGroup ? `${state.serverGroup} ${destroyed ? 'destroyed' : 'disabled and scaled to 0'}` : undefined,
   ].filter(Boolean);
   return parts.join(', ');
 }

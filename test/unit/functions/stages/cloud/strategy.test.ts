@@ -11,6 +11,8 @@ const options = (o: Partial<StrategyOptions> = {}): StrategyOptions => ({
   delayBeforeDisableSec: 0,
   delayBeforeScaleDownSec: 0,
   rollbackOnFailure: false,
+  destroyOnFailure: false,
+  rollbackAlarms: [],
   targetPercentages: [100],
   targetHealthyDeployPercentage: 100,
   waitForUpTimeoutSeconds: 1800,
@@ -35,6 +37,15 @@ describe('deploySteps', () => {
       'scaleDownDisabled',
       'trim(2)',
     ]);
+  });
+
+  it('rollbackAlarms: a gate once the new group serves and before any other group is disabled or destroyed', () => {
+    const gated = options({ rollbackAlarms: ['app-5xx'], delayBeforeDisableSec: 30 });
+    expect(kinds(deploySteps('redblack', gated))).toEqual(['create', 'waitUp', 'delay(30)', 'gate', 'disableOthers']);
+    expect(kinds(deploySteps('highlander', gated))).toEqual(['create', 'waitUp', 'gate', 'destroyOthers']);
+    expect(kinds(deploySteps('none', gated))).toEqual(['create', 'waitUp', 'gate']);
+    const rolling = kinds(deploySteps('rollingredblack', options({ rollbackAlarms: ['a'], targetPercentages: [50, 100] })));
+    expect(rolling.indexOf('gate')).toBe(rolling.indexOf('disableOthers') - 1);
   });
 
   it('rollingredblack grows in steps between pin and unpin', () => {
@@ -87,6 +98,14 @@ describe('readDeployConfig', () => {
     expect(readDeployConfig(deploy, 'flex')).toMatchObject([{ account: 'test', cluster: 'flex-test', regions: ['us-west-1'], strategy: 'highlander', sourceServerGroup: 'flex-test-v016' }]);
   });
 
+  it('reads rollbackAlarms and rollback.destroyOnFailure', () => {
+    const [c] = readDeployConfig(
+      { clusters: [{ application: 'a', capacity: { min: 1, max: 1, desired: 1 }, region: 'us-east-1', rollbackAlarms: [' a-5xx', 'a-latency'], rollback: { destroyOnFailure: true } }] },
+      'a',
+    );
+    expect(c!.options).toMatchObject({ rollbackAlarms: ['a-5xx', 'a-latency'], destroyOnFailure: true, rollbackOnFailure: false });
+  });
+
   it('rolling red/black always rolls back and ends at 100%', () => {
     const [c] = readDeployConfig({ clusters: [{ application: 'a', capacity: { min: 1, max: 1, desired: 1 }, strategy: 'rollingredblack', targetPercentages: [10, 50], region: 'us-east-1' }] }, 'a');
     expect(c!.options).toMatchObject({ rollbackOnFailure: true, targetPercentages: [10, 50, 100] });
@@ -97,6 +116,8 @@ describe('readDeployConfig', () => {
     [{ capacity: undefined }, /capacity: required/],
     [{ region: undefined, availabilityZones: { mars: [] } }, /"mars" is not a region name/],
     [{ targetHealthyDeployPercentage: 150 }, /targetHealthyDeployPercentage: must be at most 100/],
+    [{ rollbackAlarms: 'app-5xx' }, /clusters\[0\]\.rollbackAlarms: must be a list of CloudWatch alarm names/],
+    [{ rollbackAlarms: ['a', ''] }, /clusters\[0\]\.rollbackAlarms\[1\]: must be an alarm name/],
   ])('refuses %j', (extra, message) => {
     const entry = { application: 'a', capacity: { min: 1, max: 1, desired: 1 }, region: 'us-east-1', ...extra };
     expect(() => readDeployConfig({ clusters: [entry] }, 'a')).toThrow(StageConfigError);
