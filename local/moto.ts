@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { emulatorCommand, MotoUnavailableError, reasonIn, type EmulatorOptions } from './emulator.js';
 
 export interface MotoServer {
   /** Base URL, e.g. http://localhost:41234 (spelled `localhost`: the CDK CLI needs that). */
@@ -13,9 +14,7 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-export class MotoUnavailableError extends Error {
-  override readonly name = 'MotoUnavailableError';
-}
+export { MotoUnavailableError };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,10 +29,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Why the emulator process is gone, in one line: its exit and the last thing it said. */
+function exitReason(child: ChildProcess, stderr: string, spawnError: string | undefined, label: string): string | undefined {
+  if (spawnError) return `cannot start ${label}: ${spawnError}`;
+  if (child.exitCode === null && child.signalCode === null) return undefined;
+  const how = child.signalCode ? `was killed by ${child.signalCode}` : `exited with code ${child.exitCode}`;
+  return `${label} ${how}${stderr.trim() ? `: ${reasonIn(stderr)}` : ' without saying why'}`;
+}
+
+async function waitUntilUp(endpoint: string, gone: () => string | undefined, timeoutMs: number, label: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new MotoUnavailableError(`moto_server exited with code ${child.exitCode}`);
+    const reason = gone();
+    if (reason) throw new MotoUnavailableError(reason);
     try {
       const response = await fetch(`${endpoint}/moto-api/`);
       if (response.ok) return;
@@ -42,30 +50,35 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: num
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new MotoUnavailableError(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
+  throw new MotoUnavailableError(`${label} did not answer on ${endpoint} within ${timeoutMs} ms`);
 }
 
-export async function startMoto(options: { timeoutMs?: number } = {}): Promise<MotoServer> {
+export async function startMoto(options: { timeoutMs?: number } & EmulatorOptions = {}): Promise<MotoServer> {
+  const found = await emulatorCommand(options);
+  const label = found.origin === 'path' ? 'moto_server' : `moto_server (${found.command} ${found.args.join(' ')})`;
   const port = await freePort();
   const endpoint = `http://localhost:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(found.command, [...found.args, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
+    env: { ...(options.env ?? process.env), MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
   });
   let stderr = '';
+  let spawnError: string | undefined;
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  child.on('error', () => undefined);
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    spawnError = error.code === 'ENOENT' ? `${found.command} not found` : (error.code ?? error.message);
+  });
   // Never leave an emulator behind when this process ends, however it ends.
   const killChild = () => child.kill('SIGKILL');
   process.once('exit', killChild);
   try {
-    await waitUntilUp(endpoint, child, options.timeoutMs ?? 30_000);
+    await waitUntilUp(endpoint, () => exitReason(child, stderr, spawnError, label), options.timeoutMs ?? 30_000, label);
   } catch (error) {
     child.kill('SIGKILL');
-    const hint = stderr.includes('not found') || child.exitCode === 127 ? " (install it with: pip install 'moto[server]')" : '';
-    throw new MotoUnavailableError(`${(error as Error).message}${hint}\n${stderr}`);
+    process.off('exit', killChild);
+    throw error;
   }
   return {
     endpoint,

@@ -61,7 +61,7 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     useEndpoint(process.env.AWS_ENDPOINT_URL);
   } else {
     out.write('Starting the AWS emulator (moto_server)...\n');
-    moto = await startMoto();
+    moto = await startMoto({ onProgress: (line) => out.write(`${line}\n`) });
     useEndpoint(moto.endpoint);
   }
   resetClientCache();

@@ -8,12 +8,12 @@ import { startMoto, type MotoServer } from '../../local/moto.js';
 export function useMoto(): { readonly endpoint: string; server(): MotoServer } {
   let server: MotoServer | undefined;
   beforeAll(async () => {
-    server = await startMoto();
+    server = await startMoto({ onProgress: (line) => process.stderr.write(`${line}\n`) });
     process.env.AWS_ENDPOINT_URL = server.endpoint;
     process.env.AWS_REGION = 'us-east-1';
     process.env.AWS_ACCESS_KEY_ID = 'testing';
     process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-  }, 60_000);
+  }, 10 * 60_000); // a first run on a fresh machine installs the emulator
   beforeEach(async () => {
     await server?.reset();
   });
