@@ -5,7 +5,7 @@ import { callFunction } from './functions.js';
 import type { Budget } from './limits.js';
 import { MAX_STRING_LENGTH } from './limits.js';
 import { callMethod } from './methods.js';
-import { compileSafePattern } from './regex.js';
+import { compileUserPattern } from './regex.js';
 import type { Scope } from './scope.js';
 import type { PlainMap } from './values.js';
 import { asBoolean, compare, deepEqual, describe, readIndex, readProperty, toConcatText } from './values.js';
@@ -195,7 +195,7 @@ class Interpreter {
   private matches(text: unknown, pattern: unknown): boolean {
     if (typeof text !== 'string') fail(`operator 'matches' needs a string on its left, got ${describe(text)}`);
     if (typeof pattern !== 'string') fail(`operator 'matches' needs a pattern string on its right, got ${describe(pattern)}`);
-    return compileSafePattern(pattern, { whole: true }).test(text);
+    return compileUserPattern(pattern).matchesWhole(text);
   }
 }
 

@@ -12,8 +12,11 @@ export const MAX_EVALUATION_STEPS = 100_000;
 /** Longest string a `+` concatenation may build. */
 export const MAX_STRING_LENGTH = 1_000_000;
 
-/** Longest regular expression accepted by `matches` and `split`. */
-export const MAX_PATTERN_LENGTH = 200;
+/** Longest user pattern accepted (expressions and triggers). */
+export const MAX_PATTERN_LENGTH = 1_000;
+
+/** Most RE2 instructions a compiled user pattern may have: matching costs at most this per character. */
+export const MAX_PATTERN_PROGRAM = 5_000;
 
 /** Deepest nesting of objects and arrays walked when looking for expressions. */
 export const MAX_VALUE_DEPTH = 200;

@@ -1,6 +1,6 @@
 import { describeArity, fail } from './errors.js';
 import type { Budget } from './limits.js';
-import { compileSafePattern } from './regex.js';
+import { compileUserPattern } from './regex.js';
 import type { PlainMap, ValueKind } from './values.js';
 import { checkName, deepEqual, describe, kindOf, readIndex, readOwn, toText } from './values.js';
 
@@ -38,7 +38,9 @@ const STRING_METHODS: ReadonlyMap<string, MethodSpec<string>> = new Map([
     return s.replaceAll(stringArg('replace', args, 0), () => replacement);
   })],
   ['split', method<string>(1, 1, (s, args, budget) => split(s, stringArg('split', args, 0), budget))],
-  ['matches', method<string>(1, 1, (s, args) => compileSafePattern(stringArg('matches', args, 0), { whole: true }).test(s))],
+  ['matches', method<string>(1, 1, (s, args) => compileUserPattern(stringArg('matches', args, 0)).matchesWhole(s))],
+  ['replaceAll', method<string>(2, 2, (s, args) => compileUserPattern(stringArg('replaceAll', args, 0)).replaceAll(s, stringArg('replaceAll', args, 1)))],
+  ['replaceFirst', method<string>(2, 2, (s, args) => compileUserPattern(stringArg('replaceFirst', args, 0)).replaceFirst(s, stringArg('replaceFirst', args, 1)))],
 ]);
 
 const LIST_METHODS: ReadonlyMap<string, MethodSpec<readonly unknown[]>> = new Map([
@@ -133,23 +135,9 @@ function substring(s: string, args: readonly unknown[]): string {
   return s.slice(begin, end);
 }
 
-/**
- * Java's String.split: the separator is a regular expression, a zero-width match at the start
- * gives no leading empty string, and trailing empty strings are dropped.
- */
+/** Java's String.split(regex), each part counted against the budget. */
 function split(s: string, separator: string, budget: Budget): string[] {
-  if (s === '') return [''];
-  const pattern = compileSafePattern(separator, { global: true });
-  const parts: string[] = [];
-  let last = 0;
-  for (const match of s.matchAll(pattern)) {
-    budget.spend();
-    if (match[0] === '' && match.index === 0) continue;
-    parts.push(s.slice(last, match.index));
-    last = match.index + match[0].length;
-  }
-  if (parts.length === 0) return [s];
-  parts.push(s.slice(last));
-  while (parts.length > 0 && parts.at(-1) === '') parts.pop();
+  const parts = compileUserPattern(separator).split(s);
+  budget.spend(parts.length);
   return parts;
 }

@@ -10,7 +10,11 @@ export interface ExpressionReferences {
   stageNames: Set<string>;
   stageRefIds: Set<string>;
   judgments: Set<string>;
+  /** Patterns written as literals for `matches`, `split`, `replaceAll`, `replaceFirst`. */
+  patterns: Set<string>;
 }
+
+const PATTERN_METHODS: ReadonlySet<string> = new Set(['matches', 'split', 'replaceAll', 'replaceFirst']);
 
 /** Paths that lead to the parameters map: `parameters`, `trigger.parameters` and their `execution.` forms. */
 const PARAMETER_MAPS: ReadonlySet<string> = new Set([
@@ -31,6 +35,7 @@ export function collectReferences(value: unknown): ExpressionReferences {
     stageNames: new Set(),
     stageRefIds: new Set(),
     judgments: new Set(),
+    patterns: new Set(),
   };
   try {
     visitStrings(
@@ -74,10 +79,16 @@ function collectFromNode(node: Node, references: ExpressionReferences): void {
       }
       return;
     }
+    case 'binary': {
+      const pattern = literalString(node.right);
+      if (node.operator === 'matches' && pattern !== undefined) references.patterns.add(pattern);
+      return;
+    }
     case 'method': {
       // parameters.get('x') and parameters.containsKey('x')
       const path = staticPath(node.object);
       const name = literalString(node.args[0]);
+      if (PATTERN_METHODS.has(node.name) && name !== undefined) references.patterns.add(name);
       if ((node.name === 'get' || node.name === 'containsKey') && path && PARAMETER_MAPS.has(path.join('.')) && name !== undefined) {
         references.parameters.add(name);
       }

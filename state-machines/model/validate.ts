@@ -8,8 +8,10 @@ import { collectReferences, findExpressionProblems } from '../expressions/index.
 import { buildGraph, findCycle } from '../dag/graph.js';
 import { stageTypeInfo, supportedStageTypes } from '../stage-types/index.js';
 import { failurePolicyOf, type Pipeline, type Stage } from './pipeline.js';
+import { userPatternProblem } from '../expressions/regex.js';
 import { jsonPath, type Problem } from './problems.js';
 import { type ParsedStage, PipelineSchema, StageSchema } from './schema.js';
+import { triggerPatternProblems } from './trigger-patterns.js';
 
 export interface ValidationResult {
   /** Present only when there are no errors. */
@@ -76,6 +78,7 @@ function validate(raw: unknown, options: ValidateOptions): ValidationResult {
     else errors.push({ path: '$.name', message: 'required: the pipeline name' });
   }
   if (top.success) {
+    errors.push(...triggerPatternProblems(top.data.triggers ?? []));
     top.data.triggers?.forEach((t, i) => {
       if (!['manual', 'git', 'jenkins', 'docker', 'cron', 'pipeline', 'pubsub', 'webhook', 'ecr', 'codebuild', 'sns'].includes(t.type)) {
         warnings.push({ path: `$.triggers[${i}].type`, message: `trigger type '${t.type}' is not supported and will never fire` });
@@ -234,6 +237,10 @@ function checkExpressions(stages: IndexedStage[], parameterConfig: ReadonlyArray
     }
     for (const j of refs.judgments) {
       if (!judgments.has(j)) errors.push({ path, message: `#judgment('${j}') names no manualJudgment stage of this pipeline` });
+    }
+    for (const pattern of refs.patterns) {
+      const problem = userPatternProblem(pattern);
+      if (problem !== undefined) errors.push({ path, message: problem });
     }
   }
 }

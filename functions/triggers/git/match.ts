@@ -9,11 +9,17 @@ import { equalsIgnoreCase } from '../normalized.js';
 import { matchesWhole } from '../regex.js';
 import type { GitPush } from './normalize.js';
 
+/** Same source, project and slug (case-insensitive): plain comparisons, no pattern runs. */
+export function sameRepository(config: TriggerConfig, push: GitPush): boolean {
+  const c = config as TriggerConfig & { source?: unknown; project?: unknown; slug?: unknown };
+  return equalsIgnoreCase(c.source, push.source)
+    && push.projects.some((p) => equalsIgnoreCase(c.project, p))
+    && push.slugs.some((s) => equalsIgnoreCase(c.slug, s));
+}
+
 export function matchGitTrigger(config: TriggerConfig, push: GitPush): MatchResult {
-  const c = config as TriggerConfig & { source?: unknown; project?: unknown; slug?: unknown; branch?: unknown };
-  if (!equalsIgnoreCase(c.source, push.source)) return { matched: false };
-  if (!push.projects.some((p) => equalsIgnoreCase(c.project, p))) return { matched: false };
-  if (!push.slugs.some((s) => equalsIgnoreCase(c.slug, s))) return { matched: false };
+  if (!sameRepository(config, push)) return { matched: false };
+  const c = config as TriggerConfig & { branch?: unknown };
   const branch = typeof c.branch === 'string' ? c.branch.trim() : '';
   if (branch !== '' && branch !== push.branch && !matchesWhole(branch, push.branch)) {
     return { matched: false, reason: `branch '${push.branch}' does not match '${branch}'` };

@@ -15,30 +15,26 @@ import { BadSignatureError, MalformedEventError } from '../errors.js';
 import { type HttpResult, parseJsonObject, type WebhookRequest } from '../http.js';
 import type { Normalized } from '../normalized.js';
 import { verifyHubSignature256, verifyToken } from '../signatures.js';
-import { matchGitTrigger } from './match.js';
+import { matchGitTrigger, sameRepository } from './match.js';
 import { type GitPush, type GitSource, gitTrigger, normalizeBitbucket, normalizeGitHub, normalizeGitLab } from './normalize.js';
 
 const PROVIDERS: Readonly<Record<GitSource, {
   readonly event: string;
-  readonly delivery: readonly string[];
   readonly normalize: (event: string | undefined, body: unknown) => Normalized<GitPush>;
   readonly verify: (secret: string, request: WebhookRequest) => boolean;
 }>> = {
   github: {
     event: 'x-github-event',
-    delivery: ['x-github-delivery'],
     normalize: normalizeGitHub,
     verify: (secret, r) => verifyHubSignature256(secret, r.rawBody, r.headers['x-hub-signature-256']),
   },
   gitlab: {
     event: 'x-gitlab-event',
-    delivery: ['x-gitlab-event-uuid', 'idempotency-key'],
     normalize: normalizeGitLab,
     verify: (secret, r) => verifyToken(secret, r.headers['x-gitlab-token']),
   },
   bitbucket: {
     event: 'x-event-key',
-    delivery: ['x-request-uuid'],
     normalize: normalizeBitbucket,
     verify: (secret, r) => verifyHubSignature256(secret, r.rawBody, r.headers['x-hub-signature']),
   },
@@ -55,12 +51,12 @@ export function gitProviderOf(request: WebhookRequest, named?: string): GitSourc
   throw new MalformedEventError('not a GitHub, GitLab or Bitbucket delivery (no event header)');
 }
 
-/** The provider's delivery id, else a hash of the body: a redelivery has the same key. */
-export function deliveryKeyOf(request: WebhookRequest, headers: readonly string[]): string {
-  for (const h of headers) {
-    const v = request.headers[h];
-    if (v) return v;
-  }
+/**
+ * What a delivery is deduplicated on: a hash of the body, which the signature covers. The
+ * provider's delivery id is not signed, so a captured body replayed with a new id is the same
+ * delivery (and a provider's redelivery of an event sends the same body).
+ */
+export function deliveryKeyOf(request: WebhookRequest): string {
   return `body-${createHash('sha256').update(request.rawBody).digest('hex')}`;
 }
 
@@ -79,9 +75,10 @@ export async function handleGitWebhook(request: WebhookRequest, deps: TriggerDep
   }
   const push = normalized.event;
   let unverified = 0;
+  // Authentication comes before any user pattern runs: a trigger's branch pattern is tried only
+  // on deliveries that trigger could accept.
   const matcher = async (config: TriggerConfig): Promise<MatchResult> => {
-    const match = matchGitTrigger(config, push);
-    if (!match.matched) return match;
+    if (!sameRepository(config, push)) return { matched: false };
     const reference = (config as { secret?: unknown }).secret;
     if (typeof reference === 'string' && reference.length > 0) {
       const secret = await deps.secrets.byReference(reference);
@@ -89,14 +86,14 @@ export async function handleGitWebhook(request: WebhookRequest, deps: TriggerDep
         unverified++;
         return { matched: false, reason: "the delivery is not signed with the trigger's secret" };
       }
-      return match;
+    } else if (sourceSecret === undefined && !deps.secrets.allowUnsigned) {
+      unverified++;
+      return { matched: false, reason: `unsigned ${source} delivery: configure a webhook secret` };
     }
-    if (sourceSecret !== undefined || deps.secrets.allowUnsigned) return match;
-    unverified++;
-    return { matched: false, reason: `unsigned ${source} delivery: configure a webhook secret` };
+    return matchGitTrigger(config, push);
   };
   const result = await startMatchingPipelines(
-    { source, deliveryKey: deliveryKeyOf(request, provider.delivery), trigger: gitTrigger(push, body) },
+    { source, deliveryKey: deliveryKeyOf(request), trigger: gitTrigger(push, body) },
     ['git'],
     matcher,
     deps,

@@ -130,7 +130,8 @@ describe('GitHub push', () => {
   it('queues another delivery of the same push behind the running one (one run at a time by default)', async () => {
     const { deps, machines } = await setup();
     await deliver(githubDelivery({ delivery: 'delivery-1' }), deps);
-    const second = await deliver(githubDelivery({ delivery: 'delivery-2' }), deps);
+    const nextPush = sample('github/push-branch-created.json').raw.replaceAll('6113728f27ae82c7b1a177c8d03f9e96e0adf246', '7113728f27ae82c7b1a177c8d03f9e96e0adf246');
+    const second = await deliver(githubDelivery({ delivery: 'delivery-2', body: nextPush }), deps);
     const [outcome] = second.body.outcomes as Array<{ status: string; executionId: string }>;
     expect(outcome!.status).toBe('waiting');
     expect((await deps.store.getExecution(outcome!.executionId))?.status).toBe('NOT_STARTED');
@@ -150,6 +151,33 @@ describe('GitHub push', () => {
     expect(response.body.error).toBe('BadSignatureError');
     expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(0);
     expect(deps.log.text()).not.toContain(GITHUB_SECRET);
+  });
+
+  it('starts nothing for a captured signed body replayed with a new delivery id (dedupe on what the signature covers)', async () => {
+    const { deps, machines } = await setup();
+    const first = await deliver(githubDelivery({ delivery: 'original-id' }), deps);
+    const replay = await deliver(githubDelivery({ delivery: 'forged-new-id' }), deps);
+    const firstId = (first.body.outcomes as Array<{ executionId: string }>)[0]!.executionId;
+    expect(replay.body.outcomes).toEqual([{ pipeline: 'hello/deploy', status: 'duplicate', executionId: firstId }]);
+    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(1);
+  });
+
+  it('refuses an unsigned delivery before any branch pattern runs (a pattern hostile to backtracking included)', async () => {
+    const hostile = pipelineOf({
+      application: 'hello',
+      name: 'hostile',
+      triggers: [{ type: 'git', source: 'github', project: 'Codertocat', slug: 'Hello-World', branch: '(\\w|\\d)+' }],
+      stages: WAIT,
+    });
+    const machines = await deployStateMachines([hostile]);
+    const deps = triggerDeps([hostile]);
+    const body = sample('github/push-branch-created.json').raw.replace('"refs/heads/master"', `"refs/heads/${'a'.repeat(5000)}!"`);
+    const response = await deliver(githubDelivery({ body, signature: null }), deps);
+    expect(response.status).toBe(401);
+    expect(await sfnExecutions(machines['hello/hello-hostile']!)).toHaveLength(0);
+    // The refusal names the signature, not the branch: the pattern was never tried.
+    expect(deps.log.text()).toContain('unsigned github delivery');
+    expect(deps.log.text()).not.toContain('does not match');
   });
 
   it('refuses a body over 1 MB with 413', async () => {

@@ -51,6 +51,7 @@ describe('collectReferences', () => {
       stageNames: new Set(),
       stageRefIds: new Set(),
       judgments: new Set(),
+      patterns: new Set(),
     });
   });
 });
