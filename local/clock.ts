@@ -1,13 +1,21 @@
-/** A clock that runs `scale` times faster than real time, so waits in local mode can be sped up. */
-import type { Clock } from '../functions/core/stage-api.js';
+/**
+ * Time in local mode. Records always hold wall-clock time (so another shell, the API and this
+ * process agree, and durations are real); `--time-scale N` only makes stages' own waits, polls and
+ * timeouts pass N times faster, through the stage time below.
+ */
+import type { StageTime } from '../functions/core/engine/deps.js';
 
-export class ScaledClock implements Clock {
+export class ScaledClock implements StageTime {
   private readonly origin = Date.now();
   constructor(readonly scale = 1) {
     if (!(scale > 0)) throw new Error('time scale must be > 0');
   }
   now(): number {
-    return Math.round(this.origin + (Date.now() - this.origin) * this.scale);
+    return this.fromWall(Date.now());
+  }
+  /** A wall-clock time on this clock's timeline. */
+  fromWall(ms: number): number {
+    return Math.round(this.origin + (ms - this.origin) * this.scale);
   }
   /** Real milliseconds for `ms` of scaled time. */
   real(ms: number): number {

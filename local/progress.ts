@@ -39,10 +39,12 @@ export function formatDuration(ms: number): string {
   return m < 60 ? `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-export function renderTree(execution: ExecutionView, now: number): string[] {
+/** `timeScale`: a local run's --time-scale; durations are always real (wall-clock) time. */
+export function renderTree(execution: ExecutionView, now: number, options: { timeScale?: number } = {}): string[] {
   const depth = depthOf(execution.stages);
   const width = Math.min(48, Math.max(...execution.stages.map((s) => s.name.length + 2 * (depth.get(s.refId) ?? 0)), 10));
-  const lines = [`${execution.application}/${execution.pipelineName}  ${execution.status}  ${formatDuration((execution.endTime ?? now) - execution.startTime)}`];
+  const scale = options.timeScale !== undefined && options.timeScale !== 1 ? ` (real time; waits ran ${options.timeScale}x faster)` : '';
+  const lines = [`${execution.application}/${execution.pipelineName}  ${execution.status}  ${formatDuration((execution.endTime ?? now) - execution.startTime)}${scale}`];
   for (const s of execution.stages) {
     const indent = '  '.repeat((depth.get(s.refId) ?? 0) + 1);
     const label = `${indent}${ICONS[s.status] ?? '?'} ${s.name}`.padEnd(width + 4);
@@ -61,12 +63,13 @@ export class ProgressReporter {
   constructor(
     private readonly out: NodeJS.WriteStream,
     private readonly live = Boolean(out.isTTY),
+    private readonly timeScale = 1,
   ) {}
 
   update(execution: ExecutionView, now: number): void {
     if (this.paused) return;
     if (this.live) {
-      const lines = renderTree(execution, now);
+      const lines = renderTree(execution, now, { timeScale: this.timeScale });
       if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}A\x1b[0J`);
       this.out.write(`${lines.join('\n')}\n`);
       this.drawn = lines.length;

@@ -80,7 +80,7 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
   const cloud = localCloud();
   const printLines = (lines: readonly string[]) => lines.forEach((line) => out.write(`${line}\n`));
 
-  const reporter = new ProgressReporter(out);
+  const reporter = new ProgressReporter(out, Boolean(out.isTTY), options.timeScale);
   const notifier = new MemoryNotifier((event) => {
     if (event.event === 'manualJudgment' && judge.kind === 'auto') {
       out.write(`  … ${event.summary}: answering '${judge.judgment}' automatically\n`);
@@ -138,7 +138,7 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     await watching;
     process.off('SIGINT', onSigint);
     reporter.update(result.execution, runtime.clock.now());
-    if (!out.isTTY) for (const line of renderTree(result.execution, runtime.clock.now())) out.write(`${line}\n`);
+    if (!out.isTTY) for (const line of renderTree(result.execution, runtime.clock.now(), { timeScale: options.timeScale })) out.write(`${line}\n`);
     printLines(await cloud.after(pipeline, result.execution));
     const { callbackToken: _t, ...safe } = result.execution as unknown as Record<string, unknown>;
     const path = await saveRecord(run.executionId, { ...safe, stages: result.execution.stages.map(({ callbackToken: _c, ...s }) => s) });

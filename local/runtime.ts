@@ -1,8 +1,8 @@
 /**
  * Local mode: compiled ASL runs in aws-local-stepfunctions with the real engine and stage handlers
  * in-process, against the emulator (or whatever AWS_ENDPOINT_URL points at). Child pipelines run in
- * the same runtime. Waits can be sped up: the engine sees a scaled clock and every Wait state
- * becomes a short tick, so a 30 s wait at --time-scale 100 takes 0.3 s.
+ * the same runtime. Waits can be sped up: stages see time passing faster (records keep wall-clock
+ * time) and every Wait state becomes a short tick, so a 30 s wait at --time-scale 100 takes 0.3 s.
  */
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -21,7 +21,7 @@ import { ExecutionStore } from '../functions/core/execution-store.js';
 import { submitJudgment } from '../functions/core/judgment.js';
 import { MemoryNotifier, type Notifier } from '../functions/core/notifications.js';
 import { executionNameFor, type LaunchRequest, type PipelineLauncher } from '../functions/core/pipeline-launcher.js';
-import type { StageImplementation } from '../functions/core/stage-api.js';
+import { type Clock, type StageImplementation, systemClock } from '../functions/core/stage-api.js';
 import { flowStages } from '../functions/stages/flow/index.js';
 import type { PreconditionCheck } from '../functions/stages/flow/check-preconditions.js';
 import { releaseLocksHeldBy } from '../functions/core/locks-release.js';
@@ -86,7 +86,10 @@ export interface EventLog {
 const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 
 export class LocalRuntime {
-  readonly clock: ScaledClock;
+  /** Wall-clock time, for records (one clock whoever writes). */
+  readonly clock: Clock = systemClock;
+  /** What stages see: time passing `timeScale` times faster. */
+  readonly stageTime: ScaledClock;
   readonly store = new ExecutionStore();
   readonly notifier: Notifier;
   readonly deps: EngineDeps;
@@ -97,7 +100,7 @@ export class LocalRuntime {
   private readonly user: string;
 
   constructor(private readonly options: LocalRuntimeOptions = {}) {
-    this.clock = new ScaledClock(options.timeScale ?? 1);
+    this.stageTime = new ScaledClock(options.timeScale ?? 1);
     this.notifier = options.notifier ?? new MemoryNotifier();
     this.judge = options.judge ?? { kind: 'external' };
     this.tickMs = options.tickMs ?? 50;
@@ -109,6 +112,7 @@ export class LocalRuntime {
     this.deps = {
       store: this.store,
       clock: this.clock,
+      ...(this.stageTime.scale !== 1 ? { stageTime: this.stageTime } : {}),
       random: Math.random,
       notifier: this.notifier,
       implementations: new Map(implementations.map((i) => [i.type, i])),
@@ -169,7 +173,7 @@ export class LocalRuntime {
           ? (input) => this.callbackTask((input as { Payload: RunPayload }).Payload)
           : (input) => dispatch(input, this.deps);
     }
-    const scaled = this.clock.scale !== 1;
+    const scaled = this.stageTime.scale !== 1;
     const waitTimeOverrides: Record<string, number> = {};
     if (scaled) for (const { name } of statesOfType(definition as never, 'Wait')) waitTimeOverrides[name] = this.tickMs;
     const retryIntervalOverrides: Record<string, number> = {};
@@ -240,7 +244,7 @@ export class LocalRuntime {
         const stage = execution.stages.find((s) => s.refId === refId)!;
         if (stage.status !== 'RUNNING') return { status: stage.status, route: routeFor(stage.status) };
         if (execution.status !== 'RUNNING') return { status: 'HALTED', route: 'halt' };
-        if (this.clock.now() - (stage.startTime ?? this.clock.now()) > timeoutMs) {
+        if (this.stageTime.now() - this.stageTime.fromWall(stage.startTime ?? this.clock.now()) > timeoutMs) {
           const error = new Error(`no judgment within ${Math.round(timeoutMs / 1000)} s`);
           error.name = 'States.Timeout';
           throw error;

@@ -4,9 +4,21 @@ import type { ExecutionView } from '../execution-model.js';
 import type { Notifier } from '../notifications.js';
 import type { Clock, StageImplementation } from '../stage-api.js';
 
+/**
+ * The time a stage's own logic sees (its waits, polls and timeouts) where that differs from the
+ * wall clock that stamps records: a local run at --time-scale N. `fromWall` maps a recorded
+ * (wall-clock) time onto it, so a stage compares like with like.
+ */
+export interface StageTime extends Clock {
+  fromWall(ms: number): number;
+}
+
 export interface EngineDeps {
   readonly store: ExecutionStore;
+  /** Wall-clock time: every timestamp in a record, whoever writes it (one clock). */
   readonly clock: Clock;
+  /** What stages see instead of `clock` when time is scaled (local mode); absent: `clock`. */
+  readonly stageTime?: StageTime;
   /** A number in [0, 1), for jitter. */
   readonly random: () => number;
   readonly notifier: Notifier;

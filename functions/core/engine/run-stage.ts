@@ -59,13 +59,15 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
     }
   }
 
+  // Windows are waits: on the stage's timeline (faster in a time-scaled local run).
+  const stageNow = deps.stageTime?.now() ?? now;
   if (spec.executionWindow && stage.context.windowOpensAt === undefined) {
-    const opensAt = nextAllowedTime(spec.executionWindow, now) + windowJitterMs(spec.executionWindow, deps.random());
+    const opensAt = nextAllowedTime(spec.executionWindow, stageNow) + windowJitterMs(spec.executionWindow, deps.random());
     stage = await writeStage(deps, execution, stage, { context: { ...stage.context, windowOpensAt: opensAt } });
   }
   const opensAt = stage.context.windowOpensAt;
-  if (typeof opensAt === 'number' && now < opensAt) {
-    return { status: 'RUNNING', waitSeconds: Math.max(1, Math.ceil((opensAt - now) / 1000)) };
+  if (typeof opensAt === 'number' && stageNow < opensAt) {
+    return { status: 'RUNNING', waitSeconds: Math.max(1, Math.ceil((opensAt - stageNow) / 1000)) };
   }
 
   const startTime = stage.startTime ?? now;
@@ -90,8 +92,8 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
     pipelineName: execution.pipelineName,
     stage: { refId: spec.refId, name: spec.name, type: spec.type, config },
     state: stage.context,
-    startTime,
-    clock: deps.clock,
+    startTime: deps.stageTime ? deps.stageTime.fromWall(startTime) : startTime,
+    clock: deps.stageTime ?? deps.clock,
     evaluation,
     stages: evaluation.execution.stages,
     ...(payload.taskToken !== undefined ? { taskToken: payload.taskToken } : {}),
@@ -100,7 +102,8 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
     },
   };
   const timeoutMs = spec.stageTimeoutMs ?? stageTypeInfo(spec.type)?.defaultTimeoutMs;
-  if (timeoutMs !== undefined && now - startTime > timeoutMs) {
+  const elapsed = deps.stageTime ? deps.stageTime.now() - deps.stageTime.fromWall(startTime) : now - startTime;
+  if (timeoutMs !== undefined && elapsed > timeoutMs) {
     // Stop or undo what the stage started (a build, a task, canary server groups) before failing it.
     const cancelled = await implementation.cancel?.(ctx).catch((e: Error) => `cancel failed: ${e.message}`);
     const error = `stage timed out after ${Math.round(timeoutMs / 1000)} s${cancelled ? ` (${cancelled})` : ''}`;
