@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { resetClientCache } from '../functions/core/aws-clients.js';
 import { ensureTables } from '../functions/core/tables.js';
-import { loadPipeline } from '../cli/load-pipeline.js';
+import { loadPipelineFile } from '../functions/core/pipeline-files.js';
 import { startMoto } from '../local/moto.js';
 import { LocalRuntime, type LocalRunResult } from '../local/runtime.js';
 import { useEndpoint } from '../local/session.js';
@@ -134,7 +134,7 @@ export async function run(): Promise<BenchReport> {
       } catch {
         continue;
       }
-      const loaded = await loadPipeline(file);
+      const loaded = loadPipelineFile(file);
       if (loaded.pipeline) examples.push([file, loaded.pipeline]);
     }
     examples.push(['synthetic 200 plain stages (linear)', syntheticPipeline(200, 'linear')]);

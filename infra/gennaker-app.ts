@@ -1,7 +1,7 @@
 /**
  * The Gennaker CDK app: the platform stack and one stack per pipeline file. Settings come from the
  * CDK context (cdk.json, or `-c key=value`):
- *   gennaker:pipelines  folder of pipeline files, JSON or YAML (default: pipelines)
+ *   gennaker:pipelines  folder of pipeline files, JSON or YAML, read recursively (default: pipelines)
  *   gennaker:target     'aws' or 'emulator' (stack synthesizer; default aws)
  *   gennaker:prefix     stack name prefix (default Gennaker) and, lower-cased, state machine name prefix
  *   gennaker:nag        'false' to skip the cdk-nag checks (default: on)
@@ -9,14 +9,13 @@
  *                       setting files (YAML or JSON, relative to the repository root) bundled with
  *                       the functions that read them (platform/configuration.ts; default: none)
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { parsePipelineText } from '../state-machines/model/parse-text.js';
-import { basename, extname, isAbsolute, join } from 'node:path';
+import { extname, isAbsolute, join, relative } from 'node:path';
+import { scanPipelineFolder } from '../functions/core/pipeline-files.js';
 import type { App } from 'aws-cdk-lib';
 import { PipelineDefinitionError } from './errors.js';
 import { applyNag } from './nag.js';
 import { REPO_ROOT } from './paths.js';
-import { PIPELINE_FILE_EXTENSIONS } from './pipeline/definition.js';
+import { loadPipeline } from './pipeline/definition.js';
 import { SETTING_KEYS, type SettingSource } from './platform/configuration.js';
 import type { PlatformProps } from './platform/platform.js';
 import { PipelineStack } from './stacks/pipeline-stack.js';
@@ -63,30 +62,6 @@ export function optionsFromContext(app: App): GennakerAppOptions {
   };
 }
 
-/** Pipeline files in the folder, sorted so stacks come out in the same order everywhere. */
-export function pipelineFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((name) => (PIPELINE_FILE_EXTENSIONS as readonly string[]).includes(extname(name)))
-    .sort()
-    .map((name) => join(dir, name));
-}
-
-/** The pipeline files as documents for the trigger handlers' registry (unreadable ones fail their own stack). */
-function pipelineDocuments(files: readonly string[]): unknown[] {
-  return files.flatMap((file) => {
-    const parsed = parsePipelineText(readFileSync(file, 'utf8'), basename(file));
-    if (!parsed.value || typeof parsed.value !== 'object') return [];
-    const value = parsed.value as Record<string, unknown>;
-    return [{ ...value, name: value.name ?? basename(file, extname(file)) }];
-  });
-}
-
 /** Pipeline stacks import the platform's function ARNs; exports keep a used function from being removed. */
 const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
 
@@ -96,30 +71,38 @@ export function buildGennakerApp(app: App, options: GennakerAppOptions = {}): Ge
   const synthesizer = stackSynthesizer(options.target ?? 'aws');
   const common = synthesizer ? { synthesizer } : {};
   const dir = options.pipelinesDir ?? 'pipelines';
-  const files = pipelineFiles(isAbsolute(dir) ? dir : join(REPO_ROOT, dir));
+  const root = isAbsolute(dir) ? dir : join(REPO_ROOT, dir);
+  const files = scanPipelineFolder(root).files;
+  // Each file through the one loader; the valid ones (defaults written in) are the trigger functions' manifest.
+  const loaded = files.map((file) => {
+    try {
+      return { file, pipeline: loadPipeline(file) };
+    } catch (error) {
+      if (!(error instanceof PipelineDefinitionError)) throw error;
+      return { file, error };
+    }
+  });
+  const documents = loaded.flatMap((l) => (l.pipeline ? [l.pipeline.document] : []));
   const platformStack = new PlatformStack(app, prefix, {
     ...common,
     description: 'Gennaker platform: tables, topic, stage and trigger functions',
-    platform: { namePrefix: prefix.toLowerCase(), pipelineDocuments: pipelineDocuments(files), ...options.platform },
+    platform: { namePrefix: prefix.toLowerCase(), pipelineDocuments: documents, ...options.platform },
   });
   const pipelineStacks: PipelineStack[] = [];
-  const invalid: PipelineDefinitionError[] = [];
-  for (const file of files) {
-    const id = `${prefix}-${basename(file, extname(file)).replace(/[^A-Za-z0-9-]+/g, '-')}`;
-    try {
-      pipelineStacks.push(
-        new PipelineStack(app, id, {
-          ...common,
-          description: `Gennaker pipeline from ${basename(file)}`,
-          platform: platformStack.platform,
-          definition: file,
-        }),
-      );
-    } catch (error) {
-      // Collect every invalid file so one synth reports them all.
-      if (!(error instanceof PipelineDefinitionError)) throw error;
-      invalid.push(error);
-    }
+  // Collect every invalid file so one synth reports them all.
+  const invalid: PipelineDefinitionError[] = loaded.flatMap((l) => (l.error ? [l.error] : []));
+  for (const { file, pipeline } of loaded) {
+    if (!pipeline) continue;
+    const path = relative(root, file);
+    const id = `${prefix}-${path.slice(0, path.length - extname(path).length).replace(/[^A-Za-z0-9-]+/g, '-')}`;
+    pipelineStacks.push(
+      new PipelineStack(app, id, {
+        ...common,
+        description: `Gennaker pipeline from ${path}`,
+        platform: platformStack.platform,
+        definition: file,
+      }),
+    );
   }
   if (invalid.length === 1) throw invalid[0];
   if (invalid.length > 1) throw new AggregateError(invalid, invalid.map((e) => e.message).join('\n'));

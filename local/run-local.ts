@@ -2,14 +2,13 @@
  * `gennaker run --local`: validate, start (or reuse) the emulator, run the pipeline in-process with
  * live progress, save the final record as JSON, and exit 0 only when the execution SUCCEEDED.
  */
-import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ensureTables } from '../functions/core/tables.js';
 import { resetClientCache } from '../functions/core/aws-clients.js';
 import { MemoryNotifier } from '../functions/core/notifications.js';
 import type { Pipeline } from '../state-machines/model/pipeline.js';
 import { formatProblem } from '../state-machines/model/problems.js';
-import { loadPipeline } from '../cli/load-pipeline.js';
+import { loadPipelineFile, pipelinesIn } from '../functions/core/pipeline-files.js';
 import { startMoto, type MotoServer } from './moto.js';
 import { ProgressReporter, renderTree } from './progress.js';
 import { terminalJudge } from './prompt.js';
@@ -34,21 +33,16 @@ export interface RunLocalOptions {
   readonly families?: LocalRuntimeOptions['families'];
 }
 
-/** Other pipelines next to the one run, so `pipeline` stages can start them. */
-async function siblingPipelines(dir: string, except: string): Promise<Pipeline[]> {
-  let files: string[];
-  try {
-    files = (await readdir(dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => join(dir, f));
-  } catch {
-    return [];
-  }
-  const loaded = await Promise.all(files.filter((f) => resolve(f) !== resolve(except)).map(loadPipeline));
-  return loaded.flatMap((l) => (l.pipeline ? [l.pipeline] : []));
+/** Other pipelines next to the one run (the folder, recursively), so `pipeline` stages can start them. */
+function siblingPipelines(dir: string, except: string): Pipeline[] {
+  return pipelinesIn(dir)
+    .filter((f) => resolve(f.source) !== resolve(except))
+    .map((f) => f.pipeline);
 }
 
 export async function runLocal(options: RunLocalOptions): Promise<number> {
   const { out, err } = options;
-  const loaded = await loadPipeline(options.file);
+  const loaded = loadPipelineFile(options.file);
   for (const w of loaded.warnings) err.write(`${options.file}: warning: ${formatProblem(w)}\n`);
   if (!loaded.pipeline) {
     for (const e of loaded.errors) err.write(`${options.file}: ${formatProblem(e)}\n`);
@@ -104,7 +98,7 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
           }
         : judge,
     notifier,
-    pipelines: await siblingPipelines(options.pipelinesDir ?? dirname(options.file), options.file),
+    pipelines: siblingPipelines(options.pipelinesDir ?? dirname(options.file), options.file),
     families: options.families ?? [...cloud.families, () => externalStages(), () => canaryStages()],
     preconditions: cloud.preconditions,
   });

@@ -3,8 +3,6 @@
  * GENNAKER_API_URL), or in local mode (a pipeline file run in-process; the active local run's
  * emulator for cancel and clusters).
  */
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { httpApi } from '../../functions/api/http-client.js';
 import { cloudClusterReader } from '../../functions/api/clusters.js';
@@ -14,6 +12,7 @@ import { finalizeExecution } from '../../functions/core/engine/lifecycle-ops.js'
 import { ExecutionStore } from '../../functions/core/execution-store.js';
 import { releaseLocksHeldBy } from '../../functions/core/locks-release.js';
 import { MemoryNotifier } from '../../functions/core/notifications.js';
+import { pipelinesIn, type ValidPipelineFile } from '../../functions/core/pipeline-files.js';
 import { systemClock } from '../../functions/core/stage-api.js';
 import { runLocal } from '../../local/run-local.js';
 import { readSession, useEndpoint } from '../../local/session.js';
@@ -21,7 +20,6 @@ import { resolveParameters } from '../../state-machines/model/parameters.js';
 import { formatProblem } from '../../state-machines/model/problems.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { loadPipeline } from '../load-pipeline.js';
 
 const apiUrl = (opts: { api?: string }) => opts.api ?? process.env.GENNAKER_API_URL;
 
@@ -53,14 +51,10 @@ export function printClusters(view: ApplicationClusters, io: Io): void {
   }
 }
 
-async function findPipelineFile(dir: string, application: string, pipeline: string): Promise<string> {
-  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => join(dir, f));
-  for (const file of files) {
-    const loaded = await loadPipeline(file);
-    const p = loaded.pipeline;
-    if (p && p.application === application && (p.name === pipeline || p.id === pipeline)) return file;
-  }
-  throw new UsageError(`no pipeline ${application}/${pipeline} in ${dir}`);
+function findPipelineFile(dir: string, application: string, pipeline: string): ValidPipelineFile {
+  const found = pipelinesIn(dir).find((f) => f.pipeline.application === application && (f.pipeline.name === pipeline || f.pipeline.id === pipeline));
+  if (!found) throw new UsageError(`no pipeline ${application}/${pipeline} in ${dir}`);
+  return found;
 }
 
 export function registerOperationCommands(program: Command, io: Io): void {
@@ -80,9 +74,9 @@ export function registerOperationCommands(program: Command, io: Io): void {
         io.out(JSON.stringify(result, null, 2));
         return;
       }
-      const file = await findPipelineFile(opts.pipelines, application, pipeline);
-      const loaded = await loadPipeline(file);
-      const resolved = resolveParameters(loaded.pipeline!.parameterConfig, opts.param);
+      const loaded = findPipelineFile(opts.pipelines, application, pipeline);
+      const file = loaded.source;
+      const resolved = resolveParameters(loaded.pipeline.parameterConfig, opts.param);
       if (resolved.errors.length > 0) {
         for (const e of resolved.errors) io.err(formatProblem(e));
         return io.exit(EXIT.invalid);

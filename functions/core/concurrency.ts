@@ -22,7 +22,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, Que
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import { dynamoClient } from './aws-clients.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError, GennakerError } from './errors.js';
-import { type ExecutionRecord, FINAL_EXECUTION_STATUSES, type StageSkeleton } from './execution-model.js';
+import { type ExecutionRecord, FINAL_EXECUTION_STATUSES, newExecutionRecord } from './execution-model.js';
 import type { ExecutionStore } from './execution-store.js';
 import type { Notifier } from './notifications.js';
 import type { LaunchRequest, PipelineLauncher } from './pipeline-launcher.js';
@@ -95,16 +95,6 @@ export interface ConcurrencyDeps {
 
 const MAX_DEQUEUE_ROUNDS = 50;
 
-export function skeletonOf(pipeline: Pipeline): StageSkeleton[] {
-  return pipeline.stages.map((s) => ({
-    refId: s.refId,
-    name: s.name,
-    type: s.type,
-    requisiteStageRefIds: s.requisiteStageRefIds,
-    failurePolicy: s.failurePolicy,
-  }));
-}
-
 export class ExecutionQueue {
   private readonly db: DynamoDBDocumentClient;
   private readonly locksTable: string;
@@ -140,16 +130,7 @@ export class ExecutionQueue {
     }
     const now = this.deps.clock.now();
     const waiting: Omit<WaitingRecord, 'version'> = {
-      id: executionId,
-      application: pipeline.application,
-      pipelineName: pipeline.name,
-      pipelineId: pipeline.id,
-      status: 'NOT_STARTED',
-      trigger: { ...launch.trigger, parameters: launch.parameters },
-      parameters: launch.parameters,
-      startTime: now,
-      skeleton: skeletonOf(pipeline),
-      notifications: pipeline.notifications,
+      ...newExecutionRecord(pipeline, { id: executionId, status: 'NOT_STARTED', trigger: launch.trigger, parameters: launch.parameters, startTime: now }),
       queueKey,
       queuedAt: now,
       launch,

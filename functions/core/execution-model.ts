@@ -2,21 +2,13 @@
  * The execution record, after Orca's execution JSON: one execution item plus one item per stage
  * that has started. Stages not yet started are NOT_STARTED in the skeleton.
  */
-import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
+import { type StageSkeleton, stageSkeleton } from '../../state-machines/model/skeleton.js';
 import type { LaunchRequest } from './pipeline-launcher.js';
 import type { StageStatus } from './stage-api.js';
 
-export type ExecutionStatus = 'NOT_STARTED' | 'RUNNING' | 'SUCCEEDED' | 'TERMINAL' | 'CANCELED' | 'PAUSED';
+export type { StageSkeleton } from '../../state-machines/model/skeleton.js';
 
-export interface StageSkeleton {
-  readonly refId: string;
-  readonly name: string;
-  readonly type: string;
-  readonly requisiteStageRefIds: readonly string[];
-  readonly failurePolicy: FailurePolicy;
-  /** The stage's own notification settings (Spinnaker's `notifications` on a stage). */
-  readonly notifications?: readonly Record<string, unknown>[];
-}
+export type ExecutionStatus = 'NOT_STARTED' | 'RUNNING' | 'SUCCEEDED' | 'TERMINAL' | 'CANCELED' | 'PAUSED';
 
 export interface ExecutionRecord {
   readonly id: string;
@@ -76,3 +68,42 @@ export function notStartedStage(skeleton: StageSkeleton): StageRecord {
 }
 
 export const FINAL_EXECUTION_STATUSES: ReadonlySet<ExecutionStatus> = new Set(['SUCCEEDED', 'TERMINAL', 'CANCELED']);
+
+/** The pipeline fields an execution record is made from: a Pipeline, or the start step's skeleton. */
+export interface ExecutionSource {
+  readonly application: string;
+  readonly name: string;
+  readonly id: string;
+  readonly notifications: readonly Record<string, unknown>[];
+  readonly stages: ReadonlyArray<Parameters<typeof stageSkeleton>[0]>;
+}
+
+/**
+ * A new execution record: the one skeleton, whether the run starts now (the start step) or waits
+ * for a slot (concurrency.ts). The trigger object carries the resolved parameters, as Orca's does.
+ */
+export function newExecutionRecord(
+  pipeline: ExecutionSource,
+  run: {
+    readonly id: string;
+    readonly status: 'RUNNING' | 'NOT_STARTED';
+    readonly trigger: Readonly<Record<string, unknown>>;
+    readonly parameters: Record<string, unknown>;
+    readonly startTime: number;
+    readonly stateMachineExecutionArn?: string | undefined;
+  },
+): Omit<ExecutionRecord, 'version'> {
+  return {
+    id: run.id,
+    application: pipeline.application,
+    pipelineName: pipeline.name,
+    pipelineId: pipeline.id,
+    status: run.status,
+    trigger: { type: 'manual', ...run.trigger, parameters: run.parameters },
+    parameters: run.parameters,
+    startTime: run.startTime,
+    skeleton: pipeline.stages.map(stageSkeleton),
+    notifications: pipeline.notifications,
+    ...(run.stateMachineExecutionArn ? { stateMachineExecutionArn: run.stateMachineExecutionArn } : {}),
+  };
+}

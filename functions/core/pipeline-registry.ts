@@ -2,16 +2,22 @@
  * Where triggers and the API find pipelines: every pipeline with its triggers, concurrency policy
  * and parameters. In AWS the functions read a JSON manifest the CDK app bundles or passes in
  * (GENNAKER_PIPELINES_MANIFEST: the JSON itself or a file path); locally they read the pipelines/
- * directory. Either way each pipeline is parsed and validated like `gennaker validate` does;
- * invalid ones are left out and reported as problems, never thrown.
+ * directory. Either way each pipeline goes through the one loader `gennaker validate` uses
+ * (state-machines/pipeline-document.ts); invalid ones are left out and reported as problems, never thrown.
  */
-import { type Dirent, existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
-import type { parsePipelineText } from '../../state-machines/model/parse-text.js';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import { formatProblem } from '../../state-machines/model/problems.js';
-import { validatePipeline } from '../../state-machines/model/validate.js';
+import {
+  type LoadedPipeline,
+  type LoadOptions,
+  loadPipelineDocument,
+  type PipelineDocument,
+} from '../../state-machines/pipeline-document.js';
+
+export type { PipelineDocument } from '../../state-machines/pipeline-document.js';
 
 export const PIPELINES_MANIFEST_ENV = 'GENNAKER_PIPELINES_MANIFEST';
 export const PIPELINES_DIR_ENV = 'GENNAKER_PIPELINES_DIR';
@@ -45,55 +51,31 @@ export interface LoadedPipelines {
   readonly problems: readonly RegistryProblem[];
 }
 
-/** A document to load: raw pipeline JSON/YAML already parsed, or text to parse. */
-export interface PipelineDocument {
-  readonly source: string;
-  readonly value?: unknown;
-  readonly text?: string;
-  /** Used when the pipeline names no `name` (e.g. the file name). */
-  readonly defaultName?: string;
+/**
+ * Loads documents into entries with the one pipeline loader (state-machines/pipeline-document.ts);
+ * text documents need `options.parseText`. Pure; duplicates (same application and id) keep the first.
+ */
+export function loadPipelineDocuments(documents: readonly PipelineDocument[], options: LoadOptions = {}): LoadedPipelines {
+  return collect(documents.map((doc) => loadPipelineDocument(doc, options)));
 }
 
-/** Parses pipeline JSON/YAML text with positions (the YAML parser: loaded only where text is read). */
-export type PipelineTextParser = typeof parsePipelineText;
-
-/**
- * Parses and validates documents into entries; text documents need `parseText`. Pure; duplicates
- * (same application and id) keep the first.
- */
-export function loadPipelineDocuments(documents: readonly PipelineDocument[], parseText?: PipelineTextParser): LoadedPipelines {
+/** Entries from loaded pipelines: invalid ones and duplicates become problems. */
+function collect(loaded: readonly LoadedPipeline[], problems: RegistryProblem[] = []): LoadedPipelines {
   const entries: PipelineEntry[] = [];
-  const problems: RegistryProblem[] = [];
   const seen = new Map<string, string>();
-  for (const doc of documents) {
-    let value = doc.value;
-    if (doc.text !== undefined) {
-      if (!parseText) {
-        problems.push({ source: doc.source, message: 'pipeline text cannot be read here: give the parsed document' });
-        continue;
-      }
-      const parsed = parseText(doc.text, doc.source);
-      if (parsed.errors.length > 0) {
-        problems.push(...parsed.errors.map((e) => ({ source: doc.source, message: formatProblem(e) })));
-        continue;
-      }
-      value = parsed.value;
-    }
-    const result = validatePipeline(value, doc.defaultName ? { defaults: { name: doc.defaultName } } : {});
-    if (!result.pipeline) {
-      problems.push(...result.errors.map((e) => ({ source: doc.source, message: formatProblem(e) })));
+  for (const one of loaded) {
+    if (!one.pipeline) {
+      problems.push(...one.errors.map((e) => ({ source: one.source, message: formatProblem(e) })));
       continue;
     }
-    const pipeline = result.pipeline;
-    const key = `${pipeline.application}/${pipeline.id}`;
+    const key = `${one.pipeline.application}/${one.pipeline.id}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      problems.push({ source: doc.source, message: `pipeline ${key} is already defined by ${first}; this one is ignored` });
+      problems.push({ source: one.source, message: `pipeline ${key} is already defined by ${first}; this one is ignored` });
       continue;
     }
-    seen.set(key, doc.source);
-    const disabled = typeof value === 'object' && value !== null && (value as { disabled?: unknown }).disabled === true;
-    entries.push({ pipeline, disabled, source: doc.source });
+    seen.set(key, one.source);
+    entries.push({ pipeline: one.pipeline, disabled: one.disabled, source: one.source });
   }
   return { entries, problems };
 }
@@ -173,45 +155,19 @@ export function manifestRegistry(manifest: { text: string; source?: string } | {
       }
     } else text = manifest.text;
     const { documents, problems } = manifestDocuments(text, source);
-    const loaded = loadPipelineDocuments(documents);
+    // The CDK app wrote the manifest from documents this loader accepted, budget included.
+    const loaded = loadPipelineDocuments(documents, { checkBudget: false });
     return { entries: loaded.entries, problems: [...problems, ...loaded.problems] };
   });
 }
 
-const PIPELINE_EXTENSIONS = new Set(['.json', '.yml', '.yaml']);
-
-/** Every *.json / *.yml / *.yaml under a directory (recursively); a file without `name` is named after itself. */
+/** Every pipeline file under a folder (the one scan and loader of functions/core/pipeline-files.ts). */
 export function directoryRegistry(dir: string): LoadingPipelineRegistry {
   return new LoadingPipelineRegistry(async () => {
-    const documents: PipelineDocument[] = [];
-    const problems: RegistryProblem[] = [];
-    const walk = async (path: string, depth: number): Promise<void> => {
-      let items: Dirent[];
-      try {
-        items = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-      } catch (error) {
-        problems.push({ source: path, message: `cannot read directory: ${(error as Error).message}` });
-        return;
-      }
-      for (const item of items) {
-        if (item.name.startsWith('.')) continue;
-        const full = join(path, item.name);
-        if (item.isDirectory()) {
-          if (depth < 8) await walk(full, depth + 1);
-        } else if (PIPELINE_EXTENSIONS.has(extname(item.name).toLowerCase())) {
-          try {
-            documents.push({ source: full, text: await readFile(full, 'utf8'), defaultName: basename(item.name, extname(item.name)) });
-          } catch (error) {
-            problems.push({ source: full, message: `cannot read: ${(error as Error).message}` });
-          }
-        }
-      }
-    };
-    await walk(dir, 0);
-    // Functions read the JSON manifest; only directories (local runs) bring the YAML parser in.
-    const { parsePipelineText } = await import('../../state-machines/model/parse-text.js');
-    const loaded = loadPipelineDocuments(documents, parsePipelineText);
-    return { entries: loaded.entries, problems: [...problems, ...loaded.problems] };
+    // Functions read the JSON manifest; only folders (local runs) bring the file reader and the YAML parser in.
+    const { loadPipelinePath } = await import('./pipeline-files.js');
+    const folder = loadPipelinePath(dir);
+    return collect(folder.files, [...folder.problems]);
   });
 }
 

@@ -1,10 +1,12 @@
 /**
  * A pipeline definition as the CDK app receives it: an object, or the path of a JSON or YAML file.
- * Read, parse, validate; any problem fails synth with every `path: message` the validator found.
+ * Loaded by the one pipeline loader (functions/core/pipeline-files.ts, state-machines/pipeline-document.ts)
+ * that `gennaker validate`, local runs and the trigger registry use; any problem fails synth with
+ * every `path: message` it found.
  */
-import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
-import { parsePipelineText, type Pipeline, type Problem, validatePipeline } from '../../state-machines/index.js';
+import { loadPipelineFile } from '../../functions/core/pipeline-files.js';
+import type { Pipeline, Problem } from '../../state-machines/index.js';
+import { loadPipelineDocument } from '../../state-machines/pipeline-document.js';
 import { PipelineDefinitionError } from '../errors.js';
 
 export type PipelineDefinition = string | Record<string, unknown>;
@@ -14,28 +16,13 @@ export interface LoadedPipeline {
   readonly warnings: readonly Problem[];
   /** The file, or 'inline definition'. */
   readonly source: string;
+  /** The document with its defaults written in, as the trigger functions' manifest carries it. */
+  readonly document: Readonly<Record<string, unknown>>;
 }
 
-export const PIPELINE_FILE_EXTENSIONS = ['.json', '.yml', '.yaml'] as const;
-
 export function loadPipeline(definition: PipelineDefinition): LoadedPipeline {
-  const source = typeof definition === 'string' ? definition : 'inline definition';
-  let raw: unknown = definition;
-  let defaults: { name?: string } = {};
-  if (typeof definition === 'string') {
-    let text: string;
-    try {
-      text = readFileSync(definition, 'utf8');
-    } catch (error) {
-      throw new PipelineDefinitionError(source, [{ path: '$', message: `cannot read the file: ${(error as Error).message}` }], { cause: error });
-    }
-    const parsed = parsePipelineText(text, basename(definition));
-    if (parsed.errors.length > 0) throw new PipelineDefinitionError(source, parsed.errors);
-    raw = parsed.value;
-    // A Spinnaker export without a name takes the file's.
-    defaults = { name: basename(definition, extname(definition)) };
-  }
-  const result = validatePipeline(raw, { defaults });
-  if (!result.pipeline) throw new PipelineDefinitionError(source, result.errors);
-  return { pipeline: result.pipeline, warnings: result.warnings, source };
+  const loaded =
+    typeof definition === 'string' ? loadPipelineFile(definition) : loadPipelineDocument({ source: 'inline definition', value: definition });
+  if (!loaded.pipeline || !loaded.document) throw new PipelineDefinitionError(loaded.source, loaded.errors);
+  return { pipeline: loaded.pipeline, warnings: loaded.warnings, source: loaded.source, document: loaded.document };
 }

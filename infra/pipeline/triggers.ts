@@ -3,7 +3,8 @@
  * schedules invoking the cron trigger handler (schedules as functions/triggers/cron/schedules.ts
  * describes them); pubsub triggers naming an SNS topic by ARN subscribe the pubsub handler to it
  * (platform/pubsub.ts); other types are matched at run time by their trigger handler (webhooks, events).
- * A trigger nothing on this platform fires is a synth warning rather than a silent never.
+ * A trigger whose handler this platform lacks is a synth warning rather than a silent never (types
+ * and settings no handler fires at all are validate's warnings, from the same trigger-type table).
  */
 import { Annotations, Duration, TimeZone } from 'aws-cdk-lib';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -14,19 +15,17 @@ import type { Construct } from 'constructs';
 import { cronSchedules } from '../../functions/triggers/cron/schedules.js';
 import type { Pipeline as PipelineModel } from '../../state-machines/index.js';
 import { PipelineDefinitionError } from '../errors.js';
-import { MANUAL_TRIGGER_TYPES, TRIGGER_HANDLERS, type TriggerKind } from '../platform/catalog.js';
+import { triggerHandlerFor, isHandledPubsubSystem } from '../../state-machines/triggers/trigger-types.js';
 import type { Platform } from '../platform/platform.js';
 import { filterPolicyFor, isTopicArn } from '../platform/pubsub.js';
 
-function handlerKindFor(type: string): TriggerKind | undefined {
-  return (Object.keys(TRIGGER_HANDLERS) as TriggerKind[]).find((kind) => (TRIGGER_HANDLERS[kind].fires as readonly string[]).includes(type));
-}
-
 export function wireTriggers(scope: Construct, platform: Platform, pipeline: PipelineModel, source: string): void {
   pipeline.triggers.forEach((trigger, index) => {
-    if (trigger.enabled === false || MANUAL_TRIGGER_TYPES.includes(trigger.type)) return;
-    const kind = handlerKindFor(trigger.type);
-    if (!kind || !platform.triggerFunction(kind)) {
+    if (trigger.enabled === false) return;
+    const kind = triggerHandlerFor(trigger.type);
+    // Types nothing fires were reported by validate (state-machines/triggers/trigger-types.ts).
+    if (kind === undefined || kind === 'manual') return;
+    if (!platform.triggerFunction(kind)) {
       Annotations.of(scope).addWarningV2(
         `gennaker:trigger-not-wired:${index}`,
         `$.triggers[${index}]: no handler on this platform fires '${trigger.type}' triggers; this trigger will not start the pipeline`,
@@ -62,17 +61,11 @@ export function wireTriggers(scope: Construct, platform: Platform, pipeline: Pip
 function wirePubsubTrigger(scope: Construct, platform: Platform, trigger: PipelineModel['triggers'][number], index: number): void {
   const c = trigger as typeof trigger & { pubsubSystem?: unknown; subscriptionName?: unknown; topic?: unknown; attributeConstraints?: unknown };
   const warn = (message: string) => Annotations.of(scope).addWarningV2(`gennaker:pubsub-not-wired:${index}`, `$.triggers[${index}]: ${message}; this trigger will not start the pipeline`);
-  if (c.pubsubSystem !== undefined && c.pubsubSystem !== 'amazon' && c.pubsubSystem !== 'sns') {
-    warn(`pubsubSystem '${String(c.pubsubSystem)}' is not 'amazon': only SNS topics are wired`);
-    return;
-  }
   const topic = c.subscriptionName ?? c.topic;
+  // Another system, or no topic at all: validate warned already (the trigger-type table).
+  if (!isHandledPubsubSystem(c.pubsubSystem) || topic === undefined) return;
   if (!isTopicArn(topic)) {
-    warn(
-      topic === undefined
-        ? "the pubsub trigger names no SNS topic (subscriptionName or topic): there is nothing to subscribe to"
-        : `'${String(topic)}' is not an SNS topic ARN, so no subscription can be made: name the topic by its ARN (arn:aws:sns:<region>:<account>:<name>)`,
-    );
+    warn(`'${String(topic)}' is not an SNS topic ARN, so no subscription can be made: name the topic by its ARN (arn:aws:sns:<region>:<account>:<name>)`);
     return;
   }
   platform.subscribeToTopic(topic, filterPolicyFor(c.attributeConstraints));

@@ -6,6 +6,7 @@
  */
 import type { FunctionFamily } from '../../state-machines/index.js';
 import { stageTypeInfo, supportedStageTypes } from '../../state-machines/index.js';
+import { triggerTypesFiredBy } from '../../state-machines/triggers/trigger-types.js';
 
 export type Need =
   /** Read and write execution records (table and its indexes). */
@@ -92,7 +93,7 @@ export type TriggerSource =
 
 export interface TriggerSpec extends HandlerSpec {
   readonly source: TriggerSource;
-  /** The pipeline trigger types this handler fires. */
+  /** The pipeline trigger types this handler fires (from the one table, state-machines/triggers/trigger-types.ts). */
   readonly fires: readonly string[];
 }
 
@@ -114,49 +115,49 @@ export const TRIGGER_HANDLERS = {
     description: 'Starts pipelines on their cron triggers',
     needs: STARTS_PIPELINES,
     source: { kind: 'schedule' },
-    fires: ['cron'],
+    fires: triggerTypesFiredBy('cron'),
   },
   pipeline: {
     entry: 'functions/triggers/pipeline/handler.ts',
     description: 'Starts pipelines when another pipeline completes',
     needs: STARTS_PIPELINES,
     source: { kind: 'events', source: 'gennaker', detailType: 'Pipeline Execution Completed' },
-    fires: ['pipeline'],
+    fires: triggerTypesFiredBy('pipeline'),
   },
   docker: {
     entry: 'functions/triggers/docker/handler.ts',
     description: 'Starts pipelines on ECR image pushes',
     needs: STARTS_PIPELINES,
     source: { kind: 'events', source: 'aws.ecr', detailType: 'ECR Image Action' },
-    fires: ['docker', 'ecr'],
+    fires: triggerTypesFiredBy('docker'),
   },
   codebuild: {
     entry: 'functions/triggers/codebuild/handler.ts',
     description: 'Starts pipelines on CodeBuild builds',
     needs: STARTS_PIPELINES,
     source: { kind: 'events', source: 'aws.codebuild', detailType: 'CodeBuild Build State Change' },
-    fires: ['codebuild'],
+    fires: triggerTypesFiredBy('codebuild'),
   },
   git: {
     entry: 'functions/triggers/git/handler.ts',
     description: 'Starts pipelines on git webhooks',
     needs: STARTS_PIPELINES,
     source: { kind: 'webhook', paths: ['/webhooks/git/{provider}'], authenticatedBy: WEBHOOK_AUTH },
-    fires: ['git'],
+    fires: triggerTypesFiredBy('git'),
   },
   ci: {
     entry: 'functions/triggers/ci/handler.ts',
     description: 'Starts pipelines on Jenkins and build webhooks',
     needs: STARTS_PIPELINES,
     source: { kind: 'webhook', paths: ['/webhooks/jenkins/{master}', '/webhooks/build/{master}'], authenticatedBy: WEBHOOK_AUTH },
-    fires: ['jenkins'],
+    fires: triggerTypesFiredBy('ci'),
   },
   pubsub: {
     entry: 'functions/triggers/pubsub/handler.ts',
     description: 'Starts pipelines on SNS messages',
     needs: STARTS_PIPELINES,
     source: { kind: 'sns-topics' },
-    fires: ['pubsub', 'sns'],
+    fires: triggerTypesFiredBy('pubsub'),
   },
   webhookCallback: {
     entry: 'functions/triggers/webhook-callback/handler.ts',
@@ -207,7 +208,7 @@ export const API_HANDLER: ApiHandlerSpec = {
 };
 
 /** Trigger types started by a person (API, CLI): nothing to wire. */
-export const MANUAL_TRIGGER_TYPES: readonly string[] = ['manual'];
+export const MANUAL_TRIGGER_TYPES: readonly string[] = triggerTypesFiredBy('manual');
 
 /**
  * Families with a callback stage type: their Lambda resumes the state machine itself

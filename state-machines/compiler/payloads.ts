@@ -3,6 +3,7 @@
  * stage configuration travels in the Task's own Parameters and everything else lives in DynamoDB.
  */
 import type { Pipeline, Stage } from '../model/pipeline.js';
+import { stageSkeleton } from '../model/skeleton.js';
 
 export type EngineOp = 'start' | 'run' | 'fail' | 'await' | 'complete';
 
@@ -17,15 +18,7 @@ export function pipelineSkeleton(pipeline: Pipeline): Record<string, unknown> {
     limitConcurrent: pipeline.limitConcurrent,
     maxConcurrentExecutions: pipeline.maxConcurrentExecutions,
     keepWaitingPipelines: pipeline.keepWaitingPipelines,
-    stages: pipeline.stages.map((s) => ({
-      refId: s.refId,
-      name: s.name,
-      type: s.type,
-      requisiteStageRefIds: s.requisiteStageRefIds,
-      failurePolicy: s.failurePolicy,
-      // The stage's own notification settings, so the engine can honour them from the record.
-      ...(s.notifications.length > 0 ? { notifications: s.notifications } : {}),
-    })),
+    stages: pipeline.stages.map(stageSkeleton),
   };
 }
 

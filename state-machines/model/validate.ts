@@ -7,11 +7,11 @@ import '../zod-messages.js';
 import { collectReferences, findExpressionProblems } from '../expressions/index.js';
 import { buildGraph, findCycle } from '../dag/graph.js';
 import { stageTypeInfo, supportedStageTypes } from '../stage-types/index.js';
+import { triggerProblems } from '../triggers/trigger-types.js';
 import { failurePolicyOf, type Pipeline, type Stage } from './pipeline.js';
 import { userPatternProblem } from '../expressions/regex.js';
 import { jsonPath, type Problem } from './problems.js';
 import { type ParsedStage, PipelineSchema, StageSchema } from './schema.js';
-import { triggerPatternProblems } from './trigger-patterns.js';
 
 export interface ValidationResult {
   /** Present only when there are no errors. */
@@ -78,11 +78,10 @@ function validate(raw: unknown, options: ValidateOptions): ValidationResult {
     else errors.push({ path: '$.name', message: 'required: the pipeline name' });
   }
   if (top.success) {
-    errors.push(...triggerPatternProblems(top.data.triggers ?? []));
     top.data.triggers?.forEach((t, i) => {
-      if (!['manual', 'git', 'jenkins', 'docker', 'cron', 'pipeline', 'pubsub', 'webhook', 'ecr', 'codebuild', 'sns'].includes(t.type)) {
-        warnings.push({ path: `$.triggers[${i}].type`, message: `trigger type '${t.type}' is not supported and will never fire` });
-      }
+      const found = triggerProblems(t, `$.triggers[${i}]`);
+      errors.push(...found.errors);
+      warnings.push(...found.warnings);
     });
   }
 

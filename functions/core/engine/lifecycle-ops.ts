@@ -1,7 +1,7 @@
 /** The pipeline-level steps: start (create the record), await (cross-branch waits), complete. */
 import { resolveParameters } from '../../../state-machines/model/parameters.js';
 import { ConcurrentUpdateError } from '../errors.js';
-import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES, type StageRecord } from '../execution-model.js';
+import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES, newExecutionRecord, type StageRecord } from '../execution-model.js';
 import { readinessOf } from '../readiness.js';
 import type { EngineDeps } from './deps.js';
 import type { AwaitPayload, CompletePayload, EngineResult, StartPayload } from './payloads.js';
@@ -14,19 +14,16 @@ export async function startExecution(payload: StartPayload, deps: EngineDeps): P
   const given = { ...(trigger.parameters as Record<string, unknown> | undefined), ...input.parameters };
   // Triggers check parameters before starting; here defaults are applied and problems recorded.
   const resolved = resolveParameters(pipeline.parameterConfig as never, given);
-  const created = await deps.store.create({
-    id: payload.executionId,
-    application: pipeline.application,
-    pipelineName: pipeline.name,
-    pipelineId: pipeline.id,
-    status: 'RUNNING',
-    trigger: { ...trigger, parameters: resolved.parameters },
-    parameters: resolved.parameters,
-    startTime: deps.clock.now(),
-    skeleton: pipeline.stages,
-    notifications: pipeline.notifications,
-    ...(input.stateMachineExecutionArn ? { stateMachineExecutionArn: input.stateMachineExecutionArn } : {}),
-  });
+  const created = await deps.store.create(
+    newExecutionRecord(pipeline, {
+      id: payload.executionId,
+      status: 'RUNNING',
+      trigger,
+      parameters: resolved.parameters,
+      startTime: deps.clock.now(),
+      stateMachineExecutionArn: input.stateMachineExecutionArn,
+    }),
+  );
   if (created) {
     await deps.notifier.publish({
       event: 'pipeline.starting',

@@ -13,6 +13,7 @@ import { type HttpResult, parseJsonObject, type WebhookRequest } from '../http.j
 import { verifyHubSignature256, verifyToken } from '../signatures.js';
 import { matchBuildTrigger } from './match.js';
 import { buildTrigger, normalizeBuildWebhook, normalizeJenkinsNotification } from './normalize.js';
+import { triggerTypesFiredBy } from '../../../state-machines/triggers/trigger-types.js';
 
 export type BuildSource = 'jenkins' | 'build';
 
@@ -41,7 +42,7 @@ export async function handleBuildWebhook(source: BuildSource, request: WebhookRe
   const build = normalized.event;
   const result = await startMatchingPipelines(
     { source: 'jenkins', deliveryKey: `${build.master}/${build.job}#${build.buildNumber}`, trigger: buildTrigger(build) },
-    ['jenkins'],
+    triggerTypesFiredBy('ci'),
     (config) => matchBuildTrigger(config, build),
     deps,
   );

@@ -4,6 +4,7 @@ import { startMatchingPipelines } from '../dispatch.js';
 import { acknowledge, EventBridgeEnvelope, type EventSummary } from '../events.js';
 import { parseOrRefuse } from '../normalized.js';
 import { codeBuildTrigger, matchCodeBuildTrigger, normalizeCodeBuild } from './normalize.js';
+import { triggerTypesFiredBy } from '../../../state-machines/triggers/trigger-types.js';
 
 export async function handleCodeBuildEvent(event: unknown, deps: TriggerDeps): Promise<EventSummary> {
   return acknowledge('codebuild', () => deps.log, async () => {
@@ -13,7 +14,7 @@ export async function handleCodeBuildEvent(event: unknown, deps: TriggerDeps): P
     const build = normalized.event;
     const result = await startMatchingPipelines(
       { source: 'codebuild', deliveryKey: build.eventId, trigger: codeBuildTrigger(build) },
-      ['codebuild'],
+      triggerTypesFiredBy('codebuild'),
       (config) => matchCodeBuildTrigger(config, build),
       deps,
     );

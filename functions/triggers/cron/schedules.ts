@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
 import type { TriggerConfig } from '../../../state-machines/model/schema.js';
-import { quartzToScheduler } from './expression.js';
+import { quartzToScheduler } from '../../../state-machines/triggers/cron-expression.js';
 
 /** What the schedule sends the cron Lambda (Scheduler fills in the context attribute). */
 export interface CronInvocation {

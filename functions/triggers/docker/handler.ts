@@ -7,6 +7,7 @@ import { startMatchingPipelines } from '../dispatch.js';
 import { acknowledge, EventBridgeEnvelope, type EventSummary } from '../events.js';
 import { parseOrRefuse } from '../normalized.js';
 import { type AccountIds, dockerTrigger, matchDockerTrigger, normalizeEcrPush, parseAccountIds } from './normalize.js';
+import { triggerTypesFiredBy } from '../../../state-machines/triggers/trigger-types.js';
 
 export async function handleEcrEvent(event: unknown, deps: TriggerDeps, accountIds: AccountIds = {}): Promise<EventSummary> {
   return acknowledge('ecr', () => deps.log, async () => {
@@ -16,7 +17,7 @@ export async function handleEcrEvent(event: unknown, deps: TriggerDeps, accountI
     const push = normalized.event;
     const result = await startMatchingPipelines(
       { source: 'ecr', deliveryKey: push.eventId, trigger: dockerTrigger(push) },
-      ['docker', 'ecr'],
+      triggerTypesFiredBy('docker'),
       (config) => matchDockerTrigger(config, push, accountIds),
       deps,
     );

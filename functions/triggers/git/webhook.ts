@@ -17,6 +17,7 @@ import type { Normalized } from '../normalized.js';
 import { verifyHubSignature256, verifyToken } from '../signatures.js';
 import { matchGitTrigger, sameRepository } from './match.js';
 import { type GitPush, type GitSource, gitTrigger, normalizeBitbucket, normalizeGitHub, normalizeGitLab } from './normalize.js';
+import { triggerTypesFiredBy } from '../../../state-machines/triggers/trigger-types.js';
 
 const PROVIDERS: Readonly<Record<GitSource, {
   readonly event: string;
@@ -94,7 +95,7 @@ export async function handleGitWebhook(request: WebhookRequest, deps: TriggerDep
   };
   const result = await startMatchingPipelines(
     { source, deliveryKey: deliveryKeyOf(request), trigger: gitTrigger(push, body) },
-    ['git'],
+    triggerTypesFiredBy('git'),
     matcher,
     deps,
   );

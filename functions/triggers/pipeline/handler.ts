@@ -8,6 +8,7 @@ import { startMatchingPipelines } from '../dispatch.js';
 import { acknowledge, EventBridgeEnvelope, type EventSummary } from '../events.js';
 import { parseOrRefuse } from '../normalized.js';
 import { matchPipelineTrigger, normalizeCompleted, pipelineTrigger } from './normalize.js';
+import { triggerTypesFiredBy } from '../../../state-machines/triggers/trigger-types.js';
 
 export async function handlePipelineCompleted(event: unknown, deps: TriggerDeps): Promise<EventSummary> {
   return acknowledge('pipeline', () => deps.log, async () => {
@@ -17,7 +18,7 @@ export async function handlePipelineCompleted(event: unknown, deps: TriggerDeps)
     const parent = normalized.event;
     const result = await startMatchingPipelines(
       { source: 'pipeline', deliveryKey: parent.executionId, trigger: pipelineTrigger(parent) },
-      ['pipeline'],
+      triggerTypesFiredBy('pipeline'),
       (config, entry) => matchPipelineTrigger(config, parent, entry.pipeline),
       deps,
     );

@@ -3,6 +3,7 @@ import { lazyTriggerDeps, type TriggerDeps } from '../deps.js';
 import { startMatchingPipelines } from '../dispatch.js';
 import { acknowledge, type EventSummary } from '../events.js';
 import { matchPubsubTrigger, normalizeSnsEvent, pubsubTrigger } from './normalize.js';
+import { triggerTypesFiredBy } from '../../../state-machines/triggers/trigger-types.js';
 
 export async function handleSnsEvent(event: unknown, deps: TriggerDeps): Promise<EventSummary> {
   return acknowledge('sns', () => deps.log, async () => {
@@ -10,7 +11,7 @@ export async function handleSnsEvent(event: unknown, deps: TriggerDeps): Promise
     for (const message of normalizeSnsEvent(event)) {
       const result = await startMatchingPipelines(
         { source: 'sns', deliveryKey: message.messageId, trigger: pubsubTrigger(message) },
-        ['pubsub', 'sns'],
+        triggerTypesFiredBy('pubsub'),
         (config) => matchPubsubTrigger(config, message),
         deps,
       );

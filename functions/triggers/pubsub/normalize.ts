@@ -15,6 +15,7 @@ import type { MatchResult } from '../dispatch.js';
 import { MalformedEventError } from '../errors.js';
 import { carriedPayload, MAX_TRIGGER_PAYLOAD_BYTES } from '../normalized.js';
 import { matchesSomewhere } from '../regex.js';
+import { isHandledPubsubSystem } from '../../../state-machines/triggers/trigger-types.js';
 
 export interface SnsMessage {
   readonly messageId: string;
@@ -115,7 +116,7 @@ export function matchPubsubTrigger(config: TriggerConfig, message: SnsMessage): 
     payloadConstraints?: unknown;
     attributeConstraints?: unknown;
   };
-  if (c.type === 'pubsub' && c.pubsubSystem !== undefined && c.pubsubSystem !== 'amazon' && c.pubsubSystem !== 'sns') return { matched: false };
+  if (c.type === 'pubsub' && !isHandledPubsubSystem(c.pubsubSystem)) return { matched: false };
   const topic = c.subscriptionName ?? c.topic;
   if (topic !== message.topicName && topic !== message.topicArn) return { matched: false };
   const payload = constraintsHold(c.payloadConstraints, message.payload);

@@ -54,6 +54,31 @@ describe('limitConcurrent (one at a time)', () => {
     expect(record.launch).toMatchObject({ application: 'conc', executionId: waiting[0], trigger: { type: 'manual' } });
   });
 
+  it('records a waiting run with the same skeleton as a run that starts at once (stage notifications kept)', async () => {
+    const notifying = pipelineOf({
+      application: 'conc',
+      name: 'notifying',
+      limitConcurrent: true,
+      keepWaitingPipelines: true,
+      notifications: [{ type: 'email', address: 'team@example.com', level: 'pipeline', when: ['pipeline.failed'] }],
+      stages: [
+        { refId: '1', type: 'wait', name: 'Wait', waitTime: 1, sendNotifications: true, notifications: [{ type: 'email', address: 'ops@example.com', level: 'stage', when: ['stage.failed'] }] },
+        { refId: '2', type: 'wait', name: 'Then', waitTime: 1, requisiteStageRefIds: ['1'] },
+      ],
+    });
+    const ctx = await setup(notifying);
+    const a = await trigger(ctx.deps, notifying, 1);
+    const b = await trigger(ctx.deps, notifying, 2);
+    expect([a.status, b.status]).toEqual(['started', 'waiting']);
+    await runStartStep(ctx.arn, a.executionId, notifying);
+    const started = (await ctx.deps.store.getExecution(a.executionId))!;
+    const waiting = (await ctx.deps.store.getExecution(b.executionId))!;
+    expect(waiting.skeleton).toEqual(started.skeleton);
+    expect(waiting.skeleton[0]!.notifications).toEqual([{ type: 'email', address: 'ops@example.com', level: 'stage', when: ['stage.failed'] }]);
+    expect(waiting.notifications).toEqual(started.notifications);
+    expect(waiting.trigger).toMatchObject({ type: 'manual', user: 'user2', parameters: { n: '2' } });
+  });
+
   it('starts waiting runs first in, first out as running ones finish', async () => {
     const ctx = await setup(pipeline);
     const a = await trigger(ctx.deps, pipeline, 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quartzToScheduler } from '../../../../functions/triggers/cron/expression.js';
+import { quartzToScheduler } from '../../../../state-machines/triggers/cron-expression.js';
 import { cronSchedules, scheduleName } from '../../../../functions/triggers/cron/schedules.js';
 import { pipelineOf } from '../../../support/local.js';
 
@@ -69,18 +69,19 @@ describe('Quartz → EventBridge Scheduler', () => {
 
 describe('schedules for a pipeline', () => {
   it('makes one schedule per enabled cron trigger, and lists problems', () => {
-    const pipeline = pipelineOf({
+    const valid = pipelineOf({
       application: 'nightly',
       name: 'rebuild',
       triggers: [
         { type: 'cron', id: 'a1', cronExpression: '0 0 2 * * ?', timeZone: 'America/New_York' },
         { type: 'cron', cronExpression: '0 30 3 ? * SUN' },
         { type: 'cron', id: 'off', cronExpression: '0 0 4 * * ?', enabled: false },
-        { type: 'cron', id: 'bad', cronExpression: '*/5 * * * * ?' },
         { type: 'git', source: 'github', project: 'a', slug: 'b' },
       ],
       stages: [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }],
     });
+    // validate refuses a bad expression; schedules still list it for a pipeline that skipped validation.
+    const pipeline = { ...valid, triggers: [...valid.triggers.slice(0, 3), { type: 'cron', id: 'bad', cronExpression: '*/5 * * * * ?' }, valid.triggers[3]!] };
     const { schedules, problems } = cronSchedules(pipeline);
     expect(schedules.map((s) => [s.name, s.expression, s.timezone, s.input.triggerId])).toEqual([
       ['gennaker-nightly-nightly-rebuild-a1', 'cron(0 2 * * ? *)', 'America/New_York', 'a1'],

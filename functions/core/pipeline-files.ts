@@ -1,0 +1,94 @@
+/**
+ * Pipeline files: the one directory scan and the one way to load a file or a folder of them,
+ * for the CLI, local mode, the CDK app and the registry's directory mode. Each file goes through
+ * the one loader (state-machines/pipeline-document.ts). Synchronous because the CDK app builds
+ * its constructs synchronously; a folder of pipelines is read once per command or process.
+ */
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join, relative } from 'node:path';
+import { parsePipelineText } from '../../state-machines/model/parse-text.js';
+import { type LoadedPipeline, loadPipelineDocument } from '../../state-machines/pipeline-document.js';
+
+export type { LoadedPipeline } from '../../state-machines/pipeline-document.js';
+
+export const PIPELINE_FILE_EXTENSIONS: readonly string[] = ['.json', '.yml', '.yaml'];
+/** Folders deeper than this are not read (a pipelines folder is shallow; a symlink loop is not). */
+const MAX_DEPTH = 8;
+
+export function isPipelineFile(name: string): boolean {
+  return PIPELINE_FILE_EXTENSIONS.includes(extname(name).toLowerCase());
+}
+
+export interface ScannedFolder {
+  /** Every pipeline file under the folder, recursively, sorted by path (stable everywhere). */
+  readonly files: readonly string[];
+  /** Folders that could not be read, and why. */
+  readonly problems: ReadonlyArray<{ readonly source: string; readonly message: string }>;
+}
+
+/** The one directory scan: *.json, *.yml and *.yaml under a folder, hidden entries skipped. */
+export function scanPipelineFolder(dir: string): ScannedFolder {
+  const files: string[] = [];
+  const problems: Array<{ source: string; message: string }> = [];
+  const walk = (path: string, depth: number): void => {
+    let items: Dirent[];
+    try {
+      items = readdirSync(path, { withFileTypes: true });
+    } catch (error) {
+      problems.push({ source: path, message: `cannot read the folder: ${reason(error)}` });
+      return;
+    }
+    for (const item of items) {
+      if (item.name.startsWith('.')) continue;
+      const full = join(path, item.name);
+      if (item.isDirectory()) {
+        if (depth < MAX_DEPTH) walk(full, depth + 1);
+      } else if (isPipelineFile(item.name)) files.push(full);
+    }
+  };
+  walk(dir, 0);
+  files.sort((a, b) => relative(dir, a).localeCompare(relative(dir, b)));
+  return { files, problems };
+}
+
+/** Reads, parses, validates (defaults: the file's name, the clusters' application) and budget-checks one file. */
+export function loadPipelineFile(file: string): LoadedPipeline {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { source: file, disabled: false, errors: [{ path: '$', message: `cannot read ${file}: ${reason(error)}` }], warnings: [] };
+  }
+  return loadPipelineDocument({ source: file, text, defaultName: basename(file, extname(file)) }, { parseText: parsePipelineText });
+}
+
+export interface LoadedFolder {
+  /** One result per file, in scan order (valid and invalid). */
+  readonly files: readonly LoadedPipeline[];
+  /** Folders that could not be read. */
+  readonly problems: ScannedFolder['problems'];
+}
+
+/** A file, or every pipeline file under a folder. */
+export function loadPipelinePath(path: string): LoadedFolder {
+  let folder = false;
+  try {
+    folder = statSync(path).isDirectory();
+  } catch {
+    // Not there: loadPipelineFile says so.
+  }
+  if (!folder) return { files: [loadPipelineFile(path)], problems: [] };
+  const scanned = scanPipelineFolder(path);
+  return { files: scanned.files.map(loadPipelineFile), problems: scanned.problems };
+}
+
+export type ValidPipelineFile = LoadedPipeline & { readonly pipeline: NonNullable<LoadedPipeline['pipeline']> };
+
+/** The valid pipelines under a folder (none if it is missing): children a local run may start, lookups by name. */
+export function pipelinesIn(dir: string): ValidPipelineFile[] {
+  return scanPipelineFolder(dir).files.map(loadPipelineFile).filter((f): f is ValidPipelineFile => f.pipeline !== undefined);
+}
+
+function reason(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}

@@ -1,0 +1,144 @@
+/**
+ * The one table of pipeline trigger types: which handler fires each type, the settings that
+ * handler needs to ever fire, and which settings hold patterns it runs. `validate` reports from it,
+ * the platform catalog wires handlers from it (infra/platform/catalog.ts) and each trigger handler
+ * matches exactly the types it lists for that handler, so the three never disagree. Pure.
+ */
+import { userPatternProblem } from '../expressions/regex.js';
+import { jsonPath, type Problem } from '../model/problems.js';
+import { quartzToScheduler } from './cron-expression.js';
+
+/** The trigger handlers of the platform (TRIGGER_HANDLERS in infra/platform/catalog.ts), plus people (API, CLI). */
+export type TriggerHandlerKind = 'manual' | 'cron' | 'git' | 'ci' | 'docker' | 'codebuild' | 'pipeline' | 'pubsub';
+
+type Settings = Readonly<Record<string, unknown>>;
+
+interface TriggerTypeSpec {
+  readonly handler: TriggerHandlerKind;
+  /** Settings without which the handler never fires this trigger. */
+  readonly required?: readonly string[];
+  /** Settings holding whole-value patterns the matcher runs (Java's Pattern.matches). */
+  readonly patterns?: readonly string[];
+  /** Settings holding maps of key → pattern (Echo's payload and attribute constraints). */
+  readonly constraints?: readonly string[];
+  /** Settings that mean no handler of this platform fires the trigger (warnings: it would never start). */
+  readonly unsupported?: (settings: Settings) => Array<{ field: string; message: string }>;
+  /** Settings a handler would refuse for sure (errors). */
+  readonly check?: (settings: Settings) => Array<{ field: string; message: string }>;
+}
+
+/** The git providers the git webhook handler understands (functions/triggers/git). */
+export const GIT_SOURCES = ['github', 'gitlab', 'bitbucket'] as const;
+
+const PUBSUB_SYSTEMS = new Set(['amazon', 'sns']);
+
+/** Whether the pubsub handler (SNS) handles a trigger's `pubsubSystem` (absent: yes). */
+export function isHandledPubsubSystem(system: unknown): boolean {
+  return system === undefined || PUBSUB_SYSTEMS.has(String(system));
+}
+
+const TRIGGER_TYPES: Readonly<Record<string, TriggerTypeSpec>> = {
+  manual: { handler: 'manual' },
+  cron: { handler: 'cron', required: ['cronExpression'], check: cronProblems },
+  git: {
+    handler: 'git',
+    required: ['source', 'project', 'slug'],
+    patterns: ['branch'],
+    unsupported: (s) =>
+      typeof s.source === 'string' && !(GIT_SOURCES as readonly string[]).includes(s.source.toLowerCase())
+        ? [{ field: 'source', message: `git source '${s.source}' has no webhook handler on this platform (${GIT_SOURCES.join(', ')})` }]
+        : [],
+  },
+  jenkins: { handler: 'ci', required: ['master', 'job'] },
+  docker: { handler: 'docker', required: ['repository'], patterns: ['tag'] },
+  ecr: { handler: 'docker', required: ['repository'], patterns: ['tag'] },
+  codebuild: { handler: 'codebuild', required: ['project'], patterns: ['project'] },
+  pipeline: { handler: 'pipeline', required: ['application', 'pipeline'] },
+  pubsub: {
+    handler: 'pubsub',
+    constraints: ['payloadConstraints', 'attributeConstraints'],
+    unsupported: (s) => {
+      if (!isHandledPubsubSystem(s.pubsubSystem)) {
+        return [{ field: 'pubsubSystem', message: `pubsubSystem '${String(s.pubsubSystem)}' is not 'amazon': only SNS topics are handled on this platform` }];
+      }
+      return s.subscriptionName === undefined && s.topic === undefined
+        ? [{ field: 'subscriptionName', message: 'the pubsub trigger names no SNS topic (subscriptionName or topic)' }]
+        : [];
+    },
+  },
+  sns: { handler: 'pubsub', constraints: ['payloadConstraints', 'attributeConstraints'] },
+};
+
+function cronProblems(s: Settings): Array<{ field: string; message: string }> {
+  if (typeof s.cronExpression !== 'string') return s.cronExpression === undefined ? [] : [{ field: 'cronExpression', message: 'must be a Quartz expression (text)' }];
+  const zone = typeof s.timeZone === 'string' ? s.timeZone : typeof s.cronTimeZone === 'string' ? s.cronTimeZone : 'UTC';
+  const translated = quartzToScheduler(s.cronExpression, zone);
+  return translated.errors.map((message) => ({
+    field: message.startsWith('time zone') ? (typeof s.timeZone === 'string' ? 'timeZone' : 'cronTimeZone') : 'cronExpression',
+    message,
+  }));
+}
+
+/** The handler that fires a trigger type, or undefined when nothing on this platform does. */
+export function triggerHandlerFor(type: string): TriggerHandlerKind | undefined {
+  return Object.hasOwn(TRIGGER_TYPES, type) ? TRIGGER_TYPES[type]!.handler : undefined;
+}
+
+/** The trigger types a handler fires (what it matches pipelines' triggers on). */
+export function triggerTypesFiredBy(handler: TriggerHandlerKind): readonly string[] {
+  return Object.keys(TRIGGER_TYPES).filter((type) => TRIGGER_TYPES[type]!.handler === handler);
+}
+
+/** Every trigger type some handler fires. */
+export function supportedTriggerTypes(): readonly string[] {
+  return Object.keys(TRIGGER_TYPES);
+}
+
+/**
+ * Problems of one trigger, paths under `path` (`$.triggers[0]`). A setting the handler would
+ * refuse (a cron expression the scheduler cannot take, a pattern the matcher cannot run) is an
+ * error on an enabled trigger; what only means "this never fires" (an unknown type, a missing
+ * setting, another provider's system) is a warning. A disabled trigger's problems are warnings.
+ */
+export function triggerProblems(trigger: Settings, path: string): { errors: Problem[]; warnings: Problem[] } {
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  const at = (field: string) => jsonPath([field], path);
+  const type = String(trigger.type);
+  const spec = Object.hasOwn(TRIGGER_TYPES, type) ? TRIGGER_TYPES[type] : undefined;
+  if (!spec) {
+    warnings.push({
+      path: `${path}.type`,
+      message: `no handler on this platform fires '${type}' triggers (supported: ${supportedTriggerTypes().join(', ')}); this trigger will never start the pipeline`,
+    });
+    return { errors, warnings };
+  }
+  const refusals = trigger.enabled === false ? warnings : errors;
+  for (const field of spec.required ?? []) {
+    if (trigger[field] === undefined || trigger[field] === null || trigger[field] === '') {
+      warnings.push({ path: at(field), message: `required for ${type} triggers to fire; this trigger will never start the pipeline` });
+    }
+  }
+  for (const u of spec.unsupported?.(trigger) ?? []) warnings.push({ path: at(u.field), message: `${u.message}; this trigger will never start the pipeline` });
+  for (const c of spec.check?.(trigger) ?? []) refusals.push({ path: at(c.field), message: c.message });
+  for (const field of spec.patterns ?? []) {
+    const pattern = trigger[field];
+    if (typeof pattern !== 'string' || pattern.trim() === '') continue;
+    const problem = userPatternProblem(pattern.trim());
+    if (problem) refusals.push({ path: at(field), message: problem });
+  }
+  for (const field of spec.constraints ?? []) {
+    const constraints = trigger[field];
+    if (constraints === undefined || constraints === null) continue;
+    if (typeof constraints !== 'object' || Array.isArray(constraints)) {
+      refusals.push({ path: at(field), message: 'must be a map of key to pattern' });
+      continue;
+    }
+    for (const [key, pattern] of Object.entries(constraints)) {
+      if (pattern === undefined || pattern === null) continue;
+      const problem = userPatternProblem(String(pattern));
+      if (problem) refusals.push({ path: jsonPath([field, key], path), message: problem });
+    }
+  }
+  return { errors, warnings };
+}
