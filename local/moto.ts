@@ -53,6 +53,21 @@ async function waitUntilUp(endpoint: string, gone: () => string | undefined, tim
   throw new MotoUnavailableError(`${label} did not answer on ${endpoint} within ${timeoutMs} ms`);
 }
 
+/**
+ * moto runs Lambda invocations in Docker by default; there is no Docker here or in CI. Its
+ * `lambda_simple` backend (config `lambda.use_docker: false`, set over moto's own API) keeps the
+ * functions, versions and aliases and answers an invocation with its payload (or a queued result).
+ * The setting survives `reset`. Function errors are driven by fault injection in tests.
+ */
+async function answerLambdaWithoutContainers(endpoint: string): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ lambda: { use_docker: false } }),
+  });
+  if (!response.ok) throw new MotoUnavailableError(`moto config failed: HTTP ${response.status}`);
+}
+
 export async function startMoto(options: { timeoutMs?: number } & EmulatorOptions = {}): Promise<MotoServer> {
   const found = await emulatorCommand(options);
   const label = found.origin === 'path' ? 'moto_server' : `moto_server (${found.command} ${found.args.join(' ')})`;
@@ -75,6 +90,7 @@ export async function startMoto(options: { timeoutMs?: number } & EmulatorOption
   process.once('exit', killChild);
   try {
     await waitUntilUp(endpoint, () => exitReason(child, stderr, spawnError, label), options.timeoutMs ?? 30_000, label);
+    await answerLambdaWithoutContainers(endpoint);
   } catch (error) {
     child.kill('SIGKILL');
     process.off('exit', killChild);

@@ -2,5 +2,6 @@
 import './flow.js';
 import './external.js';
 import './cloud.js';
+import './lambda.js';
 
 export * from './registry.js';

@@ -154,4 +154,4 @@ export function countCalls(...clients: ClientWithMiddleware[]): CallCounter {
 }
 
 /** Operations that change something (for asserting that a no-op wrote nothing). */
-export const MUTATING = /^(Create|Delete|Update|Put|Attach|Detach|Suspend|Resume|Set|Register|Deregister|Modify|Terminate|Run)/;
+export const MUTATING = /^(Create|Delete|Update|Put|Attach|Detach|Suspend|Resume|Set|Register|Deregister|Modify|Terminate|Run|Tag|Untag|Publish)/;

@@ -15,10 +15,12 @@ import {
   type CloudClients,
   type CloudDriver,
 } from '../../core/cloud/index.js';
+import { lambdaClientFor } from '../../core/cloud/lambda/index.js';
 import { ClusterLocks } from '../../core/cluster-lock.js';
 import { once } from '../../core/once.js';
 import type { Clock } from '../../core/stage-api.js';
 import { loadTrafficGuards, type TrafficGuard } from '../../core/traffic-guards.js';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { loadBakeConfig, type BakeConfig } from './bake/config.js';
 
 export const LOCK_WAIT_ENV = 'GENNAKER_LOCK_WAIT_SECONDS';
@@ -30,6 +32,8 @@ export interface CloudStageDeps {
   readonly credentials?: AssumedRoleCredentials;
   /** @default the shared client factory, with the account's role assumed */
   readonly clients?: (target: AccountTarget, credentials: AssumedRoleCredentials) => CloudClients;
+  /** @default the shared factory's Lambda client, with the account's role assumed */
+  readonly lambdaClient?: (target: AccountTarget, credentials: AssumedRoleCredentials) => LambdaClient;
   /** @default GENNAKER_TRAFFIC_GUARDS / GENNAKER_TRAFFIC_GUARDS_FILE */
   readonly trafficGuards?: () => Promise<readonly TrafficGuard[]>;
   /** @default GENNAKER_BAKE_CONFIG / GENNAKER_BAKE_CONFIG_FILE, or the emulator's defaults */
@@ -51,9 +55,17 @@ export interface RegionTarget {
   readonly driver: CloudDriver;
 }
 
+/** One account in one region, for Lambda functions. */
+export interface FunctionTarget {
+  readonly account: Account;
+  readonly region: string;
+  readonly lambda: LambdaClient;
+}
+
 /** The resolved dependencies every cloud stage works with. */
 export interface CloudEnv {
   target(account: string, region: string): Promise<RegionTarget>;
+  functions(account: string, region: string): Promise<FunctionTarget>;
   guards(): Promise<readonly TrafficGuard[]>;
   bakeConfig(): Promise<BakeConfig>;
   locks(clock: Clock): ClusterLocks;
@@ -67,6 +79,7 @@ export function cloudEnv(deps: CloudStageDeps = {}): CloudEnv {
   const bakeConfig = once(deps.bakeConfig ?? (() => loadBakeConfig()));
   const credentials = deps.credentials ?? new AssumedRoleCredentials();
   const makeClients = deps.clients ?? cloudClientsFor;
+  const makeLambda = deps.lambdaClient ?? lambdaClientFor;
   const fromEnv = Number(process.env[LOCK_WAIT_ENV]);
   const lockWaitTimeoutSeconds = deps.lockWaitTimeoutSeconds ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_LOCK_WAIT_SECONDS);
   return {
@@ -74,6 +87,10 @@ export function cloudEnv(deps: CloudStageDeps = {}): CloudEnv {
       const target = (await accounts()).resolve(accountName, region);
       const clients = makeClients(target, credentials);
       return { account: target.account, region, clients, driver: cloudDriver(clients) };
+    },
+    async functions(accountName, region) {
+      const target = (await accounts()).resolve(accountName, region);
+      return { account: target.account, region, lambda: makeLambda(target, credentials) };
     },
     guards,
     bakeConfig,

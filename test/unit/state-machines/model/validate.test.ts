@@ -129,9 +129,9 @@ describe('real Spinnaker exports', () => {
   const load = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as { stages: Array<{ type: string }> };
   const validate = (file: string) => validatePipeline(load(file), { defaults: { application: 'app', name: file } });
   /** Stage types that are not about EC2 and so are refused for good, named in the error. */
-  const neverSupported = new Set(['deployManifest', 'Aws.LambdaDeploymentStage']);
-  /** AWS pipelines (bake, deploy, checkPreconditions with clusterSize, wait; 029 also jenkins). */
-  const aws = ['001.json', '029.json', '036.json'];
+  const neverSupported = new Set(['deployManifest']);
+  /** AWS pipelines (bake, deploy, checkPreconditions with clusterSize, wait; 029 also jenkins; 071 the Lambda plugin's deploy). */
+  const aws = ['001.json', '029.json', '036.json', '071.json'];
   /** Pipelines for other clouds, refused naming their cloudProvider. */
   const otherClouds: Record<string, string> = { '019.json': 'ecs' };
 

@@ -1,0 +1,81 @@
+/**
+ * `Aws.LambdaDeploymentStage` and `Aws.LambdaUpdateCodeStage`: create or update a function to the
+ * plugin's fields, publish a version (`publish`), point `aliases` at `$LATEST` (as the plugin
+ * does; Aws.LambdaTrafficRoutingStage then moves them to versions), map `triggerArns`. Every
+ * problem with the config is found before the first call, so bad input changes nothing.
+ */
+import { LAMBDA_DEPLOY, LAMBDA_UPDATE_CODE, lambdaDeployProblems, lambdaUpdateCodeProblems } from '../../../../state-machines/stage-types/lambda.js';
+import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
+import type { CloudEnv } from '../deps.js';
+import { failedOr } from '../find-image.js';
+import { flag, wholeNumber } from '../fields.js';
+import type { LockedStage } from '../locking.js';
+import { converge, gennakerTags, type ConvergeState, type DeploySpec } from './converge.js';
+import { aliasesOf, codeOf, configSpecOf, edgeProblems, eventMappingsOf, functionLocation, userTagsOf, type FunctionLocation } from './fields.js';
+import { functionLock, functionOutputs, refuseOtherApplications } from './shared.js';
+
+function deploySpec(ctx: StageRunContext, where: FunctionLocation): DeploySpec {
+  const config = ctx.stage.config;
+  const configuration = configSpecOf(config);
+  const problems = edgeProblems(config, where.region, configuration);
+  if (problems.length > 0) throw new StageConfigError(problems.join('; '));
+  const eventMappings = eventMappingsOf(config);
+  const reserved = wholeNumber(config, 'reservedConcurrentExecutions');
+  return {
+    functionName: where.functionName,
+    code: codeOf(config),
+    configuration,
+    tags: { ...userTagsOf(config), ...gennakerTags(ctx) },
+    reservedConcurrency: reserved ?? null,
+    ...(eventMappings ? { eventMappings } : {}),
+    publish: flag(config, 'publish', false),
+    aliases: aliasesOf(config),
+  };
+}
+
+function updateCodeSpec(ctx: StageRunContext, where: FunctionLocation): DeploySpec {
+  const config = ctx.stage.config;
+  return { functionName: where.functionName, code: codeOf(config), tags: gennakerTags(ctx), publish: flag(config, 'publish', false), aliases: [], mustExist: true };
+}
+
+function lambdaDeployStage(type: string, check: (c: Record<string, unknown>) => string[], specOf: typeof deploySpec, env: CloudEnv): LockedStage {
+  return {
+    type,
+    validate: check,
+    locks: (ctx) => [functionLock(functionLocation(ctx.stage.config, ctx.application, env.defaultRegion()))],
+    async run(ctx): Promise<TaskResult> {
+      try {
+        const where = functionLocation(ctx.stage.config, ctx.application, env.defaultRegion());
+        const spec = specOf(ctx, where);
+        const { lambda } = await env.functions(where.account, where.region);
+        if (ctx.state.lambda === undefined) await refuseOtherApplications(lambda, where, ctx.application);
+        const outcome = await converge(ctx, lambda, spec, (ctx.state.lambda ?? {}) as ConvergeState);
+        if (!outcome.done) return { status: 'RUNNING', waitSeconds: outcome.waitSeconds, context: { lambda: outcome.state } };
+        const { state, view } = outcome;
+        const version = state.version;
+        return {
+          status: 'SUCCEEDED',
+          context: { lambda: state, functionName: where.functionName, ...(version !== undefined ? { version: String(version) } : {}) },
+          outputs: {
+            ...functionOutputs(where, view),
+            lambdaCreated: state.created === true,
+            lambdaVersionPublished: version !== undefined && version > (state.baseline?.maxVersion ?? 0),
+            ...(version !== undefined ? { version: String(version), versionArn: `${view.arn}:${version}` } : {}),
+            aliases: spec.aliases,
+            revisionId: view.configuration.RevisionId,
+          },
+        };
+      } catch (error) {
+        return failedOr(error);
+      }
+    },
+  };
+}
+
+export function lambdaDeploymentStage(env: CloudEnv): LockedStage {
+  return lambdaDeployStage(LAMBDA_DEPLOY, lambdaDeployProblems, deploySpec, env);
+}
+
+export function lambdaUpdateCodeStage(env: CloudEnv): LockedStage {
+  return lambdaDeployStage(LAMBDA_UPDATE_CODE, lambdaUpdateCodeProblems, updateCodeSpec, env);
+}

@@ -1,0 +1,150 @@
+/**
+ * The AWS Lambda deployment plugin's stage types (spinnaker-plugins/aws-lambda-deployment-plugin-
+ * spinnaker), with the field names its Deck forms and Orca inputs write. They run in the cloud
+ * family (functions/stages/cloud/lambda), which checks the evaluated config again; here only what
+ * can be checked before `${...}` runs.
+ */
+import { cloudProviderProblems } from './cloud.js';
+import { registerStageType, type StageTypeInfo } from './registry.js';
+
+type Raw = Readonly<Record<string, unknown>>;
+
+export const LAMBDA_DEPLOY = 'Aws.LambdaDeploymentStage';
+export const LAMBDA_ROUTE = 'Aws.LambdaTrafficRoutingStage';
+export const LAMBDA_INVOKE = 'Aws.LambdaInvokeStage';
+export const LAMBDA_DELETE = 'Aws.LambdaDeleteStage';
+export const LAMBDA_UPDATE_CODE = 'Aws.LambdaUpdateCodeStage';
+
+/** `$SIMPLE`, `$WEIGHTED`, `$BLUEGREEN` are the plugin's; `$PROGRESSIVE` moves the weight in `trafficSteps`. */
+export const ROUTING_STRATEGIES = ['$SIMPLE', '$WEIGHTED', '$BLUEGREEN', '$PROGRESSIVE'] as const;
+export const ROUTE_VERSION_NAMES = ['$LATEST', '$PREVIOUS', '$OLDEST', '$PROVIDED'] as const;
+export const DELETE_VERSION_NAMES = ['$ALL', '$LATEST', '$PREVIOUS', '$OLDEST', '$MOVING', '$PROVIDED'] as const;
+
+const isExpression = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
+const literal = (v: unknown): boolean => v !== undefined && v !== null && !isExpression(v);
+const blank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function required(s: Raw, field: string, what: string): string[] {
+  return blank(s[field]) ? [`${field}: required (${what})`] : [];
+}
+
+function number(s: Raw, field: string, min: number, max: number): string[] {
+  const v = s[field];
+  if (!literal(v) || v === '') return [];
+  const n = typeof v === 'string' ? Number(v.trim()) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? [] : [`${field}: must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)})`];
+}
+
+function listOrString(s: Raw, field: string): string[] {
+  const v = s[field];
+  return !literal(v) || Array.isArray(v) || typeof v === 'string' ? [] : [`${field}: must be a list`];
+}
+
+function object(s: Raw, field: string): string[] {
+  const v = s[field];
+  return !literal(v) || isObject(v) ? [] : [`${field}: must be an object`];
+}
+
+/** A plugin version name or a version number. */
+function versionName(s: Raw, field: string, numberField: string, allowed: readonly string[]): string[] {
+  const v = s[field];
+  if (!literal(v)) return [];
+  if (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v.trim()))) return [];
+  if (typeof v !== 'string' || !allowed.some((a) => v.startsWith(a))) return [`${field}: must be one of ${allowed.join(', ')} or a version number`];
+  if (v.startsWith('$PROVIDED') && blank(s[numberField])) return [`${numberField}: required with ${field} $PROVIDED`];
+  return [];
+}
+
+function common(s: Raw): string[] {
+  return [...cloudProviderProblems(s), ...required(s, 'functionName', 'the Lambda function'), ...object(s, 'tags')];
+}
+
+export function lambdaDeployProblems(s: Raw): string[] {
+  const problems = [
+    ...common(s),
+    ...required(s, 'runtime', 'e.g. nodejs22.x'),
+    ...required(s, 'handler', 'e.g. index.handler'),
+    ...required(s, 'role', 'the execution role ARN'),
+    ...codeLocationProblems(s),
+    ...number(s, 'memorySize', 128, 10240),
+    ...number(s, 'timeout', 1, 900),
+    ...number(s, 'reservedConcurrentExecutions', 0, 100000),
+    ...number(s, 'batchsize', 1, 10000),
+    ...listOrString(s, 'aliases'),
+    ...listOrString(s, 'subnetIds'),
+    ...listOrString(s, 'securityGroupIds'),
+    ...listOrString(s, 'layers'),
+    ...listOrString(s, 'triggerArns'),
+    ...object(s, 'envVariables'),
+    ...object(s, 'deadLetterConfig'),
+    ...object(s, 'tracingConfig'),
+  ];
+  return problems;
+}
+
+function codeLocationProblems(s: Raw): string[] {
+  if (blank(s.s3bucket) && blank(s.s3key)) return ['s3bucket: required (the code location: s3bucket and s3key)'];
+  return [...required(s, 's3bucket', 'the bucket of the code package'), ...required(s, 's3key', 'the key of the code package')];
+}
+
+export function lambdaUpdateCodeProblems(s: Raw): string[] {
+  return [...common(s), ...codeLocationProblems(s)];
+}
+
+export function lambdaRouteProblems(s: Raw): string[] {
+  const problems = [...common(s), ...required(s, 'aliasName', 'the alias whose traffic moves'), ...number(s, 'provisionedConcurrentExecutions', 0, 100000)];
+  const strategy = s.deploymentStrategy;
+  if (blank(strategy)) return [...problems, `deploymentStrategy: required (one of ${ROUTING_STRATEGIES.join(', ')})`];
+  if (!literal(strategy)) return problems;
+  if (typeof strategy !== 'string' || !(ROUTING_STRATEGIES as readonly string[]).includes(strategy)) {
+    return [...problems, `deploymentStrategy: must be one of ${ROUTING_STRATEGIES.join(', ')} (got ${JSON.stringify(strategy)})`];
+  }
+  if (strategy === '$SIMPLE' || strategy === '$WEIGHTED') {
+    problems.push(...required(s, 'versionNameA', 'the version to route to'), ...versionName(s, 'versionNameA', 'versionNumberA', ROUTE_VERSION_NAMES));
+  }
+  if (strategy === '$WEIGHTED') {
+    problems.push(...required(s, 'versionNameB', 'the second version'), ...versionName(s, 'versionNameB', 'versionNumberB', ROUTE_VERSION_NAMES));
+    problems.push(...number(s, 'trafficPercentA', 0, 100), ...number(s, 'trafficPercentB', 0, 100));
+    const a = Number(s.trafficPercentA);
+    const b = Number(s.trafficPercentB);
+    if (literal(s.trafficPercentA) && literal(s.trafficPercentB) && s.trafficPercentB !== '' && Number.isFinite(a) && Number.isFinite(b) && a + b !== 100) {
+      problems.push(`trafficPercentB: trafficPercentA + trafficPercentB must be 100 (got ${a} + ${b})`);
+    }
+    if (blank(s.trafficPercentA)) problems.push('trafficPercentA: required (percent of traffic on versionNameA)');
+  }
+  if (strategy === '$BLUEGREEN') {
+    if (blank(s.lambdaPayload) && !isObject(s.payloadArtifact)) problems.push('lambdaPayload: required (the payload to invoke the new version with), or payloadArtifact');
+    if (blank(s.lambdaOutput) && !isObject(s.outputArtifact)) problems.push('lambdaOutput: required (the output the new version must return), or outputArtifact');
+    problems.push(...number(s, 'timeout', 0, 900));
+  }
+  if (strategy === '$PROGRESSIVE' && s.trafficSteps === undefined) problems.push('trafficSteps: required with $PROGRESSIVE');
+  return problems;
+}
+
+export function lambdaInvokeProblems(s: Raw): string[] {
+  return [...common(s), ...number(s, 'executionCount', 1, 100), ...number(s, 'timeout', 0, 900)];
+}
+
+export function lambdaDeleteProblems(s: Raw): string[] {
+  const problems = [...common(s), ...required(s, 'version', `one of ${DELETE_VERSION_NAMES.join(', ')} or a version number`)];
+  problems.push(...versionName(s, 'version', 'versionNumber', DELETE_VERSION_NAMES));
+  if (s.version === '$MOVING') {
+    if (blank(s.retentionNumber)) problems.push('retentionNumber: required with version $MOVING (how many of the newest versions to keep)');
+    problems.push(...number(s, 'retentionNumber', 1, 10000));
+  }
+  return problems;
+}
+
+function lambda(info: Omit<StageTypeInfo, 'family'>): void {
+  registerStageType({ ...info, family: 'cloud' });
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+lambda({ type: LAMBDA_DEPLOY, execution: 'poll', description: 'Create or update a Lambda function, publish a version, point aliases (AWS Lambda plugin)', defaultTimeoutMs: 2 * HOUR_MS, check: lambdaDeployProblems });
+lambda({ type: LAMBDA_UPDATE_CODE, execution: 'poll', description: "Update a Lambda function's code and optionally publish a version (AWS Lambda plugin)", defaultTimeoutMs: 2 * HOUR_MS, check: lambdaUpdateCodeProblems });
+// No default timeout: a progressive shift ends itself (or rolls back) within its own steps.
+lambda({ type: LAMBDA_ROUTE, execution: 'poll', description: "Move a Lambda alias's traffic: $SIMPLE, $WEIGHTED, $BLUEGREEN, or $PROGRESSIVE in steps with alarm gates", check: lambdaRouteProblems });
+lambda({ type: LAMBDA_INVOKE, execution: 'poll', description: 'Invoke a Lambda function or alias N times with a payload (AWS Lambda plugin)', defaultTimeoutMs: HOUR_MS, check: lambdaInvokeProblems });
+lambda({ type: LAMBDA_DELETE, execution: 'poll', description: 'Delete Lambda function versions, or the function (AWS Lambda plugin)', defaultTimeoutMs: HOUR_MS, check: lambdaDeleteProblems });
