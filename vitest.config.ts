@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'console/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 90_000,
     // Two cores: emulator-backed files each run their own moto_server, so keep the pool small.

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** `gennaker`: the command line. The only module that sets the process exit code. */
 import { Command, CommanderError } from 'commander';
+import { registerConsoleCommand } from './commands/console.js';
 import { registerExecutionCommands } from './commands/executions.js';
 import { registerRunCommand } from './commands/local-run.js';
 import { registerOperationCommands } from './commands/operations.js';
@@ -18,6 +19,7 @@ export function buildProgram(io: Io): Command {
   registerRunCommand(program, io);
   registerExecutionCommands(program, io);
   registerOperationCommands(program, io);
+  registerConsoleCommand(program, io);
   return program;
 }
 

@@ -64,3 +64,33 @@ export function useEndpoint(endpoint: string): void {
   process.env.AWS_ACCESS_KEY_ID ??= 'testing';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
 }
+
+/** A running `gennaker console` (.gennaker/console.json): local runs use its emulator and link to it. */
+export interface ConsoleSession {
+  readonly url: string;
+  readonly endpoint: string;
+  readonly pid: number;
+}
+
+const consoleFile = () => join(stateDir(), 'console.json');
+
+export async function writeConsole(session: ConsoleSession): Promise<void> {
+  await mkdir(stateDir(), { recursive: true });
+  await writeFile(consoleFile(), `${JSON.stringify(session, null, 2)}\n`);
+}
+
+export async function clearConsole(pid = process.pid): Promise<void> {
+  const current = await readConsole();
+  if (current?.pid === pid) await rm(consoleFile(), { force: true });
+}
+
+/** The running console, if its process is still alive. */
+export async function readConsole(): Promise<ConsoleSession | undefined> {
+  try {
+    const session = JSON.parse(await readFile(consoleFile(), 'utf8')) as ConsoleSession;
+    process.kill(session.pid, 0);
+    return session;
+  } catch {
+    return undefined;
+  }
+}

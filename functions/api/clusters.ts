@@ -12,6 +12,7 @@ import {
   describeCluster,
   loadAccounts,
   type ServerGroupView,
+  TagKeys,
   tryParseServerGroupName,
 } from '../core/cloud/index.js';
 
@@ -25,6 +26,8 @@ export interface ServerGroupSummary {
   readonly enabled: boolean;
   readonly disabledReason?: string;
   readonly createdTime?: string;
+  /** The execution that deployed it (its gennaker:execution-id tag). */
+  readonly executionId?: string;
   readonly health: { readonly total: number; readonly up: number; readonly down: number; readonly state: 'up' | 'down' | 'partial' | 'empty' };
   readonly instances: ReadonlyArray<{ readonly instanceId: string; readonly up: boolean; readonly lifecycleState: string; readonly healthStatus: string; readonly targetHealth: readonly string[] }>;
 }
@@ -72,6 +75,7 @@ function summarize(group: ServerGroupView): ServerGroupSummary {
     enabled: group.enabled,
     ...(group.disabledReason ? { disabledReason: group.disabledReason } : {}),
     ...(group.createdTime ? { createdTime: group.createdTime } : {}),
+    ...(group.tags[TagKeys.executionId] ? { executionId: group.tags[TagKeys.executionId] } : {}),
     health: { total, up, down: total - up, state: total === 0 ? 'empty' : up === total ? 'up' : up === 0 ? 'down' : 'partial' },
     instances,
   };

@@ -14,6 +14,7 @@ import { readWebhookRequest, respond } from '../triggers/http.js';
 import { EventBridgePublisher } from '../triggers/lifecycle/completed-event.js';
 import { afterExecutionFinished } from '../triggers/lifecycle/lifecycle.js';
 import { cloudClusterReader } from './clusters.js';
+import { conditionalGet } from './conditional.js';
 import { callerOf, type IdentityContext } from './identity.js';
 import { type OperationsDeps, sfnResume } from './operations.js';
 import { findRoute } from './routes.js';
@@ -34,7 +35,9 @@ export function defaultOperationsDeps(): OperationsDeps {
 
 /** Routes one HTTP API event with the given deps (the Lambda entry and tests). */
 export async function handleApiRequest(event: APIGatewayProxyEventV2, deps: OperationsDeps): Promise<APIGatewayProxyStructuredResultV2> {
-  return respond(
+  const method = (event.requestContext?.http?.method ?? '').toUpperCase();
+  const ifNoneMatch = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'if-none-match')?.[1];
+  return conditionalGet(method, ifNoneMatch, await respond(
     () => deps.triggers.log,
     async () => {
       const request = readWebhookRequest(event);
@@ -43,7 +46,7 @@ export async function handleApiRequest(event: APIGatewayProxyEventV2, deps: Oper
       return route.run({ params, query: request.query, body: request.rawBody, caller, deps });
     },
     { route: event.routeKey, path: event.rawPath },
-  );
+  ));
 }
 
 let deps: OperationsDeps | undefined;

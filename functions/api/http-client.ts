@@ -102,6 +102,8 @@ export function httpApi(options: HttpApiOptions): GennakerApi {
 
   const enc = encodeURIComponent;
   return {
+    listApplications: async () => (await call<{ applications: never[] }>('GET', '/applications')).applications,
+    listPipelines: async (application) => (await call<{ pipelines: never[] }>('GET', `/applications/${enc(application)}/pipelines`)).pipelines,
     triggerPipeline: (r) =>
       call('POST', `/pipelines/${enc(r.application)}/${enc(r.pipeline)}/executions`, {}, {
         ...(r.parameters ? { parameters: r.parameters } : {}),

@@ -16,10 +16,21 @@ import { type ManualTriggerResult, triggerManually } from '../triggers/manual/ma
 import type { ApplicationClusters, ClusterReader } from './clusters.js';
 import { ForbiddenError, FeatureUnavailableError } from './errors.js';
 import type { Caller } from './identity.js';
-import { type ExecutionDetails, type ExecutionSummary, executionDetails, executionSummary, type StageDetails, stageDetails } from './views.js';
+import {
+  type ExecutionDetails,
+  type ExecutionSummary,
+  executionDetails,
+  executionSummary,
+  type ExecutionWithStages,
+  executionWithStages,
+  type PipelineSummary,
+  pipelineSummary,
+  type StageDetails,
+  stageDetails,
+} from './views.js';
 
 export type { Caller } from './identity.js';
-export type { ExecutionDetails, ExecutionSummary, StageDetails } from './views.js';
+export type { ExecutionDetails, ExecutionSummary, ExecutionWithStages, PipelineSummary, StageDetails } from './views.js';
 export type { ApplicationClusters } from './clusters.js';
 export type { ManualTriggerResult } from '../triggers/manual/manual.js';
 
@@ -55,6 +66,8 @@ export interface ListExecutionsQuery {
   readonly pipeline?: string;
   readonly status?: string;
   readonly limit?: number;
+  /** 'stages': each execution with its stages' statuses (the console's execution bars). */
+  readonly expand?: 'stages';
 }
 
 export interface JudgmentRequest {
@@ -74,7 +87,25 @@ export async function triggerPipeline(request: TriggerPipelineRequest, caller: C
   return triggerManually({ ...request, user: caller.user }, deps.triggers);
 }
 
-export async function listExecutions(query: ListExecutionsQuery, deps: OperationsDeps): Promise<ExecutionSummary[]> {
+export interface ApplicationSummary {
+  readonly name: string;
+  readonly pipelines: number;
+}
+
+/** Every application that has a pipeline, by name. */
+export async function listApplications(deps: OperationsDeps): Promise<ApplicationSummary[]> {
+  const counts = new Map<string, number>();
+  for (const entry of await deps.triggers.registry.list()) counts.set(entry.pipeline.application, (counts.get(entry.pipeline.application) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([name, pipelines]) => ({ name, pipelines }));
+}
+
+/** An application's pipelines (disabled ones too, marked), in the registry's order. */
+export async function listPipelines(application: string, deps: OperationsDeps): Promise<PipelineSummary[]> {
+  const entries = (await deps.triggers.registry.list()).filter((e) => e.pipeline.application === application);
+  return entries.map(pipelineSummary);
+}
+
+export async function listExecutions(query: ListExecutionsQuery, deps: OperationsDeps): Promise<Array<ExecutionSummary | ExecutionWithStages>> {
   if (!query.application) throw new InvalidInputError('application is required');
   if (query.status !== undefined && !EXECUTION_STATUSES.includes(query.status as ExecutionStatus)) {
     throw new InvalidInputError(`status '${query.status}' is not one of ${EXECUTION_STATUSES.join(', ')}`);
@@ -92,7 +123,9 @@ export async function listExecutions(query: ListExecutionsQuery, deps: Operation
     ...(query.status ? { status: query.status } : {}),
     limit,
   });
-  return records.map(executionSummary);
+  if (query.expand !== 'stages') return records.map(executionSummary);
+  // One query per execution: bounded by `limit`, and a poll of unchanged runs answers 304.
+  return Promise.all(records.map(async (r) => executionWithStages(await deps.triggers.store.load(r.id))));
 }
 
 export async function getExecution(executionId: string, deps: OperationsDeps): Promise<ExecutionDetails> {
@@ -179,6 +212,8 @@ export function sfnResume(sfn: SFNClient = sfnClient()): ResumeCallback {
 
 /** Everything the CLI can ask, locally or of a deployed stack. */
 export interface GennakerApi {
+  listApplications(): Promise<ApplicationSummary[]>;
+  listPipelines(application: string): Promise<PipelineSummary[]>;
   triggerPipeline(request: TriggerPipelineRequest): Promise<ManualTriggerResult>;
   listExecutions(query: ListExecutionsQuery): Promise<ExecutionSummary[]>;
   getExecution(executionId: string): Promise<ExecutionDetails>;
@@ -192,6 +227,8 @@ export interface GennakerApi {
 /** The operations bound to deps and a caller (local mode: the person at the terminal). */
 export function localApi(deps: OperationsDeps, caller: Caller): GennakerApi {
   return {
+    listApplications: () => listApplications(deps),
+    listPipelines: (application) => listPipelines(application, deps),
     triggerPipeline: (request) => triggerPipeline(request, caller, deps),
     listExecutions: (query) => listExecutions(query, deps),
     getExecution: (id) => getExecution(id, deps),

@@ -2,8 +2,10 @@
  * The HTTP API's routes (API Gateway HTTP API, payload format 2.0, IAM auth): each parses its
  * input strictly (zod) and calls one operation.
  *
+ *   GET  /applications                                           applications with pipelines
+ *   GET  /applications/{application}/pipelines                   pipelines: DAG, parameterConfig
  *   POST /pipelines/{application}/{pipeline}/executions          trigger (manual)
- *   GET  /executions?application=&pipeline=&status=&limit=       list
+ *   GET  /executions?application=&pipeline=&status=&limit=&expand=stages   list
  *   GET  /executions/{id}                                        get (stages without callback tokens)
  *   POST /executions/{id}/cancel                                 cancel
  *   POST /executions/{id}/pause | /resume                        hold / release a waiting run
@@ -21,7 +23,9 @@ import {
   clusterView,
   getExecution,
   judgeStage,
+  listApplications,
   listExecutions,
+  listPipelines,
   type OperationsDeps,
   pauseExecution,
   resumeExecution,
@@ -74,6 +78,7 @@ const ListQuery = z.strictObject({
   pipeline: z.optional(z.string().check(z.minLength(1))),
   status: z.optional(z.string().check(z.minLength(1))),
   limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(500))),
+  expand: z.optional(z.literal('stages')),
 });
 const ClusterQuery = z.strictObject({
   account: z.optional(z.string().check(z.minLength(1))),
@@ -89,6 +94,12 @@ function query<S extends z.core.$ZodType>(schema: S, q: Readonly<Record<string, 
 }
 
 export const ROUTES: readonly Route[] = [
+  { method: 'GET', pattern: '/applications', run: async ({ query: q, deps }) => (query(Empty, q), { status: 200, body: { applications: await listApplications(deps) } }) },
+  {
+    method: 'GET',
+    pattern: '/applications/{application}/pipelines',
+    run: async ({ params, query: q, deps }) => (query(Empty, q), { status: 200, body: { pipelines: await listPipelines(params.application!, deps) } }),
+  },
   {
     method: 'POST',
     pattern: '/pipelines/{application}/{pipeline}/executions',
@@ -173,10 +184,17 @@ export function matchPattern(pattern: string, path: string): Record<string, stri
   return params;
 }
 
-/** The route for a method and path (a stage prefix such as /prod is tolerated). */
+/**
+ * Where the console reaches the same routes: CloudFront sends `/api/*` to the HTTP API (JWT-signed
+ * browser routes) and `gennaker console` serves them there too, so the page has one origin.
+ */
+export const CONSOLE_API_PREFIX = '/api';
+
+/** The route for a method and path (a stage prefix such as /prod, and the console's /api, are tolerated). */
 export function findRoute(method: string, path: string, stage?: string): { route: Route; params: Record<string, string> } {
   const paths = [path];
   if (stage && stage !== '$default' && path.startsWith(`/${stage}/`)) paths.push(path.slice(stage.length + 1));
+  for (const p of [...paths]) if (p.startsWith(`${CONSOLE_API_PREFIX}/`)) paths.push(p.slice(CONSOLE_API_PREFIX.length));
   let pathMatched = false;
   for (const p of paths) {
     for (const route of ROUTES) {

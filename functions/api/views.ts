@@ -1,8 +1,11 @@
 /**
- * What the API shows of executions: the record without its internal fields (queue bookkeeping)
- * and without any stage's callbackToken (whoever holds it can resume the state machine).
+ * What the API shows of executions (the record without its internal fields (queue bookkeeping)
+ * and without any stage's callbackToken: whoever holds it can resume the state machine) and of
+ * pipelines (their DAG and parameter form, not their stage settings).
  */
 import type { ExecutionRecord, ExecutionView, StageRecord } from '../core/execution-model.js';
+import type { PipelineEntry } from '../core/pipeline-registry.js';
+import type { Pipeline } from '../../state-machines/model/pipeline.js';
 
 export type StageDetails = Omit<StageRecord, 'callbackToken' | 'version'>;
 
@@ -22,7 +25,37 @@ export interface ExecutionSummary {
   readonly queuedAt?: number;
 }
 
+/** A stage as an execution bar segment shows it (no context or outputs). */
+export interface StageBrief {
+  readonly refId: string;
+  readonly name: string;
+  readonly type: string;
+  readonly status: string;
+  readonly startTime?: number;
+  readonly endTime?: number;
+}
+
+export interface ExecutionWithStages extends ExecutionSummary {
+  readonly stages: readonly StageBrief[];
+}
+
+export function executionWithStages(view: ExecutionView): ExecutionWithStages {
+  return {
+    ...executionSummary(view),
+    stages: view.stages.map((s) => ({
+      refId: s.refId,
+      name: s.name,
+      type: s.type,
+      status: s.status,
+      ...(s.startTime !== undefined ? { startTime: s.startTime } : {}),
+      ...(s.endTime !== undefined ? { endTime: s.endTime } : {}),
+    })),
+  };
+}
+
 export interface ExecutionDetails extends ExecutionSummary {
+  /** The Step Functions execution running it (AWS), for a link to its console. */
+  readonly stateMachineExecutionArn?: string;
   readonly stages: readonly StageDetails[];
 }
 
@@ -50,5 +83,35 @@ export function executionSummary(record: ExecutionRecord): ExecutionSummary {
 }
 
 export function executionDetails(view: ExecutionView): ExecutionDetails {
-  return { ...executionSummary(view), stages: view.stages.map(stageDetails) };
+  return {
+    ...executionSummary(view),
+    ...(view.stateMachineExecutionArn ? { stateMachineExecutionArn: view.stateMachineExecutionArn } : {}),
+    stages: view.stages.map(stageDetails),
+  };
+}
+
+/** What the console needs of a pipeline: its DAG, its parameter form, whether it can start. */
+export interface PipelineSummary {
+  readonly application: string;
+  readonly id: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly disabled: boolean;
+  readonly parameterConfig: Pipeline['parameterConfig'];
+  readonly triggers: ReadonlyArray<{ readonly type: string; readonly enabled: boolean }>;
+  readonly stages: ReadonlyArray<{ readonly refId: string; readonly name: string; readonly type: string; readonly requisiteStageRefIds: readonly string[] }>;
+}
+
+export function pipelineSummary(entry: PipelineEntry): PipelineSummary {
+  const p = entry.pipeline;
+  return {
+    application: p.application,
+    id: p.id,
+    name: p.name,
+    ...(p.description ? { description: p.description } : {}),
+    disabled: entry.disabled,
+    parameterConfig: p.parameterConfig,
+    triggers: p.triggers.map((t) => ({ type: t.type, enabled: t.enabled !== false })),
+    stages: p.stages.map((s) => ({ refId: s.refId, name: s.name, type: s.type, requisiteStageRefIds: s.requisiteStageRefIds })),
+  };
 }

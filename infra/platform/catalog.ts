@@ -193,9 +193,11 @@ export interface ApiHandlerSpec extends HandlerSpec {
  */
 export const API_HANDLER: ApiHandlerSpec = {
   entry: 'functions/api/handler.ts',
-  description: 'HTTP API: trigger, list, cancel, judge executions; cluster view',
+  description: 'HTTP API: applications and pipelines; trigger, list, cancel, judge executions; cluster view',
   needs: [...STARTS_PIPELINES, 'stopExecutions', 'resumeTasks', 'putEvents', 'clusterView', 'cancelStages'],
   routes: [
+    { method: 'GET', path: '/applications' },
+    { method: 'GET', path: '/applications/{application}/pipelines' },
     { method: 'POST', path: '/pipelines/{application}/{pipeline}/executions' },
     { method: 'GET', path: '/executions' },
     { method: 'GET', path: '/executions/{id}' },

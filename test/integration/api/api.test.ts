@@ -69,17 +69,19 @@ async function call(
   deps: OperationsDeps,
   method: string,
   path: string,
-  options: { body?: unknown; raw?: string; query?: Record<string, string>; context?: Record<string, unknown> } = {},
+  options: { body?: unknown; raw?: string; query?: Record<string, string>; context?: Record<string, unknown>; headers?: Record<string, string> } = {},
 ) {
   const event: APIGatewayProxyEventV2 = httpEvent({
     method,
     path,
+    ...(options.headers ? { headers: options.headers } : {}),
     ...(options.raw !== undefined ? { body: options.raw } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
     ...(options.query ? { query: options.query } : {}),
     requestContext: options.context ?? ALICE,
   });
   const response = await handleApiRequest(event, deps);
-  return { status: response.statusCode!, text: String(response.body), body: JSON.parse(String(response.body)) as Record<string, unknown> };
+  const text = String(response.body ?? '');
+  return { status: response.statusCode!, headers: (response.headers ?? {}) as Record<string, string>, text, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
@@ -233,6 +235,75 @@ describe('routing and errors', () => {
     const { deps } = localDeps([approve]);
     expect((await call(deps, 'GET', '/nothing/here')).status).toBe(404);
     expect((await call(deps, 'DELETE', '/executions/x')).status).toBe(405);
+  });
+});
+
+describe('the console\'s reads', () => {
+  it('lists applications and their pipelines (DAG, parameter form), executions with stage statuses, under /api too', async () => {
+    const { deps, stack } = localDeps([approve, queued]);
+    const apps = await call(deps, 'GET', '/applications');
+    expect(apps.body).toEqual({ applications: [{ name: 'shop', pipelines: 2 }] });
+    expect((await call(deps, 'GET', '/api/applications')).body).toEqual(apps.body);
+    const pipelines = await call(deps, 'GET', '/applications/shop/pipelines');
+    const release = (pipelines.body.pipelines as Array<Record<string, unknown>>)[0]!;
+    expect(release).toEqual({
+      application: 'shop',
+      id: approve.id,
+      name: 'release',
+      disabled: false,
+      parameterConfig: approve.parameterConfig,
+      triggers: [],
+      stages: [
+        { refId: '1', name: 'Approve', type: 'manualJudgment', requisiteStageRefIds: [] },
+        { refId: '2', name: 'Vars', type: 'evaluateVariables', requisiteStageRefIds: ['1'] },
+      ],
+    });
+    expect((await call(deps, 'GET', '/applications/nobody/pipelines')).body).toEqual({ pipelines: [] });
+    expect((await call(deps, 'GET', '/applications', { query: { x: '1' } })).status).toBe(400);
+
+    const started = await call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'prod' } } });
+    const id = String(started.body.executionId);
+    await waitingForJudgment(deps, id);
+    const bars = await call(deps, 'GET', '/executions', { query: { application: 'shop', expand: 'stages' } });
+    expect(bars.body.executions).toEqual([
+      expect.objectContaining({
+        id,
+        stages: [
+          expect.objectContaining({ refId: '1', name: 'Approve', type: 'manualJudgment', status: 'RUNNING', startTime: expect.any(Number) }),
+          { refId: '2', name: 'Vars', type: 'evaluateVariables', status: 'NOT_STARTED' },
+        ],
+      }),
+    ]);
+    expect(bars.text).not.toContain('judgmentInputs');
+    expect((await call(deps, 'GET', '/executions', { query: { application: 'shop', expand: 'everything' } })).status).toBe(400);
+    await call(deps, 'POST', `/executions/${id}/cancel`, { body: {} });
+    await stack.launcher.idle();
+  });
+
+  it('answers a GET whose If-None-Match names the current ETag with 304 and no body, and a changed one with 200', async () => {
+    const { deps, stack } = localDeps([approve]);
+    const started = await call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'prod' } } });
+    expect(started.headers.etag).toBeUndefined();
+    const id = String(started.body.executionId);
+    await waitingForJudgment(deps, id);
+    const first = await call(deps, 'GET', `/api/executions/${id}`);
+    const etag = first.headers.etag!;
+    expect(etag).toMatch(/^W\/"[\w-]{27}"$/);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const same = await call(deps, 'GET', `/api/executions/${id}`, { headers: { 'If-None-Match': etag } });
+    expect(same).toMatchObject({ status: 304, text: '' });
+    expect(same.headers.etag).toBe(etag);
+    expect((await call(deps, 'GET', `/api/executions/${id}`, { headers: { 'if-none-match': `"other", ${etag.slice(2)}` } })).status).toBe(304);
+    expect((await call(deps, 'GET', `/api/executions/${id}`, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+
+    await call(deps, 'POST', `/executions/${id}/cancel`, { body: {} });
+    const changed = await call(deps, 'GET', `/api/executions/${id}`, { headers: { 'if-none-match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(changed.body.status).toBe('CANCELED');
+    // Errors are never 304, whatever the client sends.
+    expect((await call(deps, 'GET', '/executions/nope', { headers: { 'if-none-match': '*' } })).status).toBe(404);
+    await stack.launcher.idle();
   });
 });
 
