@@ -5,7 +5,7 @@
  *   gennaker:target     'aws' or 'emulator' (stack synthesizer; default aws)
  *   gennaker:prefix     stack name prefix (default Gennaker) and, lower-cased, state machine name prefix
  *   gennaker:nag        'false' to skip the cdk-nag checks (default: on)
- *   gennaker:accounts, gennaker:trafficGuards, gennaker:bake, gennaker:jenkinsMasters
+ *   gennaker:accounts, gennaker:trafficGuards, gennaker:bake, gennaker:jenkinsMasters, gennaker:launchPermissions
  *                       setting files (YAML or JSON, relative to the repository root) bundled with
  *                       the functions that read them (platform/configuration.ts; default: none)
  */

@@ -6,7 +6,9 @@
 import { ArnFormat, Aws, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { TABLES, type TableKey } from '../../functions/core/tables.js';
+import { TAG_PREFIX, TagKeys } from '../../functions/core/cloud/tags.js';
 import type { Need } from './catalog.js';
+import type { LaunchPermissions } from './launch-permissions.js';
 import type { GennakerFunction } from './functions.js';
 import type { NotificationTopic } from './notifications.js';
 import type { PipelineRegistry } from './registry.js';
@@ -29,6 +31,8 @@ export interface AccessContext {
   readonly namePrefix: string;
   /** Secrets the functions may read are named `${secretNamePrefix}...` (Jenkins credentials). */
   readonly secretNamePrefix: string;
+  /** Roles that may be passed, task families that may run (platform setting launchPermissions). */
+  readonly launchPermissions: LaunchPermissions;
 }
 
 export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context: AccessContext): void {
@@ -49,7 +53,7 @@ export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context
         grantStart(fn, 'all', context.registry);
         break;
       case 'cloudDriver':
-        grantCloudDriver(fn);
+        grantCloudDriver(fn, context.launchPermissions.instanceRoles);
         break;
       case 'clusterView':
         fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: CLUSTER_VIEW_ACTIONS, resources: ['*'] }));
@@ -63,7 +67,7 @@ export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context
         grantTaskResponse(fn);
         break;
       case 'runTasks':
-        grantRunTasks(fn);
+        grantRunTasks(fn, context.launchPermissions);
         break;
       case 'readMetrics':
         fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
@@ -85,18 +89,33 @@ export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context
   }
 }
 
-/** Exactly the calls functions/core/cloud makes (deploy, resize, enable/disable, images, bake). */
-const CLOUD_DRIVER_ACTIONS = [
-  'ec2:CreateImage', 'ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion', 'ec2:CreateTags', 'ec2:DeleteLaunchTemplate',
-  'ec2:DeregisterImage', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeKeyPairs', 'ec2:DescribeLaunchTemplateVersions',
-  'ec2:DescribeLaunchTemplates', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:GetConsoleOutput', 'ec2:RunInstances',
-  'ec2:TerminateInstances',
-  'autoscaling:AttachLoadBalancerTargetGroups', 'autoscaling:CreateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags',
-  'autoscaling:DeleteAutoScalingGroup', 'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribePolicies',
-  'autoscaling:DetachLoadBalancerTargetGroups', 'autoscaling:PutScalingPolicy', 'autoscaling:ResumeProcesses',
-  'autoscaling:SuspendProcesses', 'autoscaling:UpdateAutoScalingGroup',
+/**
+ * The cloud driver's calls (functions/core/cloud: deploy, resize, enable/disable, images, bake),
+ * split by what IAM can check. Reads take no narrower resource. Every create must carry the
+ * `gennaker:application` tag in the request, every change or delete needs it on the resource, so
+ * the functions change only what Gennaker made, whatever a pipeline names.
+ */
+const CLOUD_DRIVER_READS = [
+  'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeKeyPairs', 'ec2:DescribeLaunchTemplateVersions',
+  'ec2:DescribeLaunchTemplates', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets',
+  'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribePolicies',
   'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth',
 ];
+/** Changes to an existing Auto Scaling group: only groups tagged as Gennaker's. */
+const GROUP_CHANGES = [
+  'autoscaling:AttachLoadBalancerTargetGroups', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteAutoScalingGroup',
+  'autoscaling:DetachLoadBalancerTargetGroups', 'autoscaling:PutScalingPolicy', 'autoscaling:ResumeProcesses',
+  'autoscaling:SuspendProcesses', 'autoscaling:UpdateAutoScalingGroup',
+];
+
+/** The tag on everything Gennaker creates (functions/core/cloud/tags.ts). */
+export const MANAGED_TAG = TagKeys.application;
+const REQUEST_TAGGED = { Null: { [`aws:RequestTag/${MANAGED_TAG}`]: 'false' } };
+const RESOURCE_TAGGED = { Null: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'false' } };
+
+/** `arn:…:ec2:*:<account>:<type>/*`: any region, this account (images have no account in their ARN). */
+const ec2Arn = (type: string) => `arn:${Aws.PARTITION}:ec2:*:${type === 'image' ? '' : Aws.ACCOUNT_ID}:${type}/*`;
+const groupArn = () => `arn:${Aws.PARTITION}:autoscaling:*:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/*`;
 
 /**
  * Exactly the calls of the cluster view (functions/api/clusters.ts → core/cloud/cluster.ts,
@@ -116,31 +135,63 @@ function secretArnPattern(fn: GennakerFunction, prefix: string): string {
 }
 
 /**
- * runJob (functions/stages/external/run-job): RunTask on task definitions, DescribeTasks/StopTask on
- * tasks, ListTasks (finding a task started before a retry) and DescribeTaskDefinition (essential
- * containers and log settings), in this account, any region the stage names. Task definitions carry
- * task and execution roles: PassRole only towards ECS tasks.
+ * runJob (functions/stages/external/run-job): RunTask on exactly the task definition families the
+ * settings allow (none when none are listed), tagging the task it starts; DescribeTasks, and
+ * StopTask only on tasks carrying the tag; ListTasks (finding a task started before a retry) and
+ * DescribeTaskDefinition (essential containers and log settings) read. PassRole only for the
+ * task and execution roles the settings list, only towards ECS tasks.
  */
-function grantRunTasks(fn: GennakerFunction): void {
-  const ecsArn = (resource: string) => `arn:${Aws.PARTITION}:ecs:*:${Aws.ACCOUNT_ID}:${resource}/*`;
-  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ecs:RunTask'], resources: [ecsArn('task-definition')] }));
-  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ecs:DescribeTasks', 'ecs:StopTask'], resources: [ecsArn('task')] }));
-  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ecs:ListTasks', 'ecs:DescribeTaskDefinition'], resources: ['*'] }));
-  fn.role.addToPrincipalPolicy(
-    new PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'], conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } }),
-  );
+function grantRunTasks(fn: GennakerFunction, permissions: LaunchPermissions): void {
+  const ecsArn = (resource: string) => `arn:${Aws.PARTITION}:ecs:*:${Aws.ACCOUNT_ID}:${resource}`;
+  const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }));
+  if (permissions.taskFamilies.length > 0) {
+    allow(['ecs:RunTask'], permissions.taskFamilies.map((family) => ecsArn(`task-definition/${family}:*`)), REQUEST_TAGGED);
+    allow(['ecs:TagResource'], [ecsArn('task/*')], { StringEquals: { 'ecs:CreateAction': 'RunTask' } });
+  }
+  allow(['ecs:DescribeTasks'], [ecsArn('task/*')]);
+  allow(['ecs:StopTask'], [ecsArn('task/*')], RESOURCE_TAGGED);
+  allow(['ecs:ListTasks', 'ecs:DescribeTaskDefinition'], ['*']);
+  if (permissions.taskRoles.length > 0) {
+    allow(['iam:PassRole'], permissions.taskRoles.map(roleArn), { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+  }
 }
 
 /** Alarm gates (functions/core/gates/alarms.ts) read alarms: any region, this account's alarms only. */
 const alarmArnPattern = () => `arn:${Aws.PARTITION}:cloudwatch:*:${Aws.ACCOUNT_ID}:alarm:*`;
 
-function grantCloudDriver(fn: GennakerFunction): void {
-  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: CLOUD_DRIVER_ACTIONS, resources: ['*'] }));
-  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarmArnPattern()] }));
-  // Launch templates and bake instances carry the account's instance profile.
-  fn.role.addToPrincipalPolicy(
-    new PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'], conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } }),
-  );
+function grantCloudDriver(fn: GennakerFunction, roles: readonly string[]): void {
+  const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }));
+  allow(CLOUD_DRIVER_READS, ['*']);
+  // Creates: the request must tag what it makes.
+  allow(['ec2:CreateLaunchTemplate'], [ec2Arn('launch-template')], REQUEST_TAGGED);
+  allow(['ec2:RunInstances'], [ec2Arn('instance')], REQUEST_TAGGED);
+  allow(['ec2:CreateImage'], [ec2Arn('image'), ec2Arn('snapshot')], REQUEST_TAGGED);
+  allow(['autoscaling:CreateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags'], [groupArn()], REQUEST_TAGGED);
+  // What a new instance uses (a bake builder; a group's launch template when the group is made or changed).
+  allow(['ec2:RunInstances'], ['image', 'subnet', 'security-group', 'network-interface', 'volume', 'key-pair'].map(ec2Arn));
+  allow(['ec2:RunInstances'], [ec2Arn('launch-template')], RESOURCE_TAGGED);
+  // Changes and deletes: only what carries the tag.
+  allow(['ec2:CreateLaunchTemplateVersion', 'ec2:DeleteLaunchTemplate'], [ec2Arn('launch-template')], RESOURCE_TAGGED);
+  allow(['ec2:TerminateInstances', 'ec2:GetConsoleOutput', 'ec2:CreateImage'], [ec2Arn('instance')], RESOURCE_TAGGED);
+  allow(['ec2:DeregisterImage'], [ec2Arn('image')], RESOURCE_TAGGED);
+  allow(GROUP_CHANGES, [groupArn()], RESOURCE_TAGGED);
+  // Tags written by the creates above, and tagImage's own tags on any image (never a gennaker: key,
+  // so tagging cannot make an image look like Gennaker's).
+  allow(['ec2:CreateTags'], ['instance', 'volume', 'network-interface', 'launch-template', 'image', 'snapshot'].map(ec2Arn), {
+    StringEquals: { 'ec2:CreateAction': ['RunInstances', 'CreateLaunchTemplate', 'CreateImage'] },
+  });
+  allow(['ec2:CreateTags'], [ec2Arn('image')], { 'ForAllValues:StringNotLike': { 'aws:TagKeys': [`${TAG_PREFIX}*`] } });
+  allow(['cloudwatch:DescribeAlarms'], [alarmArnPattern()]);
+  // Launch templates and bake builders carry an instance profile: only the roles the settings list.
+  if (roles.length > 0) allow(['iam:PassRole'], roles.map(roleArn), { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
+}
+
+/** A role ARN as given, or a role name (optionally with a path) in the platform's account. */
+export function roleArn(role: string): string {
+  if (role.startsWith('arn:')) return role;
+  return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${role.replace(/^role\//, '')}`;
 }
 
 /**
@@ -163,52 +214,70 @@ export function grantTaskResponse(fn: GennakerFunction): void {
   fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));
 }
 
-/** Acknowledges the `*` resources the function's role must have, naming which. */
-export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[], taskResponse: boolean, context: Pick<AccessContext, 'namePrefix' | 'secretNamePrefix'>): void {
-  const what = [
-    'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing)',
-    ...(taskResponse ? ['states:SendTaskSuccess (resuming its callback stages by task token)'] : []),
-    ...(needs.includes('resumeTasks') ? ['states:SendTaskSuccess (answering manual judgments by the task token stored with the stage)'] : []),
+/**
+ * Acknowledges each wildcard resource the function's role has, with why that action cannot be
+ * narrower: IAM's service authorization reference lists no resource type for it (so only `*`), or
+ * the resource is named at run time and a tag condition or name pattern keeps it to Gennaker's.
+ */
+export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[], taskResponse: boolean, context: Pick<AccessContext, 'namePrefix' | 'secretNamePrefix' | 'launchPermissions'>): void {
+  const onStar = [
+    'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing; X-Ray defines no resource types)',
+    ...(taskResponse || needs.includes('resumeTasks')
+      ? ['states:SendTaskSuccess (resumes a callback stage by its task token; the action defines no resource type, the token is the authority)']
+      : []),
     ...(needs.includes('clusterView')
-      ? ['the cluster view\'s read-only autoscaling:DescribeAutoScalingGroups, ec2:DescribeLaunchTemplateVersions and elasticloadbalancing:DescribeTargetHealth (Describe* take no narrower resource)']
+      ? ['the cluster view\'s autoscaling:DescribeAutoScalingGroups, ec2:DescribeLaunchTemplateVersions and elasticloadbalancing:DescribeTargetHealth (read only; these Describe actions define no resource type)']
       : []),
-    ...(needs.includes('runTasks')
-      ? ['ecs:ListTasks and ecs:DescribeTaskDefinition (no narrower resource) and iam:PassRole limited to ecs-tasks.amazonaws.com for the task definitions\' task and execution roles']
-      : []),
-    ...(needs.includes('readMetrics') ? ['cloudwatch:GetMetricData (canary metrics; it takes no resource)'] : []),
     ...(needs.includes('cloudDriver')
-      ? ['the cloud driver\'s EC2, Auto Scaling and ELBv2 calls (Describe* take no narrower resource; groups, launch templates, images and instances get their names and ids at run time) and iam:PassRole limited to ec2.amazonaws.com for instance profiles']
+      ? ['the cloud driver\'s EC2, Auto Scaling and ELBv2 Describe* calls (read only; they define no resource type); none of its creates, changes or deletes is on *']
       : []),
+    ...(needs.includes('runTasks') ? ['ecs:ListTasks and ecs:DescribeTaskDefinition (read only; neither defines a resource type that works with the calls runJob makes)'] : []),
+    ...(needs.includes('readMetrics') ? ['cloudwatch:GetMetricData (canary metrics, read only; the action defines no resource type)'] : []),
   ];
-  Validations.of(fn.role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: `${fn.node.id} needs ${what.join(' and ')}; IAM supports no resource narrower than '*' for these actions.`,
-  });
+  const acknowledge = (resource: string, reason: string) =>
+    Validations.of(fn.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: `${fn.node.id}: ${reason}` });
+  acknowledge('*', `only actions that cannot name a resource are on '*': ${onStar.join('; ')}.`);
   // Resource patterns: the names exist only at run time, the pattern keeps them to this platform or account.
   if (needs.includes('stopExecutions')) {
-    Validations.of(fn.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${context.namePrefix}-*]`,
-      reason: `${fn.node.id} cancels runs: states:StopExecution on executions of this platform's state machines only (names start with '${context.namePrefix}-'); execution names are made at run time.`,
-    });
+    acknowledge(
+      `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${context.namePrefix}-*`,
+      `cancels runs: states:StopExecution on executions of this platform's state machines only (names start with '${context.namePrefix}-'); execution names are made at run time.`,
+    );
   }
   if (needs.includes('readSecrets')) {
-    Validations.of(fn.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${context.secretNamePrefix}*]`,
-      reason: `${fn.node.id} reads Jenkins credentials named in the masters configuration at run time; only secrets named '${context.secretNamePrefix}…' (the ARN adds a random suffix).`,
-    });
+    acknowledge(
+      `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${context.secretNamePrefix}*`,
+      `reads Jenkins credentials named in the masters configuration at run time; only secrets named '${context.secretNamePrefix}…' (the ARN adds a random suffix).`,
+    );
   }
   if (needs.includes('cloudDriver')) {
-    Validations.of(fn.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:*:<AWS::AccountId>:alarm:*]',
-      reason: `${fn.node.id} checks the rollbackAlarms a deploy names (read only, cloudwatch:DescribeAlarms): alarm names come from pipelines at run time, in any region a cluster is in, this account only.`,
-    });
+    acknowledge(
+      'arn:<AWS::Partition>:cloudwatch:*:<AWS::AccountId>:alarm:*',
+      'checks the rollbackAlarms a deploy names (read only, cloudwatch:DescribeAlarms): alarm names come from pipelines at run time, in any region a cluster is in, this account only.',
+    );
+    const tagged = `every create must carry the ${MANAGED_TAG} tag in the request and every change or delete needs it on the resource (aws:RequestTag / aws:ResourceTag conditions), so only what Gennaker made is changed`;
+    for (const type of ['launch-template', 'instance', 'snapshot', 'volume', 'network-interface']) {
+      acknowledge(`arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:${type}/*`, `${type}s are named at run time in any region a cluster is in, this account only; ${tagged}.`);
+    }
+    acknowledge('arn:<AWS::Partition>:ec2:*::image/*', `images are found or baked at run time (base images may belong to other accounts, so the ARN has none); RunInstances only reads them, CreateTags may not add ${TAG_PREFIX} keys, and CreateImage/DeregisterImage are tag-conditioned: ${tagged}.`);
+    for (const type of ['subnet', 'security-group', 'key-pair']) {
+      acknowledge(`arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:${type}/*`, `RunInstances uses the ${type}s a deploy or bake names at run time (used, not changed), this account only.`);
+    }
+    acknowledge(
+      'arn:<AWS::Partition>:autoscaling:*:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/*',
+      `server group names are made at run time (Frigga names in any region a cluster is in), this account only; ${tagged}.`,
+    );
   }
   if (needs.includes('runTasks')) {
-    for (const resource of ['task-definition', 'task']) {
-      Validations.of(fn.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:*:<AWS::AccountId>:${resource}/*]`,
-        reason: `${fn.node.id} runs the ECS task definitions runJob stages name and watches/stops the tasks it started; both are named at run time, in any region the stage targets, in this account only.`,
-      });
+    acknowledge(
+      'arn:<AWS::Partition>:ecs:*:<AWS::AccountId>:task/*',
+      `watches the tasks runJob started (ids made by ECS at run time) and may stop and tag only tasks carrying ${MANAGED_TAG} (its own, tagged by RunTask), this account only.`,
+    );
+    for (const family of context.launchPermissions.taskFamilies) {
+      acknowledge(
+        `arn:<AWS::Partition>:ecs:*:<AWS::AccountId>:task-definition/${family}:*`,
+        `runs the task definition family '${family}' the platform settings allow, any revision (runJob names one at run time), this account only.`,
+      );
     }
   }
 }

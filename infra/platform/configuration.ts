@@ -13,6 +13,7 @@ import { BAKE_CONFIG_FILE_ENV, parseBakeConfig } from '../../functions/stages/cl
 import { JENKINS_MASTERS_FILE_ENV, parseJenkinsMasters } from '../../functions/stages/external/jenkins/masters.js';
 import { PlatformSettingError } from '../errors.js';
 import type { Need } from './catalog.js';
+import { type LaunchPermissions, parseLaunchPermissions } from './launch-permissions.js';
 
 /** A setting as a file (YAML or JSON, read at synth) or as the document itself. */
 export type SettingSource = { readonly file: string } | { readonly document: unknown };
@@ -26,14 +27,16 @@ export interface PlatformSettings {
   readonly bake?: SettingSource;
   /** Jenkins masters by name: URL, user, token secret (functions/stages/external/jenkins/masters.ts). */
   readonly jenkinsMasters?: SettingSource;
+  /** Roles instances and ECS tasks may carry, ECS task families runJob may run (infra/platform/launch-permissions.ts); IAM only. */
+  readonly launchPermissions?: SettingSource;
 }
 
 type SettingKey = keyof PlatformSettings;
 
 interface SettingKind {
-  /** The bundled file's name and the variable that points a function at it. */
-  readonly file: string;
-  readonly env: string;
+  /** The bundled file's name and the variable that points a function at it (none: the setting only shapes IAM). */
+  readonly file?: string;
+  readonly env?: string;
   /** A function gets the setting when it has any of these needs. */
   readonly usedWith: readonly Need[];
   /** Parses the document as the function will (throwing its own error when it is wrong). */
@@ -65,6 +68,10 @@ const KINDS: Readonly<Record<SettingKey, SettingKind>> = {
     usedWith: ['readSecrets'],
     parse: (document, source) => parseJenkinsMasters(document, source),
   },
+  launchPermissions: {
+    usedWith: [],
+    parse: (document, source) => parseLaunchPermissions(document, source),
+  },
 };
 
 /** Every setting, in the order they are read. */
@@ -81,12 +88,15 @@ export class ResolvedSettings {
     private readonly documents: ReadonlyMap<SettingKey, unknown>,
     /** Full ARNs of the roles the accounts name, sorted. */
     readonly assumableRoles: readonly string[],
+    /** What iam:PassRole and ecs:RunTask are granted on (nothing when the setting is absent). */
+    readonly launchPermissions: LaunchPermissions,
   ) {}
 
   /** Reads, parses and checks every setting given; throws a PlatformSettingError naming the setting and what is wrong. */
   static resolve(settings: PlatformSettings = {}): ResolvedSettings {
     const documents = new Map<SettingKey, unknown>();
     let accounts: AccountRegistry | undefined;
+    let launchPermissions: LaunchPermissions = { instanceRoles: [], taskRoles: [], taskFamilies: [] };
     for (const key of SETTING_KEYS) {
       const source = settings[key];
       if (source === undefined) continue;
@@ -99,12 +109,13 @@ export class ResolvedSettings {
         throw new PlatformSettingError(`Platform setting ${key} (${where}) is not valid: ${(error as Error).message}`);
       }
       if (key === 'accounts') accounts = parsed as AccountRegistry;
+      if (key === 'launchPermissions') launchPermissions = parsed as LaunchPermissions;
       documents.set(key, document);
     }
     const roles = accounts
       ? [...new Set(accounts.names().flatMap((name) => accounts.get(name).assumeRole ?? []))].sort()
       : [];
-    return new ResolvedSettings(documents, roles);
+    return new ResolvedSettings(documents, roles, launchPermissions);
   }
 
   /** The settings a function with these needs reads. */
@@ -113,7 +124,7 @@ export class ResolvedSettings {
     const environment: Record<string, string> = {};
     for (const [key, document] of this.documents) {
       const kind = KINDS[key];
-      if (!kind.usedWith.some((need) => needs.includes(need))) continue;
+      if (kind.file === undefined || kind.env === undefined || !kind.usedWith.some((need) => needs.includes(need))) continue;
       files[kind.file] = JSON.stringify(document);
       // Relative to the function's working directory, where its bundle (and this file) lives.
       environment[kind.env] = kind.file;

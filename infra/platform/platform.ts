@@ -251,7 +251,7 @@ export class Platform extends Construct {
         Lazy.string({ produce: () => Stack.of(this).toJsonString(this.registry.stateMachineMap(audience)) }),
       );
     }
-    const access = { namePrefix: this.namePrefix, secretNamePrefix: this.secretNamePrefix };
+    const access = { namePrefix: this.namePrefix, secretNamePrefix: this.secretNamePrefix, launchPermissions: this.settings.launchPermissions };
     grantNeeds(fn, spec.needs, { tables: this.tables, notifications: this.notifications, registry: this.registry, ...access });
     if (options.taskResponse && !spec.needs.includes('resumeTasks')) grantTaskResponse(fn);
     if (this.settings.usesAccounts(spec.needs)) grantAssumeRoles(fn, this.settings.assumableRoles);

@@ -24,6 +24,7 @@ import {
 import { createHash } from 'node:crypto';
 import { StageConfigError, TransientStageError, type StageImplementation, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
 import type { AwsTarget } from '../aws-target.js';
+import { TagKeys } from '../../../core/cloud/tags.js';
 import { parseRunJobConfig, type RunJobConfig } from './config.js';
 import { logLink, taskConsoleUrl, taskOutcome, type LogConfiguration, type LogLink } from './outcome.js';
 
@@ -76,7 +77,7 @@ async function start(ctx: StageRunContext, config: RunJobConfig, state: RunJobSt
   let taskArn = state.starting ? await findStarted(ecs, config.cluster, state.startedBy) : undefined;
   if (!taskArn) {
     await ctx.checkpoint({ [RUN_JOB_STATE_KEY]: { ...state, starting: true } });
-    const out = await ecs.send(new RunTaskCommand(runTaskInput(config, state.startedBy)));
+    const out = await ecs.send(new RunTaskCommand(runTaskInput(config, state.startedBy, ctx.application)));
     const task = out.tasks?.[0];
     if (!task?.taskArn) {
       const failures = (out.failures ?? []).map((f) => [f.arn, f.reason, f.detail].filter(Boolean).join(': '));
@@ -141,7 +142,8 @@ async function watch(config: RunJobConfig, state: RunJobState, ecs: ECSClient, t
   return { status: 'FAILED', error: `job ${config.taskDefinition} failed: ${outcome.message}`, context, outputs: result };
 }
 
-function runTaskInput(config: RunJobConfig, startedBy: string): RunTaskCommandInput {
+/** The task carries Gennaker's tag: IAM lets the function stop only tasks that do. */
+function runTaskInput(config: RunJobConfig, startedBy: string, application: string): RunTaskCommandInput {
   const overrideContainer = config.container !== undefined && (config.command !== undefined || Object.keys(config.environment).length > 0);
   return {
     cluster: config.cluster,
@@ -150,6 +152,7 @@ function runTaskInput(config: RunJobConfig, startedBy: string): RunTaskCommandIn
     count: 1,
     startedBy,
     clientToken: startedBy,
+    tags: [{ key: TagKeys.application, value: application }],
     ...(config.platformVersion ? { platformVersion: config.platformVersion } : {}),
     ...(config.subnets.length > 0
       ? {
