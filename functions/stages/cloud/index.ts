@@ -13,7 +13,7 @@ import { cloudEnv, type CloudEnv, type CloudStageDeps } from './deps.js';
 import { deployStage } from './deploy/stage.js';
 import { findImageFromTagsStage } from './find-image-from-tags.js';
 import { findImageStage } from './find-image.js';
-import { lambdaStages } from './lambda/index.js';
+import { lambdaReadStages, lambdaStages } from './lambda/index.js';
 import { withClusterLocks } from './locking.js';
 import { rollbackClusterStage, rollbackServerGroupStage } from './rollback/stages.js';
 import { disableOperation } from './server-group/disable.js';
@@ -39,7 +39,7 @@ export function cloudStagesOf(env: CloudEnv): StageImplementation[] {
     rollbackServerGroupStage(env),
     ...lambdaStages(env),
   ].map((stage) => withClusterLocks(stage, env));
-  return [...locked, bakeStage(env), findImageStage(env), findImageFromTagsStage(env), tagImageStage(env)];
+  return [...locked, bakeStage(env), findImageStage(env), findImageFromTagsStage(env), tagImageStage(env), ...lambdaReadStages(env)];
 }
 
 export function cloudStages(deps: CloudStageDeps = {}): StageImplementation[] {

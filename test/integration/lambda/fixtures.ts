@@ -129,3 +129,16 @@ export async function functionsWorld(lambda = functionsClient()): Promise<Functi
   }
   return world;
 }
+
+/** test-prod-fn with versions 1..n (each a different code package), alias `live` on $LATEST. */
+export async function publishedVersions(n: number, run: (raw: Record<string, unknown>, options: { executionId: string }) => Promise<unknown>): Promise<void> {
+  for (let i = 1; i <= n; i += 1) {
+    await putCode(`app/build-${i}.zip`, `build ${i}`);
+    await run({ stages: [deployStage({ s3key: `app/build-${i}.zip` })] }, { executionId: `exec-build-${i}` });
+  }
+}
+
+/** A traffic routing stage as Deck writes it. */
+export function routeStage(extra: Record<string, unknown>): Record<string, unknown> {
+  return { refId: '1', name: 'Route', type: 'Aws.LambdaTrafficRoutingStage', cloudProvider: 'aws', account: '', region: 'us-east-1', functionName: 'test-prod-fn', aliasName: 'live', ...extra };
+}

@@ -1,7 +1,15 @@
 /** The Lambda crash scenarios (used by crash.test.ts and the benchmark). */
 import { runStages } from '../cloud-stages/harness.js';
 import type { LambdaScenario } from './crash-scenarios.js';
-import { createQueue, deployStage } from './fixtures.js';
+import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { cloudwatchClient } from '../../../functions/core/aws-clients.js';
+import { createQueue, deployStage, publishedVersions, routeStage } from './fixtures.js';
+
+/** Versions 1..3 with alias live on version 2, as earlier stages would leave them. */
+async function threeVersionsLiveOn2(): Promise<void> {
+  await publishedVersions(3, runStages);
+  await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '2' })] }, { executionId: 'exec-route' });
+}
 
 /** An earlier deploy of test-prod-fn (version 1) by another execution. */
 async function deployed(extra: Record<string, unknown> = {}): Promise<void> {
@@ -19,6 +27,36 @@ export const LAMBDA_SCENARIOS: readonly LambdaScenario[] = [
     name: 'deploy updates code and configuration and publishes once',
     setup: () => deployed(),
     pipeline: () => ({ stages: [deployStage({ s3key: 'app/v2.zip', memorySize: 512, description: 'second', tags: { team: 'payments', tier: 'gold' }, aliases: ['live', 'canary'] })] }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'route $WEIGHTED (creates the alias)',
+    setup: () => publishedVersions(3, runStages),
+    pipeline: () => ({ stages: [routeStage({ aliasName: 'canary', deploymentStrategy: '$WEIGHTED', versionNameA: '$LATEST', trafficPercentA: 75, versionNameB: '$PREVIOUS' })] }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'route $BLUEGREEN that fails and destroys the tested version',
+    setup: threeVersionsLiveOn2,
+    pipeline: () => ({ stages: [routeStage({ deploymentStrategy: '$BLUEGREEN', lambdaPayload: '{"a":1}', lambdaOutput: '{"b":2}', destroyOnFail: true })] }),
+    expectStatus: 'TERMINAL',
+  },
+  {
+    name: 'route $PROGRESSIVE in three steps with an alarm gate',
+    setup: async () => {
+      await threeVersionsLiveOn2();
+      await cloudwatchClient().send(new PutMetricAlarmCommand({ AlarmName: 'fn-errors', MetricName: 'Errors', Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }));
+    },
+    pipeline: () => ({ stages: [routeStage({ deploymentStrategy: '$PROGRESSIVE', trafficSteps: [{ weight: 10, pauseSec: 60 }, { weight: 50, pauseSec: 60 }, { weight: 100 }], rollbackAlarms: ['fn-errors'] })] }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'delete $MOVING keeps the newest and what an alias points at',
+    setup: async () => {
+      await publishedVersions(4, runStages);
+      await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '2' })] }, { executionId: 'exec-route' });
+    },
+    pipeline: () => ({ stages: [{ refId: '1', name: 'Delete', type: 'Aws.LambdaDeleteStage', region: 'us-east-1', functionName: 'test-prod-fn', version: '$MOVING', retentionNumber: 1 }] }),
     expectStatus: 'SUCCEEDED',
   },
 ];
