@@ -10,7 +10,7 @@ import { resetClientCache, dynamoClient } from '../functions/core/aws-clients.js
 import { cloudClients, createServerGroup, type CloudClients } from '../functions/core/cloud/index.js';
 import { ensureTables } from '../functions/core/tables.js';
 import { startMoto, type MotoServer } from '../local/moto.js';
-import { useEndpoint } from '../local/session.js';
+import { useEndpoint } from '../local/environment.js';
 import { createNetwork, type Network } from '../test/integration/cloud/fixtures.js';
 import { cleanRun, SCENARIOS } from '../test/integration/cloud-stages/crash-scenarios.js';
 import { deployStage } from '../test/integration/cloud-stages/fixtures.js';

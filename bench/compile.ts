@@ -10,7 +10,7 @@ import { ensureTables } from '../functions/core/tables.js';
 import { loadPipelineFile } from '../functions/core/pipeline-files.js';
 import { startMoto } from '../local/moto.js';
 import { LocalRuntime, type LocalRunResult } from '../local/runtime.js';
-import { useEndpoint } from '../local/session.js';
+import { useEndpoint } from '../local/environment.js';
 import { localCloud } from '../local/sandbox.js';
 import { compilePipeline } from '../state-machines/compiler/compile.js';
 import type { Pipeline } from '../state-machines/model/pipeline.js';

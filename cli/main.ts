@@ -5,6 +5,7 @@ import { registerConsoleCommand } from './commands/console.js';
 import { registerExecutionCommands } from './commands/executions.js';
 import { registerRunCommand } from './commands/local-run.js';
 import { registerOperationCommands } from './commands/operations.js';
+import { registerLocalCommands } from './commands/local-env.js';
 import { registerPipelineFileCommands } from './commands/pipeline-files.js';
 import { EXIT, exitCodeFor, messageFor } from './errors.js';
 import { type Io, processIo } from './io.js';
@@ -12,14 +13,20 @@ import { type Io, processIo } from './io.js';
 export function buildProgram(io: Io): Command {
   const program = new Command('gennaker')
     .description('Continuous delivery for AWS: Spinnaker pipelines compiled to Step Functions')
-    .showHelpAfterError()
+    .showHelpAfterError('(add --help for usage and examples)')
     .exitOverride();
-  program.configureOutput({ writeOut: (s) => io.write(s), writeErr: (s) => io.write(s) });
+  // One error prefix and stream for every error, commander's included.
+  program.configureOutput({
+    writeOut: (s) => io.write(s),
+    writeErr: (s) => io.err(s.replace(/\n$/, '')),
+    outputError: (s, write) => write(s.replace(/^error: /, 'gennaker: ')),
+  });
   registerPipelineFileCommands(program, io);
   registerRunCommand(program, io);
   registerExecutionCommands(program, io);
   registerOperationCommands(program, io);
   registerConsoleCommand(program, io);
+  registerLocalCommands(program, io);
   return program;
 }
 

@@ -30,7 +30,7 @@ import { externalStages } from '../functions/stages/external/index.js';
 import { startMoto, type MotoServer } from './moto.js';
 import { LocalRuntime } from './runtime.js';
 import { localCloud } from './sandbox.js';
-import { clearConsole, useEndpoint, writeConsole } from './session.js';
+import { clearConsole, environmentUp, useEndpoint, writeConsole } from './environment.js';
 
 export interface ConsoleServerOptions {
   /** 0: any free port. */
@@ -125,9 +125,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
   if (endpoint) useEndpoint(endpoint);
   else {
-    log('Starting the AWS emulator (moto_server)...');
-    moto = await startMoto();
-    useEndpoint(moto.endpoint);
+    // The local environment (started if it is not up): local runs in other shells show up here.
+    const env = await environmentUp({ onProgress: log });
+    useEndpoint(env.endpoint);
+    if (env.started) log(`Started the local environment (AWS emulator at ${env.endpoint}); 'gennaker local down' stops it`);
   }
   resetClientCache();
   if (options.trustIdentityHeaders) process.env[TRUST_IDENTITY_HEADERS_ENV] = 'true';

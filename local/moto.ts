@@ -3,6 +3,7 @@
  * Each caller gets its own server on a free loopback port, so parallel test files never share state.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { emulatorCommand, MotoUnavailableError, reasonIn, type EmulatorOptions } from './emulator.js';
 
@@ -12,9 +13,28 @@ export interface MotoServer {
   /** Drops every resource in the emulator (`POST /moto-api/reset`). */
   reset(): Promise<void>;
   stop(): Promise<void>;
+  /** The emulator's process id. */
+  readonly pid: number;
+}
+
+export interface StartOptions extends EmulatorOptions {
+  readonly timeoutMs?: number;
+  /**
+   * Keep running after this process ends (the local environment): its output goes to this file
+   * instead of a pipe, and nothing here stops it.
+   */
+  readonly background?: { readonly logFile: string };
 }
 
 export { MotoUnavailableError };
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').slice(-4000);
+  } catch {
+    return '';
+  }
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -68,15 +88,20 @@ async function answerLambdaWithoutContainers(endpoint: string): Promise<void> {
   if (!response.ok) throw new MotoUnavailableError(`moto config failed: HTTP ${response.status}`);
 }
 
-export async function startMoto(options: { timeoutMs?: number } & EmulatorOptions = {}): Promise<MotoServer> {
+export async function startMoto(options: StartOptions = {}): Promise<MotoServer> {
   const found = await emulatorCommand(options);
   const label = found.origin === 'path' ? 'moto_server' : `moto_server (${found.command} ${found.args.join(' ')})`;
   const port = await freePort();
   const endpoint = `http://localhost:${port}`;
+  const log = options.background ? openSync(options.background.logFile, 'a') : undefined;
+  // Its own process group: Ctrl-C at the terminal reaches this process (which cancels the run
+  // and records it) but not the emulator the record is written to.
   const child = spawn(found.command, [...found.args, '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', log ?? 'pipe'],
+    detached: true,
     env: { ...(options.env ?? process.env), MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
   });
+  if (log !== undefined) closeSync(log);
   let stderr = '';
   let spawnError: string | undefined;
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -88,16 +113,22 @@ export async function startMoto(options: { timeoutMs?: number } & EmulatorOption
   // Never leave an emulator behind when this process ends, however it ends.
   const killChild = () => child.kill('SIGKILL');
   process.once('exit', killChild);
+  const said = () => (options.background ? tail(options.background.logFile) : stderr);
   try {
-    await waitUntilUp(endpoint, () => exitReason(child, stderr, spawnError, label), options.timeoutMs ?? 30_000, label);
+    await waitUntilUp(endpoint, () => exitReason(child, said(), spawnError, label), options.timeoutMs ?? 30_000, label);
     await answerLambdaWithoutContainers(endpoint);
   } catch (error) {
     child.kill('SIGKILL');
     process.off('exit', killChild);
     throw error;
   }
+  if (options.background) {
+    process.off('exit', killChild);
+    child.unref();
+  }
   return {
     endpoint,
+    pid: child.pid!,
     async reset() {
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);

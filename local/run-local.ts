@@ -1,6 +1,9 @@
 /**
- * `gennaker run --local`: validate, start (or reuse) the emulator, run the pipeline in-process with
- * live progress, save the final record as JSON, and exit 0 only when the execution SUCCEEDED.
+ * `gennaker run --local`: validate (pipeline and parameters, exit 2 before anything starts), reuse
+ * or bring up the local environment, run the pipeline in-process with live progress, save the
+ * final record as JSON, and exit 0 only when the execution SUCCEEDED. Ctrl-C (or `gennaker cancel`
+ * from another shell, which signals this process) cancels the run: stages cleaned up, locks
+ * released, the record saved CANCELED; a second Ctrl-C quits without waiting.
  */
 import { dirname, join, resolve } from 'node:path';
 import { ensureTables } from '../functions/core/tables.js';
@@ -9,14 +12,14 @@ import { MemoryNotifier } from '../functions/core/notifications.js';
 import type { Pipeline } from '../state-machines/model/pipeline.js';
 import { formatProblem } from '../state-machines/model/problems.js';
 import { loadPipelineFile, pipelinesIn } from '../functions/core/pipeline-files.js';
-import { startMoto, type MotoServer } from './moto.js';
 import { ProgressReporter, renderTree } from './progress.js';
 import { terminalJudge } from './prompt.js';
 import { type JudgeMode, LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 import { localCloud } from './sandbox.js';
 import { canaryStages } from '../functions/stages/canary/family.js';
 import { externalStages } from '../functions/stages/external/index.js';
-import { clearSession, saveRecord, useEndpoint, writeSession } from './session.js';
+import { environmentUp, registerRun, saveRecord, unregisterRun, useEndpoint } from './environment.js';
+import { resolveParameters } from '../state-machines/model/parameters.js';
 import { sleep } from './clock.js';
 
 export interface RunLocalOptions {
@@ -31,6 +34,11 @@ export interface RunLocalOptions {
   readonly out: NodeJS.WriteStream;
   readonly err: NodeJS.WriteStream;
   readonly families?: LocalRuntimeOptions['families'];
+}
+
+/** Every stage family a local run carries (flow is built in). */
+export function localStageFamilies(cloud = localCloud()): NonNullable<LocalRuntimeOptions['families']> {
+  return [...cloud.families, () => externalStages(), () => canaryStages()];
 }
 
 /** Other pipelines next to the one run (the folder, recursively), so `pipeline` stages can start them. */
@@ -49,14 +57,21 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     return 2;
   }
   const pipeline = loaded.pipeline;
+  // Exactly the trigger path's check: required, options, defaults.
+  const resolved = resolveParameters(pipeline.parameterConfig, options.parameters);
+  if (resolved.errors.length > 0) {
+    for (const e of resolved.errors) err.write(`${options.file}: ${formatProblem(e)}\n`);
+    return 2;
+  }
 
-  let moto: MotoServer | undefined;
   if (process.env.AWS_ENDPOINT_URL) {
     useEndpoint(process.env.AWS_ENDPOINT_URL);
   } else {
-    out.write('Starting the AWS emulator (moto_server)...\n');
-    moto = await startMoto({ onProgress: (line) => out.write(`${line}\n`) });
-    useEndpoint(moto.endpoint);
+    const env = await environmentUp({ onProgress: (line) => out.write(`${line}\n`) });
+    useEndpoint(env.endpoint);
+    if (env.started) {
+      out.write(`Started the local environment (AWS emulator at ${env.endpoint}); it stays up for executions, judge, cancel and clusters: 'gennaker local down' stops it\n`);
+    }
   }
   resetClientCache();
 
@@ -99,10 +114,11 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
         : judge,
     notifier,
     pipelines: siblingPipelines(options.pipelinesDir ?? dirname(options.file), options.file),
-    families: options.families ?? [...cloud.families, () => externalStages(), () => canaryStages()],
+    families: options.families ?? localStageFamilies(cloud),
     preconditions: cloud.preconditions,
   });
 
+  let runId: string | undefined;
   try {
     await ensureTables();
     printLines(await cloud.before(pipeline));
@@ -112,10 +128,29 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
       parameters: options.parameters,
       trigger: { type: 'manual' },
     });
-    await writeSession({ endpoint: process.env.AWS_ENDPOINT_URL!, pid: process.pid, executionId: run.executionId });
+    runId = run.executionId;
+    await registerRun({ executionId: run.executionId, pid: process.pid, application: pipeline.application, pipelineName: pipeline.name, startedAt: Date.now() });
     out.write(`Execution ${run.executionId}\n`);
-    const onSigint = () => void run.cancel().catch(() => undefined);
-    process.once('SIGINT', onSigint);
+    let interrupts = 0;
+    let ctrlC = false;
+    const onInterrupt = (signal: NodeJS.Signals) => {
+      interrupts++;
+      if (interrupts > 1 && signal === 'SIGINT') {
+        err.write(`Quit without waiting: execution ${run.executionId} may still show RUNNING ('gennaker cancel ${run.executionId}' ends it)\n`);
+        process.exit(130);
+      }
+      if (interrupts > 1) return;
+      reporter.release();
+      err.write(
+        signal === 'SIGINT'
+          ? `\nCanceling execution ${run.executionId} (Ctrl-C again to quit without waiting)...\n`
+          : `\nCanceling execution ${run.executionId} (asked from another shell)...\n`,
+      );
+      if (signal === 'SIGINT') ctrlC = true;
+      void run.cancel().catch((error: Error) => err.write(`cancel failed: ${error.message}\n`));
+    };
+    process.on('SIGINT', onInterrupt);
+    process.on('SIGTERM', onInterrupt);
     let finished = false;
     const watching = (async () => {
       while (!finished) {
@@ -130,7 +165,8 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     const result = await run.result;
     finished = true;
     await watching;
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
     reporter.update(result.execution, runtime.clock.now());
     if (!out.isTTY) for (const line of renderTree(result.execution, runtime.clock.now(), { timeScale: options.timeScale })) out.write(`${line}\n`);
     printLines(await cloud.after(pipeline, result.execution));
@@ -141,9 +177,8 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     out.write(
       `Pipeline ${result.status}${failed ? `: stage '${failed.name}' failed${failed.error ? ` (${failed.error})` : ''}` : result.execution.error ? `: ${result.execution.error}` : ''}\n`,
     );
-    return result.status === 'SUCCEEDED' ? 0 : 1;
+    return result.status === 'SUCCEEDED' ? 0 : result.status === 'CANCELED' && ctrlC ? 130 : 1;
   } finally {
-    await clearSession();
-    await moto?.stop();
+    if (runId) await unregisterRun(runId);
   }
 }

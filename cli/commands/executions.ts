@@ -1,39 +1,89 @@
-/** executions list|show and judge: work against an active local run, saved local records, or AWS. */
-import type { Command } from 'commander';
+/** executions list|show and judge: against the local environment, AWS, or saved local records. */
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { userInfo } from 'node:os';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { resetClientCache, sfnClient } from '../../functions/core/aws-clients.js';
-import { ExecutionStore } from '../../functions/core/execution-store.js';
+import { sfnClient } from '../../functions/core/aws-clients.js';
 import { ExecutionNotFoundError } from '../../functions/core/errors.js';
+import type { ExecutionView } from '../../functions/core/execution-model.js';
 import { submitJudgment } from '../../functions/core/judgment.js';
 import { systemClock } from '../../functions/core/stage-api.js';
-import { readSavedRecords, readSession, useEndpoint } from '../../local/session.js';
+import { readSavedRecords } from '../../local/environment.js';
+import { renderTree } from '../../local/progress.js';
+import { shellQuote } from '../../local/prompt.js';
+import { scanExecutions } from '../../local/records.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
+import { emit, type OutputFormat, outputOption, redact } from '../output.js';
+import { NO_ENVIRONMENT, target } from '../target.js';
 
-type Source = { kind: 'store'; store: ExecutionStore; local: boolean } | { kind: 'saved' };
+export const EXECUTION_STATUSES = ['NOT_STARTED', 'RUNNING', 'PAUSED', 'SUCCEEDED', 'TERMINAL', 'CANCELED'] as const;
 
-/** An active local run wins; else AWS when an endpoint or credentials are configured; else saved local records. */
-async function source(): Promise<Source> {
-  const session = await readSession();
-  if (session) {
-    useEndpoint(session.endpoint);
-    resetClientCache();
-    return { kind: 'store', store: new ExecutionStore(), local: true };
-  }
-  if (process.env.AWS_ENDPOINT_URL || process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE) {
-    return { kind: 'store', store: new ExecutionStore(), local: Boolean(process.env.AWS_ENDPOINT_URL) };
-  }
-  return { kind: 'saved' };
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a whole number > 0');
+  return n;
 }
 
-function summary(r: Record<string, unknown>): string {
-  const start = typeof r.startTime === 'number' ? new Date(r.startTime).toISOString() : '';
-  return `${String(r.id)}  ${String(r.application)}/${String(r.pipelineName)}  ${String(r.status)}  ${start}`;
+type Row = Record<string, unknown>;
+
+function summaryRows(records: readonly Row[]): string[] {
+  if (records.length === 0) return ['no executions'];
+  const when = (r: Row) => (typeof r.startTime === 'number' ? new Date(r.startTime).toISOString().replace(/\.\d+Z$/, 'Z') : '');
+  const cells = records.map((r) => [String(r.id), `${String(r.application)}/${String(r.pipelineName)}`, String(r.status), when(r)]);
+  const widths = [0, 1, 2].map((i) => Math.max(...cells.map((c) => c[i]!.length)));
+  return cells.map((c) => c.map((v, i) => (i < 3 ? v.padEnd(widths[i]!) : v)).join('  '));
 }
 
-function redact(record: unknown): unknown {
-  return JSON.parse(JSON.stringify(record, (key, value) => (key === 'callbackToken' ? undefined : value)));
+/** Scalar outputs a stage produced, short enough for one line. */
+function keyOutputs(outputs: Record<string, unknown> | undefined): string {
+  const shown = Object.entries(outputs ?? {})
+    .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))
+    .slice(0, 4)
+    .map(([k, v]) => `${k}=${String(v).length > 48 ? `${String(v).slice(0, 45)}...` : String(v)}`);
+  return shown.join(', ');
+}
+
+/** The stage tree `executions show` prints: status, duration, error, key outputs. */
+export function describeExecution(view: ExecutionView, now = Date.now()): string[] {
+  const tree = renderTree(view, now);
+  const lines = [`${view.id}  ${tree[0]!}`];
+  view.stages.forEach((stage, i) => {
+    lines.push(tree[i + 1]!);
+    const outputs = keyOutputs(stage.outputs);
+    if (outputs) lines.push(`${' '.repeat(tree[i + 1]!.length - tree[i + 1]!.trimStart().length + 4)}${outputs}`);
+  });
+  if (view.error) lines.push(`error: ${view.error}`);
+  return lines;
+}
+
+async function listRecords(opts: { application?: string; pipeline?: string; status?: string; limit: number }): Promise<Row[]> {
+  const from = await target();
+  let records: Row[];
+  if (from.kind === 'saved') records = await readSavedRecords();
+  else if (from.kind === 'emulator') {
+    const live = (await scanExecutions()) as unknown as Row[];
+    const ids = new Set(live.map((r) => r.id));
+    records = [...live, ...(await readSavedRecords()).filter((r) => !ids.has(r.id))].sort((a, b) => Number(b.startTime ?? 0) - Number(a.startTime ?? 0));
+  } else {
+    if (!opts.application) throw new UsageError('--application is required against AWS');
+    records = (await from.store.list({ application: opts.application, limit: opts.limit })) as unknown as Row[];
+  }
+  return records
+    .filter((r) => !opts.application || r.application === opts.application)
+    .filter((r) => !opts.pipeline || r.pipelineName === opts.pipeline)
+    .filter((r) => !opts.status || r.status === opts.status)
+    .slice(0, opts.limit);
+}
+
+export async function loadExecution(id: string): Promise<ExecutionView> {
+  const from = await target();
+  if (from.kind !== 'saved') {
+    const found = await from.store.getExecution(id);
+    if (found) return from.store.load(id);
+  }
+  const saved = (await readSavedRecords()).find((r) => r.id === id);
+  if (!saved) throw new ExecutionNotFoundError(`no execution '${id}'${from.kind === 'saved' ? ` (${NO_ENVIRONMENT})` : ''}`);
+  return saved as unknown as ExecutionView;
 }
 
 export function registerExecutionCommands(program: Command, io: Io): void {
@@ -41,36 +91,30 @@ export function registerExecutionCommands(program: Command, io: Io): void {
   executions
     .command('list')
     .description('List executions, newest first')
-    .option('-a, --application <name>', 'application (required against AWS)')
+    .option('-a, --application <name>', 'only this application (required against AWS)')
     .option('--pipeline <name>', 'only this pipeline')
-    .option('--status <status>', 'only this status (RUNNING, SUCCEEDED, TERMINAL, ...)')
-    .option('--limit <n>', 'at most n', (v) => Number(v), 20)
-    .action(async (opts: { application?: string; pipeline?: string; status?: string; limit: number }) => {
-      const from = await source();
-      let records: Array<Record<string, unknown>>;
-      if (from.kind === 'saved') records = await readSavedRecords();
-      else {
-        if (!opts.application) throw new UsageError('--application is required');
-        records = (await from.store.list({ application: opts.application, limit: opts.limit })) as unknown as Array<Record<string, unknown>>;
-      }
-      const shown = records
-        .filter((r) => !opts.application || r.application === opts.application)
-        .filter((r) => !opts.pipeline || r.pipelineName === opts.pipeline)
-        .filter((r) => !opts.status || r.status === opts.status)
-        .slice(0, opts.limit);
-      if (shown.length === 0) io.out('no executions');
-      for (const r of shown) io.out(summary(r));
+    .addOption(new Option('--status <status>', 'only this status').choices(EXECUTION_STATUSES))
+    .option('--limit <n>', 'at most n', positiveInteger, 20)
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  gennaker executions list\n  gennaker executions list -a demo --status RUNNING -o json')
+    .action(async (opts: { application?: string; pipeline?: string; status?: string; limit: number; output: OutputFormat }) => {
+      const rows = (await listRecords(opts)).map(redact);
+      emit(
+        io,
+        opts.output,
+        rows.map(({ stages: _s, skeleton: _k, ...r }) => r),
+        () => summaryRows(rows),
+      );
     });
   executions
     .command('show')
-    .description('Print one execution record as JSON')
+    .description('Show one execution: its stage tree (status, duration, error, key outputs), or the record')
     .argument('<executionId>')
-    .action(async (id: string) => {
-      const from = await source();
-      const record =
-        from.kind === 'saved' ? (await readSavedRecords()).find((r) => r.id === id) : await from.store.load(id);
-      if (!record) throw new ExecutionNotFoundError(`no execution '${id}'`);
-      io.write(`${JSON.stringify(redact(record), null, 2)}\n`);
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  gennaker executions show release-4f2c...\n  gennaker executions show release-4f2c... -o json | jq .stages')
+    .action(async (id: string, opts: { output: OutputFormat }) => {
+      const view = redact(await loadExecution(id));
+      emit(io, opts.output, view, () => describeExecution(view));
     });
 
   program
@@ -79,27 +123,36 @@ export function registerExecutionCommands(program: Command, io: Io): void {
     .argument('<executionId>')
     .argument('<stage>', 'stage name or refId')
     .argument('<judgment>', 'continue | stop')
-    .option('--input <value>', 'the judgment input to choose')
+    .option('--input <value>', 'the judgment input to choose (required to continue when the stage offers inputs)')
     .option('--user <name>', 'who judges', safeUser())
     .option('--role <role...>', 'roles of the judge (for requiredJudgmentRoles)')
+    .addHelpText('after', "\nExamples:\n  gennaker judge release-4f2c... 'Approve release' continue --input 'ship it'\n  gennaker judge release-4f2c... judge stop")
     .action(async (executionId: string, stage: string, judgment: string, opts: { input?: string; user: string; role?: string[] }) => {
       if (judgment !== 'continue' && judgment !== 'stop') throw new UsageError(`judgment must be 'continue' or 'stop', not '${judgment}'`);
-      const from = await source();
-      if (from.kind === 'saved') throw new UsageError('no local run is active and no AWS endpoint or credentials are configured');
+      const from = await target();
+      if (from.kind === 'saved') throw new UsageError(NO_ENVIRONMENT);
+      // As the terminal prompt does: continuing a stage that offers inputs means choosing one.
+      const view = await from.store.load(executionId);
+      const found = view.stages.find((s) => s.refId === stage || s.name === stage);
+      const inputs = ((found?.context.judgmentInputs as Array<{ value?: string }> | undefined) ?? []).map((i) => String(i.value));
+      if (found && judgment === 'continue' && inputs.length > 0 && opts.input === undefined) {
+        throw new UsageError(`stage '${found.name}' asks for an input: add --input with one of ${inputs.map(shellQuote).join(', ')}`);
+      }
       const written = await submitJudgment(
-        { executionId, stage, judgment, user: opts.user, ...(opts.input ? { input: opts.input } : {}), ...(opts.role ? { roles: opts.role } : {}) },
+        { executionId, stage, judgment, user: opts.user, ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.role ? { roles: opts.role } : {}) },
         {
           store: from.store,
           clock: systemClock,
           // A local run watches the record; a deployed state machine waits for its task token.
-          resume: from.local
-            ? async () => undefined
-            : async (taskToken, output) => {
-                await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-              },
+          resume:
+            from.kind === 'emulator'
+              ? async () => undefined
+              : async (taskToken, output) => {
+                  await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+                },
         },
       );
-      io.out(`${written.name}: ${judgment} → ${written.status}`);
+      io.out(`${written.name}: ${judgment}${opts.input !== undefined ? ` (${opts.input})` : ''} → ${written.status}`);
     });
 }
 

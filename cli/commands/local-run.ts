@@ -10,7 +10,7 @@ function parseParameter(value: string, previous: Record<string, string> = {}): R
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 }
 
-function parseScale(value: string): number {
+export function parseScale(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number > 0');
   return n;

@@ -3,23 +3,25 @@
  * GENNAKER_API_URL), or in local mode (a pipeline file run in-process; the active local run's
  * emulator for cancel and clusters).
  */
+import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { httpApi } from '../../functions/api/http-client.js';
 import { cloudClusterReader } from '../../functions/api/clusters.js';
 import type { ApplicationClusters } from '../../functions/api/clusters.js';
-import { resetClientCache } from '../../functions/core/aws-clients.js';
 import { finalizeExecution } from '../../functions/core/engine/lifecycle-ops.js';
-import { ExecutionStore } from '../../functions/core/execution-store.js';
-import { releaseLocksHeldBy } from '../../functions/core/locks-release.js';
-import { MemoryNotifier } from '../../functions/core/notifications.js';
-import { pipelinesIn, type ValidPipelineFile } from '../../functions/core/pipeline-files.js';
-import { systemClock } from '../../functions/core/stage-api.js';
 import { runLocal } from '../../local/run-local.js';
-import { readSession, useEndpoint } from '../../local/session.js';
-import { resolveParameters } from '../../state-machines/model/parameters.js';
-import { formatProblem } from '../../state-machines/model/problems.js';
+import { projectRoot, runOwner } from '../../local/environment.js';
+import { parseScale } from './local-run.js';
+import { LocalRuntime } from '../../local/runtime.js';
+import { localStageFamilies } from '../../local/run-local.js';
+import { sleep } from '../../local/clock.js';
+import { FINAL_EXECUTION_STATUSES } from '../../functions/core/execution-model.js';
+import { ExecutionNotFoundError } from '../../functions/core/errors.js';
+import { NO_ENVIRONMENT, type Target, target } from '../target.js';
+import { emit, type OutputFormat, outputOption } from '../output.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
+import { pipelinesIn } from '../../functions/core/pipeline-files.js';
 
 const apiUrl = (opts: { api?: string }) => opts.api ?? process.env.GENNAKER_API_URL;
 
@@ -29,32 +31,63 @@ function parseParameter(value: string, previous: Record<string, string> = {}): R
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 }
 
-/** Points the SDK at the active local run's emulator, or explains there is none. */
-async function localSession(): Promise<void> {
-  const session = await readSession();
-  if (!session) throw new UsageError('no local run is active here; pass --api <url> (or set GENNAKER_API_URL) for a deployed stack');
-  useEndpoint(session.endpoint);
-  resetClientCache();
+/** Points the SDK at the local environment's emulator, or explains there is none. */
+async function localTarget(): Promise<Extract<Target, { kind: 'emulator' }>> {
+  const from = await target();
+  if (from.kind !== 'emulator') throw new UsageError(NO_ENVIRONMENT);
+  return from;
 }
 
-export function printClusters(view: ApplicationClusters, io: Io): void {
-  io.out(`${view.application} in ${view.account}/${view.region}`);
-  if (view.clusters.length === 0) io.out('  no clusters');
+/** Asks the process running a local execution to cancel it (as Ctrl-C there would), or ends it here. */
+async function cancelLocal(executionId: string, reason: string | undefined, io: Io): Promise<number> {
+  const from = await localTarget();
+  const record = await from.store.getExecution(executionId);
+  if (!record) throw new ExecutionNotFoundError(`no execution '${executionId}'`);
+  if (FINAL_EXECUTION_STATUSES.has(record.status)) {
+    io.out(`${executionId}: already finished ${record.status}; nothing to cancel`);
+    return record.status === 'CANCELED' ? EXIT.ok : EXIT.failed;
+  }
+  const owner = await runOwner(executionId);
+  if (owner) {
+    // Its process has the stage implementations, so the cancel cleans up what stages started.
+    process.kill(owner.pid, 'SIGTERM');
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const now = await from.store.getExecution(executionId);
+      if (now && FINAL_EXECUTION_STATUSES.has(now.status)) {
+        io.out(`${executionId}: ${now.status}`);
+        return EXIT.ok;
+      }
+      if (Date.now() > deadline) throw new Error(`the run of ${executionId} (process ${owner.pid}) did not finish canceling within 2 minutes`);
+      await sleep(200);
+    }
+  }
+  // Nobody runs it any more (its process died): end it here, with every local stage family loaded for cleanup.
+  const runtime = new LocalRuntime({ families: localStageFamilies() });
+  const result = await finalizeExecution(executionId, runtime.deps, { forced: 'CANCELED', reason: reason ?? 'canceled from the command line' });
+  io.out(`${executionId}: ${result.status}`);
+  return EXIT.ok;
+}
+
+export function clusterLines(view: ApplicationClusters): string[] {
+  const lines = [`${view.application} in ${view.account}/${view.region}`];
+  if (view.clusters.length === 0) lines.push('  no clusters');
   for (const cluster of view.clusters) {
-    io.out(`  ${cluster.cluster}`);
+    lines.push(`  ${cluster.cluster}`);
     for (const g of cluster.serverGroups) {
       const serving = g.enabled ? 'serving' : `disabled${g.disabledReason ? ` (${g.disabledReason})` : ''}`;
-      io.out(
+      lines.push(
         `    ${g.name.padEnd(28)} ${serving.padEnd(12)} ${`${g.capacity.min}/${g.capacity.desired}/${g.capacity.max}`.padEnd(9)} ${String(g.imageId ?? '').padEnd(22)} ${g.health.up}/${g.health.total} up`,
       );
     }
   }
+  return lines;
 }
 
-function findPipelineFile(dir: string, application: string, pipeline: string): ValidPipelineFile {
+function findPipelineFile(dir: string, application: string, pipeline: string): string {
   const found = pipelinesIn(dir).find((f) => f.pipeline.application === application && (f.pipeline.name === pipeline || f.pipeline.id === pipeline));
   if (!found) throw new UsageError(`no pipeline ${application}/${pipeline} in ${dir}`);
-  return found;
+  return found.source;
 }
 
 export function registerOperationCommands(program: Command, io: Io): void {
@@ -64,34 +97,30 @@ export function registerOperationCommands(program: Command, io: Io): void {
     .argument('<application>')
     .argument('<pipeline>', 'pipeline name or id')
     .option('-p, --param <key=value>', 'pipeline parameter (repeatable)', parseParameter, {})
-    .option('--api <url>', 'the deployed stack\'s HTTP API (default: GENNAKER_API_URL; without it, runs locally)')
-    .option('--pipelines <dir>', 'local mode: where pipeline files are', 'pipelines')
-    .option('--time-scale <n>', 'local mode: run waits this many times faster', (v) => Number(v), 1)
-    .action(async (application: string, pipeline: string, opts: { param: Record<string, string>; api?: string; pipelines: string; timeScale: number }) => {
+    .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, runs locally)")
+    .option('--pipelines <dir>', "local mode: where pipeline files are (default: the project's pipelines/)")
+    .option('--time-scale <n>', 'local mode: run waits this many times faster', parseScale, 1)
+    .addHelpText('after', '\nExamples:\n  gennaker trigger demo release -p version=2.0.0 --time-scale 20\n  gennaker trigger demo release -p version=2.0.0 --api https://abc.execute-api.us-east-1.amazonaws.com')
+    .action(async (application: string, pipeline: string, opts: { param: Record<string, string>; api?: string; pipelines?: string; timeScale: number }) => {
       const url = apiUrl(opts);
       if (url) {
         const result = await httpApi({ baseUrl: url }).triggerPipeline({ application, pipeline, parameters: opts.param });
         io.out(JSON.stringify(result, null, 2));
         return;
       }
-      const loaded = findPipelineFile(opts.pipelines, application, pipeline);
-      const file = loaded.source;
-      const resolved = resolveParameters(loaded.pipeline.parameterConfig, opts.param);
-      if (resolved.errors.length > 0) {
-        for (const e of resolved.errors) io.err(formatProblem(e));
-        return io.exit(EXIT.invalid);
-      }
-      io.exit(
-        await runLocal({ file, timeScale: opts.timeScale, parameters: opts.param, input: process.stdin, out: process.stdout, err: process.stderr }),
-      );
+      const dir = opts.pipelines ?? join(projectRoot(), 'pipelines');
+      const file = findPipelineFile(dir, application, pipeline);
+      // runLocal checks the parameters as every trigger does, and exits 2 before starting.
+      io.exit(await runLocal({ file, timeScale: opts.timeScale, parameters: opts.param, pipelinesDir: dir, input: process.stdin, out: process.stdout, err: process.stderr }));
     });
 
   program
     .command('cancel')
-    .description('Cancel an execution: stop it, record CANCELED, release its locks')
+    .description('Cancel a running execution: stop its stages and clean up, release its locks, record CANCELED')
     .argument('<executionId>')
     .option('--reason <text>', 'why')
-    .option('--api <url>', 'the deployed stack\'s HTTP API (default: GENNAKER_API_URL; without it, the active local run)')
+    .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, the local environment)")
+    .addHelpText('after', '\nExit status: 0 canceled (or already CANCELED), 1 already finished otherwise or not found.\n\nExamples:\n  gennaker cancel release-4f2c...\n  gennaker cancel release-4f2c... --reason "wrong version"')
     .action(async (executionId: string, opts: { reason?: string; api?: string }) => {
       const url = apiUrl(opts);
       if (url) {
@@ -99,33 +128,22 @@ export function registerOperationCommands(program: Command, io: Io): void {
         io.out(`${executionId}: ${result.status}`);
         return;
       }
-      await localSession();
-      // The local run sees CANCELED at its next step and stops; running stages get their cancel().
-      const deps = {
-        store: new ExecutionStore(),
-        clock: systemClock,
-        random: Math.random,
-        notifier: new MemoryNotifier(),
-        implementations: new Map(),
-        awaitPollSeconds: 1,
-        onExecutionFinished: async () => void (await releaseLocksHeldBy(executionId)),
-      };
-      const result = await finalizeExecution(executionId, deps, { forced: 'CANCELED', reason: opts.reason ?? 'canceled from the command line' });
-      io.out(`${executionId}: ${result.status}`);
+      io.exit(await cancelLocal(executionId, opts.reason, io));
     });
 
   program
     .command('clusters')
-    .description('Show an application\'s clusters: server groups, image, capacity, serving or not, health')
+    .description("Show an application's clusters: server groups, image, capacity, serving or not, health")
     .argument('<application>')
     .option('--account <name>', 'account name from the accounts file')
     .option('--region <region>', 'region')
-    .option('--api <url>', 'the deployed stack\'s HTTP API (default: GENNAKER_API_URL; without it, the active local run)')
-    .action(async (application: string, opts: { account?: string; region?: string; api?: string }) => {
+    .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, the local environment)")
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  gennaker clusters demo\n  gennaker clusters demo --region us-east-1 -o json')
+    .action(async (application: string, opts: { account?: string; region?: string; api?: string; output: OutputFormat }) => {
       const query = { application, ...(opts.account ? { account: opts.account } : {}), ...(opts.region ? { region: opts.region } : {}) };
       const url = apiUrl(opts);
-      if (url) return printClusters(await httpApi({ baseUrl: url }).clusterView(query), io);
-      await localSession();
-      printClusters(await cloudClusterReader().describeApplication(query), io);
+      const view = url ? await httpApi({ baseUrl: url }).clusterView(query) : (await localTarget(), await cloudClusterReader().describeApplication(query));
+      emit(io, opts.output, view, () => clusterLines(view));
     });
 }

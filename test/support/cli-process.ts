@@ -19,8 +19,17 @@ export interface CliProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
 }
 
-export function startCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: 'ignore' | 'pipe' } = {}): CliProcess {
-  const child = spawn(process.execPath, [join(projectRoot, 'cli/bin.mjs'), ...args], {
+export interface CliOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly stdin?: 'ignore' | 'pipe';
+  /** Another program and its arguments instead of `node cli/bin.mjs args` (e.g. `script` for a terminal). */
+  readonly program?: readonly string[];
+}
+
+export function startCli(args: readonly string[], options: CliOptions = {}): CliProcess {
+  const [command, ...rest] = options.program ?? [process.execPath, join(projectRoot, 'cli/bin.mjs'), ...args];
+  const child = spawn(command!, rest, {
     cwd: options.cwd ?? projectRoot,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
@@ -46,4 +55,4 @@ export function startCli(args: readonly string[], options: { cwd?: string; env?:
   };
 }
 
-export const cli = (args: readonly string[], options: Parameters<typeof startCli>[1] = {}) => startCli(args, options).done;
+export const cli = (args: readonly string[], options: CliOptions = {}) => startCli(args, options).done;

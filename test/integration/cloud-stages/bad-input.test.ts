@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAccounts, type CloudClients } from '../../../functions/core/cloud/index.js';
 import { ensureTables } from '../../../functions/core/tables.js';
 import { startMoto, type MotoServer } from '../../../local/moto.js';
-import { useEndpoint } from '../../../local/session.js';
+import { useEndpoint } from '../../../local/environment.js';
 import { validatePipeline } from '../../../state-machines/model/validate.js';
 import { createNetwork, deployStage, seedCluster, type Network } from './fixtures.js';
 import { freshStageClients, runStages, stageOf } from './harness.js';
