@@ -40,9 +40,14 @@ export const ParameterSchema = z.looseObject({
   pinned: z.optional(z.boolean()),
 });
 
+/**
+ * Orca's optional stages: only `type: expression` (any case) with a non-blank expression makes a
+ * stage conditional; no type, another type, or no or an empty expression means "run the stage"
+ * (OptionalStageSupport), and Deck exports all of these.
+ */
 export const StageEnabledSchema = z.looseObject({
-  type: z.literal('expression'),
-  expression: z.union([z.string(), z.boolean()]),
+  type: z.optional(z.nullable(z.string())),
+  expression: z.optional(z.nullable(z.union([z.string(), z.boolean()]))),
 });
 
 export const StageSchema = z.looseObject({

@@ -6,10 +6,11 @@ import * as z from 'zod/mini';
 import '../zod-messages.js';
 import { collectReferences, findExpressionProblems } from '../expressions/index.js';
 import { buildGraph, findCycle } from '../dag/graph.js';
-import { stageTypeInfo, supportedStageTypes } from '../stage-types/index.js';
+import { canonicalStageType, stageTypeInfo, supportedStageTypes } from '../stage-types/index.js';
 import { triggerProblems } from '../triggers/trigger-types.js';
 import { failurePolicyOf, type Pipeline, type Stage } from './pipeline.js';
 import { userPatternProblem } from '../expressions/regex.js';
+import { closestKnownField } from './field-names.js';
 import { jsonPath, type Problem } from './problems.js';
 import { type ParsedStage, PipelineSchema, StageSchema } from './schema.js';
 
@@ -54,16 +55,20 @@ function validate(raw: unknown, options: ValidateOptions): ValidationResult {
     return { errors, warnings };
   }
 
-  const parsed: Array<ParsedStage | undefined> = record.stages.map((s, i) => {
+  const parsed: ParsedEntry[] = record.stages.map((s, i) => {
     const result = StageSchema.safeParse(s);
-    if (result.success) return result.data;
+    if (result.success) return { stage: result.data, valid: true };
     errors.push(...zodProblems(result.error, `$.stages[${i}]`));
-    return undefined;
+    // It still exists for the graph checks: no false "no stage has refId" for its dependants.
+    const shell = graphShell(s);
+    return shell ? { stage: shell, valid: false } : undefined;
   });
 
-  const stages = normaliseStages(parsed, errors);
-  checkGraph(stages, errors);
-  checkStageTypes(stages, errors);
+  const all = normaliseStages(parsed, errors);
+  checkGraph(all, errors);
+  // Stages that failed their schema were reported; their other rules would only repeat it.
+  const stages = all.filter((s) => s.valid);
+  checkStageTypes(stages, errors, warnings);
   checkDollarKeys(record.stages, errors);
   checkExpressions(stages, top.success ? top.data.parameterConfig ?? [] : [], errors);
 
@@ -86,6 +91,7 @@ function validate(raw: unknown, options: ValidateOptions): ValidationResult {
   }
 
   if (errors.length > 0 || !top.success || !application || !name) return { errors, warnings };
+  if (stages.length !== all.length) return { errors, warnings };
   const data = top.data;
   const pipeline: Pipeline = {
     application,
@@ -106,33 +112,64 @@ function validate(raw: unknown, options: ValidateOptions): ValidationResult {
 interface IndexedStage {
   readonly index: number;
   readonly stage: Stage;
+  /** false: the stage failed its schema and is here only for the graph checks. */
+  readonly valid: boolean;
+}
+
+type ParsedEntry = { readonly stage: ParsedStage; readonly valid: boolean } | undefined;
+
+/** What the graph checks need of a stage that failed its schema, as far as it can be read. */
+function graphShell(raw: unknown): ParsedStage | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const r = raw as Record<string, unknown>;
+  const id = (v: unknown): string | undefined =>
+    (typeof v === 'string' && v.length > 0) || (typeof v === 'number' && Number.isInteger(v)) ? String(v) : undefined;
+  const requisites = Array.isArray(r.requisiteStageRefIds) ? r.requisiteStageRefIds.map(id).filter((v): v is string => v !== undefined) : undefined;
+  return {
+    type: typeof r.type === 'string' && r.type.length > 0 ? r.type : '(no type)',
+    ...(id(r.refId) !== undefined ? { refId: id(r.refId) } : {}),
+    ...(requisites ? { requisiteStageRefIds: requisites } : {}),
+    ...(typeof r.name === 'string' ? { name: r.name } : {}),
+  } as ParsedStage;
+}
+
+/** The expression that decides whether a stage runs, as Orca reads stageEnabled; undefined: it runs. */
+function enabledExpressionOf(stageEnabled: ParsedStage['stageEnabled']): string | undefined {
+  if (!stageEnabled || stageEnabled.type?.toLowerCase() !== 'expression') return undefined;
+  const expression = stageEnabled.expression;
+  if (expression === undefined || expression === null) return undefined;
+  const text = String(expression);
+  return text.trim() === '' ? undefined : text;
 }
 
 /** Fills defaults; legacy pipelines whose stages have no refIds run in the order written. */
-function normaliseStages(parsed: Array<ParsedStage | undefined>, errors: Problem[]): IndexedStage[] {
-  const present = parsed.filter((s): s is ParsedStage => s !== undefined);
+function normaliseStages(parsed: readonly ParsedEntry[], errors: Problem[]): IndexedStage[] {
+  const present = parsed.filter((e) => e !== undefined).map((e) => e.stage);
   const legacy = present.length > 0 && present.every((s) => s.refId === undefined);
   const result: IndexedStage[] = [];
-  parsed.forEach((s, index) => {
-    if (!s) return;
+  parsed.forEach((entry, index) => {
+    if (!entry) return;
+    const { stage: s, valid } = entry;
     let refId = s.refId;
     let requisites = s.requisiteStageRefIds ?? [];
     if (legacy) {
       refId = String(index + 1);
       requisites = index > 0 ? [String(index)] : [];
     } else if (refId === undefined) {
-      errors.push({ path: `$.stages[${index}].refId`, message: 'required when other stages have refIds' });
+      // A stage that failed its schema had its refId problem reported with the rest.
+      if (valid) errors.push({ path: `$.stages[${index}].refId`, message: 'required when other stages have refIds' });
       return;
     }
-    const config: Record<string, unknown> = { ...s, refId, requisiteStageRefIds: requisites };
+    const config: Record<string, unknown> = { ...s, type: canonicalStageType(s.type), refId, requisiteStageRefIds: requisites };
     const windowed = s.restrictExecutionDuringTimeWindow === true;
-    const enabled = s.stageEnabled?.expression;
+    const enabled = enabledExpressionOf(s.stageEnabled);
     result.push({
       index,
+      valid,
       stage: {
         refId,
         requisiteStageRefIds: requisites,
-        type: s.type,
+        type: canonicalStageType(s.type),
         name: s.name?.trim() || s.type,
         failurePolicy: failurePolicyOf(s),
         ...(enabled !== undefined ? { enabledExpression: String(enabled) } : {}),
@@ -175,7 +212,28 @@ function checkGraph(stages: IndexedStage[], errors: Problem[]): void {
   }
 }
 
-function checkStageTypes(stages: IndexedStage[], errors: Problem[]): void {
+/** Fields every stage may have (StageSchema, and what Deck writes on every stage). */
+const COMMON_STAGE_FIELDS: readonly string[] = [
+  ...Object.keys(StageSchema.shape),
+  'comments',
+  'isNew',
+  'expectedArtifacts',
+  'requiredArtifactIds',
+  'overrideTimeout',
+  'skipWindowText',
+  'failOnFailedExpressions',
+  'group',
+  'alias',
+  'cloudProvider',
+  'cloudProviderType',
+  'account',
+  'credentials',
+];
+
+/** Problems a stage type's check reports about the stage's provider (cloud.ts cloudProviderProblems). */
+const PROVIDER_PROBLEM = /^(clusters\[\d+\]\.)?(cloudProvider|cloudProviderType|provider): /;
+
+function checkStageTypes(stages: IndexedStage[], errors: Problem[], warnings: Problem[]): void {
   for (const { index, stage } of stages) {
     const info = stageTypeInfo(stage.type);
     if (!info) {
@@ -185,10 +243,20 @@ function checkStageTypes(stages: IndexedStage[], errors: Problem[]): void {
       });
       continue;
     }
-    for (const field of info.required ?? []) {
+    if (info.fields) {
+      const known = new Set([...COMMON_STAGE_FIELDS, ...info.fields]);
+      for (const field of Object.keys(stage.config)) {
+        const meant = closestKnownField(field, known);
+        if (meant) warnings.push({ path: jsonPath([field], `$.stages[${index}]`), message: `unknown field of ${stage.type} stages; did you mean ${meant}?` });
+      }
+    }
+    const checked = info.check?.(stage.config) ?? [];
+    // A stage for another provider is refused for that, first and alone: its other fields are that provider's.
+    const provider = checked.filter((m) => PROVIDER_PROBLEM.test(m));
+    for (const field of provider.length > 0 ? [] : info.required ?? []) {
       if (stage.config[field] === undefined) errors.push({ path: `$.stages[${index}].${field}`, message: `required for ${stage.type} stages` });
     }
-    for (const message of info.check?.(stage.config) ?? []) {
+    for (const message of provider.length > 0 ? provider : checked) {
       const [field, ...rest] = message.split(': ');
       errors.push({ path: `$.stages[${index}]${rest.length > 0 ? `.${field}` : ''}`, message: rest.length > 0 ? rest.join(': ') : message });
     }

@@ -145,6 +145,10 @@ export function deployClusterProblems(c: unknown, prefix: string): string[] {
     ...wholeNumber(c, 'healthCheckGracePeriod', prefix),
     ...oneOf(c, 'healthCheckType', ['EC2', 'ELB'], prefix),
   ];
+  // The deploy refuses a cluster with no capacity at run time (unless it copies its source's).
+  if (c.capacity === undefined && c.useSourceCapacity !== true && c.preferSourceCapacity !== true) {
+    problems.push(`${prefix}capacity: required ({min, max, desired}) unless useSourceCapacity`);
+  }
   if (c.strategy === 'rollingredblack') problems.push(...percentages(c.targetPercentages, prefix));
   problems.push(...trafficProblems(c, prefix));
   if (literal(c.rollback) && !isObject(c.rollback)) problems.push(`${prefix}rollback: must be an object {onFailure, destroyOnFailure}`);
@@ -158,11 +162,29 @@ export function deployProblems(s: Raw): string[] {
   if (clusters !== undefined) {
     if (!literal(clusters)) return problems;
     if (!Array.isArray(clusters) || clusters.length === 0) return [...problems, 'clusters: must be a non-empty list'];
-    clusters.forEach((c, i) => problems.push(...deployClusterProblems(c, `clusters[${i}].`)));
+    clusters.forEach((c, i) => problems.push(...deployClusterProblems(c, `clusters[${i}].`), ...deployRegionProblems(c, s, `clusters[${i}].`)));
   } else {
-    problems.push(...deployClusterProblems(s.cluster, 'cluster.'));
+    problems.push(...deployClusterProblems(s.cluster, 'cluster.'), ...deployRegionProblems(s.cluster, s, 'cluster.'));
   }
   return problems;
+}
+
+/** Whether a config names where to act: a region, regions or Deck's availabilityZones (region → zones). */
+function regionSource(c: Raw): 'named' | 'empty' | 'none' {
+  const fields = [c.region, c.regions, c.availabilityZones, c.zones].filter((v) => v !== undefined && v !== null);
+  if (fields.length === 0) return 'none';
+  const named = fields.some((v) => isExpression(v) || (typeof v === 'string' && v !== '') || (Array.isArray(v) && v.length > 0) || (isObject(v) && Object.keys(v).length > 0));
+  return named ? 'named' : 'empty';
+}
+
+/** A deploy cluster must name a region (itself, or the stage for it), as the deploy requires at run time. */
+function deployRegionProblems(c: unknown, stage: Raw, prefix: string): string[] {
+  if (!isObject(c)) return [];
+  const own = regionSource(c);
+  if (own === 'named') return [];
+  // A cluster that names its own (empty) zones does not fall back to the stage's.
+  if (own === 'none' && regionSource(stage) === 'named') return [];
+  return [own === 'empty' ? `${prefix}availabilityZones: names no region (region → zones, e.g. {"us-east-1": ["us-east-1a"]})` : `${prefix}availabilityZones: required (the regions to deploy to: region → zones, or regions)`];
 }
 
 /** Stages that act on one server group: named, or picked from a cluster by `target`. */
@@ -201,8 +223,7 @@ export function bakeProblems(s: Raw): string[] {
   problems.push(...oneOf(s, 'vmType', ['hvm', 'pv']));
   const base = s.baseAmi ?? s.baseImageId;
   if (s.baseOs === undefined && base === undefined) problems.push('baseOs: required (or baseAmi)');
-  const script = s.provisioningScript ?? s.userData;
-  if (s.package === undefined && script === undefined) problems.push('package: required (or provisioningScript)');
+  // No package (Rosco accepts an empty one): the base image is baked with the provisioning alone.
   return problems;
 }
 
@@ -271,7 +292,8 @@ cloud({ type: 'scaleDownCluster', execution: 'poll', description: 'Scale all but
 cloud({ type: 'shrinkCluster', execution: 'poll', description: 'Destroy all but the newest server groups of a cluster', defaultTimeoutMs: 2 * HOUR_MS, check: clusterProblems });
 cloud({ type: 'rollbackCluster', execution: 'poll', description: 'Roll a cluster back to its previous server group or image', check: clusterProblems });
 cloud({ type: 'rollbackServerGroup', execution: 'poll', description: 'Roll back from one server group to another (or to an image)', check: rollbackServerGroupProblems });
-cloud({ type: 'findImage', execution: 'task', description: 'Find the image a cluster runs (NEWEST, OLDEST, LARGEST or FAIL)', check: findImageProblems });
+// findAmi: the name older Deck versions saved; Deck and Orca still read it as findImage.
+cloud({ type: 'findImage', execution: 'task', description: 'Find the image a cluster runs (NEWEST, OLDEST, LARGEST or FAIL)', check: findImageProblems, aliases: ['findAmi'] });
 cloud({ type: 'findImageFromTags', execution: 'task', description: 'Find the newest image with the given tags', check: findImageFromTagsProblems });
 cloud({ type: 'tagImage', execution: 'task', description: 'Tag the images upstream stages baked or found', check: tagImageProblems });
 cloud({ type: 'bake', execution: 'poll', description: 'Bake an AMI from a base image and a provisioning script', check: bakeProblems });

@@ -59,6 +59,16 @@ function webhookProblems(s: Raw): string[] {
   return problems;
 }
 
+/** Spinnaker's runJob runs on Kubernetes, Titus or ECS; Gennaker's runs ECS tasks. */
+function runJobProviderProblems(s: Raw): string[] {
+  for (const field of ['cloudProvider', 'cloudProviderType', 'provider']) {
+    const v = s[field];
+    if (!literal(v) || v === '' || v === 'aws' || v === 'ecs') continue;
+    return [`${field}: cloudProvider '${String(v)}' is not supported for runJob; Gennaker runs jobs as ECS tasks on AWS (cloudProvider 'aws' or 'ecs')`];
+  }
+  return [];
+}
+
 function canaryProblems(s: Raw): string[] {
   const problems = [...object(s, 'scoreThresholds')];
   const canary = s.canary as { imageId?: unknown } | undefined;
@@ -109,7 +119,7 @@ registerStageType({
   description: 'Run a one-off container as an ECS task (Fargate) and wait for it to exit',
   required: ['cluster', 'taskDefinition'],
   defaultTimeoutMs: 24 * HOUR_MS,
-  check: (s) => [...oneOf(s, 'launchType', ['FARGATE', 'EC2'], (v) => v.toUpperCase())],
+  check: (s) => [...runJobProviderProblems(s), ...oneOf(s, 'launchType', ['FARGATE', 'EC2'], (v) => v.toUpperCase())],
 });
 // No default timeout for canaries: the stage ends itself after its lifetime, and an engine timeout
 // would end it without taking its server groups down.

@@ -11,6 +11,7 @@ registerStageType({
   family: 'flow',
   execution: 'poll',
   description: 'Pause for waitTime seconds',
+  fields: ['waitTime', 'skipWaitText'],
   check: (s) =>
     s.waitTime === undefined || isNonNegativeNumberOrExpression(s.waitTime)
       ? []
@@ -33,6 +34,7 @@ registerStageType({
   family: 'flow',
   execution: 'task',
   description: 'Check expression, stage-status and cluster-size preconditions',
+  fields: ['preconditions'],
   check: (s) => (s.preconditions === undefined || Array.isArray(s.preconditions) ? [] : ['preconditions: must be a list']),
   familyFor: (s) => (readsClusters(s) ? 'cloud' : 'flow'),
 });
@@ -41,6 +43,7 @@ registerStageType({
   family: 'flow',
   execution: 'callback',
   description: 'Wait for a person to continue or stop the pipeline',
+  fields: ['instructions', 'judgmentInputs', 'requiredJudgmentRoles', 'selectedStageRoles', 'propagateAuthenticationContext'],
   defaultTimeoutMs: 3 * DAY_MS,
   check: (s) =>
     s.judgmentInputs === undefined || Array.isArray(s.judgmentInputs) ? [] : ['judgmentInputs: must be a list'],
@@ -50,6 +53,7 @@ registerStageType({
   family: 'flow',
   execution: 'task',
   description: 'Evaluate expressions into pipeline variables',
+  fields: ['variables', 'failOnFailedExpressions'],
   check: (s) =>
     s.variables === undefined || Array.isArray(s.variables) ? [] : ['variables: must be a list of {key, value}'],
 });
@@ -58,5 +62,6 @@ registerStageType({
   family: 'flow',
   execution: 'poll',
   description: 'Run another pipeline as a child execution',
+  fields: ['application', 'pipeline', 'pipelineParameters', 'waitForCompletion'],
   required: ['pipeline'],
 });

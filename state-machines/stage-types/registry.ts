@@ -13,6 +13,11 @@ export interface StageTypeInfo {
   readonly description: string;
   /** Fields that must be present, for the validator. */
   readonly required?: readonly string[];
+  /**
+   * The type's own fields (beyond the fields every stage has), when listed: validate warns about a
+   * field that is nearly one of them ("waittime ... did you mean waitTime?").
+   */
+  readonly fields?: readonly string[];
   /** Default timeout when the stage sets no stageTimeoutMs. */
   readonly defaultTimeoutMs?: number;
   /** Checks on the raw stage config (before expressions run): "field: reason" messages. */
@@ -22,12 +27,21 @@ export interface StageTypeInfo {
    * with a clusterSize check needs the cloud driver); `family` otherwise.
    */
   readonly familyFor?: (stage: Readonly<Record<string, unknown>>) => StageFamily;
+  /** Legacy names Spinnaker still accepts for this type (Deck's `findAmi` for findImage); validate renames them. */
+  readonly aliases?: readonly string[];
 }
 
 const registry = new Map<string, StageTypeInfo>();
+const aliases = new Map<string, string>();
 
 export function registerStageType(info: StageTypeInfo): void {
   registry.set(info.type, info);
+  for (const alias of info.aliases ?? []) aliases.set(alias, info.type);
+}
+
+/** The type a stage type name stands for: itself, or the type it is a legacy alias of. */
+export function canonicalStageType(type: string): string {
+  return registry.has(type) ? type : aliases.get(type) ?? type;
 }
 
 export function stageTypeInfo(type: string): StageTypeInfo | undefined {

@@ -85,19 +85,20 @@ export function normalizeCodeBuild(event: EventBridgeEvent): Normalized<CodeBuil
 }
 
 export function codeBuildTrigger(build: CodeBuildEvent): Record<string, unknown> {
-  const number = build.buildNumber ?? 0;
+  // No invented values: an event without a build number records none.
+  const number = build.buildNumber;
   return {
     type: 'codebuild',
     project: build.project,
     buildId: build.buildId,
-    buildNumber: number,
+    ...(number !== undefined ? { buildNumber: number } : {}),
     ...(build.account ? { account: build.account } : {}),
     ...(build.region ? { region: build.region } : {}),
     ...(build.initiator ? { user: build.initiator } : {}),
     buildInfo: {
       name: build.project,
-      number,
-      fullDisplayName: `${build.project} #${number}`,
+      ...(number !== undefined ? { number } : {}),
+      fullDisplayName: number !== undefined ? `${build.project} #${number}` : build.project,
       ...(build.logsUrl ? { url: build.logsUrl } : {}),
       result: 'SUCCESS',
       building: false,

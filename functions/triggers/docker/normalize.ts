@@ -5,7 +5,7 @@
  *
  * Matching follows Echo's docker trigger: the repository must be the pushed one (`org/name`, or
  * the full `registry/org/name`), the tag must match the trigger's tag as a whole-string regular
- * expression (no tag: any tag), and an account, when given, must name the pushing account (its
+ * expression (no tag: any tag but `latest`; a push without a tag fires nothing), and an account, when given, must name the pushing account (its
  * 12-digit id, its registry host, or a name mapped to the id by GENNAKER_DOCKER_ACCOUNTS).
  */
 import * as z from 'zod/mini';
@@ -90,11 +90,12 @@ export function matchDockerTrigger(config: TriggerConfig, push: ImagePush, accou
     const id = accountIds[c.account] ?? c.account;
     if (id !== push.accountId && id !== push.registry) return { matched: false, reason: `account ${push.accountId} is not ${c.account}` };
   }
+  // Echo's DockerEventHandler: a push without a tag fires nothing; a trigger without a tag
+  // pattern fires for every tag except `latest`.
+  if (!push.tag) return { matched: false, reason: 'the push has no tag' };
   const tag = typeof c.tag === 'string' ? c.tag.trim() : '';
-  if (tag !== '') {
-    if (!push.tag) return { matched: false, reason: 'the push has no tag' };
-    if (tag !== push.tag && !matchesWhole(tag, push.tag)) return { matched: false, reason: `tag '${push.tag}' does not match '${tag}'` };
-  }
+  if (tag === '') return push.tag === 'latest' ? { matched: false, reason: "a trigger without a tag pattern does not fire for 'latest'" } : { matched: true };
+  if (tag !== push.tag && !matchesWhole(tag, push.tag)) return { matched: false, reason: `tag '${push.tag}' does not match '${tag}'` };
   return { matched: true };
 }
 

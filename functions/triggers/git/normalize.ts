@@ -1,6 +1,7 @@
 /**
- * Git push webhooks (GitHub, GitLab, Bitbucket Cloud) → a push event → Spinnaker's git trigger
+ * Git push webhooks (GitHub, GitLab, Bitbucket Cloud and Server) → a push event → Spinnaker's git trigger
  * object `{type: 'git', source, project, slug, branch, hash, action, user}`. Pure.
+ * Bitbucket Server: project key / repository slug, branch from the first change's ref, its toHash.
  *
  * Project and slug follow Echo: GitHub owner / repository name, GitLab namespace / project name,
  * Bitbucket owner / repository; the path spellings (`group/sub`, `repo-name`) are accepted too,
@@ -19,6 +20,12 @@ export interface GitPush {
   readonly slugs: readonly [string, ...string[]];
   readonly branch: string;
   readonly hash: string;
+  /**
+   * What happened, as Echo names it per provider (the trigger's `events` filter and the trigger
+   * object's `action`): GitHub `push:push`, GitLab's object_kind (`push`, `tag_push`), Bitbucket
+   * Cloud `repo:push`, Bitbucket Server `repo:refs_changed`.
+   */
+  readonly action: string;
   readonly user?: string;
 }
 
@@ -61,6 +68,7 @@ export function normalizeGitHub(eventName: string | undefined, body: unknown): N
       slugs: spellings(repo.name),
       branch: branchOf(push.ref),
       hash: push.after,
+      action: 'push:push',
       ...(push.sender?.login ?? push.pusher?.name ? { user: (push.sender?.login ?? push.pusher?.name)! } : {}),
     },
   };
@@ -98,6 +106,7 @@ export function normalizeGitLab(eventName: string | undefined, body: unknown): N
       slugs: spellings(push.project.name, path.at(-1)),
       branch: branchOf(push.ref),
       hash: push.checkout_sha ?? push.after,
+      action: push.object_kind ?? (eventName === 'Tag Push Hook' ? 'tag_push' : 'push'),
       ...(push.user_username ?? push.user_name ? { user: (push.user_username ?? push.user_name)! } : {}),
     },
   };
@@ -126,8 +135,52 @@ const BitbucketPush = z.looseObject({
   }),
 });
 
+/** Bitbucket Server / Data Center `repo:refs_changed` (Echo's BitbucketServerEventHandler). */
+const BitbucketServerPush = z.looseObject({
+  eventKey: z.optional(z.string()),
+  actor: z.optional(z.looseObject({ name: z.optional(z.string()), displayName: z.optional(z.string()) })),
+  repository: z.looseObject({
+    slug: z.string().check(z.minLength(1)),
+    name: z.optional(z.string()),
+    project: z.looseObject({ key: z.string().check(z.minLength(1)) }),
+  }),
+  changes: z.array(
+    z.looseObject({
+      ref: z.optional(z.looseObject({ id: z.optional(z.string()), displayId: z.optional(z.string()), type: z.optional(z.string()) })),
+      refId: z.optional(z.string()),
+      toHash: z.string(),
+      type: z.optional(z.string()),
+    }),
+  ),
+});
+
+function normalizeBitbucketServer(body: unknown): Normalized<GitPush> {
+  const push = parseOrRefuse(BitbucketServerPush, body, 'Bitbucket Server refs_changed event');
+  // A deleted branch or tag has nothing to build (DELETE changes, or a zero toHash).
+  const change = push.changes.find((c) => c.type !== 'DELETE' && !ZERO_SHA.test(c.toHash));
+  if (!change) return ignored('the push only deleted refs');
+  const ref = change.ref?.id ?? change.refId ?? '';
+  const user = push.actor?.name ?? push.actor?.displayName;
+  return {
+    kind: 'event',
+    event: {
+      source: 'bitbucket',
+      projects: spellings(push.repository.project.key),
+      slugs: spellings(push.repository.slug, push.repository.name),
+      branch: branchOf(ref),
+      hash: change.toHash,
+      action: 'repo:refs_changed',
+      ...(user ? { user } : {}),
+    },
+  };
+}
+
+/** Bitbucket Cloud (`repo:push`) and Bitbucket Server / Data Center (`repo:refs_changed`), as Echo tells them apart. */
 export function normalizeBitbucket(eventKey: string | undefined, body: unknown): Normalized<GitPush> {
-  if (eventKey !== undefined && eventKey !== 'repo:push') return ignored(`Bitbucket event '${eventKey}' does not trigger pipelines`);
+  if (eventKey === 'diagnostics:ping') return ignored('ping');
+  const key = eventKey ?? (body as { eventKey?: unknown } | null)?.eventKey;
+  if (key === 'repo:refs_changed') return normalizeBitbucketServer(body);
+  if (key !== undefined && key !== 'repo:push') return ignored(`Bitbucket event '${String(key)}' does not trigger pipelines`);
   const push = parseOrRefuse(BitbucketPush, body, 'Bitbucket push event');
   const change = push.push.changes.find((c) => c.new);
   if (!change?.new) return ignored('the push only deleted refs');
@@ -141,6 +194,7 @@ export function normalizeBitbucket(eventKey: string | undefined, body: unknown):
       slugs: spellings(name, push.repository.name),
       branch: change.new.name,
       hash: change.new.target.hash,
+      action: 'repo:push',
       ...(user ? { user } : {}),
     },
   };
@@ -155,7 +209,7 @@ export function gitTrigger(push: GitPush, payload?: unknown): Record<string, unk
     slug: push.slugs[0],
     branch: push.branch,
     hash: push.hash,
-    action: 'push',
+    action: push.action,
     ...(push.user ? { user: push.user } : {}),
     ...(payload !== undefined ? carriedPayload(payload) : {}),
   };

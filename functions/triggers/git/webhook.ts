@@ -61,6 +61,18 @@ export function deliveryKeyOf(request: WebhookRequest): string {
   return `body-${createHash('sha256').update(request.rawBody).digest('hex')}`;
 }
 
+/**
+ * The JSON of a delivery: GitHub may send it form-encoded (content type
+ * application/x-www-form-urlencoded, the JSON in `payload=`); the signature covers the raw body.
+ */
+export function jsonBodyOf(request: WebhookRequest): Buffer {
+  const type = request.headers['content-type']?.toLowerCase() ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded')) return request.rawBody;
+  const payload = new URLSearchParams(request.rawBody.toString('utf8')).get('payload');
+  if (payload === null) throw new MalformedEventError('a form-encoded delivery must carry the JSON in its payload field');
+  return Buffer.from(payload, 'utf8');
+}
+
 export async function handleGitWebhook(request: WebhookRequest, deps: TriggerDeps, providerName?: string): Promise<HttpResult> {
   const source = gitProviderOf(request, providerName);
   const provider = PROVIDERS[source];
@@ -68,7 +80,7 @@ export async function handleGitWebhook(request: WebhookRequest, deps: TriggerDep
   if (sourceSecret !== undefined && !provider.verify(sourceSecret, request)) {
     throw new BadSignatureError(`the ${source} delivery's signature does not verify with the configured secret`);
   }
-  const body = parseJsonObject(request.rawBody);
+  const body = parseJsonObject(jsonBodyOf(request));
   const normalized = provider.normalize(request.headers[provider.event], body);
   if (normalized.kind === 'ignored') {
     deps.log.info('delivery ignored', { source, reason: normalized.reason });

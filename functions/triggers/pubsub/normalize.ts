@@ -80,6 +80,8 @@ export function pubsubTrigger(message: SnsMessage): Record<string, unknown> {
     messageId: message.messageId,
     ...(message.subject ? { subject: message.subject } : {}),
     ...carriedPayload(message.payload ?? {}),
+    // Echo passes a message's `parameters` to the execution as the pipeline's parameters.
+    ...(parametersOf(message.payload) ? { parameters: parametersOf(message.payload) } : {}),
     // A message that is not a JSON object is carried as text (payload constraints never match it).
     ...(message.payload === undefined
       ? Buffer.byteLength(message.message) <= MAX_TRIGGER_PAYLOAD_BYTES
@@ -88,6 +90,12 @@ export function pubsubTrigger(message: SnsMessage): Record<string, unknown> {
       : {}),
     attributes: message.attributes,
   };
+}
+
+/** A JSON message's `parameters` object, if it carries one. */
+function parametersOf(payload: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined {
+  const parameters = payload?.parameters;
+  return typeof parameters === 'object' && parameters !== null && !Array.isArray(parameters) ? (parameters as Record<string, unknown>) : undefined;
 }
 
 function asText(value: unknown): string {

@@ -47,6 +47,15 @@ describe('bake', () => {
     expect(deployed?.tags['gennaker:version']).toBe('1.2.3');
   });
 
+  it('bakes the base image with no package (as Rosco does for an empty package)', async () => {
+    const run = await runStages({ stages: [bake({ package: undefined, baseAmi: network.imageId })] });
+    const baked = stageOf(run, 'bake');
+    expect(baked.status, baked.error).toBe('SUCCEEDED');
+    const [detail] = baked.outputs.deploymentDetails as Array<Record<string, string>>;
+    expect(detail!.imageName).toMatch(/^image-ubuntu-[0-9a-f]{12}$/);
+    expect((await describeImage(clients, detail!.imageId!)).tags['gennaker:package']).toBeUndefined();
+  });
+
   it('bakes in every region asked for', async () => {
     const run = await runStages({ stages: [bake({ baseAmi: network.imageId, regions: ['us-east-1', 'us-west-2'] })] });
     expect(stageOf(run, 'bake').status, stageOf(run, 'bake').error).toBe('SUCCEEDED');

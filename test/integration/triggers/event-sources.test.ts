@@ -208,6 +208,27 @@ describe('SNS messages', () => {
     expect(await started(machines, 'sns/sns-on-payload')).toBe(1);
   });
 
+  it("passes a message's parameters to the execution, as Echo does", async () => {
+    const withParameters = pipelineOf({
+      application: 'sns',
+      name: 'with-parameters',
+      ...free,
+      parameterConfig: [{ name: 'version', required: true }, { name: 'env', default: 'staging' }],
+      triggers: [{ type: 'pubsub', pubsubSystem: 'amazon', subscriptionName: 'EXAMPLE' }],
+      stages: WAIT,
+    });
+    const machines = await deployStateMachines([withParameters]);
+    const deps = triggerDeps([withParameters]);
+    const { json } = sample('aws-sns/lambda-sns-event.json');
+    const records = json.Records as Array<{ Sns: Record<string, unknown> }>;
+    const message = { Records: [{ ...records[0], Sns: { ...records[0]!.Sns, MessageId: 'p1', Message: JSON.stringify({ parameters: { version: '1.4.2' } }) } }] };
+    const [outcome] = (await handleSnsEvent(message, deps)).outcomes as Array<{ status: string; executionId: string }>;
+    expect(outcome?.status).toBe('started');
+    const input = await executionInput(machines['sns/sns-with-parameters']!, outcome!.executionId);
+    expect(input.parameters).toEqual({ version: '1.4.2', env: 'staging' });
+    expect((input.trigger as Record<string, unknown>).parameters).toEqual({ version: '1.4.2', env: 'staging' });
+  });
+
   it('refuses a malformed SNS event without throwing', async () => {
     const deps = triggerDeps([onAttribute]);
     expect((await handleSnsEvent({ Records: [{ Sns: { Message: 'x' } }] }, deps)).refused).toContain('not an SNS event');

@@ -13,6 +13,7 @@ import { crash, injectFault, removeAllFaults } from '../../support/faults.js';
 import {
   createSecret,
   deployStateMachines,
+  executionInput,
   httpEvent,
   pipelineOf,
   sample,
@@ -45,7 +46,13 @@ const bitbucket = pipelineOf({
   triggers: [{ type: 'git', source: 'bitbucket', project: 'team_name', slug: 'repo_name', branch: 'name-of-.*' }],
   stages: WAIT,
 });
-const pipelines = [github, gitlab, bitbucket];
+const bitbucketServer = pipelineOf({
+  application: 'proj',
+  name: 'release',
+  triggers: [{ type: 'git', source: 'bitbucket', project: 'PROJ', slug: 'repository', branch: 'master' }],
+  stages: WAIT,
+});
+const pipelines = [github, gitlab, bitbucket, bitbucketServer];
 
 const SECRETS_ID = 'gennaker/webhooks';
 const GITHUB_SECRET = 'gh-s3cret-value';
@@ -102,7 +109,7 @@ describe('GitHub push', () => {
       branch: 'master',
       hash: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
       user: 'Codertocat',
-      action: 'push',
+      action: 'push:push',
       parameters: {},
     });
     expect(input.trigger).not.toHaveProperty('secret');
@@ -178,6 +185,16 @@ describe('GitHub push', () => {
     // The refusal names the signature, not the branch: the pattern was never tried.
     expect(deps.log.text()).toContain('unsigned github delivery');
     expect(deps.log.text()).not.toContain('does not match');
+  });
+
+  it('accepts a delivery sent as application/x-www-form-urlencoded (payload=), signed over the form body', async () => {
+    const { deps, machines } = await setup();
+    const form = `payload=${encodeURIComponent(sample('github/push-branch-created.json').raw)}`;
+    const event = githubDelivery({ body: form });
+    const headers = Object.fromEntries(Object.entries(event.headers ?? {}).filter(([k]) => k.toLowerCase() !== 'content-type'));
+    const response = await deliver({ ...event, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' } }, deps);
+    expect(response.body.outcomes).toMatchObject([{ status: 'started', pipeline: 'hello/deploy' }]);
+    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(1);
   });
 
   it('refuses a body over 1 MB with 413', async () => {
@@ -281,6 +298,17 @@ describe('GitLab push', () => {
     expect(await sfnExecutions(machines['diaspora/diaspora-build']!)).toHaveLength(0);
   });
 
+  it('starts one execution for a retry with the same Idempotency-Key and a new event UUID', async () => {
+    const { deps, machines } = await setup();
+    const attempt = (uuid: string) => {
+      const event = gitlabDelivery(GITLAB_SECRET);
+      return { ...event, headers: { ...event.headers, 'X-Gitlab-Event-UUID': uuid, 'Idempotency-Key': 'f3a1c2d4-0000-4b5e-9c1d-7e8f9a0b1c2d' } };
+    };
+    expect((await deliver(attempt('uuid-1'), deps)).body.outcomes).toMatchObject([{ status: 'started' }]);
+    expect((await deliver(attempt('uuid-2'), deps)).body.outcomes).toMatchObject([{ status: 'duplicate' }]);
+    expect(await sfnExecutions(machines['diaspora/diaspora-build']!)).toHaveLength(1);
+  });
+
   it('dedupes a redelivery without a delivery id by the body', async () => {
     const { deps, machines } = await setup();
     await deliver(gitlabDelivery(GITLAB_SECRET), deps);
@@ -301,6 +329,22 @@ describe('Bitbucket push', () => {
     const response = await deliver(bitbucketDelivery(BITBUCKET_SECRET), deps);
     expect(response.body.outcomes).toMatchObject([{ status: 'started', pipeline: 'repo/ship' }]);
     expect(await sfnExecutions(machines['repo/repo-ship']!)).toHaveLength(1);
+  });
+
+  it('starts the pipeline for a signed Bitbucket Server refs_changed push, once per delivery whatever its X-Request-Id', async () => {
+    const { deps, machines } = await setup();
+    const serverDelivery = (requestId: string, secret = BITBUCKET_SECRET) => {
+      const body = sample('bitbucket-server/repo-refs-changed.json').raw;
+      const headers = { ...sampleHeaders('bitbucket-server/repo-refs-changed.headers.json'), 'X-Request-Id': requestId, 'X-Hub-Signature': hubSignature256(secret, Buffer.from(body)) };
+      return httpEvent({ path: '/webhooks/git/bitbucket', pathParameters: { provider: 'bitbucket' }, headers, body });
+    };
+    const first = await deliver(serverDelivery('req-1'), deps);
+    expect(first.body.outcomes).toMatchObject([{ status: 'started', pipeline: 'proj/release' }]);
+    expect((await deliver(serverDelivery('req-2'), deps)).body.outcomes).toMatchObject([{ status: 'duplicate' }]);
+    expect((await deliver(serverDelivery('req-3', 'wrong'), deps)).status).toBe(401);
+    const [execution] = await sfnExecutions(machines['proj/proj-release']!);
+    const input = await executionInput(machines['proj/proj-release']!, execution!.name);
+    expect(input.trigger).toMatchObject({ source: 'bitbucket', project: 'PROJ', slug: 'repository', branch: 'master', hash: '178864a7d521b6f5e720b386b2c2b0ef8563e0dc', action: 'repo:refs_changed' });
   });
 
   it('refuses a push signed with another secret', async () => {

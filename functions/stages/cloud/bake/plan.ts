@@ -36,10 +36,14 @@ export function bakeRequest(config: Readonly<Record<string, unknown>>): BakeRequ
   };
 }
 
-/** The provisioning script: given, or the install command of the package for the base OS. */
+/** What a bake with nothing to install runs: the base image is imaged as it is (as Rosco bakes an empty package). */
+export const NOTHING_TO_INSTALL = ': # no package to install: the base image is baked as it is';
+
+/** The provisioning script: given, or the install command of the package for the base OS (none without a package). */
 export function provisioningScript(request: BakeRequest, config: BakeConfig): string {
   if (request.script) return request.script;
-  const packages = request.package!;
+  const packages = request.package;
+  if (packages === undefined) return NOTHING_TO_INSTALL;
   const command = request.baseOs ? installCommand(config, request.baseOs, packages) : undefined;
   if (!command) {
     throw new BakeError(`no install command for baseOs '${request.baseOs ?? '(none)'}' in ${config.source}: add one under install, or give provisioningScript`);

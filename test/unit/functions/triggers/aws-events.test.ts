@@ -30,6 +30,17 @@ describe('CodeBuild build state change', () => {
     });
   });
 
+  it('records no build number when the event carries none (nothing invented)', () => {
+    const detail = codebuild.detail as Record<string, Record<string, unknown>>;
+    const { 'build-number': _n, ...info } = detail['additional-information']!;
+    const n = normalizeCodeBuild({ ...codebuild, detail: { ...detail, 'additional-information': info } });
+    if (n.kind !== 'event') throw new Error(n.reason);
+    const trigger = codeBuildTrigger(n.event);
+    expect(trigger).not.toHaveProperty('buildNumber');
+    expect(trigger.buildInfo).not.toHaveProperty('number');
+    expect(trigger.buildInfo).toMatchObject({ fullDisplayName: 'my-sample-project' });
+  });
+
   it('keeps only PLAINTEXT environment variables', () => {
     const detail = codebuild.detail as Record<string, Record<string, Record<string, unknown>>>;
     const event = {
@@ -90,18 +101,28 @@ describe('ECR image push', () => {
   const n = normalizeEcrPush(ecr);
   const push = n.kind === 'event' ? n.event : undefined!;
   it.each([
-    [{ repository: 'my-repository-name' }, true],
+    // Echo's DockerEventHandler: without a tag pattern every tag fires except `latest`.
+    [{ repository: 'my-repository-name' }, false],
     [{ repository: 'my-repository-name', tag: 'latest' }, true],
     [{ repository: 'my-repository-name', tag: 'v.*' }, false],
     [{ repository: 'my-repository-name', tag: 'lat' }, false],
-    [{ repository: '123456789012.dkr.ecr.us-west-2.amazonaws.com/my-repository-name' }, true],
-    [{ repository: 'other' }, false],
-    [{ repository: 'my-repository-name', account: '123456789012' }, true],
-    [{ repository: 'my-repository-name', account: '999999999999' }, false],
-    [{ repository: 'my-repository-name', account: 'ecr-prod' }, true],
-    [{ repository: 'my-repository-name', account: 'ecr-test' }, false],
+    [{ repository: '123456789012.dkr.ecr.us-west-2.amazonaws.com/my-repository-name', tag: 'latest' }, true],
+    [{ repository: 'other', tag: 'latest' }, false],
+    [{ repository: 'my-repository-name', tag: 'latest', account: '123456789012' }, true],
+    [{ repository: 'my-repository-name', tag: 'latest', account: '999999999999' }, false],
+    [{ repository: 'my-repository-name', tag: 'latest', account: 'ecr-prod' }, true],
+    [{ repository: 'my-repository-name', tag: 'latest', account: 'ecr-test' }, false],
   ])('docker trigger %j → %s', (fields, expected) => {
     const ids = parseAccountIds('{"ecr-prod": "123456789012", "ecr-test": "111111111111"}');
     expect(matchDockerTrigger({ type: 'docker', ...fields }, push, ids).matched).toBe(expected);
+  });
+
+  it('fires a trigger without a tag pattern for any other tag, and nothing for a push without a tag (Echo)', () => {
+    const tagged = normalizeEcrPush({ ...ecr, detail: { ...(ecr.detail as object), 'image-tag': 'v1.2.3' } });
+    const untagged = normalizeEcrPush({ ...ecr, detail: { ...(ecr.detail as object), 'image-tag': undefined } });
+    if (tagged.kind !== 'event' || untagged.kind !== 'event') throw new Error('expected events');
+    expect(matchDockerTrigger({ type: 'docker', repository: 'my-repository-name' }, tagged.event).matched).toBe(true);
+    expect(matchDockerTrigger({ type: 'docker', repository: 'my-repository-name' }, untagged.event)).toEqual({ matched: false, reason: 'the push has no tag' });
+    expect(matchDockerTrigger({ type: 'docker', repository: 'my-repository-name', tag: '.*' }, untagged.event).matched).toBe(false);
   });
 });

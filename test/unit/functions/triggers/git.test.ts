@@ -7,6 +7,7 @@ import { fixture } from './fixtures.js';
 const github = fixture('github/push-branch-created.json');
 const gitlab = fixture('gitlab/push-hook-docs.json');
 const bitbucket = fixture('bitbucket-cloud/repo-push.json');
+const bitbucketServer = fixture('bitbucket-server/repo-refs-changed.json');
 
 function event<T>(n: { kind: string; event?: T }): T {
   if (n.kind !== 'event') throw new Error(`expected an event, got ${JSON.stringify(n)}`);
@@ -23,7 +24,7 @@ describe('normalising pushes', () => {
       slug: 'Hello-World',
       branch: 'master',
       hash: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
-      action: 'push',
+      action: 'push:push',
       user: 'Codertocat',
     });
   });
@@ -40,6 +41,50 @@ describe('normalising pushes', () => {
     expect(push).toMatchObject({ source: 'bitbucket', branch: 'name-of-branch', hash: '709d658dc5b6d6afcd46049c2f332ee3f515a67d', user: 'emmap1' });
     expect(push.projects[0]).toBe('team_name');
     expect(push.slugs[0]).toBe('repo_name');
+  });
+
+  it('reads a Bitbucket Server refs_changed push as Echo does (project key, slug, branch from the ref, toHash)', () => {
+    const push = event(normalizeBitbucket('repo:refs_changed', bitbucketServer));
+    expect(gitTrigger(push)).toEqual({
+      type: 'git',
+      source: 'bitbucket',
+      project: 'PROJ',
+      slug: 'repository',
+      branch: 'master',
+      hash: '178864a7d521b6f5e720b386b2c2b0ef8563e0dc',
+      action: 'repo:refs_changed',
+      user: 'admin',
+    });
+    // The event key in the body serves when the header is missing.
+    expect(event(normalizeBitbucket(undefined, bitbucketServer)).action).toBe('repo:refs_changed');
+  });
+
+  it('ignores Bitbucket Server deletions and pings; keeps tag refs', () => {
+    const change = (bitbucketServer.changes as Array<Record<string, unknown>>)[0]!;
+    const deleted = { ...bitbucketServer, changes: [{ ...change, type: 'DELETE', toHash: '0'.repeat(40) }] };
+    expect(normalizeBitbucket('repo:refs_changed', deleted)).toEqual({ kind: 'ignored', reason: 'the push only deleted refs' });
+    expect(normalizeBitbucket('diagnostics:ping', {})).toEqual({ kind: 'ignored', reason: 'ping' });
+    const tag = { ...bitbucketServer, changes: [{ ...change, ref: { id: 'refs/tags/v2.0', displayId: 'v2.0', type: 'TAG' }, refId: 'refs/tags/v2.0', type: 'ADD' }] };
+    expect(event(normalizeBitbucket('repo:refs_changed', tag)).branch).toBe('refs/tags/v2.0');
+    expect(() => normalizeBitbucket('repo:refs_changed', { ...bitbucketServer, repository: { slug: 'x' } })).toThrow(MalformedEventError);
+  });
+
+  it("sets the action as Echo does per provider (GitLab's object_kind, Bitbucket Cloud's event key)", () => {
+    expect(event(normalizeGitLab('Push Hook', gitlab)).action).toBe('push');
+    expect(event(normalizeGitLab('Tag Push Hook', { ...gitlab, object_kind: 'tag_push', ref: 'refs/tags/v1' })).action).toBe('tag_push');
+    expect(event(normalizeBitbucket('repo:push', bitbucket)).action).toBe('repo:push');
+  });
+
+  it("filters on the trigger's events by the delivery's action", () => {
+    const tagPush = event(normalizeGitLab('Tag Push Hook', { ...gitlab, object_kind: 'tag_push', ref: 'refs/tags/v1' }));
+    const push = event(normalizeGitLab('Push Hook', gitlab));
+    const trigger = { type: 'git', source: 'gitlab', project: 'mike', slug: 'diaspora', events: ['tag_push'] };
+    expect(matchGitTrigger(trigger, tagPush).matched).toBe(true);
+    expect(matchGitTrigger(trigger, push)).toEqual({ matched: false, reason: "event 'push' is not one of tag_push" });
+    expect(matchGitTrigger({ ...trigger, events: [] }, push).matched).toBe(true);
+    const gh = event(normalizeGitHub('push', github));
+    expect(matchGitTrigger({ type: 'git', source: 'github', project: 'Codertocat', slug: 'Hello-World', events: ['push:push'] }, gh).matched).toBe(true);
+    expect(matchGitTrigger({ type: 'git', source: 'github', project: 'Codertocat', slug: 'Hello-World', events: ['pull_request:opened'] }, gh).matched).toBe(false);
   });
 
   it('keeps refs/tags/ on tag pushes (Echo strips refs/heads/ only)', () => {

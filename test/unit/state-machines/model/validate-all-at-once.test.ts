@@ -1,0 +1,89 @@
+/** Validation reports every problem at once, whatever else is wrong (issue: fidelity item 1). */
+import { describe, expect, it } from 'vitest';
+import { validatePipeline } from '../../../../state-machines/model/validate.js';
+
+const validate = (stages: unknown[], extra: Record<string, unknown> = {}) => validatePipeline({ application: 'a', name: 'p', stages, ...extra });
+const paths = (problems: ReadonlyArray<{ path: string }>) => problems.map((p) => p.path);
+
+describe('graph checks alongside schema problems', () => {
+  it('counts a stage that fails its schema as existing: no false dangling refId for its dependants', () => {
+    const result = validate([
+      { refId: '1', type: 'wait', waitTime: 1, stageTimeoutMs: -5 },
+      { refId: '2', type: 'wait', waitTime: 1, requisiteStageRefIds: ['1'] },
+      { refId: 3, type: 'wait', waitTime: 1, requisiteStageRefIds: [2], failPipeline: 'yes' },
+    ]);
+    expect(paths(result.errors)).toEqual(['$.stages[0].stageTimeoutMs', '$.stages[2].failPipeline']);
+    expect(result.errors.some((e) => e.message.includes('no stage has refId'))).toBe(false);
+  });
+
+  it('still finds cycles and real dangling refIds when some stages fail their schema', () => {
+    const cyclic = validate([
+      { refId: '1', type: 'wait', waitTime: 1, requisiteStageRefIds: ['2'] },
+      { refId: '2', type: 'wait', waitTime: 1, requisiteStageRefIds: ['1'], stageEnabled: { type: 'nope' } },
+    ]);
+    expect(cyclic.errors.map((e) => e.message)).toContainEqual(expect.stringMatching(/^cycle: /));
+    expect(paths(cyclic.errors)).toContain('$.stages[1].stageEnabled.type');
+
+    const dangling = validate([
+      { refId: '1', type: 'wait', waitTime: 1, stageTimeoutMs: 'soon' },
+      { refId: '2', type: 'wait', waitTime: 1, requisiteStageRefIds: ['9'] },
+    ]);
+    expect(dangling.errors).toContainEqual({ path: '$.stages[1].requisiteStageRefIds[0]', message: "no stage has refId '9'" });
+    expect(paths(dangling.errors)).toContain('$.stages[0].stageTimeoutMs');
+  });
+
+  it('reports stage type problems of the valid stages next to schema problems of others', () => {
+    const result = validate([
+      { refId: '1', type: 'wait', waitTime: 'soon' },
+      { refId: '2', type: 'teleport', requisiteStageRefIds: ['1'] },
+      { refId: '3', type: 'wait', name: 42, requisiteStageRefIds: ['2'] },
+    ]);
+    expect(paths(result.errors)).toEqual(['$.stages[2].name', '$.stages[0].waitTime', '$.stages[1].type']);
+  });
+});
+
+describe('fields a stage type does not have', () => {
+  it('warns with the closest known name', () => {
+    const result = validate([
+      { refId: '1', type: 'wait', waittime: 30 },
+      { refId: '2', type: 'manualJudgment', instrutions: 'Go?', requisiteStageRefIds: ['1'] },
+      { refId: '3', type: 'pipeline', pipeline: 'child', waitForCompletio: true, requisiteStageRefIds: ['2'] },
+      { refId: '4', type: 'wait', waitTime: 1, requisiteStageRefIds: ['3'], stageTimeoutMS: 1000 },
+    ]);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([
+      { path: '$.stages[0].waittime', message: 'unknown field of wait stages; did you mean waitTime?' },
+      { path: '$.stages[1].instrutions', message: 'unknown field of manualJudgment stages; did you mean instructions?' },
+      { path: '$.stages[2].waitForCompletio', message: 'unknown field of pipeline stages; did you mean waitForCompletion?' },
+      { path: '$.stages[3].stageTimeoutMS', message: 'unknown field of wait stages; did you mean stageTimeoutMs?' },
+    ]);
+  });
+
+  it('leaves alone the UI-only fields of real exports and fields near no known name', () => {
+    const result = validate([{ refId: '1', type: 'wait', waitTime: 1, isNew: true, comments: 'x', skipWaitText: 'go on', owner: 'me', x: 1 }]);
+    expect(result.warnings).toEqual([]);
+  });
+});
+
+describe('what the deploy would refuse at run time', () => {
+  const cluster = { application: 'shop', account: 'prod', capacity: { min: 1, max: 1, desired: 1 }, availabilityZones: { 'us-east-1': ['us-east-1a'] } };
+  const deploy = (c: Record<string, unknown>, stage: Record<string, unknown> = {}) => validate([{ refId: '1', type: 'deploy', clusters: [c], ...stage }]);
+
+  it('refuses a cluster with no capacity unless it copies its source', () => {
+    const { capacity: _c, ...noCapacity } = cluster;
+    expect(deploy(noCapacity).errors).toEqual([{ path: '$.stages[0].clusters[0].capacity', message: 'required ({min, max, desired}) unless useSourceCapacity' }]);
+    expect(deploy({ ...noCapacity, useSourceCapacity: true }).errors).toEqual([]);
+  });
+
+  it('refuses a cluster that names no region', () => {
+    expect(deploy({ ...cluster, availabilityZones: {} }).errors).toEqual([
+      { path: '$.stages[0].clusters[0].availabilityZones', message: 'names no region (region → zones, e.g. {"us-east-1": ["us-east-1a"]})' },
+    ]);
+    const { availabilityZones: _z, ...noZones } = cluster;
+    expect(deploy(noZones).errors.map((e) => e.path)).toEqual(['$.stages[0].clusters[0].availabilityZones']);
+    // The stage's regions serve a cluster that names none; expressions are left for run time.
+    expect(deploy(noZones, { regions: ['us-east-1'] }).errors).toEqual([]);
+    expect(deploy({ ...cluster, availabilityZones: '${trigger.zones}' }).errors).toEqual([]);
+    expect(deploy({ ...noZones, region: 'us-west-2' }).errors).toEqual([]);
+  });
+});
