@@ -47,7 +47,7 @@ describe('one loader for every reader', () => {
   });
 
   it('takes the application of a raw export from its deploy clusters, for every reader', async () => {
-    const dir = folder({ 'export.json': JSON.stringify({ stages: [{ refId: '1', type: 'wait', waitTime: 1 }, { refId: '2', requisiteStageRefIds: ['1'], type: 'deploy', clusters: [{ application: 'shop', account: 'prod', region: 'us-east-1' }] }] }) });
+    const dir = folder({ 'export.json': JSON.stringify({ stages: [{ refId: '1', type: 'wait', waitTime: 1 }, { refId: '2', requisiteStageRefIds: ['1'], type: 'deploy', clusters: [{ application: 'shop', account: 'prod', capacity: { min: 1, max: 1, desired: 1 }, availabilityZones: { 'us-east-1': ['us-east-1a'] } }] }] }) });
     const file = join(dir, 'export.json');
     const cli = loadPipelineFile(file);
     expect(cli.pipeline?.application ?? cli.errors).toBe('shop');

@@ -19,10 +19,10 @@ describe('graph checks alongside schema problems', () => {
   it('still finds cycles and real dangling refIds when some stages fail their schema', () => {
     const cyclic = validate([
       { refId: '1', type: 'wait', waitTime: 1, requisiteStageRefIds: ['2'] },
-      { refId: '2', type: 'wait', waitTime: 1, requisiteStageRefIds: ['1'], stageEnabled: { type: 'nope' } },
+      { refId: '2', type: 'wait', waitTime: 1, requisiteStageRefIds: ['1'], stageTimeoutMs: 0 },
     ]);
     expect(cyclic.errors.map((e) => e.message)).toContainEqual(expect.stringMatching(/^cycle: /));
-    expect(paths(cyclic.errors)).toContain('$.stages[1].stageEnabled.type');
+    expect(paths(cyclic.errors)).toContain('$.stages[1].stageTimeoutMs');
 
     const dangling = validate([
       { refId: '1', type: 'wait', waitTime: 1, stageTimeoutMs: 'soon' },
