@@ -39,13 +39,17 @@ function count(v: unknown): number | undefined {
   return undefined;
 }
 
-/** `cloudProvider` (Deck), `cloudProviderType` (bake) and `provider` (older exports) must be aws. */
-export function cloudProviderProblems(s: Raw, prefix = ''): string[] {
+/** Deploy cluster entries may also be ECS services (Deck's ECS deploy stage). */
+export const DEPLOY_PROVIDERS = [CLOUD_PROVIDER, 'ecs'] as const;
+
+/** `cloudProvider` (Deck), `cloudProviderType` (bake) and `provider` (older exports) must be aws (or one of `allowed`). */
+export function cloudProviderProblems(s: Raw, prefix = '', allowed: readonly string[] = [CLOUD_PROVIDER]): string[] {
   // One problem per stage or cluster entry, naming the first field that says something else.
   for (const field of ['cloudProvider', 'cloudProviderType', 'provider']) {
     const v = s[field];
-    if (!literal(v) || v === '' || v === CLOUD_PROVIDER) continue;
-    return [`${prefix}${field}: cloudProvider '${String(v)}' is not supported; Gennaker deploys to AWS EC2 only (cloudProvider 'aws')`];
+    if (!literal(v) || v === '' || allowed.includes(String(v))) continue;
+    const what = allowed.length > 1 ? `AWS EC2 or ECS (cloudProvider ${allowed.map((a) => `'${a}'`).join(' or ')})` : `AWS EC2 only (cloudProvider 'aws')`;
+    return [`${prefix}${field}: cloudProvider '${String(v)}' is not supported; Gennaker deploys to ${what}`];
   }
   return [];
 }
@@ -130,7 +134,7 @@ export function deployClusterProblems(c: unknown, prefix: string): string[] {
   if (!literal(c)) return [];
   if (!isObject(c)) return [`${prefix.replace(/\.$/, '')}: must be an object`];
   const problems = [
-    ...cloudProviderProblems(c, prefix),
+    ...cloudProviderProblems(c, prefix, DEPLOY_PROVIDERS),
     ...capacityProblems(c.capacity, prefix),
     ...oneOf(c, 'strategy', DEPLOY_STRATEGIES, prefix),
     ...list(c, 'securityGroups', prefix),
@@ -151,12 +155,30 @@ export function deployClusterProblems(c: unknown, prefix: string): string[] {
   }
   if (c.strategy === 'rollingredblack') problems.push(...percentages(c.targetPercentages, prefix));
   problems.push(...trafficProblems(c, prefix));
+  if (c.cloudProvider === 'ecs' || c.provider === 'ecs') problems.push(...ecsClusterProblems(c, prefix));
   if (literal(c.rollback) && !isObject(c.rollback)) problems.push(`${prefix}rollback: must be an object {onFailure, destroyOnFailure}`);
   return problems;
 }
 
+/** Deck ECS deploy fields that ask for what Gennaker's ECS deploys do not do yet, named (an empty or false value is how Deck says "not used"). */
+const ECS_UNSUPPORTED: ReadonlyArray<readonly [string, (v: unknown) => boolean, string]> = [
+  ['useTaskDefinitionArtifact', (v) => v === true || v === 'true', 'a task definition from an artifact'],
+  ['copySourceScalingPoliciesAndActions', (v) => v === true || v === 'true', 'copying Application Auto Scaling policies'],
+  ['serviceDiscoveryAssociations', (v) => Array.isArray(v) && v.length > 0, 'Cloud Map service discovery'],
+  ['dockerImageCredentialsSecret', (v) => typeof v === 'string' && v !== '' && !/^none( \(.*\))?$/i.test(v), 'private registry credentials'],
+];
+
+function ecsClusterProblems(c: Raw, prefix: string): string[] {
+  const problems = c.ecsClusterName === undefined || c.ecsClusterName === '' ? [`${prefix}ecsClusterName: required (the ECS cluster the service runs in)`] : [];
+  for (const [field, asks, what] of ECS_UNSUPPORTED) {
+    if (literal(c[field]) && asks(c[field])) problems.push(`${prefix}${field}: ${what} is not supported by Gennaker's ECS deploys yet`);
+  }
+  if (literal(c.strategy) && c.strategy === 'rollingredblack') problems.push(`${prefix}strategy: rollingredblack is not supported for ECS (use redblack)`);
+  return problems;
+}
+
 export function deployProblems(s: Raw): string[] {
-  const problems = [...cloudProviderProblems(s), ...trafficGuardProblems(s)];
+  const problems = [...cloudProviderProblems(s, '', DEPLOY_PROVIDERS), ...trafficGuardProblems(s)];
   const clusters = s.clusters;
   if (clusters === undefined && s.cluster === undefined) return [...problems, 'clusters: required (the server groups to deploy)'];
   if (clusters !== undefined) {

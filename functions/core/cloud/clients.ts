@@ -2,8 +2,9 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { defaultRegion, type ClientOptions, autoScalingClient, cloudwatchClient, ec2Client, elbv2Client } from '../aws-clients.js';
+import { defaultRegion, type ClientOptions, autoScalingClient, cloudwatchClient, ec2Client, ecsClient, elbv2Client } from '../aws-clients.js';
 
 export interface CloudClients {
   readonly region: string;
@@ -12,6 +13,8 @@ export interface CloudClients {
   readonly elbv2: ElasticLoadBalancingV2Client;
   /** Alarm gates (rollbackAlarms) read the alarms where the cluster is. */
   readonly cloudwatch: CloudWatchClient;
+  /** ECS server groups (services). */
+  readonly ecs: ECSClient;
 }
 
 /** Clients from the shared factory (endpoint-aware, cached, maxAttempts from GENNAKER_AWS_MAX_ATTEMPTS). */
@@ -24,5 +27,6 @@ export function cloudClients(options: ClientOptions = {}): CloudClients {
     autoScaling: autoScalingClient(o),
     elbv2: elbv2Client(o),
     cloudwatch: cloudwatchClient(o),
+    ecs: ecsClient(o),
   };
 }

@@ -23,6 +23,7 @@ import { disableServerGroup, enableServerGroup } from './load-balancing.js';
 import type { ClusterName } from './naming.js';
 import { cloneServerGroup, type CloneServerGroupSpec } from './clone.js';
 import { createServerGroup, destroyServerGroup, resizeServerGroup, type CreateServerGroupSpec } from './server-groups.js';
+import type { ServerGroupProvider } from './provider.js';
 import { builderConsoleOutput, describeBuilder, findBuilder, launchBuilder, terminateBuilder, type BuilderSpec } from './builders.js';
 
 export * from './errors.js';
@@ -76,6 +77,7 @@ export { launchTemplateName, type LaunchTemplateRef } from './launch-templates.j
 /** The driver bound to one account's clients in one region. */
 export function cloudDriver(clients: CloudClients) {
   return {
+    kind: 'aws' as const,
     region: clients.region,
     createServerGroup: (spec: CreateServerGroupSpec) => createServerGroup(clients, spec),
     cloneServerGroup: (spec: CloneServerGroupSpec) => cloneServerGroup(clients, spec),
@@ -99,6 +101,9 @@ export function cloudDriver(clients: CloudClients) {
   };
 }
 export type CloudDriver = ReturnType<typeof cloudDriver>;
+// EC2 implements the provider seam as it is (checked here, at compile time).
+const _ec2IsAProvider = (d: CloudDriver): ServerGroupProvider => d;
+export type { ServerGroupProvider, ServerGroupSummary, ClusterSummary, UpCheckResult, ProviderKind } from './provider.js';
 export {
   launchBuilder,
   findBuilder,

@@ -3,7 +3,7 @@ import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { attachedTargetGroups, suspendedProcesses } from './auto-scaling.js';
 import type { Capacity } from './capacity.js';
 import type { ParsedServerGroup } from './naming.js';
-import { deriveEnabled, targetHealthOf, type InstanceView, type TargetHealthIndex } from './state.js';
+import { deriveEnabled, evaluateUp, targetHealthOf, type InstanceView, type TargetHealthIndex } from './state.js';
 import { recordedTargetGroups, TagKeys, tagRecord } from './tags.js';
 
 export interface ServerGroupView extends ParsedServerGroup {
@@ -28,6 +28,8 @@ export interface ServerGroupView extends ParsedServerGroup {
   readonly instanceType?: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly instances: readonly InstanceView[];
+  /** Instances up now (what traffic guards count). */
+  readonly upCount: number;
 }
 
 export function launchTemplateOf(group: AutoScalingGroup): { id: string; name: string; version: string } | undefined {
@@ -54,6 +56,13 @@ export function serverGroupView(
   const launchTemplate = launchTemplateOf(group);
   const imageId = extras.imageId ?? tags[TagKeys.imageId];
   const index = extras.targetHealth ?? new Map();
+  const instances: InstanceView[] = (group.Instances ?? []).map((i) => ({
+    instanceId: i.InstanceId ?? '',
+    ...(i.AvailabilityZone ? { availabilityZone: i.AvailabilityZone } : {}),
+    lifecycleState: i.LifecycleState ?? 'Unknown',
+    healthStatus: i.HealthStatus ?? 'Unknown',
+    targetHealth: targetHealthOf(i.InstanceId ?? '', extras.targetHealth ? attached : [], index),
+  }));
   return {
     ...name,
     region,
@@ -73,12 +82,7 @@ export function serverGroupView(
     ...(imageId ? { imageId } : {}),
     ...(extras.instanceType ? { instanceType: extras.instanceType } : {}),
     tags,
-    instances: (group.Instances ?? []).map((i) => ({
-      instanceId: i.InstanceId ?? '',
-      ...(i.AvailabilityZone ? { availabilityZone: i.AvailabilityZone } : {}),
-      lifecycleState: i.LifecycleState ?? 'Unknown',
-      healthStatus: i.HealthStatus ?? 'Unknown',
-      targetHealth: targetHealthOf(i.InstanceId ?? '', extras.targetHealth ? attached : [], index),
-    })),
+    instances,
+    upCount: evaluateUp(instances, 0).upCount,
   };
 }

@@ -26,6 +26,10 @@ export const TagKeys = {
   deployKey: 'gennaker:deploy-key',
   /** "true" / "false", written by enable / disable. */
   enabled: 'gennaker:enabled',
+  /** ECS: "min/max" of a service (ECS keeps only the desired count). */
+  minMax: 'gennaker:min-max',
+  /** ECS: the desired count a disabled service goes back to when enabled (present = disabled). */
+  enabledDesired: 'gennaker:enabled-desired',
   /** `gennaker:target-group:1`, `:2`, ... hold the target group ARNs the group is enabled into. */
   targetGroupPrefix: 'gennaker:target-group:',
 } as const;

@@ -2,18 +2,17 @@
  * Traffic guard checks for cloud stages: the configured guards plus the stage's own
  * `trafficGuards`, checked against the live cluster before a step removes capacity.
  */
-import type { ClusterView, ServerGroupView } from '../../core/cloud/index.js';
-import { evaluateUp } from '../../core/cloud/state.js';
+import type { ClusterSummary, ServerGroupSummary } from '../../core/cloud/index.js';
 import { StageConfigError, type StageRunContext } from '../../core/stage-api.js';
 import { checkTrafficGuards, stageTrafficGuards, type GroupCapacity, type GroupChange, type GuardTarget } from '../../core/traffic-guards.js';
 import type { CloudEnv } from './deps.js';
 
-export function upCount(group: ServerGroupView): number {
-  return evaluateUp(group.instances, 0).upCount;
+export function upCount(group: ServerGroupSummary): number {
+  return group.upCount;
 }
 
-export function capacities(view: ClusterView): GroupCapacity[] {
-  return view.serverGroups.map((g) => ({ name: g.name, enabled: g.enabled, upCount: upCount(g) }));
+export function capacities(view: ClusterSummary): GroupCapacity[] {
+  return view.serverGroups.map((g) => ({ name: g.name, enabled: g.enabled, upCount: g.upCount }));
 }
 
 /** Throws TrafficGuardError when the changes would leave a guarded cluster with nothing up. */
@@ -21,7 +20,7 @@ export async function checkGuards(
   env: CloudEnv,
   ctx: StageRunContext,
   target: GuardTarget,
-  view: ClusterView,
+  view: ClusterSummary,
   changes: readonly GroupChange[],
   action: string,
 ): Promise<void> {

@@ -7,7 +7,7 @@
  * The static forms (current_asg, ...) are read the same way: a stage resolves its target once and
  * saves it before it changes anything, so a re-run acts on the same group.
  */
-import type { ServerGroupView } from '../../core/cloud/index.js';
+import type { ServerGroupSummary } from '../../core/cloud/index.js';
 import { StageConfigError } from '../../core/stage-api.js';
 
 export type TargetKind = 'current' | 'ancestor' | 'oldest' | 'largest';
@@ -20,16 +20,16 @@ export function targetKind(target: unknown): TargetKind {
   return match[1] as TargetKind;
 }
 
-function created(group: ServerGroupView): number {
+function created(group: ServerGroupSummary): number {
   return group.createdTime ? Date.parse(group.createdTime) : 0;
 }
 
 /** Newest first (by creation, then by sequence). */
-export function newestFirst(groups: readonly ServerGroupView[]): ServerGroupView[] {
+export function newestFirst<G extends ServerGroupSummary>(groups: readonly G[]): G[] {
   return [...groups].sort((a, b) => created(b) - created(a) || b.sequence - a.sequence);
 }
 
-export function pickTarget(groups: readonly ServerGroupView[], kind: TargetKind): ServerGroupView | undefined {
+export function pickTarget<G extends ServerGroupSummary>(groups: readonly G[], kind: TargetKind): G | undefined {
   // Groups being deleted are gone as far as targets go.
   const live = newestFirst(groups.filter((g) => !g.status));
   switch (kind) {

@@ -1,18 +1,18 @@
 /** Waiting for a server group's instances to come up, as a step: never sleeps, fails after a timeout. */
-import type { CloudDriver } from '../../core/cloud/index.js';
+import type { CloudDriver, ServerGroupProvider } from '../../core/cloud/index.js';
 import { NotUpError } from './errors.js';
 import type { StepResult } from './units.js';
 import { poll, type WaitFields } from './waiting.js';
 
-export interface UpWait {
-  readonly driver: CloudDriver;
+export interface UpWait<D extends Pick<ServerGroupProvider, 'checkUp' | 'region'> = CloudDriver> {
+  readonly driver: D;
   readonly now: number;
   readonly timeoutSeconds: number;
 }
 
 /** `onUp(state)` once `expected` instances of the group are up; otherwise wait (backoff) or fail. */
 export async function waitForUp<S extends WaitFields>(
-  w: UpWait,
+  w: UpWait<Pick<ServerGroupProvider, 'checkUp' | 'region'>>,
   state: S,
   serverGroup: string,
   expected: number,

@@ -68,9 +68,9 @@ describe('deploy refuses bad input before creating anything', () => {
     expect(result.errors.map((e) => `${e.path}: ${e.message}`)).toContain('$.stages[0].clusters[0].capacity: min (3) is greater than max (1)');
   });
 
-  it('a cloudProvider other than aws is refused by validation, naming it', () => {
+  it('a cloudProvider other than aws or ecs is refused by validation, naming it', () => {
     const result = validatePipeline({ application: 'app', name: 'p', stages: [deployStage(network, { cloudProvider: 'gce' })] });
-    expect(result.errors.map((e) => e.message)).toEqual(["cloudProvider 'gce' is not supported; Gennaker deploys to AWS EC2 only (cloudProvider 'aws')"]);
+    expect(result.errors.map((e) => e.message)).toEqual(["cloudProvider 'gce' is not supported; Gennaker deploys to AWS EC2 or ECS (cloudProvider 'aws' or 'ecs')"]);
   });
 });
 

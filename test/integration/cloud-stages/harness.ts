@@ -46,6 +46,8 @@ export interface HarnessOptions {
   readonly clock?: MovableClock;
   readonly extra?: readonly StageImplementation[];
   readonly parameters?: Record<string, unknown>;
+  /** @default a manual trigger */
+  readonly trigger?: Record<string, unknown>;
   /** Crashes allowed before the run is considered stuck. */
   readonly maxCrashes?: number;
   /** Called before every stage call (e.g. to move the clock or change AWS between calls). */
@@ -96,7 +98,7 @@ export async function runStages(raw: Record<string, unknown>, options: HarnessOp
       }
     }
   };
-  await send({ op: 'start', executionId, input: { trigger: { type: 'manual', user: 'tester' }, parameters: options.parameters ?? {} }, pipeline: pipelineSkeleton(pipeline) });
+  await send({ op: 'start', executionId, input: { trigger: options.trigger ?? { type: 'manual', user: 'tester' }, parameters: options.parameters ?? {} }, pipeline: pipelineSkeleton(pipeline) });
   for (const stage of pipeline.stages) {
     const { 'executionId.$': _path, ...payload } = runPayload(stage, false);
     let result: EngineResult;

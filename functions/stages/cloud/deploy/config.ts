@@ -6,6 +6,7 @@ import { capacityProblems as checkCapacityFields, deployProblems } from '../../.
 import { readRollbackAlarms } from '../../../../state-machines/stage-types/traffic-steps.js';
 import type { Capacity } from '../../../core/cloud/index.js';
 import { StageConfigError } from '../../../core/stage-api.js';
+import { readEcsSettings, type EcsSettings } from './ecs-config.js';
 import { DEFAULT_UP_TIMEOUT_SECONDS, UP_TIMEOUT_FIELD } from '../waiting.js';
 import { accountOf, clusterOf, flag, isObject, optionalString, regionsOf, stringList, throwProblems, wholeNumber } from '../fields.js';
 
@@ -54,6 +55,10 @@ export interface LaunchSettings {
 
 export interface DeployCluster {
   readonly index: number;
+  /** Where server groups run: EC2 Auto Scaling groups (aws) or ECS services (ecs). */
+  readonly provider: 'aws' | 'ecs';
+  /** ECS only: the service and task definition settings. */
+  readonly ecs?: EcsSettings;
   readonly account: string;
   readonly application: string;
   readonly stack?: string;
@@ -132,10 +137,14 @@ function readCluster(entry: Record<string, unknown>, index: number, stage: Reado
   const targetGroups = [...new Set([...(stringList(entry, 'targetGroups') ?? []), ...(stringList(entry, 'loadBalancers') ?? [])])];
   const tags = tagsOf(entry.tags, prefix);
   const userData = optionalString(entry, 'base64UserData', 'userData');
+  const providerName = optionalString(entry, 'cloudProvider', 'provider') ?? optionalString(stage, 'cloudProvider', 'provider') ?? 'aws';
+  const provider = providerName === 'ecs' ? 'ecs' : 'aws';
   const regions = regionsOf(entry.availabilityZones !== undefined || entry.regions !== undefined || entry.region !== undefined ? entry : stage);
   const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
   return {
     index,
+    provider,
+    ...(provider === 'ecs' ? { ecs: readEcsSettings(entry, prefix) } : {}),
     account,
     application: app,
     ...(stack ? { stack } : {}),

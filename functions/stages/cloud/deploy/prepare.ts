@@ -5,6 +5,8 @@
  * before anything exists.
  */
 import { checkCapacity, TagKeys } from '../../../core/cloud/index.js';
+import type { EcsServices } from '../../../core/ecs/services.js';
+import { resolveContainerImage } from './ecs-config.js';
 import { describeAlarms } from '../../../core/gates/alarms.js';
 import { StageConfigError } from '../../../core/stage-api.js';
 import { NoImageError } from '../errors.js';
@@ -12,14 +14,33 @@ import { chooseImage, explicitImage, resolveImage, upstreamImages } from '../ima
 import { newestFirst } from '../targets.js';
 import { snapshotOf, type DeployUnitContext, type DeployUnitState } from './state.js';
 
-export async function prepare(state: DeployUnitState, u: DeployUnitContext): Promise<DeployUnitState> {
+/** What the new group runs: the AMI (EC2, checked available), or the containers' images (ECS, from the stage or trigger). */
+async function chooseWhatToRun(u: DeployUnitContext): Promise<Pick<DeployUnitState, 'imageId' | 'containerImages' | 'version'>> {
   const { cluster, region, ctx } = u;
+  if (cluster.provider === 'ecs') {
+    const ecs = cluster.ecs!;
+    const prefix = `clusters[${cluster.index}].`;
+    const containerImages = Object.fromEntries(
+      ecs.images.map((m, i) => [m.containerName, resolveContainerImage(m.image, ctx.evaluation.execution.trigger, `${prefix}${ecs.images.length > 1 || m.containerName !== ecs.containerName ? `containerMappings[${i}]` : 'imageDescription'}`)]),
+    );
+    await ((await u.provider()) as EcsServices).requireCluster();
+    const main = containerImages[ecs.containerName] ?? Object.values(containerImages)[0]!;
+    const tag = /:([^/:@]+)$/.exec(main)?.[1];
+    return { imageId: main, containerImages, ...(tag ? { version: tag } : {}) };
+  }
   const target = await u.target();
   const ref = chooseImage(explicitImage(cluster.raw, region), upstreamImages(ctx.stages, ctx.stage.refId), region);
   const image = await resolveImage(target.driver, ref);
   if (image.state !== 'available') throw new NoImageError(`image ${image.imageId} (${image.name}) in ${region} is ${image.state}, not available`);
+  const version = image.version ?? image.tags[TagKeys.version];
+  return { imageId: image.imageId, ...(version ? { version } : {}) };
+}
 
-  const view = await target.driver.describeCluster(cluster.cluster, { launchTemplates: false, targetHealth: false });
+export async function prepare(state: DeployUnitState, u: DeployUnitContext): Promise<DeployUnitState> {
+  const { cluster, region } = u;
+  const target = await u.target();
+  const runs = await chooseWhatToRun(u);
+  const view = await (await u.provider()).describeCluster(cluster.cluster, { launchTemplates: false, targetHealth: false });
   const live = view.serverGroups.filter((g) => !g.status);
   const named = cluster.sourceServerGroup ? live.find((g) => g.name === cluster.sourceServerGroup) : undefined;
   const source = named ?? newestFirst(live).find((g) => g.enabled);
@@ -31,13 +52,11 @@ export async function prepare(state: DeployUnitState, u: DeployUnitContext): Pro
   // A rollback alarm that does not exist is a typo: refuse before anything is created.
   if (cluster.options.rollbackAlarms.length > 0) await describeAlarms(target.clients.cloudwatch, cluster.options.rollbackAlarms, `account ${target.account.name} ${region}`);
 
-  const version = image.version ?? image.tags[TagKeys.version];
   return {
     ...state,
     phase: 'deploy',
     step: 0,
-    imageId: image.imageId,
-    ...(version ? { version } : {}),
+    ...runs,
     capacity,
     ancestors: live.map(snapshotOf),
     ...(source ? { source: source.name } : {}),

@@ -24,7 +24,7 @@ function servedBefore(state: DeployUnitState): Snapshot[] {
 }
 
 async function restoreAncestors(u: DeployUnitContext, state: DeployUnitState): Promise<Result> {
-  const { driver } = await u.target();
+  const driver = await u.provider();
   const missing: string[] = [];
   for (const ancestor of servedBefore(state)) {
     const current = await driver.describeServerGroup(ancestor.name, { launchTemplates: false, targetHealth: false });
@@ -40,7 +40,7 @@ async function restoreAncestors(u: DeployUnitContext, state: DeployUnitState): P
 }
 
 async function waitAncestorsUp(u: DeployUnitContext, state: DeployUnitState): Promise<Result> {
-  const { driver } = await u.target();
+  const driver = await u.provider();
   for (const ancestor of servedBefore(state)) {
     const exists = await driver.describeServerGroup(ancestor.name, { launchTemplates: false, targetHealth: false });
     if (!exists) continue;
@@ -55,7 +55,7 @@ const ZERO: Capacity = { min: 0, max: 0, desired: 0 };
 
 async function retireNew(u: DeployUnitContext, state: DeployUnitState): Promise<Result> {
   if (state.serverGroup) {
-    const { driver } = await u.target();
+    const driver = await u.provider();
     try {
       await driver.disableServerGroup(state.serverGroup);
       if (u.cluster.options.destroyOnFailure) await driver.destroyServerGroup(state.serverGroup);

@@ -1,5 +1,5 @@
 /** What a deploy remembers about one cluster in one region between calls, and what its steps work with. */
-import type { Capacity, ServerGroupView } from '../../../core/cloud/index.js';
+import type { Capacity, ServerGroupProvider, ServerGroupSummary } from '../../../core/cloud/index.js';
 import type { StageRunContext } from '../../../core/stage-api.js';
 import type { GuardTarget } from '../../../core/traffic-guards.js';
 import type { CloudEnv, RegionTarget } from '../deps.js';
@@ -22,7 +22,10 @@ export interface DeployUnitState extends UnitState, WaitFields {
   readonly region: string;
   /** Index into the phase's steps. */
   readonly step: number;
+  /** The AMI (EC2) or the load-balanced container's image (ECS). */
   readonly imageId?: string;
+  /** ECS: container name → image. */
+  readonly containerImages?: Readonly<Record<string, string>>;
   readonly version?: string;
   /** The new group's target capacity. */
   readonly capacity?: Capacity;
@@ -51,11 +54,13 @@ export interface DeployUnitContext {
   readonly guardTarget: GuardTarget;
   /** Resolved on first use (account and region are checked there). */
   target(): Promise<RegionTarget>;
+  /** The cluster's server groups through the provider seam (EC2 groups or ECS services). */
+  provider(): Promise<ServerGroupProvider>;
   /** Seconds instances may take to come up. */
   readonly upTimeoutSeconds: number;
 }
 
-export function snapshotOf(group: ServerGroupView): Snapshot {
+export function snapshotOf(group: ServerGroupSummary): Snapshot {
   return { name: group.name, enabled: group.enabled, capacity: group.capacity, ...(group.imageId ? { imageId: group.imageId } : {}) };
 }
 

@@ -12,6 +12,8 @@ import type { StepResult } from '../units.js';
 import { waitForUp } from '../up.js';
 import { clearWait, delay } from '../waiting.js';
 import { rollingBack } from './rollback.js';
+import type { EcsServices } from '../../../core/ecs/services.js';
+import { ecsCreateSpec } from './ecs-create.js';
 import { newestFirst } from '../targets.js';
 import { expectedUp, sizeAt, type DeployStep } from './strategy.js';
 import { nextStep, type DeployUnitContext, type DeployUnitState } from './state.js';
@@ -69,6 +71,11 @@ function createSpec(u: DeployUnitContext, state: DeployUnitState, atZero: boolea
 }
 
 async function create(u: DeployUnitContext, state: DeployUnitState, atZero: boolean): Promise<Result> {
+  if (u.cluster.provider === 'ecs') {
+    const services = (await u.provider()) as EcsServices;
+    const result = await services.createServerGroup(ecsCreateSpec(u, state, atZero));
+    return { state: nextStep(state, { serverGroup: result.serverGroup, size: atZero ? 0 : state.capacity!.desired }) };
+  }
   const { driver, account } = await u.target();
   const result = await driver.createServerGroup(withAccountDefaults(createSpec(u, state, atZero), account.defaults));
   return { state: nextStep(state, { serverGroup: result.serverGroup, size: atZero ? 0 : state.capacity!.desired }) };
@@ -76,7 +83,7 @@ async function create(u: DeployUnitContext, state: DeployUnitState, atZero: bool
 
 async function waitUp(u: DeployUnitContext, state: DeployUnitState): Promise<Result> {
   const size = state.size ?? state.capacity!.desired;
-  const { driver } = await u.target();
+  const driver = await u.provider();
   const expected = expectedUp(size, u.cluster.options.targetHealthyDeployPercentage);
   return waitForUp({ driver, now: u.ctx.clock.now(), timeoutSeconds: u.upTimeoutSeconds }, state, state.serverGroup!, expected, (s) => nextStep(clearWait(s)));
 }
@@ -107,7 +114,7 @@ async function onOthers(
   after: (state: DeployUnitState, plan: readonly string[]) => Partial<DeployUnitState> = () => ({}),
 ): Promise<Result> {
   if (!state.plan) {
-    const { driver } = await u.target();
+    const driver = await u.provider();
     const view = await driver.describeCluster(u.cluster.cluster, { launchTemplates: false });
     const others = newestFirst(view.serverGroups.filter((g) => g.name !== state.serverGroup && !g.status));
     const plan = pick(others);
@@ -119,7 +126,7 @@ async function onOthers(
 }
 
 export async function runDeployStep(step: DeployStep, u: DeployUnitContext, state: DeployUnitState): Promise<Result> {
-  const driver = async () => (await u.target()).driver;
+  const driver = () => u.provider();
   switch (step.kind) {
     case 'create':
       return create(u, state, step.atZero);

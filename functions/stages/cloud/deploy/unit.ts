@@ -2,6 +2,8 @@
 import type { StageRunContext } from '../../../core/stage-api.js';
 import type { CloudEnv, RegionTarget } from '../deps.js';
 import type { Unit } from '../units.js';
+import { EcsServices } from '../../../core/ecs/services.js';
+import type { ServerGroupProvider } from '../../../core/cloud/index.js';
 import type { DeployCluster } from './config.js';
 import { prepare } from './prepare.js';
 import { rollingBack, runRollbackStep } from './rollback.js';
@@ -15,6 +17,7 @@ export function deployUnitKey(cluster: DeployCluster, region: string, many: bool
 
 export function deployUnit(ctx: StageRunContext, env: CloudEnv, cluster: DeployCluster, region: string, many: boolean): Unit<DeployUnitState> {
   let target: Promise<RegionTarget> | undefined;
+  let provider: Promise<ServerGroupProvider> | undefined;
   const u: DeployUnitContext = {
     ctx,
     env,
@@ -24,6 +27,8 @@ export function deployUnit(ctx: StageRunContext, env: CloudEnv, cluster: DeployC
     deployKey: `${ctx.executionId}:${ctx.stage.refId}:${region}${many ? `:${cluster.index}` : ''}`,
     guardTarget: { account: cluster.account, region, cluster: cluster.cluster },
     target: () => (target ??= env.target(cluster.account, region)),
+    provider: () =>
+      (provider ??= u.target().then((t): ServerGroupProvider => (cluster.provider === 'ecs' ? new EcsServices(t.clients, cluster.ecs!.ecsClusterName) : t.driver))),
     upTimeoutSeconds: cluster.options.waitForUpTimeoutSeconds,
   };
   const steps = deploySteps(cluster.strategy, cluster.options);

@@ -28,6 +28,7 @@ function group(sequence: number, extra: Partial<ServerGroupView> = {}): ServerGr
     imageId: `ami-${sequence}`,
     tags: {},
     instances: [],
+    upCount: 0,
     ...extra,
   };
 }

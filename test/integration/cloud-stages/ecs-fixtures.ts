@@ -1,0 +1,75 @@
+/** ECS test setup: an ECS cluster in the driver tests' network, an IP target group, and Deck ECS cluster entries. */
+import { CreateClusterCommand, DescribeServicesCommand, ListServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { CloudClients } from '../../../functions/core/cloud/index.js';
+import type { Network } from './fixtures.js';
+
+export const ECS_CLUSTER = 'apps';
+
+export async function createEcsCluster(clients: CloudClients, network: Network): Promise<{ targetGroupArn: string }> {
+  await clients.ecs.send(new CreateClusterCommand({ clusterName: ECS_CLUSTER }));
+  const tg = await clients.elbv2.send(new CreateTargetGroupCommand({ Name: 'app-ecs', Protocol: 'HTTP', Port: 8080, VpcId: network.vpcId, TargetType: 'ip' }));
+  return { targetGroupArn: tg.TargetGroups![0]!.TargetGroupArn! };
+}
+
+/** A Deck ECS deploy cluster entry (as Deck's ECS deploy stage exports it) for app-prod. */
+export function ecsEntry(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    account: 'default',
+    application: 'app',
+    stack: 'prod',
+    cloudProvider: 'ecs',
+    provider: 'ecs',
+    availabilityZones: { 'us-east-1': ['us-east-1a', 'us-east-1b'] },
+    ecsClusterName: ECS_CLUSTER,
+    launchType: 'FARGATE',
+    networkMode: 'awsvpc',
+    subnetType: 'internal',
+    securityGroupNames: ['web'],
+    associatePublicIpAddress: false,
+    capacity: { min: 1, max: 4, desired: 2 },
+    computeUnits: 256,
+    reservedMemory: 512,
+    containerPort: 8080,
+    targetGroup: 'app-ecs',
+    loadBalancedContainer: 'web',
+    imageDescription: { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'app', tag: '1.0.0', fromTrigger: false },
+    environmentVariables: { PORT: '8080' },
+    dockerLabels: { team: 'payments' },
+    logDriver: 'awslogs',
+    logOptions: { 'awslogs-group': 'app' },
+    healthCheckGracePeriodSeconds: 30,
+    iamRole: 'None (No IAM role)',
+    dockerImageCredentialsSecret: 'None (No registry credentials)',
+    copySourceScalingPoliciesAndActions: false,
+    serviceDiscoveryAssociations: [],
+    useTaskDefinitionArtifact: false,
+    strategy: 'redblack',
+    ...extra,
+  };
+}
+
+export function ecsDeployStage(extra: Record<string, unknown> = {}, stage: Record<string, unknown> = {}): Record<string, unknown> {
+  return { refId: '1', name: 'Deploy', type: 'deploy', clusters: [ecsEntry(extra)], ...stage };
+}
+
+/** Services of the ECS cluster as "desired/running [disabled]" (INACTIVE ones left out), and live task definition revisions per family. */
+export async function ecsWorld(clients: CloudClients): Promise<{ services: Record<string, string>; taskDefinitions: Record<string, number> }> {
+  const arns = (await clients.ecs.send(new ListServicesCommand({ cluster: ECS_CLUSTER }))).serviceArns ?? [];
+  const services: Record<string, string> = {};
+  if (arns.length > 0) {
+    const described = await clients.ecs.send(new DescribeServicesCommand({ cluster: ECS_CLUSTER, services: arns, include: ['TAGS'] }));
+    for (const s of described.services ?? []) {
+      if (s.status === 'INACTIVE') continue;
+      const disabled = s.tags?.some((t) => t.key === 'gennaker:enabled-desired');
+      services[s.serviceName!] = `${disabled ? 'disabled' : 'enabled'} ${s.desiredCount}/${s.runningCount}`;
+    }
+  }
+  const defs = (await clients.ecs.send(new ListTaskDefinitionsCommand({ status: 'ACTIVE' }))).taskDefinitionArns ?? [];
+  const taskDefinitions: Record<string, number> = {};
+  for (const arn of defs) {
+    const family = arn.split('/').pop()!.split(':')[0]!;
+    taskDefinitions[family] = (taskDefinitions[family] ?? 0) + 1;
+  }
+  return { services, taskDefinitions };
+}
