@@ -11,6 +11,8 @@ import { countCalls, crash, injectFault, MUTATING, removeAllFaults } from '../..
 import { deployStage, neverUp, seedCluster, type Network } from './fixtures.js';
 import { runStages, type HarnessRun } from './harness.js';
 import { world, type World } from './world.js';
+import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { createEcsCluster, ecsDeployStage, ecsWorld } from './ecs-fixtures.js';
 
 export interface CrashScenario {
   readonly name: string;
@@ -21,6 +23,18 @@ export interface CrashScenario {
   faults?(clients: CloudClients): void;
   /** The status the stage ends with (both clean and crashed). */
   readonly expectStatus: string;
+  /** Compare the ECS cluster's services and task definition revisions too. */
+  readonly ecs?: boolean;
+}
+
+const ecsImage = (tag: string) => ({ imageDescription: { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'app', tag } });
+
+/** An ECS cluster with `count` services deployed before the scenario (v000 oldest). */
+async function seedEcs(clients: CloudClients, network: Network, count: number): Promise<void> {
+  await createEcsCluster(clients, network);
+  for (let i = 0; i < count; i += 1) {
+    await runStages({ stages: [ecsDeployStage({ strategy: 'redblack', ...ecsImage(`0.${i}.0`) })] }, { executionId: `seed-${i}` });
+  }
 }
 
 export interface InjectionPoint {
@@ -103,6 +117,33 @@ export const SCENARIOS: readonly CrashScenario[] = [
     expectStatus: 'SUCCEEDED',
   },
   {
+    name: 'deploy ECS redblack (scaleDown, maxRemainingAsgs)',
+    ecs: true,
+    setup: (c, n) => seedEcs(c, n, 2),
+    pipeline: () => ({ stages: [ecsDeployStage({ scaleDown: true, maxRemainingAsgs: 2, ...ecsImage('1.0.0') })] }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'deploy ECS highlander',
+    ecs: true,
+    setup: (c, n) => seedEcs(c, n, 1),
+    pipeline: () => ({ stages: [ecsDeployStage({ strategy: 'highlander', ...ecsImage('1.0.0') })] }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'deploy ECS redblack rolled back by an alarm (destroyOnFailure)',
+    ecs: true,
+    setup: async (c, n) => {
+      await seedEcs(c, n, 1);
+      await c.cloudwatch.send(
+        new PutMetricAlarmCommand({ AlarmName: 'app-5xx', Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' }),
+      );
+      await c.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'app-5xx', StateValue: 'ALARM', StateReason: '5xx' }));
+    },
+    pipeline: () => ({ stages: [ecsDeployStage({ rollbackAlarms: ['app-5xx'], rollback: { destroyOnFailure: true }, ...ecsImage('1.0.0') })] }),
+    expectStatus: 'TERMINAL',
+  },
+  {
     name: 'bake',
     setup: async () => undefined,
     pipeline: (n) => stage({ type: 'bake', package: 'app', baseOs: 'ubuntu', baseAmi: n.imageId, regions: ['us-east-1'], storeType: 'ebs', vmType: 'hvm' }),
@@ -112,8 +153,11 @@ export const SCENARIOS: readonly CrashScenario[] = [
 
 export interface ScenarioRun {
   readonly run: HarnessRun;
-  readonly world: World;
+  readonly world: World & { readonly ecs?: Awaited<ReturnType<typeof ecsWorld>> };
 }
+
+/** Every client a scenario's mutating calls go through. */
+const mutatingClients = (clients: CloudClients) => [clients.ec2, clients.autoScaling, clients.elbv2, clients.ecs];
 
 /** The environment a scenario starts from, in a freshly reset emulator. */
 export type Fresh = () => Promise<{ clients: CloudClients; network: Network }>;
@@ -126,7 +170,7 @@ async function runOnce(scenario: CrashScenario, fresh: Fresh, inject?: (clients:
   try {
     const run = await runStages(scenario.pipeline(network));
     removeAllFaults();
-    return { run, world: await world(clients), clients };
+    return { run, world: { ...(await world(clients)), ...(scenario.ecs ? { ecs: await ecsWorld(clients) } : {}) }, clients };
   } finally {
     removeAllFaults();
   }
@@ -136,7 +180,7 @@ async function runOnce(scenario: CrashScenario, fresh: Fresh, inject?: (clients:
 export async function cleanRun(scenario: CrashScenario, fresh: Fresh): Promise<ScenarioRun & { points: InjectionPoint[] }> {
   let counter: ReturnType<typeof countCalls> | undefined;
   const result = await runOnce(scenario, fresh, (clients) => {
-    counter = countCalls(clients.ec2, clients.autoScaling, clients.elbv2);
+    counter = countCalls(...mutatingClients(clients));
   });
   const counts = counter!.counts();
   counter!.remove();
@@ -150,7 +194,7 @@ export async function cleanRun(scenario: CrashScenario, fresh: Fresh): Promise<S
 export function crashAfter(clients: CloudClients, point: InjectionPoint): { triggered: () => number } {
   let seen = 0;
   let thrown = 0;
-  for (const client of [clients.ec2, clients.autoScaling, clients.elbv2]) {
+  for (const client of mutatingClients(clients)) {
     injectFault(client, {
       command: point.command,
       when: 'after',
