@@ -3,6 +3,7 @@
  * On a terminal it redraws in place; otherwise it prints one line per status change.
  */
 import type { ExecutionView, StageRecord } from '../functions/core/execution-model.js';
+import { colourOn, paint, statusColour } from './colour.js';
 
 const ICONS: Record<string, string> = {
   NOT_STARTED: '·',
@@ -40,17 +41,18 @@ export function formatDuration(ms: number): string {
 }
 
 /** `timeScale`: a local run's --time-scale; durations are always real (wall-clock) time. */
-export function renderTree(execution: ExecutionView, now: number, options: { timeScale?: number } = {}): string[] {
+export function renderTree(execution: ExecutionView, now: number, options: { timeScale?: number; colour?: boolean } = {}): string[] {
+  const c = (status: string, text: string) => paint(options.colour ?? false, statusColour(status), text);
   const depth = depthOf(execution.stages);
   const width = Math.min(48, Math.max(...execution.stages.map((s) => s.name.length + 2 * (depth.get(s.refId) ?? 0)), 10));
   const scale = options.timeScale !== undefined && options.timeScale !== 1 ? ` (real time; waits ran ${options.timeScale}x faster)` : '';
-  const lines = [`${execution.application}/${execution.pipelineName}  ${execution.status}  ${formatDuration((execution.endTime ?? now) - execution.startTime)}${scale}`];
+  const lines = [`${execution.application}/${execution.pipelineName}  ${c(execution.status, execution.status)}  ${formatDuration((execution.endTime ?? now) - execution.startTime)}${scale}`];
   for (const s of execution.stages) {
     const indent = '  '.repeat((depth.get(s.refId) ?? 0) + 1);
     const label = `${indent}${ICONS[s.status] ?? '?'} ${s.name}`.padEnd(width + 4);
     const elapsed = s.startTime !== undefined ? formatDuration((s.endTime ?? now) - s.startTime) : '';
     const waiting = s.status === 'RUNNING' && s.context.judgmentStatus === 'waiting' ? '  (awaiting judgment)' : '';
-    lines.push(`${label} ${s.status.padEnd(15)} ${elapsed}${waiting}${s.error ? `  ${s.error}` : ''}`);
+    lines.push(`${label} ${c(s.status, s.status.padEnd(15))} ${elapsed}${waiting}${s.error ? `  ${s.error}` : ''}`);
   }
   return lines;
 }
@@ -69,7 +71,7 @@ export class ProgressReporter {
   update(execution: ExecutionView, now: number): void {
     if (this.paused) return;
     if (this.live) {
-      const lines = renderTree(execution, now, { timeScale: this.timeScale });
+      const lines = renderTree(execution, now, { timeScale: this.timeScale, colour: colourOn(this.out) });
       if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}A\x1b[0J`);
       this.out.write(`${lines.join('\n')}\n`);
       this.drawn = lines.length;

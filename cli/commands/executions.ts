@@ -12,6 +12,7 @@ import { renderTree } from '../../local/progress.js';
 import { shellQuote } from '../../local/prompt.js';
 import { scanExecutions } from '../../local/records.js';
 import { UsageError } from '../errors.js';
+import { colourOn, paint } from '../../local/colour.js';
 import type { Io } from '../io.js';
 import { emit, type OutputFormat, outputOption, redact } from '../output.js';
 import { NO_ENVIRONMENT, target } from '../target.js';
@@ -44,13 +45,13 @@ function keyOutputs(outputs: Record<string, unknown> | undefined): string {
 }
 
 /** The stage tree `executions show` prints: status, duration, error, key outputs. */
-export function describeExecution(view: ExecutionView, now = Date.now()): string[] {
-  const tree = renderTree(view, now);
+export function describeExecution(view: ExecutionView, now = Date.now(), colour = colourOn()): string[] {
+  const tree = renderTree(view, now, { colour });
   const lines = [`${view.id}  ${tree[0]!}`];
   view.stages.forEach((stage, i) => {
     lines.push(tree[i + 1]!);
     const outputs = keyOutputs(stage.outputs);
-    if (outputs) lines.push(`${' '.repeat(tree[i + 1]!.length - tree[i + 1]!.trimStart().length + 4)}${outputs}`);
+    if (outputs) lines.push(`${' '.repeat(tree[i + 1]!.length - tree[i + 1]!.trimStart().length + 4)}${paint(colour, 'dim', outputs)}`);
   });
   if (view.error) lines.push(`error: ${view.error}`);
   return lines;
@@ -87,7 +88,10 @@ export async function loadExecution(id: string): Promise<ExecutionView> {
 }
 
 export function registerExecutionCommands(program: Command, io: Io): void {
-  const executions = program.command('executions').description('List and inspect executions');
+  const executions = program
+    .command('executions')
+    .description('List and inspect executions')
+    .addHelpText('after', '\nExamples:\n  gennaker executions list -a demo\n  gennaker executions show <executionId>');
   executions
     .command('list')
     .description('List executions, newest first')

@@ -18,6 +18,7 @@ export function registerLocalCommands(program: Command, io: Io): void {
   local
     .command('up')
     .description('Start the local environment (if it is not up) and print where it is')
+    .addHelpText('after', '\nExamples:\n  gennaker local up && gennaker run --local pipelines/demo.yml')
     .action(async () => {
       const env = await environmentUp({ onProgress: (line) => io.err(line) });
       useEndpoint(env.endpoint);
@@ -30,6 +31,7 @@ export function registerLocalCommands(program: Command, io: Io): void {
     .command('down')
     .description('Stop the local environment (finished execution records stay in .gennaker/executions)')
     .option('--force', 'even while runs are in progress (they are canceled first)')
+    .addHelpText('after', '\nExamples:\n  gennaker local down\n  gennaker local down --force   # cancels runs in progress first')
     .action(async (opts: { force?: boolean }) => {
       const runs = await liveRuns();
       if (runs.length > 0 && !opts.force) {
@@ -44,8 +46,9 @@ export function registerLocalCommands(program: Command, io: Io): void {
 
   local
     .command('status')
-    .description('Whether the local environment is up, its emulator, runs in progress and executions')
+    .description('Whether the local environment is up (exit 0) or down (exit 1), its emulator, runs in progress and executions')
     .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  gennaker local status\n  gennaker local status -o json | jq .endpoint')
     .action(async (opts: { output: OutputFormat }) => {
       const env = await readEnvironment();
       const runs = await liveRuns();

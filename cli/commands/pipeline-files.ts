@@ -1,5 +1,6 @@
 /** validate, compile, graph, schema: commands that only read pipeline files. */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { emit, type OutputFormat, outputOption } from '../output.js';
 import { compilePipeline, renderDefinition } from '../../state-machines/compiler/compile.js';
 import { mermaidGraph } from '../../state-machines/graph/mermaid.js';
 import { pipelineJsonSchema } from '../../state-machines/model/json-schema.js';
@@ -8,6 +9,16 @@ import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import { EXIT } from '../errors.js';
 import { type LoadedPipeline, loadPipelineFile, loadPipelinePath } from '../../functions/core/pipeline-files.js';
 import type { Io } from '../io.js';
+
+interface ValidationResult {
+  readonly file: string;
+  readonly ok: boolean;
+  readonly application?: string;
+  readonly name?: string;
+  readonly stages?: number;
+  readonly errors: Array<{ path: string; message: string }>;
+  readonly warnings: Array<{ path: string; message: string }>;
+}
 
 function report(loaded: LoadedPipeline, io: Io): Pipeline | undefined {
   for (const w of loaded.warnings) io.err(`${loaded.source}: warning: ${formatProblem(w)}`);
@@ -24,25 +35,39 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
     .command('validate')
     .description('Check pipeline files or folders of them (Spinnaker JSON or YAML); one line per problem, exit 2 if any')
     .argument('<paths...>', 'pipeline files or folders')
-    .action((paths: string[]) => {
-      let failed = 0;
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  gennaker validate pipelines/\n  gennaker validate export.json -o json | jq \'.[] | select(.ok | not)\'')
+    .action((paths: string[], opts: { output: OutputFormat }) => {
+      const results: ValidationResult[] = [];
       for (const path of paths) {
         const folder = loadPipelinePath(path);
-        for (const p of folder.problems) io.err(`${p.source}: ${p.message}`);
-        failed += folder.problems.length;
+        for (const p of folder.problems) results.push({ file: p.source, ok: false, errors: [{ path: '$', message: p.message }], warnings: [] });
         for (const loaded of folder.files) {
-          const pipeline = report(loaded, io);
-          if (pipeline) io.out(`${loaded.source}: ok (${pipeline.application}/${pipeline.name}, ${pipeline.stages.length} stages)`);
-          else failed++;
+          const pipeline = loaded.pipeline;
+          results.push({
+            file: loaded.source,
+            ok: pipeline !== undefined,
+            ...(pipeline ? { application: pipeline.application, name: pipeline.name, stages: pipeline.stages.length } : {}),
+            errors: loaded.errors.map((e) => ({ path: e.path, message: e.message })),
+            warnings: loaded.warnings.map((w) => ({ path: w.path, message: w.message })),
+          });
         }
       }
-      io.exit(failed > 0 ? EXIT.invalid : EXIT.ok);
+      if (opts.output === 'table') {
+        for (const r of results) {
+          for (const w of r.warnings) io.err(`${r.file}: warning: ${formatProblem(w)}`);
+          for (const e of r.errors) io.err(`${r.file}: ${formatProblem(e)}`);
+          if (r.ok) io.out(`${r.file}: ok (${r.application}/${r.name}, ${r.stages} stages)`);
+        }
+      } else emit(io, opts.output, results, () => []);
+      io.exit(results.some((r) => !r.ok) ? EXIT.invalid : EXIT.ok);
     });
 
   program
     .command('compile')
     .description('Print the Step Functions definition (ASL) a pipeline compiles to')
     .argument('<file>', 'pipeline file')
+    .addHelpText('after', '\nExamples:\n  gennaker compile pipelines/demo.yml > demo.asl.json')
     .action(async (file: string) => {
       const pipeline = loadOrReport(file, io);
       if (!pipeline) return io.exit(EXIT.invalid);
@@ -51,16 +76,26 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
 
   program
     .command('graph')
-    .description('Print the stage graph as a Mermaid flowchart')
+    .description('Print the stage graph: a Mermaid flowchart, or its stages and edges as JSON/YAML')
     .argument('<file>', 'pipeline file')
-    .action(async (file: string) => {
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['mermaid', 'json', 'yaml']).default('mermaid'))
+    .addHelpText('after', '\nExamples:\n  gennaker graph pipelines/demo.yml > demo.mmd\n  gennaker graph pipelines/demo.yml -o json')
+    .action(async (file: string, opts: { output: 'mermaid' | 'json' | 'yaml' }) => {
       const pipeline = loadOrReport(file, io);
       if (!pipeline) return io.exit(EXIT.invalid);
-      io.write(mermaidGraph(pipeline));
+      if (opts.output === 'mermaid') return io.write(mermaidGraph(pipeline));
+      const graph = {
+        application: pipeline.application,
+        name: pipeline.name,
+        stages: pipeline.stages.map((s) => ({ refId: s.refId, name: s.name, type: s.type, requisiteStageRefIds: s.requisiteStageRefIds })),
+        edges: pipeline.stages.flatMap((s) => s.requisiteStageRefIds.map((from) => ({ from, to: s.refId }))),
+      };
+      emit(io, opts.output, graph, () => []);
     });
 
   program
     .command('schema')
     .description('Print the JSON Schema of the pipeline format (for editors)')
+    .addHelpText('after', '\nExamples:\n  gennaker schema > docs/pipeline.schema.json')
     .action(() => io.write(`${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`));
 }
