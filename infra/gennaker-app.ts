@@ -5,6 +5,9 @@
  *   gennaker:target     'aws' or 'emulator' (stack synthesizer; default aws)
  *   gennaker:prefix     stack name prefix (default Gennaker) and, lower-cased, state machine name prefix
  *   gennaker:nag        'false' to skip the cdk-nag checks (default: on)
+ *   gennaker:console    'true' to host the web console (S3 + CloudFront + Cognito; default: off)
+ *   gennaker:consoleDomainPrefix  the Cognito hosted UI's domain prefix (default gennaker-<account>)
+ *   gennaker:consoleGroups        Cognito groups to create, comma-separated: the roles permissions name
  *   gennaker:accounts, gennaker:trafficGuards, gennaker:bake, gennaker:jenkinsMasters, gennaker:launchPermissions
  *                       setting files (YAML or JSON, relative to the repository root) bundled with
  *                       the functions that read them (platform/configuration.ts; default: none)
@@ -53,12 +56,18 @@ export function optionsFromContext(app: App): GennakerAppOptions {
     const file = context(key);
     if (file) settings[key] = { file: isAbsolute(file) ? file : join(REPO_ROOT, file) };
   }
+  const consoleFlag = context('console');
+  if (consoleFlag !== undefined && consoleFlag !== 'true' && consoleFlag !== 'false') throw new Error(`gennaker:console must be 'true' or 'false', not '${consoleFlag}'`);
+  const domainPrefix = context('consoleDomainPrefix');
+  const groups = context('consoleGroups')?.split(',').map((g) => g.trim()).filter(Boolean);
+  const hosting = consoleFlag === 'true' ? { console: { ...(domainPrefix ? { domainPrefix } : {}), ...(groups ? { groups } : {}) } } : {};
+  const platform = { ...(Object.keys(settings).length > 0 ? { settings } : {}), ...hosting };
   return {
     target,
     nag: context('nag') !== 'false',
     ...(pipelinesDir ? { pipelinesDir } : {}),
     ...(stackPrefix ? { stackPrefix } : {}),
-    ...(Object.keys(settings).length > 0 ? { platform: { settings } } : {}),
+    ...(Object.keys(platform).length > 0 ? { platform } : {}),
   };
 }
 

@@ -3,10 +3,11 @@
  * app.js, app.css. In memory for `gennaker console` and the benchmark; on disk for the CDK asset.
  * The page takes its settings from /config.json at run time, so one build serves every deployment.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions, buildSync } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,21 +29,21 @@ export function contentTypeOf(path: string): string {
   return TYPES[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream';
 }
 
+const OPTIONS: BuildOptions = {
+  entryPoints: { app: join(ROOT, 'src', 'main.tsx') },
+  bundle: true,
+  format: 'esm',
+  target: ['chrome110', 'firefox110', 'safari16'],
+  minify: true,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  legalComments: 'none',
+  logLevel: 'silent',
+};
+
 /** The console's files, keyed by URL path (`/index.html`, `/app.js`, `/app.css`). */
-export async function buildConsole(options: { readonly minify?: boolean } = {}): Promise<Map<string, ConsoleFile>> {
-  const result = await build({
-    entryPoints: { app: join(ROOT, 'src', 'main.tsx') },
-    bundle: true,
-    format: 'esm',
-    target: ['chrome110', 'firefox110', 'safari16'],
-    minify: options.minify ?? true,
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    legalComments: 'none',
-    write: false,
-    outdir: '/',
-    logLevel: 'silent',
-  });
+export async function buildConsole(): Promise<Map<string, ConsoleFile>> {
+  const result = await build({ ...OPTIONS, write: false, outdir: '/' });
   const files = new Map<string, ConsoleFile>();
   for (const out of result.outputFiles) {
     const path = out.path.slice(out.path.lastIndexOf('/'));
@@ -53,10 +54,12 @@ export async function buildConsole(options: { readonly minify?: boolean } = {}):
   return files;
 }
 
-/** Writes the build to a folder (the CDK app's asset for the bucket). */
-export async function writeConsole(dir: string): Promise<string[]> {
-  const files = await buildConsole();
-  await mkdir(dir, { recursive: true });
-  await Promise.all([...files.values()].map((f) => writeFile(join(dir, f.path), f.body)));
-  return [...files.keys()];
+/** The same, synchronously: CDK's local asset bundling cannot wait for a promise. */
+export function writeConsoleSync(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  buildSync({ ...OPTIONS, write: true, outdir: dir });
+  copyFileSync(join(ROOT, 'index.html'), join(dir, 'index.html'));
 }
+
+/** The console's source folder (what the CDK asset hashes). */
+export const CONSOLE_ROOT = ROOT;

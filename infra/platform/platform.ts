@@ -20,6 +20,7 @@ import { STAGE_FUNCTIONS_ENV } from '../../functions/core/stage-functions.js';
 import { acknowledgeWildcards, grantAssumeRoles, grantNeeds, grantStageCleanup, grantTaskResponse } from './access.js';
 import { deadLetterAlarm, handlerErrorsAlarm } from './alarms.js';
 import { type ApiRoute, HttpMethod, PlatformApi } from './api.js';
+import { ConsoleHosting } from './console.js';
 import { API_HANDLER, callbackFamilies, type HandlerSpec, STAGE_HANDLERS, TRIGGER_HANDLERS, type TriggerKind, type TriggerSpec } from './catalog.js';
 import { type PlatformSettings, ResolvedSettings } from './configuration.js';
 import { DeadLetterQueue } from './dead-letters.js';
@@ -55,8 +56,14 @@ export interface PlatformProps {
    * @default none: the alarms only show in CloudWatch
    */
   readonly alarmActions?: readonly IAlarmAction[];
-  /** Base URL of a console showing executions, linked from notifications. */
+  /** Base URL of a console showing executions, linked from notifications. @default the hosted console's, when `console` is set */
   readonly consoleUrl?: string;
+  /**
+   * Hosts the web console: S3 + CloudFront, a Cognito user pool with its hosted UI, and `/api/*`
+   * routes behind a JWT authorizer (platform/console.ts). Needs the API handler.
+   * @default none: no console resources
+   */
+  readonly console?: { readonly domainPrefix?: string; readonly groups?: readonly string[] };
   /**
    * The Secrets Manager secret holding webhook signing secrets by source (functions/triggers/secrets.ts).
    * @default none: webhook handlers refuse unsigned deliveries
@@ -110,6 +117,8 @@ export class Platform extends Construct {
   private readonly starters: Array<{ fn: GennakerFunction; audience: Audience }> = [];
   private platformApi: PlatformApi | undefined;
   private readonly settings: ResolvedSettings;
+  /** The hosted console, when the props ask for it. */
+  readonly console: ConsoleHosting | undefined;
 
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
@@ -161,6 +170,19 @@ export class Platform extends Construct {
       }
     }
 
+    if (props.console) {
+      if (!this.apiFunction || !this.platformApi) throw new Error(`the console needs the API handler (${API_HANDLER.entry}) under ${this.sourceRoot}`);
+      this.console = new ConsoleHosting(this, 'Console', {
+        api: this.platformApi.api,
+        apiHandler: this.apiFunction.function,
+        ...(props.console.domainPrefix ? { domainPrefix: props.console.domainPrefix } : {}),
+        ...(props.console.groups ? { groups: props.console.groups } : {}),
+        removalPolicy: dataRemovalPolicy,
+      });
+      // Notifications link to the run in this console.
+      if (!this.consoleUrl) for (const fn of this.allFunctions()) fn.function.addEnvironment('GENNAKER_CONSOLE_URL', this.console.url);
+    }
+
     // Webhook stages hand the called system a URL on this API to call back.
     const external = this.stageFunctions.get('external');
     if (external && this.triggerFunctions.has('webhookCallback') && this.platformApi) {
@@ -168,6 +190,10 @@ export class Platform extends Construct {
     }
 
     this.node.addValidation({ validate: () => [...this.registry.problems(), ...this.environmentProblems()] });
+  }
+
+  private allFunctions(): GennakerFunction[] {
+    return [...this.stageFunctions.values(), ...this.triggerFunctions.values(), ...(this.apiFunction ? [this.apiFunction] : [])];
   }
 
   get topic(): ITopic {

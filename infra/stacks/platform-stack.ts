@@ -11,6 +11,8 @@ export const platformOutputs = {
   topic: 'NotificationTopicArn',
   stageFunction: (family: FunctionFamily) => `${capitalised(family)}FunctionArn`,
   apiUrl: 'ApiUrl',
+  consoleUrl: 'ConsoleUrl',
+  consoleUserPool: 'ConsoleUserPoolId',
 };
 
 const capitalised = (word: string) => `${word[0]!.toUpperCase()}${word.slice(1)}`;
@@ -34,6 +36,10 @@ export class PlatformStack extends Stack {
     }
     if (this.platform.api) {
       new CfnOutput(this, platformOutputs.apiUrl, { value: this.platform.api.url, description: 'GENNAKER_API_URL for the gennaker CLI' });
+    }
+    if (this.platform.console) {
+      new CfnOutput(this, platformOutputs.consoleUrl, { value: this.platform.console.url, description: 'The web console' });
+      new CfnOutput(this, platformOutputs.consoleUserPool, { value: this.platform.console.userPool.userPoolId, description: 'Console users: add them here, in groups named after roles' });
     }
   }
 }

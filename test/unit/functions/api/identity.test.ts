@@ -17,6 +17,13 @@ describe('callers', () => {
     expect(callerOf(context, {})).toEqual({ user: 'dan', roles: ['deployers', 'approvers', 'ops'], principal: 'arn:aws:sts::1:assumed-role/deployers/dan' });
   });
 
+  it('takes a console user from the Cognito ID token the JWT authorizer checked, groups as roles', () => {
+    const claims = { sub: 'u-1', email: 'erin@example.com', 'cognito:groups': '[approvers deployers]' };
+    expect(callerOf({ authorizer: { jwt: { claims } } }, {}, {})).toEqual({ user: 'erin@example.com', roles: ['approvers', 'deployers'] });
+    expect(callerOf({ authorizer: { jwt: { claims: { sub: 'u-2', 'cognito:groups': ['ops'] } } } }, {}, {})).toEqual({ user: 'u-2', roles: ['ops'] });
+    expect(callerOf({ authorizer: { jwt: { claims: { sub: 'u-3', 'cognito:groups': '[]' } } } }, {}, {})).toEqual({ user: 'u-3', roles: [] });
+  });
+
   it('ignores identity headers unless told to trust them', () => {
     const headers = { 'x-gennaker-user': 'mallory', 'x-gennaker-roles': 'approvers' };
     expect(callerOf({ authorizer: { iam: { userArn: 'arn:aws:iam::1:user/eve' } } }, headers, {})).toMatchObject({ user: 'eve', roles: [] });
