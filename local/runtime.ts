@@ -13,9 +13,9 @@ import type { Pipeline } from '../state-machines/model/pipeline.js';
 import { stageTypeInfo } from '../state-machines/stage-types/index.js';
 import type { EngineDeps } from '../functions/core/engine/deps.js';
 import { dispatch } from '../functions/core/engine/dispatch.js';
-import { routeFor } from '../functions/core/engine/route.js';
+import { EngineSignal, signalFor } from '../functions/core/engine/route.js';
 import { finalizeExecution } from '../functions/core/engine/lifecycle-ops.js';
-import type { EngineResult, RunPayload } from '../functions/core/engine/payloads.js';
+import { type EngineResult, type RunPayload, SIGNALS } from '../state-machines/contract/engine.js';
 import type { ExecutionStatus, ExecutionView } from '../functions/core/execution-model.js';
 import { ExecutionStore } from '../functions/core/execution-store.js';
 import { submitJudgment } from '../functions/core/judgment.js';
@@ -240,10 +240,15 @@ export class LocalRuntime {
     void this.answer(payload, controller.signal).catch(() => undefined);
     try {
       for (;;) {
-        const execution = await this.store.load(payload.executionId);
-        const stage = execution.stages.find((s) => s.refId === refId)!;
-        if (stage.status !== 'RUNNING') return { status: stage.status, route: routeFor(stage.status) };
-        if (execution.status !== 'RUNNING') return { status: 'HALTED', route: 'halt' };
+        // As task-resume.ts answers the token in AWS: a stage that did not pass raises its signal.
+        const { execution, stages } = await this.store.loadStages(payload.executionId, [refId]);
+        const stage = stages.get(refId)!;
+        if (stage.status !== 'RUNNING') {
+          const signal = signalFor(stage.status, payload.stage.failurePolicy);
+          if (signal) throw new EngineSignal(signal, { status: stage.status, refId }, `stage '${stage.name}' ${stage.status}`);
+          return { status: stage.status, refId };
+        }
+        if (execution.status !== 'RUNNING') throw new EngineSignal(SIGNALS.haltBranch, { status: 'HALTED', refId }, `execution ${execution.status}`);
         if (this.stageTime.now() - this.stageTime.fromWall(stage.startTime ?? this.clock.now()) > timeoutMs) {
           const error = new Error(`no judgment within ${Math.round(timeoutMs / 1000)} s`);
           error.name = 'States.Timeout';

@@ -3,7 +3,8 @@
  * deployed stack, and the CLI calls them directly in local mode (`localApi`) or through the HTTP
  * API of a deployed stack (`httpApi` in http-client.ts): both implement `GennakerApi`.
  */
-import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { sfnTaskResumer } from '../core/task-resume.js';
 import { sfnClient } from '../core/aws-clients.js';
 import { cancelExecution as cancelCore, type ExecutionStopper } from '../core/cancel.js';
 import { concurrencyPolicyOf } from '../core/concurrency.js';
@@ -39,7 +40,7 @@ export interface OperationsDeps {
   readonly triggers: TriggerDeps;
   /** Stops a running execution (StopExecution in AWS, abort in local mode). */
   readonly stopper: ExecutionStopper;
-  /** Resumes a stage waiting on a task token (SendTaskSuccess in AWS; local mode watches the record). */
+  /** Resumes a stage waiting on a task token (task-resume.ts in AWS; local mode watches the record). */
   readonly resume: ResumeCallback;
   /** What follows an execution's end when an operation ended it (next waiting run, completed event). */
   readonly afterFinished?: (execution: ExecutionView) => Promise<void>;
@@ -203,12 +204,8 @@ export async function clusterView(
   return deps.clusters.describeApplication(query);
 }
 
-/** Resumes a callback task with SendTaskSuccess (what submitJudgment calls in AWS). */
-export function sfnResume(sfn: SFNClient = sfnClient()): ResumeCallback {
-  return async (taskToken, output) => {
-    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-  };
-}
+/** Resumes a callback task (what submitJudgment calls in AWS). */
+export const sfnResume = (sfn?: SFNClient): ResumeCallback => sfnTaskResumer(sfn);
 
 /** Everything the CLI can ask, locally or of a deployed stack. */
 export interface GennakerApi {

@@ -22,7 +22,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, Que
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import { dynamoClient } from './aws-clients.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError, GennakerError } from './errors.js';
-import { type ExecutionRecord, FINAL_EXECUTION_STATUSES, newExecutionRecord } from './execution-model.js';
+import { type ExecutionRecord, FINAL_EXECUTION_STATUSES, newExecutionRecord, type NewExecutionRecord } from './execution-model.js';
 import type { ExecutionStore } from './execution-store.js';
 import type { Notifier } from './notifications.js';
 import type { LaunchRequest, PipelineLauncher } from './pipeline-launcher.js';
@@ -129,7 +129,7 @@ export class ExecutionQueue {
       return { outcome: 'started', executionId };
     }
     const now = this.deps.clock.now();
-    const waiting: Omit<WaitingRecord, 'version'> = {
+    const waiting: Omit<WaitingRecord, 'version'> & NewExecutionRecord = {
       ...newExecutionRecord(pipeline, { id: executionId, status: 'NOT_STARTED', trigger: launch.trigger, parameters: launch.parameters, startTime: now }),
       queueKey,
       queuedAt: now,

@@ -1,6 +1,7 @@
 /**
- * The execution record, after Orca's execution JSON: one execution item plus one item per stage
- * that has started. Stages not yet started are NOT_STARTED in the skeleton.
+ * The execution record, after Orca's execution JSON: a header, the skeleton (the stages the run
+ * started with) and one item per stage that has been written. Stages not yet written are
+ * NOT_STARTED in the view.
  */
 import { type StageSkeleton, stageSkeleton } from '../../state-machines/model/skeleton.js';
 import type { LaunchRequest } from './pipeline-launcher.js';
@@ -21,7 +22,6 @@ export interface ExecutionRecord {
   readonly startTime: number;
   readonly endTime?: number;
   readonly error?: string;
-  readonly skeleton: readonly StageSkeleton[];
   readonly notifications?: readonly Record<string, unknown>[];
   /** Set while the execution runs: who may cancel it, where its state machine run is. */
   readonly stateMachineExecutionArn?: string;
@@ -31,6 +31,8 @@ export interface ExecutionRecord {
    * is started, so a start cut short (the claiming function died) can be made later (concurrency.ts).
    */
   readonly pendingLaunch?: LaunchRequest;
+  /** How many stages halted their branch or the pipeline (execution-store.ts noteHalt). */
+  readonly halts?: number;
   readonly version: number;
 }
 
@@ -50,9 +52,14 @@ export interface StageRecord {
   readonly version: number;
 }
 
+/** The whole execution: header, skeleton and every stage in pipeline order. */
 export interface ExecutionView extends ExecutionRecord {
+  readonly skeleton: readonly StageSkeleton[];
   readonly stages: readonly StageRecord[];
 }
+
+/** A record to create: the header and the skeleton it starts with (execution-store.ts keeps them apart). */
+export type NewExecutionRecord = Omit<ExecutionRecord, 'version'> & { readonly skeleton: readonly StageSkeleton[] };
 
 export function notStartedStage(skeleton: StageSkeleton): StageRecord {
   return {
@@ -92,7 +99,7 @@ export function newExecutionRecord(
     readonly startTime: number;
     readonly stateMachineExecutionArn?: string | undefined;
   },
-): Omit<ExecutionRecord, 'version'> {
+): NewExecutionRecord {
   return {
     id: run.id,
     application: pipeline.application,

@@ -2,12 +2,13 @@
  * Answers a manual judgment: checks the judge may, records judgment, judge and input on the stage,
  * then resumes the state machine through the stored task token.
  */
-import { ConcurrentUpdateError, JudgmentError } from './errors.js';
-import type { ExecutionStore } from './execution-store.js';
+import type { EngineResult } from '../../state-machines/contract/engine.js';
+import { JudgmentError } from './errors.js';
+import { type ExecutionStore, retryOnConflict } from './execution-store.js';
 import type { StageRecord } from './execution-model.js';
 import { failedStatus } from './engine/stage-writes.js';
 import type { Clock } from './stage-api.js';
-import { type Route, routeFor } from './engine/route.js';
+import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
 
 export interface JudgmentRequest {
   readonly executionId: string;
@@ -19,20 +20,18 @@ export interface JudgmentRequest {
   readonly roles?: readonly string[];
 }
 
-/** Resumes a waiting callback task (SendTaskSuccess in AWS; nothing in local mode, which watches the record). */
-export type ResumeCallback = (taskToken: string, output: { status: string; route: Route }) => Promise<void>;
+/**
+ * Resumes a waiting callback task with the stage's result (task-resume.ts: SendTaskSuccess, or
+ * SendTaskFailure with the signal when the branch cannot go on; nothing in local mode, which
+ * watches the record).
+ */
+export type ResumeCallback = (taskToken: string, result: EngineResult, policy: FailurePolicy) => Promise<void>;
 
 export async function submitJudgment(
   request: JudgmentRequest,
   deps: { store: ExecutionStore; clock: Clock; resume: ResumeCallback },
 ): Promise<StageRecord> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await submitOnce(request, deps);
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
-    }
-  }
+  return retryOnConflict(() => submitOnce(request, deps));
 }
 
 async function submitOnce(
@@ -76,6 +75,7 @@ async function submitOnce(
     },
     stage,
   );
-  if (callbackToken) await deps.resume(callbackToken, { status, route: routeFor(status) });
+  if (status !== 'SUCCEEDED') await deps.store.noteHalt(execution.id);
+  if (callbackToken) await deps.resume(callbackToken, { status, refId: stage.refId }, policy);
   return written;
 }

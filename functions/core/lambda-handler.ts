@@ -7,11 +7,14 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EngineDeps } from './engine/deps.js';
 import { dispatch } from './engine/dispatch.js';
-import type { EngineResult } from './engine/payloads.js';
+import type { EngineResult } from '../../state-machines/contract/engine.js';
+import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
+import { isEngineSignal } from './engine/route.js';
+import type { TaskResumer } from './task-resume.js';
 import { ExecutionStore } from './execution-store.js';
 import { releaseLocksHeldBy } from './locks-release.js';
 import { defaultNotifier } from './notifications.js';
-import { platformMetrics, recordEngineCall } from './metrics.js';
+import { platformMetrics, recordEngineCall, recordSignal } from './metrics.js';
 import { recordNotificationTargets } from './record-notification-targets.js';
 import { sourceMappedStack } from './source-maps.js';
 import { type StageImplementation, systemClock } from './stage-api.js';
@@ -44,7 +47,7 @@ export interface EngineHandlerOptions {
    * waiting (task-resume.ts). Only families with callback stages take it (flow: manualJudgment),
    * which are also the only ones allowed SendTaskSuccess; the others do not load the SFN client.
    */
-  readonly resumeTask?: (taskToken: string, result: EngineResult) => Promise<void>;
+  readonly resumeTask?: TaskResumer;
   /** @default platformMetrics() */
   readonly metrics?: Metrics;
 }
@@ -58,11 +61,25 @@ export function engineHandler(buildDeps: () => EngineDeps, options: EngineHandle
     const token = (event as { taskToken?: string } | null)?.taskToken;
     // Log ids and statuses only: stage configs may carry credentials.
     logger.info('engine call', { op, executionId: (event as { executionId?: string } | null)?.executionId });
-    const result = await dispatch(event, deps);
-    if (token && !result.awaitingCallback) {
+    const resume = async (taskToken: string, ended: EngineResult) => {
       if (!options.resumeTask) throw new Error(`op ${op} came with a task token, but this function runs no callback stages`);
-      await options.resumeTask(token, result);
+      await options.resumeTask(taskToken, ended, policyOf(event));
+    };
+    let result: EngineResult;
+    try {
+      result = await dispatch(event, deps);
+    } catch (error) {
+      if (!isEngineSignal(error)) throw error;
+      // An outcome routed by name, not a fault: counted apart so alarms see only unexpected errors.
+      logger.info('engine signal', { op, status: error.result.status, signal: error.signal });
+      recordEngineCall(metrics, { ...(op ? { op } : {}), status: error.result.status, ...stageTypeOf(event) });
+      recordSignal(metrics, error.signal);
+      if (!token) throw error;
+      // A callback Task hears its outcome through its token, never through this function's error.
+      await resume(token, error.result);
+      return error.result;
     }
+    if (token && !result.awaitingCallback) await resume(token, result);
     logger.info('engine result', { op, status: result.status });
     recordEngineCall(metrics, { ...(op ? { op } : {}), status: result.status, ...stageTypeOf(event) });
     return result;
@@ -72,6 +89,10 @@ export function engineHandler(buildDeps: () => EngineDeps, options: EngineHandle
     const mapped = sourceMappedStack(error);
     if (error && mapped) error.stack = mapped;
   });
+}
+
+function policyOf(event: unknown): FailurePolicy {
+  return (event as { stage?: { failurePolicy?: FailurePolicy } } | null)?.stage?.failurePolicy ?? 'haltPipeline';
 }
 
 function stageTypeOf(event: unknown): { stageType?: string } {

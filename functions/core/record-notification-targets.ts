@@ -10,7 +10,8 @@ export function recordNotificationTargets(store: ExecutionStore): NotificationTa
   return async (event) => {
     const execution = await store.getExecution(event.executionId).catch(() => undefined);
     if (!execution) return [];
-    const stage = event.stage ? execution.skeleton.find((s) => s.refId === event.stage?.refId) : undefined;
+    // The skeleton is read only for a stage's event: the header alone holds the pipeline's settings.
+    const stage = event.stage ? (await store.getSkeleton(event.executionId)).find((s) => s.refId === event.stage?.refId) : undefined;
     return notificationTargets(event, {
       pipeline: (execution.notifications ?? []) as unknown as NotificationSetting[],
       ...(stage?.notifications ? { stage: stage.notifications as unknown as NotificationSetting[] } : {}),

@@ -8,19 +8,10 @@
 import type { EvaluationContext, StageView } from '../../state-machines/expressions/index.js';
 import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
 
-/** Orca's statuses. */
-export const STAGE_STATUSES = [
-  'NOT_STARTED',
-  'RUNNING',
-  'PAUSED',
-  'SUCCEEDED',
-  'FAILED_CONTINUE',
-  'TERMINAL',
-  'CANCELED',
-  'STOPPED',
-  'SKIPPED',
-] as const;
-export type StageStatus = (typeof STAGE_STATUSES)[number];
+import { type StageStatus } from '../../state-machines/contract/engine.js';
+
+/** Orca's statuses, defined with the engine's contract. */
+export { STAGE_STATUSES, type StageStatus } from '../../state-machines/contract/engine.js';
 
 /** Statuses after which downstream stages may run. */
 export const PASSING_STATUSES: ReadonlySet<StageStatus> = new Set(['SUCCEEDED', 'FAILED_CONTINUE', 'SKIPPED']);

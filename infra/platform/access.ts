@@ -16,7 +16,7 @@ import type { PlatformTables } from './tables.js';
 
 /** Exactly the DynamoDB calls functions/core makes on each table. */
 const TABLE_ACTIONS: Readonly<Record<TableKey, readonly string[]>> = {
-  executions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
+  executions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
   // Releasing an execution's locks scans for its holder (locks-release.ts): the table holds only live locks.
   locks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Scan'],
   dedupe: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
@@ -209,9 +209,12 @@ export function grantStageCleanup(fn: GennakerFunction, targets: readonly Gennak
   fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets.map((t) => t.function.functionArn) }));
 }
 
-/** SendTaskSuccess for a callback stage that finished without waiting (lambda-handler.ts). */
+/**
+ * SendTaskSuccess / SendTaskFailure for a callback stage that ended (task-resume.ts): success goes
+ * on, failure carries the signal the compiled Catch routes.
+ */
 export function grantTaskResponse(fn: GennakerFunction): void {
-  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));
+  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }));
 }
 
 /**
@@ -223,7 +226,7 @@ export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[
   const onStar = [
     'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing; X-Ray defines no resource types)',
     ...(taskResponse || needs.includes('resumeTasks')
-      ? ['states:SendTaskSuccess (resumes a callback stage by its task token; the action defines no resource type, the token is the authority)']
+      ? ['states:SendTaskSuccess and states:SendTaskFailure (resume a callback stage by its task token; the actions define no resource type, the token is the authority)']
       : []),
     ...(needs.includes('clusterView')
       ? ['the cluster view\'s autoscaling:DescribeAutoScalingGroups, ec2:DescribeLaunchTemplateVersions and elasticloadbalancing:DescribeTargetHealth (read only; these Describe actions define no resource type)']

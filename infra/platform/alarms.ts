@@ -1,10 +1,11 @@
 /**
- * CloudWatch alarms: a handler that throws, a dead letter that arrived, a pipeline execution that
+ * CloudWatch alarms: a handler that failed unexpectedly, a dead letter that arrived, a pipeline execution that
  * failed. Each fires on the first occurrence (threshold 1) and goes back to OK by itself; where an
  * alarm goes is the platform's `alarmActions`.
  */
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, MathExpression, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { DEFAULT_METRICS_NAMESPACE, METRICS_SERVICE, ROUTED_SIGNALS_METRIC } from '../../functions/core/metrics.js';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -18,13 +19,31 @@ function alarm(scope: Construct, id: string, props: ConstructorParameters<typeof
   return created;
 }
 
+/**
+ * Unexpected errors of a handler: Lambda's `Errors` less the routing signals the engine raised on
+ * purpose (a stage that halted its branch or the pipeline, a pipeline that failed; metrics.ts
+ * `RoutedSignals`). Errors counts crashes, timeouts and out-of-memory ends too, which no code of
+ * ours can count, so it is the base; the signals are what is known not to be a fault.
+ */
 export function handlerErrorsAlarm(scope: Construct, fn: IFunction, label: string, actions: readonly IAlarmAction[]): Alarm {
+  const signals = new Metric({
+    namespace: DEFAULT_METRICS_NAMESPACE,
+    metricName: ROUTED_SIGNALS_METRIC,
+    dimensionsMap: { service: METRICS_SERVICE, functionName: fn.functionName },
+    period: PERIOD,
+    statistic: 'Sum',
+  });
   return alarm(
     scope,
     'ErrorsAlarm',
     {
-      alarmDescription: `Gennaker ${label} Lambda threw (after its own retries a Task sees this as a stage error)`,
-      metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      alarmDescription: `Gennaker ${label} Lambda failed unexpectedly (a crash, timeout or bug; not a stage that failed, halted or routed its pipeline)`,
+      metric: new MathExpression({
+        expression: 'FILL(errors, 0) - FILL(signals, 0)',
+        usingMetrics: { errors: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), signals },
+        period: PERIOD,
+        label: 'Unexpected errors',
+      }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -29,7 +29,7 @@ export type Need =
   | 'clusterView'
   /** StopExecution on this platform's pipeline executions (cancel). */
   | 'stopExecutions'
-  /** SendTaskSuccess: resume a stage waiting on a task token (manual judgment through the API). */
+  /** SendTaskSuccess / SendTaskFailure: resume a stage waiting on a task token (manual judgment through the API). */
   | 'resumeTasks'
   /** Run, watch and stop ECS tasks (runJob stages) and pass their roles to ECS tasks. */
   | 'runTasks'

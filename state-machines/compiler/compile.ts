@@ -4,25 +4,22 @@
  */
 import { decompose } from '../dag/decompose.js';
 import { buildGraph } from '../dag/graph.js';
-import type { Pipeline, Stage } from '../model/pipeline.js';
+import type { Pipeline } from '../model/pipeline.js';
 import { type AslMachine, MAX_DEFINITION_BYTES, transientRetry } from './asl.js';
 import { StateNamer } from './names.js';
 import { completePayload, startPayload } from './payloads.js';
+import { PIPELINE_FAILED } from '../contract/engine.js';
 import { type FunctionFamily, Renderer } from './render.js';
 
 export interface CompileOptions {
   /** ARN of the Lambda function for a handler family. Defaults to `gennaker-<family>` in the emulator's account. */
   readonly functionArn?: (family: FunctionFamily) => string;
   readonly taskTimeoutSeconds?: number;
-  readonly awaitPollSeconds?: number;
 }
 
 export const FIXED_STATES = {
   start: 'Start pipeline',
   complete: 'Complete pipeline',
-  status: 'Pipeline status',
-  succeeded: 'Pipeline succeeded',
-  failed: 'Pipeline failed',
 } as const;
 
 export function defaultFunctionArn(family: FunctionFamily): string {
@@ -34,18 +31,11 @@ export function compilePipeline(pipeline: Pipeline, options: CompileOptions = {}
   const namer = new StateNamer();
   for (const fixed of Object.values(FIXED_STATES)) namer.claim(fixed);
 
-  const stages = new Map<string, Stage>(pipeline.stages.map((s) => [s.refId, s]));
-  const renderer = Renderer.create(stages, namer, {
-    functionArn,
-    taskTimeoutSeconds: options.taskTimeoutSeconds ?? 900,
-    awaitPollSeconds: options.awaitPollSeconds ?? 5,
-  });
-  const body = decompose(buildGraph(pipeline.stages));
-  const first = renderer.render(
-    body,
-    { next: FIXED_STATES.complete, halt: FIXED_STATES.complete, terminal: FIXED_STATES.complete },
-    true,
-  );
+  const graph = buildGraph(pipeline.stages);
+  const renderer = Renderer.create(pipeline, graph, namer, { functionArn, taskTimeoutSeconds: options.taskTimeoutSeconds ?? 900 });
+  const targets = { next: FIXED_STATES.complete, halt: FIXED_STATES.complete, terminal: FIXED_STATES.complete };
+  const first = renderer.render(decompose(graph), targets);
+  renderer.finish(targets);
 
   const engine = functionArn('engine');
   const states: AslMachine['States'] = {
@@ -64,21 +54,14 @@ export function compilePipeline(pipeline: Pipeline, options: CompileOptions = {}
     ...renderer.states,
     [FIXED_STATES.complete]: {
       Type: 'Task',
-      Comment: 'Finalises the execution record and decides the pipeline status',
+      Comment: `Finalises the execution record; a pipeline that did not succeed ends here with ${PIPELINE_FAILED}`,
       Resource: engine,
       Parameters: completePayload(),
       ResultPath: '$.result',
       TimeoutSeconds: 60,
       Retry: transientRetry(),
-      Next: FIXED_STATES.status,
+      End: true,
     },
-    [FIXED_STATES.status]: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.result.status', StringEquals: 'SUCCEEDED', Next: FIXED_STATES.succeeded }],
-      Default: FIXED_STATES.failed,
-    },
-    [FIXED_STATES.succeeded]: { Type: 'Succeed' },
-    [FIXED_STATES.failed]: { Type: 'Fail', Error: 'PipelineFailed', Cause: 'A stage failed the pipeline: see the execution record' },
   };
   return {
     Comment: `Gennaker pipeline '${pipeline.name}' of application '${pipeline.application}'`,

@@ -1,63 +1,86 @@
 /**
- * What each Task state sends to its Lambda. State data stays small ({executionId, caught, result});
- * stage configuration travels in the Task's own Parameters and everything else lives in DynamoDB.
+ * What each Task state sends to its Lambda, typed by the engine's own schema
+ * (state-machines/contract/engine.ts). State data stays small ({executionId, caught}); stage
+ * configuration travels in the Task's own Parameters and everything else lives in DynamoDB.
  */
+import type {
+  CompletePayloadSchema,
+  PayloadTemplate,
+  PipelineSkeleton,
+  RecordPayloadSchema,
+  RunPayloadSchema,
+  StageIdentity,
+  StagePayload,
+  StartPayloadSchema,
+} from '../contract/engine.js';
 import type { Pipeline, Stage } from '../model/pipeline.js';
 import { stageSkeleton } from '../model/skeleton.js';
 
-export type EngineOp = 'start' | 'run' | 'fail' | 'await' | 'complete';
-
 /** The skeleton the start task writes into the execution record. */
-export function pipelineSkeleton(pipeline: Pipeline): Record<string, unknown> {
+export function pipelineSkeleton(pipeline: Pipeline): PipelineSkeleton {
   return {
     application: pipeline.application,
     name: pipeline.name,
     id: pipeline.id,
-    parameterConfig: pipeline.parameterConfig,
-    notifications: pipeline.notifications,
+    parameterConfig: pipeline.parameterConfig.map((p) => ({ ...p })),
+    notifications: pipeline.notifications.map((n) => ({ ...n })),
     limitConcurrent: pipeline.limitConcurrent,
     maxConcurrentExecutions: pipeline.maxConcurrentExecutions,
     keepWaitingPipelines: pipeline.keepWaitingPipelines,
-    stages: pipeline.stages.map(stageSkeleton),
+    stages: pipeline.stages.map((s) => {
+      const { requisiteStageRefIds, notifications, ...rest } = stageSkeleton(s);
+      return { ...rest, requisiteStageRefIds: [...requisiteStageRefIds], ...(notifications ? { notifications: notifications.map((n) => ({ ...n })) } : {}) };
+    }),
   };
 }
 
-export function startPayload(pipeline: Pipeline): Record<string, unknown> {
+export function startPayload(pipeline: Pipeline): PayloadTemplate<typeof StartPayloadSchema, 'executionId' | 'input'> {
   return { op: 'start', 'executionId.$': '$.executionId', 'input.$': '$', pipeline: pipelineSkeleton(pipeline) };
 }
 
-export function runPayload(stage: Stage, callback: boolean): Record<string, unknown> {
-  return {
-    op: 'run',
-    'executionId.$': '$.executionId',
-    stage: stagePayload(stage),
-    ...(callback ? { 'taskToken.$': '$$.Task.Token' } : {}),
-  };
+/** What a stage call reads besides itself and its requisites, and which requisites it polls for. */
+export interface StageAccess {
+  readonly reads: StagePayload['reads'];
+  readonly awaits?: readonly string[];
 }
 
-export function failPayload(stage: Stage): Record<string, unknown> {
-  const identity = { refId: stage.refId, name: stage.name, type: stage.type, failurePolicy: stage.failurePolicy };
-  return { op: 'fail', 'executionId.$': '$.executionId', stage: { ...identity, ...(stage.sendNotifications ? { sendNotifications: true } : {}) }, 'error.$': '$.error' };
+export function runPayload(
+  stage: Stage,
+  access: StageAccess,
+  callback: boolean,
+): PayloadTemplate<typeof RunPayloadSchema, 'executionId' | 'taskToken'> | PayloadTemplate<typeof RunPayloadSchema, 'executionId'> {
+  const payload = { op: 'run' as const, 'executionId.$': '$.executionId', stage: stagePayload(stage, access) };
+  return callback ? { ...payload, 'taskToken.$': '$$.Task.Token' } : payload;
 }
 
-export function awaitPayload(refId: string, on: readonly string[]): Record<string, unknown> {
-  return { op: 'await', 'executionId.$': '$.executionId', refId, on: [...on] };
+/** The shared error recorder of a branch, given the branch's stages in the order they run. */
+export function recordPayload(stages: readonly Stage[]): PayloadTemplate<typeof RecordPayloadSchema, 'executionId' | 'error'> {
+  return { op: 'record', 'executionId.$': '$.executionId', stages: stages.map(identityOf), 'error.$': '$.error' };
 }
 
-export function completePayload(): Record<string, unknown> {
+export function completePayload(): PayloadTemplate<typeof CompletePayloadSchema, 'executionId' | 'caught'> {
   return { op: 'complete', 'executionId.$': '$.executionId', 'caught.$': '$.caught' };
 }
 
-function stagePayload(stage: Stage): Record<string, unknown> {
+function identityOf(stage: Stage): StageIdentity {
   return {
     refId: stage.refId,
     name: stage.name,
     type: stage.type,
     failurePolicy: stage.failurePolicy,
+    ...(stage.sendNotifications ? { sendNotifications: true } : {}),
+  } as StageIdentity;
+}
+
+function stagePayload(stage: Stage, access: StageAccess) {
+  return {
+    ...identityOf(stage),
+    ...(stage.requisiteStageRefIds.length > 0 ? { requisiteStageRefIds: [...stage.requisiteStageRefIds] } : {}),
+    ...(access.reads === 'all' ? { reads: 'all' as const } : access.reads.length > 0 ? { reads: [...access.reads] } : {}),
+    ...(access.awaits && access.awaits.length > 0 ? { awaits: [...access.awaits] } : {}),
     ...(stage.enabledExpression !== undefined ? { enabledExpression: stage.enabledExpression } : {}),
     ...(stage.executionWindow ? { executionWindow: stage.executionWindow } : {}),
     ...(stage.stageTimeoutMs !== undefined ? { stageTimeoutMs: stage.stageTimeoutMs } : {}),
-    ...(stage.sendNotifications ? { sendNotifications: true } : {}),
     config: settingsOf(stage.config),
   };
 }

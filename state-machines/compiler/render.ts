@@ -1,14 +1,24 @@
 /**
- * Renders the decomposed stage DAG as ASL states. Each block is rendered in continuation style:
- * it is told where to go when it completes (`next`), where a halted branch ends (`halt`) and where
- * a TERMINAL stage sends the run (`terminal`).
+ * Renders the decomposed stage DAG as ASL states, so the console graph is the pipeline graph. Each
+ * block is rendered in continuation style: it is told where to go when it completes (`next`) and
+ * where a halted branch ends (`halt`).
+ *
+ * A stage is one Task whose success goes straight on. Every other outcome leaves through a Catch
+ * on a named error the engine raises after recording it (contract/engine.ts SIGNALS): a halted
+ * branch goes to `halt`; a halted pipeline propagates (out of a Parallel branch, failing the
+ * Parallel, whose Catch goes to the pipeline's completion). A stage that can wait adds one Choice
+ * and one Wait ("Deploy · waiting", "Deploy · next check"). A crash of the stage's function (after
+ * retries) goes to the branch's one shared error recorder, which finds the stage that failed.
  */
 import type { Block, MeshChain } from '../dag/decompose.js';
-import type { Stage } from '../model/pipeline.js';
+import { type StageGraph, topologicalOrder } from '../dag/graph.js';
+import type { Pipeline, Stage } from '../model/pipeline.js';
+import { SIGNALS, SIGNAL_NAMES } from '../contract/engine.js';
 import { stageFamily, stageTypeInfo, type StageFamily } from '../stage-types/index.js';
-import { type AslState, recorderRetry, transientRetry } from './asl.js';
+import { type AslState, type Catcher, type ChoiceState, recorderRetry, type TaskState, transientRetry } from './asl.js';
 import { StateNamer, stageLabel } from './names.js';
-import { awaitPayload, failPayload, runPayload } from './payloads.js';
+import { recordPayload, runPayload } from './payloads.js';
+import { stageReads } from './reads.js';
 
 export type FunctionFamily = StageFamily | 'engine';
 
@@ -16,82 +26,137 @@ export interface RenderOptions {
   readonly functionArn: (family: FunctionFamily) => string;
   /** Upper bound for one Lambda call of a stage (the Task's TimeoutSeconds). */
   readonly taskTimeoutSeconds: number;
-  /** Seconds between checks while a stage waits for a stage of another branch. */
-  readonly awaitPollSeconds: number;
 }
 
-interface Targets {
+export interface Targets {
   readonly next: string;
   readonly halt: string;
-  readonly terminal: string;
+  /** Where a halted pipeline goes; undefined inside a Parallel branch, where the error propagates. */
+  readonly terminal?: string;
 }
 
 const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const DAY_SECONDS = 24 * 60 * 60;
 
+/** Prose suffixes of helper states: " · " cannot end a name the way "?" or "(poll)" did. */
+export const HELPER_SUFFIXES = {
+  waiting: ' · waiting',
+  nextCheck: ' · next check',
+  branchEnds: ' · branch ends',
+  stageFailed: ' · stage failed',
+  goingOn: ' · going on',
+} as const;
+
+/** Names and helpers shared by every branch of one compile. */
+interface Shared {
+  readonly stages: ReadonlyMap<string, Stage>;
+  readonly pipeline: Pipeline;
+  readonly graph: StageGraph;
+  readonly namer: StateNamer;
+  readonly options: RenderOptions;
+  readonly stageNames: ReadonlyMap<string, string>;
+  /** Position of each stage in the order stages can run (topological). */
+  readonly runOrder: ReadonlyMap<string, number>;
+}
+
 export class Renderer {
   readonly states: Record<string, AslState> = {};
+  /** Stages rendered directly in this branch, in the order they run: the recorder's search list. */
+  private readonly branchStages: Stage[] = [];
+  /** Where each of this branch's stages goes on when it passes. */
+  private readonly nextOf = new Map<string, string>();
+  private recorderName: string | undefined;
 
   private constructor(
-    private readonly stages: ReadonlyMap<string, Stage>,
-    private readonly namer: StateNamer,
-    private readonly options: RenderOptions,
-    private readonly stageNames: ReadonlyMap<string, string>,
+    private readonly shared: Shared,
+    /** What the branch's recorder is called: "Stage failed" at the top, "<first stage> · stage failed" in a branch. */
+    private readonly recorderBase: string,
   ) {}
 
-  static create(stages: ReadonlyMap<string, Stage>, namer: StateNamer, options: RenderOptions): Renderer {
+  static create(pipeline: Pipeline, graph: StageGraph, namer: StateNamer, options: RenderOptions): Renderer {
+    const stages = new Map<string, Stage>(pipeline.stages.map((s) => [s.refId, s]));
     // Stage states claim their names first, in pipeline order, so user names survive unchanged.
     const names = new Map<string, string>();
     for (const stage of stages.values()) names.set(stage.refId, namer.claim(stageLabel(stage.name)));
-    return new Renderer(stages, namer, options, names);
+    const runOrder = new Map(topologicalOrder(graph).map((refId, i) => [refId, i]));
+    return new Renderer({ stages, pipeline, graph, namer, options, stageNames: names, runOrder }, 'Stage failed');
   }
 
   /** Renders a block and returns the name of its first state. */
-  render(block: Block, targets: Targets, topLevel: boolean): string {
+  render(block: Block, targets: Targets): string {
     switch (block.kind) {
       case 'stage':
         return this.renderStage(this.stage(block.refId), targets);
       case 'series': {
         let next = targets.next;
-        for (const item of [...block.items].reverse()) next = this.render(item, { ...targets, next }, topLevel);
+        for (const item of [...block.items].reverse()) next = this.render(item, { ...targets, next });
         return next;
       }
       case 'parallel':
-        return this.renderParallel(block.branches.map((b) => ({ block: b, first: firstStage(b) })), targets, topLevel);
+        return this.renderParallel(block.branches.map((b) => ({ block: b, first: firstStage(b) })), targets);
       case 'mesh':
         return this.renderParallel(
           block.chains.map((c) => ({ block: c, first: c.refIds[0]! })),
           targets,
-          topLevel,
         );
     }
   }
 
+  /**
+   * The branch's shared error recorder, once its stages are rendered: records the first of them
+   * that has not ended as failed, by its failure options; a stage that may be ignored resumes after
+   * itself through one Choice.
+   */
+  finish(targets: Targets): void {
+    if (this.recorderName === undefined) return;
+    // Blocks render last stage first (continuation style): the recorder wants them in run order.
+    this.branchStages.sort((a, b) => this.shared.runOrder.get(a.refId)! - this.shared.runOrder.get(b.refId)!);
+    const ignorable = this.branchStages.filter((s) => s.failurePolicy === 'ignore');
+    const resume = ignorable.length > 0 ? this.shared.namer.claim(`${this.recorderBase}${HELPER_SUFFIXES.goingOn}`) : undefined;
+    this.states[this.recorderName] = {
+      Type: 'Task',
+      Comment: 'Records which stage of this branch failed, by its failure options',
+      Resource: this.shared.options.functionArn('engine'),
+      Parameters: recordPayload(this.branchStages),
+      ResultPath: '$.result',
+      TimeoutSeconds: 60,
+      // Signals are answers, not failures: never retried. A halted pipeline caught here (inside a
+      // Parallel branch) is raised again by the recorder and propagates.
+      Retry: [{ ErrorEquals: SIGNAL_NAMES, MaxAttempts: 0 }, ...recorderRetry()],
+      Catch: signalCatches(targets),
+      Next: resume ?? targets.halt,
+    };
+    if (resume) {
+      this.states[resume] = {
+        Type: 'Choice',
+        Choices: ignorable.map((s) => ({ Variable: '$.result.resume', StringEquals: s.refId, Next: this.nextOf.get(s.refId)! })),
+        Default: targets.halt,
+      };
+    }
+  }
+
+  private recorder(): string {
+    this.recorderName ??= this.shared.namer.claim(this.recorderBase);
+    return this.recorderName;
+  }
+
   private stage(refId: string): Stage {
-    const stage = this.stages.get(refId);
+    const stage = this.shared.stages.get(refId);
     if (!stage) throw new Error(`internal: no stage ${refId}`);
     return stage;
   }
 
-  private renderParallel(
-    branches: Array<{ block: Block | MeshChain; first: string }>,
-    targets: Targets,
-    topLevel: boolean,
-  ): string {
+  private renderParallel(branches: Array<{ block: Block | MeshChain; first: string }>, targets: Targets): string {
     const labels = branches.map((b) => this.stage(b.first).name);
-    const name = this.namer.claim(`Parallel: ${labels.join(', ')}`.slice(0, 64));
+    const name = this.shared.namer.claim(`Parallel: ${labels.join(', ')}`.slice(0, 64));
     const rendered = branches.map((branch) => {
       const label = stageLabel(this.stage(branch.first).name);
-      const end = this.namer.claim(`${label} (branch done)`);
-      const fail = this.namer.claim(`${label} (branch failed)`);
-      const sub = new Renderer(this.stages, this.namer, this.options, this.stageNames);
-      const branchTargets: Targets = { next: end, halt: end, terminal: fail };
-      const start =
-        'refIds' in branch.block
-          ? sub.renderChain(branch.block, branchTargets)
-          : sub.render(branch.block, branchTargets, false);
+      const end = this.shared.namer.claim(`${label}${HELPER_SUFFIXES.branchEnds}`);
+      const sub = new Renderer(this.shared, `${label}${HELPER_SUFFIXES.stageFailed}`);
+      const branchTargets: Targets = { next: end, halt: end };
+      const start = 'refIds' in branch.block ? sub.renderChain(branch.block, branchTargets) : sub.render(branch.block, branchTargets);
+      sub.finish(branchTargets);
       sub.states[end] = { Type: 'Succeed' };
-      sub.states[fail] = { Type: 'Fail', Error: 'StageTerminal', Cause: `a stage in the branch starting at '${label}' failed the pipeline` };
       return { StartAt: start, States: sub.states };
     });
     this.states[name] = {
@@ -100,104 +165,75 @@ export class Renderer {
       // Branch outputs are discarded: results live in the execution record.
       ResultPath: null,
       Next: targets.next,
-      // Only the outermost Parallel catches: a failed branch fails every enclosing Parallel up to here.
-      ...(topLevel ? { Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: targets.terminal }] } : {}),
+      // A halted pipeline fails its branch and every enclosing Parallel up to the one that can go
+      // to the pipeline's completion.
+      ...(targets.terminal !== undefined ? { Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: targets.terminal }] } : {}),
     };
     return name;
   }
 
-  /** A mesh branch: a chain of stages, each preceded by an await loop for its cross-branch requisites. */
+  /** A mesh branch: a chain of stages; a stage with requisites in other chains polls until they end. */
   private renderChain(chain: MeshChain, targets: Targets): string {
     let next = targets.next;
-    for (const refId of [...chain.refIds].reverse()) {
-      const stageStart = this.renderStage(this.stage(refId), { ...targets, next });
-      const awaits = chain.awaits.get(refId);
-      next = awaits ? this.renderAwait(refId, awaits, stageStart, targets.halt) : stageStart;
-    }
+    for (const refId of [...chain.refIds].reverse()) next = this.renderStage(this.stage(refId), { ...targets, next }, chain.awaits.get(refId));
     return next;
   }
 
-  private renderAwait(refId: string, on: readonly string[], then: string, halt: string): string {
-    const label = this.stageNames.get(refId)!;
-    const task = this.namer.claim(`${label} (await)`);
-    const check = this.namer.claim(`${label} (await?)`);
-    const wait = this.namer.claim(`${label} (await wait)`);
-    this.states[task] = {
-      Type: 'Task',
-      Resource: this.options.functionArn('engine'),
-      Parameters: awaitPayload(refId, on),
-      ResultPath: '$.result',
-      TimeoutSeconds: this.options.taskTimeoutSeconds,
-      Retry: transientRetry(),
-      Next: check,
-    };
-    this.states[check] = {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.result.route', StringEquals: 'next', Next: then },
-        { Variable: '$.result.route', StringEquals: 'poll', Next: wait },
-      ],
-      Default: halt,
-    };
-    this.states[wait] = { Type: 'Wait', SecondsPath: '$.result.waitSeconds', Next: task };
-    return task;
-  }
-
-  private renderStage(stage: Stage, targets: Targets): string {
-    const states = this.states;
+  private renderStage(stage: Stage, targets: Targets, awaits?: readonly string[]): string {
+    const { options, namer } = this.shared;
     const info = stageTypeInfo(stage.type);
     if (!info) throw new Error(`internal: stage type ${stage.type} was not validated`);
-    const name = this.stageNames.get(stage.refId)!;
-    const polls = info.execution === 'poll' || stage.executionWindow !== undefined;
-    // When every outcome leads to the same state (a last top-level stage), no Choice is needed.
-    const choice = polls || new Set([targets.next, targets.halt, targets.terminal]).size > 1;
-    const check = choice ? this.namer.claim(`${name}?`) : targets.halt;
-    const onError = this.namer.claim(`${name} (error)`);
-    const poll = polls ? this.namer.claim(`${name} (poll)`) : undefined;
+    const name = this.shared.stageNames.get(stage.refId)!;
+    const waits = info.execution === 'poll' || stage.executionWindow !== undefined || (awaits !== undefined && awaits.length > 0);
     const callback = info.execution === 'callback';
-    const arn = this.options.functionArn(stageFamily(stage.type, stage.config) ?? info.family);
+    const arn = options.functionArn(stageFamily(stage.type, stage.config) ?? info.family);
     const timeoutMs = stage.stageTimeoutMs ?? info.defaultTimeoutMs;
+    const access = { reads: stageReads(stage, this.shared.pipeline, this.shared.graph), ...(awaits ? { awaits } : {}) };
+    const check = waits ? namer.claim(`${name}${HELPER_SUFFIXES.waiting}`) : undefined;
+    this.branchStages.push(stage);
+    this.nextOf.set(stage.refId, targets.next);
 
-    states[name] = {
+    const task: TaskState = {
       Type: 'Task',
       ...(callback
         ? {
             Resource: CALLBACK_RESOURCE,
-            Parameters: { FunctionName: arn, Payload: runPayload(stage, true) },
+            Parameters: { FunctionName: arn, Payload: runPayload(stage, access, true) },
             TimeoutSeconds: Math.max(1, Math.ceil((timeoutMs ?? 3 * DAY_SECONDS * 1000) / 1000)),
           }
-        : { Resource: arn, Parameters: runPayload(stage, false), TimeoutSeconds: this.options.taskTimeoutSeconds }),
-      ResultPath: '$.result',
+        : { Resource: arn, Parameters: runPayload(stage, access, false), TimeoutSeconds: options.taskTimeoutSeconds }),
+      // Only a stage that waits needs its result (when to check again); the rest keep the state data as it is.
+      ResultPath: waits ? '$.result' : null,
       Retry: transientRetry(),
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: onError }],
-      Next: check,
+      Catch: [...signalCatches(targets), { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: this.recorder() }],
+      Next: check ?? targets.next,
     };
-    if (choice) states[check] = routeChoice(targets, poll);
-    if (poll) states[poll] = { Type: 'Wait', SecondsPath: '$.result.waitSeconds', Next: name };
-    states[onError] = {
-      Type: 'Task',
-      Resource: arn,
-      Parameters: failPayload(stage),
-      ResultPath: '$.result',
-      TimeoutSeconds: 60,
-      Retry: recorderRetry(),
-      Next: check,
-    };
+    this.states[name] = task;
+    if (check) {
+      const wait = namer.claim(`${name}${HELPER_SUFFIXES.nextCheck}`);
+      const choice: ChoiceState = {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.result.waitSeconds', IsPresent: true, Next: wait }],
+        Default: targets.next,
+      };
+      this.states[check] = choice;
+      this.states[wait] = { Type: 'Wait', SecondsPath: '$.result.waitSeconds', Next: name };
+    }
     return name;
   }
 }
 
 /**
- * The Choice after a stage follows the route the engine computed (functions/core/engine/route.ts):
- * next, poll, terminal; anything else (a halted branch) goes to `halt`.
+ * Catches for the engine's signals: the branch ends on halt-branch and complete-then-fail; a halted
+ * pipeline goes to `terminal`, or (inside a Parallel) propagates to the Parallel's own Catch.
  */
-function routeChoice(targets: Targets, poll: string | undefined): AslState {
-  const choices = [
-    { Variable: '$.result.route', StringEquals: 'next', Next: targets.next },
-    ...(poll ? [{ Variable: '$.result.route', StringEquals: 'poll', Next: poll }] : []),
-    { Variable: '$.result.route', StringEquals: 'terminal', Next: targets.terminal },
-  ].filter((c) => c.Next !== targets.halt);
-  return { Type: 'Choice', Choices: choices, Default: targets.halt };
+function signalCatches(targets: Targets): Catcher[] {
+  const branch = [SIGNALS.haltBranch, SIGNALS.completeThenFail];
+  if (targets.terminal === targets.halt) return [{ ErrorEquals: SIGNAL_NAMES, ResultPath: null, Next: targets.halt }];
+  return [
+    { ErrorEquals: branch, ResultPath: null, Next: targets.halt },
+    ...(targets.terminal !== undefined ? [{ ErrorEquals: [SIGNALS.haltPipeline], ResultPath: null, Next: targets.terminal }] : []),
+  ];
 }
 
 function firstStage(block: Block): string {

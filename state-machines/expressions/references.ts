@@ -12,9 +12,21 @@ export interface ExpressionReferences {
   judgments: Set<string>;
   /** Patterns written as literals for `matches`, `split`, `replaceAll`, `replaceFirst`. */
   patterns: Set<string>;
+  /**
+   * True when an expression may read stages it does not name: a free variable (resolved against
+   * the outputs of any completed stage), `execution.stages`, or a stage function with a computed name.
+   */
+  opaque: boolean;
 }
 
 const PATTERN_METHODS: ReadonlySet<string> = new Set(['matches', 'split', 'replaceAll', 'replaceFirst']);
+
+/** Fields of `execution` that are not stages. */
+const EXECUTION_HEADER_FIELDS: ReadonlySet<string> = new Set(['id', 'application', 'name', 'status', 'startTime', 'trigger', 'parameters']);
+/** Top-level names that read nothing but the execution's header. */
+const HEADER_ROOTS: ReadonlySet<string> = new Set(['trigger', 'parameters']);
+/** Functions that look stages up by the name or refId in their first argument. */
+const STAGE_FUNCTIONS: ReadonlySet<string> = new Set(['stage', 'stageByRefId', 'stageExists', 'judgment', 'judgement']);
 
 /** Paths that lead to the parameters map: `parameters`, `trigger.parameters` and their `execution.` forms. */
 const PARAMETER_MAPS: ReadonlySet<string> = new Set([
@@ -36,6 +48,7 @@ export function collectReferences(value: unknown): ExpressionReferences {
     stageRefIds: new Set(),
     judgments: new Set(),
     patterns: new Set(),
+    opaque: false,
   };
   try {
     visitStrings(
@@ -62,7 +75,14 @@ export function collectReferences(value: unknown): ExpressionReferences {
 
 function collectFromTree(root: Node, references: ExpressionReferences): void {
   const pending: Node[] = [root];
+  // `execution` identifiers read through a header field (`execution.trigger`), so no stage.
+  const headerReads = new Set<Node>();
   for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if ((node.kind === 'property' || node.kind === 'index') && node.object.kind === 'identifier' && node.object.name === 'execution') {
+      const step = node.kind === 'property' ? node.name : literalString(node.index);
+      if (step !== undefined && EXECUTION_HEADER_FIELDS.has(step)) headerReads.add(node.object);
+    }
+    if (node.kind === 'identifier' && !HEADER_ROOTS.has(node.name) && !headerReads.has(node)) references.opaque = true;
     collectFromNode(node, references);
     pending.push(...childrenOf(node));
   }
@@ -96,8 +116,14 @@ function collectFromNode(node: Node, references: ExpressionReferences): void {
     }
     case 'function': {
       const name = literalString(node.args[0]);
-      if (name === undefined) return;
-      if (node.name === 'stage') references.stageNames.add(name);
+      if (name === undefined) {
+        if (STAGE_FUNCTIONS.has(node.name)) references.opaque = true;
+        return;
+      }
+      if (node.name === 'stageExists') {
+        references.stageNames.add(name);
+        references.stageRefIds.add(name);
+      } else if (node.name === 'stage') references.stageNames.add(name);
       else if (node.name === 'stageByRefId') references.stageRefIds.add(name);
       else if (node.name === 'judgment' || node.name === 'judgement') references.judgments.add(name);
       return;

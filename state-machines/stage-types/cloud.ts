@@ -303,6 +303,8 @@ cloud({
   execution: 'poll',
   description: 'Deploy server groups with a strategy (none, redblack, highlander, rollingredblack)',
   check: deployProblems,
+  // The image may come from an upstream bake or find-image stage.
+  reads: () => ({ upstream: true }),
 });
 cloud({ type: 'enableServerGroup', execution: 'poll', description: 'Put a server group into its target groups', defaultTimeoutMs: 2 * HOUR_MS, check: serverGroupTargetProblems });
 cloud({ type: 'disableServerGroup', execution: 'poll', description: 'Take a server group out of its target groups', defaultTimeoutMs: 2 * HOUR_MS, check: serverGroupTargetProblems });
@@ -317,5 +319,5 @@ cloud({ type: 'rollbackServerGroup', execution: 'poll', description: 'Roll back 
 // findAmi: the name older Deck versions saved; Deck and Orca still read it as findImage.
 cloud({ type: 'findImage', execution: 'task', description: 'Find the image a cluster runs (NEWEST, OLDEST, LARGEST or FAIL)', check: findImageProblems, aliases: ['findAmi'] });
 cloud({ type: 'findImageFromTags', execution: 'task', description: 'Find the newest image with the given tags', check: findImageFromTagsProblems });
-cloud({ type: 'tagImage', execution: 'task', description: 'Tag the images upstream stages baked or found', check: tagImageProblems });
+cloud({ type: 'tagImage', execution: 'task', description: 'Tag the images upstream stages baked or found', check: tagImageProblems, reads: () => ({ upstream: true }) });
 cloud({ type: 'bake', execution: 'poll', description: 'Bake an AMI from a base image and a provisioning script', check: bakeProblems });

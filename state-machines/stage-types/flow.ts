@@ -1,5 +1,5 @@
 /** Flow-control stage types: they touch only the execution itself. */
-import { registerStageType } from './registry.js';
+import { registerStageType, type StageReads } from './registry.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -37,6 +37,7 @@ registerStageType({
   fields: ['preconditions'],
   check: (s) => (s.preconditions === undefined || Array.isArray(s.preconditions) ? [] : ['preconditions: must be a list']),
   familyFor: (s) => (readsClusters(s) ? 'cloud' : 'flow'),
+  reads: stageStatusReads,
 });
 registerStageType({
   type: 'manualJudgment',
@@ -65,3 +66,16 @@ registerStageType({
   fields: ['application', 'pipeline', 'pipelineParameters', 'waitForCompletion'],
   required: ['pipeline'],
 });
+
+/** A stageStatus precondition reads the stage it names; a computed name could be any stage. */
+function stageStatusReads(stage: Readonly<Record<string, unknown>>): StageReads {
+  const names: string[] = [];
+  for (const p of Array.isArray(stage.preconditions) ? (stage.preconditions as unknown[]) : []) {
+    const entry = p as { type?: unknown; context?: { stageName?: unknown } } | null;
+    if (entry?.type !== 'stageStatus' && !(typeof entry?.type === 'string' && entry.type.includes('${'))) continue;
+    const name = entry.context?.stageName;
+    if (typeof name !== 'string' || name.includes('${') || entry.type !== 'stageStatus') return 'all';
+    names.push(name);
+  }
+  return { stageNames: names };
+}

@@ -29,7 +29,16 @@ export interface StageTypeInfo {
   readonly familyFor?: (stage: Readonly<Record<string, unknown>>) => StageFamily;
   /** Legacy names Spinnaker still accepts for this type (Deck's `findAmi` for findImage); validate renames them. */
   readonly aliases?: readonly string[];
+  /**
+   * Other stages the implementation reads at run time (beyond what the stage's expressions name):
+   * `upstream` (every stage it depends on, directly or not), stages by name, or `all` when the
+   * config does not say which. A stage call reads only these, so a type that looks at other stages
+   * must declare it here.
+   */
+  readonly reads?: (stage: Readonly<Record<string, unknown>>) => StageReads;
 }
+
+export type StageReads = 'all' | { readonly upstream?: boolean; readonly stageNames?: readonly string[] };
 
 const registry = new Map<string, StageTypeInfo>();
 const aliases = new Map<string, string>();

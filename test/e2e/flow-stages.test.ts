@@ -9,6 +9,7 @@ import { submitJudgment } from '../../functions/core/judgment.js';
 import { TransientStageError, type StageImplementation } from '../../functions/core/stage-api.js';
 import { LocalRuntime } from '../../local/runtime.js';
 import { sleep } from '../../local/clock.js';
+import { statesOfType } from '../../local/asl-walk.js';
 import { registerStageType } from '../../state-machines/stage-types/index.js';
 import { pipelineOf, runPipeline, statusOf, useLocalAws } from '../support/local.js';
 
@@ -147,8 +148,9 @@ describe('stage options', () => {
   });
 
   it('waits for the execution window to open', async () => {
-    // A window opening two minutes from now (UTC), at 600x: about 0.2 s of real time.
-    const opens = new Date(Date.now() + 2 * 60_000);
+    // A window opening ten minutes from now (UTC), at 600x: about 1 s of real time (two minutes
+    // left too little room for a slow start on a loaded machine).
+    const opens = new Date(Date.now() + 10 * 60_000);
     const closes = new Date(opens.getTime() + 30 * 60_000);
     const result = await runPipeline(
       {
@@ -227,5 +229,35 @@ describe('stage options', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(calls).toBe(3);
     expect(result.events.filter((e) => e.type === 'StateRetried' && e.state?.name === 'Flaky')).toHaveLength(2);
+  });
+
+  it('records a stage whose function fails for good through its branch\'s one recorder, by its failure options', async () => {
+    registerStageType({ type: 'broken', family: 'flow', execution: 'task', description: 'test stage whose function always fails' });
+    const broken: StageImplementation = {
+      type: 'broken',
+      async run() {
+        throw new Error('disk on fire');
+      },
+    };
+    const wait = (refId: string, name: string, requisites: string[]) => ({ refId, name, type: 'wait', waitTime: 0, requisiteStageRefIds: requisites });
+    const result = await runPipeline(
+      {
+        stages: [
+          wait('A', 'First', []),
+          { refId: 'B', name: 'Ignored', type: 'broken', requisiteStageRefIds: ['A'], failPipeline: false, continuePipeline: true },
+          wait('C', 'After ignored', ['B']),
+          wait('S', 'Side', ['A']),
+          { refId: 'H', name: 'Halting', type: 'broken', requisiteStageRefIds: ['S'], failPipeline: false },
+          wait('D', 'Dropped', ['H']),
+        ],
+      },
+      { families: [() => [broken]] },
+    );
+    expect(statusOf(result)).toEqual({ First: 'SUCCEEDED', Ignored: 'FAILED_CONTINUE', 'After ignored': 'SUCCEEDED', Side: 'SUCCEEDED', Halting: 'STOPPED', Dropped: 'NOT_STARTED' });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.execution.stages.find((s) => s.name === 'Ignored')!.error).toContain('disk on fire');
+    // One recorder per branch (and one for the top level), none per stage.
+    const recorders = statesOfType(result.definition as never, 'Task').filter((t) => (t.state.Parameters as { op?: string }).op === 'record');
+    expect(recorders.map((r) => r.name).sort()).toEqual(['Ignored · stage failed', 'Side · stage failed', 'Stage failed']);
   });
 });

@@ -3,7 +3,9 @@
  * a timeout or crash), so every operation must converge and never corrupt the record.
  */
 import { describe, expect, it } from 'vitest';
-import { dispatch } from '../../functions/core/engine/dispatch.js';
+import { dispatch as raising } from '../../functions/core/engine/dispatch.js';
+import { isEngineSignal } from '../../functions/core/engine/route.js';
+import type { EngineResult } from '../../state-machines/contract/engine.js';
 import type { EngineDeps } from '../../functions/core/engine/deps.js';
 import { InvalidInputError } from '../../functions/core/errors.js';
 import { ExecutionStore } from '../../functions/core/execution-store.js';
@@ -15,6 +17,16 @@ import { pipelineSkeleton } from '../../state-machines/compiler/payloads.js';
 import { pipelineOf, useLocalAws } from '../support/local.js';
 
 useLocalAws();
+
+/** An engine call's result, with the signal it raised when the branch cannot go on. */
+async function dispatch(payload: unknown, d: EngineDeps): Promise<EngineResult & { signal?: string }> {
+  try {
+    return await raising(payload, d);
+  } catch (error) {
+    if (isEngineSignal(error)) return { ...error.result, signal: error.signal };
+    throw error;
+  }
+}
 
 function deps(): EngineDeps & { notifier: MemoryNotifier } {
   const notifier = new MemoryNotifier();
@@ -59,7 +71,7 @@ describe('engine idempotency', () => {
     const before = await d.store.load('e2');
     const again = await dispatch({ op: 'run', executionId: 'e2', stage: stagePayload(0) }, d);
     const after = await d.store.load('e2');
-    expect(first).toEqual({ status: 'SUCCEEDED', route: 'next' });
+    expect(first).toEqual({ status: 'SUCCEEDED', refId: '1' });
     expect(again).toEqual(first);
     expect(after.stages[0]).toEqual(before.stages[0]);
     expect(after.stages[0]!.outputs).toEqual({ x: 'staging' });
@@ -79,10 +91,11 @@ describe('engine idempotency', () => {
     await dispatch(start('e4'), d);
     await dispatch({ op: 'run', executionId: 'e4', stage: stagePayload(0) }, d);
     const error = { Error: 'Lambda.Unknown', Cause: JSON.stringify({ errorType: 'Error', errorMessage: 'out of memory' }) };
-    const a = await dispatch({ op: 'fail', executionId: 'e4', stage: stagePayload(1), error }, d);
-    const b = await dispatch({ op: 'fail', executionId: 'e4', stage: stagePayload(1), error: { Error: 'other' } }, d);
-    expect(a).toEqual({ status: 'TERMINAL', route: 'terminal' });
-    expect(b).toEqual({ status: 'TERMINAL', route: 'terminal' });
+    const stages = [stagePayload(0), stagePayload(1)].map(({ config: _c, ...identity }) => identity);
+    const a = await dispatch({ op: 'record', executionId: 'e4', stages, error }, d);
+    const b = await dispatch({ op: 'record', executionId: 'e4', stages, error: { Error: 'other' } }, d);
+    expect(a).toEqual({ status: 'TERMINAL', refId: '2', signal: 'Gennaker.HaltPipeline' });
+    expect(b).toEqual({ status: 'TERMINAL', refId: '2', signal: 'Gennaker.HaltPipeline' });
     const stage = (await d.store.load('e4')).stages[1]!;
     expect(stage.error).toBe('Error: out of memory');
   });
@@ -96,8 +109,8 @@ describe('engine idempotency', () => {
       dispatch({ op: 'complete', executionId: 'e5', caught: false }, d),
       dispatch({ op: 'complete', executionId: 'e5', caught: false }, d),
     ]);
-    expect(a.status).toBe('TERMINAL');
-    expect(b.status).toBe('TERMINAL');
+    expect(a).toMatchObject({ status: 'TERMINAL', signal: 'Gennaker.PipelineFailed' });
+    expect(b).toMatchObject({ status: 'TERMINAL', signal: 'Gennaker.PipelineFailed' });
     expect(d.notifier.events.filter((e) => e.event === 'pipeline.failed')).toHaveLength(1);
   });
 

@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { EngineDeps } from '../../functions/core/engine/deps.js';
-import type { EngineResult } from '../../functions/core/engine/payloads.js';
+import type { EngineResult } from '../../state-machines/contract/engine.js';
 import { ExecutionStore } from '../../functions/core/execution-store.js';
 import { engineHandler } from '../../functions/core/lambda-handler.js';
 import { recordEngineCall } from '../../functions/core/metrics.js';
@@ -61,11 +61,24 @@ describe('engine metrics', () => {
     expect(directives.Dimensions[0]).toEqual(expect.arrayContaining(['status']));
   });
 
+  it('raises a pipeline that did not succeed as its named signal, counted apart from unexpected errors', async () => {
+    const metrics = new Metrics({ namespace: 'GennakerTest', serviceName: 'test' });
+    const published = captured(metrics);
+    const handler = engineHandler(deps, { metrics });
+    await handler({ op: 'start', executionId: 'lh-4', input: {}, pipeline: pipelineSkeleton(pipeline) }, context);
+    const failed = { Error: 'States.TaskFailed', Cause: 'boom' };
+    await expect(handler({ op: 'complete', executionId: 'lh-4', caught: failed }, context)).rejects.toMatchObject({ name: 'Gennaker.PipelineFailed' });
+    expect(published).toEqual([
+      expect.objectContaining({ status: 'TERMINAL', PipelinesEnded: 1 }),
+      expect.objectContaining({ RoutedSignals: 1, signal: 'Gennaker.PipelineFailed' }),
+    ]);
+  });
+
   it('counts a stage that ended by status and stage type, and no poll', () => {
     const metrics = new Metrics({ namespace: 'GennakerTest', serviceName: 'test' });
     const published = captured(metrics);
     recordEngineCall(metrics, { op: 'run', stageType: 'deploy', status: 'RUNNING' });
-    recordEngineCall(metrics, { op: 'await', status: 'READY' });
+    recordEngineCall(metrics, { op: 'start', status: 'RUNNING' });
     expect(published).toEqual([]);
     recordEngineCall(metrics, { op: 'run', stageType: 'deploy', status: 'TERMINAL' });
     expect(published).toEqual([expect.objectContaining({ status: 'TERMINAL', stageType: 'deploy', StagesEnded: 1 })]);

@@ -1,10 +1,9 @@
-/** The pipeline-level steps: start (create the record), await (cross-branch waits), complete. */
+/** The pipeline-level steps: start (create the record) and complete. */
 import { resolveParameters } from '../../../state-machines/model/parameters.js';
-import { ConcurrentUpdateError } from '../errors.js';
+import type { CompletePayload, EngineResult, StartPayload } from '../../../state-machines/contract/engine.js';
 import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES, newExecutionRecord, type StageRecord } from '../execution-model.js';
-import { readinessOf } from '../readiness.js';
+import { retryOnConflict } from '../execution-store.js';
 import type { EngineDeps } from './deps.js';
-import type { AwaitPayload, CompletePayload, EngineResult, StartPayload } from './payloads.js';
 import { cancelRunningStage, requestCleanups } from './stage-cleanup.js';
 import { writeStage } from './stage-writes.js';
 
@@ -34,14 +33,6 @@ export async function startExecution(payload: StartPayload, deps: EngineDeps): P
     });
   }
   return { executionId: payload.executionId, caught: false, status: 'RUNNING' };
-}
-
-export async function awaitStages(payload: AwaitPayload, deps: EngineDeps): Promise<EngineResult> {
-  const execution = await deps.store.load(payload.executionId);
-  const readiness = readinessOf(payload.on, execution.stages);
-  if (readiness === 'ready') return { status: 'READY' };
-  if (readiness === 'never') return { status: 'HALTED' };
-  return { status: 'WAITING', waitSeconds: deps.awaitPollSeconds };
 }
 
 /** Orca's final status: TERMINAL if a stage failed the pipeline, CANCELED if it or a stage was canceled, else SUCCEEDED. */
@@ -78,10 +69,9 @@ export async function finalizeExecution(
   deps: EngineDeps,
   options: { caught?: unknown; forced?: ExecutionStatus; reason?: string },
 ): Promise<EngineResult> {
-  for (let attempt = 1; ; attempt++) {
-    try {
+  return retryOnConflict(async () => {
       const loaded = await deps.store.load(executionId);
-      if (FINAL_EXECUTION_STATUSES.has(loaded.status)) return { status: loaded.status };
+      if (FINAL_EXECUTION_STATUSES.has(loaded.status)) return { status: loaded.status, ...(loaded.error ? { error: loaded.error } : {}) };
       const now = deps.clock.now();
       // The written stage records are the new state: no need to read the execution back.
       const stages: StageRecord[] = [];
@@ -92,12 +82,12 @@ export async function finalizeExecution(
       }
       const execution: ExecutionView = { ...loaded, stages };
       const decided = options.forced ? { status: options.forced, error: options.reason } : finalStatus(execution, options.caught);
-      const { stages: _stages, version: _version, ...record } = execution;
+      const { stages: _stages, skeleton: _skeleton, version: _version, ...record } = execution;
       const written = await deps.store.putExecution(
         { ...record, status: decided.status, endTime: now, ...(decided.error ? { error: decided.error } : {}) },
         execution,
       );
-      const finished: ExecutionView = { ...written, stages };
+      const finished: ExecutionView = { ...written, skeleton: execution.skeleton, stages };
       await requestCleanups(finished, deps);
       await deps.notifier.publish({
         event: decided.status === 'SUCCEEDED' ? 'pipeline.complete' : 'pipeline.failed',
@@ -107,9 +97,6 @@ export async function finalizeExecution(
         summary: `Pipeline ${finished.application}/${finished.pipelineName} ${decided.status}${decided.error ? `: ${decided.error}` : ''}`,
       });
       await deps.onExecutionFinished?.(finished);
-      return { status: decided.status };
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
-    }
-  }
+      return { status: decided.status, ...(decided.error ? { error: decided.error } : {}) };
+  });
 }

@@ -4,40 +4,70 @@
  * Re-running a call is safe: a stage that already finished returns its recorded status.
  */
 import { evaluateAll, evaluateStrict } from '../../../state-machines/expressions/index.js';
+import type { EngineResult, RunPayload, StagePayload } from '../../../state-machines/contract/engine.js';
 import { stageTypeInfo } from '../../../state-machines/stage-types/index.js';
-import { ConcurrentUpdateError } from '../errors.js';
-import type { ExecutionView, StageRecord } from '../execution-model.js';
+import { type ExecutionView, notStartedStage, type StageRecord } from '../execution-model.js';
+import { retryOnConflict } from '../execution-store.js';
 import { nextAllowedTime, windowJitterMs } from '../execution-window.js';
-import { readinessOf } from '../readiness.js';
+import { readinessOf, requisiteReadiness } from '../readiness.js';
 import { FINAL_STATUSES, StageConfigError, type StageRunContext, type TaskResult, TransientStageError } from '../stage-api.js';
 import type { EngineDeps } from './deps.js';
 import { evaluationContext } from './evaluation.js';
-import type { EngineResult, RunPayload, StagePayload } from './payloads.js';
 import { failedStatus, finishStage, writeStage } from './stage-writes.js';
 
-const MAX_ATTEMPTS = 3;
-
 export async function runStage(payload: RunPayload, deps: EngineDeps): Promise<EngineResult> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await runOnce(payload, deps);
-    } catch (error) {
-      // Someone else wrote the stage in between (a duplicate delivery): read again and converge.
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+  // Someone else wrote the stage in between (a duplicate delivery): read again and converge.
+  return retryOnConflict(() => runOnce(payload, deps));
+}
+
+/**
+ * What a stage call reads: the header, its own stage, its requisites and the stages the compiler
+ * listed (`reads`), in one request; everything when the compiler could not tell. Stages not
+ * written yet are NOT_STARTED; their names come from the skeleton, read only then.
+ */
+export async function readForStage(executionId: string, spec: StagePayload, deps: EngineDeps): Promise<ExecutionView> {
+  if (spec.reads === 'all') return deps.store.load(executionId);
+  const refIds = [...new Set([spec.refId, ...spec.requisiteStageRefIds, ...(spec.awaits ?? []), ...spec.reads])];
+  const part = await deps.store.loadStages(executionId, refIds);
+  const own = { refId: spec.refId, name: spec.name, type: spec.type, requisiteStageRefIds: spec.requisiteStageRefIds, failurePolicy: spec.failurePolicy };
+  const missing = refIds.filter((r) => r !== spec.refId && !part.stages.has(r));
+  const skeleton = missing.length > 0 ? await deps.store.getSkeleton(executionId) : [];
+  const stages = refIds.flatMap((refId) => {
+    const written = part.stages.get(refId);
+    if (written) return [written];
+    const known = refId === spec.refId ? own : skeleton.find((s) => s.refId === refId);
+    return known ? [notStartedStage(known)] : [];
+  });
+  return { ...part.execution, skeleton: [], stages };
+}
+
+/** Types whose stages finish in one call unless they wait: they write their record once, at the end. */
+function takesOneCall(spec: StagePayload): boolean {
+  const info = stageTypeInfo(spec.type);
+  return info?.execution === 'task' && spec.executionWindow === undefined && !spec.sendNotifications && (spec.awaits ?? []).length === 0;
 }
 
 async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineResult> {
   const spec = payload.stage;
-  const execution = await deps.store.load(payload.executionId);
+  let execution = await readForStage(payload.executionId, spec, deps);
   let stage = findStage(execution, spec.refId);
   if (FINAL_STATUSES.has(stage.status)) return { status: stage.status };
   if (execution.status === 'CANCELED' || execution.status === 'TERMINAL') return { status: 'HALTED' };
 
-  const readiness = readinessOf(stage.requisiteStageRefIds, execution.stages);
+  let readiness = requisiteReadiness(spec.requisiteStageRefIds, execution.stages, { awaits: spec.awaits ?? [], halts: execution.halts ?? 0 });
+  if (readiness === 'unknown') {
+    // A stage of the run halted and a requisite in another branch has not run: whether it still
+    // can depends on its own upstream, so read the whole record (only runs with a halt get here).
+    execution = await deps.store.load(payload.executionId);
+    stage = findStage(execution, spec.refId);
+    readiness = readinessOf(spec.requisiteStageRefIds, execution.stages);
+  }
   if (readiness === 'never') return { status: 'HALTED' };
-  if (readiness === 'waiting') throw new TransientStageError(`requisite stages of '${spec.name}' have not finished yet`);
+  if (readiness === 'waiting') {
+    // Requisites in other branches of a mesh: poll until they end.
+    if ((spec.awaits ?? []).length > 0) return { status: stage.status, waitSeconds: deps.awaitPollSeconds };
+    throw new TransientStageError(`requisite stages of '${spec.name}' have not finished yet`);
+  }
 
   const now = deps.clock.now();
   if (stage.status === 'NOT_STARTED') {
@@ -46,7 +76,9 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
       const outcome = enabled === false ? { status: 'SKIPPED' as const } : { status: failedStatus(spec.failurePolicy), error: enabled };
       return { status: (await finishStage(deps, execution, stage, spec, outcome)).status };
     }
-    stage = await writeStage(deps, execution, stage, { status: 'RUNNING', startTime: now });
+    // A stage that finishes in this call is written once, at the end; one that may take more
+    // calls is marked RUNNING first, so its start time and state survive between calls.
+    stage = takesOneCall(spec) ? { ...stage, status: 'RUNNING', startTime: now } : await writeStage(deps, execution, stage, { status: 'RUNNING', startTime: now });
     if (spec.sendNotifications) {
       await deps.notifier.publish({
         event: 'stage.starting',

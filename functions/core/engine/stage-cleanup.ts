@@ -6,12 +6,12 @@
  * `cancelStage` operation. The stage's record says what was asked and, once done, what was done.
  */
 import { stageTypeInfo } from '../../../state-machines/stage-types/index.js';
-import { ConcurrentUpdateError } from '../errors.js';
 import type { ExecutionView, StageRecord } from '../execution-model.js';
 import type { StageImplementation, StageRunContext } from '../stage-api.js';
 import type { EngineDeps } from './deps.js';
 import { evaluationContext, stageViews } from './evaluation.js';
-import type { CancelStagePayload, EngineResult } from './payloads.js';
+import type { CancelStagePayload, EngineResult } from '../../../state-machines/contract/engine.js';
+import { retryOnConflict } from '../execution-store.js';
 import { writeStage } from './stage-writes.js';
 
 /** Stage context key: 'requested' while another function's cleanup is pending, then 'done' or 'failed'. */
@@ -105,23 +105,19 @@ export async function requestCleanups(execution: ExecutionView, deps: EngineDeps
  * a repeated delivery does nothing (and cleanups themselves converge when run twice).
  */
 export async function cancelStageOperation(payload: CancelStagePayload, deps: EngineDeps): Promise<EngineResult> {
-  for (let attempt = 1; ; attempt++) {
+  // The record may move meanwhile (another write to the stage): read it again; the cleanup itself converges.
+  return retryOnConflict(async () => {
     const execution = await deps.store.load(payload.executionId);
     const stage = execution.stages.find((s) => s.refId === payload.refId);
-    if (!stage || stage.context[CLEANUP_KEY] !== 'requested') return { status: 'SKIPPED' };
+    if (!stage || stage.context[CLEANUP_KEY] !== 'requested') return { status: 'SKIPPED' as const };
     const cancel = deps.implementations.get(stage.type)?.cancel;
     const outcome = cancel
       ? await cancelHere(cancel, execution, stage, deps)
       : { detail: `cancel failed: no ${stage.type} implementation in this function`, failed: true };
-    try {
-      await writeStage(deps, execution, stage, {
-        error: `canceled: ${outcome.detail ?? 'nothing to stop'}`,
-        context: { ...stage.context, [CLEANUP_KEY]: outcome.failed ? 'failed' : 'done' },
-      });
-      return { status: 'SUCCEEDED' };
-    } catch (error) {
-      // The record moved meanwhile (another write to the stage): read it again; the cleanup itself converges.
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
-    }
-  }
+    await writeStage(deps, execution, stage, {
+      error: `canceled: ${outcome.detail ?? 'nothing to stop'}`,
+      context: { ...stage.context, [CLEANUP_KEY]: outcome.failed ? 'failed' : 'done' },
+    });
+    return { status: 'SUCCEEDED' as const };
+  });
 }

@@ -2,8 +2,9 @@
 import type { FailurePolicy } from '../../../state-machines/model/pipeline.js';
 import type { ExecutionView, StageRecord } from '../execution-model.js';
 import type { StageStatus } from '../stage-api.js';
+import { HALTING_STATUSES } from '../readiness.js';
 import type { EngineDeps } from './deps.js';
-import type { StagePayload } from './payloads.js';
+import type { StageIdentity } from '../../../state-machines/contract/engine.js';
 
 /** Orca's mapping from "if stage fails" options to the failed stage's status. */
 export function failedStatus(policy: FailurePolicy): StageStatus {
@@ -32,7 +33,7 @@ export async function finishStage(
   deps: EngineDeps,
   execution: ExecutionView,
   current: StageRecord,
-  payload: StagePayload,
+  payload: Pick<StageIdentity, 'refId' | 'name' | 'type' | 'sendNotifications'>,
   outcome: { status: StageStatus; error?: string; context?: Record<string, unknown>; outputs?: Record<string, unknown> },
 ): Promise<StageRecord> {
   const now = deps.clock.now();
@@ -44,6 +45,8 @@ export async function finishStage(
     outputs: { ...current.outputs, ...outcome.outputs },
     ...(outcome.error !== undefined ? { error: outcome.error } : {}),
   });
+  // Noted on the header, so stages polling for requisites in other branches learn to look further.
+  if (HALTING_STATUSES.has(outcome.status)) await deps.store.noteHalt(execution.id);
   if (payload.sendNotifications || outcome.status === 'TERMINAL') {
     const failed = outcome.status !== 'SUCCEEDED' && outcome.status !== 'SKIPPED';
     await deps.notifier.publish({

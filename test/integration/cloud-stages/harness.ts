@@ -8,7 +8,9 @@ import { resetClientCache } from '../../../functions/core/aws-clients.js';
 import { cloudClients, type CloudClients } from '../../../functions/core/cloud/index.js';
 import { dispatch } from '../../../functions/core/engine/dispatch.js';
 import type { EngineDeps } from '../../../functions/core/engine/deps.js';
-import type { EngineResult } from '../../../functions/core/engine/payloads.js';
+import type { EngineResult } from '../../../state-machines/contract/engine.js';
+import { isEngineSignal } from '../../../functions/core/engine/route.js';
+import { PASSING_STATUSES, type StageStatus } from '../../../functions/core/stage-api.js';
 import type { ExecutionView } from '../../../functions/core/execution-model.js';
 import { ExecutionStore } from '../../../functions/core/execution-store.js';
 import { releaseLocksHeldBy } from '../../../functions/core/locks-release.js';
@@ -93,6 +95,8 @@ export async function runStages(raw: Record<string, unknown>, options: HarnessOp
       try {
         return await dispatch(payload, deps);
       } catch (error) {
+        // A stage that did not pass raises its signal after recording: that is its result, not a crash.
+        if (isEngineSignal(error)) return error.result;
         crashes += 1;
         if (crashes > (options.maxCrashes ?? 20)) throw error;
       }
@@ -100,7 +104,7 @@ export async function runStages(raw: Record<string, unknown>, options: HarnessOp
   };
   await send({ op: 'start', executionId, input: { trigger: options.trigger ?? { type: 'manual', user: 'tester' }, parameters: options.parameters ?? {} }, pipeline: pipelineSkeleton(pipeline) });
   for (const stage of pipeline.stages) {
-    const { 'executionId.$': _path, ...payload } = runPayload(stage, false);
+    const { 'executionId.$': _path, ...payload } = runPayload(stage, { reads: 'all' }, false);
     let result: EngineResult;
     for (let call = 1; ; call += 1) {
       if (call > MAX_CALLS_PER_STAGE) throw new Error(`stage ${stage.refId} still RUNNING after ${MAX_CALLS_PER_STAGE} calls`);
@@ -110,7 +114,7 @@ export async function runStages(raw: Record<string, unknown>, options: HarnessOp
       if (result.status !== 'RUNNING') break;
       clock.advance(result.waitSeconds ?? 1);
     }
-    if (result.route !== 'next') break;
+    if (!PASSING_STATUSES.has(result.status as StageStatus)) break;
   }
   await send({ op: 'complete', executionId, caught: null });
   return { executionId, execution: await deps.store.load(executionId), crashes, calls, clock };

@@ -71,8 +71,8 @@ describe('limitConcurrent (one at a time)', () => {
     const b = await trigger(ctx.deps, notifying, 2);
     expect([a.status, b.status]).toEqual(['started', 'waiting']);
     await runStartStep(ctx.arn, a.executionId, notifying);
-    const started = (await ctx.deps.store.getExecution(a.executionId))!;
-    const waiting = (await ctx.deps.store.getExecution(b.executionId))!;
+    const started = await ctx.deps.store.load(a.executionId);
+    const waiting = await ctx.deps.store.load(b.executionId);
     expect(waiting.skeleton).toEqual(started.skeleton);
     expect(waiting.skeleton[0]!.notifications).toEqual([{ type: 'email', address: 'ops@example.com', level: 'stage', when: ['stage.failed'] }]);
     expect(waiting.notifications).toEqual(started.notifications);

@@ -114,17 +114,26 @@ describe('platform stack', () => {
   it('lets the engine touch the executions and locks tables (releasing locks at the end) and the topic, and nothing else', () => {
     expect([...new Set(actionsOf(statementsOf(platform, 'PlatformEngineRoleDefaultPolicy')))].sort()).toEqual(
       [
-        'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem',
+        'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem',
         'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage',
         'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
       ].sort(),
     );
   });
 
+  it('alarms on unexpected handler errors only: Errors less the signals the engine raised on purpose', () => {
+    const alarms = Object.values(platform.findResources('AWS::CloudWatch::Alarm')).map((a) => JSON.stringify(a));
+    const handlerAlarms = alarms.filter((a) => a.includes('FILL(errors, 0) - FILL(signals, 0)'));
+    expect(handlerAlarms.length).toBeGreaterThan(0);
+    expect(handlerAlarms.every((a) => a.includes('RoutedSignals') && a.includes('"Errors"'))).toBe(true);
+    // No handler alarm on the raw Errors metric: halts and failed pipelines raise it by design.
+    expect(alarms.filter((a) => a.includes('"MetricName":"Errors"') && !a.includes('FILL('))).toEqual([]);
+  });
+
   it('lets flow also resume its callback stages and start exactly the child pipelines', () => {
     const statements = statementsOf(platform, 'PlatformFlowRoleDefaultPolicy');
-    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['states:SendTaskSuccess', 'states:StartExecution']));
-    expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskSuccess', 'states:StartExecution']);
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']));
+    expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']);
     const start = statements.find((s) => s.Action === 'states:StartExecution');
     expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:gennaker-shop-deploy');
     expect(JSON.stringify(start?.Resource)).not.toContain('gennaker-shop-release');
@@ -223,11 +232,11 @@ describe('HTTP API', () => {
     expect(actionsOf(statements)).toEqual(
       [
         'autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeLaunchTemplateVersions', 'elasticloadbalancing:DescribeTargetHealth',
-        'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+        'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
         'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem',
         'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem',
         'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'lambda:InvokeFunction', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage',
-        'states:SendTaskSuccess', 'states:StartExecution', 'states:StopExecution', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
+        'states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution', 'states:StopExecution', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
       ].sort(),
     );
     const stop = statements.find((s) => s.Action === 'states:StopExecution');
@@ -235,7 +244,7 @@ describe('HTTP API', () => {
     const start = statements.find((s) => s.Action === 'states:StartExecution');
     expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:gennaker-shop-release');
     expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:gennaker-shop-deploy');
-    expect(statements.find((s) => s.Action === 'states:SendTaskSuccess')?.Resource).toBe('*');
+    expect(statements.find((s) => JSON.stringify(s.Action).includes('states:SendTaskSuccess'))?.Resource).toBe('*');
     // No accounts file with roles is configured: no sts:AssumeRole.
     expect(actionsOf(statements).some((a) => a.startsWith('sts:'))).toBe(false);
   });

@@ -1,6 +1,7 @@
 /** The compiler: whole rendered ASL for a small pipeline, determinism, names, and shapes. */
 import { describe, expect, it } from 'vitest';
 import { TRANSIENT_ERRORS } from '../../../../state-machines/compiler/asl.js';
+import { EnginePayloadSchema, SIGNAL_NAMES } from '../../../../state-machines/contract/engine.js';
 import { compilePipeline, definitionProblems, renderDefinition } from '../../../../state-machines/compiler/compile.js';
 import { statesOfType } from '../../../../local/asl-walk.js';
 import { expectValidAsl, pipelineOf } from '../../../support/local.js';
@@ -10,7 +11,7 @@ const ENGINE = 'arn:aws:lambda:us-east-1:123456789012:function:gennaker-engine';
 const FLOW = 'arn:aws:lambda:us-east-1:123456789012:function:gennaker-flow';
 
 describe('compilePipeline', () => {
-  it('renders a one-stage pipeline as start → stage → complete', () => {
+  it('renders a one-stage pipeline as start → stage → complete, with one shared error recorder', () => {
     // GIVEN
     const pipeline = pipelineOf({ application: 'app', name: 'one', stages: [{ refId: '1', type: 'checkPreconditions', name: 'Check', preconditions: [] }] });
     const identity = { refId: '1', name: 'Check', type: 'checkPreconditions', failurePolicy: 'haltPipeline' };
@@ -46,46 +47,69 @@ describe('compilePipeline', () => {
           Retry: RETRY,
           Next: 'Check',
         },
-        // The only stage: every outcome goes on to 'Complete pipeline', so no Choice is needed.
+        // One Task: success goes straight on; the engine's signals leave through the Catch; a
+        // failure of the function itself goes to the shared recorder.
         Check: {
           Type: 'Task',
           Resource: FLOW,
           Parameters: { op: 'run', 'executionId.$': '$.executionId', stage: { ...identity, config: { preconditions: [] } } },
           TimeoutSeconds: 900,
-          ResultPath: '$.result',
+          ResultPath: null,
           Retry: RETRY,
-          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Check (error)' }],
+          Catch: [
+            { ErrorEquals: SIGNAL_NAMES, ResultPath: null, Next: 'Complete pipeline' },
+            { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Stage failed' },
+          ],
           Next: 'Complete pipeline',
         },
-        'Check (error)': {
+        'Stage failed': {
           Type: 'Task',
-          Resource: FLOW,
-          Parameters: { op: 'fail', 'executionId.$': '$.executionId', stage: identity, 'error.$': '$.error' },
+          Comment: 'Records which stage of this branch failed, by its failure options',
+          Resource: ENGINE,
+          Parameters: { op: 'record', 'executionId.$': '$.executionId', stages: [identity], 'error.$': '$.error' },
           ResultPath: '$.result',
           TimeoutSeconds: 60,
-          Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }],
+          Retry: [
+            { ErrorEquals: SIGNAL_NAMES, MaxAttempts: 0 },
+            { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 },
+          ],
+          Catch: [{ ErrorEquals: SIGNAL_NAMES, ResultPath: null, Next: 'Complete pipeline' }],
           Next: 'Complete pipeline',
         },
         'Complete pipeline': {
           Type: 'Task',
-          Comment: 'Finalises the execution record and decides the pipeline status',
+          Comment: 'Finalises the execution record; a pipeline that did not succeed ends here with Gennaker.PipelineFailed',
           Resource: ENGINE,
           Parameters: { op: 'complete', 'executionId.$': '$.executionId', 'caught.$': '$.caught' },
           ResultPath: '$.result',
           TimeoutSeconds: 60,
           Retry: RETRY,
-          Next: 'Pipeline status',
+          End: true,
         },
-        'Pipeline status': {
-          Type: 'Choice',
-          Choices: [{ Variable: '$.result.status', StringEquals: 'SUCCEEDED', Next: 'Pipeline succeeded' }],
-          Default: 'Pipeline failed',
-        },
-        'Pipeline succeeded': { Type: 'Succeed' },
-        'Pipeline failed': { Type: 'Fail', Error: 'PipelineFailed', Cause: 'A stage failed the pipeline: see the execution record' },
       },
     });
     expectValidAsl(asl);
+  });
+
+  it("renders payloads the engine's own schema accepts", () => {
+    // GIVEN every kind of Task the compiler emits (start, run, callback run, record, complete)
+    const asl = compilePipeline(diamond());
+    const fromState: Record<string, unknown> = { '$.executionId': 'exec-1', $: { executionId: 'exec-1' }, '$.error': { Error: 'x' }, '$.caught': false, '$$.Task.Token': 'token' };
+    const substitute = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(substitute);
+      if (value === null || typeof value !== 'object') return value;
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => (k.endsWith('.$') ? [k.slice(0, -2), fromState[v as string]] : [k, substitute(v)])));
+    };
+    // WHEN / THEN
+    const tasks = statesOfType(asl as never, 'Task');
+    expect(new Set(tasks.map((t) => ((t.state.Parameters as { Payload?: { op: string }; op?: string }).Payload ?? t.state.Parameters as { op: string }).op))).toEqual(
+      new Set(['start', 'run', 'record', 'complete']),
+    );
+    for (const { name, state } of tasks) {
+      const parameters = state.Parameters as Record<string, unknown>;
+      const payload = substitute('Payload' in parameters ? parameters.Payload : parameters);
+      expect(EnginePayloadSchema.safeParse(payload).success, name).toBe(true);
+    }
   });
 
   const diamond = () =>
@@ -111,8 +135,13 @@ describe('compilePipeline', () => {
     const tasks = statesOfType(asl as never, 'Task').map((t) => t.name);
     expect(tasks).toEqual(expect.arrayContaining(['Bake', 'Deploy east', 'Deploy west', 'Judge']));
     // A branch's TERMINAL goes to the branch's Fail state, which fails the Parallel.
+    // A halted pipeline propagates out of a branch (no Catch for it there), failing the Parallel.
     const branch = (parallel[0]!.state.Branches as Array<{ States: Record<string, Record<string, unknown>> }>)[0]!;
-    expect(branch.States['Deploy east (branch failed)']).toMatchObject({ Type: 'Fail', Error: 'StageTerminal' });
+    expect(branch.States['Deploy east']!.Catch).toEqual([
+      { ErrorEquals: ['Gennaker.HaltBranch', 'Gennaker.CompleteThenFail'], ResultPath: null, Next: 'Deploy east · branch ends' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Deploy east · stage failed' },
+    ]);
+    expect(branch.States['Deploy east · branch ends']).toEqual({ Type: 'Succeed' });
   });
 
   it('waits for a manual judgment on a task token, three days by default', () => {
@@ -123,9 +152,39 @@ describe('compilePipeline', () => {
     expect((judge.Parameters as { Payload: Record<string, unknown> }).Payload['taskToken.$']).toBe('$$.Task.Token');
   });
 
-  it('adds a poll loop only to stages that wait', () => {
+  it('adds one Choice and one Wait, named as prose, only to stages that wait', () => {
     const asl = compilePipeline(diamond());
-    expect(statesOfType(asl as never, 'Wait').map((w) => w.name).sort()).toEqual(['Bake (poll)', 'Deploy east (poll)', 'Deploy west (poll)']);
+    expect(statesOfType(asl as never, 'Wait').map((w) => w.name).sort()).toEqual(['Bake · next check', 'Deploy east · next check', 'Deploy west · next check']);
+    expect(statesOfType(asl as never, 'Choice').map((c) => c.name).sort()).toEqual(['Bake · waiting', 'Deploy east · waiting', 'Deploy west · waiting']);
+    expect(asl.States['Bake · waiting']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.result.waitSeconds', IsPresent: true, Next: 'Bake · next check' }],
+      Default: 'Parallel: Deploy east, Deploy west',
+    });
+    expect(asl.States['Bake · next check']).toEqual({ Type: 'Wait', SecondsPath: '$.result.waitSeconds', Next: 'Bake' });
+  });
+
+  it('keeps a plain chain at one state per stage', () => {
+    const stages = Array.from({ length: 20 }, (_, i) => ({ refId: String(i), type: 'evaluateVariables', name: `Step ${i}`, variables: [], requisiteStageRefIds: i ? [String(i - 1)] : [] }));
+    const asl = compilePipeline(pipelineOf({ stages }));
+    // 20 stages + start, complete and the shared recorder.
+    expect(Object.keys(asl.States)).toHaveLength(23);
+  });
+
+  it('does not confuse helper states with stages named like them', () => {
+    const asl = compilePipeline(
+      pipelineOf({
+        stages: [
+          { refId: '1', type: 'wait', name: 'Approved?' },
+          { refId: '2', type: 'wait', name: 'Approved? · waiting', requisiteStageRefIds: ['1'] },
+          { refId: '3', type: 'wait', name: 'Stage failed', requisiteStageRefIds: ['2'] },
+        ],
+      }),
+    );
+    expectValidAsl(asl);
+    const tasks = statesOfType(asl as never, 'Task').map((t) => t.name);
+    expect(tasks).toEqual(expect.arrayContaining(['Approved?', 'Approved? · waiting', 'Stage failed', 'Stage failed #2']));
+    expect(asl.States['Approved? · waiting #2']).toMatchObject({ Type: 'Choice' });
   });
 
   it('makes state names unique and cuts them to 80 characters', () => {
@@ -148,33 +207,42 @@ describe('compilePipeline', () => {
     expect(names.every((n) => [...n].length <= 80)).toBe(true);
   });
 
-  it('renders a non-series-parallel DAG with await loops only for cross-branch requisites', () => {
+  it('renders a non-series-parallel DAG with a wait only where a stage has requisites in another branch', () => {
     const asl = compilePipeline(
       pipelineOf({
         stages: [
-          { refId: 'A', type: 'wait', name: 'A' },
-          { refId: 'B', type: 'wait', name: 'B' },
-          { refId: 'C', type: 'wait', name: 'C', requisiteStageRefIds: ['A'] },
-          { refId: 'D', type: 'wait', name: 'D', requisiteStageRefIds: ['A', 'B'] },
+          { refId: 'A', type: 'checkPreconditions', name: 'A', preconditions: [] },
+          { refId: 'B', type: 'checkPreconditions', name: 'B', preconditions: [] },
+          { refId: 'C', type: 'checkPreconditions', name: 'C', requisiteStageRefIds: ['A'], preconditions: [] },
+          { refId: 'D', type: 'checkPreconditions', name: 'D', requisiteStageRefIds: ['A', 'B'], preconditions: [] },
         ],
       }),
     );
     expectValidAsl(asl);
-    const awaits = statesOfType(asl as never, 'Task').filter((t) => t.name.endsWith('(await)'));
-    expect(awaits.map((a) => [a.name, (a.state.Parameters as { on: string[] }).on])).toEqual([['D (await)', ['A']]]);
+    const d = statesOfType(asl as never, 'Task').find((t) => t.name === 'D')!.state;
+    expect((d.Parameters as { stage: { awaits: string[] } }).stage.awaits).toEqual(['A']);
+    expect(statesOfType(asl as never, 'Choice').map((c) => c.name)).toEqual(['D · waiting']);
   });
 
-  it('routes each stage on the engine\'s route: next, poll, terminal, else halt', () => {
-    const asl = compilePipeline(diamond());
-    const branch = (statesOfType(asl as never, 'Parallel')[0]!.state.Branches as Array<{ States: Record<string, unknown> }>)[0]!;
-    expect(branch.States['Deploy east?']).toEqual({
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.result.route', StringEquals: 'poll', Next: 'Deploy east (poll)' },
-        { Variable: '$.result.route', StringEquals: 'terminal', Next: 'Deploy east (branch failed)' },
-      ],
-      Default: 'Deploy east (branch done)',
-    });
+  it('lists the stages a call reads: requisites, named stages, upstream for image users, all for free variables', () => {
+    const asl = compilePipeline(
+      pipelineOf({
+        stages: [
+          { refId: '1', type: 'evaluateVariables', name: 'Vars', variables: [] },
+          { refId: '2', type: 'evaluateVariables', name: 'Other', variables: [] },
+          { refId: '3', type: 'wait', name: 'Named', requisiteStageRefIds: ['2'], waitTime: "${#stage('Vars').outputs.x}" },
+          { refId: '4', type: 'wait', name: 'Free', requisiteStageRefIds: ['3'], waitTime: '${someOutput}' },
+          { refId: '5', type: 'wait', name: 'Header only', requisiteStageRefIds: ['4'], waitTime: '${trigger.user}' },
+          { refId: '6', type: 'tagImage', name: 'Tag', requisiteStageRefIds: ['5'], tags: { release: 'yes' } },
+        ],
+      }),
+    );
+    const reads = (name: string) => (statesOfType(asl as never, 'Task').find((t) => t.name === name)!.state.Parameters as { stage: { reads?: unknown } }).stage.reads;
+    expect(reads('Named')).toEqual(['1']);
+    expect(reads('Free')).toBe('all');
+    expect(reads('Header only')).toBeUndefined();
+    // Every stage upstream of it (its requisite '5' is read anyway), not 'Vars', which is not upstream.
+    expect(reads('Tag')).toEqual(['2', '3', '4']);
   });
 
   it('reports a definition over the 1 MB limit', () => {

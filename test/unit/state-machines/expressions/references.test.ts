@@ -52,6 +52,18 @@ describe('collectReferences', () => {
       stageRefIds: new Set(),
       judgments: new Set(),
       patterns: new Set(),
+      opaque: false,
     });
+  });
+
+  it('GIVEN reads of other stages the names do not tell WHEN collected THEN they are opaque', () => {
+    expect(collectReferences('${someOutput}').opaque).toBe(true);
+    expect(collectReferences('${execution.stages[0].outputs}').opaque).toBe(true);
+    expect(collectReferences('${#stage(parameters.which).status}').opaque).toBe(true);
+    expect(collectReferences('${execution}').opaque).toBe(true);
+  });
+
+  it('GIVEN reads of the header and named stages only WHEN collected THEN they are not opaque', () => {
+    expect(collectReferences("${trigger.user} ${parameters.env} ${execution.trigger.type} ${execution['id']} ${#stage('Bake').outputs.x} ${#stageExists('2')}").opaque).toBe(false);
   });
 });

@@ -1,0 +1,230 @@
+/**
+ * What a stage costs when it runs (issue 14), for chains and diamonds of 10, 50 and 200 plain
+ * stages, a 50-wide fan-out and N-shapes: states in the definition, state transitions, DynamoDB
+ * reads, writes and read units per stage, and local per-stage overhead against the same ASL run
+ * with no-op Task handlers in the same engine (what the local engine itself costs).
+ *
+ * Read units are computed as DynamoDB bills strongly consistent reads: GetItem and each item of a
+ * BatchGetItem round up to 4 KB, a Query rounds the sum of its items up to 4 KB. Item sizes are
+ * their JSON length (close to DynamoDB's attribute-name-plus-value size).
+ */
+import { performance } from 'node:perf_hooks';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { resetClientCache } from '../functions/core/aws-clients.js';
+import { dynamoClient } from '../functions/core/aws-clients.js';
+import { ensureTables } from '../functions/core/tables.js';
+import { statesOfType } from '../local/asl-walk.js';
+import { startMoto } from '../local/moto.js';
+import { LocalRuntime } from '../local/runtime.js';
+import { useEndpoint } from '../local/session.js';
+import { loadPipelineFile } from '../functions/core/pipeline-files.js';
+import type { AslMachine } from '../state-machines/compiler/asl.js';
+import { compilePipeline } from '../state-machines/compiler/compile.js';
+import type { Pipeline } from '../state-machines/model/pipeline.js';
+import { validatePipeline } from '../state-machines/model/validate.js';
+import type { BenchReport } from './report.js';
+
+type Shape = 'chain' | 'diamonds' | 'fan-out' | 'n-shapes';
+
+/** Plain stages (a precondition that holds): one call each, no waiting. */
+function plain(refId: string, requisites: string[]) {
+  return {
+    refId,
+    name: `Stage ${refId}`,
+    type: 'checkPreconditions',
+    requisiteStageRefIds: requisites,
+    preconditions: [{ type: 'expression', context: { expression: '${true}' } }],
+  };
+}
+
+/**
+ * chain: 1 → 2 → … ; diamonds: a head, two stages side by side, the next head joins them; fan-out:
+ * a root, n - 2 stages side by side, a join; n-shapes: two columns where each right-hand stage
+ * needs the stage above it on both sides (A→C, A→D, B→D repeated: not series-parallel).
+ */
+export function shapedPipeline(shape: Shape, n: number): Pipeline {
+  const stages = Array.from({ length: n }, (_, i) => {
+    const id = String(i + 1);
+    switch (shape) {
+      case 'chain':
+        return plain(id, i === 0 ? [] : [String(i)]);
+      case 'diamonds': {
+        if (i === 0) return plain(id, []);
+        const position = i % 3;
+        if (position === 1) return plain(id, [String(i)]);
+        if (position === 2) return plain(id, [String(i - 1)]);
+        return plain(id, [String(i - 1), String(i)]);
+      }
+      case 'fan-out':
+        if (i === 0) return plain(id, []);
+        return plain(id, i === n - 1 ? Array.from({ length: n - 2 }, (_, k) => String(k + 2)) : ['1']);
+      case 'n-shapes': {
+        // Odd ids form the left column, even ids the right; the right one also needs the left above.
+        if (i < 2) return plain(id, []);
+        return plain(id, i % 2 === 0 ? [String(i - 1)] : [String(i - 1), String(i)]);
+      }
+    }
+  });
+  const result = validatePipeline({ application: 'bench', name: `${shape}-${n}`, stages });
+  if (!result.pipeline) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+  return result.pipeline;
+}
+
+function countStates(definition: { States: Record<string, Record<string, unknown>> }): number {
+  let count = 0;
+  const walk = (states: Record<string, Record<string, unknown>>) => {
+    for (const state of Object.values(states)) {
+      count++;
+      if (state.Type === 'Parallel') for (const b of state.Branches as Array<{ States: Record<string, Record<string, unknown>> }>) walk(b.States);
+    }
+  };
+  walk(definition.States);
+  return count;
+}
+
+interface DynamoCount {
+  reads: number;
+  writes: number;
+  readUnits: number;
+}
+
+/** Counts DynamoDB calls on the shared client (the one ExecutionStore uses). */
+function countDynamo(): DynamoCount {
+  const count: DynamoCount = { reads: 0, writes: 0, readUnits: 0 };
+  const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096));
+  const size = (item: unknown) => Buffer.byteLength(JSON.stringify(item));
+  dynamoClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      const command = context.commandName ?? '';
+      const output = out.output as { Item?: unknown; Items?: unknown[]; Responses?: Record<string, unknown[]> };
+      if (command === 'GetCommand') {
+        count.reads++;
+        count.readUnits += units(output.Item ? size(output.Item) : 0);
+      } else if (command === 'QueryCommand') {
+        count.reads++;
+        count.readUnits += units((output.Items ?? []).reduce<number>((sum, item) => sum + size(item), 0));
+      } else if (command === 'BatchGetCommand') {
+        count.reads++;
+        for (const items of Object.values(output.Responses ?? {})) for (const item of items) count.readUnits += units(size(item));
+      } else if (/^(Put|Update|Delete|BatchWrite|TransactWrite)/.test(command)) count.writes++;
+      return out;
+    },
+    { step: 'initialize', name: 'benchDynamoCount' },
+  );
+  return count;
+}
+
+/** The same definition with every Task answered at once: what the local engine itself costs. */
+async function noOpMs(definition: AslMachine): Promise<number> {
+  const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
+  const handlers: Record<string, () => Promise<unknown>> = {};
+  for (const { name } of statesOfType(definition as never, 'Task')) handlers[name] = async () => ({ executionId: 'noop', caught: false, status: 'SUCCEEDED' });
+  const started = performance.now();
+  await machine.run({ executionId: 'noop' } as never, { overrides: { taskResourceLocalHandlers: handlers as never } }).result;
+  return performance.now() - started;
+}
+
+interface Measured {
+  readonly states: number;
+  readonly transitions: number;
+  readonly dynamo: DynamoCount;
+  readonly ms: number;
+  readonly noOpMs: number;
+  readonly status: string;
+}
+
+async function measure(runtime: LocalRuntime, count: DynamoCount, pipeline: Pipeline): Promise<Measured> {
+  const definition = compilePipeline(pipeline);
+  const before = { ...count };
+  const started = performance.now();
+  const result = await runtime.start(pipeline).result;
+  const ms = performance.now() - started;
+  const dynamo = { reads: count.reads - before.reads, writes: count.writes - before.writes, readUnits: count.readUnits - before.readUnits };
+  return {
+    states: countStates(definition as never),
+    transitions: result.events.filter((e) => e.type === 'StateEntered').length,
+    dynamo,
+    ms,
+    noOpMs: await noOpMs(definition),
+    status: result.status,
+  };
+}
+
+export async function run(): Promise<BenchReport> {
+  const rows: BenchReport['rows'] = [];
+  const notes: string[] = [];
+  const demo = loadPipelineFile('pipelines/demo.yml').pipeline;
+  if (demo) {
+    const states = countStates(compilePipeline(demo) as never);
+    rows.push({ case: 'demo graph (pipelines/demo.yml)', stages: demo.stages.length, states, target: `< 16 states: ${states < 16 ? 'pass' : 'FAIL'}` });
+  }
+
+  const moto = await startMoto();
+  try {
+    useEndpoint(moto.endpoint);
+    resetClientCache();
+    await ensureTables();
+    const count = countDynamo();
+    const runtime = new LocalRuntime({ tickMs: 5 });
+    const empty = validatePipeline({ application: 'bench', name: 'empty', stages: [] }).pipeline!;
+    // Warm up (module loading, first connections), then the fixed cost every run pays.
+    await measure(runtime, count, shapedPipeline('chain', 10));
+    const base = await measure(runtime, count, empty);
+    const cases: Array<[Shape, number]> = [
+      ['chain', 10],
+      ['chain', 50],
+      ['chain', 200],
+      ['diamonds', 10],
+      ['diamonds', 50],
+      ['diamonds', 200],
+      ['fan-out', 50],
+      ['n-shapes', 4],
+      ['n-shapes', 50],
+    ];
+    const overheadAt = new Map<string, number>();
+    const unitsAt = new Map<string, number>();
+    for (const [shape, n] of cases) {
+      const m = await measure(runtime, count, shapedPipeline(shape, n));
+      const per = (total: number, fixed: number) => (total - fixed) / n;
+      const overhead = per(m.ms - m.noOpMs, base.ms - base.noOpMs);
+      const readUnits = per(m.dynamo.readUnits, base.dynamo.readUnits);
+      overheadAt.set(`${shape}-${n}`, overhead);
+      unitsAt.set(`${shape}-${n}`, readUnits);
+      const targets: string[] = [];
+      if (shape === 'chain') {
+        const states = per(m.states, base.states);
+        const transitions = per(m.transitions, base.transitions);
+        targets.push(`1 state/stage: ${states <= 1 ? 'pass' : 'FAIL'}`, `1 transition/stage: ${transitions <= 1 ? 'pass' : 'FAIL'}`);
+      }
+      if (n === 200) {
+        const small = `${shape}-10`;
+        const flat = readUnits <= (unitsAt.get(small) ?? Number.POSITIVE_INFINITY) + 0.05;
+        const within = overhead <= 1.5 * (overheadAt.get(small) ?? 0);
+        targets.push(`read units flat from 10: ${flat ? 'pass' : 'FAIL'}`, `overhead ≤ 1.5× at 10: ${within ? 'pass' : 'FAIL'}`);
+      }
+      rows.push({
+        case: `${shape} ${n}`,
+        status: m.status,
+        states: m.states,
+        'states/stage': per(m.states, base.states),
+        'transitions/stage': per(m.transitions, base.transitions),
+        'reads/stage': per(m.dynamo.reads, base.dynamo.reads),
+        'writes/stage': per(m.dynamo.writes, base.dynamo.writes),
+        'read units/stage': readUnits,
+        'local ms/stage': per(m.ms, base.ms),
+        'no-op ms/stage': per(m.noOpMs, base.noOpMs),
+        'overhead ms/stage': overhead,
+        target: targets.join('; '),
+      });
+    }
+    notes.push(
+      `per stage = (run - empty pipeline) / stages; the empty pipeline costs ${base.states} states, ${base.transitions} transitions, ${base.dynamo.reads} reads, ${base.dynamo.writes} writes, ${base.dynamo.readUnits} read units`,
+    );
+    notes.push('overhead = (local run - the same ASL with no-op Task handlers) per stage: the engine, the store and the emulator, not the local Step Functions engine');
+    notes.push('read units: strongly consistent, 4 KB per item read (GetItem, BatchGetItem) or per Query result, from the JSON size of the items returned');
+  } finally {
+    await moto.stop();
+  }
+  return { name: 'executions', rows, notes };
+}
