@@ -69,7 +69,7 @@ describe('one loader for every reader', () => {
   });
 
   it('applies the definition budget in every reader of files', async () => {
-    const stages = Array.from({ length: 700 }, (_, i) => ({ refId: String(i + 1), type: 'wait', name: `W${i}`, waitTime: 1, ...(i > 0 ? { requisiteStageRefIds: [String(i)] } : {}) }));
+    const stages = Array.from({ length: 900 }, (_, i) => ({ refId: String(i + 1), type: 'wait', name: `W${i}`, waitTime: 1, ...(i > 0 ? { requisiteStageRefIds: [String(i)] } : {}) }));
     const big = JSON.stringify({ application: 'a', name: 'huge', stages });
     const dir = folder({ 'huge.json': big });
     const file = join(dir, 'huge.json');
