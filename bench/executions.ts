@@ -16,7 +16,7 @@ import { ensureTables } from '../functions/core/tables.js';
 import { statesOfType } from '../local/asl-walk.js';
 import { startMoto } from '../local/moto.js';
 import { LocalRuntime } from '../local/runtime.js';
-import { useEndpoint } from '../local/session.js';
+import { useEndpoint } from '../local/environment.js';
 import { loadPipelineFile } from '../functions/core/pipeline-files.js';
 import type { AslMachine } from '../state-machines/compiler/asl.js';
 import { compilePipeline } from '../state-machines/compiler/compile.js';
