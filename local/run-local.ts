@@ -8,7 +8,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { ensureTables } from '../functions/core/tables.js';
 import { resetClientCache } from '../functions/core/aws-clients.js';
-import { MemoryNotifier } from '../functions/core/notifications.js';
+import { executionLink, MemoryNotifier } from '../functions/core/notifications.js';
 import type { Pipeline } from '../state-machines/model/pipeline.js';
 import { formatProblem } from '../state-machines/model/problems.js';
 import { loadPipelineFile, pipelinesIn } from '../functions/core/pipeline-files.js';
@@ -18,7 +18,7 @@ import { type JudgeMode, LocalRuntime, type LocalRuntimeOptions } from './runtim
 import { localCloud } from './sandbox.js';
 import { canaryStages } from '../functions/stages/canary/family.js';
 import { externalStages } from '../functions/stages/external/index.js';
-import { environmentUp, registerRun, saveRecord, unregisterRun, useEndpoint } from './environment.js';
+import { environmentUp, readConsole, registerRun, saveRecord, unregisterRun, useEndpoint } from './environment.js';
 import { resolveParameters } from '../state-machines/model/parameters.js';
 import { sleep } from './clock.js';
 
@@ -74,6 +74,9 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     }
   }
   resetClientCache();
+  // A console open on this environment shows the run: links (printed, and in notifications) go there.
+  const openConsole = await readConsole();
+  if (openConsole && openConsole.endpoint === process.env.AWS_ENDPOINT_URL) process.env.GENNAKER_CONSOLE_URL ??= openConsole.url;
 
   let judge: JudgeMode;
   if (options.autoJudge) {
@@ -131,6 +134,7 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     runId = run.executionId;
     await registerRun({ executionId: run.executionId, pid: process.pid, application: pipeline.application, pipelineName: pipeline.name, startedAt: Date.now() });
     out.write(`Execution ${run.executionId}\n`);
+    if (process.env.GENNAKER_CONSOLE_URL) out.write(`Console: ${executionLink(run.executionId)}\n`);
     let interrupts = 0;
     let ctrlC = false;
     const onInterrupt = (signal: NodeJS.Signals) => {

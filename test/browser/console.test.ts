@@ -8,10 +8,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleServer, startConsoleServer } from '../../local/console-server.js';
 import { startMoto, type MotoServer } from '../../local/moto.js';
+import { runLocal } from '../../local/run-local.js';
 import { REPO_ROOT } from '../../infra/paths.js';
 import { launchChromium, type LaunchedBrowser } from '../support/browser.js';
 
@@ -189,6 +191,32 @@ describe('a run with parallel branches', () => {
     await page.goto(`${server.url}/executions/no-such-run`);
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toMatch(/^Not found.*no execution 'no-such-run'/);
+    await page.close();
+  }, 60_000);
+});
+
+describe('a local run', () => {
+  it('prints the console link of its execution, and the link opens the run', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gennaker-console-run-')), 'quick.yml');
+    writeFileSync(file, 'application: quick\nname: quick\nstages:\n  - { refId: "1", type: wait, name: Pause, waitTime: 1 }\n');
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => (text += d.toString()));
+    // As in another shell: only .gennaker/console.json says a console is open on this emulator.
+    const before = process.env.GENNAKER_CONSOLE_URL;
+    delete process.env.GENNAKER_CONSOLE_URL;
+    process.env.AWS_ENDPOINT_URL = moto.endpoint;
+    try {
+      const code = await runLocal({ file, timeScale: 100, parameters: {}, input: new PassThrough() as never, out: out as never, err: out as never });
+      expect(code).toBe(0);
+    } finally {
+      process.env.GENNAKER_CONSOLE_URL = before;
+    }
+    const link = /^Console: (\S+)$/m.exec(text)?.[1];
+    expect(link).toMatch(new RegExp(`^${server.url}/executions/quick-`));
+    const page = await open(link!.slice(server.url.length));
+    await expect.poll(() => page.locator('h1 .badge').textContent(), { timeout: 20_000 }).toBe('succeeded');
+    expect(await node(page, '1').getAttribute('data-status')).toBe('SUCCEEDED');
     await page.close();
   }, 60_000);
 });
