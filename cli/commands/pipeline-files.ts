@@ -1,5 +1,6 @@
 /** validate, compile, graph, schema: commands that only read pipeline files. */
-import { type Command, Option } from 'commander';
+import { Argument, type Command, Option } from 'commander';
+import { stageReferenceMarkdown } from '../../state-machines/stage-types/reference.js';
 import { emit, type OutputFormat, outputOption } from '../output.js';
 import { compilePipeline, renderDefinition } from '../../state-machines/compiler/compile.js';
 import { mermaidGraph } from '../../state-machines/graph/mermaid.js';
@@ -92,6 +93,13 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
       };
       emit(io, opts.output, graph, () => []);
     });
+
+  program
+    .command('docs')
+    .description('Print generated reference docs (Markdown)')
+    .addArgument(new Argument('<topic>').choices(['stages']))
+    .addHelpText('after', '\nExamples:\n  gennaker docs stages > docs/stages.md')
+    .action(() => io.write(stageReferenceMarkdown()));
 
   program
     .command('schema')

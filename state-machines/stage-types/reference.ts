@@ -1,0 +1,110 @@
+/**
+ * The stage reference, made from the stage-type registry so it cannot drift from what validate and
+ * the compiler accept: docs/stages.md (`gennaker docs stages`) and the per-type part of the JSON
+ * Schema (docs/pipeline.schema.json) that lets editors complete `type` and each type's fields.
+ * Pure.
+ */
+import { stageTypeInfo, supportedStageTypes, type StageTypeInfo } from './registry.js';
+
+/** Spinnaker stage types people export that Gennaker refuses, and why. validate names them too. */
+export const UNSUPPORTED_SPINNAKER_STAGES: ReadonlyArray<readonly [string, string]> = [
+  ['deployManifest, bakeManifest, patchManifest, deleteManifest, scaleManifest, undoRolloutManifest', 'Kubernetes: Gennaker deploys to AWS (EC2, ECS, Lambda) only'],
+  ['deployCloudFormation, deleteCloudFormationStack, deleteCloudFormationChangeSet', 'CloudFormation stages are not implemented (deploy stacks with CDK)'],
+  ['script, travis, wercker, concourse, googleCloudBuild', 'CI systems other than Jenkins: use a webhook stage'],
+  ['createServerGroup (GCE, Azure, ...), any cloudProvider other than aws/ecs', 'AWS only'],
+];
+
+/** Fields every stage may have (Deck's stage options). */
+export const COMMON_STAGE_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
+  ['refId', 'string', "the stage's id in the graph"],
+  ['requisiteStageRefIds', 'string[]', 'stages that must finish (successfully) first'],
+  ['type', 'string', 'one of the types below'],
+  ['name', 'string', 'shown in records, the console and the Step Functions graph (defaults to the type)'],
+  ['failPipeline / continuePipeline / completeOtherBranchesThenFail', 'boolean', "Deck's 'if stage fails' options (default: halt the pipeline)"],
+  ['stageEnabled', '{ type: expression, expression }', 'SKIPPED when the expression is false'],
+  ['restrictExecutionDuringTimeWindow, restrictedExecutionWindow', 'boolean, { whitelist, days, jitter }', 'wait until an allowed time'],
+  ['stageTimeoutMs', 'integer > 0', "fail the stage after this long (default: the type's, below)"],
+  ['sendNotifications, notifications', 'boolean, list', 'stage notifications'],
+];
+
+const WAITS: Record<StageTypeInfo['execution'], string> = {
+  task: 'one call',
+  poll: 'polls until done (cheap waits in between)',
+  callback: 'waits on a task token for an answer',
+};
+
+function duration(ms: number | undefined): string {
+  if (ms === undefined) return 'no limit';
+  const h = ms / 3_600_000;
+  return h >= 24 && h % 24 === 0 ? `${h / 24} d` : h >= 1 ? `${h} h` : `${ms / 60_000} min`;
+}
+
+/** Legacy names (Deck's) a type also answers to. */
+function aliasesOf(info: StageTypeInfo): readonly string[] {
+  return info.aliases ?? [];
+}
+
+export function stageReferenceMarkdown(): string {
+  const types = supportedStageTypes();
+  const lines = [
+    '# Stage reference',
+    '',
+    '<!-- Generated from the stage-type registry (state-machines/stage-types) by `gennaker docs stages > docs/stages.md`; a test fails when it is stale. -->',
+    '',
+    "Stages are written as Spinnaker writes them (Deck's JSON, or the same as YAML): each type below",
+    "takes Spinnaker's type name and field names. `gennaker validate` refuses any other type, warns",
+    'about a field that is nearly one of the listed ones (`waittime`: did you mean `waitTime`?), and',
+    "checks the listed required fields. docs/pipeline.schema.json gives editors the same names.",
+    '',
+    '## Fields every stage has',
+    '',
+    '| field | type | meaning |',
+    '| --- | --- | --- |',
+    ...COMMON_STAGE_FIELDS.map(([f, t, m]) => `| \`${f}\` | ${t} | ${m} |`),
+    '',
+    '## Stage types',
+    '',
+    '| type | family | runs | default timeout | what it does |',
+    '| --- | --- | --- | --- | --- |',
+    ...types.map((t) => {
+      const info = stageTypeInfo(t)!;
+      return `| [\`${t}\`](#${t.toLowerCase().replace(/[^a-z0-9]/g, '')}) | ${info.family} | ${WAITS[info.execution]} | ${duration(info.defaultTimeoutMs)} | ${info.description} |`;
+    }),
+    '',
+  ];
+  for (const t of types) {
+    const info = stageTypeInfo(t)!;
+    lines.push(`### ${t}`, '', `${info.description}.`, '');
+    lines.push(`- Spinnaker type: \`${t}\`${aliasesOf(info).length > 0 ? ` (also accepted: ${aliasesOf(info).map((a) => `\`${a}\``).join(', ')}, renamed by validate)` : ''}`);
+    lines.push(`- Runs in the \`${info.family}\` function; ${WAITS[info.execution]}; default timeout ${duration(info.defaultTimeoutMs)}`);
+    lines.push(`- Required: ${(info.required ?? []).map((f) => `\`${f}\``).join(', ') || 'nothing beyond the common fields'}`);
+    lines.push(
+      `- Fields: ${(info.fields ?? []).map((f) => `\`${f}\``).join(', ') || 'not listed in the registry (any field is passed to the stage as written)'}`,
+      '',
+    );
+  }
+  lines.push('## Spinnaker stages Gennaker does not run', '', '| types | why |', '| --- | --- |');
+  lines.push(...UNSUPPORTED_SPINNAKER_STAGES.map(([t, why]) => `| ${t.split(', ').map((x) => `\`${x}\``).join(', ')} | ${why} |`), '');
+  return `${lines.join('\n')}`;
+}
+
+/** JSON Schema for one stage: `type` from the registry, and for each type its own fields and required ones. */
+export function stageTypeSchema(): Record<string, unknown> {
+  const types = supportedStageTypes();
+  const names = [...types, ...types.flatMap((t) => aliasesOf(stageTypeInfo(t)!))];
+  return {
+    properties: { type: { type: 'string', enum: names, description: 'The stage type (Spinnaker names); see docs/stages.md' } },
+    allOf: types.map((t) => {
+      const info = stageTypeInfo(t)!;
+      const match = [t, ...aliasesOf(info)];
+      return {
+        if: { properties: { type: { enum: match } }, required: ['type'] },
+        then: {
+          description: info.description,
+          properties: Object.fromEntries((info.fields ?? []).map((f) => [f, { description: `${t}: see docs/stages.md#${t.toLowerCase().replace(/[^a-z0-9]/g, '')}` }])),
+          ...(info.required && info.required.length > 0 ? { required: [...info.required] } : {}),
+        },
+      };
+    }),
+  };
+}
