@@ -15,7 +15,7 @@ import { finalizeExecution } from './engine/lifecycle-ops.js';
 import { finalizerDeps } from './engine/stage-cleanup.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError } from './errors.js';
 import { type ExecutionRecord, type ExecutionView, FINAL_EXECUTION_STATUSES } from './execution-model.js';
-import type { ExecutionStore } from './execution-store.js';
+import { type ExecutionStore, retryOnConflict } from './execution-store.js';
 import { releaseLocksHeldBy } from './locks-release.js';
 import type { Notifier } from './notifications.js';
 import { stateMachineArnFor } from './pipeline-launcher.js';
@@ -87,7 +87,7 @@ export interface CancelResult {
 
 export async function cancelExecution(executionId: string, deps: CancelDeps, request: CancelRequest): Promise<CancelResult> {
   const reason = `canceled by ${request.user}${request.reason ? `: ${request.reason}` : ''}`;
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(async () => {
     const record = await deps.store.getExecution(executionId);
     if (!record) throw new ExecutionNotFoundError(`no execution '${executionId}'`);
     if (FINAL_EXECUTION_STATUSES.has(record.status)) return { execution: record, changed: false };
@@ -96,8 +96,8 @@ export async function cancelExecution(executionId: string, deps: CancelDeps, req
       if (await deps.queue.cancelWaiting(executionId, reason, request.user)) {
         return { execution: (await deps.store.getExecution(executionId))!, changed: true };
       }
-      if (attempt >= 3) throw new ConcurrentUpdateError(`execution ${executionId} changed while it was being canceled`);
-      continue; // claimed meanwhile: it is running now
+      // Claimed meanwhile: read again, it is running now.
+      throw new ConcurrentUpdateError(`execution ${executionId} changed while it was being canceled`);
     }
 
     const marked = await markCanceling(deps.store, record, request.user, reason);
@@ -113,24 +113,21 @@ export async function cancelExecution(executionId: string, deps: CancelDeps, req
     // Also when something else finalised it first: the locks must not outlive the execution.
     await releaseLocksHeldBy(executionId, deps.db ?? dynamoClient());
     return { execution: (await deps.store.getExecution(executionId))!, changed: true };
-  }
+  });
 }
 
 /** Records who canceled before stopping anything (Orca's canceledBy / cancellationReason). */
 async function markCanceling(store: ExecutionStore, record: ExecutionRecord, user: string, reason: string): Promise<ExecutionRecord> {
-  let current = record;
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    if (FINAL_EXECUTION_STATUSES.has(current.status) || current.canceledBy) return current;
-    const { version: _v, ...rest } = current;
-    const next: Omit<ExecutionRecord, 'version'> & { cancellationReason: string } = { ...rest, canceledBy: user, cancellationReason: reason };
-    try {
-      return await store.putExecution(next, current);
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-      const fresh = await store.getExecution(record.id);
-      if (!fresh) return current;
-      current = fresh;
-    }
+  try {
+    return await store.update(record.id, (current) => {
+      if (FINAL_EXECUTION_STATUSES.has(current.status) || current.canceledBy) return undefined;
+      const { version: _v, ...rest } = current;
+      const next: Omit<ExecutionRecord, 'version'> & { cancellationReason: string } = { ...rest, canceledBy: user, cancellationReason: reason };
+      return next;
+    });
+  } catch (error) {
+    // Still changing after the helper's attempts: stop it anyway, with the record as it is now.
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
+    return (await store.getExecution(record.id)) ?? record;
   }
-  return current;
 }

@@ -1,26 +1,19 @@
 /**
- * Orca's concurrency policy for pipelines:
+ * Admission of a pipeline's runs under its concurrency policy (concurrency/policy.ts), over the
+ * slots that let a run start (concurrency/slots.ts, in the locks table) and the runs waiting for
+ * one (execution records with status NOT_STARTED, their launch request and a `queueKey`, listed by
+ * the execution store's `waitingRuns` from the sparse `byQueue` index).
  *
- *   limitConcurrent          one run at a time (Spinnaker's default)
- *   maxConcurrentExecutions  at most N at a time (when limitConcurrent is off; 0 = no limit)
- *   keepWaitingPipelines     keep every waiting run (first in, first out), or only the newest one
- *                            and cancel the others
- *
- * A run may start only while it holds a slot: an item `concurrency#<app>/<pipelineId>#<n>` in the
- * locks table, put with `attribute_not_exists(pk)`, so two triggers at once cannot both take the
- * last slot. The slot's `holder` is the execution id, so `releaseLocksHeldBy` (run by the lifecycle
- * handler when the execution ends, however it ends) frees it with the execution's other locks.
- *
- * A run that finds no free slot waits as an execution record with status NOT_STARTED, its launch
- * request and a `queueKey` (the sparse `byQueue` index). Whoever frees a slot (the lifecycle
- * handler) and whoever queues a run calls `startWaiting`, which takes a slot for the next waiting
- * run and claims its record with a conditional write (NOT_STARTED → RUNNING) before starting it:
- * a waiting run starts once, and never while the slots are full.
+ * Whoever frees a slot (the lifecycle handler) and whoever queues a run calls `startWaiting`,
+ * which takes a slot for the next waiting run and claims its record with a conditional write
+ * (NOT_STARTED → RUNNING) before starting it: a waiting run starts once, and never while the slots
+ * are full.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import { dynamoClient } from './aws-clients.js';
+import { type ConcurrencyPolicy, concurrencyPolicyOf, queueKeyOf } from './concurrency/policy.js';
+import { ConcurrencySlots } from './concurrency/slots.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError, GennakerError } from './errors.js';
 import { type ExecutionRecord, FINAL_EXECUTION_STATUSES, newExecutionRecord, type NewExecutionRecord } from './execution-model.js';
 import type { ExecutionStore } from './execution-store.js';
@@ -29,31 +22,11 @@ import type { LaunchRequest, PipelineLauncher } from './pipeline-launcher.js';
 import type { Clock } from './stage-api.js';
 import { tableName } from './tables.js';
 
+export { type ConcurrencyPolicy, concurrencyPolicyOf, queueKeyOf } from './concurrency/policy.js';
+export { slotKey } from './concurrency/slots.js';
+
 /** The execution is in a state that does not allow the operation (e.g. pausing a running one). */
 export class ExecutionStateError extends GennakerError {}
-
-export interface ConcurrencyPolicy {
-  /** Runs allowed at once; 0 = no limit. */
-  readonly maxRunning: number;
-  /** true: every waiting run starts in turn; false: only the newest waits, older ones are canceled. */
-  readonly keepWaiting: boolean;
-}
-
-export function concurrencyPolicyOf(
-  pipeline: Pick<Pipeline, 'limitConcurrent' | 'maxConcurrentExecutions' | 'keepWaitingPipelines'>,
-): ConcurrencyPolicy {
-  const maxRunning = pipeline.limitConcurrent ? 1 : Math.max(0, pipeline.maxConcurrentExecutions);
-  return { maxRunning, keepWaiting: pipeline.keepWaitingPipelines };
-}
-
-/** "app/pipelineId": the queue and slot key of a pipeline. */
-export function queueKeyOf(application: string, pipelineId: string): string {
-  return `${application}/${pipelineId}`;
-}
-
-export function slotKey(queueKey: string, slot: number): string {
-  return `concurrency#${queueKey}#${slot}`;
-}
 
 /** What a waiting run's record carries beyond an execution record. */
 export interface WaitingFields {
@@ -77,7 +50,6 @@ export interface ConcurrencyDeps {
   /** @default the shared DynamoDB document client */
   readonly db?: DynamoDBDocumentClient;
   readonly locksTable?: string;
-  readonly executionsTable?: string;
   /**
    * A slot whose holder never wrote an execution record (its start failed half way) is taken
    * over after this long.
@@ -96,16 +68,12 @@ export interface ConcurrencyDeps {
 const MAX_DEQUEUE_ROUNDS = 50;
 
 export class ExecutionQueue {
-  private readonly db: DynamoDBDocumentClient;
-  private readonly locksTable: string;
-  private readonly executionsTable: string;
+  private readonly slots: ConcurrencySlots;
   private readonly orphanSlotMs: number;
   private readonly pendingLaunchMs: number;
 
   constructor(private readonly deps: ConcurrencyDeps) {
-    this.db = deps.db ?? dynamoClient();
-    this.locksTable = deps.locksTable ?? tableName('locks');
-    this.executionsTable = deps.executionsTable ?? tableName('executions');
+    this.slots = new ConcurrencySlots(deps.db ?? dynamoClient(), deps.locksTable ?? tableName('locks'));
     this.orphanSlotMs = deps.orphanSlotMs ?? 15 * 60_000;
     this.pendingLaunchMs = deps.pendingLaunchMs ?? 2 * 60_000;
   }
@@ -203,25 +171,7 @@ export class ExecutionQueue {
    */
   async waiting(queueKey: string, include?: string): Promise<WaitingRecord[]> {
     const byId = new Map<string, WaitingRecord>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.executionsTable,
-          IndexName: 'byQueue',
-          KeyConditionExpression: 'queueKey = :q',
-          FilterExpression: '#status = :waiting',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':q': queueKey, ':waiting': 'NOT_STARTED' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const { pk: _pk, sk: _sk, startedAt: _s, ...record } = item;
-        byId.set(String(item.pk), record as WaitingRecord);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start && byId.size < 1000);
+    for (const record of await this.deps.store.waitingRuns(queueKey)) if (isWaiting(record)) byId.set(record.id, record);
     if (include && !byId.has(include)) {
       const record = await this.deps.store.getExecution(include);
       if (record && isWaiting(record)) byId.set(include, record);
@@ -233,20 +183,19 @@ export class ExecutionQueue {
 
   /** Cancels a waiting (NOT_STARTED or PAUSED) run; false when it is no longer waiting. */
   async cancelWaiting(executionId: string, reason: string, user?: string): Promise<boolean> {
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const record = await this.deps.store.getExecution(executionId);
-      if (!record || !isWaiting(record) || (record.status !== 'NOT_STARTED' && record.status !== 'PAUSED')) return false;
-      try {
-        await this.deps.store.putExecution(
-          { ...notWaiting(record), status: 'CANCELED', endTime: this.deps.clock.now(), error: reason, ...(user ? { canceledBy: user } : {}) },
-          record,
-        );
-        return true;
-      } catch (error) {
-        if (!(error instanceof ConcurrentUpdateError)) throw error;
-      }
+    let canceled = false;
+    try {
+      await this.deps.store.update(executionId, (record) => {
+        canceled = isWaiting(record) && (record.status === 'NOT_STARTED' || record.status === 'PAUSED');
+        if (!canceled) return undefined;
+        return { ...notWaiting(record as WaitingRecord), status: 'CANCELED', endTime: this.deps.clock.now(), error: reason, ...(user ? { canceledBy: user } : {}) };
+      });
+    } catch (error) {
+      // Gone, or it kept changing (claimed, paused): it is not waiting to be canceled here.
+      if (error instanceof ExecutionNotFoundError || error instanceof ConcurrentUpdateError) return false;
+      throw error;
     }
-    return false;
+    return canceled;
   }
 
   /** Holds a waiting run back: it keeps its place but is not started until resumed. */
@@ -262,43 +211,23 @@ export class ExecutionQueue {
     return { execution, started: started.includes(executionId) };
   }
 
-  /** Releases the concurrency slots an execution holds (also done by releaseLocksHeldBy). */
+  /** Releases the concurrency slot an execution holds (also done by releaseLocksHeldBy). */
   async releaseSlots(queueKey: string, holder: string, maxRunning = 64): Promise<void> {
-    for (let slot = 0; slot < maxRunning; slot++) {
-      try {
-        await this.db.send(
-          new DeleteCommand({
-            TableName: this.locksTable,
-            Key: { pk: slotKey(queueKey, slot) },
-            ConditionExpression: 'holder = :h',
-            ExpressionAttributeValues: { ':h': holder },
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
+    await this.slots.release(queueKey, holder, maxRunning);
   }
 
   private async transition(executionId: string, from: 'NOT_STARTED' | 'PAUSED', to: 'NOT_STARTED' | 'PAUSED', user: string): Promise<ExecutionRecord> {
-    for (let attempt = 1; ; attempt++) {
-      const record = await this.deps.store.getExecution(executionId);
-      if (!record) throw new ExecutionNotFoundError(`no execution '${executionId}'`);
-      if (record.status === to && isWaiting(record)) return record;
+    return this.deps.store.update(executionId, (record) => {
+      if (record.status === to && isWaiting(record)) return undefined;
       if (record.status !== from || !isWaiting(record)) {
         throw new ExecutionStateError(
           `execution ${executionId} is ${record.status}: only runs waiting for a concurrency slot can be ${to === 'PAUSED' ? 'paused' : 'resumed'}`,
         );
       }
-      try {
-        const { version: _v, ...rest } = record;
-        const next: Omit<WaitingRecord, 'version'> & { lastModifiedBy: string } = { ...rest, status: to, lastModifiedBy: user };
-        return await this.deps.store.putExecution(next, record);
-      } catch (error) {
-        if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
-      }
-    }
+      const { version: _v, ...rest } = record;
+      const next: Omit<WaitingRecord, 'version'> & { lastModifiedBy: string } = { ...rest, status: to, lastModifiedBy: user };
+      return next;
+    });
   }
 
   /** Claims a waiting run (NOT_STARTED → RUNNING, conditional) and starts it; false if someone else did. */
@@ -352,46 +281,12 @@ export class ExecutionQueue {
   }
 
   /** Takes a free slot (or one whose holder has ended) for `holder`; returns its number, or undefined. */
-  private async acquireSlot(queueKey: string, maxRunning: number, holder: string, options: { takeOver?: boolean } = {}): Promise<number | undefined> {
+  private async acquireSlot(queueKey: string, maxRunning: number, holder: string, options: { takeOver?: false } = {}): Promise<number | undefined> {
     const now = this.deps.clock.now();
-    const item = (slot: number) => ({ pk: slotKey(queueKey, slot), holder, kind: 'concurrency', queueKey, acquiredAt: now });
-    for (let slot = 0; slot < maxRunning; slot++) {
-      try {
-        await this.db.send(
-          new PutCommand({
-            TableName: this.locksTable,
-            Item: item(slot),
-            ConditionExpression: 'attribute_not_exists(pk) OR holder = :h',
-            ExpressionAttributeValues: { ':h': holder },
-          }),
-        );
-        return slot;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
-    // Every slot is taken. A holder that has ended but was never released (its lifecycle event was
-    // lost) must not block the pipeline for ever: take its slot over.
-    if (options.takeOver === false) return undefined;
-    for (let slot = 0; slot < maxRunning; slot++) {
-      const out = await this.db.send(new GetCommand({ TableName: this.locksTable, Key: { pk: slotKey(queueKey, slot) }, ConsistentRead: true }));
-      const current = out.Item as { holder?: string; acquiredAt?: number } | undefined;
-      if (!current?.holder || !(await this.freeOrRevive(current.holder, current.acquiredAt ?? 0, now))) continue;
-      try {
-        await this.db.send(
-          new PutCommand({
-            TableName: this.locksTable,
-            Item: item(slot),
-            ConditionExpression: 'holder = :old',
-            ExpressionAttributeValues: { ':old': current.holder },
-          }),
-        );
-        return slot;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
-    return undefined;
+    return this.slots.acquire(queueKey, maxRunning, holder, now, {
+      ...options,
+      ended: (current, acquiredAt) => this.freeOrRevive(current, acquiredAt, now),
+    });
   }
 
   /**

@@ -227,6 +227,31 @@ export class ExecutionStore {
     return results.slice(0, limit);
   }
 
+  /**
+   * Runs waiting for a concurrency slot of a queue (the sparse `byQueue` index: status NOT_STARTED),
+   * as the index shows them; it may lag, so callers claim against a fresh read.
+   */
+  async waitingRuns(queueKey: string, max = 1000): Promise<ExecutionRecord[]> {
+    const records: ExecutionRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byQueue',
+          KeyConditionExpression: 'queueKey = :q',
+          FilterExpression: '#status = :waiting',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':q': queueKey, ':waiting': 'NOT_STARTED' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      records.push(...(page.Items ?? []).map(headerOf));
+      start = page.LastEvaluatedKey;
+    } while (start && records.length < max);
+    return records;
+  }
+
   private async conditional(write: () => Promise<void>): Promise<void> {
     try {
       await write();

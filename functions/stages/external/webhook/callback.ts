@@ -6,8 +6,8 @@
  * final status last); each gets the next sequence number.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { ConcurrentUpdateError, ExecutionNotFoundError } from '../../../core/errors.js';
-import { ExecutionStore } from '../../../core/execution-store.js';
+import { ExecutionNotFoundError } from '../../../core/errors.js';
+import { ExecutionStore, retryOnConflict } from '../../../core/execution-store.js';
 import { systemClock, type Clock } from '../../../core/stage-api.js';
 import { WebhookCallbackError } from '../errors.js';
 import { hashCallbackToken, WEBHOOK_CALLBACK_KEY, WEBHOOK_STATE_KEY, type DeliveredCallback, type WebhookState } from './stage.js';
@@ -32,14 +32,9 @@ export async function deliverWebhookCallback(
   if (size > MAX_CALLBACK_BODY_CHARS) throw new WebhookCallbackError(`callback body is ${size} characters; at most ${MAX_CALLBACK_BODY_CHARS} are accepted`, 413);
   const store = options.store ?? new ExecutionStore();
   const clock = options.clock ?? systemClock;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await deliverOnce(store, clock, executionId, refId, body, options.token);
-    } catch (error) {
-      // The stage polled (or another callback landed) between our read and write: read again.
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= 5) throw error;
-    }
-  }
+  // The stage polled (or another callback landed) between our read and write: read again, a few
+  // more times than the default since the stage writes on every poll.
+  return retryOnConflict(() => deliverOnce(store, clock, executionId, refId, body, options.token), 5);
 }
 
 async function deliverOnce(
