@@ -71,7 +71,7 @@ async function cancelLocal(executionId: string, reason: string | undefined, io: 
 
 export function clusterLines(view: ApplicationClusters): string[] {
   const lines = [`${view.application} in ${view.account}/${view.region}`];
-  if (view.clusters.length === 0) lines.push('  no clusters');
+  if (view.clusters.length === 0 && (view.functions ?? []).length === 0) lines.push('  no clusters');
   for (const cluster of view.clusters) {
     lines.push(`  ${cluster.cluster}`);
     for (const g of cluster.serverGroups) {
@@ -79,6 +79,14 @@ export function clusterLines(view: ApplicationClusters): string[] {
       lines.push(
         `    ${g.name.padEnd(28)} ${serving.padEnd(12)} ${`${g.capacity.min}/${g.capacity.desired}/${g.capacity.max}`.padEnd(9)} ${String(g.imageId ?? '').padEnd(22)} ${g.health.up}/${g.health.total} up`,
       );
+    }
+  }
+  // Older APIs answer without functions.
+  for (const fn of view.functions ?? []) {
+    const versions = fn.versions.map((v) => v.version).join(', ') || 'none published';
+    lines.push(`  ${fn.functionName} (Lambda${fn.runtime ? ` ${fn.runtime}` : ''})  versions: ${versions}${fn.lastDeploy ? `  last deploy: ${fn.lastDeploy.executionId}` : ''}`);
+    for (const a of fn.aliases) {
+      lines.push(`    alias ${a.name.padEnd(20)} → ${a.traffic.map((t) => `${t.version} ${t.percent}%`).join(', ')}`);
     }
   }
   return lines;

@@ -1,7 +1,8 @@
 /**
  * The cluster view of an application: every cluster (`app[-stack[-detail]]`) of the application in
  * one account and region, with each server group's version, image, capacity, enabled state and
- * health. Reads through the cloud driver (functions/core/cloud).
+ * health; and its Lambda functions with their versions and aliases' weights. Reads through the
+ * cloud driver (functions/core/cloud).
  */
 import { paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling';
 import {
@@ -15,6 +16,8 @@ import {
   TagKeys,
   tryParseServerGroupName,
 } from '../core/cloud/index.js';
+import { applicationFunctions, lambdaClientFor, percentTo, routingOf, type FunctionView } from '../core/cloud/lambda/index.js';
+import { lambdaClient } from '../core/aws-clients.js';
 
 export interface ServerGroupSummary {
   readonly name: string;
@@ -40,11 +43,28 @@ export interface ClusterSummary {
   readonly serverGroups: readonly ServerGroupSummary[];
 }
 
+/** A Lambda function of the application: its published versions and where its aliases send traffic. */
+export interface FunctionSummary {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly runtime?: string;
+  readonly lastModified?: string;
+  readonly state?: string;
+  readonly lastUpdateStatus?: string;
+  /** The execution that last deployed it (its gennaker:execution-id tag). */
+  readonly lastDeploy?: { readonly executionId: string };
+  /** Newest first. */
+  readonly versions: ReadonlyArray<{ readonly version: string; readonly codeSha256: string; readonly description: string }>;
+  /** Each alias with the percent of its traffic per version (its main version first). */
+  readonly aliases: ReadonlyArray<{ readonly name: string; readonly version: string; readonly traffic: ReadonlyArray<{ readonly version: string; readonly percent: number }> }>;
+}
+
 export interface ApplicationClusters {
   readonly application: string;
   readonly account: string;
   readonly region: string;
   readonly clusters: readonly ClusterSummary[];
+  readonly functions: readonly FunctionSummary[];
 }
 
 export interface ClusterQuery {
@@ -81,6 +101,26 @@ function summarize(group: ServerGroupView): ServerGroupSummary {
   };
 }
 
+export function summarizeFunction(view: FunctionView): FunctionSummary {
+  const c = view.configuration;
+  const executionId = view.tags[TagKeys.executionId];
+  return {
+    functionName: view.name,
+    functionArn: view.arn,
+    ...(c.Runtime ? { runtime: c.Runtime } : {}),
+    ...(c.LastModified ? { lastModified: c.LastModified } : {}),
+    ...(c.State ? { state: c.State } : {}),
+    ...(c.LastUpdateStatus ? { lastUpdateStatus: c.LastUpdateStatus } : {}),
+    ...(executionId ? { lastDeploy: { executionId } } : {}),
+    versions: view.versions.map((v) => ({ version: String(v.version), codeSha256: v.codeSha256, description: v.description })),
+    aliases: view.aliases.map((a) => {
+      const routing = routingOf(a);
+      const targets = [routing.major, ...(routing.minor ? [routing.minor] : [])];
+      return { name: a.name, version: a.functionVersion, traffic: targets.map((t) => ({ version: t, percent: percentTo(routing, t) })) };
+    }),
+  };
+}
+
 /** The application's cluster names in a region, from the Auto Scaling group names. */
 async function clusterNames(clients: CloudClients, application: string): Promise<string[]> {
   const names = new Set<string>();
@@ -97,14 +137,17 @@ export function cloudClusterReader(credentials = new AssumedRoleCredentials()): 
   return {
     async describeApplication(query) {
       let clients: CloudClients;
+      let lambda: ReturnType<typeof lambdaClient>;
       let account = 'default';
       if (query.account) {
         const registry = await loadAccounts();
         const target = query.region ? registry.resolve(query.account, query.region) : { account: registry.get(query.account), region: registry.get(query.account).regions?.[0] ?? cloudClients().region };
         clients = cloudClientsFor(target, credentials);
+        lambda = lambdaClientFor(target, credentials);
         account = query.account;
       } else {
         clients = cloudClients(query.region ? { region: query.region } : {});
+        lambda = lambdaClient({ region: clients.region });
       }
       const clusters: ClusterSummary[] = [];
       for (const name of await clusterNames(clients, query.application)) {
@@ -116,7 +159,8 @@ export function cloudClusterReader(credentials = new AssumedRoleCredentials()): 
           serverGroups: view.serverGroups.map(summarize),
         });
       }
-      return { application: query.application, account, region: clients.region, clusters };
+      const functions = (await applicationFunctions(lambda, query.application)).map(summarizeFunction);
+      return { application: query.application, account, region: clients.region, clusters, functions };
     },
   };
 }

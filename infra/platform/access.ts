@@ -55,8 +55,12 @@ export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context
       case 'cloudDriver':
         grantCloudDriver(fn, context.launchPermissions.instanceRoles);
         break;
+      case 'lambdaDeploys':
+        grantLambdaDeploys(fn, context.launchPermissions);
+        break;
       case 'clusterView':
-        fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: CLUSTER_VIEW_ACTIONS, resources: ['*'] }));
+        fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...CLUSTER_VIEW_ACTIONS, ...FUNCTION_LISTS], resources: ['*'] }));
+        fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: FUNCTION_READS, resources: [functionArn('*'), functionArn('*:*')] }));
         break;
       case 'stopExecutions':
         fn.role.addToPrincipalPolicy(
@@ -157,6 +161,47 @@ function grantRunTasks(fn: GennakerFunction, permissions: LaunchPermissions): vo
   }
 }
 
+/** `arn:…:lambda:*:<account>:function:<name>`: any region, this account. */
+const functionArn = (name: string) => `arn:${Aws.PARTITION}:lambda:*:${Aws.ACCOUNT_ID}:function:${name}`;
+/** Reads of one function (functions/core/cloud/lambda/functions.ts describeFunction). */
+const FUNCTION_READS = ['lambda:GetFunction', 'lambda:ListVersionsByFunction', 'lambda:ListAliases', 'lambda:GetAlias'];
+/** Lists that define no resource type. */
+const FUNCTION_LISTS = ['lambda:ListFunctions', 'lambda:ListEventSourceMappings'];
+/** What the Lambda stages change on a function, a version or an alias. */
+const FUNCTION_CHANGES = [
+  'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:PublishVersion', 'lambda:CreateAlias',
+  'lambda:UpdateAlias', 'lambda:DeleteFunction', 'lambda:PutFunctionConcurrency', 'lambda:DeleteFunctionConcurrency',
+  'lambda:PutProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:TagResource', 'lambda:InvokeFunction',
+];
+
+/**
+ * Lambda deploys (functions/stages/cloud/lambda): a function is created only with Gennaker's tag in
+ * the request, and changed, published, aliased, invoked or deleted only when it carries that tag or
+ * its name starts with a prefix the settings list (functions made before Gennaker). Event source
+ * mappings have no function tag to condition on: they may map only to functions whose ARN matches
+ * the prefixes (any function in this account when none are listed: a mapping only sends events to
+ * a function, it cannot change one). iam:PassRole only for the execution roles the settings list,
+ * only towards Lambda.
+ */
+function grantLambdaDeploys(fn: GennakerFunction, permissions: LaunchPermissions): void {
+  const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }));
+  const functions = [functionArn('*'), functionArn('*:*')];
+  allow(FUNCTION_LISTS, ['*']);
+  allow(FUNCTION_READS, functions);
+  allow(['lambda:CreateFunction', 'lambda:TagResource'], [functionArn('*')], REQUEST_TAGGED);
+  allow(FUNCTION_CHANGES, functions, RESOURCE_TAGGED);
+  const prefixed = permissions.functionPrefixes.flatMap((p) => [functionArn(`${p}*`), functionArn(`${p}*:*`)]);
+  if (prefixed.length > 0) allow(FUNCTION_CHANGES, prefixed);
+  const mappingTargets = prefixed.length > 0 ? prefixed : functions;
+  allow(['lambda:CreateEventSourceMapping', 'lambda:DeleteEventSourceMapping'], [`arn:${Aws.PARTITION}:lambda:*:${Aws.ACCOUNT_ID}:event-source-mapping:*`], {
+    ArnLike: { 'lambda:FunctionArn': mappingTargets },
+  });
+  if (permissions.functionRoles.length > 0) {
+    allow(['iam:PassRole'], permissions.functionRoles.map(roleArn), { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } });
+  }
+}
+
 /** Alarm gates (functions/core/gates/alarms.ts) read alarms: any region, this account's alarms only. */
 const alarmArnPattern = () => `arn:${Aws.PARTITION}:cloudwatch:*:${Aws.ACCOUNT_ID}:alarm:*`;
 
@@ -231,6 +276,7 @@ export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[
     ...(needs.includes('clusterView')
       ? ['the cluster view\'s autoscaling:DescribeAutoScalingGroups, ec2:DescribeLaunchTemplateVersions and elasticloadbalancing:DescribeTargetHealth (read only; these Describe actions define no resource type)']
       : []),
+    ...(needs.includes('clusterView') || needs.includes('lambdaDeploys') ? ['lambda:ListFunctions and lambda:ListEventSourceMappings (read only; neither defines a resource type)'] : []),
     ...(needs.includes('cloudDriver')
       ? ['the cloud driver\'s EC2, Auto Scaling and ELBv2 Describe* calls (read only; they define no resource type); none of its creates, changes or deletes is on *']
       : []),
@@ -270,6 +316,23 @@ export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[
       'arn:<AWS::Partition>:autoscaling:*:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/*',
       `server group names are made at run time (Frigga names in any region a cluster is in), this account only; ${tagged}.`,
     );
+  }
+  if (needs.includes('clusterView') || needs.includes('lambdaDeploys')) {
+    const lambdaWhy = needs.includes('lambdaDeploys')
+      ? `function names are made at run time (the plugin's <application>-<name>) in any region, this account only; reads are unconditioned, every create must carry the ${MANAGED_TAG} tag in the request and every change, publish, alias, invoke or delete needs it on the function (or a name prefix the settings list)`
+      : 'the cluster view reads the functions of an application (read only), any region, this account only';
+    acknowledge('arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:*', `${lambdaWhy}.`);
+    acknowledge('arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:*:*', `versions and aliases of those functions: ${lambdaWhy}.`);
+  }
+  if (needs.includes('lambdaDeploys')) {
+    acknowledge(
+      'arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:event-source-mapping:*',
+      "mapping ids are made by Lambda at run time; lambda:FunctionArn keeps them to functions matching the settings' function prefixes (any function of this account when none are listed; a mapping only sends events to a function).",
+    );
+    for (const prefix of context.launchPermissions.functionPrefixes) {
+      acknowledge(`arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:${prefix}*`, `functions named '${prefix}…' are Gennaker's by the platform settings (functionPrefixes), this account only.`);
+      acknowledge(`arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:${prefix}*:*`, `versions and aliases of functions named '${prefix}…' (functionPrefixes), this account only.`);
+    }
   }
   if (needs.includes('runTasks')) {
     acknowledge(

@@ -96,7 +96,7 @@ export class ResolvedSettings {
   static resolve(settings: PlatformSettings = {}): ResolvedSettings {
     const documents = new Map<SettingKey, unknown>();
     let accounts: AccountRegistry | undefined;
-    let launchPermissions: LaunchPermissions = { instanceRoles: [], taskRoles: [], taskFamilies: [] };
+    let launchPermissions: LaunchPermissions = { instanceRoles: [], taskRoles: [], taskFamilies: [], functionRoles: [], functionPrefixes: [] };
     for (const key of SETTING_KEYS) {
       const source = settings[key];
       if (source === undefined) continue;

@@ -178,9 +178,12 @@ describe('platform stack', () => {
       expect(invoke[0]!.Resource).toEqual(expect.arrayContaining(expected));
       expect(invoke[0]!.Resource).toHaveLength(3);
     }
-    for (const other of ['PlatformEngineRoleDefaultPolicy', 'PlatformCloudRoleDefaultPolicy', 'PlatformGitRoleDefaultPolicy']) {
+    for (const other of ['PlatformEngineRoleDefaultPolicy', 'PlatformGitRoleDefaultPolicy']) {
       expect(actionsOf(statementsOf(platform, other)).filter((a) => a.startsWith('lambda:')), other).toEqual([]);
     }
+    // The cloud function deploys Lambda functions: it may invoke only functions carrying Gennaker's tag, never the platform's.
+    const cloudInvokes = statementsOf(platform, 'PlatformCloudRoleDefaultPolicy').filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
+    expect(cloudInvokes.map((s) => (s as { Condition?: unknown }).Condition)).toEqual([{ Null: { 'aws:ResourceTag/gennaker:application': 'false' } }]);
   });
 
   it('alarms on handler errors and dead letters', () => {
@@ -235,7 +238,9 @@ describe('HTTP API', () => {
         'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
         'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem',
         'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem',
-        'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'lambda:InvokeFunction', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage',
+        'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'lambda:InvokeFunction',
+        'lambda:ListFunctions', 'lambda:ListEventSourceMappings', 'lambda:GetFunction', 'lambda:ListVersionsByFunction', 'lambda:ListAliases', 'lambda:GetAlias',
+        'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage',
         'states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution', 'states:StopExecution', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
       ].sort(),
     );

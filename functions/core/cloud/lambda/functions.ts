@@ -252,3 +252,21 @@ export async function invokeFunction(lambda: LambdaClient, name: string, qualifi
     ...(out.ExecutedVersion ? { executedVersion: out.ExecutedVersion } : {}),
   };
 }
+
+/** Frigga's app of a function name (the part before the first '-'). */
+const appOfName = (name: string): string => name.split('-')[0] ?? name;
+
+/**
+ * The functions of an application in one region: named `<app>` or `<app>-…` (the plugin's rule)
+ * and not tagged for another application.
+ */
+export async function applicationFunctions(lambda: LambdaClient, application: string): Promise<FunctionView[]> {
+  const names = (await listFunctionNames(lambda)).filter((n) => appOfName(n) === application).sort();
+  const views: FunctionView[] = [];
+  for (const name of names) {
+    const view = await describeFunction(lambda, name);
+    const owner = view?.tags['gennaker:application'];
+    if (view && (owner === undefined || owner === application)) views.push(view);
+  }
+  return views;
+}

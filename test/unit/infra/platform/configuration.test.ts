@@ -52,9 +52,11 @@ describe('platform settings', () => {
     const stack = new PlatformStack(app, 'Settings', { platform: { settings: { accounts: { file: ACCOUNTS_FILE } } } });
     const template = Template.fromStack(stack);
     const assumeRoleResources = (prefix: string) => {
-      const policies = template.findResources('AWS::IAM::Policy');
-      const entry = Object.entries(policies).find(([id]) => id.startsWith(prefix));
-      const statements = (entry![1] as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } } }).Properties.PolicyDocument.Statement;
+      // A large role's statements spread over its default policy and overflow (managed) policies.
+      const policies = { ...template.findResources('AWS::IAM::Policy'), ...template.findResources('AWS::IAM::ManagedPolicy') };
+      const statements = Object.entries(policies)
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(([, p]) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } } }).Properties.PolicyDocument.Statement);
       return statements.filter((s) => [s.Action].flat().includes('sts:AssumeRole')).map((s) => s.Resource);
     };
     const roles = ['arn:aws:iam::111111111111:role/gennaker-deploy', 'arn:aws:iam::222222222222:role/gennaker-deploy'];
