@@ -18,7 +18,7 @@ import { finalizeExecution } from '../functions/core/engine/lifecycle-ops.js';
 import { type EngineResult, type RunPayload, SIGNALS } from '../state-machines/contract/engine.js';
 import type { ExecutionStatus, ExecutionView } from '../functions/core/execution-model.js';
 import { ExecutionStore } from '../functions/core/execution-store.js';
-import { submitJudgment } from '../functions/core/judgment.js';
+import { judgmentStateOf, submitJudgment } from '../functions/core/judgment.js';
 import { MemoryNotifier, type Notifier } from '../functions/core/notifications.js';
 import { executionNameFor, type LaunchRequest, type PipelineLauncher } from '../functions/core/pipeline-launcher.js';
 import { type Clock, type StageImplementation, systemClock } from '../functions/core/stage-api.js';
@@ -265,17 +265,18 @@ export class LocalRuntime {
     const execution = await this.store.load(payload.executionId);
     const stage = execution.stages.find((s) => s.refId === payload.stage.refId)!;
     let answer: JudgmentAnswer | undefined;
-    const inputs = ((stage.context.judgmentInputs as Array<{ value?: string }> | undefined) ?? []).map((i) => String(i.value));
+    const state = judgmentStateOf(stage.context);
+    const inputs = [...state.inputs];
     // An automatic judgment picks the given input, or the first one offered.
     if (this.judge.kind === 'auto') answer = { judgment: this.judge.judgment, ...(this.judge.input ?? inputs[0] ? { input: this.judge.input ?? inputs[0] } : {}) };
     else if (this.judge.kind === 'prompt') {
       answer = await this.judge
-        .ask({ executionId: payload.executionId, stageName: payload.stage.name, instructions: String(stage.context.instructions ?? ''), inputs }, signal)
+        .ask({ executionId: payload.executionId, stageName: payload.stage.name, instructions: state.instructions, inputs }, signal)
         .catch(() => undefined);
     }
     if (!answer || signal.aborted) return;
     // The person at the local terminal owns the run: they hold whatever roles the stage requires.
-    const roles = (stage.context.requiredJudgmentRoles as string[] | undefined) ?? [];
+    const roles = state.requiredRoles;
     await submitJudgment(
       { executionId: payload.executionId, stage: payload.stage.refId, judgment: answer.judgment, ...(answer.input ? { input: answer.input } : {}), user: this.user, roles },
       { store: this.store, clock: this.clock, resume: async () => undefined },

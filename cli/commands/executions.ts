@@ -5,7 +5,7 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { sfnClient } from '../../functions/core/aws-clients.js';
 import { ExecutionNotFoundError } from '../../functions/core/errors.js';
 import type { ExecutionView } from '../../functions/core/execution-model.js';
-import { submitJudgment } from '../../functions/core/judgment.js';
+import { judgmentStateOf, submitJudgment } from '../../functions/core/judgment.js';
 import { systemClock } from '../../functions/core/stage-api.js';
 import { readSavedRecords } from '../../local/environment.js';
 import { renderTree } from '../../local/progress.js';
@@ -138,7 +138,7 @@ export function registerExecutionCommands(program: Command, io: Io): void {
       // As the terminal prompt does: continuing a stage that offers inputs means choosing one.
       const view = await from.store.load(executionId);
       const found = view.stages.find((s) => s.refId === stage || s.name === stage);
-      const inputs = ((found?.context.judgmentInputs as Array<{ value?: string }> | undefined) ?? []).map((i) => String(i.value));
+      const inputs = found ? judgmentStateOf(found.context).inputs : [];
       if (found && judgment === 'continue' && inputs.length > 0 && opts.input === undefined) {
         throw new UsageError(`stage '${found.name}' asks for an input: add --input with one of ${inputs.map(shellQuote).join(', ')}`);
       }

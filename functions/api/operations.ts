@@ -11,7 +11,7 @@ import { concurrencyPolicyOf } from '../core/concurrency.js';
 import type { EngineDeps } from '../core/engine/deps.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { ExecutionStatus, ExecutionView } from '../core/execution-model.js';
-import { type ResumeCallback, submitJudgment } from '../core/judgment.js';
+import { judgmentStateOf, type ResumeCallback, submitJudgment } from '../core/judgment.js';
 import type { TriggerDeps } from '../triggers/deps.js';
 import { type ManualTriggerResult, triggerManually } from '../triggers/manual/manual.js';
 import type { ApplicationClusters, ClusterReader } from './clusters.js';
@@ -171,11 +171,12 @@ export async function judgeStage(request: JudgmentRequest, caller: Caller, deps:
   const execution = await t.store.load(request.executionId);
   const stage = execution.stages.find((s) => s.refId === request.stage || s.name === request.stage);
   if (stage && stage.type === 'manualJudgment') {
-    const required = (stage.context.requiredJudgmentRoles as string[] | undefined) ?? [];
+    const state = judgmentStateOf(stage.context);
+    const required = state.requiredRoles;
     if (required.length > 0 && !required.some((r) => caller.roles.includes(r))) {
       throw new ForbiddenError(`${caller.user} may not judge '${stage.name}': it requires one of the roles ${required.join(', ')}`);
     }
-    const inputs = ((stage.context.judgmentInputs as Array<{ value?: unknown }> | undefined) ?? []).map((i) => String(i.value));
+    const inputs = state.inputs;
     if (request.input !== undefined && inputs.length > 0 && !inputs.includes(request.input)) {
       throw new InvalidInputError(`'${request.input}' is not one of the judgment inputs: ${inputs.join(', ')}`);
     }

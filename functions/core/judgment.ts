@@ -10,6 +10,33 @@ import { failedStatus } from './engine/stage-writes.js';
 import type { Clock } from './stage-api.js';
 import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
 
+/**
+ * What a manual judgment stage keeps in its context (functions/stages/flow/manual-judgment.ts
+ * writes it, judges read it): typed once here rather than cast at every reader.
+ */
+export interface JudgmentState {
+  readonly judgmentStatus?: 'waiting' | 'continue' | 'stop';
+  readonly instructions: string;
+  /** The inputs offered, as text (Deck's `judgmentInputs: [{value}]`). */
+  readonly inputs: readonly string[];
+  /** Roles one of which a judge must hold; empty: anyone who may run the pipeline. */
+  readonly requiredRoles: readonly string[];
+  readonly judgmentInput?: string;
+}
+
+export function judgmentStateOf(context: Readonly<Record<string, unknown>>): JudgmentState {
+  const status = context.judgmentStatus;
+  const inputs = Array.isArray(context.judgmentInputs) ? (context.judgmentInputs as unknown[]) : [];
+  const roles = Array.isArray(context.requiredJudgmentRoles) ? (context.requiredJudgmentRoles as unknown[]) : [];
+  return {
+    ...(status === 'waiting' || status === 'continue' || status === 'stop' ? { judgmentStatus: status } : {}),
+    instructions: typeof context.instructions === 'string' ? context.instructions : '',
+    inputs: inputs.map((i) => String(i !== null && typeof i === 'object' && 'value' in i ? (i as { value?: unknown }).value : i)),
+    requiredRoles: roles.filter((r): r is string => typeof r === 'string'),
+    ...(typeof context.judgmentInput === 'string' ? { judgmentInput: context.judgmentInput } : {}),
+  };
+}
+
 export interface JudgmentRequest {
   readonly executionId: string;
   /** Stage name or refId. */
@@ -43,14 +70,15 @@ async function submitOnce(
   if (!stage || stage.type !== 'manualJudgment') {
     throw new JudgmentError(`execution ${request.executionId} has no manual judgment stage '${request.stage}'`);
   }
-  if (stage.status !== 'RUNNING' || stage.context.judgmentStatus !== 'waiting') {
+  const state = judgmentStateOf(stage.context);
+  if (stage.status !== 'RUNNING' || state.judgmentStatus !== 'waiting') {
     throw new JudgmentError(`stage '${stage.name}' is ${stage.status}, not waiting for a judgment`);
   }
-  const required = (stage.context.requiredJudgmentRoles as string[] | undefined) ?? [];
+  const required = state.requiredRoles;
   if (required.length > 0 && !required.some((r) => request.roles?.includes(r))) {
     throw new JudgmentError(`${request.user} may not judge '${stage.name}': requires one of the roles ${required.join(', ')}`);
   }
-  const inputs = ((stage.context.judgmentInputs as Array<{ value?: string }> | undefined) ?? []).map((i) => i.value);
+  const inputs = state.inputs;
   if (request.input !== undefined && inputs.length > 0 && !inputs.includes(request.input)) {
     throw new JudgmentError(`'${request.input}' is not one of the judgment inputs: ${inputs.join(', ')}`);
   }
