@@ -1,0 +1,31 @@
+/** The settings examples shipped under config/examples are valid: each parses as `cdk synth` would read it. */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ResolvedSettings, SETTING_KEYS } from '../../../infra/platform/configuration.js';
+
+const dir = join(import.meta.dirname, '../../../config/examples');
+const FILES: Record<string, string> = {
+  accounts: 'accounts.yml',
+  trafficGuards: 'traffic-guards.yml',
+  bake: 'bake.yml',
+  jenkinsMasters: 'jenkins-masters.yml',
+  launchPermissions: 'launch-permissions.yml',
+};
+
+describe('config/examples', () => {
+  it('has an example for every platform setting', () => {
+    expect(Object.keys(FILES).sort()).toEqual([...SETTING_KEYS].sort());
+    expect(readdirSync(dir).filter((f) => f.endsWith('.yml')).sort()).toEqual(Object.values(FILES).sort());
+  });
+
+  it.each(Object.entries(FILES))('%s (%s) is read and checked as synth reads it', (key, file) => {
+    const settings = ResolvedSettings.resolve({ [key]: { file: join(dir, file) } });
+    expect(settings).toBeInstanceOf(ResolvedSettings);
+  });
+
+  it('accounts name the roles the functions may assume', () => {
+    const settings = ResolvedSettings.resolve({ accounts: { file: join(dir, 'accounts.yml') } });
+    expect(settings.assumableRoles).toEqual(['arn:aws:iam::111111111111:role/gennaker-deploy', 'arn:aws:iam::222222222222:role/gennaker-deploy']);
+  });
+});
