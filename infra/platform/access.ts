@@ -52,6 +52,9 @@ export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context
       case 'startPipelines':
         grantStart(fn, 'all', context.registry);
         break;
+      case 'ecsServices':
+        grantEcsServices(fn, context.launchPermissions.taskRoles);
+        break;
       case 'cloudDriver':
         grantCloudDriver(fn, context.launchPermissions.instanceRoles);
         break;
@@ -233,6 +236,27 @@ function grantCloudDriver(fn: GennakerFunction, roles: readonly string[]): void 
   if (roles.length > 0) allow(['iam:PassRole'], roles.map(roleArn), { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
 }
 
+/**
+ * ECS server groups (functions/core/ecs/): reads on `*` (Describe/List take no narrower resource);
+ * services and task definition revisions are created tagged and changed, scaled, tagged and
+ * deleted only when they carry Gennaker's tag. Task roles are passed only as the settings list them
+ * (launchPermissions.taskRoles), the same rule as runJob.
+ */
+const ECS_READS = ['ecs:DescribeClusters', 'ecs:ListServices', 'ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks', 'ecs:DescribeTaskDefinition'];
+
+function grantEcsServices(fn: GennakerFunction, taskRoles: readonly string[]): void {
+  const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }));
+  const ecsArn = (resource: string) => `arn:${Aws.PARTITION}:ecs:*:${Aws.ACCOUNT_ID}:${resource}`;
+  allow(ECS_READS, ['*']);
+  allow(['ecs:CreateService'], [ecsArn('service/*')], REQUEST_TAGGED);
+  allow(['ecs:RegisterTaskDefinition'], [ecsArn('task-definition/*')], REQUEST_TAGGED);
+  allow(['ecs:TagResource'], [ecsArn('service/*'), ecsArn('task-definition/*')], { StringEquals: { 'ecs:CreateAction': ['CreateService', 'RegisterTaskDefinition'] } });
+  allow(['ecs:UpdateService', 'ecs:DeleteService', 'ecs:TagResource', 'ecs:UntagResource'], [ecsArn('service/*')], RESOURCE_TAGGED);
+  allow(['ecs:DeregisterTaskDefinition'], [ecsArn('task-definition/*')]);
+  if (taskRoles.length > 0) allow(['iam:PassRole'], taskRoles.map(roleArn), { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+}
+
 /** A role ARN as given, or a role name (optionally with a path) in the platform's account. */
 export function roleArn(role: string): string {
   if (role.startsWith('arn:')) return role;
@@ -279,6 +303,9 @@ export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[
     ...(needs.includes('clusterView') || needs.includes('lambdaDeploys') ? ['lambda:ListFunctions and lambda:ListEventSourceMappings (read only; neither defines a resource type)'] : []),
     ...(needs.includes('cloudDriver')
       ? ['the cloud driver\'s EC2, Auto Scaling and ELBv2 Describe* calls (read only; they define no resource type); none of its creates, changes or deletes is on *']
+      : []),
+    ...(needs.includes('ecsServices')
+      ? ['the ECS deploys\' ecs:DescribeClusters, ListServices, DescribeServices, ListTasks, DescribeTasks and DescribeTaskDefinition (read only; listing and describing name no single resource); none of their creates, changes or deletes is on *']
       : []),
     ...(needs.includes('runTasks') ? ['ecs:ListTasks and ecs:DescribeTaskDefinition (read only; neither defines a resource type that works with the calls runJob makes)'] : []),
     ...(needs.includes('readMetrics') ? ['cloudwatch:GetMetricData (canary metrics, read only; the action defines no resource type)'] : []),
@@ -333,6 +360,14 @@ export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[
       acknowledge(`arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:${prefix}*`, `functions named '${prefix}…' are Gennaker's by the platform settings (functionPrefixes), this account only.`);
       acknowledge(`arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:${prefix}*:*`, `versions and aliases of functions named '${prefix}…' (functionPrefixes), this account only.`);
     }
+  }
+  if (needs.includes('ecsServices')) {
+    const tagged = `CreateService and RegisterTaskDefinition must carry ${MANAGED_TAG} in the request, UpdateService/DeleteService/TagResource/UntagResource need it on the service`;
+    acknowledge('arn:<AWS::Partition>:ecs:*:<AWS::AccountId>:service/*', `ECS server group names (<cluster>-vNNN) are made at run time in any region and ECS cluster a deploy names, this account only; ${tagged}.`);
+    acknowledge(
+      'arn:<AWS::Partition>:ecs:*:<AWS::AccountId>:task-definition/*',
+      `each ECS deploy registers a task definition revision in the family named like its service (made at run time) and deregisters it when the service is destroyed, this account only; ${tagged}.`,
+    );
   }
   if (needs.includes('runTasks')) {
     acknowledge(

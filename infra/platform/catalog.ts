@@ -27,6 +27,8 @@ export type Need =
   | 'cloudDriver'
   /** Create, change, publish, alias, invoke and delete Lambda functions Gennaker manages (functions/stages/cloud/lambda). */
   | 'lambdaDeploys'
+  /** ECS server groups (functions/core/ecs): services and task definition revisions, tag-scoped. */
+  | 'ecsServices'
   /** The cloud driver's read-only calls the cluster view makes (functions/api/clusters.ts). */
   | 'clusterView'
   /** StopExecution on this platform's pipeline executions (cancel). */
@@ -61,7 +63,7 @@ export const STAGE_HANDLERS: Readonly<Record<FunctionFamily, HandlerSpec>> = {
   engine: { entry: 'functions/engine/handler.ts', description: 'Pipeline start, await and complete steps (and lock release at the end)', needs: ['executions', 'locks', 'publish'] },
   flow: { entry: 'functions/stages/flow/handler.ts', description: 'Flow-control stages', needs: ['executions', 'publish', 'startChildPipelines'] },
   // Also runs checkPreconditions stages that check a cluster's size (state-machines/stage-types/flow.ts).
-  cloud: { entry: 'functions/stages/cloud/handler.ts', description: 'Cloud stages (server groups, load balancers, clusterSize preconditions)', needs: ['executions', 'locks', 'publish', 'cloudDriver', 'lambdaDeploys'], timeoutSeconds: 300 },
+  cloud: { entry: 'functions/stages/cloud/handler.ts', description: 'Cloud stages (server groups, load balancers, clusterSize preconditions)', needs: ['executions', 'locks', 'publish', 'cloudDriver', 'lambdaDeploys', 'ecsServices'], timeoutSeconds: 300 },
   // webhook and jenkins (HTTP; Jenkins tokens from Secrets Manager), runJob (ECS tasks).
   external: {
     entry: 'functions/stages/external/handler.ts',

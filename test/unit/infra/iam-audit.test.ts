@@ -127,9 +127,14 @@ describe('IAM audit of the synthesized app', () => {
   it('GIVEN launchPermissions WHEN synthesized THEN PassRole names exactly the listed roles and RunTask exactly the listed families', () => {
     const of = (fn: string, action: string) =>
       withSettings.filter(({ policy, statement }) => policy.includes(fn) && [statement.Action].flat().includes(action)).map(({ statement }) => statement);
+    // Instance profiles towards EC2 (launch templates), task roles towards ECS tasks (ECS deploys).
     const cloudPass = of('PlatformCloudRole', 'iam:PassRole');
-    expect(cloudPass).toHaveLength(1);
-    expect(cloudPass[0]!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
+    expect(cloudPass.map((s) => s.Condition)).toEqual([
+      { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    ]);
+    expect(JSON.stringify(cloudPass[1]!.Resource)).toContain(':role/migrations-task');
+    expect(JSON.stringify(cloudPass[1]!.Resource)).not.toContain('app-instance');
     const resources = JSON.stringify(cloudPass[0]!.Resource);
     expect(resources).toContain(':role/app-instance');
     expect(resources).toContain('arn:aws:iam::123456789012:role/shared/other-instance');
@@ -141,6 +146,17 @@ describe('IAM audit of the synthesized app', () => {
     expect(families).toContain('task-definition/db-migrate:*');
     expect(families).toContain('task-definition/smoke-test:*');
     expect(families).not.toContain('task-definition/*');
+  });
+
+  it('GIVEN the cloud function WHEN synthesized THEN its ECS deploys create tagged and change only tagged services', () => {
+    const of = (action: string) =>
+      withSettings.filter(({ policy, statement }) => policy.includes('PlatformCloudRole') && [statement.Action].flat().includes(action)).map(({ statement }) => statement);
+    expect(of('ecs:CreateService').map((s) => s.Condition)).toEqual([{ Null: { 'aws:RequestTag/gennaker:application': 'false' } }]);
+    expect(of('ecs:RegisterTaskDefinition').map((s) => s.Condition)).toEqual([{ Null: { 'aws:RequestTag/gennaker:application': 'false' } }]);
+    expect(of('ecs:UpdateService').map((s) => s.Condition)).toEqual([{ Null: { 'aws:ResourceTag/gennaker:application': 'false' } }]);
+    expect(of('ecs:DeleteService').map((s) => s.Condition)).toEqual([{ Null: { 'aws:ResourceTag/gennaker:application': 'false' } }]);
+    // The canary family drives EC2 only.
+    expect(withSettings.filter(({ policy, statement }) => policy.includes('PlatformCanaryRole') && [statement.Action].flat().some((a) => a.startsWith('ecs:')))).toEqual([]);
   });
 
   it('GIVEN a bad launchPermissions setting WHEN synthesized THEN synth fails naming the entry', () => {
