@@ -81,7 +81,6 @@ describe('the demo run, from the page', () => {
     const page = await open('/');
     await page.getByRole('link', { name: 'demo', exact: true }).click();
     await expect.poll(() => page.locator('h1').textContent()).toContain('demo');
-    await shot(page, 'applications');
 
     // Clusters before: the sandbox's previous release serves.
     const clusters = await open('/applications/demo/clusters');
@@ -141,6 +140,7 @@ describe('the demo run, from the page', () => {
     await bar.waitFor();
     expect(await bar.locator('.segment').count()).toBe(6);
     expect(await bar.locator('.segment.status-succeeded').count()).toBe(6);
+    await shot(page, 'application');
     await clusters.close();
     await page.close();
   }, 240_000);
