@@ -195,7 +195,7 @@ function readThresholds(value: unknown, problems: string[]): Required<ScoreThres
   return { pass: num('pass'), marginal: num('marginal') };
 }
 
-const METRIC_FIELDS = ['name', 'group', 'direction', 'critical', 'mustHaveData', 'nanStrategy', 'effectSize'] as const;
+const METRIC_FIELDS = ['name', 'group', 'direction', 'critical', 'mustHaveData', 'nanStrategy', 'effectSize', 'outliers'] as const;
 
 function readMetrics(value: unknown, problems: string[]): CanaryMetric[] {
   if (!Array.isArray(value) || value.length === 0) {

@@ -24,10 +24,19 @@ export type ToleranceBasis = 'control-mean' | 'estimate';
 
 export type MetricClassificationLabel = 'High' | 'Low' | 'Pass' | 'Nodata' | 'NodataFailMetric';
 
+/**
+ * How the effect size is measured (Kayenta's `effectSize.measure`): the ratio of the means, or
+ * the common language effect size, the share of (experiment, control) pairs where the experiment
+ * is higher (ties count half; 0.5 means no effect), which does not depend on the data's units.
+ */
+export type EffectSizeMeasure = 'meanRatio' | 'cles';
+
 export interface EffectSizeThresholds {
-  /** A High stands only if experiment mean / control mean >= this. @default 1.0 */
+  /** @default 'meanRatio' */
+  readonly measure?: EffectSizeMeasure;
+  /** A High stands only if the effect size >= this. @default 1.0 for meanRatio, 0.5 for cles */
   readonly allowedIncrease?: number;
-  /** A Low stands only if experiment mean / control mean <= this. @default 1.0 */
+  /** A Low stands only if the effect size <= this. @default 1.0 for meanRatio, 0.5 for cles */
   readonly allowedDecrease?: number;
   /** A critical metric's High fails the canary only if the ratio >= this. @default any High */
   readonly criticalIncrease?: number;
@@ -35,12 +44,26 @@ export interface EffectSizeThresholds {
   readonly criticalDecrease?: number;
 }
 
+/**
+ * Kayenta's outlier removal: points outside the fences of an IQR detector with reduced
+ * sensitivity (the wider of Q1 - factor x IQR / Q3 + factor x IQR and the 1st / 99th percentiles)
+ * are dropped from both series before the test.
+ */
+export interface OutlierOptions {
+  /** @default 'keep' */
+  readonly strategy?: 'keep' | 'remove';
+  /** @default 3.0 */
+  readonly outlierFactor?: number;
+}
+
 export interface ClassifierOptions {
+  /** @default keep every point */
+  readonly outliers?: OutlierOptions;
   /** @default 'either' */
   readonly direction?: MetricDirection;
   /** @default 'remove' */
   readonly nanStrategy?: NanStrategy;
-  /** A High or Low of a critical metric (or missing required data) fails the whole canary. @default false */
+  /** A High or Low of a critical metric, or no data for it, fails the whole canary (Kayenta). @default false */
   readonly critical?: boolean;
   /** No data is a failure (NodataFailMetric) rather than Nodata. @default false */
   readonly mustHaveData?: boolean;
@@ -57,8 +80,8 @@ export interface MetricClassification {
   readonly classification: MetricClassificationLabel;
   readonly reason: string;
   /**
-   * Effect size: experiment mean / control mean, on the data after NaN handling; null when there
-   * is no data or either mean is 0.
+   * Effect size (the configured measure): experiment mean / control mean, or CLES; on the data
+   * after NaN and outlier handling; null when there is no data (or a mean ratio with a zero mean).
    */
   readonly deviation: number | null;
   /** This result fails the whole canary (critical metric with High/Low or missing required data). */
@@ -79,8 +102,8 @@ export const CLASSIFIER_DEFAULTS = {
   tolerance: 0.25,
   toleranceBasis: 'estimate',
   confidenceLevel: 0.98,
-  allowedIncrease: 1,
-  allowedDecrease: 1,
+  effectSizeMeasure: 'meanRatio',
+  outlierFactor: 3,
 } as const;
 
 /** A series as it arrives: numbers, with NaN or null (JSON's NaN) for missing points. */
@@ -96,24 +119,28 @@ export function classifyMetric(experiment: Series, control: Series, options: Cla
   const mustHaveData = options.mustHaveData ?? CLASSIFIER_DEFAULTS.mustHaveData;
   const effect = options.effectSize ?? {};
 
-  const x = handleNaNs(experiment, nanStrategy);
-  const y = handleNaNs(control, nanStrategy);
+  const outliers = options.outliers?.strategy === 'remove' ? (options.outliers.outlierFactor ?? CLASSIFIER_DEFAULTS.outlierFactor) : undefined;
+  const x = withoutOutliers(handleNaNs(experiment, nanStrategy), outliers);
+  const y = withoutOutliers(handleNaNs(control, nanStrategy), outliers);
   const notTested = { interval: null, estimate: null, band: null } as const;
 
   if (x.length === 0 || y.length === 0) {
     const missing = [x.length === 0 ? 'experiment' : null, y.length === 0 ? 'control' : null].filter(Boolean).join(' and ');
-    return mustHaveData
-      ? {
-          classification: 'NodataFailMetric',
-          reason: `no ${missing} data, and the metric must have data`,
+    // Kayenta: a critical metric without data fails the canary (fail safe), whether or not it must have data.
+    return mustHaveData && !critical
+      ? { classification: 'NodataFailMetric', reason: `no ${missing} data, and the metric must have data`, deviation: null, isCriticalFailure: false, ...notTested }
+      : {
+          classification: mustHaveData ? 'NodataFailMetric' : 'Nodata',
+          reason: `no ${missing} data${critical ? ' for a critical metric' : ''}`,
           deviation: null,
           isCriticalFailure: critical,
           ...notTested,
-        }
-      : { classification: 'Nodata', reason: `no ${missing} data`, deviation: null, isCriticalFailure: false, ...notTested };
+        };
   }
 
-  const deviation = meanRatio(x, y);
+  const measure = effect.measure ?? CLASSIFIER_DEFAULTS.effectSizeMeasure;
+  const deviation = measure === 'cles' ? cles(x, y) : meanRatio(x, y);
+  const neutral = measure === 'cles' ? 0.5 : 1;
   if (sameValues(x, y)) {
     return {
       classification: 'Pass',
@@ -131,14 +158,14 @@ export function classifyMetric(experiment: Series, control: Series, options: Cla
   const band = [-halfWidth, halfWidth] as const;
   const tested = { interval, estimate, band };
 
-  const allowedIncrease = effect.allowedIncrease ?? CLASSIFIER_DEFAULTS.allowedIncrease;
-  const allowedDecrease = effect.allowedDecrease ?? CLASSIFIER_DEFAULTS.allowedDecrease;
+  const allowedIncrease = effect.allowedIncrease ?? neutral;
+  const allowedDecrease = effect.allowedDecrease ?? neutral;
   // As in Kayenta, an effect size that cannot be computed (a zero mean) does not veto the test.
   const ratioAtLeast = (threshold: number | undefined): boolean =>
     threshold === undefined || deviation === null || deviation >= threshold;
   const ratioAtMost = (threshold: number | undefined): boolean =>
     threshold === undefined || deviation === null || deviation <= threshold;
-  const describe = `interval [${fmt(interval[0])}, ${fmt(interval[1])}] for experiment - control vs band [${fmt(band[0])}, ${fmt(band[1])}], mean ratio ${deviation === null ? 'n/a' : fmt(deviation)}`;
+  const describe = `interval [${fmt(interval[0])}, ${fmt(interval[1])}] for experiment - control vs band [${fmt(band[0])}, ${fmt(band[1])}], ${measure === 'cles' ? 'CLES' : 'mean ratio'} ${deviation === null ? 'n/a' : fmt(deviation)}`;
 
   if (interval[0] > band[1] && direction !== 'decrease') {
     if (ratioAtLeast(allowedIncrease)) {
@@ -195,7 +222,18 @@ export function classifierOptionProblems(options: ClassifierOptions, path: strin
   if (options.confidenceLevel !== undefined && !(options.confidenceLevel > 0 && options.confidenceLevel < 1)) {
     problems.push(`${path}.confidenceLevel: must be in (0, 1), got ${options.confidenceLevel}`);
   }
+  const outliers = options.outliers;
+  if (outliers !== undefined) {
+    oneOf('outliers.strategy', outliers.strategy, ['keep', 'remove']);
+    if (outliers.outlierFactor !== undefined && !(typeof outliers.outlierFactor === 'number' && outliers.outlierFactor > 0 && Number.isFinite(outliers.outlierFactor))) {
+      problems.push(`${path}.outliers.outlierFactor: must be a finite number > 0, got ${String(outliers.outlierFactor)}`);
+    }
+  }
   for (const [name, value] of Object.entries(options.effectSize ?? {})) {
+    if (name === 'measure') {
+      oneOf('effectSize.measure', value, ['meanRatio', 'cles']);
+      continue;
+    }
     if (!['allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease'].includes(name)) {
       problems.push(`${path}.effectSize.${name}: unknown threshold`);
     } else if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
@@ -212,6 +250,61 @@ function handleNaNs(series: Series, strategy: NanStrategy): number[] {
     else if (strategy === 'replace') values.push(0);
   }
   return values;
+}
+
+/**
+ * Percentile as Kayenta's IQR detector computes it (Apache Commons Math's default estimate:
+ * position p (n + 1) / 100, the ends clamped, linear between neighbours).
+ */
+function percentile(sorted: readonly number[], p: number): number {
+  const n = sorted.length;
+  const position = (p * (n + 1)) / 100;
+  if (position < 1) return sorted[0] as number;
+  if (position >= n) return sorted[n - 1] as number;
+  const below = Math.floor(position);
+  const lower = sorted[below - 1] as number;
+  const upper = sorted[below] as number;
+  return lower + (position - below) * (upper - lower);
+}
+
+/** Kayenta's IQRDetector(factor, reduceSensitivity = true) as a filter; undefined factor keeps everything. */
+export function withoutOutliers(values: readonly number[], factor: number | undefined): number[] {
+  if (factor === undefined || values.length === 0) return [...values];
+  const sorted = [...values].sort((a, b) => a - b);
+  const q1 = percentile(sorted, 25);
+  const q3 = percentile(sorted, 75);
+  const iqr = q3 - q1;
+  const lowerFence = Math.min(percentile(sorted, 1), q1 - factor * iqr);
+  const upperFence = Math.max(percentile(sorted, 99), q3 + factor * iqr);
+  return values.filter((v) => v >= lowerFence && v <= upperFence);
+}
+
+/** The IQR fences without reduced sensitivity (Kayenta's IQRDetector default), for tests against its vectors. */
+export function iqrOutliers(values: readonly number[], factor: number): boolean[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const q1 = percentile(sorted, 25);
+  const q3 = percentile(sorted, 75);
+  const iqr = q3 - q1;
+  return values.map((v) => v < q1 - factor * iqr || v > q3 + factor * iqr);
+}
+
+/**
+ * Kayenta's common language effect size: (2 R1 - m (m + 1)) / (2 m n), R1 the experiment's rank
+ * sum among both series with ties averaged: the share of pairs where the experiment is higher.
+ */
+export function cles(experiment: readonly number[], control: readonly number[]): number {
+  const m = experiment.length;
+  const n = control.length;
+  const all = [...experiment.map((v) => ({ v, x: true })), ...control.map((v) => ({ v, x: false }))].sort((a, b) => a.v - b.v);
+  let r1 = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1]!.v === all[i]!.v) j++;
+    const rank = (i + j + 2) / 2;
+    for (let k = i; k <= j; k++) if (all[k]!.x) r1 += rank;
+    i = j + 1;
+  }
+  return (2 * r1 - m * (m + 1)) / (2 * m * n);
 }
 
 function mean(values: readonly number[]): number {
@@ -252,8 +345,25 @@ function shiftInterval(
     const shift = x0 - y0;
     return { interval: [shift, shift], estimate: shift };
   }
-  const result = wilcoxonRankSumTest(x, y, { confidenceLevel });
+  const result = wilcoxonRankSumTest(x, y, { confidenceLevel, rootTolerance: rootToleranceFor(x, y) });
   return { interval: result.confidenceInterval, estimate: result.estimate };
+}
+
+/**
+ * The root-finding tolerance for the interval and estimate, relative to the data's spread: R and
+ * Kayenta use a fixed 1e-4, which is coarse for values around 1e-3 (seconds that were ms) and
+ * needlessly fine for values around 1e6, so the same data in other units could be classified
+ * differently. 1e-6 of the spread classifies the same data the same way in any unit.
+ */
+export const RELATIVE_ROOT_TOLERANCE = 1e-6;
+
+function rootToleranceFor(x: readonly number[], y: readonly number[]): number {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const v of x) [low, high] = [Math.min(low, v), Math.max(high, v)];
+  for (const v of y) [low, high] = [Math.min(low, v), Math.max(high, v)];
+  const spread = high - low;
+  return RELATIVE_ROOT_TOLERANCE * (spread > 0 ? spread : Math.max(Math.abs(high), Number.MIN_VALUE));
 }
 
 function fmt(value: number): string {

@@ -11,6 +11,7 @@ import {
   type MetricClassification,
   type MetricDirection,
   type NanStrategy,
+  type OutlierOptions,
   type Series,
   type ToleranceBasis,
 } from './classifier.js';
@@ -31,6 +32,8 @@ export interface MetricConfig {
   /** @default 'remove' */
   readonly nanStrategy?: NanStrategy;
   readonly effectSize?: EffectSizeThresholds;
+  /** Kayenta's outlier removal (IQR fences). @default keep */
+  readonly outliers?: OutlierOptions;
 }
 
 export interface ScoreThresholds {
@@ -106,6 +109,7 @@ export function judge(config: JudgeConfig, observations: Observations): JudgeRes
       critical: metric.critical,
       mustHaveData: metric.mustHaveData,
       effectSize: metric.effectSize,
+      ...(metric.outliers ? { outliers: metric.outliers } : {}),
       tolerance: config.tolerance,
       toleranceBasis: config.toleranceBasis,
       confidenceLevel: config.confidenceLevel,
@@ -138,7 +142,7 @@ export function classifyScore(score: number, thresholds: ScoreThresholds = {}): 
 }
 
 const CONFIG_KEYS = ['metrics', 'groupWeights', 'tolerance', 'toleranceBasis', 'confidenceLevel', 'scoreThresholds'];
-const METRIC_KEYS = ['name', 'group', 'direction', 'critical', 'mustHaveData', 'nanStrategy', 'effectSize'];
+const METRIC_KEYS = ['name', 'group', 'direction', 'critical', 'mustHaveData', 'nanStrategy', 'effectSize', 'outliers'];
 
 /** Every problem with a judge config, each prefixed with the path it concerns; [] when valid. */
 export function judgeConfigProblems(config: JudgeConfig): string[] {
@@ -161,7 +165,7 @@ export function judgeConfigProblems(config: JudgeConfig): string[] {
     }
     problems.push(
       ...classifierOptionProblems(
-        { direction: metric.direction, nanStrategy: metric.nanStrategy, effectSize: metric.effectSize },
+        { direction: metric.direction, nanStrategy: metric.nanStrategy, effectSize: metric.effectSize, ...(metric.outliers ? { outliers: metric.outliers } : {}) },
         path,
       ),
     );

@@ -27,6 +27,11 @@ export interface WilcoxonOptions {
   readonly exact?: boolean;
   /** Continuity correction in the normal approximation. @default true */
   readonly correct?: boolean;
+  /**
+   * Absolute tolerance of the interval and estimate roots in the normal approximation.
+   * @default 1e-4 (what `wilcox.test` hands to `uniroot`)
+   */
+  readonly rootTolerance?: number;
 }
 
 export type WilcoxonMethod = 'exact' | 'normal';
@@ -72,7 +77,7 @@ export function wilcoxonRankSumTest(
   if (exact && !ranking.hasTies) {
     return { statistic, method: 'exact', ...exactInterval(x, y, confidenceLevel) };
   }
-  return { statistic, method: 'normal', ...normalInterval(x, y, confidenceLevel, options.correct ?? true) };
+  return { statistic, method: 'normal', ...normalInterval(x, y, confidenceLevel, options.correct ?? true, options.rootTolerance ?? ROOT_TOLERANCE) };
 }
 
 function checkSample(name: string, sample: readonly number[]): void {
@@ -106,7 +111,7 @@ function exactInterval(x: readonly number[], y: readonly number[], confidenceLev
   };
 }
 
-function normalInterval(x: readonly number[], y: readonly number[], confidenceLevel: number, correct: boolean): Interval {
+function normalInterval(x: readonly number[], y: readonly number[], confidenceLevel: number, correct: boolean, tol: number): Interval {
   const m = x.length;
   const n = y.length;
   const alpha = 1 - confidenceLevel;
@@ -135,13 +140,13 @@ function normalInterval(x: readonly number[], y: readonly number[], confidenceLe
     if (fLower <= 0) return muMin;
     const fUpper = wdiff(muMax, zq, correct);
     if (fUpper >= 0) return muMax;
-    return findRoot((d) => wdiff(d, zq, correct), muMin, muMax, { fLower, fUpper, tol: ROOT_TOLERANCE });
+    return findRoot((d) => wdiff(d, zq, correct), muMin, muMax, { fLower, fUpper, tol });
   };
 
   const lower = root(normalQuantile(alpha / 2, false));
   const upper = root(normalQuantile(alpha / 2));
   // R finds the estimate with the continuity correction switched off.
-  const estimate = findRoot((d) => wdiff(d, 0, false), muMin, muMax, { tol: ROOT_TOLERANCE });
+  const estimate = findRoot((d) => wdiff(d, 0, false), muMin, muMax, { tol });
   return { confidenceInterval: [lower, upper], confidenceLevel, estimate };
 }
 

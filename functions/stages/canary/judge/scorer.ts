@@ -17,9 +17,11 @@ export interface GroupScore {
   readonly name: string;
   /**
    * Percentage of the group's metrics that passed, Nodata metrics left out; a group with nothing
-   * but Nodata metrics scores 100 (it has nothing against it, as in Kayenta).
+   * but Nodata metrics reports 0 with `noData` (Kayenta's group score) and counts as 100 in the
+   * canary's score (it has nothing against it, as in Kayenta's summary).
    */
   readonly score: number;
+  readonly noData: boolean;
   /** The group's weight as used, normalized to percent of the total. */
   readonly weight: number;
   readonly pass: number;
@@ -57,9 +59,11 @@ export function scoreMetrics(metrics: readonly ScoredMetric[], groupWeights: Rea
     const pass = members.filter((m) => m.classification === 'Pass').length;
     const nodata = members.filter((m) => m.classification === 'Nodata').length;
     const fail = members.length - pass - nodata;
+    const noData = pass + fail === 0;
     return {
       name,
-      score: pass + fail === 0 ? 100 : (pass / (pass + fail)) * 100,
+      score: noData ? 0 : (pass / (pass + fail)) * 100,
+      noData,
       weight: ((weights.get(name) ?? 0) / totalWeight) * 100,
       pass,
       fail,
@@ -87,7 +91,7 @@ export function scoreMetrics(metrics: readonly ScoredMetric[], groupWeights: Rea
       summary: `canary failed: ${nodataCount} of ${metrics.length} metrics had no data (${NODATA_THRESHOLD_PERCENT}% or more)`,
     };
   }
-  const weighted = groups.reduce((sum, group) => sum + (group.score * group.weight) / 100, 0);
+  const weighted = groups.reduce((sum, group) => sum + ((group.noData ? 100 : group.score) * group.weight) / 100, 0);
   const score = roundTo2(weighted);
   const passed = metrics.filter((m) => m.classification === 'Pass').length;
   return {

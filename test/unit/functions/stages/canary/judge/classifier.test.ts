@@ -77,11 +77,13 @@ describe('classifyMetric', () => {
       expect(classifyMetric([], control, { mustHaveData: true, critical: true }).isCriticalFailure).toBe(true);
     });
 
-    it('is not a critical failure for a critical metric that is merely Nodata', () => {
+    it('fails safe: a critical metric with no canary data is a critical failure (Kayenta scores it 0)', () => {
       expect(classifyMetric([], control, { critical: true })).toMatchObject({
         classification: 'Nodata',
-        isCriticalFailure: false,
+        reason: 'no experiment data for a critical metric',
+        isCriticalFailure: true,
       });
+      expect(classifyMetric([Number.NaN, null], control, { critical: true, mustHaveData: true })).toMatchObject({ classification: 'NodataFailMetric', isCriticalFailure: true });
     });
 
     it("with nanStrategy 'replace' counts NaN as 0, which here is a drop to zero", () => {

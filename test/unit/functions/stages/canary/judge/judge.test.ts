@@ -68,7 +68,7 @@ describe('judge', () => {
   it('puts metrics without a group in the default group', () => {
     const result = judge({ metrics: [{ name: 'a' }, { name: 'b' }] }, { a: same, b: { experiment: up, control: baseline } });
 
-    expect(result.groups).toEqual([{ name: 'default', score: 50, weight: 100, pass: 1, fail: 1, nodata: 0 }]);
+    expect(result.groups).toEqual([{ name: 'default', score: 50, noData: false, weight: 100, pass: 1, fail: 1, nodata: 0 }]);
   });
 
   it('scores 0 when a critical metric fails, whatever the others do', () => {

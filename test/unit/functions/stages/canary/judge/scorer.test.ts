@@ -22,8 +22,8 @@ describe('scoreMetrics', () => {
     // 100 × 1/2 + 50 × 1/2
     expect(result.score).toBe(75);
     expect(result.groups).toEqual([
-      { name: 'errors', score: 100, weight: 50, pass: 2, fail: 0, nodata: 0 },
-      { name: 'latency', score: 50, weight: 50, pass: 1, fail: 1, nodata: 0 },
+      { name: 'errors', score: 100, noData: false, weight: 50, pass: 2, fail: 0, nodata: 0 },
+      { name: 'latency', score: 50, noData: false, weight: 50, pass: 1, fail: 1, nodata: 0 },
     ]);
     expect(result.failedCritical).toEqual([]);
     expect(result.summary).toBe('score 75: 3 of 4 metrics with data passed');
@@ -50,10 +50,10 @@ describe('scoreMetrics', () => {
     expect(result.summary).toBe('score 75: 3 of 4 metrics with data passed, 1 had no data');
   });
 
-  it('counts a group with nothing but Nodata as 100', () => {
+  it("reports a group with nothing but Nodata as Kayenta does (group score 0, no data) and counts it as 100 in the canary's score", () => {
     const result = scoreMetrics([...mixed, metric('gc', 'jvm', 'Nodata')]);
 
-    expect(result.groups[2]).toMatchObject({ name: 'jvm', score: 100, nodata: 1 });
+    expect(result.groups[2]).toMatchObject({ name: 'jvm', score: 0, noData: true, nodata: 1 });
     // (100 + 50 + 100) / 3
     expect(result.score).toBe(83.33);
   });
