@@ -8,6 +8,7 @@
  *   gennaker:console    'true' to host the web console (S3 + CloudFront + Cognito; default: off)
  *   gennaker:consoleDomainPrefix  the Cognito hosted UI's domain prefix (default gennaker-<account>)
  *   gennaker:consoleGroups        Cognito groups to create, comma-separated: the roles permissions name
+ *   gennaker:timeZone   IANA zone of windows and cron triggers that name none (default America/Los_Angeles, Spinnaker's)
  *   gennaker:accounts, gennaker:trafficGuards, gennaker:bake, gennaker:jenkinsMasters, gennaker:launchPermissions
  *                       setting files (YAML or JSON, relative to the repository root) bundled with
  *                       the functions that read them (platform/configuration.ts; default: none)
@@ -51,6 +52,7 @@ export function optionsFromContext(app: App): GennakerAppOptions {
   if (target !== 'aws' && target !== 'emulator') throw new Error(`gennaker:target must be 'aws' or 'emulator', not '${target}'`);
   const pipelinesDir = context('pipelines');
   const stackPrefix = context('prefix');
+  const timeZone = context('timeZone');
   const settings: Record<string, SettingSource> = {};
   for (const key of SETTING_KEYS) {
     const file = context(key);
@@ -61,7 +63,7 @@ export function optionsFromContext(app: App): GennakerAppOptions {
   const domainPrefix = context('consoleDomainPrefix');
   const groups = context('consoleGroups')?.split(',').map((g) => g.trim()).filter(Boolean);
   const hosting = consoleFlag === 'true' ? { console: { ...(domainPrefix ? { domainPrefix } : {}), ...(groups ? { groups } : {}) } } : {};
-  const platform = { ...(Object.keys(settings).length > 0 ? { settings } : {}), ...hosting };
+  const platform = { ...(Object.keys(settings).length > 0 ? { settings } : {}), ...hosting, ...(timeZone ? { timeZone } : {}) };
   return {
     target,
     nag: context('nag') !== 'false',

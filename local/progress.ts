@@ -40,6 +40,26 @@ export function formatDuration(ms: number): string {
   return m < 60 ? `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/**
+ * What a running stage waits for, if anything: a judgment, or its execution window (with when it
+ * opens, in the window's zone) instead of a bare RUNNING for hours. `stageNow` is on the stages'
+ * timeline (faster in a time-scaled run), as windowOpensAt is.
+ */
+export function waitingNote(s: StageRecord, stageNow: number): string {
+  if (s.status !== 'RUNNING') return '';
+  if (s.context.judgmentStatus === 'waiting') return 'awaiting judgment';
+  const opensAt = s.context.windowOpensAt;
+  if (typeof opensAt !== 'number' || opensAt <= stageNow) return '';
+  const zone = typeof s.context.windowTimeZone === 'string' ? s.context.windowTimeZone : 'UTC';
+  const at = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(opensAt));
+  return `waiting for its execution window: opens ${at} ${zone}`;
+}
+
+/** The stages' timeline at wall time `now`: waits of a time-scaled run pass `timeScale` times faster from its start. */
+function stageTimeline(execution: ExecutionView, now: number, timeScale = 1): number {
+  return execution.startTime + (now - execution.startTime) * timeScale;
+}
+
 /** `timeScale`: a local run's --time-scale; durations are always real (wall-clock) time. */
 export function renderTree(execution: ExecutionView, now: number, options: { timeScale?: number; colour?: boolean } = {}): string[] {
   const c = (status: string, text: string) => paint(options.colour ?? false, statusColour(status), text);
@@ -51,7 +71,8 @@ export function renderTree(execution: ExecutionView, now: number, options: { tim
     const indent = '  '.repeat((depth.get(s.refId) ?? 0) + 1);
     const label = `${indent}${ICONS[s.status] ?? '?'} ${s.name}`.padEnd(width + 4);
     const elapsed = s.startTime !== undefined ? formatDuration((s.endTime ?? now) - s.startTime) : '';
-    const waiting = s.status === 'RUNNING' && s.context.judgmentStatus === 'waiting' ? '  (awaiting judgment)' : '';
+    const note = waitingNote(s, stageTimeline(execution, now, options.timeScale));
+    const waiting = note ? `  (${note})` : '';
     lines.push(`${label} ${c(s.status, s.status.padEnd(15))} ${elapsed}${waiting}${s.error ? `  ${s.error}` : ''}`);
   }
   return lines;
@@ -78,11 +99,12 @@ export class ProgressReporter {
       return;
     }
     for (const s of execution.stages) {
-      const key = `${s.status}${s.context.judgmentStatus === 'waiting' ? ':judgment' : ''}`;
+      const note = waitingNote(s, stageTimeline(execution, now, this.timeScale));
+      const key = `${s.status}:${note}`;
       if (this.last.get(s.refId) === key) continue;
       if (this.last.has(s.refId) || s.status !== 'NOT_STARTED') {
         const elapsed = s.startTime !== undefined && s.endTime !== undefined ? ` after ${formatDuration(s.endTime - s.startTime)}` : '';
-        this.out.write(`  ${ICONS[s.status] ?? '?'} ${s.name}: ${s.status}${key.endsWith(':judgment') ? ' (awaiting judgment)' : ''}${elapsed}${s.error ? ` (${s.error})` : ''}\n`);
+        this.out.write(`  ${ICONS[s.status] ?? '?'} ${s.name}: ${s.status}${note ? ` (${note})` : ''}${elapsed}${s.error ? ` (${s.error})` : ''}\n`);
       }
       this.last.set(s.refId, key);
     }

@@ -4,6 +4,7 @@
  * the same runtime. Waits can be sped up: stages see time passing faster (records keep wall-clock
  * time) and every Wait state becomes a short tick, so a 30 s wait at --time-scale 100 takes 0.3 s.
  */
+import { platformTimeZone } from '../functions/core/time-zone.js';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -155,7 +156,7 @@ export class LocalRuntime {
   ): LocalRun {
     this.register(pipeline);
     const executionId = request.executionId ?? executionNameFor(`${pipeline.name}-${randomUUID()}`);
-    const definition = compilePipeline(pipeline);
+    const definition = compilePipeline(pipeline, { timeZone: platformTimeZone() });
     return this.startDefinition(definition, executionId, request);
   }
 

@@ -7,6 +7,8 @@ import { mermaidGraph } from '../../state-machines/graph/mermaid.js';
 import { pipelineJsonSchema } from '../../state-machines/model/json-schema.js';
 import { formatProblem } from '../../state-machines/model/problems.js';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
+import { platformTimeZone, TIME_ZONE_ENV } from '../../functions/core/time-zone.js';
+import { usesPlatformTimeZone } from '../../state-machines/model/time-zone.js';
 import { EXIT } from '../errors.js';
 import { type LoadedPipeline, loadPipelineFile, loadPipelinePath } from '../../functions/core/pipeline-files.js';
 import type { Io } from '../io.js';
@@ -17,6 +19,8 @@ interface ValidationResult {
   readonly application?: string;
   readonly name?: string;
   readonly stages?: number;
+  /** The platform zone its windows and cron triggers without their own run in (only when it has such). */
+  readonly timeZone?: string;
   readonly errors: Array<{ path: string; message: string }>;
   readonly warnings: Array<{ path: string; message: string }>;
 }
@@ -25,6 +29,11 @@ function report(loaded: LoadedPipeline, io: Io): Pipeline | undefined {
   for (const w of loaded.warnings) io.err(`${loaded.source}: warning: ${formatProblem(w)}`);
   for (const e of loaded.errors) io.err(`${loaded.source}: ${formatProblem(e)}`);
   return loaded.pipeline;
+}
+
+/** For a pipeline whose windows or crons name no zone of their own: which zone they run in (the platform's). */
+function zoneNote(zone: string): string {
+  return `; windows and cron triggers without a timeZone run in ${zone} (${process.env[TIME_ZONE_ENV] ? TIME_ZONE_ENV : "Spinnaker's default; set GENNAKER_TIME_ZONE or gennaker:timeZone"})`;
 }
 
 function loadOrReport(file: string, io: Io): Pipeline | undefined {
@@ -49,6 +58,7 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
             file: loaded.source,
             ok: pipeline !== undefined,
             ...(pipeline ? { application: pipeline.application, name: pipeline.name, stages: pipeline.stages.length } : {}),
+            ...(pipeline && usesPlatformTimeZone(pipeline) ? { timeZone: platformTimeZone() } : {}),
             errors: loaded.errors.map((e) => ({ path: e.path, message: e.message })),
             warnings: loaded.warnings.map((w) => ({ path: w.path, message: w.message })),
           });
@@ -58,7 +68,7 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
         for (const r of results) {
           for (const w of r.warnings) io.err(`${r.file}: warning: ${formatProblem(w)}`);
           for (const e of r.errors) io.err(`${r.file}: ${formatProblem(e)}`);
-          if (r.ok) io.out(`${r.file}: ok (${r.application}/${r.name}, ${r.stages} stages)`);
+          if (r.ok) io.out(`${r.file}: ok (${r.application}/${r.name}, ${r.stages} stages)${r.timeZone ? zoneNote(r.timeZone) : ''}`);
         }
       } else emit(io, opts.output, results, () => []);
       io.exit(results.some((r) => !r.ok) ? EXIT.invalid : EXIT.ok);
@@ -72,7 +82,7 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
     .action(async (file: string) => {
       const pipeline = loadOrReport(file, io);
       if (!pipeline) return io.exit(EXIT.invalid);
-      io.write(renderDefinition(compilePipeline(pipeline)));
+      io.write(renderDefinition(compilePipeline(pipeline, { timeZone: platformTimeZone() })));
     });
 
   program
@@ -84,10 +94,12 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
     .action(async (file: string, opts: { output: 'mermaid' | 'json' | 'yaml' }) => {
       const pipeline = loadOrReport(file, io);
       if (!pipeline) return io.exit(EXIT.invalid);
-      if (opts.output === 'mermaid') return io.write(mermaidGraph(pipeline));
+      const zone = usesPlatformTimeZone(pipeline) ? platformTimeZone() : undefined;
+      if (opts.output === 'mermaid') return io.write(`${zone ? `%% ${zoneNote(zone).replace(/^; /, '')}\n` : ''}${mermaidGraph(pipeline)}`);
       const graph = {
         application: pipeline.application,
         name: pipeline.name,
+        ...(zone ? { timeZone: zone } : {}),
         stages: pipeline.stages.map((s) => ({ refId: s.refId, name: s.name, type: s.type, requisiteStageRefIds: s.requisiteStageRefIds })),
         edges: pipeline.stages.flatMap((s) => s.requisiteStageRefIds.map((from) => ({ from, to: s.refId }))),
       };

@@ -62,6 +62,7 @@ export class Pipeline extends Construct {
         used.add(family);
         return fn.functionArn;
       },
+      timeZone: platform.timeZone,
     });
     if (missing.size > 0) {
       const list = [...missing].map((f) => `'${f}' (${STAGE_HANDLERS[f].entry})`).join(', ');

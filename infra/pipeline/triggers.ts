@@ -36,7 +36,7 @@ export function wireTriggers(scope: Construct, platform: Platform, pipeline: Pip
   });
   const cron = platform.triggerFunction('cron');
   if (!cron) return;
-  const { schedules, problems } = cronSchedules(pipeline);
+  const { schedules, problems } = cronSchedules(pipeline, platform.timeZone);
   if (problems.length > 0) throw new PipelineDefinitionError(source, problems.map((message) => ({ path: '$.triggers', message })));
   for (const schedule of schedules) {
     new Schedule(scope, `Schedule-${schedule.name}`, {

@@ -30,6 +30,7 @@ import { NotificationTopic } from './notifications.js';
 import { type Audience, PipelineRegistry, type Registration } from './registry.js';
 import { type FilterPolicy, PubsubSubscriptions } from './pubsub.js';
 import { PlatformTables } from './tables.js';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../../state-machines/model/time-zone.js';
 import { BUNDLED_MANIFEST_FILE } from '../../functions/core/pipeline-registry.js';
 
 export interface PlatformProps {
@@ -64,6 +65,11 @@ export interface PlatformProps {
    * @default none: no console resources
    */
   readonly console?: { readonly domainPrefix?: string; readonly groups?: readonly string[] };
+  /**
+   * IANA time zone of execution windows and cron triggers that name none.
+   * @default 'America/Los_Angeles' (Spinnaker's default: Orca's and Echo's)
+   */
+  readonly timeZone?: string;
   /**
    * The Secrets Manager secret holding webhook signing secrets by source (functions/triggers/secrets.ts).
    * @default none: webhook handlers refuse unsigned deliveries
@@ -107,6 +113,8 @@ export class Platform extends Construct {
   private readonly sourceRoot: string;
   private readonly logRetention: RetentionDays;
   private readonly consoleUrl: string | undefined;
+  /** What windows and crons without their own zone mean on this platform. */
+  readonly timeZone: string;
   private readonly webhookSecret: ISecret | undefined;
   private readonly secretNamePrefix: string;
   private readonly bundledFiles: Readonly<Record<string, string>> | undefined;
@@ -129,6 +137,8 @@ export class Platform extends Construct {
     this.sourceRoot = props.sourceRoot ?? REPO_ROOT;
     this.logRetention = props.logRetention ?? RetentionDays.THREE_MONTHS;
     this.consoleUrl = props.consoleUrl;
+    this.timeZone = props.timeZone ?? DEFAULT_TIME_ZONE;
+    if (!isTimeZone(this.timeZone)) throw new Error(`timeZone '${this.timeZone}' is not an IANA time zone (like Europe/Paris or UTC)`);
     this.webhookSecret = props.webhookSecret;
     this.secretNamePrefix = props.secretNamePrefix ?? 'gennaker/';
     if (!/^[A-Za-z0-9/_+=.@-]{1,100}$/.test(this.secretNamePrefix)) {

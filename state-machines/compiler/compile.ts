@@ -5,6 +5,7 @@
 import { decompose } from '../dag/decompose.js';
 import { buildGraph } from '../dag/graph.js';
 import type { Pipeline } from '../model/pipeline.js';
+import { DEFAULT_TIME_ZONE, withPlatformTimeZone } from '../model/time-zone.js';
 import { type AslMachine, MAX_DEFINITION_BYTES, transientRetry } from './asl.js';
 import { StateNamer } from './names.js';
 import { completePayload, startPayload } from './payloads.js';
@@ -15,6 +16,8 @@ export interface CompileOptions {
   /** ARN of the Lambda function for a handler family. Defaults to `gennaker-<family>` in the emulator's account. */
   readonly functionArn?: (family: FunctionFamily) => string;
   readonly taskTimeoutSeconds?: number;
+  /** What execution windows without a timeZone mean (the platform's). @default DEFAULT_TIME_ZONE (Spinnaker's) */
+  readonly timeZone?: string;
 }
 
 export const FIXED_STATES = {
@@ -26,7 +29,8 @@ export function defaultFunctionArn(family: FunctionFamily): string {
   return `arn:aws:lambda:us-east-1:123456789012:function:gennaker-${family}`;
 }
 
-export function compilePipeline(pipeline: Pipeline, options: CompileOptions = {}): AslMachine {
+export function compilePipeline(input: Pipeline, options: CompileOptions = {}): AslMachine {
+  const pipeline = withPlatformTimeZone(input, options.timeZone ?? DEFAULT_TIME_ZONE);
   const functionArn = options.functionArn ?? defaultFunctionArn;
   const namer = new StateNamer();
   for (const fixed of Object.values(FIXED_STATES)) namer.claim(fixed);

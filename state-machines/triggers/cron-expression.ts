@@ -11,6 +11,7 @@
  * - `*\/n` becomes `<first>/n`; `L-n`, `LW` and `/` in day-of-week have no Scheduler equivalent.
  * - Day-of-week numbers are the same in both (1 = SUN ... 7 = SAT); names are upper-cased.
  */
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../model/time-zone.js';
 
 export interface CronTranslation {
   /** `cron(...)` for EventBridge Scheduler; absent when there are errors. */
@@ -145,19 +146,12 @@ function field(spec: FieldSpec, text: string, errors: string[]): string | undefi
   return errors.length === before ? out.join(',') : undefined;
 }
 
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone } from '../model/time-zone.js';
 
-export function quartzToScheduler(quartz: string, timeZone = 'UTC'): CronTranslation {
+export function quartzToScheduler(quartz: string, timeZone = DEFAULT_TIME_ZONE): CronTranslation {
   const errors: string[] = [];
   const warnings: string[] = [];
-  const timezone = timeZone.trim() || 'UTC';
+  const timezone = timeZone.trim() || DEFAULT_TIME_ZONE;
   if (!isTimeZone(timezone)) errors.push(`time zone '${timeZone}' is not an IANA time zone (like Europe/Paris or UTC)`);
   const parts = quartz.trim().split(/\s+/);
   if (parts.length < 6 || parts.length > 7) {

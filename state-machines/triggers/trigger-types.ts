@@ -6,6 +6,7 @@
  */
 import { userPatternProblem } from '../expressions/regex.js';
 import { jsonPath, type Problem } from '../model/problems.js';
+import { DEFAULT_TIME_ZONE } from '../model/time-zone.js';
 import { quartzToScheduler } from './cron-expression.js';
 
 /** The trigger handlers of the platform (TRIGGER_HANDLERS in infra/platform/catalog.ts), plus people (API, CLI). */
@@ -71,7 +72,7 @@ const TRIGGER_TYPES: Readonly<Record<string, TriggerTypeSpec>> = {
 
 function cronProblems(s: Settings): Array<{ field: string; message: string }> {
   if (typeof s.cronExpression !== 'string') return s.cronExpression === undefined ? [] : [{ field: 'cronExpression', message: 'must be a Quartz expression (text)' }];
-  const zone = typeof s.timeZone === 'string' ? s.timeZone : typeof s.cronTimeZone === 'string' ? s.cronTimeZone : 'UTC';
+  const zone = typeof s.timeZone === 'string' ? s.timeZone : typeof s.cronTimeZone === 'string' ? s.cronTimeZone : DEFAULT_TIME_ZONE;
   const translated = quartzToScheduler(s.cronExpression, zone);
   return translated.errors.map((message) => ({
     field: message.startsWith('time zone') ? (typeof s.timeZone === 'string' ? 'timeZone' : 'cronTimeZone') : 'cronExpression',

@@ -95,7 +95,9 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
   const stageNow = deps.stageTime?.now() ?? now;
   if (spec.executionWindow && stage.context.windowOpensAt === undefined) {
     const opensAt = nextAllowedTime(spec.executionWindow, stageNow) + windowJitterMs(spec.executionWindow, deps.random());
-    stage = await writeStage(deps, execution, stage, { context: { ...stage.context, windowOpensAt: opensAt } });
+    // The zone is kept so progress and the console can say when the window opens, in its own time.
+    const zone = spec.executionWindow.timeZone;
+    stage = await writeStage(deps, execution, stage, { context: { ...stage.context, windowOpensAt: opensAt, ...(zone ? { windowTimeZone: zone } : {}) } });
   }
   const opensAt = stage.context.windowOpensAt;
   if (typeof opensAt === 'number' && stageNow < opensAt) {

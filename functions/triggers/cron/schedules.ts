@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
 import type { TriggerConfig } from '../../../state-machines/model/schema.js';
+import { DEFAULT_TIME_ZONE } from '../../../state-machines/model/time-zone.js';
 import { quartzToScheduler } from '../../../state-machines/triggers/cron-expression.js';
 
 /** What the schedule sends the cron Lambda (Scheduler fills in the context attribute). */
@@ -39,7 +40,8 @@ export function scheduleName(application: string, pipelineId: string, triggerId:
   return `${name.slice(0, 47)}-${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
 }
 
-export function cronSchedules(pipeline: Pipeline): { schedules: CronSchedule[]; problems: string[] } {
+/** `timeZone`: the platform's, for cron triggers that name none (Spinnaker's default unless set). */
+export function cronSchedules(pipeline: Pipeline, timeZone: string = DEFAULT_TIME_ZONE): { schedules: CronSchedule[]; problems: string[] } {
   const schedules: CronSchedule[] = [];
   const problems: string[] = [];
   pipeline.triggers.forEach((trigger, index) => {
@@ -51,7 +53,7 @@ export function cronSchedules(pipeline: Pipeline): { schedules: CronSchedule[]; 
       problems.push(`${where}: cronExpression is required`);
       return;
     }
-    const zone = typeof t.timeZone === 'string' ? t.timeZone : typeof t.cronTimeZone === 'string' ? t.cronTimeZone : 'UTC';
+    const zone = typeof t.timeZone === 'string' ? t.timeZone : typeof t.cronTimeZone === 'string' ? t.cronTimeZone : timeZone;
     const translated = quartzToScheduler(t.cronExpression, zone);
     if (!translated.expression) {
       problems.push(...translated.errors.map((e) => `${where}: ${e}`));

@@ -49,6 +49,22 @@ describe('gennaker', () => {
     expect(r.err).not.toMatch(/\bat \w+ \(/);
   });
 
+  it('validate and graph: say which time zone windows and crons without one run in (the platform\'s)', async () => {
+    const windowed = file('windowed.yml', 'application: app\nname: w\ntriggers:\n  - type: cron\n    cronExpression: "0 0 2 * * ?"\nstages:\n  - refId: "1"\n    type: wait\n    waitTime: 1\n    restrictExecutionDuringTimeWindow: true\n');
+    let r = await cli('validate', windowed);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("ok (app/w, 1 stages); windows and cron triggers without a timeZone run in America/Los_Angeles (Spinnaker's default");
+    expect((await cli('validate', good)).out).not.toContain('time');
+    r = await cli('graph', windowed);
+    expect(r.out.split('\n')[0]).toMatch(/^%% windows and cron triggers without a timeZone run in America\/Los_Angeles/);
+    process.env.GENNAKER_TIME_ZONE = 'Europe/Paris';
+    try {
+      expect((await cli('validate', windowed, '-o', 'json')).out).toContain('"timeZone": "Europe/Paris"');
+    } finally {
+      delete process.env.GENNAKER_TIME_ZONE;
+    }
+  });
+
   it('validate: malformed and missing files are problems, not crashes', async () => {
     const garbage = file('garbage.yml', 'stages: [\n  - {');
     let r = await cli('validate', garbage);

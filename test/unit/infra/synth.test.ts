@@ -14,7 +14,7 @@ import { ROUTES } from '../../../functions/api/routes.js';
 import { TABLES } from '../../../functions/core/tables.js';
 import { EVENT_BUS_ENV } from '../../../functions/triggers/lifecycle/completed-event.js';
 import { MissingStageFamilyError, PipelineDefinitionError } from '../../../infra/errors.js';
-import { buildGennakerApp, type GennakerAppOptions } from '../../../infra/gennaker-app.js';
+import { buildGennakerApp, type GennakerAppOptions, optionsFromContext } from '../../../infra/gennaker-app.js';
 import { applyNag } from '../../../infra/nag.js';
 import { REPO_ROOT } from '../../../infra/paths.js';
 import { loadPipeline } from '../../../infra/pipeline/definition.js';
@@ -327,7 +327,7 @@ describe('triggers', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       Name: 'gennaker-shop-shop-nightly-night',
       ScheduleExpression: 'cron(30 2 * * ? *)',
-      ScheduleExpressionTimezone: 'UTC',
+      ScheduleExpressionTimezone: 'America/Los_Angeles',
       Target: Match.objectLike({ Input: Match.stringLikeRegexp('"triggerId":"night"') }),
     });
     const warnings = nightly.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data)));
@@ -335,6 +335,16 @@ describe('triggers', () => {
     expect(warnings.some((w) => w.includes('$.triggers[2].subscriptionName: the pubsub trigger names no SNS topic'))).toBe(true);
     // Disabled triggers are left alone: only the validator's one warning that it does not know the type.
     expect(warnings.filter((w) => w.includes("'jenkins-legacy'"))).toEqual([expect.stringMatching(/^\$\.triggers\[1\]\.type: no handler on this platform fires 'jenkins-legacy'/)]);
+  });
+
+  it("compiles the platform's time zone into schedules and windows that name none (gennaker:timeZone)", () => {
+    const { built } = synth({ pipelinesDir: join(FIXTURES, 'pipelines'), nag: false, platform: { timeZone: 'Europe/Paris' } });
+    const nightly = built.pipelineStacks.find((s) => s.stackName === 'Gennaker-nightly')!;
+    Template.fromStack(nightly).hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpressionTimezone: 'Europe/Paris' });
+    expect(() => synth({ pipelinesDir: join(FIXTURES, 'pipelines'), nag: false, platform: { timeZone: 'Mars/Olympus' } })).toThrow(/timeZone 'Mars\/Olympus' is not an IANA time zone/);
+    const app = newApp();
+    app.node.setContext('gennaker:timeZone', 'Asia/Tokyo');
+    expect(optionsFromContext(app).platform).toMatchObject({ timeZone: 'Asia/Tokyo' });
   });
 
   it('subscribes the pubsub handler once to a topic two triggers name, letting through what either matches', () => {

@@ -25,7 +25,7 @@ describe('Quartz → EventBridge Scheduler', () => {
     ['0 0 8 1 * *', 'cron(0 8 1 * ? *)'],
   ])('%s → %s', (quartz, expected) => {
     const result = quartzToScheduler(quartz);
-    expect(result).toEqual({ expression: expected, timezone: 'UTC', errors: [], warnings: [] });
+    expect(result).toEqual({ expression: expected, timezone: 'America/Los_Angeles', errors: [], warnings: [] });
   });
 
   it('keeps the time zone', () => {
@@ -85,10 +85,21 @@ describe('schedules for a pipeline', () => {
     const { schedules, problems } = cronSchedules(pipeline);
     expect(schedules.map((s) => [s.name, s.expression, s.timezone, s.input.triggerId])).toEqual([
       ['gennaker-nightly-nightly-rebuild-a1', 'cron(0 2 * * ? *)', 'America/New_York', 'a1'],
-      ['gennaker-nightly-nightly-rebuild-cron-1', 'cron(30 3 ? * SUN *)', 'UTC', 'cron-1'],
+      ['gennaker-nightly-nightly-rebuild-cron-1', 'cron(30 3 ? * SUN *)', 'America/Los_Angeles', 'cron-1'],
     ]);
     expect(schedules[0]!.input).toEqual({ application: 'nightly', pipelineId: 'nightly-rebuild', triggerId: 'a1', scheduledTime: '<aws.scheduler.scheduled-time>' });
     expect(problems).toEqual([expect.stringContaining('nightly/rebuild triggers[3]: seconds')]);
+  });
+
+  it("uses the platform's time zone for cron triggers that name none (Spinnaker's America/Los_Angeles by default)", () => {
+    const pipeline = pipelineOf({
+      application: 'nightly',
+      name: 'tz',
+      triggers: [{ type: 'cron', id: 'a', cronExpression: '0 0 2 * * ?' }, { type: 'cron', id: 'b', cronExpression: '0 0 2 * * ?', cronTimeZone: 'Asia/Tokyo' }],
+      stages: [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }],
+    });
+    expect(cronSchedules(pipeline).schedules.map((s) => s.timezone)).toEqual(['America/Los_Angeles', 'Asia/Tokyo']);
+    expect(cronSchedules(pipeline, 'Europe/Paris').schedules.map((s) => s.timezone)).toEqual(['Europe/Paris', 'Asia/Tokyo']);
   });
 
   it('keeps schedule names within 64 valid characters', () => {
