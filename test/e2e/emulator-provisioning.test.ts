@@ -29,7 +29,7 @@ function gennaker(args: string[], env: Record<string, string>): Promise<{ code: 
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(root, 'cli/bin.mjs'), ...args], {
       cwd: root,
-      env: { ...clean, GENNAKER_STATE_DIR: mkdtempSync(join(tmpdir(), 'gennaker-state-')), ...env },
+      env: { ...clean, GENNAKER_STATE_DIR: env.GENNAKER_STATE_DIR ?? mkdtempSync(join(tmpdir(), 'gennaker-state-')), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -69,7 +69,8 @@ describe('emulator provisioning on a machine without moto_server', () => {
     const venv = join(mkdtempSync(join(tmpdir(), 'gennaker-venv-')), 'venv');
     // A venv that sees this machine's moto (no index needed): pip finds the pin satisfied.
     execFileSync(python, ['-m', 'venv', '--system-site-packages', '--without-pip', venv]);
-    const env = { PATH: pathWith({ python3: python }), GENNAKER_EMULATOR_VENV: venv, ...offlinePip };
+    // One local environment for both runs (a run leaves it up), taken down at the end.
+    const env = { PATH: pathWith({ python3: python }), GENNAKER_EMULATOR_VENV: venv, GENNAKER_STATE_DIR: mkdtempSync(join(tmpdir(), 'gennaker-state-')), ...offlinePip };
     const r = await gennaker(['run', '--local', 'pipelines/demo.yml', '--time-scale', '500'], env);
     expect(r.err).toBe('');
     expect(r.out).toContain('Installing the AWS emulator');
@@ -79,7 +80,10 @@ describe('emulator provisioning on a machine without moto_server', () => {
     // Second time: no install.
     const again = await gennaker(['run', '--local', 'pipelines/demo.yml', '--time-scale', '500'], env);
     expect(again.out).not.toContain('Installing the AWS emulator');
+    expect(again.out).not.toContain('Started the local environment');
     expect(again.code).toBe(0);
+    const down = await gennaker(['local', 'down'], env);
+    expect(down.out).toContain('Stopped the local environment');
   }, 240_000);
 
   it('an emulator that crashes is reported with its reason, not an exit code alone', async () => {
