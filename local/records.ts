@@ -1,26 +1,10 @@
 /** Every execution in the local environment's emulator (a scan: local tables are small). */
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../functions/core/aws-clients.js';
 import type { ExecutionRecord } from '../functions/core/execution-model.js';
-import { tableName } from '../functions/core/tables.js';
+import { ExecutionStore } from '../functions/core/execution-store.js';
 
 export async function scanExecutions(db: DynamoDBDocumentClient = dynamoClient()): Promise<ExecutionRecord[]> {
-  const records: ExecutionRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new ScanCommand({
-        TableName: tableName('executions'),
-        FilterExpression: 'sk = :e',
-        ExpressionAttributeValues: { ':e': 'EXECUTION' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      const { pk: _pk, sk: _sk, ...record } = item;
-      records.push(record as ExecutionRecord);
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return records.sort((a, b) => b.startTime - a.startTime);
+  // The execution store owns the executions table: its items' layout is its business.
+  return new ExecutionStore(db).scanHeaders();
 }

@@ -11,7 +11,7 @@
  * of it for the API, the CLI and the console.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError, RecordTooLargeError } from './errors.js';
 import {
@@ -250,6 +250,20 @@ export class ExecutionStore {
       start = page.LastEvaluatedKey;
     } while (start && records.length < max);
     return records;
+  }
+
+  /** Every execution's header, newest first: a scan, for the local environment (its tables are small). */
+  async scanHeaders(): Promise<ExecutionRecord[]> {
+    const records: ExecutionRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({ TableName: this.table, FilterExpression: 'sk = :e', ExpressionAttributeValues: { ':e': EXECUTION_SK }, ExclusiveStartKey: start }),
+      );
+      records.push(...(out.Items ?? []).map(headerOf));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return records.sort((a, b) => b.startTime - a.startTime);
   }
 
   private async conditional(write: () => Promise<void>): Promise<void> {
