@@ -106,7 +106,7 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
       expect(await alias()).toEqual({ name: 'live', version: '3', weights: {} });
       expect(seen).toContainEqual({ '3': 0.1 });
       expect(seen).toContainEqual({ '3': 0.5 });
-      expect(stageOf(run, '1').outputs).toMatchObject({ previousVersion: '2', newVersion: '3', trafficPercent: 100 });
+      expect(stageOf(run, '1').outputs).toMatchObject({ previousVersion: '2', newVersion: '3', trafficPercent: 100, 'deployment:majorVersionDeployed': '3', 'deployment:minorVersionDeployed': null });
       expect(run.clock.now() - Date.parse('2030-01-01T00:00:00Z')).toBeGreaterThanOrEqual(120_000);
     });
 

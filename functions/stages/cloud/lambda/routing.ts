@@ -111,7 +111,9 @@ function deployedOutputs(alias: string, routing: AliasRouting, strategy: string)
   return {
     'deployment:aliasDeployed': alias,
     'deployment:majorVersionDeployed': r.major,
-    ...(r.minor ? { 'deployment:minorVersionDeployed': r.minor, weightToMinorFunctionVersion: r.weight } : {}),
+    // Always both: outputs of a stage that polls are merged call by call, so an absent key would keep an earlier step's value.
+    'deployment:minorVersionDeployed': r.minor ?? null,
+    weightToMinorFunctionVersion: r.weight ?? 0,
     'deployment:strategyUsed': strategy,
   };
 }
