@@ -79,11 +79,22 @@ export interface ServerGroupSummary {
   readonly health: { readonly total: number; readonly up: number; readonly down: number; readonly state: string };
 }
 
+/** A Lambda function of the application (functions/api/clusters.ts FunctionSummary). */
+export interface FunctionSummary {
+  readonly functionName: string;
+  readonly runtime?: string;
+  readonly state?: string;
+  readonly lastDeploy?: { readonly executionId: string };
+  readonly versions: ReadonlyArray<{ readonly version: string; readonly description: string }>;
+  readonly aliases: ReadonlyArray<{ readonly name: string; readonly version: string; readonly traffic: ReadonlyArray<{ readonly version: string; readonly percent: number }> }>;
+}
+
 export interface ApplicationClusters {
   readonly application: string;
   readonly account: string;
   readonly region: string;
   readonly clusters: ReadonlyArray<{ readonly cluster: string; readonly serverGroups: readonly ServerGroupSummary[] }>;
+  readonly functions?: readonly FunctionSummary[];
 }
 
 /** /config.json: how this console signs in and where its API is. */

@@ -1,7 +1,7 @@
 /**
  * An application's clusters in one account and region (the caller's own by default): each server
  * group with its version, image, capacity, serving state, health, traffic weight where the target
- * has one, and the run that deployed it.
+ * has one, and the run that deployed it; then its Lambda functions with versions and aliases' traffic.
  */
 import { useState } from 'preact/hooks';
 import { enc } from '../api.js';
@@ -62,7 +62,7 @@ export function Clusters({ application }: { readonly application: string }) {
           <p class="muted">
             {data.account} / {data.region}
           </p>
-          {data.clusters.length === 0 ? <p class="empty">No clusters.</p> : null}
+          {data.clusters.length === 0 && (data.functions ?? []).length === 0 ? <p class="empty">No clusters.</p> : null}
           {data.clusters.map((c) => (
             <Section key={c.cluster} title={c.cluster}>
               <table class="server-groups">
@@ -102,6 +102,41 @@ export function Clusters({ application }: { readonly application: string }) {
               </table>
             </Section>
           ))}
+          {(data.functions ?? []).length > 0 ? (
+            <Section title="Lambda functions">
+              <table class="server-groups">
+                <thead>
+                  <tr>
+                    <th scope="col">Function</th>
+                    <th scope="col">Versions (newest first)</th>
+                    <th scope="col">Aliases and traffic</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Deployed by</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.functions!.map((f) => (
+                    <tr key={f.functionName} data-function={f.functionName}>
+                      <th scope="row">
+                        {f.functionName}
+                        {f.runtime ? <span class="muted"> {f.runtime}</span> : null}
+                      </th>
+                      <td>{f.versions.slice(0, 3).map((v) => v.version).join(', ') || '—'}</td>
+                      <td>
+                        {f.aliases.map((a) => (
+                          <div key={a.name}>
+                            {a.name}: {a.traffic.map((t) => `v${t.version} ${t.percent}%`).join(' / ')}
+                          </div>
+                        ))}
+                      </td>
+                      <td>{f.state ?? '—'}</td>
+                      <td>{f.lastDeploy ? <a href={paths.run(f.lastDeploy.executionId)}>{f.lastDeploy.executionId.slice(0, 24)}</a> : '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Section>
+          ) : null}
         </>
       ) : null}
     </>
