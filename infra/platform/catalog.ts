@@ -163,6 +163,13 @@ export const TRIGGER_HANDLERS = {
     source: { kind: 'sns-topics' },
     fires: triggerTypesFiredBy('pubsub'),
   },
+  webhook: {
+    entry: 'functions/triggers/webhook/handler.ts',
+    description: "Starts pipelines on Spinnaker's generic webhooks",
+    needs: STARTS_PIPELINES,
+    source: { kind: 'webhook', paths: ['/webhooks/webhook/{source}'], authenticatedBy: `${WEBHOOK_AUTH} (key webhook:<source>; HMAC or token)` },
+    fires: triggerTypesFiredBy('webhook'),
+  },
   webhookCallback: {
     entry: 'functions/triggers/webhook-callback/handler.ts',
     description: 'Records callbacks for waiting webhook stages',

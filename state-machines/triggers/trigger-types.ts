@@ -10,7 +10,7 @@ import { DEFAULT_TIME_ZONE } from '../model/time-zone.js';
 import { quartzToScheduler } from './cron-expression.js';
 
 /** The trigger handlers of the platform (TRIGGER_HANDLERS in infra/platform/catalog.ts), plus people (API, CLI). */
-export type TriggerHandlerKind = 'manual' | 'cron' | 'git' | 'ci' | 'docker' | 'codebuild' | 'pipeline' | 'pubsub';
+export type TriggerHandlerKind = 'manual' | 'cron' | 'git' | 'ci' | 'docker' | 'codebuild' | 'pipeline' | 'pubsub' | 'webhook';
 
 type Settings = Readonly<Record<string, unknown>>;
 
@@ -68,6 +68,8 @@ const TRIGGER_TYPES: Readonly<Record<string, TriggerTypeSpec>> = {
     },
   },
   sns: { handler: 'pubsub', constraints: ['payloadConstraints', 'attributeConstraints'] },
+  // Echo's generic webhook: POST /webhooks/webhook/{source}.
+  webhook: { handler: 'webhook', required: ['source'], constraints: ['payloadConstraints'] },
 };
 
 function cronProblems(s: Settings): Array<{ field: string; message: string }> {
