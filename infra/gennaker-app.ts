@@ -53,6 +53,7 @@ export function optionsFromContext(app: App): GennakerAppOptions {
   const pipelinesDir = context('pipelines');
   const stackPrefix = context('prefix');
   const timeZone = context('timeZone');
+  const webhookSecret = context('webhookSecret');
   const settings: Record<string, SettingSource> = {};
   for (const key of SETTING_KEYS) {
     const file = context(key);
@@ -63,7 +64,7 @@ export function optionsFromContext(app: App): GennakerAppOptions {
   const domainPrefix = context('consoleDomainPrefix');
   const groups = context('consoleGroups')?.split(',').map((g) => g.trim()).filter(Boolean);
   const hosting = consoleFlag === 'true' ? { console: { ...(domainPrefix ? { domainPrefix } : {}), ...(groups ? { groups } : {}) } } : {};
-  const platform = { ...(Object.keys(settings).length > 0 ? { settings } : {}), ...hosting, ...(timeZone ? { timeZone } : {}) };
+  const platform = { ...(Object.keys(settings).length > 0 ? { settings } : {}), ...(webhookSecret ? { webhookSecret } : {}), ...hosting, ...(timeZone ? { timeZone } : {}) };
   return {
     target,
     nag: context('nag') !== 'false',

@@ -4,7 +4,8 @@
  *
  * Environment: as the triggers (tables, GENNAKER_STATE_MACHINES, GENNAKER_PIPELINES_MANIFEST,
  * GENNAKER_TOPIC_ARN), GENNAKER_EVENT_BUS (completed events after a cancel),
- * GENNAKER_ACCOUNTS_FILE (cluster view), GENNAKER_TRUST_IDENTITY_HEADERS.
+ * GENNAKER_ACCOUNTS_FILE (cluster view), GENNAKER_TRUST_IDENTITY_HEADERS, GENNAKER_PERMISSIONS_FILE
+ * (application permissions, permissions.ts) and GENNAKER_ACCOUNT_ID (bare role names).
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { stepFunctionsStopper } from '../core/cancel.js';
@@ -17,6 +18,7 @@ import { cloudClusterReader } from './clusters.js';
 import { conditionalGet } from './conditional.js';
 import { callerOf, type IdentityContext } from './identity.js';
 import { type OperationsDeps, sfnResume } from './operations.js';
+import { type Authorizer, authorizerFromEnv, OPEN } from './permissions.js';
 import { findRoute } from './routes.js';
 
 export function defaultOperationsDeps(): OperationsDeps {
@@ -33,8 +35,8 @@ export function defaultOperationsDeps(): OperationsDeps {
   };
 }
 
-/** Routes one HTTP API event with the given deps (the Lambda entry and tests). */
-export async function handleApiRequest(event: APIGatewayProxyEventV2, deps: OperationsDeps): Promise<APIGatewayProxyStructuredResultV2> {
+/** Routes one HTTP API event with the given deps (the Lambda entry and tests); permissions are open unless an authorizer is given. */
+export async function handleApiRequest(event: APIGatewayProxyEventV2, deps: OperationsDeps, authorizer: Authorizer = OPEN): Promise<APIGatewayProxyStructuredResultV2> {
   const method = (event.requestContext?.http?.method ?? '').toUpperCase();
   const ifNoneMatch = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'if-none-match')?.[1];
   return conditionalGet(method, ifNoneMatch, await respond(
@@ -43,15 +45,17 @@ export async function handleApiRequest(event: APIGatewayProxyEventV2, deps: Oper
       const request = readWebhookRequest(event);
       const { route, params } = findRoute(request.method, request.path, event.requestContext?.stage);
       const caller = callerOf(event.requestContext as IdentityContext | undefined, request.headers);
-      return route.run({ params, query: request.query, body: request.rawBody, caller, deps });
+      return route.run({ params, query: request.query, body: request.rawBody, caller, deps, authorizer });
     },
     { route: event.routeKey, path: event.rawPath },
   ));
 }
 
 let deps: OperationsDeps | undefined;
+let authorizer: Authorizer | undefined;
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   deps ??= defaultOperationsDeps();
-  return handleApiRequest(event, deps);
+  authorizer ??= authorizerFromEnv();
+  return handleApiRequest(event, deps, authorizer);
 }

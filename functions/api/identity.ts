@@ -1,11 +1,15 @@
 /**
- * Who is calling the API. With IAM auth the principal comes from the request context: the user
- * name of an IAM user, the session name of an assumed role, whose role name is then one of the
- * caller's roles (so `requiredJudgmentRoles: [Approvers]` means "assumed the Approvers role").
+ * Who is calling the API. With IAM auth the principal comes from the request context, verified by
+ * API Gateway: an assumed role's role (with its account) is the caller's role, written as the
+ * role's ARN, and the session name, which the caller chose, is only shown (`user`). So
+ * `requiredJudgmentRoles: [Approvers]` means "assumed the Approvers role of the platform's account"
+ * and `arn:aws:iam::<account>:role/Approvers` names another account's (functions/core/roles.ts).
  * A Lambda authorizer may add `user` and `roles` to its context. The x-gennaker-user / -roles
  * headers are only believed when GENNAKER_TRUST_IDENTITY_HEADERS=true (set it only behind a proxy
  * or authorizer that overwrites them: a client can send any header).
  */
+import { roleArnOf } from '../core/roles.js';
+
 export interface Caller {
   readonly user: string;
   readonly roles: readonly string[];
@@ -24,11 +28,20 @@ export interface IdentityContext {
   };
 }
 
-/** `arn:aws:sts::1:assumed-role/Role/session` → {user: session, roles: [Role]}; `...:user/path/name` → {user: name}. */
+/**
+ * `arn:aws:sts::1:assumed-role/Role/session` → {user: 'session (Role in 1)', roles: ['arn:aws:iam::1:role/Role']};
+ * `...:user/path/name` → {user: name}.
+ */
 export function parsePrincipal(arn: string): { user: string; roles: string[] } {
-  const resource = arn.split(':').slice(5).join(':');
+  const parts = arn.split(':');
+  const partition = parts[1] || 'aws';
+  const account = parts[4] ?? '';
+  const resource = parts.slice(5).join(':');
   const assumed = /^assumed-role\/([^/]+)\/(.+)$/.exec(resource);
-  if (assumed) return { user: assumed[2]!, roles: [assumed[1]!] };
+  if (assumed) {
+    const roles = /^\d{12}$/.test(account) ? [roleArnOf(account, assumed[1]!, partition)] : [];
+    return { user: `${assumed[2]!} (${assumed[1]!} in ${account})`, roles };
+  }
   const user = /^user\/(?:.*\/)?([^/]+)$/.exec(resource);
   if (user) return { user: user[1]!, roles: [] };
   return { user: resource || arn, roles: [] };

@@ -12,6 +12,7 @@ import type { EngineDeps } from '../core/engine/deps.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { ExecutionStatus, ExecutionView } from '../core/execution-model.js';
 import { judgmentStateOf, type ResumeCallback, submitJudgment } from '../core/judgment.js';
+import { HOME_ACCOUNT_ENV, holdsAnyRole } from '../core/roles.js';
 import type { TriggerDeps } from '../triggers/deps.js';
 import { type ManualTriggerResult, triggerManually } from '../triggers/manual/manual.js';
 import type { ApplicationClusters, ClusterReader } from './clusters.js';
@@ -173,7 +174,7 @@ export async function judgeStage(request: JudgmentRequest, caller: Caller, deps:
   if (stage && stage.type === 'manualJudgment') {
     const state = judgmentStateOf(stage.context);
     const required = state.requiredRoles;
-    if (required.length > 0 && !required.some((r) => caller.roles.includes(r))) {
+    if (required.length > 0 && !holdsAnyRole(required, caller.roles, process.env[HOME_ACCOUNT_ENV])) {
       throw new ForbiddenError(`${caller.user} may not judge '${stage.name}': it requires one of the roles ${required.join(', ')}`);
     }
     const inputs = state.inputs;

@@ -18,6 +18,7 @@ import { InvalidInputError } from '../core/errors.js';
 import { ManualTriggerSchema } from '../triggers/manual/manual.js';
 import { MethodNotAllowedError, RouteNotFoundError } from './errors.js';
 import type { Caller } from './identity.js';
+import { type Authorizer, OPEN, type Permission, requirePermission } from './permissions.js';
 import {
   cancelExecution,
   clusterView,
@@ -38,6 +39,19 @@ export interface RouteInput {
   readonly body: Buffer;
   readonly caller: Caller;
   readonly deps: OperationsDeps;
+  /** Application permissions (permissions.ts); open when absent. */
+  readonly authorizer?: Authorizer;
+}
+
+/** Checks the caller's permission on an application (every route does, before it acts). */
+function check(input: RouteInput, application: string, permission: Permission): void {
+  requirePermission(input.authorizer ?? OPEN, input.caller, application, permission);
+}
+
+/** Checks the permission on an execution's application; an unknown id is left to the operation (404). */
+export async function checkExecution(input: RouteInput, executionId: string, permission: Permission): Promise<void> {
+  const record = await input.deps.triggers.store.getExecution(executionId);
+  if (record) check(input, record.application, permission);
 }
 
 export interface RouteResult {
@@ -94,16 +108,31 @@ function query<S extends z.core.$ZodType>(schema: S, q: Readonly<Record<string, 
 }
 
 export const ROUTES: readonly Route[] = [
-  { method: 'GET', pattern: '/applications', run: async ({ query: q, deps }) => (query(Empty, q), { status: 200, body: { applications: await listApplications(deps) } }) },
+  {
+    method: 'GET',
+    pattern: '/applications',
+    run: async ({ query: q, deps, caller, authorizer }) => {
+      query(Empty, q);
+      // Only the applications the caller may READ are listed.
+      const applications = (await listApplications(deps)).filter((a) => (authorizer ?? OPEN).allows(caller, a.name, 'READ'));
+      return { status: 200, body: { applications } };
+    },
+  },
   {
     method: 'GET',
     pattern: '/applications/{application}/pipelines',
-    run: async ({ params, query: q, deps }) => (query(Empty, q), { status: 200, body: { pipelines: await listPipelines(params.application!, deps) } }),
+    run: async (input) => {
+      query(Empty, input.query);
+      check(input, input.params.application!, 'READ');
+      return { status: 200, body: { pipelines: await listPipelines(input.params.application!, input.deps) } };
+    },
   },
   {
     method: 'POST',
     pattern: '/pipelines/{application}/{pipeline}/executions',
-    run: async ({ params, body, caller, deps }) => {
+    run: async (input) => {
+      const { params, body, caller, deps } = input;
+      check(input, params.application!, 'EXECUTE');
       const request = jsonBody(ManualTriggerSchema, body, true);
       const result = await triggerPipeline({ application: params.application!, pipeline: params.pipeline!, ...request }, caller, deps);
       return { status: result.status === 'duplicate' ? 200 : 202, body: result };
@@ -112,13 +141,26 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     pattern: '/executions',
-    run: async ({ query: q, deps }) => ({ status: 200, body: { executions: await listExecutions(query(ListQuery, q), deps) } }),
+    run: async (input) => {
+      const q = query(ListQuery, input.query);
+      check(input, q.application, 'READ');
+      return { status: 200, body: { executions: await listExecutions(q, input.deps) } };
+    },
   },
-  { method: 'GET', pattern: '/executions/{id}', run: async ({ params, deps }) => ({ status: 200, body: await getExecution(params.id!, deps) }) },
+  {
+    method: 'GET',
+    pattern: '/executions/{id}',
+    run: async (input) => {
+      await checkExecution(input, input.params.id!, 'READ');
+      return { status: 200, body: await getExecution(input.params.id!, input.deps) };
+    },
+  },
   {
     method: 'POST',
     pattern: '/executions/{id}/cancel',
-    run: async ({ params, body, caller, deps }) => {
+    run: async (input) => {
+      const { params, body, caller, deps } = input;
+      await checkExecution(input, params.id!, 'EXECUTE');
       const { reason } = jsonBody(CancelBody, body, true);
       return { status: 200, body: await cancelExecution(params.id!, caller, deps, reason) };
     },
@@ -126,7 +168,9 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     pattern: '/executions/{id}/pause',
-    run: async ({ params, body, caller, deps }) => {
+    run: async (input) => {
+      const { params, body, caller, deps } = input;
+      await checkExecution(input, params.id!, 'EXECUTE');
       jsonBody(Empty, body, true);
       return { status: 200, body: await pauseExecution(params.id!, caller, deps) };
     },
@@ -134,7 +178,9 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     pattern: '/executions/{id}/resume',
-    run: async ({ params, body, caller, deps }) => {
+    run: async (input) => {
+      const { params, body, caller, deps } = input;
+      await checkExecution(input, params.id!, 'EXECUTE');
       jsonBody(Empty, body, true);
       return { status: 200, body: await resumeExecution(params.id!, caller, deps) };
     },
@@ -142,7 +188,9 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     pattern: '/executions/{id}/stages/{stage}/judgment',
-    run: async ({ params, body, caller, deps }) => {
+    run: async (route) => {
+      const { params, body, caller, deps } = route;
+      await checkExecution(route, params.id!, 'EXECUTE');
       const { judgment, input } = jsonBody(JudgmentBody, body);
       const stage = await judgeStage(
         { executionId: params.id!, stage: params.stage!, judgment, ...(input !== undefined ? { input } : {}) },
@@ -155,10 +203,11 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     pattern: '/applications/{application}/clusters',
-    run: async ({ params, query: q, deps }) => ({
-      status: 200,
-      body: await clusterView({ application: params.application!, ...query(ClusterQuery, q) }, deps),
-    }),
+    run: async (input) => {
+      const q = query(ClusterQuery, input.query);
+      check(input, input.params.application!, 'READ');
+      return { status: 200, body: await clusterView({ application: input.params.application!, ...q }, input.deps) };
+    },
   },
 ];
 

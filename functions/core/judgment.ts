@@ -5,6 +5,7 @@
 import type { EngineResult } from '../../state-machines/contract/engine.js';
 import { JudgmentError } from './errors.js';
 import { type ExecutionStore, retryOnConflict } from './execution-store.js';
+import { HOME_ACCOUNT_ENV, holdsAnyRole } from './roles.js';
 import type { StageRecord } from './execution-model.js';
 import { failedStatus } from './engine/stage-writes.js';
 import type { Clock } from './stage-api.js';
@@ -75,7 +76,7 @@ async function submitOnce(
     throw new JudgmentError(`stage '${stage.name}' is ${stage.status}, not waiting for a judgment`);
   }
   const required = state.requiredRoles;
-  if (required.length > 0 && !required.some((r) => request.roles?.includes(r))) {
+  if (required.length > 0 && !holdsAnyRole(required, request.roles ?? [], process.env[HOME_ACCOUNT_ENV])) {
     throw new JudgmentError(`${request.user} may not judge '${stage.name}': requires one of the roles ${required.join(', ')}`);
   }
   const inputs = state.inputs;

@@ -5,6 +5,7 @@
  */
 import { ArnFormat, Aws, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { TABLES, type TableKey } from '../../functions/core/tables.js';
 import { TAG_PREFIX, TagKeys } from '../../functions/core/cloud/tags.js';
 import type { Need } from './catalog.js';
@@ -270,6 +271,16 @@ export function roleArn(role: string): string {
 export function grantAssumeRoles(fn: GennakerFunction, roleArns: readonly string[]): void {
   if (roleArns.length === 0) return;
   fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [...roleArns] }));
+}
+
+/**
+ * secretsmanager:GetSecretValue on exactly these secrets (a secret known by name: `…:secret:<name>-??????`,
+ * the six characters Secrets Manager appends).
+ */
+export function grantSecretReads(fn: GennakerFunction, secrets: readonly ISecret[]): void {
+  if (secrets.length === 0) return;
+  const resources = secrets.map((secret) => secret.secretFullArn ?? `${secret.secretArn}-??????`);
+  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources }));
 }
 
 /** lambda:InvokeFunction on exactly the stage functions that clean up after canceled stages. */

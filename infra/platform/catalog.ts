@@ -41,6 +41,8 @@ export type Need =
   | 'readMetrics'
   /** Read Secrets Manager secrets under the platform's secret name prefix (Jenkins credentials). */
   | 'readSecrets'
+  /** Checks application permissions (the HTTP API): the permissions setting; no IAM. */
+  | 'checkPermissions'
   /**
    * Invoke the cloud, external and canary functions asynchronously with `cancelStage`, to stop what
    * the stages of an ended execution started (functions/core/engine/stage-cleanup.ts).
@@ -205,7 +207,7 @@ export interface ApiHandlerSpec extends HandlerSpec {
 export const API_HANDLER: ApiHandlerSpec = {
   entry: 'functions/api/handler.ts',
   description: 'HTTP API: applications and pipelines; trigger, list, cancel, judge executions; cluster view',
-  needs: [...STARTS_PIPELINES, 'stopExecutions', 'resumeTasks', 'putEvents', 'clusterView', 'cancelStages'],
+  needs: [...STARTS_PIPELINES, 'stopExecutions', 'resumeTasks', 'putEvents', 'clusterView', 'cancelStages', 'checkPermissions'],
   routes: [
     { method: 'GET', path: '/applications' },
     { method: 'GET', path: '/applications/{application}/pipelines' },

@@ -11,6 +11,7 @@ import { ACCOUNTS_FILE_ENV, type AccountRegistry, parseAccounts } from '../../fu
 import { parseTrafficGuards, TRAFFIC_GUARDS_FILE_ENV } from '../../functions/core/traffic-guards.js';
 import { BAKE_CONFIG_FILE_ENV, parseBakeConfig } from '../../functions/stages/cloud/bake/config.js';
 import { JENKINS_MASTERS_FILE_ENV, parseJenkinsMasters } from '../../functions/stages/external/jenkins/masters.js';
+import { parsePermissions, PERMISSIONS_FILE_ENV } from '../../functions/api/permissions.js';
 import { PlatformSettingError } from '../errors.js';
 import type { Need } from './catalog.js';
 import { type LaunchPermissions, parseLaunchPermissions } from './launch-permissions.js';
@@ -27,6 +28,8 @@ export interface PlatformSettings {
   readonly bake?: SettingSource;
   /** Jenkins masters by name: URL, user, token secret (functions/stages/external/jenkins/masters.ts). */
   readonly jenkinsMasters?: SettingSource;
+  /** Per-application READ / EXECUTE / WRITE roles, checked by the HTTP API (functions/api/permissions.ts). */
+  readonly permissions?: SettingSource;
   /** Roles instances and ECS tasks may carry, ECS task families runJob may run (infra/platform/launch-permissions.ts); IAM only. */
   readonly launchPermissions?: SettingSource;
 }
@@ -67,6 +70,12 @@ const KINDS: Readonly<Record<SettingKey, SettingKind>> = {
     env: JENKINS_MASTERS_FILE_ENV,
     usedWith: ['readSecrets'],
     parse: (document, source) => parseJenkinsMasters(document, source),
+  },
+  permissions: {
+    file: 'gennaker-permissions.json',
+    env: PERMISSIONS_FILE_ENV,
+    usedWith: ['checkPermissions'],
+    parse: (document, source) => parsePermissions(document, source),
   },
   launchPermissions: {
     usedWith: [],

@@ -4,12 +4,14 @@
  * API. Pipelines register here (infra/pipeline/pipeline.ts) so the functions that start them are
  * granted exactly those state machines.
  */
-import { ArnFormat, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Rule as EventRule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { WEBHOOK_SECRETS_ENV } from '../../functions/triggers/secrets.js';
+import { HOME_ACCOUNT_ENV } from '../../functions/core/roles.js';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { FunctionFamily, Pipeline } from '../../state-machines/index.js';
@@ -17,7 +19,7 @@ import { fileExists, REPO_ROOT } from '../paths.js';
 import { stateMachineName } from '../pipeline/names.js';
 import { CLEANED_UP_FAMILIES } from '../../functions/core/engine/stage-cleanup.js';
 import { STAGE_FUNCTIONS_ENV } from '../../functions/core/stage-functions.js';
-import { acknowledgeWildcards, grantAssumeRoles, grantNeeds, grantStageCleanup, grantTaskResponse } from './access.js';
+import { acknowledgeWildcards, grantAssumeRoles, grantNeeds, grantSecretReads, grantStageCleanup, grantTaskResponse } from './access.js';
 import { deadLetterAlarm, handlerErrorsAlarm } from './alarms.js';
 import { type ApiRoute, HttpMethod, PlatformApi } from './api.js';
 import { ConsoleHosting } from './console.js';
@@ -66,6 +68,7 @@ export interface PlatformProps {
    */
   readonly console?: { readonly domainPrefix?: string; readonly groups?: readonly string[] };
   /**
+<<<<<<< HEAD
    * IANA time zone of execution windows and cron triggers that name none.
    * @default 'America/Los_Angeles' (Spinnaker's default: Orca's and Echo's)
    */
@@ -73,8 +76,14 @@ export interface PlatformProps {
   /**
    * The Secrets Manager secret holding webhook signing secrets by source (functions/triggers/secrets.ts).
    * @default none: webhook handlers refuse unsigned deliveries
+=======
+   * The Secrets Manager secret holding webhook signing secrets by source (functions/triggers/secrets.ts):
+   * a secret, or its name or ARN (CDK context `gennaker:webhookSecret`). The webhook functions may
+   * read exactly it, and the git function exactly the secrets git triggers name as their own `secret`.
+   * @default none: webhook handlers refuse unsigned deliveries (except for triggers with their own secret)
+>>>>>>> 352a451 (Webhook secrets in the shipped app (gennaker:webhookSecret, exact GetSecretValue for the webhook functions and the secrets git triggers name); per-application READ/EXECUTE/WRITE permissions checked by every API route (403 naming the missing one); callers identified by their verified role ARN, account included, for permissions and judgment roles)
    */
-  readonly webhookSecret?: ISecret;
+  readonly webhookSecret?: ISecret | string;
   /**
    * The pipelines (raw JSON/YAML documents) trigger handlers match events against; bundled with
    * each trigger function as gennaker-pipelines.json (Lambda's 4 KB environment cannot hold them).
@@ -116,6 +125,8 @@ export class Platform extends Construct {
   /** What windows and crons without their own zone mean on this platform. */
   readonly timeZone: string;
   private readonly webhookSecret: ISecret | undefined;
+  /** Secrets git triggers name as their own `secret` (sorted, unique). */
+  private readonly triggerSecrets: readonly string[];
   private readonly secretNamePrefix: string;
   private readonly bundledFiles: Readonly<Record<string, string>> | undefined;
   private apiFunction: GennakerFunction | undefined;
@@ -139,7 +150,8 @@ export class Platform extends Construct {
     this.consoleUrl = props.consoleUrl;
     this.timeZone = props.timeZone ?? DEFAULT_TIME_ZONE;
     if (!isTimeZone(this.timeZone)) throw new Error(`timeZone '${this.timeZone}' is not an IANA time zone (like Europe/Paris or UTC)`);
-    this.webhookSecret = props.webhookSecret;
+    this.webhookSecret = typeof props.webhookSecret === 'string' ? secretByNameOrArn(this, 'WebhookSecret', props.webhookSecret) : props.webhookSecret;
+    this.triggerSecrets = triggerSecretReferences(props.pipelineDocuments ?? []);
     this.secretNamePrefix = props.secretNamePrefix ?? 'gennaker/';
     if (!/^[A-Za-z0-9/_+=.@-]{1,100}$/.test(this.secretNamePrefix)) {
       throw new Error(`secretNamePrefix '${this.secretNamePrefix}' must be letters, digits or /_+=.@-`);
@@ -267,6 +279,8 @@ export class Platform extends Construct {
       environment: {
         ...this.tables.environment(),
         GENNAKER_TOPIC_ARN: this.topic.topicArn,
+        // Bare role names (requiredJudgmentRoles, permissions) mean roles of this account.
+        [HOME_ACCOUNT_ENV]: Aws.ACCOUNT_ID,
         ...(this.consoleUrl ? { GENNAKER_CONSOLE_URL: this.consoleUrl } : {}),
         ...(spec.needs.includes('putEvents') ? { [EVENT_BUS_ENV]: EVENT_BUS } : {}),
         ...settings.environment,
@@ -349,8 +363,11 @@ export class Platform extends Construct {
         return;
       case 'webhook':
         if (this.webhookSecret) {
-          fn.function.addEnvironment('GENNAKER_WEBHOOK_SECRETS_ID', this.webhookSecret.secretArn);
-          this.webhookSecret.grantRead(fn.role);
+          fn.function.addEnvironment(WEBHOOK_SECRETS_ENV, this.webhookSecret.secretArn);
+          grantSecretReads(fn, [this.webhookSecret]);
+        }
+        if (spec.fires.includes('git')) {
+          grantSecretReads(fn, this.triggerSecrets.map((ref, i) => secretByNameOrArn(this, `TriggerSecret${i}`, ref)));
         }
         for (const path of source.paths) {
           this.addApiRoute({ path, methods: [HttpMethod.POST], handler: fn.function, authorization: 'none', authenticatedBy: source.authenticatedBy });
@@ -385,4 +402,22 @@ export class Platform extends Construct {
 
 function handlerId(name: string): string {
   return `${name[0]!.toUpperCase()}${name.slice(1)}`;
+}
+
+/** A secret named by its name or ARN (a name's ARN ends in six random characters). */
+function secretByNameOrArn(scope: Construct, id: string, nameOrArn: string): ISecret {
+  return nameOrArn.startsWith('arn:') ? Secret.fromSecretCompleteArn(scope, id, nameOrArn) : Secret.fromSecretNameV2(scope, id, nameOrArn);
+}
+
+/** The `secret` references of the pipelines' git triggers (a trigger's own signing secret). */
+export function triggerSecretReferences(documents: readonly unknown[]): string[] {
+  const references = new Set<string>();
+  for (const document of documents) {
+    const triggers = (document as { triggers?: unknown } | null)?.triggers;
+    if (!Array.isArray(triggers)) continue;
+    for (const trigger of triggers as Array<Record<string, unknown> | null>) {
+      if (trigger?.type === 'git' && typeof trigger.secret === 'string' && trigger.secret.trim() !== '') references.add(trigger.secret.trim());
+    }
+  }
+  return [...references].sort();
 }

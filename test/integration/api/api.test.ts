@@ -7,8 +7,9 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { handleApiRequest } from '../../../functions/api/handler.js';
+import { type Authorizer, fiatAuthorizer } from '../../../functions/api/permissions.js';
 import { cloudClusterReader } from '../../../functions/api/clusters.js';
 import type { OperationsDeps } from '../../../functions/api/operations.js';
 import { awsClients } from '../../../functions/core/aws-clients.js';
@@ -51,6 +52,10 @@ const queued = pipelineOf({ application: 'shop', name: 'queued', limitConcurrent
 
 const ALICE = { authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/alice' } } };
 const BOB_APPROVER = { authorizer: { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/approvers/bob' } } };
+/** The same role name in another account: not the platform's approvers. */
+const EVE_ELSEWHERE = { authorizer: { iam: { userArn: 'arn:aws:sts::999999999999:assumed-role/approvers/bob' } } };
+// The platform's account: bare role names (requiredJudgmentRoles: [approvers]) mean its roles.
+beforeEach(() => void vi.stubEnv('GENNAKER_ACCOUNT_ID', '123456789012'));
 
 function localDeps(pipelines: Pipeline[]) {
   const runtime = new LocalRuntime({ timeScale: 100, tickMs: 10, judge: { kind: 'external' } });
@@ -69,7 +74,7 @@ async function call(
   deps: OperationsDeps,
   method: string,
   path: string,
-  options: { body?: unknown; raw?: string; query?: Record<string, string>; context?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  options: { body?: unknown; raw?: string; query?: Record<string, string>; context?: Record<string, unknown>; headers?: Record<string, string>; authorizer?: Authorizer } = {},
 ) {
   const event: APIGatewayProxyEventV2 = httpEvent({
     method,
@@ -79,7 +84,7 @@ async function call(
     ...(options.query ? { query: options.query } : {}),
     requestContext: options.context ?? ALICE,
   });
-  const response = await handleApiRequest(event, deps);
+  const response = await handleApiRequest(event, deps, options.authorizer);
   const text = String(response.body ?? '');
   return { status: response.statusCode!, headers: (response.headers ?? {}) as Record<string, string>, text, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
@@ -160,11 +165,13 @@ describe('executions', () => {
     const forbidden = await call(deps, 'POST', judgment, { body: { judgment: 'continue', input: 'ship' } });
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.message).toContain('approvers');
+    // A session named 'bob' on a role named 'approvers' in another account is not an approver.
+    expect((await call(deps, 'POST', judgment, { body: { judgment: 'continue', input: 'ship' }, context: EVE_ELSEWHERE })).status).toBe(403);
     expect((await call(deps, 'POST', judgment, { body: { judgment: 'continue', input: 'yolo' }, context: BOB_APPROVER })).status).toBe(400);
     expect((await call(deps, 'POST', judgment, { body: { judgment: 'maybe' }, context: BOB_APPROVER })).status).toBe(400);
     const judged = await call(deps, 'POST', judgment, { body: { judgment: 'continue', input: 'ship' }, context: BOB_APPROVER });
     expect(judged.status).toBe(200);
-    expect(judged.body).toMatchObject({ status: 'SUCCEEDED', context: { judgmentStatus: 'continue', lastModifiedBy: 'bob', judgmentInput: 'ship' } });
+    expect(judged.body).toMatchObject({ status: 'SUCCEEDED', context: { judgmentStatus: 'continue', lastModifiedBy: 'bob (approvers in 123456789012)', judgmentInput: 'ship' } });
     expect(judged.text).not.toContain('callbackToken');
     expect((await call(deps, 'POST', judgment, { body: { judgment: 'stop' }, context: BOB_APPROVER })).status).toBe(409);
     await waitFor(async () => ((await deps.triggers.store.getExecution(idA))?.status === 'SUCCEEDED' ? true : undefined), 'the judged run to finish');
@@ -331,5 +338,65 @@ describe('GET /applications/{application}/clusters', () => {
     const { clusters: _c, ...noDriver } = deps;
     expect((await call(noDriver, 'GET', '/applications/app/clusters')).status).toBe(501);
     expect((await call(deps, 'GET', '/applications/app/clusters', { query: { account: 'nope' } })).status).toBe(400);
+  });
+});
+
+describe('application permissions (Fiat model)', () => {
+  const other = pipelineOf({ application: 'open', name: 'thing', stages: [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }] });
+  const role = (account: string, name: string, session = 's') => ({ authorizer: { iam: { userArn: `arn:aws:sts::${account}:assumed-role/${name}/${session}` } } });
+  const READER = role('123456789012', 'readers');
+  const DEPLOYER = role('111111111111', 'deployers');
+  const SAME_NAME_OTHER_ACCOUNT = role('222222222222', 'deployers');
+  const authorizer = fiatAuthorizer(
+    { shop: { READ: ['readers'], EXECUTE: ['arn:aws:iam::111111111111:role/deployers'], WRITE: ['arn:aws:iam::111111111111:role/admins'] } },
+    '123456789012',
+  );
+
+  it('GIVEN READ and EXECUTE roles WHEN each operation is called THEN it is checked and a refusal is 403 naming the missing permission', async () => {
+    const { deps } = localDeps([approve, other]);
+    const trigger = (context: Record<string, unknown>) => call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'prod' } }, context, authorizer });
+
+    const refused = await trigger(READER);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toBe("s (readers in 123456789012) lacks EXECUTE permission on application 'shop'");
+    // The role's name is not enough: the account is part of it, and the session name is not an identity.
+    expect((await trigger(SAME_NAME_OTHER_ACCOUNT)).status).toBe(403);
+    expect((await trigger(role('123456789012', 'deployers', 'deployers'))).status).toBe(403);
+    const started = await trigger(DEPLOYER);
+    expect(started.status).toBe(202);
+    const id = String(started.body.executionId);
+    await waitingForJudgment(deps, id);
+
+    // READ: list, get, pipelines, applications (filtered), clusters.
+    for (const [method, path, query] of [
+      ['GET', '/executions', { application: 'shop' }],
+      ['GET', `/executions/${id}`, undefined],
+      ['GET', '/applications/shop/pipelines', undefined],
+    ] as const) {
+      expect((await call(deps, method, path, { ...(query ? { query } : {}), context: READER, authorizer })).status, path).toBe(200);
+      const denied = await call(deps, method, path, { ...(query ? { query } : {}), context: SAME_NAME_OTHER_ACCOUNT, authorizer });
+      expect(denied.status, path).toBe(403);
+      expect(denied.body.message).toContain("lacks READ permission on application 'shop'");
+    }
+    const apps = await call(deps, 'GET', '/applications', { context: SAME_NAME_OTHER_ACCOUNT, authorizer });
+    expect((apps.body.applications as Array<{ name: string }>).map((a) => a.name)).toEqual(['open']);
+    // EXECUTE also grants READ.
+    expect((await call(deps, 'GET', `/executions/${id}`, { context: DEPLOYER, authorizer })).status).toBe(200);
+
+    // EXECUTE: judge, pause, resume, cancel on the execution's application.
+    for (const [path, body] of [
+      [`/executions/${id}/stages/Approve/judgment`, { judgment: 'stop' }],
+      [`/executions/${id}/pause`, {}],
+      [`/executions/${id}/resume`, {}],
+      [`/executions/${id}/cancel`, {}],
+    ] as const) {
+      const denied = await call(deps, 'POST', path, { body, context: READER, authorizer });
+      expect(denied.status, path).toBe(403);
+      expect(denied.body.message).toContain("lacks EXECUTE permission on application 'shop'");
+    }
+    expect((await call(deps, 'POST', `/executions/${id}/cancel`, { body: {}, context: DEPLOYER, authorizer })).status).toBe(200);
+
+    // An application the file does not list is open, as in Fiat.
+    expect((await call(deps, 'POST', '/pipelines/open/thing/executions', { body: {}, context: SAME_NAME_OTHER_ACCOUNT, authorizer })).status).toBe(202);
   });
 });

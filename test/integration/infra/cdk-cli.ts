@@ -32,7 +32,7 @@ export async function cdk(args: readonly string[], options: { cwd: string; env: 
       cwd: options.cwd,
       env: options.env,
       maxBuffer: 64 * 1024 * 1024,
-      timeout: 150_000,
+      timeout: 400_000,
     });
     return `${stdout}${stderr}`;
   } catch (error) {

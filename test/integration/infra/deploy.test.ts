@@ -18,7 +18,10 @@ import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubSignature256 } from '../../../functions/triggers/signatures.js';
 import { resetClientCache } from '../../../functions/core/aws-clients.js';
 import { TABLES, type TableKey } from '../../../functions/core/tables.js';
 import { REPO_ROOT } from '../../../infra/paths.js';
@@ -35,6 +38,9 @@ const PIPELINE_FILES = { release: join(FIXTURES, 'release.yml'), deploy: join(FI
 const STACK = 'Gennaker';
 /** The topic deploy.json's pubsub trigger names: someone else's topic, so it is made before the deploy (as in AWS). */
 const RELEASES_TOPIC = 'gennaker-deploy-test-releases';
+/** The webhook secret the deployed platform is pointed at (`-c gennaker:webhookSecret=`), made before the deploy. */
+const WEBHOOK_SECRET_NAME = 'gennaker/deploy-test-webhooks';
+const GITHUB_SECRET = 'deploy-test-github-signing-secret';
 
 type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
 type Outputs = Record<string, Record<string, string>>;
@@ -43,6 +49,7 @@ let moto: MotoServer;
 let work: string;
 let outputs: Outputs;
 const templates = new Map<string, Template>();
+let assemblyDir: string;
 const timings: Record<string, number> = {};
 
 async function timed<T>(label: string, step: () => Promise<T>): Promise<T> {
@@ -80,12 +87,19 @@ beforeAll(async () => {
   const sns = new SNSClient(emulator());
   await sns.send(new CreateTopicCommand({ Name: RELEASES_TOPIC }));
   sns.destroy();
+  const secrets = new SecretsManagerClient(emulator());
+  await secrets.send(new CreateSecretCommand({ Name: WEBHOOK_SECRET_NAME, SecretString: JSON.stringify({ github: GITHUB_SECRET }) }));
+  secrets.destroy();
   const env = emulatorEnv(moto.endpoint);
   const assembly = join(work, 'cdk.out');
+  assemblyDir = assembly;
   // Synth (bundling) and bootstrap (the emulator's asset bucket and roles) do not depend on each other.
   await Promise.all([
     timed('synth', () =>
-      cdk(['synth', '--quiet', '-c', 'gennaker:target=emulator', '-c', `gennaker:pipelines=${FIXTURES}`, '--output', assembly], { cwd: REPO_ROOT, env }),
+      cdk(
+        ['synth', '--quiet', '-c', 'gennaker:target=emulator', '-c', `gennaker:pipelines=${FIXTURES}`, '-c', `gennaker:webhookSecret=${WEBHOOK_SECRET_NAME}`, '--output', assembly],
+        { cwd: REPO_ROOT, env },
+      ),
     ),
     // From an empty folder: with no cdk.json there, bootstrap does not synthesize the app again.
     timed('bootstrap', () => cdk(['bootstrap', `aws://${EMULATOR_ACCOUNT}/${EMULATOR_REGION}`], { cwd: work, env })),
@@ -99,7 +113,7 @@ beforeAll(async () => {
     templates.set(stack, JSON.parse(readFileSync(join(assembly, `${stack}.template.json`), 'utf8')) as Template);
   }
   console.info(`deploy test timings (ms): ${JSON.stringify(timings)}`);
-}, 170_000);
+}, 600_000);
 
 afterAll(async () => {
   await moto?.stop();
@@ -306,6 +320,59 @@ describe('cdk deploy into the emulator', () => {
       const child = String(result.execution.stages.find((s) => s.name === 'Deploy')?.outputs?.childExecutionId);
       expect((await runtime.store.getExecution(child))?.status).toBe('SUCCEEDED');
       dynamo.destroy();
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+      resetClientCache();
+    }
+  });
+
+  it('lets a signed GitHub delivery to the deployed git function start the pipeline; an unsigned one and a replay with a new delivery id start nothing', async () => {
+    // The git function's deployed configuration (moto keeps the environment) and its shipped bundle.
+    const lambda = new LambdaClient(emulator());
+    const [git] = resourcesOf(STACK, 'AWS::Lambda::Function').filter((f) => f.id.startsWith('PlatformGitFunction'));
+    const functions = (await lambda.send(new ListFunctionsCommand({}))).Functions ?? [];
+    lambda.destroy();
+    const deployed = functions.find((f) => f.FunctionName?.includes('GitFunction'));
+    const vars = deployed?.Environment?.Variables ?? {};
+    expect(vars.GENNAKER_WEBHOOK_SECRETS_ID).toMatch(new RegExp(`:secret:${WEBHOOK_SECRET_NAME}`));
+    // The git function may read exactly that secret (the template; moto does not enforce IAM).
+    const policies = resourcesOf(STACK, 'AWS::IAM::Policy').filter((p) => p.id.startsWith('PlatformGitRole'));
+    const reads = policies.flatMap((p) => (p.properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement)
+      .filter((st) => [st.Action].flat().some((a) => String(a).startsWith('secretsmanager:')));
+    expect(reads).toHaveLength(1);
+    expect(reads[0]!.Action).toBe('secretsmanager:GetSecretValue');
+    expect(JSON.stringify(reads[0]!.Resource)).toContain(`:secret:${WEBHOOK_SECRET_NAME}-??????`);
+    const bundleDir = join(assemblyDir, String((templates.get(STACK)!.Resources[git!.id] as { Metadata?: Record<string, string> }).Metadata?.['aws:asset:path']));
+    const releaseArn = outputs[`${STACK}-release`]!.StateMachineArn!;
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, emulatorEnv(moto.endpoint), vars, { GENNAKER_PIPELINES_MANIFEST: join(bundleDir, 'gennaker-pipelines.json') });
+      const bundle = (await import(join(bundleDir, 'index.mjs'))) as { handler: (event: unknown) => Promise<{ statusCode: number; body: string }> };
+      const body = JSON.stringify(JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'events', 'github', 'push-branch-created.json'), 'utf8')));
+      const delivery = (headers: Record<string, string>) => bundle.handler({
+        version: '2.0',
+        rawPath: '/webhooks/git/github',
+        pathParameters: { provider: 'github' },
+        headers: { 'content-type': 'application/json', 'x-github-event': 'push', ...headers },
+        body,
+        isBase64Encoded: false,
+        requestContext: { http: { method: 'POST', path: '/webhooks/git/github' } },
+      });
+      const sfn = new SFNClient(emulator());
+      const runs = async () => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: releaseArn }))).executions ?? [];
+      const unsigned = await delivery({ 'x-github-delivery': 'd-unsigned' });
+      expect(unsigned.statusCode, unsigned.body).toBe(401);
+      expect(await runs()).toHaveLength(0);
+      const signature = hubSignature256(GITHUB_SECRET, Buffer.from(body));
+      const signed = await delivery({ 'x-github-delivery': 'd-1', 'x-hub-signature-256': signature });
+      expect(signed.statusCode, signed.body).toBe(202);
+      expect(JSON.parse(signed.body).outcomes).toMatchObject([{ pipeline: 'shop/release', status: 'started' }]);
+      expect(await runs()).toHaveLength(1);
+      const replay = await delivery({ 'x-github-delivery': 'd-2-forged', 'x-hub-signature-256': signature });
+      expect(JSON.parse(replay.body).outcomes).toMatchObject([{ pipeline: 'shop/release', status: 'duplicate' }]);
+      expect(await runs()).toHaveLength(1);
+      sfn.destroy();
     } finally {
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildGennakerApp } from '../../../infra/gennaker-app.js';
 import { REPO_ROOT } from '../../../infra/paths.js';
 import type { PlatformSettings } from '../../../infra/platform/configuration.js';
+import type { PlatformProps } from '../../../infra/platform/platform.js';
 
 const DEPLOY_FIXTURES = join(REPO_ROOT, 'test', 'integration', 'infra', 'fixtures', 'pipelines');
 const outdirs: string[] = [];
@@ -25,11 +26,11 @@ interface Statement {
 }
 
 /** Every Allow statement of every policy in every stack, with the policy's logical id. */
-function statementsOf(settings?: PlatformSettings): Array<{ policy: string; statement: Statement }> {
+function statementsOf(settings?: PlatformSettings, platform: Partial<PlatformProps> = {}): Array<{ policy: string; statement: Statement }> {
   const outdir = mkdtempSync(join(tmpdir(), 'gennaker-iam-'));
   outdirs.push(outdir);
   const app = new App({ outdir, analyticsReporting: false, context: { 'aws:cdk:bundling-stacks': [] } });
-  const built = buildGennakerApp(app, { pipelinesDir: DEPLOY_FIXTURES, nag: true, ...(settings ? { platform: { settings } } : {}) });
+  const built = buildGennakerApp(app, { pipelinesDir: DEPLOY_FIXTURES, nag: true, platform: { ...platform, ...(settings ? { settings } : {}) } });
   const assembly = app.synth();
   const found: Array<{ policy: string; statement: Statement }> = [];
   for (const stack of [built.platformStack, ...built.pipelineStacks] as Stack[]) {
@@ -161,5 +162,22 @@ describe('IAM audit of the synthesized app', () => {
 
   it('GIVEN a bad launchPermissions setting WHEN synthesized THEN synth fails naming the entry', () => {
     expect(() => statementsOf({ launchPermissions: { document: { taskFamilies: ['bad family!'] } } })).toThrow(/taskFamilies\[0\]: "bad family!"/);
+  });
+
+  it('GIVEN a webhook secret and a git trigger with its own secret WHEN synthesized THEN the webhook functions read exactly those secrets', () => {
+    const found = statementsOf(undefined, {
+      webhookSecret: 'gennaker/hooks',
+      pipelineDocuments: [{ application: 'shop', name: 'own', triggers: [{ type: 'git', source: 'github', project: 'o', slug: 'r', secret: 'shop/own-hook' }], stages: [] }],
+    });
+    const reads = (fn: string) =>
+      found.filter(({ policy, statement }) => policy.includes(fn) && [statement.Action].flat().some((a) => a.startsWith('secretsmanager:'))).map(({ statement }) => statement);
+    const git = reads('PlatformGitRole');
+    expect(git.map((s) => s.Action)).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue']);
+    expect(JSON.stringify(git[0]!.Resource)).toContain(':secret:gennaker/hooks-??????');
+    expect(JSON.stringify(git[1]!.Resource)).toContain(':secret:shop/own-hook-??????');
+    const ci = reads('PlatformCiRole');
+    expect(ci).toHaveLength(1);
+    expect(JSON.stringify(ci[0]!.Resource)).not.toContain('own-hook');
+    expect(reads('PlatformCronRole')).toEqual([]);
   });
 });

@@ -5,16 +5,22 @@ describe('callers', () => {
   it.each([
     ['arn:aws:iam::123456789012:user/alice', { user: 'alice', roles: [] }],
     ['arn:aws:iam::123456789012:user/division/team/alice', { user: 'alice', roles: [] }],
-    ['arn:aws:sts::123456789012:assumed-role/approvers/bob', { user: 'bob', roles: ['approvers'] }],
-    ['arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_1a2b/carol@example.com', { user: 'carol@example.com', roles: ['AWSReservedSSO_Admin_1a2b'] }],
+    // The role (with its account) is the identity; the session name, chosen by the caller, is only shown.
+    ['arn:aws:sts::123456789012:assumed-role/approvers/bob', { user: 'bob (approvers in 123456789012)', roles: ['arn:aws:iam::123456789012:role/approvers'] }],
+    ['arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_1a2b/carol@example.com', { user: 'carol@example.com (AWSReservedSSO_Admin_1a2b in 123456789012)', roles: ['arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_1a2b'] }],
+    ['arn:aws-cn:sts::123456789012:assumed-role/ops/x', { user: 'x (ops in 123456789012)', roles: ['arn:aws-cn:iam::123456789012:role/ops'] }],
     ['arn:aws:iam::123456789012:root', { user: 'root', roles: [] }],
   ])('%s → %j', (arn, expected) => {
     expect(parsePrincipal(arn)).toEqual(expected);
   });
 
   it('takes the IAM principal, and roles a Lambda authorizer adds', () => {
-    const context = { authorizer: { iam: { userArn: 'arn:aws:sts::1:assumed-role/deployers/dan' }, lambda: { roles: 'approvers, ops' } } };
-    expect(callerOf(context, {})).toEqual({ user: 'dan', roles: ['deployers', 'approvers', 'ops'], principal: 'arn:aws:sts::1:assumed-role/deployers/dan' });
+    const context = { authorizer: { iam: { userArn: 'arn:aws:sts::111111111111:assumed-role/deployers/dan' }, lambda: { roles: 'approvers, ops' } } };
+    expect(callerOf(context, {})).toEqual({
+      user: 'dan (deployers in 111111111111)',
+      roles: ['arn:aws:iam::111111111111:role/deployers', 'approvers', 'ops'],
+      principal: 'arn:aws:sts::111111111111:assumed-role/deployers/dan',
+    });
   });
 
   it('takes a console user from the Cognito ID token the JWT authorizer checked, groups as roles', () => {
