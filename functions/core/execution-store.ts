@@ -10,6 +10,7 @@
  * (`loadStages`, one BatchGetItem), so its cost does not grow with the pipeline; `load` reads all
  * of it for the API, the CLI and the console.
  */
+import { escapeReservedKeys } from './stored-keys.js';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients.js';
@@ -285,7 +286,8 @@ export class ExecutionStore {
     expectedVersion?: number,
   ): Promise<void> {
     const pk = executionId ?? String(record.id);
-    const item: Record<string, unknown> = { ...record, pk, sk };
+    // Hostile but legal keys in payloads, contexts and outputs are stored escaped (stored-keys.ts).
+    const item: Record<string, unknown> = escapeReservedKeys({ ...record, pk, sk });
     if (sk === EXECUTION_SK) item.startedAt = record.startTime;
     const size = Buffer.byteLength(JSON.stringify(item));
     if (size > MAX_ITEM_BYTES) {
