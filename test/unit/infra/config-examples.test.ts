@@ -11,6 +11,7 @@ const FILES: Record<string, string> = {
   bake: 'bake.yml',
   jenkinsMasters: 'jenkins-masters.yml',
   launchPermissions: 'launch-permissions.yml',
+  permissions: 'permissions.yml',
 };
 
 describe('config/examples', () => {
