@@ -68,20 +68,15 @@ export interface PlatformProps {
    */
   readonly console?: { readonly domainPrefix?: string; readonly groups?: readonly string[] };
   /**
-<<<<<<< HEAD
    * IANA time zone of execution windows and cron triggers that name none.
    * @default 'America/Los_Angeles' (Spinnaker's default: Orca's and Echo's)
    */
   readonly timeZone?: string;
   /**
-   * The Secrets Manager secret holding webhook signing secrets by source (functions/triggers/secrets.ts).
-   * @default none: webhook handlers refuse unsigned deliveries
-=======
    * The Secrets Manager secret holding webhook signing secrets by source (functions/triggers/secrets.ts):
    * a secret, or its name or ARN (CDK context `gennaker:webhookSecret`). The webhook functions may
    * read exactly it, and the git function exactly the secrets git triggers name as their own `secret`.
    * @default none: webhook handlers refuse unsigned deliveries (except for triggers with their own secret)
->>>>>>> 352a451 (Webhook secrets in the shipped app (gennaker:webhookSecret, exact GetSecretValue for the webhook functions and the secrets git triggers name); per-application READ/EXECUTE/WRITE permissions checked by every API route (403 naming the missing one); callers identified by their verified role ARN, account included, for permissions and judgment roles)
    */
   readonly webhookSecret?: ISecret | string;
   /**
