@@ -77,7 +77,7 @@ function delivery(id: string, body = PUSH) {
 }
 
 async function pool<T>(count: number, inFlight: number, work: (i: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
+  const results = new Array<T>(count);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(inFlight, count) }, async () => {

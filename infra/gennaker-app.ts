@@ -25,6 +25,7 @@ import type { PlatformProps } from './platform/platform.js';
 import { PipelineStack } from './stacks/pipeline-stack.js';
 import { PlatformStack } from './stacks/platform-stack.js';
 import { stackSynthesizer, type Target } from './synthesizer.js';
+import { textOf } from '../state-machines/model/problems.js';
 
 export interface GennakerAppOptions {
   /** Absolute, or relative to the repository root. @default 'pipelines' */
@@ -46,7 +47,7 @@ export interface GennakerApp {
 export function optionsFromContext(app: App): GennakerAppOptions {
   const context = (key: string): string | undefined => {
     const value: unknown = app.node.tryGetContext(`gennaker:${key}`);
-    return value === undefined || value === null ? undefined : String(value);
+    return value === undefined || value === null ? undefined : textOf(value);
   };
   const target = context('target') ?? 'aws';
   if (target !== 'aws' && target !== 'emulator') throw new Error(`gennaker:target must be 'aws' or 'emulator', not '${target}'`);
@@ -116,7 +117,8 @@ export function buildGennakerApp(app: App, options: GennakerAppOptions = {}): Ge
       }),
     );
   }
-  if (invalid.length === 1) throw invalid[0];
+  const [only] = invalid;
+  if (only && invalid.length === 1) throw only;
   if (invalid.length > 1) throw new AggregateError(invalid, invalid.map((e) => e.message).join('\n'));
   if (options.nag ?? true) applyNag(app);
   return { platformStack, pipelineStacks };

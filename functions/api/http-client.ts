@@ -61,7 +61,7 @@ export function httpApi(options: HttpApiOptions): GennakerApi {
   const signer =
     options.credentials === false
       ? undefined
-      : new SignatureV4({ service: 'execute-api', region, credentials: options.credentials ?? defaultProvider(), sha256: NodeSha256 as never });
+      : new SignatureV4({ service: 'execute-api', region, credentials: options.credentials ?? defaultProvider(), sha256: NodeSha256 });
   const doFetch = options.fetch ?? fetch;
 
   async function call<T>(method: 'GET' | 'POST', path: string, query: Record<string, string | number | undefined> = {}, body?: unknown): Promise<T> {
@@ -80,7 +80,7 @@ export function httpApi(options: HttpApiOptions): GennakerApi {
         headers,
         ...(payload !== undefined ? { body: payload } : {}),
       });
-      headers = signed.headers as Record<string, string>;
+      headers = signed.headers;
     }
     const url = new URL(fullPath, base);
     for (const [k, v] of Object.entries(q)) url.searchParams.set(k, v);

@@ -21,6 +21,7 @@ import type { Notifier } from './notifications.js';
 import type { LaunchRequest, PipelineLauncher } from './pipeline-launcher.js';
 import type { Clock } from './stage-api.js';
 import { tableName } from './tables.js';
+import { textOf } from '../../state-machines/model/problems.js';
 
 export { type ConcurrencyPolicy, concurrencyPolicyOf, queueKeyOf } from './concurrency/policy.js';
 export { slotKey } from './concurrency/slots.js';
@@ -262,7 +263,7 @@ export class ExecutionQueue {
       application: candidate.application,
       pipeline: candidate.pipelineName,
       executionId: candidate.id,
-      summary: `Pipeline ${candidate.application}/${candidate.pipelineName} is starting after waiting ${Math.round((now - candidate.queuedAt) / 1000)} s (${String(candidate.trigger.type ?? 'manual')} trigger)`,
+      summary: `Pipeline ${candidate.application}/${candidate.pipelineName} is starting after waiting ${Math.round((now - candidate.queuedAt) / 1000)} s (${textOf(candidate.trigger.type ?? 'manual')} trigger)`,
     });
     return true;
   }

@@ -92,7 +92,7 @@ export function manifestDocuments(text: string, source = 'manifest'): { document
   if (!Array.isArray(list)) {
     return { documents: [], problems: [{ source, message: 'expected {"pipelines": [...]} or a list of pipelines' }] };
   }
-  return { documents: list.map((v, i) => ({ source: `${source}[${i}]`, value: v })), problems: [] };
+  return { documents: (list as unknown[]).map((v, i) => ({ source: `${source}[${i}]`, value: v })), problems: [] };
 }
 
 function lookup(entries: readonly PipelineEntry[], application: string, idOrName: string): PipelineEntry | undefined {

@@ -18,6 +18,7 @@ import type { CfnSubscription } from 'aws-cdk-lib/aws-sns';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { textOf } from '../../state-machines/model/problems.js';
 
 /** One attribute's conditions, in SNS filter policy JSON (`["prod"]`, `[{"prefix": "v1."}]`, `[{"exists": true}]`). */
 export type AttributeConditions = ReadonlyArray<string | { readonly prefix: string } | { readonly exists: true }>;
@@ -55,7 +56,7 @@ function literalOf(source: string): string | undefined {
  */
 export function attributeCondition(pattern: unknown): AttributeConditions[number] {
   if (pattern === undefined || pattern === null) return EXISTS;
-  const text = String(pattern);
+  const text = textOf(pattern);
   if (!text.startsWith('^')) return EXISTS;
   const anchoredEnd = text.endsWith('$') && !text.endsWith('\\$');
   const literal = literalOf(text.slice(1, anchoredEnd ? -1 : undefined));

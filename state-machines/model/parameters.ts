@@ -1,5 +1,5 @@
 /** Applies a pipeline's parameterConfig to the parameters a trigger supplied. Pure. */
-import type { Problem } from './problems.js';
+import { textOf, type Problem } from './problems.js';
 import type { ParameterConfig } from './schema.js';
 
 export interface ResolvedParameters {
@@ -25,8 +25,8 @@ export function resolveParameters(
     if (value === undefined) parameters[p.name] = '';
     if (p.hasOptions && p.options && p.options.length > 0 && value !== undefined && value !== '') {
       const allowed = p.options.map((o) => String(o.value));
-      if (!allowed.includes(String(value))) {
-        errors.push({ path: `parameters.${p.name}`, message: `'${String(value)}' is not one of: ${allowed.join(', ')}` });
+      if (!allowed.includes(textOf(value))) {
+        errors.push({ path: `parameters.${p.name}`, message: `'${textOf(value)}' is not one of: ${allowed.join(', ')}` });
       }
     }
   }

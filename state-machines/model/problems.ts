@@ -18,3 +18,8 @@ export function jsonPath(segments: ReadonlyArray<PropertyKey>, root = '$'): stri
   }
   return path;
 }
+
+/** A user's value as text in a message or a comparison: lists and maps as JSON, never `[object Object]`. */
+export function textOf(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}

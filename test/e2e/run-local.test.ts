@@ -35,11 +35,11 @@ describe('run --local', () => {
     // The sandbox seeds each cluster with a previous release; the run swaps in the baked one.
     const [before, after] = text.split('Clusters after the run:') as [string, string];
     expect(before).toMatch(/Local sandbox ready \(us-east-1: vpc-\w+, 2 subnets, target groups demo-staging, demo-prod, base image ami-\w+, seeded demo-staging-v000, demo-prod-v000 as the previous release\)/);
-    expect(before).toMatch(/Clusters before the run:\n  demo-staging \(local, us-east-1\)\n    demo-staging-v000 +SERVING +2 up/);
-    expect(after).toMatch(/demo-staging-v000 +disabled +0 up, capacity 0\/0\/0[^\n]*\n    demo-staging-v001 +SERVING +2 up[^\n]*v1\.0\.0/);
-    expect(after).toMatch(/demo-prod-v000 +disabled +0 up[^\n]*\n    demo-prod-v001 +SERVING +4 up, capacity 2\/4\/4[^\n]*v1\.0\.0/);
+    expect(before).toMatch(/Clusters before the run:\n {2}demo-staging \(local, us-east-1\)\n {4}demo-staging-v000 +SERVING +2 up/);
+    expect(after).toMatch(/demo-staging-v000 +disabled +0 up, capacity 0\/0\/0[^\n]*\n {4}demo-staging-v001 +SERVING +2 up[^\n]*v1\.0\.0/);
+    expect(after).toMatch(/demo-prod-v000 +disabled +0 up[^\n]*\n {4}demo-prod-v001 +SERVING +4 up, capacity 2\/4\/4[^\n]*v1\.0\.0/);
     const path = /Execution record: (\S+)/.exec(text)![1]!;
-    const record = JSON.parse(readFileSync(path, 'utf8'));
+    const record = JSON.parse(readFileSync(path, 'utf8')) as { status: string };
     expect(record.status).toBe('SUCCEEDED');
     expect(JSON.stringify(record)).not.toContain('callbackToken');
   });
@@ -51,7 +51,7 @@ describe('run --local', () => {
     const code = await runLocal({ file, timeScale: 1, parameters: {}, autoJudge: 'continue', ...io });
     expect(code).toBe(1);
     expect(io.text()).toContain("Pipeline TERMINAL: stage 'Gate' failed (expression: gate closed)");
-    const record = JSON.parse(readFileSync(/Execution record: (\S+)/.exec(io.text())![1]!, 'utf8'));
+    const record = JSON.parse(readFileSync(/Execution record: (\S+)/.exec(io.text())![1]!, 'utf8')) as { stages: unknown[]; endTime: number };
     expect(record.stages[0]).toMatchObject({ name: 'Gate', status: 'TERMINAL', error: 'expression: gate closed' });
     expect(record.endTime).toBeGreaterThan(0);
   });

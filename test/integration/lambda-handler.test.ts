@@ -39,7 +39,7 @@ describe('engine metrics', () => {
   function captured(metrics: Metrics): Array<Record<string, unknown>> {
     const published: Array<Record<string, unknown>> = [];
     vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(function (this: Metrics) {
-      published.push(this.serializeMetrics() as unknown as Record<string, unknown>);
+      published.push(this.serializeMetrics());
       this.clearMetrics();
       this.clearDimensions();
       return this;

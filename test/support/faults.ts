@@ -11,6 +11,7 @@ import type { FinalizeHandlerArguments, FinalizeHandlerOutput, MiddlewareStack }
 
 /** Anything with a middleware stack: every AWS SDK v3 client. */
 export interface ClientWithMiddleware {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any client's stack, whatever its input and output types
   readonly middlewareStack: MiddlewareStack<any, any>;
 }
 
@@ -73,6 +74,7 @@ export function injectFault<Output = unknown>(client: ClientWithMiddleware, spec
   const makeError = (): Error => (typeof spec.error === 'function' ? spec.error() : spec.error ?? crash());
 
   client.middlewareStack.addRelativeTo(
+    /* eslint-disable @typescript-eslint/no-explicit-any -- the middleware serves every operation of every client */
     (next: (args: FinalizeHandlerArguments<any>) => Promise<FinalizeHandlerOutput<any>>, context: { commandName?: string }) =>
       async (args: FinalizeHandlerArguments<any>): Promise<FinalizeHandlerOutput<any>> => {
         if (operation(context.commandName) !== target) return next(args);
@@ -85,6 +87,7 @@ export function injectFault<Output = unknown>(client: ClientWithMiddleware, spec
         if (spec.error && when === 'after') throw makeError();
         return result;
       },
+    /* eslint-enable @typescript-eslint/no-explicit-any */
     { relation: 'after', toMiddleware: 'retryMiddleware', name, override: true },
   );
   const names = installed.get(client) ?? new Set<string>();
@@ -129,9 +132,11 @@ export function countCalls(...clients: ClientWithMiddleware[]): CallCounter {
   const name = `gennakerCallCounter${++sequence}`;
   for (const client of clients) {
     client.middlewareStack.add(
+      /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- every operation of every client */
       (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: unknown) => {
         const op = operation(context.commandName);
         counts[op] = (counts[op] ?? 0) + 1;
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- passes the operation's own output on
         return next(args);
       },
       { step: 'initialize', name, priority: 'high', override: true },

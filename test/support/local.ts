@@ -61,7 +61,7 @@ export function lastExited(events: readonly EventLog[], name: string): number {
 
 /** asl-validator mutates its input, so it gets a copy. */
 export function expectValidAsl(definition: unknown): void {
-  const copy = JSON.parse(JSON.stringify(definition));
-  const result = (aslValidator as unknown as (d: unknown) => { isValid: boolean; errorsText: (sep?: string) => string })(copy);
+  const copy = structuredClone(definition) as object;
+  const result = aslValidator(copy);
   expect(result.isValid, result.isValid ? '' : result.errorsText('\n')).toBe(true);
 }

@@ -58,7 +58,7 @@ interface SdkErrorShape {
 }
 
 function shape(error: unknown): SdkErrorShape {
-  return typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
+  return typeof error === 'object' && error !== null ? error : {};
 }
 
 /** The AWS error code (`InvalidSubnetID.NotFound`, `Throttling`, ...) of an SDK error. */

@@ -115,7 +115,7 @@ export function requestDataFrom(data: ResponseLaunchTemplateData): RequestLaunch
   }
   const tagSpecs = (data.TagSpecifications ?? []).filter((t) => INSTANCE_TAG_RESOURCE_TYPES.has(t.ResourceType ?? ''));
   if (tagSpecs.length > 0) copy.TagSpecifications = tagSpecs;
-  return copy as RequestLaunchTemplateData;
+  return copy;
 }
 
 /** Complete launch template data: the base (a clone source's data) with the spec on top. */

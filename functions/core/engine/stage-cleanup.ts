@@ -41,7 +41,7 @@ export function finalizerDeps(
 
 /** Runs the stage's own cancel() here: what it did (a line for the record, if any), or why it failed. */
 async function cancelHere(
-  cancel: NonNullable<StageImplementation['cancel']>,
+  implementation: Required<Pick<StageImplementation, 'cancel'>>,
   execution: ExecutionView,
   stage: StageRecord,
   deps: EngineDeps,
@@ -58,7 +58,7 @@ async function cancelHere(
     stages: stageViews(execution),
     checkpoint: async () => undefined,
   };
-  return cancel(ctx).then(
+  return implementation.cancel(ctx).then(
     (detail) => ({ ...(detail ? { detail } : {}), failed: false }),
     (error: Error) => ({ detail: `cancel failed: ${error.message}`, failed: true }),
   );
@@ -67,9 +67,9 @@ async function cancelHere(
 /** The change that ends a running stage of an ending execution: canceled, its work stopped here or requested elsewhere. */
 export async function cancelRunningStage(execution: ExecutionView, stage: StageRecord, deps: EngineDeps, now: number): Promise<Partial<StageRecord>> {
   const ended = { status: 'CANCELED' as const, endTime: now };
-  const cancel = deps.implementations.get(stage.type)?.cancel;
-  if (cancel) {
-    const { detail } = await cancelHere(cancel, execution, stage, deps);
+  const implementation = deps.implementations.get(stage.type);
+  if (implementation?.cancel) {
+    const { detail } = await cancelHere({ cancel: implementation.cancel.bind(implementation) }, execution, stage, deps);
     return { ...ended, ...(detail ? { error: `canceled: ${detail}` } : {}) };
   }
   const family = stageTypeInfo(stage.type)?.family;
@@ -110,9 +110,9 @@ export async function cancelStageOperation(payload: CancelStagePayload, deps: En
     const execution = await deps.store.load(payload.executionId);
     const stage = execution.stages.find((s) => s.refId === payload.refId);
     if (!stage || stage.context[CLEANUP_KEY] !== 'requested') return { status: 'SKIPPED' as const };
-    const cancel = deps.implementations.get(stage.type)?.cancel;
-    const outcome = cancel
-      ? await cancelHere(cancel, execution, stage, deps)
+    const implementation = deps.implementations.get(stage.type);
+    const outcome = implementation?.cancel
+      ? await cancelHere({ cancel: implementation.cancel.bind(implementation) }, execution, stage, deps)
       : { detail: `cancel failed: no ${stage.type} implementation in this function`, failed: true };
     await writeStage(deps, execution, stage, {
       error: `canceled: ${outcome.detail ?? 'nothing to stop'}`,

@@ -365,6 +365,6 @@ export function canaryConfigOf(type: string, raw: Readonly<Record<string, unknow
   });
   // The mapping already explained some of them (e.g. metrics kept in Kayenta's store).
   const reported = new Set(mapped.problems.map((p) => p.split(':')[0]));
-  const problems = [...mapped.problems, ...renamed.filter((p) => !reported.has(p.split(/[:[]/)[0]!) && !reported.has(p.split(':')[0]!))];
+  const problems = [...mapped.problems, ...renamed.filter((p) => !reported.has(p.split(/[:[]/)[0]) && !reported.has(p.split(':')[0]))];
   return problems.length > 0 ? { problems } : parsed;
 }

@@ -18,6 +18,7 @@ import { pickTarget, targetKind } from './targets.js';
 import { runUnits, unitErrors, type Unit, type UnitState } from './units.js';
 import { healthyCount, waitForUp } from './up.js';
 import { clearWait, DEFAULT_UP_TIMEOUT_SECONDS, timeoutSeconds, UP_TIMEOUT_FIELD, type WaitFields } from './waiting.js';
+import { textOf } from '../../../state-machines/model/problems.js';
 
 interface CloneState extends UnitState, WaitFields {
   readonly phase: 'resolve' | 'clone' | 'wait';
@@ -106,7 +107,7 @@ function cloneUnit(ctx: StageRunContext, env: CloudEnv, w: CloneWhere): Unit<Clo
       if (state.phase === 'resolve') {
         const view = await driver.describeCluster(w.sourceCluster, { launchTemplates: false, targetHealth: false });
         const source = w.sourceName ? view.serverGroups.find((g) => g.name === w.sourceName) : pickTarget(view.serverGroups, targetKind(config.target ?? 'current_asg_dynamic'));
-        if (!source) throw new NoTargetError(`no server group to clone: ${w.sourceName ?? String(config.target ?? 'current_asg_dynamic')} in cluster ${w.sourceCluster} (${w.account}/${w.region})`);
+        if (!source) throw new NoTargetError(`no server group to clone: ${w.sourceName ?? textOf(config.target ?? 'current_asg_dynamic')} in cluster ${w.sourceCluster} (${w.account}/${w.region})`);
         const ref = explicitImage(config, w.region);
         const image = ref ? await resolveImage(driver, ref) : undefined;
         return { state: { ...state, phase: 'clone', source: source.name, ...(image ? { imageId: image.imageId } : {}) } };

@@ -11,6 +11,7 @@ import type { CloudEnv } from './deps.js';
 import { CloudStageError, errorMessage, rethrowUnlessFailed } from './errors.js';
 import { accountOf, clusterOf, flag, regionsOf } from './fields.js';
 import { newestFirst } from './targets.js';
+import { textOf } from '../../../state-machines/model/problems.js';
 
 export type SelectionStrategy = 'NEWEST' | 'OLDEST' | 'LARGEST' | 'FAIL';
 
@@ -42,7 +43,7 @@ export function findImageStage(env: CloudEnv): StageImplementation {
       try {
         const cluster = clusterOf(config, ctx.application);
         const account = accountOf(config);
-        const strategy = String(config.selectionStrategy ?? 'NEWEST').toUpperCase() as SelectionStrategy;
+        const strategy = textOf(config.selectionStrategy ?? 'NEWEST').toUpperCase() as SelectionStrategy;
         if (!['NEWEST', 'OLDEST', 'LARGEST', 'FAIL'].includes(strategy)) throw new StageConfigError(`selectionStrategy: '${strategy}' is not one of NEWEST, OLDEST, LARGEST, FAIL`);
         const onlyEnabled = flag(config, 'onlyEnabled', true);
         const details = [];

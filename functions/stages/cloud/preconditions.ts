@@ -7,6 +7,7 @@ import type { PreconditionCheck } from '../flow/check-preconditions.js';
 import type { CloudEnv } from './deps.js';
 import { errorMessage, rethrowUnlessFailed } from './errors.js';
 import { accountOf, clusterOf, flag, regionsOf, wholeNumber } from './fields.js';
+import { textOf } from '../../../state-machines/model/problems.js';
 
 const COMPARISONS: Record<string, (actual: number, expected: number) => boolean> = {
   '==': (a, e) => a === e,
@@ -20,7 +21,7 @@ const COMPARISONS: Record<string, (actual: number, expected: number) => boolean>
 export function clusterSizePrecondition(env: CloudEnv): PreconditionCheck {
   return async (context) => {
     try {
-      const comparison = String(context.comparison ?? '==');
+      const comparison = textOf(context.comparison ?? '==');
       const compare = COMPARISONS[comparison];
       if (!compare) return { passed: false, message: `comparison '${comparison}' is not one of ${Object.keys(COMPARISONS).join(', ')}` };
       const expected = wholeNumber(context, 'expected');

@@ -135,7 +135,7 @@ function step(value: unknown, segment: JsonPathSegment, out: unknown[]): void {
       }
       return;
     case 'wildcard':
-      if (Array.isArray(value)) out.push(...value);
+      if (Array.isArray(value)) out.push(...(value as unknown[]));
       else if (isObject(value)) out.push(...Object.values(value));
       return;
     case 'descendants':

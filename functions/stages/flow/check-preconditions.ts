@@ -3,6 +3,7 @@
  * engine evaluates `${...}` before the stage runs), so an expression precondition is a boolean here.
  */
 import type { StageImplementation, StageRunContext, TaskResult } from '../../core/stage-api.js';
+import { textOf } from '../../../state-machines/model/problems.js';
 
 interface PreconditionResult {
   readonly type: string;
@@ -20,12 +21,12 @@ const builtIn: Record<string, PreconditionCheck> = {
     const passed = value === true || value === 'true';
     const message = passed
       ? 'expression is true'
-      : String(context.failureMessage ?? `expression evaluated to ${JSON.stringify(value)}, not true`);
+      : textOf(context.failureMessage ?? `expression evaluated to ${JSON.stringify(value)}, not true`);
     return { passed, message };
   },
   async stageStatus(context, ctx) {
-    const name = String(context.stageName ?? '');
-    const expected = String(context.stageStatus ?? '');
+    const name = textOf(context.stageName ?? '');
+    const expected = textOf(context.stageStatus ?? '');
     const stage = ctx.stages.find((s) => s.name === name);
     if (!stage) return { passed: false, message: `no stage named '${name}'` };
     const passed = stage.status === expected;

@@ -5,6 +5,7 @@
  */
 import type { Notifier } from '../../core/notifications.js';
 import type { StageImplementation } from '../../core/stage-api.js';
+import { textOf } from '../../../state-machines/model/problems.js';
 
 export function judgmentRoles(config: Record<string, unknown>): string[] {
   const roles = config.requiredJudgmentRoles ?? config.selectedStageRoles ?? [];
@@ -16,7 +17,7 @@ export function manualJudgmentStage(notifier: Notifier): StageImplementation {
     type: 'manualJudgment',
     async run(ctx) {
       const config = ctx.stage.config;
-      const inputs = Array.isArray(config.judgmentInputs) ? config.judgmentInputs : [];
+      const inputs: unknown[] = Array.isArray(config.judgmentInputs) ? config.judgmentInputs : [];
       const context = {
         judgmentStatus: 'waiting',
         instructions: config.instructions ?? '',
@@ -30,7 +31,7 @@ export function manualJudgmentStage(notifier: Notifier): StageImplementation {
           pipeline: ctx.pipelineName,
           executionId: ctx.executionId,
           stage: { refId: ctx.stage.refId, name: ctx.stage.name, type: ctx.stage.type },
-          summary: `Stage '${ctx.stage.name}' of ${ctx.application}/${ctx.pipelineName} awaits a judgment${config.instructions ? `: ${String(config.instructions)}` : ''}`,
+          summary: `Stage '${ctx.stage.name}' of ${ctx.application}/${ctx.pipelineName} awaits a judgment${config.instructions ? `: ${textOf(config.instructions)}` : ''}`,
           details: { judgmentInputs: inputs.map((i) => (i as { value?: unknown }).value ?? i) },
         });
       }

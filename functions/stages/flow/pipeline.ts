@@ -1,6 +1,7 @@
 /** `pipeline`: runs another pipeline as a child execution; with waitForCompletion its status becomes ours. */
 import { executionNameFor, type PipelineLauncher } from '../../core/pipeline-launcher.js';
 import { StageConfigError, type StageImplementation } from '../../core/stage-api.js';
+import { textOf } from '../../../state-machines/model/problems.js';
 
 const FIRST_POLL_SECONDS = 5;
 const MAX_POLL_SECONDS = 60;
@@ -27,7 +28,7 @@ export function pipelineStage(launcher: PipelineLauncher): StageImplementation {
           parameters,
           trigger: {
             type: 'pipeline',
-            user: String(ctx.evaluation.execution.trigger.user ?? 'gennaker'),
+            user: textOf(ctx.evaluation.execution.trigger.user ?? 'gennaker'),
             parentExecution: { id: ctx.executionId, application: ctx.application, name: ctx.pipelineName },
             parentPipelineStageId: ctx.stage.refId,
             parameters,

@@ -12,6 +12,7 @@ import type { MatchResult } from '../dispatch.js';
 import type { EventBridgeEvent } from '../events.js';
 import { ignored, type Normalized, parseOrRefuse } from '../normalized.js';
 import { matchesWhole } from '../regex.js';
+import { textOf } from '../../../state-machines/model/problems.js';
 
 export interface CodeBuildEvent {
   readonly eventId: string;
@@ -118,11 +119,11 @@ export function codeBuildTrigger(build: CodeBuildEvent): Record<string, unknown>
 export function matchCodeBuildTrigger(config: TriggerConfig, build: CodeBuildEvent): MatchResult {
   const c = config as TriggerConfig & { project?: unknown; account?: unknown; region?: unknown };
   if (typeof c.project !== 'string' || (c.project !== build.project && !matchesWhole(c.project, build.project))) return { matched: false };
-  if (c.account !== undefined && c.account !== '' && String(c.account) !== build.account) {
-    return { matched: false, reason: `account ${build.account ?? '?'} is not ${String(c.account)}` };
+  if (c.account !== undefined && c.account !== '' && textOf(c.account) !== build.account) {
+    return { matched: false, reason: `account ${build.account ?? '?'} is not ${textOf(c.account)}` };
   }
   if (c.region !== undefined && c.region !== '' && c.region !== build.region) {
-    return { matched: false, reason: `region ${build.region ?? '?'} is not ${String(c.region)}` };
+    return { matched: false, reason: `region ${build.region ?? '?'} is not ${textOf(c.region)}` };
   }
   return { matched: true };
 }

@@ -38,7 +38,7 @@ export function normalizeCompleted(event: EventBridgeEvent): Normalized<Pipeline
   if (event.source !== COMPLETED_EVENT_SOURCE || event['detail-type'] !== COMPLETED_DETAIL_TYPE) {
     return ignored(`not a pipeline-completed event (${event.source} / ${event['detail-type']})`);
   }
-  return { kind: 'event', event: parseOrRefuse(Detail, event.detail, 'pipeline-completed event') as PipelineCompletedDetail };
+  return { kind: 'event', event: parseOrRefuse(Detail, event.detail, 'pipeline-completed event') };
 }
 
 export function pipelineTrigger(parent: PipelineCompletedDetail): Record<string, unknown> {

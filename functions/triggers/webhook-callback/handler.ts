@@ -36,6 +36,8 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     return jsonResponse(202, { accepted: true, sequence });
   } catch (error) {
     if (error instanceof WebhookCallbackError) return jsonResponse(error.httpStatus, { error: error.message });
-    return respond(() => log, async () => Promise.reject(error), { route: 'webhook-callback', executionId, refId });
+    return respond(() => log, async () => {
+      throw error;
+    }, { route: 'webhook-callback', executionId, refId });
   }
 }

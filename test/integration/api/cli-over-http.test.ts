@@ -48,7 +48,8 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', async () => {
+    req.on('end', () => void answer());
+    const answer = async () => {
       const target = new URL(req.url ?? '/', 'http://localhost');
       const event = httpEvent({
         method: req.method ?? 'GET',
@@ -61,7 +62,7 @@ beforeAll(async () => {
       });
       const result = await handleApiRequest(event, deps);
       res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json' }).end(result.body ?? '');
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

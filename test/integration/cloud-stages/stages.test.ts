@@ -49,10 +49,10 @@ describe('cluster stages', () => {
 
   it('shrinkCluster destroys disabled groups beyond shrinkToSize (active ones only with allowDeleteActive)', async () => {
     await disableServerGroup(clients, 'app-prod-v000');
-    let run = await runStages(stage({ type: 'shrinkCluster', ...on, shrinkToSize: 1 }));
+    const run = await runStages(stage({ type: 'shrinkCluster', ...on, shrinkToSize: 1 }));
     expect(stageOf(run, '1').status).toBe('SUCCEEDED');
     expect(Object.keys(await groups())).toEqual(['app-prod-v001', 'app-prod-v002']);
-    run = await runStages(stage({ type: 'shrinkCluster', ...on, shrinkToSize: 1, allowDeleteActive: true }), { executionId: 'exec-2' });
+    await runStages(stage({ type: 'shrinkCluster', ...on, shrinkToSize: 1, allowDeleteActive: true }), { executionId: 'exec-2' });
     expect(Object.keys(await groups())).toEqual(['app-prod-v002']);
   });
 });

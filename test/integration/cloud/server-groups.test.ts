@@ -8,7 +8,6 @@ import {
   cloneServerGroup,
   cloudDriver,
   createServerGroup,
-  describeCluster,
   describeServerGroup,
   destroyServerGroup,
   disableServerGroup,

@@ -30,7 +30,7 @@ import { API_HANDLER, STAGE_HANDLERS } from '../../../infra/platform/catalog.js'
 import { platformOutputs } from '../../../infra/stacks/platform-stack.js';
 import { LocalRuntime } from '../../../local/runtime.js';
 import { type MotoServer, startMoto } from '../../../local/moto.js';
-import { compilePipeline, type FunctionFamily } from '../../../state-machines/index.js';
+import { compilePipeline, type AslMachine, type FunctionFamily } from '../../../state-machines/index.js';
 import { cdk, EMULATOR_ACCOUNT, EMULATOR_REGION, emulatorEnv } from './cdk-cli.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'integration', 'infra', 'fixtures', 'pipelines');
@@ -306,7 +306,7 @@ describe('cdk deploy into the emulator', () => {
         judge: { kind: 'auto', judgment: 'continue' },
         pipelines: [loadPipeline(PIPELINE_FILES.deploy).pipeline],
       });
-      const run = runtime.startDefinition(JSON.parse(described.definition ?? ''), 'deploy-test-release-1', { parameters: { version: '2.0.0' } });
+      const run = runtime.startDefinition(JSON.parse(described.definition ?? '') as AslMachine, 'deploy-test-release-1', { parameters: { version: '2.0.0' } });
       const result = await run.result;
       expect(result.status).toBe('SUCCEEDED');
       expect(result.execution.stages.map((s) => [s.name, s.status])).toEqual([

@@ -145,7 +145,7 @@ export function httpEvent(options: {
       timeEpoch: 0,
       ...options.requestContext,
     },
-  } as APIGatewayProxyEventV2;
+  };
 }
 
 /** What the state machine's input was for an execution (moto records it, it does not run it). */
@@ -176,9 +176,10 @@ export function captureInputs<T = Record<string, unknown>>(client: ClientWithMid
   const inputs: T[] = [];
   const name = `capture${command}${Math.random().toString(36).slice(2)}`;
   client.middlewareStack.add(
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every operation of the client, whatever its types
     (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: { input: unknown }) => {
       if ((context.commandName ?? '').replace(/Command$/, '') === command) inputs.push(args.input as T);
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- passes the operation's own output on
       return next(args);
     },
     { step: 'initialize', name, override: true },

@@ -78,7 +78,7 @@ describe('gennaker', () => {
   it('compile prints ASL and graph prints Mermaid', async () => {
     const asl = await cli('compile', good);
     expect(asl.code).toBe(0);
-    expect(JSON.parse(asl.out).StartAt).toBe('Start pipeline');
+    expect((JSON.parse(asl.out) as { StartAt: string }).StartAt).toBe('Start pipeline');
     const graph = await cli('graph', good);
     expect(graph.out).toMatch(/^flowchart LR\n/);
     expect(graph.out).toContain('s0 --> s1');

@@ -148,7 +148,8 @@ const METRIC_KEYS = ['name', 'group', 'direction', 'critical', 'mustHaveData', '
 export function judgeConfigProblems(config: JudgeConfig): string[] {
   const problems: string[] = [];
   problems.push(...unknownKeys(config, CONFIG_KEYS, 'config'));
-  if (!Array.isArray(config.metrics) || config.metrics.length === 0) {
+  const metrics: unknown = config.metrics; // a config from the user: checked, not trusted to match its type
+  if (!Array.isArray(metrics) || config.metrics.length === 0) {
     problems.push('config.metrics: must be a non-empty list');
     return problems;
   }

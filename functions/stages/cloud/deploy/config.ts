@@ -9,6 +9,7 @@ import { StageConfigError } from '../../../core/stage-api.js';
 import { readEcsSettings, type EcsSettings } from './ecs-config.js';
 import { DEFAULT_UP_TIMEOUT_SECONDS, UP_TIMEOUT_FIELD } from '../waiting.js';
 import { accountOf, clusterOf, flag, isObject, optionalString, regionsOf, stringList, throwProblems, wholeNumber } from '../fields.js';
+import { textOf } from '../../../../state-machines/model/problems.js';
 
 export type Strategy = 'none' | 'redblack' | 'highlander' | 'rollingredblack';
 
@@ -107,7 +108,7 @@ function percentagesOf(raw: unknown, prefix: string): number[] {
 function strategyOf(raw: unknown, prefix: string): Strategy {
   if (raw === undefined || raw === null || raw === '' || raw === 'none') return 'none';
   if (raw === 'redblack' || raw === 'highlander' || raw === 'rollingredblack') return raw;
-  throw new StageConfigError(`${prefix}strategy: '${String(raw)}' is not one of none, redblack, highlander, rollingredblack`);
+  throw new StageConfigError(`${prefix}strategy: '${textOf(raw)}' is not one of none, redblack, highlander, rollingredblack`);
 }
 
 function readCluster(entry: Record<string, unknown>, index: number, stage: Readonly<Record<string, unknown>>, application: string, prefix: string): DeployCluster {
@@ -174,7 +175,7 @@ function readCluster(entry: Record<string, unknown>, index: number, stage: Reado
       ...optional('iamInstanceProfile', optionalString(entry, 'iamRole', 'iamInstanceProfile')),
       ...optional('securityGroups', securityGroups),
       targetGroups,
-      ...optional('healthCheckType', healthCheckType as 'EC2' | 'ELB' | undefined),
+      ...optional('healthCheckType', healthCheckType),
       ...optional('healthCheckGracePeriod', field('healthCheckGracePeriod')),
       ...optional('suspendedProcesses', suspended),
       ...optional('tags', tags && Object.keys(tags).length > 0 ? tags : undefined),

@@ -10,6 +10,7 @@ import { isObject, wholeNumber } from '../fields.js';
 import { healthyCount, waitForUp } from '../up.js';
 import { clearWait } from '../waiting.js';
 import type { ServerGroupOperation } from './operation.js';
+import { textOf } from '../../../../state-machines/model/problems.js';
 
 /** The capacity a resize sets, from the current one. Pure. */
 export function resizeTarget(current: Capacity, config: Readonly<Record<string, unknown>>, serverGroup: string): Capacity {
@@ -27,7 +28,7 @@ export function resizeTarget(current: Capacity, config: Readonly<Record<string, 
   const num = wholeNumber(config, 'scaleNum');
   const pct = wholeNumber(config, 'scalePct');
   const by = num ?? (pct !== undefined ? Math.ceil((current.desired * pct) / 100) : undefined);
-  if (by === undefined) throw new StageConfigError(`scaleNum: required for ${String(action)} (or scalePct)`);
+  if (by === undefined) throw new StageConfigError(`scaleNum: required for ${textOf(action)} (or scalePct)`);
   if (action === 'scale_up') {
     const desired = current.desired + by;
     return { min: current.min, max: Math.max(current.max, desired), desired };
@@ -36,7 +37,7 @@ export function resizeTarget(current: Capacity, config: Readonly<Record<string, 
     const desired = Math.max(0, current.desired - by);
     return { min: Math.min(current.min, desired), max: current.max, desired };
   }
-  throw new StageConfigError(`action: '${String(action)}' is not one of scale_exact, scale_up, scale_down`);
+  throw new StageConfigError(`action: '${textOf(action)}' is not one of scale_exact, scale_up, scale_down`);
 }
 
 export const resizeOperation: ServerGroupOperation = {

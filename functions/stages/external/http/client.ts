@@ -108,7 +108,7 @@ async function readText(response: Response, limit: number, url: string, timeoutM
     throw new ResponseTooLargeError(`response from ${originOf(url)} is ${declared} bytes, more than the ${limit} we read`);
   }
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {

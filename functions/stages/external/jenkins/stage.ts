@@ -249,7 +249,7 @@ function setback(error: unknown, state: JenkinsState, base: Record<string, unkno
   const failures = state.failures + 1;
   const context = { [JENKINS_STATE_KEY]: { ...state, failures }, ...base };
   if (transient && failures <= MAX_CONSECUTIVE_FAILURES) {
-    return { status: 'RUNNING', waitSeconds: Math.min(60, 2 ** failures), context: { ...context, lastError: (error as Error).message } };
+    return { status: 'RUNNING', waitSeconds: Math.min(60, 2 ** failures), context: { ...context, lastError: error.message } };
   }
   if (
     transient ||
@@ -259,7 +259,7 @@ function setback(error: unknown, state: JenkinsState, base: Record<string, unkno
     error instanceof UnsafeUrlError ||
     error instanceof ResponseTooLargeError
   ) {
-    const message = (error as Error).message;
+    const message = error.message;
     return { status: 'FAILED', error: transient ? `${message} (gave up after ${MAX_CONSECUTIVE_FAILURES} retries)` : message, context };
   }
   throw error;

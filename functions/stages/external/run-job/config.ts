@@ -48,7 +48,7 @@ export function parseRunJobConfig(raw: Readonly<Record<string, unknown>>): { val
       problems.push(`${field}: must be a list of strings`);
       return [];
     }
-    return items as string[];
+    return items;
   };
   const record = (field: string): Record<string, string> => {
     const v = raw[field];
@@ -80,7 +80,7 @@ export function parseRunJobConfig(raw: Readonly<Record<string, unknown>>): { val
   let command: string[] | undefined;
   if (raw.command !== undefined && raw.command !== null) {
     if (typeof raw.command === 'string') command = ['sh', '-c', raw.command];
-    else if (Array.isArray(raw.command) && raw.command.every((c) => typeof c === 'string')) command = raw.command as string[];
+    else if (Array.isArray(raw.command) && raw.command.every((c) => typeof c === 'string')) command = raw.command;
     else problems.push('command: must be a string (run with sh -c) or a list of strings');
   }
   if ((command || raw.environment !== undefined) && !container) problems.push('container: required with command or environment (the container to override)');

@@ -26,7 +26,7 @@ import { StageConfigError, TransientStageError, type StageImplementation, type S
 import type { AwsTarget } from '../aws-target.js';
 import { TagKeys } from '../../../core/cloud/tags.js';
 import { parseRunJobConfig, type RunJobConfig } from './config.js';
-import { logLink, taskConsoleUrl, taskOutcome, type LogConfiguration, type LogLink } from './outcome.js';
+import { logLink, taskConsoleUrl, taskOutcome, type LogLink } from './outcome.js';
 
 export const RUN_JOB_STATE_KEY = 'runJobState';
 /** A task that DescribeTasks cannot find this many times in a row is given up on. */
@@ -65,7 +65,7 @@ export function runJobStage(deps: RunJobDeps): StageImplementation {
       const state: RunJobState = saved ?? { startedBy: startedByMarker(ctx.executionId, ctx.stage.refId, ctx.startTime), polls: 0, missing: 0 };
       try {
         if (!state.taskArn) return await start(ctx, config, state, ecs, target);
-        return await watch(config, state, ecs, target);
+        return await watch(config, state, ecs);
       } catch (error) {
         throw asStageError(error);
       }
@@ -96,7 +96,7 @@ async function start(ctx: StageRunContext, config: RunJobConfig, state: RunJobSt
   return { status: 'RUNNING', waitSeconds: 10, context: { [RUN_JOB_STATE_KEY]: next, ...info }, outputs: info };
 }
 
-async function watch(config: RunJobConfig, state: RunJobState, ecs: ECSClient, target: AwsTarget): Promise<TaskResult> {
+async function watch(config: RunJobConfig, state: RunJobState, ecs: ECSClient): Promise<TaskResult> {
   const taskArn = state.taskArn!;
   const out = await ecs.send(new DescribeTasksCommand({ cluster: config.cluster, tasks: [taskArn] }));
   const task = out.tasks?.find((t) => t.taskArn === taskArn) ?? out.tasks?.[0];
@@ -210,7 +210,7 @@ async function describeDefinition(
   const containers = out.taskDefinition?.containerDefinitions ?? [];
   const essential = containers.filter((c) => c.essential !== false && c.name).map((c) => c.name!);
   const logged = containers.find((c) => c.name === (config.container ?? essential[0] ?? containers[0]?.name));
-  const logs = logged?.name ? logLink(region, taskArn, logged.name, logged.logConfiguration as LogConfiguration | undefined) : undefined;
+  const logs = logged?.name ? logLink(region, taskArn, logged.name, logged.logConfiguration) : undefined;
   return { essential, ...(logs ? { logs } : {}) };
 }
 

@@ -205,7 +205,7 @@ function readStatusList(value: unknown, field: string, problems: string[]): stri
 
 function readCodes(value: unknown, field: string, problems: string[]): number[] {
   if (value === undefined || value === null || value === '') return [];
-  const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : [value];
+  const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? (value as unknown[]) : [value];
   const codes = items.map((i) => (typeof i === 'string' ? Number(i.trim()) : i));
   if (!codes.every((c) => typeof c === 'number' && Number.isInteger(c) && c >= 100 && c <= 599)) {
     problems.push(`${field}: must be a list of HTTP status codes (100-599), got ${JSON.stringify(value)}`);

@@ -62,7 +62,7 @@ describe('pipelines with webhook stages, run locally', () => {
   it('starts a deploy with one webhook and polls its status with the next, reading the first one\'s answer', async () => {
     let polls = 0;
     server.route((req, res) => {
-      if (req.method === 'POST' && req.url === '/deployments') return json(res, 201, { id: `dep-${JSON.parse(req.body).version}` });
+      if (req.method === 'POST' && req.url === '/deployments') return json(res, 201, { id: `dep-${(JSON.parse(req.body) as { version: string }).version}` });
       if (req.url === '/deployments/dep-2.0.1/status') {
         polls += 1;
         return json(res, 200, { state: polls < 3 ? 'in_progress' : 'success', step: `step ${polls}` });
@@ -136,7 +136,7 @@ describe('pipelines with webhook stages, run locally', () => {
     expect(forged).toMatchObject({ httpStatus: 403 });
     const stage = result.execution.stages[0]!;
     expect(stage.context.webhook).toMatchObject({ statusCodeValue: 202, callback: { sequence: 2, status: 'SUCCEEDED', body: { status: 'SUCCEEDED', rows: 42 } } });
-    expect(JSON.parse(server.requests[0]!.body).callback).toMatch(/^https:\/\/gennaker\.example\/callbacks\/.+\/cb\?token=/);
+    expect((JSON.parse(server.requests[0]!.body) as { callback: string }).callback).toMatch(/^https:\/\/gennaker\.example\/callbacks\/.+\/cb\?token=/);
 
     // Too late: the stage no longer waits.
     const token = new URL(String(server.requests[0]!.headers[CALLBACK_URL_HEADER.toLowerCase()])).searchParams.get('token')!;

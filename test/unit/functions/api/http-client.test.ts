@@ -20,7 +20,7 @@ describe('the HTTP API client', () => {
     const [call] = calls;
     expect(call!.url).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com/pipelines/shop/deploy%20now/executions');
     expect(call!.init.method).toBe('POST');
-    expect(JSON.parse(String(call!.init.body))).toEqual({ parameters: { env: 'prod' } });
+    expect(JSON.parse(call!.init.body as string)).toEqual({ parameters: { env: 'prod' } });
     const headers = call!.init.headers as Record<string, string>;
     expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/);
     expect(headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);

@@ -14,7 +14,7 @@ function refusal(text: string): ExpressionError {
     evaluateStrict(text, ctx);
   } catch (error) {
     if (error instanceof ExpressionError) return error;
-    throw new Error(`expected an ExpressionError, got ${String(error)}`);
+    throw new Error(`expected an ExpressionError, got ${String(error)}`, { cause: error });
   }
   throw new Error(`expected ${text} to be refused`);
 }

@@ -2,7 +2,11 @@
  * The standard normal quantile function, Wichura's algorithm AS 241 (Applied Statistics 37(3),
  * 1988), evaluated in the same order of operations as R's `qnorm`, so that the z values fed to
  * the Wilcoxon interval are bit-for-bit the ones R uses.
+ *
+ * The coefficients are copied with every digit AS 241 publishes; some have more than a double
+ * holds, and rounding them by hand could change the last bit R gets.
  */
+/* eslint-disable no-loss-of-precision */
 
 /** `qnorm(p, lower.tail = lowerTail)` for 0 < p < 1. */
 export function normalQuantile(p: number, lowerTail = true): number {

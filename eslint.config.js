@@ -1,0 +1,39 @@
+// Lint with type information: the rules that matter most here (floating promises, unsafe `any`,
+// misused promises) need the type checker. `npm test` runs this through `npm run lint`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'cdk.out/**', '**/cdk.out/**', '.gennaker/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      // Async methods that satisfy a Promise-returning interface without awaiting are the norm
+      // (stage implementations, test doubles); the rule would only make them wrap Promise.resolve.
+      '@typescript-eslint/require-await': 'off',
+      // `const { secret: _secret, ...rest } = x` is how a field is dropped from a copy.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
+      '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+  {
+    // vitest's asymmetric matchers (expect.any, expect.stringMatching, ...) are typed `any`, and
+    // every use of one inside an expected object would be reported.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
+  },
+  {
+    // Plain JavaScript (this file, the CLI's bin shim) has no types to check.
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+);
