@@ -72,7 +72,7 @@ function stateTypes(definition: { States: Record<string, Record<string, unknown>
 
 /** Transitions (states entered) and estimated history events, from the local engine's event log. */
 export function costOf(result: LocalRunResult): { transitions: number; historyEvents: number; dollars: number } {
-  const types = stateTypes(result.definition);
+  const types = stateTypes(result.definition as never);
   const entered = result.events.filter((e) => e.type === 'StateEntered');
   const transitions = entered.length;
   const historyEvents =

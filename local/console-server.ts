@@ -108,7 +108,7 @@ export function apiEventOf(req: IncomingMessage, body: Buffer, caller: { user: s
       timeEpoch: Date.now(),
       authorizer: { lambda: { user: caller.user, roles: [...caller.roles] } },
     } as APIGatewayProxyEventV2['requestContext'],
-  } as APIGatewayProxyEventV2;
+  };
 }
 
 function localUser(): string {

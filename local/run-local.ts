@@ -5,7 +5,7 @@
  * from another shell, which signals this process) cancels the run: stages cleaned up, locks
  * released, the record saved CANCELED; a second Ctrl-C quits without waiting.
  */
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ensureTables } from '../functions/core/tables.js';
 import { resetClientCache } from '../functions/core/aws-clients.js';
 import { executionLink, MemoryNotifier } from '../functions/core/notifications.js';

@@ -168,7 +168,7 @@ export class LocalRuntime {
   ): LocalRun {
     const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
     const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
-    for (const { name, state } of statesOfType(definition, 'Task')) {
+    for (const { name, state } of statesOfType(definition as never, 'Task')) {
       taskHandlers[name] =
         state.Resource === CALLBACK_RESOURCE
           ? (input) => this.callbackTask((input as { Payload: RunPayload }).Payload)
@@ -176,9 +176,9 @@ export class LocalRuntime {
     }
     const scaled = this.stageTime.scale !== 1;
     const waitTimeOverrides: Record<string, number> = {};
-    if (scaled) for (const { name } of statesOfType(definition, 'Wait')) waitTimeOverrides[name] = this.tickMs;
+    if (scaled) for (const { name } of statesOfType(definition as never, 'Wait')) waitTimeOverrides[name] = this.tickMs;
     const retryIntervalOverrides: Record<string, number> = {};
-    for (const { name } of statesOfType(definition, 'Task')) retryIntervalOverrides[name] = 20;
+    for (const { name } of statesOfType(definition as never, 'Task')) retryIntervalOverrides[name] = 20;
 
     const input = { executionId, trigger: { user: this.user, ...request.trigger }, parameters: request.parameters ?? {} };
     const execution = machine.run(input as never, {

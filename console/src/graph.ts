@@ -37,10 +37,10 @@ export function layoutStages(stages: ReadonlyArray<{ readonly refId: string; rea
   for (const s of stages) for (const parent of s.requisiteStageRefIds) if (known.has(parent)) g.setEdge(parent, s.refId);
   dagre.layout(g);
   const nodes = stages.map((s) => {
-    const n = g.node(s.refId);
+    const n = g.node(s.refId) as { x: number; y: number }; // dagre's layout sets them
     return { refId: s.refId, x: n.x - NODE_WIDTH / 2, y: n.y - NODE_HEIGHT / 2 };
   });
-  const edges = g.edges().map((e) => ({ from: e.v, to: e.w, points: g.edge(e).points ?? [] }));
-  const graph = g.graph();
+  const edges = g.edges().map((e) => ({ from: e.v, to: e.w, points: (g.edge(e) as { points?: Array<{ x: number; y: number }> }).points ?? [] }));
+  const graph = g.graph() as { width?: number; height?: number };
   return { width: graph.width ?? 0, height: graph.height ?? 0, nodes, edges };
 }

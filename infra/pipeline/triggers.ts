@@ -18,6 +18,7 @@ import { PipelineDefinitionError } from '../errors.js';
 import { triggerHandlerFor, isHandledPubsubSystem } from '../../state-machines/triggers/trigger-types.js';
 import type { Platform } from '../platform/platform.js';
 import { filterPolicyFor, isTopicArn } from '../platform/pubsub.js';
+import { textOf } from '../../state-machines/model/problems.js';
 
 export function wireTriggers(scope: Construct, platform: Platform, pipeline: PipelineModel, source: string): void {
   pipeline.triggers.forEach((trigger, index) => {
@@ -65,7 +66,7 @@ function wirePubsubTrigger(scope: Construct, platform: Platform, trigger: Pipeli
   // Another system, or no topic at all: validate warned already (the trigger-type table).
   if (!isHandledPubsubSystem(c.pubsubSystem) || topic === undefined) return;
   if (!isTopicArn(topic)) {
-    warn(`'${String(topic)}' is not an SNS topic ARN, so no subscription can be made: name the topic by its ARN (arn:aws:sns:<region>:<account>:<name>)`);
+    warn(`'${textOf(topic)}' is not an SNS topic ARN, so no subscription can be made: name the topic by its ARN (arn:aws:sns:<region>:<account>:<name>)`);
     return;
   }
   platform.subscribeToTopic(topic, filterPolicyFor(c.attributeConstraints));

@@ -63,7 +63,7 @@ export function trafficStepsProblems(value: unknown, path: string): string[] {
     }
     if (step.analysis !== undefined && !isExpression(step.analysis) && !isObject(step.analysis)) problems.push(`${at}.analysis: must be an object (a canary config)`);
   });
-  const last = value[value.length - 1];
+  const last: unknown = value[value.length - 1];
   if (isObject(last) && !isExpression(last.weight) && whole(last.weight) !== 100) {
     problems.push(`${path}[${value.length - 1}].weight: the last step must send all traffic (weight 100), got ${JSON.stringify(last.weight)}`);
   }

@@ -35,7 +35,7 @@ const PUBSUB_SYSTEMS = new Set(['amazon', 'sns']);
 
 /** Whether the pubsub handler (SNS) handles a trigger's `pubsubSystem` (absent: yes). */
 export function isHandledPubsubSystem(system: unknown): boolean {
-  return system === undefined || PUBSUB_SYSTEMS.has(String(system));
+  return system === undefined || (typeof system === 'string' && PUBSUB_SYSTEMS.has(system));
 }
 
 const TRIGGER_TYPES: Readonly<Record<string, TriggerTypeSpec>> = {

@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, enc, post } from '../api.js';
 import { ErrorMessage, Loading, StatusBadge, useNow } from '../components.js';
-import { elapsed, time } from '../format.js';
+import { elapsed, text, time } from '../format.js';
 import { usePoll } from '../poll.js';
 import { navigate, paths } from '../router.js';
 import { isFinal } from '../status.js';
@@ -78,7 +78,7 @@ export function Run({ executionId, stage }: { readonly executionId: string; read
               class="button danger"
               data-action="confirm-cancel"
               disabled={busy}
-              onClick={() => act(() => post(`/executions/${enc(execution.id)}/cancel`, { reason: 'canceled from the console' })).then(() => setConfirmCancel(false))}
+              onClick={() => void act(() => post(`/executions/${enc(execution.id)}/cancel`, { reason: 'canceled from the console' })).then(() => setConfirmCancel(false))}
             >
               Yes, cancel it
             </button>{' '}
@@ -88,12 +88,12 @@ export function Run({ executionId, stage }: { readonly executionId: string; read
           </span>
         ) : null}
         {execution.status === 'NOT_STARTED' ? (
-          <button type="button" class="button" data-action="pause" disabled={busy} onClick={() => act(() => post(`/executions/${enc(execution.id)}/pause`))}>
+          <button type="button" class="button" data-action="pause" disabled={busy} onClick={() => void act(() => post(`/executions/${enc(execution.id)}/pause`))}>
             Hold
           </button>
         ) : null}
         {execution.status === 'PAUSED' ? (
-          <button type="button" class="button" data-action="resume" disabled={busy} onClick={() => act(() => post(`/executions/${enc(execution.id)}/resume`))}>
+          <button type="button" class="button" data-action="resume" disabled={busy} onClick={() => void act(() => post(`/executions/${enc(execution.id)}/resume`))}>
             Release
           </button>
         ) : null}
@@ -205,7 +205,7 @@ function JudgmentForm({
   const roles = (stage.context.requiredJudgmentRoles as string[] | undefined) ?? [];
   return (
     <form class="judgment" onSubmit={(e) => e.preventDefault()} aria-label="Manual judgment">
-      {stage.context.instructions ? <p class="instructions">{String(stage.context.instructions)}</p> : null}
+      {stage.context.instructions ? <p class="instructions">{text(stage.context.instructions)}</p> : null}
       {roles.length > 0 ? <p class="muted">Requires one of the roles: {roles.join(', ')}</p> : null}
       {inputs.length > 0 ? (
         <label>
@@ -219,10 +219,10 @@ function JudgmentForm({
           </select>
         </label>
       ) : null}
-      <button type="button" class="button primary" data-action="judge-continue" disabled={busy} onClick={() => judge('continue')}>
+      <button type="button" class="button primary" data-action="judge-continue" disabled={busy} onClick={() => void judge('continue')}>
         Continue
       </button>
-      <button type="button" class="button danger" data-action="judge-stop" disabled={busy} onClick={() => judge('stop')}>
+      <button type="button" class="button danger" data-action="judge-stop" disabled={busy} onClick={() => void judge('stop')}>
         Stop
       </button>
     </form>
@@ -239,11 +239,11 @@ function TriggerPanel({ execution }: { readonly execution: ExecutionDetails }) {
       </header>
       <dl class="facts">
         <dt>Type</dt>
-        <dd>{String(trigger.type ?? 'unknown')}</dd>
+        <dd>{text(trigger.type ?? 'unknown')}</dd>
         {trigger.user ? (
           <>
             <dt>By</dt>
-            <dd>{String(trigger.user)}</dd>
+            <dd>{text(trigger.user)}</dd>
           </>
         ) : null}
         {execution.canceledBy ? (

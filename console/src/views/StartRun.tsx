@@ -59,7 +59,7 @@ export function StartRun({ application, pipeline }: { readonly application: stri
     <Section title={`Start ${application} / ${found.name}`}>
       {found.description ? <p class="muted">{found.description}</p> : null}
       {failure ? <ErrorMessage error={failure} /> : null}
-      <form class="parameters-form" onSubmit={submit}>
+      <form class="parameters-form" onSubmit={(event) => void submit(event)}>
         {found.parameterConfig.length === 0 ? <p class="empty">This pipeline takes no parameters.</p> : null}
         {found.parameterConfig.map((p) => {
           const id = `param-${p.name}`;

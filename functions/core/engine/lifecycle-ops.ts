@@ -12,7 +12,7 @@ export async function startExecution(payload: StartPayload, deps: EngineDeps): P
   const trigger: Record<string, unknown> = { type: 'manual', ...input.trigger };
   const given = { ...(trigger.parameters as Record<string, unknown> | undefined), ...input.parameters };
   // Triggers check parameters before starting; here defaults are applied and problems recorded.
-  const resolved = resolveParameters(pipeline.parameterConfig as never, given);
+  const resolved = resolveParameters(pipeline.parameterConfig, given);
   const created = await deps.store.create(
     newExecutionRecord(pipeline, {
       id: payload.executionId,

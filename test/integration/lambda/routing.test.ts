@@ -20,13 +20,13 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
   afterEach(() => removeAllFaults());
 
   it('$SIMPLE routes the alias to one version, named as the plugin names them', async () => {
-    let run = await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '$PREVIOUS' })] });
+    const run = await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '$PREVIOUS' })] });
     expect(stageOf(run, '1').status, stageOf(run, '1').error).toBe('SUCCEEDED');
     expect(await alias()).toEqual({ name: 'live', version: '2', weights: {} });
     expect(stageOf(run, '1').outputs).toMatchObject({ 'deployment:aliasDeployed': 'live', 'deployment:majorVersionDeployed': '2', 'deployment:strategyUsed': 'SimpleDeploymentStrategy' });
-    run = await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '$PROVIDED', versionNumberA: '1' })] }, { executionId: 'exec-2' });
+    await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '$PROVIDED', versionNumberA: '1' })] }, { executionId: 'exec-2' });
     expect(await alias()).toEqual({ name: 'live', version: '1', weights: {} });
-    run = await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '$OLDEST', aliasName: 'stable' })] }, { executionId: 'exec-3' });
+    await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '$OLDEST', aliasName: 'stable' })] }, { executionId: 'exec-3' });
     expect((await functionsWorld())['test-prod-fn']!.aliases.find((a) => a.name === 'stable')).toEqual({ name: 'stable', version: '1', weights: {} });
   });
 

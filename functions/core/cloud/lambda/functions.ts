@@ -146,7 +146,7 @@ export async function updateCode(lambda: LambdaClient, name: string, code: CodeS
 
 export async function updateConfiguration(lambda: LambdaClient, name: string, changes: Record<string, unknown>): Promise<FunctionConfiguration> {
   return awsCall(fn('update the configuration of', name), () =>
-    lambda.send(new UpdateFunctionConfigurationCommand({ ...(changes as object), FunctionName: name } as ConstructorParameters<typeof UpdateFunctionConfigurationCommand>[0])),
+    lambda.send(new UpdateFunctionConfigurationCommand({ ...(changes as object), FunctionName: name })),
   );
 }
 
@@ -165,7 +165,7 @@ export async function setProvisionedConcurrency(lambda: LambdaClient, name: stri
     try {
       await lambda.send(new DeleteProvisionedConcurrencyConfigCommand({ FunctionName: name, Qualifier: alias }));
     } catch (error) {
-      if (!isNotFound(error)) await awsCall(fn('remove the provisioned concurrency of', where), () => Promise.reject(error));
+      if (!isNotFound(error)) await awsCall(fn('remove the provisioned concurrency of', where), () => Promise.reject(error as Error));
     }
     return;
   }
@@ -216,7 +216,7 @@ export async function deleteEventMapping(lambda: LambdaClient, uuid: string): Pr
   try {
     await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
   } catch (error) {
-    if (!isNotFound(error)) await awsCall({ action: 'delete', resourceType: 'event source mapping', resource: uuid }, () => Promise.reject(error));
+    if (!isNotFound(error)) await awsCall({ action: 'delete', resourceType: 'event source mapping', resource: uuid }, () => Promise.reject(error as Error));
   }
 }
 
@@ -226,7 +226,7 @@ export async function deleteFunction(lambda: LambdaClient, name: string, version
   try {
     await lambda.send(new DeleteFunctionCommand({ FunctionName: name, ...(version !== undefined ? { Qualifier: String(version) } : {}) }));
   } catch (error) {
-    if (!isNotFound(error)) await awsCall(fn('delete', what), () => Promise.reject(error));
+    if (!isNotFound(error)) await awsCall(fn('delete', what), () => Promise.reject(error as Error));
   }
 }
 

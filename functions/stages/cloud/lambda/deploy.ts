@@ -10,7 +10,7 @@ import type { CloudEnv } from '../deps.js';
 import { failedOr } from '../find-image.js';
 import { flag, wholeNumber } from '../fields.js';
 import type { LockedStage } from '../locking.js';
-import { converge, gennakerTags, type ConvergeState, type DeploySpec } from './converge.js';
+import { converge, gennakerTags, type DeploySpec } from './converge.js';
 import { aliasesOf, codeOf, configSpecOf, edgeProblems, eventMappingsOf, functionLocation, userTagsOf, type FunctionLocation } from './fields.js';
 import { functionLock, functionOutputs, refuseOtherApplications } from './shared.js';
 
@@ -49,7 +49,7 @@ function lambdaDeployStage(type: string, check: (c: Record<string, unknown>) => 
         const spec = specOf(ctx, where);
         const { lambda } = await env.functions(where.account, where.region);
         if (ctx.state.lambda === undefined) await refuseOtherApplications(lambda, where, ctx.application);
-        const outcome = await converge(ctx, lambda, spec, (ctx.state.lambda ?? {}) as ConvergeState);
+        const outcome = await converge(ctx, lambda, spec, ctx.state.lambda ?? {});
         if (!outcome.done) return { status: 'RUNNING', waitSeconds: outcome.waitSeconds, context: { lambda: outcome.state } };
         const { state, view } = outcome;
         const version = state.version;

@@ -7,6 +7,7 @@ import { FunctionNameError, functionNameFor, type CodeSpec, type EventMappingSpe
 import { TAG_PREFIX } from '../../../core/cloud/index.js';
 import { StageConfigError } from '../../../core/stage-api.js';
 import { accountOf, isObject, optionalString, regionsOf, stringList, wholeNumber } from '../fields.js';
+import { textOf } from '../../../../state-machines/model/problems.js';
 
 type Config = Readonly<Record<string, unknown>>;
 
@@ -45,7 +46,7 @@ function stringRecord(config: Config, field: string): Record<string, string> | u
   const v = config[field];
   if (v === undefined || v === null) return undefined;
   if (!isObject(v)) throw new StageConfigError(`${field}: must be an object`);
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === null || x === undefined ? '' : String(x)]));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === null || x === undefined ? '' : textOf(x)]));
 }
 
 function nonEmptyList(config: Config, field: string): string[] | undefined {

@@ -15,6 +15,7 @@ import { optionalString } from '../fields.js';
 import { boundedNumber, functionLocation } from './fields.js';
 import { payloadOf } from './payload.js';
 import { checkOwnedBy, functionOutputs, refuseOtherApplications } from './shared.js';
+import { textOf } from '../../../../state-machines/model/problems.js';
 
 interface InvokeResultView {
   readonly body: string;
@@ -43,7 +44,7 @@ export function lambdaInvokeStage(env: CloudEnv): StageImplementation {
         const config = ctx.stage.config;
         const where = functionLocation(config, ctx.application, env.defaultRegion());
         const count = boundedNumber(config, 'executionCount', 1, 100) ?? 1;
-        const qualifier = optionalString(config, 'aliasName', 'qualifier') ?? (config.version !== undefined && config.version !== '' ? String(config.version) : '$LATEST');
+        const qualifier = optionalString(config, 'aliasName', 'qualifier') ?? (config.version !== undefined && config.version !== '' ? textOf(config.version) : '$LATEST');
         const payload = payloadOf(config) ?? '{}';
         try {
           JSON.parse(payload);
