@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', '**/cdk.out/**', '.gennaker/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', '**/cdk.out/**', '.gennaker/**', 'bench/results/**', 'docs/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -27,7 +27,6 @@ import { afterExecutionFinished } from '../functions/triggers/lifecycle/lifecycl
 import { type InProcessStack, inProcessStack } from '../functions/triggers/local.js';
 import { canaryStages } from '../functions/stages/canary/family.js';
 import { externalStages } from '../functions/stages/external/index.js';
-import { startMoto, type MotoServer } from './moto.js';
 import { LocalRuntime } from './runtime.js';
 import { localCloud } from './sandbox.js';
 import { clearConsole, environmentUp, useEndpoint, writeConsole } from './environment.js';
@@ -37,7 +36,7 @@ export interface ConsoleServerOptions {
   readonly port?: number;
   readonly pipelinesDir: string;
   readonly timeScale?: number;
-  /** The emulator to use; default AWS_ENDPOINT_URL, else a moto_server of its own. */
+  /** The emulator to use; default AWS_ENDPOINT_URL, else the local environment's (started if it is not up). */
   readonly endpoint?: string;
   /** Believe x-gennaker-user / x-gennaker-roles (tests that act as other users). */
   readonly trustIdentityHeaders?: boolean;
@@ -121,7 +120,6 @@ function localUser(): string {
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const log = options.log ?? (() => undefined);
-  let moto: MotoServer | undefined;
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
   if (endpoint) useEndpoint(endpoint);
   else {
@@ -218,7 +216,6 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // Runs still going (a judgment nobody gave) end with this process; nothing waits for them.
       await clearConsole();
-      await moto?.stop();
     },
   };
 }

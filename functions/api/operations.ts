@@ -5,7 +5,6 @@
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { sfnTaskResumer } from '../core/task-resume.js';
-import { sfnClient } from '../core/aws-clients.js';
 import { cancelExecution as cancelCore, type ExecutionStopper } from '../core/cancel.js';
 import { concurrencyPolicyOf } from '../core/concurrency.js';
 import type { EngineDeps } from '../core/engine/deps.js';

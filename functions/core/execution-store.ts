@@ -196,7 +196,7 @@ export class ExecutionStore {
 
   /** Writes the header if nobody wrote it since `expected.version` was read (a view's stages and skeleton are not part of it). */
   async putExecution(next: Omit<ExecutionRecord, 'version'>, expected: Pick<ExecutionRecord, 'version'>): Promise<ExecutionRecord> {
-    const record = { ...headerOf(next as Record<string, unknown>), version: expected.version + 1 };
+    const record = { ...headerOf(next), version: expected.version + 1 };
     await this.conditional(() => this.put(record, EXECUTION_SK, 'version = :v', undefined, expected.version));
     return record;
   }

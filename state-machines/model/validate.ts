@@ -130,7 +130,7 @@ function graphShell(raw: unknown): ParsedStage | undefined {
     ...(id(r.refId) !== undefined ? { refId: id(r.refId) } : {}),
     ...(requisites ? { requisiteStageRefIds: requisites } : {}),
     ...(typeof r.name === 'string' ? { name: r.name } : {}),
-  } as ParsedStage;
+  };
 }
 
 /** The expression that decides whether a stage runs, as Orca reads stageEnabled; undefined: it runs. */

@@ -42,7 +42,7 @@ describe('output', () => {
   it('--version prints the package version', async () => {
     const r = await gennaker('--version');
     expect(r.code).toBe(0);
-    expect(r.out.trim()).toBe(JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version);
+    expect(r.out.trim()).toBe((JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version);
   });
 
   it('executions list and show: a table by default, JSON and YAML on request', async () => {
@@ -70,7 +70,7 @@ describe('output', () => {
     const results = JSON.parse(r.out) as Array<{ file: string; ok: boolean; errors: Array<{ path: string }> }>;
     expect(results.map((x) => x.ok)).toEqual([true, false]);
     expect(results[1]!.errors[0]!.path).toBe('$.stages[0].type');
-    const graph = JSON.parse((await gennaker('graph', join(projectRoot, 'pipelines/demo.yml'), '-o', 'json')).out);
+    const graph = JSON.parse((await gennaker('graph', join(projectRoot, 'pipelines/demo.yml'), '-o', 'json')).out) as { edges: unknown[] };
     expect(graph.edges).toContainEqual({ from: 'bake', to: 'staging' });
   });
 

@@ -7,6 +7,7 @@
 import {
   DeregisterTaskDefinitionCommand,
   DescribeTaskDefinitionCommand,
+  type DescribeTaskDefinitionCommandOutput,
   RegisterTaskDefinitionCommand,
   type ContainerDefinition,
   type RegisterTaskDefinitionCommandInput,
@@ -83,7 +84,7 @@ export function taskDefinitionInput(spec: TaskDefinitionSpec): RegisterTaskDefin
 }
 
 /** The family's latest ACTIVE revision, with its tags; undefined when it has none. */
-async function latestRevision(clients: CloudClients, family: string) {
+async function latestRevision(clients: CloudClients, family: string): Promise<DescribeTaskDefinitionCommandOutput | undefined> {
   try {
     return await awsCallOrMissing({ action: 'describe', resourceType: 'task definition', resource: family }, () =>
       clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family, include: ['TAGS'] })),
@@ -99,7 +100,7 @@ async function latestRevision(clients: CloudClients, family: string) {
 export async function ensureTaskDefinition(clients: CloudClients, spec: TaskDefinitionSpec): Promise<{ arn: string; created: boolean }> {
   const deployKey = spec.tags[TagKeys.deployKey];
   const latest = await latestRevision(clients, spec.family);
-  const tags = Object.fromEntries((latest?.tags ?? []).map((t) => [t.key, t.value]));
+  const tags = Object.fromEntries((latest?.tags ?? []).map((t) => [t.key ?? '', t.value] as const));
   if (deployKey && latest?.taskDefinition?.taskDefinitionArn && tags[TagKeys.deployKey] === deployKey) {
     return { arn: latest.taskDefinition.taskDefinitionArn, created: false };
   }
@@ -130,12 +131,12 @@ export function parseTaskDefinition(text: string, source: string): Partial<Regis
   } catch (error) {
     throw new InvalidRequestError(`${source}: not a task definition (JSON does not parse: ${(error as Error).message})`);
   }
-  const body = typeof parsed === 'object' && parsed !== null && 'taskDefinition' in parsed ? (parsed as { taskDefinition: unknown }).taskDefinition : parsed;
+  const body = typeof parsed === 'object' && parsed !== null && 'taskDefinition' in parsed ? parsed.taskDefinition : parsed;
   if (typeof body !== 'object' || body === null || !Array.isArray((body as { containerDefinitions?: unknown }).containerDefinitions)) {
     throw new InvalidRequestError(`${source}: not a task definition (no containerDefinitions list)`);
   }
   // Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses.
   const { taskDefinitionArn: _a, revision: _r, status: _s, requiresAttributes: _q, compatibilities: _c, registeredAt: _t, registeredBy: _b, deregisteredAt: _d, ...rest } =
     body as Record<string, unknown>;
-  return rest as Partial<RegisterTaskDefinitionCommandInput>;
+  return rest;
 }

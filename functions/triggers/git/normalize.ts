@@ -10,6 +10,7 @@
 import * as z from 'zod/mini';
 import '../../../state-machines/zod-messages.js';
 import { carriedPayload, ignored, type Normalized, parseOrRefuse } from '../normalized.js';
+import { textOf } from '../../../state-machines/model/problems.js';
 
 export type GitSource = 'github' | 'gitlab' | 'bitbucket';
 
@@ -180,7 +181,7 @@ export function normalizeBitbucket(eventKey: string | undefined, body: unknown):
   if (eventKey === 'diagnostics:ping') return ignored('ping');
   const key = eventKey ?? (body as { eventKey?: unknown } | null)?.eventKey;
   if (key === 'repo:refs_changed') return normalizeBitbucketServer(body);
-  if (key !== undefined && key !== 'repo:push') return ignored(`Bitbucket event '${String(key)}' does not trigger pipelines`);
+  if (key !== undefined && key !== 'repo:push') return ignored(`Bitbucket event '${textOf(key)}' does not trigger pipelines`);
   const push = parseOrRefuse(BitbucketPush, body, 'Bitbucket push event');
   const change = push.push.changes.find((c) => c.new);
   if (!change?.new) return ignored('the push only deleted refs');

@@ -226,7 +226,7 @@ describe('SNS messages', () => {
     expect(outcome?.status).toBe('started');
     const input = await executionInput(machines['sns/sns-with-parameters']!, outcome!.executionId);
     expect(input.parameters).toEqual({ version: '1.4.2', env: 'staging' });
-    expect((input.trigger as Record<string, unknown>).parameters).toEqual({ version: '1.4.2', env: 'staging' });
+    expect((input.trigger).parameters).toEqual({ version: '1.4.2', env: 'staging' });
   });
 
   it('refuses a malformed SNS event without throwing', async () => {

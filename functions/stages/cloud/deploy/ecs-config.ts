@@ -65,7 +65,7 @@ function stringRecord(entry: Record<string, unknown>, field: string, prefix: str
 
 function imageOf(raw: unknown, at: string): EcsImageDescription {
   if (!isObject(raw)) throw new StageConfigError(`${at}: must be an object {registry, repository, tag} or {imageId}`);
-  const s = (k: string) => (typeof raw[k] === 'string' && (raw[k] as string).trim() !== '' ? (raw[k] as string).trim() : undefined);
+  const s = (k: string) => (typeof raw[k] === 'string' && (raw[k]).trim() !== '' ? (raw[k]).trim() : undefined);
   const imageId = s('imageId');
   const image: EcsImageDescription = {
     // Deck writes "<repo> (Tag resolved at runtime)" for images that come from the trigger.
