@@ -86,7 +86,7 @@ export async function run(): Promise<BenchReport> {
   }
   return {
     name: 'console',
-    rows: rows as Array<Record<string, string | number>>,
+    rows,
     notes: [`${LOADS} loads of one run page in headless Chromium (${paints.map((p) => p.toFixed(0)).join(', ')} ms): navigation start to 50 laid-out stage nodes, including config.json, the API read and dagre`],
   };
 }
