@@ -24,6 +24,13 @@ export interface StartOptions extends EmulatorOptions {
    * instead of a pipe, and nothing here stops it.
    */
   readonly background?: { readonly logFile: string };
+  /**
+   * Answer Lambda invocations without containers (default true). moto's CloudFormation creates
+   * functions in its Docker backend, which the container-free backend's API does not list, so
+   * `cdk deploy` tests that read deployed functions (and invoke none) turn this off.
+   * @default true
+   */
+  readonly lambdaWithoutContainers?: boolean;
 }
 
 export { MotoUnavailableError };
@@ -116,7 +123,7 @@ export async function startMoto(options: StartOptions = {}): Promise<MotoServer>
   const said = () => (options.background ? tail(options.background.logFile) : stderr);
   try {
     await waitUntilUp(endpoint, () => exitReason(child, said(), spawnError, label), options.timeoutMs ?? 30_000, label);
-    await answerLambdaWithoutContainers(endpoint);
+    if (options.lambdaWithoutContainers !== false) await answerLambdaWithoutContainers(endpoint);
   } catch (error) {
     child.kill('SIGKILL');
     process.off('exit', killChild);

@@ -82,7 +82,7 @@ const deployedFamilies = (): FunctionFamily[] =>
   (Object.keys(STAGE_HANDLERS) as FunctionFamily[]).filter((f) => outputs[STACK]?.[platformOutputs.stageFunction(f)] !== undefined);
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await startMoto({ lambdaWithoutContainers: false });
   work = mkdtempSync(join(tmpdir(), 'gennaker-deploy-'));
   const sns = new SNSClient(emulator());
   await sns.send(new CreateTopicCommand({ Name: RELEASES_TOPIC }));
