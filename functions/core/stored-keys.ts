@@ -15,7 +15,7 @@ function escapeKey(key: string): string {
 /** A deep copy with reserved keys escaped; objects are built without prototypes' help (defineProperty). */
 export function escapeReservedKeys<T>(value: T, depth = 0): T {
   if (depth > 200 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => escapeReservedKeys(v, depth + 1)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => escapeReservedKeys(v, depth + 1)) as T;
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {

@@ -367,10 +367,10 @@ describe('cdk deploy into the emulator', () => {
       const signature = hubSignature256(GITHUB_SECRET, Buffer.from(body));
       const signed = await delivery({ 'x-github-delivery': 'd-1', 'x-hub-signature-256': signature });
       expect(signed.statusCode, signed.body).toBe(202);
-      expect(JSON.parse(signed.body).outcomes).toMatchObject([{ pipeline: 'shop/release', status: 'started' }]);
+      expect((JSON.parse(signed.body) as { outcomes: unknown }).outcomes).toMatchObject([{ pipeline: 'shop/release', status: 'started' }]);
       expect(await runs()).toHaveLength(1);
       const replay = await delivery({ 'x-github-delivery': 'd-2-forged', 'x-hub-signature-256': signature });
-      expect(JSON.parse(replay.body).outcomes).toMatchObject([{ pipeline: 'shop/release', status: 'duplicate' }]);
+      expect((JSON.parse(replay.body) as { outcomes: unknown }).outcomes).toMatchObject([{ pipeline: 'shop/release', status: 'duplicate' }]);
       expect(await runs()).toHaveLength(1);
       sfn.destroy();
     } finally {

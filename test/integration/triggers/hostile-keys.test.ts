@@ -36,7 +36,7 @@ describe('payloads with __proto__ and constructor keys', () => {
     const event = httpEvent({ path: '/webhooks/git/github', pathParameters: { provider: 'github' }, headers, body });
     const response = await respond(() => deps.log, async () => handleGitWebhook(readWebhookRequest(event), deps, 'github'));
     expect(response.statusCode, String(response.body)).toBe(202);
-    const [outcome] = JSON.parse(String(response.body)).outcomes as Array<{ status: string; executionId: string }>;
+    const [outcome] = (JSON.parse(String(response.body)) as { outcomes: Array<{ status: string; executionId: string }> }).outcomes;
     expect(outcome!.status).toBe('started');
     expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(1);
     // The state machine's first step records the run from its input (run here as the engine Lambda would).
