@@ -11,8 +11,9 @@ import { localStageFamilies } from '../../local/run-local.js';
 import { LocalRuntime } from '../../local/runtime.js';
 import { ACCOUNT_ID, createRole, functionsWorld, putCode } from '../integration/lambda/fixtures.js';
 import { pipelineOf, useLocalAws } from '../support/local.js';
+import { SPINNAKER_EXAMPLES } from '../support/fixtures.js';
 
-const EXPORT = join(import.meta.dirname, '../../../../shared/spinnaker-examples/071.json');
+const EXPORT = join(SPINNAKER_EXAMPLES, '071.json');
 
 describe('the Lambda plugin scenario export, run end to end', () => {
   useLocalAws();

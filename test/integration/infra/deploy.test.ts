@@ -32,6 +32,7 @@ import { LocalRuntime } from '../../../local/runtime.js';
 import { type MotoServer, startMoto } from '../../../local/moto.js';
 import { compilePipeline, type AslMachine, type FunctionFamily } from '../../../state-machines/index.js';
 import { cdk, EMULATOR_ACCOUNT, EMULATOR_REGION, emulatorEnv } from './cdk-cli.js';
+import { EVENTS } from '../../support/fixtures.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'integration', 'infra', 'fixtures', 'pipelines');
 const PIPELINE_FILES = { release: join(FIXTURES, 'release.yml'), deploy: join(FIXTURES, 'deploy.json') };
@@ -349,7 +350,7 @@ describe('cdk deploy into the emulator', () => {
     try {
       Object.assign(process.env, emulatorEnv(moto.endpoint), vars, { GENNAKER_PIPELINES_MANIFEST: join(bundleDir, 'gennaker-pipelines.json') });
       const bundle = (await import(join(bundleDir, 'index.mjs'))) as { handler: (event: unknown) => Promise<{ statusCode: number; body: string }> };
-      const body = JSON.stringify(JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'events', 'github', 'push-branch-created.json'), 'utf8')));
+      const body = JSON.stringify(JSON.parse(readFileSync(join(EVENTS, 'github', 'push-branch-created.json'), 'utf8')));
       const delivery = (headers: Record<string, string>) => bundle.handler({
         version: '2.0',
         rawPath: '/webhooks/git/github',

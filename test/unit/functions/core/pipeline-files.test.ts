@@ -10,8 +10,9 @@ import { loadPipelineFile, loadPipelinePath, pipelinesIn, scanPipelineFolder } f
 import { directoryRegistry, manifestRegistry } from '../../../../functions/core/pipeline-registry.js';
 import { loadPipeline } from '../../../../infra/pipeline/definition.js';
 import { PipelineDefinitionError } from '../../../../infra/errors.js';
+import { SPINNAKER_EXAMPLES } from '../../../support/fixtures.js';
 
-const EXAMPLES = '/work/shared/spinnaker-examples';
+const EXAMPLES = SPINNAKER_EXAMPLES;
 
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'gennaker-loader-'));

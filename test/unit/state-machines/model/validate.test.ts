@@ -9,6 +9,7 @@ import { pipelineJsonSchema } from '../../../../state-machines/model/json-schema
 import { validatePipeline } from '../../../../state-machines/model/validate.js';
 import { supportedStageTypes } from '../../../../state-machines/stage-types/index.js';
 import { expectValidAsl } from '../../../support/local.js';
+import { SPINNAKER_EXAMPLES } from '../../../support/fixtures.js';
 
 const base = { application: 'app', name: 'p' };
 const messages = (raw: unknown) => validatePipeline(raw).errors.map((e) => `${e.path}: ${e.message}`);
@@ -124,7 +125,7 @@ describe('validatePipeline', () => {
 });
 
 describe('real Spinnaker exports', () => {
-  const dir = join(import.meta.dirname, '../../../../../shared/spinnaker-examples');
+  const dir = SPINNAKER_EXAMPLES;
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   const load = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as { stages: Array<{ type: string }> };
   const validate = (file: string) => validatePipeline(load(file), { defaults: { application: 'app', name: file } });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { StageConfigError } from '../../../../../functions/core/stage-api.js';
 import { readDeployConfig, type StrategyOptions } from '../../../../../functions/stages/cloud/deploy/config.js';
 import { deploySteps, expectedUp, rollbackSteps, sizeAt } from '../../../../../functions/stages/cloud/deploy/strategy.js';
+import { SPINNAKER_EXAMPLES } from '../../../../support/fixtures.js';
 
 const options = (o: Partial<StrategyOptions> = {}): StrategyOptions => ({
   scaleDown: false,
@@ -75,7 +76,7 @@ describe('deploySteps', () => {
 });
 
 describe('readDeployConfig', () => {
-  const example = (file: string) => JSON.parse(readFileSync(join(import.meta.dirname, '../../../../../../shared/spinnaker-examples', file), 'utf8')) as { stages: Array<Record<string, unknown>> };
+  const example = (file: string) => JSON.parse(readFileSync(join(SPINNAKER_EXAMPLES, file), 'utf8')) as { stages: Array<Record<string, unknown>> };
 
   it("reads Spinnaker 001's clusters: names, regions from availabilityZones, strategies, loadBalancers as target groups", () => {
     const deploy = example('001.json').stages.find((s) => s.type === 'deploy')!;

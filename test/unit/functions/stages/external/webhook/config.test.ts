@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_CALLBACK_STATUSES,
   parseWebhookConfig,
 } from '../../../../../../functions/stages/external/webhook/config.js';
+import { SPINNAKER_EXAMPLES } from '../../../../../support/fixtures.js';
 
 describe('parseWebhookConfig', () => {
   it("reads the OpsMx Jira example's webhook stage (Spinnaker fields, comma-separated statuses)", () => {
-    // GIVEN the stage of /work/shared/spinnaker-examples/100.json with its expression evaluated
-    const pipeline = JSON.parse(readFileSync('/work/shared/spinnaker-examples/100.json', 'utf8')) as { stages: Record<string, unknown>[] };
+    // GIVEN the stage of the 100.json export with its expression evaluated
+    const pipeline = JSON.parse(readFileSync(join(SPINNAKER_EXAMPLES, '100.json'), 'utf8')) as { stages: Record<string, unknown>[] };
     const stage = { ...pipeline.stages[0]!, url: 'https://mycompany.atlassian.net/rest/api/latest/issue/OP-3246' };
 
     // WHEN
