@@ -128,7 +128,7 @@ export async function run(): Promise<BenchReport> {
     const empty = validatePipeline({ application: 'bench', name: 'empty', stages: [] }).pipeline!;
     const overhead = await runCost(empty, runtime);
     const examples: Array<[string, Pipeline]> = [];
-    for (const file of ['pipelines/demo.yml', '../shared/spinnaker-examples/018.json', '../shared/spinnaker-examples/105.json']) {
+    for (const file of ['pipelines/demo.yml', 'test/fixtures/spinnaker-examples/018.json', 'test/fixtures/spinnaker-examples/105.json']) {
       try {
         readFileSync(file);
       } catch {
