@@ -17,10 +17,7 @@ export default tseslint.config(
       // (stage implementations, test doubles); the rule would only make them wrap Promise.resolve.
       '@typescript-eslint/require-await': 'off',
       // `const { secret: _secret, ...rest } = x` is how a field is dropped from a copy.
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       '@typescript-eslint/no-floating-promises': 'error',
     },
   },

@@ -97,7 +97,9 @@ export async function run(): Promise<BenchReport> {
     const bundles = [await bundle(EMPTY, emptyEntry, outDir)];
     for (const { name, spec } of handlers()) bundles.push(await bundle(name, join(REPO_ROOT, spec.entry), outDir));
 
-    const samples = new Map<string, { processMs: number[]; importMs: number[]; undici: boolean }>(bundles.map((b) => [b.name, { processMs: [], importMs: [], undici: false }]));
+    const samples = new Map<string, { processMs: number[]; importMs: number[]; undici: boolean }>(
+      bundles.map((b) => [b.name, { processMs: [], importMs: [], undici: false }]),
+    );
     initOnce(bundles[0]!.file); // warm the file system cache and node itself
     for (let i = 0; i < RUNS; i++) {
       for (const b of bundles) {

@@ -108,8 +108,7 @@ export async function run(): Promise<BenchResult> {
         `shifted samples have mean ${MEAN + MEAN * SHIFT} (up) or ${MEAN - MEAN * SHIFT} (down).`,
       'Defaults: tolerance 0.25, confidence 0.98, effect sizes 1.0; 60 points per sample means the ' +
         'normal approximation (R uses the exact distribution below 50).',
-      'A rate is the fraction of pairs classified High or Low; detection counts either label, so a ' +
-        'direction that ignores the shift shows 0.',
+      'A rate is the fraction of pairs classified High or Low; detection counts either label, so a ' + 'direction that ignores the shift shows 0.',
       'control-mean: band = ±0.25 × control mean (±25 here), so a 10% shift is tolerated by design; ' +
         'estimate: band = ±0.25 × |estimate| (Kayenta), which flags any statistically clear shift.',
       `total ${totalMs} ms including data generation.`,

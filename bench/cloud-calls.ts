@@ -120,7 +120,17 @@ export async function run(): Promise<BenchReport> {
     }));
     const total = (m: Measurement) => Object.values(m.cloud).reduce((a, b) => a + b, 0);
     rows.push({ operation: 'EC2 + Auto Scaling + ELBv2, total', ...Object.fromEntries(measurements.map((m) => [column(m), total(m)])) });
-    rows.push({ operation: 'of which writes', ...Object.fromEntries(measurements.map((m) => [column(m), Object.entries(m.cloud).filter(([op]) => MUTATING.test(op)).reduce((a, [, n]) => a + n, 0)])) });
+    rows.push({
+      operation: 'of which writes',
+      ...Object.fromEntries(
+        measurements.map((m) => [
+          column(m),
+          Object.entries(m.cloud)
+            .filter(([op]) => MUTATING.test(op))
+            .reduce((a, [, n]) => a + n, 0),
+        ]),
+      ),
+    });
     rows.push({ operation: 'DynamoDB (execution record, checkpoints, lock)', ...Object.fromEntries(measurements.map((m) => [column(m), m.dynamo])) });
     rows.push({ operation: 'seconds (emulator)', ...Object.fromEntries(measurements.map((m) => [column(m), Number(m.seconds.toFixed(2))])) });
 

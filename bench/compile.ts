@@ -109,7 +109,11 @@ export async function run(): Promise<BenchReport> {
     });
   }
   const big = JSON.stringify(compilePipeline(syntheticPipeline(200)));
-  rows.push({ case: 'definition 200 stages', 'definition KB': Buffer.byteLength(big) / 1024, target: `< 1 MB: ${Buffer.byteLength(big) < 1024 * 1024 ? 'pass' : 'FAIL'}` });
+  rows.push({
+    case: 'definition 200 stages',
+    'definition KB': Buffer.byteLength(big) / 1024,
+    target: `< 1 MB: ${Buffer.byteLength(big) < 1024 * 1024 ? 'pass' : 'FAIL'}`,
+  });
 
   const moto = await startMoto();
   try {

@@ -22,7 +22,13 @@ function fiftyStages() {
   const stages: Array<Record<string, unknown>> = [{ refId: 'gate', type: 'manualJudgment', name: 'Gate' }];
   for (let b = 0; b < 7; b++) {
     for (let s = 0; s < 7; s++) {
-      stages.push({ refId: `b${b}s${s}`, type: 'wait', name: `Branch ${b} step ${s}`, waitTime: 1, requisiteStageRefIds: [s === 0 ? 'gate' : `b${b}s${s - 1}`] });
+      stages.push({
+        refId: `b${b}s${s}`,
+        type: 'wait',
+        name: `Branch ${b} step ${s}`,
+        waitTime: 1,
+        requisiteStageRefIds: [s === 0 ? 'gate' : `b${b}s${s - 1}`],
+      });
     }
   }
   const result = validatePipeline({ application: 'bench', name: 'fifty', stages });
@@ -41,7 +47,9 @@ export async function run(): Promise<BenchReport> {
   const browser = await launchChromium();
   const paints: number[] = [];
   try {
-    const started = (await (await fetch(`${server.url}/api/pipelines/bench/fifty/executions`, { method: 'POST', body: '{}' })).json()) as { executionId: string };
+    const started = (await (await fetch(`${server.url}/api/pipelines/bench/fifty/executions`, { method: 'POST', body: '{}' })).json()) as {
+      executionId: string;
+    };
     const url = `${server.url}/executions/${started.executionId}`;
     for (let i = 0; i < 50; i++) {
       const view = (await (await fetch(`${server.url}/api/executions/${started.executionId}`)).json()) as { stages?: Array<{ status: string }> };
@@ -82,11 +90,15 @@ export async function run(): Promise<BenchReport> {
     { measure: '50-stage run on screen, slowest (ms)', raw: '', gzip: paints[paints.length - 1]!, budget: '', ok: '' },
   ];
   if (firstLoadKb >= FIRST_LOAD_BUDGET_KB || median >= PAINT_BUDGET_MS) {
-    throw new Error(`console over budget: first load ${firstLoadKb.toFixed(1)} KB gzipped (budget ${FIRST_LOAD_BUDGET_KB}), 50-stage paint ${median.toFixed(0)} ms (budget ${PAINT_BUDGET_MS})`);
+    throw new Error(
+      `console over budget: first load ${firstLoadKb.toFixed(1)} KB gzipped (budget ${FIRST_LOAD_BUDGET_KB}), 50-stage paint ${median.toFixed(0)} ms (budget ${PAINT_BUDGET_MS})`,
+    );
   }
   return {
     name: 'console',
     rows,
-    notes: [`${LOADS} loads of one run page in headless Chromium (${paints.map((p) => p.toFixed(0)).join(', ')} ms): navigation start to 50 laid-out stage nodes, including config.json, the API read and dagre`],
+    notes: [
+      `${LOADS} loads of one run page in headless Chromium (${paints.map((p) => p.toFixed(0)).join(', ')} ms): navigation start to 50 laid-out stage nodes, including config.json, the API read and dagre`,
+    ],
   };
 }

@@ -28,13 +28,29 @@ async function measure(moto: MotoServer, tasks: number, alarms: boolean): Promis
   await runStages({ stages: [ecsDeployStage({ capacity, strategy: '' })] }, { executionId: 'seed' });
   if (alarms) {
     await clients.cloudwatch.send(
-      new PutMetricAlarmCommand({ AlarmName: 'app-5xx', Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' }),
+      new PutMetricAlarmCommand({
+        AlarmName: 'app-5xx',
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
     );
   }
   const cloud = countCalls(clients.ecs, clients.elbv2, clients.ec2, clients.cloudwatch);
   const dynamo = countCalls(dynamoClient());
   const run = await runStages({
-    stages: [ecsDeployStage({ capacity, scaleDown: true, imageDescription: { registry: 'r', repository: 'app', tag: '2.0.0' }, ...(alarms ? { rollbackAlarms: ['app-5xx'] } : {}) })],
+    stages: [
+      ecsDeployStage({
+        capacity,
+        scaleDown: true,
+        imageDescription: { registry: 'r', repository: 'app', tag: '2.0.0' },
+        ...(alarms ? { rollbackAlarms: ['app-5xx'] } : {}),
+      }),
+    ],
   });
   const stage = run.execution.stages[0]!;
   if (stage.status !== 'SUCCEEDED') throw new Error(`ECS deploy of ${tasks} tasks: ${stage.status} ${stage.error ?? ''}`);
@@ -57,10 +73,15 @@ export async function run(): Promise<BenchReport> {
       operation: `${op}${MUTATING.test(op) ? ' (write)' : ''}`,
       ...Object.fromEntries(columns.map(([name, c]) => [name, c[op] ?? 0])),
     }));
-    const aws = (c: Record<string, number>) => Object.entries(c).filter(([op]) => !op.startsWith('DynamoDB')).reduce((a, [, n]) => a + n, 0);
+    const aws = (c: Record<string, number>) =>
+      Object.entries(c)
+        .filter(([op]) => !op.startsWith('DynamoDB'))
+        .reduce((a, [, n]) => a + n, 0);
     rows.push({ operation: 'ECS + ELBv2 + EC2 + CloudWatch, total', ...Object.fromEntries(columns.map(([name, c]) => [name, aws(c)])) });
     const base = columns[0]![1];
-    const growth = columns.slice(1, TASKS.length).flatMap(([name, c]) => operations.filter((op) => (c[op] ?? 0) !== (base[op] ?? 0)).map((op) => `${op} (${name})`));
+    const growth = columns
+      .slice(1, TASKS.length)
+      .flatMap(([name, c]) => operations.filter((op) => (c[op] ?? 0) !== (base[op] ?? 0)).map((op) => `${op} (${name})`));
     if (growth.length > 0) throw new Error(`ECS deploy calls grow with the number of tasks: ${growth.join(', ')}`);
     return {
       name: 'ecs-calls',

@@ -244,9 +244,15 @@ export async function run(): Promise<BenchReport> {
     notes.push(
       `per stage = (run - empty pipeline) / stages; the empty pipeline costs ${base.states} states, ${base.transitions} transitions, ${base.dynamo.reads} reads, ${base.dynamo.writes} writes, ${base.dynamo.readUnits} read units`,
     );
-    notes.push('overhead = (local run - the same ASL with no-op Task handlers) per stage: the engine, the store and the emulator, not the local Step Functions engine');
-    notes.push('read units: strongly consistent, 4 KB per item read (GetItem, BatchGetItem) or per Query result, from the JSON size of the items returned (wire form: an upper bound)');
-    notes.push('reads/call and read units/call: what one stage call reads (one BatchGetItem: header, own stage, requisites); all reads/stage adds the start, the completion and the final record read, spread over the stages');
+    notes.push(
+      'overhead = (local run - the same ASL with no-op Task handlers) per stage: the engine, the store and the emulator, not the local Step Functions engine',
+    );
+    notes.push(
+      'read units: strongly consistent, 4 KB per item read (GetItem, BatchGetItem) or per Query result, from the JSON size of the items returned (wire form: an upper bound)',
+    );
+    notes.push(
+      'reads/call and read units/call: what one stage call reads (one BatchGetItem: header, own stage, requisites); all reads/stage adds the start, the completion and the final record read, spread over the stages',
+    );
   } finally {
     await moto.stop();
   }

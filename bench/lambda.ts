@@ -32,14 +32,22 @@ async function fresh(moto: MotoServer): Promise<void> {
 const weighted = () => ({
   stages: [
     deployStage({ s3key: 'app/new.zip' }),
-    { ...routeStage({ deploymentStrategy: '$WEIGHTED', versionNameA: '$PREVIOUS', trafficPercentA: 90, versionNameB: '$LATEST' }), refId: '2', requisiteStageRefIds: ['1'] },
+    {
+      ...routeStage({ deploymentStrategy: '$WEIGHTED', versionNameA: '$PREVIOUS', trafficPercentA: 90, versionNameB: '$LATEST' }),
+      refId: '2',
+      requisiteStageRefIds: ['1'],
+    },
   ],
 });
 
 const progressive = () => ({
   stages: [
     {
-      ...routeStage({ deploymentStrategy: '$PROGRESSIVE', trafficSteps: [{ weight: 10, pauseSec: 60 }, { weight: 50, pauseSec: 60 }, { weight: 100 }], rollbackAlarms: ['fn-errors'] }),
+      ...routeStage({
+        deploymentStrategy: '$PROGRESSIVE',
+        trafficSteps: [{ weight: 10, pauseSec: 60 }, { weight: 50, pauseSec: 60 }, { weight: 100 }],
+        rollbackAlarms: ['fn-errors'],
+      }),
     },
   ],
 });
@@ -51,7 +59,18 @@ async function released(): Promise<void> {
   await putCode('app/new.zip', 'new build');
   // A deploy that leaves the aliases to the routing stage (the plugin's deploy points `aliases` at $LATEST).
   await runStages({ stages: [deployStage({ s3key: 'app/new.zip', aliases: [] })] }, { executionId: 'exec-build-3' });
-  await cloudwatchClient().send(new PutMetricAlarmCommand({ AlarmName: 'fn-errors', MetricName: 'Errors', Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }));
+  await cloudwatchClient().send(
+    new PutMetricAlarmCommand({
+      AlarmName: 'fn-errors',
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    }),
+  );
 }
 
 async function apiCalls(moto: MotoServer, pipeline: () => Record<string, unknown>, setup: () => Promise<void>): Promise<Record<string, number>> {
@@ -98,7 +117,10 @@ export async function run(): Promise<BenchReport> {
       ...Object.fromEntries(columns.map((c) => [c, measured[c][op] ?? 0])),
     }));
     const total = (c: keyof typeof measured) => Object.values(measured[c]).reduce((a, b) => a + b, 0);
-    const writes = (c: keyof typeof measured) => Object.entries(measured[c]).filter(([op]) => MUTATING.test(op)).reduce((a, [, n]) => a + n, 0);
+    const writes = (c: keyof typeof measured) =>
+      Object.entries(measured[c])
+        .filter(([op]) => MUTATING.test(op))
+        .reduce((a, [, n]) => a + n, 0);
     rows.push({ operation: 'Lambda API, total', ...Object.fromEntries(columns.map((c) => [c, total(c)])) });
     rows.push({ operation: 'of which writes', ...Object.fromEntries(columns.map((c) => [c, writes(c)])) });
     rows.push({

@@ -6,8 +6,7 @@ import type { Io } from './io.js';
 export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export const outputOption = () =>
-  new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table');
+export const outputOption = () => new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table');
 
 /** Prints `data` as JSON or YAML, or the human lines `table()` makes. */
 export function emit(io: Io, format: OutputFormat, data: unknown, table: () => readonly string[]): void {

@@ -61,11 +61,20 @@ export function optionsFromContext(app: App): GennakerAppOptions {
     if (file) settings[key] = { file: isAbsolute(file) ? file : join(REPO_ROOT, file) };
   }
   const consoleFlag = context('console');
-  if (consoleFlag !== undefined && consoleFlag !== 'true' && consoleFlag !== 'false') throw new Error(`gennaker:console must be 'true' or 'false', not '${consoleFlag}'`);
+  if (consoleFlag !== undefined && consoleFlag !== 'true' && consoleFlag !== 'false')
+    throw new Error(`gennaker:console must be 'true' or 'false', not '${consoleFlag}'`);
   const domainPrefix = context('consoleDomainPrefix');
-  const groups = context('consoleGroups')?.split(',').map((g) => g.trim()).filter(Boolean);
+  const groups = context('consoleGroups')
+    ?.split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
   const hosting = consoleFlag === 'true' ? { console: { ...(domainPrefix ? { domainPrefix } : {}), ...(groups ? { groups } : {}) } } : {};
-  const platform = { ...(Object.keys(settings).length > 0 ? { settings } : {}), ...(webhookSecret ? { webhookSecret } : {}), ...hosting, ...(timeZone ? { timeZone } : {}) };
+  const platform = {
+    ...(Object.keys(settings).length > 0 ? { settings } : {}),
+    ...(webhookSecret ? { webhookSecret } : {}),
+    ...hosting,
+    ...(timeZone ? { timeZone } : {}),
+  };
   return {
     target,
     nag: context('nag') !== 'false',

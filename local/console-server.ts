@@ -55,7 +55,8 @@ export interface ConsoleServer {
 
 const MAX_BODY = 2 * 1024 * 1024;
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -171,7 +172,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       if (url.pathname === CONSOLE_API_PREFIX || url.pathname.startsWith(`${CONSOLE_API_PREFIX}/`)) {
         const origin = req.headers.origin;
         if (method !== 'GET' && origin !== undefined && !isLoopbackHost(origin.replace(/^https?:\/\//, ''), port)) {
-          res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'ForbiddenError', message: `requests from ${origin} are not accepted` }));
+          res
+            .writeHead(403, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: 'ForbiddenError', message: `requests from ${origin} are not accepted` }));
           return;
         }
         const body = await readBody(req);

@@ -85,7 +85,10 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
 
 /** The line of a tool's output that says why it failed (pip's last ERROR, else the last line). */
 export function reasonIn(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const errors = lines.filter((l) => /^(ERROR|Error|error)\b|Error:/.test(l));
   return (errors[errors.length - 1] ?? lines[lines.length - 1] ?? 'no output').replace(/^ERROR:\s*/, '');
 }
@@ -104,7 +107,8 @@ async function withInstallLock<T>(dir: string, work: () => Promise<T>): Promise<
       // A lock older than the longest install belongs to a process that died.
       const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
       if (age > 10 * 60_000) await rm(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new MotoUnavailableError(`another process has been installing the AWS emulator into ${dir} for 10 minutes (remove ${lock} if it died)`);
+      if (Date.now() > deadline)
+        throw new MotoUnavailableError(`another process has been installing the AWS emulator into ${dir} for 10 minutes (remove ${lock} if it died)`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -119,7 +123,9 @@ async function provision(dir: string, options: EmulatorOptions): Promise<void> {
   const env = options.env ?? process.env;
   const python = (await onPath('python3', env)) ?? (await onPath('python', env));
   if (!python) {
-    throw new MotoUnavailableError(`moto_server is not on PATH and there is no python3 to install it: install Python 3 (e.g. apt-get install python3 python3-venv), or ${INSTALL_HINT}`);
+    throw new MotoUnavailableError(
+      `moto_server is not on PATH and there is no python3 to install it: install Python 3 (e.g. apt-get install python3 python3-venv), or ${INSTALL_HINT}`,
+    );
   }
   const near = relative(process.cwd(), dir);
   const shown = near && !near.startsWith('..') ? near : dir;
@@ -133,7 +139,11 @@ async function provision(dir: string, options: EmulatorOptions): Promise<void> {
       );
     }
   }
-  const installed = await run(venvPython(dir), ['-m', 'pip', 'install', '--disable-pip-version-check', '--retries', '2', '--timeout', '30', MOTO_REQUIREMENT], env);
+  const installed = await run(
+    venvPython(dir),
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '--retries', '2', '--timeout', '30', MOTO_REQUIREMENT],
+    env,
+  );
   if (installed.code !== 0) {
     throw new MotoUnavailableError(
       `cannot install ${MOTO_REQUIREMENT} (${installed.spawnError ?? reasonIn(installed.output)}): is a Python package index reachable? ${INSTALL_HINT}, or set PIP_INDEX_URL to a reachable index and retry`,

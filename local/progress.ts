@@ -51,7 +51,15 @@ export function waitingNote(s: StageRecord, stageNow: number): string {
   const opensAt = s.context.windowOpensAt;
   if (typeof opensAt !== 'number' || opensAt <= stageNow) return '';
   const zone = typeof s.context.windowTimeZone === 'string' ? s.context.windowTimeZone : 'UTC';
-  const at = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(opensAt));
+  const at = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(opensAt));
   return `waiting for its execution window: opens ${at} ${zone}`;
 }
 
@@ -66,7 +74,9 @@ export function renderTree(execution: ExecutionView, now: number, options: { tim
   const depth = depthOf(execution.stages);
   const width = Math.min(48, Math.max(...execution.stages.map((s) => s.name.length + 2 * (depth.get(s.refId) ?? 0)), 10));
   const scale = options.timeScale !== undefined && options.timeScale !== 1 ? ` (real time; waits ran ${options.timeScale}x faster)` : '';
-  const lines = [`${execution.application}/${execution.pipelineName}  ${c(execution.status, execution.status)}  ${formatDuration((execution.endTime ?? now) - execution.startTime)}${scale}`];
+  const lines = [
+    `${execution.application}/${execution.pipelineName}  ${c(execution.status, execution.status)}  ${formatDuration((execution.endTime ?? now) - execution.startTime)}${scale}`,
+  ];
   for (const s of execution.stages) {
     const indent = '  '.repeat((depth.get(s.refId) ?? 0) + 1);
     const label = `${indent}${ICONS[s.status] ?? '?'} ${s.name}`.padEnd(width + 4);

@@ -70,7 +70,9 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     const env = await environmentUp({ onProgress: (line) => out.write(`${line}\n`) });
     useEndpoint(env.endpoint);
     if (env.started) {
-      out.write(`Started the local environment (AWS emulator at ${env.endpoint}); it stays up for executions, judge, cancel and clusters: 'gennaker local down' stops it\n`);
+      out.write(
+        `Started the local environment (AWS emulator at ${env.endpoint}); it stays up for executions, judge, cancel and clusters: 'gennaker local down' stops it\n`,
+      );
     }
   }
   resetClientCache();
@@ -132,7 +134,13 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
       trigger: { type: 'manual' },
     });
     runId = run.executionId;
-    await registerRun({ executionId: run.executionId, pid: process.pid, application: pipeline.application, pipelineName: pipeline.name, startedAt: Date.now() });
+    await registerRun({
+      executionId: run.executionId,
+      pid: process.pid,
+      application: pipeline.application,
+      pipelineName: pipeline.name,
+      startedAt: Date.now(),
+    });
     out.write(`Execution ${run.executionId}\n`);
     if (process.env.GENNAKER_CONSOLE_URL) out.write(`Console: ${executionLink(run.executionId)}\n`);
     let interrupts = 0;

@@ -150,10 +150,7 @@ export class LocalRuntime {
     status: async (executionId: string) => (await this.store.getExecution(executionId))?.status,
   };
 
-  start(
-    pipeline: Pipeline,
-    request: { executionId?: string; trigger?: Record<string, unknown>; parameters?: Record<string, unknown> } = {},
-  ): LocalRun {
+  start(pipeline: Pipeline, request: { executionId?: string; trigger?: Record<string, unknown>; parameters?: Record<string, unknown> } = {}): LocalRun {
     this.register(pipeline);
     const executionId = request.executionId ?? executionNameFor(`${pipeline.name}-${randomUUID()}`);
     const definition = compilePipeline(pipeline, { timeZone: platformTimeZone() });
@@ -170,9 +167,7 @@ export class LocalRuntime {
     const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const { name, state } of statesOfType(definition as never, 'Task')) {
       taskHandlers[name] =
-        state.Resource === CALLBACK_RESOURCE
-          ? (input) => this.callbackTask((input as { Payload: RunPayload }).Payload)
-          : (input) => dispatch(input, this.deps);
+        state.Resource === CALLBACK_RESOURCE ? (input) => this.callbackTask((input as { Payload: RunPayload }).Payload) : (input) => dispatch(input, this.deps);
     }
     const scaled = this.stageTime.scale !== 1;
     const waitTimeOverrides: Record<string, number> = {};
@@ -269,7 +264,8 @@ export class LocalRuntime {
     const state = judgmentStateOf(stage.context);
     const inputs = [...state.inputs];
     // An automatic judgment picks the given input, or the first one offered.
-    if (this.judge.kind === 'auto') answer = { judgment: this.judge.judgment, ...(this.judge.input ?? inputs[0] ? { input: this.judge.input ?? inputs[0] } : {}) };
+    if (this.judge.kind === 'auto')
+      answer = { judgment: this.judge.judgment, ...((this.judge.input ?? inputs[0]) ? { input: this.judge.input ?? inputs[0] } : {}) };
     else if (this.judge.kind === 'prompt') {
       answer = await this.judge
         .ask({ executionId: payload.executionId, stageName: payload.stage.name, instructions: state.instructions, inputs }, signal)
@@ -279,7 +275,14 @@ export class LocalRuntime {
     // The person at the local terminal owns the run: they hold whatever roles the stage requires.
     const roles = state.requiredRoles;
     await submitJudgment(
-      { executionId: payload.executionId, stage: payload.stage.refId, judgment: answer.judgment, ...(answer.input ? { input: answer.input } : {}), user: this.user, roles },
+      {
+        executionId: payload.executionId,
+        stage: payload.stage.refId,
+        judgment: answer.judgment,
+        ...(answer.input ? { input: answer.input } : {}),
+        user: this.user,
+        roles,
+      },
       { store: this.store, clock: this.clock, resume: async () => undefined },
     ).catch(() => undefined);
   }

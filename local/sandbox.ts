@@ -23,14 +23,7 @@ import {
   RegisterImageCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateTargetGroupCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import {
-  cloudClients,
-  createServerGroup,
-  describeCluster,
-  findImages,
-  SUBNET_TYPE_TAG,
-  type CloudClients,
-} from '../functions/core/cloud/index.js';
+import { cloudClients, createServerGroup, describeCluster, findImages, SUBNET_TYPE_TAG, type CloudClients } from '../functions/core/cloud/index.js';
 import type { ExecutionView } from '../functions/core/execution-model.js';
 import {
   cloudEnv,
@@ -70,7 +63,9 @@ async function ensureVpc(clients: CloudClients): Promise<string> {
   const found = await clients.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: [SANDBOX_NAME] }] }));
   const existing = found.Vpcs?.[0]?.VpcId;
   if (existing) return existing;
-  const created = await clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.42.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [nameTag(SANDBOX_NAME)] }] }));
+  const created = await clients.ec2.send(
+    new CreateVpcCommand({ CidrBlock: '10.42.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [nameTag(SANDBOX_NAME)] }] }),
+  );
   return created.Vpc!.VpcId!;
 }
 
@@ -78,7 +73,12 @@ async function ensureSubnets(clients: CloudClients, vpcId: string, types: readon
   const ids: string[] = [];
   for (const [t, type] of types.entries()) {
     const found = await clients.ec2.send(
-      new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: `tag:${SUBNET_TYPE_TAG}`, Values: [type] }] }),
+      new DescribeSubnetsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: `tag:${SUBNET_TYPE_TAG}`, Values: [type] },
+        ],
+      }),
     );
     const existing = (found.Subnets ?? []).map((s) => s.SubnetId!);
     if (existing.length > 0) {
@@ -105,7 +105,12 @@ async function ensureSubnets(clients: CloudClients, vpcId: string, types: readon
 
 async function ensureSecurityGroup(clients: CloudClients, vpcId: string): Promise<void> {
   const found = await clients.ec2.send(
-    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: [SANDBOX_NAME] }] }),
+    new DescribeSecurityGroupsCommand({
+      Filters: [
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: 'group-name', Values: [SANDBOX_NAME] },
+      ],
+    }),
   );
   if ((found.SecurityGroups ?? []).length > 0) return;
   await clients.ec2.send(new CreateSecurityGroupCommand({ GroupName: SANDBOX_NAME, Description: 'Gennaker local sandbox', VpcId: vpcId }));
@@ -118,7 +123,9 @@ async function ensureTargetGroup(clients: CloudClients, vpcId: string, name: str
   } catch (error) {
     if ((error as { name?: string }).name !== 'TargetGroupNotFoundException') throw error;
   }
-  await clients.elbv2.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: vpcId, TargetType: 'instance', HealthCheckPath: '/' }));
+  await clients.elbv2.send(
+    new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: vpcId, TargetType: 'instance', HealthCheckPath: '/' }),
+  );
 }
 
 async function ensureBaseImage(clients: CloudClients): Promise<string> {
@@ -219,7 +226,10 @@ export function localCloud(deps: CloudStageDeps = {}) {
       const clusters = planned(pipeline);
       const regions = [env.defaultRegion(), ...pipeline.stages.flatMap((s) => literalRegions(s.config))];
       const reports = await ensureSandbox(clusters, regions);
-      const made = reports.map((r) => `${r.region}: ${r.vpcId}, ${r.subnetIds.length} subnets, target groups ${r.targetGroups.join(', ') || '(none)'}, base image ${r.baseImageId}${r.seeded.length > 0 ? `, seeded ${r.seeded.join(', ')} as the previous release` : ''}`);
+      const made = reports.map(
+        (r) =>
+          `${r.region}: ${r.vpcId}, ${r.subnetIds.length} subnets, target groups ${r.targetGroups.join(', ') || '(none)'}, base image ${r.baseImageId}${r.seeded.length > 0 ? `, seeded ${r.seeded.join(', ')} as the previous release` : ''}`,
+      );
       return [`Local sandbox ready (${made.join('; ')})`, ...(await describe('Clusters before the run:', clusters))];
     },
     /** The clusters the run touched (from stage outputs) and the ones it meant to, as they are now. */

@@ -68,7 +68,12 @@ export interface LoadOptions {
 
 export function loadPipelineDocument(doc: PipelineDocument, options: LoadOptions = {}): LoadedPipeline {
   const { parseText } = options;
-  const refused = (errors: readonly Problem[], warnings: readonly Problem[] = []): LoadedPipeline => ({ source: doc.source, disabled: false, errors, warnings });
+  const refused = (errors: readonly Problem[], warnings: readonly Problem[] = []): LoadedPipeline => ({
+    source: doc.source,
+    disabled: false,
+    errors,
+    warnings,
+  });
   let raw = doc.value;
   if (doc.text !== undefined) {
     if (!parseText) return refused([{ path: '$', message: 'pipeline text cannot be read here: give the parsed document' }]);

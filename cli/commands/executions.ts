@@ -130,7 +130,10 @@ export function registerExecutionCommands(program: Command, io: Io): void {
     .option('--input <value>', 'the judgment input to choose (required to continue when the stage offers inputs)')
     .option('--user <name>', 'who judges', safeUser())
     .option('--role <role...>', 'roles of the judge (for requiredJudgmentRoles)')
-    .addHelpText('after', "\nExamples:\n  gennaker judge release-4f2c... 'Approve release' continue --input 'ship it'\n  gennaker judge release-4f2c... judge stop")
+    .addHelpText(
+      'after',
+      "\nExamples:\n  gennaker judge release-4f2c... 'Approve release' continue --input 'ship it'\n  gennaker judge release-4f2c... judge stop",
+    )
     .action(async (executionId: string, stage: string, judgment: string, opts: { input?: string; user: string; role?: string[] }) => {
       if (judgment !== 'continue' && judgment !== 'stop') throw new UsageError(`judgment must be 'continue' or 'stop', not '${judgment}'`);
       const from = await target();
@@ -143,7 +146,14 @@ export function registerExecutionCommands(program: Command, io: Io): void {
         throw new UsageError(`stage '${found.name}' asks for an input: add --input with one of ${inputs.map(shellQuote).join(', ')}`);
       }
       const written = await submitJudgment(
-        { executionId, stage, judgment, user: opts.user, ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.role ? { roles: opts.role } : {}) },
+        {
+          executionId,
+          stage,
+          judgment,
+          user: opts.user,
+          ...(opts.input !== undefined ? { input: opts.input } : {}),
+          ...(opts.role ? { roles: opts.role } : {}),
+        },
         {
           store: from.store,
           clock: systemClock,

@@ -13,7 +13,10 @@ export function registerLocalCommands(program: Command, io: Io): void {
   const local = program
     .command('local')
     .description('The local environment: one AWS emulator, the sandbox and execution records kept between commands')
-    .addHelpText('after', '\nExamples:\n  gennaker local up\n  gennaker run --local pipelines/demo.yml   # brings it up itself when it is down\n  gennaker local status -o json\n  gennaker local down');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  gennaker local up\n  gennaker run --local pipelines/demo.yml   # brings it up itself when it is down\n  gennaker local status -o json\n  gennaker local down',
+    );
 
   local
     .command('up')
@@ -68,7 +71,11 @@ export function registerLocalCommands(program: Command, io: Io): void {
               `up: AWS emulator at ${env.endpoint} (pid ${env.pid}) since ${new Date(env.startedAt).toISOString()}`,
               `state: ${stateDir()}`,
               `runs in progress: ${runs.length === 0 ? 'none' : runs.map((r) => `${r.executionId} (${r.application}/${r.pipelineName})`).join(', ')}`,
-              `executions: ${Object.entries(executions).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
+              `executions: ${
+                Object.entries(executions)
+                  .map(([k, v]) => `${v} ${k}`)
+                  .join(', ') || 'none'
+              }`,
             ]
           : ["down ('gennaker local up' or 'gennaker run --local <file>' starts it)"],
       );

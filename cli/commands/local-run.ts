@@ -26,26 +26,39 @@ export function registerRunCommand(program: Command, io: Io): void {
     .addOption(new Option('--auto-judge <judgment>', 'answer manual judgments automatically').choices(['continue', 'stop']))
     .option('--judgment-input <value>', 'judgment input to pick when auto-judging')
     .option('-p, --param <key=value>', 'pipeline parameter (repeatable)', parseParameter, {})
-    .option('--pipelines <dir>', 'directory of pipelines that pipeline stages may start (default: the file\'s directory)')
+    .option('--pipelines <dir>', "directory of pipelines that pipeline stages may start (default: the file's directory)")
     .option('--execution-id <id>', 'execution id to use (default: generated)')
     .addHelpText(
       'after',
-      '\nCtrl-C cancels the run (stages cleaned up, locks released, record saved CANCELED, exit 130); a second Ctrl-C quits at once.\n\nExamples:\n  gennaker run --local pipelines/demo.yml --time-scale 20\n  gennaker run --local pipelines/demo.yml -p version=2.0.0 --auto-judge continue --judgment-input \'ship it\'',
+      "\nCtrl-C cancels the run (stages cleaned up, locks released, record saved CANCELED, exit 130); a second Ctrl-C quits at once.\n\nExamples:\n  gennaker run --local pipelines/demo.yml --time-scale 20\n  gennaker run --local pipelines/demo.yml -p version=2.0.0 --auto-judge continue --judgment-input 'ship it'",
     )
-    .action(async (file: string, opts: { local?: boolean; timeScale: number; autoJudge?: 'continue' | 'stop'; judgmentInput?: string; param: Record<string, string>; pipelines?: string; executionId?: string }) => {
-      if (!opts.local) throw new UsageError('only --local runs are supported by `run`; deployed pipelines start through their triggers or the API');
-      const code = await runLocal({
-        file,
-        timeScale: opts.timeScale,
-        ...(opts.autoJudge ? { autoJudge: opts.autoJudge } : {}),
-        ...(opts.judgmentInput ? { judgmentInput: opts.judgmentInput } : {}),
-        parameters: opts.param,
-        ...(opts.pipelines ? { pipelinesDir: opts.pipelines } : {}),
-        ...(opts.executionId ? { executionId: opts.executionId } : {}),
-        input: process.stdin,
-        out: process.stdout,
-        err: process.stderr,
-      });
-      io.exit(code);
-    });
+    .action(
+      async (
+        file: string,
+        opts: {
+          local?: boolean;
+          timeScale: number;
+          autoJudge?: 'continue' | 'stop';
+          judgmentInput?: string;
+          param: Record<string, string>;
+          pipelines?: string;
+          executionId?: string;
+        },
+      ) => {
+        if (!opts.local) throw new UsageError('only --local runs are supported by `run`; deployed pipelines start through their triggers or the API');
+        const code = await runLocal({
+          file,
+          timeScale: opts.timeScale,
+          ...(opts.autoJudge ? { autoJudge: opts.autoJudge } : {}),
+          ...(opts.judgmentInput ? { judgmentInput: opts.judgmentInput } : {}),
+          parameters: opts.param,
+          ...(opts.pipelines ? { pipelinesDir: opts.pipelines } : {}),
+          ...(opts.executionId ? { executionId: opts.executionId } : {}),
+          input: process.stdin,
+          out: process.stdout,
+          err: process.stderr,
+        });
+        io.exit(code);
+      },
+    );
 }

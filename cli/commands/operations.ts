@@ -84,7 +84,9 @@ export function clusterLines(view: ApplicationClusters): string[] {
   // Older APIs answer without functions.
   for (const fn of view.functions ?? []) {
     const versions = fn.versions.map((v) => v.version).join(', ') || 'none published';
-    lines.push(`  ${fn.functionName} (Lambda${fn.runtime ? ` ${fn.runtime}` : ''})  versions: ${versions}${fn.lastDeploy ? `  last deploy: ${fn.lastDeploy.executionId}` : ''}`);
+    lines.push(
+      `  ${fn.functionName} (Lambda${fn.runtime ? ` ${fn.runtime}` : ''})  versions: ${versions}${fn.lastDeploy ? `  last deploy: ${fn.lastDeploy.executionId}` : ''}`,
+    );
     for (const a of fn.aliases) {
       lines.push(`    alias ${a.name.padEnd(20)} → ${a.traffic.map((t) => `${t.version} ${t.percent}%`).join(', ')}`);
     }
@@ -108,7 +110,10 @@ export function registerOperationCommands(program: Command, io: Io): void {
     .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, runs locally)")
     .option('--pipelines <dir>', "local mode: where pipeline files are (default: the project's pipelines/)")
     .option('--time-scale <n>', 'local mode: run waits this many times faster', parseScale, 1)
-    .addHelpText('after', '\nExamples:\n  gennaker trigger demo release -p version=2.0.0 --time-scale 20\n  gennaker trigger demo release -p version=2.0.0 --api https://abc.execute-api.us-east-1.amazonaws.com')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  gennaker trigger demo release -p version=2.0.0 --time-scale 20\n  gennaker trigger demo release -p version=2.0.0 --api https://abc.execute-api.us-east-1.amazonaws.com',
+    )
     .action(async (application: string, pipeline: string, opts: { param: Record<string, string>; api?: string; pipelines?: string; timeScale: number }) => {
       const url = apiUrl(opts);
       if (url) {
@@ -119,7 +124,17 @@ export function registerOperationCommands(program: Command, io: Io): void {
       const dir = opts.pipelines ?? join(projectRoot(), 'pipelines');
       const file = findPipelineFile(dir, application, pipeline);
       // runLocal checks the parameters as every trigger does, and exits 2 before starting.
-      io.exit(await runLocal({ file, timeScale: opts.timeScale, parameters: opts.param, pipelinesDir: dir, input: process.stdin, out: process.stdout, err: process.stderr }));
+      io.exit(
+        await runLocal({
+          file,
+          timeScale: opts.timeScale,
+          parameters: opts.param,
+          pipelinesDir: dir,
+          input: process.stdin,
+          out: process.stdout,
+          err: process.stderr,
+        }),
+      );
     });
 
   program
@@ -128,7 +143,10 @@ export function registerOperationCommands(program: Command, io: Io): void {
     .argument('<executionId>')
     .option('--reason <text>', 'why')
     .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, the local environment)")
-    .addHelpText('after', '\nExit status: 0 canceled (or already CANCELED), 1 already finished otherwise or not found.\n\nExamples:\n  gennaker cancel release-4f2c...\n  gennaker cancel release-4f2c... --reason "wrong version"')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 canceled (or already CANCELED), 1 already finished otherwise or not found.\n\nExamples:\n  gennaker cancel release-4f2c...\n  gennaker cancel release-4f2c... --reason "wrong version"',
+    )
     .action(async (executionId: string, opts: { reason?: string; api?: string }) => {
       const url = apiUrl(opts);
       if (url) {

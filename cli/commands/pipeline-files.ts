@@ -46,7 +46,7 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
     .description('Check pipeline files or folders of them (Spinnaker JSON or YAML); one line per problem, exit 2 if any')
     .argument('<paths...>', 'pipeline files or folders')
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  gennaker validate pipelines/\n  gennaker validate export.json -o json | jq \'.[] | select(.ok | not)\'')
+    .addHelpText('after', "\nExamples:\n  gennaker validate pipelines/\n  gennaker validate export.json -o json | jq '.[] | select(.ok | not)'")
     .action((paths: string[], opts: { output: OutputFormat }) => {
       const results: ValidationResult[] = [];
       for (const path of paths) {

@@ -35,7 +35,7 @@ async function failure(response: Response): Promise<ApiError> {
   const message =
     response.status === 403
       ? `Not allowed: ${body.message ?? 'you lack the permission this needs'}`
-      : body.message ?? `the API answered ${response.status} ${response.statusText}`;
+      : (body.message ?? `the API answered ${response.status} ${response.statusText}`);
   return new ApiError(message, response.status, body.error ?? `HTTP${response.status}`, body.problems ?? []);
 }
 

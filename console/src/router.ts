@@ -15,13 +15,16 @@ export type Route =
 
 /** Pure: a path (and query) to a route. */
 export function parseRoute(pathname: string, search = ''): Route {
-  const parts = pathname.split('/').filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = pathname
+    .split('/')
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   const stage = new URLSearchParams(search).get('stage') ?? undefined;
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'applications')) return { view: 'applications' };
   if (parts[0] === 'applications' && parts.length === 2) return { view: 'application', application: parts[1]! };

@@ -86,7 +86,11 @@ export interface FunctionSummary {
   readonly state?: string;
   readonly lastDeploy?: { readonly executionId: string };
   readonly versions: ReadonlyArray<{ readonly version: string; readonly description: string }>;
-  readonly aliases: ReadonlyArray<{ readonly name: string; readonly version: string; readonly traffic: ReadonlyArray<{ readonly version: string; readonly percent: number }> }>;
+  readonly aliases: ReadonlyArray<{
+    readonly name: string;
+    readonly version: string;
+    readonly traffic: ReadonlyArray<{ readonly version: string; readonly percent: number }>;
+  }>;
 }
 
 export interface ApplicationClusters {

@@ -32,7 +32,13 @@ export interface ServerGroupSummary {
   /** The execution that deployed it (its gennaker:execution-id tag). */
   readonly executionId?: string;
   readonly health: { readonly total: number; readonly up: number; readonly down: number; readonly state: 'up' | 'down' | 'partial' | 'empty' };
-  readonly instances: ReadonlyArray<{ readonly instanceId: string; readonly up: boolean; readonly lifecycleState: string; readonly healthStatus: string; readonly targetHealth: readonly string[] }>;
+  readonly instances: ReadonlyArray<{
+    readonly instanceId: string;
+    readonly up: boolean;
+    readonly lifecycleState: string;
+    readonly healthStatus: string;
+    readonly targetHealth: readonly string[];
+  }>;
 }
 
 export interface ClusterSummary {
@@ -56,7 +62,11 @@ export interface FunctionSummary {
   /** Newest first. */
   readonly versions: ReadonlyArray<{ readonly version: string; readonly codeSha256: string; readonly description: string }>;
   /** Each alias with the percent of its traffic per version (its main version first). */
-  readonly aliases: ReadonlyArray<{ readonly name: string; readonly version: string; readonly traffic: ReadonlyArray<{ readonly version: string; readonly percent: number }> }>;
+  readonly aliases: ReadonlyArray<{
+    readonly name: string;
+    readonly version: string;
+    readonly traffic: ReadonlyArray<{ readonly version: string; readonly percent: number }>;
+  }>;
 }
 
 export interface ApplicationClusters {
@@ -141,7 +151,9 @@ export function cloudClusterReader(credentials = new AssumedRoleCredentials()): 
       let account = 'default';
       if (query.account) {
         const registry = await loadAccounts();
-        const target = query.region ? registry.resolve(query.account, query.region) : { account: registry.get(query.account), region: registry.get(query.account).regions?.[0] ?? cloudClients().region };
+        const target = query.region
+          ? registry.resolve(query.account, query.region)
+          : { account: registry.get(query.account), region: registry.get(query.account).regions?.[0] ?? cloudClients().region };
         clients = cloudClientsFor(target, credentials);
         lambda = lambdaClientFor(target, credentials);
         account = query.account;

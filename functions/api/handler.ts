@@ -36,19 +36,27 @@ export function defaultOperationsDeps(): OperationsDeps {
 }
 
 /** Routes one HTTP API event with the given deps (the Lambda entry and tests); permissions are open unless an authorizer is given. */
-export async function handleApiRequest(event: APIGatewayProxyEventV2, deps: OperationsDeps, authorizer: Authorizer = OPEN): Promise<APIGatewayProxyStructuredResultV2> {
+export async function handleApiRequest(
+  event: APIGatewayProxyEventV2,
+  deps: OperationsDeps,
+  authorizer: Authorizer = OPEN,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const method = (event.requestContext?.http?.method ?? '').toUpperCase();
   const ifNoneMatch = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'if-none-match')?.[1];
-  return conditionalGet(method, ifNoneMatch, await respond(
-    () => deps.triggers.log,
-    async () => {
-      const request = readWebhookRequest(event);
-      const { route, params } = findRoute(request.method, request.path, event.requestContext?.stage);
-      const caller = callerOf(event.requestContext as IdentityContext | undefined, request.headers);
-      return route.run({ params, query: request.query, body: request.rawBody, caller, deps, authorizer });
-    },
-    { route: event.routeKey, path: event.rawPath },
-  ));
+  return conditionalGet(
+    method,
+    ifNoneMatch,
+    await respond(
+      () => deps.triggers.log,
+      async () => {
+        const request = readWebhookRequest(event);
+        const { route, params } = findRoute(request.method, request.path, event.requestContext?.stage);
+        const caller = callerOf(event.requestContext as IdentityContext | undefined, request.headers);
+        return route.run({ params, query: request.query, body: request.rawBody, caller, deps, authorizer });
+      },
+      { route: event.routeKey, path: event.rawPath },
+    ),
+  );
 }
 
 let deps: OperationsDeps | undefined;

@@ -66,9 +66,17 @@ export function httpApi(options: HttpApiOptions): GennakerApi {
 
   async function call<T>(method: 'GET' | 'POST', path: string, query: Record<string, string | number | undefined> = {}, body?: unknown): Promise<T> {
     const fullPath = `${base.pathname.replace(/\/$/, '')}${path}`;
-    const q = Object.fromEntries(Object.entries(query).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]) => [k, String(v)]));
+    const q = Object.fromEntries(
+      Object.entries(query)
+        .filter((e): e is [string, string | number] => e[1] !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    let headers: Record<string, string> = { host: base.host, accept: 'application/json', ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) };
+    let headers: Record<string, string> = {
+      host: base.host,
+      accept: 'application/json',
+      ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+    };
     if (signer) {
       const signed = await signer.sign({
         method,
@@ -105,19 +113,30 @@ export function httpApi(options: HttpApiOptions): GennakerApi {
     listApplications: async () => (await call<{ applications: never[] }>('GET', '/applications')).applications,
     listPipelines: async (application) => (await call<{ pipelines: never[] }>('GET', `/applications/${enc(application)}/pipelines`)).pipelines,
     triggerPipeline: (r) =>
-      call('POST', `/pipelines/${enc(r.application)}/${enc(r.pipeline)}/executions`, {}, {
-        ...(r.parameters ? { parameters: r.parameters } : {}),
-        ...(r.idempotencyKey ? { idempotencyKey: r.idempotencyKey } : {}),
-        ...(r.description ? { description: r.description } : {}),
-      }),
+      call(
+        'POST',
+        `/pipelines/${enc(r.application)}/${enc(r.pipeline)}/executions`,
+        {},
+        {
+          ...(r.parameters ? { parameters: r.parameters } : {}),
+          ...(r.idempotencyKey ? { idempotencyKey: r.idempotencyKey } : {}),
+          ...(r.description ? { description: r.description } : {}),
+        },
+      ),
     listExecutions: async (q) =>
-      (await call<{ executions: never[] }>('GET', '/executions', { application: q.application, pipeline: q.pipeline, status: q.status, limit: q.limit })).executions,
+      (await call<{ executions: never[] }>('GET', '/executions', { application: q.application, pipeline: q.pipeline, status: q.status, limit: q.limit }))
+        .executions,
     getExecution: (id) => call('GET', `/executions/${enc(id)}`),
     cancelExecution: (id, reason) => call('POST', `/executions/${enc(id)}/cancel`, {}, reason ? { reason } : {}),
     pauseExecution: (id) => call('POST', `/executions/${enc(id)}/pause`, {}, {}),
     resumeExecution: (id) => call('POST', `/executions/${enc(id)}/resume`, {}, {}),
     judgeStage: (r) =>
-      call('POST', `/executions/${enc(r.executionId)}/stages/${enc(r.stage)}/judgment`, {}, { judgment: r.judgment, ...(r.input !== undefined ? { input: r.input } : {}) }),
+      call(
+        'POST',
+        `/executions/${enc(r.executionId)}/stages/${enc(r.stage)}/judgment`,
+        {},
+        { judgment: r.judgment, ...(r.input !== undefined ? { input: r.input } : {}) },
+      ),
     clusterView: (q) => call('GET', `/applications/${enc(q.application)}/clusters`, { account: q.account, region: q.region }),
   };
 }

@@ -50,8 +50,16 @@ export function parsePrincipal(arn: string): { user: string; roles: string[] } {
 function list(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String).filter(Boolean);
   // An HTTP API's JWT authorizer hands array claims (cognito:groups) on as one string: "[a b]".
-  if (typeof value === 'string' && value.startsWith('[') && value.endsWith(']')) return value.slice(1, -1).split(/[\s,]+/).filter(Boolean);
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof value === 'string' && value.startsWith('[') && value.endsWith(']'))
+    return value
+      .slice(1, -1)
+      .split(/[\s,]+/)
+      .filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return [];
 }
 

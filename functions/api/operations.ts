@@ -196,10 +196,7 @@ export async function judgeStage(request: JudgmentRequest, caller: Caller, deps:
   return stageDetails(written);
 }
 
-export async function clusterView(
-  query: { application: string; account?: string; region?: string },
-  deps: OperationsDeps,
-): Promise<ApplicationClusters> {
+export async function clusterView(query: { application: string; account?: string; region?: string }, deps: OperationsDeps): Promise<ApplicationClusters> {
   if (!deps.clusters) throw new FeatureUnavailableError('the cluster view needs the cloud driver, which this deployment does not include');
   if (!query.application) throw new InvalidInputError('application is required');
   return deps.clusters.describeApplication(query);

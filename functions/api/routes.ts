@@ -77,7 +77,10 @@ function jsonBody<S extends z.core.$ZodType>(schema: S, body: Buffer, optional =
   const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
     throw new InvalidInputError(
-      `invalid body: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+      `invalid body: ${parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+        .join('; ')}`,
     );
   }
   return parsed.data;
@@ -192,11 +195,7 @@ export const ROUTES: readonly Route[] = [
       const { params, body, caller, deps } = route;
       await checkExecution(route, params.id!, 'EXECUTE');
       const { judgment, input } = jsonBody(JudgmentBody, body);
-      const stage = await judgeStage(
-        { executionId: params.id!, stage: params.stage!, judgment, ...(input !== undefined ? { input } : {}) },
-        caller,
-        deps,
-      );
+      const stage = await judgeStage({ executionId: params.id!, stage: params.stage!, judgment, ...(input !== undefined ? { input } : {}) }, caller, deps);
       return { status: 200, body: stage };
     },
   },

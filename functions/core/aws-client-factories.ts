@@ -19,9 +19,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { cached, type ClientOptions } from './client-cache.js';
 
 export function dynamoClient(o: ClientOptions = {}) {
-  return cached('ddb-doc', o, (c) =>
-      DynamoDBDocumentClient.from(new DynamoDBClient(c), { marshallOptions: { removeUndefinedValues: true } }),
-    );
+  return cached('ddb-doc', o, (c) => DynamoDBDocumentClient.from(new DynamoDBClient(c), { marshallOptions: { removeUndefinedValues: true } }));
 }
 
 export function sfnClient(o: ClientOptions = {}) {
@@ -63,4 +61,3 @@ export function ecsClient(o: ClientOptions = {}) {
 export function secretsManagerClient(o: ClientOptions = {}) {
   return cached('secretsmanager', o, (c) => new SecretsManagerClient(c));
 }
-

@@ -52,4 +52,3 @@ export function cached<T>(service: string, options: ClientOptions, make: (config
 export function resetClientCache(): void {
   cache.clear();
 }
-

@@ -47,10 +47,7 @@ export class ClusterLockedError extends GennakerError {
     readonly heldBy: HeldLock,
     waitedSeconds: number,
   ) {
-    super(
-      `cluster ${describeKey(key)} is locked by execution ${heldBy.executionId} (stage ${heldBy.stage}); ` +
-        `gave up after waiting ${waitedSeconds} s`,
-    );
+    super(`cluster ${describeKey(key)} is locked by execution ${heldBy.executionId} (stage ${heldBy.stage}); ` + `gave up after waiting ${waitedSeconds} s`);
   }
 }
 

@@ -122,11 +122,7 @@ export class ExecutionQueue {
    * names a run just queued (the index may not show it yet); `policy` is the pipeline's current
    * one (default: what the waiting run recorded when it was queued).
    */
-  async startWaiting(
-    application: string,
-    pipelineId: string,
-    options: { policy?: ConcurrencyPolicy; include?: string } = {},
-  ): Promise<string[]> {
+  async startWaiting(application: string, pipelineId: string, options: { policy?: ConcurrencyPolicy; include?: string } = {}): Promise<string[]> {
     const queueKey = queueKeyOf(application, pipelineId);
     const started: string[] = [];
     const passed = new Set<string>();
@@ -189,7 +185,13 @@ export class ExecutionQueue {
       await this.deps.store.update(executionId, (record) => {
         canceled = isWaiting(record) && (record.status === 'NOT_STARTED' || record.status === 'PAUSED');
         if (!canceled) return undefined;
-        return { ...notWaiting(record as WaitingRecord), status: 'CANCELED', endTime: this.deps.clock.now(), error: reason, ...(user ? { canceledBy: user } : {}) };
+        return {
+          ...notWaiting(record as WaitingRecord),
+          status: 'CANCELED',
+          endTime: this.deps.clock.now(),
+          error: reason,
+          ...(user ? { canceledBy: user } : {}),
+        };
       });
     } catch (error) {
       // Gone, or it kept changing (claimed, paused): it is not waiting to be canceled here.

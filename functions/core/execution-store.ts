@@ -15,13 +15,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError, RecordTooLargeError } from './errors.js';
-import {
-  type ExecutionRecord,
-  type ExecutionView,
-  type StageRecord,
-  type StageSkeleton,
-  notStartedStage,
-} from './execution-model.js';
+import { type ExecutionRecord, type ExecutionView, type StageRecord, type StageSkeleton, notStartedStage } from './execution-model.js';
 import { tableName } from './tables.js';
 
 const EXECUTION_SK = 'EXECUTION';
@@ -89,9 +83,7 @@ export class ExecutionStore {
   }
 
   async getExecution(executionId: string): Promise<ExecutionRecord | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: executionId, sk: EXECUTION_SK }, ConsistentRead: true }),
-    );
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: executionId, sk: EXECUTION_SK }, ConsistentRead: true }));
     return out.Item ? headerOf(out.Item) : undefined;
   }
 
@@ -115,7 +107,7 @@ export class ExecutionStore {
   /** The stages the execution started with (stage notification settings, failure options). */
   async getSkeleton(executionId: string): Promise<readonly StageSkeleton[]> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: executionId, sk: SKELETON_SK }, ConsistentRead: true }));
-    return ((out.Item?.stages as StageSkeleton[] | undefined) ?? []);
+    return (out.Item?.stages as StageSkeleton[] | undefined) ?? [];
   }
 
   /**
@@ -291,7 +283,9 @@ export class ExecutionStore {
     if (sk === EXECUTION_SK) item.startedAt = record.startTime;
     const size = Buffer.byteLength(JSON.stringify(item));
     if (size > MAX_ITEM_BYTES) {
-      throw new RecordTooLargeError(`${sk === EXECUTION_SK ? 'execution' : sk === SKELETON_SK ? 'skeleton' : `stage ${sk.slice(6)}`} record would be ${size} bytes (limit ${MAX_ITEM_BYTES})`);
+      throw new RecordTooLargeError(
+        `${sk === EXECUTION_SK ? 'execution' : sk === SKELETON_SK ? 'skeleton' : `stage ${sk.slice(6)}`} record would be ${size} bytes (limit ${MAX_ITEM_BYTES})`,
+      );
     }
     await this.db.send(
       new PutCommand({

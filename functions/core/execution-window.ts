@@ -27,9 +27,7 @@ function zoneOffset(instant: number, timeZone: string | undefined): number {
 
 /** Returns `now` when inside the window, else the start of the next allowed range. */
 export function nextAllowedTime(window: ExecutionWindow, now: number): number {
-  const ranges = window.whitelist && window.whitelist.length > 0
-    ? window.whitelist
-    : [{ startHour: 0, startMin: 0, endHour: 23, endMin: 59 }];
+  const ranges = window.whitelist && window.whitelist.length > 0 ? window.whitelist : [{ startHour: 0, startMin: 0, endHour: 23, endMin: 59 }];
   const days = new Set(window.days && window.days.length > 0 ? window.days : [1, 2, 3, 4, 5, 6, 7]);
   const offset = zoneOffset(now, window.timeZone);
   const localNow = now + offset;

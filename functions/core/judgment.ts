@@ -55,17 +55,11 @@ export interface JudgmentRequest {
  */
 export type ResumeCallback = (taskToken: string, result: EngineResult, policy: FailurePolicy) => Promise<void>;
 
-export async function submitJudgment(
-  request: JudgmentRequest,
-  deps: { store: ExecutionStore; clock: Clock; resume: ResumeCallback },
-): Promise<StageRecord> {
+export async function submitJudgment(request: JudgmentRequest, deps: { store: ExecutionStore; clock: Clock; resume: ResumeCallback }): Promise<StageRecord> {
   return retryOnConflict(() => submitOnce(request, deps));
 }
 
-async function submitOnce(
-  request: JudgmentRequest,
-  deps: { store: ExecutionStore; clock: Clock; resume: ResumeCallback },
-): Promise<StageRecord> {
+async function submitOnce(request: JudgmentRequest, deps: { store: ExecutionStore; clock: Clock; resume: ResumeCallback }): Promise<StageRecord> {
   const execution = await deps.store.load(request.executionId);
   const stage = execution.stages.find((s) => s.refId === request.stage || s.name === request.stage);
   if (!stage || stage.type !== 'manualJudgment') {

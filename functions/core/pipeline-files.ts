@@ -86,7 +86,9 @@ export type ValidPipelineFile = LoadedPipeline & { readonly pipeline: NonNullabl
 
 /** The valid pipelines under a folder (none if it is missing): children a local run may start, lookups by name. */
 export function pipelinesIn(dir: string): ValidPipelineFile[] {
-  return scanPipelineFolder(dir).files.map(loadPipelineFile).filter((f): f is ValidPipelineFile => f.pipeline !== undefined);
+  return scanPipelineFolder(dir)
+    .files.map(loadPipelineFile)
+    .filter((f): f is ValidPipelineFile => f.pipeline !== undefined);
 }
 
 function reason(error: unknown): string {

@@ -10,12 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import { formatProblem } from '../../state-machines/model/problems.js';
-import {
-  type LoadedPipeline,
-  type LoadOptions,
-  loadPipelineDocument,
-  type PipelineDocument,
-} from '../../state-machines/pipeline-document.js';
+import { type LoadedPipeline, type LoadOptions, loadPipelineDocument, type PipelineDocument } from '../../state-machines/pipeline-document.js';
 
 export type { PipelineDocument } from '../../state-machines/pipeline-document.js';
 
@@ -145,7 +140,7 @@ export class StaticPipelineRegistry extends LoadingPipelineRegistry {
 /** The manifest as JSON text (inline) or read from a file. */
 export function manifestRegistry(manifest: { text: string; source?: string } | { file: string }): LoadingPipelineRegistry {
   return new LoadingPipelineRegistry(async () => {
-    const source = 'file' in manifest ? manifest.file : manifest.source ?? 'manifest';
+    const source = 'file' in manifest ? manifest.file : (manifest.source ?? 'manifest');
     let text: string;
     if ('file' in manifest) {
       try {

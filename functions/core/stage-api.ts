@@ -16,14 +16,7 @@ export { STAGE_STATUSES, type StageStatus } from '../../state-machines/contract/
 /** Statuses after which downstream stages may run. */
 export const PASSING_STATUSES: ReadonlySet<StageStatus> = new Set(['SUCCEEDED', 'FAILED_CONTINUE', 'SKIPPED']);
 /** Statuses a stage never leaves. */
-export const FINAL_STATUSES: ReadonlySet<StageStatus> = new Set([
-  'SUCCEEDED',
-  'FAILED_CONTINUE',
-  'TERMINAL',
-  'CANCELED',
-  'STOPPED',
-  'SKIPPED',
-]);
+export const FINAL_STATUSES: ReadonlySet<StageStatus> = new Set(['SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'STOPPED', 'SKIPPED']);
 
 /** What one call of a stage implementation returns. */
 export type TaskResult =

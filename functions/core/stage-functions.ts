@@ -35,7 +35,10 @@ export function stageFunctionsFromEnv(env: Readonly<Record<string, string | unde
  * Invokes the stage's family function with `cancelStage`; undefined when no function is known.
  * The Lambda client is made on the first request (cancels are rare; starts are not).
  */
-export function lambdaCancelElsewhere(functions: Readonly<Record<string, string>> = stageFunctionsFromEnv(), lambda?: LambdaClient): CancelElsewhere | undefined {
+export function lambdaCancelElsewhere(
+  functions: Readonly<Record<string, string>> = stageFunctionsFromEnv(),
+  lambda?: LambdaClient,
+): CancelElsewhere | undefined {
   if (Object.keys(functions).length === 0) return undefined;
   return async ({ executionId, refId, type }) => {
     const family = stageTypeInfo(type)?.family;

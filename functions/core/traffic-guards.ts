@@ -82,10 +82,7 @@ const GuardFields = {
 const GuardSchema = z.strictObject(GuardFields);
 const GuardListSchema = z.array(GuardSchema);
 const ListedGuardSchema = z.strictObject({ application: z.string().check(z.minLength(1)), ...GuardFields });
-const DocumentSchema = z.union([
-  z.array(ListedGuardSchema),
-  z.strictObject({ applications: z.record(z.string().check(z.minLength(1)), GuardListSchema) }),
-]);
+const DocumentSchema = z.union([z.array(ListedGuardSchema), z.strictObject({ applications: z.record(z.string().check(z.minLength(1)), GuardListSchema) })]);
 
 type RawGuard = z.infer<typeof GuardSchema>;
 
@@ -169,7 +166,12 @@ async function parseText(text: string, source: string): Promise<unknown> {
 function matches(pattern: string | undefined, value: string | undefined): boolean {
   if (pattern === undefined || pattern === '*') return true;
   if (!pattern.includes('*')) return pattern === (value ?? '');
-  const regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return regex.test(value ?? '');
 }
 

@@ -47,8 +47,7 @@ export function buildTriggerDeps(parts: TriggerDepsParts = {}): TriggerDeps {
   const registry = parts.registry ?? pipelineRegistryFromEnv(env);
   const store = parts.store ?? new ExecutionStore();
   const clock = parts.clock ?? systemClock;
-  const launcher =
-    typeof parts.launcher === 'function' ? parts.launcher(store) : parts.launcher ?? new StepFunctionsLauncher(store);
+  const launcher = typeof parts.launcher === 'function' ? parts.launcher(store) : (parts.launcher ?? new StepFunctionsLauncher(store));
   const notifier = parts.notifier ?? defaultNotifier(registryNotificationTargets(registry));
   const ttl = Number(env.GENNAKER_DEDUPE_TTL_SECONDS ?? DEFAULT_DEDUPE_TTL_SECONDS);
   return {

@@ -136,10 +136,7 @@ export async function startPipeline(
   const given = (typeof trigger.parameters === 'object' && trigger.parameters !== null ? trigger.parameters : {}) as Record<string, unknown>;
   const resolved = resolveParameters(pipeline.parameterConfig, given);
   if (resolved.errors.length > 0) {
-    throw new ParameterError(
-      `parameters do not fit ${ref}: ${resolved.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
-      resolved.errors,
-    );
+    throw new ParameterError(`parameters do not fit ${ref}: ${resolved.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, resolved.errors);
   }
   const key = dedupeKeyFor(event, pipeline);
   const executionId = executionIdFor(key, pipeline);

@@ -68,7 +68,8 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
 /** Maps an error to its response; 5xx are logged with their message and stack (4xx are the caller's doing). */
 export function errorResponse(error: unknown, log: TriggerLog, context: Record<string, unknown> = {}): APIGatewayProxyStructuredResultV2 {
   const status = httpStatusOf(error);
-  if (status >= 500) log.error('request failed', { ...context, error: (error as Error)?.message, name: (error as Error)?.name, stack: sourceMappedStack(error) });
+  if (status >= 500)
+    log.error('request failed', { ...context, error: (error as Error)?.message, name: (error as Error)?.name, stack: sourceMappedStack(error) });
   else log.warn('request refused', { ...context, status, reason: (error as Error)?.message });
   return jsonResponse(status, errorBody(error, status));
 }

@@ -85,7 +85,7 @@ export function inProcessStack(runner: InProcessRunner, parts: Omit<TriggerDepsP
   let launcher: InProcessLauncher | undefined;
   const triggers = buildTriggerDeps({
     ...parts,
-    ...(parts.clock ?? runner.clock ? { clock: (parts.clock ?? runner.clock)! } : {}),
+    ...((parts.clock ?? runner.clock) ? { clock: (parts.clock ?? runner.clock)! } : {}),
     registry,
     launcher: (store) => (launcher = new InProcessLauncher(runner, registry, store)),
   });

@@ -66,10 +66,7 @@ export interface WebhookSecrets {
   readonly allowUnsigned: boolean;
 }
 
-export function webhookSecrets(
-  source: SecretSource,
-  options: { secretsId?: string; allowUnsigned?: boolean } = {},
-): WebhookSecrets {
+export function webhookSecrets(source: SecretSource, options: { secretsId?: string; allowUnsigned?: boolean } = {}): WebhookSecrets {
   return {
     allowUnsigned: options.allowUnsigned ?? false,
     async forSource(name) {
@@ -92,7 +89,10 @@ export function webhookSecrets(
   };
 }
 
-export function webhookSecretsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, source: SecretSource = new SecretsManagerSource()): WebhookSecrets {
+export function webhookSecretsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  source: SecretSource = new SecretsManagerSource(),
+): WebhookSecrets {
   const secretsId = env[WEBHOOK_SECRETS_ENV];
   return webhookSecrets(source, { ...(secretsId ? { secretsId } : {}), allowUnsigned: env[ALLOW_UNSIGNED_ENV] === 'true' });
 }

@@ -21,8 +21,7 @@ export interface LoadedPipeline {
 }
 
 export function loadPipeline(definition: PipelineDefinition): LoadedPipeline {
-  const loaded =
-    typeof definition === 'string' ? loadPipelineFile(definition) : loadPipelineDocument({ source: 'inline definition', value: definition });
+  const loaded = typeof definition === 'string' ? loadPipelineFile(definition) : loadPipelineDocument({ source: 'inline definition', value: definition });
   if (!loaded.pipeline || !loaded.document) throw new PipelineDefinitionError(loaded.source, loaded.errors);
   return { pipeline: loaded.pipeline, warnings: loaded.warnings, source: loaded.source, document: loaded.document };
 }

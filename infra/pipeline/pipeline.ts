@@ -9,13 +9,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import {
-  type AslMachine,
-  compilePipeline,
-  type FunctionFamily,
-  type Pipeline as PipelineModel,
-  renderDefinition,
-} from '../../state-machines/index.js';
+import { type AslMachine, compilePipeline, type FunctionFamily, type Pipeline as PipelineModel, renderDefinition } from '../../state-machines/index.js';
 import { MissingStageFamilyError } from '../errors.js';
 import { failedExecutionsAlarm } from '../platform/alarms.js';
 import { STAGE_HANDLERS } from '../platform/catalog.js';
@@ -86,7 +80,8 @@ export class Pipeline extends Construct {
     });
     Validations.of(this.stateMachine).acknowledge({
       id: 'CloudFormation-Validate::E1029',
-      reason: "The ${...} in the definition are the pipeline's own Spinnaker expressions, evaluated by the stage Lambdas; the definition is a plain Fn::Join, so CloudFormation substitutes nothing.",
+      reason:
+        "The ${...} in the definition are the pipeline's own Spinnaker expressions, evaluated by the stage Lambdas; the definition is a plain Fn::Join, so CloudFormation substitutes nothing.",
     });
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({

@@ -38,7 +38,11 @@ export function wireTriggers(scope: Construct, platform: Platform, pipeline: Pip
   const cron = platform.triggerFunction('cron');
   if (!cron) return;
   const { schedules, problems } = cronSchedules(pipeline, platform.timeZone);
-  if (problems.length > 0) throw new PipelineDefinitionError(source, problems.map((message) => ({ path: '$.triggers', message })));
+  if (problems.length > 0)
+    throw new PipelineDefinitionError(
+      source,
+      problems.map((message) => ({ path: '$.triggers', message })),
+    );
   for (const schedule of schedules) {
     new Schedule(scope, `Schedule-${schedule.name}`, {
       scheduleName: schedule.name,
@@ -61,7 +65,8 @@ export function wireTriggers(scope: Construct, platform: Platform, pipeline: Pip
  */
 function wirePubsubTrigger(scope: Construct, platform: Platform, trigger: PipelineModel['triggers'][number], index: number): void {
   const c = trigger as typeof trigger & { pubsubSystem?: unknown; subscriptionName?: unknown; topic?: unknown; attributeConstraints?: unknown };
-  const warn = (message: string) => Annotations.of(scope).addWarningV2(`gennaker:pubsub-not-wired:${index}`, `$.triggers[${index}]: ${message}; this trigger will not start the pipeline`);
+  const warn = (message: string) =>
+    Annotations.of(scope).addWarningV2(`gennaker:pubsub-not-wired:${index}`, `$.triggers[${index}]: ${message}; this trigger will not start the pipeline`);
   const topic = c.subscriptionName ?? c.topic;
   // Another system, or no topic at all: validate warned already (the trigger-type table).
   if (!isHandledPubsubSystem(c.pubsubSystem) || topic === undefined) return;

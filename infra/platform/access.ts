@@ -17,7 +17,15 @@ import type { PlatformTables } from './tables.js';
 
 /** Exactly the DynamoDB calls functions/core makes on each table. */
 const TABLE_ACTIONS: Readonly<Record<TableKey, readonly string[]>> = {
-  executions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
+  executions: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:Query',
+  ],
   // Releasing an execution's locks scans for its holder (locks-release.ts): the table holds only live locks.
   locks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Scan'],
   dedupe: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
@@ -67,9 +75,7 @@ export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context
         fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: FUNCTION_READS, resources: [functionArn('*'), functionArn('*:*')] }));
         break;
       case 'stopExecutions':
-        fn.role.addToPrincipalPolicy(
-          new PolicyStatement({ actions: ['states:StopExecution'], resources: [executionArnPattern(fn, context.namePrefix)] }),
-        );
+        fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StopExecution'], resources: [executionArnPattern(fn, context.namePrefix)] }));
         break;
       case 'resumeTasks':
         grantTaskResponse(fn);
@@ -104,16 +110,28 @@ export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context
  * the functions change only what Gennaker made, whatever a pipeline names.
  */
 const CLOUD_DRIVER_READS = [
-  'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeKeyPairs', 'ec2:DescribeLaunchTemplateVersions',
-  'ec2:DescribeLaunchTemplates', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets',
-  'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribePolicies',
-  'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth',
+  'ec2:DescribeImages',
+  'ec2:DescribeInstances',
+  'ec2:DescribeKeyPairs',
+  'ec2:DescribeLaunchTemplateVersions',
+  'ec2:DescribeLaunchTemplates',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSubnets',
+  'autoscaling:DescribeAutoScalingGroups',
+  'autoscaling:DescribePolicies',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
 ];
 /** Changes to an existing Auto Scaling group: only groups tagged as Gennaker's. */
 const GROUP_CHANGES = [
-  'autoscaling:AttachLoadBalancerTargetGroups', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteAutoScalingGroup',
-  'autoscaling:DetachLoadBalancerTargetGroups', 'autoscaling:PutScalingPolicy', 'autoscaling:ResumeProcesses',
-  'autoscaling:SuspendProcesses', 'autoscaling:UpdateAutoScalingGroup',
+  'autoscaling:AttachLoadBalancerTargetGroups',
+  'autoscaling:CreateOrUpdateTags',
+  'autoscaling:DeleteAutoScalingGroup',
+  'autoscaling:DetachLoadBalancerTargetGroups',
+  'autoscaling:PutScalingPolicy',
+  'autoscaling:ResumeProcesses',
+  'autoscaling:SuspendProcesses',
+  'autoscaling:UpdateAutoScalingGroup',
 ];
 
 /** The tag on everything Gennaker creates (functions/core/cloud/tags.ts). */
@@ -154,7 +172,11 @@ function grantRunTasks(fn: GennakerFunction, permissions: LaunchPermissions): vo
   const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
     fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }));
   if (permissions.taskFamilies.length > 0) {
-    allow(['ecs:RunTask'], permissions.taskFamilies.map((family) => ecsArn(`task-definition/${family}:*`)), REQUEST_TAGGED);
+    allow(
+      ['ecs:RunTask'],
+      permissions.taskFamilies.map((family) => ecsArn(`task-definition/${family}:*`)),
+      REQUEST_TAGGED,
+    );
     allow(['ecs:TagResource'], [ecsArn('task/*')], { StringEquals: { 'ecs:CreateAction': 'RunTask' } });
   }
   allow(['ecs:DescribeTasks'], [ecsArn('task/*')]);
@@ -173,9 +195,18 @@ const FUNCTION_READS = ['lambda:GetFunction', 'lambda:ListVersionsByFunction', '
 const FUNCTION_LISTS = ['lambda:ListFunctions', 'lambda:ListEventSourceMappings'];
 /** What the Lambda stages change on a function, a version or an alias. */
 const FUNCTION_CHANGES = [
-  'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:PublishVersion', 'lambda:CreateAlias',
-  'lambda:UpdateAlias', 'lambda:DeleteFunction', 'lambda:PutFunctionConcurrency', 'lambda:DeleteFunctionConcurrency',
-  'lambda:PutProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:TagResource', 'lambda:InvokeFunction',
+  'lambda:UpdateFunctionCode',
+  'lambda:UpdateFunctionConfiguration',
+  'lambda:PublishVersion',
+  'lambda:CreateAlias',
+  'lambda:UpdateAlias',
+  'lambda:DeleteFunction',
+  'lambda:PutFunctionConcurrency',
+  'lambda:DeleteFunctionConcurrency',
+  'lambda:PutProvisionedConcurrencyConfig',
+  'lambda:DeleteProvisionedConcurrencyConfig',
+  'lambda:TagResource',
+  'lambda:InvokeFunction',
 ];
 
 /**
@@ -252,7 +283,9 @@ function grantEcsServices(fn: GennakerFunction, taskRoles: readonly string[]): v
   allow(ECS_READS, ['*']);
   allow(['ecs:CreateService'], [ecsArn('service/*')], REQUEST_TAGGED);
   allow(['ecs:RegisterTaskDefinition'], [ecsArn('task-definition/*')], REQUEST_TAGGED);
-  allow(['ecs:TagResource'], [ecsArn('service/*'), ecsArn('task-definition/*')], { StringEquals: { 'ecs:CreateAction': ['CreateService', 'RegisterTaskDefinition'] } });
+  allow(['ecs:TagResource'], [ecsArn('service/*'), ecsArn('task-definition/*')], {
+    StringEquals: { 'ecs:CreateAction': ['CreateService', 'RegisterTaskDefinition'] },
+  });
   allow(['ecs:UpdateService', 'ecs:DeleteService', 'ecs:TagResource', 'ecs:UntagResource'], [ecsArn('service/*')], RESOURCE_TAGGED);
   allow(['ecs:DeregisterTaskDefinition'], [ecsArn('task-definition/*')]);
   if (taskRoles.length > 0) allow(['iam:PassRole'], taskRoles.map(roleArn), { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
@@ -302,23 +335,40 @@ export function grantTaskResponse(fn: GennakerFunction): void {
  * narrower: IAM's service authorization reference lists no resource type for it (so only `*`), or
  * the resource is named at run time and a tag condition or name pattern keeps it to Gennaker's.
  */
-export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[], taskResponse: boolean, context: Pick<AccessContext, 'namePrefix' | 'secretNamePrefix' | 'launchPermissions'>): void {
+export function acknowledgeWildcards(
+  fn: GennakerFunction,
+  needs: readonly Need[],
+  taskResponse: boolean,
+  context: Pick<AccessContext, 'namePrefix' | 'secretNamePrefix' | 'launchPermissions'>,
+): void {
   const onStar = [
     'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing; X-Ray defines no resource types)',
     ...(taskResponse || needs.includes('resumeTasks')
-      ? ['states:SendTaskSuccess and states:SendTaskFailure (resume a callback stage by its task token; the actions define no resource type, the token is the authority)']
+      ? [
+          'states:SendTaskSuccess and states:SendTaskFailure (resume a callback stage by its task token; the actions define no resource type, the token is the authority)',
+        ]
       : []),
     ...(needs.includes('clusterView')
-      ? ['the cluster view\'s autoscaling:DescribeAutoScalingGroups, ec2:DescribeLaunchTemplateVersions and elasticloadbalancing:DescribeTargetHealth (read only; these Describe actions define no resource type)']
+      ? [
+          "the cluster view's autoscaling:DescribeAutoScalingGroups, ec2:DescribeLaunchTemplateVersions and elasticloadbalancing:DescribeTargetHealth (read only; these Describe actions define no resource type)",
+        ]
       : []),
-    ...(needs.includes('clusterView') || needs.includes('lambdaDeploys') ? ['lambda:ListFunctions and lambda:ListEventSourceMappings (read only; neither defines a resource type)'] : []),
+    ...(needs.includes('clusterView') || needs.includes('lambdaDeploys')
+      ? ['lambda:ListFunctions and lambda:ListEventSourceMappings (read only; neither defines a resource type)']
+      : []),
     ...(needs.includes('cloudDriver')
-      ? ['the cloud driver\'s EC2, Auto Scaling and ELBv2 Describe* calls (read only; they define no resource type); none of its creates, changes or deletes is on *']
+      ? [
+          "the cloud driver's EC2, Auto Scaling and ELBv2 Describe* calls (read only; they define no resource type); none of its creates, changes or deletes is on *",
+        ]
       : []),
     ...(needs.includes('ecsServices')
-      ? ['the ECS deploys\' ecs:DescribeClusters, ListServices, DescribeServices, ListTasks, DescribeTasks and DescribeTaskDefinition (read only; listing and describing name no single resource); none of their creates, changes or deletes is on *']
+      ? [
+          "the ECS deploys' ecs:DescribeClusters, ListServices, DescribeServices, ListTasks, DescribeTasks and DescribeTaskDefinition (read only; listing and describing name no single resource); none of their creates, changes or deletes is on *",
+        ]
       : []),
-    ...(needs.includes('runTasks') ? ['ecs:ListTasks and ecs:DescribeTaskDefinition (read only; neither defines a resource type that works with the calls runJob makes)'] : []),
+    ...(needs.includes('runTasks')
+      ? ['ecs:ListTasks and ecs:DescribeTaskDefinition (read only; neither defines a resource type that works with the calls runJob makes)']
+      : []),
     ...(needs.includes('readMetrics') ? ['cloudwatch:GetMetricData (canary metrics, read only; the action defines no resource type)'] : []),
   ];
   const acknowledge = (resource: string, reason: string) =>
@@ -344,11 +394,20 @@ export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[
     );
     const tagged = `every create must carry the ${MANAGED_TAG} tag in the request and every change or delete needs it on the resource (aws:RequestTag / aws:ResourceTag conditions), so only what Gennaker made is changed`;
     for (const type of ['launch-template', 'instance', 'snapshot', 'volume', 'network-interface']) {
-      acknowledge(`arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:${type}/*`, `${type}s are named at run time in any region a cluster is in, this account only; ${tagged}.`);
+      acknowledge(
+        `arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:${type}/*`,
+        `${type}s are named at run time in any region a cluster is in, this account only; ${tagged}.`,
+      );
     }
-    acknowledge('arn:<AWS::Partition>:ec2:*::image/*', `images are found or baked at run time (base images may belong to other accounts, so the ARN has none); RunInstances only reads them, CreateTags may not add ${TAG_PREFIX} keys, and CreateImage/DeregisterImage are tag-conditioned: ${tagged}.`);
+    acknowledge(
+      'arn:<AWS::Partition>:ec2:*::image/*',
+      `images are found or baked at run time (base images may belong to other accounts, so the ARN has none); RunInstances only reads them, CreateTags may not add ${TAG_PREFIX} keys, and CreateImage/DeregisterImage are tag-conditioned: ${tagged}.`,
+    );
     for (const type of ['subnet', 'security-group', 'key-pair']) {
-      acknowledge(`arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:${type}/*`, `RunInstances uses the ${type}s a deploy or bake names at run time (used, not changed), this account only.`);
+      acknowledge(
+        `arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:${type}/*`,
+        `RunInstances uses the ${type}s a deploy or bake names at run time (used, not changed), this account only.`,
+      );
     }
     acknowledge(
       'arn:<AWS::Partition>:autoscaling:*:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/*',
@@ -368,13 +427,22 @@ export function acknowledgeWildcards(fn: GennakerFunction, needs: readonly Need[
       "mapping ids are made by Lambda at run time; lambda:FunctionArn keeps them to functions matching the settings' function prefixes (any function of this account when none are listed; a mapping only sends events to a function).",
     );
     for (const prefix of context.launchPermissions.functionPrefixes) {
-      acknowledge(`arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:${prefix}*`, `functions named '${prefix}…' are Gennaker's by the platform settings (functionPrefixes), this account only.`);
-      acknowledge(`arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:${prefix}*:*`, `versions and aliases of functions named '${prefix}…' (functionPrefixes), this account only.`);
+      acknowledge(
+        `arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:${prefix}*`,
+        `functions named '${prefix}…' are Gennaker's by the platform settings (functionPrefixes), this account only.`,
+      );
+      acknowledge(
+        `arn:<AWS::Partition>:lambda:*:<AWS::AccountId>:function:${prefix}*:*`,
+        `versions and aliases of functions named '${prefix}…' (functionPrefixes), this account only.`,
+      );
     }
   }
   if (needs.includes('ecsServices')) {
     const tagged = `CreateService and RegisterTaskDefinition must carry ${MANAGED_TAG} in the request, UpdateService/DeleteService/TagResource/UntagResource need it on the service`;
-    acknowledge('arn:<AWS::Partition>:ecs:*:<AWS::AccountId>:service/*', `ECS server group names (<cluster>-vNNN) are made at run time in any region and ECS cluster a deploy names, this account only; ${tagged}.`);
+    acknowledge(
+      'arn:<AWS::Partition>:ecs:*:<AWS::AccountId>:service/*',
+      `ECS server group names (<cluster>-vNNN) are made at run time in any region and ECS cluster a deploy names, this account only; ${tagged}.`,
+    );
     acknowledge(
       'arn:<AWS::Partition>:ecs:*:<AWS::AccountId>:task-definition/*',
       `each ECS deploy registers a task definition revision in the family named like its service (made at run time) and deregisters it when the service is destroyed, this account only; ${tagged}.`,
@@ -417,4 +485,3 @@ function grantStart(fn: GennakerFunction, audience: 'children' | 'all', registry
     fn.role.addToPrincipalPolicy(statement);
   });
 }
-

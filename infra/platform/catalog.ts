@@ -62,10 +62,19 @@ export interface HandlerSpec {
 
 /** Stage families: the compiler points each Task at the function of the stage's family. */
 export const STAGE_HANDLERS: Readonly<Record<FunctionFamily, HandlerSpec>> = {
-  engine: { entry: 'functions/engine/handler.ts', description: 'Pipeline start, await and complete steps (and lock release at the end)', needs: ['executions', 'locks', 'publish'] },
+  engine: {
+    entry: 'functions/engine/handler.ts',
+    description: 'Pipeline start, await and complete steps (and lock release at the end)',
+    needs: ['executions', 'locks', 'publish'],
+  },
   flow: { entry: 'functions/stages/flow/handler.ts', description: 'Flow-control stages', needs: ['executions', 'publish', 'startChildPipelines'] },
   // Also runs checkPreconditions stages that check a cluster's size (state-machines/stage-types/flow.ts).
-  cloud: { entry: 'functions/stages/cloud/handler.ts', description: 'Cloud stages (server groups, load balancers, clusterSize preconditions)', needs: ['executions', 'locks', 'publish', 'cloudDriver', 'lambdaDeploys', 'ecsServices'], timeoutSeconds: 300 },
+  cloud: {
+    entry: 'functions/stages/cloud/handler.ts',
+    description: 'Cloud stages (server groups, load balancers, clusterSize preconditions)',
+    needs: ['executions', 'locks', 'publish', 'cloudDriver', 'lambdaDeploys', 'ecsServices'],
+    timeoutSeconds: 300,
+  },
   // webhook and jenkins (HTTP; Jenkins tokens from Secrets Manager), runJob (ECS tasks).
   external: {
     entry: 'functions/stages/external/handler.ts',

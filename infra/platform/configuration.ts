@@ -121,9 +121,7 @@ export class ResolvedSettings {
       if (key === 'launchPermissions') launchPermissions = parsed as LaunchPermissions;
       documents.set(key, document);
     }
-    const roles = accounts
-      ? [...new Set(accounts.names().flatMap((name) => accounts.get(name).assumeRole ?? []))].sort()
-      : [];
+    const roles = accounts ? [...new Set(accounts.names().flatMap((name) => accounts.get(name).assumeRole ?? []))].sort() : [];
     return new ResolvedSettings(documents, roles, launchPermissions);
   }
 

@@ -89,7 +89,10 @@ export class ConsoleHosting extends Construct {
       lifecycleRules: [{ expiration: Duration.days(90) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(logs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the console bucket and distribution; logging it into itself would loop.' });
+    Validations.of(logs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket of the console bucket and distribution; logging it into itself would loop.',
+    });
 
     this.bucket = new Bucket(this, 'Files', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -144,10 +147,15 @@ export class ConsoleHosting extends Construct {
     });
     Validations.of(this.distribution).acknowledge(
       { id: 'AwsSolutions-CFR1', reason: 'The console is for the team wherever they work; sign-in, not geography, decides who sees it.' },
-      { id: 'AwsSolutions-CFR2', reason: 'Every route behind the distribution needs a Cognito token (the static files hold nothing secret); a WAF web ACL can be attached where a deployment wants rate rules.' },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'Every route behind the distribution needs a Cognito token (the static files hold nothing secret); a WAF web ACL can be attached where a deployment wants rate rules.',
+      },
       {
         id: 'AwsSolutions-CFR4',
-        reason: 'The distribution uses the default *.cloudfront.net certificate, for which CloudFront cannot enforce a minimum TLS version; browsers negotiate TLS 1.2 or later with it.',
+        reason:
+          'The distribution uses the default *.cloudfront.net certificate, for which CloudFront cannot enforce a minimum TLS version; browsers negotiate TLS 1.2 or later with it.',
       },
     );
 
@@ -157,7 +165,14 @@ export class ConsoleHosting extends Construct {
       signInAliases: { email: true, username: true },
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       removalPolicy: removal,
     });
@@ -171,12 +186,21 @@ export class ConsoleHosting extends Construct {
       generateSecret: false,
       preventUserExistenceErrors: true,
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
-      oAuth: { flows: { authorizationCodeGrant: true }, scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE], callbackUrls: [home], logoutUrls: [home] },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [home],
+        logoutUrls: [home],
+      },
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
     });
     for (const group of props.groups ?? []) {
-      new CfnUserPoolGroup(this, `Group${group.replace(/[^A-Za-z0-9]/g, '')}`, { userPoolId: this.userPool.userPoolId, groupName: group, description: 'Gennaker role' });
+      new CfnUserPoolGroup(this, `Group${group.replace(/[^A-Za-z0-9]/g, '')}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: group,
+        description: 'Gennaker role',
+      });
     }
 
     // The console's routes: the same handler, the ID token checked by API Gateway before it runs.
@@ -225,10 +249,20 @@ export class ConsoleHosting extends Construct {
           id: `AwsSolutions-IAM5[Action::${action}]`,
           reason: `CDK's bucket-deployment Lambda reads the built console from the CDK assets bucket and replaces the console bucket's objects (${action}, as CDK's grantRead/grantWrite name it), on those two buckets only.`,
         })),
-        { id: `AwsSolutions-IAM5[Resource::${assets}]`, reason: 'The CDK bootstrap assets bucket, where the built console is uploaded for the deployment Lambda to copy; object keys are content hashes.' },
-        { id: `AwsSolutions-IAM5[Resource::${files}]`, reason: 'The console bucket\'s objects: the deployment Lambda replaces the built files; their names are known only after the build.' },
+        {
+          id: `AwsSolutions-IAM5[Resource::${assets}]`,
+          reason: 'The CDK bootstrap assets bucket, where the built console is uploaded for the deployment Lambda to copy; object keys are content hashes.',
+        },
+        {
+          id: `AwsSolutions-IAM5[Resource::${files}]`,
+          reason: "The console bucket's objects: the deployment Lambda replaces the built files; their names are known only after the build.",
+        },
         { id: 'AwsSolutions-L1', reason: "CDK pins the bucket-deployment Lambda's runtime with the CDK version; it runs only while deploying." },
-        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'cloudfront:CreateInvalidation and GetInvalidation after copying the files; CDK grants them on * (the distribution is created in the same stack).' },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'cloudfront:CreateInvalidation and GetInvalidation after copying the files; CDK grants them on * (the distribution is created in the same stack).',
+        },
       );
     }
   }

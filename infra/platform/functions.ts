@@ -40,7 +40,10 @@ export interface GennakerFunctionProps {
  * random folder would change every template on every synth.
  */
 function copyIntoBundle(files: Readonly<Record<string, string>>): (outputDir: string) => string[] {
-  const digest = createHash('sha256').update(JSON.stringify(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)))).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update(JSON.stringify(Object.entries(files).sort(([a], [b]) => a.localeCompare(b))))
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(tmpdir(), `gennaker-bundle-${digest}`);
   mkdirSync(dir, { recursive: true });
   const written = Object.entries(files).map(([name, content]) => {

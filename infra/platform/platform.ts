@@ -152,9 +152,7 @@ export class Platform extends Construct {
       throw new Error(`secretNamePrefix '${this.secretNamePrefix}' must be letters, digits or /_+=.@-`);
     }
     // The pipelines trigger handlers (and the API, which starts them too) match against.
-    this.bundledFiles = props.pipelineDocuments
-      ? { [BUNDLED_MANIFEST_FILE]: JSON.stringify({ pipelines: props.pipelineDocuments }) }
-      : undefined;
+    this.bundledFiles = props.pipelineDocuments ? { [BUNDLED_MANIFEST_FILE]: JSON.stringify({ pipelines: props.pipelineDocuments }) } : undefined;
     this.settings = ResolvedSettings.resolve(props.settings);
     this.alarmActions = props.alarmActions ?? [];
     const dataRemovalPolicy = props.dataRemovalPolicy ?? RemovalPolicy.RETAIN;
@@ -284,11 +282,7 @@ export class Platform extends Construct {
       logRetention: this.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const audience: Audience | undefined = spec.needs.includes('startPipelines')
-      ? 'all'
-      : spec.needs.includes('startChildPipelines')
-        ? 'children'
-        : undefined;
+    const audience: Audience | undefined = spec.needs.includes('startPipelines') ? 'all' : spec.needs.includes('startChildPipelines') ? 'children' : undefined;
     if (audience) {
       this.starters.push({ fn, audience });
       fn.function.addEnvironment(
@@ -303,8 +297,14 @@ export class Platform extends Construct {
     if (spec.needs.includes('cancelStages')) {
       // Stage functions are made first (constructor order), so they are all known here.
       const targets = [...this.stageFunctions].filter(([family]) => CLEANED_UP_FAMILIES.has(family));
-      fn.function.addEnvironment(STAGE_FUNCTIONS_ENV, Stack.of(this).toJsonString(Object.fromEntries(targets.map(([family, target]) => [family, target.function.functionArn]))));
-      grantStageCleanup(fn, targets.map(([, target]) => target));
+      fn.function.addEnvironment(
+        STAGE_FUNCTIONS_ENV,
+        Stack.of(this).toJsonString(Object.fromEntries(targets.map(([family, target]) => [family, target.function.functionArn]))),
+      );
+      grantStageCleanup(
+        fn,
+        targets.map(([, target]) => target),
+      );
     }
     acknowledgeWildcards(fn, spec.needs, options.taskResponse ?? false, access);
     handlerErrorsAlarm(fn, fn.function, id, this.alarmActions);
@@ -362,7 +362,10 @@ export class Platform extends Construct {
           grantSecretReads(fn, [this.webhookSecret]);
         }
         if (spec.fires.includes('git')) {
-          grantSecretReads(fn, this.triggerSecrets.map((ref, i) => secretByNameOrArn(this, `TriggerSecret${i}`, ref)));
+          grantSecretReads(
+            fn,
+            this.triggerSecrets.map((ref, i) => secretByNameOrArn(this, `TriggerSecret${i}`, ref)),
+          );
         }
         for (const path of source.paths) {
           this.addApiRoute({ path, methods: [HttpMethod.POST], handler: fn.function, authorization: 'none', authenticatedBy: source.authenticatedBy });
@@ -381,10 +384,7 @@ export class Platform extends Construct {
     const problems: string[] = [];
     for (const { fn, audience } of this.starters) {
       // ARNs are tokens until deployment: estimate them at their longest usual length.
-      const estimate = Object.entries(this.registry.stateMachineMap(audience)).reduce(
-        (bytes, [key]) => bytes + key.length + 120,
-        2,
-      );
+      const estimate = Object.entries(this.registry.stateMachineMap(audience)).reduce((bytes, [key]) => bytes + key.length + 120, 2);
       if (estimate > MAX_STATE_MACHINE_MAP_BYTES) {
         problems.push(
           `GENNAKER_STATE_MACHINES of ${fn.node.id} would take about ${estimate} bytes, over the ${MAX_STATE_MACHINE_MAP_BYTES} that fit in a Lambda environment: split the pipelines over platforms (namePrefix)`,

@@ -35,9 +35,7 @@ export class PipelineRegistry {
     const name = registration.stateMachineName;
     const clash = this.registrations.find((r) => r.stateMachineName === name);
     if (clash) {
-      throw new Error(
-        `pipelines ${describe(clash.pipeline)} and ${describe(registration.pipeline)} both map to the state machine name '${name}'`,
-      );
+      throw new Error(`pipelines ${describe(clash.pipeline)} and ${describe(registration.pipeline)} both map to the state machine name '${name}'`);
     }
     this.registrations.push(registration);
     for (const key of lookupKeys(registration.pipeline)) this.allow('all', key, registration.stateMachineArn);

@@ -39,7 +39,10 @@ export class PlatformStack extends Stack {
     }
     if (this.platform.console) {
       new CfnOutput(this, platformOutputs.consoleUrl, { value: this.platform.console.url, description: 'The web console' });
-      new CfnOutput(this, platformOutputs.consoleUserPool, { value: this.platform.console.userPool.userPoolId, description: 'Console users: add them here, in groups named after roles' });
+      new CfnOutput(this, platformOutputs.consoleUserPool, {
+        value: this.platform.console.userPool.userPoolId,
+        description: 'Console users: add them here, in groups named after roles',
+      });
     }
   }
 }

@@ -8,8 +8,11 @@ const SUFFIX_ROOM = 16;
 
 export function cleanName(name: string): string {
   // Control characters are not allowed in state names; collapse whitespace for a tidy graph.
-  // eslint-disable-next-line no-control-regex
-  const cleaned = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = name
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return cleaned.length > 0 ? cleaned : 'Stage';
 }
 

@@ -11,7 +11,8 @@ import type { StagePayload } from '../contract/engine.js';
 import { stageTypeInfo } from '../stage-types/index.js';
 
 export function stageReads(stage: Stage, pipeline: Pipeline, graph: StageGraph): StagePayload['reads'] {
-  const enabled = stage.enabledExpression === undefined ? null : stage.enabledExpression.includes('${') ? stage.enabledExpression : `\${${stage.enabledExpression}}`;
+  const enabled =
+    stage.enabledExpression === undefined ? null : stage.enabledExpression.includes('${') ? stage.enabledExpression : `\${${stage.enabledExpression}}`;
   const references = collectReferences({ config: stage.config, enabled });
   if (references.opaque) return 'all';
   const byType = stageTypeInfo(stage.type)?.reads?.(stage.config) ?? {};

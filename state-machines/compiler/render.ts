@@ -93,7 +93,10 @@ export class Renderer {
         return next;
       }
       case 'parallel':
-        return this.renderParallel(block.branches.map((b) => ({ block: b, first: firstStage(b) })), targets);
+        return this.renderParallel(
+          block.branches.map((b) => ({ block: b, first: firstStage(b) })),
+          targets,
+        );
       case 'mesh':
         return this.renderParallel(
           block.chains.map((c) => ({ block: c, first: c.refIds[0]! })),

@@ -41,12 +41,7 @@ export function decompose(graph: StageGraph): Block {
   return decomposeBlock(order, graph, ancestors, position);
 }
 
-function decomposeBlock(
-  block: readonly string[],
-  graph: StageGraph,
-  ancestors: Map<string, Set<string>>,
-  position: Map<string, number>,
-): Block {
+function decomposeBlock(block: readonly string[], graph: StageGraph, ancestors: Map<string, Set<string>>, position: Map<string, number>): Block {
   if (block.length === 1) return { kind: 'stage', refId: block[0]! };
   const recurse = (part: readonly string[]) => decomposeBlock(part, graph, ancestors, position);
 
@@ -121,9 +116,7 @@ function mesh(block: readonly string[], graph: StageGraph, position: Map<string,
   const chainOf = new Map<string, number>();
   const chains: string[][] = [];
   for (const id of block) {
-    const parents = (graph.parents.get(id) ?? [])
-      .filter((p) => members.has(p))
-      .sort((a, b) => position.get(a)! - position.get(b)!);
+    const parents = (graph.parents.get(id) ?? []).filter((p) => members.has(p)).sort((a, b) => position.get(a)! - position.get(b)!);
     const tail = parents.find((p) => {
       const chain = chains[chainOf.get(p)!]!;
       return chain[chain.length - 1] === p;
@@ -144,9 +137,7 @@ function mesh(block: readonly string[], graph: StageGraph, position: Map<string,
       refIds.forEach((id, i) => {
         const predecessor = i > 0 ? refIds[i - 1] : undefined;
         // Same-chain requisites are done already: the chain runs in order.
-        const others = (graph.parents.get(id) ?? []).filter(
-          (p) => members.has(p) && p !== predecessor && !refIds.includes(p),
-        );
+        const others = (graph.parents.get(id) ?? []).filter((p) => members.has(p) && p !== predecessor && !refIds.includes(p));
         if (others.length > 0) awaits.set(id, others);
       });
       return { refIds, awaits };

@@ -73,10 +73,7 @@ export interface UnaryNode {
 }
 
 /** Operators in their symbolic form: the parser maps `and`, `eq`, `div`... onto these. */
-export type BinaryOperator =
-  | '||' | '&&'
-  | '==' | '!=' | '<' | '>' | '<=' | '>=' | 'matches'
-  | '+' | '-' | '*' | '/' | '%' | '^';
+export type BinaryOperator = '||' | '&&' | '==' | '!=' | '<' | '>' | '<=' | '>=' | 'matches' | '+' | '-' | '*' | '/' | '%' | '^';
 
 export interface BinaryNode {
   readonly kind: 'binary';

@@ -62,19 +62,20 @@ class Evaluator {
  * Deep-evaluates every string in `value`. Never throws: failing expressions are left as written
  * and listed in `errors`, as Spinnaker does.
  */
-export function evaluateAll(
-  value: unknown,
-  context: EvaluationContext,
-): { value: unknown; errors: EvaluationFailure[] } {
+export function evaluateAll(value: unknown, context: EvaluationContext): { value: unknown; errors: EvaluationFailure[] } {
   const errors: EvaluationFailure[] = [];
   const report = (error: ExpressionError): void => {
     errors.push({ expression: error.expression, message: error.message });
   };
   try {
     const evaluator = new Evaluator(context);
-    const result = mapStrings(value, (text) => evaluator.evaluateText(text, report), (path) => {
-      errors.push({ expression: '', message: `${path}: value is nested too deeply to evaluate` });
-    });
+    const result = mapStrings(
+      value,
+      (text) => evaluator.evaluateText(text, report),
+      (path) => {
+        errors.push({ expression: '', message: `${path}: value is nested too deeply to evaluate` });
+      },
+    );
     return { value: result, errors };
   } catch (error) {
     // Only a malformed context can get here; report it rather than throw.

@@ -31,7 +31,10 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
 
 /** "#alphanumerical, #currentStage, ...": for messages refusing unknown functions. */
 export function describeSupportedFunctions(): string {
-  return [...FUNCTIONS.keys()].sort().map((name) => `#${name}`).join(', ');
+  return [...FUNCTIONS.keys()]
+    .sort()
+    .map((name) => `#${name}`)
+    .join(', ');
 }
 
 /** Checks the argument count at parse time; undefined when it fits. */

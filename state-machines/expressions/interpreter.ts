@@ -80,18 +80,25 @@ class Interpreter {
       case 'method': {
         const object = this.receiver(node.object, node.safe, `call method '${node.name}' on`);
         if (object === SKIP_CHAIN) return object;
-        return callMethod(object, node.name, node.args.map((arg) => this.evaluate(arg)), this.budget);
+        return callMethod(
+          object,
+          node.name,
+          node.args.map((arg) => this.evaluate(arg)),
+          this.budget,
+        );
       }
       case 'function':
-        return callFunction(node.name, node.args.map((arg) => this.evaluate(arg)), this.env);
+        return callFunction(
+          node.name,
+          node.args.map((arg) => this.evaluate(arg)),
+          this.env,
+        );
       case 'unary':
         return this.unary(node);
       case 'binary':
         return this.binary(node);
       case 'conditional':
-        return this.condition(node.test, "the condition of '?'")
-          ? this.evaluate(node.consequent)
-          : this.evaluate(node.alternate);
+        return this.condition(node.test, "the condition of '?'") ? this.evaluate(node.consequent) : this.evaluate(node.alternate);
       case 'elvis': {
         const value = this.evaluate(node.value);
         return value === null || value === '' ? this.evaluate(node.fallback) : value;

@@ -33,14 +33,20 @@ const STRING_METHODS: ReadonlyMap<string, MethodSpec<string>> = new Map([
   ['equalsIgnoreCase', method<string>(1, 1, (s, args) => typeof args[0] === 'string' && s.toLowerCase() === args[0].toLowerCase())],
   ['substring', method<string>(1, 2, substring)],
   // Java's replace(CharSequence, CharSequence): every occurrence, taken literally.
-  ['replace', method<string>(2, 2, (s, args) => {
-    const replacement = stringArg('replace', args, 1);
-    return s.replaceAll(stringArg('replace', args, 0), () => replacement);
-  })],
+  [
+    'replace',
+    method<string>(2, 2, (s, args) => {
+      const replacement = stringArg('replace', args, 1);
+      return s.replaceAll(stringArg('replace', args, 0), () => replacement);
+    }),
+  ],
   ['split', method<string>(1, 1, (s, args, budget) => split(s, stringArg('split', args, 0), budget))],
   ['matches', method<string>(1, 1, (s, args) => compileUserPattern(stringArg('matches', args, 0)).matchesWhole(s))],
   ['replaceAll', method<string>(2, 2, (s, args) => compileUserPattern(stringArg('replaceAll', args, 0)).replaceAll(s, stringArg('replaceAll', args, 1)))],
-  ['replaceFirst', method<string>(2, 2, (s, args) => compileUserPattern(stringArg('replaceFirst', args, 0)).replaceFirst(s, stringArg('replaceFirst', args, 1)))],
+  [
+    'replaceFirst',
+    method<string>(2, 2, (s, args) => compileUserPattern(stringArg('replaceFirst', args, 0)).replaceFirst(s, stringArg('replaceFirst', args, 1))),
+  ],
 ]);
 
 const LIST_METHODS: ReadonlyMap<string, MethodSpec<readonly unknown[]>> = new Map([
@@ -60,9 +66,7 @@ const MAP_METHODS: ReadonlyMap<string, MethodSpec<PlainMap>> = new Map([
 ]);
 
 /** Numbers and booleans only turn into text. */
-const SCALAR_METHODS: ReadonlyMap<string, MethodSpec<unknown>> = new Map([
-  ['toString', method<unknown>(0, 0, (value) => toText(value))],
-]);
+const SCALAR_METHODS: ReadonlyMap<string, MethodSpec<unknown>> = new Map([['toString', method<unknown>(0, 0, (value) => toText(value))]]);
 
 /** Every method name callable on some kind of value: others are refused when parsing. */
 export const METHOD_NAMES: ReadonlySet<string> = new Set(

@@ -137,9 +137,7 @@ class Parser {
     else if (this.takeSymbol('!') || this.takeWord('not')) operator = '!';
     if (operator === undefined) return this.postfix();
     const unaryOperator = operator;
-    return this.nested(token.offset, () =>
-      this.build({ kind: 'unary', offset: token.offset, operator: unaryOperator, operand: this.unary() }),
-    );
+    return this.nested(token.offset, () => this.build({ kind: 'unary', offset: token.offset, operator: unaryOperator, operand: this.unary() }));
   }
 
   /** A primary followed by any number of `.name`, `?.name`, `[index]`, `?.[index]`, `.method(...)`. */

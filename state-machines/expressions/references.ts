@@ -29,12 +29,7 @@ const HEADER_ROOTS: ReadonlySet<string> = new Set(['trigger', 'parameters']);
 const STAGE_FUNCTIONS: ReadonlySet<string> = new Set(['stage', 'stageByRefId', 'stageExists', 'judgment', 'judgement']);
 
 /** Paths that lead to the parameters map: `parameters`, `trigger.parameters` and their `execution.` forms. */
-const PARAMETER_MAPS: ReadonlySet<string> = new Set([
-  'parameters',
-  'trigger.parameters',
-  'execution.parameters',
-  'execution.trigger.parameters',
-]);
+const PARAMETER_MAPS: ReadonlySet<string> = new Set(['parameters', 'trigger.parameters', 'execution.parameters', 'execution.trigger.parameters']);
 
 /**
  * Collects the parameters, stages and judgments named in every `${...}` of `value`. Only literal

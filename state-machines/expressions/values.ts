@@ -82,7 +82,7 @@ export function readProperty(object: unknown, name: string): unknown {
   checkName(name);
   if (isMap(object)) return readOwn(object, name);
   const kind = kindOf(object);
-  const hint = kind === 'list' ? " (use [index] or size())" : kind === 'string' ? ' (use length())' : '';
+  const hint = kind === 'list' ? ' (use [index] or size())' : kind === 'string' ? ' (use length())' : '';
   return fail(`cannot read property '${name}' of ${article(kind)}${hint}`);
 }
 

@@ -5,13 +5,7 @@ import { isMap } from './values.js';
 export type TooDeep = (path: string) => void;
 
 /** Calls `visit` with every string inside `value` and its JSON path. */
-export function visitStrings(
-  value: unknown,
-  path: string,
-  visit: (text: string, path: string) => void,
-  tooDeep: TooDeep,
-  depth = 0,
-): void {
+export function visitStrings(value: unknown, path: string, visit: (text: string, path: string) => void, tooDeep: TooDeep, depth = 0): void {
   if (typeof value === 'string') {
     visit(value, path);
   } else if (depth >= MAX_VALUE_DEPTH) {
@@ -26,13 +20,7 @@ export function visitStrings(
 }
 
 /** A copy of `value` with every string replaced by `transform(string)`; keys are left alone. */
-export function mapStrings(
-  value: unknown,
-  transform: (text: string) => unknown,
-  tooDeep: TooDeep,
-  path = '$',
-  depth = 0,
-): unknown {
+export function mapStrings(value: unknown, transform: (text: string) => unknown, tooDeep: TooDeep, path = '$', depth = 0): unknown {
   if (typeof value === 'string') return transform(value);
   if (depth >= MAX_VALUE_DEPTH) {
     if (typeof value === 'object' && value !== null) tooDeep(path);

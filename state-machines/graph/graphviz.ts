@@ -48,7 +48,8 @@ function edgesOf(state: AslState): Array<{ to: string; attributes?: string }> {
     edges.push({ to: state.Default });
   }
   if ((state.Type === 'Task' || state.Type === 'Parallel') && state.Catch) {
-    for (const c of state.Catch) edges.push({ to: c.Next, attributes: `style=dashed, label=${quote(c.ErrorEquals.map((e) => e.replace('Gennaker.', '')).join(', '))}` });
+    for (const c of state.Catch)
+      edges.push({ to: c.Next, attributes: `style=dashed, label=${quote(c.ErrorEquals.map((e) => e.replace('Gennaker.', '')).join(', '))}` });
   }
   return edges;
 }

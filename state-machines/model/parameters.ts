@@ -7,10 +7,7 @@ export interface ResolvedParameters {
   readonly errors: Problem[];
 }
 
-export function resolveParameters(
-  config: readonly ParameterConfig[],
-  given: Readonly<Record<string, unknown>> = {},
-): ResolvedParameters {
+export function resolveParameters(config: readonly ParameterConfig[], given: Readonly<Record<string, unknown>> = {}): ResolvedParameters {
   const errors: Problem[] = [];
   const parameters: Record<string, unknown> = { ...given };
   for (const p of config) {

@@ -70,10 +70,10 @@ function validate(raw: unknown, options: ValidateOptions): ValidationResult {
   const stages = all.filter((s) => s.valid);
   checkStageTypes(stages, errors, warnings);
   checkDollarKeys(record.stages, errors);
-  checkExpressions(stages, top.success ? top.data.parameterConfig ?? [] : [], errors);
+  checkExpressions(stages, top.success ? (top.data.parameterConfig ?? []) : [], errors);
 
-  const application = top.success ? top.data.application ?? options.defaults?.application : undefined;
-  const name = top.success ? top.data.name ?? options.defaults?.name : undefined;
+  const application = top.success ? (top.data.application ?? options.defaults?.application) : undefined;
+  const name = top.success ? (top.data.name ?? options.defaults?.name) : undefined;
   if (top.success && !top.data.application) {
     if (application) warnings.push({ path: '$.application', message: `missing; using '${application}'` });
     else errors.push({ path: '$.application', message: 'required: the application this pipeline belongs to' });
@@ -253,7 +253,7 @@ function checkStageTypes(stages: IndexedStage[], errors: Problem[], warnings: Pr
     const checked = info.check?.(stage.config) ?? [];
     // A stage for another provider is refused for that, first and alone: its other fields are that provider's.
     const provider = checked.filter((m) => PROVIDER_PROBLEM.test(m));
-    for (const field of provider.length > 0 ? [] : info.required ?? []) {
+    for (const field of provider.length > 0 ? [] : (info.required ?? [])) {
       if (stage.config[field] === undefined) errors.push({ path: `$.stages[${index}].${field}`, message: `required for ${stage.type} stages` });
     }
     for (const message of provider.length > 0 ? provider : checked) {

@@ -195,7 +195,9 @@ export function deployProblems(s: Raw): string[] {
 function regionSource(c: Raw): 'named' | 'empty' | 'none' {
   const fields = [c.region, c.regions, c.availabilityZones, c.zones].filter((v) => v !== undefined && v !== null);
   if (fields.length === 0) return 'none';
-  const named = fields.some((v) => isExpression(v) || (typeof v === 'string' && v !== '') || (Array.isArray(v) && v.length > 0) || (isObject(v) && Object.keys(v).length > 0));
+  const named = fields.some(
+    (v) => isExpression(v) || (typeof v === 'string' && v !== '') || (Array.isArray(v) && v.length > 0) || (isObject(v) && Object.keys(v).length > 0),
+  );
   return named ? 'named' : 'empty';
 }
 
@@ -206,7 +208,11 @@ function deployRegionProblems(c: unknown, stage: Raw, prefix: string): string[] 
   if (own === 'named') return [];
   // A cluster that names its own (empty) zones does not fall back to the stage's.
   if (own === 'none' && regionSource(stage) === 'named') return [];
-  return [own === 'empty' ? `${prefix}availabilityZones: names no region (region → zones, e.g. {"us-east-1": ["us-east-1a"]})` : `${prefix}availabilityZones: required (the regions to deploy to: region → zones, or regions)`];
+  return [
+    own === 'empty'
+      ? `${prefix}availabilityZones: names no region (region → zones, e.g. {"us-east-1": ["us-east-1a"]})`
+      : `${prefix}availabilityZones: required (the regions to deploy to: region → zones, or regions)`,
+  ];
 }
 
 /** Stages that act on one server group: named, or picked from a cluster by `target`. */
@@ -215,7 +221,8 @@ export function serverGroupTargetProblems(s: Raw): string[] {
   const named = s.serverGroupName ?? s.asgName ?? s.serverGroup;
   const cluster = s.cluster ?? (isObject(s.moniker) ? s.moniker.cluster : undefined);
   if (named === undefined && cluster === undefined) problems.push('cluster: required (or serverGroupName)');
-  if (named === undefined && cluster !== undefined && s.target === undefined) problems.push(`target: required with cluster (one of ${SERVER_GROUP_TARGETS.join(', ')})`);
+  if (named === undefined && cluster !== undefined && s.target === undefined)
+    problems.push(`target: required with cluster (one of ${SERVER_GROUP_TARGETS.join(', ')})`);
   problems.push(...oneOf(s, 'target', SERVER_GROUP_TARGETS));
   return problems;
 }
@@ -306,18 +313,77 @@ cloud({
   // The image may come from an upstream bake or find-image stage.
   reads: () => ({ upstream: true }),
 });
-cloud({ type: 'enableServerGroup', execution: 'poll', description: 'Put a server group into its target groups', defaultTimeoutMs: 2 * HOUR_MS, check: serverGroupTargetProblems });
-cloud({ type: 'disableServerGroup', execution: 'poll', description: 'Take a server group out of its target groups', defaultTimeoutMs: 2 * HOUR_MS, check: serverGroupTargetProblems });
-cloud({ type: 'resizeServerGroup', execution: 'poll', description: 'Change a server group\'s capacity', defaultTimeoutMs: 2 * HOUR_MS, check: resizeProblems });
-cloud({ type: 'destroyServerGroup', execution: 'poll', description: 'Delete a server group and its launch template', defaultTimeoutMs: 2 * HOUR_MS, check: serverGroupTargetProblems });
-cloud({ type: 'cloneServerGroup', execution: 'poll', description: 'A new server group copied from an existing one, with changes', defaultTimeoutMs: 2 * HOUR_MS, check: cloneProblems });
-cloud({ type: 'disableCluster', execution: 'poll', description: 'Disable all but the newest enabled server groups of a cluster', defaultTimeoutMs: 2 * HOUR_MS, check: clusterProblems });
-cloud({ type: 'scaleDownCluster', execution: 'poll', description: 'Scale all but the newest server groups of a cluster to zero', defaultTimeoutMs: 2 * HOUR_MS, check: clusterProblems });
-cloud({ type: 'shrinkCluster', execution: 'poll', description: 'Destroy all but the newest server groups of a cluster', defaultTimeoutMs: 2 * HOUR_MS, check: clusterProblems });
+cloud({
+  type: 'enableServerGroup',
+  execution: 'poll',
+  description: 'Put a server group into its target groups',
+  defaultTimeoutMs: 2 * HOUR_MS,
+  check: serverGroupTargetProblems,
+});
+cloud({
+  type: 'disableServerGroup',
+  execution: 'poll',
+  description: 'Take a server group out of its target groups',
+  defaultTimeoutMs: 2 * HOUR_MS,
+  check: serverGroupTargetProblems,
+});
+cloud({ type: 'resizeServerGroup', execution: 'poll', description: "Change a server group's capacity", defaultTimeoutMs: 2 * HOUR_MS, check: resizeProblems });
+cloud({
+  type: 'destroyServerGroup',
+  execution: 'poll',
+  description: 'Delete a server group and its launch template',
+  defaultTimeoutMs: 2 * HOUR_MS,
+  check: serverGroupTargetProblems,
+});
+cloud({
+  type: 'cloneServerGroup',
+  execution: 'poll',
+  description: 'A new server group copied from an existing one, with changes',
+  defaultTimeoutMs: 2 * HOUR_MS,
+  check: cloneProblems,
+});
+cloud({
+  type: 'disableCluster',
+  execution: 'poll',
+  description: 'Disable all but the newest enabled server groups of a cluster',
+  defaultTimeoutMs: 2 * HOUR_MS,
+  check: clusterProblems,
+});
+cloud({
+  type: 'scaleDownCluster',
+  execution: 'poll',
+  description: 'Scale all but the newest server groups of a cluster to zero',
+  defaultTimeoutMs: 2 * HOUR_MS,
+  check: clusterProblems,
+});
+cloud({
+  type: 'shrinkCluster',
+  execution: 'poll',
+  description: 'Destroy all but the newest server groups of a cluster',
+  defaultTimeoutMs: 2 * HOUR_MS,
+  check: clusterProblems,
+});
 cloud({ type: 'rollbackCluster', execution: 'poll', description: 'Roll a cluster back to its previous server group or image', check: clusterProblems });
-cloud({ type: 'rollbackServerGroup', execution: 'poll', description: 'Roll back from one server group to another (or to an image)', check: rollbackServerGroupProblems });
+cloud({
+  type: 'rollbackServerGroup',
+  execution: 'poll',
+  description: 'Roll back from one server group to another (or to an image)',
+  check: rollbackServerGroupProblems,
+});
 // findAmi: the name older Deck versions saved; Deck and Orca still read it as findImage.
-cloud({ type: 'findImage', execution: 'task', description: 'Find the image a cluster runs (NEWEST, OLDEST, LARGEST or FAIL)', check: findImageProblems, aliases: ['findAmi'] });
+cloud({
+  type: 'findImage',
+  execution: 'task',
+  description: 'Find the image a cluster runs (NEWEST, OLDEST, LARGEST or FAIL)',
+  check: findImageProblems,
+  aliases: ['findAmi'],
+});
 cloud({ type: 'findImageFromTags', execution: 'task', description: 'Find the newest image with the given tags', check: findImageFromTagsProblems });
-cloud({ type: 'tagImage', execution: 'task', description: 'Tag the images upstream stages baked or found', check: tagImageProblems, reads: () => ({ upstream: true }) });
+cloud({
+  type: 'tagImage',
+  execution: 'task',
+  description: 'Tag the images upstream stages baked or found',
+  check: tagImageProblems,
+  reads: () => ({ upstream: true }),
+});
 cloud({ type: 'bake', execution: 'poll', description: 'Bake an AMI from a base image and a provisioning script', check: bakeProblems });

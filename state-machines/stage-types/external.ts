@@ -90,8 +90,10 @@ function kayentaProblems(s: Raw): string[] {
     );
   }
   const pairs = deployments.serverGroupPairs;
-  if (literal(pairs) && (!Array.isArray(pairs) || pairs.length !== 1)) problems.push('deployments.serverGroupPairs: exactly one control/experiment pair is supported');
-  if ((deployments.baseline as Record<string, unknown> | undefined)?.cluster === undefined) problems.push('deployments.baseline.cluster: required (the production cluster)');
+  if (literal(pairs) && (!Array.isArray(pairs) || pairs.length !== 1))
+    problems.push('deployments.serverGroupPairs: exactly one control/experiment pair is supported');
+  if ((deployments.baseline as Record<string, unknown> | undefined)?.cluster === undefined)
+    problems.push('deployments.baseline.cluster: required (the production cluster)');
   return problems;
 }
 

@@ -3,8 +3,7 @@ import { registerStageType, type StageReads } from './registry.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const isNonNegativeNumberOrExpression = (v: unknown) =>
-  (typeof v === 'number' && v >= 0) || (typeof v === 'string' && (/^\d+$/.test(v) || v.includes('${')));
+const isNonNegativeNumberOrExpression = (v: unknown) => (typeof v === 'number' && v >= 0) || (typeof v === 'string' && (/^\d+$/.test(v) || v.includes('${')));
 
 registerStageType({
   type: 'wait',
@@ -13,9 +12,7 @@ registerStageType({
   description: 'Pause for waitTime seconds',
   fields: ['waitTime', 'skipWaitText'],
   check: (s) =>
-    s.waitTime === undefined || isNonNegativeNumberOrExpression(s.waitTime)
-      ? []
-      : ['waitTime: must be a number of seconds >= 0 or an expression'],
+    s.waitTime === undefined || isNonNegativeNumberOrExpression(s.waitTime) ? [] : ['waitTime: must be a number of seconds >= 0 or an expression'],
 });
 /**
  * Preconditions that read clusters (clusterSize) run in the cloud family, which has the cloud
@@ -46,8 +43,7 @@ registerStageType({
   description: 'Wait for a person to continue or stop the pipeline',
   fields: ['instructions', 'judgmentInputs', 'requiredJudgmentRoles', 'selectedStageRoles', 'propagateAuthenticationContext'],
   defaultTimeoutMs: 3 * DAY_MS,
-  check: (s) =>
-    s.judgmentInputs === undefined || Array.isArray(s.judgmentInputs) ? [] : ['judgmentInputs: must be a list'],
+  check: (s) => (s.judgmentInputs === undefined || Array.isArray(s.judgmentInputs) ? [] : ['judgmentInputs: must be a list']),
 });
 registerStageType({
   type: 'evaluateVariables',
@@ -55,8 +51,7 @@ registerStageType({
   execution: 'task',
   description: 'Evaluate expressions into pipeline variables',
   fields: ['variables', 'failOnFailedExpressions'],
-  check: (s) =>
-    s.variables === undefined || Array.isArray(s.variables) ? [] : ['variables: must be a list of {key, value}'],
+  check: (s) => (s.variables === undefined || Array.isArray(s.variables) ? [] : ['variables: must be a list of {key, value}']),
 });
 registerStageType({
   type: 'pipeline',

@@ -33,7 +33,9 @@ function number(s: Raw, field: string, min: number, max: number): string[] {
   const v = s[field];
   if (!literal(v) || v === '') return [];
   const n = typeof v === 'string' ? Number(v.trim()) : v;
-  return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? [] : [`${field}: must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)})`];
+  return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max
+    ? []
+    : [`${field}: must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)})`];
 }
 
 function listOrString(s: Raw, field: string): string[] {
@@ -114,8 +116,10 @@ export function lambdaRouteProblems(s: Raw): string[] {
     if (blank(s.trafficPercentA)) problems.push('trafficPercentA: required (percent of traffic on versionNameA)');
   }
   if (strategy === '$BLUEGREEN') {
-    if (blank(s.lambdaPayload) && !isObject(s.payloadArtifact)) problems.push('lambdaPayload: required (the payload to invoke the new version with), or payloadArtifact');
-    if (blank(s.lambdaOutput) && !isObject(s.outputArtifact)) problems.push('lambdaOutput: required (the output the new version must return), or outputArtifact');
+    if (blank(s.lambdaPayload) && !isObject(s.payloadArtifact))
+      problems.push('lambdaPayload: required (the payload to invoke the new version with), or payloadArtifact');
+    if (blank(s.lambdaOutput) && !isObject(s.outputArtifact))
+      problems.push('lambdaOutput: required (the output the new version must return), or outputArtifact');
     problems.push(...number(s, 'timeout', 0, 900));
   }
   if (strategy === '$PROGRESSIVE' && s.trafficSteps === undefined) problems.push('trafficSteps: required with $PROGRESSIVE');
@@ -142,9 +146,38 @@ function lambda(info: Omit<StageTypeInfo, 'family'>): void {
 
 const HOUR_MS = 60 * 60 * 1000;
 
-lambda({ type: LAMBDA_DEPLOY, execution: 'poll', description: 'Create or update a Lambda function, publish a version, point aliases (AWS Lambda plugin)', defaultTimeoutMs: 2 * HOUR_MS, check: lambdaDeployProblems });
-lambda({ type: LAMBDA_UPDATE_CODE, execution: 'poll', description: "Update a Lambda function's code and optionally publish a version (AWS Lambda plugin)", defaultTimeoutMs: 2 * HOUR_MS, check: lambdaUpdateCodeProblems });
+lambda({
+  type: LAMBDA_DEPLOY,
+  execution: 'poll',
+  description: 'Create or update a Lambda function, publish a version, point aliases (AWS Lambda plugin)',
+  defaultTimeoutMs: 2 * HOUR_MS,
+  check: lambdaDeployProblems,
+});
+lambda({
+  type: LAMBDA_UPDATE_CODE,
+  execution: 'poll',
+  description: "Update a Lambda function's code and optionally publish a version (AWS Lambda plugin)",
+  defaultTimeoutMs: 2 * HOUR_MS,
+  check: lambdaUpdateCodeProblems,
+});
 // No default timeout: a progressive shift ends itself (or rolls back) within its own steps.
-lambda({ type: LAMBDA_ROUTE, execution: 'poll', description: "Move a Lambda alias's traffic: $SIMPLE, $WEIGHTED, $BLUEGREEN, or $PROGRESSIVE in steps with alarm gates", check: lambdaRouteProblems });
-lambda({ type: LAMBDA_INVOKE, execution: 'poll', description: 'Invoke a Lambda function or alias N times with a payload (AWS Lambda plugin)', defaultTimeoutMs: HOUR_MS, check: lambdaInvokeProblems });
-lambda({ type: LAMBDA_DELETE, execution: 'poll', description: 'Delete Lambda function versions, or the function (AWS Lambda plugin)', defaultTimeoutMs: HOUR_MS, check: lambdaDeleteProblems });
+lambda({
+  type: LAMBDA_ROUTE,
+  execution: 'poll',
+  description: "Move a Lambda alias's traffic: $SIMPLE, $WEIGHTED, $BLUEGREEN, or $PROGRESSIVE in steps with alarm gates",
+  check: lambdaRouteProblems,
+});
+lambda({
+  type: LAMBDA_INVOKE,
+  execution: 'poll',
+  description: 'Invoke a Lambda function or alias N times with a payload (AWS Lambda plugin)',
+  defaultTimeoutMs: HOUR_MS,
+  check: lambdaInvokeProblems,
+});
+lambda({
+  type: LAMBDA_DELETE,
+  execution: 'poll',
+  description: 'Delete Lambda function versions, or the function (AWS Lambda plugin)',
+  defaultTimeoutMs: HOUR_MS,
+  check: lambdaDeleteProblems,
+});

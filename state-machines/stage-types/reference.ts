@@ -8,7 +8,10 @@ import { stageTypeInfo, supportedStageTypes, type StageTypeInfo } from './regist
 
 /** Spinnaker stage types people export that Gennaker refuses, and why. validate names them too. */
 export const UNSUPPORTED_SPINNAKER_STAGES: ReadonlyArray<readonly [string, string]> = [
-  ['deployManifest, bakeManifest, patchManifest, deleteManifest, scaleManifest, undoRolloutManifest', 'Kubernetes: Gennaker deploys to AWS (EC2, ECS, Lambda) only'],
+  [
+    'deployManifest, bakeManifest, patchManifest, deleteManifest, scaleManifest, undoRolloutManifest',
+    'Kubernetes: Gennaker deploys to AWS (EC2, ECS, Lambda) only',
+  ],
   ['deployCloudFormation, deleteCloudFormationStack, deleteCloudFormationChangeSet', 'CloudFormation stages are not implemented (deploy stacks with CDK)'],
   ['script, travis, wercker, concourse, googleCloudBuild', 'CI systems other than Jenkins: use a webhook stage'],
   ['createServerGroup (GCE, Azure, ...), any cloudProvider other than aws/ecs', 'AWS only'],
@@ -54,7 +57,7 @@ export function stageReferenceMarkdown(): string {
     "Stages are written as Spinnaker writes them (Deck's JSON, or the same as YAML): each type below",
     "takes Spinnaker's type name and field names. `gennaker validate` refuses any other type, warns",
     'about a field that is nearly one of the listed ones (`waittime`: did you mean `waitTime`?), and',
-    "checks the listed required fields. docs/pipeline.schema.json gives editors the same names.",
+    'checks the listed required fields. docs/pipeline.schema.json gives editors the same names.',
     '',
     '## Fields every stage has',
     '',
@@ -75,7 +78,15 @@ export function stageReferenceMarkdown(): string {
   for (const t of types) {
     const info = stageTypeInfo(t)!;
     lines.push(`### ${t}`, '', `${info.description}.`, '');
-    lines.push(`- Spinnaker type: \`${t}\`${aliasesOf(info).length > 0 ? ` (also accepted: ${aliasesOf(info).map((a) => `\`${a}\``).join(', ')}, renamed by validate)` : ''}`);
+    lines.push(
+      `- Spinnaker type: \`${t}\`${
+        aliasesOf(info).length > 0
+          ? ` (also accepted: ${aliasesOf(info)
+              .map((a) => `\`${a}\``)
+              .join(', ')}, renamed by validate)`
+          : ''
+      }`,
+    );
     lines.push(`- Runs in the \`${info.family}\` function; ${WAITS[info.execution]}; default timeout ${duration(info.defaultTimeoutMs)}`);
     lines.push(`- Required: ${(info.required ?? []).map((f) => `\`${f}\``).join(', ') || 'nothing beyond the common fields'}`);
     lines.push(
@@ -84,7 +95,16 @@ export function stageReferenceMarkdown(): string {
     );
   }
   lines.push('## Spinnaker stages Gennaker does not run', '', '| types | why |', '| --- | --- |');
-  lines.push(...UNSUPPORTED_SPINNAKER_STAGES.map(([t, why]) => `| ${t.split(', ').map((x) => `\`${x}\``).join(', ')} | ${why} |`), '');
+  lines.push(
+    ...UNSUPPORTED_SPINNAKER_STAGES.map(
+      ([t, why]) =>
+        `| ${t
+          .split(', ')
+          .map((x) => `\`${x}\``)
+          .join(', ')} | ${why} |`,
+    ),
+    '',
+  );
   return `${lines.join('\n')}`;
 }
 
@@ -101,7 +121,9 @@ export function stageTypeSchema(): Record<string, unknown> {
         if: { properties: { type: { enum: match } }, required: ['type'] },
         then: {
           description: info.description,
-          properties: Object.fromEntries((info.fields ?? []).map((f) => [f, { description: `${t}: see docs/stages.md#${t.toLowerCase().replace(/[^a-z0-9]/g, '')}` }])),
+          properties: Object.fromEntries(
+            (info.fields ?? []).map((f) => [f, { description: `${t}: see docs/stages.md#${t.toLowerCase().replace(/[^a-z0-9]/g, '')}` }]),
+          ),
           ...(info.required && info.required.length > 0 ? { required: [...info.required] } : {}),
         },
       };

@@ -50,7 +50,7 @@ export function registerStageType(info: StageTypeInfo): void {
 
 /** The type a stage type name stands for: itself, or the type it is a legacy alias of. */
 export function canonicalStageType(type: string): string {
-  return registry.has(type) ? type : aliases.get(type) ?? type;
+  return registry.has(type) ? type : (aliases.get(type) ?? type);
 }
 
 export function stageTypeInfo(type: string): StageTypeInfo | undefined {

@@ -52,7 +52,8 @@ export function trafficStepsProblems(value: unknown, path: string): string[] {
     if (!isExpression(step.weight)) {
       const weight = whole(step.weight);
       if (step.weight === undefined) problems.push(`${at}.weight: required (percent of traffic on the new version)`);
-      else if (weight === undefined || weight < 1 || weight > 100) problems.push(`${at}.weight: must be a whole number from 1 to 100 (got ${JSON.stringify(step.weight)})`);
+      else if (weight === undefined || weight < 1 || weight > 100)
+        problems.push(`${at}.weight: must be a whole number from 1 to 100 (got ${JSON.stringify(step.weight)})`);
       else {
         if (previous !== undefined && weight <= previous) problems.push(`${at}.weight: must be greater than the step before (${previous})`);
         previous = weight;
@@ -61,7 +62,8 @@ export function trafficStepsProblems(value: unknown, path: string): string[] {
     if (step.pauseSec !== undefined && !isExpression(step.pauseSec) && whole(step.pauseSec) === undefined) {
       problems.push(`${at}.pauseSec: must be whole seconds ≥ 0 (got ${JSON.stringify(step.pauseSec)})`);
     }
-    if (step.analysis !== undefined && !isExpression(step.analysis) && !isObject(step.analysis)) problems.push(`${at}.analysis: must be an object (a canary config)`);
+    if (step.analysis !== undefined && !isExpression(step.analysis) && !isObject(step.analysis))
+      problems.push(`${at}.analysis: must be an object (a canary config)`);
   });
   const last: unknown = value[value.length - 1];
   if (isObject(last) && !isExpression(last.weight) && whole(last.weight) !== 100) {

@@ -155,7 +155,9 @@ export function quartzToScheduler(quartz: string, timeZone = DEFAULT_TIME_ZONE):
   if (!isTimeZone(timezone)) errors.push(`time zone '${timeZone}' is not an IANA time zone (like Europe/Paris or UTC)`);
   const parts = quartz.trim().split(/\s+/);
   if (parts.length < 6 || parts.length > 7) {
-    errors.push(`'${quartz}' has ${parts.length === 1 && parts[0] === '' ? 0 : parts.length} fields; a Quartz expression has 6 or 7 (sec min hour day-of-month month day-of-week [year])`);
+    errors.push(
+      `'${quartz}' has ${parts.length === 1 && parts[0] === '' ? 0 : parts.length} fields; a Quartz expression has 6 or 7 (sec min hour day-of-month month day-of-week [year])`,
+    );
     return { timezone, errors, warnings };
   }
   const [seconds, minutes, hours, dom, month, dow, year = '*'] = parts as [string, string, string, string, string, string, string?];

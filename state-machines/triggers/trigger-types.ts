@@ -73,7 +73,8 @@ const TRIGGER_TYPES: Readonly<Record<string, TriggerTypeSpec>> = {
 };
 
 function cronProblems(s: Settings): Array<{ field: string; message: string }> {
-  if (typeof s.cronExpression !== 'string') return s.cronExpression === undefined ? [] : [{ field: 'cronExpression', message: 'must be a Quartz expression (text)' }];
+  if (typeof s.cronExpression !== 'string')
+    return s.cronExpression === undefined ? [] : [{ field: 'cronExpression', message: 'must be a Quartz expression (text)' }];
   const zone = typeof s.timeZone === 'string' ? s.timeZone : typeof s.cronTimeZone === 'string' ? s.cronTimeZone : DEFAULT_TIME_ZONE;
   const translated = quartzToScheduler(s.cronExpression, zone);
   return translated.errors.map((message) => ({

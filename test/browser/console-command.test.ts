@@ -71,7 +71,11 @@ describe('gennaker console', () => {
     expect((await raw('/api/applications', { host: `localhost:${port}` })).status).toBe(200);
     const rebound = await raw('/api/applications', { host: `evil.example:${port}` });
     expect(rebound.status).toBe(421);
-    const crossSite = await raw('/api/pipelines/cli/p/executions', { host: `127.0.0.1:${port}`, origin: 'https://evil.example', 'content-type': 'application/json' }, 'POST');
+    const crossSite = await raw(
+      '/api/pipelines/cli/p/executions',
+      { host: `127.0.0.1:${port}`, origin: 'https://evil.example', 'content-type': 'application/json' },
+      'POST',
+    );
     expect(crossSite.status).toBe(403);
     const sameSite = await raw('/api/pipelines/cli/p/executions', { host: `127.0.0.1:${port}`, origin: url, 'content-type': 'application/json' }, 'POST');
     expect(sameSite.status).toBe(202);

@@ -32,8 +32,29 @@ writeFileSync(
     endTime: t0 + 95_000,
     error: "stage 'Deploy' failed",
     stages: [
-      { refId: '1', name: 'Bake', type: 'bake', status: 'SUCCEEDED', requisiteStageRefIds: [], context: {}, outputs: { imageId: 'ami-123' }, startTime: t0, endTime: t0 + 60_000 },
-      { refId: '2', name: 'Deploy', type: 'deploy', status: 'TERMINAL', requisiteStageRefIds: ['1'], context: {}, outputs: {}, startTime: t0 + 60_000, endTime: t0 + 95_000, error: 'no capacity' },
+      {
+        refId: '1',
+        name: 'Bake',
+        type: 'bake',
+        status: 'SUCCEEDED',
+        requisiteStageRefIds: [],
+        context: {},
+        outputs: { imageId: 'ami-123' },
+        startTime: t0,
+        endTime: t0 + 60_000,
+      },
+      {
+        refId: '2',
+        name: 'Deploy',
+        type: 'deploy',
+        status: 'TERMINAL',
+        requisiteStageRefIds: ['1'],
+        context: {},
+        outputs: {},
+        startTime: t0 + 60_000,
+        endTime: t0 + 95_000,
+        error: 'no capacity',
+      },
     ],
   }),
 );
@@ -59,7 +80,10 @@ describe('output', () => {
       "error: stage 'Deploy' failed",
       '',
     ]);
-    expect(parse((await gennaker('executions', 'show', 'rel-1', '-o', 'yaml')).out)).toMatchObject({ id: 'rel-1', stages: [{ name: 'Bake' }, { name: 'Deploy' }] });
+    expect(parse((await gennaker('executions', 'show', 'rel-1', '-o', 'yaml')).out)).toMatchObject({
+      id: 'rel-1',
+      stages: [{ name: 'Bake' }, { name: 'Deploy' }],
+    });
   });
 
   it('validate and graph: JSON for scripts', async () => {
@@ -111,7 +135,11 @@ describe('output', () => {
   it('bash completion from the commands themselves', async () => {
     const script = (await gennaker('completion', 'bash')).out;
     const complete = (...words: string[]) =>
-      execFileSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _gennaker_complete; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' }).trim();
+      execFileSync(
+        'bash',
+        ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _gennaker_complete; echo "\${COMPREPLY[*]}"`],
+        { encoding: 'utf8' },
+      ).trim();
     expect(complete('gennaker', 'exec')).toBe('executions');
     expect(complete('gennaker', 'executions', '')).toContain('list');
     expect(complete('gennaker', 'executions', 'list', '--st')).toBe('--status');

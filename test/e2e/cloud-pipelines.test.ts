@@ -34,7 +34,10 @@ describe('cluster locks across executions', () => {
     const pipeline = pipelineOf({ stages: [deployStage(network, { delayBeforeDisableSec: 120 })] });
     const first = runtime.start(pipeline, { executionId: 'first' });
     const locks = new ClusterLocks({ clock: runtime.clock });
-    await until(() => locks.holderOf(key), (h) => h?.executionId === 'first');
+    await until(
+      () => locks.holderOf(key),
+      (h) => h?.executionId === 'first',
+    );
     const second = runtime.start(pipeline, { executionId: 'second' });
     const [a, b] = await Promise.all([first.result, second.result]);
     expect([a.status, b.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
@@ -55,7 +58,10 @@ describe('cluster locks across executions', () => {
     const runtime = new LocalRuntime({ timeScale: 10, tickMs: 10, families: [() => cloudStages()] });
     const run = runtime.start(pipelineOf({ stages: [deployStage(network, { delayBeforeDisableSec: 3600 })] }), { executionId: 'canceled' });
     const locks = new ClusterLocks({ clock: runtime.clock });
-    await until(() => locks.holderOf(key), (h) => h?.executionId === 'canceled');
+    await until(
+      () => locks.holderOf(key),
+      (h) => h?.executionId === 'canceled',
+    );
     await run.cancel('tester');
     const result = await run.result;
     expect(result.status).toBe('CANCELED');
@@ -72,7 +78,10 @@ describe('cancel', () => {
     const stage = { refId: 'bake', name: 'Bake', type: 'bake', package: 'app', baseOs: 'ubuntu', baseAmi: network.imageId, region: 'us-east-1' };
     const run = runtime.start(pipelineOf({ stages: [stage] }), { executionId: 'baking' });
     const key = 'baking:bake:us-east-1';
-    await until(() => findBuilder(clients, key), (b) => b?.state === 'running');
+    await until(
+      () => findBuilder(clients, key),
+      (b) => b?.state === 'running',
+    );
     await run.cancel('tester');
     const result = await run.result;
     expect(result.execution.stages[0]).toMatchObject({ status: 'CANCELED', error: expect.stringMatching(/^canceled: terminated builder i-\w+ in us-east-1$/) });

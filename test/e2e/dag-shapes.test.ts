@@ -51,7 +51,18 @@ describe('DAG shapes', () => {
 
   it('fans out to 50 parallel stages and fans back in', async () => {
     const middle = Array.from({ length: 50 }, (_, i) => wait(`m${i}`, `Fan ${i}`, 30, ['root']));
-    const result = await runPipeline({ stages: [wait('root', 'Root', 0), ...middle, wait('join', 'Join', 0, middle.map((m) => m.refId))] });
+    const result = await runPipeline({
+      stages: [
+        wait('root', 'Root', 0),
+        ...middle,
+        wait(
+          'join',
+          'Join',
+          0,
+          middle.map((m) => m.refId),
+        ),
+      ],
+    });
     expect(result.status).toBe('SUCCEEDED');
     expectValidAsl(result.definition);
     const e = result.events;

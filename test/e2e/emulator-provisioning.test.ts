@@ -48,7 +48,9 @@ describe('emulator provisioning on a machine without moto_server', () => {
     });
     expect(r.code).toBe(1);
     expect(r.err.trim().split('\n')).toEqual([
-      expect.stringMatching(/^gennaker: moto_server is not on PATH and there is no python3 to install it: install Python 3 .*pip install 'moto\[server\]==5\.2\.1'/),
+      expect.stringMatching(
+        /^gennaker: moto_server is not on PATH and there is no python3 to install it: install Python 3 .*pip install 'moto\[server\]==5\.2\.1'/,
+      ),
     ]);
     expect(r.err + r.out).not.toContain('code -2');
   });
@@ -60,7 +62,9 @@ describe('emulator provisioning on a machine without moto_server', () => {
     expect(r.out).toContain(`Installing the AWS emulator (${MOTO_REQUIREMENT}) into`);
     const lines = r.err.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^gennaker: cannot install moto\[server\]==5\.2\.1 \(.*(No matching distribution|Could not find a version).*\): .*pip install 'moto\[server\]==5\.2\.1'.*PIP_INDEX_URL/);
+    expect(lines[0]).toMatch(
+      /^gennaker: cannot install moto\[server\]==5\.2\.1 \(.*(No matching distribution|Could not find a version).*\): .*pip install 'moto\[server\]==5\.2\.1'.*PIP_INDEX_URL/,
+    );
     // Nothing half-made is taken for an install: the next attempt tries again.
     expect(existsSync(join(venv, `.gennaker-moto-5.2.1`))).toBe(false);
   }, 120_000);
@@ -70,7 +74,12 @@ describe('emulator provisioning on a machine without moto_server', () => {
     // A venv that sees this machine's moto (no index needed): pip finds the pin satisfied.
     execFileSync(python, ['-m', 'venv', '--system-site-packages', '--without-pip', venv]);
     // One local environment for both runs (a run leaves it up), taken down at the end.
-    const env = { PATH: pathWith({ python3: python }), GENNAKER_EMULATOR_VENV: venv, GENNAKER_STATE_DIR: mkdtempSync(join(tmpdir(), 'gennaker-state-')), ...offlinePip };
+    const env = {
+      PATH: pathWith({ python3: python }),
+      GENNAKER_EMULATOR_VENV: venv,
+      GENNAKER_STATE_DIR: mkdtempSync(join(tmpdir(), 'gennaker-state-')),
+      ...offlinePip,
+    };
     const r = await gennaker(['run', '--local', 'pipelines/demo.yml', '--time-scale', '500'], env);
     expect(r.err).toBe('');
     expect(r.out).toContain('Installing the AWS emulator');

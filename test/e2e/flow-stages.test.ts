@@ -64,7 +64,10 @@ describe('manual judgment', () => {
     await expect(
       submitJudgment({ executionId: run.executionId, stage: 'Approve', judgment: 'continue', input: 'maybe', user: 'bob', roles: ['release-managers'] }, deps),
     ).rejects.toThrow(/not one of the judgment inputs/);
-    await submitJudgment({ executionId: run.executionId, stage: 'Approve', judgment: 'continue', input: 'yes', user: 'bob', roles: ['release-managers'] }, deps);
+    await submitJudgment(
+      { executionId: run.executionId, stage: 'Approve', judgment: 'continue', input: 'yes', user: 'bob', roles: ['release-managers'] },
+      deps,
+    );
     const result = await run.result;
     expect(result.status).toBe('SUCCEEDED');
     expect(result.execution.stages[0]!.context.lastModifiedBy).toBe('bob');
@@ -103,7 +106,9 @@ describe('nested pipelines', () => {
   });
   const parent = (color: string, wait = true) => ({
     name: 'parent',
-    stages: [{ refId: '1', name: 'Run child', type: 'pipeline', application: 'test', pipeline: 'child', waitForCompletion: wait, pipelineParameters: { color } }],
+    stages: [
+      { refId: '1', name: 'Run child', type: 'pipeline', application: 'test', pipeline: 'child', waitForCompletion: wait, pipelineParameters: { color } },
+    ],
   });
 
   it('runs the child with parameters and takes its status', async () => {
@@ -135,15 +140,13 @@ describe('nested pipelines', () => {
 
 describe('stage options', () => {
   it('skips a stage whose stageEnabled expression is false, and downstream still runs', async () => {
-    const result = await runPipeline(
-      {
-        parameterConfig: [{ name: 'deploy', default: 'false' }],
-        stages: [
-          { refId: '1', name: 'Maybe', type: 'wait', waitTime: 0, stageEnabled: { type: 'expression', expression: "parameters.deploy == 'true'" } },
-          { refId: '2', name: 'Then', type: 'wait', waitTime: 0, requisiteStageRefIds: ['1'] },
-        ],
-      },
-    );
+    const result = await runPipeline({
+      parameterConfig: [{ name: 'deploy', default: 'false' }],
+      stages: [
+        { refId: '1', name: 'Maybe', type: 'wait', waitTime: 0, stageEnabled: { type: 'expression', expression: "parameters.deploy == 'true'" } },
+        { refId: '2', name: 'Then', type: 'wait', waitTime: 0, requisiteStageRefIds: ['1'] },
+      ],
+    });
     expect(statusOf(result)).toEqual({ Maybe: 'SKIPPED', Then: 'SUCCEEDED' });
   });
 
@@ -231,7 +234,7 @@ describe('stage options', () => {
     expect(result.events.filter((e) => e.type === 'StateRetried' && e.state?.name === 'Flaky')).toHaveLength(2);
   });
 
-  it('records a stage whose function fails for good through its branch\'s one recorder, by its failure options', async () => {
+  it("records a stage whose function fails for good through its branch's one recorder, by its failure options", async () => {
     registerStageType({ type: 'broken', family: 'flow', execution: 'task', description: 'test stage whose function always fails' });
     const broken: StageImplementation = {
       type: 'broken',
@@ -253,7 +256,14 @@ describe('stage options', () => {
       },
       { families: [() => [broken]] },
     );
-    expect(statusOf(result)).toEqual({ First: 'SUCCEEDED', Ignored: 'FAILED_CONTINUE', 'After ignored': 'SUCCEEDED', Side: 'SUCCEEDED', Halting: 'STOPPED', Dropped: 'NOT_STARTED' });
+    expect(statusOf(result)).toEqual({
+      First: 'SUCCEEDED',
+      Ignored: 'FAILED_CONTINUE',
+      'After ignored': 'SUCCEEDED',
+      Side: 'SUCCEEDED',
+      Halting: 'STOPPED',
+      Dropped: 'NOT_STARTED',
+    });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.execution.stages.find((s) => s.name === 'Ignored')!.error).toContain('disk on fire');
     // One recorder per branch (and one for the top level), none per stage.

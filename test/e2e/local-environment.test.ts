@@ -136,7 +136,11 @@ describe('the local environment', () => {
     const [, hint] = await run.waitFor(/\(or from another shell: (gennaker judge [^\n)]+)\)/, 120_000);
     expect(hint).toMatch(/--input 'ship it'$/);
     // Exactly as printed, in a shell, with `gennaker` being this checkout's command.
-    const judged = execFileSync('sh', ['-c', hint!.replace(/^gennaker /, `'${process.execPath}' '${join(projectRoot, 'cli/bin.mjs')}' `)], { cwd: inside, env, encoding: 'utf8' });
+    const judged = execFileSync('sh', ['-c', hint!.replace(/^gennaker /, `'${process.execPath}' '${join(projectRoot, 'cli/bin.mjs')}' `)], {
+      cwd: inside,
+      env,
+      encoding: 'utf8',
+    });
     expect(judged).toContain('Approve release: continue (ship it) → SUCCEEDED');
     const done = await run.done;
     expect(run.text()).toContain('Pipeline SUCCEEDED');

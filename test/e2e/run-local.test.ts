@@ -16,7 +16,12 @@ function streams() {
   out.on('data', (d: Buffer) => (text += d.toString()));
   err.on('data', (d: Buffer) => (text += d.toString()));
   const input = new PassThrough();
-  return { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream, input: input as unknown as NodeJS.ReadStream, text: () => text };
+  return {
+    out: out as unknown as NodeJS.WriteStream,
+    err: err as unknown as NodeJS.WriteStream,
+    input: input as unknown as NodeJS.ReadStream,
+    text: () => text,
+  };
 }
 
 describe('run --local', () => {
@@ -34,7 +39,9 @@ describe('run --local', () => {
     expect(code).toBe(0);
     // The sandbox seeds each cluster with a previous release; the run swaps in the baked one.
     const [before, after] = text.split('Clusters after the run:') as [string, string];
-    expect(before).toMatch(/Local sandbox ready \(us-east-1: vpc-\w+, 2 subnets, target groups demo-staging, demo-prod, base image ami-\w+, seeded demo-staging-v000, demo-prod-v000 as the previous release\)/);
+    expect(before).toMatch(
+      /Local sandbox ready \(us-east-1: vpc-\w+, 2 subnets, target groups demo-staging, demo-prod, base image ami-\w+, seeded demo-staging-v000, demo-prod-v000 as the previous release\)/,
+    );
     expect(before).toMatch(/Clusters before the run:\n {2}demo-staging \(local, us-east-1\)\n {4}demo-staging-v000 +SERVING +2 up/);
     expect(after).toMatch(/demo-staging-v000 +disabled +0 up, capacity 0\/0\/0[^\n]*\n {4}demo-staging-v001 +SERVING +2 up[^\n]*v1\.0\.0/);
     expect(after).toMatch(/demo-prod-v000 +disabled +0 up[^\n]*\n {4}demo-prod-v001 +SERVING +4 up, capacity 2\/4\/4[^\n]*v1\.0\.0/);
@@ -46,7 +53,10 @@ describe('run --local', () => {
 
   it('exits 1 with the failed stage and why, and saves a complete record', async () => {
     const file = join(process.env.GENNAKER_STATE_DIR!, 'fails.yml');
-    writeFileSync(file, 'application: a\nname: fails\nstages:\n  - refId: "1"\n    type: checkPreconditions\n    name: Gate\n    preconditions:\n      - type: expression\n        context:\n          expression: "${false}"\n          failureMessage: gate closed\n');
+    writeFileSync(
+      file,
+      'application: a\nname: fails\nstages:\n  - refId: "1"\n    type: checkPreconditions\n    name: Gate\n    preconditions:\n      - type: expression\n        context:\n          expression: "${false}"\n          failureMessage: gate closed\n',
+    );
     const io = streams();
     const code = await runLocal({ file, timeScale: 1, parameters: {}, autoJudge: 'continue', ...io });
     expect(code).toBe(1);

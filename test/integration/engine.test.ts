@@ -45,7 +45,13 @@ const pipeline = pipelineOf({
   parameterConfig: [{ name: 'env', default: 'staging' }],
   stages: [
     { refId: '1', name: 'Vars', type: 'evaluateVariables', variables: [{ key: 'x', value: '${parameters.env}' }] },
-    { refId: '2', name: 'Check', type: 'checkPreconditions', requisiteStageRefIds: ['1'], preconditions: [{ type: 'expression', context: { expression: '${false}' } }] },
+    {
+      refId: '2',
+      name: 'Check',
+      type: 'checkPreconditions',
+      requisiteStageRefIds: ['1'],
+      preconditions: [{ type: 'expression', context: { expression: '${false}' } }],
+    },
   ],
 });
 const stagePayload = (i: number) => {
@@ -121,7 +127,7 @@ describe('engine idempotency', () => {
 });
 
 describe('notification settings from the record', () => {
-  it('delivers a stage event to the stage\'s own notification settings, and a pipeline event to the pipeline\'s', async () => {
+  it("delivers a stage event to the stage's own notification settings, and a pipeline event to the pipeline's", async () => {
     const withSettings = pipelineOf({
       notifications: [{ type: 'email', address: 'team@example.com', level: 'pipeline', when: ['pipeline.failed'] }],
       stages: [
@@ -141,7 +147,11 @@ describe('notification settings from the record', () => {
     await dispatch({ op: 'start', executionId: 'n1', input: {}, pipeline: pipelineSkeleton(withSettings) }, withTargets);
     const s = withSettings.stages[0]!;
     await dispatch(
-      { op: 'run', executionId: 'n1', stage: { refId: s.refId, name: s.name, type: s.type, failurePolicy: s.failurePolicy, sendNotifications: true, config: s.config } },
+      {
+        op: 'run',
+        executionId: 'n1',
+        stage: { refId: s.refId, name: s.name, type: s.type, failurePolicy: s.failurePolicy, sendNotifications: true, config: s.config },
+      },
       withTargets,
     );
     await dispatch({ op: 'complete', executionId: 'n1', caught: false }, withTargets);

@@ -14,13 +14,20 @@ import { pipelineOf, useLocalAws } from '../support/local.js';
 
 useLocalAws();
 
-const deps = (): EngineDeps => ({ store: new ExecutionStore(), clock: systemClock, random: () => 0.5, notifier: new MemoryNotifier(), implementations: new Map(), awaitPollSeconds: 1 });
+const deps = (): EngineDeps => ({
+  store: new ExecutionStore(),
+  clock: systemClock,
+  random: () => 0.5,
+  notifier: new MemoryNotifier(),
+  implementations: new Map(),
+  awaitPollSeconds: 1,
+});
 const pipeline = pipelineOf({ stages: [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }] });
 const startWithToken = (executionId: string) => ({ op: 'start', executionId, input: {}, pipeline: pipelineSkeleton(pipeline), taskToken: 'token-1' });
 const context = {} as Context;
 
 describe('engineHandler', () => {
-  it('hands a finished call\'s result to resumeTask with its task token', async () => {
+  it("hands a finished call's result to resumeTask with its task token", async () => {
     const resumed: Array<[string, EngineResult]> = [];
     const handler = engineHandler(deps, { resumeTask: async (token, result) => void resumed.push([token, result]) });
     const result = await handler(startWithToken('lh-1'), context);

@@ -56,7 +56,14 @@ async function runningExecution(id: string, stopped: string[]): Promise<void> {
   const stageFunction = engineDeps([taskStage(stopped), { type: 'wait', run: async () => ({ status: 'RUNNING', waitSeconds: 600 }) }]);
   await dispatch({ op: 'start', executionId: id, input: { trigger: { type: 'manual', user: 'u' } }, pipeline: pipelineSkeleton(pipeline) }, stageFunction);
   for (const stage of pipeline.stages) {
-    await dispatch({ op: 'run', executionId: id, stage: { refId: stage.refId, name: stage.name, type: stage.type, failurePolicy: stage.failurePolicy, config: stage.config } }, stageFunction);
+    await dispatch(
+      {
+        op: 'run',
+        executionId: id,
+        stage: { refId: stage.refId, name: stage.name, type: stage.type, failurePolicy: stage.failurePolicy, config: stage.config },
+      },
+      stageFunction,
+    );
   }
 }
 
@@ -123,7 +130,9 @@ describe('lambdaCancelElsewhere', () => {
       },
       { step: 'initialize' },
     );
-    const functions = stageFunctionsFromEnv({ GENNAKER_STAGE_FUNCTIONS: JSON.stringify({ external: 'arn:aws:lambda:us-east-1:1:function:ext', canary: 'arn:aws:lambda:us-east-1:1:function:can' }) });
+    const functions = stageFunctionsFromEnv({
+      GENNAKER_STAGE_FUNCTIONS: JSON.stringify({ external: 'arn:aws:lambda:us-east-1:1:function:ext', canary: 'arn:aws:lambda:us-east-1:1:function:can' }),
+    });
     const cancel = lambdaCancelElsewhere(functions, lambda)!;
     await cancel({ executionId: 'e1', refId: '3', type: 'kayentaCanary' });
     expect(sent).toHaveLength(1);

@@ -71,7 +71,7 @@ export function injectFault<Output = unknown>(client: ClientWithMiddleware, spec
   const limit = spec.times ?? (spec.error ? 1 : Number.POSITIVE_INFINITY);
   const name = `gennakerFault${++sequence}`;
   const state = { calls: 0, triggered: 0 };
-  const makeError = (): Error => (typeof spec.error === 'function' ? spec.error() : spec.error ?? crash());
+  const makeError = (): Error => (typeof spec.error === 'function' ? spec.error() : (spec.error ?? crash()));
 
   client.middlewareStack.addRelativeTo(
     /* eslint-disable @typescript-eslint/no-explicit-any -- the middleware serves every operation of every client */

@@ -24,7 +24,10 @@ export function Application({ application }: { readonly application: string }) {
   return (
     <>
       <h1>
-        {application} <a class="subtle-link" href={paths.clusters(application)}>Clusters →</a>
+        {application}{' '}
+        <a class="subtle-link" href={paths.clusters(application)}>
+          Clusters →
+        </a>
       </h1>
       {error ? <ErrorMessage error={error} /> : null}
       <Section title="Running or waiting now">

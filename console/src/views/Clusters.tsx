@@ -27,7 +27,10 @@ export function Clusters({ application }: { readonly application: string }) {
   const [account, setAccount] = useState(params.get('account') ?? '');
   const [region, setRegion] = useState(params.get('region') ?? '');
   const [applied, setApplied] = useState({ account, region });
-  const query = new URLSearchParams({ ...(applied.account ? { account: applied.account } : {}), ...(applied.region ? { region: applied.region } : {}) }).toString();
+  const query = new URLSearchParams({
+    ...(applied.account ? { account: applied.account } : {}),
+    ...(applied.region ? { region: applied.region } : {}),
+  }).toString();
   const { data, error } = usePoll<ApplicationClusters>(`/applications/${enc(application)}/clusters${query ? `?${query}` : ''}`, 3000);
   return (
     <>
@@ -42,7 +45,11 @@ export function Clusters({ application }: { readonly application: string }) {
         onSubmit={(e) => {
           e.preventDefault();
           setApplied({ account, region });
-          history.replaceState(null, '', `${paths.clusters(application)}${query ? `?${new URLSearchParams({ ...(account ? { account } : {}), ...(region ? { region } : {}) })}` : ''}`);
+          history.replaceState(
+            null,
+            '',
+            `${paths.clusters(application)}${query ? `?${new URLSearchParams({ ...(account ? { account } : {}), ...(region ? { region } : {}) })}` : ''}`,
+          );
         }}
       >
         <label>
@@ -121,7 +128,12 @@ export function Clusters({ application }: { readonly application: string }) {
                         {f.functionName}
                         {f.runtime ? <span class="muted"> {f.runtime}</span> : null}
                       </th>
-                      <td>{f.versions.slice(0, 3).map((v) => v.version).join(', ') || '—'}</td>
+                      <td>
+                        {f.versions
+                          .slice(0, 3)
+                          .map((v) => v.version)
+                          .join(', ') || '—'}
+                      </td>
                       <td>
                         {f.aliases.map((a) => (
                           <div key={a.name}>

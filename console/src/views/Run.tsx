@@ -78,7 +78,9 @@ export function Run({ executionId, stage }: { readonly executionId: string; read
               class="button danger"
               data-action="confirm-cancel"
               disabled={busy}
-              onClick={() => void act(() => post(`/executions/${enc(execution.id)}/cancel`, { reason: 'canceled from the console' })).then(() => setConfirmCancel(false))}
+              onClick={() =>
+                void act(() => post(`/executions/${enc(execution.id)}/cancel`, { reason: 'canceled from the console' })).then(() => setConfirmCancel(false))
+              }
             >
               Yes, cancel it
             </button>{' '}
@@ -88,12 +90,24 @@ export function Run({ executionId, stage }: { readonly executionId: string; read
           </span>
         ) : null}
         {execution.status === 'NOT_STARTED' ? (
-          <button type="button" class="button" data-action="pause" disabled={busy} onClick={() => void act(() => post(`/executions/${enc(execution.id)}/pause`))}>
+          <button
+            type="button"
+            class="button"
+            data-action="pause"
+            disabled={busy}
+            onClick={() => void act(() => post(`/executions/${enc(execution.id)}/pause`))}
+          >
             Hold
           </button>
         ) : null}
         {execution.status === 'PAUSED' ? (
-          <button type="button" class="button" data-action="resume" disabled={busy} onClick={() => void act(() => post(`/executions/${enc(execution.id)}/resume`))}>
+          <button
+            type="button"
+            class="button"
+            data-action="resume"
+            disabled={busy}
+            onClick={() => void act(() => post(`/executions/${enc(execution.id)}/resume`))}
+          >
             Release
           </button>
         ) : null}

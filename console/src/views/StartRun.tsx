@@ -9,7 +9,10 @@ import type { ParameterConfig, PipelineSummary } from '../types.js';
 /** The form's starting values: each parameter's default, else its first option when it must have one. */
 export function initialValues(config: readonly ParameterConfig[]): Record<string, string> {
   return Object.fromEntries(
-    config.map((p) => [p.name, p.default !== undefined && p.default !== null ? String(p.default) : p.hasOptions && p.required && p.options?.[0] ? String(p.options[0].value) : '']),
+    config.map((p) => [
+      p.name,
+      p.default !== undefined && p.default !== null ? String(p.default) : p.hasOptions && p.required && p.options?.[0] ? String(p.options[0].value) : '',
+    ]),
   );
 }
 

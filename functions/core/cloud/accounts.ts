@@ -80,9 +80,7 @@ export class AccountRegistry {
   resolve(name: string, region: string): AccountTarget {
     const account = this.get(name);
     if (account.regions && !account.regions.includes(region)) {
-      throw new UnknownRegionError(
-        `account "${name}" (${account.accountId}) has no region "${region}"; its regions: ${account.regions.join(', ')}`,
-      );
+      throw new UnknownRegionError(`account "${name}" (${account.accountId}) has no region "${region}"; its regions: ${account.regions.join(', ')}`);
     }
     return { account, region };
   }
@@ -108,10 +106,7 @@ const defaultsSchema = z.strictObject({
 });
 
 const accountFields = {
-  accountId: z.pipe(
-    z.pipe(z.union([z.string(), z.number()]), z.transform(String)),
-    z.string().check(z.regex(/^\d{12}$/, 'must be 12 digits')),
-  ),
+  accountId: z.pipe(z.pipe(z.union([z.string(), z.number()]), z.transform(String)), z.string().check(z.regex(/^\d{12}$/, 'must be 12 digits'))),
   regions: z.array(regionSchema).check(z.minLength(1, 'list at least one region')),
   assumeRole: z.optional(z.string()),
   externalId: z.optional(z.string()),

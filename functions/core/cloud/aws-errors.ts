@@ -4,12 +4,7 @@
  * itself (standard retry mode, backoff with jitter, `maxAttempts` from aws-clients); when they
  * outlast those retries they surface as `TransientCloudError` so the stage can be retried later.
  */
-import {
-  AwsCallError,
-  CloudDriverError,
-  ResourceNotFoundError,
-  TransientCloudError,
-} from './errors.js';
+import { AwsCallError, CloudDriverError, ResourceNotFoundError, TransientCloudError } from './errors.js';
 
 /** What a call was doing, for error messages: "create auto scaling group app-v001". */
 export interface CallContext {

@@ -27,9 +27,7 @@ export function capacityProblems(capacity: Partial<Capacity>): string[] {
 export function checkCapacity(capacity: Partial<Capacity>, serverGroup: string): Capacity {
   const problems = capacityProblems(capacity);
   if (problems.length > 0) {
-    throw new InvalidCapacityError(
-      `invalid capacity for server group ${serverGroup} ${JSON.stringify(capacity)}: ${problems.join('; ')}`,
-    );
+    throw new InvalidCapacityError(`invalid capacity for server group ${serverGroup} ${JSON.stringify(capacity)}: ${problems.join('; ')}`);
   }
   return { min: capacity.min!, max: capacity.max!, desired: capacity.desired! };
 }

@@ -17,8 +17,7 @@ import { createServerGroup, type CreateServerGroupSpec, type ServerGroupResult }
 import { capacityOf, launchTemplateOf } from './server-group-view.js';
 import { recordedTargetGroups, TAG_PREFIX, TagKeys, tagRecord, type DeployMetadata } from './tags.js';
 
-export interface CloneServerGroupSpec
-  extends Partial<Omit<CreateServerGroupSpec, 'capacity' | 'launchTemplateBase'>> {
+export interface CloneServerGroupSpec extends Partial<Omit<CreateServerGroupSpec, 'capacity' | 'launchTemplateBase'>> {
   /** The server group to copy. */
   readonly source: string;
   /** Changes to the source's capacity. */
@@ -33,9 +32,7 @@ export interface CloneResult extends ServerGroupResult {
 }
 
 function userTags(tags: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(tags).filter(([key]) => key !== 'Name' && !key.startsWith(TAG_PREFIX) && !key.startsWith('aws:')),
-  );
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => key !== 'Name' && !key.startsWith(TAG_PREFIX) && !key.startsWith('aws:')));
 }
 
 /** The create spec of a clone: the source's settings with the overrides on top. Pure. */
@@ -111,7 +108,6 @@ export async function cloneServerGroup(clients: CloudClients, spec: CloneServerG
   const version = await describeLaunchTemplateVersion(clients, { id: template.id, version: template.version });
   const createSpec = cloneSpec({ name: sourceName, group, launchData: requestDataFrom(version.data) }, spec);
   const created = await createServerGroup(clients, createSpec);
-  const scalingPolicies =
-    spec.copyScalingPolicies === false ? [] : await copyScalingPolicies(clients, spec.source, created.serverGroup);
+  const scalingPolicies = spec.copyScalingPolicies === false ? [] : await copyScalingPolicies(clients, spec.source, created.serverGroup);
   return { ...created, source: spec.source, scalingPolicies };
 }

@@ -66,8 +66,7 @@ async function views(
   options: DescribeOptions,
 ): Promise<ServerGroupView[]> {
   const arns = groups.flatMap((g) => attachedTargetGroups(g.group));
-  const targetHealth: TargetHealthIndex | undefined =
-    options.targetHealth === false ? undefined : await readTargetHealth(clients, arns);
+  const targetHealth: TargetHealthIndex | undefined = options.targetHealth === false ? undefined : await readTargetHealth(clients, arns);
   return Promise.all(
     groups.map(async ({ name, group }) => {
       const template = launchTemplateOf(group);
@@ -85,11 +84,7 @@ async function views(
 }
 
 /** One server group, or undefined when it does not exist. */
-export async function describeServerGroup(
-  clients: CloudClients,
-  serverGroup: string,
-  options: DescribeOptions = {},
-): Promise<ServerGroupView | undefined> {
+export async function describeServerGroup(clients: CloudClients, serverGroup: string, options: DescribeOptions = {}): Promise<ServerGroupView | undefined> {
   const name = parseServerGroupName(serverGroup);
   const group = await findAutoScalingGroup(clients, serverGroup);
   if (!group) return undefined;
@@ -98,11 +93,7 @@ export async function describeServerGroup(
 }
 
 /** All server groups of a cluster in the clients' region, oldest first. */
-export async function describeCluster(
-  clients: CloudClients,
-  cluster: string | ClusterName,
-  options: DescribeOptions = {},
-): Promise<ClusterView> {
+export async function describeCluster(clients: CloudClients, cluster: string | ClusterName, options: DescribeOptions = {}): Promise<ClusterView> {
   const parsed = parseClusterName(typeof cluster === 'string' ? cluster : buildClusterName(cluster));
   const groups = await listClusterGroups(clients, parsed.cluster);
   return { ...parsed, region: clients.region, serverGroups: await views(clients, groups, options) };

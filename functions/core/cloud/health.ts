@@ -42,11 +42,7 @@ export interface ServerGroupUpCheck extends UpCheck {
  * Whether at least `expectedCapacity` instances (default: the desired capacity) are InService,
  * Healthy, and healthy in every target group the group is attached to; and why the others are not.
  */
-export async function checkUp(
-  clients: CloudClients,
-  serverGroup: string,
-  expectedCapacity?: number,
-): Promise<ServerGroupUpCheck> {
+export async function checkUp(clients: CloudClients, serverGroup: string, expectedCapacity?: number): Promise<ServerGroupUpCheck> {
   if (expectedCapacity !== undefined && (!Number.isInteger(expectedCapacity) || expectedCapacity < 0)) {
     throw new InvalidCapacityError(`expected capacity for server group ${serverGroup} must be a whole number ≥ 0, got ${expectedCapacity}`);
   }

@@ -2,14 +2,7 @@
  * AMIs: find them by id or by Gennaker tags (application / version / commit), bake one from an
  * instance, tag, deregister. Creating is idempotent by name: a re-run returns the image it made.
  */
-import {
-  CreateImageCommand,
-  CreateTagsCommand,
-  DeregisterImageCommand,
-  DescribeImagesCommand,
-  type Filter,
-  type Image,
-} from '@aws-sdk/client-ec2';
+import { CreateImageCommand, CreateTagsCommand, DeregisterImageCommand, DescribeImagesCommand, type Filter, type Image } from '@aws-sdk/client-ec2';
 import { awsCall, awsCallOrMissing } from './aws-errors.js';
 import type { CloudClients } from './clients.js';
 import { InvalidRequestError, ResourceNotFoundError } from './errors.js';

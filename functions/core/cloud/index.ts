@@ -10,15 +10,7 @@ import type { Capacity } from './capacity.js';
 import type { CloudClients } from './clients.js';
 import { describeCluster, describeServerGroup, type DescribeOptions } from './cluster.js';
 import { checkUp } from './health.js';
-import {
-  createImage,
-  deregisterImage,
-  describeImage,
-  findImages,
-  tagImage,
-  type CreateImageSpec,
-  type ImageQuery,
-} from './images.js';
+import { createImage, deregisterImage, describeImage, findImages, tagImage, type CreateImageSpec, type ImageQuery } from './images.js';
 import { disableServerGroup, enableServerGroup } from './load-balancing.js';
 import type { ClusterName } from './naming.js';
 import { cloneServerGroup, type CloneServerGroupSpec } from './clone.js';

@@ -132,9 +132,7 @@ export function buildLaunchTemplateData(spec: LaunchSpec, base: RequestLaunchTem
     ...(profile !== undefined ? { IamInstanceProfile: profile.startsWith('arn:') ? { Arn: profile } : { Name: profile } } : {}),
     ...(spec.ebsOptimized !== undefined ? { EbsOptimized: spec.ebsOptimized } : {}),
     ...(spec.detailedMonitoring !== undefined ? { Monitoring: { Enabled: spec.detailedMonitoring } } : {}),
-    ...(spec.requireImdsV2 !== undefined
-      ? { MetadataOptions: { ...base.MetadataOptions, HttpTokens: spec.requireImdsV2 ? 'required' : 'optional' } }
-      : {}),
+    ...(spec.requireImdsV2 !== undefined ? { MetadataOptions: { ...base.MetadataOptions, HttpTokens: spec.requireImdsV2 ? 'required' : 'optional' } } : {}),
     ...(spec.blockDeviceMappings !== undefined ? { BlockDeviceMappings: spec.blockDeviceMappings } : {}),
   };
   // Security groups by id and by name cannot both be set; ids win when the spec gave them.
@@ -178,9 +176,7 @@ async function listVersions(clients: CloudClients, templateId: string): Promise<
   let token: string | undefined;
   do {
     const response = await awsCall({ action: 'describe versions of', resourceType: 'launch template', resource: templateId }, () =>
-      clients.ec2.send(
-        new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, MaxResults: 200, ...(token ? { NextToken: token } : {}) }),
-      ),
+      clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, MaxResults: 200, ...(token ? { NextToken: token } : {}) })),
     );
     versions.push(...(response.LaunchTemplateVersions ?? []));
     token = response.NextToken;
@@ -201,10 +197,7 @@ export interface EnsuredLaunchTemplate extends LaunchTemplateRef {
 }
 
 /** A launch template version holding exactly `data`: found if an earlier run made it, created otherwise. */
-export async function ensureLaunchTemplateVersion(
-  clients: CloudClients,
-  input: EnsureLaunchTemplateInput,
-): Promise<EnsuredLaunchTemplate> {
+export async function ensureLaunchTemplateVersion(clients: CloudClients, input: EnsureLaunchTemplateInput): Promise<EnsuredLaunchTemplate> {
   const fingerprint = launchTemplateFingerprint(input.data);
   const context = { action: 'create', resourceType: 'launch template', resource: input.name };
   for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -243,9 +236,7 @@ export async function ensureLaunchTemplateVersion(
       );
     }
     const versions = await listVersions(clients, existing.id);
-    const match = versions
-      .filter((v) => v.VersionDescription === fingerprint)
-      .sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0];
+    const match = versions.filter((v) => v.VersionDescription === fingerprint).sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0];
     if (match?.VersionNumber !== undefined) {
       return { id: existing.id, name: existing.name, version: match.VersionNumber, created: 'none' };
     }
@@ -278,9 +269,8 @@ export async function describeLaunchTemplateVersion(
   clients: CloudClients,
   template: { readonly id: string; readonly version: string },
 ): Promise<LaunchTemplateVersionView> {
-  const response = await awsCall(
-    { action: 'describe', resourceType: 'launch template version', resource: `${template.id}:${template.version}` },
-    () => clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template.id, Versions: [template.version] })),
+  const response = await awsCall({ action: 'describe', resourceType: 'launch template version', resource: `${template.id}:${template.version}` }, () =>
+    clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template.id, Versions: [template.version] })),
   );
   const version = response.LaunchTemplateVersions?.[0];
   if (!version) {

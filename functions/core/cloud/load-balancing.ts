@@ -60,9 +60,7 @@ export async function enableServerGroup(clients: CloudClients, serverGroup: stri
   }
   if (plan.attach.length > 0) {
     await awsCall(context(`attach target groups ${plan.attach.join(', ')} to`), () =>
-      clients.autoScaling.send(
-        new AttachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: serverGroup, TargetGroupARNs: [...plan.attach] }),
-      ),
+      clients.autoScaling.send(new AttachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: serverGroup, TargetGroupARNs: [...plan.attach] })),
     );
   }
   const tagged = await markEnabled(clients, group, serverGroup, true);
@@ -89,9 +87,7 @@ export async function disableServerGroup(clients: CloudClients, serverGroup: str
   }
   if (plan.detach.length > 0) {
     await awsCall(context(`detach target groups ${plan.detach.join(', ')} from`), () =>
-      clients.autoScaling.send(
-        new DetachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: serverGroup, TargetGroupARNs: [...plan.detach] }),
-      ),
+      clients.autoScaling.send(new DetachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: serverGroup, TargetGroupARNs: [...plan.detach] })),
     );
   }
   const tagged = await markEnabled(clients, group, serverGroup, false);

@@ -41,9 +41,7 @@ const DETAIL_CHARS = /^[a-zA-Z0-9._~^-]+$/;
 const FRIGGA_NAME = 'a-zA-Z0-9._';
 const FRIGGA_HYPHEN = '\\-a-zA-Z0-9._~^';
 const PUSH_PATTERN = new RegExp(`^([${FRIGGA_HYPHEN}]*)-v([0-9]{3,6})$`);
-const CLUSTER_PATTERN = new RegExp(
-  `^([${FRIGGA_NAME}]+)(?:-([${FRIGGA_NAME}]*)(?:-([${FRIGGA_HYPHEN}]*?))?)?$`,
-);
+const CLUSTER_PATTERN = new RegExp(`^([${FRIGGA_NAME}]+)(?:-([${FRIGGA_NAME}]*)(?:-([${FRIGGA_HYPHEN}]*?))?)?$`);
 
 // Reserved tokens inside stack and detail: a push version ("v001") would be read as the sequence,
 // and a labeled variable ("c0us", "d0prod", "h0large", any letter + "0" + letters/digits) would be
@@ -115,9 +113,7 @@ export function tryParseClusterName(cluster: string): ParsedCluster | undefined 
 export function parseClusterName(cluster: string): ParsedCluster {
   const parsed = tryParseClusterName(cluster);
   if (!parsed) {
-    throw new InvalidNameError(
-      `"${cluster}" is not a cluster name: expected app[-stack[-detail]] using letters, digits and . _ (detail also ~ ^ -)`,
-    );
+    throw new InvalidNameError(`"${cluster}" is not a cluster name: expected app[-stack[-detail]] using letters, digits and . _ (detail also ~ ^ -)`);
   }
   return parsed;
 }
@@ -149,9 +145,7 @@ export function buildServerGroupName(cluster: string | ClusterName, sequence: nu
   }
   const name = `${clusterName}-v${String(sequence).padStart(3, '0')}`;
   if (name.length > MAX_SERVER_GROUP_NAME_LENGTH) {
-    throw new InvalidNameError(
-      `server group name ${name} is ${name.length} characters long; the limit is ${MAX_SERVER_GROUP_NAME_LENGTH}`,
-    );
+    throw new InvalidNameError(`server group name ${name} is ${name.length} characters long; the limit is ${MAX_SERVER_GROUP_NAME_LENGTH}`);
   }
   return name;
 }
@@ -176,7 +170,5 @@ export function nextSequence(taken: Iterable<number>, options: NextSequenceOptio
     if (!used.has(candidate)) return candidate;
   }
   const where = options.cluster ? ` of cluster ${options.cluster}` : '';
-  throw new SequenceExhaustedError(
-    `all ${SEQUENCE_LIMIT} server group sequences (v000-v999)${where} are taken; destroy old server groups first`,
-  );
+  throw new SequenceExhaustedError(`all ${SEQUENCE_LIMIT} server group sequences (v000-v999)${where} are taken; destroy old server groups first`);
 }

@@ -98,19 +98,13 @@ export async function resolveSubnets(clients: CloudClients, selector: SubnetSele
   }
   const vpcs = [...new Set(subnets.map((s) => s.vpcId))];
   if (vpcs.length > 1) {
-    throw new InvalidRequestError(
-      `subnets ${subnets.map((s) => s.id).join(', ')} are in ${vpcs.length} VPCs (${vpcs.join(', ')}); a server group needs one`,
-    );
+    throw new InvalidRequestError(`subnets ${subnets.map((s) => s.id).join(', ')} are in ${vpcs.length} VPCs (${vpcs.join(', ')}); a server group needs one`);
   }
   return subnets;
 }
 
 /** Security group ids (`sg-...`) or names → ids, in the given VPC when there is one. */
-export async function resolveSecurityGroups(
-  clients: CloudClients,
-  refs: readonly string[],
-  vpcId?: string,
-): Promise<string[]> {
+export async function resolveSecurityGroups(clients: CloudClients, refs: readonly string[], vpcId?: string): Promise<string[]> {
   if (refs.length === 0) return [];
   const ids = refs.filter((r) => /^sg-[0-9a-f]+$/.test(r));
   const names = refs.filter((r) => !ids.includes(r));
@@ -149,11 +143,7 @@ export async function resolveSecurityGroups(
 }
 
 /** Target group names or ARNs → target groups, all in the given VPC when there is one. */
-export async function resolveTargetGroups(
-  clients: CloudClients,
-  refs: readonly string[],
-  vpcId?: string,
-): Promise<TargetGroupRef[]> {
+export async function resolveTargetGroups(clients: CloudClients, refs: readonly string[], vpcId?: string): Promise<TargetGroupRef[]> {
   const lookups = await Promise.all(
     [...new Set(refs)].map(async (ref) => {
       const byArn = ref.startsWith('arn:');

@@ -4,12 +4,7 @@
  * policy of the same name on the same group). CloudWatch alarms that drive step / simple policies
  * are not copied: target tracking policies make their own.
  */
-import {
-  DescribePoliciesCommand,
-  PutScalingPolicyCommand,
-  type PutScalingPolicyCommandInput,
-  type ScalingPolicy,
-} from '@aws-sdk/client-auto-scaling';
+import { DescribePoliciesCommand, PutScalingPolicyCommand, type PutScalingPolicyCommandInput, type ScalingPolicy } from '@aws-sdk/client-auto-scaling';
 import { awsCall } from './aws-errors.js';
 import type { CloudClients } from './clients.js';
 

@@ -188,13 +188,14 @@ async function planCreate(clients: CloudClients, spec: CreateServerGroupSpec): P
   if (spec.userData !== undefined) checkUserData(spec.userData, `a new server group of cluster ${cluster}`);
 
   const image = await requireLaunchableImage(clients, spec.imageId);
-  const subnets = spec.subnetIds?.length || spec.subnetType
-    ? await resolveSubnets(clients, {
-        ...(spec.subnetIds ? { subnetIds: spec.subnetIds } : {}),
-        ...(spec.subnetType ? { subnetType: spec.subnetType } : {}),
-        ...(spec.vpcId ? { vpcId: spec.vpcId } : {}),
-      })
-    : [];
+  const subnets =
+    spec.subnetIds?.length || spec.subnetType
+      ? await resolveSubnets(clients, {
+          ...(spec.subnetIds ? { subnetIds: spec.subnetIds } : {}),
+          ...(spec.subnetType ? { subnetType: spec.subnetType } : {}),
+          ...(spec.vpcId ? { vpcId: spec.vpcId } : {}),
+        })
+      : [];
   const vpcId = subnets[0]?.vpcId ?? spec.vpcId;
   const [securityGroupIds, targetGroups] = await Promise.all([
     spec.securityGroups ? resolveSecurityGroups(clients, spec.securityGroups, vpcId) : Promise.resolve(undefined),
@@ -208,7 +209,10 @@ async function planCreate(clients: CloudClients, spec: CreateServerGroupSpec): P
     createdTime: group.CreatedTime?.getTime() ?? 0,
   }));
   const deployKey = spec.metadata?.deployKey ?? spec.metadata?.executionId;
-  const sequence = chooseSequence(cluster, existing, { ...(spec.sequence !== undefined ? { sequence: spec.sequence } : {}), ...(deployKey ? { deployKey } : {}) });
+  const sequence = chooseSequence(cluster, existing, {
+    ...(spec.sequence !== undefined ? { sequence: spec.sequence } : {}),
+    ...(deployKey ? { deployKey } : {}),
+  });
   const name = parseServerGroupName(buildServerGroupName(cluster, sequence));
   const previous = existing.filter((g) => g.name.name !== name.name).sort((a, b) => b.createdTime - a.createdTime)[0];
   const replaces = spec.metadata?.replaces ?? previous?.name.name;
@@ -249,9 +253,7 @@ async function planCreate(clients: CloudClients, spec: CreateServerGroupSpec): P
       MinSize: capacity.min,
       MaxSize: capacity.max,
       DesiredCapacity: capacity.desired,
-      ...(subnets.length > 0
-        ? { VPCZoneIdentifier: subnets.map((s) => s.id).join(',') }
-        : { AvailabilityZones: [...(spec.availabilityZones ?? [])] }),
+      ...(subnets.length > 0 ? { VPCZoneIdentifier: subnets.map((s) => s.id).join(',') } : { AvailabilityZones: [...(spec.availabilityZones ?? [])] }),
       ...(enabled && targetGroupArns.length > 0 ? { TargetGroupARNs: targetGroupArns } : {}),
       HealthCheckType: spec.healthCheckType ?? (targetGroupArns.length > 0 ? 'ELB' : 'EC2'),
       HealthCheckGracePeriod: spec.healthCheckGracePeriod ?? 300,
@@ -374,11 +376,7 @@ export interface ResizeResult {
 }
 
 /** Sets min / max / desired (any of them; the others stay). */
-export async function resizeServerGroup(
-  clients: CloudClients,
-  serverGroup: string,
-  capacity: Partial<Capacity>,
-): Promise<ResizeResult> {
+export async function resizeServerGroup(clients: CloudClients, serverGroup: string, capacity: Partial<Capacity>): Promise<ResizeResult> {
   const group = await requireAutoScalingGroup(clients, serverGroup);
   const current = capacityOf(group);
   const wanted = checkCapacity(mergeCapacity(current, capacity), serverGroup);

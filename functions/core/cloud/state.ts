@@ -136,8 +136,6 @@ export type TargetHealthIndex = ReadonlyMap<string, ReadonlyMap<string, Omit<Tar
 export function targetHealthOf(instanceId: string, attached: readonly string[], index: TargetHealthIndex): TargetHealthView[] {
   return attached.map((arn) => {
     const health = index.get(arn)?.get(instanceId);
-    return health
-      ? { targetGroupArn: arn, ...health }
-      : { targetGroupArn: arn, state: 'not-registered', reason: 'Target.NotRegistered' };
+    return health ? { targetGroupArn: arn, ...health } : { targetGroupArn: arn, state: 'not-registered', reason: 'Target.NotRegistered' };
   });
 }

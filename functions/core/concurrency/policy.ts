@@ -15,9 +15,7 @@ export interface ConcurrencyPolicy {
   readonly keepWaiting: boolean;
 }
 
-export function concurrencyPolicyOf(
-  pipeline: Pick<Pipeline, 'limitConcurrent' | 'maxConcurrentExecutions' | 'keepWaitingPipelines'>,
-): ConcurrencyPolicy {
+export function concurrencyPolicyOf(pipeline: Pick<Pipeline, 'limitConcurrent' | 'maxConcurrentExecutions' | 'keepWaitingPipelines'>): ConcurrencyPolicy {
   const maxRunning = pipeline.limitConcurrent ? 1 : Math.max(0, pipeline.maxConcurrentExecutions);
   return { maxRunning, keepWaiting: pipeline.keepWaitingPipelines };
 }

@@ -27,7 +27,13 @@ export class ConcurrencySlots {
    * Takes a free slot (or, unless `takeOver` is false, one whose holder `ended`) for `holder`;
    * returns its number, or undefined when every slot is held.
    */
-  async acquire(queueKey: string, maxRunning: number, holder: string, now: number, options: { takeOver?: false; ended?: HolderEnded } = {}): Promise<number | undefined> {
+  async acquire(
+    queueKey: string,
+    maxRunning: number,
+    holder: string,
+    now: number,
+    options: { takeOver?: false; ended?: HolderEnded } = {},
+  ): Promise<number | undefined> {
     const item = (slot: number) => ({ pk: slotKey(queueKey, slot), holder, kind: 'concurrency', queueKey, acquiredAt: now });
     for (let slot = 0; slot < maxRunning; slot++) {
       if (await this.put(item(slot), 'attribute_not_exists(pk) OR holder = :h', { ':h': holder })) return slot;

@@ -87,7 +87,11 @@ function capacityOfService(service: Service, tags: Readonly<Record<string, strin
   return { min: Math.min(lo, desired), max: Math.max(hi, desired), desired };
 }
 
-export function serviceView(name: ParsedServerGroup, service: Service, region: string): ServerGroupSummary & { readonly taskDefinition?: string; readonly targetGroupArns: readonly string[] } {
+export function serviceView(
+  name: ParsedServerGroup,
+  service: Service,
+  region: string,
+): ServerGroupSummary & { readonly taskDefinition?: string; readonly targetGroupArns: readonly string[] } {
   const tags = tagsOf(service);
   const image = tags[TagKeys.imageId];
   return {
@@ -126,7 +130,12 @@ export class EcsServices implements ServerGroupProvider {
       this.clients.ecs.send(new DescribeClustersCommand({ clusters: [this.ecsCluster] })),
     );
     const found = response.clusters?.find((c) => c.clusterName === this.ecsCluster || c.clusterArn === this.ecsCluster);
-    if (!found || found.status !== 'ACTIVE') throw new ResourceNotFoundError('ECS cluster', this.ecsCluster, `ECS cluster ${this.ecsCluster} not found in ${this.region}${found ? ` (it is ${found.status})` : ''}`);
+    if (!found || found.status !== 'ACTIVE')
+      throw new ResourceNotFoundError(
+        'ECS cluster',
+        this.ecsCluster,
+        `ECS cluster ${this.ecsCluster} not found in ${this.region}${found ? ` (it is ${found.status})` : ''}`,
+      );
   }
 
   private async describe(names: readonly string[]): Promise<Service[]> {
@@ -310,17 +319,32 @@ export class EcsServices implements ServerGroupProvider {
     // Everything the service refers to, before anything is created.
     await this.requireCluster();
     const awsvpc = spec.taskDefinition.networkMode === 'awsvpc';
-    const subnets = awsvpc ? await resolveSubnets(this.clients, { ...(spec.subnetIds ? { subnetIds: spec.subnetIds } : {}), ...(spec.subnetType ? { subnetType: spec.subnetType } : {}), ...(spec.vpcId ? { vpcId: spec.vpcId } : {}) }) : [];
+    const subnets = awsvpc
+      ? await resolveSubnets(this.clients, {
+          ...(spec.subnetIds ? { subnetIds: spec.subnetIds } : {}),
+          ...(spec.subnetType ? { subnetType: spec.subnetType } : {}),
+          ...(spec.vpcId ? { vpcId: spec.vpcId } : {}),
+        })
+      : [];
     if (awsvpc && subnets.length === 0) throw new InvalidRequestError(`ECS service of ${cluster}: awsvpc networking needs subnets (subnetType or subnetIds)`);
     const vpcId = subnets[0]?.vpcId;
     const securityGroups = await resolveSecurityGroups(this.clients, spec.securityGroups ?? [], vpcId);
-    const targetGroups = await resolveTargetGroups(this.clients, (spec.loadBalancers ?? []).map((l) => l.targetGroup), vpcId);
+    const targetGroups = await resolveTargetGroups(
+      this.clients,
+      (spec.loadBalancers ?? []).map((l) => l.targetGroup),
+      vpcId,
+    );
 
     const deployKey = spec.metadata?.deployKey ?? spec.metadata?.executionId;
     const existing = await this.describeCluster(cluster);
     const mine = deployKey ? existing.serverGroups.find((g) => g.tags[TagKeys.deployKey] === deployKey) : undefined;
     const newest = existing.serverGroups[existing.serverGroups.length - 1];
-    const sequence = mine?.sequence ?? nextSequence(existing.serverGroups.map((g) => g.sequence), { cluster, ...(newest ? { latest: newest.sequence } : {}) });
+    const sequence =
+      mine?.sequence ??
+      nextSequence(
+        existing.serverGroups.map((g) => g.sequence),
+        { cluster, ...(newest ? { latest: newest.sequence } : {}) },
+      );
     const name = buildServerGroupName(cluster, sequence);
     const enabled = spec.enabled ?? true;
 
@@ -351,21 +375,48 @@ export class EcsServices implements ServerGroupProvider {
         // Created at 0 and scaled below: the one way any desired count is set (see the module comment).
         desiredCount: 0,
         ...(deployKey ? { clientToken: createHash('sha256').update(deployKey).digest('hex').slice(0, 32) } : {}),
-        ...(spec.capacityProviderStrategy?.length ? { capacityProviderStrategy: spec.capacityProviderStrategy.map((c) => ({ ...c })) } : spec.launchType ? { launchType: spec.launchType } : {}),
+        ...(spec.capacityProviderStrategy?.length
+          ? { capacityProviderStrategy: spec.capacityProviderStrategy.map((c) => ({ ...c })) }
+          : spec.launchType
+            ? { launchType: spec.launchType }
+            : {}),
         ...(awsvpc
-          ? { networkConfiguration: { awsvpcConfiguration: { subnets: subnets.map((s) => s.id), securityGroups, assignPublicIp: spec.assignPublicIp ? 'ENABLED' : 'DISABLED' } } }
+          ? {
+              networkConfiguration: {
+                awsvpcConfiguration: { subnets: subnets.map((s) => s.id), securityGroups, assignPublicIp: spec.assignPublicIp ? 'ENABLED' : 'DISABLED' },
+              },
+            }
           : {}),
         ...(targetGroups.length > 0
-          ? { loadBalancers: (spec.loadBalancers ?? []).map((l, i) => ({ targetGroupArn: targetGroups[i]!.arn, containerName: l.containerName, containerPort: l.containerPort })) }
+          ? {
+              loadBalancers: (spec.loadBalancers ?? []).map((l, i) => ({
+                targetGroupArn: targetGroups[i]!.arn,
+                containerName: l.containerName,
+                containerPort: l.containerPort,
+              })),
+            }
           : {}),
-        ...(targetGroups.length > 0 && spec.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: spec.healthCheckGracePeriodSeconds } : {}),
-        ...(spec.placementStrategy?.length ? { placementStrategy: spec.placementStrategy.map((p) => ({ type: p.type as never, ...(p.field ? { field: p.field } : {}) })) } : {}),
-        ...(spec.placementConstraints?.length ? { placementConstraints: spec.placementConstraints.map((p) => ({ type: p.type as never, ...(p.expression ? { expression: p.expression } : {}) })) } : {}),
-        tags: Object.entries({ ...ownTags, ...(enabled ? {} : { [TagKeys.enabledDesired]: String(capacity.desired) }) }).map(([key, value]) => ({ key, value })),
+        ...(targetGroups.length > 0 && spec.healthCheckGracePeriodSeconds !== undefined
+          ? { healthCheckGracePeriodSeconds: spec.healthCheckGracePeriodSeconds }
+          : {}),
+        ...(spec.placementStrategy?.length
+          ? { placementStrategy: spec.placementStrategy.map((p) => ({ type: p.type as never, ...(p.field ? { field: p.field } : {}) })) }
+          : {}),
+        ...(spec.placementConstraints?.length
+          ? { placementConstraints: spec.placementConstraints.map((p) => ({ type: p.type as never, ...(p.expression ? { expression: p.expression } : {}) })) }
+          : {}),
+        tags: Object.entries({ ...ownTags, ...(enabled ? {} : { [TagKeys.enabledDesired]: String(capacity.desired) }) }).map(([key, value]) => ({
+          key,
+          value,
+        })),
         propagateTags: 'SERVICE',
         enableECSManagedTags: true,
       };
-      service = (await awsCall({ action: 'create', resourceType: 'ECS service', resource: `${name} in ${this.where()}` }, () => this.clients.ecs.send(new CreateServiceCommand(input)))).service;
+      service = (
+        await awsCall({ action: 'create', resourceType: 'ECS service', resource: `${name} in ${this.where()}` }, () =>
+          this.clients.ecs.send(new CreateServiceCommand(input)),
+        )
+      ).service;
     }
     if (enabled && (service?.desiredCount ?? 0) !== capacity.desired) await this.update(name, capacity.desired);
     return { serverGroup: name, created, taskDefinition: taskDefinition.arn };

@@ -51,7 +51,10 @@ export function taskDefinitionInput(spec: TaskDefinitionSpec): RegisterTaskDefin
   if (fromBase.length > 0) {
     const names = fromBase.map((c) => c.name);
     const unknown = spec.containers.filter((c) => !names.includes(c.name)).map((c) => c.name);
-    if (unknown.length > 0) throw new InvalidRequestError(`task definition ${spec.family}: container ${unknown.join(', ')} is not in the task definition (it has ${names.join(', ')})`);
+    if (unknown.length > 0)
+      throw new InvalidRequestError(
+        `task definition ${spec.family}: container ${unknown.join(', ')} is not in the task definition (it has ${names.join(', ')})`,
+      );
   }
   const own = (c: ContainerSpec): ContainerDefinition => ({
     name: c.name,
@@ -136,7 +139,16 @@ export function parseTaskDefinition(text: string, source: string): Partial<Regis
     throw new InvalidRequestError(`${source}: not a task definition (no containerDefinitions list)`);
   }
   // Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses.
-  const { taskDefinitionArn: _a, revision: _r, status: _s, requiresAttributes: _q, compatibilities: _c, registeredAt: _t, registeredBy: _b, deregisteredAt: _d, ...rest } =
-    body as Record<string, unknown>;
+  const {
+    taskDefinitionArn: _a,
+    revision: _r,
+    status: _s,
+    requiresAttributes: _q,
+    compatibilities: _c,
+    registeredAt: _t,
+    registeredBy: _b,
+    deregisteredAt: _d,
+    ...rest
+  } = body as Record<string, unknown>;
   return rest;
 }

@@ -70,33 +70,33 @@ export async function finalizeExecution(
   options: { caught?: unknown; forced?: ExecutionStatus; reason?: string },
 ): Promise<EngineResult> {
   return retryOnConflict(async () => {
-      const loaded = await deps.store.load(executionId);
-      if (FINAL_EXECUTION_STATUSES.has(loaded.status)) return { status: loaded.status, ...(loaded.error ? { error: loaded.error } : {}) };
-      const now = deps.clock.now();
-      // The written stage records are the new state: no need to read the execution back.
-      const stages: StageRecord[] = [];
-      for (const stage of loaded.stages) {
-        if (stage.status === 'RUNNING' || stage.status === 'PAUSED') {
-          stages.push(await writeStage(deps, loaded, stage, await cancelRunningStage(loaded, stage, deps, now)));
-        } else stages.push(stage);
-      }
-      const execution: ExecutionView = { ...loaded, stages };
-      const decided = options.forced ? { status: options.forced, error: options.reason } : finalStatus(execution, options.caught);
-      const { stages: _stages, skeleton: _skeleton, version: _version, ...record } = execution;
-      const written = await deps.store.putExecution(
-        { ...record, status: decided.status, endTime: now, ...(decided.error ? { error: decided.error } : {}) },
-        execution,
-      );
-      const finished: ExecutionView = { ...written, skeleton: execution.skeleton, stages };
-      await requestCleanups(finished, deps);
-      await deps.notifier.publish({
-        event: decided.status === 'SUCCEEDED' ? 'pipeline.complete' : 'pipeline.failed',
-        application: finished.application,
-        pipeline: finished.pipelineName,
-        executionId,
-        summary: `Pipeline ${finished.application}/${finished.pipelineName} ${decided.status}${decided.error ? `: ${decided.error}` : ''}`,
-      });
-      await deps.onExecutionFinished?.(finished);
-      return { status: decided.status, ...(decided.error ? { error: decided.error } : {}) };
+    const loaded = await deps.store.load(executionId);
+    if (FINAL_EXECUTION_STATUSES.has(loaded.status)) return { status: loaded.status, ...(loaded.error ? { error: loaded.error } : {}) };
+    const now = deps.clock.now();
+    // The written stage records are the new state: no need to read the execution back.
+    const stages: StageRecord[] = [];
+    for (const stage of loaded.stages) {
+      if (stage.status === 'RUNNING' || stage.status === 'PAUSED') {
+        stages.push(await writeStage(deps, loaded, stage, await cancelRunningStage(loaded, stage, deps, now)));
+      } else stages.push(stage);
+    }
+    const execution: ExecutionView = { ...loaded, stages };
+    const decided = options.forced ? { status: options.forced, error: options.reason } : finalStatus(execution, options.caught);
+    const { stages: _stages, skeleton: _skeleton, version: _version, ...record } = execution;
+    const written = await deps.store.putExecution(
+      { ...record, status: decided.status, endTime: now, ...(decided.error ? { error: decided.error } : {}) },
+      execution,
+    );
+    const finished: ExecutionView = { ...written, skeleton: execution.skeleton, stages };
+    await requestCleanups(finished, deps);
+    await deps.notifier.publish({
+      event: decided.status === 'SUCCEEDED' ? 'pipeline.complete' : 'pipeline.failed',
+      application: finished.application,
+      pipeline: finished.pipelineName,
+      executionId,
+      summary: `Pipeline ${finished.application}/${finished.pipelineName} ${decided.status}${decided.error ? `: ${decided.error}` : ''}`,
+    });
+    await deps.onExecutionFinished?.(finished);
+    return { status: decided.status, ...(decided.error ? { error: decided.error } : {}) };
   });
 }

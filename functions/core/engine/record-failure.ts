@@ -34,7 +34,10 @@ export async function recordFailure(payload: RecordPayload, deps: EngineDeps): P
     throw new EngineSignal(SIGNALS.haltPipeline, { status: 'TERMINAL' }, describeError(payload.error));
   }
   return retryOnConflict(async () => {
-    const part = await deps.store.loadStages(payload.executionId, payload.stages.map((s) => s.refId));
+    const part = await deps.store.loadStages(
+      payload.executionId,
+      payload.stages.map((s) => s.refId),
+    );
     const statusOf = (refId: string) => part.stages.get(refId)?.status ?? 'NOT_STARTED';
     const failed = payload.stages.find((s) => !FINAL_STATUSES.has(statusOf(s.refId)));
     if (!failed) {

@@ -78,7 +78,9 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
     }
     // A stage that finishes in this call is written once, at the end; one that may take more
     // calls is marked RUNNING first, so its start time and state survive between calls.
-    stage = takesOneCall(spec) ? { ...stage, status: 'RUNNING', startTime: now } : await writeStage(deps, execution, stage, { status: 'RUNNING', startTime: now });
+    stage = takesOneCall(spec)
+      ? { ...stage, status: 'RUNNING', startTime: now }
+      : await writeStage(deps, execution, stage, { status: 'RUNNING', startTime: now });
     if (spec.sendNotifications) {
       await deps.notifier.publish({
         event: 'stage.starting',
@@ -169,9 +171,7 @@ async function finish(
       outputs: { ...stage.outputs, ...result.outputs },
       ...(callback ? { callbackToken: taskToken } : {}),
     });
-    return callback
-      ? { status: 'RUNNING', awaitingCallback: true }
-      : { status: 'RUNNING', waitSeconds: Math.max(1, Math.round(result.waitSeconds)) };
+    return callback ? { status: 'RUNNING', awaitingCallback: true } : { status: 'RUNNING', waitSeconds: Math.max(1, Math.round(result.waitSeconds)) };
   }
   const outcome =
     result.status === 'SUCCEEDED'

@@ -24,9 +24,7 @@ export const CLEANED_UP_FAMILIES: ReadonlySet<string> = new Set(['cloud', 'exter
  * Engine deps for finalising an execution in a function that carries no stage implementations
  * (the API's cancel, the lifecycle handler): running stages' cleanups go to their own functions.
  */
-export function finalizerDeps(
-  deps: Pick<EngineDeps, 'store' | 'clock' | 'notifier' | 'cancelElsewhere' | 'onExecutionFinished'>,
-): EngineDeps {
+export function finalizerDeps(deps: Pick<EngineDeps, 'store' | 'clock' | 'notifier' | 'cancelElsewhere' | 'onExecutionFinished'>): EngineDeps {
   return {
     store: deps.store,
     clock: deps.clock,

@@ -26,7 +26,8 @@ export interface AlarmState {
   readonly reason?: string;
 }
 
-export type GateOutcome = { readonly passed: true; readonly checked: readonly string[] } | { readonly passed: false; readonly alarm: string; readonly reason: string };
+export type GateOutcome =
+  { readonly passed: true; readonly checked: readonly string[] } | { readonly passed: false; readonly alarm: string; readonly reason: string };
 
 /** The part of a CloudWatch client used here (tests and callers may hand any client with send). */
 export type AlarmReader = Pick<CloudWatchClient, 'send'>;
@@ -43,7 +44,9 @@ export async function describeAlarms(cloudwatch: AlarmReader, names: readonly st
     let token: string | undefined;
     do {
       const page = await awsCall({ action: 'describe', resourceType: 'CloudWatch alarms', resource: `${batch.join(', ')} in ${where}` }, () =>
-        cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: batch, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], ...(token ? { NextToken: token } : {}) })),
+        cloudwatch.send(
+          new DescribeAlarmsCommand({ AlarmNames: batch, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], ...(token ? { NextToken: token } : {}) }),
+        ),
       );
       for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
         if (a.AlarmName) found.push({ name: a.AlarmName, state: a.StateValue ?? 'INSUFFICIENT_DATA', ...(a.StateReason ? { reason: a.StateReason } : {}) });

@@ -105,7 +105,12 @@ export function parseCanaryConfig(raw: Readonly<Record<string, unknown>>): { val
   const delaySeconds = Number(raw.metricsDelaySeconds ?? 60);
   if (!Number.isFinite(delaySeconds) || delaySeconds < 0) problems.push('metricsDelaySeconds: must be a number of seconds >= 0');
   const periodSeconds = Number(raw.periodSeconds ?? 60);
-  if (!Number.isInteger(periodSeconds) || periodSeconds < 1 || (periodSeconds >= 60 && periodSeconds % 60 !== 0) || (periodSeconds < 60 && ![1, 5, 10, 30].includes(periodSeconds))) {
+  if (
+    !Number.isInteger(periodSeconds) ||
+    periodSeconds < 1 ||
+    (periodSeconds >= 60 && periodSeconds % 60 !== 0) ||
+    (periodSeconds < 60 && ![1, 5, 10, 30].includes(periodSeconds))
+  ) {
     problems.push('periodSeconds: must be 1, 5, 10, 30 or a multiple of 60 (CloudWatch periods)');
   }
   const upTimeoutMinutes = minutes('upTimeoutMinutes', 30, 0.001);
@@ -262,7 +267,8 @@ function readQuery(value: unknown, parent: Record<string, unknown>, path: string
 /** Minutes in an ISO 8601 duration (PT1H30M, P1DT2H, PT90S) or a plain number of minutes. */
 export function isoMinutes(field: string, value: unknown, problems: string[]): number | undefined {
   if (typeof value === 'number' && value > 0) return value;
-  const match = typeof value === 'string' ? /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value.trim()) : null;
+  const match =
+    typeof value === 'string' ? /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value.trim()) : null;
   if (!match || value === 'P' || value === 'PT') {
     problems.push(`${field}: must be an ISO 8601 duration such as PT1H or a number of minutes, got ${JSON.stringify(value)}`);
     return undefined;

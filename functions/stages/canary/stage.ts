@@ -63,7 +63,10 @@ export interface IntervalRecord {
   readonly metrics: ReadonlyArray<Record<string, unknown>>;
 }
 
-export function canaryStage(deps: CanaryDeps, type: 'canary' | 'kayentaCanary' = 'canary'): StageImplementation & { cleanup(ctx: StageRunContext): Promise<CleanupReport> } {
+export function canaryStage(
+  deps: CanaryDeps,
+  type: 'canary' | 'kayentaCanary' = 'canary',
+): StageImplementation & { cleanup(ctx: StageRunContext): Promise<CleanupReport> } {
   return {
     type,
     validate: (config) => canaryConfigOf(type, config).problems,
@@ -151,8 +154,14 @@ class Run {
     const request = { source: production.serverGroup, capacity: config.capacity, executionId: this.ctx.executionId };
     const baseline =
       this.state.baseline ??
-      (await this.fleet.deploy({ ...request, role: 'baseline', imageId: config.baselineImage ?? production.imageId, deployKey: this.state.deployKeys.baseline }))
-        .serverGroup;
+      (
+        await this.fleet.deploy({
+          ...request,
+          role: 'baseline',
+          imageId: config.baselineImage ?? production.imageId,
+          deployKey: this.state.deployKeys.baseline,
+        })
+      ).serverGroup;
     this.state = { ...this.state, baseline };
     await this.ctx.checkpoint({ [CANARY_STATE_KEY]: this.state });
     const canary = (await this.fleet.deploy({ ...request, role: 'canary', imageId: config.canaryImage, deployKey: this.state.deployKeys.canary })).serverGroup;

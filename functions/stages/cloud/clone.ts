@@ -68,10 +68,12 @@ function whereOf(ctx: StageRunContext, env: CloudEnv): CloneWhere {
 
 function overrides(config: Readonly<Record<string, unknown>>): Partial<CloneServerGroupSpec> {
   const capacity = isObject(config.capacity)
-    ? (Object.fromEntries((['min', 'max', 'desired'] as const).flatMap((f) => {
-        const v = wholeNumber(config.capacity as Record<string, unknown>, f);
-        return v === undefined ? [] : [[f, v]];
-      })) as Partial<Capacity>)
+    ? (Object.fromEntries(
+        (['min', 'max', 'desired'] as const).flatMap((f) => {
+          const v = wholeNumber(config.capacity as Record<string, unknown>, f);
+          return v === undefined ? [] : [[f, v]];
+        }),
+      ) as Partial<Capacity>)
     : undefined;
   const targetGroups = [...(stringList(config, 'targetGroups') ?? []), ...(stringList(config, 'loadBalancers') ?? [])];
   const tags = isObject(config.tags) ? Object.fromEntries(Object.entries(config.tags).map(([k, v]) => [k, String(v)])) : undefined;
@@ -106,8 +108,13 @@ function cloneUnit(ctx: StageRunContext, env: CloudEnv, w: CloneWhere): Unit<Clo
       const driver = target.driver;
       if (state.phase === 'resolve') {
         const view = await driver.describeCluster(w.sourceCluster, { launchTemplates: false, targetHealth: false });
-        const source = w.sourceName ? view.serverGroups.find((g) => g.name === w.sourceName) : pickTarget(view.serverGroups, targetKind(config.target ?? 'current_asg_dynamic'));
-        if (!source) throw new NoTargetError(`no server group to clone: ${w.sourceName ?? textOf(config.target ?? 'current_asg_dynamic')} in cluster ${w.sourceCluster} (${w.account}/${w.region})`);
+        const source = w.sourceName
+          ? view.serverGroups.find((g) => g.name === w.sourceName)
+          : pickTarget(view.serverGroups, targetKind(config.target ?? 'current_asg_dynamic'));
+        if (!source)
+          throw new NoTargetError(
+            `no server group to clone: ${w.sourceName ?? textOf(config.target ?? 'current_asg_dynamic')} in cluster ${w.sourceCluster} (${w.account}/${w.region})`,
+          );
         const ref = explicitImage(config, w.region);
         const image = ref ? await resolveImage(driver, ref) : undefined;
         return { state: { ...state, phase: 'clone', source: source.name, ...(image ? { imageId: image.imageId } : {}) } };

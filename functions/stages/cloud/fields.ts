@@ -26,7 +26,11 @@ export function optionalString(config: Config, ...fields: string[]): string | un
 export function stringList(config: Config, field: string): string[] | undefined {
   const v = config[field];
   if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (!Array.isArray(v)) throw new StageConfigError(`${field}: must be a list`);
   return v.map((item, i) => {
     if (typeof item !== 'string' && typeof item !== 'number') throw new StageConfigError(`${field}[${i}]: must be a string`);

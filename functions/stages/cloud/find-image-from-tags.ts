@@ -27,7 +27,15 @@ export function findImageFromTagsStage(env: CloudEnv): StageImplementation {
             const what = [...Object.entries(tags).map(([k, v]) => `${k}=${v}`), ...(packageName ? [`name ${packageName}*`] : [])].join(', ');
             throw new CloudStageError(`no image in ${account}/${region} matches ${what}`);
           }
-          details.push({ ami: image.imageId, imageId: image.imageId, imageName: image.name, amiName: image.name, region, cloudProvider: 'aws', ...(image.version ? { version: image.version } : {}) });
+          details.push({
+            ami: image.imageId,
+            imageId: image.imageId,
+            imageName: image.name,
+            amiName: image.name,
+            region,
+            cloudProvider: 'aws',
+            ...(image.version ? { version: image.version } : {}),
+          });
         }
         return { status: 'SUCCEEDED', outputs: { deploymentDetails: details }, context: { amiDetails: details } };
       } catch (error) {

@@ -44,17 +44,31 @@ export function findImageStage(env: CloudEnv): StageImplementation {
         const cluster = clusterOf(config, ctx.application);
         const account = accountOf(config);
         const strategy = textOf(config.selectionStrategy ?? 'NEWEST').toUpperCase() as SelectionStrategy;
-        if (!['NEWEST', 'OLDEST', 'LARGEST', 'FAIL'].includes(strategy)) throw new StageConfigError(`selectionStrategy: '${strategy}' is not one of NEWEST, OLDEST, LARGEST, FAIL`);
+        if (!['NEWEST', 'OLDEST', 'LARGEST', 'FAIL'].includes(strategy))
+          throw new StageConfigError(`selectionStrategy: '${strategy}' is not one of NEWEST, OLDEST, LARGEST, FAIL`);
         const onlyEnabled = flag(config, 'onlyEnabled', true);
         const details = [];
         for (const region of regionsOf(config, env.defaultRegion())) {
           const { driver } = await env.target(account, region);
           const view = await driver.describeCluster(cluster, { targetHealth: false });
           const where = `cluster ${cluster} in ${account}/${region}`;
-          const group = selectImageGroup(view.serverGroups.filter((g) => !onlyEnabled || g.enabled), strategy, where);
+          const group = selectImageGroup(
+            view.serverGroups.filter((g) => !onlyEnabled || g.enabled),
+            strategy,
+            where,
+          );
           if (!group?.imageId) throw new CloudStageError(`${where} has no ${onlyEnabled ? 'enabled ' : ''}server group with an image`);
           const image = await driver.describeImage(group.imageId);
-          details.push({ ami: image.imageId, imageId: image.imageId, imageName: image.name, amiName: image.name, region, cloudProvider: 'aws', serverGroup: group.name, ...(image.version ? { version: image.version } : {}) });
+          details.push({
+            ami: image.imageId,
+            imageId: image.imageId,
+            imageName: image.name,
+            amiName: image.name,
+            region,
+            cloudProvider: 'aws',
+            serverGroup: group.name,
+            ...(image.version ? { version: image.version } : {}),
+          });
         }
         return { status: 'SUCCEEDED', outputs: { deploymentDetails: details }, context: { amiDetails: details } };
       } catch (error) {

@@ -84,7 +84,8 @@ export function explicitImage(config: Readonly<Record<string, unknown>>, region:
 /** The image to use in `region`: explicit first, then the nearest upstream one for that region. */
 export function chooseImage(explicit: ImageRef | undefined, upstream: readonly ImageRef[], region: string): ImageRef {
   if (explicit) return explicit;
-  const found = upstream.find((i) => i.region === region && (i.imageId || i.imageName)) ?? upstream.find((i) => i.region === undefined && (i.imageId || i.imageName));
+  const found =
+    upstream.find((i) => i.region === region && (i.imageId || i.imageName)) ?? upstream.find((i) => i.region === undefined && (i.imageId || i.imageName));
   if (found) return found;
   const elsewhere = [...new Set(upstream.map((i) => i.region).filter(Boolean))];
   throw new NoImageError(

@@ -76,7 +76,10 @@ export interface PlannedCluster extends ClusterRef {
  * The clusters deploy stages name in literal config (entries that hold `${...}` where it matters
  * are skipped: they are only known when the stage runs). Pure.
  */
-export function plannedClusters(stages: readonly { readonly type: string; readonly config: Readonly<Record<string, unknown>> }[], application: string): PlannedCluster[] {
+export function plannedClusters(
+  stages: readonly { readonly type: string; readonly config: Readonly<Record<string, unknown>> }[],
+  application: string,
+): PlannedCluster[] {
   const planned: PlannedCluster[] = [];
   for (const stage of stages) {
     if (stage.type !== 'deploy') continue;

@@ -23,7 +23,10 @@ export function tagImageStage(env: CloudEnv): StageImplementation {
         const reserved = Object.keys(tags).filter((k) => k.startsWith(TAG_PREFIX));
         if (reserved.length > 0) throw new StageConfigError(`tags: ${reserved.join(', ')}: the ${TAG_PREFIX} prefix is reserved`);
         const account = accountOf(config);
-        const named = [...(stringList(config, 'imageIds') ?? []).map((imageId) => ({ imageId })), ...(stringList(config, 'imageNames') ?? []).map((imageName) => ({ imageName }))];
+        const named = [
+          ...(stringList(config, 'imageIds') ?? []).map((imageId) => ({ imageId })),
+          ...(stringList(config, 'imageNames') ?? []).map((imageName) => ({ imageName })),
+        ];
         const regions = config.regions !== undefined || config.region !== undefined ? regionsOf(config) : undefined;
         const refs: ImageRef[] =
           named.length > 0

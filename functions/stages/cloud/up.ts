@@ -23,7 +23,10 @@ export async function waitForUp<S extends WaitFields>(
   if (check.up) return { state: onUp(state) };
   const next = poll(state, w.now, w.timeoutSeconds);
   if (next.timedOut) {
-    const reasons = check.unhealthy.slice(0, 5).map((i) => `${i.instanceId}: ${i.reason}`).join('; ');
+    const reasons = check.unhealthy
+      .slice(0, 5)
+      .map((i) => `${i.instanceId}: ${i.reason}`)
+      .join('; ');
     throw new NotUpError(
       `server group ${serverGroup} in ${w.driver.region}: ${check.upCount} of ${expected} instances up after ${next.waitedSeconds} s` +
         (reasons ? ` (${reasons})` : ''),

@@ -23,7 +23,11 @@ export function delay<S extends WaitFields>(state: S, now: number, seconds: numb
 }
 
 /** The next poll of a condition that is not met yet: how long to wait, and whether time is up. */
-export function poll<S extends WaitFields>(state: S, now: number, timeoutSeconds: number): { timedOut: true; waitedSeconds: number } | { timedOut: false; state: S; waitSeconds: number } {
+export function poll<S extends WaitFields>(
+  state: S,
+  now: number,
+  timeoutSeconds: number,
+): { timedOut: true; waitedSeconds: number } | { timedOut: false; state: S; waitSeconds: number } {
   const since = state.waitSince ?? now;
   const polls = state.polls ?? 0;
   const waited = (now - since) / 1000;

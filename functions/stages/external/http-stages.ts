@@ -41,7 +41,12 @@ function resolve(deps: HttpStageDeps): Resolved {
 }
 
 /** Stops what a webhook or jenkins stage started (best effort); a line for the record. */
-async function cancelHttpStage(type: string, config: Readonly<Record<string, unknown>>, context: Readonly<Record<string, unknown>>, r: Resolved): Promise<string> {
+async function cancelHttpStage(
+  type: string,
+  config: Readonly<Record<string, unknown>>,
+  context: Readonly<Record<string, unknown>>,
+  r: Resolved,
+): Promise<string> {
   if (type === 'webhook') {
     const outcome = await cancelWebhook(config, context, r.http);
     return outcome.sent ? (outcome.error ?? `cancel endpoint answered ${outcome.statusCode}`) : outcome.reason;
@@ -53,6 +58,9 @@ async function cancelHttpStage(type: string, config: Readonly<Record<string, unk
 /** webhook and jenkins, each with a cancel() the engine calls on timeout and on a canceled execution. */
 export function httpStages(deps: HttpStageDeps = {}): StageImplementation[] {
   const r = resolve(deps);
-  const stages = [webhookStage({ http: r.http, ...(r.callbackBaseUrl !== undefined ? { callbackBaseUrl: r.callbackBaseUrl } : {}) }), jenkinsStage({ http: r.http, masters: r.masters })];
+  const stages = [
+    webhookStage({ http: r.http, ...(r.callbackBaseUrl !== undefined ? { callbackBaseUrl: r.callbackBaseUrl } : {}) }),
+    jenkinsStage({ http: r.http, masters: r.masters }),
+  ];
   return stages.map((stage) => ({ ...stage, cancel: (ctx) => cancelHttpStage(stage.type, ctx.stage.config, ctx.state, r) }));
 }

@@ -19,9 +19,7 @@ const builtIn: Record<string, PreconditionCheck> = {
   async expression(context) {
     const value = context.expression;
     const passed = value === true || value === 'true';
-    const message = passed
-      ? 'expression is true'
-      : textOf(context.failureMessage ?? `expression evaluated to ${JSON.stringify(value)}, not true`);
+    const message = passed ? 'expression is true' : textOf(context.failureMessage ?? `expression evaluated to ${JSON.stringify(value)}, not true`);
     return { passed, message };
   },
   async stageStatus(context, ctx) {

@@ -15,11 +15,5 @@ export interface FlowDeps {
 }
 
 export function flowStages(deps: FlowDeps): StageImplementation[] {
-  return [
-    waitStage,
-    checkPreconditionsStage(deps.preconditions),
-    manualJudgmentStage(deps.notifier),
-    evaluateVariablesStage,
-    pipelineStage(deps.launcher),
-  ];
+  return [waitStage, checkPreconditionsStage(deps.preconditions), manualJudgmentStage(deps.notifier), evaluateVariablesStage, pipelineStage(deps.launcher)];
 }

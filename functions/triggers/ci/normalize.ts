@@ -79,9 +79,16 @@ export function normalizeJenkinsNotification(master: string, body: unknown): Nor
       buildNumber: n.build.number,
       result,
       ...(n.build.full_url ? { url: n.build.full_url } : {}),
-      scm: scm && (scm.commit || scm.branch)
-        ? [{ ...(scm.branch ? { name: scm.branch, branch: branchName(scm.branch)! } : {}), ...(scm.commit ? { sha1: scm.commit } : {}), ...(scm.url ? { remoteUrl: scm.url } : {}) }]
-        : [],
+      scm:
+        scm && (scm.commit || scm.branch)
+          ? [
+              {
+                ...(scm.branch ? { name: scm.branch, branch: branchName(scm.branch)! } : {}),
+                ...(scm.commit ? { sha1: scm.commit } : {}),
+                ...(scm.url ? { remoteUrl: scm.url } : {}),
+              },
+            ]
+          : [],
       artifacts: Object.entries(n.build.artifacts ?? {}).map(([fileName, a]) => ({
         fileName: fileName.split('/').at(-1) ?? fileName,
         relativePath: fileName,

@@ -24,9 +24,10 @@ export async function authenticateBuildDelivery(source: BuildSource, request: We
     throw new BadSignatureError(`no ${source} webhook secret is configured: unsigned deliveries are refused`);
   }
   const signature = request.headers['x-hub-signature-256'];
-  const ok = signature !== undefined
-    ? verifyHubSignature256(secret, request.rawBody, signature)
-    : verifyToken(secret, request.headers['x-gennaker-token'] ?? request.query.token);
+  const ok =
+    signature !== undefined
+      ? verifyHubSignature256(secret, request.rawBody, signature)
+      : verifyToken(secret, request.headers['x-gennaker-token'] ?? request.query.token);
   if (!ok) throw new BadSignatureError(`the ${source} delivery's signature or token does not verify`);
 }
 

@@ -7,19 +7,23 @@ import { codeBuildTrigger, matchCodeBuildTrigger, normalizeCodeBuild } from './n
 import { triggerTypesFiredBy } from '../../../state-machines/triggers/trigger-types.js';
 
 export async function handleCodeBuildEvent(event: unknown, deps: TriggerDeps): Promise<EventSummary> {
-  return acknowledge('codebuild', () => deps.log, async () => {
-    const envelope = parseOrRefuse(EventBridgeEnvelope, event, 'EventBridge event');
-    const normalized = normalizeCodeBuild(envelope);
-    if (normalized.kind === 'ignored') return { source: 'codebuild', ignored: normalized.reason };
-    const build = normalized.event;
-    const result = await startMatchingPipelines(
-      { source: 'codebuild', deliveryKey: build.eventId, trigger: codeBuildTrigger(build) },
-      triggerTypesFiredBy('codebuild'),
-      (config) => matchCodeBuildTrigger(config, build),
-      deps,
-    );
-    return { source: 'codebuild', outcomes: result.outcomes };
-  });
+  return acknowledge(
+    'codebuild',
+    () => deps.log,
+    async () => {
+      const envelope = parseOrRefuse(EventBridgeEnvelope, event, 'EventBridge event');
+      const normalized = normalizeCodeBuild(envelope);
+      if (normalized.kind === 'ignored') return { source: 'codebuild', ignored: normalized.reason };
+      const build = normalized.event;
+      const result = await startMatchingPipelines(
+        { source: 'codebuild', deliveryKey: build.eventId, trigger: codeBuildTrigger(build) },
+        triggerTypesFiredBy('codebuild'),
+        (config) => matchCodeBuildTrigger(config, build),
+        deps,
+      );
+      return { source: 'codebuild', outcomes: result.outcomes };
+    },
+  );
 }
 
 const deps = lazyTriggerDeps();

@@ -77,9 +77,7 @@ export function normalizeCodeBuild(event: EventBridgeEvent): Normalized<CodeBuil
       ...(info?.['source-version'] ? { sourceVersion: info['source-version'] } : {}),
       ...(info?.['resolved-source-version'] ? { resolvedSourceVersion: info['resolved-source-version'] } : {}),
       ...(info?.initiator ? { initiator: info.initiator } : {}),
-      artifacts: artifact?.location
-        ? [{ location: artifact.location, ...(artifact.sha256sum ? { sha256sum: artifact.sha256sum } : {}) }]
-        : [],
+      artifacts: artifact?.location ? [{ location: artifact.location, ...(artifact.sha256sum ? { sha256sum: artifact.sha256sum } : {}) }] : [],
       properties,
     },
   };
@@ -103,9 +101,15 @@ export function codeBuildTrigger(build: CodeBuildEvent): Record<string, unknown>
       ...(build.logsUrl ? { url: build.logsUrl } : {}),
       result: 'SUCCESS',
       building: false,
-      scm: build.sourceVersion || build.resolvedSourceVersion
-        ? [{ ...(build.sourceVersion ? { branch: build.sourceVersion, name: build.sourceVersion } : {}), ...(build.resolvedSourceVersion ? { sha1: build.resolvedSourceVersion } : {}) }]
-        : [],
+      scm:
+        build.sourceVersion || build.resolvedSourceVersion
+          ? [
+              {
+                ...(build.sourceVersion ? { branch: build.sourceVersion, name: build.sourceVersion } : {}),
+                ...(build.resolvedSourceVersion ? { sha1: build.resolvedSourceVersion } : {}),
+              },
+            ]
+          : [],
       artifacts: build.artifacts,
     },
     properties: build.properties,

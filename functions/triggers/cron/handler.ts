@@ -21,20 +21,28 @@ const CronInvocationSchema = z.looseObject({
 });
 
 export async function handleCronInvocation(event: unknown, deps: TriggerDeps): Promise<EventSummary> {
-  return acknowledge('cron', () => deps.log, async () => {
-    const input = parseOrRefuse(CronInvocationSchema, event, 'cron schedule invocation');
-    const entry = await deps.registry.get(input.application, input.pipelineId);
-    if (!entry) throw new PipelineNotFoundError(`no pipeline ${input.application}/${input.pipelineId} (its schedule should be deleted)`);
-    const index = entry.pipeline.triggers.findIndex((t, i) => t.type === 'cron' && cronTriggerId(t, i) === input.triggerId);
-    const config = entry.pipeline.triggers[index];
-    if (!config) throw new PipelineNotFoundError(`pipeline ${pipelineRef(entry.pipeline)} has no cron trigger '${input.triggerId}'`);
-    if (config.enabled === false || entry.disabled) return { source: 'cron', ignored: `the trigger or pipeline ${pipelineRef(entry.pipeline)} is disabled` };
-    const firing = input.scheduledTime ?? input.executionId ?? new Date(Math.floor(deps.clock.now() / 60_000) * 60_000).toISOString();
-    const trigger = triggerObject(config, { type: 'cron', user: '[anonymous]', ...(input.scheduledTime ? { scheduledTime: input.scheduledTime } : {}) });
-    const outcome = await startPipeline(entry, trigger, { source: 'cron', deliveryKey: `${input.triggerId}@${firing}` }, deps);
-    deps.log.info(`trigger ${outcome.status}`, { source: 'cron', pipeline: outcome.pipeline, ...('executionId' in outcome ? { executionId: outcome.executionId } : {}) });
-    return { source: 'cron', outcomes: [outcome] };
-  });
+  return acknowledge(
+    'cron',
+    () => deps.log,
+    async () => {
+      const input = parseOrRefuse(CronInvocationSchema, event, 'cron schedule invocation');
+      const entry = await deps.registry.get(input.application, input.pipelineId);
+      if (!entry) throw new PipelineNotFoundError(`no pipeline ${input.application}/${input.pipelineId} (its schedule should be deleted)`);
+      const index = entry.pipeline.triggers.findIndex((t, i) => t.type === 'cron' && cronTriggerId(t, i) === input.triggerId);
+      const config = entry.pipeline.triggers[index];
+      if (!config) throw new PipelineNotFoundError(`pipeline ${pipelineRef(entry.pipeline)} has no cron trigger '${input.triggerId}'`);
+      if (config.enabled === false || entry.disabled) return { source: 'cron', ignored: `the trigger or pipeline ${pipelineRef(entry.pipeline)} is disabled` };
+      const firing = input.scheduledTime ?? input.executionId ?? new Date(Math.floor(deps.clock.now() / 60_000) * 60_000).toISOString();
+      const trigger = triggerObject(config, { type: 'cron', user: '[anonymous]', ...(input.scheduledTime ? { scheduledTime: input.scheduledTime } : {}) });
+      const outcome = await startPipeline(entry, trigger, { source: 'cron', deliveryKey: `${input.triggerId}@${firing}` }, deps);
+      deps.log.info(`trigger ${outcome.status}`, {
+        source: 'cron',
+        pipeline: outcome.pipeline,
+        ...('executionId' in outcome ? { executionId: outcome.executionId } : {}),
+      });
+      return { source: 'cron', outcomes: [outcome] };
+    },
+  );
 }
 
 const deps = lazyTriggerDeps();

@@ -10,19 +10,23 @@ import { type AccountIds, dockerTrigger, matchDockerTrigger, normalizeEcrPush, p
 import { triggerTypesFiredBy } from '../../../state-machines/triggers/trigger-types.js';
 
 export async function handleEcrEvent(event: unknown, deps: TriggerDeps, accountIds: AccountIds = {}): Promise<EventSummary> {
-  return acknowledge('ecr', () => deps.log, async () => {
-    const envelope = parseOrRefuse(EventBridgeEnvelope, event, 'EventBridge event');
-    const normalized = normalizeEcrPush(envelope);
-    if (normalized.kind === 'ignored') return { source: 'ecr', ignored: normalized.reason };
-    const push = normalized.event;
-    const result = await startMatchingPipelines(
-      { source: 'ecr', deliveryKey: push.eventId, trigger: dockerTrigger(push) },
-      triggerTypesFiredBy('docker'),
-      (config) => matchDockerTrigger(config, push, accountIds),
-      deps,
-    );
-    return { source: 'ecr', outcomes: result.outcomes };
-  });
+  return acknowledge(
+    'ecr',
+    () => deps.log,
+    async () => {
+      const envelope = parseOrRefuse(EventBridgeEnvelope, event, 'EventBridge event');
+      const normalized = normalizeEcrPush(envelope);
+      if (normalized.kind === 'ignored') return { source: 'ecr', ignored: normalized.reason };
+      const push = normalized.event;
+      const result = await startMatchingPipelines(
+        { source: 'ecr', deliveryKey: push.eventId, trigger: dockerTrigger(push) },
+        triggerTypesFiredBy('docker'),
+        (config) => matchDockerTrigger(config, push, accountIds),
+        deps,
+      );
+      return { source: 'ecr', outcomes: result.outcomes };
+    },
+  );
 }
 
 const deps = lazyTriggerDeps();

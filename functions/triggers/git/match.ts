@@ -13,9 +13,9 @@ import type { GitPush } from './normalize.js';
 /** Same source, project and slug (case-insensitive): plain comparisons, no pattern runs. */
 export function sameRepository(config: TriggerConfig, push: GitPush): boolean {
   const c = config as TriggerConfig & { source?: unknown; project?: unknown; slug?: unknown };
-  return equalsIgnoreCase(c.source, push.source)
-    && push.projects.some((p) => equalsIgnoreCase(c.project, p))
-    && push.slugs.some((s) => equalsIgnoreCase(c.slug, s));
+  return (
+    equalsIgnoreCase(c.source, push.source) && push.projects.some((p) => equalsIgnoreCase(c.project, p)) && push.slugs.some((s) => equalsIgnoreCase(c.slug, s))
+  );
 }
 
 export function matchGitTrigger(config: TriggerConfig, push: GitPush): MatchResult {

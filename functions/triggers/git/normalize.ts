@@ -70,7 +70,7 @@ export function normalizeGitHub(eventName: string | undefined, body: unknown): N
       branch: branchOf(push.ref),
       hash: push.after,
       action: 'push:push',
-      ...(push.sender?.login ?? push.pusher?.name ? { user: (push.sender?.login ?? push.pusher?.name)! } : {}),
+      ...((push.sender?.login ?? push.pusher?.name) ? { user: (push.sender?.login ?? push.pusher?.name)! } : {}),
     },
   };
 }
@@ -108,7 +108,7 @@ export function normalizeGitLab(eventName: string | undefined, body: unknown): N
       branch: branchOf(push.ref),
       hash: push.checkout_sha ?? push.after,
       action: push.object_kind ?? (eventName === 'Tag Push Hook' ? 'tag_push' : 'push'),
-      ...(push.user_username ?? push.user_name ? { user: (push.user_username ?? push.user_name)! } : {}),
+      ...((push.user_username ?? push.user_name) ? { user: (push.user_username ?? push.user_name)! } : {}),
     },
   };
 }

@@ -19,11 +19,16 @@ import { matchGitTrigger, sameRepository } from './match.js';
 import { type GitPush, type GitSource, gitTrigger, normalizeBitbucket, normalizeGitHub, normalizeGitLab } from './normalize.js';
 import { triggerTypesFiredBy } from '../../../state-machines/triggers/trigger-types.js';
 
-const PROVIDERS: Readonly<Record<GitSource, {
-  readonly event: string;
-  readonly normalize: (event: string | undefined, body: unknown) => Normalized<GitPush>;
-  readonly verify: (secret: string, request: WebhookRequest) => boolean;
-}>> = {
+const PROVIDERS: Readonly<
+  Record<
+    GitSource,
+    {
+      readonly event: string;
+      readonly normalize: (event: string | undefined, body: unknown) => Normalized<GitPush>;
+      readonly verify: (secret: string, request: WebhookRequest) => boolean;
+    }
+  >
+> = {
   github: {
     event: 'x-github-event',
     normalize: normalizeGitHub,

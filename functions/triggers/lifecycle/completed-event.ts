@@ -97,7 +97,9 @@ export class EventBridgePublisher implements CompletedEventPublisher {
     );
     if ((out.FailedEntryCount ?? 0) > 0) {
       const entry = out.Entries?.[0];
-      throw new EventPublishError(`EventBridge refused the completed event of ${detail.executionId}: ${entry?.ErrorCode ?? ''} ${entry?.ErrorMessage ?? ''}`.trim());
+      throw new EventPublishError(
+        `EventBridge refused the completed event of ${detail.executionId}: ${entry?.ErrorCode ?? ''} ${entry?.ErrorMessage ?? ''}`.trim(),
+      );
     }
   }
 }

@@ -50,7 +50,10 @@ const StatusDetail = z.looseObject({
 });
 
 /** How a state machine status ends the record; undefined: not an end (RUNNING, PENDING_REDRIVE). */
-export function endingOf(status: string, detail: { error?: string | null; cause?: string | null } = {}): { forced?: ExecutionStatus; reason?: string } | undefined {
+export function endingOf(
+  status: string,
+  detail: { error?: string | null; cause?: string | null } = {},
+): { forced?: ExecutionStatus; reason?: string } | undefined {
   switch (status) {
     case 'SUCCEEDED':
       return {};
@@ -120,7 +123,9 @@ async function startNextFor(stateMachineArn: string | undefined, deps: Lifecycle
 }
 
 /** GENNAKER_STATE_MACHINES (`{"app/pipeline": arn}`) read backwards. */
-export function stateMachineIndex(env: Readonly<Record<string, string | undefined>> = process.env): (arn: string) => { application: string; pipeline: string } | undefined {
+export function stateMachineIndex(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): (arn: string) => { application: string; pipeline: string } | undefined {
   let map: Record<string, string> = {};
   try {
     map = JSON.parse(env.GENNAKER_STATE_MACHINES ?? '{}') as Record<string, string>;

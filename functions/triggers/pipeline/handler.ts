@@ -11,19 +11,23 @@ import { matchPipelineTrigger, normalizeCompleted, pipelineTrigger } from './nor
 import { triggerTypesFiredBy } from '../../../state-machines/triggers/trigger-types.js';
 
 export async function handlePipelineCompleted(event: unknown, deps: TriggerDeps): Promise<EventSummary> {
-  return acknowledge('pipeline', () => deps.log, async () => {
-    const envelope = parseOrRefuse(EventBridgeEnvelope, event, 'EventBridge event');
-    const normalized = normalizeCompleted(envelope);
-    if (normalized.kind === 'ignored') return { source: 'pipeline', ignored: normalized.reason };
-    const parent = normalized.event;
-    const result = await startMatchingPipelines(
-      { source: 'pipeline', deliveryKey: parent.executionId, trigger: pipelineTrigger(parent) },
-      triggerTypesFiredBy('pipeline'),
-      (config, entry) => matchPipelineTrigger(config, parent, entry.pipeline),
-      deps,
-    );
-    return { source: 'pipeline', outcomes: result.outcomes };
-  });
+  return acknowledge(
+    'pipeline',
+    () => deps.log,
+    async () => {
+      const envelope = parseOrRefuse(EventBridgeEnvelope, event, 'EventBridge event');
+      const normalized = normalizeCompleted(envelope);
+      if (normalized.kind === 'ignored') return { source: 'pipeline', ignored: normalized.reason };
+      const parent = normalized.event;
+      const result = await startMatchingPipelines(
+        { source: 'pipeline', deliveryKey: parent.executionId, trigger: pipelineTrigger(parent) },
+        triggerTypesFiredBy('pipeline'),
+        (config, entry) => matchPipelineTrigger(config, parent, entry.pipeline),
+        deps,
+      );
+      return { source: 'pipeline', outcomes: result.outcomes };
+    },
+  );
 }
 
 const deps = lazyTriggerDeps();

@@ -6,19 +6,23 @@ import { matchPubsubTrigger, normalizeSnsEvent, pubsubTrigger } from './normaliz
 import { triggerTypesFiredBy } from '../../../state-machines/triggers/trigger-types.js';
 
 export async function handleSnsEvent(event: unknown, deps: TriggerDeps): Promise<EventSummary> {
-  return acknowledge('sns', () => deps.log, async () => {
-    const outcomes: unknown[] = [];
-    for (const message of normalizeSnsEvent(event)) {
-      const result = await startMatchingPipelines(
-        { source: 'sns', deliveryKey: message.messageId, trigger: pubsubTrigger(message) },
-        triggerTypesFiredBy('pubsub'),
-        (config) => matchPubsubTrigger(config, message),
-        deps,
-      );
-      outcomes.push(...result.outcomes);
-    }
-    return { source: 'sns', outcomes };
-  });
+  return acknowledge(
+    'sns',
+    () => deps.log,
+    async () => {
+      const outcomes: unknown[] = [];
+      for (const message of normalizeSnsEvent(event)) {
+        const result = await startMatchingPipelines(
+          { source: 'sns', deliveryKey: message.messageId, trigger: pubsubTrigger(message) },
+          triggerTypesFiredBy('pubsub'),
+          (config) => matchPubsubTrigger(config, message),
+          deps,
+        );
+        outcomes.push(...result.outcomes);
+      }
+      return { source: 'sns', outcomes };
+    },
+  );
 }
 
 const deps = lazyTriggerDeps();

@@ -47,7 +47,12 @@ const SnsEvent = z.object({
 export function normalizeSnsEvent(event: unknown): SnsMessage[] {
   const parsed = SnsEvent.safeParse(event);
   if (!parsed.success) {
-    throw new MalformedEventError(`not an SNS event: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new MalformedEventError(
+      `not an SNS event: ${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')}`,
+    );
   }
   return parsed.data.Records.map(({ Sns }) => {
     let payload: Record<string, unknown> | undefined;

@@ -36,8 +36,12 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     return jsonResponse(202, { accepted: true, sequence });
   } catch (error) {
     if (error instanceof WebhookCallbackError) return jsonResponse(error.httpStatus, { error: error.message });
-    return respond(() => log, async () => {
-      throw error;
-    }, { route: 'webhook-callback', executionId, refId });
+    return respond(
+      () => log,
+      async () => {
+        throw error;
+      },
+      { route: 'webhook-callback', executionId, refId },
+    );
   }
 }

@@ -67,7 +67,11 @@ export async function handleGenericWebhook(request: WebhookRequest, deps: Trigge
   const payload = parseJsonObject(request.rawBody);
   const result = await startMatchingPipelines(
     // Deduplicated on the body, which the signature covers (a redelivery sends the same body).
-    { source: secretKeyFor(source), deliveryKey: `body-${createHash('sha256').update(request.rawBody).digest('hex')}`, trigger: webhookTrigger(source, payload) },
+    {
+      source: secretKeyFor(source),
+      deliveryKey: `body-${createHash('sha256').update(request.rawBody).digest('hex')}`,
+      trigger: webhookTrigger(source, payload),
+    },
     triggerTypesFiredBy('webhook'),
     (config) => matchWebhookTrigger(config, source, payload),
     deps,

@@ -74,7 +74,14 @@ async function call(
   deps: OperationsDeps,
   method: string,
   path: string,
-  options: { body?: unknown; raw?: string; query?: Record<string, string>; context?: Record<string, unknown>; headers?: Record<string, string>; authorizer?: Authorizer } = {},
+  options: {
+    body?: unknown;
+    raw?: string;
+    query?: Record<string, string>;
+    context?: Record<string, unknown>;
+    headers?: Record<string, string>;
+    authorizer?: Authorizer;
+  } = {},
 ) {
   const event: APIGatewayProxyEventV2 = httpEvent({
     method,
@@ -86,7 +93,12 @@ async function call(
   });
   const response = await handleApiRequest(event, deps, options.authorizer);
   const text = String(response.body ?? '');
-  return { status: response.statusCode!, headers: (response.headers ?? {}) as Record<string, string>, text, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+  return {
+    status: response.statusCode!,
+    headers: (response.headers ?? {}) as Record<string, string>,
+    text,
+    body: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+  };
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
@@ -119,7 +131,9 @@ describe('POST /pipelines/{application}/{pipeline}/executions', () => {
     const missing = await call(deps, 'POST', '/pipelines/shop/release/executions', { body: {} });
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ error: 'ParameterError', problems: [{ path: 'parameters.env', message: 'required parameter has no value' }] });
-    expect((await call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'qa' } } })).body.message).toContain("'qa' is not one of: prod, staging");
+    expect((await call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'qa' } } })).body.message).toContain(
+      "'qa' is not one of: prod, staging",
+    );
     expect((await call(deps, 'POST', '/pipelines/shop/nope/executions', { body: {} })).status).toBe(404);
     expect((await call(deps, 'POST', '/pipelines/shop/release/executions', { raw: '{"parameters":' })).status).toBe(400);
     expect((await call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'prod' }, user: 'mallory' } })).status).toBe(400);
@@ -171,7 +185,10 @@ describe('executions', () => {
     expect((await call(deps, 'POST', judgment, { body: { judgment: 'maybe' }, context: BOB_APPROVER })).status).toBe(400);
     const judged = await call(deps, 'POST', judgment, { body: { judgment: 'continue', input: 'ship' }, context: BOB_APPROVER });
     expect(judged.status).toBe(200);
-    expect(judged.body).toMatchObject({ status: 'SUCCEEDED', context: { judgmentStatus: 'continue', lastModifiedBy: 'bob (approvers in 123456789012)', judgmentInput: 'ship' } });
+    expect(judged.body).toMatchObject({
+      status: 'SUCCEEDED',
+      context: { judgmentStatus: 'continue', lastModifiedBy: 'bob (approvers in 123456789012)', judgmentInput: 'ship' },
+    });
     expect(judged.text).not.toContain('callbackToken');
     expect((await call(deps, 'POST', judgment, { body: { judgment: 'stop' }, context: BOB_APPROVER })).status).toBe(409);
     await waitFor(async () => ((await deps.triggers.store.getExecution(idA))?.status === 'SUCCEEDED' ? true : undefined), 'the judged run to finish');
@@ -229,7 +246,9 @@ describe('cancel against Step Functions', () => {
 
     const canceled = await call(deps, 'POST', `/executions/${id}/cancel`, { body: {} });
     expect(canceled.body).toMatchObject({ status: 'CANCELED', changed: true });
-    const described = await awsClients.sfnClient().send(new DescribeExecutionCommand({ executionArn: `${arn.replace(':stateMachine:', ':execution:')}:${id}` }));
+    const described = await awsClients
+      .sfnClient()
+      .send(new DescribeExecutionCommand({ executionArn: `${arn.replace(':stateMachine:', ':execution:')}:${id}` }));
     expect(described.status).toBe('ABORTED');
     expect(triggers.notifier.events.filter((e) => e.event === 'pipeline.failed')).toHaveLength(1);
     const locks = await awsClients.dynamoClient().send(new ScanCommand({ TableName: tableName('locks') }));
@@ -245,7 +264,7 @@ describe('routing and errors', () => {
   });
 });
 
-describe('the console\'s reads', () => {
+describe("the console's reads", () => {
   it('lists applications and their pipelines (DAG, parameter form), executions with stage statuses, under /api too', async () => {
     const { deps, stack } = localDeps([approve, queued]);
     const apps = await call(deps, 'GET', '/applications');
@@ -343,7 +362,9 @@ describe('GET /applications/{application}/clusters', () => {
 
 describe('application permissions (Fiat model)', () => {
   const other = pipelineOf({ application: 'open', name: 'thing', stages: [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }] });
-  const role = (account: string, name: string, session = 's') => ({ authorizer: { iam: { userArn: `arn:aws:sts::${account}:assumed-role/${name}/${session}` } } });
+  const role = (account: string, name: string, session = 's') => ({
+    authorizer: { iam: { userArn: `arn:aws:sts::${account}:assumed-role/${name}/${session}` } },
+  });
   const READER = role('123456789012', 'readers');
   const DEPLOYER = role('111111111111', 'deployers');
   const SAME_NAME_OTHER_ACCOUNT = role('222222222222', 'deployers');
@@ -354,7 +375,8 @@ describe('application permissions (Fiat model)', () => {
 
   it('GIVEN READ and EXECUTE roles WHEN each operation is called THEN it is checked and a refusal is 403 naming the missing permission', async () => {
     const { deps } = localDeps([approve, other]);
-    const trigger = (context: Record<string, unknown>) => call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'prod' } }, context, authorizer });
+    const trigger = (context: Record<string, unknown>) =>
+      call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'prod' } }, context, authorizer });
 
     const refused = await trigger(READER);
     expect(refused.status).toBe(403);

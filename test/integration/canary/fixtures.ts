@@ -23,10 +23,12 @@ let images: Promise<[string, string]> | undefined;
 export async function createProduction(): Promise<Production> {
   const clients = cloudClients({ region: 'us-east-1' });
   const vpcId = (await clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
-  const subnetId = (await clients.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+  const subnetId = (await clients.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!
+    .SubnetId!;
   await clients.ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'web', VpcId: vpcId }));
-  const targetGroupArn = (await clients.elbv2.send(new CreateTargetGroupCommand({ Name: 'shop-web', Protocol: 'HTTP', Port: 80, VpcId: vpcId, TargetType: 'instance' })))
-    .TargetGroups![0]!.TargetGroupArn!;
+  const targetGroupArn = (
+    await clients.elbv2.send(new CreateTargetGroupCommand({ Name: 'shop-web', Protocol: 'HTTP', Port: 80, VpcId: vpcId, TargetType: 'instance' }))
+  ).TargetGroups![0]!.TargetGroupArn!;
   // moto's built-in AMIs survive resets: look them up once.
   images ??= clients.ec2
     .send(new DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['amzn2-ami-*'] }] }))
@@ -61,13 +63,7 @@ export function noise(seed: number): () => number {
 }
 
 /** One value per minute from `start` for `minutes`, as a server group's metric. */
-export async function publish(
-  serverGroup: string,
-  metricName: string,
-  start: number,
-  minutes: number,
-  value: (minute: number) => number,
-): Promise<void> {
+export async function publish(serverGroup: string, metricName: string, start: number, minutes: number, value: (minute: number) => number): Promise<void> {
   const data: MetricDatum[] = Array.from({ length: minutes }, (_, m) => ({
     MetricName: metricName,
     Dimensions: [{ Name: 'AutoScalingGroupName', Value: serverGroup }],

@@ -4,7 +4,14 @@ import { awsClients, resetClientCache } from '../../../functions/core/aws-client
 import { cloudClients, cloudDriver } from '../../../functions/core/cloud/index.js';
 import { awsTargets } from '../../../functions/stages/external/aws-target.js';
 import { cloudFleet } from '../../../functions/stages/canary/fleet.js';
-import { CANARY_STATE_KEY, canaryStage, cleanupCanary, type CanaryDeps, type CanaryState, type IntervalRecord } from '../../../functions/stages/canary/stage.js';
+import {
+  CANARY_STATE_KEY,
+  canaryStage,
+  cleanupCanary,
+  type CanaryDeps,
+  type CanaryState,
+  type IntervalRecord,
+} from '../../../functions/stages/canary/stage.js';
 import { injectFault, removeAllFaults, throttlingError } from '../../support/faults.js';
 import { useMoto } from '../../support/moto.js';
 import { StageRun } from '../external/support/stage-run.js';
@@ -63,7 +70,9 @@ describe('canary stage (moto: Auto Scaling, ELBv2, CloudWatch)', () => {
     },
     deployments: {
       baseline: { cloudProvider: 'aws', application: 'shop', cluster: 'shop-prod' },
-      serverGroupPairs: [{ control: { capacity: { min: 1, max: 1, desired: 1 } }, experiment: { imageId: production.canaryImage, capacity: { min: 1, max: 1, desired: 1 } } }],
+      serverGroupPairs: [
+        { control: { capacity: { min: 1, max: 1, desired: 1 } }, experiment: { imageId: production.canaryImage, capacity: { min: 1, max: 1, desired: 1 } } },
+      ],
     },
   });
 
@@ -94,7 +103,9 @@ describe('canary stage (moto: Auto Scaling, ELBv2, CloudWatch)', () => {
   }
 
   it.each(['canary', 'kayentaCanary'] as const)('%s: a healthy canary passes every interval, then both groups are destroyed', async (type) => {
-    const run = new StageRun(canaryStage(deps, type), type === 'canary' ? nativeConfig() : kayentaConfig(), { now: Math.floor(Date.now() / MIN) * MIN - 2 * 60 * MIN });
+    const run = new StageRun(canaryStage(deps, type), type === 'canary' ? nativeConfig() : kayentaConfig(), {
+      now: Math.floor(Date.now() / MIN) * MIN - 2 * 60 * MIN,
+    });
 
     const { baseline, canary, analysisStart } = await deployAndPublish(run, 1);
 
@@ -124,7 +135,13 @@ describe('canary stage (moto: Auto Scaling, ELBv2, CloudWatch)', () => {
       expect.objectContaining({ name: 'errorRate', classification: 'Pass', controlPoints: 10, experimentPoints: 10 }),
     ]);
     expect(intervals[2]?.metrics[0]).toMatchObject({ controlPoints: 30 });
-    expect(run.outputs).toMatchObject({ canaryScores: [100, 100, 100], overallScore: 100, overallResult: 'pass', baselineServerGroup: baseline, canaryServerGroup: canary });
+    expect(run.outputs).toMatchObject({
+      canaryScores: [100, 100, 100],
+      overallScore: 100,
+      overallResult: 'pass',
+      baselineServerGroup: baseline,
+      canaryServerGroup: canary,
+    });
     expect(await autoScalingGroups(production.clients)).toEqual(['shop-prod-v000']);
   });
 
@@ -195,7 +212,10 @@ describe('canary stage (moto: Auto Scaling, ELBv2, CloudWatch)', () => {
 
   it('fails without creating anything when the production cluster has no server group', async () => {
     const run = new StageRun(canaryStage(deps), { ...nativeConfig(), cluster: 'shop-staging' });
-    expect(await run.call()).toMatchObject({ status: 'FAILED', error: 'canary failed: cluster shop-staging has no enabled server group in us-east-1 to compare the canary with' });
+    expect(await run.call()).toMatchObject({
+      status: 'FAILED',
+      error: 'canary failed: cluster shop-staging has no enabled server group in us-east-1 to compare the canary with',
+    });
     expect(await autoScalingGroups(production.clients)).toEqual(['shop-prod-v000']);
   });
 

@@ -83,7 +83,9 @@ describe('red/black with rollbackAlarms', () => {
     const run = await runStages({ stages: [deployStage(network, { rollbackAlarms: ['app-5xx'] })] });
     const stage = stageOf(run, '1');
     expect(stage.status).toBe('TERMINAL');
-    expect(stage.error).toBe('app-prod/us-east-1: alarm app-5xx is in ALARM (too many 5xx) (rolled back: app-prod-v000 serves again, app-prod-v001 disabled and scaled to 0)');
+    expect(stage.error).toBe(
+      'app-prod/us-east-1: alarm app-5xx is in ALARM (too many 5xx) (rolled back: app-prod-v000 serves again, app-prod-v001 disabled and scaled to 0)',
+    );
     expect(await groups()).toEqual({ 'app-prod-v000': 'enabled 1/2/3 2 instances', 'app-prod-v001': 'disabled 0/0/0 0 instances' });
   });
 

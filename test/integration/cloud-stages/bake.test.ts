@@ -23,13 +23,37 @@ beforeEach(async () => {
 });
 afterEach(() => removeAllFaults());
 
-const bake = (extra: Record<string, unknown> = {}) => ({ refId: 'bake', name: 'Bake', type: 'bake', package: 'app', baseOs: 'ubuntu', baseLabel: 'release', regions: ['us-east-1'], vmType: 'hvm', storeType: 'ebs', cloudProviderType: 'aws', ...extra });
+const bake = (extra: Record<string, unknown> = {}) => ({
+  refId: 'bake',
+  name: 'Bake',
+  type: 'bake',
+  package: 'app',
+  baseOs: 'ubuntu',
+  baseLabel: 'release',
+  regions: ['us-east-1'],
+  vmType: 'hvm',
+  storeType: 'ebs',
+  cloudProviderType: 'aws',
+  ...extra,
+});
 
 describe('bake', () => {
   it('bakes from the configured base image, tags the image, terminates the builder, and a deploy downstream uses it', async () => {
-    const bakeConfig = async () => parseBakeConfig({ completion: 'running', baseImages: { 'ubuntu:release': { 'us-east-1': network.imageId } } }, 'test config', true);
+    const bakeConfig = async () =>
+      parseBakeConfig({ completion: 'running', baseImages: { 'ubuntu:release': { 'us-east-1': network.imageId } } }, 'test config', true);
     const run = await runStages(
-      { stages: [bake({ version: '1.2.3' }), { refId: '1', name: 'Deploy', type: 'deploy', requisiteStageRefIds: ['bake'], clusters: [clusterEntry(network, { imageId: undefined, strategy: 'highlander' })] }] },
+      {
+        stages: [
+          bake({ version: '1.2.3' }),
+          {
+            refId: '1',
+            name: 'Deploy',
+            type: 'deploy',
+            requisiteStageRefIds: ['bake'],
+            clusters: [clusterEntry(network, { imageId: undefined, strategy: 'highlander' })],
+          },
+        ],
+      },
       { deps: { bakeConfig } },
     );
     const baked = stageOf(run, 'bake');
@@ -39,7 +63,13 @@ describe('bake', () => {
     expect(detail!.imageName).toMatch(/^app-ubuntu-[0-9a-f]{12}$/);
     expect(baked.context).toMatchObject({ ami: detail!.imageId, imageName: detail!.imageName });
     const image = await describeImage(clients, detail!.imageId!);
-    expect(image.tags).toMatchObject({ 'gennaker:application': 'test', 'gennaker:version': '1.2.3', 'gennaker:package': 'app', 'gennaker:base-os': 'ubuntu', 'gennaker:base-image-id': network.imageId });
+    expect(image.tags).toMatchObject({
+      'gennaker:application': 'test',
+      'gennaker:version': '1.2.3',
+      'gennaker:package': 'app',
+      'gennaker:base-os': 'ubuntu',
+      'gennaker:base-image-id': network.imageId,
+    });
     expect((await world(clients)).liveBuilders).toBe(0);
     expect(stageOf(run, '1').status).toBe('SUCCEEDED');
     const deployed = await describeServerGroup(clients, 'app-prod-v000');
@@ -66,11 +96,16 @@ describe('bake', () => {
   it('fails when the provisioning script fails, with its output, and terminates the builder', async () => {
     const bakeConfig = async () => parseBakeConfig({ completion: 'shutdown' }, 'test config', true);
     const console = 'Cloud-init v. 22\ngennaker-bake: failed (exit 100)\nE: Unable to locate package app\n';
-    injectFault<GetConsoleOutputCommandOutput>(clients.ec2, { command: 'GetConsoleOutput', rewrite: (o) => ({ ...o, Output: Buffer.from(console).toString('base64') }) });
+    injectFault<GetConsoleOutputCommandOutput>(clients.ec2, {
+      command: 'GetConsoleOutput',
+      rewrite: (o) => ({ ...o, Output: Buffer.from(console).toString('base64') }),
+    });
     const run = await runStages({ stages: [bake({ baseAmi: network.imageId })] }, { deps: { bakeConfig } });
     const stage = stageOf(run, 'bake');
     expect(stage.status).toBe('TERMINAL');
-    expect(stage.error).toMatch(/the provisioning script failed on builder i-\w+ in us-east-1:\ngennaker-bake: failed \(exit 100\)\nE: Unable to locate package app/);
+    expect(stage.error).toMatch(
+      /the provisioning script failed on builder i-\w+ in us-east-1:\ngennaker-bake: failed \(exit 100\)\nE: Unable to locate package app/,
+    );
     expect((await world(clients)).liveBuilders).toBe(0);
     expect((await world(clients)).images).toEqual([]);
   });

@@ -136,7 +136,16 @@ export const SCENARIOS: readonly CrashScenario[] = [
     setup: async (c, n) => {
       await seedEcs(c, n, 1);
       await c.cloudwatch.send(
-        new PutMetricAlarmCommand({ AlarmName: 'app-5xx', Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' }),
+        new PutMetricAlarmCommand({
+          AlarmName: 'app-5xx',
+          Namespace: 'AWS/ApplicationELB',
+          MetricName: 'HTTPCode_Target_5XX_Count',
+          Statistic: 'Sum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
       );
       await c.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'app-5xx', StateValue: 'ALARM', StateReason: '5xx' }));
     },

@@ -20,21 +20,27 @@ export function crashSuite(title: string, pick: (name: string) => boolean): void
   let total = 0;
 
   describe(title, () => {
-    it.each(scenarios.map((s) => [s.name, s] as const))('%s converges after a crash right after each mutating call', async (_name, scenario) => {
-      const clean = await cleanRun(scenario, fresh);
-      expect(stageOf(clean.run, '1').status, stageOf(clean.run, '1').error).toBe(scenario.expectStatus);
-      expect(clean.points.length).toBeGreaterThan(0);
-      for (const point of clean.points) {
-        const crashed = await crashedRun(scenario, fresh, point);
-        const where = `${scenario.name}: crash after ${point.command} #${point.occurrence}`;
-        expect(crashed.triggered, where).toBe(1);
-        expect(crashed.run.crashes, where).toBeGreaterThanOrEqual(1);
-        expect(stageOf(crashed.run, '1').status, where).toBe(scenario.expectStatus);
-        expect(crashed.world, where).toEqual(clean.world);
-      }
-      total += clean.points.length;
-      console.log(`crash idempotency: ${scenario.name}: ${clean.points.length} injection points (${[...new Set(clean.points.map((p) => p.command))].join(', ')})`);
-    }, 300_000);
+    it.each(scenarios.map((s) => [s.name, s] as const))(
+      '%s converges after a crash right after each mutating call',
+      async (_name, scenario) => {
+        const clean = await cleanRun(scenario, fresh);
+        expect(stageOf(clean.run, '1').status, stageOf(clean.run, '1').error).toBe(scenario.expectStatus);
+        expect(clean.points.length).toBeGreaterThan(0);
+        for (const point of clean.points) {
+          const crashed = await crashedRun(scenario, fresh, point);
+          const where = `${scenario.name}: crash after ${point.command} #${point.occurrence}`;
+          expect(crashed.triggered, where).toBe(1);
+          expect(crashed.run.crashes, where).toBeGreaterThanOrEqual(1);
+          expect(stageOf(crashed.run, '1').status, where).toBe(scenario.expectStatus);
+          expect(crashed.world, where).toEqual(clean.world);
+        }
+        total += clean.points.length;
+        console.log(
+          `crash idempotency: ${scenario.name}: ${clean.points.length} injection points (${[...new Set(clean.points.map((p) => p.command))].join(', ')})`,
+        );
+      },
+      300_000,
+    );
 
     it('reports the injection points covered', () => {
       console.log(`crash idempotency (${title}): ${total} injection points covered in ${scenarios.length} scenarios`);

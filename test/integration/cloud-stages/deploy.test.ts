@@ -125,7 +125,9 @@ describe('failure and rollback', () => {
     const run = await runStages({ stages: [deployStage(network, { rollback: { onFailure: true } }, { waitForUpTimeoutSeconds: 120 })] });
     const stage = stageOf(run, '1');
     expect(stage.status).toBe('TERMINAL');
-    expect(stage.error).toMatch(/app-prod-v001 in us-east-1: 0 of 2 instances up after \d+ s .*rolled back: app-prod-v000 serves again, app-prod-v001 disabled and scaled to 0/);
+    expect(stage.error).toMatch(
+      /app-prod-v001 in us-east-1: 0 of 2 instances up after \d+ s .*rolled back: app-prod-v000 serves again, app-prod-v001 disabled and scaled to 0/,
+    );
     removeAllFaults();
     expect(await groups()).toEqual({
       'app-prod-v000': 'enabled 1/2/3 2 instances',
@@ -149,7 +151,13 @@ describe('failure and rollback', () => {
     await seedCluster(clients, network, 1, { capacity: { min: 2, max: 6, desired: 4 } });
     neverUp(clients, /-v001$/);
     const run = await runStages({
-      stages: [deployStage(network, { strategy: 'rollingredblack', targetPercentages: [50, 100], capacity: { min: 2, max: 8, desired: 4 } }, { waitForUpTimeoutSeconds: 120 })],
+      stages: [
+        deployStage(
+          network,
+          { strategy: 'rollingredblack', targetPercentages: [50, 100], capacity: { min: 2, max: 8, desired: 4 } },
+          { waitForUpTimeoutSeconds: 120 },
+        ),
+      ],
     });
     expect(stageOf(run, '1').status).toBe('TERMINAL');
     removeAllFaults();

@@ -34,11 +34,19 @@ describe('ECS deploys', () => {
     expect(stage.status, stage.error).toBe('SUCCEEDED');
     expect(stage.outputs['deploy.server.groups']).toEqual({ 'us-east-1': ['app-prod-v000'] });
     expect(await ecsWorld(clients)).toEqual({ services: { 'app-prod-v000': 'enabled 2/2' }, taskDefinitions: { 'app-prod-v000': 1 } });
-    const service = (await clients.ecs.send(new DescribeServicesCommand({ cluster: ECS_CLUSTER, services: ['app-prod-v000'], include: ['TAGS'] }))).services![0]!;
+    const service = (await clients.ecs.send(new DescribeServicesCommand({ cluster: ECS_CLUSTER, services: ['app-prod-v000'], include: ['TAGS'] })))
+      .services![0]!;
     expect(service.launchType).toBe('FARGATE');
     expect(service.loadBalancers).toEqual([{ targetGroupArn, containerName: 'web', containerPort: 8080 }]);
-    expect(service.networkConfiguration?.awsvpcConfiguration).toMatchObject({ subnets: [...network.subnetIds], securityGroups: [network.securityGroupId], assignPublicIp: 'DISABLED' });
-    expect(Object.fromEntries(service.tags!.map((t) => [t.key, t.value]))).toMatchObject({ 'gennaker:deploy-key': 'exec-1:1:us-east-1', 'gennaker:min-max': '1/4' });
+    expect(service.networkConfiguration?.awsvpcConfiguration).toMatchObject({
+      subnets: [...network.subnetIds],
+      securityGroups: [network.securityGroupId],
+      assignPublicIp: 'DISABLED',
+    });
+    expect(Object.fromEntries(service.tags!.map((t) => [t.key, t.value]))).toMatchObject({
+      'gennaker:deploy-key': 'exec-1:1:us-east-1',
+      'gennaker:min-max': '1/4',
+    });
     const td = (await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition! }))).taskDefinition!;
     expect(td).toMatchObject({ family: 'app-prod-v000', cpu: '256', memory: '512', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'] });
     expect(td.containerDefinitions![0]).toMatchObject({
@@ -56,7 +64,10 @@ describe('ECS deploys', () => {
     const run = await runStages({ stages: [ecsDeployStage({ imageDescription: image('1.1.0') })] });
     expect(stageOf(run, '1').status, stageOf(run, '1').error).toBe('SUCCEEDED');
     expect((await ecsWorld(clients)).services).toEqual({ 'app-prod-v000': 'disabled 0/0', 'app-prod-v001': 'enabled 2/2' });
-    const third = await runStages({ stages: [ecsDeployStage({ imageDescription: image('1.2.0'), maxRemainingAsgs: 2, scaleDown: true })] }, { executionId: 'exec-3' });
+    const third = await runStages(
+      { stages: [ecsDeployStage({ imageDescription: image('1.2.0'), maxRemainingAsgs: 2, scaleDown: true })] },
+      { executionId: 'exec-3' },
+    );
     expect(stageOf(third, '1').status, stageOf(third, '1').error).toBe('SUCCEEDED');
     // v000 destroyed with its task definition revision; v001 disabled.
     expect(await ecsWorld(clients)).toEqual({
@@ -89,10 +100,14 @@ describe('ECS deploys', () => {
       command: 'DescribeServices',
       rewrite: (o) => ({ ...o, services: o.services?.map((s) => (s.serviceName === 'app-prod-v001' ? { ...s, runningCount: 0 } : s)) }),
     });
-    const run = await runStages({ stages: [ecsDeployStage({ imageDescription: image('9.9.9'), rollback: { onFailure: true } }, { waitForUpTimeoutSeconds: 60 })] });
+    const run = await runStages({
+      stages: [ecsDeployStage({ imageDescription: image('9.9.9'), rollback: { onFailure: true } }, { waitForUpTimeoutSeconds: 60 })],
+    });
     const stage = stageOf(run, '1');
     expect(stage.status).toBe('TERMINAL');
-    expect(stage.error).toMatch(/app-prod-v001 in us-east-1: 0 of 2 instances up after \d+ s.*rolled back: app-prod-v000 serves again, app-prod-v001 disabled and scaled to 0/);
+    expect(stage.error).toMatch(
+      /app-prod-v001 in us-east-1: 0 of 2 instances up after \d+ s.*rolled back: app-prod-v000 serves again, app-prod-v001 disabled and scaled to 0/,
+    );
     removeAllFaults();
     expect((await ecsWorld(clients)).services).toEqual({ 'app-prod-v000': 'enabled 2/2', 'app-prod-v001': 'disabled 0/0' });
   });
@@ -100,10 +115,21 @@ describe('ECS deploys', () => {
   it('an alarm in ALARM after the new service is up rolls back the ECS red/black', async () => {
     await runStages({ stages: [ecsDeployStage({ strategy: '' })] }, { executionId: 'seed-1' });
     await clients.cloudwatch.send(
-      new PutMetricAlarmCommand({ AlarmName: 'app-5xx', Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' }),
+      new PutMetricAlarmCommand({
+        AlarmName: 'app-5xx',
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
     );
     await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'app-5xx', StateValue: 'ALARM', StateReason: '5xx' }));
-    const run = await runStages({ stages: [ecsDeployStage({ imageDescription: image('1.1.0'), rollbackAlarms: ['app-5xx'], rollback: { destroyOnFailure: true } })] });
+    const run = await runStages({
+      stages: [ecsDeployStage({ imageDescription: image('1.1.0'), rollbackAlarms: ['app-5xx'], rollback: { destroyOnFailure: true } })],
+    });
     expect(stageOf(run, '1').status).toBe('TERMINAL');
     expect(stageOf(run, '1').error).toMatch(/alarm app-5xx is in ALARM \(5xx\) \(rolled back: app-prod-v000 serves again, app-prod-v001 destroyed\)/);
     expect(await ecsWorld(clients)).toEqual({ services: { 'app-prod-v000': 'enabled 2/2' }, taskDefinitions: { 'app-prod-v000': 1 } });
@@ -114,8 +140,16 @@ describe('ECS bad input: a clear stage error before anything is created', () => 
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['an unknown ECS cluster', { ecsClusterName: 'nope' }, /ECS cluster nope not found in us-east-1/],
     ['an unknown target group', { targetGroup: 'no-such-tg' }, /target group not found in us-east-1: no-such-tg/],
-    ['an image from a trigger that has none', { imageDescription: { repository: 'app', fromTrigger: true } }, /clusters\[0\]\.imageDescription: the image comes from the trigger, but the trigger carries no image of app/],
-    ['a load-balanced container not among the mappings', { loadBalancedContainer: 'api', containerMappings: [{ containerName: 'web', imageDescription: image('1') }] }, /loadBalancedContainer: api is not one of the containerMappings \(web\)/],
+    [
+      'an image from a trigger that has none',
+      { imageDescription: { repository: 'app', fromTrigger: true } },
+      /clusters\[0\]\.imageDescription: the image comes from the trigger, but the trigger carries no image of app/,
+    ],
+    [
+      'a load-balanced container not among the mappings',
+      { loadBalancedContainer: 'api', containerMappings: [{ containerName: 'web', imageDescription: image('1') }] },
+      /loadBalancedContainer: api is not one of the containerMappings \(web\)/,
+    ],
   ])('%s', async (_what, extra, message) => {
     const run = await runStages({ stages: [ecsDeployStage({ strategy: '', ...extra })] });
     expect(stageOf(run, '1').status).toBe('TERMINAL');

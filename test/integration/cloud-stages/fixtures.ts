@@ -9,12 +9,7 @@ export { createNetwork, type Network };
 let seeded = 0;
 
 /** Creates app-prod-v000, v001, ... (enabled unless said otherwise) as earlier deploys would have. */
-export async function seedCluster(
-  clients: CloudClients,
-  network: Network,
-  count = 1,
-  overrides: Partial<CreateServerGroupSpec> = {},
-): Promise<string[]> {
+export async function seedCluster(clients: CloudClients, network: Network, count = 1, overrides: Partial<CreateServerGroupSpec> = {}): Promise<string[]> {
   const names: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const created = await createServerGroup(

@@ -53,20 +53,48 @@ describe('refused when nothing would serve', () => {
   });
 
   it("also by the stage's own trafficGuards (Spinnaker's application setting)", async () => {
-    const error = await refused({ type: 'disableServerGroup', ...on, target: 'current_asg_dynamic', trafficGuards: [{ account: 'default', location: 'us-east-1', stack: 'prod', detail: '*', enabled: true }] }, false);
+    const error = await refused(
+      {
+        type: 'disableServerGroup',
+        ...on,
+        target: 'current_asg_dynamic',
+        trafficGuards: [{ account: 'default', location: 'us-east-1', stack: 'prod', detail: '*', enabled: true }],
+      },
+      false,
+    );
     expect(error).toContain('traffic guard {application app, account default, region us-east-1, stack prod, detail *} (from stage trafficGuards)');
   });
 });
 
 describe('allowed when capacity remains or no guard applies', () => {
   it('disabling the old group while the new one serves', async () => {
-    const run = await runStages({ stages: [{ refId: '1', name: 'Enable', type: 'enableServerGroup', ...on, target: 'oldest_asg_dynamic' }, { refId: '2', name: 'Disable', type: 'disableServerGroup', ...on, target: 'oldest_asg_dynamic', requisiteStageRefIds: ['1'] }] }, { deps: { trafficGuards } });
+    const run = await runStages(
+      {
+        stages: [
+          { refId: '1', name: 'Enable', type: 'enableServerGroup', ...on, target: 'oldest_asg_dynamic' },
+          { refId: '2', name: 'Disable', type: 'disableServerGroup', ...on, target: 'oldest_asg_dynamic', requisiteStageRefIds: ['1'] },
+        ],
+      },
+      { deps: { trafficGuards } },
+    );
     expect(stageOf(run, '2').status).toBe('SUCCEEDED');
   });
 
   it('a guard that is switched off, or for another account, does not apply', async () => {
     const run = await runStages({
-      stages: [{ refId: '1', name: 'Disable', type: 'disableServerGroup', ...on, target: 'current_asg_dynamic', trafficGuards: [{ account: 'prod', location: '*' }, { account: 'default', enabled: false }] }],
+      stages: [
+        {
+          refId: '1',
+          name: 'Disable',
+          type: 'disableServerGroup',
+          ...on,
+          target: 'current_asg_dynamic',
+          trafficGuards: [
+            { account: 'prod', location: '*' },
+            { account: 'default', enabled: false },
+          ],
+        },
+      ],
     });
     expect(stageOf(run, '1').status).toBe('SUCCEEDED');
   });

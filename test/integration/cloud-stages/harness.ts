@@ -102,7 +102,12 @@ export async function runStages(raw: Record<string, unknown>, options: HarnessOp
       }
     }
   };
-  await send({ op: 'start', executionId, input: { trigger: options.trigger ?? { type: 'manual', user: 'tester' }, parameters: options.parameters ?? {} }, pipeline: pipelineSkeleton(pipeline) });
+  await send({
+    op: 'start',
+    executionId,
+    input: { trigger: options.trigger ?? { type: 'manual', user: 'tester' }, parameters: options.parameters ?? {} },
+    pipeline: pipelineSkeleton(pipeline),
+  });
   for (const stage of pipeline.stages) {
     const { 'executionId.$': _path, ...payload } = runPayload(stage, { reads: 'all' }, false);
     let result: EngineResult;

@@ -60,7 +60,15 @@ describe('stages hold their clusters locked', () => {
     network = await createNetwork(clients);
     await seedCluster(clients, network, 2);
   });
-  const disable = { refId: '1', name: 'Disable', type: 'disableServerGroup', account: 'default', cluster: 'app-prod', regions: ['us-east-1'], target: 'ancestor_asg_dynamic' };
+  const disable = {
+    refId: '1',
+    name: 'Disable',
+    type: 'disableServerGroup',
+    account: 'default',
+    cluster: 'app-prod',
+    regions: ['us-east-1'],
+    target: 'ancestor_asg_dynamic',
+  };
 
   it('waits for a lock another execution holds, then fails naming it, having changed nothing', async () => {
     const clock = new MovableClock();

@@ -4,7 +4,14 @@
  */
 import { RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { describeImage, describeServerGroup, destroyServerGroup, disableServerGroup, tagImage, type CloudClients } from '../../../functions/core/cloud/index.js';
+import {
+  describeImage,
+  describeServerGroup,
+  destroyServerGroup,
+  disableServerGroup,
+  tagImage,
+  type CloudClients,
+} from '../../../functions/core/cloud/index.js';
 import { useLocalAws } from '../../support/local.js';
 import { createNetwork, deployStage, seedCluster, type Network } from './fixtures.js';
 import { freshStageClients, runStages, stageOf } from './harness.js';
@@ -60,7 +67,17 @@ describe('cluster stages', () => {
 describe('clone and rollbacks', () => {
   it('cloneServerGroup copies the current group with changes, and waits for it', async () => {
     await seedCluster(clients, network, 1);
-    const run = await runStages(stage({ type: 'cloneServerGroup', account: 'default', region: 'us-east-1', targetCluster: 'app-prod', target: 'current_asg_dynamic', capacity: { desired: 3 }, instanceType: 't3.small' }));
+    const run = await runStages(
+      stage({
+        type: 'cloneServerGroup',
+        account: 'default',
+        region: 'us-east-1',
+        targetCluster: 'app-prod',
+        target: 'current_asg_dynamic',
+        capacity: { desired: 3 },
+        instanceType: 't3.small',
+      }),
+    );
     expect(stageOf(run, '1').status, stageOf(run, '1').error).toBe('SUCCEEDED');
     expect(stageOf(run, '1').outputs['deploy.server.groups']).toEqual({ 'us-east-1': ['app-prod-v001'] });
     expect((await groups())['app-prod-v001']).toBe('enabled 1/3/3 3 instances');
@@ -73,7 +90,9 @@ describe('clone and rollbacks', () => {
     expect(await groups()).toEqual({ 'app-prod-v000': 'disabled 0/0/0 0 instances', 'app-prod-v001': 'enabled 1/2/3 2 instances' });
     const run = await runStages(stage({ type: 'rollbackCluster', ...on }), { executionId: 'exec-2' });
     expect(stageOf(run, '1').status).toBe('SUCCEEDED');
-    expect(stageOf(run, '1').outputs.rollbacks).toEqual([{ account: 'default', region: 'us-east-1', cluster: 'app-prod', serverGroup: 'app-prod-v000', rolledBack: 'app-prod-v001' }]);
+    expect(stageOf(run, '1').outputs.rollbacks).toEqual([
+      { account: 'default', region: 'us-east-1', cluster: 'app-prod', serverGroup: 'app-prod-v000', rolledBack: 'app-prod-v001' },
+    ]);
     expect(await groups()).toEqual({ 'app-prod-v000': 'enabled 1/2/3 2 instances', 'app-prod-v001': 'disabled 1/2/3 2 instances' });
   });
 
@@ -91,7 +110,13 @@ describe('clone and rollbacks', () => {
     await seedCluster(clients, network, 1, { capacity: { min: 2, max: 4, desired: 3 } });
     await disableServerGroup(clients, 'app-prod-v000');
     const run = await runStages(
-      stage({ type: 'rollbackServerGroup', account: 'default', region: 'us-east-1', rollbackType: 'EXPLICIT', rollbackContext: { rollbackServerGroupName: 'app-prod-v001', restoreServerGroupName: 'app-prod-v000' } }),
+      stage({
+        type: 'rollbackServerGroup',
+        account: 'default',
+        region: 'us-east-1',
+        rollbackType: 'EXPLICIT',
+        rollbackContext: { rollbackServerGroupName: 'app-prod-v001', restoreServerGroupName: 'app-prod-v000' },
+      }),
     );
     expect(stageOf(run, '1').status).toBe('SUCCEEDED');
     expect(await groups()).toEqual({ 'app-prod-v000': 'enabled 2/3/4 3 instances', 'app-prod-v001': 'disabled 2/3/4 3 instances' });
@@ -99,7 +124,15 @@ describe('clone and rollbacks', () => {
 
   it('rollbackServerGroup (PREVIOUS_IMAGE) clones with the image given', async () => {
     await seedCluster(clients, network, 1, { imageId: network.otherImageId });
-    const run = await runStages(stage({ type: 'rollbackServerGroup', account: 'default', region: 'us-east-1', rollbackType: 'PREVIOUS_IMAGE', rollbackContext: { rollbackServerGroupName: 'app-prod-v000', imageId: network.imageId } }));
+    const run = await runStages(
+      stage({
+        type: 'rollbackServerGroup',
+        account: 'default',
+        region: 'us-east-1',
+        rollbackType: 'PREVIOUS_IMAGE',
+        rollbackContext: { rollbackServerGroupName: 'app-prod-v000', imageId: network.imageId },
+      }),
+    );
     expect(stageOf(run, '1').status).toBe('SUCCEEDED');
     expect(await groups()).toEqual({ 'app-prod-v000': 'disabled 1/2/3 2 instances', 'app-prod-v001': 'enabled 1/2/3 2 instances' });
   });
@@ -112,7 +145,24 @@ describe('images', () => {
     const run = await runStages({
       stages: [
         { refId: 'find', name: 'Find', type: 'findImage', ...on, selectionStrategy: 'OLDEST' },
-        { refId: '1', name: 'Deploy', type: 'deploy', requisiteStageRefIds: ['find'], clusters: [{ account: 'default', application: 'app', stack: 'canary', availabilityZones: { 'us-east-1': ['us-east-1a'] }, subnetType: 'internal', instanceType: 't3.micro', capacity: { min: 1, max: 1, desired: 1 }, strategy: 'highlander' }] },
+        {
+          refId: '1',
+          name: 'Deploy',
+          type: 'deploy',
+          requisiteStageRefIds: ['find'],
+          clusters: [
+            {
+              account: 'default',
+              application: 'app',
+              stack: 'canary',
+              availabilityZones: { 'us-east-1': ['us-east-1a'] },
+              subnetType: 'internal',
+              instanceType: 't3.micro',
+              capacity: { min: 1, max: 1, desired: 1 },
+              strategy: 'highlander',
+            },
+          ],
+        },
       ],
     });
     expect(stageOf(run, 'find').outputs.deploymentDetails).toMatchObject([{ imageId: network.imageId, region: 'us-east-1', serverGroup: 'app-prod-v000' }]);
@@ -127,7 +177,8 @@ describe('images', () => {
   it('findImageFromTags finds the newest image with the tags; tagImage tags what upstream found', async () => {
     // Images of the account itself (moto's built-in ones belong to others).
     const register = async (name: string) =>
-      (await clients.ec2.send(new RegisterImageCommand({ Name: name, RootDeviceName: '/dev/xvda', Architecture: 'x86_64', VirtualizationType: 'hvm' }))).ImageId!;
+      (await clients.ec2.send(new RegisterImageCommand({ Name: name, RootDeviceName: '/dev/xvda', Architecture: 'x86_64', VirtualizationType: 'hvm' })))
+        .ImageId!;
     const older = await register('app-1.0.0');
     await tagImage(clients, older, { team: 'web', release: 'no' });
     const imageId = await register('app-1.1.0');

@@ -30,7 +30,12 @@ export async function world(clients: CloudClients, options: { images?: boolean }
     launchTemplates[t.LaunchTemplateName!] = versions.LaunchTemplateVersions?.length ?? 0;
   }
   const builders = await clients.ec2.send(
-    new DescribeInstancesCommand({ Filters: [{ Name: 'tag-key', Values: [BUILDER_KEY_TAG] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] }),
+    new DescribeInstancesCommand({
+      Filters: [
+        { Name: 'tag-key', Values: [BUILDER_KEY_TAG] },
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      ],
+    }),
   );
   const liveBuilders = (builders.Reservations ?? []).flatMap((r) => r.Instances ?? []).length;
   const images =

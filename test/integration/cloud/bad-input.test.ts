@@ -88,16 +88,18 @@ describe('refused after looking things up, before creating anything', () => {
     const other = (await clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))).Vpc!.VpcId!;
     await clients.elbv2.send(new CreateTargetGroupCommand({ Name: 'elsewhere', Protocol: 'HTTP', Port: 80, VpcId: other }));
     const sg = await clients.ec2.send(new CreateSecurityGroupCommand({ GroupName: 'elsewhere', Description: 'x', VpcId: other }));
-    await refused(deploySpec(network, { targetGroups: ['elsewhere'] }), InvalidRequestError, `target group elsewhere is in ${other}, but the subnets are in ${network.vpcId}`);
+    await refused(
+      deploySpec(network, { targetGroups: ['elsewhere'] }),
+      InvalidRequestError,
+      `target group elsewhere is in ${other}, but the subnets are in ${network.vpcId}`,
+    );
     await refused(deploySpec(network, { securityGroups: [sg.GroupId!] }), InvalidRequestError, `security group ${sg.GroupId} is in ${other}`);
   });
 });
 
 describe('refused because of what is there', () => {
   it("a launch template with the group's name that is not the group's is left alone", async () => {
-    await clients.ec2.send(
-      new CreateLaunchTemplateCommand({ LaunchTemplateName: 'app-prod-v000', LaunchTemplateData: { ImageId: network.imageId } }),
-    );
+    await clients.ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: 'app-prod-v000', LaunchTemplateData: { ImageId: network.imageId } }));
     const error = await createServerGroup(clients, deploySpec(network)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerGroupConflictError);
     expect((error as Error).message).toContain('launch template app-prod-v000 already exists and does not belong to server group app-prod-v000');

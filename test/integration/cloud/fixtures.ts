@@ -3,7 +3,16 @@
  * gennaker:subnet-type=internal), a security group, a key pair, two target groups and an AMI,
  * all made with the real SDK.
  */
-import { CreateKeyPairCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateTagsCommand, CreateVpcCommand, DescribeImagesCommand, DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateKeyPairCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateTagsCommand,
+  CreateVpcCommand,
+  DescribeImagesCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+} from '@aws-sdk/client-ec2';
 import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { afterEach, beforeAll, beforeEach } from 'vitest';
@@ -39,8 +48,8 @@ export async function createNetwork(clients: CloudClients): Promise<Network> {
   const sg = await clients.ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'web', VpcId: vpcId }));
   await clients.ec2.send(new CreateKeyPairCommand({ KeyName: 'deploy' }));
   const targetGroup = async (name: string) =>
-    (await clients.elbv2.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: vpcId, TargetType: 'instance' })))
-      .TargetGroups![0]!.TargetGroupArn!;
+    (await clients.elbv2.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: vpcId, TargetType: 'instance' }))).TargetGroups![0]!
+      .TargetGroupArn!;
   const [imageId, otherImageId] = await defaultImages(clients);
   return {
     vpcId,

@@ -42,9 +42,7 @@ describe('checkUp', () => {
       rewrite: (output) => ({
         ...output,
         TargetHealthDescriptions: output.TargetHealthDescriptions?.map((d) =>
-          d.Target?.Id === sick
-            ? { ...d, TargetHealth: { State: 'unhealthy', Reason: 'Target.FailedHealthChecks', Description: 'Health checks failed' } }
-            : d,
+          d.Target?.Id === sick ? { ...d, TargetHealth: { State: 'unhealthy', Reason: 'Target.FailedHealthChecks', Description: 'Health checks failed' } } : d,
         ),
       }),
     });

@@ -113,8 +113,7 @@ describe('enable / disable', () => {
     await expect(enableServerGroup(clients, 'app-prod-v000')).rejects.toThrow('simulated crash');
 
     expect(await enableServerGroup(clients, 'app-prod-v000')).toMatchObject({ enabled: true, changed: true });
-    const group = (await clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['app-prod-v000'] })))
-      .AutoScalingGroups![0]!;
+    const group = (await clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['app-prod-v000'] }))).AutoScalingGroups![0]!;
     expect(group.TargetGroupARNs).toEqual([network.targetGroupArn]);
     expect(group.SuspendedProcesses).toEqual([]);
     expect((await describeServerGroup(clients, 'app-prod-v000'))?.tags['gennaker:enabled']).toBe('true');

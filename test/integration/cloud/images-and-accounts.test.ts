@@ -67,9 +67,7 @@ describe('images', () => {
     expect(await findImage(clients, image.imageId)).toBeUndefined();
     await expect(describeImage(clients, image.imageId)).rejects.toThrow(ResourceNotFoundError);
 
-    await expect(createServerGroup(clients, deploySpec(network, { imageId: image.imageId }))).rejects.toThrow(
-      `image ${image.imageId} not found in us-east-1`,
-    );
+    await expect(createServerGroup(clients, deploySpec(network, { imageId: image.imageId }))).rejects.toThrow(`image ${image.imageId} not found in us-east-1`);
   });
 });
 

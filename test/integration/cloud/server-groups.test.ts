@@ -43,9 +43,7 @@ describe('createServerGroup', () => {
       created: true,
     });
 
-    const version = await clients.ec2.send(
-      new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: result.launchTemplate.id, Versions: ['1'] }),
-    );
+    const version = await clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: result.launchTemplate.id, Versions: ['1'] }));
     expect(version.LaunchTemplateVersions?.[0]?.LaunchTemplateData).toMatchObject({
       ImageId: network.imageId,
       InstanceType: 't3.micro',
@@ -116,7 +114,10 @@ describe('createServerGroup', () => {
   });
 
   it('creates into availability zones when no subnets are given', async () => {
-    await createServerGroup(clients, deploySpec(network, { subnetIds: undefined, availabilityZones: ['us-east-1a'], securityGroups: undefined, targetGroups: [] }));
+    await createServerGroup(
+      clients,
+      deploySpec(network, { subnetIds: undefined, availabilityZones: ['us-east-1a'], securityGroups: undefined, targetGroups: [] }),
+    );
     const view = await describeServerGroup(clients, 'app-prod-v000');
     expect(view).toMatchObject({ availabilityZones: ['us-east-1a'], subnetIds: [], healthCheckType: 'EC2', enabled: true });
   });
@@ -216,9 +217,8 @@ describe('cloneServerGroup', () => {
       imageId: network.otherImageId,
     });
     expect(view?.tags).toMatchObject({ team: 'payments', 'gennaker:replaces': 'app-prod-v000', 'gennaker:version': '2.0.0' });
-    const data = (
-      await clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: clone.launchTemplate.id, Versions: ['1'] }))
-    ).LaunchTemplateVersions?.[0]?.LaunchTemplateData;
+    const data = (await clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: clone.launchTemplate.id, Versions: ['1'] })))
+      .LaunchTemplateVersions?.[0]?.LaunchTemplateData;
     expect(data).toMatchObject({
       ImageId: network.otherImageId,
       InstanceType: 't3.micro',
@@ -237,7 +237,7 @@ describe('cloneServerGroup', () => {
 });
 
 describe('describeCluster', () => {
-  it('lists the cluster\'s server groups oldest first, and only them', async () => {
+  it("lists the cluster's server groups oldest first, and only them", async () => {
     const driver = cloudDriver(clients);
     await driver.createServerGroup(deploySpec(network));
     await driver.createServerGroup(deploySpec(network, { imageId: network.otherImageId, metadata: { executionId: 'exec-2' } }));

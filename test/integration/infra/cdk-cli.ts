@@ -37,6 +37,8 @@ export async function cdk(args: readonly string[], options: { cwd: string; env: 
     return `${stdout}${stderr}`;
   } catch (error) {
     const failed = error as Error & { stdout?: string; stderr?: string };
-    throw new Error(`cdk ${args.join(' ')} failed: ${failed.message}\n${(failed.stderr ?? '').slice(-6000)}\n${(failed.stdout ?? '').slice(-2000)}`, { cause: error });
+    throw new Error(`cdk ${args.join(' ')} failed: ${failed.message}\n${(failed.stderr ?? '').slice(-6000)}\n${(failed.stdout ?? '').slice(-2000)}`, {
+      cause: error,
+    });
   }
 }

@@ -17,7 +17,13 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { CreateTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
+  GetTopicAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,7 +104,18 @@ beforeAll(async () => {
   await Promise.all([
     timed('synth', () =>
       cdk(
-        ['synth', '--quiet', '-c', 'gennaker:target=emulator', '-c', `gennaker:pipelines=${FIXTURES}`, '-c', `gennaker:webhookSecret=${WEBHOOK_SECRET_NAME}`, '--output', assembly],
+        [
+          'synth',
+          '--quiet',
+          '-c',
+          'gennaker:target=emulator',
+          '-c',
+          `gennaker:pipelines=${FIXTURES}`,
+          '-c',
+          `gennaker:webhookSecret=${WEBHOOK_SECRET_NAME}`,
+          '--output',
+          assembly,
+        ],
         { cwd: REPO_ROOT, env },
       ),
     ),
@@ -238,7 +255,9 @@ describe('cdk deploy into the emulator', () => {
       FilterPolicy: { env: ['prod'] },
       RedrivePolicy: { deadLetterTargetArn: expect.any(Object) },
     });
-    expect(resourcesOf(STACK, 'AWS::Lambda::Permission').some((p) => p.properties.Principal === 'sns.amazonaws.com' && p.properties.SourceArn === topicArn)).toBe(true);
+    expect(
+      resourcesOf(STACK, 'AWS::Lambda::Permission').some((p) => p.properties.Principal === 'sns.amazonaws.com' && p.properties.SourceArn === topicArn),
+    ).toBe(true);
     // Should a later moto create it, it must be this subscription.
     const sns = new SNSClient(emulator());
     const { Subscriptions: subscriptions = [] } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
@@ -339,27 +358,32 @@ describe('cdk deploy into the emulator', () => {
     expect(vars.GENNAKER_WEBHOOK_SECRETS_ID).toMatch(new RegExp(`:secret:${WEBHOOK_SECRET_NAME}`));
     // The git function may read exactly that secret (the template; moto does not enforce IAM).
     const policies = resourcesOf(STACK, 'AWS::IAM::Policy').filter((p) => p.id.startsWith('PlatformGitRole'));
-    const reads = policies.flatMap((p) => (p.properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement)
+    const reads = policies
+      .flatMap((p) => (p.properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement)
       .filter((st) => [st.Action].flat().some((a) => String(a).startsWith('secretsmanager:')));
     expect(reads).toHaveLength(1);
     expect(reads[0]!.Action).toBe('secretsmanager:GetSecretValue');
     expect(JSON.stringify(reads[0]!.Resource)).toContain(`:secret:${WEBHOOK_SECRET_NAME}-??????`);
-    const bundleDir = join(assemblyDir, String((templates.get(STACK)!.Resources[git!.id] as { Metadata?: Record<string, string> }).Metadata?.['aws:asset:path']));
+    const bundleDir = join(
+      assemblyDir,
+      String((templates.get(STACK)!.Resources[git!.id] as { Metadata?: Record<string, string> }).Metadata?.['aws:asset:path']),
+    );
     const releaseArn = outputs[`${STACK}-release`]!.StateMachineArn!;
     const saved = { ...process.env };
     try {
       Object.assign(process.env, emulatorEnv(moto.endpoint), vars, { GENNAKER_PIPELINES_MANIFEST: join(bundleDir, 'gennaker-pipelines.json') });
       const bundle = (await import(join(bundleDir, 'index.mjs'))) as { handler: (event: unknown) => Promise<{ statusCode: number; body: string }> };
       const body = JSON.stringify(JSON.parse(readFileSync(join(EVENTS, 'github', 'push-branch-created.json'), 'utf8')));
-      const delivery = (headers: Record<string, string>) => bundle.handler({
-        version: '2.0',
-        rawPath: '/webhooks/git/github',
-        pathParameters: { provider: 'github' },
-        headers: { 'content-type': 'application/json', 'x-github-event': 'push', ...headers },
-        body,
-        isBase64Encoded: false,
-        requestContext: { http: { method: 'POST', path: '/webhooks/git/github' } },
-      });
+      const delivery = (headers: Record<string, string>) =>
+        bundle.handler({
+          version: '2.0',
+          rawPath: '/webhooks/git/github',
+          pathParameters: { provider: 'github' },
+          headers: { 'content-type': 'application/json', 'x-github-event': 'push', ...headers },
+          body,
+          isBase64Encoded: false,
+          requestContext: { http: { method: 'POST', path: '/webhooks/git/github' } },
+        });
       const sfn = new SFNClient(emulator());
       const runs = async () => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: releaseArn }))).executions ?? [];
       const unsigned = await delivery({ 'x-github-delivery': 'd-unsigned' });

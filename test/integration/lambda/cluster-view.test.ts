@@ -11,7 +11,10 @@ describe('functions in the cluster view', () => {
   beforeEach(async () => {
     await lambdaWorld();
     await publishedVersions(2, runStages);
-    await runStages({ stages: [routeStage({ deploymentStrategy: '$WEIGHTED', versionNameA: '2', trafficPercentA: 75, versionNameB: '1' })] }, { executionId: 'exec-route' });
+    await runStages(
+      { stages: [routeStage({ deploymentStrategy: '$WEIGHTED', versionNameA: '2', trafficPercentA: 75, versionNameB: '1' })] },
+      { executionId: 'exec-route' },
+    );
     // Another application's functions are not shown, even one whose name starts with ours.
     await runStages({ application: 'billing', stages: [deployStage({ functionName: 'billing-fn' })] }, { executionId: 'exec-billing' });
     await runStages({ application: 'billing', stages: [deployStage({ functionName: 'test-lookalike' })] }, { executionId: 'exec-billing-2' });
@@ -24,12 +27,25 @@ describe('functions in the cluster view', () => {
       runtime: 'nodejs22.x',
       lastDeploy: { executionId: 'exec-build-2' },
       versions: [{ version: '2' }, { version: '1' }],
-      aliases: [{ name: 'live', version: '2', traffic: [{ version: '2', percent: 75 }, { version: '1', percent: 25 }] }],
+      aliases: [
+        {
+          name: 'live',
+          version: '2',
+          traffic: [
+            { version: '2', percent: 75 },
+            { version: '1', percent: 25 },
+          ],
+        },
+      ],
     });
   });
 
   it('gennaker clusters prints them', async () => {
     const lines = clusterLines(await cloudClusterReader().describeApplication({ application: 'test' }));
-    expect(lines).toEqual(['test in default/us-east-1', '  test-prod-fn (Lambda nodejs22.x)  versions: 2, 1  last deploy: exec-build-2', '    alias live                 → 2 75%, 1 25%']);
+    expect(lines).toEqual([
+      'test in default/us-east-1',
+      '  test-prod-fn (Lambda nodejs22.x)  versions: 2, 1  last deploy: exec-build-2',
+      '    alias live                 → 2 75%, 1 25%',
+    ]);
   });
 });

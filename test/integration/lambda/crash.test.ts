@@ -18,25 +18,30 @@ describe('Lambda stages converge after a crash right after each mutating call', 
   };
   let total = 0;
 
-  it.each(LAMBDA_SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_name, scenario: LambdaScenario) => {
-    const clean = await cleanRun(scenario, fresh);
-    expect(stageOf(clean.run, '1').status, stageOf(clean.run, '1').error).toBe(scenario.expectStatus);
-    expect(clean.points.length).toBeGreaterThan(0);
-    for (const point of clean.points) {
-      const crashed = await crashedRun(scenario, fresh, point);
-      const where = `${scenario.name}: crash after ${point.command} #${point.occurrence}`;
-      expect(crashed.triggered, where).toBe(1);
-      expect(crashed.run.crashes, where).toBeGreaterThanOrEqual(1);
-      expect(stageOf(crashed.run, '1').status, where).toBe(scenario.expectStatus);
-      expect(crashed.world, where).toEqual(clean.world);
-    }
-    total += clean.points.length;
-    console.log(`lambda crash idempotency: ${scenario.name}: ${clean.points.length} injection points (${[...new Set(clean.points.map((p) => p.command))].join(', ')})`);
-  }, 300_000);
+  it.each(LAMBDA_SCENARIOS.map((s) => [s.name, s] as const))(
+    '%s',
+    async (_name, scenario: LambdaScenario) => {
+      const clean = await cleanRun(scenario, fresh);
+      expect(stageOf(clean.run, '1').status, stageOf(clean.run, '1').error).toBe(scenario.expectStatus);
+      expect(clean.points.length).toBeGreaterThan(0);
+      for (const point of clean.points) {
+        const crashed = await crashedRun(scenario, fresh, point);
+        const where = `${scenario.name}: crash after ${point.command} #${point.occurrence}`;
+        expect(crashed.triggered, where).toBe(1);
+        expect(crashed.run.crashes, where).toBeGreaterThanOrEqual(1);
+        expect(stageOf(crashed.run, '1').status, where).toBe(scenario.expectStatus);
+        expect(crashed.world, where).toEqual(clean.world);
+      }
+      total += clean.points.length;
+      console.log(
+        `lambda crash idempotency: ${scenario.name}: ${clean.points.length} injection points (${[...new Set(clean.points.map((p) => p.command))].join(', ')})`,
+      );
+    },
+    300_000,
+  );
 
   it('covers injection points', () => {
     console.log(`lambda crash idempotency: ${total} injection points in ${LAMBDA_SCENARIOS.length} scenarios`);
     expect(total).toBeGreaterThan(0);
   });
 });
-

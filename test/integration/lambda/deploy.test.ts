@@ -37,7 +37,10 @@ describe('Aws.LambdaDeploymentStage', () => {
     await runStages({ stages: [deployStage()] });
     const lambda = functionsClient();
     const counter = countCalls(lambda);
-    const run = await runStages({ stages: [deployStage({ memorySize: 1024, description: 'second', s3key: 'app/v2.zip', tags: { team: 'payments', tier: 'gold' } })] }, { executionId: 'exec-2' });
+    const run = await runStages(
+      { stages: [deployStage({ memorySize: 1024, description: 'second', s3key: 'app/v2.zip', tags: { team: 'payments', tier: 'gold' } })] },
+      { executionId: 'exec-2' },
+    );
     expect(stageOf(run, '1').status, stageOf(run, '1').error).toBe('SUCCEEDED');
     const calls = counter.counts();
     counter.remove();
@@ -93,7 +96,12 @@ describe('Aws.LambdaDeploymentStage', () => {
     const lambda = functionsClient();
     injectFault(lambda, {
       command: 'UpdateFunctionConfiguration',
-      error: () => Object.assign(new Error('The operation cannot be performed at this time. An update is in progress for resource'), { name: 'ResourceConflictException', $fault: 'client', $metadata: { httpStatusCode: 409 } }),
+      error: () =>
+        Object.assign(new Error('The operation cannot be performed at this time. An update is in progress for resource'), {
+          name: 'ResourceConflictException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 409 },
+        }),
     });
     const run = await runStages({ stages: [deployStage({ timeout: 30 })] }, { executionId: 'exec-2' });
     expect(stageOf(run, '1').status, stageOf(run, '1').error).toBe('SUCCEEDED');
@@ -121,13 +129,20 @@ describe('Aws.LambdaDeploymentStage', () => {
     it.each([
       ['no code location', { s3bucket: '${parameters.none}', s3key: '${parameters.none}' }, /s3bucket: required \(the code location/],
       ['an alias that is not a name', { aliases: ['no spaces'] }, /aliases: "no spaces" is not an alias name/],
-      ['a function ARN of another application', { functionName: 'arn:aws:lambda:us-east-1:123456789012:function:billing-prod-fn' }, /functionName: function billing-prod-fn belongs to application billing, not test/],
+      [
+        'a function ARN of another application',
+        { functionName: 'arn:aws:lambda:us-east-1:123456789012:function:billing-prod-fn' },
+        /functionName: function billing-prod-fn belongs to application billing, not test/,
+      ],
       ['memory out of range', { memorySize: '${parameters.small}' }, /memorySize: must be/],
       ['a role that is not an ARN', { role: 'admin' }, /role: "admin" is not an IAM role ARN/],
       ['Lambda@Edge outside its limits', { enableLambdaAtEdge: true, timeout: 30 }, /timeout: Lambda@Edge/],
     ])('%s', async (_what, extra, message) => {
       // Values from expressions reach the stage unchecked by the validator: the stage checks them.
-      const run = await runStages({ parameterConfig: [{ name: 'none' }, { name: 'small' }], stages: [deployStage(extra)] }, { parameters: { none: '', small: 64 } });
+      const run = await runStages(
+        { parameterConfig: [{ name: 'none' }, { name: 'small' }], stages: [deployStage(extra)] },
+        { parameters: { none: '', small: 64 } },
+      );
       const stage = stageOf(run, '1');
       expect(stage.status).toBe('TERMINAL');
       expect(stage.error).toMatch(message);
@@ -162,7 +177,20 @@ describe('Aws.LambdaUpdateCodeStage', () => {
   it('updates the code and publishes a version', async () => {
     await runStages({ stages: [deployStage()] });
     const run = await runStages(
-      { stages: [{ refId: '1', name: 'Update code', type: 'Aws.LambdaUpdateCodeStage', functionName: 'test-prod-fn', region: 'us-east-1', s3bucket: BUCKET, s3key: 'app/v2.zip', publish: true }] },
+      {
+        stages: [
+          {
+            refId: '1',
+            name: 'Update code',
+            type: 'Aws.LambdaUpdateCodeStage',
+            functionName: 'test-prod-fn',
+            region: 'us-east-1',
+            s3bucket: BUCKET,
+            s3key: 'app/v2.zip',
+            publish: true,
+          },
+        ],
+      },
       { executionId: 'exec-2' },
     );
     expect(stageOf(run, '1').status, stageOf(run, '1').error).toBe('SUCCEEDED');
@@ -173,9 +201,20 @@ describe('Aws.LambdaUpdateCodeStage', () => {
 
   it('refuses a function that does not exist', async () => {
     await putCode('app/v3.zip', 'three');
-    const run = await runStages({ stages: [{ refId: '1', name: 'Update code', type: 'Aws.LambdaUpdateCodeStage', functionName: 'nope', region: 'us-east-1', s3bucket: BUCKET, s3key: 'app/v3.zip' }] });
+    const run = await runStages({
+      stages: [
+        {
+          refId: '1',
+          name: 'Update code',
+          type: 'Aws.LambdaUpdateCodeStage',
+          functionName: 'nope',
+          region: 'us-east-1',
+          s3bucket: BUCKET,
+          s3key: 'app/v3.zip',
+        },
+      ],
+    });
     expect(stageOf(run, '1').status).toBe('TERMINAL');
     expect(stageOf(run, '1').error).toMatch(/function test-nope does not exist/);
   });
 });
-

@@ -33,7 +33,10 @@ async function query(service: string, params: Record<string, string>): Promise<s
 }
 
 export async function createRole(name = 'app-lambda'): Promise<string> {
-  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const policy = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  });
   await query('iam', { Action: 'CreateRole', Version: '2010-05-08', RoleName: name, AssumeRolePolicyDocument: policy });
   return `arn:aws:iam::${ACCOUNT_ID}:role/${name}`;
 }
@@ -119,11 +122,22 @@ export async function functionsWorld(lambda = functionsClient()): Promise<Functi
     const view = (await describeFunction(lambda, f.FunctionName!))!;
     const c = view.configuration;
     world[view.name] = {
-      config: { Runtime: c.Runtime, Handler: c.Handler, Role: c.Role, MemorySize: c.MemorySize, Timeout: c.Timeout, Description: c.Description, Environment: c.Environment?.Variables ?? {}, CodeSha256: c.CodeSha256 },
+      config: {
+        Runtime: c.Runtime,
+        Handler: c.Handler,
+        Role: c.Role,
+        MemorySize: c.MemorySize,
+        Timeout: c.Timeout,
+        Description: c.Description,
+        Environment: c.Environment?.Variables ?? {},
+        CodeSha256: c.CodeSha256,
+      },
       tags: view.tags,
       ...(view.reservedConcurrency !== undefined ? { reserved: view.reservedConcurrency } : {}),
       versions: view.versions.map((v) => ({ version: v.version, codeSha256: v.codeSha256 })),
-      aliases: view.aliases.map((a) => ({ name: a.name, version: a.functionVersion, weights: a.additionalWeights })).sort((a, b) => a.name.localeCompare(b.name)),
+      aliases: view.aliases
+        .map((a) => ({ name: a.name, version: a.functionVersion, weights: a.additionalWeights }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
       mappings: view.eventMappings.map((m) => m.eventSourceArn).sort(),
     };
   }
@@ -140,5 +154,15 @@ export async function publishedVersions(n: number, run: (raw: Record<string, unk
 
 /** A traffic routing stage as Deck writes it. */
 export function routeStage(extra: Record<string, unknown>): Record<string, unknown> {
-  return { refId: '1', name: 'Route', type: 'Aws.LambdaTrafficRoutingStage', cloudProvider: 'aws', account: '', region: 'us-east-1', functionName: 'test-prod-fn', aliasName: 'live', ...extra };
+  return {
+    refId: '1',
+    name: 'Route',
+    type: 'Aws.LambdaTrafficRoutingStage',
+    cloudProvider: 'aws',
+    account: '',
+    region: 'us-east-1',
+    functionName: 'test-prod-fn',
+    aliasName: 'live',
+    ...extra,
+  };
 }

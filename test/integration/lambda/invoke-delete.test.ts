@@ -6,8 +6,28 @@ import { useLocalAws } from '../../support/local.js';
 import { runStages, stageOf } from '../cloud-stages/harness.js';
 import { functionsClient, functionsWorld, lambdaWorld, publishedVersions, routeStage } from './fixtures.js';
 
-const invokeStage = (extra: Record<string, unknown> = {}) => ({ refId: '1', name: 'Invoke', type: 'Aws.LambdaInvokeStage', account: '', region: 'us-east-1', functionName: 'test-prod-fn', aliasName: 'live', executionCount: 2, lambdaPayload: '{"order": 7}', timeout: 30, ...extra });
-const deleteStage = (extra: Record<string, unknown>) => ({ refId: '1', name: 'AWS Lambda Destroy', type: 'Aws.LambdaDeleteStage', account: '', region: 'us-east-1', functionName: 'test-prod-fn', ...extra });
+const invokeStage = (extra: Record<string, unknown> = {}) => ({
+  refId: '1',
+  name: 'Invoke',
+  type: 'Aws.LambdaInvokeStage',
+  account: '',
+  region: 'us-east-1',
+  functionName: 'test-prod-fn',
+  aliasName: 'live',
+  executionCount: 2,
+  lambdaPayload: '{"order": 7}',
+  timeout: 30,
+  ...extra,
+});
+const deleteStage = (extra: Record<string, unknown>) => ({
+  refId: '1',
+  name: 'AWS Lambda Destroy',
+  type: 'Aws.LambdaDeleteStage',
+  account: '',
+  region: 'us-east-1',
+  functionName: 'test-prod-fn',
+  ...extra,
+});
 const versions = async () => (await functionsWorld())['test-prod-fn']?.versions.map((v) => v.version);
 
 describe('Aws.LambdaInvokeStage', () => {
@@ -19,7 +39,10 @@ describe('Aws.LambdaInvokeStage', () => {
   afterEach(() => removeAllFaults());
 
   it('invokes executionCount times and puts each output and log tail in invokeResultsList', async () => {
-    injectFault<InvokeCommandOutput>(functionsClient(), { command: 'Invoke', rewrite: (out) => ({ ...out, LogResult: Buffer.from('START RequestId: 1\nEND').toString('base64') }) });
+    injectFault<InvokeCommandOutput>(functionsClient(), {
+      command: 'Invoke',
+      rewrite: (out) => ({ ...out, LogResult: Buffer.from('START RequestId: 1\nEND').toString('base64') }),
+    });
     const run = await runStages({ stages: [invokeStage()] });
     const stage = stageOf(run, '1');
     expect(stage.status, stage.error).toBe('SUCCEEDED');
@@ -33,7 +56,11 @@ describe('Aws.LambdaInvokeStage', () => {
     injectFault<InvokeCommandOutput>(functionsClient(), {
       command: 'Invoke',
       times: 1,
-      rewrite: (out) => ({ ...out, FunctionError: 'Unhandled', Payload: new TextEncoder().encode('{"errorMessage":"bad order"}') as InvokeCommandOutput['Payload'] }),
+      rewrite: (out) => ({
+        ...out,
+        FunctionError: 'Unhandled',
+        Payload: new TextEncoder().encode('{"errorMessage":"bad order"}') as InvokeCommandOutput['Payload'],
+      }),
     });
     const run = await runStages({ stages: [invokeStage()] });
     expect(stageOf(run, '1').status).toBe('TERMINAL');
@@ -60,7 +87,10 @@ describe('Aws.LambdaDeleteStage', () => {
     let run = await runStages({ stages: [deleteStage({ version: '$PREVIOUS' })] });
     expect(stageOf(run, '1').status, stageOf(run, '1').error).toBe('SUCCEEDED');
     expect(await versions()).toEqual([4, 2, 1]);
-    await runStages({ stages: [routeStage({ deploymentStrategy: '$WEIGHTED', versionNameA: '4', trafficPercentA: 80, versionNameB: '2' })] }, { executionId: 'exec-route' });
+    await runStages(
+      { stages: [routeStage({ deploymentStrategy: '$WEIGHTED', versionNameA: '4', trafficPercentA: 80, versionNameB: '2' })] },
+      { executionId: 'exec-route' },
+    );
     run = await runStages({ stages: [deleteStage({ version: '$PROVIDED', versionNumber: '2' })] }, { executionId: 'exec-2' });
     expect(stageOf(run, '1').status).toBe('TERMINAL');
     expect(stageOf(run, '1').error).toBe('version: version 2 of test-prod-fn receives traffic through alias live; move the alias before deleting it');

@@ -23,7 +23,11 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
     const run = await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '$PREVIOUS' })] });
     expect(stageOf(run, '1').status, stageOf(run, '1').error).toBe('SUCCEEDED');
     expect(await alias()).toEqual({ name: 'live', version: '2', weights: {} });
-    expect(stageOf(run, '1').outputs).toMatchObject({ 'deployment:aliasDeployed': 'live', 'deployment:majorVersionDeployed': '2', 'deployment:strategyUsed': 'SimpleDeploymentStrategy' });
+    expect(stageOf(run, '1').outputs).toMatchObject({
+      'deployment:aliasDeployed': 'live',
+      'deployment:majorVersionDeployed': '2',
+      'deployment:strategyUsed': 'SimpleDeploymentStrategy',
+    });
     await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '$PROVIDED', versionNumberA: '1' })] }, { executionId: 'exec-2' });
     expect(await alias()).toEqual({ name: 'live', version: '1', weights: {} });
     await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '$OLDEST', aliasName: 'stable' })] }, { executionId: 'exec-3' });
@@ -31,7 +35,9 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
   });
 
   it('$WEIGHTED splits the alias between two versions by trafficPercentA', async () => {
-    const run = await runStages({ stages: [routeStage({ deploymentStrategy: '$WEIGHTED', versionNameA: '$LATEST', trafficPercentA: 90, versionNameB: '$PREVIOUS', trafficPercentB: 10 })] });
+    const run = await runStages({
+      stages: [routeStage({ deploymentStrategy: '$WEIGHTED', versionNameA: '$LATEST', trafficPercentA: 90, versionNameB: '$PREVIOUS', trafficPercentB: 10 })],
+    });
     expect(stageOf(run, '1').status, stageOf(run, '1').error).toBe('SUCCEEDED');
     expect(await alias()).toEqual({ name: 'live', version: '3', weights: { '2': 0.1 } });
     expect(stageOf(run, '1').outputs).toMatchObject({ 'deployment:majorVersionDeployed': '3', 'deployment:minorVersionDeployed': '2' });
@@ -39,13 +45,32 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
 
   describe('bad input: a clear stage error, the alias unchanged', () => {
     it.each([
-      ['weights over 100', { deploymentStrategy: '$WEIGHTED', versionNameA: '$LATEST', trafficPercentA: '${parameters.pct}', versionNameB: '$PREVIOUS' }, /trafficPercentA: must be a whole number from 0 to 100 \(got 150\)/],
-      ['a version that does not exist', { deploymentStrategy: '$SIMPLE', versionNameA: '$PROVIDED', versionNumberA: '${parameters.nine}' }, /versionNumberA: function test-prod-fn has no version 9 \(published versions: 3, 2, 1\)/],
-      ['the same version twice in a split', { deploymentStrategy: '$WEIGHTED', versionNameA: '3', trafficPercentA: 50, versionNameB: '$LATEST' }, /versionNameB: is the same version as versionNameA \(3\)/],
-      ['a function of another application', { deploymentStrategy: '$SIMPLE', versionNameA: '1', functionName: 'arn:aws:lambda:us-east-1:123456789012:function:billing-fn' }, /functionName: function billing-fn belongs to application billing, not test/],
+      [
+        'weights over 100',
+        { deploymentStrategy: '$WEIGHTED', versionNameA: '$LATEST', trafficPercentA: '${parameters.pct}', versionNameB: '$PREVIOUS' },
+        /trafficPercentA: must be a whole number from 0 to 100 \(got 150\)/,
+      ],
+      [
+        'a version that does not exist',
+        { deploymentStrategy: '$SIMPLE', versionNameA: '$PROVIDED', versionNumberA: '${parameters.nine}' },
+        /versionNumberA: function test-prod-fn has no version 9 \(published versions: 3, 2, 1\)/,
+      ],
+      [
+        'the same version twice in a split',
+        { deploymentStrategy: '$WEIGHTED', versionNameA: '3', trafficPercentA: 50, versionNameB: '$LATEST' },
+        /versionNameB: is the same version as versionNameA \(3\)/,
+      ],
+      [
+        'a function of another application',
+        { deploymentStrategy: '$SIMPLE', versionNameA: '1', functionName: 'arn:aws:lambda:us-east-1:123456789012:function:billing-fn' },
+        /functionName: function billing-fn belongs to application billing, not test/,
+      ],
     ])('%s', async (_what, extra, message) => {
       const before = await functionsWorld();
-      const run = await runStages({ parameterConfig: [{ name: 'pct' }, { name: 'nine' }], stages: [routeStage(extra)] }, { parameters: { pct: 150, nine: '9' } });
+      const run = await runStages(
+        { parameterConfig: [{ name: 'pct' }, { name: 'nine' }], stages: [routeStage(extra)] },
+        { parameters: { pct: 150, nine: '9' } },
+      );
       expect(stageOf(run, '1').status).toBe('TERMINAL');
       expect(stageOf(run, '1').error).toMatch(message);
       expect(await functionsWorld()).toEqual(before);
@@ -53,13 +78,18 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
 
     it('literal weights over 100 are refused by the validator', async () => {
       const { validatePipeline } = await import('../../../state-machines/model/validate.js');
-      const result = validatePipeline({ application: 'test', name: 'p', stages: [routeStage({ deploymentStrategy: '$WEIGHTED', versionNameA: '$LATEST', trafficPercentA: 120, versionNameB: '$PREVIOUS' })] });
+      const result = validatePipeline({
+        application: 'test',
+        name: 'p',
+        stages: [routeStage({ deploymentStrategy: '$WEIGHTED', versionNameA: '$LATEST', trafficPercentA: 120, versionNameB: '$PREVIOUS' })],
+      });
       expect(result.errors.map((e) => e.message)).toEqual(['must be a whole number from 0 to 100 (got 120)']);
     });
   });
 
   describe('$BLUEGREEN', () => {
-    const blueGreen = (extra: Record<string, unknown> = {}) => routeStage({ deploymentStrategy: '$BLUEGREEN', lambdaPayload: '{"ping": 1}', lambdaOutput: '{"ping":1}', timeout: 30, ...extra });
+    const blueGreen = (extra: Record<string, unknown> = {}) =>
+      routeStage({ deploymentStrategy: '$BLUEGREEN', lambdaPayload: '{"ping": 1}', lambdaOutput: '{"ping":1}', timeout: 30, ...extra });
 
     it('invokes the newest version, and on the expected output moves all traffic to it', async () => {
       await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '2' })] }, { executionId: 'exec-0' });
@@ -72,7 +102,9 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
       await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '2' })] }, { executionId: 'exec-0' });
       const run = await runStages({ stages: [blueGreen({ lambdaOutput: '{"pong": 1}', destroyOnFail: true })] });
       expect(stageOf(run, '1').status).toBe('TERMINAL');
-      expect(stageOf(run, '1').error).toMatch(/comparison failed: expected \[\{"pong":1\}\], actual \[\{"ping":1\}\]; alias live left as it was, version 3 deleted \(destroyOnFail\)/);
+      expect(stageOf(run, '1').error).toMatch(
+        /comparison failed: expected \[\{"pong":1\}\], actual \[\{"ping":1\}\]; alias live left as it was, version 3 deleted \(destroyOnFail\)/,
+      );
       expect(await alias()).toEqual({ name: 'live', version: '2', weights: {} });
       expect(await versions()).toEqual([2, 1]);
     });
@@ -81,7 +113,11 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
       await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '2' })] }, { executionId: 'exec-0' });
       injectFault<InvokeCommandOutput>(functionsClient(), {
         command: 'Invoke',
-        rewrite: (out) => ({ ...out, FunctionError: 'Unhandled', Payload: new TextEncoder().encode('{"errorMessage":"boom"}') as InvokeCommandOutput['Payload'] }),
+        rewrite: (out) => ({
+          ...out,
+          FunctionError: 'Unhandled',
+          Payload: new TextEncoder().encode('{"errorMessage":"boom"}') as InvokeCommandOutput['Payload'],
+        }),
       });
       const run = await runStages({ stages: [blueGreen()] });
       expect(stageOf(run, '1').error).toMatch(/the function failed \(Unhandled\): \{"errorMessage":"boom"\}/);
@@ -95,31 +131,56 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
     const progressive = (extra: Record<string, unknown> = {}) => routeStage({ deploymentStrategy: '$PROGRESSIVE', trafficSteps: steps, ...extra });
     const onVersion2 = () => runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '2' })] }, { executionId: 'exec-0' });
     const alarm = async (name: string) =>
-      cloudwatchClient().send(new PutMetricAlarmCommand({ AlarmName: name, MetricName: 'Errors', Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }));
+      cloudwatchClient().send(
+        new PutMetricAlarmCommand({
+          AlarmName: name,
+          MetricName: 'Errors',
+          Namespace: 'AWS/Lambda',
+          Statistic: 'Sum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        }),
+      );
 
     it('moves the weight step by step, holding each, to all traffic on the new version', async () => {
       await onVersion2();
       await alarm('fn-errors');
       const seen: unknown[] = [];
-      const run = await runStages({ stages: [progressive({ rollbackAlarms: ['fn-errors'] })] }, { beforeCall: async () => void seen.push((await alias()).weights) });
+      const run = await runStages(
+        { stages: [progressive({ rollbackAlarms: ['fn-errors'] })] },
+        { beforeCall: async () => void seen.push((await alias()).weights) },
+      );
       expect(stageOf(run, '1').status, stageOf(run, '1').error).toBe('SUCCEEDED');
       expect(await alias()).toEqual({ name: 'live', version: '3', weights: {} });
       expect(seen).toContainEqual({ '3': 0.1 });
       expect(seen).toContainEqual({ '3': 0.5 });
-      expect(stageOf(run, '1').outputs).toMatchObject({ previousVersion: '2', newVersion: '3', trafficPercent: 100, 'deployment:majorVersionDeployed': '3', 'deployment:minorVersionDeployed': null });
+      expect(stageOf(run, '1').outputs).toMatchObject({
+        previousVersion: '2',
+        newVersion: '3',
+        trafficPercent: 100,
+        'deployment:majorVersionDeployed': '3',
+        'deployment:minorVersionDeployed': null,
+      });
       expect(run.clock.now() - Date.parse('2030-01-01T00:00:00Z')).toBeGreaterThanOrEqual(120_000);
     });
 
     it('an alarm in ALARM during a hold moves all traffic back at once, naming the alarm', async () => {
       await onVersion2();
       await alarm('fn-errors');
-      const run = await runStages({ stages: [progressive({ rollbackAlarms: ['fn-errors'] })] }, {
-        beforeCall: async (_ref, call) => {
-          if (call === 3) await cloudwatchClient().send(new SetAlarmStateCommand({ AlarmName: 'fn-errors', StateValue: 'ALARM', StateReason: 'errors up' }));
+      const run = await runStages(
+        { stages: [progressive({ rollbackAlarms: ['fn-errors'] })] },
+        {
+          beforeCall: async (_ref, call) => {
+            if (call === 3) await cloudwatchClient().send(new SetAlarmStateCommand({ AlarmName: 'fn-errors', StateValue: 'ALARM', StateReason: 'errors up' }));
+          },
         },
-      });
+      );
       expect(stageOf(run, '1').status).toBe('TERMINAL');
-      expect(stageOf(run, '1').error).toMatch(/rollbackAlarms: alarm fn-errors is in ALARM \(errors up\) at (10|50)% on version 3; alias live moved back to version 2/);
+      expect(stageOf(run, '1').error).toMatch(
+        /rollbackAlarms: alarm fn-errors is in ALARM \(errors up\) at (10|50)% on version 3; alias live moved back to version 2/,
+      );
       expect(await alias()).toEqual({ name: 'live', version: '2', weights: {} });
     });
 

@@ -20,19 +20,27 @@ export const LAMBDA_SCENARIOS: readonly LambdaScenario[] = [
   {
     name: 'deploy creates a function (publish, aliases, trigger, reserved concurrency)',
     setup: async () => void (await createQueue('jobs')),
-    pipeline: () => ({ stages: [deployStage({ aliases: ['live', 'beta'], triggerArns: ['arn:aws:sqs:us-east-1:123456789012:jobs'], reservedConcurrentExecutions: 3 })] }),
+    pipeline: () => ({
+      stages: [deployStage({ aliases: ['live', 'beta'], triggerArns: ['arn:aws:sqs:us-east-1:123456789012:jobs'], reservedConcurrentExecutions: 3 })],
+    }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'deploy updates code and configuration and publishes once',
     setup: () => deployed(),
-    pipeline: () => ({ stages: [deployStage({ s3key: 'app/v2.zip', memorySize: 512, description: 'second', tags: { team: 'payments', tier: 'gold' }, aliases: ['live', 'canary'] })] }),
+    pipeline: () => ({
+      stages: [
+        deployStage({ s3key: 'app/v2.zip', memorySize: 512, description: 'second', tags: { team: 'payments', tier: 'gold' }, aliases: ['live', 'canary'] }),
+      ],
+    }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'route $WEIGHTED (creates the alias)',
     setup: () => publishedVersions(3, runStages),
-    pipeline: () => ({ stages: [routeStage({ aliasName: 'canary', deploymentStrategy: '$WEIGHTED', versionNameA: '$LATEST', trafficPercentA: 75, versionNameB: '$PREVIOUS' })] }),
+    pipeline: () => ({
+      stages: [routeStage({ aliasName: 'canary', deploymentStrategy: '$WEIGHTED', versionNameA: '$LATEST', trafficPercentA: 75, versionNameB: '$PREVIOUS' })],
+    }),
     expectStatus: 'SUCCEEDED',
   },
   {
@@ -45,9 +53,28 @@ export const LAMBDA_SCENARIOS: readonly LambdaScenario[] = [
     name: 'route $PROGRESSIVE in three steps with an alarm gate',
     setup: async () => {
       await threeVersionsLiveOn2();
-      await cloudwatchClient().send(new PutMetricAlarmCommand({ AlarmName: 'fn-errors', MetricName: 'Errors', Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }));
+      await cloudwatchClient().send(
+        new PutMetricAlarmCommand({
+          AlarmName: 'fn-errors',
+          MetricName: 'Errors',
+          Namespace: 'AWS/Lambda',
+          Statistic: 'Sum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        }),
+      );
     },
-    pipeline: () => ({ stages: [routeStage({ deploymentStrategy: '$PROGRESSIVE', trafficSteps: [{ weight: 10, pauseSec: 60 }, { weight: 50, pauseSec: 60 }, { weight: 100 }], rollbackAlarms: ['fn-errors'] })] }),
+    pipeline: () => ({
+      stages: [
+        routeStage({
+          deploymentStrategy: '$PROGRESSIVE',
+          trafficSteps: [{ weight: 10, pauseSec: 60 }, { weight: 50, pauseSec: 60 }, { weight: 100 }],
+          rollbackAlarms: ['fn-errors'],
+        }),
+      ],
+    }),
     expectStatus: 'SUCCEEDED',
   },
   {
@@ -56,7 +83,19 @@ export const LAMBDA_SCENARIOS: readonly LambdaScenario[] = [
       await publishedVersions(4, runStages);
       await runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '2' })] }, { executionId: 'exec-route' });
     },
-    pipeline: () => ({ stages: [{ refId: '1', name: 'Delete', type: 'Aws.LambdaDeleteStage', region: 'us-east-1', functionName: 'test-prod-fn', version: '$MOVING', retentionNumber: 1 }] }),
+    pipeline: () => ({
+      stages: [
+        {
+          refId: '1',
+          name: 'Delete',
+          type: 'Aws.LambdaDeleteStage',
+          region: 'us-east-1',
+          functionName: 'test-prod-fn',
+          version: '$MOVING',
+          retentionNumber: 1,
+        },
+      ],
+    }),
     expectStatus: 'SUCCEEDED',
   },
 ];

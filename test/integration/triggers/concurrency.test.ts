@@ -10,7 +10,17 @@ import { tableName } from '../../../functions/core/tables.js';
 import { handleStatusChange, type LifecycleDeps } from '../../../functions/triggers/lifecycle/lifecycle.js';
 import { triggerManually } from '../../../functions/triggers/manual/manual.js';
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
-import { deployStateMachines, lifecycleDepsOf, pipelineOf, runStartStep, sfnExecutions, statusEvent, type TestDeps, triggerDeps, useTriggerAws } from './support.js';
+import {
+  deployStateMachines,
+  lifecycleDepsOf,
+  pipelineOf,
+  runStartStep,
+  sfnExecutions,
+  statusEvent,
+  type TestDeps,
+  triggerDeps,
+  useTriggerAws,
+} from './support.js';
 
 useTriggerAws();
 
@@ -62,7 +72,14 @@ describe('limitConcurrent (one at a time)', () => {
       keepWaitingPipelines: true,
       notifications: [{ type: 'email', address: 'team@example.com', level: 'pipeline', when: ['pipeline.failed'] }],
       stages: [
-        { refId: '1', type: 'wait', name: 'Wait', waitTime: 1, sendNotifications: true, notifications: [{ type: 'email', address: 'ops@example.com', level: 'stage', when: ['stage.failed'] }] },
+        {
+          refId: '1',
+          type: 'wait',
+          name: 'Wait',
+          waitTime: 1,
+          sendNotifications: true,
+          notifications: [{ type: 'email', address: 'ops@example.com', level: 'stage', when: ['stage.failed'] }],
+        },
         { refId: '2', type: 'wait', name: 'Then', waitTime: 1, requisiteStageRefIds: ['1'] },
       ],
     });

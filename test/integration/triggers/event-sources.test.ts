@@ -60,7 +60,10 @@ describe('Jenkins notification plugin', () => {
       ...(options.token ? { query: { token: options.token } } : {}),
       ...(options.signature ? { headers: { 'X-Hub-Signature-256': options.signature } } : {}),
     });
-    const response = await respond(() => deps.log, () => handleBuildWebhook(source, readWebhookRequest(event), deps, 'ci'));
+    const response = await respond(
+      () => deps.log,
+      () => handleBuildWebhook(source, readWebhookRequest(event), deps, 'ci'),
+    );
     return { status: response.statusCode!, body: JSON.parse(String(response.body)) as Record<string, unknown> };
   }
 
@@ -122,7 +125,9 @@ describe('Jenkins notification plugin', () => {
     expect(await started(machines, 'asgard/asgard-bake')).toBe(1);
     expect(outcome!.executionId).toMatch(/^asgard-bake-/);
     const failed = JSON.stringify({ job: 'asgard', buildNumber: 20, result: 'FAILURE' });
-    expect((await deliver(deps, failed, { source: 'build', signature: hubSignature256('build-secret', Buffer.from(failed)) })).body.ignored).toContain('only successful');
+    expect((await deliver(deps, failed, { source: 'build', signature: hubSignature256('build-secret', Buffer.from(failed)) })).body.ignored).toContain(
+      'only successful',
+    );
     const malformed = JSON.stringify({ job: 'asgard', buildNumber: 'twenty', result: 'SUCCESS' });
     expect((await deliver(deps, malformed, { source: 'build', signature: hubSignature256('build-secret', Buffer.from(malformed)) })).status).toBe(400);
   });
@@ -213,7 +218,10 @@ describe('SNS messages', () => {
       application: 'sns',
       name: 'with-parameters',
       ...free,
-      parameterConfig: [{ name: 'version', required: true }, { name: 'env', default: 'staging' }],
+      parameterConfig: [
+        { name: 'version', required: true },
+        { name: 'env', default: 'staging' },
+      ],
       triggers: [{ type: 'pubsub', pubsubSystem: 'amazon', subscriptionName: 'EXAMPLE' }],
       stages: WAIT,
     });
@@ -221,12 +229,14 @@ describe('SNS messages', () => {
     const deps = triggerDeps([withParameters]);
     const { json } = sample('aws-sns/lambda-sns-event.json');
     const records = json.Records as Array<{ Sns: Record<string, unknown> }>;
-    const message = { Records: [{ ...records[0], Sns: { ...records[0]!.Sns, MessageId: 'p1', Message: JSON.stringify({ parameters: { version: '1.4.2' } }) } }] };
+    const message = {
+      Records: [{ ...records[0], Sns: { ...records[0]!.Sns, MessageId: 'p1', Message: JSON.stringify({ parameters: { version: '1.4.2' } }) } }],
+    };
     const [outcome] = (await handleSnsEvent(message, deps)).outcomes as Array<{ status: string; executionId: string }>;
     expect(outcome?.status).toBe('started');
     const input = await executionInput(machines['sns/sns-with-parameters']!, outcome!.executionId);
     expect(input.parameters).toEqual({ version: '1.4.2', env: 'staging' });
-    expect((input.trigger).parameters).toEqual({ version: '1.4.2', env: 'staging' });
+    expect(input.trigger.parameters).toEqual({ version: '1.4.2', env: 'staging' });
   });
 
   it('refuses a malformed SNS event without throwing', async () => {

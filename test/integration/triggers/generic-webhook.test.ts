@@ -7,7 +7,18 @@ import { readWebhookRequest, respond } from '../../../functions/triggers/http.js
 import { hubSignature256 } from '../../../functions/triggers/signatures.js';
 import { handleGenericWebhook } from '../../../functions/triggers/webhook/webhook.js';
 import { removeAllFaults } from '../../support/faults.js';
-import { createSecret, deployStateMachines, executionInput, httpEvent, pipelineOf, sample, sfnExecutions, type TestDeps, triggerDeps, useTriggerAws } from './support.js';
+import {
+  createSecret,
+  deployStateMachines,
+  executionInput,
+  httpEvent,
+  pipelineOf,
+  sample,
+  sfnExecutions,
+  type TestDeps,
+  triggerDeps,
+  useTriggerAws,
+} from './support.js';
 
 useTriggerAws();
 afterEach(() => removeAllFaults());
@@ -35,14 +46,20 @@ const release = pipelineOf({
   application: 'ci',
   name: 'release',
   limitConcurrent: false,
-  parameterConfig: [{ name: 'version', required: true }, { name: 'env', default: 'staging' }],
+  parameterConfig: [
+    { name: 'version', required: true },
+    { name: 'env', default: 'staging' },
+  ],
   triggers: [{ type: 'webhook', source: 'my-ci' }],
   stages: WAIT,
 });
 const pipelines = [dockerhub, otherRepo, release];
 
 async function deliver(event: ReturnType<typeof httpEvent>, deps: TestDeps) {
-  const response = await respond(() => deps.log, async () => handleGenericWebhook(readWebhookRequest(event), deps, event.pathParameters?.source));
+  const response = await respond(
+    () => deps.log,
+    async () => handleGenericWebhook(readWebhookRequest(event), deps, event.pathParameters?.source),
+  );
   return { status: response.statusCode!, body: JSON.parse(String(response.body)) as Record<string, unknown> };
 }
 
@@ -56,7 +73,14 @@ describe('generic webhook trigger', () => {
   it("starts the pipelines whose constraints hold for Docker Hub's real push webhook (token in the URL), once", async () => {
     const { machines, deps } = await setup();
     const { raw } = sample('dockerhub/push-docs.json');
-    const event = (token: string) => httpEvent({ path: '/webhooks/webhook/dockerhub', pathParameters: { source: 'dockerhub' }, query: { token }, headers: { 'Content-Type': 'application/json' }, body: raw });
+    const event = (token: string) =>
+      httpEvent({
+        path: '/webhooks/webhook/dockerhub',
+        pathParameters: { source: 'dockerhub' },
+        query: { token },
+        headers: { 'Content-Type': 'application/json' },
+        body: raw,
+      });
     const first = await deliver(event(TOKEN), deps);
     expect(first.status).toBe(202);
     expect(first.body.outcomes).toMatchObject([{ status: 'started', pipeline: 'hub/on-push' }]);
@@ -71,7 +95,12 @@ describe('generic webhook trigger', () => {
   it("passes the payload's parameters to the execution, signed with HMAC", async () => {
     const { machines, deps } = await setup();
     const body = JSON.stringify({ parameters: { version: '2.0.1' }, commit: 'abc123' });
-    const event = httpEvent({ path: '/webhooks/webhook/my-ci', pathParameters: { source: 'my-ci' }, headers: { 'X-Hub-Signature-256': hubSignature256(SIGNING, Buffer.from(body)) }, body });
+    const event = httpEvent({
+      path: '/webhooks/webhook/my-ci',
+      pathParameters: { source: 'my-ci' },
+      headers: { 'X-Hub-Signature-256': hubSignature256(SIGNING, Buffer.from(body)) },
+      body,
+    });
     const response = await deliver(event, deps);
     expect(response.body.outcomes).toMatchObject([{ status: 'started', pipeline: 'ci/release' }]);
     const [execution] = await sfnExecutions(machines['ci/ci-release']!);
@@ -85,7 +114,12 @@ describe('generic webhook trigger', () => {
     expect((await deliver(httpEvent({ path: '/webhooks/webhook/nobody', pathParameters: { source: 'nobody' }, body: '{}' }), deps)).status).toBe(401);
     expect((await deliver(httpEvent({ path: '/webhooks/webhook/x', pathParameters: { source: '../x' }, body: '{}' }), deps)).status).toBe(400);
     const bad = '[1,2]';
-    const signed = httpEvent({ path: '/webhooks/webhook/my-ci', pathParameters: { source: 'my-ci' }, headers: { 'X-Hub-Signature-256': hubSignature256(SIGNING, Buffer.from(bad)) }, body: bad });
+    const signed = httpEvent({
+      path: '/webhooks/webhook/my-ci',
+      pathParameters: { source: 'my-ci' },
+      headers: { 'X-Hub-Signature-256': hubSignature256(SIGNING, Buffer.from(bad)) },
+      body: bad,
+    });
     expect((await deliver(signed, deps)).status).toBe(400);
     expect(await sfnExecutions(machines['ci/ci-release']!)).toHaveLength(0);
   });

@@ -82,7 +82,10 @@ function githubDelivery(overrides: { body?: string; signature?: string | null; d
 }
 
 async function deliver(event: ReturnType<typeof httpEvent>, deps: TestDeps) {
-  const response = await respond(() => deps.log, async () => handleGitWebhook(readWebhookRequest(event), deps, event.pathParameters?.provider));
+  const response = await respond(
+    () => deps.log,
+    async () => handleGitWebhook(readWebhookRequest(event), deps, event.pathParameters?.provider),
+  );
   return { status: response.statusCode!, body: JSON.parse(String(response.body)) as Record<string, unknown> };
 }
 
@@ -96,9 +99,11 @@ describe('GitHub push', () => {
     const executions = await sfnExecutions(machines['hello/hello-deploy']!);
     expect(executions.map((e) => e.name)).toEqual([outcome!.executionId]);
 
-    const described = await awsClients.sfnClient().send(
-      new DescribeExecutionCommand({ executionArn: `${machines['hello/hello-deploy']!.replace(':stateMachine:', ':execution:')}:${outcome!.executionId}` }),
-    );
+    const described = await awsClients
+      .sfnClient()
+      .send(
+        new DescribeExecutionCommand({ executionArn: `${machines['hello/hello-deploy']!.replace(':stateMachine:', ':execution:')}:${outcome!.executionId}` }),
+      );
     const input = JSON.parse(described.input!) as { executionId: string; trigger: Record<string, unknown> };
     expect(input.executionId).toBe(outcome!.executionId);
     expect(input.trigger).toMatchObject({
@@ -137,7 +142,10 @@ describe('GitHub push', () => {
   it('queues another delivery of the same push behind the running one (one run at a time by default)', async () => {
     const { deps, machines } = await setup();
     await deliver(githubDelivery({ delivery: 'delivery-1' }), deps);
-    const nextPush = sample('github/push-branch-created.json').raw.replaceAll('6113728f27ae82c7b1a177c8d03f9e96e0adf246', '7113728f27ae82c7b1a177c8d03f9e96e0adf246');
+    const nextPush = sample('github/push-branch-created.json').raw.replaceAll(
+      '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+      '7113728f27ae82c7b1a177c8d03f9e96e0adf246',
+    );
     const second = await deliver(githubDelivery({ delivery: 'delivery-2', body: nextPush }), deps);
     const [outcome] = second.body.outcomes as Array<{ status: string; executionId: string }>;
     expect(outcome!.status).toBe('waiting');
@@ -146,8 +154,18 @@ describe('GitHub push', () => {
   });
 
   it.each([
-    ['a tampered body', () => githubDelivery({ signature: hubSignature256(GITHUB_SECRET, Buffer.from(sample('github/push-branch-created.json').raw)), body: sample('github/push-branch-created.json').raw.replace('master', 'mastes') })],
-    ['a signature made with another secret', () => githubDelivery({ signature: hubSignature256('not-the-secret', Buffer.from(sample('github/push-branch-created.json').raw)) })],
+    [
+      'a tampered body',
+      () =>
+        githubDelivery({
+          signature: hubSignature256(GITHUB_SECRET, Buffer.from(sample('github/push-branch-created.json').raw)),
+          body: sample('github/push-branch-created.json').raw.replace('master', 'mastes'),
+        }),
+    ],
+    [
+      'a signature made with another secret',
+      () => githubDelivery({ signature: hubSignature256('not-the-secret', Buffer.from(sample('github/push-branch-created.json').raw)) }),
+    ],
     ['no signature', () => githubDelivery({ signature: null })],
     ['a malformed signature header', () => githubDelivery({ signature: 'sha256=zz' })],
     ['a SHA-1 signature in the SHA-256 header', () => githubDelivery({ signature: 'sha1=0123456789abcdef0123456789abcdef01234567' })],
@@ -292,7 +310,11 @@ describe('GitLab push', () => {
     expect(await sfnExecutions(machines['diaspora/diaspora-build']!)).toHaveLength(1);
   });
 
-  it.each([['a wrong token', 'gl-t0ken-valuf'], ['a prefix of the token', 'gl-t0ken'], ['no token', undefined]])('refuses %s with 401', async (_n, token) => {
+  it.each([
+    ['a wrong token', 'gl-t0ken-valuf'],
+    ['a prefix of the token', 'gl-t0ken'],
+    ['no token', undefined],
+  ])('refuses %s with 401', async (_n, token) => {
     const { deps, machines } = await setup();
     expect((await deliver(gitlabDelivery(token), deps)).status).toBe(401);
     expect(await sfnExecutions(machines['diaspora/diaspora-build']!)).toHaveLength(0);
@@ -320,7 +342,11 @@ describe('GitLab push', () => {
 
 describe('Bitbucket push', () => {
   function bitbucketDelivery(secret: string, body = sample('bitbucket-cloud/repo-push.json').raw) {
-    const headers = { ...sampleHeaders('bitbucket-cloud/repo-push.headers.json'), 'X-Request-UUID': 'bb-1', 'X-Hub-Signature': hubSignature256(secret, Buffer.from(body)) };
+    const headers = {
+      ...sampleHeaders('bitbucket-cloud/repo-push.headers.json'),
+      'X-Request-UUID': 'bb-1',
+      'X-Hub-Signature': hubSignature256(secret, Buffer.from(body)),
+    };
     return httpEvent({ path: '/webhooks/git/bitbucket', pathParameters: { provider: 'bitbucket' }, headers, body });
   }
 
@@ -335,7 +361,11 @@ describe('Bitbucket push', () => {
     const { deps, machines } = await setup();
     const serverDelivery = (requestId: string, secret = BITBUCKET_SECRET) => {
       const body = sample('bitbucket-server/repo-refs-changed.json').raw;
-      const headers = { ...sampleHeaders('bitbucket-server/repo-refs-changed.headers.json'), 'X-Request-Id': requestId, 'X-Hub-Signature': hubSignature256(secret, Buffer.from(body)) };
+      const headers = {
+        ...sampleHeaders('bitbucket-server/repo-refs-changed.headers.json'),
+        'X-Request-Id': requestId,
+        'X-Hub-Signature': hubSignature256(secret, Buffer.from(body)),
+      };
       return httpEvent({ path: '/webhooks/git/bitbucket', pathParameters: { provider: 'bitbucket' }, headers, body });
     };
     const first = await deliver(serverDelivery('req-1'), deps);
@@ -344,7 +374,14 @@ describe('Bitbucket push', () => {
     expect((await deliver(serverDelivery('req-3', 'wrong'), deps)).status).toBe(401);
     const [execution] = await sfnExecutions(machines['proj/proj-release']!);
     const input = await executionInput(machines['proj/proj-release']!, execution!.name);
-    expect(input.trigger).toMatchObject({ source: 'bitbucket', project: 'PROJ', slug: 'repository', branch: 'master', hash: '178864a7d521b6f5e720b386b2c2b0ef8563e0dc', action: 'repo:refs_changed' });
+    expect(input.trigger).toMatchObject({
+      source: 'bitbucket',
+      project: 'PROJ',
+      slug: 'repository',
+      branch: 'master',
+      hash: '178864a7d521b6f5e720b386b2c2b0ef8563e0dc',
+      action: 'repo:refs_changed',
+    });
   });
 
   it('refuses a push signed with another secret', async () => {

@@ -34,7 +34,10 @@ describe('payloads with __proto__ and constructor keys', () => {
     const body = `{"__proto__": {"polluted": "yes", "status": "SUCCEEDED"}, "constructor": {"prototype": {"x": 1}}, ${json.trim().slice(1)}`;
     const headers = { ...sampleHeaders('github/push-branch-created.headers.json'), 'X-Hub-Signature-256': hubSignature256('proto-secret', Buffer.from(body)) };
     const event = httpEvent({ path: '/webhooks/git/github', pathParameters: { provider: 'github' }, headers, body });
-    const response = await respond(() => deps.log, async () => handleGitWebhook(readWebhookRequest(event), deps, 'github'));
+    const response = await respond(
+      () => deps.log,
+      async () => handleGitWebhook(readWebhookRequest(event), deps, 'github'),
+    );
     expect(response.statusCode, String(response.body)).toBe(202);
     const [outcome] = (JSON.parse(String(response.body)) as { outcomes: Array<{ status: string; executionId: string }> }).outcomes;
     expect(outcome!.status).toBe('started');

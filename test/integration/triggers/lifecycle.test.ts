@@ -125,7 +125,7 @@ describe('lifecycle handler', () => {
     const view = await ctx.deps.store.load(id);
     for (const stage of view.stages) await ctx.deps.store.putStage(id, { ...stage, status: 'SUCCEEDED', endTime: Date.now() }, stage);
     const { version: _v, stages: _s, ...rest } = await ctx.deps.store.load(id);
-    await ctx.deps.store.putExecution({ ...rest, status: 'SUCCEEDED', endTime: Date.now() }, await ctx.deps.store.getExecution(id) as never);
+    await ctx.deps.store.putExecution({ ...rest, status: 'SUCCEEDED', endTime: Date.now() }, (await ctx.deps.store.getExecution(id)) as never);
 
     await handleStatusChange(statusEvent('execution-status-succeeded.json', id), ctx.lifecycle);
     expect((await ctx.deps.store.getExecution(id))?.status).toBe('SUCCEEDED');
@@ -208,7 +208,9 @@ describe('pipeline triggers', () => {
     };
     expect((await handlePipelineCompleted(completedEvent(detail), ctx.deps)).outcomes).toEqual([]);
     expect(await sfnExecutions(ctx.machines[`shop/${downstream.id}`]!)).toHaveLength(0);
-    expect((await handlePipelineCompleted({ source: 'gennaker', 'detail-type': COMPLETED_DETAIL_TYPE, id: 'x', detail: { status: 'WAT' } }, ctx.deps)).refused).toBeDefined();
+    expect(
+      (await handlePipelineCompleted({ source: 'gennaker', 'detail-type': COMPLETED_DETAIL_TYPE, id: 'x', detail: { status: 'WAT' } }, ctx.deps)).refused,
+    ).toBeDefined();
   });
 });
 

@@ -20,7 +20,16 @@ const pipeline = pipelineOf({
     { type: 'email', address: 'team@example.com', level: 'pipeline', when: ['pipeline.failed'] },
     { type: 'slack', address: '#deploys', level: 'pipeline', when: ['pipeline.complete', 'pipeline.failed'] },
   ],
-  stages: [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1, sendNotifications: true, notifications: [{ type: 'email', address: 'oncall@example.com', level: 'stage', when: ['stage.failed'] }] }],
+  stages: [
+    {
+      refId: '1',
+      type: 'wait',
+      name: 'Wait',
+      waitTime: 1,
+      sendNotifications: true,
+      notifications: [{ type: 'email', address: 'oncall@example.com', level: 'stage', when: ['stage.failed'] }],
+    },
+  ],
 });
 
 describe('SnsNotifier with notification settings', () => {
@@ -30,7 +39,13 @@ describe('SnsNotifier with notification settings', () => {
     const published = captureInputs<PublishCommandInput>(sns, 'Publish');
     const notifier = new SnsNotifier(TopicArn!, sns, registryNotificationTargets(new StaticPipelineRegistry([pipeline])));
 
-    await notifier.publish({ event: 'pipeline.failed', application: 'shop', pipeline: 'deploy', executionId: 'exec-1', summary: 'Pipeline shop/deploy TERMINAL' });
+    await notifier.publish({
+      event: 'pipeline.failed',
+      application: 'shop',
+      pipeline: 'deploy',
+      executionId: 'exec-1',
+      summary: 'Pipeline shop/deploy TERMINAL',
+    });
     await notifier.publish({ event: 'pipeline.starting', application: 'shop', pipeline: 'deploy', executionId: 'exec-1', summary: 'starting' });
     await notifier.publish({
       event: 'stage.failed',
@@ -52,7 +67,12 @@ describe('SnsNotifier with notification settings', () => {
       { application: 'shop', pipeline: 'deploy', event: 'stage.failed', channel: 'email', address: 'oncall@example.com' },
     ]);
     // The plain message stays machine-readable (as before) and gains a text; addressed copies are text.
-    expect(JSON.parse(published.inputs[0]!.Message!)).toMatchObject({ event: 'pipeline.failed', executionId: 'exec-1', link: expect.stringContaining('exec-1'), text: expect.any(String) });
+    expect(JSON.parse(published.inputs[0]!.Message!)).toMatchObject({
+      event: 'pipeline.failed',
+      executionId: 'exec-1',
+      link: expect.stringContaining('exec-1'),
+      text: expect.any(String),
+    });
     expect(published.inputs[1]!.Message).toContain('Pipeline shop/deploy TERMINAL');
     expect(published.inputs[1]!.Message).toContain('application shop, pipeline deploy; execution exec-1');
   });

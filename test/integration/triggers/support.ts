@@ -84,10 +84,7 @@ export interface TestDeps extends TriggerDeps {
   readonly notifier: MemoryNotifier;
 }
 
-export function triggerDeps(
-  pipelines: readonly Pipeline[],
-  options: { secretsId?: string; allowUnsigned?: boolean; clock?: Clock } = {},
-): TestDeps {
+export function triggerDeps(pipelines: readonly Pipeline[], options: { secretsId?: string; allowUnsigned?: boolean; clock?: Clock } = {}): TestDeps {
   const log = new MemoryLog();
   const notifier = new MemoryNotifier();
   const deps = buildTriggerDeps({
@@ -106,7 +103,15 @@ export function triggerDeps(
 
 /** The lifecycle handler's deps over the same store, queue and registry as the triggers'. */
 export function lifecycleDepsOf(deps: TestDeps): LifecycleDeps {
-  return { store: deps.store, clock: deps.clock, notifier: deps.notifier, registry: deps.registry, queue: deps.queue, events: new EventBridgePublisher(), log: deps.log };
+  return {
+    store: deps.store,
+    clock: deps.clock,
+    notifier: deps.notifier,
+    registry: deps.registry,
+    queue: deps.queue,
+    events: new EventBridgePublisher(),
+    log: deps.log,
+  };
 }
 
 /** An HTTP API v2 event as API Gateway delivers a webhook. */
@@ -149,8 +154,13 @@ export function httpEvent(options: {
 }
 
 /** What the state machine's input was for an execution (moto records it, it does not run it). */
-export async function executionInput(stateMachineArn: string, name: string): Promise<{ executionId: string; trigger: Record<string, unknown>; parameters: Record<string, unknown> }> {
-  const out = await awsClients.sfnClient().send(new DescribeExecutionCommand({ executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}` }));
+export async function executionInput(
+  stateMachineArn: string,
+  name: string,
+): Promise<{ executionId: string; trigger: Record<string, unknown>; parameters: Record<string, unknown> }> {
+  const out = await awsClients
+    .sfnClient()
+    .send(new DescribeExecutionCommand({ executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}` }));
   return JSON.parse(out.input ?? '{}') as { executionId: string; trigger: Record<string, unknown>; parameters: Record<string, unknown> };
 }
 

@@ -30,7 +30,10 @@ const file = (name: string, text: string) => {
 };
 
 describe('gennaker', () => {
-  const good = file('good.yml', 'application: app\nname: p\nstages:\n  - refId: "1"\n    type: wait\n    name: Pause\n  - refId: "2"\n    type: wait\n    requisiteStageRefIds: ["1"]\n');
+  const good = file(
+    'good.yml',
+    'application: app\nname: p\nstages:\n  - refId: "1"\n    type: wait\n    name: Pause\n  - refId: "2"\n    type: wait\n    requisiteStageRefIds: ["1"]\n',
+  );
 
   it('validate: ok and exit 0', async () => {
     const r = await cli('validate', good);
@@ -39,7 +42,17 @@ describe('gennaker', () => {
   });
 
   it('validate: one line per problem and exit 2, no stack trace', async () => {
-    const bad = file('bad.json', JSON.stringify({ application: 'a', name: 'n', stages: [{ refId: '1', type: 'nope' }, { refId: '2', type: 'wait', requisiteStageRefIds: ['x'] }] }));
+    const bad = file(
+      'bad.json',
+      JSON.stringify({
+        application: 'a',
+        name: 'n',
+        stages: [
+          { refId: '1', type: 'nope' },
+          { refId: '2', type: 'wait', requisiteStageRefIds: ['x'] },
+        ],
+      }),
+    );
     const r = await cli('validate', bad);
     expect(r.code).toBe(2);
     const lines = r.err.trim().split('\n').sort();
@@ -49,8 +62,11 @@ describe('gennaker', () => {
     expect(r.err).not.toMatch(/\bat \w+ \(/);
   });
 
-  it('validate and graph: say which time zone windows and crons without one run in (the platform\'s)', async () => {
-    const windowed = file('windowed.yml', 'application: app\nname: w\ntriggers:\n  - type: cron\n    cronExpression: "0 0 2 * * ?"\nstages:\n  - refId: "1"\n    type: wait\n    waitTime: 1\n    restrictExecutionDuringTimeWindow: true\n');
+  it("validate and graph: say which time zone windows and crons without one run in (the platform's)", async () => {
+    const windowed = file(
+      'windowed.yml',
+      'application: app\nname: w\ntriggers:\n  - type: cron\n    cronExpression: "0 0 2 * * ?"\nstages:\n  - refId: "1"\n    type: wait\n    waitTime: 1\n    restrictExecutionDuringTimeWindow: true\n',
+    );
     let r = await cli('validate', windowed);
     expect(r.code).toBe(0);
     expect(r.out).toContain("ok (app/w, 1 stages); windows and cron triggers without a timeZone run in America/Los_Angeles (Spinnaker's default");
@@ -85,14 +101,11 @@ describe('gennaker', () => {
   });
 
   const commands = [[], ['validate'], ['compile'], ['graph'], ['run'], ['executions'], ['executions', 'list'], ['executions', 'show'], ['judge'], ['schema']];
-  it.each(commands.map((c) => [c.join(' ') || '(top level)', c] as const))(
-    'has --help: %s',
-    async (_label, command) => {
-      const r = await cli(...command, '--help');
-      expect(r.code).toBe(0);
-      expect(r.out).toMatch(/Usage: gennaker/);
-    },
-  );
+  it.each(commands.map((c) => [c.join(' ') || '(top level)', c] as const))('has --help: %s', async (_label, command) => {
+    const r = await cli(...command, '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Usage: gennaker/);
+  });
 
   it('refuses a bad judgment word with exit 2', async () => {
     const r = await cli('judge', 'x', 'y', 'maybe');

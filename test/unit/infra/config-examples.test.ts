@@ -17,7 +17,11 @@ const FILES: Record<string, string> = {
 describe('config/examples', () => {
   it('has an example for every platform setting', () => {
     expect(Object.keys(FILES).sort()).toEqual([...SETTING_KEYS].sort());
-    expect(readdirSync(dir).filter((f) => f.endsWith('.yml')).sort()).toEqual(Object.values(FILES).sort());
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.yml'))
+        .sort(),
+    ).toEqual(Object.values(FILES).sort());
   });
 
   it.each(Object.entries(FILES))('%s (%s) is read and checked as synth reads it', (key, file) => {

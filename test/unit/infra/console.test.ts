@@ -40,7 +40,9 @@ describe('hosted console', () => {
       LoggingConfiguration: { LogFilePrefix: 'bucket/' },
     });
     hosted.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
-    hosted.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' } });
+    hosted.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
+    });
     const policies = Object.values(hosted.findResources('AWS::S3::BucketPolicy')).map((p) => JSON.stringify(p));
     const files = policies.find((p) => p.includes('cloudfront.amazonaws.com'))!;
     expect(files).toContain('"s3:GetObject"');
@@ -68,8 +70,9 @@ describe('hosted console', () => {
       }),
     });
     const headers = hosted.findResources('AWS::CloudFront::ResponseHeadersPolicy');
-    const config = (Object.values(headers)[0]!.Properties as { ResponseHeadersPolicyConfig: { SecurityHeadersConfig: Record<string, Record<string, unknown>> } })
-      .ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const config = (
+      Object.values(headers)[0]!.Properties as { ResponseHeadersPolicyConfig: { SecurityHeadersConfig: Record<string, Record<string, unknown>> } }
+    ).ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     expect(config.ContentSecurityPolicy!.ContentSecurityPolicy).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
     expect(config.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 31536000, IncludeSubdomains: true });
     expect(config.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
@@ -102,13 +105,19 @@ describe('hosted console', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: { Audience: [Match.anyValue()], Issuer: Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
     });
-    for (const method of ['GET', 'POST']) hosted.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${method} /api/{proxy+}`, AuthorizationType: 'JWT' });
-    for (const route of API_HANDLER.routes) hosted.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${route.method} ${route.path}`, AuthorizationType: 'AWS_IAM' });
+    for (const method of ['GET', 'POST'])
+      hosted.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${method} /api/{proxy+}`, AuthorizationType: 'JWT' });
+    for (const route of API_HANDLER.routes)
+      hosted.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${route.method} ${route.path}`, AuthorizationType: 'AWS_IAM' });
   });
 
   it('deploys the built files and a config.json naming the hosted UI, and links notifications to the console', () => {
     hosted.resourceCountIs('Custom::CDKBucketDeployment', 1);
-    const deployment = Object.values(hosted.findResources('Custom::CDKBucketDeployment'))[0]!.Properties as { SourceObjectKeys: unknown[]; SourceMarkers: unknown[]; DistributionPaths: string[] };
+    const deployment = Object.values(hosted.findResources('Custom::CDKBucketDeployment'))[0]!.Properties as {
+      SourceObjectKeys: unknown[];
+      SourceMarkers: unknown[];
+      DistributionPaths: string[];
+    };
     // Two sources: the built files, and config.json whose client id and domain are filled in at deploy time.
     expect(deployment.SourceObjectKeys).toHaveLength(2);
     expect(JSON.stringify(deployment.SourceMarkers)).toMatch(/PlatformConsoleUsersConsole\w+/);
@@ -116,7 +125,8 @@ describe('hosted console', () => {
     expect(deployment.DistributionPaths).toEqual(['/*']);
     const functions = Object.values(hosted.findResources('AWS::Lambda::Function')).filter((f) => JSON.stringify(f).includes('GENNAKER_TOPIC_ARN'));
     expect(functions.length).toBeGreaterThan(3);
-    for (const f of functions) expect(JSON.stringify(f)).toMatch(/"GENNAKER_CONSOLE_URL":\{"Fn::Join":\["",\["https:\/\/",\{"Fn::GetAtt":\["PlatformConsoleDistribution/);
+    for (const f of functions)
+      expect(JSON.stringify(f)).toMatch(/"GENNAKER_CONSOLE_URL":\{"Fn::Join":\["",\["https:\/\/",\{"Fn::GetAtt":\["PlatformConsoleDistribution/);
   });
 
   it('builds the files the bucket gets: the page, its script and styles', () => {
@@ -131,7 +141,8 @@ describe('hosted console', () => {
 describe('without gennaker:console', () => {
   it('has no bucket, distribution, user pool or console routes', () => {
     const plain = synth({});
-    for (const type of ['AWS::S3::Bucket', 'AWS::CloudFront::Distribution', 'AWS::Cognito::UserPool', 'AWS::ApiGatewayV2::Authorizer']) plain.resourceCountIs(type, 0);
+    for (const type of ['AWS::S3::Bucket', 'AWS::CloudFront::Distribution', 'AWS::Cognito::UserPool', 'AWS::ApiGatewayV2::Authorizer'])
+      plain.resourceCountIs(type, 0);
     expect(JSON.stringify(plain.toJSON())).not.toContain('GENNAKER_CONSOLE_URL');
   });
 

@@ -80,20 +80,23 @@ const bare = statementsOf();
 const withSettings = statementsOf(SETTINGS);
 
 describe('IAM audit of the synthesized app', () => {
-  it.each([['without settings', bare], ['with launchPermissions', withSettings]])(
-    'GIVEN the app %s WHEN every policy is read THEN no mutating EC2/AutoScaling/ELBv2/ECS/IAM/Lambda action is on * without a condition',
-    (_name, found) => {
-      expect(found.length).toBeGreaterThan(20);
-      expect(violations(found)).toEqual([]);
-    },
-  );
+  it.each([
+    ['without settings', bare],
+    ['with launchPermissions', withSettings],
+  ])('GIVEN the app %s WHEN every policy is read THEN no mutating EC2/AutoScaling/ELBv2/ECS/IAM/Lambda action is on * without a condition', (_name, found) => {
+    expect(found.length).toBeGreaterThan(20);
+    expect(violations(found)).toEqual([]);
+  });
 
   it('GIVEN a policy that grants a mutation on * WHEN audited THEN the audit names it (the audit can fail)', () => {
     const planted = [
       { policy: 'X/Policy', statement: { Effect: 'Allow', Action: ['ec2:TerminateInstances', 'ec2:DescribeInstances'], Resource: '*' } },
       { policy: 'X/Policy', statement: { Effect: 'Allow', Action: 'lambda:UpdateAlias', Resource: ['*'] } },
       { policy: 'X/Policy', statement: { Effect: 'Allow', Action: 'ecs:*', Resource: '*' } },
-      { policy: 'X/Policy', statement: { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } } },
+      {
+        policy: 'X/Policy',
+        statement: { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } },
+      },
     ];
     expect(violations(planted)).toEqual([
       'X/Policy: ec2:TerminateInstances on * without a condition',
@@ -112,9 +115,17 @@ describe('IAM audit of the synthesized app', () => {
     const resourceTagged = JSON.stringify({ Null: { 'aws:ResourceTag/gennaker:application': 'false' } });
     for (const action of ['ec2:CreateLaunchTemplate', 'autoscaling:CreateAutoScalingGroup']) expect(conditionOf(action), action).toEqual([requestTagged]);
     for (const action of [
-      'autoscaling:DeleteAutoScalingGroup', 'autoscaling:UpdateAutoScalingGroup', 'autoscaling:SuspendProcesses', 'autoscaling:ResumeProcesses',
-      'autoscaling:AttachLoadBalancerTargetGroups', 'autoscaling:DetachLoadBalancerTargetGroups', 'autoscaling:PutScalingPolicy',
-      'ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate', 'ec2:CreateLaunchTemplateVersion', 'ec2:DeregisterImage',
+      'autoscaling:DeleteAutoScalingGroup',
+      'autoscaling:UpdateAutoScalingGroup',
+      'autoscaling:SuspendProcesses',
+      'autoscaling:ResumeProcesses',
+      'autoscaling:AttachLoadBalancerTargetGroups',
+      'autoscaling:DetachLoadBalancerTargetGroups',
+      'autoscaling:PutScalingPolicy',
+      'ec2:TerminateInstances',
+      'ec2:DeleteLaunchTemplate',
+      'ec2:CreateLaunchTemplateVersion',
+      'ec2:DeregisterImage',
     ]) {
       expect(conditionOf(action), action).toEqual([resourceTagged]);
     }
@@ -151,13 +162,17 @@ describe('IAM audit of the synthesized app', () => {
 
   it('GIVEN the cloud function WHEN synthesized THEN its ECS deploys create tagged and change only tagged services', () => {
     const of = (action: string) =>
-      withSettings.filter(({ policy, statement }) => policy.includes('PlatformCloudRole') && [statement.Action].flat().includes(action)).map(({ statement }) => statement);
+      withSettings
+        .filter(({ policy, statement }) => policy.includes('PlatformCloudRole') && [statement.Action].flat().includes(action))
+        .map(({ statement }) => statement);
     expect(of('ecs:CreateService').map((s) => s.Condition)).toEqual([{ Null: { 'aws:RequestTag/gennaker:application': 'false' } }]);
     expect(of('ecs:RegisterTaskDefinition').map((s) => s.Condition)).toEqual([{ Null: { 'aws:RequestTag/gennaker:application': 'false' } }]);
     expect(of('ecs:UpdateService').map((s) => s.Condition)).toEqual([{ Null: { 'aws:ResourceTag/gennaker:application': 'false' } }]);
     expect(of('ecs:DeleteService').map((s) => s.Condition)).toEqual([{ Null: { 'aws:ResourceTag/gennaker:application': 'false' } }]);
     // The canary family drives EC2 only.
-    expect(withSettings.filter(({ policy, statement }) => policy.includes('PlatformCanaryRole') && [statement.Action].flat().some((a) => a.startsWith('ecs:')))).toEqual([]);
+    expect(
+      withSettings.filter(({ policy, statement }) => policy.includes('PlatformCanaryRole') && [statement.Action].flat().some((a) => a.startsWith('ecs:'))),
+    ).toEqual([]);
   });
 
   it('GIVEN a bad launchPermissions setting WHEN synthesized THEN synth fails naming the entry', () => {
@@ -167,10 +182,14 @@ describe('IAM audit of the synthesized app', () => {
   it('GIVEN a webhook secret and a git trigger with its own secret WHEN synthesized THEN the webhook functions read exactly those secrets', () => {
     const found = statementsOf(undefined, {
       webhookSecret: 'gennaker/hooks',
-      pipelineDocuments: [{ application: 'shop', name: 'own', triggers: [{ type: 'git', source: 'github', project: 'o', slug: 'r', secret: 'shop/own-hook' }], stages: [] }],
+      pipelineDocuments: [
+        { application: 'shop', name: 'own', triggers: [{ type: 'git', source: 'github', project: 'o', slug: 'r', secret: 'shop/own-hook' }], stages: [] },
+      ],
     });
     const reads = (fn: string) =>
-      found.filter(({ policy, statement }) => policy.includes(fn) && [statement.Action].flat().some((a) => a.startsWith('secretsmanager:'))).map(({ statement }) => statement);
+      found
+        .filter(({ policy, statement }) => policy.includes(fn) && [statement.Action].flat().some((a) => a.startsWith('secretsmanager:')))
+        .map(({ statement }) => statement);
     const git = reads('PlatformGitRole');
     expect(git.map((s) => s.Action)).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue']);
     expect(JSON.stringify(git[0]!.Resource)).toContain(':secret:gennaker/hooks-??????');

@@ -60,8 +60,8 @@ function statementsOf(template: Template, logicalIdPrefix: string): Array<{ Acti
   const policies = template.findResources('AWS::IAM::Policy');
   const match = Object.entries(policies).find(([id]) => id.startsWith(logicalIdPrefix));
   if (!match) throw new Error(`no policy ${logicalIdPrefix}`);
-  return (match[1] as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[]; Resource: unknown }> } } }).Properties
-    .PolicyDocument.Statement;
+  return (match[1] as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[]; Resource: unknown }> } } }).Properties.PolicyDocument
+    .Statement;
 }
 const actionsOf = (statements: Array<{ Action: string | string[] }>) => statements.flatMap((s) => [s.Action].flat()).sort();
 
@@ -76,7 +76,17 @@ describe('platform stack', () => {
         SSESpecification: { SSEEnabled: true },
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         ...(spec.indexes.length > 0
-          ? { GlobalSecondaryIndexes: spec.indexes.map((i) => Match.objectLike({ IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }] })) }
+          ? {
+              GlobalSecondaryIndexes: spec.indexes.map((i) =>
+                Match.objectLike({
+                  IndexName: i.name,
+                  KeySchema: [
+                    { AttributeName: i.partitionKey, KeyType: 'HASH' },
+                    { AttributeName: i.sortKey, KeyType: 'RANGE' },
+                  ],
+                }),
+              ),
+            }
           : {}),
       });
     }
@@ -89,7 +99,9 @@ describe('platform stack', () => {
 
   it('bundles every function for arm64 Node 22 with tracing, a DLQ, JSON logs and the platform environment', () => {
     const functions = platform.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions).length).toBe(built.platformStack.platform.families.length + Object.keys(functions).filter((id) => !/Engine|Flow|External|Cloud|Canary/.test(id)).length);
+    expect(Object.keys(functions).length).toBe(
+      built.platformStack.platform.families.length + Object.keys(functions).filter((id) => !/Engine|Flow|External|Cloud|Canary/.test(id)).length,
+    );
     platform.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -114,9 +126,22 @@ describe('platform stack', () => {
   it('lets the engine touch the executions and locks tables (releasing locks at the end) and the topic, and nothing else', () => {
     expect([...new Set(actionsOf(statementsOf(platform, 'PlatformEngineRoleDefaultPolicy')))].sort()).toEqual(
       [
-        'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem',
-        'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage',
-        'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+        'dynamodb:UpdateItem',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+        'sqs:SendMessage',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
       ].sort(),
     );
   });
@@ -179,7 +204,10 @@ describe('platform stack', () => {
       expect(invoke[0]!.Resource).toHaveLength(3);
     }
     for (const other of ['PlatformEngineRoleDefaultPolicy', 'PlatformGitRoleDefaultPolicy']) {
-      expect(actionsOf(statementsOf(platform, other)).filter((a) => a.startsWith('lambda:')), other).toEqual([]);
+      expect(
+        actionsOf(statementsOf(platform, other)).filter((a) => a.startsWith('lambda:')),
+        other,
+      ).toEqual([]);
     }
     // The cloud function deploys Lambda functions: it may invoke only functions carrying Gennaker's tag, never the platform's.
     const cloudInvokes = statementsOf(platform, 'PlatformCloudRoleDefaultPolicy').filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
@@ -230,18 +258,49 @@ describe('HTTP API', () => {
     expect(machines).toContain('shop/release');
   });
 
-  it('lets the API handler start and stop this platform\'s pipelines, answer judgments, emit events and read clusters', () => {
+  it("lets the API handler start and stop this platform's pipelines, answer judgments, emit events and read clusters", () => {
     const statements = statementsOf(platform, 'PlatformApiHandlerRoleDefaultPolicy');
     expect(actionsOf(statements)).toEqual(
       [
-        'autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeLaunchTemplateVersions', 'elasticloadbalancing:DescribeTargetHealth',
-        'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
-        'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem',
-        'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem',
-        'events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'lambda:InvokeFunction',
-        'lambda:ListFunctions', 'lambda:ListEventSourceMappings', 'lambda:GetFunction', 'lambda:ListVersionsByFunction', 'lambda:ListAliases', 'lambda:GetAlias',
-        'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage',
-        'states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution', 'states:StopExecution', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
+        'autoscaling:DescribeAutoScalingGroups',
+        'ec2:DescribeLaunchTemplateVersions',
+        'elasticloadbalancing:DescribeTargetHealth',
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Scan',
+        'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'events:PutEvents',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'lambda:InvokeFunction',
+        'lambda:ListFunctions',
+        'lambda:ListEventSourceMappings',
+        'lambda:GetFunction',
+        'lambda:ListVersionsByFunction',
+        'lambda:ListAliases',
+        'lambda:GetAlias',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+        'sqs:SendMessage',
+        'states:SendTaskFailure',
+        'states:SendTaskSuccess',
+        'states:StartExecution',
+        'states:StopExecution',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
       ].sort(),
     );
     const stop = statements.find((s) => s.Action === 'states:StopExecution');
@@ -260,7 +319,15 @@ describe('pipeline stacks', () => {
     const [machine] = Object.values(release.findResources('AWS::StepFunctions::StateMachine')) as Array<{ Properties: Record<string, unknown> }>;
     expect(machine?.Properties.DefinitionSubstitutions).toBeUndefined();
     const parts = (machine?.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-    const text = parts.map((p) => (typeof p === 'string' ? p : `<${JSON.stringify(p).match(/Platform(\w+?)Function/)?.[1]?.toLowerCase()}>`)).join('');
+    const text = parts
+      .map((p) =>
+        typeof p === 'string'
+          ? p
+          : `<${JSON.stringify(p)
+              .match(/Platform(\w+?)Function/)?.[1]
+              ?.toLowerCase()}>`,
+      )
+      .join('');
     const expected = compilePipeline(loadPipeline(join(DEPLOY_FIXTURES, 'release.yml')).pipeline, { functionArn: (f: FunctionFamily) => `<${f}>` });
     expect(JSON.parse(text)).toEqual(expected);
     expect(machine?.Properties).toMatchObject({
@@ -290,7 +357,14 @@ describe('synth refuses what cannot deploy', () => {
   it('fails on an invalid pipeline with every validator message as path: message', () => {
     const app = newApp();
     const p = new Platform(new Stack(app, 'P'), 'Platform');
-    const invalid = { application: 'shop', name: 'bad', stages: [{ refId: '1', type: 'nope' }, { refId: '2', type: 'wait', requisiteStageRefIds: ['9'] }] };
+    const invalid = {
+      application: 'shop',
+      name: 'bad',
+      stages: [
+        { refId: '1', type: 'nope' },
+        { refId: '2', type: 'wait', requisiteStageRefIds: ['9'] },
+      ],
+    };
     let error: unknown;
     try {
       new Pipeline(new Stack(app, 'Bad'), 'Pipeline', { platform: p, definition: invalid });
@@ -298,8 +372,16 @@ describe('synth refuses what cannot deploy', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(PipelineDefinitionError);
-    const lines = (error as Error).message.split('\n').slice(1).map((l) => l.trim());
-    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^\$\.stages\[0\]\.type: unsupported stage type 'nope'/), "$.stages[1].requisiteStageRefIds[0]: no stage has refId '9'"]));
+    const lines = (error as Error).message
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim());
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\$\.stages\[0\]\.type: unsupported stage type 'nope'/),
+        "$.stages[1].requisiteStageRefIds[0]: no stage has refId '9'",
+      ]),
+    );
   });
 
   it('fails on a pipeline whose stage family has no handler on the platform', () => {
@@ -334,14 +416,18 @@ describe('triggers', () => {
     expect(warnings.some((w) => w.includes("'pubsub' triggers"))).toBe(false);
     expect(warnings.some((w) => w.includes('$.triggers[2].subscriptionName: the pubsub trigger names no SNS topic'))).toBe(true);
     // Disabled triggers are left alone: only the validator's one warning that it does not know the type.
-    expect(warnings.filter((w) => w.includes("'jenkins-legacy'"))).toEqual([expect.stringMatching(/^\$\.triggers\[1\]\.type: no handler on this platform fires 'jenkins-legacy'/)]);
+    expect(warnings.filter((w) => w.includes("'jenkins-legacy'"))).toEqual([
+      expect.stringMatching(/^\$\.triggers\[1\]\.type: no handler on this platform fires 'jenkins-legacy'/),
+    ]);
   });
 
   it("compiles the platform's time zone into schedules and windows that name none (gennaker:timeZone)", () => {
     const { built } = synth({ pipelinesDir: join(FIXTURES, 'pipelines'), nag: false, platform: { timeZone: 'Europe/Paris' } });
     const nightly = built.pipelineStacks.find((s) => s.stackName === 'Gennaker-nightly')!;
     Template.fromStack(nightly).hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpressionTimezone: 'Europe/Paris' });
-    expect(() => synth({ pipelinesDir: join(FIXTURES, 'pipelines'), nag: false, platform: { timeZone: 'Mars/Olympus' } })).toThrow(/timeZone 'Mars\/Olympus' is not an IANA time zone/);
+    expect(() => synth({ pipelinesDir: join(FIXTURES, 'pipelines'), nag: false, platform: { timeZone: 'Mars/Olympus' } })).toThrow(
+      /timeZone 'Mars\/Olympus' is not an IANA time zone/,
+    );
     const app = newApp();
     app.node.setContext('gennaker:timeZone', 'Asia/Tokyo');
     expect(optionsFromContext(app).platform).toMatchObject({ timeZone: 'Asia/Tokyo' });

@@ -70,7 +70,9 @@ async function listVersions(lambda: LambdaClient, name: string): Promise<Version
   const versions: VersionView[] = [];
   let marker: string | undefined;
   do {
-    const page = await awsCall(fn('list versions of', name), () => lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name, ...(marker ? { Marker: marker } : {}) })));
+    const page = await awsCall(fn('list versions of', name), () =>
+      lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name, ...(marker ? { Marker: marker } : {}) })),
+    );
     for (const v of page.Versions ?? []) {
       if (v.Version && /^\d+$/.test(v.Version)) versions.push({ version: Number(v.Version), codeSha256: v.CodeSha256 ?? '', description: v.Description ?? '' });
     }
@@ -83,7 +85,9 @@ async function listAliases(lambda: LambdaClient, name: string): Promise<AliasVie
   const aliases: AliasView[] = [];
   let marker: string | undefined;
   do {
-    const page = await awsCall(fn('list aliases of', name), () => lambda.send(new ListAliasesCommand({ FunctionName: name, ...(marker ? { Marker: marker } : {}) })));
+    const page = await awsCall(fn('list aliases of', name), () =>
+      lambda.send(new ListAliasesCommand({ FunctionName: name, ...(marker ? { Marker: marker } : {}) })),
+    );
     for (const a of page.Aliases ?? []) {
       aliases.push({
         name: a.Name ?? '',
@@ -112,7 +116,9 @@ export async function listFunctionNames(lambda: LambdaClient): Promise<string[]>
   const names: string[] = [];
   let marker: string | undefined;
   do {
-    const page = await awsCall({ action: 'list', resourceType: 'Lambda functions', resource: 'in region' }, () => lambda.send(new ListFunctionsCommand({ ...(marker ? { Marker: marker } : {}) })));
+    const page = await awsCall({ action: 'list', resourceType: 'Lambda functions', resource: 'in region' }, () =>
+      lambda.send(new ListFunctionsCommand({ ...(marker ? { Marker: marker } : {}) })),
+    );
     for (const f of page.Functions ?? []) if (f.FunctionName) names.push(f.FunctionName);
     marker = page.NextMarker;
   } while (marker);
@@ -141,7 +147,9 @@ export async function createFunction(lambda: LambdaClient, input: CreateFunction
 }
 
 export async function updateCode(lambda: LambdaClient, name: string, code: CodeSpec): Promise<FunctionConfiguration> {
-  return awsCall(fn('update the code of', name), () => lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, S3Bucket: code.s3Bucket, S3Key: code.s3Key, Publish: false })));
+  return awsCall(fn('update the code of', name), () =>
+    lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, S3Bucket: code.s3Bucket, S3Key: code.s3Key, Publish: false })),
+  );
 }
 
 export async function updateConfiguration(lambda: LambdaClient, name: string, changes: Record<string, unknown>): Promise<FunctionConfiguration> {
@@ -155,8 +163,12 @@ export async function tagFunction(lambda: LambdaClient, arn: string, tags: Reado
 }
 
 export async function setReservedConcurrency(lambda: LambdaClient, name: string, value: number | undefined): Promise<void> {
-  if (value === undefined) await awsCall(fn('remove the reserved concurrency of', name), () => lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name })));
-  else await awsCall(fn('set the reserved concurrency of', name), () => lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: value })));
+  if (value === undefined)
+    await awsCall(fn('remove the reserved concurrency of', name), () => lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name })));
+  else
+    await awsCall(fn('set the reserved concurrency of', name), () =>
+      lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: value })),
+    );
 }
 
 export async function setProvisionedConcurrency(lambda: LambdaClient, name: string, alias: string, value: number | undefined): Promise<void> {
@@ -188,16 +200,30 @@ function routingConfig(routing: AliasRouting) {
 }
 
 /** Points an alias (creating it when missing) at a version, with an optional weighted second one. */
-export async function upsertAlias(lambda: LambdaClient, name: string, alias: string, routing: AliasRouting, exists: boolean, description = 'Created via Gennaker'): Promise<void> {
+export async function upsertAlias(
+  lambda: LambdaClient,
+  name: string,
+  alias: string,
+  routing: AliasRouting,
+  exists: boolean,
+  description = 'Created via Gennaker',
+): Promise<void> {
   const where = `${name}:${alias}`;
   if (exists) {
     await awsCall(fn('update alias', where), () => lambda.send(new UpdateAliasCommand({ FunctionName: name, Name: alias, ...routingConfig(routing) })));
     return;
   }
-  await awsCall(fn('create alias', where), () => lambda.send(new CreateAliasCommand({ FunctionName: name, Name: alias, Description: description, ...routingConfig(routing) })));
+  await awsCall(fn('create alias', where), () =>
+    lambda.send(new CreateAliasCommand({ FunctionName: name, Name: alias, Description: description, ...routingConfig(routing) })),
+  );
 }
 
-export async function createEventMapping(lambda: LambdaClient, target: string, eventSourceArn: string, options: { batchSize?: number; startingPosition?: string }): Promise<void> {
+export async function createEventMapping(
+  lambda: LambdaClient,
+  target: string,
+  eventSourceArn: string,
+  options: { batchSize?: number; startingPosition?: string },
+): Promise<void> {
   const streaming = /^arn:aws[a-z-]*:(dynamodb|kinesis):/.test(eventSourceArn);
   await awsCall(fn(`map ${eventSourceArn} to`, target), () =>
     lambda.send(

@@ -128,7 +128,13 @@ export function classifyMetric(experiment: Series, control: Series, options: Cla
     const missing = [x.length === 0 ? 'experiment' : null, y.length === 0 ? 'control' : null].filter(Boolean).join(' and ');
     // Kayenta: a critical metric without data fails the canary (fail safe), whether or not it must have data.
     return mustHaveData && !critical
-      ? { classification: 'NodataFailMetric', reason: `no ${missing} data, and the metric must have data`, deviation: null, isCriticalFailure: false, ...notTested }
+      ? {
+          classification: 'NodataFailMetric',
+          reason: `no ${missing} data, and the metric must have data`,
+          deviation: null,
+          isCriticalFailure: false,
+          ...notTested,
+        }
       : {
           classification: mustHaveData ? 'NodataFailMetric' : 'Nodata',
           reason: `no ${missing} data${critical ? ' for a critical metric' : ''}`,
@@ -161,10 +167,8 @@ export function classifyMetric(experiment: Series, control: Series, options: Cla
   const allowedIncrease = effect.allowedIncrease ?? neutral;
   const allowedDecrease = effect.allowedDecrease ?? neutral;
   // As in Kayenta, an effect size that cannot be computed (a zero mean) does not veto the test.
-  const ratioAtLeast = (threshold: number | undefined): boolean =>
-    threshold === undefined || deviation === null || deviation >= threshold;
-  const ratioAtMost = (threshold: number | undefined): boolean =>
-    threshold === undefined || deviation === null || deviation <= threshold;
+  const ratioAtLeast = (threshold: number | undefined): boolean => threshold === undefined || deviation === null || deviation >= threshold;
+  const ratioAtMost = (threshold: number | undefined): boolean => threshold === undefined || deviation === null || deviation <= threshold;
   const describe = `interval [${fmt(interval[0])}, ${fmt(interval[1])}] for experiment - control vs band [${fmt(band[0])}, ${fmt(band[1])}], ${measure === 'cles' ? 'CLES' : 'mean ratio'} ${deviation === null ? 'n/a' : fmt(deviation)}`;
 
   if (interval[0] > band[1] && direction !== 'decrease') {
@@ -225,7 +229,10 @@ export function classifierOptionProblems(options: ClassifierOptions, path: strin
   const outliers = options.outliers;
   if (outliers !== undefined) {
     oneOf('outliers.strategy', outliers.strategy, ['keep', 'remove']);
-    if (outliers.outlierFactor !== undefined && !(typeof outliers.outlierFactor === 'number' && outliers.outlierFactor > 0 && Number.isFinite(outliers.outlierFactor))) {
+    if (
+      outliers.outlierFactor !== undefined &&
+      !(typeof outliers.outlierFactor === 'number' && outliers.outlierFactor > 0 && Number.isFinite(outliers.outlierFactor))
+    ) {
       problems.push(`${path}.outliers.outlierFactor: must be a finite number > 0, got ${String(outliers.outlierFactor)}`);
     }
   }
@@ -297,7 +304,7 @@ export function cles(experiment: readonly number[], control: readonly number[]):
   const n = control.length;
   const all = [...experiment.map((v) => ({ v, x: true })), ...control.map((v) => ({ v, x: false }))].sort((a, b) => a.v - b.v);
   let r1 = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j + 1 < all.length && all[j + 1]!.v === all[i]!.v) j++;
     const rank = (i + j + 2) / 2;
@@ -334,11 +341,7 @@ function sameValues(x: readonly number[], y: readonly number[]): boolean {
  * every rank is tied and R's interval is undefined; Kayenta jitters the data with tiny Gaussian
  * noise. Here the shift is known exactly, so the interval collapses onto it (no randomness).
  */
-function shiftInterval(
-  x: readonly number[],
-  y: readonly number[],
-  confidenceLevel: number,
-): { interval: readonly [number, number]; estimate: number } {
+function shiftInterval(x: readonly number[], y: readonly number[], confidenceLevel: number): { interval: readonly [number, number]; estimate: number } {
   const [x0] = x;
   const [y0] = y;
   if (x0 !== undefined && y0 !== undefined && x.every((v) => v === x0) && y.every((v) => v === y0)) {

@@ -27,10 +27,5 @@ export {
   type ToleranceBasis,
 } from './classifier.js';
 export { scoreMetrics, NODATA_THRESHOLD_PERCENT, type GroupScore, type ScoreResult, type ScoredMetric } from './scorer.js';
-export {
-  wilcoxonRankSumTest,
-  type WilcoxonMethod,
-  type WilcoxonOptions,
-  type WilcoxonResult,
-} from './mann-whitney.js';
+export { wilcoxonRankSumTest, type WilcoxonMethod, type WilcoxonOptions, type WilcoxonResult } from './mann-whitney.js';
 export { CanaryJudgeError, InvalidJudgeConfigError, InvalidSampleError } from './errors.js';

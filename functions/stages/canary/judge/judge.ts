@@ -166,17 +166,19 @@ export function judgeConfigProblems(config: JudgeConfig): string[] {
     }
     problems.push(
       ...classifierOptionProblems(
-        { direction: metric.direction, nanStrategy: metric.nanStrategy, effectSize: metric.effectSize, ...(metric.outliers ? { outliers: metric.outliers } : {}) },
+        {
+          direction: metric.direction,
+          nanStrategy: metric.nanStrategy,
+          effectSize: metric.effectSize,
+          ...(metric.outliers ? { outliers: metric.outliers } : {}),
+        },
         path,
       ),
     );
   });
 
   problems.push(
-    ...classifierOptionProblems(
-      { tolerance: config.tolerance, toleranceBasis: config.toleranceBasis, confidenceLevel: config.confidenceLevel },
-      'config',
-    ),
+    ...classifierOptionProblems({ tolerance: config.tolerance, toleranceBasis: config.toleranceBasis, confidenceLevel: config.confidenceLevel }, 'config'),
   );
 
   const groups = [...new Set(config.metrics.map((m) => m.group ?? DEFAULT_GROUP))];
@@ -199,8 +201,7 @@ export function judgeConfigProblems(config: JudgeConfig): string[] {
 
 function observationProblems(observations: Observations): string[] {
   const problems: string[] = [];
-  const isSeries = (value: unknown): boolean =>
-    Array.isArray(value) && value.every((v) => v === null || typeof v === 'number');
+  const isSeries = (value: unknown): boolean => Array.isArray(value) && value.every((v) => v === null || typeof v === 'number');
   for (const [name, observation] of Object.entries(observations)) {
     for (const side of ['experiment', 'control'] as const) {
       if (!isSeries(observation?.[side])) problems.push(`observations.${name}.${side}: must be a list of numbers (null for missing)`);

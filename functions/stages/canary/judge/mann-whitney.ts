@@ -56,11 +56,7 @@ const ROOT_TOLERANCE = 1e-4;
 /** `wilcox.test` uses the exact distribution below this many values per sample. */
 const EXACT_LIMIT = 50;
 
-export function wilcoxonRankSumTest(
-  x: readonly number[],
-  y: readonly number[],
-  options: WilcoxonOptions = {},
-): WilcoxonResult {
+export function wilcoxonRankSumTest(x: readonly number[], y: readonly number[], options: WilcoxonOptions = {}): WilcoxonResult {
   const confidenceLevel = options.confidenceLevel ?? 0.95;
   checkSample('x', x);
   checkSample('y', y);
@@ -102,8 +98,7 @@ function exactInterval(x: readonly number[], y: readonly number[], confidenceLev
   const ql = m * n - qu;
   const achievedAlpha = 2 * wilcoxonCdf(Math.trunc(qu) - 1, m, n);
   const half = diffs.length >> 1;
-  const estimate =
-    diffs.length % 2 === 1 ? (diffs[half] as number) : ((diffs[half - 1] as number) + (diffs[half] as number)) / 2;
+  const estimate = diffs.length % 2 === 1 ? (diffs[half] as number) : ((diffs[half - 1] as number) + (diffs[half] as number)) / 2;
   return {
     confidenceInterval: [diffs[qu - 1] as number, diffs[ql] as number],
     confidenceLevel: achievedAlpha - alpha > alpha / 2 ? 1 - achievedAlpha : confidenceLevel,

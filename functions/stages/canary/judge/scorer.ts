@@ -103,11 +103,7 @@ export function scoreMetrics(metrics: readonly ScoredMetric[], groupWeights: Rea
 }
 
 /** Problems with `groupWeights` for these groups, each prefixed with `path`. */
-export function groupWeightProblems(
-  groupNames: readonly string[],
-  groupWeights: Readonly<Record<string, number>> | undefined,
-  path: string,
-): string[] {
+export function groupWeightProblems(groupNames: readonly string[], groupWeights: Readonly<Record<string, number>> | undefined, path: string): string[] {
   if (groupWeights === undefined) return [];
   const problems: string[] = [];
   for (const [name, weight] of Object.entries(groupWeights)) {
@@ -120,9 +116,7 @@ export function groupWeightProblems(
   const missing = groupNames.filter((name) => !Object.hasOwn(groupWeights, name));
   const configured = Object.values(groupWeights).reduce((sum, w) => sum + w, 0);
   if (missing.length > 0 && configured >= 100) {
-    problems.push(
-      `${path}: groups ${missing.join(', ')} have no weight and the configured weights (sum ${configured}) leave none of 100 for them`,
-    );
+    problems.push(`${path}: groups ${missing.join(', ')} have no weight and the configured weights (sum ${configured}) leave none of 100 for them`);
   } else if (missing.length === 0 && configured === 0) {
     problems.push(`${path}: weights sum to 0`);
   }

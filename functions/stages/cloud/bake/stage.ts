@@ -67,7 +67,9 @@ async function plan(b: BakeUnitContext, state: BakeState): Promise<BakeState> {
 async function launch(b: BakeUnitContext, state: BakeState): Promise<BakeState> {
   const config = await b.config();
   const placement = placementOf(config, b.region);
-  const builder = await (await b.driver()).launchBuilder({
+  const builder = await (
+    await b.driver()
+  ).launchBuilder({
     key: b.key,
     imageId: state.baseImageId!,
     instanceType: state.instanceType!,
@@ -120,7 +122,9 @@ async function image(b: BakeUnitContext, state: BakeState): Promise<BakeState> {
     },
   });
   const completion = (await b.config()).completion;
-  const created = await (await b.driver()).createImage({
+  const created = await (
+    await b.driver()
+  ).createImage({
     instanceId: state.builderId!,
     name: state.imageName!,
     description: `Baked by Gennaker for ${b.ctx.application}${request.package ? ` (${request.package})` : ''} from ${state.baseImageId}`,
@@ -134,7 +138,8 @@ async function image(b: BakeUnitContext, state: BakeState): Promise<BakeState> {
 async function waitImage(b: BakeUnitContext, state: BakeState): Promise<StepResult<BakeState>> {
   const view = await (await b.driver()).describeImage(state.imageId!);
   if (view.state === 'available') return { state: { ...clearWait(state), phase: 'cleanup' } };
-  if (view.state === 'failed' || view.state === 'error' || view.state === 'invalid') throw new BakeError(`image ${state.imageId} in ${b.region} ended ${view.state}`);
+  if (view.state === 'failed' || view.state === 'error' || view.state === 'invalid')
+    throw new BakeError(`image ${state.imageId} in ${b.region} ended ${view.state}`);
   return waitOrTimeOut(b, state, `image ${state.imageId} was still ${view.state}`);
 }
 
@@ -178,7 +183,8 @@ function bakeUnit(ctx: StageRunContext, env: CloudEnv, account: string, region: 
       }
     },
     onFailure(state, error) {
-      if (state.phase === 'cleanupAfterFailure') return { ...state, status: 'failed', error: `${state.error ?? ''}; terminating the builder failed too: ${error}` };
+      if (state.phase === 'cleanupAfterFailure')
+        return { ...state, status: 'failed', error: `${state.error ?? ''}; terminating the builder failed too: ${error}` };
       // From the launch on, a builder may exist: terminate it before failing.
       if (state.phase === 'plan') return { ...state, status: 'failed', error };
       return { ...clearWait(state), phase: 'cleanupAfterFailure', error };
@@ -239,7 +245,10 @@ export function bakeStage(env: CloudEnv): StageImplementation {
       const config = ctx.stage.config;
       const account = accountOf(config);
       const regions = regionsOf(config, env.defaultRegion());
-      const outcome = await runUnits(ctx, regions.map((region) => bakeUnit(ctx, env, account, region)));
+      const outcome = await runUnits(
+        ctx,
+        regions.map((region) => bakeUnit(ctx, env, account, region)),
+      );
       if (outcome.waitSeconds !== undefined) return { status: 'RUNNING', waitSeconds: outcome.waitSeconds };
       const deploymentDetails = details(config, outcome.states);
       const errors = unitErrors(outcome.states);

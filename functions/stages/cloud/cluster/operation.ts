@@ -43,7 +43,14 @@ function unit(ctx: StageRunContext, env: CloudEnv, op: ClusterOperation, key: Cl
       if (!state.plan) {
         const view = await driver.describeCluster(key.cluster, { launchTemplates: false });
         const plan = op.select(view.serverGroups, ctx.stage.config);
-        await checkGuards(env, ctx, key, view, plan.map((g) => op.change(g)), `${op.verb} ${plan.join(', ')}`);
+        await checkGuards(
+          env,
+          ctx,
+          key,
+          view,
+          plan.map((g) => op.change(g)),
+          `${op.verb} ${plan.join(', ')}`,
+        );
         return { state: { ...state, plan } };
       }
       for (const serverGroup of state.plan) {
@@ -65,7 +72,10 @@ export function clusterStage(op: ClusterOperation, env: CloudEnv, check: (config
     locks: (ctx) => where(ctx, env),
     async run(ctx): Promise<TaskResult> {
       const keys = where(ctx, env);
-      const outcome = await runUnits(ctx, keys.map((k) => unit(ctx, env, op, k)));
+      const outcome = await runUnits(
+        ctx,
+        keys.map((k) => unit(ctx, env, op, k)),
+      );
       const acted = Object.fromEntries(Object.entries(outcome.states).map(([k, s]) => [k, s.plan ?? []]));
       const outputs = clusterRefs(keys);
       if (outcome.waitSeconds !== undefined) return { status: 'RUNNING', waitSeconds: outcome.waitSeconds, outputs };

@@ -16,7 +16,10 @@ function ranked(groups: readonly ServerGroupView[], preferLarger: boolean): Serv
 }
 
 export function selectToDisable(groups: readonly ServerGroupView[], remaining: number, preferLarger: boolean): string[] {
-  return ranked(groups.filter((g) => g.enabled), preferLarger)
+  return ranked(
+    groups.filter((g) => g.enabled),
+    preferLarger,
+  )
     .slice(remaining)
     .map((g) => g.name);
 }

@@ -111,13 +111,24 @@ function strategyOf(raw: unknown, prefix: string): Strategy {
   throw new StageConfigError(`${prefix}strategy: '${textOf(raw)}' is not one of none, redblack, highlander, rollingredblack`);
 }
 
-function readCluster(entry: Record<string, unknown>, index: number, stage: Readonly<Record<string, unknown>>, application: string, prefix: string): DeployCluster {
+function readCluster(
+  entry: Record<string, unknown>,
+  index: number,
+  stage: Readonly<Record<string, unknown>>,
+  application: string,
+  prefix: string,
+): DeployCluster {
   const field = (name: string) => wholeNumber(entry, name);
   const account = accountOf({ ...stage, ...entry });
   const app = optionalString(entry, 'application') ?? application;
   const stack = optionalString(entry, 'stack');
   const detail = optionalString(entry, 'freeFormDetails', 'detail');
-  const cluster = clusterOf({ application: app, ...(stack ? { stack } : {}), ...(detail ? { freeFormDetails: detail } : {}), ...(isObject(entry.moniker) ? { moniker: entry.moniker } : {}) });
+  const cluster = clusterOf({
+    application: app,
+    ...(stack ? { stack } : {}),
+    ...(detail ? { freeFormDetails: detail } : {}),
+    ...(isObject(entry.moniker) ? { moniker: entry.moniker } : {}),
+  });
   const strategy = strategyOf(entry.strategy, prefix);
   const rollback = isObject(entry.rollback) ? entry.rollback : {};
   const source = isObject(entry.source) ? entry.source : undefined;

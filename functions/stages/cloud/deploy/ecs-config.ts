@@ -65,7 +65,7 @@ function stringRecord(entry: Record<string, unknown>, field: string, prefix: str
 
 function imageOf(raw: unknown, at: string): EcsImageDescription {
   if (!isObject(raw)) throw new StageConfigError(`${at}: must be an object {registry, repository, tag} or {imageId}`);
-  const s = (k: string) => (typeof raw[k] === 'string' && (raw[k]).trim() !== '' ? (raw[k]).trim() : undefined);
+  const s = (k: string) => (typeof raw[k] === 'string' && raw[k].trim() !== '' ? raw[k].trim() : undefined);
   const imageId = s('imageId');
   const image: EcsImageDescription = {
     // Deck writes "<repo> (Tag resolved at runtime)" for images that come from the trigger.
@@ -96,7 +96,11 @@ export function readEcsSettings(entry: Record<string, unknown>, prefix: string):
   if (launchType && !['FARGATE', 'EC2', 'EXTERNAL'].includes(launchType)) throw new StageConfigError(`${prefix}launchType: must be FARGATE, EC2 or EXTERNAL`);
   const providers = listOfObjects(entry, 'capacityProviderStrategy', prefix).map((c, i) => {
     if (typeof c.capacityProvider !== 'string') throw new StageConfigError(`${prefix}capacityProviderStrategy[${i}].capacityProvider: required`);
-    return { capacityProvider: c.capacityProvider, ...(c.weight !== undefined ? { weight: Number(c.weight) } : {}), ...(c.base !== undefined ? { base: Number(c.base) } : {}) };
+    return {
+      capacityProvider: c.capacityProvider,
+      ...(c.weight !== undefined ? { weight: Number(c.weight) } : {}),
+      ...(c.base !== undefined ? { base: Number(c.base) } : {}),
+    };
   });
   const networkMode = (optionalString(entry, 'networkMode') ?? 'awsvpc') as EcsSettings['networkMode'];
   if (!['awsvpc', 'bridge', 'host'].includes(networkMode)) throw new StageConfigError(`${prefix}networkMode: must be awsvpc, bridge or host`);
@@ -109,10 +113,17 @@ export function readEcsSettings(entry: Record<string, unknown>, prefix: string):
   });
   const loadBalanced = optionalString(entry, 'loadBalancedContainer');
   const containerName = loadBalanced ?? mappings[0]?.containerName ?? 'main';
-  const images = mappings.length > 0 ? mappings : entry.imageDescription !== undefined ? [{ containerName, image: imageOf(entry.imageDescription, `${prefix}imageDescription`) }] : [];
+  const images =
+    mappings.length > 0
+      ? mappings
+      : entry.imageDescription !== undefined
+        ? [{ containerName, image: imageOf(entry.imageDescription, `${prefix}imageDescription`) }]
+        : [];
   if (images.length === 0) throw new StageConfigError(`${prefix}imageDescription: required (or containerMappings): the container image to run`);
   if (loadBalanced && mappings.length > 0 && !mappings.some((m) => m.containerName === loadBalanced)) {
-    throw new StageConfigError(`${prefix}loadBalancedContainer: ${loadBalanced} is not one of the containerMappings (${mappings.map((m) => m.containerName).join(', ')})`);
+    throw new StageConfigError(
+      `${prefix}loadBalancedContainer: ${loadBalanced} is not one of the containerMappings (${mappings.map((m) => m.containerName).join(', ')})`,
+    );
   }
 
   const containerPort = wholeNumber(entry, 'containerPort');
@@ -122,7 +133,8 @@ export function readEcsSettings(entry: Record<string, unknown>, prefix: string):
     const port = wholeNumber(m, 'containerPort') ?? containerPort;
     if (port === undefined) throw new StageConfigError(`${at}.containerPort: required`);
     const name = typeof m.containerName === 'string' && m.containerName.trim() ? m.containerName.trim() : containerName;
-    if (images.length > 1 && !images.some((x) => x.containerName === name)) throw new StageConfigError(`${at}.containerName: ${name} is not one of the containerMappings`);
+    if (images.length > 1 && !images.some((x) => x.containerName === name))
+      throw new StageConfigError(`${at}.containerName: ${name} is not one of the containerMappings`);
     return { targetGroup: m.targetGroup.trim(), containerName: name, containerPort: port };
   });
   const single = optionalString(entry, 'targetGroup');
@@ -172,7 +184,8 @@ export function resolveContainerImage(image: EcsImageDescription, trigger: Recor
   const fromTrigger = image.fromTrigger || !image.tag;
   if (fromTrigger) {
     const pushed = triggerImage(trigger, image.repository);
-    if (!pushed) throw new StageConfigError(`${at}: the image comes from the trigger, but the trigger carries no image of ${image.repository ?? 'any repository'}`);
+    if (!pushed)
+      throw new StageConfigError(`${at}: the image comes from the trigger, but the trigger carries no image of ${image.repository ?? 'any repository'}`);
     return pushed;
   }
   return `${image.registry ? `${image.registry}/` : ''}${image.repository}:${image.tag}`;
@@ -187,8 +200,8 @@ function triggerImage(trigger: Record<string, unknown>, repository: string | und
   const artifacts = Array.isArray(trigger.artifacts) ? trigger.artifacts : [];
   for (const a of artifacts) {
     if (!isObject(a) || a.type !== 'docker/image' || typeof a.reference !== 'string') continue;
-    if (!repository || (typeof a.name === 'string' && matches(a.name)) || a.reference.includes(`/${repository}:`) || a.reference.startsWith(`${repository}:`)) return a.reference;
+    if (!repository || (typeof a.name === 'string' && matches(a.name)) || a.reference.includes(`/${repository}:`) || a.reference.startsWith(`${repository}:`))
+      return a.reference;
   }
   return undefined;
 }
-

@@ -21,7 +21,14 @@ async function chooseWhatToRun(u: DeployUnitContext): Promise<Pick<DeployUnitSta
     const ecs = cluster.ecs!;
     const prefix = `clusters[${cluster.index}].`;
     const containerImages = Object.fromEntries(
-      ecs.images.map((m, i) => [m.containerName, resolveContainerImage(m.image, ctx.evaluation.execution.trigger, `${prefix}${ecs.images.length > 1 || m.containerName !== ecs.containerName ? `containerMappings[${i}]` : 'imageDescription'}`)]),
+      ecs.images.map((m, i) => [
+        m.containerName,
+        resolveContainerImage(
+          m.image,
+          ctx.evaluation.execution.trigger,
+          `${prefix}${ecs.images.length > 1 || m.containerName !== ecs.containerName ? `containerMappings[${i}]` : 'imageDescription'}`,
+        ),
+      ]),
     );
     await ((await u.provider()) as EcsServices).requireCluster();
     const main = containerImages[ecs.containerName] ?? Object.values(containerImages)[0]!;
@@ -50,7 +57,8 @@ export async function prepare(state: DeployUnitState, u: DeployUnitContext): Pro
   const capacity = checkCapacity(wanted, `${cluster.cluster}-vNNN (new, ${region})`);
 
   // A rollback alarm that does not exist is a typo: refuse before anything is created.
-  if (cluster.options.rollbackAlarms.length > 0) await describeAlarms(target.clients.cloudwatch, cluster.options.rollbackAlarms, `account ${target.account.name} ${region}`);
+  if (cluster.options.rollbackAlarms.length > 0)
+    await describeAlarms(target.clients.cloudwatch, cluster.options.rollbackAlarms, `account ${target.account.name} ${region}`);
 
   return {
     ...state,

@@ -78,7 +78,14 @@ export function deploySteps(strategy: Strategy, options: StrategyOptions): Deplo
     case 'highlander':
       return [{ kind: 'create', atZero: false }, { kind: 'waitUp' }, ...gate(options), { kind: 'destroyOthers' }];
     case 'redblack':
-      return [{ kind: 'create', atZero: false }, { kind: 'waitUp' }, ...delayBeforeDisable(options), ...gate(options), { kind: 'disableOthers' }, ...tail(options)];
+      return [
+        { kind: 'create', atZero: false },
+        { kind: 'waitUp' },
+        ...delayBeforeDisable(options),
+        ...gate(options),
+        { kind: 'disableOthers' },
+        ...tail(options),
+      ];
     case 'rollingredblack':
       return [
         { kind: 'create', atZero: true },

@@ -28,7 +28,9 @@ export function deployUnit(ctx: StageRunContext, env: CloudEnv, cluster: DeployC
     guardTarget: { account: cluster.account, region, cluster: cluster.cluster },
     target: () => (target ??= env.target(cluster.account, region)),
     provider: () =>
-      (provider ??= u.target().then((t): ServerGroupProvider => (cluster.provider === 'ecs' ? new EcsServices(t.clients, cluster.ecs!.ecsClusterName) : t.driver))),
+      (provider ??= u
+        .target()
+        .then((t): ServerGroupProvider => (cluster.provider === 'ecs' ? new EcsServices(t.clients, cluster.ecs!.ecsClusterName) : t.driver))),
     upTimeoutSeconds: cluster.options.waitForUpTimeoutSeconds,
   };
   const steps = deploySteps(cluster.strategy, cluster.options);
@@ -44,7 +46,13 @@ export function deployUnit(ctx: StageRunContext, env: CloudEnv, cluster: DeployC
       }
       const step = rollback[state.step];
       if (step) return runRollbackStep(step, u, state);
-      return { state: { ...state, status: 'failed', error: `${state.error ?? 'deploy failed'} (rolled back: ${describeRollback(state, cluster.options.destroyOnFailure)})` } };
+      return {
+        state: {
+          ...state,
+          status: 'failed',
+          error: `${state.error ?? 'deploy failed'} (rolled back: ${describeRollback(state, cluster.options.destroyOnFailure)})`,
+        },
+      };
     },
     onFailure(state, error) {
       if (state.phase === 'rollback') return { ...state, status: 'failed', error: `${state.error ?? ''}; the rollback failed too: ${error}` };

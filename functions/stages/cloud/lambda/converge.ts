@@ -106,7 +106,13 @@ export async function converge(ctx: StageRunContext, lambda: LambdaClient, spec:
     const view = await describeFunction(lambda, name);
     if (view) checkOwnedBy(name, view.tags, ctx.application);
     if (!state.baseline) {
-      await save({ baseline: { exists: view !== undefined, maxVersion: view?.versions[0]?.version ?? 0, ...(view?.configuration.CodeSha256 ? { codeSha256: view.configuration.CodeSha256 } : {}) } });
+      await save({
+        baseline: {
+          exists: view !== undefined,
+          maxVersion: view?.versions[0]?.version ?? 0,
+          ...(view?.configuration.CodeSha256 ? { codeSha256: view.configuration.CodeSha256 } : {}),
+        },
+      });
     }
     try {
       if (!view) {
@@ -179,7 +185,8 @@ async function publishOnce(ctx: StageRunContext, lambda: LambdaClient, view: Fun
   if (newer) return newer.version;
   const sha = view.configuration.CodeSha256;
   const newest = view.versions[0];
-  const unchanged = baseline.exists && !state.created && !state.configChanging && sha !== undefined && sha === baseline.codeSha256 && newest?.codeSha256 === sha;
+  const unchanged =
+    baseline.exists && !state.created && !state.configChanging && sha !== undefined && sha === baseline.codeSha256 && newest?.codeSha256 === sha;
   if (unchanged && newest) return newest.version;
   return publishVersion(lambda, view.name, `Gennaker ${ctx.executionId} stage ${ctx.stage.refId}`, sha);
 }

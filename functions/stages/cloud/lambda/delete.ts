@@ -48,7 +48,9 @@ export function deletePlan(config: Readonly<Record<string, unknown>>, fn: Functi
   if (version === undefined) return NOTHING;
   const aliases = inUse.get(String(version));
   if (aliases) {
-    throw new StageConfigError(`version: version ${version} of ${fn.name} receives traffic through alias ${aliases.join(', ')}; move the alias before deleting it`);
+    throw new StageConfigError(
+      `version: version ${version} of ${fn.name} receives traffic through alias ${aliases.join(', ')}; move the alias before deleting it`,
+    );
   }
   return { target: [version], keptInUse: [] };
 }
@@ -60,10 +62,12 @@ async function run(ctx: StageRunContext, env: CloudEnv): Promise<TaskResult> {
   if (!plan) {
     await refuseOtherApplications(lambda, where, ctx.application);
     const fn = await describeFunction(lambda, where.functionName);
-    if (!fn) return { status: 'SUCCEEDED', outputs: { ...functionOutputs(where), message: `function ${where.functionName} does not exist; nothing to delete` } };
+    if (!fn)
+      return { status: 'SUCCEEDED', outputs: { ...functionOutputs(where), message: `function ${where.functionName} does not exist; nothing to delete` } };
     checkOwnedBy(where.functionName, fn.tags, ctx.application);
     const planned = deletePlan(ctx.stage.config, fn);
-    if (typeof planned === 'string') return { status: 'SUCCEEDED', context: { 'deleteTask:deleteVersion': null }, outputs: { ...functionOutputs(where), message: planned } };
+    if (typeof planned === 'string')
+      return { status: 'SUCCEEDED', context: { 'deleteTask:deleteVersion': null }, outputs: { ...functionOutputs(where), message: planned } };
     plan = planned;
     await ctx.checkpoint({ deletePlan: plan });
   }
@@ -73,7 +77,11 @@ async function run(ctx: StageRunContext, env: CloudEnv): Promise<TaskResult> {
   return {
     status: 'SUCCEEDED',
     context: { 'deleteTask:deleteVersion': deleted },
-    outputs: { ...functionOutputs(where), deletedVersions: plan.target === 'function' ? '$ALL' : plan.target.map(String), ...(plan.keptInUse.length > 0 ? { keptInUse: plan.keptInUse.map(String) } : {}) },
+    outputs: {
+      ...functionOutputs(where),
+      deletedVersions: plan.target === 'function' ? '$ALL' : plan.target.map(String),
+      ...(plan.keptInUse.length > 0 ? { keptInUse: plan.keptInUse.map(String) } : {}),
+    },
   };
 }
 

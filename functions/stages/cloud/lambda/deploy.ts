@@ -35,7 +35,14 @@ function deploySpec(ctx: StageRunContext, where: FunctionLocation): DeploySpec {
 
 function updateCodeSpec(ctx: StageRunContext, where: FunctionLocation): DeploySpec {
   const config = ctx.stage.config;
-  return { functionName: where.functionName, code: codeOf(config), tags: gennakerTags(ctx), publish: flag(config, 'publish', false), aliases: [], mustExist: true };
+  return {
+    functionName: where.functionName,
+    code: codeOf(config),
+    tags: gennakerTags(ctx),
+    publish: flag(config, 'publish', false),
+    aliases: [],
+    mustExist: true,
+  };
 }
 
 function lambdaDeployStage(type: string, check: (c: Record<string, unknown>) => string[], specOf: typeof deploySpec, env: CloudEnv): LockedStage {

@@ -75,7 +75,8 @@ export function configSpecOf(config: Config): FunctionConfigSpec {
   const dlq = isObject(config.deadLetterConfig) ? config.deadLetterConfig : undefined;
   const tracing = isObject(config.tracingConfig) ? config.tracingConfig : undefined;
   const tracingMode = typeof tracing?.mode === 'string' && tracing.mode !== '' ? tracing.mode : undefined;
-  if (tracingMode && tracingMode !== 'Active' && tracingMode !== 'PassThrough') throw new StageConfigError(`tracingConfig.mode: must be Active or PassThrough (got ${tracingMode})`);
+  if (tracingMode && tracingMode !== 'Active' && tracingMode !== 'PassThrough')
+    throw new StageConfigError(`tracingConfig.mode: must be Active or PassThrough (got ${tracingMode})`);
   const kms = [config.KMSKeyArn, config.kmskeyArn, config.encryptionKMSKeyArn].find((v): v is string => typeof v === 'string' && v.trim() !== '');
   const memorySize = boundedNumber(config, 'memorySize', 128, 10240);
   const timeout = boundedNumber(config, 'timeout', 1, 900);
@@ -91,7 +92,9 @@ export function configSpecOf(config: Config): FunctionConfigSpec {
     ...(timeout !== undefined ? { timeout } : {}),
     ...(environment ? { environment } : {}),
     // Deck always writes both lists; empty lists mean "no VPC".
-    ...(config.subnetIds !== undefined || config.securityGroupIds !== undefined ? { subnetIds: subnetIds ?? [], securityGroupIds: securityGroupIds ?? [] } : {}),
+    ...(config.subnetIds !== undefined || config.securityGroupIds !== undefined
+      ? { subnetIds: subnetIds ?? [], securityGroupIds: securityGroupIds ?? [] }
+      : {}),
     ...(dlq ? { deadLetterTargetArn: typeof dlq.targetArn === 'string' ? dlq.targetArn : '' } : {}),
     ...(tracingMode ? { tracingMode } : {}),
     kmsKeyArn: kms ?? '',
@@ -111,7 +114,8 @@ export function userTagsOf(config: Config): Record<string, string> {
 export function aliasesOf(config: Config): string[] {
   const names = [...new Set((stringList(config, 'aliases') ?? []).map((a) => a.trim()).filter(Boolean))];
   for (const name of names) {
-    if (!/^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/.test(name)) throw new StageConfigError(`aliases: "${name}" is not an alias name (letters, digits, '-', '_'; not only digits)`);
+    if (!/^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/.test(name))
+      throw new StageConfigError(`aliases: "${name}" is not an alias name (letters, digits, '-', '_'; not only digits)`);
   }
   return names;
 }

@@ -44,7 +44,8 @@ export function lambdaInvokeStage(env: CloudEnv): StageImplementation {
         const config = ctx.stage.config;
         const where = functionLocation(config, ctx.application, env.defaultRegion());
         const count = boundedNumber(config, 'executionCount', 1, 100) ?? 1;
-        const qualifier = optionalString(config, 'aliasName', 'qualifier') ?? (config.version !== undefined && config.version !== '' ? textOf(config.version) : '$LATEST');
+        const qualifier =
+          optionalString(config, 'aliasName', 'qualifier') ?? (config.version !== undefined && config.version !== '' ? textOf(config.version) : '$LATEST');
         const payload = payloadOf(config) ?? '{}';
         try {
           JSON.parse(payload);

@@ -13,7 +13,9 @@ function artifactText(value: unknown, field: string): string | undefined {
   const artifact = isObject(value.artifact) ? value.artifact : value;
   if (artifact.type === undefined && artifact.reference === undefined) {
     if (typeof value.id === 'string' && value.id !== '') {
-      throw new StageConfigError(`${field}: expected artifact ${value.id} is not read by Lambda stages; give the text in ${field === 'payloadArtifact' ? 'lambdaPayload' : 'lambdaOutput'} or an embedded/base64 artifact`);
+      throw new StageConfigError(
+        `${field}: expected artifact ${value.id} is not read by Lambda stages; give the text in ${field === 'payloadArtifact' ? 'lambdaPayload' : 'lambdaOutput'} or an embedded/base64 artifact`,
+      );
     }
     return undefined;
   }

@@ -78,7 +78,9 @@ function version(view: FunctionView, config: Config, nameField: string, numberFi
   if (found === undefined) {
     const published = view.versions.map((v) => v.version).join(', ') || 'none';
     const what = name.startsWith('$PROVIDED') ? `version ${provided}` : /^\d+$/.test(name) ? `version ${name}` : `a version for ${name}`;
-    throw new StageConfigError(`${name.startsWith('$PROVIDED') ? numberField : nameField}: function ${view.name} has no ${what} (published versions: ${published})`);
+    throw new StageConfigError(
+      `${name.startsWith('$PROVIDED') ? numberField : nameField}: function ${view.name} has no ${what} (published versions: ${published})`,
+    );
   }
   return String(found);
 }
@@ -92,9 +94,11 @@ export function plannedRouting(view: FunctionView, config: Config): AliasRouting
   if (percentA === undefined) throw new StageConfigError('trafficPercentA: required (percent of traffic on versionNameA)');
   if (percentA > 100) throw new StageConfigError(`trafficPercentA: weights are percentages, at most 100 (got ${percentA})`);
   const percentB = wholeNumber(config, 'trafficPercentB');
-  if (percentB !== undefined && percentB !== 0 && percentA + percentB !== 100) throw new StageConfigError(`trafficPercentB: trafficPercentA + trafficPercentB must be 100 (got ${percentA} + ${percentB})`);
+  if (percentB !== undefined && percentB !== 0 && percentA + percentB !== 100)
+    throw new StageConfigError(`trafficPercentB: trafficPercentA + trafficPercentB must be 100 (got ${percentA} + ${percentB})`);
   const minor = version(view, config, 'versionNameB', 'versionNumberB');
-  if (minor === major && percentA < 100) throw new StageConfigError(`versionNameB: is the same version as versionNameA (${major}); a weighted split needs two versions`);
+  if (minor === major && percentA < 100)
+    throw new StageConfigError(`versionNameB: is the same version as versionNameA (${major}); a weighted split needs two versions`);
   return normalizeRouting({ major, minor, weight: (100 - percentA) / 100 });
 }
 
@@ -131,7 +135,14 @@ async function afterTraffic(lambda: LambdaClient, view: FunctionView, config: Co
   }
 }
 
-async function blueGreen(ctx: StageRunContext, where: FunctionLocation, lambda: LambdaClient, view: FunctionView, alias: string, state: RouteState): Promise<TaskResult> {
+async function blueGreen(
+  ctx: StageRunContext,
+  where: FunctionLocation,
+  lambda: LambdaClient,
+  view: FunctionView,
+  alias: string,
+  state: RouteState,
+): Promise<TaskResult> {
   const config = ctx.stage.config;
   const newest = view.versions[0];
   if (!newest) throw new StageConfigError(`functionName: function ${view.name} has no published version to test`);
@@ -153,7 +164,11 @@ async function blueGreen(ctx: StageRunContext, where: FunctionLocation, lambda: 
   if (verdict.passed) {
     await setAlias(lambda, view, alias, { major: candidate });
     await afterTraffic(lambda, view, config, alias, '$BLUEGREEN');
-    return { status: 'SUCCEEDED', context: { route: { blueGreen: verdict } }, outputs: { ...functionOutputs(where, view), ...deployedOutputs(alias, { major: candidate }, 'BlueGreenDeploymentStrategy') } };
+    return {
+      status: 'SUCCEEDED',
+      context: { route: { blueGreen: verdict } },
+      outputs: { ...functionOutputs(where, view), ...deployedOutputs(alias, { major: candidate }, 'BlueGreenDeploymentStrategy') },
+    };
   }
   let destroyed = false;
   if (flag(config, 'destroyOnFail', false)) {
@@ -178,14 +193,23 @@ export function progressiveSteps(config: Config): { steps: TrafficStep[]; alarms
   const all = [...problems, ...alarmProblems];
   if (steps.length === 0 && all.length === 0) all.push('trafficSteps: required with $PROGRESSIVE');
   steps.forEach((s, i) => {
-    if (s.pauseSec === undefined && i < steps.length - 1) all.push(`trafficSteps[${i}].pauseSec: required for Lambda alias shifting (waiting for a promote is not available for Lambda stages)`);
+    if (s.pauseSec === undefined && i < steps.length - 1)
+      all.push(`trafficSteps[${i}].pauseSec: required for Lambda alias shifting (waiting for a promote is not available for Lambda stages)`);
     if (s.analysis !== undefined) all.push(`trafficSteps[${i}].analysis: canary analysis is not available for Lambda alias shifting; gate on rollbackAlarms`);
   });
   if (all.length > 0) throw new StageConfigError(all.join('; '));
   return { steps, alarms };
 }
 
-async function progressive(ctx: StageRunContext, env: CloudEnv, where: FunctionLocation, lambda: LambdaClient, view: FunctionView, alias: string, state: RouteState): Promise<TaskResult> {
+async function progressive(
+  ctx: StageRunContext,
+  env: CloudEnv,
+  where: FunctionLocation,
+  lambda: LambdaClient,
+  view: FunctionView,
+  alias: string,
+  state: RouteState,
+): Promise<TaskResult> {
   const config = ctx.stage.config;
   const { steps, alarms } = progressiveSteps(config);
   const gate = async () => {
@@ -205,13 +229,18 @@ async function progressive(ctx: StageRunContext, env: CloudEnv, where: FunctionL
   let p = state.progressive;
   if (!p) {
     const existing = view.aliases.find((a) => a.name === alias);
-    if (!existing) throw new StageConfigError(`aliasName: function ${view.name} has no alias ${alias}; create it (a deploy's aliases, or $SIMPLE) before shifting it`);
+    if (!existing)
+      throw new StageConfigError(`aliasName: function ${view.name} has no alias ${alias}; create it (a deploy's aliases, or $SIMPLE) before shifting it`);
     const from = existing.functionVersion;
-    if (!/^\d+$/.test(from)) throw new StageConfigError(`aliasName: alias ${alias} points at ${from}; weighted routing needs published versions (route it to one with $SIMPLE first)`);
+    if (!/^\d+$/.test(from))
+      throw new StageConfigError(`aliasName: alias ${alias} points at ${from}; weighted routing needs published versions (route it to one with $SIMPLE first)`);
     const to = config.versionNameA === undefined ? String(view.versions[0]?.version ?? '') : version(view, config, 'versionNameA', 'versionNumberA');
     if (!to) throw new StageConfigError(`functionName: function ${view.name} has no published version`);
     if (to === from && Object.keys(existing.additionalWeights).length === 0) {
-      return { status: 'SUCCEEDED', outputs: { ...outputs({ major: from }, { from, to, step: steps.length }), message: `alias ${alias} already sends all traffic to version ${to}` } };
+      return {
+        status: 'SUCCEEDED',
+        outputs: { ...outputs({ major: from }, { from, to, step: steps.length }), message: `alias ${alias} already sends all traffic to version ${to}` },
+      };
     }
     // An alarm already firing (or missing) stops the shift before any traffic moves.
     const before = await gate();
@@ -224,7 +253,11 @@ async function progressive(ctx: StageRunContext, env: CloudEnv, where: FunctionL
   if (p.rollingBack) {
     const current = (await describeFunction(lambda, view.name)) ?? view;
     await setAlias(lambda, current, alias, { major: p.from });
-    return { status: 'FAILED', error: `${p.rollingBack}; alias ${alias} moved back to version ${p.from}`, outputs: { ...outputs({ major: p.from }, p), rolledBack: true } };
+    return {
+      status: 'FAILED',
+      error: `${p.rollingBack}; alias ${alias} moved back to version ${p.from}`,
+      outputs: { ...outputs({ major: p.from }, p), rolledBack: true },
+    };
   }
 
   for (;;) {
@@ -241,11 +274,20 @@ async function progressive(ctx: StageRunContext, env: CloudEnv, where: FunctionL
       await save(p);
       const current = (await describeFunction(lambda, view.name)) ?? view;
       await setAlias(lambda, current, alias, { major: p.from });
-      return { status: 'FAILED', error: `${p.rollingBack}; alias ${alias} moved back to version ${p.from}`, outputs: { ...outputs({ major: p.from }, p), rolledBack: true } };
+      return {
+        status: 'FAILED',
+        error: `${p.rollingBack}; alias ${alias} moved back to version ${p.from}`,
+        outputs: { ...outputs({ major: p.from }, p), rolledBack: true },
+      };
     }
     const remaining = p.holdUntil! - ctx.clock.now();
     if (remaining > 0) {
-      return { status: 'RUNNING', waitSeconds: Math.max(1, Math.min(GATE_POLL_SECONDS, Math.ceil(remaining / 1000))), context: { route: { ...state, progressive: p } }, outputs: outputs(routing, p) };
+      return {
+        status: 'RUNNING',
+        waitSeconds: Math.max(1, Math.min(GATE_POLL_SECONDS, Math.ceil(remaining / 1000))),
+        context: { route: { ...state, progressive: p } },
+        outputs: outputs(routing, p),
+      };
     }
     if (p.step >= steps.length - 1) {
       return { status: 'SUCCEEDED', context: { route: { ...state, progressive: p } }, outputs: outputs(routing, p) };
@@ -276,13 +318,19 @@ export function lambdaTrafficRoutingStage(env: CloudEnv): LockedStage {
         checkOwnedBy(where.functionName, view.tags, ctx.application);
         if (strategy === '$BLUEGREEN') return await blueGreen(ctx, where, lambda, view, alias, state);
         if (strategy === '$PROGRESSIVE') return await progressive(ctx, env, where, lambda, view, alias, state);
-        if (strategy !== '$SIMPLE' && strategy !== '$WEIGHTED') throw new StageConfigError(`deploymentStrategy: must be one of $SIMPLE, $WEIGHTED, $BLUEGREEN, $PROGRESSIVE (got ${JSON.stringify(config.deploymentStrategy)})`);
+        if (strategy !== '$SIMPLE' && strategy !== '$WEIGHTED')
+          throw new StageConfigError(
+            `deploymentStrategy: must be one of $SIMPLE, $WEIGHTED, $BLUEGREEN, $PROGRESSIVE (got ${JSON.stringify(config.deploymentStrategy)})`,
+          );
         const routing = plannedRouting(view, config);
         await setAlias(lambda, view, alias, routing, optionalString(config, 'aliasDescription'));
         await afterTraffic(lambda, view, config, alias, strategy);
         return {
           status: 'SUCCEEDED',
-          outputs: { ...functionOutputs(where, view), ...deployedOutputs(alias, routing, strategy === '$SIMPLE' ? 'SimpleDeploymentStrategy' : 'WeightedDeploymentStrategy') },
+          outputs: {
+            ...functionOutputs(where, view),
+            ...deployedOutputs(alias, routing, strategy === '$SIMPLE' ? 'SimpleDeploymentStrategy' : 'WeightedDeploymentStrategy'),
+          },
         };
       } catch (error) {
         return failedOr(error);

@@ -39,5 +39,7 @@ export function clusterRollbackPlan(groups: readonly ServerGroupView[], cluster:
   if (restore) return explicitPlan(current, restore);
   const previousImage = current.tags[TagKeys.previousImageId];
   if (previousImage) return { mode: 'image', rollback: snapshotOf(current), imageId: previousImage };
-  throw new RollbackError(`cluster ${cluster} in ${region} has nothing to roll back to: ${current.name} is its only server group and no previous image is recorded`);
+  throw new RollbackError(
+    `cluster ${cluster} in ${region} has nothing to roll back to: ${current.name} is its only server group and no previous image is recorded`,
+  );
 }

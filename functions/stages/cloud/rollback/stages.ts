@@ -22,7 +22,10 @@ type Planner = (driver: CloudDriver, key: ClusterKey) => Promise<RollbackPlan>;
 
 function rollbackUnit(ctx: StageRunContext, env: CloudEnv, key: ClusterKey, planner: Planner): Unit<RollbackState> {
   const config = ctx.stage.config;
-  const healthyPercent = wholeNumber(config, 'targetHealthyRollbackPercentage') ?? wholeNumber(isObject(config.rollbackContext) ? config.rollbackContext : {}, 'targetHealthyRollbackPercentage') ?? 100;
+  const healthyPercent =
+    wholeNumber(config, 'targetHealthyRollbackPercentage') ??
+    wholeNumber(isObject(config.rollbackContext) ? config.rollbackContext : {}, 'targetHealthyRollbackPercentage') ??
+    100;
   return {
     key: `${key.cluster}/${key.region}`,
     initial: () => ({ status: 'running', step: 0 }),
@@ -61,7 +64,13 @@ function result(keys: readonly ClusterKey[], outcome: Awaited<ReturnType<typeof 
   return { status: 'SUCCEEDED', outputs };
 }
 
-function locked(type: string, env: CloudEnv, check: (c: Readonly<Record<string, unknown>>) => string[], keysOf: (ctx: StageRunContext) => ClusterKey[], planner: (ctx: StageRunContext) => Planner): LockedStage {
+function locked(
+  type: string,
+  env: CloudEnv,
+  check: (c: Readonly<Record<string, unknown>>) => string[],
+  keysOf: (ctx: StageRunContext) => ClusterKey[],
+  planner: (ctx: StageRunContext) => Planner,
+): LockedStage {
   return {
     type,
     validate: check,
@@ -69,7 +78,13 @@ function locked(type: string, env: CloudEnv, check: (c: Readonly<Record<string, 
     async run(ctx) {
       const keys = keysOf(ctx);
       const plan = planner(ctx);
-      return result(keys, await runUnits(ctx, keys.map((k) => rollbackUnit(ctx, env, k, plan))));
+      return result(
+        keys,
+        await runUnits(
+          ctx,
+          keys.map((k) => rollbackUnit(ctx, env, k, plan)),
+        ),
+      );
     },
   };
 }

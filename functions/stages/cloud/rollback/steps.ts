@@ -65,11 +65,20 @@ export async function runRollbackStep(kind: RollbackStepKind, r: RollbackContext
     case 'waitUp': {
       const group = restoredGroup(state)!;
       const desired = plan.mode === 'explicit' ? plan.capacity.desired : plan.rollback.capacity.desired;
-      return waitForUp({ driver, now: r.ctx.clock.now(), timeoutSeconds: r.timeoutSeconds }, state, group, healthyCount(desired, r.healthyPercent), (s) => next(s));
+      return waitForUp({ driver, now: r.ctx.clock.now(), timeoutSeconds: r.timeoutSeconds }, state, group, healthyCount(desired, r.healthyPercent), (s) =>
+        next(s),
+      );
     }
     case 'disableRollback': {
       const view = await driver.describeCluster(r.cluster, { launchTemplates: false });
-      await checkGuards(r.env, r.ctx, { account: r.account, region: r.region, cluster: r.cluster }, view, [{ kind: 'disable', serverGroup: plan.rollback.name }], `disable ${plan.rollback.name}`);
+      await checkGuards(
+        r.env,
+        r.ctx,
+        { account: r.account, region: r.region, cluster: r.cluster },
+        view,
+        [{ kind: 'disable', serverGroup: plan.rollback.name }],
+        `disable ${plan.rollback.name}`,
+      );
       await driver.disableServerGroup(plan.rollback.name);
       return { state: next(state) };
     }

@@ -12,7 +12,10 @@ export const destroyOperation: ServerGroupOperation = {
     const still = await w.driver.describeServerGroup(state.serverGroup!, { launchTemplates: false, targetHealth: false });
     if (!still) return { state: { ...clearWait(state), status: 'succeeded' } };
     const next = poll(state, w.now, w.timeoutSeconds);
-    if (next.timedOut) throw new CloudStageError(`server group ${state.serverGroup} in ${w.driver.region} is still there after ${next.waitedSeconds} s (${still.status ?? 'not deleting'})`);
+    if (next.timedOut)
+      throw new CloudStageError(
+        `server group ${state.serverGroup} in ${w.driver.region} is still there after ${next.waitedSeconds} s (${still.status ?? 'not deleting'})`,
+      );
     return { state: next.state, waitSeconds: next.waitSeconds };
   },
 };

@@ -7,6 +7,5 @@ export const enableOperation: ServerGroupOperation = {
   type: 'enableServerGroup',
   done: 'enabled',
   act: (driver, state) => driver.enableServerGroup(state.serverGroup!),
-  wait: (w, state) =>
-    waitForUp(w, state, state.serverGroup!, healthyCount(state.before?.desired ?? 0), (s) => ({ ...clearWait(s), status: 'succeeded' })),
+  wait: (w, state) => waitForUp(w, state, state.serverGroup!, healthyCount(state.before?.desired ?? 0), (s) => ({ ...clearWait(s), status: 'succeeded' })),
 };

@@ -83,7 +83,12 @@ function operationUnit(ctx: StageRunContext, env: CloudEnv, op: ServerGroupOpera
           ? view.serverGroups.find((g) => g.name === where.serverGroup)
           : pickTarget(view.serverGroups, targetKind(config.target));
         if (!group) {
-          if (where.serverGroup) throw new ResourceNotFoundError('server group', where.serverGroup, `server group ${where.serverGroup} not found in ${where.account}/${where.region}`);
+          if (where.serverGroup)
+            throw new ResourceNotFoundError(
+              'server group',
+              where.serverGroup,
+              `server group ${where.serverGroup} not found in ${where.account}/${where.region}`,
+            );
           throw new NoTargetError(`target ${String(config.target)} names no server group in cluster ${where.cluster} (${where.account}/${where.region})`);
         }
         const planned: OperationState = {
@@ -114,7 +119,10 @@ export function serverGroupStage(op: ServerGroupOperation, env: CloudEnv): Locke
     locks: (ctx): ClusterKey[] => locations(ctx, env).map(({ account, region, cluster }) => ({ account, region, cluster })),
     async run(ctx): Promise<TaskResult> {
       const where = locations(ctx, env);
-      const outcome = await runUnits(ctx, where.map((w) => operationUnit(ctx, env, op, w)));
+      const outcome = await runUnits(
+        ctx,
+        where.map((w) => operationUnit(ctx, env, op, w)),
+      );
       const serverGroups = where.flatMap((w) => {
         const name = outcome.states[`${w.cluster}/${w.region}`]?.serverGroup;
         return name ? [{ account: w.account, region: w.region, cluster: w.cluster, serverGroup: name }] : [];

@@ -18,8 +18,7 @@ export const ALLOW_LINK_LOCAL_ENV = 'GENNAKER_WEBHOOK_ALLOW_LINK_LOCAL';
 /** Resolves a host name to every address it has. */
 export type HostLookup = (hostname: string) => Promise<string[]>;
 
-export const systemLookup: HostLookup = async (hostname) =>
-  (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+export const systemLookup: HostLookup = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
 export function linkLocalAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[ALLOW_LINK_LOCAL_ENV] === 'true';
@@ -45,10 +44,7 @@ export function forbiddenAddressReason(address: string): string | undefined {
  * Throws UnsafeUrlError unless `url` is http(s) and its host resolves only to addresses we may
  * call. Returns the parsed URL.
  */
-export async function checkUrl(
-  url: string,
-  options: { readonly allowLinkLocal?: boolean; readonly lookup?: HostLookup } = {},
-): Promise<URL> {
+export async function checkUrl(url: string, options: { readonly allowLinkLocal?: boolean; readonly lookup?: HostLookup } = {}): Promise<URL> {
   let parsed: URL;
   try {
     parsed = new URL(url);

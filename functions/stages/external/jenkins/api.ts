@@ -97,7 +97,10 @@ export class JenkinsClient {
     if (response.status !== 201 && response.status !== 200) throw apiError(response, `triggering job ${job}`);
     const queueId = queueIdFromLocation(response.headers.location);
     if (queueId === undefined) {
-      throw new JenkinsApiError(`triggering job ${job}: Jenkins answered ${response.status} without a queue item Location (Jenkins 1.x is not supported)`, response.status);
+      throw new JenkinsApiError(
+        `triggering job ${job}: Jenkins answered ${response.status} without a queue item Location (Jenkins 1.x is not supported)`,
+        response.status,
+      );
     }
     return queueId;
   }
@@ -105,7 +108,11 @@ export class JenkinsClient {
   async queueItem(queueId: number): Promise<QueueItem> {
     const response = await this.get(`${this.master.url}/queue/item/${queueId}/api/json`);
     if (response.status === 404) return { state: 'gone' };
-    const body = this.json(response, `queue item ${queueId}`) as { cancelled?: boolean; why?: string | null; executable?: { number?: number; url?: string } | null };
+    const body = this.json(response, `queue item ${queueId}`) as {
+      cancelled?: boolean;
+      why?: string | null;
+      executable?: { number?: number; url?: string } | null;
+    };
     if (body.cancelled) return { state: 'cancelled' };
     if (typeof body.executable?.number === 'number') {
       return { state: 'started', number: body.executable.number, ...(body.executable.url ? { url: body.executable.url } : {}) };
@@ -164,9 +171,7 @@ export class JenkinsClient {
   /** Stops a running build (POST .../stop) or cancels a waiting queue item (POST /queue/cancelItem). */
   async stop(job: string, target: { readonly buildNumber?: number; readonly queueId?: number }): Promise<void> {
     const url =
-      target.buildNumber !== undefined
-        ? `${this.jobUrl(job)}/${target.buildNumber}/stop`
-        : `${this.master.url}/queue/cancelItem?id=${target.queueId}`;
+      target.buildNumber !== undefined ? `${this.jobUrl(job)}/${target.buildNumber}/stop` : `${this.master.url}/queue/cancelItem?id=${target.queueId}`;
     const response = await this.http({ method: 'POST', url, headers: { ...this.authHeaders(), ...(await this.crumbHeaders()) } });
     // Jenkins answers cancelItem with a redirect (followed: 200) or 204; stop with a redirect to the build.
     if (response.status >= 400) throw apiError(response, `stopping ${job}`);
@@ -179,7 +184,10 @@ export class JenkinsClient {
     const body = this.json(response, 'the crumb issuer') as { crumb?: string; crumbRequestField?: string };
     if (!body.crumb || !body.crumbRequestField) return {};
     // Since Jenkins 2.176 a crumb is bound to the web session that issued it.
-    const cookie = response.setCookies.map((c) => c.split(';')[0]!.trim()).filter(Boolean).join('; ');
+    const cookie = response.setCookies
+      .map((c) => c.split(';')[0]!.trim())
+      .filter(Boolean)
+      .join('; ');
     return { [body.crumbRequestField]: body.crumb, ...(cookie ? { Cookie: cookie } : {}) };
   }
 
@@ -207,7 +215,7 @@ export class JenkinsClient {
 }
 
 function apiError(response: HttpResponse, doing: string): JenkinsApiError {
-  const hint = response.status === 404 ? ' (not found)' : response.status === 401 || response.status === 403 ? ' (check the master\'s user and apiToken)' : '';
+  const hint = response.status === 404 ? ' (not found)' : response.status === 401 || response.status === 403 ? " (check the master's user and apiToken)" : '';
   return new JenkinsApiError(`${doing}: Jenkins answered ${response.status}${hint}`, response.status);
 }
 

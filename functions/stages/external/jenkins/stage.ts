@@ -14,14 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
-import {
-  HttpTransportError,
-  JenkinsApiError,
-  JenkinsConfigError,
-  PropertyFileError,
-  ResponseTooLargeError,
-  UnsafeUrlError,
-} from '../errors.js';
+import { HttpTransportError, JenkinsApiError, JenkinsConfigError, PropertyFileError, ResponseTooLargeError, UnsafeUrlError } from '../errors.js';
 import type { HttpSender } from '../http/client.js';
 import { JenkinsClient, type BuildInfo, type ParameterValue } from './api.js';
 import type { JenkinsMasters } from './masters.js';
@@ -188,7 +181,11 @@ async function followQueue(config: JenkinsConfig, state: JenkinsState, client: J
     case 'gone': {
       const number = await client.findBuild(config.job, { queueId, parameter: { name: MARKER_PARAMETER, value: state.marker } });
       if (number !== undefined) return watchBuild(config, { ...state, buildNumber: number, failures: 0, polls: 0 }, client);
-      return { status: 'FAILED', error: `queue item ${queueId} of ${config.job} is gone and no recent build came from it`, context: { [JENKINS_STATE_KEY]: state } };
+      return {
+        status: 'FAILED',
+        error: `queue item ${queueId} of ${config.job} is gone and no recent build came from it`,
+        context: { [JENKINS_STATE_KEY]: state },
+      };
     }
   }
 }
@@ -200,7 +197,12 @@ async function watchBuild(config: JenkinsConfig, state: JenkinsState, client: Je
   const outputs = { buildNumber: number, buildInfo: buildInfo(config, build) };
   if (!config.waitForCompletion) return { status: 'SUCCEEDED', context, outputs };
   if (build.building || build.result === null) {
-    return { status: 'RUNNING', waitSeconds: pollSeconds(state.polls), context: { ...context, [JENKINS_STATE_KEY]: { ...state, failures: 0, polls: state.polls + 1 } }, outputs };
+    return {
+      status: 'RUNNING',
+      waitSeconds: pollSeconds(state.polls),
+      context: { ...context, [JENKINS_STATE_KEY]: { ...state, failures: 0, polls: state.polls + 1 } },
+      outputs,
+    };
   }
   const succeeded = build.result === 'SUCCESS' || (build.result === 'UNSTABLE' && config.markUnstableAsSuccessful);
   // As Orca: an aborted build cancels the stage rather than failing it.
@@ -244,8 +246,7 @@ function pollSeconds(polls: number): number {
 /** Transient trouble becomes a retry (until it happened too often in a row); the rest fails the stage. */
 function setback(error: unknown, state: JenkinsState, base: Record<string, unknown>): TaskResult {
   const transient =
-    error instanceof HttpTransportError ||
-    (error instanceof JenkinsApiError && error.status !== undefined && (error.status >= 500 || error.status === 429));
+    error instanceof HttpTransportError || (error instanceof JenkinsApiError && error.status !== undefined && (error.status >= 500 || error.status === 429));
   const failures = state.failures + 1;
   const context = { [JENKINS_STATE_KEY]: { ...state, failures }, ...base };
   if (transient && failures <= MAX_CONSECUTIVE_FAILURES) {

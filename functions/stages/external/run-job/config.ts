@@ -43,7 +43,13 @@ export function parseRunJobConfig(raw: Readonly<Record<string, unknown>>): { val
   const list = (field: string): string[] => {
     const v = raw[field];
     if (v === undefined || v === null) return [];
-    const items = typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v;
+    const items =
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v;
     if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) {
       problems.push(`${field}: must be a list of strings`);
       return [];

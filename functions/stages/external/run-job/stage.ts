@@ -102,7 +102,8 @@ async function watch(config: RunJobConfig, state: RunJobState, ecs: ECSClient): 
   const task = out.tasks?.find((t) => t.taskArn === taskArn) ?? out.tasks?.[0];
   if (!task) {
     const missing = state.missing + 1;
-    if (missing >= MAX_MISSING) return { status: 'FAILED', error: `ECS no longer knows task ${taskArn}`, context: { [RUN_JOB_STATE_KEY]: { ...state, missing } } };
+    if (missing >= MAX_MISSING)
+      return { status: 'FAILED', error: `ECS no longer knows task ${taskArn}`, context: { [RUN_JOB_STATE_KEY]: { ...state, missing } } };
     return { status: 'RUNNING', waitSeconds: 10, context: { [RUN_JOB_STATE_KEY]: { ...state, missing } } };
   }
   const lastStatus = task.lastStatus ?? 'UNKNOWN';
@@ -200,12 +201,7 @@ async function findStarted(ecs: ECSClient, cluster: string, startedBy: string): 
   return undefined;
 }
 
-async function describeDefinition(
-  ecs: ECSClient,
-  config: RunJobConfig,
-  taskArn: string,
-  region: string,
-): Promise<{ essential: string[]; logs?: LogLink }> {
+async function describeDefinition(ecs: ECSClient, config: RunJobConfig, taskArn: string, region: string): Promise<{ essential: string[]; logs?: LogLink }> {
   const out = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: config.taskDefinition }));
   const containers = out.taskDefinition?.containerDefinitions ?? [];
   const essential = containers.filter((c) => c.essential !== false && c.name).map((c) => c.name!);

@@ -29,7 +29,8 @@ export async function deliverWebhookCallback(
   options: CallbackOptions,
 ): Promise<{ readonly sequence: number }> {
   const size = typeof body === 'string' ? body.length : JSON.stringify(body ?? null).length;
-  if (size > MAX_CALLBACK_BODY_CHARS) throw new WebhookCallbackError(`callback body is ${size} characters; at most ${MAX_CALLBACK_BODY_CHARS} are accepted`, 413);
+  if (size > MAX_CALLBACK_BODY_CHARS)
+    throw new WebhookCallbackError(`callback body is ${size} characters; at most ${MAX_CALLBACK_BODY_CHARS} are accepted`, 413);
   const store = options.store ?? new ExecutionStore();
   const clock = options.clock ?? systemClock;
   // The stage polled (or another callback landed) between our read and write: read again, a few

@@ -8,9 +8,7 @@ import type { HttpSender } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import { parseWebhookConfig } from './config.js';
 
-export type CancelOutcome =
-  | { readonly sent: false; readonly reason: string }
-  | { readonly sent: true; readonly statusCode?: number; readonly error?: string };
+export type CancelOutcome = { readonly sent: false; readonly reason: string } | { readonly sent: true; readonly statusCode?: number; readonly error?: string };
 
 /** Never throws: a failed cancellation is reported, not raised. */
 export async function cancelWebhook(

@@ -148,7 +148,9 @@ export function parseWebhookConfig(raw: Readonly<Record<string, unknown>>): Pars
       waitBeforeMonitorSeconds: waitBeforeMonitorSeconds as number,
       monitorOnly,
       ...(statusEndpoint !== undefined ? { statusEndpoint } : {}),
-      ...(cancelUrl !== undefined && signal ? { cancel: { url: cancelUrl, method: cancelMethod, ...(cancelBody !== undefined ? { body: cancelBody } : {}) } } : {}),
+      ...(cancelUrl !== undefined && signal
+        ? { cancel: { url: cancelUrl, method: cancelMethod, ...(cancelBody !== undefined ? { body: cancelBody } : {}) } }
+        : {}),
     },
     problems: [],
   };

@@ -93,7 +93,8 @@ export function resolveStatusUrl(
       break;
     }
   }
-  if (typeof candidate !== 'string' || candidate.trim() === '') return { error: "the status URL couldn't be resolved, but 'Wait for completion' is configured" };
+  if (typeof candidate !== 'string' || candidate.trim() === '')
+    return { error: "the status URL couldn't be resolved, but 'Wait for completion' is configured" };
   try {
     // A relative Location is relative to the URL that answered.
     return { url: new URL(candidate.trim(), response.url).toString() };
@@ -118,10 +119,7 @@ export interface StatusReading {
  * still running. In callback mode the status path defaults to `status`, and a body without one
  * counts as success unless status lists were configured.
  */
-export function readStatus(
-  body: unknown,
-  config: Pick<WebhookConfig, 'mode' | 'statusJsonPath' | 'progressJsonPath' | 'statuses'>,
-): StatusReading {
+export function readStatus(body: unknown, config: Pick<WebhookConfig, 'mode' | 'statusJsonPath' | 'progressJsonPath' | 'statuses'>): StatusReading {
   const callback = config.mode === 'callback';
   const path = config.statusJsonPath ?? (callback ? 'status' : undefined);
   if (path === undefined) return { outcome: 'TERMINAL', error: 'statusJsonPath is not configured' };

@@ -22,7 +22,10 @@ export function statusName(status: number): string {
   // Not `import ... from 'node:http'`: Node builds an ES module view of http by reading every
   // export, and its lazy WebSocket/fetch exports then load undici (a quarter of this function's start).
   const { STATUS_CODES } = process.getBuiltinModule('node:http');
-  return (STATUS_CODES[status] ?? String(status)).toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return (STATUS_CODES[status] ?? String(status))
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 }
 
 export function responseRecord(response: HttpResponse): ResponseRecord {

@@ -14,13 +14,7 @@ import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../er
 import type { HttpResponse, HttpSender } from '../http/client.js';
 import { parseBody } from '../http/client.js';
 import { isSensitiveName, redactUrl } from '../http/redact.js';
-import {
-  CALLBACK_URL_HEADER,
-  CALLBACK_URL_PLACEHOLDER,
-  IDEMPOTENT_METHODS,
-  parseWebhookConfig,
-  type WebhookConfig,
-} from './config.js';
+import { CALLBACK_URL_HEADER, CALLBACK_URL_PLACEHOLDER, IDEMPOTENT_METHODS, parseWebhookConfig, type WebhookConfig } from './config.js';
 import {
   backoffSeconds,
   callbackPollSeconds,
@@ -265,7 +259,8 @@ function retry(
 ): TaskResult {
   const failures = state.failures + 1;
   const next = { ...state, failures };
-  if (!unlimited && failures > MAX_IMPLICIT_RETRIES) return failed(`${reason.replace(/, will retry.*$/, '')} (gave up after ${MAX_IMPLICIT_RETRIES} retries)`, next, webhook);
+  if (!unlimited && failures > MAX_IMPLICIT_RETRIES)
+    return failed(`${reason.replace(/, will retry.*$/, '')} (gave up after ${MAX_IMPLICIT_RETRIES} retries)`, next, webhook);
   return {
     status: 'RUNNING',
     waitSeconds: backoffSeconds(failures, retryAfter),
@@ -297,9 +292,7 @@ function monitorHeaders(config: WebhookConfig, endpoint: string): Record<string,
     }
   };
   const sameOrigin = config.monitorOnly || origin(config.url) === origin(endpoint);
-  return Object.fromEntries(
-    Object.entries(config.headers).filter(([name]) => name.toLowerCase() !== 'content-type' && (sameOrigin || !isSensitiveName(name))),
-  );
+  return Object.fromEntries(Object.entries(config.headers).filter(([name]) => name.toLowerCase() !== 'content-type' && (sameOrigin || !isSensitiveName(name))));
 }
 
 function monitorRecord(record: ResponseRecord): Record<string, unknown> {
@@ -319,8 +312,7 @@ function readingFields(reading: StatusReading): Record<string, unknown> {
 function summary(webhook: Record<string, unknown> | ResponseRecord): Record<string, unknown> {
   const w = webhook as Record<string, unknown>;
   const latest = (w.callback ?? w.monitor ?? {}) as Record<string, unknown>;
-  const pick = (source: Record<string, unknown>, keys: string[]) =>
-    Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
+  const pick = (source: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
   return {
     webhook: {
       ...pick(w, ['statusCode', 'statusCodeValue', 'statusEndpoint']),

@@ -23,7 +23,12 @@ describe('httpSender against a real server', () => {
       json(res, 201, { echo: req.body, method: req.method, auth: req.headers.authorization });
     });
 
-    const response = await http({ method: 'POST', url: `${server.url}/hooks`, headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json' }, body: '{"x":1}' });
+    const response = await http({
+      method: 'POST',
+      url: `${server.url}/hooks`,
+      headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json' },
+      body: '{"x":1}',
+    });
 
     expect(response.status).toBe(201);
     expect(response.headers['content-type']).toBe('application/json');
@@ -59,7 +64,9 @@ describe('httpSender against a real server', () => {
 
   it('refuses a host name that resolves to a link-local address', async () => {
     const guarded = httpSender({ allowLinkLocal: false, lookup: async () => ['169.254.10.10'] });
-    await expect(guarded({ method: 'GET', url: 'http://proxy.internal.example/' })).rejects.toThrow(/proxy\.internal\.example resolves to 169\.254\.10\.10, a link-local address/);
+    await expect(guarded({ method: 'GET', url: 'http://proxy.internal.example/' })).rejects.toThrow(
+      /proxy\.internal\.example resolves to 169\.254\.10\.10, a link-local address/,
+    );
   });
 
   it('times out a server that does not answer, saying the request may have arrived', async () => {

@@ -48,7 +48,11 @@ describe('jenkins stage against a fake Jenkins', () => {
     expect(form.get(MARKER_PARAMETER)).toMatch(/^[0-9a-f]{32}$/);
     // queued → building → done
     expect(run.results.map((r) => r.status)).toEqual(['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'SUCCEEDED']);
-    expect(run.state).toMatchObject({ queuedBuild: 100, buildNumber: 1, buildInfo: { name: 'team/deploy app', number: 1, result: 'SUCCESS', building: false } });
+    expect(run.state).toMatchObject({
+      queuedBuild: 100,
+      buildNumber: 1,
+      buildInfo: { name: 'team/deploy app', number: 1, result: 'SUCCESS', building: false },
+    });
     expect(run.outputs).toMatchObject({
       version: '1.4.2',
       'image.id': 'ami-0abc',

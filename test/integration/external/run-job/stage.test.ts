@@ -1,5 +1,12 @@
 import { CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
-import { CreateClusterCommand, DescribeTasksCommand, ListTasksCommand, RegisterTaskDefinitionCommand, type DescribeTasksCommandOutput, type RunTaskCommandOutput } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  type DescribeTasksCommandOutput,
+  type RunTaskCommandOutput,
+} from '@aws-sdk/client-ecs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { awsClients } from '../../../../functions/core/aws-clients.js';
 import { awsTargets } from '../../../../functions/stages/external/aws-target.js';
@@ -36,7 +43,10 @@ describe('runJob stage on ECS (moto)', () => {
             essential: true,
             cpu: 256,
             memory: 512,
-            logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/jobs', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'migrate' } },
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: { 'awslogs-group': '/ecs/jobs', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'migrate' },
+            },
           },
         ],
       }),
@@ -61,7 +71,7 @@ describe('runJob stage on ECS (moto)', () => {
 
     expect(result.status).toBe('SUCCEEDED');
     // moto walks a task RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED, one step per describe.
-    expect(run.results.map((r) => (r.status === 'RUNNING' ? r.outputs?.taskStatus ?? 'started' : r.status))).toEqual([
+    expect(run.results.map((r) => (r.status === 'RUNNING' ? (r.outputs?.taskStatus ?? 'started') : r.status))).toEqual([
       'started',
       'DEACTIVATING',
       'STOPPING',
@@ -82,8 +92,15 @@ describe('runJob stage on ECS (moto)', () => {
       },
     });
     const described = await ecs().send(new DescribeTasksCommand({ cluster: 'jobs', tasks: [taskArn] }));
-    expect(described.tasks?.[0]).toMatchObject({ startedBy: run.state[RUN_JOB_STATE_KEY] && (run.state[RUN_JOB_STATE_KEY] as { startedBy: string }).startedBy, launchType: 'FARGATE' });
-    expect(described.tasks?.[0]?.overrides?.containerOverrides?.[0]).toMatchObject({ name: 'app', command: ['npm', 'run', 'migrate'], environment: [{ name: 'TARGET', value: 'prod' }] });
+    expect(described.tasks?.[0]).toMatchObject({
+      startedBy: run.state[RUN_JOB_STATE_KEY] && (run.state[RUN_JOB_STATE_KEY] as { startedBy: string }).startedBy,
+      launchType: 'FARGATE',
+    });
+    expect(described.tasks?.[0]?.overrides?.containerOverrides?.[0]).toMatchObject({
+      name: 'app',
+      command: ['npm', 'run', 'migrate'],
+      environment: [{ name: 'TARGET', value: 'prod' }],
+    });
   });
 
   it('fails with the exit code of a container that did not exit 0 (injected: moto exits 0)', async () => {
@@ -93,7 +110,12 @@ describe('runJob stage on ECS (moto)', () => {
         ...out,
         tasks: out.tasks?.map((t) =>
           t.lastStatus === 'STOPPED'
-            ? { ...t, stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containers: t.containers?.map((c) => ({ ...c, exitCode: 3, reason: 'migration 42 failed' })) }
+            ? {
+                ...t,
+                stopCode: 'EssentialContainerExited',
+                stoppedReason: 'Essential container in task exited',
+                containers: t.containers?.map((c) => ({ ...c, exitCode: 3, reason: 'migration 42 failed' })),
+              }
             : t,
         ),
       }),
@@ -109,7 +131,11 @@ describe('runJob stage on ECS (moto)', () => {
   it('fails a task that could not start, with the reason ECS gave', async () => {
     injectFault<RunTaskCommandOutput>(ecs(), {
       command: 'RunTask',
-      rewrite: (out) => ({ ...out, tasks: [], failures: [{ arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/jobs', reason: 'RESOURCE:ENI', detail: 'no ENIs left' }] }),
+      rewrite: (out) => ({
+        ...out,
+        tasks: [],
+        failures: [{ arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/jobs', reason: 'RESOURCE:ENI', detail: 'no ENIs left' }],
+      }),
     });
     const result = await new StageRun(runJobStage(deps), config()).call();
     expect(result).toMatchObject({

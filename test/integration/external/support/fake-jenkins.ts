@@ -128,7 +128,9 @@ export class FakeJenkins {
   private jobJson(job: string, spec: FakeJob, res: ServerResponse): void {
     json(res, 200, {
       name: job.split('/').pop(),
-      property: spec.parameters ? [{ _class: 'hudson.model.ParametersDefinitionProperty', parameterDefinitions: spec.parameters.map((name) => ({ name })) }, {}] : [{}],
+      property: spec.parameters
+        ? [{ _class: 'hudson.model.ParametersDefinitionProperty', parameterDefinitions: spec.parameters.map((name) => ({ name })) }, {}]
+        : [{}],
       builds: [...this.builds]
         .filter((b) => b.job === job)
         .reverse()

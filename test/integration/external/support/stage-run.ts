@@ -49,7 +49,9 @@ export class StageRun {
       startTime: this.startTime,
       clock: { now: () => this.now },
       evaluation: { execution: { id: this.executionId, application: 'app', name: 'pipe', trigger: {}, parameters: {}, stages: [] } },
-      stages: [{ refId: this.refId, name: 'Stage', type: this.implementation.type, status: 'RUNNING', context: { ...this.state }, outputs: { ...this.outputs } }],
+      stages: [
+        { refId: this.refId, name: 'Stage', type: this.implementation.type, status: 'RUNNING', context: { ...this.state }, outputs: { ...this.outputs } },
+      ],
       checkpoint: async (patch) => {
         if (this.crashBeforeCheckpoint?.(patch)) {
           this.crashBeforeCheckpoint = undefined;

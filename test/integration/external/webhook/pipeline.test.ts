@@ -45,11 +45,25 @@ describe('pipelines with webhook stages, run locally', () => {
     server.route((req, res) => (req.method === 'POST' ? json(res, 202, {}) : json(res, 200, { state: 'ABORTED' })));
     const pipeline = pipelineOf({
       stages: [
-        { refId: '1', type: 'webhook', name: 'Deploy', url: `${server.url}/deploy`, method: 'POST', waitForCompletion: true, statusUrlResolution: 'getMethod', statusJsonPath: '$.state', canceledStatuses: 'ABORTED' },
+        {
+          refId: '1',
+          type: 'webhook',
+          name: 'Deploy',
+          url: `${server.url}/deploy`,
+          method: 'POST',
+          waitForCompletion: true,
+          statusUrlResolution: 'getMethod',
+          statusJsonPath: '$.state',
+          canceledStatuses: 'ABORTED',
+        },
         { refId: '2', requisiteStageRefIds: ['1'], type: 'wait', name: 'After', waitTime: 1 },
       ],
     });
-    const runtime2 = new LocalRuntime({ timeScale: 100, tickMs: 20, families: [() => externalStages({ http: httpSender({ allowLinkLocal: false, timeoutMs: 2000 }) })] });
+    const runtime2 = new LocalRuntime({
+      timeScale: 100,
+      tickMs: 20,
+      families: [() => externalStages({ http: httpSender({ allowLinkLocal: false, timeoutMs: 2000 }) })],
+    });
     const result = await runtime2.start(pipeline).result;
     await runtime2.idle();
     expect(result.status).toBe('CANCELED');
@@ -59,7 +73,7 @@ describe('pipelines with webhook stages, run locally', () => {
     expect(result.execution.error).toBe(`stage 'Deploy' CANCELED: the webhook reported "ABORTED", one of its canceled statuses`);
   });
 
-  it('starts a deploy with one webhook and polls its status with the next, reading the first one\'s answer', async () => {
+  it("starts a deploy with one webhook and polls its status with the next, reading the first one's answer", async () => {
     let polls = 0;
     server.route((req, res) => {
       if (req.method === 'POST' && req.url === '/deployments') return json(res, 201, { id: `dep-${(JSON.parse(req.body) as { version: string }).version}` });
@@ -125,7 +139,16 @@ describe('pipelines with webhook stages, run locally', () => {
       );
     });
     const pipeline = pipelineOf({
-      stages: [{ refId: 'cb', type: 'webhook', name: 'Run migration', url: `${server.url}/jobs`, statusUrlResolution: 'callback', payload: { callback: '{{callbackUrl}}' } }],
+      stages: [
+        {
+          refId: 'cb',
+          type: 'webhook',
+          name: 'Run migration',
+          url: `${server.url}/jobs`,
+          statusUrlResolution: 'callback',
+          payload: { callback: '{{callbackUrl}}' },
+        },
+      ],
     });
 
     const result = await runtime.start(pipeline).result;
@@ -135,12 +158,17 @@ describe('pipelines with webhook stages, run locally', () => {
     expect(forged).toBeInstanceOf(WebhookCallbackError);
     expect(forged).toMatchObject({ httpStatus: 403 });
     const stage = result.execution.stages[0]!;
-    expect(stage.context.webhook).toMatchObject({ statusCodeValue: 202, callback: { sequence: 2, status: 'SUCCEEDED', body: { status: 'SUCCEEDED', rows: 42 } } });
+    expect(stage.context.webhook).toMatchObject({
+      statusCodeValue: 202,
+      callback: { sequence: 2, status: 'SUCCEEDED', body: { status: 'SUCCEEDED', rows: 42 } },
+    });
     expect((JSON.parse(server.requests[0]!.body) as { callback: string }).callback).toMatch(/^https:\/\/gennaker\.example\/callbacks\/.+\/cb\?token=/);
 
     // Too late: the stage no longer waits.
     const token = new URL(String(server.requests[0]!.headers[CALLBACK_URL_HEADER.toLowerCase()])).searchParams.get('token')!;
-    await expect(deliverWebhookCallback(result.executionId, 'cb', { status: 'FAILED' }, { token, store: runtime.store })).rejects.toMatchObject({ httpStatus: 409 });
+    await expect(deliverWebhookCallback(result.executionId, 'cb', { status: 'FAILED' }, { token, store: runtime.store })).rejects.toMatchObject({
+      httpStatus: 409,
+    });
     await expect(deliverWebhookCallback(result.executionId, 'nope', {}, { token, store: runtime.store })).rejects.toMatchObject({ httpStatus: 404 });
 
     // The same answers over HTTP, from the Lambda behind POST /webhooks/callback/{executionId}/{refId}.
@@ -193,7 +221,9 @@ describe('pipelines with webhook stages, run locally', () => {
   it('fails the pipeline when the webhook reports a terminal status', async () => {
     server.route((req, res) => (req.method === 'POST' ? json(res, 200, {}) : json(res, 200, { state: 'error' })));
     const pipeline = pipelineOf({
-      stages: [{ refId: '1', type: 'webhook', name: 'Hook', url: `${server.url}/x`, waitForCompletion: true, statusJsonPath: 'state', terminalStatuses: 'error' }],
+      stages: [
+        { refId: '1', type: 'webhook', name: 'Hook', url: `${server.url}/x`, waitForCompletion: true, statusJsonPath: 'state', terminalStatuses: 'error' },
+      ],
     });
 
     const result = await runtime.start(pipeline).result;

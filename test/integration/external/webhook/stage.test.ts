@@ -72,7 +72,10 @@ describe('webhook stage against a real HTTP server', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(run.results.map((r) => r.status)).toEqual(['RUNNING', 'RUNNING', 'SUCCEEDED']);
     expect(server.requests.every((r) => r.headers.authorization === 'Basic abc==')).toBe(true);
-    expect(run.state.webhook).toMatchObject({ statusEndpoint: `${server.url}/rest/api/latest/issue/OP-3246`, monitor: { status: 'Approved', progressMessage: 'Approved' } });
+    expect(run.state.webhook).toMatchObject({
+      statusEndpoint: `${server.url}/rest/api/latest/issue/OP-3246`,
+      monitor: { status: 'Approved', progressMessage: 'Approved' },
+    });
     expect(run.outputs.webhook).toEqual({
       statusCode: 'OK',
       statusCodeValue: 200,
@@ -202,7 +205,10 @@ describe('webhook stage against a real HTTP server', () => {
 
   it('refuses to call the instance metadata service', async () => {
     const result = await new StageRun(stage, { url: 'http://169.254.169.254/latest/meta-data/', method: 'GET' }).call();
-    expect(result).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/refusing to call http:\/\/169\.254\.169\.254: the instance metadata service/) });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: expect.stringMatching(/refusing to call http:\/\/169\.254\.169\.254: the instance metadata service/),
+    });
   });
 
   it('in callback mode sends a callback URL with a one-off token and waits for the delivered callback', async () => {

@@ -16,13 +16,18 @@ describe('the HTTP API client', () => {
   it('signs requests for execute-api and sends JSON', async () => {
     const { calls, fetchFn } = recorder(202, { executionId: 'e-1', status: 'started' });
     const api = httpApi({ baseUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com', credentials, fetch: fetchFn });
-    expect(await api.triggerPipeline({ application: 'shop', pipeline: 'deploy now', parameters: { env: 'prod' } })).toEqual({ executionId: 'e-1', status: 'started' });
+    expect(await api.triggerPipeline({ application: 'shop', pipeline: 'deploy now', parameters: { env: 'prod' } })).toEqual({
+      executionId: 'e-1',
+      status: 'started',
+    });
     const [call] = calls;
     expect(call!.url).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com/pipelines/shop/deploy%20now/executions');
     expect(call!.init.method).toBe('POST');
     expect(JSON.parse(call!.init.body as string)).toEqual({ parameters: { env: 'prod' } });
     const headers = call!.init.headers as Record<string, string>;
-    expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/);
+    expect(headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/,
+    );
     expect(headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
   });
 
@@ -34,7 +39,11 @@ describe('the HTTP API client', () => {
   });
 
   it('turns error answers into ApiCallError with the status and error name', async () => {
-    const { fetchFn } = recorder(400, { error: 'ParameterError', message: 'parameters do not fit', problems: [{ path: 'parameters.env', message: 'required' }] });
+    const { fetchFn } = recorder(400, {
+      error: 'ParameterError',
+      message: 'parameters do not fit',
+      problems: [{ path: 'parameters.env', message: 'required' }],
+    });
     const api = httpApi({ baseUrl: 'https://api.example.com', credentials: false, fetch: fetchFn });
     const error = await api.triggerPipeline({ application: 'shop', pipeline: 'deploy' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiCallError);

@@ -7,7 +7,10 @@ describe('callers', () => {
     ['arn:aws:iam::123456789012:user/division/team/alice', { user: 'alice', roles: [] }],
     // The role (with its account) is the identity; the session name, chosen by the caller, is only shown.
     ['arn:aws:sts::123456789012:assumed-role/approvers/bob', { user: 'bob (approvers in 123456789012)', roles: ['arn:aws:iam::123456789012:role/approvers'] }],
-    ['arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_1a2b/carol@example.com', { user: 'carol@example.com (AWSReservedSSO_Admin_1a2b in 123456789012)', roles: ['arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_1a2b'] }],
+    [
+      'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_1a2b/carol@example.com',
+      { user: 'carol@example.com (AWSReservedSSO_Admin_1a2b in 123456789012)', roles: ['arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_1a2b'] },
+    ],
     ['arn:aws-cn:sts::123456789012:assumed-role/ops/x', { user: 'x (ops in 123456789012)', roles: ['arn:aws-cn:iam::123456789012:role/ops'] }],
     ['arn:aws:iam::123456789012:root', { user: 'root', roles: [] }],
   ])('%s → %j', (arn, expected) => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { errorBody, ForbiddenError, httpStatusOf, MethodNotAllowedError, FeatureUnavailableError, RouteNotFoundError } from '../../../../functions/api/errors.js';
+import {
+  errorBody,
+  ForbiddenError,
+  httpStatusOf,
+  MethodNotAllowedError,
+  FeatureUnavailableError,
+  RouteNotFoundError,
+} from '../../../../functions/api/errors.js';
 import { findRoute, matchPattern } from '../../../../functions/api/routes.js';
 import { executionDetails } from '../../../../functions/api/views.js';
 import { ExecutionStateError } from '../../../../functions/core/concurrency.js';
@@ -16,7 +23,10 @@ import {
 
 describe('routes', () => {
   it('match paths with decoded parameters', () => {
-    expect(matchPattern('/executions/{id}/stages/{stage}/judgment', '/executions/e-1/stages/Approve%20prod/judgment')).toEqual({ id: 'e-1', stage: 'Approve prod' });
+    expect(matchPattern('/executions/{id}/stages/{stage}/judgment', '/executions/e-1/stages/Approve%20prod/judgment')).toEqual({
+      id: 'e-1',
+      stage: 'Approve prod',
+    });
     expect(matchPattern('/executions/{id}', '/executions/')).toBeUndefined();
     expect(matchPattern('/executions/{id}', '/executions/%E0%A4%A')).toBeUndefined();
   });
@@ -76,7 +86,19 @@ describe('execution views', () => {
       startTime: 1,
       skeleton: [],
       version: 3,
-      stages: [{ refId: '1', name: 'Approve', type: 'manualJudgment', requisiteStageRefIds: [], status: 'RUNNING', context: {}, outputs: {}, callbackToken: 'AQCEAAAAKgAAAAMAAAAA-secret', version: 2 }],
+      stages: [
+        {
+          refId: '1',
+          name: 'Approve',
+          type: 'manualJudgment',
+          requisiteStageRefIds: [],
+          status: 'RUNNING',
+          context: {},
+          outputs: {},
+          callbackToken: 'AQCEAAAAKgAAAAMAAAAA-secret',
+          version: 2,
+        },
+      ],
     } as unknown as ExecutionView;
     const shown = JSON.stringify(executionDetails(view));
     expect(shown).not.toContain('callbackToken');

@@ -9,7 +9,7 @@ describe('execution windows', () => {
   it('allows now when inside the window', () => {
     expect(nextAllowedTime(nineToFive, at('2026-11-18T10:30:00Z'))).toBe(at('2026-11-18T10:30:00Z'));
   });
-  it('waits for the start of today\'s window', () => {
+  it("waits for the start of today's window", () => {
     expect(nextAllowedTime(nineToFive, at('2026-11-18T07:00:00Z'))).toBe(at('2026-11-18T09:00:00Z'));
   });
   it('waits until tomorrow after the window closed', () => {

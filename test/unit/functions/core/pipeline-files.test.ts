@@ -48,7 +48,19 @@ describe('one loader for every reader', () => {
   });
 
   it('takes the application of a raw export from its deploy clusters, for every reader', async () => {
-    const dir = folder({ 'export.json': JSON.stringify({ stages: [{ refId: '1', type: 'wait', waitTime: 1 }, { refId: '2', requisiteStageRefIds: ['1'], type: 'deploy', clusters: [{ application: 'shop', account: 'prod', capacity: { min: 1, max: 1, desired: 1 }, availabilityZones: { 'us-east-1': ['us-east-1a'] } }] }] }) });
+    const dir = folder({
+      'export.json': JSON.stringify({
+        stages: [
+          { refId: '1', type: 'wait', waitTime: 1 },
+          {
+            refId: '2',
+            requisiteStageRefIds: ['1'],
+            type: 'deploy',
+            clusters: [{ application: 'shop', account: 'prod', capacity: { min: 1, max: 1, desired: 1 }, availabilityZones: { 'us-east-1': ['us-east-1a'] } }],
+          },
+        ],
+      }),
+    });
     const file = join(dir, 'export.json');
     const cli = loadPipelineFile(file);
     expect(cli.pipeline?.application ?? cli.errors).toBe('shop');
@@ -57,7 +69,14 @@ describe('one loader for every reader', () => {
   });
 
   it('refuses the same documents everywhere, with every path', async () => {
-    const bad = JSON.stringify({ application: 'a', name: 'b', stages: [{ refId: '1', type: 'nope' }, { refId: '2', type: 'wait', requisiteStageRefIds: ['9'] }] });
+    const bad = JSON.stringify({
+      application: 'a',
+      name: 'b',
+      stages: [
+        { refId: '1', type: 'nope' },
+        { refId: '2', type: 'wait', requisiteStageRefIds: ['9'] },
+      ],
+    });
     const dir = folder({ 'bad.json': bad });
     const file = join(dir, 'bad.json');
     const cli = loadPipelineFile(file);
@@ -70,7 +89,13 @@ describe('one loader for every reader', () => {
   });
 
   it('applies the definition budget in every reader of files', async () => {
-    const stages = Array.from({ length: 900 }, (_, i) => ({ refId: String(i + 1), type: 'wait', name: `W${i}`, waitTime: 1, ...(i > 0 ? { requisiteStageRefIds: [String(i)] } : {}) }));
+    const stages = Array.from({ length: 900 }, (_, i) => ({
+      refId: String(i + 1),
+      type: 'wait',
+      name: `W${i}`,
+      waitTime: 1,
+      ...(i > 0 ? { requisiteStageRefIds: [String(i)] } : {}),
+    }));
     const big = JSON.stringify({ application: 'a', name: 'huge', stages });
     const dir = folder({ 'huge.json': big });
     const file = join(dir, 'huge.json');

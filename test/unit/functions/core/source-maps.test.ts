@@ -11,7 +11,10 @@ import { fileSourceMaps, mapStackTrace } from '../../../../functions/core/source
 async function throwingBundle(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'gennaker-maps-'));
   const entry = join(dir, 'thrower.ts');
-  writeFileSync(entry, ['export function handler(): never {', '  const reason = "boom";', '  // the throw below is line 4', '  throw new Error(reason);', '}', ''].join('\n'));
+  writeFileSync(
+    entry,
+    ['export function handler(): never {', '  const reason = "boom";', '  // the throw below is line 4', '  throw new Error(reason);', '}', ''].join('\n'),
+  );
   const outfile = join(dir, 'index.mjs');
   await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', minify: true, sourcemap: true, sourcesContent: false });
   return outfile;

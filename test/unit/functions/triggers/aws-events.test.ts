@@ -49,7 +49,12 @@ describe('CodeBuild build state change', () => {
         ...detail,
         'additional-information': {
           ...detail['additional-information'],
-          environment: { 'environment-variables': [{ name: 'A', type: 'PLAINTEXT', value: '1' }, { name: 'TOKEN', type: 'SECRETS_MANAGER', value: 'arn:...' }] },
+          environment: {
+            'environment-variables': [
+              { name: 'A', type: 'PLAINTEXT', value: '1' },
+              { name: 'TOKEN', type: 'SECRETS_MANAGER', value: 'arn:...' },
+            ],
+          },
         },
       },
     };
@@ -68,7 +73,10 @@ describe('CodeBuild build state change', () => {
     expect(matchCodeBuildTrigger({ type: 'codebuild', project: 'my-sample-project' }, n.event).matched).toBe(true);
     expect(matchCodeBuildTrigger({ type: 'codebuild', project: 'my-.*' }, n.event).matched).toBe(true);
     expect(matchCodeBuildTrigger({ type: 'codebuild', project: 'other' }, n.event).matched).toBe(false);
-    expect(matchCodeBuildTrigger({ type: 'codebuild', project: 'my-sample-project', region: 'eu-west-1' }, n.event)).toMatchObject({ matched: false, reason: expect.stringContaining('region') });
+    expect(matchCodeBuildTrigger({ type: 'codebuild', project: 'my-sample-project', region: 'eu-west-1' }, n.event)).toMatchObject({
+      matched: false,
+      reason: expect.stringContaining('region'),
+    });
   });
 });
 

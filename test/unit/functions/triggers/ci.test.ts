@@ -22,7 +22,14 @@ describe('Jenkins notification plugin', () => {
         url: 'http://localhost:8080/job/asgard/18/',
         result: 'SUCCESS',
         building: false,
-        scm: [{ name: 'origin/master', branch: 'master', sha1: 'c6d86dc654b12425e706bcf951adfe5a8627a517', remoteUrl: 'https://github.com/evgeny-goldin/asgard.git' }],
+        scm: [
+          {
+            name: 'origin/master',
+            branch: 'master',
+            sha1: 'c6d86dc654b12425e706bcf951adfe5a8627a517',
+            remoteUrl: 'https://github.com/evgeny-goldin/asgard.git',
+          },
+        ],
         artifacts: [
           { fileName: 'asgard.war', relativePath: 'asgard.war', displayPath: 'asgard.war', url: 'http://localhost:8080/job/asgard/18/artifact/asgard.war' },
           {
@@ -63,8 +70,17 @@ describe('Jenkins notification plugin', () => {
 
 describe('generic build-finished webhook', () => {
   it('takes master from the body or the route, properties and scm', () => {
-    const n = normalizeBuildWebhook('route-master', { job: 'app', buildNumber: '7', result: 'success', properties: { v: 1 }, scm: [{ branch: 'refs/heads/main', sha1: 'abc' }] });
-    expect(n).toMatchObject({ kind: 'event', event: { master: 'route-master', job: 'app', buildNumber: 7, result: 'SUCCESS', properties: { v: 1 }, scm: [{ branch: 'main', sha1: 'abc' }] } });
+    const n = normalizeBuildWebhook('route-master', {
+      job: 'app',
+      buildNumber: '7',
+      result: 'success',
+      properties: { v: 1 },
+      scm: [{ branch: 'refs/heads/main', sha1: 'abc' }],
+    });
+    expect(n).toMatchObject({
+      kind: 'event',
+      event: { master: 'route-master', job: 'app', buildNumber: 7, result: 'SUCCESS', properties: { v: 1 }, scm: [{ branch: 'main', sha1: 'abc' }] },
+    });
     expect(normalizeBuildWebhook(undefined, { master: 'm', job: 'app', buildNumber: 1, result: 'SUCCESS' })).toMatchObject({ event: { master: 'm' } });
     expect(normalizeBuildWebhook(undefined, { job: 'app', buildNumber: 1, result: 'SUCCESS' }).kind).toBe('ignored');
     expect(normalizeBuildWebhook('m', { job: 'app', buildNumber: 1, result: 'SUCCESS', building: true }).kind).toBe('ignored');

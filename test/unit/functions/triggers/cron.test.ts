@@ -87,7 +87,12 @@ describe('schedules for a pipeline', () => {
       ['gennaker-nightly-nightly-rebuild-a1', 'cron(0 2 * * ? *)', 'America/New_York', 'a1'],
       ['gennaker-nightly-nightly-rebuild-cron-1', 'cron(30 3 ? * SUN *)', 'America/Los_Angeles', 'cron-1'],
     ]);
-    expect(schedules[0]!.input).toEqual({ application: 'nightly', pipelineId: 'nightly-rebuild', triggerId: 'a1', scheduledTime: '<aws.scheduler.scheduled-time>' });
+    expect(schedules[0]!.input).toEqual({
+      application: 'nightly',
+      pipelineId: 'nightly-rebuild',
+      triggerId: 'a1',
+      scheduledTime: '<aws.scheduler.scheduled-time>',
+    });
     expect(problems).toEqual([expect.stringContaining('nightly/rebuild triggers[3]: seconds')]);
   });
 
@@ -95,7 +100,10 @@ describe('schedules for a pipeline', () => {
     const pipeline = pipelineOf({
       application: 'nightly',
       name: 'tz',
-      triggers: [{ type: 'cron', id: 'a', cronExpression: '0 0 2 * * ?' }, { type: 'cron', id: 'b', cronExpression: '0 0 2 * * ?', cronTimeZone: 'Asia/Tokyo' }],
+      triggers: [
+        { type: 'cron', id: 'a', cronExpression: '0 0 2 * * ?' },
+        { type: 'cron', id: 'b', cronExpression: '0 0 2 * * ?', cronTimeZone: 'Asia/Tokyo' },
+      ],
       stages: [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }],
     });
     expect(cronSchedules(pipeline).schedules.map((s) => s.timezone)).toEqual(['America/Los_Angeles', 'Asia/Tokyo']);

@@ -47,10 +47,22 @@ describe('execution names', () => {
 
 describe("Orca's concurrency policy", () => {
   it.each([
-    [{ limitConcurrent: true, maxConcurrentExecutions: 0, keepWaitingPipelines: false }, { maxRunning: 1, keepWaiting: false }],
-    [{ limitConcurrent: true, maxConcurrentExecutions: 5, keepWaitingPipelines: true }, { maxRunning: 1, keepWaiting: true }],
-    [{ limitConcurrent: false, maxConcurrentExecutions: 5, keepWaitingPipelines: true }, { maxRunning: 5, keepWaiting: true }],
-    [{ limitConcurrent: false, maxConcurrentExecutions: 0, keepWaitingPipelines: false }, { maxRunning: 0, keepWaiting: false }],
+    [
+      { limitConcurrent: true, maxConcurrentExecutions: 0, keepWaitingPipelines: false },
+      { maxRunning: 1, keepWaiting: false },
+    ],
+    [
+      { limitConcurrent: true, maxConcurrentExecutions: 5, keepWaitingPipelines: true },
+      { maxRunning: 1, keepWaiting: true },
+    ],
+    [
+      { limitConcurrent: false, maxConcurrentExecutions: 5, keepWaitingPipelines: true },
+      { maxRunning: 5, keepWaiting: true },
+    ],
+    [
+      { limitConcurrent: false, maxConcurrentExecutions: 0, keepWaitingPipelines: false },
+      { maxRunning: 0, keepWaiting: false },
+    ],
   ])('%j → %j', (pipeline, policy) => {
     expect(concurrencyPolicyOf(pipeline)).toEqual(policy);
   });
@@ -70,7 +82,9 @@ describe('webhook requests', () => {
   it('refuses bodies over 1 MB, as text or base64', () => {
     expect(() => readWebhookRequest({ ...base, body: 'x'.repeat(MAX_BODY_BYTES + 1) })).toThrow(PayloadTooLargeError);
     expect(() => readWebhookRequest({ ...base, body: 'é'.repeat(MAX_BODY_BYTES / 2 + 1) })).toThrow(PayloadTooLargeError);
-    expect(() => readWebhookRequest({ ...base, body: Buffer.alloc(MAX_BODY_BYTES + 1).toString('base64'), isBase64Encoded: true })).toThrow(PayloadTooLargeError);
+    expect(() => readWebhookRequest({ ...base, body: Buffer.alloc(MAX_BODY_BYTES + 1).toString('base64'), isBase64Encoded: true })).toThrow(
+      PayloadTooLargeError,
+    );
     expect(readWebhookRequest({ ...base, body: 'x'.repeat(MAX_BODY_BYTES) }).rawBody.length).toBe(MAX_BODY_BYTES);
   });
 

@@ -64,7 +64,10 @@ describe('normalising pushes', () => {
     const deleted = { ...bitbucketServer, changes: [{ ...change, type: 'DELETE', toHash: '0'.repeat(40) }] };
     expect(normalizeBitbucket('repo:refs_changed', deleted)).toEqual({ kind: 'ignored', reason: 'the push only deleted refs' });
     expect(normalizeBitbucket('diagnostics:ping', {})).toEqual({ kind: 'ignored', reason: 'ping' });
-    const tag = { ...bitbucketServer, changes: [{ ...change, ref: { id: 'refs/tags/v2.0', displayId: 'v2.0', type: 'TAG' }, refId: 'refs/tags/v2.0', type: 'ADD' }] };
+    const tag = {
+      ...bitbucketServer,
+      changes: [{ ...change, ref: { id: 'refs/tags/v2.0', displayId: 'v2.0', type: 'TAG' }, refId: 'refs/tags/v2.0', type: 'ADD' }],
+    };
     expect(event(normalizeBitbucket('repo:refs_changed', tag)).branch).toBe('refs/tags/v2.0');
     expect(() => normalizeBitbucket('repo:refs_changed', { ...bitbucketServer, repository: { slug: 'x' } })).toThrow(MalformedEventError);
   });
@@ -84,7 +87,9 @@ describe('normalising pushes', () => {
     expect(matchGitTrigger({ ...trigger, events: [] }, push).matched).toBe(true);
     const gh = event(normalizeGitHub('push', github));
     expect(matchGitTrigger({ type: 'git', source: 'github', project: 'Codertocat', slug: 'Hello-World', events: ['push:push'] }, gh).matched).toBe(true);
-    expect(matchGitTrigger({ type: 'git', source: 'github', project: 'Codertocat', slug: 'Hello-World', events: ['pull_request:opened'] }, gh).matched).toBe(false);
+    expect(matchGitTrigger({ type: 'git', source: 'github', project: 'Codertocat', slug: 'Hello-World', events: ['pull_request:opened'] }, gh).matched).toBe(
+      false,
+    );
   });
 
   it('keeps refs/tags/ on tag pushes (Echo strips refs/heads/ only)', () => {

@@ -58,7 +58,13 @@ describe("honouring the pipeline's and stages' notification settings", () => {
       notifications: [{ type: 'email', address: 'team@example.com', level: 'pipeline', when: ['pipeline.failed'] }],
       stages: [
         { refId: '1', type: 'wait', name: 'Wait', waitTime: 1 },
-        { refId: '2', type: 'manualJudgment', name: 'Approve', requisiteStageRefIds: ['1'], notifications: [{ type: 'slack', address: '#approvals', level: 'stage', when: ['manualJudgmentContinue'] }] },
+        {
+          refId: '2',
+          type: 'manualJudgment',
+          name: 'Approve',
+          requisiteStageRefIds: ['1'],
+          notifications: [{ type: 'slack', address: '#approvals', level: 'stage', when: ['manualJudgmentContinue'] }],
+        },
       ],
     });
     const notifier = new MemoryNotifier(undefined, registryNotificationTargets(new StaticPipelineRegistry([pipeline])));

@@ -30,7 +30,12 @@ describe('pipeline triggers', () => {
   });
 
   it('never lets a pipeline trigger itself', () => {
-    expect(matchPipelineTrigger({ type: 'pipeline', application: 'shop', pipeline: 'shop-build', status: ['failed'] }, parent, { application: 'shop', id: 'shop-build' }).matched).toBe(false);
+    expect(
+      matchPipelineTrigger({ type: 'pipeline', application: 'shop', pipeline: 'shop-build', status: ['failed'] }, parent, {
+        application: 'shop',
+        id: 'shop-build',
+      }).matched,
+    ).toBe(false);
   });
 
   it("builds Spinnaker's pipeline trigger object", () => {
@@ -47,6 +52,8 @@ describe('pipeline triggers', () => {
 
   it('reads only pipeline-completed events', () => {
     expect(normalizeCompleted({ id: '1', source: 'aws.states', 'detail-type': 'x', detail: {} }).kind).toBe('ignored');
-    expect(() => normalizeCompleted({ id: '1', source: 'gennaker', 'detail-type': 'Pipeline Execution Completed', detail: { status: 'RUNNING' } })).toThrow(/not a pipeline-completed event/);
+    expect(() => normalizeCompleted({ id: '1', source: 'gennaker', 'detail-type': 'Pipeline Execution Completed', detail: { status: 'RUNNING' } })).toThrow(
+      /not a pipeline-completed event/,
+    );
   });
 });

@@ -20,7 +20,13 @@ describe('SNS messages', () => {
       message: 'Hello from SNS!',
       attributes: { Test: 'TestString', TestBinary: 'TestBinary' },
     });
-    expect(pubsubTrigger(message!)).toMatchObject({ type: 'pubsub', pubsubSystem: 'amazon', subscriptionName: 'EXAMPLE', payload: {}, message: 'Hello from SNS!' });
+    expect(pubsubTrigger(message!)).toMatchObject({
+      type: 'pubsub',
+      pubsubSystem: 'amazon',
+      subscriptionName: 'EXAMPLE',
+      payload: {},
+      message: 'Hello from SNS!',
+    });
   });
 
   it('parses JSON messages into the payload', () => {

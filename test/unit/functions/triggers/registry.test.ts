@@ -2,15 +2,16 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  BUNDLED_MANIFEST_FILE,
-  directoryRegistry,
-  manifestRegistry,
-  pipelineRegistryFromEnv,
-} from '../../../../functions/core/pipeline-registry.js';
+import { BUNDLED_MANIFEST_FILE, directoryRegistry, manifestRegistry, pipelineRegistryFromEnv } from '../../../../functions/core/pipeline-registry.js';
 
 const WAIT = [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }];
-const deploy = { application: 'shop', name: 'deploy', id: 'shop-deploy-id', triggers: [{ type: 'git', source: 'github', project: 'a', slug: 'b' }], stages: WAIT };
+const deploy = {
+  application: 'shop',
+  name: 'deploy',
+  id: 'shop-deploy-id',
+  triggers: [{ type: 'git', source: 'github', project: 'a', slug: 'b' }],
+  stages: WAIT,
+};
 
 describe('manifest registry', () => {
   it('loads valid pipelines, reports invalid and duplicate ones, and keeps disabled ones flagged', async () => {

@@ -20,21 +20,30 @@ describe('platform settings', () => {
   });
 
   it('hands each function only the settings its needs read, as JSON files it is pointed at', () => {
-    const settings = ResolvedSettings.resolve({ accounts: { file: ACCOUNTS_FILE }, trafficGuards: { document: GUARDS }, jenkinsMasters: { document: MASTERS } });
+    const settings = ResolvedSettings.resolve({
+      accounts: { file: ACCOUNTS_FILE },
+      trafficGuards: { document: GUARDS },
+      jenkinsMasters: { document: MASTERS },
+    });
     const cloud = settings.forNeeds(['executions', 'locks', 'cloudDriver']);
     expect(Object.keys(cloud.files).sort()).toEqual(['gennaker-accounts.json', 'gennaker-traffic-guards.json']);
     expect(cloud.environment).toEqual({ GENNAKER_ACCOUNTS_FILE: 'gennaker-accounts.json', GENNAKER_TRAFFIC_GUARDS_FILE: 'gennaker-traffic-guards.json' });
     expect(JSON.parse(cloud.files['gennaker-traffic-guards.json']!)).toEqual(GUARDS);
-    expect((JSON.parse(cloud.files['gennaker-accounts.json']!) as { accounts: Record<string, unknown> }).accounts.staging).toMatchObject({ assumeRole: 'role/gennaker-deploy' });
+    expect((JSON.parse(cloud.files['gennaker-accounts.json']!) as { accounts: Record<string, unknown> }).accounts.staging).toMatchObject({
+      assumeRole: 'role/gennaker-deploy',
+    });
     expect(settings.forNeeds(['executions', 'readSecrets']).environment).toEqual({ GENNAKER_JENKINS_MASTERS_FILE: 'gennaker-jenkins-masters.json' });
     expect(settings.forNeeds(['executions', 'publish'])).toEqual({ files: {}, environment: {} });
     expect(settings.usesAccounts(['clusterView'])).toBe(true);
     expect(settings.usesAccounts(['readSecrets'])).toBe(false);
   });
 
-  it('refuses a wrong document at synth with the reader\'s message and the setting named', () => {
+  it("refuses a wrong document at synth with the reader's message and the setting named", () => {
     expect(() => ResolvedSettings.resolve({ accounts: { document: { accounts: { prod: { accountId: '123', regions: ['us-east-1'] } } } } })).toThrow(
-      expect.objectContaining({ name: 'PlatformSettingError', message: expect.stringMatching(/^Platform setting accounts \(settings\.accounts\) is not valid: .*accountId/s) }),
+      expect.objectContaining({
+        name: 'PlatformSettingError',
+        message: expect.stringMatching(/^Platform setting accounts \(settings\.accounts\) is not valid: .*accountId/s),
+      }),
     );
     expect(() => ResolvedSettings.resolve({ jenkinsMasters: { document: { ci: { url: 'ftp://x' } } } })).toThrow(PlatformSettingError);
   });
@@ -56,7 +65,10 @@ describe('platform settings', () => {
       const policies = { ...template.findResources('AWS::IAM::Policy'), ...template.findResources('AWS::IAM::ManagedPolicy') };
       const statements = Object.entries(policies)
         .filter(([id]) => id.startsWith(prefix))
-        .flatMap(([, p]) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } } }).Properties.PolicyDocument.Statement);
+        .flatMap(
+          ([, p]) =>
+            (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } } }).Properties.PolicyDocument.Statement,
+        );
       return statements.filter((s) => [s.Action].flat().includes('sts:AssumeRole')).map((s) => s.Resource);
     };
     const roles = ['arn:aws:iam::111111111111:role/gennaker-deploy', 'arn:aws:iam::222222222222:role/gennaker-deploy'];
@@ -67,7 +79,9 @@ describe('platform settings', () => {
       expect(assumeRoleResources(fn), fn).toEqual([]);
     }
     const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
-    const envOf = (prefix: string) => (functions.find(([id]) => id.startsWith(prefix))![1] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    const envOf = (prefix: string) =>
+      (functions.find(([id]) => id.startsWith(prefix))![1] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment
+        .Variables;
     expect(envOf('PlatformCloudFunction').GENNAKER_ACCOUNTS_FILE).toBe('gennaker-accounts.json');
     expect(envOf('PlatformEngineFunction').GENNAKER_ACCOUNTS_FILE).toBeUndefined();
   });

@@ -12,7 +12,10 @@ const register = (registry: PipelineRegistry, p: Pipeline) =>
 
 describe('PipelineRegistry', () => {
   it('grants a child to the child audience whichever registers first', () => {
-    for (const order of [['parent', 'child'], ['child', 'parent']]) {
+    for (const order of [
+      ['parent', 'child'],
+      ['child', 'parent'],
+    ]) {
       // GIVEN
       const registry = new PipelineRegistry();
       const granted: string[] = [];

@@ -48,7 +48,10 @@ describe('the installed SDK after preparation', () => {
   it('lets esbuild drop the schemas of operations a bundle never sends', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gennaker-shake-'));
     const entry = join(dir, 'entry.ts');
-    writeFileSync(entry, "import { EC2Client, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';\nexport const handler = () => new EC2Client({}).send(new DescribeSecurityGroupsCommand({}));\n");
+    writeFileSync(
+      entry,
+      "import { EC2Client, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';\nexport const handler = () => new EC2Client({}).send(new DescribeSecurityGroupsCommand({}));\n",
+    );
     const outfile = join(dir, 'index.mjs');
     await build({ ...esbuildOptions(entry, outfile), nodePaths: [join(REPO_ROOT, 'node_modules')] });
     const bundle = readFileSync(outfile, 'utf8');

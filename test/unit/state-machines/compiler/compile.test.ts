@@ -94,7 +94,13 @@ describe('compilePipeline', () => {
   it("renders payloads the engine's own schema accepts", () => {
     // GIVEN every kind of Task the compiler emits (start, run, callback run, record, complete)
     const asl = compilePipeline(diamond());
-    const fromState: Record<string, unknown> = { '$.executionId': 'exec-1', $: { executionId: 'exec-1' }, '$.error': { Error: 'x' }, '$.caught': false, '$$.Task.Token': 'token' };
+    const fromState: Record<string, unknown> = {
+      '$.executionId': 'exec-1',
+      $: { executionId: 'exec-1' },
+      '$.error': { Error: 'x' },
+      '$.caught': false,
+      '$$.Task.Token': 'token',
+    };
     const substitute = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(substitute);
       if (value === null || typeof value !== 'object') return value;
@@ -102,9 +108,9 @@ describe('compilePipeline', () => {
     };
     // WHEN / THEN
     const tasks = statesOfType(asl as never, 'Task');
-    expect(new Set(tasks.map((t) => ((t.state.Parameters as { Payload?: { op: string }; op?: string }).Payload ?? t.state.Parameters as { op: string }).op))).toEqual(
-      new Set(['start', 'run', 'record', 'complete']),
-    );
+    expect(
+      new Set(tasks.map((t) => ((t.state.Parameters as { Payload?: { op: string }; op?: string }).Payload ?? (t.state.Parameters as { op: string })).op)),
+    ).toEqual(new Set(['start', 'run', 'record', 'complete']));
     for (const { name, state } of tasks) {
       const parameters = state.Parameters as Record<string, unknown>;
       const payload = substitute('Payload' in parameters ? parameters.Payload : parameters);
@@ -154,8 +160,16 @@ describe('compilePipeline', () => {
 
   it('adds one Choice and one Wait, named as prose, only to stages that wait', () => {
     const asl = compilePipeline(diamond());
-    expect(statesOfType(asl as never, 'Wait').map((w) => w.name).sort()).toEqual(['Bake · next check', 'Deploy east · next check', 'Deploy west · next check']);
-    expect(statesOfType(asl as never, 'Choice').map((c) => c.name).sort()).toEqual(['Bake · waiting', 'Deploy east · waiting', 'Deploy west · waiting']);
+    expect(
+      statesOfType(asl as never, 'Wait')
+        .map((w) => w.name)
+        .sort(),
+    ).toEqual(['Bake · next check', 'Deploy east · next check', 'Deploy west · next check']);
+    expect(
+      statesOfType(asl as never, 'Choice')
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['Bake · waiting', 'Deploy east · waiting', 'Deploy west · waiting']);
     expect(asl.States['Bake · waiting']).toEqual({
       Type: 'Choice',
       Choices: [{ Variable: '$.result.waitSeconds', IsPresent: true, Next: 'Bake · next check' }],
@@ -165,7 +179,13 @@ describe('compilePipeline', () => {
   });
 
   it('keeps a plain chain at one state per stage', () => {
-    const stages = Array.from({ length: 20 }, (_, i) => ({ refId: String(i), type: 'evaluateVariables', name: `Step ${i}`, variables: [], requisiteStageRefIds: i ? [String(i - 1)] : [] }));
+    const stages = Array.from({ length: 20 }, (_, i) => ({
+      refId: String(i),
+      type: 'evaluateVariables',
+      name: `Step ${i}`,
+      variables: [],
+      requisiteStageRefIds: i ? [String(i - 1)] : [],
+    }));
     const asl = compilePipeline(pipelineOf({ stages }));
     // 20 stages + start, complete and the shared recorder.
     expect(Object.keys(asl.States)).toHaveLength(23);
@@ -237,7 +257,8 @@ describe('compilePipeline', () => {
         ],
       }),
     );
-    const reads = (name: string) => (statesOfType(asl as never, 'Task').find((t) => t.name === name)!.state.Parameters as { stage: { reads?: unknown } }).stage.reads;
+    const reads = (name: string) =>
+      (statesOfType(asl as never, 'Task').find((t) => t.name === name)!.state.Parameters as { stage: { reads?: unknown } }).stage.reads;
     expect(reads('Named')).toEqual(['1']);
     expect(reads('Free')).toBe('all');
     expect(reads('Header only')).toBeUndefined();
@@ -246,7 +267,12 @@ describe('compilePipeline', () => {
   });
 
   it('reports a definition over the 1 MB limit', () => {
-    const stages = Array.from({ length: 1200 }, (_, i) => ({ refId: String(i), type: 'wait', name: `Stage ${i}`, requisiteStageRefIds: i ? [String(i - 1)] : [] }));
+    const stages = Array.from({ length: 1200 }, (_, i) => ({
+      refId: String(i),
+      type: 'wait',
+      name: `Stage ${i}`,
+      requisiteStageRefIds: i ? [String(i - 1)] : [],
+    }));
     expect(definitionProblems(compilePipeline(pipelineOf({ stages })))[0]!.message).toMatch(/over Step Functions' 1 MB limit/);
     expect(definitionProblems(compilePipeline(diamond()))).toEqual([]);
   });
@@ -258,7 +284,12 @@ describe('compilePipeline', () => {
       return (asl.States.Check as { Resource?: string }).Resource;
     };
     expect(taskResource([{ type: 'expression', context: { expression: true } }])).toBe(arn('flow'));
-    expect(taskResource([{ type: 'expression', context: { expression: true } }, { type: 'clusterSize', context: { cluster: 'app-prod', expected: 1 } }])).toBe(arn('cloud'));
+    expect(
+      taskResource([
+        { type: 'expression', context: { expression: true } },
+        { type: 'clusterSize', context: { cluster: 'app-prod', expected: 1 } },
+      ]),
+    ).toBe(arn('cloud'));
     // A type still to be evaluated might be clusterSize.
     expect(taskResource([{ type: '${trigger.check}' }])).toBe(arn('cloud'));
   });

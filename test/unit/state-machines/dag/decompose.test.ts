@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decompose } from '../../../../state-machines/dag/decompose.js';
 import { buildGraph, findCycle, topologicalOrder } from '../../../../state-machines/dag/graph.js';
 
-const g = (edges: Record<string, string[]>) =>
-  buildGraph(Object.entries(edges).map(([refId, requisiteStageRefIds]) => ({ refId, requisiteStageRefIds })));
+const g = (edges: Record<string, string[]>) => buildGraph(Object.entries(edges).map(([refId, requisiteStageRefIds]) => ({ refId, requisiteStageRefIds })));
 
 describe('decompose', () => {
   it('turns a chain into a series', () => {
@@ -22,7 +21,13 @@ describe('decompose', () => {
       kind: 'series',
       items: [
         { kind: 'stage', refId: 'a' },
-        { kind: 'parallel', branches: [{ kind: 'stage', refId: 'b' }, { kind: 'stage', refId: 'c' }] },
+        {
+          kind: 'parallel',
+          branches: [
+            { kind: 'stage', refId: 'b' },
+            { kind: 'stage', refId: 'c' },
+          ],
+        },
         { kind: 'stage', refId: 'd' },
       ],
     });
@@ -32,8 +37,20 @@ describe('decompose', () => {
     expect(decompose(g({ a: [], b: [], c: ['a', 'b'], d: ['a', 'b'] }))).toEqual({
       kind: 'series',
       items: [
-        { kind: 'parallel', branches: [{ kind: 'stage', refId: 'a' }, { kind: 'stage', refId: 'b' }] },
-        { kind: 'parallel', branches: [{ kind: 'stage', refId: 'c' }, { kind: 'stage', refId: 'd' }] },
+        {
+          kind: 'parallel',
+          branches: [
+            { kind: 'stage', refId: 'a' },
+            { kind: 'stage', refId: 'b' },
+          ],
+        },
+        {
+          kind: 'parallel',
+          branches: [
+            { kind: 'stage', refId: 'c' },
+            { kind: 'stage', refId: 'd' },
+          ],
+        },
       ],
     });
   });
@@ -42,7 +59,10 @@ describe('decompose', () => {
     const block = decompose(g({ A: [], B: [], C: ['A'], D: ['A', 'B'] }));
     expect(block.kind).toBe('mesh');
     if (block.kind !== 'mesh') return;
-    expect(block.chains.map((c) => c.refIds)).toEqual([['A', 'C'], ['B', 'D']]);
+    expect(block.chains.map((c) => c.refIds)).toEqual([
+      ['A', 'C'],
+      ['B', 'D'],
+    ]);
     expect(block.chains[1]!.awaits.get('D')).toEqual(['A']);
     expect(block.chains[0]!.awaits.size).toBe(0);
   });

@@ -34,15 +34,7 @@ describe('evaluateAll', () => {
       ctx,
     );
     expect(errors).toEqual([]);
-    expect(value).toEqual([
-      'shop-prod',
-      'replicas=4',
-      'canary=true',
-      'capacity={"min":2,"max":4}',
-      'nothing=[]',
-      ' prod',
-      'prodprod',
-    ]);
+    expect(value).toEqual(['shop-prod', 'replicas=4', 'canary=true', 'capacity={"min":2,"max":4}', 'nothing=[]', ' prod', 'prodprod']);
   });
 
   it('GIVEN nested objects and arrays WHEN evaluated THEN every string is evaluated and keys are kept', () => {

@@ -57,9 +57,7 @@ describe('limits', () => {
   it('GIVEN deeply nested JSON WHEN compared THEN it is refused rather than overflowing', () => {
     const deep = '['.repeat(5_000) + ']'.repeat(5_000);
     const nested = sampleContext({ trigger: { deep } });
-    expect(() => evaluateStrict('${#readJson(trigger.deep) == #readJson(trigger.deep)}', nested)).toThrow(
-      'values are nested too deeply to compare',
-    );
+    expect(() => evaluateStrict('${#readJson(trigger.deep) == #readJson(trigger.deep)}', nested)).toThrow('values are nested too deeply to compare');
   });
 
   it('GIVEN a deeply nested value WHEN walked THEN it is reported, not overflowed', () => {

@@ -49,7 +49,10 @@ describe('string methods', () => {
     ["${'abc'.substring('1')}", "substring() needs an integer as argument 1, got string '1'"],
     ["${'abc'.contains(1)}", 'contains() needs a string as argument 1, got number 1'],
     ["${'abc'.trim(1)}", 'trim() takes 0 arguments, got 1'],
-    ["${'abc'.size()}", "method 'size' is not allowed on a string (allowed: contains, endsWith, equals, equalsIgnoreCase, indexOf, isEmpty, length, matches, replace, replaceAll, replaceFirst, split, startsWith, substring, toLowerCase, toString, toUpperCase, trim)"],
+    [
+      "${'abc'.size()}",
+      "method 'size' is not allowed on a string (allowed: contains, endsWith, equals, equalsIgnoreCase, indexOf, isEmpty, length, matches, replace, replaceAll, replaceFirst, split, startsWith, substring, toLowerCase, toString, toUpperCase, trim)",
+    ],
     ["${'abc'.matches('[')}", "invalid pattern '['"],
   ])('GIVEN %s WHEN evaluated THEN it fails with %j', (text, message) => {
     expect(() => evaluate(text)).toThrow(message);

@@ -118,7 +118,11 @@ describe('parse', () => {
     ['a between {1, 2}', "operator 'between' is not supported", 2],
     ['{1: }', "unexpected token '}'", 4],
     ['{a.b: 1}', 'a map key must be a name or a literal', 3],
-    ['a.m()', "method 'm' is not allowed (allowed: contains, containsKey, endsWith, equals, equalsIgnoreCase, get, indexOf, isEmpty, keySet, length, matches, replace, replaceAll, replaceFirst, size, split, startsWith, substring, toLowerCase, toString, toUpperCase, trim, values)", 2],
+    [
+      'a.m()',
+      "method 'm' is not allowed (allowed: contains, containsKey, endsWith, equals, equalsIgnoreCase, get, indexOf, isEmpty, keySet, length, matches, replace, replaceAll, replaceFirst, size, split, startsWith, substring, toLowerCase, toString, toUpperCase, trim, values)",
+      2,
+    ],
     ['#', "expected a function name after '#', found the end of the expression", 1],
     ['#toJson(1, 2)', '#toJson() takes 1 argument, got 2', 0],
     ['', 'empty expression', 0],

@@ -9,11 +9,7 @@ describe('findExpressionProblems', () => {
 
   it('GIVEN broken expressions deep inside WHEN checked THEN each is reported with its JSON path', () => {
     const pipeline = {
-      stages: [
-        { refId: '1' },
-        { refId: '2' },
-        { refId: '3', waitTime: '${1 +}', notes: ['fine', 'x ${a b}'] },
-      ],
+      stages: [{ refId: '1' }, { refId: '2' }, { refId: '3', waitTime: '${1 +}', notes: ['fine', 'x ${a b}'] }],
       'odd key': '${)}',
     };
     expect(findExpressionProblems(pipeline, '$')).toEqual([
@@ -30,10 +26,7 @@ describe('findExpressionProblems', () => {
   });
 
   it('GIVEN refused constructs WHEN checked THEN they are problems before anything runs', () => {
-    const problems = findExpressionProblems(
-      ["${T(java.lang.Runtime)}", '${x.exec()}', "${#cfServiceKey('db')}", '${#root}', '${trigger.constructor}'],
-      '$.p',
-    );
+    const problems = findExpressionProblems(['${T(java.lang.Runtime)}', '${x.exec()}', "${#cfServiceKey('db')}", '${#root}', '${trigger.constructor}'], '$.p');
     expect(problems.map((p) => p.path)).toEqual(['$.p[0]', '$.p[1]', '$.p[2]', '$.p[3]', '$.p[4]']);
     expect(problems[1]?.message).toContain("method 'exec' is not allowed (allowed: ");
     expect(problems[2]?.message).toContain("unknown function '#cfServiceKey' (supported: #alphanumerical");
@@ -47,9 +40,7 @@ describe('findExpressionProblems', () => {
   });
 
   it('GIVEN an unterminated expression WHEN checked THEN it is reported', () => {
-    expect(findExpressionProblems({ a: 'x ${oops' }, '$')).toEqual([
-      { path: '$.a', message: "missing closing '}' for the expression at column 3 in ${oops" },
-    ]);
+    expect(findExpressionProblems({ a: 'x ${oops' }, '$')).toEqual([{ path: '$.a', message: "missing closing '}' for the expression at column 3 in ${oops" }]);
   });
 
   it('GIVEN values that are not strings, arrays or plain objects WHEN checked THEN they are ignored', () => {

@@ -1,22 +1,66 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ExpressionError,
-  collectReferences,
-  evaluateAll,
-  evaluateStrict,
-  findExpressionProblems,
-} from '../../../../state-machines/expressions/index.js';
+import { ExpressionError, collectReferences, evaluateAll, evaluateStrict, findExpressionProblems } from '../../../../state-machines/expressions/index.js';
 import { sampleContext } from './context.js';
 
 const ctx = sampleContext();
 
 /** Fragments that steer random strings towards things the parser will actually chew on. */
 const fragment = fc.constantFrom(
-  '${', '}', '{', '(', ')', '[', ']', "'", '"', '.', '?.', '?', ':', '?:', '#', ',', ' ',
-  'trigger', 'parameters', 'execution', 'constructor', '__proto__', 'T(', 'new ', '#stage(', '#toJson(',
-  '#readJson(', "'Bake'", '.split(', '.matches(', "'(a+)+'", '.size()', '+', '-', '*', '/', '%', '^',
-  '==', '!', 'and', 'or', 'not', '1', '0', '2.5', 'null', 'true', '@', '&', '=', '\\', 'env', '.?[',
+  '${',
+  '}',
+  '{',
+  '(',
+  ')',
+  '[',
+  ']',
+  "'",
+  '"',
+  '.',
+  '?.',
+  '?',
+  ':',
+  '?:',
+  '#',
+  ',',
+  ' ',
+  'trigger',
+  'parameters',
+  'execution',
+  'constructor',
+  '__proto__',
+  'T(',
+  'new ',
+  '#stage(',
+  '#toJson(',
+  '#readJson(',
+  "'Bake'",
+  '.split(',
+  '.matches(',
+  "'(a+)+'",
+  '.size()',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '^',
+  '==',
+  '!',
+  'and',
+  'or',
+  'not',
+  '1',
+  '0',
+  '2.5',
+  'null',
+  'true',
+  '@',
+  '&',
+  '=',
+  '\\',
+  'env',
+  '.?[',
 );
 const expressionish = fc.array(fc.oneof(fragment, fc.string({ maxLength: 3 })), { maxLength: 30 }).map((parts) => parts.join(''));
 const anyText = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), expressionish);

@@ -13,9 +13,7 @@ describe('collectReferences', () => {
       g: "${parameters.get('viaGet')} ${parameters.containsKey('viaContains')}",
       h: ['${execution.parameters.fromExecution}'],
     });
-    expect([...refs.parameters].sort()).toEqual(
-      ['build', 'env', 'fromExecution', 'optional', 'region', 'sha', 'version', 'viaContains', 'viaGet'].sort(),
-    );
+    expect([...refs.parameters].sort()).toEqual(['build', 'env', 'fromExecution', 'optional', 'region', 'sha', 'version', 'viaContains', 'viaGet'].sort());
   });
 
   it('GIVEN property reads that are not parameters WHEN collected THEN they are not parameters', () => {
@@ -64,6 +62,9 @@ describe('collectReferences', () => {
   });
 
   it('GIVEN reads of the header and named stages only WHEN collected THEN they are not opaque', () => {
-    expect(collectReferences("${trigger.user} ${parameters.env} ${execution.trigger.type} ${execution['id']} ${#stage('Bake').outputs.x} ${#stageExists('2')}").opaque).toBe(false);
+    expect(
+      collectReferences("${trigger.user} ${parameters.env} ${execution.trigger.type} ${execution['id']} ${#stage('Bake').outputs.x} ${#stageExists('2')}")
+        .opaque,
+    ).toBe(false);
   });
 });

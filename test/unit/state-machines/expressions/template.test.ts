@@ -38,9 +38,7 @@ describe('splitTemplate', () => {
   });
 
   it('GIVEN ${ inside a quoted string WHEN split THEN it is part of the expression', () => {
-    expect(splitTemplate("${'${not nested}'}")).toEqual([
-      { kind: 'expression', source: "${'${not nested}'}", body: "'${not nested}'" },
-    ]);
+    expect(splitTemplate("${'${not nested}'}")).toEqual([{ kind: 'expression', source: "${'${not nested}'}", body: "'${not nested}'" }]);
   });
 
   it('GIVEN a ${ that is never closed WHEN split THEN the rest is an unterminated part', () => {

@@ -23,20 +23,45 @@ describe('stageEnabled as Orca reads it (OptionalStageSupport)', () => {
   it('makes the stage conditional for type expression in any case', () => {
     const result = validate([{ refId: '1', type: 'wait', waitTime: 1, stageEnabled: { type: 'Expression', expression: "trigger.type == 'git'" } }]);
     expect(result.pipeline!.stages[0]!.enabledExpression).toBe("trigger.type == 'git'");
-    expect(validate([{ refId: '1', type: 'wait', waitTime: 1, stageEnabled: { type: 'expression', expression: false } }]).pipeline!.stages[0]!.enabledExpression).toBe('false');
+    expect(
+      validate([{ refId: '1', type: 'wait', waitTime: 1, stageEnabled: { type: 'expression', expression: false } }]).pipeline!.stages[0]!.enabledExpression,
+    ).toBe('false');
   });
 });
 
 describe('legacy and lenient stage forms', () => {
   it('reads findAmi as findImage (Deck aliases it)', () => {
-    const result = validate([{ refId: '1', type: 'findAmi', name: 'Find AMI', cluster: 'shop-prod', credentials: 'prod', regions: ['us-east-1'], selectionStrategy: 'NEWEST', onlyEnabled: true }]);
+    const result = validate([
+      {
+        refId: '1',
+        type: 'findAmi',
+        name: 'Find AMI',
+        cluster: 'shop-prod',
+        credentials: 'prod',
+        regions: ['us-east-1'],
+        selectionStrategy: 'NEWEST',
+        onlyEnabled: true,
+      },
+    ]);
     expect(result.errors).toEqual([]);
     expect(result.pipeline!.stages[0]).toMatchObject({ type: 'findImage', name: 'Find AMI', config: { type: 'findImage' } });
     expect(JSON.stringify(compilePipeline(result.pipeline!))).toContain('gennaker-cloud');
   });
 
   it('accepts a bake with no package (Rosco bakes the base image with the provisioning alone)', () => {
-    const result = validate([{ refId: '1', type: 'bake', baseOs: 'ubuntu', baseLabel: 'release', regions: ['us-east-1'], vmType: 'hvm', storeType: 'ebs', cloudProviderType: 'aws', package: undefined }]);
+    const result = validate([
+      {
+        refId: '1',
+        type: 'bake',
+        baseOs: 'ubuntu',
+        baseLabel: 'release',
+        regions: ['us-east-1'],
+        vmType: 'hvm',
+        storeType: 'ebs',
+        cloudProviderType: 'aws',
+        package: undefined,
+      },
+    ]);
     expect(result.errors).toEqual([]);
     expect(validate([{ refId: '1', type: 'bake', baseOs: 'ubuntu', regions: ['us-east-1'], package: '' }]).errors).toEqual([]);
   });
@@ -46,16 +71,24 @@ describe('a stage refused for its provider names the provider first', () => {
   it('says a kubernetes runJob is not supported, not that cluster is missing', () => {
     const result = validate([{ refId: '1', type: 'runJob', cloudProvider: 'kubernetes', account: 'k8s', manifest: { kind: 'Job' }, source: 'text' }]);
     expect(result.errors).toEqual([
-      { path: '$.stages[0].cloudProvider', message: "cloudProvider 'kubernetes' is not supported for runJob; Gennaker runs jobs as ECS tasks on AWS (cloudProvider 'aws' or 'ecs')" },
+      {
+        path: '$.stages[0].cloudProvider',
+        message: "cloudProvider 'kubernetes' is not supported for runJob; Gennaker runs jobs as ECS tasks on AWS (cloudProvider 'aws' or 'ecs')",
+      },
     ]);
   });
 
   it('says a GCE deploy is not supported before anything about its clusters', () => {
     const result = validate([{ refId: '1', type: 'resizeServerGroup', cloudProvider: 'gce', action: 'scale_exact' }]);
-    expect(result.errors).toEqual([{ path: '$.stages[0].cloudProvider', message: "cloudProvider 'gce' is not supported; Gennaker deploys to AWS EC2 only (cloudProvider 'aws')" }]);
+    expect(result.errors).toEqual([
+      { path: '$.stages[0].cloudProvider', message: "cloudProvider 'gce' is not supported; Gennaker deploys to AWS EC2 only (cloudProvider 'aws')" },
+    ]);
   });
 
   it('still lists every problem of an ECS-task runJob', () => {
-    expect(validate([{ refId: '1', type: 'runJob', cloudProvider: 'ecs' }]).errors.map((e) => e.path)).toEqual(['$.stages[0].cluster', '$.stages[0].taskDefinition']);
+    expect(validate([{ refId: '1', type: 'runJob', cloudProvider: 'ecs' }]).errors.map((e) => e.path)).toEqual([
+      '$.stages[0].cluster',
+      '$.stages[0].taskDefinition',
+    ]);
   });
 });

@@ -11,8 +11,23 @@ const windowed = validatePipeline({
   application: 'shop',
   name: 'windowed',
   stages: [
-    { refId: '1', type: 'wait', name: 'Office hours', waitTime: 1, restrictExecutionDuringTimeWindow: true, restrictedExecutionWindow: { whitelist: [{ startHour: 9, startMin: 0, endHour: 17, endMin: 0 }] } },
-    { refId: '2', type: 'wait', name: 'Tokyo', waitTime: 1, requisiteStageRefIds: ['1'], restrictExecutionDuringTimeWindow: true, restrictedExecutionWindow: { timeZone: 'Asia/Tokyo' } },
+    {
+      refId: '1',
+      type: 'wait',
+      name: 'Office hours',
+      waitTime: 1,
+      restrictExecutionDuringTimeWindow: true,
+      restrictedExecutionWindow: { whitelist: [{ startHour: 9, startMin: 0, endHour: 17, endMin: 0 }] },
+    },
+    {
+      refId: '2',
+      type: 'wait',
+      name: 'Tokyo',
+      waitTime: 1,
+      requisiteStageRefIds: ['1'],
+      restrictExecutionDuringTimeWindow: true,
+      restrictedExecutionWindow: { timeZone: 'Asia/Tokyo' },
+    },
   ],
 }).pipeline!;
 
@@ -40,15 +55,34 @@ describe('the platform time zone', () => {
 
   it('is said to matter only for pipelines with windows or crons that name no zone', () => {
     expect(usesPlatformTimeZone(windowed)).toBe(true);
-    const plain = validatePipeline({ application: 'a', name: 'b', triggers: [{ type: 'cron', cronExpression: '0 0 1 * * ?', cronTimeZone: 'UTC' }], stages: [{ refId: '1', type: 'wait', waitTime: 1 }] }).pipeline!;
+    const plain = validatePipeline({
+      application: 'a',
+      name: 'b',
+      triggers: [{ type: 'cron', cronExpression: '0 0 1 * * ?', cronTimeZone: 'UTC' }],
+      stages: [{ refId: '1', type: 'wait', waitTime: 1 }],
+    }).pipeline!;
     expect(usesPlatformTimeZone(plain)).toBe(false);
-    const cron = validatePipeline({ application: 'a', name: 'b', triggers: [{ type: 'cron', cronExpression: '0 0 1 * * ?' }], stages: [{ refId: '1', type: 'wait', waitTime: 1 }] }).pipeline!;
+    const cron = validatePipeline({
+      application: 'a',
+      name: 'b',
+      triggers: [{ type: 'cron', cronExpression: '0 0 1 * * ?' }],
+      stages: [{ refId: '1', type: 'wait', waitTime: 1 }],
+    }).pipeline!;
     expect(usesPlatformTimeZone(cron)).toBe(true);
   });
 });
 
 describe('progress while a window is closed', () => {
-  const stage = (context: Record<string, unknown>): StageRecord => ({ refId: '1', name: 'Deploy', type: 'wait', requisiteStageRefIds: [], status: 'RUNNING', context, outputs: {}, version: 1 });
+  const stage = (context: Record<string, unknown>): StageRecord => ({
+    refId: '1',
+    name: 'Deploy',
+    type: 'wait',
+    requisiteStageRefIds: [],
+    status: 'RUNNING',
+    context,
+    outputs: {},
+    version: 1,
+  });
   const opensAt = Date.UTC(2026, 11, 7, 17, 0); // Mon 7 Dec 2026 09:00 in Los Angeles
 
   it('says when the window opens, in its zone, instead of a bare RUNNING', () => {

@@ -71,7 +71,9 @@ describe('what the deploy would refuse at run time', () => {
 
   it('refuses a cluster with no capacity unless it copies its source', () => {
     const { capacity: _c, ...noCapacity } = cluster;
-    expect(deploy(noCapacity).errors).toEqual([{ path: '$.stages[0].clusters[0].capacity', message: 'required ({min, max, desired}) unless useSourceCapacity' }]);
+    expect(deploy(noCapacity).errors).toEqual([
+      { path: '$.stages[0].clusters[0].capacity', message: 'required ({min, max, desired}) unless useSourceCapacity' },
+    ]);
     expect(deploy({ ...noCapacity, useSourceCapacity: true }).errors).toEqual([]);
   });
 

@@ -95,10 +95,7 @@ describe('validatePipeline', () => {
   });
 
   it('asks for application and name only when no defaults are given', () => {
-    expect(messages({ stages: [] })).toEqual([
-      '$.application: required: the application this pipeline belongs to',
-      '$.name: required: the pipeline name',
-    ]);
+    expect(messages({ stages: [] })).toEqual(['$.application: required: the application this pipeline belongs to', '$.name: required: the pipeline name']);
     const result = validatePipeline({ stages: [] }, { defaults: { application: 'a', name: 'n' } });
     expect(result.errors).toEqual([]);
     expect(result.warnings.map((w) => w.path)).toEqual(['$.application', '$.name']);
@@ -138,7 +135,13 @@ describe('real Spinnaker exports', () => {
 
   it.each(aws)('%s (AWS) is accepted and compiles', (file) => {
     const result = validate(file);
-    const unsupported = [...new Set(load(file).stages.map((s) => s.type).filter((t) => !supportedStageTypes().includes(t)))];
+    const unsupported = [
+      ...new Set(
+        load(file)
+          .stages.map((s) => s.type)
+          .filter((t) => !supportedStageTypes().includes(t)),
+      ),
+    ];
     // 029 runs a Jenkins job: accepted once the jenkins stage type is registered, refused naming it until then.
     expect(result.errors.map((e) => /unsupported stage type '([^']+)'/.exec(e.message)?.[1] ?? `${e.path}: ${e.message}`)).toEqual(unsupported);
     if (unsupported.length === 0) {
@@ -151,7 +154,10 @@ describe('real Spinnaker exports', () => {
     const result = validate('019.json');
     expect(result.pipeline).toBeUndefined();
     expect(result.errors).toEqual([
-      { path: '$.stages[0].clusters[0].useTaskDefinitionArtifact', message: "a task definition from an artifact is not supported by Gennaker's ECS deploys yet" },
+      {
+        path: '$.stages[0].clusters[0].useTaskDefinitionArtifact',
+        message: "a task definition from an artifact is not supported by Gennaker's ECS deploys yet",
+      },
     ]);
   });
 
@@ -159,20 +165,26 @@ describe('real Spinnaker exports', () => {
     const result = validate(file);
     expect(result.pipeline).toBeUndefined();
     expect(result.errors).toEqual([
-      { path: '$.stages[0].clusters[0].cloudProvider', message: `cloudProvider '${provider}' is not supported; Gennaker deploys to AWS EC2 only (cloudProvider 'aws')` },
+      {
+        path: '$.stages[0].clusters[0].cloudProvider',
+        message: `cloudProvider '${provider}' is not supported; Gennaker deploys to AWS EC2 only (cloudProvider 'aws')`,
+      },
     ]);
   });
 
-  it.each(files.filter((f) => !aws.includes(f) && !(f in otherClouds) && f !== '019.json'))('%s is accepted or refused naming exactly what is unsupported', (file) => {
-    const raw = load(file);
-    const result = validate(file);
-    const unsupported = [...new Set(raw.stages.map((s) => s.type).filter((t) => !supportedStageTypes().includes(t)))];
-    const named = result.errors.map((e) => /unsupported stage type '([^']+)'/.exec(e.message)?.[1] ?? `other: ${e.path}: ${e.message}`);
-    // Every error names an unsupported stage type, and every unsupported type is named.
-    expect([...new Set(named)].sort()).toEqual(unsupported.sort());
-    for (const t of raw.stages.map((s) => s.type)) if (neverSupported.has(t)) expect(named).toContain(t);
-    if (result.pipeline) expectValidAsl(compilePipeline(result.pipeline));
-  });
+  it.each(files.filter((f) => !aws.includes(f) && !(f in otherClouds) && f !== '019.json'))(
+    '%s is accepted or refused naming exactly what is unsupported',
+    (file) => {
+      const raw = load(file);
+      const result = validate(file);
+      const unsupported = [...new Set(raw.stages.map((s) => s.type).filter((t) => !supportedStageTypes().includes(t)))];
+      const named = result.errors.map((e) => /unsupported stage type '([^']+)'/.exec(e.message)?.[1] ?? `other: ${e.path}: ${e.message}`);
+      // Every error names an unsupported stage type, and every unsupported type is named.
+      expect([...new Set(named)].sort()).toEqual(unsupported.sort());
+      for (const t of raw.stages.map((s) => s.type)) if (neverSupported.has(t)) expect(named).toContain(t);
+      if (result.pipeline) expectValidAsl(compilePipeline(result.pipeline));
+    },
+  );
 });
 
 describe('hostile input', () => {

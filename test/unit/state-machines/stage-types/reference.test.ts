@@ -26,7 +26,10 @@ describe('stage reference', () => {
   it("the JSON Schema completes every type and each type's own fields", () => {
     const stage = (pipelineJsonSchema().properties as Record<string, { items: Record<string, unknown> }>).stages!.items;
     const typeEnum = (stage.properties as Record<string, { enum: string[] }>).type!.enum;
-    const branches = stage.allOf as Array<{ if: { properties: { type: { enum: string[] } } }; then: { properties: Record<string, unknown>; required?: string[] } }>;
+    const branches = stage.allOf as Array<{
+      if: { properties: { type: { enum: string[] } } };
+      then: { properties: Record<string, unknown>; required?: string[] };
+    }>;
     for (const type of supportedStageTypes()) {
       expect(typeEnum).toContain(type);
       const branch = branches.find((b) => b.if.properties.type.enum.includes(type))!;

@@ -1,12 +1,20 @@
 /** The shared trafficSteps / rollbackAlarms format: accepted shapes, and every problem named by its path. */
 import { describe, expect, it } from 'vitest';
-import { readRollbackAlarms, readTrafficSteps, rollbackAlarmsProblems, trafficProblems, trafficStepsProblems } from '../../../../state-machines/stage-types/traffic-steps.js';
+import {
+  readRollbackAlarms,
+  readTrafficSteps,
+  rollbackAlarmsProblems,
+  trafficProblems,
+  trafficStepsProblems,
+} from '../../../../state-machines/stage-types/traffic-steps.js';
 
 const P = 'clusters[0].trafficSteps';
 
 describe('trafficStepsProblems', () => {
   it('accepts increasing weights ending at 100, pauses, analysis, numeric strings and expressions', () => {
-    expect(trafficStepsProblems([{ weight: 10, pauseSec: 300 }, { weight: '50', pauseSec: '60', analysis: { canaryConfigId: 'x' } }, { weight: 100 }], P)).toEqual([]);
+    expect(
+      trafficStepsProblems([{ weight: 10, pauseSec: 300 }, { weight: '50', pauseSec: '60', analysis: { canaryConfigId: 'x' } }, { weight: 100 }], P),
+    ).toEqual([]);
     expect(trafficStepsProblems([{ weight: 100 }], P)).toEqual([]);
     expect(trafficStepsProblems('${parameters.steps}', P)).toEqual([]);
     expect(trafficStepsProblems([{ weight: '${parameters.first}' }, { weight: 100 }], P)).toEqual([]);

@@ -32,17 +32,19 @@ describe('user patterns in validate', () => {
 
   it('GIVEN literal patterns in matches, split, replaceAll and replaceFirst WHEN validated THEN unrunnable ones are refused', () => {
     const errors = problems({
-      stages: [{
-        refId: '1',
-        type: 'wait',
-        name: 'Wait',
-        waitTime: 1,
-        a: "${trigger.user matches '(x)\\1'}",
-        b: "${trigger.user.split('(?<=,)')}",
-        c: "${trigger.user.replaceAll('a++', 'b')}",
-        d: "${trigger.user.replaceFirst('[a-z]+', 'ok')}",
-        e: "${trigger.user.matches(trigger.branch)}",
-      }],
+      stages: [
+        {
+          refId: '1',
+          type: 'wait',
+          name: 'Wait',
+          waitTime: 1,
+          a: "${trigger.user matches '(x)\\1'}",
+          b: "${trigger.user.split('(?<=,)')}",
+          c: "${trigger.user.replaceAll('a++', 'b')}",
+          d: "${trigger.user.replaceFirst('[a-z]+', 'ok')}",
+          e: '${trigger.user.matches(trigger.branch)}',
+        },
+      ],
     });
     expect(errors).toHaveLength(3);
     expect(errors.every((e) => e.startsWith('$.stages[0]: invalid pattern'))).toBe(true);

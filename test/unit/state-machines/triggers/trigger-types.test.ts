@@ -23,7 +23,14 @@ describe('trigger types: one table', () => {
   it('warns, with its path, about a trigger type no handler fires', () => {
     const result = check({ type: 'travis', master: 'm', job: 'j' });
     expect(result.errors).toEqual([]);
-    expect(result.warnings).toEqual([{ path: '$.triggers[0].type', message: expect.stringMatching(/^no handler on this platform fires 'travis' triggers \(supported: .*jenkins.*\); this trigger will never start the pipeline$/) }]);
+    expect(result.warnings).toEqual([
+      {
+        path: '$.triggers[0].type',
+        message: expect.stringMatching(
+          /^no handler on this platform fires 'travis' triggers \(supported: .*jenkins.*\); this trigger will never start the pipeline$/,
+        ),
+      },
+    ]);
   });
 
   it('warns about options no handler fires (a Google Pub/Sub subscription, a git provider without a handler)', () => {
@@ -46,17 +53,22 @@ describe('trigger types: one table', () => {
     ]);
   });
 
-  it('reports a disabled trigger\'s bad settings as warnings (it cannot fire)', () => {
+  it("reports a disabled trigger's bad settings as warnings (it cannot fire)", () => {
     const result = check({ type: 'cron', cronExpression: 'every day', enabled: false });
     expect(result.errors).toEqual([]);
     expect(result.warnings[0]).toMatchObject({ path: '$.triggers[0].cronExpression' });
   });
 
-  it('checks every pattern a trigger carries with the runtime\'s pattern check', () => {
+  it("checks every pattern a trigger carries with the runtime's pattern check", () => {
     const result = check(
       { type: 'git', source: 'github', project: 'a', slug: 'b', branch: 'v{2,1}' },
       { type: 'docker', repository: 'org/app', tag: '[unclosed' },
-      { type: 'pubsub', subscriptionName: 'arn:aws:sns:us-east-1:111111111111:t', payloadConstraints: { env: 'prod', ref: '(x|y' }, attributeConstraints: { team: '\\1' } },
+      {
+        type: 'pubsub',
+        subscriptionName: 'arn:aws:sns:us-east-1:111111111111:t',
+        payloadConstraints: { env: 'prod', ref: '(x|y' },
+        attributeConstraints: { team: '\\1' },
+      },
       { type: 'git', source: 'github', project: 'a', slug: 'b', branch: 'release/.*' },
     );
     expect(result.errors.map((e) => e.path)).toEqual([

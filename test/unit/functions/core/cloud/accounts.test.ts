@@ -49,26 +49,29 @@ describe('parsing accounts', () => {
 
   it("reads Spinnaker clouddriver's list form (JSON)", async () => {
     const registry = await parseAccountsText(
-      JSON.stringify({ aws: { enabled: true, accounts: [{ name: 'prod', accountId: '111111111111', regions: [{ name: 'us-east-1' }], assumeRole: 'role/deploy' }] } }),
+      JSON.stringify({
+        aws: { enabled: true, accounts: [{ name: 'prod', accountId: '111111111111', regions: [{ name: 'us-east-1' }], assumeRole: 'role/deploy' }] },
+      }),
     );
     expect(registry.resolve('prod', 'us-east-1').account.assumeRole).toBe('arn:aws:iam::111111111111:role/deploy');
   });
 
   it('reports every problem with its path', () => {
     try {
-      parseAccounts({
-        accounts: {
-          prod: { accountId: '123', regions: ['us-east-1'], typo: true },
-          'bad name': { accountId: '111111111111', regions: ['Mars'], assumeRole: 'arn:aws:iam::999999999999:role/x' },
+      parseAccounts(
+        {
+          accounts: {
+            prod: { accountId: '123', regions: ['us-east-1'], typo: true },
+            'bad name': { accountId: '111111111111', regions: ['Mars'], assumeRole: 'arn:aws:iam::999999999999:role/x' },
+          },
         },
-      }, { source: 'accounts.yml' });
+        { source: 'accounts.yml' },
+      );
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(AccountsConfigError);
       const problems = (error as AccountsConfigError).problems;
-      expect(problems).toEqual(
-        expect.arrayContaining([expect.stringContaining('accounts.prod.accountId'), expect.stringContaining('typo')]),
-      );
+      expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('accounts.prod.accountId'), expect.stringContaining('typo')]));
       expect((error as Error).message).toContain('invalid accounts.yml');
     }
     try {
@@ -99,11 +102,9 @@ describe('resolving an account and region', () => {
     expect(() => registry.get('staging')).toThrow('unknown account "staging"; known accounts: prod, test');
   });
 
-  it('names the unknown region and the account\'s regions', () => {
+  it("names the unknown region and the account's regions", () => {
     expect(() => registry.resolve('prod', 'eu-west-1')).toThrow(UnknownRegionError);
-    expect(() => registry.resolve('prod', 'eu-west-1')).toThrow(
-      'account "prod" (111111111111) has no region "eu-west-1"; its regions: us-east-1, us-west-2',
-    );
+    expect(() => registry.resolve('prod', 'eu-west-1')).toThrow('account "prod" (111111111111) has no region "eu-west-1"; its regions: us-east-1, us-west-2');
     expect(registry.resolve('prod', 'us-west-2').region).toBe('us-west-2');
   });
 });
@@ -134,9 +135,9 @@ describe('local accounts', () => {
   });
 
   it('an unreadable file is a clear error', async () => {
-    await expect(
-      loadAccounts({ env: { GENNAKER_ACCOUNTS_FILE: '/nope.yml' }, readText: () => Promise.reject(new Error('ENOENT')) }),
-    ).rejects.toThrow('cannot read /nope.yml: ENOENT');
+    await expect(loadAccounts({ env: { GENNAKER_ACCOUNTS_FILE: '/nope.yml' }, readText: () => Promise.reject(new Error('ENOENT')) })).rejects.toThrow(
+      'cannot read /nope.yml: ENOENT',
+    );
   });
 });
 

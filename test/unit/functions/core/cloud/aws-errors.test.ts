@@ -10,7 +10,13 @@ const context = { action: 'create', resourceType: 'server group', resource: 'app
 
 describe('translating AWS errors', () => {
   it('throttling and transient faults become retryable TransientCloudError', () => {
-    for (const error of [sdkError('Throttling', 'Rate exceeded'), sdkError('RequestLimitExceeded', 'x'), sdkError('InternalFailure', 'x', 500), sdkError('Whatever', 'x', 503), sdkError('X', 'y', 429)]) {
+    for (const error of [
+      sdkError('Throttling', 'Rate exceeded'),
+      sdkError('RequestLimitExceeded', 'x'),
+      sdkError('InternalFailure', 'x', 500),
+      sdkError('Whatever', 'x', 503),
+      sdkError('X', 'y', 429),
+    ]) {
       expect(isThrottlingOrTransient(error)).toBe(true);
       const translated = translateAwsError(error, context);
       expect(translated).toBeInstanceOf(TransientCloudError);

@@ -22,10 +22,7 @@ describe('capacity', () => {
   });
 
   it('lists every problem', () => {
-    expect(capacityProblems({ min: 5, max: 1, desired: 9 })).toEqual([
-      'min (5) is greater than max (1)',
-      'desired (9) is greater than max (1)',
-    ]);
+    expect(capacityProblems({ min: 5, max: 1, desired: 9 })).toEqual(['min (5) is greater than max (1)', 'desired (9) is greater than max (1)']);
   });
 
   it('merges a partial change into the current capacity', () => {

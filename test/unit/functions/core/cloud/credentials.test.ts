@@ -37,7 +37,11 @@ function fakeSts(clock: { now: number }) {
 
 describe('AssumedRoleCredentials', () => {
   it('uses no credentials of its own for an account without a role', async () => {
-    const credentials = new AssumedRoleCredentials({ sts: () => { throw new Error('not called'); } });
+    const credentials = new AssumedRoleCredentials({
+      sts: () => {
+        throw new Error('not called');
+      },
+    });
     const local: Account = { name: 'local', accountId: '123456789012', defaults: {} };
     expect(await credentials.credentialsFor(local)).toBeUndefined();
     expect(credentials.provider(local)).toBeUndefined();
@@ -50,9 +54,7 @@ describe('AssumedRoleCredentials', () => {
 
     const first = await credentials.credentialsFor(prod);
     expect(first).toMatchObject({ accessKeyId: 'AKIA1', sessionToken: 'token' });
-    expect(requests).toEqual([
-      { RoleArn: prod.assumeRole, RoleSessionName: 'gennaker-prod', DurationSeconds: 3600, ExternalId: 'ext' },
-    ]);
+    expect(requests).toEqual([{ RoleArn: prod.assumeRole, RoleSessionName: 'gennaker-prod', DurationSeconds: 3600, ExternalId: 'ext' }]);
 
     clock.now += 54 * 60_000; // 6 minutes left: still good
     expect((await credentials.credentialsFor(prod))?.accessKeyId).toBe('AKIA1');

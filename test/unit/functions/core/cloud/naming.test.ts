@@ -44,12 +44,13 @@ describe('buildClusterName', () => {
     expect(() => buildClusterName(parts)).toThrow(/labeled variable/);
   });
 
-  it.each([{ app: 'app', stack: 'v001' }, { app: 'app', detail: 'v002' }, { app: 'app', detail: 'a-v123456-b' }])(
-    'refuses a push version inside %j',
-    (parts) => {
-      expect(() => buildClusterName(parts)).toThrow(/reserved for server group versions/);
-    },
-  );
+  it.each([
+    { app: 'app', stack: 'v001' },
+    { app: 'app', detail: 'v002' },
+    { app: 'app', detail: 'a-v123456-b' },
+  ])('refuses a push version inside %j', (parts) => {
+    expect(() => buildClusterName(parts)).toThrow(/reserved for server group versions/);
+  });
 
   it('allows tokens that only look similar', () => {
     expect(buildClusterName({ app: 'app', detail: 'v1-v12-c0-a0_b-x10y' })).toBe('app--v1-v12-c0-a0_b-x10y');

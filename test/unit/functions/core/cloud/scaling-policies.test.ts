@@ -35,7 +35,13 @@ describe('copying scaling policies', () => {
   it('copies step and simple policies', () => {
     expect(
       policyCopyInput(
-        { PolicyName: 'up', PolicyType: 'StepScaling', AdjustmentType: 'ChangeInCapacity', MetricAggregationType: 'Average', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
+        {
+          PolicyName: 'up',
+          PolicyType: 'StepScaling',
+          AdjustmentType: 'ChangeInCapacity',
+          MetricAggregationType: 'Average',
+          StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
+        },
         'app-v001',
         'app-v002',
       ),

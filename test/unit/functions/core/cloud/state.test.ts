@@ -72,7 +72,10 @@ describe('up', () => {
         healthy('i-1'),
         healthy('i-2'),
         { ...healthy('i-3'), lifecycleState: 'Pending' },
-        { ...healthy('i-4'), targetHealth: [{ targetGroupArn: TG1, state: 'unhealthy', reason: 'Target.FailedHealthChecks', description: 'Health checks failed' }] },
+        {
+          ...healthy('i-4'),
+          targetHealth: [{ targetGroupArn: TG1, state: 'unhealthy', reason: 'Target.FailedHealthChecks', description: 'Health checks failed' }],
+        },
         { ...healthy('i-5'), healthStatus: 'Unhealthy' },
       ],
       2,
@@ -95,7 +98,10 @@ describe('up', () => {
   });
 
   it('an instance missing from a target group is not up', () => {
-    const index = new Map([[TG1, new Map([['i-1', { state: 'healthy' }]])], [TG2, new Map()]]);
+    const index = new Map([
+      [TG1, new Map([['i-1', { state: 'healthy' }]])],
+      [TG2, new Map()],
+    ]);
     const targetHealth = targetHealthOf('i-1', [TG1, TG2], index);
     expect(instanceProblems({ instanceId: 'i-1', lifecycleState: 'InService', healthStatus: 'Healthy', targetHealth })).toEqual([
       'target group api not-registered (Target.NotRegistered)',

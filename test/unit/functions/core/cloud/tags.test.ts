@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../../../../functions/core/cloud/errors.js';
 import { parseServerGroupName } from '../../../../../functions/core/cloud/naming.js';
-import {
-  imageTags,
-  recordedTargetGroups,
-  serverGroupTags,
-  tagRecord,
-  TagKeys,
-} from '../../../../../functions/core/cloud/tags.js';
+import { imageTags, recordedTargetGroups, serverGroupTags, tagRecord, TagKeys } from '../../../../../functions/core/cloud/tags.js';
 
 const TG1 = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef';
 const TG2 = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/fedcba9876543210';
@@ -45,14 +39,7 @@ describe('serverGroupTags', () => {
 
   it('leaves out what is not known', () => {
     const tags = serverGroupTags({ name: parseServerGroupName('app-v000'), imageId: 'ami-1', metadata: {}, targetGroupArns: [], enabled: false });
-    expect(tags.map((t) => t.key)).toEqual([
-      'Name',
-      TagKeys.application,
-      TagKeys.cluster,
-      TagKeys.serverGroup,
-      TagKeys.imageId,
-      TagKeys.enabled,
-    ]);
+    expect(tags.map((t) => t.key)).toEqual(['Name', TagKeys.application, TagKeys.cluster, TagKeys.serverGroup, TagKeys.imageId, TagKeys.enabled]);
   });
 
   it('refuses user tags with the reserved prefix, too many tags, and values AWS would refuse', () => {
@@ -71,9 +58,11 @@ describe('reading tags', () => {
   });
 
   it('reads recorded target groups in order', () => {
-    expect(
-      recordedTargetGroups({ 'gennaker:target-group:10': 'j', 'gennaker:target-group:2': 'b', 'gennaker:target-group:1': 'a', other: 'x' }),
-    ).toEqual(['a', 'b', 'j']);
+    expect(recordedTargetGroups({ 'gennaker:target-group:10': 'j', 'gennaker:target-group:2': 'b', 'gennaker:target-group:1': 'a', other: 'x' })).toEqual([
+      'a',
+      'b',
+      'j',
+    ]);
   });
 
   it('builds image tags', () => {

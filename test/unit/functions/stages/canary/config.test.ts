@@ -6,7 +6,10 @@ const metrics = [
   {
     name: 'errorRate',
     group: 'errors',
-    ratio: { numerator: { namespace: 'App', metricName: 'Errors', statistic: 'Sum' }, denominator: { namespace: 'App', metricName: 'Requests', statistic: 'Sum' } },
+    ratio: {
+      numerator: { namespace: 'App', metricName: 'Errors', statistic: 'Sum' },
+      denominator: { namespace: 'App', metricName: 'Requests', statistic: 'Sum' },
+    },
   },
 ];
 
@@ -66,7 +69,12 @@ describe('parseCanaryConfig', () => {
       'metrics[0].statistic: must be Average, Sum, Minimum, Maximum, SampleCount or an extended statistic such as p99',
       'metrics[1].namespace: required',
     ]);
-    const judged = parseCanaryConfig({ cluster: 'c', canaryImage: 'ami', metrics: [{ name: 'a', namespace: 'N', metricName: 'A', direction: 'up' }], scoreThresholds: { pass: 40, marginal: 60 } });
+    const judged = parseCanaryConfig({
+      cluster: 'c',
+      canaryImage: 'ami',
+      metrics: [{ name: 'a', namespace: 'N', metricName: 'A', direction: 'up' }],
+      scoreThresholds: { pass: 40, marginal: 60 },
+    });
     expect(judged.problems).toEqual([
       'metrics[0].direction: must be one of either, increase, decrease, got "up"',
       'scoreThresholds: marginal (60) must not exceed pass (40)',
@@ -120,7 +128,9 @@ describe('kayentaCanary', () => {
   });
 
   it('reads lifetimeHours too', () => {
-    expect(fromKayentaCanary({ ...kayenta, canaryConfig: { ...kayenta.canaryConfig, lifetimeDuration: undefined, lifetimeHours: '2' } }).config.lifetime).toBe(120);
+    expect(fromKayentaCanary({ ...kayenta, canaryConfig: { ...kayenta.canaryConfig, lifetimeDuration: undefined, lifetimeHours: '2' } }).config.lifetime).toBe(
+      120,
+    );
   });
 
   it('names what it cannot do', () => {

@@ -20,7 +20,11 @@ import { backoffSeconds, delay, poll } from '../../../../../functions/stages/clo
 describe('traffic guards', () => {
   const guards = parseTrafficGuards({
     applications: {
-      app: [{ account: 'prod', region: 'us-east-1', cluster: 'app-prod' }, { account: '*', location: '*', stack: 'edge*', detail: '*' }, { account: 'test', enabled: false }],
+      app: [
+        { account: 'prod', region: 'us-east-1', cluster: 'app-prod' },
+        { account: '*', location: '*', stack: 'edge*', detail: '*' },
+        { account: 'test', enabled: false },
+      ],
     },
   });
   const target = (cluster: string, account = 'prod', region = 'us-east-1') => ({ account, region, cluster });
@@ -34,16 +38,36 @@ describe('traffic guards', () => {
   });
 
   it('refuse only changes that leave no enabled, up instances', () => {
-    const groups = [{ name: 'app-prod-v001', enabled: true, upCount: 2 }, { name: 'app-prod-v000', enabled: false, upCount: 2 }];
-    expect(() => checkTrafficGuards(guards, target('app-prod'), groups, [{ kind: 'disable', serverGroup: 'app-prod-v001' }], 'disable app-prod-v001')).toThrow(TrafficGuardError);
+    const groups = [
+      { name: 'app-prod-v001', enabled: true, upCount: 2 },
+      { name: 'app-prod-v000', enabled: false, upCount: 2 },
+    ];
+    expect(() => checkTrafficGuards(guards, target('app-prod'), groups, [{ kind: 'disable', serverGroup: 'app-prod-v001' }], 'disable app-prod-v001')).toThrow(
+      TrafficGuardError,
+    );
     expect(() => checkTrafficGuards(guards, target('app-prod'), groups, [{ kind: 'destroy', serverGroup: 'app-prod-v000' }], 'destroy')).not.toThrow();
-    expect(() => checkTrafficGuards(guards, target('app-prod'), groups, [{ kind: 'enable', serverGroup: 'app-prod-v000' }, { kind: 'disable', serverGroup: 'app-prod-v001' }], 'swap')).not.toThrow();
-    expect(() => checkTrafficGuards(guards, target('app-prod'), groups, [{ kind: 'resize', serverGroup: 'app-prod-v001', desired: 0 }], 'resize')).toThrow(/no enabled, up instances \(2 up now\)/);
+    expect(() =>
+      checkTrafficGuards(
+        guards,
+        target('app-prod'),
+        groups,
+        [
+          { kind: 'enable', serverGroup: 'app-prod-v000' },
+          { kind: 'disable', serverGroup: 'app-prod-v001' },
+        ],
+        'swap',
+      ),
+    ).not.toThrow();
+    expect(() => checkTrafficGuards(guards, target('app-prod'), groups, [{ kind: 'resize', serverGroup: 'app-prod-v001', desired: 0 }], 'resize')).toThrow(
+      /no enabled, up instances \(2 up now\)/,
+    );
     expect(() => checkTrafficGuards(guards, target('app-staging'), groups, [{ kind: 'disable', serverGroup: 'app-prod-v001' }], 'x')).not.toThrow();
   });
 
   it('project changes onto the cluster', () => {
-    expect(projectChanges([{ name: 'a', enabled: true, upCount: 3 }], [{ kind: 'resize', serverGroup: 'a', desired: 1 }])).toEqual([{ name: 'a', enabled: true, upCount: 1 }]);
+    expect(projectChanges([{ name: 'a', enabled: true, upCount: 3 }], [{ kind: 'resize', serverGroup: 'a', desired: 1 }])).toEqual([
+      { name: 'a', enabled: true, upCount: 1 },
+    ]);
   });
 
   it("read Spinnaker's stage trafficGuards and report bad ones", () => {
@@ -63,7 +87,10 @@ describe('traffic guards', () => {
 
 describe('bake configuration and script', () => {
   it('base images by baseOs:baseLabel, baseOs or *, per region or *', () => {
-    const config = parseBakeConfig({ baseImages: { 'ubuntu:candidate': { '*': 'ami-c' }, ubuntu: { 'us-east-1': 'ami-u' }, '*': { '*': 'name:base-*' } } }, 'test');
+    const config = parseBakeConfig(
+      { baseImages: { 'ubuntu:candidate': { '*': 'ami-c' }, ubuntu: { 'us-east-1': 'ami-u' }, '*': { '*': 'name:base-*' } } },
+      'test',
+    );
     expect(baseImageRef(config, 'ubuntu', 'candidate', 'us-east-1')).toBe('ami-c');
     expect(baseImageRef(config, 'ubuntu', 'release', 'us-east-1')).toBe('ami-u');
     expect(baseImageRef(config, 'centos', undefined, 'eu-west-1')).toBe('name:base-*');
@@ -81,7 +108,9 @@ describe('bake configuration and script', () => {
 
   it('reports bad configuration naming the source', async () => {
     await expect(loadBakeConfig({ env: { GENNAKER_BAKE_CONFIG: 'completion: maybe' } })).rejects.toThrow(BakeConfigError);
-    await expect(loadBakeConfig({ env: { GENNAKER_BAKE_CONFIG: 'completion: maybe' } })).rejects.toThrow(/invalid bake configuration in GENNAKER_BAKE_CONFIG: completion/);
+    await expect(loadBakeConfig({ env: { GENNAKER_BAKE_CONFIG: 'completion: maybe' } })).rejects.toThrow(
+      /invalid bake configuration in GENNAKER_BAKE_CONFIG: completion/,
+    );
   });
 
   it('wraps the script so success shuts the builder down and failure leaves a marker', () => {
@@ -115,8 +144,24 @@ describe('fields, images and waits', () => {
 
   it('pick the nearest upstream image for the region, or an explicit one', () => {
     const stages = [
-      { refId: 'bake-east', name: 'Bake east', type: 'bake', status: 'SUCCEEDED', context: {}, outputs: { deploymentDetails: [{ ami: 'ami-far', region: 'us-east-1' }] }, requisiteStageRefIds: [] },
-      { refId: 'bake', name: 'Bake', type: 'bake', status: 'SUCCEEDED', context: {}, outputs: { deploymentDetails: [{ imageId: 'ami-near', imageName: 'n', region: 'us-east-1' }] }, requisiteStageRefIds: ['bake-east'] },
+      {
+        refId: 'bake-east',
+        name: 'Bake east',
+        type: 'bake',
+        status: 'SUCCEEDED',
+        context: {},
+        outputs: { deploymentDetails: [{ ami: 'ami-far', region: 'us-east-1' }] },
+        requisiteStageRefIds: [],
+      },
+      {
+        refId: 'bake',
+        name: 'Bake',
+        type: 'bake',
+        status: 'SUCCEEDED',
+        context: {},
+        outputs: { deploymentDetails: [{ imageId: 'ami-near', imageName: 'n', region: 'us-east-1' }] },
+        requisiteStageRefIds: ['bake-east'],
+      },
       { refId: 'deploy', name: 'Deploy', type: 'deploy', status: 'RUNNING', context: {}, outputs: {}, requisiteStageRefIds: ['bake'] },
     ];
     const upstream = upstreamImages(stages, 'deploy');

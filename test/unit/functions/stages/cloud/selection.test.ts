@@ -50,7 +50,12 @@ describe('targets', () => {
 });
 
 describe('cluster selections', () => {
-  const groups = [group(0, { enabled: false }), group(1, { enabled: false, capacity: { min: 0, max: 0, desired: 0 } }), group(2, { capacity: { min: 1, max: 9, desired: 6 } }), group(3)];
+  const groups = [
+    group(0, { enabled: false }),
+    group(1, { enabled: false, capacity: { min: 0, max: 0, desired: 0 } }),
+    group(2, { capacity: { min: 1, max: 9, desired: 6 } }),
+    group(3),
+  ];
   it('disableCluster keeps the newest (or largest) enabled', () => {
     expect(selectToDisable(groups, 1, false)).toEqual(['app-prod-v002']);
     expect(selectToDisable(groups, 1, true)).toEqual(['app-prod-v003']);
@@ -78,7 +83,11 @@ describe('findImage selection', () => {
 
 describe('rollback plans', () => {
   it('goes back to the group the current one replaced', () => {
-    const plan = clusterRollbackPlan([group(0, { enabled: false }), group(1, { enabled: false }), group(2, { tags: { 'gennaker:replaces': 'app-prod-v000' } })], 'app-prod', 'us-east-1');
+    const plan = clusterRollbackPlan(
+      [group(0, { enabled: false }), group(1, { enabled: false }), group(2, { tags: { 'gennaker:replaces': 'app-prod-v000' } })],
+      'app-prod',
+      'us-east-1',
+    );
     expect(plan).toMatchObject({ mode: 'explicit', rollback: { name: 'app-prod-v002' }, restore: { name: 'app-prod-v000' } });
   });
   it('else to the newest older group with another image', () => {
@@ -103,10 +112,22 @@ describe('resizeTarget', () => {
   const current = { min: 1, max: 4, desired: 2 };
   it.each<[Record<string, unknown>, object]>([
     [{ capacity: { desired: 3 } }, { min: 1, max: 4, desired: 3 }],
-    [{ action: 'scale_exact', capacity: { min: 0, max: 0, desired: 0 } }, { min: 0, max: 0, desired: 0 }],
-    [{ action: 'scale_up', scaleNum: 3 }, { min: 1, max: 5, desired: 5 }],
-    [{ action: 'scale_up', scalePct: 50 }, { min: 1, max: 4, desired: 3 }],
-    [{ action: 'scale_down', scaleNum: 5 }, { min: 0, max: 4, desired: 0 }],
+    [
+      { action: 'scale_exact', capacity: { min: 0, max: 0, desired: 0 } },
+      { min: 0, max: 0, desired: 0 },
+    ],
+    [
+      { action: 'scale_up', scaleNum: 3 },
+      { min: 1, max: 5, desired: 5 },
+    ],
+    [
+      { action: 'scale_up', scalePct: 50 },
+      { min: 1, max: 4, desired: 3 },
+    ],
+    [
+      { action: 'scale_down', scaleNum: 5 },
+      { min: 0, max: 4, desired: 0 },
+    ],
   ])('%j', (config, expected) => {
     expect(resizeTarget(current, config, 'g')).toEqual(expected);
   });

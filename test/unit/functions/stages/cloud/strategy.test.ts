@@ -19,7 +19,8 @@ const options = (o: Partial<StrategyOptions> = {}): StrategyOptions => ({
   waitForUpTimeoutSeconds: 1800,
   ...o,
 });
-const kinds = (steps: ReturnType<typeof deploySteps>) => steps.map((s) => ('percent' in s ? `${s.kind}(${s.percent})` : 'seconds' in s ? `${s.kind}(${s.seconds})` : 'keep' in s ? `${s.kind}(${s.keep})` : s.kind));
+const kinds = (steps: ReturnType<typeof deploySteps>) =>
+  steps.map((s) => ('percent' in s ? `${s.kind}(${s.percent})` : 'seconds' in s ? `${s.kind}(${s.seconds})` : 'keep' in s ? `${s.kind}(${s.keep})` : s.kind));
 
 describe('deploySteps', () => {
   it('none and highlander', () => {
@@ -89,26 +90,53 @@ describe('readDeployConfig', () => {
       capacity: { min: 1, max: 1, desired: 1 },
       useSourceCapacity: true,
       options: { maxRemainingAsgs: 2, scaleDown: true, rollbackOnFailure: false, targetHealthyDeployPercentage: 100 },
-      launch: { instanceType: 'm3.large', keyPair: 'keypair', iamInstanceProfile: 'myIAMRole', targetGroups: ['spindemo-demo-frontend'], subnetType: 'mySubnet', healthCheckType: 'EC2', healthCheckGracePeriod: 600 },
+      launch: {
+        instanceType: 'm3.large',
+        keyPair: 'keypair',
+        iamInstanceProfile: 'myIAMRole',
+        targetGroups: ['spindemo-demo-frontend'],
+        subnetType: 'mySubnet',
+        healthCheckType: 'EC2',
+        healthCheckGracePeriod: 600,
+      },
     });
     expect(east).toMatchObject({ regions: ['us-east-1'], strategy: 'highlander', capacity: { min: 0, max: 0, desired: 0 } });
   });
 
   it("reads 036's older single `cluster` with the account on the stage", () => {
     const deploy = example('036.json').stages[1]!;
-    expect(readDeployConfig(deploy, 'flex')).toMatchObject([{ account: 'test', cluster: 'flex-test', regions: ['us-west-1'], strategy: 'highlander', sourceServerGroup: 'flex-test-v016' }]);
+    expect(readDeployConfig(deploy, 'flex')).toMatchObject([
+      { account: 'test', cluster: 'flex-test', regions: ['us-west-1'], strategy: 'highlander', sourceServerGroup: 'flex-test-v016' },
+    ]);
   });
 
   it('reads rollbackAlarms and rollback.destroyOnFailure', () => {
     const [c] = readDeployConfig(
-      { clusters: [{ application: 'a', capacity: { min: 1, max: 1, desired: 1 }, region: 'us-east-1', rollbackAlarms: [' a-5xx', 'a-latency'], rollback: { destroyOnFailure: true } }] },
+      {
+        clusters: [
+          {
+            application: 'a',
+            capacity: { min: 1, max: 1, desired: 1 },
+            region: 'us-east-1',
+            rollbackAlarms: [' a-5xx', 'a-latency'],
+            rollback: { destroyOnFailure: true },
+          },
+        ],
+      },
       'a',
     );
     expect(c!.options).toMatchObject({ rollbackAlarms: ['a-5xx', 'a-latency'], destroyOnFailure: true, rollbackOnFailure: false });
   });
 
   it('rolling red/black always rolls back and ends at 100%', () => {
-    const [c] = readDeployConfig({ clusters: [{ application: 'a', capacity: { min: 1, max: 1, desired: 1 }, strategy: 'rollingredblack', targetPercentages: [10, 50], region: 'us-east-1' }] }, 'a');
+    const [c] = readDeployConfig(
+      {
+        clusters: [
+          { application: 'a', capacity: { min: 1, max: 1, desired: 1 }, strategy: 'rollingredblack', targetPercentages: [10, 50], region: 'us-east-1' },
+        ],
+      },
+      'a',
+    );
     expect(c!.options).toMatchObject({ rollbackOnFailure: true, targetPercentages: [10, 50, 100] });
   });
 

@@ -83,7 +83,10 @@ describe('classifyMetric', () => {
         reason: 'no experiment data for a critical metric',
         isCriticalFailure: true,
       });
-      expect(classifyMetric([Number.NaN, null], control, { critical: true, mustHaveData: true })).toMatchObject({ classification: 'NodataFailMetric', isCriticalFailure: true });
+      expect(classifyMetric([Number.NaN, null], control, { critical: true, mustHaveData: true })).toMatchObject({
+        classification: 'NodataFailMetric',
+        isCriticalFailure: true,
+      });
     });
 
     it("with nanStrategy 'replace' counts NaN as 0, which here is a drop to zero", () => {
@@ -123,9 +126,7 @@ describe('classifyMetric', () => {
         classification: 'High',
         isCriticalFailure: false,
       });
-      expect(
-        classifyMetric(down50, control, { critical: true, effectSize: { criticalDecrease: 0.5 } }).isCriticalFailure,
-      ).toBe(true);
+      expect(classifyMetric(down50, control, { critical: true, effectSize: { criticalDecrease: 0.5 } }).isCriticalFailure).toBe(true);
     });
   });
 

@@ -120,9 +120,7 @@ describe('judge', () => {
     // unless the tolerance is narrowed; a lower confidence level narrows the interval.
     expect(judge({ metrics: [{ name: 'm' }] }, observations).metrics[0]?.classification).toBe('High');
     expect(judge({ metrics: [{ name: 'm' }], toleranceBasis: 'control-mean' }, observations).metrics[0]?.classification).toBe('Pass');
-    expect(
-      judge({ metrics: [{ name: 'm' }], toleranceBasis: 'control-mean', tolerance: 0.05 }, observations).metrics[0]?.classification,
-    ).toBe('High');
+    expect(judge({ metrics: [{ name: 'm' }], toleranceBasis: 'control-mean', tolerance: 0.05 }, observations).metrics[0]?.classification).toBe('High');
     expect(judge({ metrics: [{ name: 'm' }], tolerance: 0.7 }, observations).metrics[0]?.classification).toBe('Pass');
     expect(judge({ metrics: [{ name: 'm' }], tolerance: 0.7, confidenceLevel: 0.5 }, observations).metrics[0]?.classification).toBe('High');
   });
@@ -155,9 +153,7 @@ describe('judge', () => {
   it('refuses observations that are not lists of numbers', () => {
     const observations = { a: { experiment: 'oops', control: [1] } } as unknown as Observations;
 
-    expect(() => judge({ metrics: [{ name: 'a' }] }, observations)).toThrow(
-      /observations.a.experiment: must be a list of numbers/,
-    );
+    expect(() => judge({ metrics: [{ name: 'a' }] }, observations)).toThrow(/observations.a.experiment: must be a list of numbers/);
   });
 });
 

@@ -19,10 +19,9 @@ describe("Kayenta's IQR detector (OutlierDetectorSuite vectors)", () => {
 
   it('IQR NIST Test: only the last of 90 values', () => {
     const data = [
-      30, 171, 184, 201, 212, 250, 265, 270, 272, 289, 305, 306, 322, 322, 336, 346, 351, 370, 390, 404, 409, 411, 436, 437, 439, 441, 444, 448, 451,
-      453, 470, 480, 482, 487, 494, 495, 499, 503, 514, 521, 522, 527, 548, 550, 559, 560, 570, 572, 574, 578, 585, 592, 592, 607, 616, 618, 621,
-      629, 637, 638, 640, 656, 668, 707, 709, 719, 737, 739, 752, 758, 766, 792, 792, 794, 802, 818, 830, 832, 843, 858, 860, 869, 918, 925, 953,
-      991, 1000, 1005, 1068, 1441,
+      30, 171, 184, 201, 212, 250, 265, 270, 272, 289, 305, 306, 322, 322, 336, 346, 351, 370, 390, 404, 409, 411, 436, 437, 439, 441, 444, 448, 451, 453, 470,
+      480, 482, 487, 494, 495, 499, 503, 514, 521, 522, 527, 548, 550, 559, 560, 570, 572, 574, 578, 585, 592, 592, 607, 616, 618, 621, 629, 637, 638, 640, 656,
+      668, 707, 709, 719, 737, 739, 752, 758, 766, 792, 792, 794, 802, 818, 830, 832, 843, 858, 860, 869, 918, 925, 953, 991, 1000, 1005, 1068, 1441,
     ];
     expect(iqrOutliers(data, 1.5)).toEqual([...Array<boolean>(data.length - 1).fill(false), true]);
   });
@@ -41,7 +40,9 @@ describe("Kayenta's IQR detector (OutlierDetectorSuite vectors)", () => {
     expect(kept.deviation).toBeGreaterThan(30);
     expect(removed.deviation).toBeCloseTo(1, 2);
     expect(removed.classification).toBe('Pass');
-    expect(() => classifyMetric(spiky, control, { outliers: { strategy: 'remove', outlierFactor: -1 } })).toThrow(/outliers.outlierFactor: must be a finite number > 0/);
+    expect(() => classifyMetric(spiky, control, { outliers: { strategy: 'remove', outlierFactor: -1 } })).toThrow(
+      /outliers.outlierFactor: must be a finite number > 0/,
+    );
   });
 });
 
@@ -65,7 +66,9 @@ describe("Kayenta's CLES effect size", () => {
     expect(high).toMatchObject({ classification: 'High', deviation: 1 });
     expect(high.reason).toContain('CLES 1');
     expect(classifyMetric(experiment, control, { effectSize: { measure: 'cles', allowedIncrease: 1.01 } }).classification).toBe('Pass');
-    expect(() => classifyMetric(experiment, control, { effectSize: { measure: 'median' as never } })).toThrow(/effectSize.measure: must be one of meanRatio, cles/);
+    expect(() => classifyMetric(experiment, control, { effectSize: { measure: 'median' as never } })).toThrow(
+      /effectSize.measure: must be one of meanRatio, cles/,
+    );
   });
 });
 
@@ -83,7 +86,14 @@ describe('fail safe on missing data', () => {
 
   it('reports an all-Nodata group as Kayenta does: group score 0 with no data, counted as 100 in the summary', () => {
     const result = judge(
-      { metrics: [{ name: 'a', group: 'web' }, { name: 'b', group: 'web' }, { name: 'c', group: 'web' }, { name: 'gc', group: 'jvm' }] },
+      {
+        metrics: [
+          { name: 'a', group: 'web' },
+          { name: 'b', group: 'web' },
+          { name: 'c', group: 'web' },
+          { name: 'gc', group: 'jvm' },
+        ],
+      },
       { a: { experiment: control, control }, b: { experiment: control, control }, c: { experiment: control, control }, gc: { experiment: [], control } },
     );
     expect(result.groups.find((g) => g.name === 'jvm')).toMatchObject({ score: 0, noData: true, nodata: 1 });
@@ -108,7 +118,13 @@ describe('classification does not depend on units', () => {
 
   it('gives the same classification and proportional intervals for the data in ms, s, ×1e-6 and ×1e6', () => {
     const { control, experiment } = series();
-    const results = [1, 1e-3, 1e-6, 1e6].map((k) => ({ k, r: classifyMetric(experiment.map((v) => v * k), control.map((v) => v * k)) }));
+    const results = [1, 1e-3, 1e-6, 1e6].map((k) => ({
+      k,
+      r: classifyMetric(
+        experiment.map((v) => v * k),
+        control.map((v) => v * k),
+      ),
+    }));
     expect(new Set(results.map(({ r }) => r.classification)).size).toBe(1);
     const [base] = results;
     for (const { k, r } of results) {
@@ -120,7 +136,11 @@ describe('classification does not depend on units', () => {
   it("is needed: R's and Kayenta's fixed 1e-4 root tolerance classifies the same data differently at another scale", () => {
     const { control, experiment } = series();
     const verdict = (k: number) => {
-      const r = wilcoxonRankSumTest(experiment.map((v) => v * k), control.map((v) => v * k), { confidenceLevel: 0.98 });
+      const r = wilcoxonRankSumTest(
+        experiment.map((v) => v * k),
+        control.map((v) => v * k),
+        { confidenceLevel: 0.98 },
+      );
       const band = 0.25 * Math.abs(r.estimate);
       return r.confidenceInterval[0] > band ? 'High' : r.confidenceInterval[1] < -band ? 'Low' : 'Pass';
     };

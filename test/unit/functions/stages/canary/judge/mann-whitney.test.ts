@@ -29,13 +29,11 @@ describe('wilcoxonRankSumTest, exact method (both samples < 50 values, no ties)'
     });
   });
 
-  it('gives the same interval at R\'s default level 0.95, and [7, 38] at 0.90', () => {
+  it("gives the same interval at R's default level 0.95, and [7, 38] at 0.90", () => {
     // 0.95: P(W <= 1) = 2/70 = 0.0286 >= 0.025, so qu = 1 again.
     // 0.90: P(W <= 1) = 0.0286 < 0.05 <= P(W <= 2) = 4/70 = 0.057, so qu = 2: the 2nd and 15th.
     expect(wilcoxonRankSumTest([10, 20, 30, 40], [1, 2, 3, 4]).confidenceInterval).toEqual([6, 39]);
-    expect(wilcoxonRankSumTest([10, 20, 30, 40], [1, 2, 3, 4], { confidenceLevel: 0.9 }).confidenceInterval).toEqual([
-      7, 38,
-    ]);
+    expect(wilcoxonRankSumTest([10, 20, 30, 40], [1, 2, 3, 4], { confidenceLevel: 0.9 }).confidenceInterval).toEqual([7, 38]);
   });
 
   it('a sample shifted by 5.5 gives an interval symmetric about 5.5 and estimate 5.5', () => {

@@ -8,12 +8,7 @@ function metric(name: string, group: string, classification: MetricClassificatio
 }
 
 // Group "errors": 2 pass → 100. Group "latency": 1 pass, 1 High → 50.
-const mixed = [
-  metric('5xx', 'errors', 'Pass'),
-  metric('4xx', 'errors', 'Pass'),
-  metric('p50', 'latency', 'Pass'),
-  metric('p99', 'latency', 'High'),
-];
+const mixed = [metric('5xx', 'errors', 'Pass'), metric('4xx', 'errors', 'Pass'), metric('p50', 'latency', 'Pass'), metric('p99', 'latency', 'High')];
 
 describe('scoreMetrics', () => {
   it('weighs groups equally without configured weights', () => {
@@ -59,11 +54,7 @@ describe('scoreMetrics', () => {
   });
 
   it('counts NodataFailMetric, High and Low as failures', () => {
-    const result = scoreMetrics([
-      metric('a', 'g', 'Pass'),
-      metric('b', 'g', 'NodataFailMetric'),
-      metric('c', 'g', 'Low'),
-    ]);
+    const result = scoreMetrics([metric('a', 'g', 'Pass'), metric('b', 'g', 'NodataFailMetric'), metric('c', 'g', 'Low')]);
 
     expect(result.groups[0]).toMatchObject({ pass: 1, fail: 2, nodata: 0 });
     expect(result.score).toBe(33.33);

@@ -28,7 +28,10 @@ describe('forbiddenAddressReason', () => {
 });
 
 describe('checkUrl', () => {
-  const resolvesTo = (...addresses: string[]) => async () => addresses;
+  const resolvesTo =
+    (...addresses: string[]) =>
+    async () =>
+      addresses;
 
   it('refuses a host name that resolves to the metadata service, naming both', async () => {
     const check = checkUrl('http://metadata.example/latest/', { allowLinkLocal: false, lookup: resolvesTo('10.0.0.5', '169.254.169.254') });

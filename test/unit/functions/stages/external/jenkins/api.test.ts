@@ -22,9 +22,7 @@ describe('Jenkins request helpers', () => {
 
 describe('parseJenkinsConfig', () => {
   it("reads Spinnaker's fields, turning parameter values into text", () => {
-    expect(
-      parseJenkinsConfig({ master: 'ci', job: 'deploy', parameters: { N: 3, DRY: false, LIST: ['a', 1] }, propertyFile: 'out.properties' }),
-    ).toEqual({
+    expect(parseJenkinsConfig({ master: 'ci', job: 'deploy', parameters: { N: 3, DRY: false, LIST: ['a', 1] }, propertyFile: 'out.properties' })).toEqual({
       value: {
         master: 'ci',
         job: 'deploy',

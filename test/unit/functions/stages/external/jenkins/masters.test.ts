@@ -27,7 +27,9 @@ describe('Jenkins masters', () => {
 
   it('has no masters when nothing is configured, and says how to configure one', async () => {
     const masters = new JenkinsMasters(await loadJenkinsMasterConfigs({}));
-    await expect(masters.get('ci')).rejects.toThrow(/no Jenkins master 'ci'; configured: none \(set GENNAKER_JENKINS_MASTERS or GENNAKER_JENKINS_MASTERS_FILE\)/);
+    await expect(masters.get('ci')).rejects.toThrow(
+      /no Jenkins master 'ci'; configured: none \(set GENNAKER_JENKINS_MASTERS or GENNAKER_JENKINS_MASTERS_FILE\)/,
+    );
   });
 
   it('reads an apiToken given as a Secrets Manager ARN once, and reads again after a failure', async () => {

@@ -7,7 +7,13 @@ describe('taskOutcome', () => {
 
   it('succeeds when every essential container exited 0, whatever a sidecar did', () => {
     const outcome = taskOutcome(
-      { ...stopped, containers: [{ name: 'app', exitCode: 0 }, { name: 'sidecar', exitCode: 137 }] },
+      {
+        ...stopped,
+        containers: [
+          { name: 'app', exitCode: 0 },
+          { name: 'sidecar', exitCode: 137 },
+        ],
+      },
       ['app'],
     );
     expect(outcome).toMatchObject({ succeeded: true, exitCode: 0 });
@@ -19,7 +25,10 @@ describe('taskOutcome', () => {
   });
 
   it('decides by the named container only, when one is named', () => {
-    const containers = [{ name: 'app', exitCode: 1 }, { name: 'migrate', exitCode: 0 }];
+    const containers = [
+      { name: 'app', exitCode: 1 },
+      { name: 'migrate', exitCode: 0 },
+    ];
     expect(taskOutcome({ ...stopped, containers }, ['app', 'migrate'], 'migrate').succeeded).toBe(true);
     expect(taskOutcome({ ...stopped, containers }, ['app'], 'nope')).toMatchObject({ succeeded: false, message: expect.stringMatching(/no container 'nope'/) });
   });
@@ -62,7 +71,14 @@ describe('links', () => {
 describe('parseRunJobConfig', () => {
   it('reads a Fargate job with a command override', () => {
     expect(
-      parseRunJobConfig({ cluster: 'jobs', taskDefinition: 'migrate:3', subnets: 'subnet-1, subnet-2', container: 'app', command: 'npm run migrate', environment: { N: 1 } }).value,
+      parseRunJobConfig({
+        cluster: 'jobs',
+        taskDefinition: 'migrate:3',
+        subnets: 'subnet-1, subnet-2',
+        container: 'app',
+        command: 'npm run migrate',
+        environment: { N: 1 },
+      }).value,
     ).toEqual({
       cluster: 'jobs',
       taskDefinition: 'migrate:3',

@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_CALLBACK_STATUSES,
-  parseWebhookConfig,
-} from '../../../../../../functions/stages/external/webhook/config.js';
+import { DEFAULT_CALLBACK_STATUSES, parseWebhookConfig } from '../../../../../../functions/stages/external/webhook/config.js';
 import { SPINNAKER_EXAMPLES } from '../../../../../support/fixtures.js';
 
 describe('parseWebhookConfig', () => {

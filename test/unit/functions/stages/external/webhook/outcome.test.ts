@@ -103,7 +103,11 @@ describe('readStatus', () => {
   });
 
   it('reports progress text or percentage', () => {
-    expect(readStatus({ state: 'RUNNING', message: 'step 2 of 3' }, polling)).toEqual({ outcome: 'RUNNING', status: 'RUNNING', progressMessage: 'step 2 of 3' });
+    expect(readStatus({ state: 'RUNNING', message: 'step 2 of 3' }, polling)).toEqual({
+      outcome: 'RUNNING',
+      status: 'RUNNING',
+      progressMessage: 'step 2 of 3',
+    });
     expect(readStatus({ state: 60 }, polling)).toMatchObject({ percentComplete: 60 });
   });
 
