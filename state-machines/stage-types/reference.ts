@@ -24,7 +24,11 @@ export const COMMON_STAGE_FIELDS: ReadonlyArray<readonly [string, string, string
   ['type', 'string', 'one of the types below'],
   ['name', 'string', 'shown in records, the console and the Step Functions graph (defaults to the type)'],
   ['failPipeline / continuePipeline / completeOtherBranchesThenFail', 'boolean', "Deck's 'if stage fails' options (default: halt the pipeline)"],
-  ['stageEnabled', '{ type: expression, expression }', 'SKIPPED when the expression is false'],
+  [
+    'stageEnabled',
+    '{ type: expression, expression }',
+    'SKIPPED when the expression is false; one that cannot be evaluated (or is not true/false) runs the stage with a warning, as Orca does',
+  ],
   ['restrictExecutionDuringTimeWindow, restrictedExecutionWindow', 'boolean, { whitelist, days, jitter }', 'wait until an allowed time'],
   ['stageTimeoutMs', 'integer > 0', "fail the stage after this long (default: the type's, below)"],
   ['sendNotifications, notifications', 'boolean, list', 'stage notifications'],

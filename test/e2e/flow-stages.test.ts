@@ -150,6 +150,22 @@ describe('stage options', () => {
     expect(statusOf(result)).toEqual({ Maybe: 'SKIPPED', Then: 'SUCCEEDED' });
   });
 
+  it("runs a stage whose stageEnabled expression cannot decide, as Orca does, and says why; 'FALSE' as text skips", async () => {
+    const result = await runPipeline({
+      parameterConfig: [{ name: 'flag', default: 'FALSE' }],
+      stages: [
+        { refId: '1', name: 'Broken', type: 'wait', waitTime: 0, stageEnabled: { type: 'expression', expression: "trigger.nothing.deeper == 'x'" } },
+        { refId: '2', name: 'NotBoolean', type: 'wait', waitTime: 0, stageEnabled: { type: 'expression', expression: '1 + 1' } },
+        { refId: '3', name: 'TextFalse', type: 'wait', waitTime: 0, stageEnabled: { type: 'expression', expression: 'parameters.flag' } },
+      ],
+    });
+    expect(statusOf(result)).toEqual({ Broken: 'SUCCEEDED', NotBoolean: 'SUCCEEDED', TextFalse: 'SKIPPED' });
+    const context = (name: string) => result.execution.stages.find((s) => s.name === name)!.context;
+    expect(context('Broken').stageEnabledWarning).toMatch(/could not be evaluated, so the stage ran/);
+    expect(context('NotBoolean').stageEnabledWarning).toMatch(/gave 2, not true or false/);
+    expect(context('TextFalse').stageEnabledWarning).toBeUndefined();
+  });
+
   it('waits for the execution window to open', async () => {
     // A window opening ten minutes from now (UTC), at 600x: about 1 s of real time (two minutes
     // left too little room for a slow start on a loaded machine).

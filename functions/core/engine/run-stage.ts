@@ -72,15 +72,15 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
   const now = deps.clock.now();
   if (stage.status === 'NOT_STARTED') {
     const enabled = stageEnabled(spec, execution);
-    if (enabled !== true) {
-      const outcome = enabled === false ? { status: 'SKIPPED' as const } : { status: failedStatus(spec.failurePolicy), error: enabled };
-      return { status: (await finishStage(deps, execution, stage, spec, outcome)).status };
-    }
+    if (enabled.run === false) return { status: (await finishStage(deps, execution, stage, spec, { status: 'SKIPPED' })).status };
     // A stage that finishes in this call is written once, at the end; one that may take more
     // calls is marked RUNNING first, so its start time and state survive between calls.
-    stage = takesOneCall(spec)
-      ? { ...stage, status: 'RUNNING', startTime: now }
-      : await writeStage(deps, execution, stage, { status: 'RUNNING', startTime: now });
+    const started: Partial<StageRecord> = {
+      status: 'RUNNING',
+      startTime: now,
+      ...(enabled.warning !== undefined ? { context: { ...stage.context, [STAGE_ENABLED_WARNING]: enabled.warning } } : {}),
+    };
+    stage = takesOneCall(spec) ? { ...stage, ...started } : await writeStage(deps, execution, stage, started);
     if (spec.sendNotifications) {
       await deps.notifier.publish({
         event: 'stage.starting',
@@ -194,14 +194,24 @@ export function findStage(execution: ExecutionView, refId: string): StageRecord 
   return stage;
 }
 
-/** true / false, or an error message when the expression cannot be evaluated. */
-function stageEnabled(spec: StagePayload, execution: ExecutionView): boolean | string {
-  if (spec.enabledExpression === undefined) return true;
+/** Where a stage records that its stageEnabled expression could not decide (and it ran). */
+export const STAGE_ENABLED_WARNING = 'stageEnabledWarning';
+
+/**
+ * Whether the stage runs, as Orca's OptionalStageSupport decides: skipped only when the expression
+ * comes out true or false (as text, any case) and it is false. One that fails to evaluate, or
+ * yields anything else, leaves the stage to run, with a warning (Orca logs one).
+ */
+function stageEnabled(spec: StagePayload, execution: ExecutionView): { run: boolean; warning?: string } {
+  if (spec.enabledExpression === undefined) return { run: true };
   const text = spec.enabledExpression.includes('${') ? spec.enabledExpression : `\${${spec.enabledExpression}}`;
+  let value: unknown;
   try {
-    const value = evaluateStrict(text, evaluationContext(execution, spec.refId));
-    return value === true || value === 'true';
+    value = evaluateStrict(text, evaluationContext(execution, spec.refId));
   } catch (error) {
-    return `stageEnabled expression failed: ${(error as Error).message}`;
+    return { run: true, warning: `stageEnabled expression could not be evaluated, so the stage ran (as in Spinnaker): ${(error as Error).message}` };
   }
+  const answer = typeof value === 'boolean' || typeof value === 'string' ? String(value).toLowerCase() : undefined;
+  if (answer === 'true' || answer === 'false') return { run: answer === 'true' };
+  return { run: true, warning: `stageEnabled expression gave ${JSON.stringify(value)}, not true or false, so the stage ran (as in Spinnaker)` };
 }
