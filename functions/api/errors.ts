@@ -4,7 +4,15 @@
  * logged, not returned.
  */
 import { ExecutionStateError } from '../core/concurrency.js';
-import { ConcurrentUpdateError, ExecutionNotFoundError, GennakerError, InvalidInputError, JudgmentError, RecordTooLargeError } from '../core/errors.js';
+import {
+  ConcurrentUpdateError,
+  ExecutionNotFoundError,
+  GennakerError,
+  InvalidInputError,
+  JudgmentError,
+  RecordTooLargeError,
+  ResumeFailedError,
+} from '../core/errors.js';
 import {
   BadSignatureError,
   MalformedEventError,
@@ -50,6 +58,8 @@ const STATUS: ReadonlyArray<readonly [abstract new (...args: never[]) => Error, 
   [PayloadTooLargeError, 413],
   [RecordTooLargeError, 413],
   [FeatureUnavailableError, 501],
+  // The judgment is recorded; the caller answers again to retry the resume.
+  [ResumeFailedError, 503],
 ];
 
 export function httpStatusOf(error: unknown): number {

@@ -9,4 +9,6 @@ export class ExecutionNotFoundError extends GennakerError {}
 export class ConcurrentUpdateError extends GennakerError {}
 export class RecordTooLargeError extends GennakerError {}
 export class JudgmentError extends GennakerError {}
+/** A judgment is recorded but the state machine could not be resumed yet; answering again retries. */
+export class ResumeFailedError extends GennakerError {}
 export class InvalidInputError extends GennakerError {}

@@ -1,9 +1,13 @@
 /**
  * Answers a manual judgment: checks the judge may, records judgment, judge and input on the stage,
- * then resumes the state machine through the stored task token.
+ * then resumes the state machine through the stored task token. The token stays on the stage until
+ * the resume succeeded: a judgment whose SendTaskSuccess/Failure failed (or whose function died
+ * before sending it) is not stranded, answering the same again sends it again. A token Step
+ * Functions no longer knows (a concurrent answer used it, or the task timed out) is spent: it is
+ * dropped, and the judgment stands as recorded.
  */
 import type { EngineResult } from '../../state-machines/contract/engine.js';
-import { JudgmentError } from './errors.js';
+import { JudgmentError, ResumeFailedError } from './errors.js';
 import { type ExecutionStore, retryOnConflict } from './execution-store.js';
 import { HOME_ACCOUNT_ENV, holdsAnyRole } from './roles.js';
 import type { StageRecord } from './execution-model.js';
@@ -66,21 +70,26 @@ async function submitOnce(request: JudgmentRequest, deps: { store: ExecutionStor
     throw new JudgmentError(`execution ${request.executionId} has no manual judgment stage '${request.stage}'`);
   }
   const state = judgmentStateOf(stage.context);
+  const policy = execution.skeleton.find((s) => s.refId === stage.refId)?.failurePolicy ?? 'haltPipeline';
+  const pending = resumePending(stage, state);
+  if (pending) {
+    // Recorded before, not yet delivered: the same answer (from someone who may judge) sends it again.
+    if (pending !== request.judgment) {
+      throw new JudgmentError(
+        `stage '${stage.name}' was judged '${pending}' by ${String(stage.context.lastModifiedBy)}; answer '${pending}' to retry resuming the pipeline`,
+      );
+    }
+    checkJudge(request, stage, state);
+    return deliver(execution.id, stage, stage.callbackToken!, policy, deps);
+  }
   if (stage.status !== 'RUNNING' || state.judgmentStatus !== 'waiting') {
     throw new JudgmentError(`stage '${stage.name}' is ${stage.status}, not waiting for a judgment`);
   }
-  const required = state.requiredRoles;
-  if (required.length > 0 && !holdsAnyRole(required, request.roles ?? [], process.env[HOME_ACCOUNT_ENV])) {
-    throw new JudgmentError(`${request.user} may not judge '${stage.name}': requires one of the roles ${required.join(', ')}`);
-  }
-  const inputs = state.inputs;
-  if (request.input !== undefined && inputs.length > 0 && !inputs.includes(request.input)) {
-    throw new JudgmentError(`'${request.input}' is not one of the judgment inputs: ${inputs.join(', ')}`);
-  }
-  const policy = execution.skeleton.find((s) => s.refId === stage.refId)?.failurePolicy ?? 'haltPipeline';
+  checkJudge(request, stage, state);
   const status = request.judgment === 'continue' ? 'SUCCEEDED' : failedStatus(policy);
   const now = deps.clock.now();
-  const { version: _v, callbackToken, ...rest } = stage;
+  const { version: _v, ...rest } = stage;
+  // The callback token stays until the resume succeeded (deliver drops it).
   const written = await deps.store.putStage(
     execution.id,
     {
@@ -99,6 +108,55 @@ async function submitOnce(request: JudgmentRequest, deps: { store: ExecutionStor
     stage,
   );
   if (status !== 'SUCCEEDED') await deps.store.noteHalt(execution.id);
-  if (callbackToken) await deps.resume(callbackToken, { status, refId: stage.refId }, policy);
-  return written;
+  return written.callbackToken ? deliver(execution.id, written, written.callbackToken, policy, deps) : written;
+}
+
+/** The judgment recorded on a stage whose resume has not succeeded yet, if any. */
+function resumePending(stage: StageRecord, state: JudgmentState): 'continue' | 'stop' | undefined {
+  if (!stage.callbackToken || stage.status === 'RUNNING') return undefined;
+  return state.judgmentStatus === 'continue' || state.judgmentStatus === 'stop' ? state.judgmentStatus : undefined;
+}
+
+function checkJudge(request: JudgmentRequest, stage: StageRecord, state: JudgmentState): void {
+  const required = state.requiredRoles;
+  if (required.length > 0 && !holdsAnyRole(required, request.roles ?? [], process.env[HOME_ACCOUNT_ENV])) {
+    throw new JudgmentError(`${request.user} may not judge '${stage.name}': requires one of the roles ${required.join(', ')}`);
+  }
+  const inputs = state.inputs;
+  if (request.input !== undefined && inputs.length > 0 && !inputs.includes(request.input)) {
+    throw new JudgmentError(`'${request.input}' is not one of the judgment inputs: ${inputs.join(', ')}`);
+  }
+}
+
+/**
+ * Step Functions' answers for a token that can no longer be resumed: the task already ended
+ * (resumed by a concurrent answer, timed out, or its execution stopped).
+ */
+const SPENT_TOKEN_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+/** Resumes the state machine with the recorded judgment, then drops the token; a failure keeps it. */
+async function deliver(
+  executionId: string,
+  stage: StageRecord,
+  token: string,
+  policy: FailurePolicy,
+  deps: { store: ExecutionStore; resume: ResumeCallback },
+): Promise<StageRecord> {
+  try {
+    await deps.resume(token, { status: stage.status, refId: stage.refId }, policy);
+  } catch (error) {
+    const name = (error as { name?: string }).name ?? '';
+    if (!SPENT_TOKEN_ERRORS.has(name)) {
+      throw new ResumeFailedError(
+        `judgment '${String(stage.context.judgmentStatus)}' on '${stage.name}' is recorded, but resuming the pipeline failed (${name || 'error'}); answer '${String(stage.context.judgmentStatus)}' again to retry`,
+        { cause: error },
+      );
+    }
+  }
+  return retryOnConflict(async () => {
+    const current = (await deps.store.load(executionId)).stages.find((s) => s.refId === stage.refId);
+    if (!current || current.callbackToken !== token) return current ?? stage;
+    const { version: _v, callbackToken: _t, ...rest } = current;
+    return deps.store.putStage(executionId, rest, current);
+  });
 }
