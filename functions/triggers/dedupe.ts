@@ -3,6 +3,13 @@
  * of concurrent deliveries of the same event exactly one goes on to start the pipeline. Items
  * expire (DynamoDB TTL on `expiresAt`); an expired item that TTL has not removed yet counts as gone.
  * The execution name is derived from the same key, so Step Functions refuses a second start too.
+ *
+ * A delivery may have more than one identity: what its signature covers (the body) and the id the
+ * provider gives it (GitHub's X-GitHub-Delivery, GitLab's Idempotency-Key, ...). It is a duplicate
+ * when any of them was claimed: a replayed body under a new id, or a provider's retry whose body
+ * differs. The keys are claimed one by one with the same conditional put, the first (the one the
+ * execution is named after) first; when a later key is another execution's, the earlier ones are
+ * handed to it.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -22,8 +29,29 @@ export class DedupeTable {
     private readonly ttlSeconds = DEFAULT_DEDUPE_TTL_SECONDS,
   ) {}
 
-  /** Records the key for this execution; says whether this call was the first. */
-  async claim(key: string, executionId: string): Promise<DedupeClaim> {
+  /**
+   * Records the keys for this execution; says whether this call was the first. A later key that
+   * this execution already holds (a crashed attempt's) does not make it a duplicate.
+   */
+  async claim(keys: string | readonly string[], executionId: string): Promise<DedupeClaim> {
+    const all = typeof keys === 'string' ? [keys] : keys;
+    const held: string[] = [];
+    for (const key of all) {
+      const owner = await this.claimOne(key, executionId);
+      if (owner === undefined || (held.length > 0 && owner === executionId)) {
+        held.push(key);
+        continue;
+      }
+      // Another delivery of the same event holds this key: this one is its duplicate, and what it
+      // was known by is that execution's too (a replay of this body under a new id starts nothing).
+      for (const mine of held) await this.handOver(mine, executionId, owner);
+      return { first: false, executionId: owner };
+    }
+    return { first: true };
+  }
+
+  /** Puts the key for this execution unless it is held; returns the execution holding it, if it was. */
+  private async claimOne(key: string, executionId: string): Promise<string | undefined> {
     const nowSeconds = Math.floor(this.clock.now() / 1000);
     try {
       await this.db.send(
@@ -34,16 +62,37 @@ export class DedupeTable {
           ExpressionAttributeValues: { ':now': nowSeconds },
         }),
       );
-      return { first: true };
+      return undefined;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `trigger#${key}` }, ConsistentRead: true }));
-    return { first: false, executionId: String(out.Item?.executionId ?? executionId) };
+    return String(out.Item?.executionId ?? executionId);
+  }
+
+  /** Gives a key this execution holds to another. */
+  private async handOver(key: string, from: string, to: string): Promise<void> {
+    const nowSeconds = Math.floor(this.clock.now() / 1000);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `trigger#${key}`, executionId: to, createdAt: this.clock.now(), expiresAt: nowSeconds + this.ttlSeconds },
+          ConditionExpression: 'executionId = :from',
+          ExpressionAttributeValues: { ':from': from },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /** Forgets a claim whose start failed, so a redelivery may try again. */
-  async release(key: string, executionId: string): Promise<void> {
+  async release(keys: string | readonly string[], executionId: string): Promise<void> {
+    for (const key of typeof keys === 'string' ? [keys] : keys) await this.releaseOne(key, executionId);
+  }
+
+  private async releaseOne(key: string, executionId: string): Promise<void> {
     try {
       await this.db.send(
         new DeleteCommand({

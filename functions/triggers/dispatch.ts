@@ -20,6 +20,11 @@ export interface TriggerEvent {
   readonly source: string;
   /** Identifies the delivery: a redelivery of the same event has the same key. */
   readonly deliveryKey: string;
+  /**
+   * The id the sender gives the delivery, when it gives one (GitHub's X-GitHub-Delivery, GitLab's
+   * Idempotency-Key, Bitbucket's X-Request-Id): a delivery whose key or id was seen is a duplicate.
+   */
+  readonly deliveryId?: string;
   /** Spinnaker's trigger object as far as the event supplies it (type, user, branch, tag...). */
   readonly trigger: Readonly<Record<string, unknown>>;
 }
@@ -56,6 +61,12 @@ export function executionIdFor(dedupeKey: string, pipeline: Pick<Pipeline, 'id'>
 
 export function dedupeKeyFor(event: Pick<TriggerEvent, 'source' | 'deliveryKey'>, pipeline: Pick<Pipeline, 'application' | 'id'>): string {
   return `${event.source}:${event.deliveryKey}|${pipeline.application}/${pipeline.id}`;
+}
+
+/** Every key a delivery is known by: its dedupe key (which names the execution) first, then its sender's id. */
+export function dedupeKeysFor(event: Pick<TriggerEvent, 'source' | 'deliveryKey' | 'deliveryId'>, pipeline: Pick<Pipeline, 'application' | 'id'>): string[] {
+  const key = dedupeKeyFor(event, pipeline);
+  return event.deliveryId ? [key, `${event.source}:id-${event.deliveryId}|${pipeline.application}/${pipeline.id}`] : [key];
 }
 
 /**
@@ -127,7 +138,7 @@ export async function startMatchingPipelines(
 export async function startPipeline(
   entry: PipelineEntry,
   trigger: Record<string, unknown>,
-  event: Pick<TriggerEvent, 'source' | 'deliveryKey'>,
+  event: Pick<TriggerEvent, 'source' | 'deliveryKey' | 'deliveryId'>,
   deps: TriggerDeps,
 ): Promise<PipelineOutcome> {
   const { pipeline } = entry;
@@ -138,9 +149,9 @@ export async function startPipeline(
   if (resolved.errors.length > 0) {
     throw new ParameterError(`parameters do not fit ${ref}: ${resolved.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, resolved.errors);
   }
-  const key = dedupeKeyFor(event, pipeline);
-  const executionId = executionIdFor(key, pipeline);
-  const claim = await deps.dedupe.claim(key, executionId);
+  const keys = dedupeKeysFor(event, pipeline);
+  const executionId = executionIdFor(keys[0]!, pipeline);
+  const claim = await deps.dedupe.claim(keys, executionId);
   if (!claim.first) return { pipeline: ref, status: 'duplicate', executionId: claim.executionId };
   const launch = {
     application: pipeline.application,
@@ -153,7 +164,7 @@ export async function startPipeline(
     const admission = await deps.queue.admit(pipeline, launch);
     return { pipeline: ref, status: admission.outcome, executionId };
   } catch (error) {
-    await deps.dedupe.release(key, executionId).catch(() => undefined);
+    await deps.dedupe.release(keys, executionId).catch(() => undefined);
     throw error;
   }
 }

@@ -28,6 +28,8 @@ export interface FaultSpec<Output = unknown> {
    * @default 1 with `error`, every call with only `rewrite`
    */
   readonly times?: number;
+  /** Matching calls let through before the first faulted one. @default 0 */
+  readonly skip?: number;
   /** The error to throw (a function makes a fresh one per call). */
   readonly error?: Error | (() => Error);
   /** Replaces the call's output (applied after AWS answered). */
@@ -79,7 +81,7 @@ export function injectFault<Output = unknown>(client: ClientWithMiddleware, spec
       async (args: FinalizeHandlerArguments<any>): Promise<FinalizeHandlerOutput<any>> => {
         if (operation(context.commandName) !== target) return next(args);
         state.calls += 1;
-        if (state.triggered >= limit) return next(args);
+        if (state.calls <= (spec.skip ?? 0) || state.triggered >= limit) return next(args);
         state.triggered += 1;
         if (spec.error && when === 'before') throw makeError();
         const result = await next(args);

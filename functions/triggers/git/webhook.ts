@@ -26,6 +26,8 @@ const PROVIDERS: Readonly<
       readonly event: string;
       readonly normalize: (event: string | undefined, body: unknown) => Normalized<GitPush>;
       readonly verify: (secret: string, request: WebhookRequest) => boolean;
+      /** Headers naming the delivery, as the sender sets them (the first present wins). */
+      readonly deliveryIds: readonly string[];
     }
   >
 > = {
@@ -33,16 +35,21 @@ const PROVIDERS: Readonly<
     event: 'x-github-event',
     normalize: normalizeGitHub,
     verify: (secret, r) => verifyHubSignature256(secret, r.rawBody, r.headers['x-hub-signature-256']),
+    deliveryIds: ['x-github-delivery'],
   },
   gitlab: {
     event: 'x-gitlab-event',
     normalize: normalizeGitLab,
     verify: (secret, r) => verifyToken(secret, r.headers['x-gitlab-token']),
+    // Retries of one event share its Idempotency-Key; X-Gitlab-Event-UUID is new on each.
+    deliveryIds: ['idempotency-key'],
   },
   bitbucket: {
     event: 'x-event-key',
     normalize: normalizeBitbucket,
     verify: (secret, r) => verifyHubSignature256(secret, r.rawBody, r.headers['x-hub-signature']),
+    // Bitbucket Server / Data Center's, then Bitbucket Cloud's.
+    deliveryIds: ['x-request-id', 'x-request-uuid'],
   },
 };
 
@@ -58,12 +65,21 @@ export function gitProviderOf(request: WebhookRequest, named?: string): GitSourc
 }
 
 /**
- * What a delivery is deduplicated on: a hash of the body, which the signature covers. The
+ * What a delivery is deduplicated on first: a hash of the body, which the signature covers. The
  * provider's delivery id is not signed, so a captured body replayed with a new id is the same
- * delivery (and a provider's redelivery of an event sends the same body).
+ * delivery; the id is claimed too (deliveryIdOf), for a retry whose body differs.
  */
 export function deliveryKeyOf(request: WebhookRequest): string {
   return `body-${createHash('sha256').update(request.rawBody).digest('hex')}`;
+}
+
+/** The id the sender gave this delivery (not signed: it only ever makes a delivery a duplicate). */
+export function deliveryIdOf(request: WebhookRequest, source: GitSource): string | undefined {
+  for (const header of PROVIDERS[source].deliveryIds) {
+    const value = request.headers[header]?.trim();
+    if (value) return value.slice(0, 200);
+  }
+  return undefined;
 }
 
 /**
@@ -111,7 +127,7 @@ export async function handleGitWebhook(request: WebhookRequest, deps: TriggerDep
     return matchGitTrigger(config, push);
   };
   const result = await startMatchingPipelines(
-    { source, deliveryKey: deliveryKeyOf(request), trigger: gitTrigger(push, body) },
+    { source, deliveryKey: deliveryKeyOf(request), deliveryId: deliveryIdOf(request, source), trigger: gitTrigger(push, body) },
     triggerTypesFiredBy('git'),
     matcher,
     deps,

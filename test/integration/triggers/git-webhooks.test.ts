@@ -187,6 +187,39 @@ describe('GitHub push', () => {
     expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(1);
   });
 
+  it('starts one execution for a redelivery under the same X-GitHub-Delivery whose body bytes differ, however many arrive at once', async () => {
+    const { deps, machines } = await setup();
+    const { json } = sample('github/push-branch-created.json');
+    // The same event serialised again (other whitespace): signed, so only the delivery id says it is the same.
+    const bodies = [JSON.stringify(json), JSON.stringify(json, null, 1), JSON.stringify(json, null, 2), JSON.stringify(json, null, '\t')];
+    const responses = await Promise.all(bodies.map((body) => deliver(githubDelivery({ delivery: 'same-delivery-id', body }), deps)));
+    const statuses = responses.flatMap((r) => (r.body.outcomes as Array<{ status: string }>).map((o) => o.status)).sort();
+    expect(statuses).toEqual(['duplicate', 'duplicate', 'duplicate', 'started']);
+    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(1);
+    // What each duplicate was known by is the first run's now: one of those bodies replayed under a new id starts nothing.
+    const firstId = responses
+      .flatMap((r) => r.body.outcomes as Array<{ status: string; executionId: string }>)
+      .find((o) => o.status === 'started')!.executionId;
+    for (const body of bodies) {
+      const again = await deliver(githubDelivery({ delivery: 'yet-another-id', body }), deps);
+      expect(again.body.outcomes).toEqual([{ pipeline: 'hello/deploy', status: 'duplicate', executionId: firstId }]);
+    }
+  });
+
+  it("starts nothing more when the function dies while handing a duplicate's claim to the first run, nor on redelivery or replay", async () => {
+    const { deps, machines } = await setup();
+    const { json } = sample('github/push-branch-created.json');
+    await deliver(githubDelivery({ delivery: 'id-1' }), deps);
+    // PutItem calls of the retry: its body (claimed), its id (held by the first run), then the hand-over, which dies.
+    const fault = injectFault(awsClients.dynamoClient(), { command: 'PutItem', skip: 2, error: crash('function died') });
+    const retry = githubDelivery({ delivery: 'id-1', body: JSON.stringify(json) });
+    expect((await deliver(retry, deps)).status).toBe(500);
+    expect(fault.triggered).toBe(1);
+    expect((await deliver(retry, deps)).body.outcomes).toMatchObject([{ status: 'duplicate' }]);
+    expect((await deliver(githubDelivery({ delivery: 'id-2', body: JSON.stringify(json) }), deps)).body.outcomes).toMatchObject([{ status: 'duplicate' }]);
+    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(1);
+  });
+
   it('refuses an unsigned delivery before any branch pattern runs (a pattern hostile to backtracking included)', async () => {
     const hostile = pipelineOf({
       application: 'hello',
@@ -320,14 +353,28 @@ describe('GitLab push', () => {
     expect(await sfnExecutions(machines['diaspora/diaspora-build']!)).toHaveLength(0);
   });
 
-  it('starts one execution for a retry with the same Idempotency-Key and a new event UUID', async () => {
+  it('starts one execution for a retry with the same Idempotency-Key and a new event UUID, even when its body bytes differ', async () => {
     const { deps, machines } = await setup();
-    const attempt = (uuid: string) => {
+    const attempt = (uuid: string, reserialise = false) => {
       const event = gitlabDelivery(GITLAB_SECRET);
-      return { ...event, headers: { ...event.headers, 'X-Gitlab-Event-UUID': uuid, 'Idempotency-Key': 'f3a1c2d4-0000-4b5e-9c1d-7e8f9a0b1c2d' } };
+      const body = reserialise ? JSON.stringify(JSON.parse(event.body!)) : event.body;
+      return { ...event, body, headers: { ...event.headers, 'X-Gitlab-Event-UUID': uuid, 'Idempotency-Key': 'f3a1c2d4-0000-4b5e-9c1d-7e8f9a0b1c2d' } };
     };
     expect((await deliver(attempt('uuid-1'), deps)).body.outcomes).toMatchObject([{ status: 'started' }]);
     expect((await deliver(attempt('uuid-2'), deps)).body.outcomes).toMatchObject([{ status: 'duplicate' }]);
+    expect((await deliver(attempt('uuid-3', true), deps)).body.outcomes).toMatchObject([{ status: 'duplicate' }]);
+    expect(await sfnExecutions(machines['diaspora/diaspora-build']!)).toHaveLength(1);
+  });
+
+  it('starts a run for each distinct push, each with its own Idempotency-Key', async () => {
+    const { deps, machines } = await setup();
+    const push = (key: string, after: string) => {
+      const event = gitlabDelivery(GITLAB_SECRET);
+      const body = event.body!.replaceAll('da1560886d4f094c3e6c9ef40349f7d38b5d27d7', after);
+      return { ...event, body, headers: { ...event.headers, 'Idempotency-Key': key } };
+    };
+    expect((await deliver(push('key-1', 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7'), deps)).body.outcomes).toMatchObject([{ status: 'started' }]);
+    expect((await deliver(push('key-2', 'ea1560886d4f094c3e6c9ef40349f7d38b5d27d7'), deps)).body.outcomes).toMatchObject([{ status: 'waiting' }]);
     expect(await sfnExecutions(machines['diaspora/diaspora-build']!)).toHaveLength(1);
   });
 
@@ -357,10 +404,9 @@ describe('Bitbucket push', () => {
     expect(await sfnExecutions(machines['repo/repo-ship']!)).toHaveLength(1);
   });
 
-  it('starts the pipeline for a signed Bitbucket Server refs_changed push, once per delivery whatever its X-Request-Id', async () => {
+  it('starts the pipeline for a signed Bitbucket Server refs_changed push, once per delivery whatever its X-Request-Id, and once per X-Request-Id', async () => {
     const { deps, machines } = await setup();
-    const serverDelivery = (requestId: string, secret = BITBUCKET_SECRET) => {
-      const body = sample('bitbucket-server/repo-refs-changed.json').raw;
+    const serverDelivery = (requestId: string, secret = BITBUCKET_SECRET, body = sample('bitbucket-server/repo-refs-changed.json').raw) => {
       const headers = {
         ...sampleHeaders('bitbucket-server/repo-refs-changed.headers.json'),
         'X-Request-Id': requestId,
@@ -372,6 +418,9 @@ describe('Bitbucket push', () => {
     expect(first.body.outcomes).toMatchObject([{ status: 'started', pipeline: 'proj/release' }]);
     expect((await deliver(serverDelivery('req-2'), deps)).body.outcomes).toMatchObject([{ status: 'duplicate' }]);
     expect((await deliver(serverDelivery('req-3', 'wrong'), deps)).status).toBe(401);
+    // Its retry under the same X-Request-Id, the body serialised again: still the same delivery.
+    const reserialised = JSON.stringify(sample('bitbucket-server/repo-refs-changed.json').json);
+    expect((await deliver(serverDelivery('req-1', BITBUCKET_SECRET, reserialised), deps)).body.outcomes).toMatchObject([{ status: 'duplicate' }]);
     const [execution] = await sfnExecutions(machines['proj/proj-release']!);
     const input = await executionInput(machines['proj/proj-release']!, execution!.name);
     expect(input.trigger).toMatchObject({
