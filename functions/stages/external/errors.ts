@@ -29,12 +29,17 @@ export class ResponseTooLargeError extends ExternalStageError {}
 /** A JSONPath expression we cannot parse (or uses syntax outside the supported subset). */
 export class JsonPathSyntaxError extends ExternalStageError {}
 
-/** A webhook callback that cannot be accepted (wrong stage, not waiting, bad token, too large). */
+/**
+ * A webhook callback that cannot be accepted: too large (413), or a token that is not valid for the
+ * URL (403, one message for every reason: `detail` says which, for the log only).
+ */
 export class WebhookCallbackError extends ExternalStageError {
   constructor(
     message: string,
-    /** What an HTTP layer should answer: 404 no such stage, 403 bad token, 409 not waiting, 413 too large. */
-    readonly httpStatus: 403 | 404 | 409 | 413,
+    /** What an HTTP layer should answer. */
+    readonly httpStatus: 403 | 413,
+    /** Why, for operators' logs; never sent to the caller. */
+    readonly detail?: string,
   ) {
     super(message);
   }

@@ -33,7 +33,7 @@ export function externalStages(deps: ExternalDeps = {}): StageImplementation[] {
   return [...httpStages(deps), runJobStageWithCancel(deps)];
 }
 
-export { deliverWebhookCallback, MAX_CALLBACK_BODY_CHARS, type CallbackOptions } from './webhook/callback.js';
+export { deliverWebhookCallback, INVALID_CALLBACK_TOKEN, invalidCallbackToken, MAX_CALLBACK_BODY_CHARS, type CallbackOptions } from './webhook/callback.js';
 export { CALLBACK_URL_ENV, type WebhookDeps } from './webhook/stage.js';
 export { CALLBACK_URL_HEADER, CALLBACK_URL_PLACEHOLDER, parseWebhookConfig, type WebhookConfig } from './webhook/config.js';
 export { cancelWebhook } from './webhook/cancel.js';

@@ -5,7 +5,7 @@
  * The body (JSON, or text) is recorded on the waiting stage, which reads it on its next poll.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { deliverWebhookCallback, WebhookCallbackError } from '../../stages/external/index.js';
+import { deliverWebhookCallback, invalidCallbackToken, WebhookCallbackError } from '../../stages/external/index.js';
 import { jsonResponse, readWebhookRequest, respond } from '../http.js';
 import type { TriggerLog } from '../log.js';
 
@@ -29,13 +29,17 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   const token = event.queryStringParameters?.token ?? '';
   try {
     const request = readWebhookRequest(event);
-    if (!token) return jsonResponse(403, { error: 'the callback URL carries no token' });
+    if (!token) throw invalidCallbackToken('no token');
     const { sequence } = await deliverWebhookCallback(executionId, refId, parseBody(request.rawBody.toString('utf8')), { token });
     // Ids only in logs: the token and body may be sensitive.
     log.info('webhook callback recorded', { executionId, refId, sequence });
     return jsonResponse(202, { accepted: true, sequence });
   } catch (error) {
-    if (error instanceof WebhookCallbackError) return jsonResponse(error.httpStatus, { error: error.message });
+    if (error instanceof WebhookCallbackError) {
+      // The reason in the log only: the caller gets one answer for every unusable token.
+      if (error.detail) log.warn('webhook callback refused', { executionId, refId, reason: error.detail });
+      return jsonResponse(error.httpStatus, { error: error.message });
+    }
     return respond(
       () => log,
       async () => {

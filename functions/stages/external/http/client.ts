@@ -1,10 +1,13 @@
 /**
- * The one HTTP client of the external stages: Node's global fetch with a timeout, the address
- * guard on every hop (redirects are followed by hand so a redirect cannot reach a refused
- * address), a cap on the body size, and errors that say whether the request surely never left.
+ * The one HTTP client of the external stages: node:http(s) with a timeout, the address guard on
+ * every hop (redirects are followed by hand so a redirect cannot reach a refused address), each
+ * connection made to the address the guard checked (pinned-request.ts: no DNS-rebinding window),
+ * a cap on the body size, and errors that say whether the request surely never left.
  */
+import type { IncomingMessage } from 'node:http';
 import { HttpTransportError, ResponseTooLargeError } from '../errors.js';
-import { checkUrl, type HostLookup } from './address-guard.js';
+import { checkTarget, type HostLookup } from './address-guard.js';
+import { pinnedRequest } from './pinned-request.js';
 import { isSensitiveName } from './redact.js';
 
 export interface HttpRequest {
@@ -33,10 +36,8 @@ export interface HttpOptions {
   readonly maxBodyBytes?: number;
   /** @default GENNAKER_WEBHOOK_ALLOW_LINK_LOCAL === 'true' */
   readonly allowLinkLocal?: boolean;
-  /** @default dns.lookup */
+  /** @default dns.lookup, once per hop */
   readonly lookup?: HostLookup;
-  /** @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
 }
 
 export type HttpSender = (request: HttpRequest) => Promise<HttpResponse>;
@@ -50,7 +51,6 @@ export function httpSender(options: HttpOptions = {}): HttpSender {
 }
 
 async function send(request: HttpRequest, options: HttpOptions): Promise<HttpResponse> {
-  const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const signal = AbortSignal.timeout(timeoutMs);
   const maxRedirects = options.maxRedirects ?? 5;
@@ -61,66 +61,64 @@ async function send(request: HttpRequest, options: HttpOptions): Promise<HttpRes
   let method = request.method.toUpperCase();
   let body = request.body;
   let headers: Record<string, string> = { ...request.headers };
-  let url = (await checkUrl(request.url, guard)).toString();
+  let target = await checkTarget(request.url, guard);
   for (let hop = 0; ; hop++) {
-    let response: Response;
+    const url = target.url.toString();
+    let response: IncomingMessage;
     try {
-      response = await doFetch(url, {
+      response = await pinnedRequest(target, {
         method,
         headers,
         ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
-        redirect: 'manual',
         signal,
       });
     } catch (error) {
       throw transportError(error, url, timeoutMs);
     }
-    const location = response.headers.get('location');
-    if (REDIRECTS.has(response.status) && location && hop < maxRedirects) {
-      await response.body?.cancel().catch(() => undefined);
-      const next = await checkUrl(new URL(location, url).toString(), guard);
+    const status = response.statusCode ?? 0;
+    const location = response.headers.location;
+    if (REDIRECTS.has(status) && location && hop < maxRedirects) {
+      response.destroy();
+      const next = await checkTarget(new URL(location, url).toString(), guard);
       // As browsers do: 303 (and 301/302 after a POST) continue as GET without a body.
-      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
         if (method !== 'HEAD') method = 'GET';
         body = undefined;
         headers = withoutHeader(headers, 'content-type');
       }
       // Credentials stay with the origin they were written for.
-      if (next.origin !== new URL(url).origin) {
+      if (next.url.origin !== target.url.origin) {
         headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !isSensitiveName(name)));
       }
-      url = next.toString();
+      target = next;
       continue;
     }
-    const text = await readText(response, options.maxBodyBytes ?? 1024 * 1024, url, timeoutMs);
+    const text = method === 'HEAD' ? '' : await readText(response, options.maxBodyBytes ?? 1024 * 1024, url, timeoutMs);
+    if (method === 'HEAD') response.destroy();
     const collected: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      if (name !== 'set-cookie') collected[name] = value;
-    });
-    return { status: response.status, headers: collected, setCookies: response.headers.getSetCookie(), url, text };
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (name !== 'set-cookie' && value !== undefined) collected[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return { status, headers: collected, setCookies: response.headers['set-cookie'] ?? [], url, text };
   }
 }
 
-async function readText(response: Response, limit: number, url: string, timeoutMs: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+async function readText(response: IncomingMessage, limit: number, url: string, timeoutMs: number): Promise<string> {
+  const declared = Number(response.headers['content-length'] ?? Number.NaN);
   if (declared > limit) {
-    await response.body?.cancel().catch(() => undefined);
+    response.destroy();
     throw new ResponseTooLargeError(`response from ${originOf(url)} is ${declared} bytes, more than the ${limit} we read`);
   }
-  if (!response.body) return '';
-  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
+    for await (const chunk of response as AsyncIterable<Buffer>) {
+      size += chunk.byteLength;
       if (size > limit) {
-        await reader.cancel().catch(() => undefined);
+        response.destroy();
         throw new ResponseTooLargeError(`response from ${originOf(url)} is more than the ${limit} bytes we read`);
       }
-      chunks.push(value);
+      chunks.push(chunk);
     }
   } catch (error) {
     if (error instanceof ResponseTooLargeError) throw error;

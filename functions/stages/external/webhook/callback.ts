@@ -4,6 +4,10 @@
  * saved and writes the body into the stage context with a conditional write. The stage (a `poll`
  * stage) finds it on its next call and decides. Several callbacks may arrive (progress first, the
  * final status last); each gets the next sequence number.
+ *
+ * Every token that cannot be used (missing, malformed, unknown, of another execution or stage, or
+ * of a stage that no longer waits) gets the same answer, 403 with one message: the route is open to
+ * the internet, and distinct answers would tell a caller which execution ids and stages exist.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { ExecutionNotFoundError } from '../../../core/errors.js';
@@ -21,6 +25,13 @@ export interface CallbackOptions {
   readonly clock?: Clock;
 }
 
+/** The one answer for every token that cannot be used. */
+export const INVALID_CALLBACK_TOKEN = 'the callback token is not valid for this URL';
+
+export function invalidCallbackToken(detail: string): WebhookCallbackError {
+  return new WebhookCallbackError(INVALID_CALLBACK_TOKEN, 403, detail);
+}
+
 /** Records a callback for a waiting webhook stage; throws WebhookCallbackError when it cannot be accepted. */
 export async function deliverWebhookCallback(
   executionId: string,
@@ -28,6 +39,7 @@ export async function deliverWebhookCallback(
   body: unknown,
   options: CallbackOptions,
 ): Promise<{ readonly sequence: number }> {
+  if (!options.token) throw invalidCallbackToken('no token');
   const size = typeof body === 'string' ? body.length : JSON.stringify(body ?? null).length;
   if (size > MAX_CALLBACK_BODY_CHARS)
     throw new WebhookCallbackError(`callback body is ${size} characters; at most ${MAX_CALLBACK_BODY_CHARS} are accepted`, 413);
@@ -50,18 +62,16 @@ async function deliverOnce(
   try {
     execution = await store.load(executionId);
   } catch (error) {
-    if (error instanceof ExecutionNotFoundError) throw new WebhookCallbackError(`no execution '${executionId}'`, 404);
+    if (error instanceof ExecutionNotFoundError) throw invalidCallbackToken('no such execution');
     throw error;
   }
   const stage = execution.stages.find((s) => s.refId === refId);
-  if (!stage || stage.type !== 'webhook') throw new WebhookCallbackError(`execution ${executionId} has no webhook stage '${refId}'`, 404);
+  if (!stage || stage.type !== 'webhook') throw invalidCallbackToken('no such webhook stage');
   const state = stage.context[WEBHOOK_STATE_KEY] as WebhookState | undefined;
   const hashes = state?.callbackTokenHashes ?? [];
-  if (hashes.length === 0) throw new WebhookCallbackError(`webhook stage '${stage.name}' does not wait for a callback`, 409);
-  if (!hashes.some((h) => sameHash(h, hashCallbackToken(token)))) {
-    throw new WebhookCallbackError(`the callback token does not match webhook stage '${stage.name}'`, 403);
-  }
-  if (stage.status !== 'RUNNING') throw new WebhookCallbackError(`webhook stage '${stage.name}' is ${stage.status}, no longer waiting`, 409);
+  if (hashes.length === 0) throw invalidCallbackToken('the stage does not wait for a callback');
+  if (!hashes.some((h) => sameHash(h, hashCallbackToken(token)))) throw invalidCallbackToken('the token does not match');
+  if (stage.status !== 'RUNNING') throw invalidCallbackToken(`the stage is ${stage.status}, no longer waiting`);
 
   const previous = stage.context[WEBHOOK_CALLBACK_KEY] as DeliveredCallback | undefined;
   const callback: DeliveredCallback = { sequence: (previous?.sequence ?? 0) + 1, receivedAt: clock.now(), body: body ?? null };

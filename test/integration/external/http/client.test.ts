@@ -1,3 +1,5 @@
+import { createServer as createTlsServer } from 'node:tls';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../../../../functions/stages/external/errors.js';
 import { httpSender, parseBody } from '../../../../functions/stages/external/http/client.js';
@@ -67,6 +69,57 @@ describe('httpSender against a real server', () => {
     await expect(guarded({ method: 'GET', url: 'http://proxy.internal.example/' })).rejects.toThrow(
       /proxy\.internal\.example resolves to 169\.254\.10\.10, a link-local address/,
     );
+  });
+
+  it('connects to the address it checked: a resolver that answers differently the second time is asked once', async () => {
+    server.route((req, res) => json(res, 200, { host: req.headers.host }));
+    const port = new URL(server.url).port;
+    const answers = [['127.0.0.1'], ['169.254.169.254']];
+    const asked: string[] = [];
+    const rebinding = httpSender({
+      allowLinkLocal: false,
+      lookup: async (host) => {
+        asked.push(host);
+        return answers.shift() ?? ['169.254.169.254'];
+      },
+    });
+
+    const response = await rebinding({ method: 'GET', url: `http://rebind.example:${port}/x` });
+
+    expect(asked).toEqual(['rebind.example']);
+    // The checked server answered, and saw the name the URL gave.
+    expect(parseBody(response.text)).toEqual({ host: `rebind.example:${port}` });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('keeps the name for TLS (SNI) while connecting to the checked address', async () => {
+    const servernames: string[] = [];
+    const tls = createTlsServer({
+      SNICallback: (name, done) => {
+        servernames.push(name);
+        done(new Error('no certificate here'));
+      },
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const port = (tls.address() as AddressInfo).port;
+    const pinned = httpSender({ allowLinkLocal: false, timeoutMs: 2000, lookup: async () => ['127.0.0.1'] });
+    try {
+      await expect(pinned({ method: 'GET', url: `https://deploy.example:${port}/` })).rejects.toThrow(HttpTransportError);
+      expect(servernames).toEqual(['deploy.example']);
+    } finally {
+      await new Promise((resolve) => tls.close(resolve));
+    }
+  });
+
+  it('refuses the first answer when it is the metadata service, and never connects', async () => {
+    let asked = 0;
+    const guarded = httpSender({
+      allowLinkLocal: true,
+      lookup: async () => (++asked === 1 ? ['::ffff:169.254.169.254'] : ['127.0.0.1']),
+    });
+    await expect(guarded({ method: 'GET', url: `http://meta.example:${new URL(server.url).port}/` })).rejects.toThrow(/instance metadata/);
+    expect(asked).toBe(1);
+    expect(server.requests).toHaveLength(0);
   });
 
   it('times out a server that does not answer, saying the request may have arrived', async () => {

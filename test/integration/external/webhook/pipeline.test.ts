@@ -6,6 +6,7 @@ import { httpSender } from '../../../../functions/stages/external/http/client.js
 import { deliverWebhookCallback } from '../../../../functions/stages/external/webhook/callback.js';
 import { CALLBACK_URL_HEADER } from '../../../../functions/stages/external/webhook/config.js';
 import { WebhookCallbackError } from '../../../../functions/stages/external/errors.js';
+import { INVALID_CALLBACK_TOKEN } from '../../../../functions/stages/external/index.js';
 import { LocalRuntime } from '../../../../local/runtime.js';
 import { handler as callbackHandler } from '../../../../functions/triggers/webhook-callback/handler.js';
 import { validatePipeline } from '../../../../state-machines/model/validate.js';
@@ -164,30 +165,44 @@ describe('pipelines with webhook stages, run locally', () => {
     });
     expect((JSON.parse(server.requests[0]!.body) as { callback: string }).callback).toMatch(/^https:\/\/gennaker\.example\/callbacks\/.+\/cb\?token=/);
 
-    // Too late: the stage no longer waits.
+    // Too late: the stage no longer waits; the token is expired.
     const token = new URL(String(server.requests[0]!.headers[CALLBACK_URL_HEADER.toLowerCase()])).searchParams.get('token')!;
     await expect(deliverWebhookCallback(result.executionId, 'cb', { status: 'FAILED' }, { token, store: runtime.store })).rejects.toMatchObject({
-      httpStatus: 409,
+      httpStatus: 403,
+      detail: 'the stage is SUCCEEDED, no longer waiting',
     });
-    await expect(deliverWebhookCallback(result.executionId, 'nope', {}, { token, store: runtime.store })).rejects.toMatchObject({ httpStatus: 404 });
 
-    // The same answers over HTTP, from the Lambda behind POST /webhooks/callback/{executionId}/{refId}.
-    const call = (refId: string, t: string | undefined, body: unknown) =>
+    // Over HTTP, from the Lambda behind POST /webhooks/callback/{executionId}/{refId}: every token
+    // that cannot be used gets the same status and body, whatever the reason.
+    const call = (executionId: string, refId: string, t: string | undefined, body: unknown) =>
       callbackHandler({
         version: '2.0',
         routeKey: 'POST /webhooks/callback/{executionId}/{refId}',
-        rawPath: `/webhooks/callback/${result.executionId}/${refId}`,
-        rawQueryString: t ? `token=${t}` : '',
+        rawPath: `/webhooks/callback/${executionId}/${refId}`,
+        rawQueryString: t ? `token=${encodeURIComponent(t)}` : '',
         headers: { 'content-type': 'application/json' },
-        pathParameters: { executionId: result.executionId, refId },
-        ...(t ? { queryStringParameters: { token: t } } : {}),
+        pathParameters: { executionId, refId },
+        ...(t !== undefined ? { queryStringParameters: { token: t } } : {}),
         body: JSON.stringify(body),
         isBase64Encoded: false,
-        requestContext: { http: { method: 'POST', path: `/webhooks/callback/${result.executionId}/${refId}` } },
+        requestContext: { http: { method: 'POST', path: `/webhooks/callback/${executionId}/${refId}` } },
       } as unknown as Parameters<typeof callbackHandler>[0]);
-    expect((await call('cb', token, { status: 'FAILED' })).statusCode).toBe(409);
-    expect((await call('nope', token, {})).statusCode).toBe(404);
-    expect((await call('cb', undefined, {})).statusCode).toBe(403);
+    const invalid = [
+      ['expired (the stage finished)', result.executionId, 'cb', token],
+      ['unknown', result.executionId, 'cb', 'a'.repeat(token.length)],
+      ['malformed', result.executionId, 'cb', '%00<script>\u0000'.repeat(50)],
+      ['empty', result.executionId, 'cb', ''],
+      ['missing', result.executionId, 'cb', undefined],
+      ['of another stage', result.executionId, 'nope', token],
+      ['of another execution', 'release-00000000-0000-0000-0000-000000000000', 'cb', token],
+      ['for an execution id that is not one', '../../etc', 'cb', token],
+    ] as const;
+    const answers = new Set<string>();
+    for (const [, executionId, refId, t] of invalid) {
+      const answer = await call(executionId, refId, t, { status: 'FAILED' });
+      answers.add(JSON.stringify({ status: answer.statusCode, body: answer.body }));
+    }
+    expect([...answers]).toEqual([JSON.stringify({ status: 403, body: JSON.stringify({ error: INVALID_CALLBACK_TOKEN }) })]);
   });
 
   it('records a callback delivered over HTTP while the stage waits', async () => {

@@ -5,7 +5,7 @@ import { checkUrl, forbiddenAddressReason, linkLocalAllowed } from '../../../../
 describe('forbiddenAddressReason', () => {
   it.each([
     ['169.254.169.254', /instance metadata/],
-    ['169.254.170.2', /link-local/],
+    ['169.254.170.3', /link-local/],
     ['169.254.0.1', /link-local/],
     ['fe80::1', /link-local/],
     ['febf:ffff::1', /link-local/],
@@ -15,6 +15,12 @@ describe('forbiddenAddressReason', () => {
     ['::ffff:a9fe:a9fe', /instance metadata/],
     ['64:ff9b::a9fe:1', /link-local/],
     ['fe80::1%eth0', /link-local/],
+    ['::ffff:0:a9fe:a9fe', /instance metadata/],
+    ['::169.254.169.254', /instance metadata/],
+    ['0:0:0:0:0:ffff:a9fe:a9fe', /instance metadata/],
+    ['64:ff9b::169.254.169.254', /instance metadata/],
+    ['169.254.170.2', /ECS container credential/],
+    ['fd00:ec2::23', /Pod Identity/],
   ])('refuses %s', (address, reason) => {
     expect(forbiddenAddressReason(address)).toMatch(reason);
   });
@@ -49,8 +55,43 @@ describe('checkUrl', () => {
     await expect(checkUrl('http://[fd00:ec2::254]/', { allowLinkLocal: false, lookup })).rejects.toThrow(/instance metadata/);
   });
 
-  it('allows everything link-local when told to', async () => {
-    await expect(checkUrl('http://169.254.169.254/', { allowLinkLocal: true })).resolves.toBeInstanceOf(URL);
+  // Every way a URL can spell the metadata address; the WHATWG parser makes them one, and the check runs on that.
+  it.each([
+    'http://169.254.169.254/',
+    'http://2852039166/',
+    'http://0xa9fea9fe/',
+    'http://0xA9.0xFE.0xA9.0xFE/',
+    'http://0251.0376.0251.0376/',
+    'http://0251.254.43518/',
+    'http://169.254.43518/',
+    'http://169.16689662/',
+    'http://169.254.169.254.:80/',
+    'http://[::ffff:169.254.169.254]/',
+    'http://[::ffff:a9fe:a9fe]/',
+    'http://[0:0:0:0:0:ffff:169.254.169.254]/',
+    'http://[::169.254.169.254]/',
+    'http://[64:ff9b::a9fe:a9fe]/',
+    'http://[fd00:ec2::254]/',
+    'http://[fd00:0ec2:0:0:0:0:0:0254]/',
+    'http://[FD00:EC2::254]:8080/',
+    'https://user:pass@169.254.169.254/',
+  ])('refuses %s, even with link-local allowed', async (url) => {
+    const lookup = async () => {
+      throw new Error('no lookup expected');
+    };
+    await expect(checkUrl(url, { allowLinkLocal: false, lookup })).rejects.toThrow(/metadata/);
+    await expect(checkUrl(url, { allowLinkLocal: true, lookup })).rejects.toThrow(/metadata/);
+  });
+
+  it('refuses a name resolving to a metadata spelling with link-local allowed', async () => {
+    await expect(checkUrl('http://x.example/', { allowLinkLocal: true, lookup: async () => ['::ffff:a9fe:a9fe'] })).rejects.toThrow(/instance metadata/);
+    await expect(checkUrl('http://x.example/', { allowLinkLocal: true, lookup: async () => ['fd00:ec2::254'] })).rejects.toThrow(/instance metadata/);
+  });
+
+  it('allows other link-local addresses when told to', async () => {
+    await expect(checkUrl('http://169.254.10.10/', { allowLinkLocal: true })).resolves.toBeInstanceOf(URL);
+    await expect(checkUrl('http://[fe80::1]/', { allowLinkLocal: true })).resolves.toBeInstanceOf(URL);
+    await expect(checkUrl('http://169.254.10.10/', { allowLinkLocal: false })).rejects.toThrow(/link-local/);
     expect(linkLocalAllowed({ GENNAKER_WEBHOOK_ALLOW_LINK_LOCAL: 'true' })).toBe(true);
     expect(linkLocalAllowed({ GENNAKER_WEBHOOK_ALLOW_LINK_LOCAL: '1' })).toBe(false);
   });
