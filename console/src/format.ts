@@ -18,10 +18,6 @@ export function time(ms: number | undefined): string {
   return ms === undefined ? '' : new Date(ms).toLocaleString();
 }
 
-export function relative(ms: number, now = Date.now()): string {
-  return `${duration(now - ms)} ago`;
-}
-
 /** A value from a record as text: lists and maps as JSON, never `[object Object]`. */
 export function text(value: unknown): string {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);

@@ -218,19 +218,3 @@ export interface GennakerApi {
   judgeStage(request: JudgmentRequest): Promise<StageDetails>;
   clusterView(query: { application: string; account?: string; region?: string }): Promise<ApplicationClusters>;
 }
-
-/** The operations bound to deps and a caller (local mode: the person at the terminal). */
-export function localApi(deps: OperationsDeps, caller: Caller): GennakerApi {
-  return {
-    listApplications: () => listApplications(deps),
-    listPipelines: (application) => listPipelines(application, deps),
-    triggerPipeline: (request) => triggerPipeline(request, caller, deps),
-    listExecutions: (query) => listExecutions(query, deps),
-    getExecution: (id) => getExecution(id, deps),
-    cancelExecution: (id, reason) => cancelExecution(id, caller, deps, reason),
-    pauseExecution: (id) => pauseExecution(id, caller, deps),
-    resumeExecution: (id) => resumeExecution(id, caller, deps),
-    judgeStage: (request) => judgeStage(request, caller, deps),
-    clusterView: (query) => clusterView(query, deps),
-  };
-}

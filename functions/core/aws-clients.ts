@@ -4,7 +4,6 @@
  * code calls (esbuild cannot drop members of a namespace object). `awsClients` groups them for
  * tests and scripts, which are not bundled.
  */
-export { clientConfig, defaultRegion, resetClientCache, type BaseClientConfig, type ClientOptions } from './client-cache.js';
+export { clientConfig, defaultRegion, resetClientCache, type ClientOptions } from './client-cache.js';
 export * from './aws-client-factories.js';
 export * as awsClients from './aws-client-factories.js';
-export type AwsClients = typeof import('./aws-client-factories.js');

@@ -15,17 +15,15 @@ import { dynamoClient } from './aws-clients.js';
 import { type ConcurrencyPolicy, concurrencyPolicyOf, queueKeyOf } from './concurrency/policy.js';
 import { ConcurrencySlots } from './concurrency/slots.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError, GennakerError } from './errors.js';
-import { type ExecutionRecord, FINAL_EXECUTION_STATUSES, newExecutionRecord, type NewExecutionRecord } from './execution-model.js';
+import { type ExecutionRecord, FINAL_EXECUTION_STATUSES, type LaunchRequest, newExecutionRecord, type NewExecutionRecord } from './execution-model.js';
 import type { ExecutionStore } from './execution-store.js';
 import type { Notifier } from './notifications.js';
-import type { LaunchRequest, PipelineLauncher } from './pipeline-launcher.js';
+import type { PipelineLauncher } from './pipeline-launcher.js';
 import type { Clock } from './stage-api.js';
 import { tableName } from './tables.js';
 import { textOf } from '../../state-machines/model/problems.js';
 
-export { type ConcurrencyPolicy, concurrencyPolicyOf, queueKeyOf } from './concurrency/policy.js';
-export { slotKey } from './concurrency/slots.js';
-
+export { type ConcurrencyPolicy, concurrencyPolicyOf } from './concurrency/policy.js';
 /** The execution is in a state that does not allow the operation (e.g. pausing a running one). */
 export class ExecutionStateError extends GennakerError {}
 

@@ -4,10 +4,20 @@
  * NOT_STARTED in the view.
  */
 import { type StageSkeleton, stageSkeleton } from '../../state-machines/model/skeleton.js';
-import type { LaunchRequest } from './pipeline-launcher.js';
 import type { StageStatus } from './stage-api.js';
 
 export type { StageSkeleton } from '../../state-machines/model/skeleton.js';
+
+/** What starting a run needs (pipeline-launcher.ts starts it; a waiting run keeps it in its record). */
+export interface LaunchRequest {
+  readonly application: string;
+  /** Pipeline id or name. */
+  readonly pipeline: string;
+  /** Deterministic: launching the same id twice starts one execution. */
+  readonly executionId: string;
+  readonly trigger: Record<string, unknown>;
+  readonly parameters: Record<string, unknown>;
+}
 
 export type ExecutionStatus = 'NOT_STARTED' | 'RUNNING' | 'SUCCEEDED' | 'TERMINAL' | 'CANCELED' | 'PAUSED';
 

@@ -5,18 +5,8 @@
 import { createHash } from 'node:crypto';
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfnClient } from './aws-clients.js';
-import type { ExecutionStatus } from './execution-model.js';
+import type { ExecutionStatus, LaunchRequest } from './execution-model.js';
 import type { ExecutionStore } from './execution-store.js';
-
-export interface LaunchRequest {
-  readonly application: string;
-  /** Pipeline id or name. */
-  readonly pipeline: string;
-  /** Deterministic: launching the same id twice starts one execution. */
-  readonly executionId: string;
-  readonly trigger: Record<string, unknown>;
-  readonly parameters: Record<string, unknown>;
-}
 
 export interface PipelineLauncher {
   start(request: LaunchRequest): Promise<{ executionId: string }>;

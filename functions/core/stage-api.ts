@@ -11,7 +11,7 @@ import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
 import { type StageStatus } from '../../state-machines/contract/engine.js';
 
 /** Orca's statuses, defined with the engine's contract. */
-export { STAGE_STATUSES, type StageStatus } from '../../state-machines/contract/engine.js';
+export { type StageStatus } from '../../state-machines/contract/engine.js';
 
 /** Statuses after which downstream stages may run. */
 export const PASSING_STATUSES: ReadonlySet<StageStatus> = new Set(['SUCCEEDED', 'FAILED_CONTINUE', 'SKIPPED']);

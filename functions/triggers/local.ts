@@ -6,9 +6,9 @@
  */
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import type { ExecutionStopper } from '../core/cancel.js';
-import type { ExecutionStatus } from '../core/execution-model.js';
+import type { ExecutionStatus, LaunchRequest } from '../core/execution-model.js';
 import type { ExecutionStore } from '../core/execution-store.js';
-import type { LaunchRequest, PipelineLauncher } from '../core/pipeline-launcher.js';
+import type { PipelineLauncher } from '../core/pipeline-launcher.js';
 import type { Clock } from '../core/stage-api.js';
 import { type PipelineRegistry, pipelineRegistryFromEnv } from '../core/pipeline-registry.js';
 import { buildTriggerDeps, type TriggerDeps, type TriggerDepsParts } from './deps.js';

@@ -11,9 +11,7 @@
  * rest of its chain; `#toBoolean` refuses anything but 'true' and 'false'.
  */
 export { ExpressionError } from './errors.js';
-export type { EvaluationContext, ExpressionProblem, StageView } from './types.js';
-export type { ExpressionReferences } from './references.js';
-export type { EvaluationFailure } from './evaluate.js';
+export type { EvaluationContext, StageView } from './types.js';
 export { findExpressionProblems } from './problems.js';
 export { collectReferences } from './references.js';
 export { evaluateAll, evaluateStrict } from './evaluate.js';

@@ -11,7 +11,7 @@ import '../zod-messages.js';
 
 import { ExecutionWindowSchema } from './execution-window-schema.js';
 
-export { ExecutionWindowSchema, TimeWindowSchema } from './execution-window-schema.js';
+export { ExecutionWindowSchema } from './execution-window-schema.js';
 
 const nonEmptyString = () => z.string().check(z.minLength(1));
 const int = () => z.number().check(z.int());
@@ -86,8 +86,6 @@ export const PipelineSchema = z.looseObject({
   stages: z.array(StageSchema),
 });
 
-export type PipelineInput = z.input<typeof PipelineSchema>;
-export type ParsedPipeline = z.output<typeof PipelineSchema>;
 export type ParsedStage = z.output<typeof StageSchema>;
 export type ParameterConfig = z.output<typeof ParameterSchema>;
 export type ExecutionWindow = z.output<typeof ExecutionWindowSchema>;

@@ -146,8 +146,6 @@ function field(spec: FieldSpec, text: string, errors: string[]): string | undefi
   return errors.length === before ? out.join(',') : undefined;
 }
 
-export { isTimeZone } from '../model/time-zone.js';
-
 export function quartzToScheduler(quartz: string, timeZone = DEFAULT_TIME_ZONE): CronTranslation {
   const errors: string[] = [];
   const warnings: string[] = [];

@@ -21,37 +21,16 @@ import { builderConsoleOutput, describeBuilder, findBuilder, launchBuilder, term
 export * from './errors.js';
 export * from './naming.js';
 export * from './capacity.js';
-export { imageTags, TAG_PREFIX, TagKeys, type DeployMetadata } from './tags.js';
+export { imageTags, TAG_PREFIX, TagKeys } from './tags.js';
 export { cloudClients, type CloudClients } from './clients.js';
-export {
-  AccountRegistry,
-  loadAccounts,
-  parseAccounts,
-  parseAccountsText,
-  withAccountDefaults,
-  LOCAL_ACCOUNT_ID,
-  ACCOUNTS_FILE_ENV,
-  type Account,
-  type AccountDefaults,
-  type AccountTarget,
-} from './accounts.js';
+export { AccountRegistry, loadAccounts, parseAccounts, withAccountDefaults, LOCAL_ACCOUNT_ID, type Account, type AccountTarget } from './accounts.js';
 export { AssumedRoleCredentials, cloudClientsFor } from './credentials.js';
-export {
-  createServerGroup,
-  resizeServerGroup,
-  destroyServerGroup,
-  SCALING_PROCESSES,
-  type CreateServerGroupSpec,
-  type ServerGroupResult,
-  type ResizeResult,
-  type DestroyResult,
-} from './server-groups.js';
-export { cloneServerGroup, type CloneServerGroupSpec, type CloneResult } from './clone.js';
-export { enableServerGroup, disableServerGroup, type TrafficResult } from './load-balancing.js';
-export { describeCluster, describeServerGroup, type ClusterView, type DescribeOptions } from './cluster.js';
+export { createServerGroup, resizeServerGroup, destroyServerGroup, type CreateServerGroupSpec } from './server-groups.js';
+export { cloneServerGroup, type CloneServerGroupSpec } from './clone.js';
+export { enableServerGroup, disableServerGroup } from './load-balancing.js';
+export { describeCluster, describeServerGroup, type DescribeOptions } from './cluster.js';
 export type { ServerGroupView } from './server-group-view.js';
-export { checkUp, type ServerGroupUpCheck } from './health.js';
-export type { InstanceView, TargetHealthView, UnhealthyInstance, UpCheck } from './state.js';
+export { checkUp } from './health.js';
 export {
   describeImage,
   findImage,
@@ -63,9 +42,7 @@ export {
   type ImageQuery,
   type CreateImageSpec,
 } from './images.js';
-export { resolveSubnets, resolveSecurityGroups, resolveTargetGroups, SUBNET_TYPE_TAG, type SubnetRef, type TargetGroupRef } from './resources.js';
-export { launchTemplateName, type LaunchTemplateRef } from './launch-templates.js';
-
+export { SUBNET_TYPE_TAG } from './resources.js';
 /** The driver bound to one account's clients in one region. */
 export function cloudDriver(clients: CloudClients) {
   return {
@@ -95,14 +72,5 @@ export function cloudDriver(clients: CloudClients) {
 export type CloudDriver = ReturnType<typeof cloudDriver>;
 // EC2 implements the provider seam as it is (checked here, at compile time).
 const _ec2IsAProvider = (d: CloudDriver): ServerGroupProvider => d;
-export type { ServerGroupProvider, ServerGroupSummary, ClusterSummary, UpCheckResult, ProviderKind } from './provider.js';
-export {
-  launchBuilder,
-  findBuilder,
-  describeBuilder,
-  terminateBuilder,
-  builderConsoleOutput,
-  BUILDER_KEY_TAG,
-  type BuilderSpec,
-  type BuilderView,
-} from './builders.js';
+export type { ServerGroupProvider, ServerGroupSummary, ClusterSummary } from './provider.js';
+export { findBuilder, BUILDER_KEY_TAG, type BuilderSpec } from './builders.js';

@@ -422,8 +422,3 @@ export class EcsServices implements ServerGroupProvider {
     return { serverGroup: name, created, taskDefinition: taskDefinition.arn };
   }
 }
-
-/** Fails unless `cluster` names a Frigga cluster (used before touching ECS). */
-export function ecsClusterOf(name: string): string {
-  return parseClusterName(name).cluster;
-}

@@ -125,30 +125,3 @@ export async function deregisterTaskDefinition(clients: CloudClients, arn: strin
     throw error;
   }
 }
-
-/** A task definition as JSON (an artifact's contents): the registrable fields, checked. Pure. */
-export function parseTaskDefinition(text: string, source: string): Partial<RegisterTaskDefinitionCommandInput> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidRequestError(`${source}: not a task definition (JSON does not parse: ${(error as Error).message})`);
-  }
-  const body = typeof parsed === 'object' && parsed !== null && 'taskDefinition' in parsed ? parsed.taskDefinition : parsed;
-  if (typeof body !== 'object' || body === null || !Array.isArray((body as { containerDefinitions?: unknown }).containerDefinitions)) {
-    throw new InvalidRequestError(`${source}: not a task definition (no containerDefinitions list)`);
-  }
-  // Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses.
-  const {
-    taskDefinitionArn: _a,
-    revision: _r,
-    status: _s,
-    requiresAttributes: _q,
-    compatibilities: _c,
-    registeredAt: _t,
-    registeredBy: _b,
-    deregisteredAt: _d,
-    ...rest
-  } = body as Record<string, unknown>;
-  return rest;
-}

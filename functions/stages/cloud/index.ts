@@ -46,8 +46,8 @@ export function cloudStages(deps: CloudStageDeps = {}): StageImplementation[] {
   return cloudStagesOf(cloudEnv(deps));
 }
 
-export { cloudEnv, type CloudEnv, type CloudStageDeps, LOCK_WAIT_ENV, DEFAULT_LOCK_WAIT_SECONDS } from './deps.js';
-export { cloudPreconditions, clusterSizePrecondition } from './preconditions.js';
+export { cloudEnv, type CloudEnv, type CloudStageDeps } from './deps.js';
+export { cloudPreconditions } from './preconditions.js';
 export { describeClusterLines, plannedClusters, touchedClusters, uniqueRefs, type ClusterRef, type PlannedCluster } from './summary.js';
-export { loadBakeConfig, parseBakeConfig, BAKE_CONFIG_ENV, BAKE_CONFIG_FILE_ENV, LOCAL_BASE_IMAGE_NAME, type BakeConfig } from './bake/config.js';
+export { parseBakeConfig, LOCAL_BASE_IMAGE_NAME } from './bake/config.js';
 export * from './errors.js';

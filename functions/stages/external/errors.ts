@@ -61,6 +61,3 @@ export class JenkinsApiError extends ExternalStageError {
 
 /** A property file could not be parsed. */
 export class PropertyFileError extends ExternalStageError {}
-
-/** ECS refused or failed to start a job's task. */
-export class RunJobError extends ExternalStageError {}

@@ -33,15 +33,7 @@ export function externalStages(deps: ExternalDeps = {}): StageImplementation[] {
   return [...httpStages(deps), runJobStageWithCancel(deps)];
 }
 
-export { deliverWebhookCallback, INVALID_CALLBACK_TOKEN, invalidCallbackToken, MAX_CALLBACK_BODY_CHARS, type CallbackOptions } from './webhook/callback.js';
-export { CALLBACK_URL_ENV, type WebhookDeps } from './webhook/stage.js';
-export { CALLBACK_URL_HEADER, CALLBACK_URL_PLACEHOLDER, parseWebhookConfig, type WebhookConfig } from './webhook/config.js';
-export { cancelWebhook } from './webhook/cancel.js';
-export { cancelJenkins, MARKER_PARAMETER } from './jenkins/stage.js';
-export { JenkinsMasters, loadJenkinsMasterConfigs, parseJenkinsMasters, JENKINS_MASTERS_ENV, JENKINS_MASTERS_FILE_ENV } from './jenkins/masters.js';
-export { cancelRunJob } from './run-job/stage.js';
-export { httpSender, type HttpSender, type HttpOptions, type HttpRequest, type HttpResponse } from './http/client.js';
-export { ALLOW_LINK_LOCAL_ENV, forbiddenAddressReason } from './http/address-guard.js';
-export { awsTargets, type AwsTarget } from './aws-target.js';
+export { deliverWebhookCallback, INVALID_CALLBACK_TOKEN, invalidCallbackToken } from './webhook/callback.js';
+export { type AwsTarget } from './aws-target.js';
 export * from './errors.js';
-export { httpStages, type HttpStageDeps } from './http-stages.js';
+export { type HttpStageDeps } from './http-stages.js';

@@ -54,12 +54,6 @@ export async function describeFunction(lambda: LambdaClient, name: string): Prom
   };
 }
 
-/** Just the configuration (cheap: what a wait for an update polls). */
-export async function functionConfiguration(lambda: LambdaClient, name: string): Promise<FunctionConfiguration | undefined> {
-  const got = await awsCallOrMissing(fn('describe', name), () => lambda.send(new GetFunctionCommand({ FunctionName: name })));
-  return got?.Configuration;
-}
-
 /** A function's tags, or undefined when it does not exist. */
 export async function functionTags(lambda: LambdaClient, name: string): Promise<Record<string, string> | undefined> {
   const got = await awsCallOrMissing(fn('describe', name), () => lambda.send(new GetFunctionCommand({ FunctionName: name })));

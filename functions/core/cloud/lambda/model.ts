@@ -142,12 +142,10 @@ export function eventMappingChanges(spec: EventMappingSpec, current: readonly Ev
 }
 
 /**
- * Version names as the plugin writes them: `$LATEST` (the newest published version, not Lambda's
- * unpublished head), `$PREVIOUS`, `$OLDEST`, `$PROVIDED` (with a number), or a number.
+ * The version number a plugin version name picks; undefined when there is none to pick. Names as
+ * the plugin writes them: `$LATEST` (the newest published version, not Lambda's unpublished head),
+ * `$PREVIOUS`, `$OLDEST`, `$PROVIDED` (with a number), or a number.
  */
-export const VERSION_NAMES = ['$LATEST', '$PREVIOUS', '$OLDEST', '$PROVIDED'] as const;
-
-/** The version number a plugin version name picks; undefined when there is none to pick. */
 export function resolveVersion(versions: readonly VersionView[], name: string, provided?: string): number | undefined {
   const newestFirst = [...versions].sort((a, b) => b.version - a.version);
   const numbered = (v: string | undefined): number | undefined => {
