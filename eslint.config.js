@@ -28,9 +28,9 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
   },
   {
-    // Plain JavaScript (this file, the CLI's bin shim) has no types to check.
-    files: ['**/*.js', '**/*.mjs'],
+    // Plain JavaScript (this file, the CLI's bin shim, the dependency-cruiser config) has no types to check.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable' } },
   },
 );

@@ -195,7 +195,7 @@ export function findStage(execution: ExecutionView, refId: string): StageRecord 
 }
 
 /** Where a stage records that its stageEnabled expression could not decide (and it ran). */
-export const STAGE_ENABLED_WARNING = 'stageEnabledWarning';
+const STAGE_ENABLED_WARNING = 'stageEnabledWarning';
 
 /**
  * Whether the stage runs, as Orca's OptionalStageSupport decides: skipped only when the expression
