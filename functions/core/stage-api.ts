@@ -9,6 +9,7 @@ import type { EvaluationContext, StageView } from '../../state-machines/expressi
 import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
 
 import { type StageStatus } from '../../state-machines/contract/engine.js';
+import type { SecretFetcher, SecretScope } from './secrets/scope.js';
 
 /** Orca's statuses, defined with the engine's contract. */
 export { type StageStatus } from '../../state-machines/contract/engine.js';
@@ -85,6 +86,11 @@ export interface StageRunContext {
    * side effect can find what it did (e.g. the server group name it chose). Conditional write.
    */
   checkpoint(patch: Record<string, unknown>): Promise<void>;
+  /**
+   * Resolves secret references in this call's config (functions/core/secrets); the engine scrubs
+   * every value it resolved from the result, checkpoints and errors. Absent outside the engine.
+   */
+  readonly secrets?: SecretScope;
 }
 
 /** A stage type's implementation. */
@@ -98,6 +104,8 @@ export interface StageImplementation {
    * its execution is canceled. Best effort; returns a line for the record.
    */
   cancel?(ctx: StageRunContext): Promise<string | undefined>;
+  /** Where this type's secret references are read from; types without it refuse references. */
+  readonly secrets?: SecretFetcher;
 }
 
 /** Thrown by a stage for errors Step Functions should retry (throttling, timeouts). */

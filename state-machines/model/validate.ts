@@ -11,6 +11,7 @@ import { triggerProblems } from '../triggers/trigger-types.js';
 import { failurePolicyOf, type Pipeline, type Stage } from './pipeline.js';
 import { userPatternProblem } from '../expressions/regex.js';
 import { closestKnownField } from './field-names.js';
+import { notificationSecretProblems, type SecretProblems, secretProblems } from './secret-references.js';
 import { jsonPath, type Problem } from './problems.js';
 import { type ParsedStage, PipelineSchema, StageSchema } from './schema.js';
 
@@ -70,6 +71,7 @@ function validate(raw: unknown, options: ValidateOptions): ValidationResult {
   const stages = all.filter((s) => s.valid);
   checkStageTypes(stages, errors, warnings);
   checkDollarKeys(record.stages, errors);
+  checkSecrets(record.stages, record.notifications, errors, warnings);
   checkExpressions(stages, top.success ? (top.data.parameterConfig ?? []) : [], errors);
 
   const application = top.success ? (top.data.application ?? options.defaults?.application) : undefined;
@@ -278,6 +280,21 @@ function checkDollarKeys(rawStages: unknown[], errors: Problem[]): void {
     }
   };
   rawStages.forEach((s, i) => walk(s, `$.stages[${i}]`, 0));
+}
+
+/** Secret references well formed; literal credentials (headers, tokens, incoming-webhook addresses) warned about. */
+function checkSecrets(rawStages: unknown[], notifications: unknown, errors: Problem[], warnings: Problem[]): void {
+  const add = (found: SecretProblems) => {
+    errors.push(...found.errors);
+    warnings.push(...found.warnings);
+  };
+  rawStages.forEach((raw, i) => {
+    if (typeof raw !== 'object' || raw === null) return;
+    const { notifications: own, ...rest } = raw as Record<string, unknown>;
+    add(secretProblems(rest, `$.stages[${i}]`));
+    add(notificationSecretProblems(own, `$.stages[${i}].notifications`));
+  });
+  add(notificationSecretProblems(notifications, '$.notifications'));
 }
 
 function checkExpressions(stages: IndexedStage[], parameterConfig: ReadonlyArray<{ name: string }>, errors: Problem[]): void {

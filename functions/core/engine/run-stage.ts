@@ -11,6 +11,7 @@ import { retryOnConflict } from '../execution-store.js';
 import { nextAllowedTime, windowJitterMs } from '../execution-window.js';
 import { readinessOf, requisiteReadiness } from '../readiness.js';
 import { FINAL_STATUSES, StageConfigError, type StageRunContext, type TaskResult, TransientStageError } from '../stage-api.js';
+import { SecretScope } from '../secrets/scope.js';
 import type { EngineDeps } from './deps.js';
 import { evaluationContext } from './evaluation.js';
 import { failedStatus, finishStage, writeStage } from './stage-writes.js';
@@ -122,6 +123,8 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
   if (problems.length > 0) return finish(deps, execution, stage, spec, { status: 'FAILED', error: problems.join('; ') });
 
   let current = stage;
+  // One scope per call: what it resolves is scrubbed from everything this call writes or throws.
+  const secrets = new SecretScope(implementation.secrets);
   const ctx: StageRunContext = {
     executionId: execution.id,
     application: execution.application,
@@ -134,23 +137,24 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
     stages: evaluation.execution.stages,
     ...(payload.taskToken !== undefined ? { taskToken: payload.taskToken } : {}),
     checkpoint: async (patch) => {
-      current = await writeStage(deps, execution, current, { context: { ...current.context, ...patch } });
+      current = await writeStage(deps, execution, current, { context: { ...current.context, ...secrets.scrub(patch) } });
     },
+    secrets,
   };
   const timeoutMs = spec.stageTimeoutMs ?? stageTypeInfo(spec.type)?.defaultTimeoutMs;
   const elapsed = deps.stageTime ? deps.stageTime.now() - deps.stageTime.fromWall(startTime) : now - startTime;
   if (timeoutMs !== undefined && elapsed > timeoutMs) {
     // Stop or undo what the stage started (a build, a task, canary server groups) before failing it.
     const cancelled = await implementation.cancel?.(ctx).catch((e: Error) => `cancel failed: ${e.message}`);
-    const error = `stage timed out after ${Math.round(timeoutMs / 1000)} s${cancelled ? ` (${cancelled})` : ''}`;
+    const error = secrets.scrub(`stage timed out after ${Math.round(timeoutMs / 1000)} s${cancelled ? ` (${cancelled})` : ''}`);
     return finish(deps, execution, current, spec, { status: 'FAILED', error });
   }
   let result: TaskResult;
   try {
-    result = await implementation.run(ctx);
+    result = secrets.scrub(await implementation.run(ctx));
   } catch (error) {
-    if (error instanceof StageConfigError) result = { status: 'FAILED', error: error.message };
-    else throw error;
+    if (error instanceof StageConfigError) result = { status: 'FAILED', error: secrets.scrub(error.message) };
+    else throw scrubbedError(error, secrets);
   }
   return finish(deps, execution, current, spec, result, payload.taskToken);
 }
@@ -186,6 +190,15 @@ async function finish(
           };
   const written = await finishStage(deps, execution, stage, spec, outcome);
   return { status: written.status };
+}
+
+/** Step Functions records a failed Task's message and stack: neither may carry a resolved secret. */
+function scrubbedError(error: unknown, secrets: SecretScope): unknown {
+  if (secrets.size === 0 || !(error instanceof Error)) return error;
+  error.message = secrets.scrub(error.message);
+  if (error.stack) error.stack = secrets.scrub(error.stack);
+  if ('cause' in error) error.cause = undefined;
+  return error;
 }
 
 export function findStage(execution: ExecutionView, refId: string): StageRecord {

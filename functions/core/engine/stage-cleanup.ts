@@ -8,6 +8,7 @@
 import { stageTypeInfo } from '../../../state-machines/stage-types/index.js';
 import type { ExecutionView, StageRecord } from '../execution-model.js';
 import type { StageImplementation, StageRunContext } from '../stage-api.js';
+import { SecretScope } from '../secrets/scope.js';
 import type { EngineDeps } from './deps.js';
 import { evaluationContext, stageViews } from './evaluation.js';
 import type { CancelStagePayload, EngineResult } from '../../../state-machines/contract/engine.js';
@@ -39,11 +40,12 @@ export function finalizerDeps(deps: Pick<EngineDeps, 'store' | 'clock' | 'notifi
 
 /** Runs the stage's own cancel() here: what it did (a line for the record, if any), or why it failed. */
 async function cancelHere(
-  implementation: Required<Pick<StageImplementation, 'cancel'>>,
+  implementation: Required<Pick<StageImplementation, 'cancel'>> & Pick<StageImplementation, 'secrets'>,
   execution: ExecutionView,
   stage: StageRecord,
   deps: EngineDeps,
 ): Promise<{ detail?: string; failed: boolean }> {
+  const secrets = new SecretScope(implementation.secrets);
   const ctx: StageRunContext = {
     executionId: execution.id,
     application: execution.application,
@@ -55,10 +57,11 @@ async function cancelHere(
     evaluation: evaluationContext(execution, stage.refId),
     stages: stageViews(execution),
     checkpoint: async () => undefined,
+    secrets,
   };
   return implementation.cancel(ctx).then(
-    (detail) => ({ ...(detail ? { detail } : {}), failed: false }),
-    (error: Error) => ({ detail: `cancel failed: ${error.message}`, failed: true }),
+    (detail) => ({ ...(detail ? { detail: secrets.scrub(detail) } : {}), failed: false }),
+    (error: Error) => ({ detail: secrets.scrub(`cancel failed: ${error.message}`), failed: true }),
   );
 }
 
@@ -67,7 +70,12 @@ export async function cancelRunningStage(execution: ExecutionView, stage: StageR
   const ended = { status: 'CANCELED' as const, endTime: now };
   const implementation = deps.implementations.get(stage.type);
   if (implementation?.cancel) {
-    const { detail } = await cancelHere({ cancel: implementation.cancel.bind(implementation) }, execution, stage, deps);
+    const { detail } = await cancelHere(
+      { cancel: implementation.cancel.bind(implementation), ...(implementation.secrets ? { secrets: implementation.secrets } : {}) },
+      execution,
+      stage,
+      deps,
+    );
     return { ...ended, ...(detail ? { error: `canceled: ${detail}` } : {}) };
   }
   const family = stageTypeInfo(stage.type)?.family;
@@ -110,7 +118,12 @@ export async function cancelStageOperation(payload: CancelStagePayload, deps: En
     if (!stage || stage.context[CLEANUP_KEY] !== 'requested') return { status: 'SKIPPED' as const };
     const implementation = deps.implementations.get(stage.type);
     const outcome = implementation?.cancel
-      ? await cancelHere({ cancel: implementation.cancel.bind(implementation) }, execution, stage, deps)
+      ? await cancelHere(
+          { cancel: implementation.cancel.bind(implementation), ...(implementation.secrets ? { secrets: implementation.secrets } : {}) },
+          execution,
+          stage,
+          deps,
+        )
       : { detail: `cancel failed: no ${stage.type} implementation in this function`, failed: true };
     await writeStage(deps, execution, stage, {
       error: `canceled: ${outcome.detail ?? 'nothing to stop'}`,

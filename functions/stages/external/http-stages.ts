@@ -1,10 +1,12 @@
 /** The external stages that only speak HTTP (webhook, jenkins), with what cancels them. */
-import type { StageImplementation } from '../../core/stage-api.js';
+import type { StageImplementation, StageRunContext } from '../../core/stage-api.js';
+import type { SecretFetcher } from '../../core/secrets/scope.js';
+import { secretsManagerFetcher } from '../../core/secrets/secrets-manager.js';
 import { httpSender, type HttpSender } from './http/client.js';
 import { JenkinsMasters, loadJenkinsMasterConfigs } from './jenkins/masters.js';
 import { cancelJenkins, jenkinsStage } from './jenkins/stage.js';
 import { cancelWebhook } from './webhook/cancel.js';
-import { webhookStage } from './webhook/stage.js';
+import { webhookStage, withSecrets } from './webhook/stage.js';
 
 export interface HttpStageDeps {
   /** @default httpSender(): global fetch, 30 s timeout, link-local addresses refused */
@@ -13,10 +15,13 @@ export interface HttpStageDeps {
   readonly callbackBaseUrl?: string;
   /** @default the masters in GENNAKER_JENKINS_MASTERS / GENNAKER_JENKINS_MASTERS_FILE, loaded once */
   readonly jenkinsMasters?: () => Promise<JenkinsMasters>;
+  /** Where secret references (webhook fields, Jenkins tokens) are read. @default Secrets Manager in the reference's region */
+  readonly secrets?: SecretFetcher;
 }
 
 interface Resolved {
   readonly http: HttpSender;
+  readonly secrets: SecretFetcher;
   readonly callbackBaseUrl?: string;
   readonly masters: () => Promise<JenkinsMasters>;
 }
@@ -25,6 +30,7 @@ function resolve(deps: HttpStageDeps): Resolved {
   let masters: Promise<JenkinsMasters> | undefined;
   return {
     http: deps.http ?? httpSender(),
+    secrets: deps.secrets ?? secretsManagerFetcher(),
     ...(deps.callbackBaseUrl !== undefined ? { callbackBaseUrl: deps.callbackBaseUrl } : {}),
     masters:
       deps.jenkinsMasters ??
@@ -41,17 +47,18 @@ function resolve(deps: HttpStageDeps): Resolved {
 }
 
 /** Stops what a webhook or jenkins stage started (best effort); a line for the record. */
-async function cancelHttpStage(
-  type: string,
-  config: Readonly<Record<string, unknown>>,
-  context: Readonly<Record<string, unknown>>,
-  r: Resolved,
-): Promise<string> {
+async function cancelHttpStage(type: string, ctx: StageRunContext, r: Resolved): Promise<string> {
   if (type === 'webhook') {
-    const outcome = await cancelWebhook(config, context, r.http);
+    let config: Record<string, unknown>;
+    try {
+      config = await withSecrets(ctx.stage.config, ctx.secrets);
+    } catch (error) {
+      return `not canceled: ${(error as Error).message}`;
+    }
+    const outcome = await cancelWebhook(config, ctx.state, r.http);
     return outcome.sent ? (outcome.error ?? `cancel endpoint answered ${outcome.statusCode}`) : outcome.reason;
   }
-  const outcome = await cancelJenkins(config, context, { http: r.http, masters: r.masters });
+  const outcome = await cancelJenkins(ctx.stage.config, ctx.state, { http: r.http, masters: r.masters }, ctx.secrets);
   return outcome.reason ?? 'build stopped';
 }
 
@@ -59,8 +66,8 @@ async function cancelHttpStage(
 export function httpStages(deps: HttpStageDeps = {}): StageImplementation[] {
   const r = resolve(deps);
   const stages = [
-    webhookStage({ http: r.http, ...(r.callbackBaseUrl !== undefined ? { callbackBaseUrl: r.callbackBaseUrl } : {}) }),
-    jenkinsStage({ http: r.http, masters: r.masters }),
+    webhookStage({ http: r.http, secrets: r.secrets, ...(r.callbackBaseUrl !== undefined ? { callbackBaseUrl: r.callbackBaseUrl } : {}) }),
+    jenkinsStage({ http: r.http, masters: r.masters, secrets: r.secrets }),
   ];
-  return stages.map((stage) => ({ ...stage, cancel: (ctx) => cancelHttpStage(stage.type, ctx.stage.config, ctx.state, r) }));
+  return stages.map((stage) => ({ ...stage, cancel: (ctx) => cancelHttpStage(stage.type, ctx, r) }));
 }

@@ -78,7 +78,7 @@ export async function checkTarget(url: string, options: GuardOptions = {}): Prom
   try {
     parsed = new URL(url);
   } catch {
-    throw new UnsafeUrlError(`not a valid URL: ${JSON.stringify(url.slice(0, 200))}`);
+    throw new UnsafeUrlError('not a valid URL (it is not repeated here: URLs may carry tokens)');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new UnsafeUrlError(`only http and https URLs may be called, not ${parsed.protocol}`);

@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { HttpTransportError, ResponseTooLargeError } from '../errors.js';
 import { checkTarget, type HostLookup } from './address-guard.js';
 import { pinnedRequest } from './pinned-request.js';
-import { isSensitiveName } from './redact.js';
+import { isSensitiveName, urlOrigin } from './redact.js';
 
 export interface HttpRequest {
   readonly method: string;
@@ -107,7 +107,7 @@ async function readText(response: IncomingMessage, limit: number, url: string, t
   const declared = Number(response.headers['content-length'] ?? Number.NaN);
   if (declared > limit) {
     response.destroy();
-    throw new ResponseTooLargeError(`response from ${originOf(url)} is ${declared} bytes, more than the ${limit} we read`);
+    throw new ResponseTooLargeError(`response from ${urlOrigin(url)} is ${declared} bytes, more than the ${limit} we read`);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -116,7 +116,7 @@ async function readText(response: IncomingMessage, limit: number, url: string, t
       size += chunk.byteLength;
       if (size > limit) {
         response.destroy();
-        throw new ResponseTooLargeError(`response from ${originOf(url)} is more than the ${limit} bytes we read`);
+        throw new ResponseTooLargeError(`response from ${urlOrigin(url)} is more than the ${limit} bytes we read`);
       }
       chunks.push(chunk);
     }
@@ -130,19 +130,10 @@ async function readText(response: IncomingMessage, limit: number, url: string, t
 function transportError(error: unknown, url: string, timeoutMs: number): HttpTransportError {
   const e = error as { name?: string; cause?: { code?: string; errors?: Array<{ code?: string }> }; code?: string };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
-    return new HttpTransportError(`no answer from ${originOf(url)} within ${timeoutMs} ms`, 'TIMEOUT', false, { cause: error });
+    return new HttpTransportError(`no answer from ${urlOrigin(url)} within ${timeoutMs} ms`, 'TIMEOUT', false, { cause: error });
   }
   const code = e?.cause?.code ?? e?.cause?.errors?.[0]?.code ?? e?.code ?? 'UNKNOWN';
-  return new HttpTransportError(`request to ${originOf(url)} failed: ${code}`, code, NOT_SENT_CODES.has(code), { cause: error });
-}
-
-function originOf(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return 'the server';
-  }
+  return new HttpTransportError(`request to ${urlOrigin(url)} failed: ${code}`, code, NOT_SENT_CODES.has(code), { cause: error });
 }
 
 function withoutHeader(headers: Record<string, string>, name: string): Record<string, string> {

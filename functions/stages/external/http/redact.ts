@@ -1,39 +1,25 @@
 /**
- * Keeps credentials out of execution records: headers and query parameters that look like
- * secrets are replaced before anything is written to a stage's context or outputs. Pure.
+ * What the external stages say about the requests they make, without credentials: response headers
+ * that look like secrets are dropped by name (secrets this call resolved are scrubbed by value by
+ * the engine, functions/core/secrets), and a URL is named by its origin alone: paths and query
+ * strings often carry tokens (Slack and Teams webhook URLs are nothing but one). Pure.
  */
+import { isSensitiveName } from '../../../../state-machines/model/secret-references.js';
+import { REDACTED } from '../../../core/secrets/scope.js';
 
-export const REDACTED = '<redacted>';
-
-/** Header names that always carry credentials. */
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie', 'set-cookie', 'x-auth-token']);
-
-/** Words that make a header or query parameter name look like it carries a secret. */
-const SECRET_WORDS = /token|secret|passw(or)?d|api[-_]?key|auth|cookie|session|credential|signature|private[-_]?key|x-amz-security/i;
-
-export function isSensitiveName(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase()) || SECRET_WORDS.test(name);
-}
+export { isSensitiveName, REDACTED };
 
 /** A copy of the headers with sensitive values replaced by `<redacted>`. */
 export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, isSensitiveName(name) ? REDACTED : value]));
 }
 
-/** The URL with user info and sensitive query parameters replaced. Unparseable text is returned as is. */
-export function redactUrl(url: string): string {
-  let parsed: URL;
+/** Scheme, host and port of a URL, for messages: never user info, path or query. */
+export function urlOrigin(url: string): string {
   try {
-    parsed = new URL(url);
+    const parsed = new URL(url);
+    return parsed.origin === 'null' ? 'the server' : parsed.origin;
   } catch {
-    return url;
+    return 'the server';
   }
-  if (parsed.username || parsed.password) {
-    parsed.username = parsed.username ? 'redacted' : '';
-    parsed.password = '';
-  }
-  for (const name of [...parsed.searchParams.keys()]) {
-    if (isSensitiveName(name)) parsed.searchParams.set(name, REDACTED);
-  }
-  return parsed.toString();
 }

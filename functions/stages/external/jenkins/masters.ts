@@ -2,25 +2,28 @@
  * Jenkins masters, by the name a stage's `master` field uses. Configured as JSON in
  * GENNAKER_JENKINS_MASTERS, or in the YAML / JSON file GENNAKER_JENKINS_MASTERS_FILE names:
  *
- *   { "ci": { "url": "https://jenkins.example.com", "user": "gennaker", "apiToken": "11ab..." },
+ *   { "ci": { "url": "https://jenkins.example.com", "user": "gennaker",
+ *             "apiToken": "encrypted:secrets-manager!r:us-east-1!s:gennaker/jenkins!k:token" },
  *     "legacy": { "url": "https://old-ci.example.com", "user": "deploy",
- *                 "apiToken": "arn:aws:secretsmanager:us-east-1:111111111111:secret:jenkins-legacy" } }
+ *                 "apiToken": "arn:aws:secretsmanager:us-east-1:111111111111:secret:gennaker/jenkins-legacy" } }
  *
- * An apiToken that is a Secrets Manager ARN is read when first needed (a SecretString holding the
- * token, or JSON with `apiToken`, `token` or `password`) and cached for the container's life.
+ * The apiToken is a secret reference (kork-secrets syntax), or the older bare ARN (a SecretString
+ * holding the token, or JSON with `apiToken`, `token` or `password`); a literal token still works
+ * but synth warns. It is read by the call that needs it (functions/core/secrets), never cached
+ * beyond that call.
  */
 import { readFile } from 'node:fs/promises';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import '../../../../state-machines/zod-messages.js';
-import { secretsManagerClient } from '../../../core/aws-clients.js';
+import { referencesIn, SECRET_PREFIX, SECRETS_MANAGER_ENGINE } from '../../../../state-machines/model/secret-references.js';
+import { SecretScope } from '../../../core/secrets/scope.js';
 import { parseConfigText } from '../../../core/config-text.js';
 import { JenkinsConfigError } from '../errors.js';
 
 export const JENKINS_MASTERS_ENV = 'GENNAKER_JENKINS_MASTERS';
 export const JENKINS_MASTERS_FILE_ENV = 'GENNAKER_JENKINS_MASTERS_FILE';
 
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:.+$/;
 
 const MasterSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
@@ -38,9 +41,6 @@ export interface JenkinsMaster {
   readonly auth?: { readonly user: string; readonly apiToken: string };
 }
 
-/** Reads a secret's value by ARN. */
-export type SecretReader = (arn: string) => Promise<string>;
-
 export function parseJenkinsMasters(document: unknown, source = JENKINS_MASTERS_ENV): Record<string, JenkinsMasterConfig> {
   const parsed = MastersSchema.safeParse(document);
   if (!parsed.success) {
@@ -50,6 +50,9 @@ export function parseJenkinsMasters(document: unknown, source = JENKINS_MASTERS_
   const problems: string[] = [];
   for (const [name, master] of Object.entries(parsed.data)) {
     if ((master.user === undefined) !== (master.apiToken === undefined)) problems.push(`${name}: give both user and apiToken, or neither`);
+    for (const ref of referencesIn(master.apiToken ?? '')) {
+      if ('problem' in ref) problems.push(`${name}.apiToken: bad secret reference: ${ref.problem}`);
+    }
   }
   if (problems.length > 0) throw new JenkinsConfigError(`${source}: ${problems.join('; ')}`);
   return parsed.data;
@@ -89,18 +92,17 @@ export async function loadJenkinsMasterConfigs(
 }
 
 export class JenkinsMasters {
-  private readonly resolved = new Map<string, Promise<JenkinsMaster>>();
-
-  constructor(
-    private readonly configs: Readonly<Record<string, JenkinsMasterConfig>>,
-    private readonly readSecret: SecretReader = secretsManagerReader(),
-  ) {}
+  constructor(private readonly configs: Readonly<Record<string, JenkinsMasterConfig>>) {}
 
   names(): string[] {
     return Object.keys(this.configs).sort();
   }
 
-  async get(name: string): Promise<JenkinsMaster> {
+  /**
+   * The master with its token resolved in this call's secret scope (read at call time, cached only
+   * for the call, scrubbed from what the call records). Outside the engine a reference is refused.
+   */
+  async get(name: string, secrets: SecretScope = new SecretScope()): Promise<JenkinsMaster> {
     const config = Object.hasOwn(this.configs, name) ? this.configs[name] : undefined;
     if (!config) {
       const known = this.names();
@@ -108,42 +110,35 @@ export class JenkinsMasters {
         `no Jenkins master '${name}'; configured: ${known.length > 0 ? known.join(', ') : `none (set ${JENKINS_MASTERS_ENV} or ${JENKINS_MASTERS_FILE_ENV})`}`,
       );
     }
-    let master = this.resolved.get(name);
-    if (!master) {
-      master = this.resolve(name, config);
-      this.resolved.set(name, master);
-      // A failed secret read is not cached: the next call tries again.
-      master.catch(() => this.resolved.delete(name));
-    }
-    return master;
-  }
-
-  private async resolve(name: string, config: JenkinsMasterConfig): Promise<JenkinsMaster> {
     const url = config.url.replace(/\/+$/, '');
     if (config.user === undefined || config.apiToken === undefined) return { name, url };
-    const apiToken = SECRET_ARN.test(config.apiToken) ? await this.readSecret(config.apiToken) : config.apiToken;
+    const field = `Jenkins master '${name}' apiToken`;
+    const arn = SECRET_ARN.exec(config.apiToken);
+    let apiToken: string;
+    if (arn) {
+      // The older form, a bare ARN: the whole secret, or JSON with apiToken, token or password.
+      apiToken = tokenOf(await secrets.resolve(`${SECRET_PREFIX}${SECRETS_MANAGER_ENGINE}!r:${arn[1]}!s:${config.apiToken}`, field), field);
+    } else {
+      apiToken = await secrets.resolve(config.apiToken, field);
+    }
+    secrets.protect(apiToken);
+    // The Basic credential Jenkins receives is base64 of user:token; scrubbed as well.
+    secrets.protect(`${config.user}:${apiToken}`);
     return { name, url, auth: { user: config.user, apiToken } };
   }
 }
 
-/** Reads the token from Secrets Manager in the secret's region (through the shared, endpoint-aware client). */
-export function secretsManagerReader(): SecretReader {
-  return async (arn) => {
-    const region = arn.split(':')[3];
-    const out = await secretsManagerClient(region ? { region } : {}).send(new GetSecretValueCommand({ SecretId: arn }));
-    const text = out.SecretString;
-    if (!text) throw new JenkinsConfigError(`secret ${arn} has no string value`);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return text; // not JSON: the whole string is the token
-    }
-    if (typeof parsed !== 'object' || parsed === null) return text;
-    for (const key of ['apiToken', 'token', 'password']) {
-      const value = (parsed as Record<string, unknown>)[key];
-      if (typeof value === 'string') return value;
-    }
-    throw new JenkinsConfigError(`secret ${arn} is JSON without an apiToken, token or password field`);
-  };
+function tokenOf(text: string, field: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text; // not JSON: the whole string is the token
+  }
+  if (typeof parsed !== 'object' || parsed === null) return text;
+  for (const key of ['apiToken', 'token', 'password']) {
+    const value = (parsed as Record<string, unknown>)[key];
+    if (typeof value === 'string') return value;
+  }
+  throw new JenkinsConfigError(`${field}: the secret is JSON without an apiToken, token or password field`);
 }

@@ -18,6 +18,7 @@ import { HttpTransportError, JenkinsApiError, JenkinsConfigError, PropertyFileEr
 import type { HttpSender } from '../http/client.js';
 import { JenkinsClient, type BuildInfo, type ParameterValue } from './api.js';
 import type { JenkinsMasters } from './masters.js';
+import type { SecretFetcher, SecretScope } from '../../../core/secrets/scope.js';
 import { parsePropertyFile } from './properties.js';
 
 /** The build parameter that marks a build as this stage run's. */
@@ -27,8 +28,10 @@ export const JENKINS_STATE_KEY = 'jenkinsState';
 
 export interface JenkinsDeps {
   readonly http: HttpSender;
-  /** The configured masters (loaded lazily, once per container). */
+  /** The configured masters (loaded lazily, once per container; tokens resolved per call). */
   readonly masters: () => Promise<JenkinsMasters>;
+  /** Where the masters' token references are read. @default none: a reference fails the stage */
+  readonly secrets?: SecretFetcher;
 }
 
 export interface JenkinsConfig {
@@ -100,6 +103,7 @@ export function jenkinsStage(deps: JenkinsDeps): StageImplementation {
   return {
     type: 'jenkins',
     validate: (config) => parseJenkinsConfig(config).problems,
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
     async run(ctx) {
       const parsed = parseJenkinsConfig(ctx.stage.config);
       if (!parsed.value) throw new StageConfigError(parsed.problems.join('; '));
@@ -109,7 +113,7 @@ export function jenkinsStage(deps: JenkinsDeps): StageImplementation {
       const base = { master: config.master, job: config.job };
       try {
         const masters = await deps.masters();
-        const client = new JenkinsClient(await masters.get(config.master), deps.http);
+        const client = new JenkinsClient(await masters.get(config.master, ctx.secrets), deps.http);
         if (state.queueId === undefined && state.buildNumber === undefined) return await trigger(ctx, config, state, client);
         if (state.buildNumber === undefined) return await followQueue(config, state, client);
         return await watchBuild(config, state, client);
@@ -271,13 +275,14 @@ export async function cancelJenkins(
   config: Readonly<Record<string, unknown>>,
   context: Readonly<Record<string, unknown>>,
   deps: JenkinsDeps,
+  secrets?: SecretScope,
 ): Promise<{ readonly stopped: boolean; readonly reason?: string }> {
   const parsed = parseJenkinsConfig(config);
   const state = context[JENKINS_STATE_KEY] as JenkinsState | undefined;
   if (!parsed.value) return { stopped: false, reason: parsed.problems.join('; ') };
   if (state?.buildNumber === undefined && state?.queueId === undefined) return { stopped: false, reason: 'no build was queued' };
   try {
-    const client = new JenkinsClient(await (await deps.masters()).get(parsed.value.master), deps.http);
+    const client = new JenkinsClient(await (await deps.masters()).get(parsed.value.master, secrets), deps.http);
     await client.stop(parsed.value.job, { ...(state.buildNumber !== undefined ? { buildNumber: state.buildNumber } : { queueId: state.queueId! }) });
     return { stopped: true };
   } catch (error) {

@@ -5,7 +5,7 @@
  */
 import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../errors.js';
 import type { HttpSender } from '../http/client.js';
-import { redactUrl } from '../http/redact.js';
+import { urlOrigin } from '../http/redact.js';
 import { parseWebhookConfig } from './config.js';
 
 export type CancelOutcome = { readonly sent: false; readonly reason: string } | { readonly sent: true; readonly statusCode?: number; readonly error?: string };
@@ -28,7 +28,7 @@ export async function cancelWebhook(
     const response = await http({ method: cancel.method, url: cancel.url, headers, ...(cancel.body !== undefined ? { body: cancel.body } : {}) });
     return response.status >= 200 && response.status < 300
       ? { sent: true, statusCode: response.status }
-      : { sent: true, statusCode: response.status, error: `cancel endpoint ${redactUrl(cancel.url)} answered ${response.status}` };
+      : { sent: true, statusCode: response.status, error: `cancel endpoint ${urlOrigin(cancel.url)} answered ${response.status}` };
   } catch (error) {
     if (error instanceof UnsafeUrlError) return { sent: false, reason: error.message };
     if (error instanceof HttpTransportError && error.notSent) return { sent: false, reason: error.message };

@@ -3,6 +3,7 @@
  * after expressions were evaluated. Pure: `parseWebhookConfig` collects every problem with the
  * field it concerns (the checks before expressions run are in state-machines/stage-types/external.ts).
  */
+import { hasSecretReference } from '../../../../state-machines/model/secret-references.js';
 import { JsonPathSyntaxError } from '../errors.js';
 import { compileJsonPath } from '../json-path.js';
 
@@ -63,6 +64,9 @@ export const DEFAULT_CALLBACK_STATUSES: ReadonlyMap<string, ReportedOutcome> = n
   ['FAILURE', 'TERMINAL'],
   ['ERROR', 'TERMINAL'],
 ]);
+
+/** Fields that may hold secret references, resolved in the function just before the call (stage.ts). */
+export const WEBHOOK_SECRET_FIELDS = ['url', 'customHeaders', 'payload', 'statusEndpoint', 'cancelEndpoint', 'cancelPayload'] as const;
 
 export type Parsed<T> = { readonly value: T; readonly problems: readonly [] } | { readonly value?: undefined; readonly problems: readonly string[] };
 
@@ -251,6 +255,8 @@ function payloadText(payload: unknown): string | undefined {
 }
 
 function checkHttpUrl(url: string, field: string, problems: string[]): void {
+  // A reference is checked once resolved (it names a secret that holds the URL, or part of it).
+  if (hasSecretReference(url)) return;
   try {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') problems.push(`${field}: must be an http or https URL`);

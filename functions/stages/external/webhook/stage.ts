@@ -13,8 +13,9 @@ import { StageConfigError, type StageImplementation, type StageRunContext, type 
 import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../errors.js';
 import type { HttpResponse, HttpSender } from '../http/client.js';
 import { parseBody } from '../http/client.js';
-import { isSensitiveName, redactUrl } from '../http/redact.js';
-import { CALLBACK_URL_HEADER, CALLBACK_URL_PLACEHOLDER, IDEMPOTENT_METHODS, parseWebhookConfig, type WebhookConfig } from './config.js';
+import { isSensitiveName, urlOrigin } from '../http/redact.js';
+import { SecretScope, type SecretFetcher } from '../../../core/secrets/scope.js';
+import { CALLBACK_URL_HEADER, CALLBACK_URL_PLACEHOLDER, IDEMPOTENT_METHODS, parseWebhookConfig, WEBHOOK_SECRET_FIELDS, type WebhookConfig } from './config.js';
 import {
   backoffSeconds,
   callbackPollSeconds,
@@ -38,6 +39,8 @@ export interface WebhookDeps {
   readonly callbackBaseUrl?: string;
   /** @default 32 random bytes, base64url */
   readonly token?: () => string;
+  /** Where secret references in the config are read. @default none: a reference fails the stage */
+  readonly secrets?: SecretFetcher;
 }
 
 type Phase = 'request' | 'monitor' | 'callback';
@@ -77,8 +80,9 @@ export function webhookStage(deps: WebhookDeps): StageImplementation {
   return {
     type: 'webhook',
     validate: (config) => [...parseWebhookConfig(config).problems],
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
     async run(ctx) {
-      const parsed = parseWebhookConfig(ctx.stage.config);
+      const parsed = parseWebhookConfig(await withSecrets(ctx.stage.config, ctx.secrets));
       if (!parsed.value) throw new StageConfigError(parsed.problems.join('; '));
       const config = parsed.value;
       const state = readState(ctx.state, config);
@@ -92,6 +96,18 @@ export function webhookStage(deps: WebhookDeps): StageImplementation {
       }
     },
   };
+}
+
+/**
+ * The config with the secret references of its request fields resolved, for this call only (never
+ * written back). Outside the engine (no scope) a reference fails the stage.
+ */
+export async function withSecrets(config: Readonly<Record<string, unknown>>, secrets: SecretScope = new SecretScope()): Promise<Record<string, unknown>> {
+  const resolved: Record<string, unknown> = { ...config };
+  for (const field of WEBHOOK_SECRET_FIELDS) {
+    if (config[field] !== undefined) resolved[field] = await secrets.resolve(config[field], field);
+  }
+  return resolved;
 }
 
 function readState(saved: Record<string, unknown>, config: WebhookConfig): WebhookState {
@@ -109,7 +125,7 @@ async function sendRequest(ctx: StageRunContext, config: WebhookConfig, state: W
     }
     if (!IDEMPOTENT_METHODS.has(config.method)) {
       return failed(
-        `an earlier attempt to ${config.method} ${redactUrl(url)} ended without recording its answer; not sending it again, the request may have reached the server`,
+        `an earlier attempt to ${config.method} ${urlOrigin(url)} ended without recording its answer; not sending it again, the request may have reached the server`,
         state,
       );
     }
@@ -203,7 +219,7 @@ async function monitor(ctx: StageRunContext, config: WebhookConfig, state: Webho
     const webhook = { ...previous, monitor: { ...monitorRecord(record), error: verdict.reason } };
     return verdict.kind === 'retry'
       ? retry(verdict.reason, current, webhook, config.retryStatusCodes.includes(response.status), response.headers['retry-after'])
-      : failed(`an error occurred in the webhook monitor to ${redactUrl(endpoint)}: ${verdict.reason}`, current, webhook);
+      : failed(`an error occurred in the webhook monitor to ${urlOrigin(endpoint)}: ${verdict.reason}`, current, webhook);
   }
   const reading = readStatus(parseBody(response.text), config);
   const webhook = { ...previous, monitor: { ...monitorRecord(record), ...readingFields(reading) } };

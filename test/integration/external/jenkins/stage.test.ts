@@ -13,9 +13,7 @@ describe('jenkins stage against a fake Jenkins', () => {
 
   beforeEach(async () => {
     jenkins = await FakeJenkins.start();
-    const masters = new JenkinsMasters({ ci: { url: `${jenkins.url}/`, user: 'gennaker', apiToken: 'api-token-1' } }, async () => {
-      throw new Error('no secrets here');
-    });
+    const masters = new JenkinsMasters({ ci: { url: `${jenkins.url}/`, user: 'gennaker', apiToken: 'api-token-1' } });
     deps = { http: httpSender({ allowLinkLocal: false, timeoutMs: 2000 }), masters: async () => masters };
   });
   afterEach(async () => {

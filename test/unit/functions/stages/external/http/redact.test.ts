@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactHeaders, redactUrl } from '../../../../../../functions/stages/external/http/redact.js';
+import { REDACTED, redactHeaders, urlOrigin } from '../../../../../../functions/stages/external/http/redact.js';
 
 describe('redactHeaders', () => {
   it('hides credentials, cookies and token-like headers, keeps the rest', () => {
@@ -29,14 +29,12 @@ describe('redactHeaders', () => {
   });
 });
 
-describe('redactUrl', () => {
-  it('hides user info and secret-looking query parameters', () => {
-    expect(redactUrl('https://user:pw@ci.example/job?token=abc&branch=main&api_key=k')).toBe(
-      'https://redacted@ci.example/job?token=%3Credacted%3E&branch=main&api_key=%3Credacted%3E',
-    );
+describe('urlOrigin', () => {
+  it('names a URL by scheme, host and port only: never user info, path or query', () => {
+    expect(urlOrigin('https://user:pw@ci.example:8443/hooks/T0/B0/XXXX?token=abc&branch=main')).toBe('https://ci.example:8443');
   });
 
-  it('leaves text that is not a URL alone', () => {
-    expect(redactUrl('not a url')).toBe('not a url');
+  it('says "the server" for text that is not a URL, rather than repeating it', () => {
+    expect(urlOrigin('not a url /with/a/token')).toBe('the server');
   });
 });
