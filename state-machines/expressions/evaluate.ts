@@ -1,6 +1,7 @@
 import type { ExpressionError } from './errors.js';
 import { evaluatePart, guarded, toExpressionError, unterminatedError } from './expression.js';
 import type { FunctionEnvironment } from './functions.js';
+import { OutputBudget } from './limits.js';
 import { Scope } from './scope.js';
 import { splitTemplate } from './template.js';
 import type { EvaluationContext } from './types.js';
@@ -16,6 +17,8 @@ export interface EvaluationFailure {
 class Evaluator {
   private readonly scope: Scope;
   private readonly env: FunctionEnvironment;
+  /** Every expression of the pass, and the strings they are spliced into, share one text budget. */
+  private readonly output = new OutputBudget();
 
   constructor(context: EvaluationContext) {
     this.scope = new Scope(context);
@@ -32,7 +35,7 @@ class Evaluator {
     const [only] = parts;
     if (parts.length === 1 && only?.kind === 'expression') {
       try {
-        return evaluatePart(only, this.scope, this.env);
+        return evaluatePart(only, this.scope, this.env, this.output);
       } catch (error) {
         onError(toExpressionError(error, only.source));
         return text;
@@ -41,13 +44,18 @@ class Evaluator {
     let result = '';
     for (const part of parts) {
       if (part.kind === 'text') {
+        this.output.produce(part.text.length);
         result += part.text;
       } else if (part.kind === 'unterminated') {
         onError(unterminatedError(part));
         result += part.source;
       } else {
         try {
-          result += guarded(part.source, () => toText(evaluatePart(part, this.scope, this.env)));
+          result += guarded(part.source, () => {
+            const piece = toText(evaluatePart(part, this.scope, this.env, this.output), this.output);
+            this.output.produce(piece.length);
+            return piece;
+          });
         } catch (error) {
           onError(toExpressionError(error, part.source));
           result += part.source;

@@ -2,7 +2,7 @@ import type { Node } from './ast.js';
 import { ExpressionError, ExpressionFault } from './errors.js';
 import type { FunctionEnvironment } from './functions.js';
 import { interpret } from './interpreter.js';
-import { Budget, MAX_EXPRESSION_LENGTH } from './limits.js';
+import { Budget, MAX_EVALUATION_STEPS, MAX_EXPRESSION_LENGTH, type OutputBudget } from './limits.js';
 import { parse } from './parser.js';
 import type { Scope } from './scope.js';
 import type { ExpressionPart, UnterminatedPart } from './template.js';
@@ -18,10 +18,10 @@ export function parsePart(part: ExpressionPart): Node {
   return guarded(part.source, () => parse(part.body));
 }
 
-/** Parses and evaluates one `${...}`; throws only ExpressionError. */
-export function evaluatePart(part: ExpressionPart, scope: Scope, env: FunctionEnvironment): unknown {
+/** Parses and evaluates one `${...}` (its own steps, the pass's text budget); throws only ExpressionError. */
+export function evaluatePart(part: ExpressionPart, scope: Scope, env: FunctionEnvironment, output: OutputBudget): unknown {
   const node = parsePart(part);
-  return guarded(part.source, () => interpret(node, scope, env, new Budget()));
+  return guarded(part.source, () => interpret(node, scope, env, new Budget(MAX_EVALUATION_STEPS, output)));
 }
 
 /** Runs a step that may fail with a fault, turning every failure into an ExpressionError. */

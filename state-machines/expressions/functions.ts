@@ -1,4 +1,5 @@
 import { describeArity, fail } from './errors.js';
+import type { Budget } from './limits.js';
 import type { EvaluationContext, StageView } from './types.js';
 import { describe, isMap, readOwn, toJson } from './values.js';
 
@@ -10,7 +11,7 @@ export interface FunctionEnvironment {
 interface FunctionSpec {
   readonly minArgs: number;
   readonly maxArgs: number;
-  readonly call: (args: readonly unknown[], env: FunctionEnvironment) => unknown;
+  readonly call: (args: readonly unknown[], env: FunctionEnvironment, budget: Budget) => unknown;
 }
 
 /** The `#name(...)` helper functions, named as in Spinnaker. */
@@ -21,7 +22,7 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
   ['judgment', { minArgs: 1, maxArgs: 1, call: ([name], env) => judgment(env, textArg('judgment', name)) }],
   ['judgement', { minArgs: 1, maxArgs: 1, call: ([name], env) => judgment(env, textArg('judgement', name)) }],
   ['currentStage', { minArgs: 0, maxArgs: 0, call: (_args, env) => currentStage(env) }],
-  ['toJson', { minArgs: 1, maxArgs: 1, call: ([value]) => toJson(value ?? null) }],
+  ['toJson', { minArgs: 1, maxArgs: 1, call: ([value], _env, budget) => toJson(value ?? null, budget.output) }],
   ['readJson', { minArgs: 1, maxArgs: 1, call: ([text]) => readJson(textArg('readJson', text)) }],
   ['toInt', { minArgs: 1, maxArgs: 1, call: ([value]) => toInt(value) }],
   ['toFloat', { minArgs: 1, maxArgs: 1, call: ([value]) => toFloat(value) }],
@@ -44,12 +45,12 @@ export function checkFunctionArity(name: string, count: number): string | undefi
   return `#${name}() takes ${describeArity(spec.minArgs, spec.maxArgs)}, got ${count}`;
 }
 
-export function callFunction(name: string, args: readonly unknown[], env: FunctionEnvironment): unknown {
+export function callFunction(name: string, args: readonly unknown[], env: FunctionEnvironment, budget: Budget): unknown {
   const spec = FUNCTIONS.get(name);
   if (spec === undefined) return fail(`unknown function '#${name}' (supported: ${describeSupportedFunctions()})`);
   const problem = checkFunctionArity(name, args.length);
   if (problem !== undefined) fail(problem);
-  return spec.call(args, env);
+  return spec.call(args, env, budget);
 }
 
 function stages(env: FunctionEnvironment): readonly StageView[] {

@@ -92,6 +92,7 @@ class Interpreter {
           node.name,
           node.args.map((arg) => this.evaluate(arg)),
           this.env,
+          this.budget,
         );
       case 'unary':
         return this.unary(node);
@@ -173,9 +174,12 @@ class Interpreter {
   private plus(left: unknown, right: unknown): unknown {
     if (typeof left === 'number' && typeof right === 'number') return finite(left + right);
     if (typeof left === 'string' || typeof right === 'string') {
-      const text = toConcatText(left) + toConcatText(right);
-      if (text.length > MAX_STRING_LENGTH) fail(`string is longer than ${MAX_STRING_LENGTH} characters`);
-      return text;
+      const a = toConcatText(left, this.budget.output);
+      const b = toConcatText(right, this.budget.output);
+      // Sized before it is made: the string cap, then the pass's text budget.
+      if (a.length + b.length > MAX_STRING_LENGTH) fail(`string is longer than ${MAX_STRING_LENGTH} characters`);
+      this.budget.produce(a.length + b.length);
+      return a + b;
     }
     return fail(`operator '+' cannot be applied to ${describe(left)} and ${describe(right)}`);
   }

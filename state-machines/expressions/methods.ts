@@ -18,11 +18,20 @@ function method<R>(minArgs: number, maxArgs: number, call: MethodSpec<R>['call']
   return { minArgs, maxArgs, call };
 }
 
+/** A method that makes new text, charged to the text budget once made (its size is bounded by its receiver's). */
+function producing<R>(minArgs: number, maxArgs: number, call: MethodSpec<R>['call']): MethodSpec<R> {
+  return method<R>(minArgs, maxArgs, (receiver, args, budget) => {
+    const text = call(receiver, args, budget) as string;
+    budget.produce(text.length);
+    return text;
+  });
+}
+
 const STRING_METHODS: ReadonlyMap<string, MethodSpec<string>> = new Map([
   ['toString', method<string>(0, 0, (s) => s)],
-  ['toLowerCase', method<string>(0, 0, (s) => s.toLowerCase())],
-  ['toUpperCase', method<string>(0, 0, (s) => s.toUpperCase())],
-  ['trim', method<string>(0, 0, (s) => s.trim())],
+  ['toLowerCase', producing<string>(0, 0, (s) => s.toLowerCase())],
+  ['toUpperCase', producing<string>(0, 0, (s) => s.toUpperCase())],
+  ['trim', producing<string>(0, 0, (s) => s.trim())],
   ['length', method<string>(0, 0, (s) => s.length)],
   ['isEmpty', method<string>(0, 0, (s) => s.length === 0)],
   ['startsWith', method<string>(1, 1, (s, args) => s.startsWith(stringArg('startsWith', args, 0)))],
@@ -31,22 +40,13 @@ const STRING_METHODS: ReadonlyMap<string, MethodSpec<string>> = new Map([
   ['indexOf', method<string>(1, 2, (s, args) => s.indexOf(stringArg('indexOf', args, 0), optionalIntegerArg('indexOf', args, 1)))],
   ['equals', method<string>(1, 1, (s, args) => s === args[0])],
   ['equalsIgnoreCase', method<string>(1, 1, (s, args) => typeof args[0] === 'string' && s.toLowerCase() === args[0].toLowerCase())],
-  ['substring', method<string>(1, 2, substring)],
+  ['substring', producing<string>(1, 2, substring)],
   // Java's replace(CharSequence, CharSequence): every occurrence, taken literally.
-  [
-    'replace',
-    method<string>(2, 2, (s, args) => {
-      const replacement = stringArg('replace', args, 1);
-      return s.replaceAll(stringArg('replace', args, 0), () => replacement);
-    }),
-  ],
+  ['replace', method<string>(2, 2, (s, args, budget) => replace(s, stringArg('replace', args, 0), stringArg('replace', args, 1), budget))],
   ['split', method<string>(1, 1, (s, args, budget) => split(s, stringArg('split', args, 0), budget))],
   ['matches', method<string>(1, 1, (s, args) => compileUserPattern(stringArg('matches', args, 0)).matchesWhole(s))],
-  ['replaceAll', method<string>(2, 2, (s, args) => compileUserPattern(stringArg('replaceAll', args, 0)).replaceAll(s, stringArg('replaceAll', args, 1)))],
-  [
-    'replaceFirst',
-    method<string>(2, 2, (s, args) => compileUserPattern(stringArg('replaceFirst', args, 0)).replaceFirst(s, stringArg('replaceFirst', args, 1))),
-  ],
+  ['replaceAll', method<string>(2, 2, (s, args, budget) => patternReplace('replaceAll', s, args, budget))],
+  ['replaceFirst', method<string>(2, 2, (s, args, budget) => patternReplace('replaceFirst', s, args, budget))],
 ]);
 
 const LIST_METHODS: ReadonlyMap<string, MethodSpec<readonly unknown[]>> = new Map([
@@ -61,12 +61,12 @@ const MAP_METHODS: ReadonlyMap<string, MethodSpec<PlainMap>> = new Map([
   ['isEmpty', method<PlainMap>(0, 0, (map) => Object.keys(map).length === 0)],
   ['containsKey', method<PlainMap>(1, 1, (map, args) => typeof args[0] === 'string' && Object.hasOwn(map, args[0]))],
   ['get', method<PlainMap>(1, 1, (map, args) => readOwn(map, stringArg('get', args, 0)))],
-  ['keySet', method<PlainMap>(0, 0, (map) => Object.keys(map))],
-  ['values', method<PlainMap>(0, 0, (map) => Object.keys(map).map((key) => readOwn(map, key)))],
+  ['keySet', method<PlainMap>(0, 0, (map, _args, budget) => keysOf(map, budget))],
+  ['values', method<PlainMap>(0, 0, (map, _args, budget) => keysOf(map, budget).map((key) => readOwn(map, key)))],
 ]);
 
 /** Numbers and booleans only turn into text. */
-const SCALAR_METHODS: ReadonlyMap<string, MethodSpec<unknown>> = new Map([['toString', method<unknown>(0, 0, (value) => toText(value))]]);
+const SCALAR_METHODS: ReadonlyMap<string, MethodSpec<unknown>> = new Map([['toString', producing<unknown>(0, 0, (value) => toText(value))]]);
 
 /** Every method name callable on some kind of value: others are refused when parsing. */
 export const METHOD_NAMES: ReadonlySet<string> = new Set(
@@ -137,6 +137,31 @@ function substring(s: string, args: readonly unknown[]): string {
     fail(`substring(${begin}, ${end}) is out of range for a string of length ${s.length}`);
   }
   return s.slice(begin, end);
+}
+
+/** Java's String.replace(target, replacement): sized exactly before it is made ('' matches between every character). */
+function replace(s: string, target: string, replacement: string, budget: Budget): string {
+  let occurrences = 0;
+  if (target === '') occurrences = s.length + 1;
+  else for (let at = s.indexOf(target); at !== -1; at = s.indexOf(target, at + target.length)) occurrences++;
+  budget.spend(occurrences);
+  budget.produce(s.length + occurrences * Math.max(0, replacement.length - target.length));
+  return s.replaceAll(target, () => replacement);
+}
+
+/** replaceAll / replaceFirst with a user pattern: no larger than the budget left, then charged what it made. */
+function patternReplace(name: 'replaceAll' | 'replaceFirst', s: string, args: readonly unknown[], budget: Budget): string {
+  const pattern = compileUserPattern(stringArg(name, args, 0));
+  const replacement = stringArg(name, args, 1);
+  const text = pattern[name](s, replacement, budget.output.remainingChars());
+  budget.produce(text.length);
+  return text;
+}
+
+function keysOf(map: PlainMap, budget: Budget): string[] {
+  const keys = Object.keys(map);
+  budget.spend(keys.length);
+  return keys;
 }
 
 /** Java's String.split(regex), each part counted against the budget. */

@@ -21,10 +21,13 @@ export interface UserPattern {
   find(text: string): boolean;
   /** Java's `String.split(regex)`: trailing empty strings dropped, no leading empty for a zero-width match. */
   split(text: string): string[];
-  /** Java's `String.replaceAll(regex, replacement)`: `$1`, `${name}` and `\` escapes in the replacement. */
-  replaceAll(text: string, replacement: string): string;
+  /**
+   * Java's `String.replaceAll(regex, replacement)`: `$1`, `${name}` and `\` escapes in the
+   * replacement. With `maxChars`, fails before replacing when the result could be longer.
+   */
+  replaceAll(text: string, replacement: string, maxChars?: number): string;
   /** Java's `String.replaceFirst(regex, replacement)`. */
-  replaceFirst(text: string, replacement: string): string;
+  replaceFirst(text: string, replacement: string, maxChars?: number): string;
 }
 
 const cache = new Map<string, UserPattern>();
@@ -69,9 +72,36 @@ function compile(pattern: string): UserPattern {
     matchesWhole: (text) => re.testExact(text),
     find: (text) => re.test(text),
     split: (text) => (text === '' ? [''] : re.split(text, 0)),
-    replaceAll: (text, replacement) => replacing(replacement, () => re.matcher(text).replaceAll(replacement, true)),
-    replaceFirst: (text, replacement) => replacing(replacement, () => re.matcher(text).replaceFirst(replacement, true)),
+    replaceAll: (text, replacement, maxChars) => {
+      if (maxChars !== undefined) checkReplacementSize(re, text, replacement, true, maxChars);
+      return replacing(replacement, () => re.matcher(text).replaceAll(replacement, true));
+    },
+    replaceFirst: (text, replacement, maxChars) => {
+      if (maxChars !== undefined) checkReplacementSize(re, text, replacement, false, maxChars);
+      return replacing(replacement, () => re.matcher(text).replaceFirst(replacement, true));
+    },
   };
+}
+
+/**
+ * The longest a replacement's result can be, found in one linear pass over the matches: the text
+ * outside the matches, plus per match the replacement's own characters and, for each `$` in it,
+ * at most the match itself (a group lies inside its match).
+ */
+function checkReplacementSize(re: RE2JS, text: string, replacement: string, all: boolean, maxChars: number): void {
+  const references = replacement.split('$').length - 1;
+  const matcher = re.matcher(text);
+  let matches = 0;
+  let matched = 0;
+  while (matcher.find()) {
+    matches++;
+    matched += matcher.end() - matcher.start();
+    if (!all) break;
+  }
+  const bound = text.length - matched + matches * replacement.length + references * matched;
+  if (bound > maxChars) {
+    fail(`replacing ${matches} matches could make ${bound} characters, more than the ${maxChars} left in the expression output budget`);
+  }
 }
 
 /** A replacement naming a group the pattern lacks is the author's error, not a crash. */

@@ -1,5 +1,5 @@
-import { fail } from './errors.js';
-import type { Budget } from './limits.js';
+import { ExpressionFault, fail } from './errors.js';
+import type { Budget, OutputBudget } from './limits.js';
 import { MAX_VALUE_DEPTH } from './limits.js';
 
 /**
@@ -158,7 +158,8 @@ export function asBoolean(value: unknown, role: string): boolean {
 }
 
 /** Text of a value interpolated into a string: null is empty, lists and maps are JSON. */
-export function toText(value: unknown): string {
+/** A value as text; a list or map becomes JSON, charged to `output` as it is written. */
+export function toText(value: unknown, output?: OutputBudget): string {
   switch (kindOf(value)) {
     case 'null':
       return '';
@@ -169,21 +170,34 @@ export function toText(value: unknown): string {
       return String(value);
     case 'list':
     case 'map':
-      return toJson(value);
+      return toJson(value, output);
     default:
       return fail('cannot turn an unsupported value into text');
   }
 }
 
 /** Text of a value joined to a string with `+`: as in Java, null is 'null'. */
-export function toConcatText(value: unknown): string {
-  return value === null || value === undefined ? 'null' : toText(value);
+export function toConcatText(value: unknown, output?: OutputBudget): string {
+  return value === null || value === undefined ? 'null' : toText(value, output);
 }
 
-export function toJson(value: unknown): string {
+/**
+ * JSON text of a value. With `output`, every key and value is charged as JSON.stringify visits it,
+ * before the text is joined: a list holding the same large string a thousand times fails on the
+ * budget instead of being written out.
+ */
+export function toJson(value: unknown, output?: OutputBudget): string {
+  const charge =
+    output &&
+    function (this: unknown, key: string, item: unknown): unknown {
+      // Quotes, colon and comma: a few characters per entry, counted generously.
+      output.produce(key.length + 4 + (typeof item === 'string' ? item.length + 2 : typeof item === 'number' || typeof item === 'boolean' ? 24 : 2));
+      return item;
+    };
   try {
-    return JSON.stringify(value) ?? 'null';
+    return JSON.stringify(value, charge) ?? 'null';
   } catch (error) {
+    if (error instanceof ExpressionFault) throw error;
     return fail(`cannot convert the value to JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
