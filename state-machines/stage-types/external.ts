@@ -77,17 +77,38 @@ function canaryProblems(s: Raw): string[] {
   return problems;
 }
 
+/**
+ * Kayenta's two forms: with `deployments` (a baseline and a canary deployed from the production
+ * cluster), or scope-only (canaryConfig.scopes naming server groups that exist).
+ */
 function kayentaProblems(s: Raw): string[] {
   const problems: string[] = [];
   const config = (s.canaryConfig ?? {}) as Record<string, unknown>;
   const deployments = (s.deployments ?? {}) as Record<string, unknown>;
-  if (s.analysisType === 'retrospective') problems.push("analysisType: 'retrospective' analysis is not supported; use realTime or realTimeAutomatic");
+  const scopeOnly =
+    deployments.baseline === undefined &&
+    (deployments.serverGroupPairs === undefined || (Array.isArray(deployments.serverGroupPairs) && deployments.serverGroupPairs.length === 0));
+  const scopes = Array.isArray(config.scopes) ? (config.scopes as Array<Record<string, unknown> | null>) : [];
+  if (s.analysisType === 'retrospective' && !scopeOnly) {
+    problems.push("analysisType: 'retrospective' analysis needs server groups that already exist: name them in canaryConfig.scopes, without deployments");
+  }
   if (config.metrics === undefined) {
     problems.push(
       config.canaryConfigId !== undefined
         ? 'canaryConfig.canaryConfigId: names a canary config stored in Kayenta, which Gennaker does not read; put the metrics inline as canaryConfig.metrics'
         : 'canaryConfig.metrics: required',
     );
+  }
+  if (scopeOnly) {
+    const scope = scopes[0] ?? {};
+    for (const field of ['controlScope', 'experimentScope'] as const) {
+      if (scope[field] === undefined || scope[field] === '')
+        problems.push(`canaryConfig.scopes[0].${field}: required without deployments (an existing server group)`);
+    }
+    if (s.analysisType === 'retrospective' && (scope.startTimeIso === undefined || scope.endTimeIso === undefined)) {
+      problems.push("canaryConfig.scopes[0].endTimeIso: 'retrospective' analysis needs startTimeIso and endTimeIso");
+    }
+    return problems;
   }
   const pairs = deployments.serverGroupPairs;
   if (literal(pairs) && (!Array.isArray(pairs) || pairs.length !== 1))
@@ -137,7 +158,7 @@ registerStageType({
   type: 'kayentaCanary',
   family: 'canary',
   execution: 'poll',
-  description: "Spinnaker's automated canary analysis, run as the canary stage",
-  required: ['canaryConfig', 'deployments'],
+  description: "Spinnaker's automated canary analysis: deploys a baseline and a canary (deployments), or judges existing server groups (scopes only)",
+  required: ['canaryConfig'],
   check: kayentaProblems,
 });

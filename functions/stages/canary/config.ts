@@ -12,8 +12,14 @@
  *     deployments.baseline.{cluster, account}   → the production cluster
  *     deployments.serverGroupPairs[0].control / experiment: capacity, imageId | amiName, region
  *       (from availabilityZones' key)
- *   Refused: analysisType 'retrospective', canaryConfigId without inline metrics, more than one
- *   server group pair. Ignored: metricsAccountName, storageAccountName, delayBeforeCleanup.
+ *   Refused: canaryConfigId without inline metrics, more than one server group pair.
+ *   Ignored: metricsAccountName, storageAccountName, delayBeforeCleanup, extendedScopeParams.
+ *   Scope-only (no `deployments`, Kayenta's own form): the scope names existing server groups and
+ *   nothing is deployed or removed:
+ *     canaryConfig.scopes[0].controlScope / experimentScope → controlServerGroup / experimentServerGroup
+ *     canaryConfig.scopes[0].controlLocation / experimentLocation → region
+ *     canaryConfig.scopes[0].startTimeIso / endTimeIso → startTime / endTime (a fixed window:
+ *       analysisType 'retrospective' needs both, and is analysed without waiting for real time)
  * Pure.
  */
 import { judgeConfigProblems, type JudgeConfig, type MetricConfig, type ScoreThresholds } from './judge/index.js';
@@ -43,11 +49,12 @@ export interface CanaryMetric extends MetricConfig {
 export interface CanaryConfig {
   readonly account?: string;
   readonly region?: string;
-  /** The production cluster the baseline copies and whose target groups both groups join. */
-  readonly cluster: string;
+  /** The production cluster the baseline copies and whose target groups both groups join (unset with scopes). */
+  readonly cluster?: string;
   /** The production server group to copy. @default the newest enabled group of the cluster */
   readonly serverGroup?: string;
-  readonly canaryImage: string;
+  /** Unset with scopes. */
+  readonly canaryImage?: string;
   /** @default the production group's image */
   readonly baselineImage?: string;
   readonly capacity: Capacity;
@@ -65,6 +72,15 @@ export interface CanaryConfig {
   readonly thresholds: Required<ScoreThresholds>;
   /** How long the groups may take to come up. @default 30 min */
   readonly upTimeoutMs: number;
+  /**
+   * Existing server groups to analyse (Kayenta's scope-only canary): nothing is deployed or
+   * removed, and cluster / canaryImage / capacity are not used.
+   */
+  readonly scopes?: { readonly control: string; readonly experiment: string };
+  /** When the analysis starts (epoch ms), when given: instead of the stage's start plus the warm-up. */
+  readonly startMs?: number;
+  /** A fixed end (epoch ms): the lifetime is startMs to endMs, judged as soon as its data can be read. */
+  readonly endMs?: number;
 }
 
 const MINUTE = 60_000;
@@ -91,14 +107,29 @@ export function parseCanaryConfig(raw: Readonly<Record<string, unknown>>): { val
     return n;
   };
 
-  const cluster = text('cluster');
-  if (!cluster && raw.cluster === undefined) problems.push('cluster: required (the production cluster)');
-  const canaryImage = text('canaryImage') ?? text('canary.imageId', (raw.canary as { imageId?: unknown } | undefined)?.imageId);
-  if (!canaryImage) problems.push('canaryImage: required (the image under test)');
+  const control = text('controlServerGroup');
+  const experiment = text('experimentServerGroup');
+  // Present, even empty: the groups are named rather than deployed (a missing name is reported as such).
+  const scoped = raw.controlServerGroup !== undefined || raw.experimentServerGroup !== undefined;
+  if (scoped && !control) problems.push('controlServerGroup: required with experimentServerGroup (the existing group to compare with)');
+  if (scoped && !experiment) problems.push('experimentServerGroup: required with controlServerGroup (the existing group under test)');
+  const cluster = scoped ? undefined : text('cluster');
+  if (!scoped && !cluster && raw.cluster === undefined) problems.push('cluster: required (the production cluster)');
+  const canaryImage = scoped ? undefined : (text('canaryImage') ?? text('canary.imageId', (raw.canary as { imageId?: unknown } | undefined)?.imageId));
+  if (!scoped && !canaryImage) problems.push('canaryImage: required (the image under test)');
+  const startMs = instant('startTime', raw.startTime, problems);
+  const endMs = instant('endTime', raw.endTime, problems);
+  if (endMs !== undefined && startMs === undefined && raw.startTime === undefined) problems.push('startTime: required with an end time');
+  if (startMs !== undefined && endMs !== undefined && endMs <= startMs) problems.push('endTime: must be after the start time');
   const baselineImage = text('baselineImage') ?? text('baseline.imageId', (raw.baseline as { imageId?: unknown } | undefined)?.imageId);
 
   const capacity = readCapacity(raw.capacity, problems);
-  const lifetimeMinutes = raw.lifetime !== undefined ? isoMinutes('lifetime', raw.lifetime, problems) : minutes('lifetimeMinutes', 60, 0.001);
+  const lifetimeMinutes =
+    startMs !== undefined && endMs !== undefined && endMs > startMs
+      ? (endMs - startMs) / MINUTE
+      : raw.lifetime !== undefined
+        ? isoMinutes('lifetime', raw.lifetime, problems)
+        : minutes('lifetimeMinutes', 60, 0.001);
   const warmupMinutes = minutes('warmupMinutes', 0);
   const intervalMinutes = minutes('intervalMinutes', lifetimeMinutes, 0.001);
   const lookbackMinutes = minutes('lookbackMinutes', undefined, 0.001);
@@ -128,7 +159,9 @@ export function parseCanaryConfig(raw: Readonly<Record<string, unknown>>): { val
   };
   if (metrics.length > 0) problems.push(...judgeConfigProblems(judge).map((p) => p.replace(/^config\./, '')));
 
-  if (problems.length > 0 || !cluster || !canaryImage || lifetimeMinutes === undefined || intervalMinutes === undefined) return { problems };
+  if (problems.length > 0 || (!scoped && (!cluster || !canaryImage)) || lifetimeMinutes === undefined || intervalMinutes === undefined) {
+    return { problems };
+  }
   const account = text('account') ?? text('credentials');
   const region = text('region');
   const serverGroup = text('serverGroup');
@@ -136,9 +169,9 @@ export function parseCanaryConfig(raw: Readonly<Record<string, unknown>>): { val
     value: {
       ...(account ? { account } : {}),
       ...(region ? { region } : {}),
-      cluster,
+      ...(cluster ? { cluster } : {}),
       ...(serverGroup ? { serverGroup } : {}),
-      canaryImage,
+      ...(canaryImage ? { canaryImage } : {}),
       ...(baselineImage ? { baselineImage } : {}),
       capacity,
       lifetimeMs: lifetimeMinutes * MINUTE,
@@ -152,6 +185,9 @@ export function parseCanaryConfig(raw: Readonly<Record<string, unknown>>): { val
       judge,
       thresholds,
       upTimeoutMs: (upTimeoutMinutes ?? 30) * MINUTE,
+      ...(control && experiment ? { scopes: { control, experiment } } : {}),
+      ...(startMs !== undefined ? { startMs } : {}),
+      ...(endMs !== undefined ? { endMs } : {}),
     },
     problems,
   };
@@ -264,6 +300,17 @@ function readQuery(value: unknown, parent: Record<string, unknown>, path: string
   };
 }
 
+/** An ISO 8601 instant (Kayenta's startTimeIso / endTimeIso) as epoch ms. */
+function instant(field: string, value: unknown, problems: string[]): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    problems.push(`${field}: must be an ISO 8601 instant such as 2024-05-01T12:00:00Z, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  return ms;
+}
+
 /** Minutes in an ISO 8601 duration (PT1H30M, P1DT2H, PT90S) or a plain number of minutes. */
 export function isoMinutes(field: string, value: unknown, problems: string[]): number | undefined {
   if (typeof value === 'number' && value > 0) return value;
@@ -290,9 +337,16 @@ export function fromKayentaCanary(raw: Readonly<Record<string, unknown>>): { con
   const problems: string[] = [];
   const canaryConfig = (raw.canaryConfig ?? {}) as Record<string, unknown>;
   const deployments = (raw.deployments ?? {}) as Record<string, unknown>;
+  const scopeOnly = isScopeOnly(raw);
+  const scopes = Array.isArray(canaryConfig.scopes) ? (canaryConfig.scopes as unknown[]) : [];
+  const scope = (scopes[0] ?? undefined) as Record<string, unknown> | undefined;
   const analysisType = raw.analysisType ?? 'realTimeAutomatic';
   if (analysisType === 'retrospective') {
-    problems.push("analysisType: 'retrospective' analysis (of past time ranges) is not supported; use realTime or realTimeAutomatic");
+    if (!scopeOnly) {
+      problems.push("analysisType: 'retrospective' analysis needs server groups that already exist: name them in canaryConfig.scopes, without deployments");
+    } else if (!scope?.startTimeIso || !scope?.endTimeIso) {
+      problems.push("canaryConfig.scopes[0].endTimeIso: 'retrospective' analysis needs startTimeIso and endTimeIso (the past time range to analyse)");
+    }
   } else if (analysisType !== 'realTime' && analysisType !== 'realTimeAutomatic') {
     problems.push(`analysisType: unknown ${JSON.stringify(analysisType)}`);
   }
@@ -303,6 +357,50 @@ export function fromKayentaCanary(raw: Readonly<Record<string, unknown>>): { con
         : 'canaryConfig.metrics: required',
     );
   }
+  const defined = (entries: Array<[string, unknown]>) => Object.fromEntries(entries.filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  const lifetime =
+    canaryConfig.lifetimeDuration !== undefined
+      ? canaryConfig.lifetimeDuration
+      : canaryConfig.lifetimeHours !== undefined
+        ? Number(canaryConfig.lifetimeHours) * 60
+        : undefined;
+  const analysis: Array<[string, unknown]> = [
+    ['lifetime', lifetime],
+    ['warmupMinutes', canaryConfig.beginCanaryAnalysisAfterMins],
+    ['intervalMinutes', canaryConfig.canaryAnalysisIntervalMins],
+    ['lookbackMinutes', canaryConfig.lookbackMins],
+    ['scoreThresholds', canaryConfig.scoreThresholds],
+    ['periodSeconds', scope?.step],
+    ['metrics', canaryConfig.metrics],
+    ['groupWeights', canaryConfig.groupWeights],
+    ['metricsDelaySeconds', canaryConfig.metricsDelaySeconds],
+  ];
+
+  if (scopeOnly) {
+    // Kayenta's own form: the scopes name server groups that exist; nothing is deployed.
+    if (scopes.length !== 1) problems.push("canaryConfig.scopes: exactly one scope is supported (Kayenta's scopeName 'default')");
+    if (!scope?.controlScope) problems.push('canaryConfig.scopes[0].controlScope: required (the existing server group to compare with)');
+    if (!scope?.experimentScope) problems.push('canaryConfig.scopes[0].experimentScope: required (the existing server group under test)');
+    const locations = [scope?.controlLocation, scope?.experimentLocation].filter((l) => l !== undefined && l !== null && l !== '');
+    if (new Set(locations).size > 1) {
+      problems.push('canaryConfig.scopes[0].experimentLocation: the control and experiment must be in one region (CloudWatch is read per region)');
+    }
+    return {
+      config: {
+        controlServerGroup: scope?.controlScope ?? '',
+        experimentServerGroup: scope?.experimentScope ?? '',
+        ...defined([
+          ['region', locations[0]],
+          ['account', raw.account ?? raw.credentials],
+          ['startTime', scope?.startTimeIso],
+          ['endTime', scope?.endTimeIso],
+          ...analysis,
+        ]),
+      },
+      problems,
+    };
+  }
+
   const pairs = (deployments.serverGroupPairs ?? []) as Array<Record<string, unknown>>;
   if (!Array.isArray(pairs) || pairs.length !== 1) problems.push('deployments.serverGroupPairs: exactly one control/experiment pair is supported');
   const pair = (Array.isArray(pairs) ? pairs[0] : undefined) ?? {};
@@ -314,14 +412,6 @@ export function fromKayentaCanary(raw: Readonly<Record<string, unknown>>): { con
   }
   const zones = (experiment.availabilityZones ?? control.availabilityZones) as Record<string, unknown> | undefined;
   const region = zones && typeof zones === 'object' ? Object.keys(zones)[0] : undefined;
-  const scope = (Array.isArray(canaryConfig.scopes) ? canaryConfig.scopes[0] : undefined) as Record<string, unknown> | undefined;
-  const lifetime =
-    canaryConfig.lifetimeDuration !== undefined
-      ? canaryConfig.lifetimeDuration
-      : canaryConfig.lifetimeHours !== undefined
-        ? Number(canaryConfig.lifetimeHours) * 60
-        : undefined;
-  const defined = (entries: Array<[string, unknown]>) => Object.fromEntries(entries.filter(([, v]) => v !== undefined && v !== null && v !== ''));
   const config = defined([
     ['cluster', baseline.cluster],
     ['account', baseline.account ?? control.account ?? experiment.account],
@@ -329,17 +419,22 @@ export function fromKayentaCanary(raw: Readonly<Record<string, unknown>>): { con
     ['canaryImage', experiment.imageId ?? experiment.amiName],
     ['baselineImage', control.imageId ?? control.amiName],
     ['capacity', experiment.capacity ?? control.capacity],
-    ['lifetime', lifetime],
-    ['warmupMinutes', canaryConfig.beginCanaryAnalysisAfterMins],
-    ['intervalMinutes', canaryConfig.canaryAnalysisIntervalMins],
-    ['lookbackMinutes', canaryConfig.lookbackMins],
-    ['scoreThresholds', canaryConfig.scoreThresholds],
-    ['periodSeconds', scope?.step],
-    ['metrics', canaryConfig.metrics],
-    ['groupWeights', canaryConfig.groupWeights],
-    ['metricsDelaySeconds', canaryConfig.metricsDelaySeconds],
+    ...analysis,
   ]);
   return { config, problems };
+}
+
+/**
+ * A kayentaCanary with no deployments to make (Kayenta's own form, which Deck shows when the
+ * account has no deployment support): its scopes name the server groups.
+ */
+export function isScopeOnly(raw: Readonly<Record<string, unknown>>): boolean {
+  const deployments = raw.deployments;
+  if (deployments === undefined || deployments === null) return true;
+  if (typeof deployments !== 'object') return false;
+  const d = deployments as Record<string, unknown>;
+  const pairs = d.serverGroupPairs;
+  return d.baseline === undefined && (pairs === undefined || (Array.isArray(pairs) && pairs.length === 0));
 }
 
 /** Where each canary field comes from in a kayentaCanary stage, for its problems. */
@@ -358,6 +453,10 @@ const KAYENTA_PATHS: Readonly<Record<string, string>> = {
   metrics: 'canaryConfig.metrics',
   groupWeights: 'canaryConfig.groupWeights',
   metricsDelaySeconds: 'canaryConfig.metricsDelaySeconds',
+  controlServerGroup: 'canaryConfig.scopes[0].controlScope',
+  experimentServerGroup: 'canaryConfig.scopes[0].experimentScope',
+  startTime: 'canaryConfig.scopes[0].startTimeIso',
+  endTime: 'canaryConfig.scopes[0].endTimeIso',
 };
 
 /** The config of either spelling, parsed; a kayentaCanary's problems name its own fields. */

@@ -37,8 +37,8 @@ export interface CanaryState {
   readonly phase: 'deploying' | 'waitingUp' | 'analyzing' | 'cleanup';
   readonly account?: string;
   readonly region: string;
-  /** The production cluster (where cleanup looks for groups it has no name for). */
-  readonly cluster: string;
+  /** The production cluster (where cleanup looks for groups it has no name for); unset with scopes. */
+  readonly cluster?: string;
   readonly deployKeys: Readonly<Record<CanaryRole, string>>;
   readonly production?: ProductionGroup;
   readonly baseline?: string;
@@ -84,10 +84,11 @@ export function canaryStage(
       const config = parsed.value;
       const target = await deps.target(config.account, config.region);
       const state: CanaryState = saved ?? {
-        phase: 'deploying',
+        // Existing server groups (scopes) are analysed from the start; nothing is deployed.
+        ...(config.scopes ? { phase: 'analyzing', analysisStart: config.startMs ?? ctx.clock.now() + config.warmupMs } : { phase: 'deploying' }),
         ...(target.account ? { account: target.account } : {}),
         region: target.region,
-        cluster: config.cluster,
+        ...(config.cluster ? { cluster: config.cluster } : {}),
         deployKeys: { baseline: `${ctx.executionId}/${ctx.stage.refId}/baseline`, canary: `${ctx.executionId}/${ctx.stage.refId}/canary` },
         intervalsDone: 0,
         scores: [],
@@ -147,7 +148,7 @@ class Run {
     const config = this.config!;
     if (!this.state.production) {
       // Recorded before anything is created: from here on, cleanup looks for groups it has no name for.
-      this.state = { ...this.state, production: await this.fleet.production(config.cluster, config.serverGroup) };
+      this.state = { ...this.state, production: await this.fleet.production(config.cluster!, config.serverGroup) };
       await this.ctx.checkpoint({ [CANARY_STATE_KEY]: this.state });
     }
     const production = this.state.production!;
@@ -164,7 +165,7 @@ class Run {
       ).serverGroup;
     this.state = { ...this.state, baseline };
     await this.ctx.checkpoint({ [CANARY_STATE_KEY]: this.state });
-    const canary = (await this.fleet.deploy({ ...request, role: 'canary', imageId: config.canaryImage, deployKey: this.state.deployKeys.canary })).serverGroup;
+    const canary = (await this.fleet.deploy({ ...request, role: 'canary', imageId: config.canaryImage!, deployKey: this.state.deployKeys.canary })).serverGroup;
     this.state = { ...this.state, canary, phase: 'waitingUp', deployedAt: this.ctx.clock.now(), failures: 0 };
     await this.ctx.checkpoint({ [CANARY_STATE_KEY]: this.state });
     return this.waitUp();
@@ -193,7 +194,7 @@ class Run {
     const observations = await fetchObservations(
       this.deps.cloudwatch(this.target),
       config.metrics,
-      { control: this.state.baseline!, experiment: this.state.canary! },
+      config.scopes ?? { control: this.state.baseline!, experiment: this.state.canary! },
       window,
       config,
     );
@@ -245,6 +246,7 @@ class Run {
       ...(s.production ? { productionServerGroup: s.production.serverGroup } : {}),
       ...(s.baseline ? { baselineServerGroup: s.baseline } : {}),
       ...(s.canary ? { canaryServerGroup: s.canary } : {}),
+      ...(this.config?.scopes ? { controlServerGroup: this.config.scopes.control, experimentServerGroup: this.config.scopes.experiment } : {}),
       canaryScores: s.scores,
       ...(intervals ? { intervals } : {}),
       ...(last !== undefined ? { overallScore: last } : {}),
@@ -271,7 +273,7 @@ async function destroyGroups(fleet: CanaryFleet, state: CanaryState): Promise<Cl
   for (const role of ['canary', 'baseline'] as const) {
     try {
       // A name not recorded (an interrupted deploy): look for the group by its deploy key.
-      const name = state[role] ?? (state.production ? await fleet.find(state.cluster, role, state.deployKeys[role]) : undefined);
+      const name = state[role] ?? (state.production && state.cluster ? await fleet.find(state.cluster, role, state.deployKeys[role]) : undefined);
       if (!name) continue;
       await fleet.destroy(name);
       destroyed.push(name);

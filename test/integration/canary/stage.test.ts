@@ -15,6 +15,7 @@ import {
 import { injectFault, removeAllFaults, throttlingError } from '../../support/faults.js';
 import { useMoto } from '../../support/moto.js';
 import { StageRun } from '../external/support/stage-run.js';
+import { createServerGroup } from '../../../functions/core/cloud/index.js';
 import { autoScalingGroups, createProduction, noise, publish, type Production } from './fixtures.js';
 
 useMoto();
@@ -208,6 +209,128 @@ describe('canary stage (moto: Auto Scaling, ELBv2, CloudWatch)', () => {
     expect(await autoScalingGroups(production.clients)).toEqual(['shop-prod-baseline-v000', 'shop-prod-canary-v000', 'shop-prod-v000']);
     expect(await cleanupCanary(run.state, deps)).toEqual({ destroyed: ['shop-prod-canary-v000', 'shop-prod-baseline-v000'], errors: [] });
     expect(await autoScalingGroups(production.clients)).toEqual(['shop-prod-v000']);
+  });
+
+  describe("Kayenta's scope-only form: existing server groups named by canaryConfig.scopes, no deployments", () => {
+    /** A second group beside production, as a canary someone deployed with an earlier stage. */
+    async function experimentGroup(): Promise<string> {
+      const view = await cloudDriver(production.clients).describeServerGroup(production.serverGroup);
+      const created = await createServerGroup(production.clients, {
+        application: 'shop',
+        stack: 'prod',
+        detail: 'canary',
+        imageId: production.canaryImage,
+        instanceType: 't3.micro',
+        securityGroups: ['web'],
+        capacity: { min: 1, max: 1, desired: 1 },
+        subnetIds: view!.subnetIds,
+        metadata: { executionId: 'someone-else' },
+      });
+      return created.serverGroup;
+    }
+    const scopeOnly = (experiment: string, scope: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+      analysisType: 'realTime',
+      canaryConfig: {
+        lifetimeDuration: 'PT30M',
+        beginCanaryAnalysisAfterMins: '5',
+        canaryAnalysisIntervalMins: '10',
+        scoreThresholds: { pass: '75', marginal: '50' },
+        metricsDelaySeconds: 60,
+        metrics: METRICS,
+        scopes: [
+          {
+            scopeName: 'default',
+            controlScope: production.serverGroup,
+            controlLocation: 'us-east-1',
+            experimentScope: experiment,
+            experimentLocation: 'us-east-1',
+            step: 60,
+            extendedScopeParams: {},
+            ...scope,
+          },
+        ],
+      },
+      ...extra,
+    });
+    async function publishFor(control: string, experiment: string, start: number, factor: number): Promise<void> {
+      const [rb, rc] = [noise(11), noise(12)];
+      await publish(control, 'Latency', start, 40, () => 100 + 5 * rb());
+      await publish(experiment, 'Latency', start, 40, () => (100 + 5 * rc()) * factor);
+      for (const [group, r] of [
+        [control, noise(13)],
+        [experiment, noise(14)],
+      ] as const) {
+        await publish(group, 'Requests', start, 40, () => 1000);
+        await publish(group, 'Errors', start, 40, () => 5 + 2 * r());
+      }
+    }
+
+    it('realTime: judges the named groups every interval after the warm-up, deploys and removes nothing', async () => {
+      const experiment = await experimentGroup();
+      const groups = await autoScalingGroups(production.clients);
+      const run = new StageRun(canaryStage(deps, 'kayentaCanary'), scopeOnly(experiment), { now: Math.floor(Date.now() / MIN) * MIN - 2 * 60 * MIN });
+      await publishFor(production.serverGroup, experiment, run.startTime + 5 * MIN, 1);
+
+      const first = await run.call();
+      // Nothing to deploy: the first call waits for the warm-up, the first interval and the metrics delay.
+      expect(first).toMatchObject({ status: 'RUNNING', waitSeconds: (5 + 10 + 1) * 60 });
+      expect((run.state[CANARY_STATE_KEY] as CanaryState).phase).toBe('analyzing');
+      run.now += 16 * MIN;
+      const result = await run.untilDone();
+
+      expect(result.status).toBe('SUCCEEDED');
+      expect((run.outputs.intervals as IntervalRecord[]).map((i) => [i.index, i.score, i.decision])).toEqual([
+        [1, 100, 'continue'],
+        [2, 100, 'continue'],
+        [3, 100, 'pass'],
+      ]);
+      expect(run.outputs).toMatchObject({ overallResult: 'pass', controlServerGroup: production.serverGroup, experimentServerGroup: experiment });
+      expect(run.outputs).not.toHaveProperty('canaryServerGroup');
+      expect(await autoScalingGroups(production.clients)).toEqual(groups);
+      // The cancel path has nothing of its own to remove either.
+      expect(await cleanupCanary(run.state, deps)).toEqual({ destroyed: [], errors: [] });
+      expect(await autoScalingGroups(production.clients)).toEqual(groups);
+    });
+
+    it('realTime: a worse experiment fails the stage at its first interval, and both groups stay', async () => {
+      const experiment = await experimentGroup();
+      const groups = await autoScalingGroups(production.clients);
+      const run = new StageRun(canaryStage(deps, 'kayentaCanary'), scopeOnly(experiment), { now: Math.floor(Date.now() / MIN) * MIN - 2 * 60 * MIN });
+      await publishFor(production.serverGroup, experiment, run.startTime + 5 * MIN, 1.3);
+
+      const result = await run.untilDone();
+
+      expect(result).toMatchObject({ status: 'FAILED', error: 'canary failed: interval 1 of 3 scored 50, at or below the marginal threshold 50' });
+      expect((run.outputs.intervals as IntervalRecord[])[0]?.metrics.map((m) => [m.name, m.classification])).toEqual([
+        ['latency', 'High'],
+        ['errorRate', 'Pass'],
+      ]);
+      expect(await autoScalingGroups(production.clients)).toEqual(groups);
+    });
+
+    it('retrospective: judges the past time range of startTimeIso..endTimeIso at once, interval by interval', async () => {
+      const experiment = await experimentGroup();
+      const start = Math.floor(Date.now() / MIN) * MIN - 3 * 60 * MIN;
+      await publishFor(production.serverGroup, experiment, start, 1);
+      const config = scopeOnly(
+        experiment,
+        { startTimeIso: new Date(start).toISOString(), endTimeIso: new Date(start + 20 * MIN).toISOString() },
+        { analysisType: 'retrospective' },
+      );
+      const run = new StageRun(canaryStage(deps, 'kayentaCanary'), config, { now: start + 3 * 60 * MIN });
+
+      const result = await run.untilDone();
+
+      expect(result.status).toBe('SUCCEEDED');
+      // Two 10-minute intervals over the range, judged without waiting for real time.
+      expect(run.now - run.startTime).toBeLessThanOrEqual(2_000);
+      const intervals = run.outputs.intervals as IntervalRecord[];
+      expect(intervals.map((i) => [i.index, i.start, i.end, i.decision])).toEqual([
+        [1, new Date(start).toISOString(), new Date(start + 10 * MIN).toISOString(), 'continue'],
+        [2, new Date(start).toISOString(), new Date(start + 20 * MIN).toISOString(), 'pass'],
+      ]);
+      expect(intervals[1]?.metrics[0]).toMatchObject({ controlPoints: 20, experimentPoints: 20 });
+    });
   });
 
   it('fails without creating anything when the production cluster has no server group', async () => {

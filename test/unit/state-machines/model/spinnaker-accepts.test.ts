@@ -65,6 +65,42 @@ describe('legacy and lenient stage forms', () => {
     expect(result.errors).toEqual([]);
     expect(validate([{ refId: '1', type: 'bake', baseOs: 'ubuntu', regions: ['us-east-1'], package: '' }]).errors).toEqual([]);
   });
+
+  it("accepts Kayenta's scope-only kayentaCanary (existing server groups, no deployments) and compiles it to the canary family", () => {
+    const stage = {
+      refId: '1',
+      type: 'kayentaCanary',
+      name: 'Canary Analysis',
+      analysisType: 'retrospective',
+      canaryConfig: {
+        canaryConfigId: undefined,
+        metrics: [{ name: 'latency', namespace: 'Shop', metricName: 'Latency' }],
+        scoreThresholds: { marginal: '50', pass: '75' },
+        scopes: [
+          {
+            scopeName: 'default',
+            controlScope: 'shop-prod-v003',
+            controlLocation: 'us-east-1',
+            experimentScope: 'shop-prod-v004',
+            experimentLocation: 'us-east-1',
+            startTimeIso: '2024-05-01T10:00:00Z',
+            endTimeIso: '2024-05-01T12:00:00Z',
+            step: 60,
+            extendedScopeParams: {},
+          },
+        ],
+      },
+    };
+    const result = validate([stage]);
+    expect(result.errors).toEqual([]);
+    expect(JSON.stringify(compilePipeline(result.pipeline!))).toContain('gennaker-canary');
+    const noScope = validate([{ ...stage, canaryConfig: { ...stage.canaryConfig, scopes: [{ scopeName: 'default' }] } }]);
+    expect(noScope.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+      '$.stages[0].canaryConfig.scopes[0].controlScope: required without deployments (an existing server group)',
+      '$.stages[0].canaryConfig.scopes[0].experimentScope: required without deployments (an existing server group)',
+      "$.stages[0].canaryConfig.scopes[0].endTimeIso: 'retrospective' analysis needs startTimeIso and endTimeIso",
+    ]);
+  });
 });
 
 describe('a stage refused for its provider names the provider first', () => {

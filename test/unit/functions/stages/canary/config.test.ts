@@ -140,11 +140,95 @@ describe('kayentaCanary', () => {
       deployments: { baseline: { cloudProvider: 'kubernetes', cluster: 'shop' }, serverGroupPairs: [] },
     });
     expect(parsed.problems.slice(0, 4)).toEqual([
-      "analysisType: 'retrospective' analysis (of past time ranges) is not supported; use realTime or realTimeAutomatic",
+      "analysisType: 'retrospective' analysis needs server groups that already exist: name them in canaryConfig.scopes, without deployments",
       'canaryConfig.canaryConfigId: refers to a canary config stored in Kayenta, which Gennaker does not read; put the metrics inline as canaryConfig.metrics',
       'deployments.serverGroupPairs: exactly one control/experiment pair is supported',
       'deployments.baseline.cloudProvider: only aws is supported, got "kubernetes"',
     ]);
+  });
+});
+
+describe("kayentaCanary's scope-only form (no deployments)", () => {
+  const metrics = [{ name: 'latency', namespace: 'Shop', metricName: 'Latency' }];
+  const scope = {
+    scopeName: 'default',
+    controlScope: 'shop-prod-v003',
+    controlLocation: 'eu-west-1',
+    experimentScope: 'shop-prod-v004',
+    experimentLocation: 'eu-west-1',
+    step: 60,
+  };
+
+  it('analyses the named groups in their region, deploying nothing', () => {
+    const parsed = canaryConfigOf('kayentaCanary', {
+      analysisType: 'realTime',
+      canaryConfig: { lifetimeHours: '1', canaryAnalysisIntervalMins: '15', beginCanaryAnalysisAfterMins: '2', metrics, scopes: [scope] },
+    });
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.value).toMatchObject({
+      scopes: { control: 'shop-prod-v003', experiment: 'shop-prod-v004' },
+      region: 'eu-west-1',
+      lifetimeMs: 60 * 60_000,
+      intervalMs: 15 * 60_000,
+      warmupMs: 2 * 60_000,
+    });
+    expect(parsed.value).not.toHaveProperty('cluster');
+    expect(parsed.value).not.toHaveProperty('canaryImage');
+    expect(parsed.value).not.toHaveProperty('startMs');
+  });
+
+  it('retrospective: the lifetime is startTimeIso..endTimeIso', () => {
+    const parsed = canaryConfigOf('kayentaCanary', {
+      analysisType: 'retrospective',
+      canaryConfig: {
+        canaryAnalysisIntervalMins: '30',
+        metrics,
+        scopes: [{ ...scope, startTimeIso: '2024-05-01T10:00:00Z', endTimeIso: '2024-05-01T12:00:00.000Z' }],
+      },
+    });
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.value).toMatchObject({
+      startMs: Date.UTC(2024, 4, 1, 10),
+      endMs: Date.UTC(2024, 4, 1, 12),
+      lifetimeMs: 120 * 60_000,
+      intervalMs: 30 * 60_000,
+    });
+  });
+
+  it.each([
+    [
+      'no scopes',
+      { metrics },
+      [
+        "canaryConfig.scopes: exactly one scope is supported (Kayenta's scopeName 'default')",
+        'canaryConfig.scopes[0].controlScope: required (the existing server group to compare with)',
+        'canaryConfig.scopes[0].experimentScope: required (the existing server group under test)',
+      ],
+    ],
+    [
+      'two regions',
+      { metrics, scopes: [{ ...scope, experimentLocation: 'us-east-1' }] },
+      ['canaryConfig.scopes[0].experimentLocation: the control and experiment must be in one region (CloudWatch is read per region)'],
+    ],
+    [
+      'a retrospective without its range',
+      { metrics, scopes: [scope] },
+      ["canaryConfig.scopes[0].endTimeIso: 'retrospective' analysis needs startTimeIso and endTimeIso (the past time range to analyse)"],
+      'retrospective',
+    ],
+    [
+      'a range that ends before it starts',
+      { metrics, scopes: [{ ...scope, startTimeIso: '2024-05-01T12:00:00Z', endTimeIso: '2024-05-01T10:00:00Z' }] },
+      ['canaryConfig.scopes[0].endTimeIso: must be after the start time'],
+      'retrospective',
+    ],
+    [
+      'a time that is not ISO 8601',
+      { metrics, scopes: [{ ...scope, startTimeIso: 'yesterday' }] },
+      ['canaryConfig.scopes[0].startTimeIso: must be an ISO 8601 instant such as 2024-05-01T12:00:00Z, got "yesterday"'],
+    ],
+  ])('names the scope fields: %s', (_name, canaryConfig, problems, analysisType = 'realTime') => {
+    expect(canaryConfigOf('kayentaCanary', { analysisType, canaryConfig }).problems).toEqual(problems);
   });
 });
 
