@@ -1,19 +1,16 @@
-/** The one place errors become exit codes and one-line messages (never a stack trace). */
-import { MotoUnavailableError } from '../local/emulator.js';
-import { GennakerError, ExecutionNotFoundError, InvalidInputError, JudgmentError } from '../functions/core/errors.js';
+/**
+ * Errors become one-line messages (never a stack trace) and exit codes here; the code is the error
+ * kind's, from the one table in state-machines/errors.ts that also gives the API its statuses.
+ */
+import { ERROR_KINDS, GennakerError } from '../state-machines/errors.js';
 
-export class UsageError extends Error {
+export class UsageError extends GennakerError {
   override readonly name = 'UsageError';
+  override readonly kind = 'input';
 }
 
-export const EXIT = { ok: 0, failed: 1, invalid: 2, internal: 3 } as const;
-
-export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError || error instanceof InvalidInputError || error instanceof JudgmentError) return EXIT.invalid;
-  if (error instanceof ExecutionNotFoundError) return EXIT.failed;
-  if (error instanceof GennakerError || error instanceof MotoUnavailableError) return EXIT.failed;
-  return EXIT.internal;
-}
+/** Exit codes of outcomes (a run that failed) beside those of errors, which come from the table. */
+export const EXIT = { ok: 0, failed: 1, invalid: ERROR_KINDS.input.exit, internal: ERROR_KINDS.internal.exit } as const;
 
 export function messageFor(error: unknown): string {
   if (error instanceof Error) {

@@ -10,7 +10,8 @@ import { registerRunCommand } from './commands/local-run.js';
 import { registerOperationCommands } from './commands/operations.js';
 import { registerLocalCommands } from './commands/local-env.js';
 import { registerPipelineFileCommands } from './commands/pipeline-files.js';
-import { EXIT, exitCodeFor, messageFor } from './errors.js';
+import { exitCodeOf } from '../state-machines/errors.js';
+import { EXIT, messageFor } from './errors.js';
 import { type Io, processIo } from './io.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -73,7 +74,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<void> {
       return;
     }
     io.err(`${PREFIX()}${messageFor(error)}`);
-    io.exit(exitCodeFor(error));
+    io.exit(exitCodeOf(error));
   }
 }
 

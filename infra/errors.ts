@@ -1,9 +1,11 @@
 /** Errors the CDK app raises at synth, each naming what to fix. */
 import type { Problem } from '../state-machines/index.js';
 import { formatProblem } from '../state-machines/index.js';
+import { GennakerError } from '../state-machines/errors.js';
 
-export class PipelineDefinitionError extends Error {
+export class PipelineDefinitionError extends GennakerError {
   override readonly name = 'PipelineDefinitionError';
+  override readonly kind = 'input';
 
   constructor(
     readonly source: string,
@@ -14,11 +16,12 @@ export class PipelineDefinitionError extends Error {
   }
 }
 
-export class MissingStageFamilyError extends Error {
+export class MissingStageFamilyError extends GennakerError {
   override readonly name = 'MissingStageFamilyError';
 }
 
 /** A platform setting (accounts, traffic guards, bake, Jenkins masters) that cannot be read or is wrong. */
-export class PlatformSettingError extends Error {
+export class PlatformSettingError extends GennakerError {
   override readonly name = 'PlatformSettingError';
+  override readonly kind = 'input';
 }

@@ -7,6 +7,7 @@
  *
  * Run directly (`tsx local/emulator.ts`) it provisions and prints the command, for CI.
  */
+import { GennakerError } from '../state-machines/errors.js';
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -17,8 +18,10 @@ export const MOTO_VERSION = '5.2.1';
 export const MOTO_REQUIREMENT = `moto[server]==${MOTO_VERSION}`;
 const INSTALL_HINT = `install it yourself with pip install '${MOTO_REQUIREMENT}' so moto_server is on PATH`;
 
-export class MotoUnavailableError extends Error {
+/** The emulator cannot be found, installed or started here (not a bug: the machine lacks something). */
+export class MotoUnavailableError extends GennakerError {
   override readonly name = 'MotoUnavailableError';
+  override readonly kind = 'transient';
 }
 
 /** How to start the emulator: a program and the arguments before `-H host -p port`. */

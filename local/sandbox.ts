@@ -12,6 +12,7 @@
  * Only ever against an emulator: it refuses to run without AWS_ENDPOINT_URL, so it can never create
  * anything in a real account.
  */
+import { GennakerError } from '../state-machines/errors.js';
 import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
@@ -43,7 +44,7 @@ import { stageFamily } from '../state-machines/stage-types/index.js';
 
 export const SANDBOX_NAME = 'gennaker-local';
 const DEFAULT_SUBNET_TYPE = 'internal';
-export class SandboxError extends Error {
+export class SandboxError extends GennakerError {
   override readonly name = 'SandboxError';
 }
 

@@ -8,10 +8,12 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { GennakerError } from '../core/errors.js';
+import { type ErrorKind, errorKindOfStatus, GennakerError } from '../../state-machines/errors.js';
 import type { GennakerApi } from './operations.js';
 
 export class ApiCallError extends GennakerError {
+  /** The kind the API's status stands for, so the CLI exits alike over HTTP and locally. */
+  override readonly kind: ErrorKind;
   constructor(
     message: string,
     readonly status: number,
@@ -20,6 +22,7 @@ export class ApiCallError extends GennakerError {
     readonly problems?: ReadonlyArray<{ path: string; message: string }>,
   ) {
     super(message);
+    this.kind = errorKindOfStatus(status);
   }
 }
 

@@ -14,7 +14,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from './aws-clients.js';
-import { GennakerError } from './errors.js';
+import { GennakerError } from '../../state-machines/errors.js';
 import type { Clock } from './stage-api.js';
 import { tableName } from './tables.js';
 
@@ -42,6 +42,7 @@ export type LockOutcome = { readonly acquired: true } | { readonly acquired: fal
 
 /** A lock could not be taken within the wait timeout; names who holds it. */
 export class ClusterLockedError extends GennakerError {
+  override readonly kind = 'conflict';
   constructor(
     readonly key: ClusterKey,
     readonly heldBy: HeldLock,

@@ -14,7 +14,8 @@ import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import { dynamoClient } from './aws-clients.js';
 import { type ConcurrencyPolicy, concurrencyPolicyOf, queueKeyOf } from './concurrency/policy.js';
 import { ConcurrencySlots } from './concurrency/slots.js';
-import { ConcurrentUpdateError, ExecutionNotFoundError, GennakerError } from './errors.js';
+import { GennakerError } from '../../state-machines/errors.js';
+import { ConcurrentUpdateError, ExecutionNotFoundError } from './errors.js';
 import { type ExecutionRecord, FINAL_EXECUTION_STATUSES, type LaunchRequest, newExecutionRecord, type NewExecutionRecord } from './execution-model.js';
 import type { ExecutionStore } from './execution-store.js';
 import type { Notifier } from './notifications.js';
@@ -25,7 +26,9 @@ import { textOf } from '../../state-machines/model/problems.js';
 
 export { type ConcurrencyPolicy, concurrencyPolicyOf } from './concurrency/policy.js';
 /** The execution is in a state that does not allow the operation (e.g. pausing a running one). */
-export class ExecutionStateError extends GennakerError {}
+export class ExecutionStateError extends GennakerError {
+  override readonly kind = 'conflict';
+}
 
 /** What a waiting run's record carries beyond an execution record. */
 export interface WaitingFields {

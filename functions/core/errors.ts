@@ -1,14 +1,32 @@
-/** Named errors of the runtime; the CLI and HTTP layers map them to exit codes and statuses in one place. */
-export class GennakerError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+/** Named errors of the runtime, each with its kind (state-machines/errors.ts maps kinds to HTTP statuses and exit codes). */
+import { GennakerError } from '../../state-machines/errors.js';
+
+export class ExecutionNotFoundError extends GennakerError {
+  override readonly kind = 'not-found';
 }
-export class ExecutionNotFoundError extends GennakerError {}
-export class ConcurrentUpdateError extends GennakerError {}
-export class RecordTooLargeError extends GennakerError {}
-export class JudgmentError extends GennakerError {}
+/** The record changed under us more often than the bounded retries allow. */
+export class ConcurrentUpdateError extends GennakerError {
+  override readonly kind = 'conflict';
+}
+export class RecordTooLargeError extends GennakerError {
+  override readonly kind = 'too-large';
+}
+/** A judgment the stage cannot take now (no such stage, not waiting). */
+export class JudgmentError extends GennakerError {
+  override readonly kind: 'conflict' | 'forbidden' | 'input' = 'conflict';
+}
+/** The judge lacks every role the stage requires. */
+export class JudgmentForbiddenError extends JudgmentError {
+  override readonly kind = 'forbidden';
+}
+/** The judgment's input is not one the stage offers. */
+export class JudgmentInputError extends JudgmentError {
+  override readonly kind = 'input';
+}
+export class InvalidInputError extends GennakerError {
+  override readonly kind = 'input';
+}
 /** A judgment is recorded but the state machine could not be resumed yet; answering again retries. */
-export class ResumeFailedError extends GennakerError {}
-export class InvalidInputError extends GennakerError {}
+export class ResumeFailedError extends GennakerError {
+  override readonly kind = 'transient';
+}

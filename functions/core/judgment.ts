@@ -7,7 +7,7 @@
  * dropped, and the judgment stands as recorded.
  */
 import type { EngineResult } from '../../state-machines/contract/engine.js';
-import { JudgmentError, ResumeFailedError } from './errors.js';
+import { JudgmentError, JudgmentForbiddenError, JudgmentInputError, ResumeFailedError } from './errors.js';
 import { type ExecutionStore, retryOnConflict } from './execution-store.js';
 import { HOME_ACCOUNT_ENV, holdsAnyRole } from './roles.js';
 import type { StageRecord } from './execution-model.js';
@@ -120,11 +120,11 @@ function resumePending(stage: StageRecord, state: JudgmentState): 'continue' | '
 function checkJudge(request: JudgmentRequest, stage: StageRecord, state: JudgmentState): void {
   const required = state.requiredRoles;
   if (required.length > 0 && !holdsAnyRole(required, request.roles ?? [], process.env[HOME_ACCOUNT_ENV])) {
-    throw new JudgmentError(`${request.user} may not judge '${stage.name}': requires one of the roles ${required.join(', ')}`);
+    throw new JudgmentForbiddenError(`${request.user} may not judge '${stage.name}': requires one of the roles ${required.join(', ')}`);
   }
   const inputs = state.inputs;
   if (request.input !== undefined && inputs.length > 0 && !inputs.includes(request.input)) {
-    throw new JudgmentError(`'${request.input}' is not one of the judgment inputs: ${inputs.join(', ')}`);
+    throw new JudgmentInputError(`'${request.input}' is not one of the judgment inputs: ${inputs.join(', ')}`);
   }
 }
 

@@ -20,7 +20,7 @@ import * as z from 'zod/mini';
 import '../../state-machines/zod-messages.js';
 import { tryParseClusterName } from './cloud/naming.js';
 import { parseConfigText } from './config-text.js';
-import { GennakerError } from './errors.js';
+import { GennakerError } from '../../state-machines/errors.js';
 
 export const TRAFFIC_GUARDS_ENV = 'GENNAKER_TRAFFIC_GUARDS';
 export const TRAFFIC_GUARDS_FILE_ENV = 'GENNAKER_TRAFFIC_GUARDS_FILE';
@@ -59,7 +59,9 @@ export type GroupChange =
   | { readonly kind: 'resize'; readonly serverGroup: string; readonly desired: number }
   | { readonly kind: 'enable'; readonly serverGroup: string };
 
+/** An operation would leave a guarded cluster without serving capacity. */
 export class TrafficGuardError extends GennakerError {
+  override readonly kind = 'conflict';
   constructor(
     message: string,
     readonly guard: TrafficGuard,
@@ -68,7 +70,9 @@ export class TrafficGuardError extends GennakerError {
   }
 }
 
-export class TrafficGuardConfigError extends GennakerError {}
+export class TrafficGuardConfigError extends GennakerError {
+  override readonly kind = 'input';
+}
 
 const GuardFields = {
   account: z.optional(z.string()),

@@ -4,7 +4,8 @@
  * that reports instead of throwing, and responses shaped from results or errors.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { errorBody, httpStatusOf } from '../api/errors.js';
+import { httpStatusOf } from '../../state-machines/errors.js';
+import { errorBody } from '../api/errors.js';
 import { sourceMappedStack } from '../core/source-maps.js';
 import { MalformedEventError, PayloadTooLargeError } from './errors.js';
 import type { TriggerLog } from './log.js';

@@ -1,3 +1,5 @@
+import { GennakerError } from '../errors.js';
+
 /** Longest piece of an expression quoted in an error message. */
 const QUOTE_LIMIT = 120;
 
@@ -5,8 +7,9 @@ const QUOTE_LIMIT = 120;
  * A `${...}` expression that could not be parsed or evaluated. The message says what went wrong
  * and where: "unexpected token ')' at column 12 in ${a + )}".
  */
-export class ExpressionError extends Error {
+export class ExpressionError extends GennakerError {
   override readonly name = 'ExpressionError';
+  override readonly kind = 'input';
   /** The expression as written, `${` and `}` included. */
   readonly expression: string;
   /** What went wrong, without the location. */
@@ -28,8 +31,9 @@ export class ExpressionError extends Error {
  * offset in the body where it happened; the caller, which knows the whole `${...}` text, turns it
  * into an {@link ExpressionError}.
  */
-export class ExpressionFault extends Error {
+export class ExpressionFault extends GennakerError {
   override readonly name = 'ExpressionFault';
+  override readonly kind = 'input';
   readonly reason: string;
   /** 0-based offset in the expression body, filled in by the innermost node that knows it. */
   offset: number | undefined;

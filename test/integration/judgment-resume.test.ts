@@ -15,7 +15,7 @@ import { systemClock } from '../../functions/core/stage-api.js';
 import { sfnTaskResumer } from '../../functions/core/task-resume.js';
 import { sfnClient } from '../../functions/core/aws-client-factories.js';
 import { flowStages } from '../../functions/stages/flow/index.js';
-import { httpStatusOf } from '../../functions/api/errors.js';
+import { httpStatusOf } from '../../state-machines/errors.js';
 import { pipelineSkeleton } from '../../state-machines/compiler/payloads.js';
 import { crash, injectFault } from '../support/faults.js';
 import { pipelineOf, useLocalAws } from '../support/local.js';

@@ -1,9 +1,11 @@
 /**
  * Errors of the cloud driver. Every message names the resource it concerns, so a failed stage says
  * what was wrong without anyone opening CloudWatch. Causes (the AWS SDK error) are kept in `cause`.
+ * Each class's kind says how the API and CLI answer it (state-machines/errors.ts).
  */
+import { GennakerError } from '../../../state-machines/errors.js';
 
-export class CloudDriverError extends Error {
+export class CloudDriverError extends GennakerError {
   override readonly name: string = 'CloudDriverError';
   /** The AWS error code behind this error, when there was one. */
   readonly code?: string;
@@ -19,6 +21,7 @@ export class CloudDriverError extends Error {
 /** A named resource (server group, subnet, target group, image, ...) does not exist. */
 export class ResourceNotFoundError extends CloudDriverError {
   override readonly name = 'ResourceNotFoundError';
+  override readonly kind = 'not-found';
   constructor(
     readonly resourceType: string,
     readonly resource: string,
@@ -32,36 +35,43 @@ export class ResourceNotFoundError extends CloudDriverError {
 /** min ≤ desired ≤ max (all whole numbers ≥ 0) does not hold. */
 export class InvalidCapacityError extends CloudDriverError {
   override readonly name = 'InvalidCapacityError';
+  override readonly kind = 'input';
 }
 
 /** A cluster or server group name breaks the Frigga naming rules. */
 export class InvalidNameError extends CloudDriverError {
   override readonly name = 'InvalidNameError';
+  override readonly kind = 'input';
 }
 
 /** All 1000 server group sequence numbers of a cluster are taken. */
 export class SequenceExhaustedError extends CloudDriverError {
   override readonly name = 'SequenceExhaustedError';
+  override readonly kind = 'conflict';
 }
 
 /** A server group with the requested name exists but runs something else (another image). */
 export class ServerGroupConflictError extends CloudDriverError {
   override readonly name = 'ServerGroupConflictError';
+  override readonly kind = 'conflict';
 }
 
 /** A name matches more than one resource (e.g. a security group name used in two VPCs). */
 export class AmbiguousResourceError extends CloudDriverError {
   override readonly name = 'AmbiguousResourceError';
+  override readonly kind = 'input';
 }
 
 /** The request is inconsistent (subnets in two VPCs, user data that is not base64, ...). */
 export class InvalidRequestError extends CloudDriverError {
   override readonly name = 'InvalidRequestError';
+  override readonly kind = 'input';
 }
 
 /** AWS kept throttling or failing transiently after the SDK's retries: try again later. */
 export class TransientCloudError extends CloudDriverError {
   override readonly name = 'TransientCloudError';
+  override readonly kind = 'transient';
   override readonly retryable = true;
 }
 
@@ -84,9 +94,11 @@ export class AccountsConfigError extends CloudDriverError {
 /** An account name that the accounts file does not declare. */
 export class UnknownAccountError extends CloudDriverError {
   override readonly name = 'UnknownAccountError';
+  override readonly kind = 'input';
 }
 
 /** A region the account does not declare. */
 export class UnknownRegionError extends CloudDriverError {
   override readonly name = 'UnknownRegionError';
+  override readonly kind = 'input';
 }

@@ -4,6 +4,7 @@
  * (state-machines/contract/engine.ts SIGNALS). Raising is how Step Functions lets a Task go
  * elsewhere without a Choice after every stage.
  */
+import { GennakerError } from '../../../state-machines/errors.js';
 import { type EngineResult, type EngineStatus, PIPELINE_FAILED, type Signal, SIGNALS } from '../../../state-machines/contract/engine.js';
 import type { FailurePolicy } from '../../../state-machines/model/pipeline.js';
 
@@ -27,7 +28,7 @@ export function signalFor(status: EngineStatus, policy: FailurePolicy): Signal |
  * An outcome the state machine routes by its name (`name` is the signal). Not a failure of the
  * function: handlers count it apart from unexpected errors (functions/core/metrics.ts).
  */
-export class EngineSignal extends Error {
+export class EngineSignal extends GennakerError {
   constructor(
     readonly signal: Signal | typeof PIPELINE_FAILED,
     readonly result: EngineResult,

@@ -12,6 +12,7 @@ import { CloudDriverError } from '../cloud/errors.js';
 /** Named alarms that do not exist where the deploy looked for them. */
 export class AlarmNotFoundError extends CloudDriverError {
   override readonly name = 'AlarmNotFoundError';
+  override readonly kind = 'not-found';
   constructor(
     readonly alarms: readonly string[],
     where: string,

@@ -1,13 +1,16 @@
 /** Errors of the canary stage (the judge has its own in judge/errors.ts). */
-import { GennakerError } from '../../core/errors.js';
+import { GennakerError } from '../../../state-machines/errors.js';
 
 export class CanaryStageError extends GennakerError {}
 
 /** The production cluster has no server group to compare against. */
-export class NoProductionGroupError extends CanaryStageError {}
+export class NoProductionGroupError extends CanaryStageError {
+  override readonly kind = 'not-found';
+}
 
 /** Reading metrics from CloudWatch failed. */
 export class MetricsFetchError extends CanaryStageError {
+  override readonly kind: 'transient' | 'internal';
   constructor(
     message: string,
     /** Throttling or an AWS-side fault: trying again later may work. */
@@ -15,5 +18,6 @@ export class MetricsFetchError extends CanaryStageError {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    this.kind = retryable ? 'transient' : 'internal';
   }
 }

@@ -9,28 +9,37 @@
  */
 import { AwsCallError, CloudDriverError, TransientCloudError } from '../../core/cloud/index.js';
 import { ClusterLockedError } from '../../core/cluster-lock.js';
-import { GennakerError } from '../../core/errors.js';
+import { GennakerError } from '../../../state-machines/errors.js';
 import { StageConfigError, TransientStageError } from '../../core/stage-api.js';
 import { TrafficGuardConfigError, TrafficGuardError } from '../../core/traffic-guards.js';
 
 /** A cloud stage could not do what it was asked; the message says why. */
 export class CloudStageError extends GennakerError {}
 /** No image to deploy: none given and none from upstream stages. */
-export class NoImageError extends CloudStageError {}
+export class NoImageError extends CloudStageError {
+  override readonly kind = 'input';
+}
 /** A Spinnaker target (current, ancestor, ...) names no server group. */
-export class NoTargetError extends CloudStageError {}
+export class NoTargetError extends CloudStageError {
+  override readonly kind = 'not-found';
+}
 /** Instances did not come up in time. */
 export class NotUpError extends CloudStageError {}
 /** The bake failed (base image, builder, provisioning script, image). */
 export class BakeError extends CloudStageError {}
 /** Bake configuration (GENNAKER_BAKE_CONFIG) is malformed. */
-export class BakeConfigError extends CloudStageError {}
+export class BakeConfigError extends CloudStageError {
+  override readonly kind = 'input';
+}
 /** Nothing to roll back to. */
-export class RollbackError extends CloudStageError {}
+export class RollbackError extends CloudStageError {
+  override readonly kind = 'conflict';
+}
 
-export type ErrorKind = 'failed' | 'transient' | 'crash';
+/** What an error means for a cloud stage (not the caller-facing ErrorKind of state-machines/errors.ts). */
+export type StageErrorOutcome = 'failed' | 'transient' | 'crash';
 
-export function classifyError(error: unknown): ErrorKind {
+export function classifyError(error: unknown): StageErrorOutcome {
   if (
     error instanceof CloudStageError ||
     error instanceof StageConfigError ||

@@ -2,12 +2,14 @@
  * Errors of the external stage family (webhook, jenkins, runJob). Each names what it concerns; the
  * stages turn them into FAILED results (or RUNNING with a backoff when `retryable`).
  */
-import { GennakerError } from '../../core/errors.js';
+import { ERROR_KINDS, GennakerError } from '../../../state-machines/errors.js';
 
 export class ExternalStageError extends GennakerError {}
 
 /** A URL points somewhere Gennaker refuses to call (link-local, instance metadata, bad scheme). */
-export class UnsafeUrlError extends ExternalStageError {}
+export class UnsafeUrlError extends ExternalStageError {
+  override readonly kind = 'input';
+}
 
 /** The request never got an HTTP answer: DNS failure, refused connection, reset, timeout. */
 export class HttpTransportError extends ExternalStageError {
@@ -27,26 +29,35 @@ export class HttpTransportError extends ExternalStageError {
 export class ResponseTooLargeError extends ExternalStageError {}
 
 /** A JSONPath expression we cannot parse (or uses syntax outside the supported subset). */
-export class JsonPathSyntaxError extends ExternalStageError {}
+export class JsonPathSyntaxError extends ExternalStageError {
+  override readonly kind = 'input';
+}
 
 /**
  * A webhook callback that cannot be accepted: too large (413), or a token that is not valid for the
  * URL (403, one message for every reason: `detail` says which, for the log only).
  */
 export class WebhookCallbackError extends ExternalStageError {
+  /** forbidden: a token not valid for the URL; too-large: the body is over the limit. */
+  override readonly kind: 'forbidden' | 'too-large';
+  /** What the callback route answers (the kind's status, from the one table). */
+  readonly httpStatus: number;
   constructor(
     message: string,
-    /** What an HTTP layer should answer. */
-    readonly httpStatus: 403 | 413,
+    kind: WebhookCallbackError['kind'],
     /** Why, for operators' logs; never sent to the caller. */
     readonly detail?: string,
   ) {
     super(message);
+    this.kind = kind;
+    this.httpStatus = ERROR_KINDS[kind].http;
   }
 }
 
 /** Jenkins masters are missing or misconfigured. */
-export class JenkinsConfigError extends ExternalStageError {}
+export class JenkinsConfigError extends ExternalStageError {
+  override readonly kind = 'input';
+}
 
 /** Jenkins answered something we did not expect (status, missing Location, bad JSON). */
 export class JenkinsApiError extends ExternalStageError {
@@ -60,4 +71,6 @@ export class JenkinsApiError extends ExternalStageError {
 }
 
 /** A property file could not be parsed. */
-export class PropertyFileError extends ExternalStageError {}
+export class PropertyFileError extends ExternalStageError {
+  override readonly kind = 'input';
+}

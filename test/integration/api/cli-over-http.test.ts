@@ -103,4 +103,21 @@ describe('gennaker against the HTTP API', () => {
     expect(r.code).toBe(0);
     expect(r.text).toMatch(/app-prod\n\s+app-prod-v000\s+serving\s+1\/1\/1\s+ami-\w+\s+1\/1 up/);
   });
+
+  it('answers an error the same over HTTP and locally: status and exit code from its kind', async () => {
+    // UnknownAccountError is user input: HTTP 400 from the API, exit 2 from the CLI either way.
+    const api = await fetch(`${url}/applications/app/clusters?account=nope`);
+    expect(api.status).toBe(400);
+    expect(await api.json()).toMatchObject({ error: 'UnknownAccountError' });
+    const remote = await cli('clusters', 'app', '--account', 'nope', '--api', url);
+    expect(remote.code).toBe(2);
+    expect(remote.text).toContain('nope');
+    const local = await cli('clusters', 'app', '--account', 'nope');
+    expect(local.code).toBe(2);
+    expect(local.text).toContain('nope');
+    // Not found: 404 and exit 1.
+    const missing = await cli('cancel', 'no-such-execution', '--api', url);
+    expect(missing.code).toBe(1);
+    expect(missing.text).toContain("no execution 'no-such-execution'");
+  });
 });

@@ -17,6 +17,7 @@ const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z
 /** A function name that is not valid, or a function of another application. */
 export class FunctionNameError extends CloudDriverError {
   override readonly name = 'FunctionNameError';
+  override readonly kind = 'input';
 }
 
 function appOf(name: string): string | undefined {

@@ -29,7 +29,7 @@ export interface CallbackOptions {
 export const INVALID_CALLBACK_TOKEN = 'the callback token is not valid for this URL';
 
 export function invalidCallbackToken(detail: string): WebhookCallbackError {
-  return new WebhookCallbackError(INVALID_CALLBACK_TOKEN, 403, detail);
+  return new WebhookCallbackError(INVALID_CALLBACK_TOKEN, 'forbidden', detail);
 }
 
 /** Records a callback for a waiting webhook stage; throws WebhookCallbackError when it cannot be accepted. */
@@ -42,7 +42,7 @@ export async function deliverWebhookCallback(
   if (!options.token) throw invalidCallbackToken('no token');
   const size = typeof body === 'string' ? body.length : JSON.stringify(body ?? null).length;
   if (size > MAX_CALLBACK_BODY_CHARS)
-    throw new WebhookCallbackError(`callback body is ${size} characters; at most ${MAX_CALLBACK_BODY_CHARS} are accepted`, 413);
+    throw new WebhookCallbackError(`callback body is ${size} characters; at most ${MAX_CALLBACK_BODY_CHARS} are accepted`, 'too-large');
   const store = options.store ?? new ExecutionStore();
   const clock = options.clock ?? systemClock;
   // The stage polled (or another callback landed) between our read and write: read again, a few

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   errorBody,
   ForbiddenError,
-  httpStatusOf,
   MethodNotAllowedError,
   FeatureUnavailableError,
   RouteNotFoundError,
 } from '../../../../functions/api/errors.js';
 import { findRoute, matchPattern } from '../../../../functions/api/routes.js';
+import { UnknownAccountError } from '../../../../functions/core/cloud/errors.js';
+import { httpStatusOf } from '../../../../state-machines/errors.js';
 import { executionDetails } from '../../../../functions/api/views.js';
 import { ExecutionStateError } from '../../../../functions/core/concurrency.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError, InvalidInputError, JudgmentError } from '../../../../functions/core/errors.js';
@@ -56,7 +57,7 @@ describe('one place maps errors to statuses', () => {
     [new ConcurrentUpdateError('x'), 409],
     [new PayloadTooLargeError('x'), 413],
     [new FeatureUnavailableError('x'), 501],
-    [Object.assign(new Error('x'), { name: 'UnknownAccountError' }), 400],
+    [new UnknownAccountError('x'), 400],
     [new Error('boom'), 500],
     ['not even an error', 500],
   ])('%s → %i', (error, status) => {

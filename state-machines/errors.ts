@@ -1,0 +1,64 @@
+/**
+ * The one error hierarchy: every error class of Gennaker extends `GennakerError` and says which
+ * kind of problem it is. `ERROR_KINDS` is the one table that turns a kind into an HTTP status (the
+ * API and webhook handlers, functions/api/errors.ts) and into a CLI exit code (cli/errors.ts), so
+ * the same error means the same thing to a script and to an HTTP client. It lives here, the lowest
+ * layer, because expression and pipeline errors are raised here too.
+ */
+
+/** What kind of problem an error is, for whoever must answer for it. */
+export const ERROR_KINDS = {
+  /** The caller's input is wrong (a field, a parameter, a name, an option): fix it and retry. */
+  input: { http: 400, exit: 2 },
+  /** A request's signature or token is missing or wrong. */
+  unauthenticated: { http: 401, exit: 1 },
+  /** The caller is known but may not do this. */
+  forbidden: { http: 403, exit: 1 },
+  /** What the request names does not exist. */
+  'not-found': { http: 404, exit: 1 },
+  /** The route exists, the method does not. */
+  'method-not-allowed': { http: 405, exit: 2 },
+  /** The target is in a state that does not allow this (finished, locked, changed meanwhile). */
+  conflict: { http: 409, exit: 1 },
+  /** The input is larger than accepted. */
+  'too-large': { http: 413, exit: 2 },
+  /** This deployment cannot serve it (a feature not wired here). */
+  unsupported: { http: 501, exit: 1 },
+  /** A dependency failed for now (throttling, an emulator or peer that is not up): try later. */
+  transient: { http: 503, exit: 1 },
+  /** A bug or a broken deployment: nobody's input can fix it. */
+  internal: { http: 500, exit: 3 },
+} as const satisfies Record<string, { readonly http: number; readonly exit: number }>;
+
+export type ErrorKind = keyof typeof ERROR_KINDS;
+
+/** Base of every Gennaker error: `name` is the class name (or the subclass's own), `kind` says how to answer it. */
+export class GennakerError extends Error {
+  /** Subclasses override this; `internal` is the honest default for an error nobody classified. */
+  readonly kind: ErrorKind = 'internal';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The kind of any thrown value: a GennakerError's own, else internal. */
+export function errorKindOf(error: unknown): ErrorKind {
+  return error instanceof GennakerError ? error.kind : 'internal';
+}
+
+export function httpStatusOf(error: unknown): number {
+  return ERROR_KINDS[errorKindOf(error)].http;
+}
+
+export function exitCodeOf(error: unknown): number {
+  return ERROR_KINDS[errorKindOf(error)].exit;
+}
+
+/** The kind an HTTP status stands for (an answer from Gennaker's own API, read back by the CLI). */
+export function errorKindOfStatus(status: number): ErrorKind {
+  for (const [kind, { http }] of Object.entries(ERROR_KINDS) as [ErrorKind, (typeof ERROR_KINDS)[ErrorKind]][]) if (http === status) return kind;
+  if (status >= 400 && status < 500) return 'input';
+  return status === 502 || status === 504 ? 'transient' : 'internal';
+}
