@@ -63,7 +63,8 @@ describe('error kinds', () => {
         if (entry.isDirectory()) {
           if (!['node_modules', 'cdk.out', '.gennaker', 'dist'].includes(entry.name)) walk(path);
         } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
-          for (const m of readFileSync(path, 'utf8').matchAll(/class (\w+) extends (Error|TypeError|RangeError)\b/g)) if (m[1] !== 'GennakerError') offenders.push(`${relative(root, path)}: ${m[1]}`);
+          for (const m of readFileSync(path, 'utf8').matchAll(/class (\w+) extends (Error|TypeError|RangeError)\b/g))
+            if (m[1] !== 'GennakerError') offenders.push(`${relative(root, path)}: ${m[1]}`);
         }
       }
     };
