@@ -1,11 +1,10 @@
 /**
- * One pipeline document → a pipeline ready to compile, or every problem with it: parse (JSON or
- * YAML text), apply the defaults raw Spinnaker exports need, validate, and check the compiled
- * definition's budget. The one loader behind `validate`, `run --local`, the CDK app and the
- * trigger/API registry (file and folder reading: functions/core/pipeline-files.ts), so what one
- * accepts they all accept, with the same defaults. Pure: the caller reads the files.
+ * One pipeline document → a valid pipeline, or every problem with it: parse (JSON or YAML text),
+ * apply the defaults raw Spinnaker exports need, validate. The one loader (load-pipeline.ts) adds
+ * the compiled definition's budget check for `validate`, `run --local` and the CDK app; the
+ * trigger/API registry reads the CDK app's manifest with this alone (its documents passed the
+ * budget at synth), so functions carry no compiler. Pure: the caller reads the files.
  */
-import { compilePipeline, definitionProblems } from './compiler/compile.js';
 import type { TextParseResult } from './model/parse-text.js';
 import type { Pipeline } from './model/pipeline.js';
 import type { Problem } from './model/problems.js';
@@ -55,18 +54,12 @@ export function defaultApplication(raw: unknown): string {
   return 'default';
 }
 
-export interface LoadOptions {
-  /** Parses text documents; without it only parsed values can be loaded. */
+export interface ReadOptions {
+  /** Parses text documents; without it only parsed values can be read. */
   readonly parseText?: PipelineTextParser | undefined;
-  /**
-   * Compile and check the definition budget. Off only for a manifest the CDK app wrote, whose
-   * documents passed this same check at synth (compiling each again costs every cold start ~3 ms
-   * per 20 stages). @default true
-   */
-  readonly checkBudget?: boolean;
 }
 
-export function loadPipelineDocument(doc: PipelineDocument, options: LoadOptions = {}): LoadedPipeline {
+export function readPipelineDocument(doc: PipelineDocument, options: ReadOptions = {}): LoadedPipeline {
   const { parseText } = options;
   const refused = (errors: readonly Problem[], warnings: readonly Problem[] = []): LoadedPipeline => ({
     source: doc.source,
@@ -86,9 +79,6 @@ export function loadPipelineDocument(doc: PipelineDocument, options: LoadOptions
   });
   if (!result.pipeline) return refused(result.errors, result.warnings);
   const pipeline = result.pipeline;
-  // A pipeline that validates may still be too big to deploy as one state machine.
-  const budget = options.checkBudget === false ? [] : definitionProblems(compilePipeline(pipeline));
-  if (budget.length > 0) return refused(budget, result.warnings);
   const record = raw as Record<string, unknown>;
   return {
     source: doc.source,

@@ -1,13 +1,17 @@
 /**
  * Pipeline files: the one directory scan and the one way to load a file or a folder of them,
  * for the CLI, local mode, the CDK app and the registry's directory mode. Each file goes through
- * the one loader (state-machines/pipeline-document.ts). Synchronous because the CDK app builds
+ * the one loader (state-machines/load-pipeline.ts). Synchronous because the CDK app builds
  * its constructs synchronously; a folder of pipelines is read once per command or process.
+ * Deployed functions never import this module (they read the CDK app's JSON manifest,
+ * pipeline-registry.ts): it brings the YAML parser and the compiler.
  */
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
 import { parsePipelineText } from '../../state-machines/model/parse-text.js';
-import { type LoadedPipeline, loadPipelineDocument } from '../../state-machines/pipeline-document.js';
+import { loadPipelineDocument } from '../../state-machines/load-pipeline.js';
+import type { LoadedPipeline } from '../../state-machines/pipeline-document.js';
+import { collect, LoadingPipelineRegistry, manifestRegistryFromEnv, PIPELINES_DIR_ENV } from './pipeline-registry.js';
 
 export type { LoadedPipeline } from '../../state-machines/pipeline-document.js';
 
@@ -89,6 +93,23 @@ export function pipelinesIn(dir: string): ValidPipelineFile[] {
   return scanPipelineFolder(dir)
     .files.map(loadPipelineFile)
     .filter((f): f is ValidPipelineFile => f.pipeline !== undefined);
+}
+
+/** Every pipeline file under a folder, through the one scan and loader above (local runs, tests). */
+export function directoryRegistry(dir: string): LoadingPipelineRegistry {
+  return new LoadingPipelineRegistry(async () => {
+    const folder = loadPipelinePath(dir);
+    return collect(folder.files, [...folder.problems]);
+  });
+}
+
+/**
+ * The registry for a local process: the manifest as deployed functions read it
+ * (GENNAKER_PIPELINES_MANIFEST, else a bundled gennaker-pipelines.json in the working directory),
+ * else the folder GENNAKER_PIPELINES_DIR or ./pipelines.
+ */
+export function pipelineRegistryFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): LoadingPipelineRegistry {
+  return manifestRegistryFromEnv(env, cwd) ?? directoryRegistry(env[PIPELINES_DIR_ENV] ?? join(cwd, 'pipelines'));
 }
 
 function reason(error: unknown): string {

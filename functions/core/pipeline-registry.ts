@@ -2,15 +2,17 @@
  * Where triggers and the API find pipelines: every pipeline with its triggers, concurrency policy
  * and parameters. In AWS the functions read a JSON manifest the CDK app bundles or passes in
  * (GENNAKER_PIPELINES_MANIFEST: the JSON itself or a file path); locally they read the pipelines/
- * directory. Either way each pipeline goes through the one loader `gennaker validate` uses
- * (state-machines/pipeline-document.ts); invalid ones are left out and reported as problems, never thrown.
+ * directory (pipeline-files.ts). Manifest documents are read and validated as `gennaker validate`
+ * reads them (state-machines/pipeline-document.ts); the CDK app checked their budget when it wrote
+ * them, so functions carry neither the compiler nor a YAML parser. Invalid ones are left out and
+ * reported as problems, never thrown.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import { formatProblem } from '../../state-machines/model/problems.js';
-import { type LoadedPipeline, type LoadOptions, loadPipelineDocument, type PipelineDocument } from '../../state-machines/pipeline-document.js';
+import { type LoadedPipeline, type PipelineDocument, readPipelineDocument } from '../../state-machines/pipeline-document.js';
 
 export type { PipelineDocument } from '../../state-machines/pipeline-document.js';
 
@@ -46,16 +48,8 @@ export interface LoadedPipelines {
   readonly problems: readonly RegistryProblem[];
 }
 
-/**
- * Loads documents into entries with the one pipeline loader (state-machines/pipeline-document.ts);
- * text documents need `options.parseText`. Pure; duplicates (same application and id) keep the first.
- */
-export function loadPipelineDocuments(documents: readonly PipelineDocument[], options: LoadOptions = {}): LoadedPipelines {
-  return collect(documents.map((doc) => loadPipelineDocument(doc, options)));
-}
-
-/** Entries from loaded pipelines: invalid ones and duplicates become problems. */
-function collect(loaded: readonly LoadedPipeline[], problems: RegistryProblem[] = []): LoadedPipelines {
+/** Entries from loaded pipelines: invalid ones and duplicates become problems; duplicates (same application and id) keep the first. */
+export function collect(loaded: readonly LoadedPipeline[], problems: RegistryProblem[] = []): LoadedPipelines {
   const entries: PipelineEntry[] = [];
   const seen = new Map<string, string>();
   for (const one of loaded) {
@@ -150,27 +144,21 @@ export function manifestRegistry(manifest: { text: string; source?: string } | {
       }
     } else text = manifest.text;
     const { documents, problems } = manifestDocuments(text, source);
-    // The CDK app wrote the manifest from documents this loader accepted, budget included.
-    const loaded = loadPipelineDocuments(documents, { checkBudget: false });
-    return { entries: loaded.entries, problems: [...problems, ...loaded.problems] };
-  });
-}
-
-/** Every pipeline file under a folder (the one scan and loader of functions/core/pipeline-files.ts). */
-export function directoryRegistry(dir: string): LoadingPipelineRegistry {
-  return new LoadingPipelineRegistry(async () => {
-    // Functions read the JSON manifest; only folders (local runs) bring the file reader and the YAML parser in.
-    const { loadPipelinePath } = await import('./pipeline-files.js');
-    const folder = loadPipelinePath(dir);
-    return collect(folder.files, [...folder.problems]);
+    return collect(
+      documents.map((doc) => readPipelineDocument(doc)),
+      problems,
+    );
   });
 }
 
 /**
- * The registry for this process: GENNAKER_PIPELINES_MANIFEST (JSON text, or a file path), else a
- * bundled gennaker-pipelines.json in the working directory, else GENNAKER_PIPELINES_DIR or ./pipelines.
+ * The registry a deployed function reads: GENNAKER_PIPELINES_MANIFEST (JSON text, or a file path),
+ * else a bundled gennaker-pipelines.json in the working directory; undefined when there is neither.
  */
-export function pipelineRegistryFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): LoadingPipelineRegistry {
+export function manifestRegistryFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd = process.cwd(),
+): LoadingPipelineRegistry | undefined {
   const manifest = env[PIPELINES_MANIFEST_ENV]?.trim();
   if (manifest) {
     return manifest.startsWith('{') || manifest.startsWith('[')
@@ -178,6 +166,10 @@ export function pipelineRegistryFromEnv(env: Readonly<Record<string, string | un
       : manifestRegistry({ file: manifest });
   }
   const bundled = join(cwd, BUNDLED_MANIFEST_FILE);
-  if (existsSync(bundled)) return manifestRegistry({ file: bundled });
-  return directoryRegistry(env[PIPELINES_DIR_ENV] ?? join(cwd, 'pipelines'));
+  return existsSync(bundled) ? manifestRegistry({ file: bundled }) : undefined;
+}
+
+/** A function's registry: its manifest; a function deployed without pipelines knows none. */
+export function functionRegistryFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): LoadingPipelineRegistry {
+  return manifestRegistryFromEnv(env, cwd) ?? new StaticPipelineRegistry([]);
 }

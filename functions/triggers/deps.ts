@@ -11,7 +11,7 @@ import { ExecutionQueue } from '../core/concurrency.js';
 import { ExecutionStore } from '../core/execution-store.js';
 import { defaultNotifier, type Notifier } from '../core/notifications.js';
 import { type PipelineLauncher, StepFunctionsLauncher } from '../core/pipeline-launcher.js';
-import { type PipelineRegistry, pipelineRegistryFromEnv } from '../core/pipeline-registry.js';
+import { functionRegistryFromEnv, type PipelineRegistry } from '../core/pipeline-registry.js';
 import { type Clock, systemClock } from '../core/stage-api.js';
 import { DEFAULT_DEDUPE_TTL_SECONDS, DedupeTable } from './dedupe.js';
 import { powertoolsLog, type TriggerLog } from './log.js';
@@ -44,7 +44,7 @@ export interface TriggerDepsParts {
 
 export function buildTriggerDeps(parts: TriggerDepsParts = {}): TriggerDeps {
   const env = parts.env ?? process.env;
-  const registry = parts.registry ?? pipelineRegistryFromEnv(env);
+  const registry = parts.registry ?? functionRegistryFromEnv(env);
   const store = parts.store ?? new ExecutionStore();
   const clock = parts.clock ?? systemClock;
   const launcher = typeof parts.launcher === 'function' ? parts.launcher(store) : (parts.launcher ?? new StepFunctionsLauncher(store));

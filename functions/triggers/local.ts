@@ -10,7 +10,8 @@ import type { ExecutionStatus, LaunchRequest } from '../core/execution-model.js'
 import type { ExecutionStore } from '../core/execution-store.js';
 import type { PipelineLauncher } from '../core/pipeline-launcher.js';
 import type { Clock } from '../core/stage-api.js';
-import { type PipelineRegistry, pipelineRegistryFromEnv } from '../core/pipeline-registry.js';
+import { pipelineRegistryFromEnv } from '../core/pipeline-files.js';
+import type { PipelineRegistry } from '../core/pipeline-registry.js';
 import { buildTriggerDeps, type TriggerDeps, type TriggerDepsParts } from './deps.js';
 import { PipelineNotFoundError } from './errors.js';
 import { inProcessPublisher } from './lifecycle/completed-event.js';

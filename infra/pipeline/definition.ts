@@ -6,7 +6,7 @@
  */
 import { loadPipelineFile } from '../../functions/core/pipeline-files.js';
 import type { Pipeline, Problem } from '../../state-machines/index.js';
-import { loadPipelineDocument } from '../../state-machines/pipeline-document.js';
+import { loadPipelineDocument } from '../../state-machines/load-pipeline.js';
 import { PipelineDefinitionError } from '../errors.js';
 
 export type PipelineDefinition = string | Record<string, unknown>;

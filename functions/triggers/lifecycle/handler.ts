@@ -7,7 +7,7 @@ import { ExecutionQueue } from '../../core/concurrency.js';
 import { ExecutionStore } from '../../core/execution-store.js';
 import { defaultNotifier } from '../../core/notifications.js';
 import { StepFunctionsLauncher } from '../../core/pipeline-launcher.js';
-import { pipelineRegistryFromEnv } from '../../core/pipeline-registry.js';
+import { functionRegistryFromEnv } from '../../core/pipeline-registry.js';
 import { platformMetrics, recordFinalized } from '../../core/metrics.js';
 import { systemClock } from '../../core/stage-api.js';
 import { lambdaCancelElsewhere } from '../../core/stage-functions.js';
@@ -19,7 +19,7 @@ import { handleStatusChange, type LifecycleDeps, type LifecycleResult, stateMach
 
 export function defaultLifecycleDeps(): LifecycleDeps {
   const store = new ExecutionStore();
-  const registry = pipelineRegistryFromEnv();
+  const registry = functionRegistryFromEnv();
   const notifier = defaultNotifier(registryNotificationTargets(registry));
   const launcher = new StepFunctionsLauncher(store);
   const cancelElsewhere = lambdaCancelElsewhere();

@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_MANIFEST_FILE, directoryRegistry, manifestRegistry, pipelineRegistryFromEnv } from '../../../../functions/core/pipeline-registry.js';
+import { directoryRegistry, pipelineRegistryFromEnv } from '../../../../functions/core/pipeline-files.js';
+import { BUNDLED_MANIFEST_FILE, manifestRegistry } from '../../../../functions/core/pipeline-registry.js';
 
 const WAIT = [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }];
 const deploy = {
