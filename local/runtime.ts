@@ -13,10 +13,11 @@ import type { AslMachine } from '../state-machines/compiler/asl.js';
 import type { Pipeline } from '../state-machines/model/pipeline.js';
 import { stageTypeInfo } from '../state-machines/stage-types/index.js';
 import type { EngineDeps } from '../functions/core/engine/deps.js';
-import { dispatch } from '../functions/core/engine/dispatch.js';
-import { EngineSignal, signalFor } from '../functions/core/engine/route.js';
+import { engineCall } from '../functions/core/engine/dispatch.js';
+import { EngineSignal, stageAnswer } from '../functions/core/engine/route.js';
 import { finalizeExecution } from '../functions/core/engine/lifecycle-ops.js';
-import { type EngineResult, type RunPayload, SIGNALS } from '../state-machines/contract/engine.js';
+import { ANSWERED_INVOKE } from '../state-machines/compiler/asl.js';
+import { type RunPayload, SIGNALS } from '../state-machines/contract/engine.js';
 import type { ExecutionStatus, ExecutionView, LaunchRequest } from '../functions/core/execution-model.js';
 import { ExecutionStore } from '../functions/core/execution-store.js';
 import { judgmentStateOf, submitJudgment } from '../functions/core/judgment.js';
@@ -67,6 +68,12 @@ export interface LocalRunResult {
   readonly execution: ExecutionView;
   readonly events: readonly EventLog[];
   readonly definition: AslMachine;
+  /**
+   * What would have been Lambda function errors in AWS (the `Errors` metric): engine calls that
+   * threw. A stage that failed, halted or routed its pipeline answers its Task instead, so a run
+   * has none unless something unexpected happened.
+   */
+  readonly functionErrors: readonly string[];
 }
 
 export interface LocalRun {
@@ -84,8 +91,6 @@ export interface EventLog {
   readonly [key: string]: unknown;
 }
 
-const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
-
 export class LocalRuntime {
   /** Wall-clock time, for records (one clock whoever writes). */
   readonly clock: Clock = systemClock;
@@ -96,6 +101,7 @@ export class LocalRuntime {
   readonly deps: EngineDeps;
   private readonly pipelines = new Map<string, Pipeline>();
   private readonly runs = new Map<string, LocalRun>();
+  private readonly functionErrors = new Map<string, string[]>();
   private readonly judge: JudgeMode;
   private readonly tickMs: number;
   private readonly user: string;
@@ -165,9 +171,13 @@ export class LocalRuntime {
   ): LocalRun {
     const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
     const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    const errors: string[] = [];
+    this.functionErrors.set(executionId, errors);
     for (const { name, state } of statesOfType(definition as never, 'Task')) {
       taskHandlers[name] =
-        state.Resource === CALLBACK_RESOURCE ? (input) => this.callbackTask((input as { Payload: RunPayload }).Payload) : (input) => dispatch(input, this.deps);
+        state.Resource === ANSWERED_INVOKE
+          ? (input) => this.task((input as { Payload: unknown }).Payload, errors, true)
+          : (input) => this.task(input, errors, false);
     }
     const scaled = this.stageTime.scale !== 1;
     const waitTimeOverrides: Record<string, number> = {};
@@ -202,7 +212,7 @@ export class LocalRuntime {
         : { caught: { Error: 'States.Runtime', Cause: 'the state machine ended without completing the record' } };
       await finalizeExecution(executionId, this.deps, ending).catch(() => undefined);
       const view = await this.store.load(executionId);
-      return { executionId, status: view.status, execution: view, events, definition };
+      return { executionId, status: view.status, execution: view, events, definition, functionErrors: errors };
     })();
     const run: LocalRun = {
       executionId,
@@ -226,25 +236,44 @@ export class LocalRuntime {
     }
   }
 
-  /** A `.waitForTaskToken` Task: run the stage, then block until a judgment (or timeout) finishes it. */
-  private async callbackTask(payload: RunPayload): Promise<EngineResult> {
-    const result = await dispatch(payload, this.deps);
-    if (!result.awaitingCallback) return result;
+  /**
+   * One Task as the stage functions run it in AWS (functions/core/lambda-handler.ts): the call's
+   * answer ends the Task (as SendTaskSuccess / SendTaskFailure would), a throw is a function error.
+   * A callback stage that started waiting blocks until a judgment (or its timeout) ends the wait.
+   */
+  private async task(payload: unknown, functionErrors: string[], answered: boolean): Promise<unknown> {
+    let call: Awaited<ReturnType<typeof engineCall>>;
+    try {
+      call = await engineCall(payload, this.deps);
+    } catch (error) {
+      functionErrors.push(`${(error as Error).name}: ${(error as Error).message}`);
+      throw error;
+    }
+    const { result, answer } = call;
+    if (result.awaitingCallback) return this.callbackWait(payload as RunPayload);
+    if (answer.kind === 'success') return answer.output;
+    // Without a token, only the function's own error could route (a function error in AWS).
+    if (!answered) functionErrors.push(`${answer.error}: ${answer.cause}`);
+    throw new EngineSignal(answer);
+  }
+
+  /** A callback stage waiting for its judgment: polls the record until the wait ends (or times out). */
+  private async callbackWait(payload: RunPayload): Promise<unknown> {
     const refId = payload.stage.refId;
     const timeoutMs = payload.stage.stageTimeoutMs ?? stageTypeInfo(payload.stage.type)?.defaultTimeoutMs ?? Number.POSITIVE_INFINITY;
     const controller = new AbortController();
     void this.answer(payload, controller.signal).catch(() => undefined);
     try {
       for (;;) {
-        // As task-resume.ts answers the token in AWS: a stage that did not pass raises its signal.
+        // As task-resume.ts answers the token in AWS: a stage that did not pass fails its Task with its signal.
         const { execution, stages } = await this.store.loadStages(payload.executionId, [refId]);
         const stage = stages.get(refId)!;
         if (stage.status !== 'RUNNING') {
-          const signal = signalFor(stage.status, payload.stage.failurePolicy);
-          if (signal) throw new EngineSignal(signal, { status: stage.status, refId }, `stage '${stage.name}' ${stage.status}`);
-          return { status: stage.status, refId };
+          const answer = stageAnswer({ status: stage.status, refId }, payload.stage.failurePolicy, `stage '${stage.name}' ${stage.status}`);
+          if (answer.kind === 'failure') throw new EngineSignal(answer);
+          return answer.output;
         }
-        if (execution.status !== 'RUNNING') throw new EngineSignal(SIGNALS.haltBranch, { status: 'HALTED', refId }, `execution ${execution.status}`);
+        if (execution.status !== 'RUNNING') throw new EngineSignal({ kind: 'failure', error: SIGNALS.haltBranch, cause: `execution ${execution.status}` });
         if (this.stageTime.now() - this.stageTime.fromWall(stage.startTime ?? this.clock.now()) > timeoutMs) {
           const error = new Error(`no judgment within ${Math.round(timeoutMs / 1000)} s`);
           error.name = 'States.Timeout';

@@ -1,20 +1,19 @@
 /**
  * The Lambda entry shared by every handler family: parse, build deps once per container, dispatch,
- * and for callback stages that did not start waiting, resume the state machine ourselves.
+ * and answer the Task's token with the outcome (task-resume.ts).
  */
 import middy from '@middy/core';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EngineDeps } from './engine/deps.js';
-import { dispatch } from './engine/dispatch.js';
+import { engineCall } from './engine/dispatch.js';
 import type { EngineResult } from '../../state-machines/contract/engine.js';
-import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
-import { isEngineSignal } from './engine/route.js';
-import type { TaskResumer } from './task-resume.js';
+import { EngineSignal } from './engine/route.js';
+import { sfnTaskAnswerer, type TaskAnswerer } from './task-resume.js';
 import { ExecutionStore } from './execution-store.js';
 import { releaseLocksHeldBy } from './locks-release.js';
 import { defaultNotifier } from './notifications.js';
-import { platformMetrics, recordEngineCall, recordSignal } from './metrics.js';
+import { platformMetrics, recordEngineCall } from './metrics.js';
 import { recordNotificationTargets } from './record-notification-targets.js';
 import { sourceMappedStack } from './source-maps.js';
 import { type StageImplementation, systemClock } from './stage-api.js';
@@ -43,11 +42,12 @@ export function defaultEngineDeps(implementations: readonly StageImplementation[
 
 export interface EngineHandlerOptions {
   /**
-   * Resumes the state machine with a callback stage's result when the stage finished without
-   * waiting (task-resume.ts). Only families with callback stages take it (flow: manualJudgment),
-   * which are also the only ones allowed SendTaskSuccess; the others do not load the SFN client.
+   * Answers the call's task token (task-resume.ts). Every compiled Task that can route carries one:
+   * a stage that failed, halted or routed its pipeline ends its Task through SendTaskFailure while
+   * the function returns normally, so Lambda's `Errors` (and the alarm on it) counts only
+   * unexpected errors. @default sfnTaskAnswerer()
    */
-  readonly resumeTask?: TaskResumer;
+  readonly answerTask?: TaskAnswerer;
   /** @default platformMetrics() */
   readonly metrics?: Metrics;
 }
@@ -55,33 +55,24 @@ export interface EngineHandlerOptions {
 export function engineHandler(buildDeps: () => EngineDeps, options: EngineHandlerOptions = {}) {
   let deps: EngineDeps | undefined;
   const metrics = options.metrics ?? platformMetrics();
+  const answerTask = options.answerTask ?? sfnTaskAnswerer();
   return middy(async (event: unknown): Promise<EngineResult> => {
     deps ??= buildDeps();
     const op = (event as { op?: string } | null)?.op;
     const token = (event as { taskToken?: string } | null)?.taskToken;
     // Log ids and statuses only: stage configs may carry credentials.
     logger.info('engine call', { op, executionId: (event as { executionId?: string } | null)?.executionId });
-    const resume = async (taskToken: string, ended: EngineResult) => {
-      if (!options.resumeTask) throw new Error(`op ${op} came with a task token, but this function runs no callback stages`);
-      await options.resumeTask(taskToken, ended, policyOf(event));
-    };
-    let result: EngineResult;
-    try {
-      result = await dispatch(event, deps);
-    } catch (error) {
-      if (!isEngineSignal(error)) throw error;
-      // An outcome routed by name, not a fault: counted apart so alarms see only unexpected errors.
-      logger.info('engine signal', { op, status: error.result.status, signal: error.signal });
-      recordEngineCall(metrics, { ...(op ? { op } : {}), status: error.result.status, ...stageTypeOf(event) });
-      recordSignal(metrics, error.signal);
-      if (!token) throw error;
-      // A callback Task hears its outcome through its token, never through this function's error.
-      await resume(token, error.result);
-      return error.result;
-    }
-    if (token && !result.awaitingCallback) await resume(token, result);
-    logger.info('engine result', { op, status: result.status });
+    const { result, answer } = await engineCall(event, deps);
+    logger.info('engine result', { op, status: result.status, ...(answer.kind === 'failure' ? { signal: answer.error } : {}) });
     recordEngineCall(metrics, { ...(op ? { op } : {}), status: result.status, ...stageTypeOf(event) });
+    // A callback stage now waiting keeps its token for whoever ends the wait (a judge, a webhook).
+    if (token !== undefined) {
+      if (!result.awaitingCallback) await answerTask(token, answer);
+      return result;
+    }
+    // No token (the start Task, or a definition compiled before stage Tasks carried one): raising
+    // is the only way to route.
+    if (answer.kind === 'failure') throw new EngineSignal(answer);
     return result;
   }).onError(async (request) => {
     // Step Functions records the stack of a failed task; point it at source lines, not the bundle's.
@@ -89,10 +80,6 @@ export function engineHandler(buildDeps: () => EngineDeps, options: EngineHandle
     const mapped = sourceMappedStack(error);
     if (error && mapped) error.stack = mapped;
   });
-}
-
-function policyOf(event: unknown): FailurePolicy {
-  return (event as { stage?: { failurePolicy?: FailurePolicy } } | null)?.stage?.failurePolicy ?? 'haltPipeline';
 }
 
 function stageTypeOf(event: unknown): { stageType?: string } {

@@ -9,8 +9,6 @@ import { FINAL_STATUSES, type StageStatus } from './stage-api.js';
 
 export const DEFAULT_METRICS_NAMESPACE = 'Gennaker';
 export const METRICS_SERVICE = 'gennaker';
-/** Named errors the engine raised on purpose (route.ts), by function: the part of Lambda's `Errors` that is not a fault. */
-export const ROUTED_SIGNALS_METRIC = 'RoutedSignals';
 
 export function platformMetrics(serviceName = METRICS_SERVICE): Metrics {
   return new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE, serviceName });
@@ -38,17 +36,5 @@ export function recordEngineCall(metrics: Metrics, call: { op?: string; stageTyp
 export function recordFinalized(metrics: Metrics, status: string): void {
   metrics.addDimension('status', status);
   metrics.addMetric('ExecutionsFinalized', MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
-}
-
-/**
- * Counts a signal a handler raised on purpose (a stage that halted its branch or the pipeline, a
- * pipeline that did not succeed). Step Functions routes on it by name; Lambda counts it in `Errors`,
- * so the platform's error alarms subtract this (infra/platform/alarms.ts).
- */
-export function recordSignal(metrics: Metrics, signal: string): void {
-  metrics.addDimensions({ functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local' });
-  metrics.addMetric(ROUTED_SIGNALS_METRIC, MetricUnit.Count, 1);
-  metrics.addMetadata('signal', signal);
   metrics.publishStoredMetrics();
 }

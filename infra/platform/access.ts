@@ -78,7 +78,7 @@ export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context
         fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StopExecution'], resources: [executionArnPattern(fn, context.namePrefix)] }));
         break;
       case 'resumeTasks':
-        grantTaskResponse(fn);
+        grantTaskResponse(fn, context.namePrefix);
         break;
       case 'runTasks':
         grantRunTasks(fn, context.launchPermissions);
@@ -323,11 +323,18 @@ export function grantStageCleanup(fn: GennakerFunction, targets: readonly Gennak
 }
 
 /**
- * SendTaskSuccess / SendTaskFailure for a callback stage that ended (task-resume.ts): success goes
- * on, failure carries the signal the compiled Catch routes.
+ * SendTaskSuccess / SendTaskFailure on the tasks of this platform's state machines only (task-resume.ts):
+ * every stage function answers its Tasks' tokens with the outcome (success goes on, failure carries
+ * the signal the compiled Catch routes), and the API ends a judgment's wait.
  */
-export function grantTaskResponse(fn: GennakerFunction): void {
-  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }));
+export function grantTaskResponse(fn: GennakerFunction, namePrefix: string): void {
+  fn.role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachineArnPattern(fn, namePrefix)] }),
+  );
+}
+
+function stateMachineArnPattern(fn: GennakerFunction, namePrefix: string): string {
+  return Stack.of(fn).formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${namePrefix}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }
 
 /**
@@ -343,11 +350,6 @@ export function acknowledgeWildcards(
 ): void {
   const onStar = [
     'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing; X-Ray defines no resource types)',
-    ...(taskResponse || needs.includes('resumeTasks')
-      ? [
-          'states:SendTaskSuccess and states:SendTaskFailure (resume a callback stage by its task token; the actions define no resource type, the token is the authority)',
-        ]
-      : []),
     ...(needs.includes('clusterView')
       ? [
           "the cluster view's autoscaling:DescribeAutoScalingGroups, ec2:DescribeLaunchTemplateVersions and elasticloadbalancing:DescribeTargetHealth (read only; these Describe actions define no resource type)",
@@ -375,6 +377,12 @@ export function acknowledgeWildcards(
     Validations.of(fn.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: `${fn.node.id}: ${reason}` });
   acknowledge('*', `only actions that cannot name a resource are on '*': ${onStar.join('; ')}.`);
   // Resource patterns: the names exist only at run time, the pattern keeps them to this platform or account.
+  if (taskResponse || needs.includes('resumeTasks')) {
+    acknowledge(
+      `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${context.namePrefix}-*`,
+      `answers task tokens (states:SendTaskSuccess, states:SendTaskFailure) of this platform's state machines only (names start with '${context.namePrefix}-'); pipelines are deployed after the platform, so their names are not known here.`,
+    );
+  }
   if (needs.includes('stopExecutions')) {
     acknowledge(
       `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${context.namePrefix}-*`,

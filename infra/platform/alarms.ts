@@ -4,8 +4,7 @@
  * alarm goes is the platform's `alarmActions`.
  */
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
-import { DEFAULT_METRICS_NAMESPACE, METRICS_SERVICE, ROUTED_SIGNALS_METRIC } from '../../functions/core/metrics.js';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -20,30 +19,18 @@ function alarm(scope: Construct, id: string, props: ConstructorParameters<typeof
 }
 
 /**
- * Unexpected errors of a handler: Lambda's `Errors` less the routing signals the engine raised on
- * purpose (a stage that halted its branch or the pipeline, a pipeline that failed; metrics.ts
- * `RoutedSignals`). Errors counts crashes, timeouts and out-of-memory ends too, which no code of
- * ours can count, so it is the base; the signals are what is known not to be a fault.
+ * Unexpected errors of a handler: Lambda's `Errors` as it is. A stage that failed, halted or routed
+ * its pipeline is not among them: the engine answers its Task's token with the signal
+ * (SendTaskFailure) and the function returns normally (functions/core/engine/route.ts), so what
+ * Errors counts is crashes, timeouts, out-of-memory ends and bugs.
  */
 export function handlerErrorsAlarm(scope: Construct, fn: IFunction, label: string, actions: readonly IAlarmAction[]): Alarm {
-  const signals = new Metric({
-    namespace: DEFAULT_METRICS_NAMESPACE,
-    metricName: ROUTED_SIGNALS_METRIC,
-    dimensionsMap: { service: METRICS_SERVICE, functionName: fn.functionName },
-    period: PERIOD,
-    statistic: 'Sum',
-  });
   return alarm(
     scope,
     'ErrorsAlarm',
     {
       alarmDescription: `Gennaker ${label} Lambda failed unexpectedly (a crash, timeout or bug; not a stage that failed, halted or routed its pipeline)`,
-      metric: new MathExpression({
-        expression: 'FILL(errors, 0) - FILL(signals, 0)',
-        usingMetrics: { errors: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), signals },
-        period: PERIOD,
-        label: 'Unexpected errors',
-      }),
+      metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -5,7 +5,6 @@
  * into IAM statements scoped to this platform's resources.
  */
 import type { FunctionFamily } from '../../state-machines/index.js';
-import { stageTypeInfo, supportedStageTypes } from '../../state-machines/index.js';
 import { triggerTypesFiredBy } from '../../state-machines/triggers/trigger-types.js';
 
 export type Need =
@@ -33,7 +32,7 @@ export type Need =
   | 'clusterView'
   /** StopExecution on this platform's pipeline executions (cancel). */
   | 'stopExecutions'
-  /** SendTaskSuccess / SendTaskFailure: resume a stage waiting on a task token (manual judgment through the API). */
+  /** SendTaskSuccess / SendTaskFailure on this platform's pipelines: end a stage's wait on its task token (manual judgment through the API). */
   | 'resumeTasks'
   /** Run, watch and stop ECS tasks (runJob stages) and pass their roles to ECS tasks. */
   | 'runTasks'
@@ -233,16 +232,3 @@ export const API_HANDLER: ApiHandlerSpec = {
 
 /** Trigger types started by a person (API, CLI): nothing to wire. */
 export const MANUAL_TRIGGER_TYPES: readonly string[] = triggerTypesFiredBy('manual');
-
-/**
- * Families with a callback stage type: their Lambda resumes the state machine itself
- * (SendTaskSuccess) when a callback stage finishes without waiting.
- */
-export function callbackFamilies(): ReadonlySet<FunctionFamily> {
-  const families = new Set<FunctionFamily>();
-  for (const type of supportedStageTypes()) {
-    const info = stageTypeInfo(type);
-    if (info?.execution === 'callback') families.add(info.family);
-  }
-  return families;
-}

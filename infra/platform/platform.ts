@@ -23,7 +23,7 @@ import { acknowledgeWildcards, grantAssumeRoles, grantNeeds, grantSecretReads, g
 import { deadLetterAlarm, handlerErrorsAlarm } from './alarms.js';
 import { type ApiRoute, HttpMethod, PlatformApi } from './api.js';
 import { ConsoleHosting } from './console.js';
-import { API_HANDLER, callbackFamilies, type HandlerSpec, STAGE_HANDLERS, TRIGGER_HANDLERS, type TriggerKind, type TriggerSpec } from './catalog.js';
+import { API_HANDLER, type HandlerSpec, STAGE_HANDLERS, TRIGGER_HANDLERS, type TriggerKind, type TriggerSpec } from './catalog.js';
 import { type PlatformSettings, ResolvedSettings } from './configuration.js';
 import { DeadLetterQueue } from './dead-letters.js';
 import { GennakerFunction } from './functions.js';
@@ -162,10 +162,10 @@ export class Platform extends Construct {
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
     deadLetterAlarm(this.deadLetters, this.deadLetters.queue, this.alarmActions);
 
-    const callbacks = callbackFamilies();
     for (const [family, spec] of Object.entries(STAGE_HANDLERS) as Array<[FunctionFamily, HandlerSpec]>) {
       if (!fileExists(this.sourceRoot, spec.entry)) continue;
-      this.stageFunctions.set(family, this.addHandler(handlerId(family), spec, { taskResponse: callbacks.has(family) }));
+      // Every stage function answers its Tasks' tokens (functions/core/task-resume.ts).
+      this.stageFunctions.set(family, this.addHandler(handlerId(family), spec, { taskResponse: true }));
     }
     if (!this.stageFunctions.has('engine')) {
       throw new Error(`no engine handler at ${STAGE_HANDLERS.engine.entry} under ${this.sourceRoot}: every pipeline needs it`);
@@ -292,7 +292,7 @@ export class Platform extends Construct {
     }
     const access = { namePrefix: this.namePrefix, secretNamePrefix: this.secretNamePrefix, launchPermissions: this.settings.launchPermissions };
     grantNeeds(fn, spec.needs, { tables: this.tables, notifications: this.notifications, registry: this.registry, ...access });
-    if (options.taskResponse && !spec.needs.includes('resumeTasks')) grantTaskResponse(fn);
+    if (options.taskResponse && !spec.needs.includes('resumeTasks')) grantTaskResponse(fn, this.namePrefix);
     if (this.settings.usesAccounts(spec.needs)) grantAssumeRoles(fn, this.settings.assumableRoles);
     if (spec.needs.includes('cancelStages')) {
       // Stage functions are made first (constructor order), so they are all known here.

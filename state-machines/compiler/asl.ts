@@ -115,5 +115,18 @@ export function recorderRetry(): Retrier[] {
   return [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }];
 }
 
+/**
+ * Lambda's optimized integration, waiting for the task token: the function answers the token with
+ * the outcome (SendTaskSuccess, or SendTaskFailure with a signal the Catch routes) and returns
+ * normally, so a stage that failed or halted is not a function error; a function error (a crash,
+ * a timeout) still fails the Task.
+ */
+export const ANSWERED_INVOKE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
+/** A Task's Resource and Parameters invoking `functionArn` with `payload` (which carries the task token). */
+export function answeredInvoke(functionArn: string, payload: Readonly<Record<string, unknown>>): Pick<TaskState, 'Resource' | 'Parameters'> {
+  return { Resource: ANSWERED_INVOKE, Parameters: { FunctionName: functionArn, Payload: payload } };
+}
+
 /** Step Functions' limit on a state machine definition. */
 export const MAX_DEFINITION_BYTES = 1024 * 1024;

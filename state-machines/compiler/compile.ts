@@ -6,7 +6,7 @@ import { decompose } from '../dag/decompose.js';
 import { buildGraph } from '../dag/graph.js';
 import type { Pipeline } from '../model/pipeline.js';
 import { DEFAULT_TIME_ZONE, withPlatformTimeZone } from '../model/time-zone.js';
-import { type AslMachine, MAX_DEFINITION_BYTES, transientRetry } from './asl.js';
+import { answeredInvoke, type AslMachine, MAX_DEFINITION_BYTES, transientRetry } from './asl.js';
 import { StateNamer } from './names.js';
 import { completePayload, startPayload } from './payloads.js';
 import { PIPELINE_FAILED } from '../contract/engine.js';
@@ -59,8 +59,7 @@ export function compilePipeline(input: Pipeline, options: CompileOptions = {}): 
     [FIXED_STATES.complete]: {
       Type: 'Task',
       Comment: `Finalises the execution record; a pipeline that did not succeed ends here with ${PIPELINE_FAILED}`,
-      Resource: engine,
-      Parameters: completePayload(),
+      ...answeredInvoke(engine, completePayload()),
       ResultPath: '$.result',
       TimeoutSeconds: 60,
       Retry: transientRetry(),

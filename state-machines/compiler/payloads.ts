@@ -44,22 +44,20 @@ export interface StageAccess {
   readonly awaits?: readonly string[];
 }
 
-export function runPayload(
-  stage: Stage,
-  access: StageAccess,
-  callback: boolean,
-): PayloadTemplate<typeof RunPayloadSchema, 'executionId' | 'taskToken'> | PayloadTemplate<typeof RunPayloadSchema, 'executionId'> {
-  const payload = { op: 'run' as const, 'executionId.$': '$.executionId', stage: stagePayload(stage, access) };
-  return callback ? { ...payload, 'taskToken.$': '$$.Task.Token' } : payload;
+/** The Task's token (state-machines/compiler/asl.ts answeredInvoke): the function answers it with the outcome. */
+const TASK_TOKEN = { 'taskToken.$': '$$.Task.Token' } as const;
+
+export function runPayload(stage: Stage, access: StageAccess): PayloadTemplate<typeof RunPayloadSchema, 'executionId' | 'taskToken'> {
+  return { op: 'run', 'executionId.$': '$.executionId', stage: stagePayload(stage, access), ...TASK_TOKEN };
 }
 
 /** The shared error recorder of a branch, given the branch's stages in the order they run. */
-export function recordPayload(stages: readonly Stage[]): PayloadTemplate<typeof RecordPayloadSchema, 'executionId' | 'error'> {
-  return { op: 'record', 'executionId.$': '$.executionId', stages: stages.map(identityOf), 'error.$': '$.error' };
+export function recordPayload(stages: readonly Stage[]): PayloadTemplate<typeof RecordPayloadSchema, 'executionId' | 'error' | 'taskToken'> {
+  return { op: 'record', 'executionId.$': '$.executionId', stages: stages.map(identityOf), 'error.$': '$.error', ...TASK_TOKEN };
 }
 
-export function completePayload(): PayloadTemplate<typeof CompletePayloadSchema, 'executionId' | 'caught'> {
-  return { op: 'complete', 'executionId.$': '$.executionId', 'caught.$': '$.caught' };
+export function completePayload(): PayloadTemplate<typeof CompletePayloadSchema, 'executionId' | 'caught' | 'taskToken'> {
+  return { op: 'complete', 'executionId.$': '$.executionId', 'caught.$': '$.caught', ...TASK_TOKEN };
 }
 
 function identityOf(stage: Stage): StageIdentity {

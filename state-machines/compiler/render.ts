@@ -4,7 +4,8 @@
  * where a halted branch ends (`halt`).
  *
  * A stage is one Task whose success goes straight on. Every other outcome leaves through a Catch
- * on a named error the engine raises after recording it (contract/engine.ts SIGNALS): a halted
+ * on a named error the engine answers the Task's token with after recording it (contract/engine.ts
+ * SIGNALS; the function itself returns normally, so Lambda counts no error): a halted
  * branch goes to `halt`; a halted pipeline propagates (out of a Parallel branch, failing the
  * Parallel, whose Catch goes to the pipeline's completion). A stage that can wait adds one Choice
  * and one Wait ("Deploy · waiting", "Deploy · next check"). A crash of the stage's function (after
@@ -15,7 +16,7 @@ import { type StageGraph, topologicalOrder } from '../dag/graph.js';
 import type { Pipeline, Stage } from '../model/pipeline.js';
 import { SIGNALS, SIGNAL_NAMES } from '../contract/engine.js';
 import { stageFamily, stageTypeInfo, type StageFamily } from '../stage-types/index.js';
-import { type AslState, type Catcher, type ChoiceState, recorderRetry, type TaskState, transientRetry } from './asl.js';
+import { answeredInvoke, type AslState, type Catcher, type ChoiceState, recorderRetry, type TaskState, transientRetry } from './asl.js';
 import { StateNamer, stageLabel } from './names.js';
 import { recordPayload, runPayload } from './payloads.js';
 import { stageReads } from './reads.js';
@@ -35,7 +36,6 @@ export interface Targets {
   readonly terminal?: string;
 }
 
-const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const DAY_SECONDS = 24 * 60 * 60;
 
 /** Prose suffixes of helper states: " · " cannot end a name the way "?" or "(poll)" did. */
@@ -119,12 +119,11 @@ export class Renderer {
     this.states[this.recorderName] = {
       Type: 'Task',
       Comment: 'Records which stage of this branch failed, by its failure options',
-      Resource: this.shared.options.functionArn('engine'),
-      Parameters: recordPayload(this.branchStages),
+      ...answeredInvoke(this.shared.options.functionArn('engine'), recordPayload(this.branchStages)),
       ResultPath: '$.result',
       TimeoutSeconds: 60,
       // Signals are answers, not failures: never retried. A halted pipeline caught here (inside a
-      // Parallel branch) is raised again by the recorder and propagates.
+      // Parallel branch) is answered again by the recorder and propagates.
       Retry: [{ ErrorEquals: SIGNAL_NAMES, MaxAttempts: 0 }, ...recorderRetry()],
       Catch: signalCatches(targets),
       Next: resume ?? targets.halt,
@@ -198,13 +197,10 @@ export class Renderer {
 
     const task: TaskState = {
       Type: 'Task',
-      ...(callback
-        ? {
-            Resource: CALLBACK_RESOURCE,
-            Parameters: { FunctionName: arn, Payload: runPayload(stage, access, true) },
-            TimeoutSeconds: Math.max(1, Math.ceil((timeoutMs ?? 3 * DAY_SECONDS * 1000) / 1000)),
-          }
-        : { Resource: arn, Parameters: runPayload(stage, access, false), TimeoutSeconds: options.taskTimeoutSeconds }),
+      // Every stage waits on its token: the function answers it with the outcome (asl.ts answeredInvoke);
+      // a callback stage's is answered later, when its wait ends.
+      ...answeredInvoke(arn, runPayload(stage, access)),
+      TimeoutSeconds: callback ? Math.max(1, Math.ceil((timeoutMs ?? 3 * DAY_SECONDS * 1000) / 1000)) : options.taskTimeoutSeconds,
       // Only a stage that waits needs its result (when to check again); the rest keep the state data as it is.
       ResultPath: waits ? '$.result' : null,
       Retry: transientRetry(),

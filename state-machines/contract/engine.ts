@@ -97,8 +97,9 @@ export const RecordPayloadSchema = z.object({
   executionId: ExecutionId,
   stages: z.array(StageIdentitySchema).check(z.minLength(1)),
   error: StepFunctionsError,
+  taskToken: z.optional(z.string()),
 });
-export const CompletePayloadSchema = z.object({ op: z.literal('complete'), executionId: ExecutionId, caught: z.unknown() });
+export const CompletePayloadSchema = z.object({ op: z.literal('complete'), executionId: ExecutionId, caught: z.unknown(), taskToken: z.optional(z.string()) });
 /** Sent by another function (functions/core/engine/stage-cleanup.ts), not by a state machine. */
 export const CancelStagePayloadSchema = z.object({ op: z.literal('cancelStage'), executionId: ExecutionId, refId: z.string() });
 
@@ -143,7 +144,7 @@ export interface EngineResult {
   readonly refId?: string;
   /** The error recorder: the failed stage whose failure options let the branch go on after it. */
   readonly resume?: string;
-  /** The completion of a run that did not succeed: why. */
+  /** Why: the completion of a run that did not succeed, a halted pipeline passing an error recorder. */
   readonly error?: string;
   readonly executionId?: string;
   readonly caught?: false;

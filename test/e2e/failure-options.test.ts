@@ -76,5 +76,7 @@ describe('failure options', () => {
     if (statuses.Join !== undefined) expect(statuses.Join).toBe(policy === 'ignore' ? 'SUCCEEDED' : 'NOT_STARTED');
     expect(result.execution.stages.some((s) => s.status === 'RUNNING')).toBe(false);
     expect(result.execution.endTime).toBeDefined();
+    // Failing, halting and routing answer the Tasks' tokens: no call was a function error (Lambda `Errors`).
+    expect(result.functionErrors).toEqual([]);
   });
 });

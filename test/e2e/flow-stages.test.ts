@@ -248,6 +248,8 @@ describe('stage options', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(calls).toBe(3);
     expect(result.events.filter((e) => e.type === 'StateRetried' && e.state?.name === 'Flaky')).toHaveLength(2);
+    // "Not yet" answers the Task's token: retried, yet no function error.
+    expect(result.functionErrors).toEqual([]);
   });
 
   it("records a stage whose function fails for good through its branch's one recorder, by its failure options", async () => {
@@ -282,8 +284,12 @@ describe('stage options', () => {
     });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.execution.stages.find((s) => s.name === 'Ignored')!.error).toContain('disk on fire');
+    // A crash is the one outcome that is a function error (Lambda `Errors`, the alarm).
+    expect(result.functionErrors).toEqual(['Error: disk on fire', 'Error: disk on fire']);
     // One recorder per branch (and one for the top level), none per stage.
-    const recorders = statesOfType(result.definition as never, 'Task').filter((t) => (t.state.Parameters as { op?: string }).op === 'record');
+    const recorders = statesOfType(result.definition as never, 'Task').filter(
+      (t) => (t.state.Parameters as { Payload?: { op?: string } }).Payload?.op === 'record',
+    );
     expect(recorders.map((r) => r.name).sort()).toEqual(['Ignored · stage failed', 'Side · stage failed', 'Stage failed']);
   });
 });

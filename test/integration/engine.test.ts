@@ -3,8 +3,7 @@
  * a timeout or crash), so every operation must converge and never corrupt the record.
  */
 import { describe, expect, it } from 'vitest';
-import { dispatch as raising } from '../../functions/core/engine/dispatch.js';
-import { isEngineSignal } from '../../functions/core/engine/route.js';
+import { engineCall } from '../../functions/core/engine/dispatch.js';
 import type { EngineResult } from '../../state-machines/contract/engine.js';
 import type { EngineDeps } from '../../functions/core/engine/deps.js';
 import { InvalidInputError } from '../../functions/core/errors.js';
@@ -18,14 +17,10 @@ import { pipelineOf, useLocalAws } from '../support/local.js';
 
 useLocalAws();
 
-/** An engine call's result, with the signal it raised when the branch cannot go on. */
+/** An engine call's result, with the signal its Task fails with when the branch cannot go on. */
 async function dispatch(payload: unknown, d: EngineDeps): Promise<EngineResult & { signal?: string }> {
-  try {
-    return await raising(payload, d);
-  } catch (error) {
-    if (isEngineSignal(error)) return { ...error.result, signal: error.signal };
-    throw error;
-  }
+  const { result, answer } = await engineCall(payload, d);
+  return answer.kind === 'failure' ? { ...result, signal: answer.error } : result;
 }
 
 function deps(): EngineDeps & { notifier: MemoryNotifier } {

@@ -1,17 +1,17 @@
 /**
  * Routes a Task payload to its engine operation. Bad payloads are reported, not crashed on. An
- * outcome that does not let the branch go on is raised as its named signal (route.ts), after the
- * operation recorded it.
+ * outcome that does not let the branch go on becomes the Task's answer (route.ts), after the
+ * operation recorded it; only unexpected errors are thrown.
  */
-import { type EnginePayload, EnginePayloadSchema, type EngineResult, PIPELINE_FAILED } from '../../../state-machines/contract/engine.js';
-import type { FailurePolicy } from '../../../state-machines/model/pipeline.js';
+import { type EnginePayload, EnginePayloadSchema, type EngineResult } from '../../../state-machines/contract/engine.js';
 import { InvalidInputError } from '../errors.js';
 import type { EngineDeps } from './deps.js';
 import { completeExecution, startExecution } from './lifecycle-ops.js';
 import { recordFailure } from './record-failure.js';
-import { EngineSignal, signalFor } from './route.js';
+import { answerFor, type TaskAnswer, TRANSIENT_ERROR } from './route.js';
 import { runStage } from './run-stage.js';
 import { cancelStageOperation } from './stage-cleanup.js';
+import { TransientStageError } from '../stage-api.js';
 
 export function parsePayload(event: unknown): EnginePayload {
   const parsed = EnginePayloadSchema.safeParse(event);
@@ -22,29 +22,22 @@ export function parsePayload(event: unknown): EnginePayload {
   return parsed.data;
 }
 
-export async function dispatch(event: unknown, deps: EngineDeps): Promise<EngineResult> {
+/** One engine call: its result and how its Task ends (route.ts). Throws only what nobody expected. */
+export async function engineCall(event: unknown, deps: EngineDeps): Promise<{ result: EngineResult; answer: TaskAnswer }> {
   const payload = parsePayload(event);
-  const result = await route(payload, deps);
-  raiseSignal(payload, result);
-  return result;
-}
-
-/** Throws the signal for a result that does not let the run go on from this Task. */
-export function raiseSignal(payload: EnginePayload, result: EngineResult): void {
-  if (payload.op === 'complete') {
-    if (result.status !== 'SUCCEEDED') throw new EngineSignal(PIPELINE_FAILED, result, result.error ?? `pipeline ${result.status}`);
-    return;
+  try {
+    const result = await route(payload, deps);
+    return { result, answer: answerFor(payload, result) };
+  } catch (error) {
+    // "Not yet" (a requisite still running, a throttled call): the Task's Retry delivers it again.
+    if (!(error instanceof TransientStageError)) throw error;
+    return { result: { status: 'RUNNING' }, answer: { kind: 'failure', error: TRANSIENT_ERROR, cause: error.message } };
   }
-  const policy = policyOf(payload, result);
-  if (policy === undefined) return;
-  const signal = signalFor(result.status, policy);
-  if (signal) throw new EngineSignal(signal, result, `stage ${result.refId ?? ''} ${result.status}`.replace('  ', ' '));
 }
 
-function policyOf(payload: EnginePayload, result: EngineResult): FailurePolicy | undefined {
-  if (payload.op === 'run') return payload.stage.failurePolicy;
-  if (payload.op === 'record') return payload.stages.find((s) => s.refId === result.refId)?.failurePolicy ?? 'haltBranch';
-  return undefined;
+/** The result of one engine call, whatever its Task's answer. */
+export async function dispatch(event: unknown, deps: EngineDeps): Promise<EngineResult> {
+  return (await engineCall(event, deps)).result;
 }
 
 function route(payload: EnginePayload, deps: EngineDeps): Promise<EngineResult> {

@@ -9,7 +9,6 @@ import { notStartedStage } from '../execution-model.js';
 import { retryOnConflict } from '../execution-store.js';
 import { FINAL_STATUSES } from '../stage-api.js';
 import type { EngineDeps } from './deps.js';
-import { EngineSignal } from './route.js';
 import { failedStatus, finishStage } from './stage-writes.js';
 
 /** Step Functions hands us {Error, Cause}; for Lambda errors Cause is JSON with errorMessage. */
@@ -29,10 +28,9 @@ export function describeError(error: { Error?: string | undefined; Cause?: strin
 const FAILED_STATUSES: ReadonlySet<string> = new Set(['TERMINAL', 'STOPPED', 'FAILED_CONTINUE']);
 
 export async function recordFailure(payload: RecordPayload, deps: EngineDeps): Promise<EngineResult> {
-  // A halted pipeline inside a Parallel branch passes through here: its stage recorded it already.
-  if (payload.error.Error === SIGNALS.haltPipeline) {
-    throw new EngineSignal(SIGNALS.haltPipeline, { status: 'TERMINAL' }, describeError(payload.error));
-  }
+  // A halted pipeline inside a Parallel branch passes through here: its stage recorded it already,
+  // and the recorder's Task fails with the same signal (route.ts).
+  if (payload.error.Error === SIGNALS.haltPipeline) return { status: 'TERMINAL', error: describeError(payload.error) };
   return retryOnConflict(async () => {
     const part = await deps.store.loadStages(
       payload.executionId,

@@ -6,11 +6,8 @@ import { ExecutionStore } from '../../core/execution-store.js';
 import { defaultEngineDeps, engineHandler } from '../../core/lambda-handler.js';
 import { defaultNotifier } from '../../core/notifications.js';
 import { StepFunctionsLauncher } from '../../core/pipeline-launcher.js';
-import { sfnTaskResumer } from '../../core/task-resume.js';
 import { flowStages } from './index.js';
 
-export const handler = engineHandler(
-  () => defaultEngineDeps(flowStages({ notifier: defaultNotifier(), launcher: new StepFunctionsLauncher(new ExecutionStore()) })),
-  // manualJudgment is a callback stage: one answered before it started waiting resumes from here.
-  { resumeTask: sfnTaskResumer() },
+export const handler = engineHandler(() =>
+  defaultEngineDeps(flowStages({ notifier: defaultNotifier(), launcher: new StepFunctionsLauncher(new ExecutionStore()) })),
 );

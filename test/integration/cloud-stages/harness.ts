@@ -6,10 +6,10 @@
  */
 import { resetClientCache } from '../../../functions/core/aws-clients.js';
 import { cloudClients, type CloudClients } from '../../../functions/core/cloud/index.js';
-import { dispatch } from '../../../functions/core/engine/dispatch.js';
+import { engineCall } from '../../../functions/core/engine/dispatch.js';
 import type { EngineDeps } from '../../../functions/core/engine/deps.js';
 import type { EngineResult } from '../../../state-machines/contract/engine.js';
-import { isEngineSignal } from '../../../functions/core/engine/route.js';
+import { TRANSIENT_ERROR } from '../../../functions/core/engine/route.js';
 import { PASSING_STATUSES, type StageStatus } from '../../../functions/core/stage-api.js';
 import type { ExecutionView } from '../../../functions/core/execution-model.js';
 import { ExecutionStore } from '../../../functions/core/execution-store.js';
@@ -93,10 +93,12 @@ export async function runStages(raw: Record<string, unknown>, options: HarnessOp
   const send = async (payload: Record<string, unknown>): Promise<EngineResult> => {
     for (;;) {
       try {
-        return await dispatch(payload, deps);
+        // A stage that did not pass answers its Task with its signal after recording: that is its result, not a crash.
+        const { result, answer } = await engineCall(payload, deps);
+        // "Not yet": Step Functions' Retry delivers it again, as after a crash.
+        if (answer.kind === 'failure' && answer.error === TRANSIENT_ERROR) throw new Error(answer.cause);
+        return result;
       } catch (error) {
-        // A stage that did not pass raises its signal after recording: that is its result, not a crash.
-        if (isEngineSignal(error)) return error.result;
         crashes += 1;
         if (crashes > (options.maxCrashes ?? 20)) throw error;
       }
@@ -109,7 +111,7 @@ export async function runStages(raw: Record<string, unknown>, options: HarnessOp
     pipeline: pipelineSkeleton(pipeline),
   });
   for (const stage of pipeline.stages) {
-    const { 'executionId.$': _path, ...payload } = runPayload(stage, { reads: 'all' }, false);
+    const { 'executionId.$': _path, 'taskToken.$': _token, ...payload } = runPayload(stage, { reads: 'all' });
     let result: EngineResult;
     for (let call = 1; ; call += 1) {
       if (call > MAX_CALLS_PER_STAGE) throw new Error(`stage ${stage.refId} still RUNNING after ${MAX_CALLS_PER_STAGE} calls`);

@@ -9,6 +9,9 @@ import { expectValidAsl, pipelineOf } from '../../../support/local.js';
 const RETRY = [{ ErrorEquals: TRANSIENT_ERRORS, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }];
 const ENGINE = 'arn:aws:lambda:us-east-1:123456789012:function:gennaker-engine';
 const FLOW = 'arn:aws:lambda:us-east-1:123456789012:function:gennaker-flow';
+/** Every Task that can route waits on its token, which the function answers (SendTaskSuccess / SendTaskFailure). */
+const ANSWERED = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+const TOKEN = { 'taskToken.$': '$$.Task.Token' };
 
 describe('compilePipeline', () => {
   it('renders a one-stage pipeline as start → stage → complete, with one shared error recorder', () => {
@@ -47,12 +50,16 @@ describe('compilePipeline', () => {
           Retry: RETRY,
           Next: 'Check',
         },
-        // One Task: success goes straight on; the engine's signals leave through the Catch; a
-        // failure of the function itself goes to the shared recorder.
+        // One Task: success goes straight on; the engine's signals (answered through the token, not
+        // function errors) leave through the Catch; a failure of the function itself goes to the
+        // shared recorder.
         Check: {
           Type: 'Task',
-          Resource: FLOW,
-          Parameters: { op: 'run', 'executionId.$': '$.executionId', stage: { ...identity, config: { preconditions: [] } } },
+          Resource: ANSWERED,
+          Parameters: {
+            FunctionName: FLOW,
+            Payload: { op: 'run', 'executionId.$': '$.executionId', stage: { ...identity, config: { preconditions: [] } }, ...TOKEN },
+          },
           TimeoutSeconds: 900,
           ResultPath: null,
           Retry: RETRY,
@@ -65,8 +72,8 @@ describe('compilePipeline', () => {
         'Stage failed': {
           Type: 'Task',
           Comment: 'Records which stage of this branch failed, by its failure options',
-          Resource: ENGINE,
-          Parameters: { op: 'record', 'executionId.$': '$.executionId', stages: [identity], 'error.$': '$.error' },
+          Resource: ANSWERED,
+          Parameters: { FunctionName: ENGINE, Payload: { op: 'record', 'executionId.$': '$.executionId', stages: [identity], 'error.$': '$.error', ...TOKEN } },
           ResultPath: '$.result',
           TimeoutSeconds: 60,
           Retry: [
@@ -79,8 +86,8 @@ describe('compilePipeline', () => {
         'Complete pipeline': {
           Type: 'Task',
           Comment: 'Finalises the execution record; a pipeline that did not succeed ends here with Gennaker.PipelineFailed',
-          Resource: ENGINE,
-          Parameters: { op: 'complete', 'executionId.$': '$.executionId', 'caught.$': '$.caught' },
+          Resource: ANSWERED,
+          Parameters: { FunctionName: ENGINE, Payload: { op: 'complete', 'executionId.$': '$.executionId', 'caught.$': '$.caught', ...TOKEN } },
           ResultPath: '$.result',
           TimeoutSeconds: 60,
           Retry: RETRY,
@@ -240,7 +247,7 @@ describe('compilePipeline', () => {
     );
     expectValidAsl(asl);
     const d = statesOfType(asl as never, 'Task').find((t) => t.name === 'D')!.state;
-    expect((d.Parameters as { stage: { awaits: string[] } }).stage.awaits).toEqual(['A']);
+    expect((d.Parameters as { Payload: { stage: { awaits: string[] } } }).Payload.stage.awaits).toEqual(['A']);
     expect(statesOfType(asl as never, 'Choice').map((c) => c.name)).toEqual(['D · waiting']);
   });
 
@@ -258,7 +265,7 @@ describe('compilePipeline', () => {
       }),
     );
     const reads = (name: string) =>
-      (statesOfType(asl as never, 'Task').find((t) => t.name === name)!.state.Parameters as { stage: { reads?: unknown } }).stage.reads;
+      (statesOfType(asl as never, 'Task').find((t) => t.name === name)!.state.Parameters as { Payload: { stage: { reads?: unknown } } }).Payload.stage.reads;
     expect(reads('Named')).toEqual(['1']);
     expect(reads('Free')).toBe('all');
     expect(reads('Header only')).toBeUndefined();
@@ -281,7 +288,7 @@ describe('compilePipeline', () => {
     const arn = (family: string) => `arn:aws:lambda:eu-west-1:111111111111:function:${family}`;
     const taskResource = (preconditions: unknown[]) => {
       const asl = compilePipeline(pipelineOf({ stages: [{ refId: '1', type: 'checkPreconditions', name: 'Check', preconditions }] }), { functionArn: arn });
-      return (asl.States.Check as { Resource?: string }).Resource;
+      return (asl.States.Check as unknown as { Parameters: { FunctionName: string } }).Parameters.FunctionName;
     };
     expect(taskResource([{ type: 'expression', context: { expression: true } }])).toBe(arn('flow'));
     expect(
