@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { type BenchReport, formatTable } from './report.js';
 
 /** Benchmark modules, each exporting run(): Promise<BenchReport>. Missing ones are skipped. */
-const MODULES = ['compile', 'executions', 'canary-judge', 'bundles', 'triggers', 'cloud-calls', 'ecs-calls', 'idempotency', 'lambda', 'console'];
+const MODULES = ['compile', 'executions', 'canary-judge', 'bundles', 'triggers', 'cloud-calls', 'ecs-calls', 'idempotency', 'lambda', 'console', 'inputs'];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -15,6 +15,6 @@ export async function parseConfigText(text: string): Promise<unknown> {
       // YAML flow style also starts with a brace; let the YAML parser have it.
     }
   }
-  const { parse } = await import('yaml');
-  return parse(text) as unknown;
+  const { parseYamlOrThrow } = await import('../../state-machines/model/yaml-text.js');
+  return parseYamlOrThrow(text);
 }

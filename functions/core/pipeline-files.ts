@@ -6,9 +6,9 @@
  * Deployed functions never import this module (they read the CDK app's JSON manifest,
  * pipeline-registry.ts): it brings the YAML parser and the compiler.
  */
-import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, type Dirent, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
-import { parsePipelineText } from '../../state-machines/model/parse-text.js';
+import { MAX_PIPELINE_FILE_BYTES, parsePipelineText, pipelineTooLarge } from '../../state-machines/model/parse-text.js';
 import { loadPipelineDocument } from '../../state-machines/load-pipeline.js';
 import type { LoadedPipeline } from '../../state-machines/pipeline-document.js';
 import { collect, LoadingPipelineRegistry, manifestRegistryFromEnv, PIPELINES_DIR_ENV } from './pipeline-registry.js';
@@ -55,13 +55,21 @@ export function scanPipelineFolder(dir: string): ScannedFolder {
   return { files, problems };
 }
 
-/** Reads, parses, validates (defaults: the file's name, the clusters' application) and budget-checks one file. */
+/**
+ * Reads, parses, validates (defaults: the file's name, the clusters' application) and budget-checks
+ * one file. A file over the size cap is refused by its size, before it is read.
+ */
 export function loadPipelineFile(file: string): LoadedPipeline {
+  const refused = (message: string): LoadedPipeline => ({ source: file, disabled: false, errors: [{ path: '$', message }], warnings: [] });
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const size = statSync(file).size;
+    if (size > MAX_PIPELINE_FILE_BYTES) return refused(pipelineTooLarge(file, size));
+    const read = readCapped(file, MAX_PIPELINE_FILE_BYTES);
+    if (read === undefined) return refused(pipelineTooLarge(file, undefined));
+    text = read;
   } catch (error) {
-    return { source: file, disabled: false, errors: [{ path: '$', message: `cannot read ${file}: ${reason(error)}` }], warnings: [] };
+    return refused(`cannot read ${file}: ${reason(error)}`);
   }
   return loadPipelineDocument({ source: file, text, defaultName: basename(file, extname(file)) }, { parseText: parsePipelineText });
 }
@@ -110,6 +118,19 @@ export function directoryRegistry(dir: string): LoadingPipelineRegistry {
  */
 export function pipelineRegistryFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): LoadingPipelineRegistry {
   return manifestRegistryFromEnv(env, cwd) ?? directoryRegistry(env[PIPELINES_DIR_ENV] ?? join(cwd, 'pipelines'));
+}
+
+/** The file's text, or undefined when it has more than `cap` bytes (a device or a file that grew: its size said less). */
+function readCapped(file: string, cap: number): string | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(cap + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length <= cap; length += n) n = readSync(fd, buffer, length, cap + 1 - length, null);
+    return length > cap ? undefined : buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function reason(error: unknown): string {

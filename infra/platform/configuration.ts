@@ -6,7 +6,7 @@
  * hold them). Accounts also decide which roles the functions may assume.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlOrThrow } from '../../state-machines/model/yaml-text.js';
 import { ACCOUNTS_FILE_ENV, type AccountRegistry, parseAccounts } from '../../functions/core/cloud/accounts.js';
 import { parseTrafficGuards, TRAFFIC_GUARDS_FILE_ENV } from '../../functions/core/traffic-guards.js';
 import { BAKE_CONFIG_FILE_ENV, parseBakeConfig } from '../../functions/stages/cloud/bake/config.js';
@@ -153,7 +153,7 @@ function readSettingFile(key: SettingKey, file: string): unknown {
     throw new PlatformSettingError(`Platform setting ${key}: cannot read ${file}: ${(error as Error).message}`);
   }
   try {
-    return parseYaml(text) as unknown;
+    return parseYamlOrThrow(text);
   } catch (error) {
     throw new PlatformSettingError(`Platform setting ${key}: ${file} is not valid YAML or JSON: ${(error as Error).message}`);
   }
