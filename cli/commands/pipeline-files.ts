@@ -106,16 +106,17 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
       emit(io, opts.output, graph, () => []);
     });
 
+  const schemaText = () => `${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`;
   program
     .command('docs')
-    .description('Print generated reference docs (Markdown)')
-    .addArgument(new Argument('<topic>').choices(['stages']))
-    .addHelpText('after', '\nExamples:\n  gennaker docs stages > docs/stages.md')
-    .action(() => io.write(stageReferenceMarkdown()));
+    .description('Print generated reference docs: the stage reference (Markdown) or the JSON Schema of the pipeline format')
+    .addArgument(new Argument('<topic>').choices(['stages', 'schema']))
+    .addHelpText('after', '\nExamples:\n  gennaker docs stages > docs/stages.md\n  gennaker docs schema > docs/pipeline.schema.json')
+    .action((topic: 'stages' | 'schema') => io.write(topic === 'schema' ? schemaText() : stageReferenceMarkdown()));
 
   program
     .command('schema')
-    .description('Print the JSON Schema of the pipeline format (for editors)')
+    .description('Print the JSON Schema of the pipeline format (for editors; same as docs schema)')
     .addHelpText('after', '\nExamples:\n  gennaker schema > docs/pipeline.schema.json')
-    .action(() => io.write(`${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`));
+    .action(() => io.write(schemaText()));
 }

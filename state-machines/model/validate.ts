@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import '../zod-messages.js';
 import { collectReferences, findExpressionProblems } from '../expressions/index.js';
 import { buildGraph, findCycle } from '../dag/graph.js';
-import { canonicalStageType, stageTypeInfo, supportedStageTypes } from '../stage-types/index.js';
+import { canonicalStageType, fieldNames, stageTypeInfo, supportedStageTypes } from '../stage-types/index.js';
 import { triggerProblems } from '../triggers/trigger-types.js';
 import { failurePolicyOf, type Pipeline, type Stage } from './pipeline.js';
 import { userPatternProblem } from '../expressions/regex.js';
@@ -245,12 +245,10 @@ function checkStageTypes(stages: IndexedStage[], errors: Problem[], warnings: Pr
       });
       continue;
     }
-    if (info.fields) {
-      const known = new Set([...COMMON_STAGE_FIELDS, ...info.fields]);
-      for (const field of Object.keys(stage.config)) {
-        const meant = closestKnownField(field, known);
-        if (meant) warnings.push({ path: jsonPath([field], `$.stages[${index}]`), message: `unknown field of ${stage.type} stages; did you mean ${meant}?` });
-      }
+    const known = new Set([...COMMON_STAGE_FIELDS, ...fieldNames(info.fields)]);
+    for (const field of Object.keys(stage.config)) {
+      const meant = closestKnownField(field, known);
+      if (meant) warnings.push({ path: jsonPath([field], `$.stages[${index}]`), message: `unknown field of ${stage.type} stages; did you mean ${meant}?` });
     }
     const checked = info.check?.(stage.config) ?? [];
     // A stage for another provider is refused for that, first and alone: its other fields are that provider's.

@@ -4,6 +4,7 @@
  * is evaluated, so a value holding an expression is left for the stage to check when it runs; the
  * stages run the same checks again on the evaluated config.
  */
+import { CLUSTER_FIELDS, field, LOCATION_FIELDS, SERVER_GROUP_FIELDS, type StageField } from './fields.js';
 import { registerStageType, type StageTypeInfo } from './registry.js';
 import { trafficProblems } from './traffic-steps.js';
 
@@ -299,6 +300,90 @@ export function cloneProblems(s: Raw): string[] {
   return problems;
 }
 
+const GUARDS: readonly StageField[] = [
+  field('trafficGuards', 'object[]', 'clusters that must keep an enabled server group ({account, location, stack, detail})'),
+];
+const CAPACITY = field('capacity', 'object', '{min, max, desired}');
+const PREFER_LARGER = field('preferLargerOverNewer', 'boolean', 'rank groups by size rather than age', { default: false });
+
+const DEPLOY_FIELDS: readonly StageField[] = [
+  field(
+    'clusters',
+    'object[]',
+    'server groups to deploy, as Deck writes them: {application, stack, freeFormDetails, account, availabilityZones, capacity, strategy, amiName, instanceType, loadBalancers, targetGroups, securityGroups, ...}',
+  ),
+  field('cluster', 'object', 'one cluster (older exports), read as clusters: [cluster]'),
+  field('cloudProvider', 'string', 'aws (EC2) or ecs', { default: 'aws', aliases: ['cloudProviderType', 'provider'] }),
+  ...GUARDS,
+];
+
+const CLONE_FIELDS: readonly StageField[] = [
+  ...SERVER_GROUP_FIELDS,
+  field('source', 'object', 'the group to copy: {account, region, asgName}'),
+  field('targetCluster', 'string', 'the cluster whose target group is copied (with target)'),
+  CAPACITY,
+  field('useSourceCapacity', 'boolean', "keep the source's capacity", { default: false }),
+  field('application', 'string', "the new group's application", { default: "the source's" }),
+  field('stack', 'string', "the new group's stack", { default: "the source's" }),
+  field('freeFormDetails', 'string', "the new group's detail", { default: "the source's", aliases: ['detail'] }),
+  field('instanceType', 'string', 'instance type', { default: "the source's" }),
+  field('keyPair', 'string', 'key pair', { default: "the source's" }),
+  field('iamRole', 'string', 'instance profile', { default: "the source's", aliases: ['iamInstanceProfile'] }),
+  field('securityGroups', 'string[]', 'security groups', { default: "the source's" }),
+  field('loadBalancers', 'string[]', 'classic load balancers', { default: "the source's" }),
+  field('targetGroups', 'string[]', 'target groups', { default: "the source's" }),
+  field('suspendedProcesses', 'string[]', 'Auto Scaling processes to suspend'),
+  field('healthCheckType', 'string', 'EC2 or ELB', { default: "the source's" }),
+  field('healthCheckGracePeriod', 'integer', 'seconds', { default: "the source's" }),
+  field('targetHealthyDeployPercentage', 'integer', 'percent of instances that must be up', { default: 100 }),
+  field('tags', 'object', 'tags on the new group'),
+];
+
+const RESIZE_FIELDS: readonly StageField[] = [
+  ...SERVER_GROUP_FIELDS,
+  field('action', 'string', 'how capacity changes', { default: 'scale_exact', values: ['scale_exact', 'scale_up', 'scale_down'] }),
+  field('resizeType', 'string', "Deck's twin of action (exact, incremental, pct)"),
+  field('capacity', 'object', '{min, max, desired} for scale_exact (fields left out stay)'),
+  field('scaleNum', 'integer', 'instances added or removed (scale_up/scale_down)'),
+  field('scalePct', 'integer', 'percent added or removed (scale_up/scale_down)'),
+];
+
+const ROLLBACK_FIELDS: readonly StageField[] = [
+  ...LOCATION_FIELDS,
+  ...GUARDS,
+  field('rollbackType', 'string', 'back to a named group or to a previous image', { default: 'EXPLICIT', values: ['EXPLICIT', 'PREVIOUS_IMAGE'] }),
+  field('rollbackContext', 'object', '{rollbackServerGroupName, restoreServerGroupName, imageId | imageName, targetHealthyRollbackPercentage}'),
+  field('targetHealthyRollbackPercentage', 'integer', 'percent of the restored group that must be up', { default: 100 }),
+  field('moniker', 'object', "Deck's {app, cluster, stack, detail}"),
+  field('serverGroup', 'string', 'the group being rolled back (Deck also writes it in rollbackContext)'),
+];
+
+const BAKE_FIELDS: readonly StageField[] = [
+  ...LOCATION_FIELDS,
+  field('baseOs', 'string', 'the base image by OS name (gennaker:bake baseImages)'),
+  field('baseLabel', 'string', 'release or candidate (with baseOs)', { default: 'release' }),
+  field('baseAmi', 'string', 'the base image by id', { aliases: ['baseImageId'] }),
+  field('package', 'string', 'packages to install; empty bakes the base image with the provisioning alone', { default: '' }),
+  field('amiName', 'string', "the new image's name", { default: 'from the package and time' }),
+  field('amiSuffix', 'string', "suffix of the new image's name"),
+  field('vmType', 'string', 'virtualisation type', { default: 'hvm', values: ['hvm', 'pv'] }),
+  field('storeType', 'string', 'ebs only', { default: 'ebs' }),
+  field('user', 'string', 'who asked for the bake (recorded)'),
+  field('extendedAttributes', 'object', 'extra key/values for the provisioning script'),
+  field('instanceType', 'string', 'builder instance type', { default: 'gennaker:bake instanceType' }),
+  field('commit', 'string', 'source commit recorded on the image'),
+  field('version', 'string', 'package version recorded on the image'),
+  field('rebake', 'boolean', 'bake even when an image for this package exists (always baked)'),
+  field('templateFileName', 'string', "Rosco's Packer template (not used: Gennaker bakes with its own builder)"),
+];
+
+const FIND_IMAGE_FIELDS: readonly StageField[] = [
+  ...CLUSTER_FIELDS,
+  field('selectionStrategy', 'string', 'which image when the groups run several', { default: 'NEWEST', values: ['NEWEST', 'OLDEST', 'LARGEST', 'FAIL'] }),
+  field('onlyEnabled', 'boolean', 'look at enabled server groups only', { default: true }),
+  field('imageNamePattern', 'string', "Deck's image name filter (accepted)"),
+];
+
 function cloud(info: Omit<StageTypeInfo, 'family'>): void {
   registerStageType({ ...info, family: 'cloud' });
 }
@@ -307,6 +392,7 @@ function cloud(info: Omit<StageTypeInfo, 'family'>): void {
 // end themselves within their own limits, and an engine timeout would end them half way.
 cloud({
   type: 'deploy',
+  fields: DEPLOY_FIELDS,
   execution: 'poll',
   description: 'Deploy server groups with a strategy (none, redblack, highlander, rollingredblack)',
   check: deployProblems,
@@ -315,6 +401,7 @@ cloud({
 });
 cloud({
   type: 'enableServerGroup',
+  fields: SERVER_GROUP_FIELDS,
   execution: 'poll',
   description: 'Put a server group into its target groups',
   defaultTimeoutMs: 2 * HOUR_MS,
@@ -322,14 +409,23 @@ cloud({
 });
 cloud({
   type: 'disableServerGroup',
+  fields: SERVER_GROUP_FIELDS,
   execution: 'poll',
   description: 'Take a server group out of its target groups',
   defaultTimeoutMs: 2 * HOUR_MS,
   check: serverGroupTargetProblems,
 });
-cloud({ type: 'resizeServerGroup', execution: 'poll', description: "Change a server group's capacity", defaultTimeoutMs: 2 * HOUR_MS, check: resizeProblems });
+cloud({
+  type: 'resizeServerGroup',
+  fields: RESIZE_FIELDS,
+  execution: 'poll',
+  description: "Change a server group's capacity",
+  defaultTimeoutMs: 2 * HOUR_MS,
+  check: resizeProblems,
+});
 cloud({
   type: 'destroyServerGroup',
+  fields: SERVER_GROUP_FIELDS,
   execution: 'poll',
   description: 'Delete a server group and its launch template',
   defaultTimeoutMs: 2 * HOUR_MS,
@@ -337,6 +433,7 @@ cloud({
 });
 cloud({
   type: 'cloneServerGroup',
+  fields: CLONE_FIELDS,
   execution: 'poll',
   description: 'A new server group copied from an existing one, with changes',
   defaultTimeoutMs: 2 * HOUR_MS,
@@ -344,6 +441,7 @@ cloud({
 });
 cloud({
   type: 'disableCluster',
+  fields: [...CLUSTER_FIELDS, field('remainingEnabledServerGroups', 'integer', 'newest enabled groups left enabled', { default: 1 }), PREFER_LARGER],
   execution: 'poll',
   description: 'Disable all but the newest enabled server groups of a cluster',
   defaultTimeoutMs: 2 * HOUR_MS,
@@ -351,6 +449,12 @@ cloud({
 });
 cloud({
   type: 'scaleDownCluster',
+  fields: [
+    ...CLUSTER_FIELDS,
+    field('remainingFullSizeServerGroups', 'integer', 'newest groups left at full size', { default: 1 }),
+    PREFER_LARGER,
+    field('allowScaleDownActive', 'boolean', 'scale down enabled groups too', { default: false }),
+  ],
   execution: 'poll',
   description: 'Scale all but the newest server groups of a cluster to zero',
   defaultTimeoutMs: 2 * HOUR_MS,
@@ -358,14 +462,27 @@ cloud({
 });
 cloud({
   type: 'shrinkCluster',
+  fields: [
+    ...CLUSTER_FIELDS,
+    field('shrinkToSize', 'integer', 'newest groups kept', { default: 1 }),
+    field('retainLargerOverNewer', 'boolean', 'keep the largest rather than the newest', { default: false }),
+    field('allowDeleteActive', 'boolean', 'destroy enabled groups too', { default: false }),
+  ],
   execution: 'poll',
   description: 'Destroy all but the newest server groups of a cluster',
   defaultTimeoutMs: 2 * HOUR_MS,
   check: clusterProblems,
 });
-cloud({ type: 'rollbackCluster', execution: 'poll', description: 'Roll a cluster back to its previous server group or image', check: clusterProblems });
+cloud({
+  type: 'rollbackCluster',
+  fields: [...CLUSTER_FIELDS, field('targetHealthyRollbackPercentage', 'integer', 'percent of the restored group that must be up', { default: 100 })],
+  execution: 'poll',
+  description: 'Roll a cluster back to its previous server group or image',
+  check: clusterProblems,
+});
 cloud({
   type: 'rollbackServerGroup',
+  fields: ROLLBACK_FIELDS,
   execution: 'poll',
   description: 'Roll back from one server group to another (or to an image)',
   check: rollbackServerGroupProblems,
@@ -373,17 +490,34 @@ cloud({
 // findAmi: the name older Deck versions saved; Deck and Orca still read it as findImage.
 cloud({
   type: 'findImage',
+  fields: FIND_IMAGE_FIELDS,
   execution: 'task',
   description: 'Find the image a cluster runs (NEWEST, OLDEST, LARGEST or FAIL)',
   check: findImageProblems,
   aliases: ['findAmi'],
 });
-cloud({ type: 'findImageFromTags', execution: 'task', description: 'Find the newest image with the given tags', check: findImageFromTagsProblems });
+cloud({
+  type: 'findImageFromTags',
+  fields: [
+    ...LOCATION_FIELDS,
+    field('tags', 'object', 'tags the image must have'),
+    field('packageName', 'string', 'the package name the image carries (appversion)'),
+  ],
+  execution: 'task',
+  description: 'Find the newest image with the given tags',
+  check: findImageFromTagsProblems,
+});
 cloud({
   type: 'tagImage',
+  fields: [
+    ...LOCATION_FIELDS,
+    field('tags', 'object', 'tags to add'),
+    field('imageIds', 'string[]', 'images to tag', { default: 'the images upstream stages baked or found' }),
+    field('imageNames', 'string[]', 'images to tag, by name'),
+  ],
   execution: 'task',
   description: 'Tag the images upstream stages baked or found',
   check: tagImageProblems,
   reads: () => ({ upstream: true }),
 });
-cloud({ type: 'bake', execution: 'poll', description: 'Bake an AMI from a base image and a provisioning script', check: bakeProblems });
+cloud({ type: 'bake', fields: BAKE_FIELDS, execution: 'poll', description: 'Bake an AMI from a base image and a provisioning script', check: bakeProblems });

@@ -3,6 +3,7 @@
  * ECS, or run a canary. Implemented by functions/stages/external and functions/stages/canary, which
  * check the evaluated config again in full; here only what can be checked before `${...}` runs.
  */
+import { field, type StageField } from './fields.js';
 import { registerStageType } from './registry.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -118,11 +119,80 @@ function kayentaProblems(s: Raw): string[] {
   return problems;
 }
 
+const WEBHOOK_FIELDS: readonly StageField[] = [
+  field('url', 'string', 'the address called'),
+  field('method', 'string', 'HTTP method', { default: 'POST', values: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] }),
+  field('customHeaders', 'object', 'headers sent (values may be secret references)'),
+  field('payload', 'object', 'the JSON body sent (or text)'),
+  field('waitForCompletion', 'boolean', 'after the call, wait for a status (else the response decides)', { default: false }),
+  field('statusUrlResolution', 'string', 'where the status is read', {
+    default: 'getMethod',
+    values: ['getMethod', 'locationHeader', 'webhookResponse', 'callback'],
+  }),
+  field('statusUrlJsonPath', 'string', 'JSON path of the status address in the response (webhookResponse)'),
+  field('statusJsonPath', 'string', 'JSON path of the status in the status response'),
+  field('progressJsonPath', 'string', 'JSON path of a progress message in the status response'),
+  field('successStatuses', 'string', 'comma-separated statuses that mean success'),
+  field('canceledStatuses', 'string', 'comma-separated statuses that mean canceled'),
+  field('terminalStatuses', 'string', 'comma-separated statuses that mean failure'),
+  field('retryStatusCodes', 'array', 'response codes retried (as Orca: 429 and 5xx are)'),
+  field('failFastStatusCodes', 'array', 'response codes that fail the stage at once'),
+  field('waitBeforeMonitor', 'integer', 'seconds before the first status poll', { default: 0 }),
+  field('statusEndpoint', 'string', 'status address when it is not resolved from the call', { aliases: ['monitorOnly'] }),
+  field('signalCancellation', 'boolean', 'call cancelEndpoint when the stage is canceled', { default: false }),
+  field('cancelEndpoint', 'string', 'the address called on cancel'),
+  field('cancelMethod', 'string', 'HTTP method of the cancel call', { default: 'POST' }),
+  field('cancelPayload', 'object', 'body of the cancel call'),
+  field('callback', 'object', "Gennaker's callback settings (statusUrlResolution callback)"),
+];
+
+const CANARY_FIELDS: readonly StageField[] = [
+  field('cluster', 'string', 'the production cluster the baseline copies'),
+  field('serverGroup', 'string', 'the production server group to copy', { default: 'the newest enabled group of cluster' }),
+  field('canaryImage', 'string', 'the image under test', { aliases: ['canary'] }),
+  field('baselineImage', 'string', "the baseline's image", { default: "the production group's", aliases: ['baseline'] }),
+  field('controlServerGroup', 'string', 'an existing group to judge as the control (instead of deploying)'),
+  field('experimentServerGroup', 'string', 'an existing group to judge as the experiment (instead of deploying)'),
+  field('startTime', 'string', 'ISO 8601 start of a fixed analysis window'),
+  field('endTime', 'string', 'ISO 8601 end of a fixed analysis window (judged at once when past)'),
+  field('capacity', 'object', "each group's {min, max, desired}, or one number", { default: 1 }),
+  field('account', 'string', 'the account', { aliases: ['credentials'] }),
+  field('region', 'string', 'the region'),
+  field('lifetime', 'string', 'ISO 8601 duration of the analysis (or lifetimeMinutes)', { aliases: ['lifetimeMinutes'], default: 'PT1H' }),
+  field('warmupMinutes', 'number', 'minutes before the analysis starts', { default: 0 }),
+  field('intervalMinutes', 'number', 'minutes per judged interval', { default: 'the lifetime' }),
+  field('lookbackMinutes', 'number', 'judge only the last this many minutes of each interval'),
+  field('metricsDelaySeconds', 'number', 'seconds after an interval ends before its metrics are read', { default: 60 }),
+  field('periodSeconds', 'integer', 'CloudWatch period of each data point', { default: 60 }),
+  field('scopeDimension', 'string', 'the dimension naming a server group in every metric', { default: 'AutoScalingGroupName' }),
+  field('metrics', 'object[]', 'metrics judged: {name, namespace, metricName, statistic, direction, group, critical, ...}'),
+  field('scoreThresholds', 'object', '{pass, marginal}', { default: { pass: 75, marginal: 50 } }),
+  field('groupWeights', 'object', 'metric group → weight in the score'),
+  field('tolerance', 'number', 'allowed relative change before a metric is High or Low'),
+  field('toleranceBasis', 'string', 'what the tolerance is relative to'),
+  field('confidenceLevel', 'number', "the Mann-Whitney test's confidence level", { default: 0.95 }),
+  field('upTimeoutMinutes', 'number', 'minutes the groups may take to come up', { default: 30 }),
+];
+
+const KAYENTA_FIELDS: readonly StageField[] = [
+  field('analysisType', 'string', 'realTime and realTimeAutomatic wait for live data; retrospective judges a past window (scopes only)', {
+    default: 'realTimeAutomatic',
+    values: ['realTime', 'realTimeAutomatic', 'retrospective'],
+  }),
+  field(
+    'canaryConfig',
+    'object',
+    '{lifetimeDuration | lifetimeHours, beginCanaryAnalysisAfterMins, canaryAnalysisIntervalMins, lookbackMins, scoreThresholds, scopes, metrics}',
+  ),
+  field('deployments', 'object', '{baseline: {cluster, account}, serverGroupPairs: [{control, experiment}]}; leave out to judge the groups the scopes name'),
+];
+
 registerStageType({
   type: 'webhook',
   family: 'external',
   execution: 'poll',
   description: 'Call an HTTP endpoint; optionally wait for a status URL or a callback',
+  fields: WEBHOOK_FIELDS,
   defaultTimeoutMs: 24 * HOUR_MS,
   check: webhookProblems,
 });
@@ -131,6 +201,14 @@ registerStageType({
   family: 'external',
   execution: 'poll',
   description: 'Run a Jenkins job and wait for its result; read its property file',
+  fields: [
+    field('master', 'string', 'the Jenkins master (as configured in gennaker:jenkinsMasters)'),
+    field('job', 'string', 'the job, folders separated by /'),
+    field('parameters', 'object', 'build parameters'),
+    field('propertyFile', 'string', 'an artifact of key=value lines (or JSON/YAML) read into the outputs'),
+    field('waitForCompletion', 'boolean', 'wait for the build to end', { default: true }),
+    field('markUnstableAsSuccessful', 'boolean', 'an UNSTABLE build succeeds the stage', { default: false }),
+  ],
   required: ['master', 'job'],
   defaultTimeoutMs: 24 * HOUR_MS,
   check: (s) => [...object(s, 'parameters')],
@@ -140,6 +218,24 @@ registerStageType({
   family: 'external',
   execution: 'poll',
   description: 'Run a one-off container as an ECS task (Fargate) and wait for it to exit',
+  fields: [
+    field('cluster', 'string', 'the ECS cluster'),
+    field('taskDefinition', 'string', 'task definition family[:revision] or ARN'),
+    field('launchType', 'string', 'how the task runs', { default: 'FARGATE', values: ['FARGATE', 'EC2'] }),
+    field('platformVersion', 'string', 'Fargate platform version'),
+    field('subnets', 'string[]', 'subnets (required for Fargate)'),
+    field('securityGroups', 'string[]', 'security groups'),
+    field('assignPublicIp', 'boolean', 'give the task a public address', { default: false }),
+    field('container', 'string', 'the container command and environment apply to', { default: 'the first' }),
+    field('command', 'array', 'the command: a list, or text run with sh -c'),
+    field('environment', 'object', 'environment variables'),
+    field('cpu', 'string', 'task CPU units'),
+    field('memory', 'string', 'task memory (MiB)'),
+    field('tags', 'object', 'task tags'),
+    field('account', 'string', 'the account', { aliases: ['credentials'] }),
+    field('region', 'string', 'the region'),
+    field('cloudProvider', 'string', 'aws or ecs', { aliases: ['cloudProviderType', 'provider'] }),
+  ],
   required: ['cluster', 'taskDefinition'],
   defaultTimeoutMs: 24 * HOUR_MS,
   check: (s) => [...runJobProviderProblems(s), ...oneOf(s, 'launchType', ['FARGATE', 'EC2'], (v) => v.toUpperCase())],
@@ -151,6 +247,7 @@ registerStageType({
   family: 'canary',
   execution: 'poll',
   description: 'Compare a canary server group with a baseline on CloudWatch metrics, then remove both',
+  fields: CANARY_FIELDS,
   required: ['cluster', 'metrics'],
   check: canaryProblems,
 });
@@ -160,5 +257,6 @@ registerStageType({
   execution: 'poll',
   description: "Spinnaker's automated canary analysis: deploys a baseline and a canary (deployments), or judges existing server groups (scopes only)",
   required: ['canaryConfig'],
+  fields: KAYENTA_FIELDS,
   check: kayentaProblems,
 });

@@ -1,4 +1,5 @@
 /** Flow-control stage types: they touch only the execution itself. */
+import { field } from './fields.js';
 import { registerStageType, type StageReads } from './registry.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -10,7 +11,10 @@ registerStageType({
   family: 'flow',
   execution: 'poll',
   description: 'Pause for waitTime seconds',
-  fields: ['waitTime', 'skipWaitText'],
+  fields: [
+    field('waitTime', 'integer', 'seconds to wait (a number, numeric text or an expression)', { default: 30 }),
+    field('skipWaitText', 'string', "Deck's text for the skip-wait button (shown, not used)"),
+  ],
   check: (s) =>
     s.waitTime === undefined || isNonNegativeNumberOrExpression(s.waitTime) ? [] : ['waitTime: must be a number of seconds >= 0 or an expression'],
 });
@@ -31,7 +35,7 @@ registerStageType({
   family: 'flow',
   execution: 'task',
   description: 'Check expression, stage-status and cluster-size preconditions',
-  fields: ['preconditions'],
+  fields: [field('preconditions', 'object[]', 'checks, each {type: expression | stageStatus | clusterSize, context, failPipeline}', { default: [] })],
   check: (s) => (s.preconditions === undefined || Array.isArray(s.preconditions) ? [] : ['preconditions: must be a list']),
   familyFor: (s) => (readsClusters(s) ? 'cloud' : 'flow'),
   reads: stageStatusReads,
@@ -41,7 +45,12 @@ registerStageType({
   family: 'flow',
   execution: 'callback',
   description: 'Wait for a person to continue or stop the pipeline',
-  fields: ['instructions', 'judgmentInputs', 'requiredJudgmentRoles', 'selectedStageRoles', 'propagateAuthenticationContext'],
+  fields: [
+    field('instructions', 'string', 'what the judge is asked (Markdown)'),
+    field('judgmentInputs', 'object[]', 'choices offered, each {value}; the answer is recorded as judgmentInput', { default: [] }),
+    field('selectedStageRoles', 'string[]', 'roles that may judge (any authenticated caller when empty)', { aliases: ['requiredJudgmentRoles'] }),
+    field('propagateAuthenticationContext', 'boolean', 'run later stages as the judge (accepted; stages run with the platform roles)', { default: false }),
+  ],
   defaultTimeoutMs: 3 * DAY_MS,
   check: (s) => (s.judgmentInputs === undefined || Array.isArray(s.judgmentInputs) ? [] : ['judgmentInputs: must be a list']),
 });
@@ -50,7 +59,10 @@ registerStageType({
   family: 'flow',
   execution: 'task',
   description: 'Evaluate expressions into pipeline variables',
-  fields: ['variables', 'failOnFailedExpressions'],
+  fields: [
+    field('variables', 'object[]', 'each {key, value}: value evaluated, then readable as ${key} in later stages', { default: [] }),
+    field('failOnFailedExpressions', 'boolean', 'accepted: a value that cannot be evaluated always fails the stage'),
+  ],
   check: (s) => (s.variables === undefined || Array.isArray(s.variables) ? [] : ['variables: must be a list of {key, value}']),
 });
 registerStageType({
@@ -58,7 +70,12 @@ registerStageType({
   family: 'flow',
   execution: 'poll',
   description: 'Run another pipeline as a child execution',
-  fields: ['application', 'pipeline', 'pipelineParameters', 'waitForCompletion'],
+  fields: [
+    field('application', 'string', "the child pipeline's application", { default: "this pipeline's" }),
+    field('pipeline', 'string', "the child pipeline's id (or name)"),
+    field('pipelineParameters', 'object', "the child's parameters (values may be expressions)", { default: {} }),
+    field('waitForCompletion', 'boolean', 'wait for the child to end and take its status', { default: true }),
+  ],
   required: ['pipeline'],
 });
 

@@ -5,3 +5,4 @@ import './cloud.js';
 import './lambda.js';
 
 export * from './registry.js';
+export * from './fields.js';

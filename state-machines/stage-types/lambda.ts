@@ -5,6 +5,7 @@
  * can be checked before `${...}` runs.
  */
 import { cloudProviderProblems } from './cloud.js';
+import { field, type StageField } from './fields.js';
 import { registerStageType, type StageTypeInfo } from './registry.js';
 
 type Raw = Readonly<Record<string, unknown>>;
@@ -140,6 +141,77 @@ export function lambdaDeleteProblems(s: Raw): string[] {
   return problems;
 }
 
+const LAMBDA_COMMON: readonly StageField[] = [
+  field('functionName', 'string', 'the function (without the application prefix the plugin adds)'),
+  field('account', 'string', 'the account', { aliases: ['credentials'] }),
+  field('region', 'string', 'the region'),
+  field('cloudProvider', 'string', 'aws', { default: 'aws' }),
+  field('tags', 'object', 'tags on the function'),
+  field('appName', 'string', "the plugin's application name (accepted)"),
+];
+const CODE: readonly StageField[] = [
+  field('s3bucket', 'string', 'bucket of the code package'),
+  field('s3key', 'string', 'key of the code package'),
+  field('publish', 'boolean', 'publish a version', { default: true }),
+];
+const LAMBDA_DEPLOY_FIELDS: readonly StageField[] = [
+  ...LAMBDA_COMMON,
+  ...CODE,
+  field('runtime', 'string', 'e.g. nodejs22.x'),
+  field('handler', 'string', 'e.g. index.handler'),
+  field('role', 'string', 'the execution role ARN'),
+  field('description', 'string', "the function's description"),
+  field('memorySize', 'integer', 'MB, 128 to 10240', { default: 128 }),
+  field('timeout', 'integer', 'seconds, 1 to 900', { default: 3 }),
+  field('reservedConcurrentExecutions', 'integer', 'reserved concurrency'),
+  field('envVariables', 'object', 'environment variables'),
+  field('aliases', 'array', 'aliases pointed at the new version'),
+  field('subnetIds', 'array', 'VPC subnets'),
+  field('securityGroupIds', 'array', 'VPC security groups'),
+  field('layers', 'array', 'layer version ARNs'),
+  field('triggerArns', 'array', 'event sources mapped to the function'),
+  field('batchsize', 'integer', 'batch size of the event source mappings'),
+  field('deadLetterConfig', 'object', '{targetArn}'),
+  field('tracingConfig', 'object', '{mode: Active | PassThrough}'),
+  field('KMSKeyArn', 'string', 'KMS key of the environment', { aliases: ['encryptionKMSKeyArn', 'kmskeyArn'] }),
+  field('enableLambdaAtEdge', 'boolean', 'Lambda@Edge checks (accepted)'),
+];
+const LAMBDA_ROUTE_FIELDS: readonly StageField[] = [
+  ...LAMBDA_COMMON,
+  field('aliasName', 'string', 'the alias whose traffic moves'),
+  field('aliasDescription', 'string', "the alias's description"),
+  field('deploymentStrategy', 'string', 'how traffic moves', { values: ['$SIMPLE', '$WEIGHTED', '$BLUEGREEN', '$PROGRESSIVE'] }),
+  field('versionNameA', 'string', '$LATEST, $PREVIOUS, $OLDEST, $PROVIDED or a version number'),
+  field('versionNumberA', 'string', 'the version with $PROVIDED'),
+  field('versionNameB', 'string', 'the second version ($WEIGHTED)'),
+  field('versionNumberB', 'string', 'the second version with $PROVIDED'),
+  field('trafficPercentA', 'integer', 'percent on versionNameA ($WEIGHTED)'),
+  field('trafficPercentB', 'integer', 'percent on versionNameB ($WEIGHTED)'),
+  field('provisionedConcurrentExecutions', 'integer', 'provisioned concurrency on the alias'),
+  field('lambdaPayload', 'string', 'payload the new version is invoked with ($BLUEGREEN)'),
+  field('payloadArtifact', 'object', 'the payload as an artifact'),
+  field('lambdaOutput', 'string', 'output the new version must return ($BLUEGREEN)'),
+  field('outputArtifact', 'object', 'the output as an artifact'),
+  field('timeout', 'integer', 'seconds of the $BLUEGREEN invocation'),
+  field('trafficSteps', 'array', '$PROGRESSIVE: percentages (or {percent, pauseSec}) the weight moves through'),
+  field('rollbackAlarms', 'string[]', 'CloudWatch alarms that roll a $PROGRESSIVE shift back'),
+  field('destroyOnFail', 'boolean', 'delete the new version when the shift rolls back', { default: false }),
+];
+const LAMBDA_INVOKE_FIELDS: readonly StageField[] = [
+  ...LAMBDA_COMMON,
+  field('aliasName', 'string', 'invoke this alias (or version)', { aliases: ['qualifier'] }),
+  field('lambdaPayload', 'string', 'the payload'),
+  field('payloadArtifact', 'object', 'the payload as an artifact'),
+  field('executionCount', 'integer', 'invocations, 1 to 100', { default: 1 }),
+  field('timeout', 'integer', 'seconds to wait for each', { default: 30 }),
+];
+const LAMBDA_DELETE_FIELDS: readonly StageField[] = [
+  ...LAMBDA_COMMON,
+  field('version', 'string', '$ALL, $LATEST, $PREVIOUS, $OLDEST, $MOVING, $PROVIDED or a version number'),
+  field('versionNumber', 'string', 'the version with $PROVIDED'),
+  field('retentionNumber', 'integer', 'newest versions kept with $MOVING'),
+];
+
 function lambda(info: Omit<StageTypeInfo, 'family'>): void {
   registerStageType({ ...info, family: 'cloud' });
 }
@@ -148,6 +220,7 @@ const HOUR_MS = 60 * 60 * 1000;
 
 lambda({
   type: LAMBDA_DEPLOY,
+  fields: LAMBDA_DEPLOY_FIELDS,
   execution: 'poll',
   description: 'Create or update a Lambda function, publish a version, point aliases (AWS Lambda plugin)',
   defaultTimeoutMs: 2 * HOUR_MS,
@@ -155,6 +228,7 @@ lambda({
 });
 lambda({
   type: LAMBDA_UPDATE_CODE,
+  fields: [...LAMBDA_COMMON, ...CODE],
   execution: 'poll',
   description: "Update a Lambda function's code and optionally publish a version (AWS Lambda plugin)",
   defaultTimeoutMs: 2 * HOUR_MS,
@@ -163,12 +237,14 @@ lambda({
 // No default timeout: a progressive shift ends itself (or rolls back) within its own steps.
 lambda({
   type: LAMBDA_ROUTE,
+  fields: LAMBDA_ROUTE_FIELDS,
   execution: 'poll',
   description: "Move a Lambda alias's traffic: $SIMPLE, $WEIGHTED, $BLUEGREEN, or $PROGRESSIVE in steps with alarm gates",
   check: lambdaRouteProblems,
 });
 lambda({
   type: LAMBDA_INVOKE,
+  fields: LAMBDA_INVOKE_FIELDS,
   execution: 'poll',
   description: 'Invoke a Lambda function or alias N times with a payload (AWS Lambda plugin)',
   defaultTimeoutMs: HOUR_MS,
@@ -176,6 +252,7 @@ lambda({
 });
 lambda({
   type: LAMBDA_DELETE,
+  fields: LAMBDA_DELETE_FIELDS,
   execution: 'poll',
   description: 'Delete Lambda function versions, or the function (AWS Lambda plugin)',
   defaultTimeoutMs: HOUR_MS,

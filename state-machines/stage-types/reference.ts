@@ -4,6 +4,7 @@
  * Schema (docs/pipeline.schema.json) that lets editors complete `type` and each type's fields.
  * Pure.
  */
+import type { FieldType, StageField } from './fields.js';
 import { stageTypeInfo, supportedStageTypes, type StageTypeInfo } from './registry.js';
 
 /** Spinnaker stage types people export that Gennaker refuses, and why. validate names them too. */
@@ -93,10 +94,7 @@ export function stageReferenceMarkdown(): string {
     );
     lines.push(`- Runs in the \`${info.family}\` function; ${WAITS[info.execution]}; default timeout ${duration(info.defaultTimeoutMs)}`);
     lines.push(`- Required: ${(info.required ?? []).map((f) => `\`${f}\``).join(', ') || 'nothing beyond the common fields'}`);
-    lines.push(
-      `- Fields: ${(info.fields ?? []).map((f) => `\`${f}\``).join(', ') || 'not listed in the registry (any field is passed to the stage as written)'}`,
-      '',
-    );
+    lines.push('', ...fieldTable(info.fields), '');
   }
   lines.push('## Spinnaker stages Gennaker does not run', '', '| types | why |', '| --- | --- |');
   lines.push(
@@ -112,6 +110,49 @@ export function stageReferenceMarkdown(): string {
   return `${lines.join('\n')}`;
 }
 
+/** A type's fields as a Markdown table. */
+function fieldTable(fields: readonly StageField[]): string[] {
+  if (fields.length === 0) return ['No fields of its own.'];
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  return [
+    '| field | type | default | meaning |',
+    '| --- | --- | --- | --- |',
+    ...fields.map((f) => {
+      const names = [`\`${f.name}\``, ...(f.aliases ?? []).map((a) => `\`${a}\``)].join(' / ');
+      const meaning = [
+        f.description,
+        f.values ? `one of ${f.values.map((v) => `\`${v}\``).join(', ')}` : '',
+        f.spinnaker ? `Spinnaker: \`${f.spinnaker}\`` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
+      return `| ${names} | ${f.type} | ${f.default === undefined ? '' : cell(`\`${JSON.stringify(f.default)}\``)} | ${cell(meaning)} |`;
+    }),
+  ];
+}
+
+const JSON_TYPES: Record<FieldType, Record<string, unknown>> = {
+  string: { type: 'string' },
+  number: { type: ['number', 'string'] },
+  integer: { type: ['integer', 'string'] },
+  boolean: { type: ['boolean', 'string'] },
+  object: { type: ['object', 'string'] },
+  array: { type: ['array', 'string'] },
+  'string[]': { type: ['array', 'string'], items: { type: 'string' } },
+  'object[]': { type: ['array', 'string'], items: { type: 'object' } },
+};
+
+/** One field in JSON Schema: a string is always allowed too (an expression, or Deck's numbers as text). */
+function fieldSchema(type: string, f: StageField): Record<string, unknown> {
+  const meaning = [f.description, f.spinnaker ? `Spinnaker: ${f.spinnaker}` : ''].filter(Boolean).join('; ');
+  return {
+    ...JSON_TYPES[f.type],
+    description: `${type}: ${meaning}`,
+    ...(f.default !== undefined ? { default: f.default } : {}),
+    ...(f.values ? { examples: [...f.values] } : {}),
+  };
+}
+
 /** JSON Schema for one stage: `type` from the registry, and for each type its own fields and required ones. */
 export function stageTypeSchema(): Record<string, unknown> {
   const types = supportedStageTypes();
@@ -125,9 +166,7 @@ export function stageTypeSchema(): Record<string, unknown> {
         if: { properties: { type: { enum: match } }, required: ['type'] },
         then: {
           description: info.description,
-          properties: Object.fromEntries(
-            (info.fields ?? []).map((f) => [f, { description: `${t}: see docs/stages.md#${t.toLowerCase().replace(/[^a-z0-9]/g, '')}` }]),
-          ),
+          properties: Object.fromEntries(info.fields.flatMap((f) => [f.name, ...(f.aliases ?? [])].map((name) => [name, fieldSchema(t, f)]))),
           ...(info.required && info.required.length > 0 ? { required: [...info.required] } : {}),
         },
       };

@@ -3,6 +3,8 @@
  * it waits. `task` stages finish in one call; `poll` stages may return RUNNING and are called again
  * after a Wait; `callback` stages pause on a task token until someone (a judge, a webhook) answers.
  */
+import type { StageField } from './fields.js';
+
 export type StageFamily = 'flow' | 'cloud' | 'external' | 'canary';
 export type StageExecution = 'task' | 'poll' | 'callback';
 
@@ -14,10 +16,11 @@ export interface StageTypeInfo {
   /** Fields that must be present, for the validator. */
   readonly required?: readonly string[];
   /**
-   * The type's own fields (beyond the fields every stage has), when listed: validate warns about a
-   * field that is nearly one of them ("waittime ... did you mean waitTime?").
+   * The type's own fields (beyond the fields every stage has): validate warns about a field that is
+   * nearly one of them ("waittime ... did you mean waitTime?"); docs/stages.md and the JSON Schema
+   * list them with their types and defaults.
    */
-  readonly fields?: readonly string[];
+  readonly fields: readonly StageField[];
   /** Default timeout when the stage sets no stageTimeoutMs. */
   readonly defaultTimeoutMs?: number;
   /** Checks on the raw stage config (before expressions run): "field: reason" messages. */

@@ -235,7 +235,7 @@ describe('stage options', () => {
 
   it('retries transient errors with backoff and then succeeds', async () => {
     let calls = 0;
-    registerStageType({ type: 'flaky', family: 'flow', execution: 'task', description: 'test stage that fails twice' });
+    registerStageType({ type: 'flaky', family: 'flow', execution: 'task', description: 'test stage that fails twice', fields: [] });
     const flaky: StageImplementation = {
       type: 'flaky',
       async run() {
@@ -253,7 +253,7 @@ describe('stage options', () => {
   });
 
   it("records a stage whose function fails for good through its branch's one recorder, by its failure options", async () => {
-    registerStageType({ type: 'broken', family: 'flow', execution: 'task', description: 'test stage whose function always fails' });
+    registerStageType({ type: 'broken', family: 'flow', execution: 'task', description: 'test stage whose function always fails', fields: [] });
     const broken: StageImplementation = {
       type: 'broken',
       async run() {

@@ -107,6 +107,13 @@ describe('gennaker', () => {
     expect(r.out).toMatch(/Usage: gennaker/);
   });
 
+  it("docs schema prints the JSON Schema (as schema does), with each stage type's fields", async () => {
+    const viaDocs = await cli('docs', 'schema');
+    expect(viaDocs.code).toBe(0);
+    expect(viaDocs.out).toBe((await cli('schema')).out);
+    expect(viaDocs.out).toContain('"remainingEnabledServerGroups"');
+  });
+
   it('refuses a bad judgment word with exit 2', async () => {
     const r = await cli('judge', 'x', 'y', 'maybe');
     expect(r.code).toBe(2);

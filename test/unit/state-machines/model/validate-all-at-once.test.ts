@@ -1,6 +1,9 @@
 /** Validation reports every problem at once, whatever else is wrong (issue: fidelity item 1). */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validatePipeline } from '../../../../state-machines/model/validate.js';
+import { SPINNAKER_EXAMPLES } from '../../../support/fixtures.js';
 
 const validate = (stages: unknown[], extra: Record<string, unknown> = {}) => validatePipeline({ application: 'a', name: 'p', stages, ...extra });
 const paths = (problems: ReadonlyArray<{ path: string }>) => problems.map((p) => p.path);
@@ -87,5 +90,68 @@ describe('what the deploy would refuse at run time', () => {
     expect(deploy(noZones, { regions: ['us-east-1'] }).errors).toEqual([]);
     expect(deploy({ ...cluster, availabilityZones: '${trigger.zones}' }).errors).toEqual([]);
     expect(deploy({ ...noZones, region: 'us-west-2' }).errors).toEqual([]);
+  });
+});
+
+describe('"did you mean" covers every stage type, from its declared fields', () => {
+  it.each([
+    [{ type: 'deploy', clusterz: [] }, 'clusterz', 'clusters'],
+    [
+      { type: 'destroyServerGroup', cluster: 'a-b', target: 'current_asg_dynamic', regions: ['us-east-1'], serverGroupNme: 'x' },
+      'serverGroupNme',
+      'serverGroupName',
+    ],
+    [
+      { type: 'disableCluster', cluster: 'a-b', regions: ['us-east-1'], remainingEnabledServerGroup: 1 },
+      'remainingEnabledServerGroup',
+      'remainingEnabledServerGroups',
+    ],
+    [{ type: 'bake', baseOs: 'ubuntu', regions: ['us-east-1'], packag: 'x' }, 'packag', 'package'],
+    [{ type: 'webhook', url: 'https://example.com', methd: 'GET' }, 'methd', 'method'],
+    [{ type: 'jenkins', master: 'm', job: 'j', propertyfile: 'p' }, 'propertyfile', 'propertyFile'],
+    [{ type: 'runJob', cluster: 'c', taskDefinition: 't', subnet: ['s'] }, 'subnet', 'subnets'],
+    [{ type: 'kayentaCanary', canaryConfig: {}, deployment: {} }, 'deployment', 'deployments'],
+    [{ type: 'Aws.LambdaInvokeStage', functionName: 'f', executionCont: 2 }, 'executionCont', 'executionCount'],
+  ])('%o', (stage, typo, meant) => {
+    const result = validate([{ refId: '1', ...stage }]);
+    expect(result.warnings).toContainEqual({ path: `$.stages[0].${typo}`, message: `unknown field of ${stage.type} stages; did you mean ${meant}?` });
+  });
+
+  it("never fires on a real Spinnaker export's fields (Deck's and Orca's bookkeeping included)", () => {
+    const files = readdirSync(SPINNAKER_EXAMPLES).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      const exported = JSON.parse(readFileSync(join(SPINNAKER_EXAMPLES, file), 'utf8')) as Record<string, unknown>;
+      const result = validatePipeline({ application: 'a', name: 'p', ...exported });
+      expect(
+        result.warnings.filter((w) => w.message.includes('did you mean')),
+        file,
+      ).toEqual([]);
+    }
+  });
+
+  it('takes the fields Deck writes on every stage, whatever the type', () => {
+    const bookkeeping = {
+      comments: 'x',
+      isNew: true,
+      notifications: [],
+      sendNotifications: false,
+      stageTimeoutMs: 60000,
+      overrideTimeout: true,
+      failOnFailedExpressions: true,
+      restrictExecutionDuringTimeWindow: false,
+      skipWindowText: '',
+      continuePipeline: false,
+      failPipeline: true,
+      completeOtherBranchesThenFail: false,
+      expectedArtifacts: [],
+      requiredArtifactIds: [],
+    };
+    const result = validate([
+      { refId: '1', type: 'findImage', cluster: 'a-b', regions: ['us-east-1'], credentials: 'x', ...bookkeeping },
+      { refId: '2', type: 'webhook', url: 'https://example.com', ...bookkeeping },
+      { refId: '3', type: 'Aws.LambdaDeleteStage', functionName: 'f', version: '$ALL', ...bookkeeping },
+    ]);
+    expect(result.warnings.filter((w) => w.message.includes('did you mean'))).toEqual([]);
   });
 });

@@ -19,7 +19,9 @@ describe('stage reference', () => {
       const info = stageTypeInfo(type)!;
       const section = doc.split(`\n### ${type}\n`)[1]!.split('\n### ')[0]!;
       expect(section, type).toContain(info.description);
-      for (const field of [...(info.fields ?? []), ...(info.required ?? [])]) expect(section, `${type}.${field}`).toContain(`\`${field}\``);
+      expect(info.fields.length + (info.required ?? []).length, `${type} declares its fields`).toBeGreaterThan(0);
+      for (const field of [...info.fields.map((f) => f.name), ...(info.required ?? [])]) expect(section, `${type}.${field}`).toContain(`\`${field}\``);
+      for (const f of info.fields.filter((f) => f.default !== undefined)) expect(section, `${type}.${f.name} default`).toContain(JSON.stringify(f.default));
     }
   });
 
@@ -33,8 +35,35 @@ describe('stage reference', () => {
     for (const type of supportedStageTypes()) {
       expect(typeEnum).toContain(type);
       const branch = branches.find((b) => b.if.properties.type.enum.includes(type))!;
-      expect(Object.keys(branch.then.properties).sort(), type).toEqual([...(stageTypeInfo(type)!.fields ?? [])].sort());
+      const fields = stageTypeInfo(type)!.fields;
+      expect(Object.keys(branch.then.properties).sort(), type).toEqual(fields.flatMap((f) => [f.name, ...(f.aliases ?? [])]).sort());
+      for (const f of fields) {
+        const property = branch.then.properties[f.name] as { type: unknown; default?: unknown; description: string };
+        // A string is accepted wherever another type is (expressions, Deck's numbers as text).
+        expect([property.type].flat(), `${type}.${f.name}`).toContain('string');
+        expect(property.default, `${type}.${f.name}`).toEqual(f.default);
+        expect(property.description).toContain(f.description);
+      }
       expect(branch.then.required ?? [], type).toEqual([...(stageTypeInfo(type)!.required ?? [])]);
     }
+  });
+
+  it('each type declares a field once', () => {
+    for (const type of supportedStageTypes()) {
+      const names = stageTypeInfo(type)!.fields.flatMap((f) => [f.name, ...(f.aliases ?? [])]);
+      expect(
+        names.filter((n, i) => names.indexOf(n) !== i),
+        type,
+      ).toEqual([]);
+    }
+  });
+
+  it('lets editors complete a deploy stage: its fields with their types and defaults', () => {
+    const stage = (pipelineJsonSchema().properties as Record<string, { items: Record<string, unknown> }>).stages!.items;
+    const deploy = (
+      stage.allOf as Array<{ if: { properties: { type: { enum: string[] } } }; then: { properties: Record<string, Record<string, unknown>> } }>
+    ).find((b) => b.if.properties.type.enum.includes('deploy'))!;
+    expect(deploy.then.properties.clusters).toMatchObject({ type: ['array', 'string'], items: { type: 'object' } });
+    expect(deploy.then.properties.cloudProvider).toMatchObject({ type: 'string', default: 'aws' });
   });
 });
