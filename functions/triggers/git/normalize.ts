@@ -23,7 +23,7 @@ export interface GitPush {
   readonly hash: string;
   /**
    * What happened, as Echo names it per provider (the trigger's `events` filter and the trigger
-   * object's `action`): GitHub `push:push`, GitLab's object_kind (`push`, `tag_push`), Bitbucket
+   * object's `action`): GitHub `push:push` or `pull_request:<action>` (opened, synchronize, ...), GitLab's object_kind (`push`, `tag_push`), Bitbucket
    * Cloud `repo:push`, Bitbucket Server `repo:refs_changed`.
    */
   readonly action: string;
@@ -54,8 +54,19 @@ const GitHubPush = z.looseObject({
   sender: z.optional(z.looseObject({ login: z.optional(z.string()) })),
 });
 
+/** A pull request event as Echo reads it: the head's branch and commit, action `pull_request:<action>`. */
+const GitHubPullRequest = z.looseObject({
+  action: z.string().check(z.minLength(1)),
+  pull_request: z.looseObject({
+    head: z.looseObject({ ref: z.string().check(z.minLength(1)), sha: z.string().check(z.minLength(1)) }),
+  }),
+  repository: GitHubPush.shape.repository,
+  sender: z.optional(z.looseObject({ login: z.optional(z.string()) })),
+});
+
 export function normalizeGitHub(eventName: string | undefined, body: unknown): Normalized<GitPush> {
   if (eventName === 'ping') return ignored('ping');
+  if (eventName === 'pull_request') return normalizeGitHubPullRequest(body);
   if (eventName !== 'push') return ignored(`GitHub event '${eventName ?? '(none)'}' does not trigger pipelines`);
   const push = parseOrRefuse(GitHubPush, body, 'GitHub push event');
   if (push.deleted === true || ZERO_SHA.test(push.after)) return ignored(`${push.ref} was deleted`);
@@ -71,6 +82,23 @@ export function normalizeGitHub(eventName: string | undefined, body: unknown): N
       hash: push.after,
       action: 'push:push',
       ...((push.sender?.login ?? push.pusher?.name) ? { user: (push.sender?.login ?? push.pusher?.name)! } : {}),
+    },
+  };
+}
+
+function normalizeGitHubPullRequest(body: unknown): Normalized<GitPush> {
+  const event = parseOrRefuse(GitHubPullRequest, body, 'GitHub pull_request event');
+  const repo = event.repository;
+  return {
+    kind: 'event',
+    event: {
+      source: 'github',
+      projects: spellings(repo.owner.login, repo.owner.name, repo.full_name?.split('/')[0]),
+      slugs: spellings(repo.name),
+      branch: event.pull_request.head.ref,
+      hash: event.pull_request.head.sha,
+      action: `pull_request:${event.action}`,
+      ...(event.sender?.login ? { user: event.sender.login } : {}),
     },
   };
 }

@@ -106,6 +106,37 @@ describe('normalising pushes', () => {
     expect(normalizeBitbucket('repo:push', deleted)).toMatchObject({ kind: 'ignored' });
   });
 
+  it('reads a GitHub pull_request delivery as Echo does: the head branch and commit, action pull_request:<action>', () => {
+    // The push sample's repository and sender, in the shape of GitHub's pull_request webhook payload.
+    const pullRequest = {
+      action: 'opened',
+      number: 2,
+      pull_request: {
+        number: 2,
+        state: 'open',
+        head: { ref: 'feature/x', sha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821' },
+        base: { ref: 'master', sha: '6113728f' },
+      },
+      repository: github.repository,
+      sender: github.sender,
+    };
+    const pr = event(normalizeGitHub('pull_request', pullRequest));
+    expect(gitTrigger(pr)).toMatchObject({
+      source: 'github',
+      project: 'Codertocat',
+      slug: 'Hello-World',
+      branch: 'feature/x',
+      hash: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
+      action: 'pull_request:opened',
+    });
+    const trigger = { type: 'git', source: 'github', project: 'Codertocat', slug: 'Hello-World' };
+    expect(matchGitTrigger({ ...trigger, events: ['pull_request:opened'] }, pr).matched).toBe(true);
+    expect(matchGitTrigger({ ...trigger, events: ['push:push'] }, pr).matched).toBe(false);
+    // No events filter: any action, as in Echo.
+    expect(matchGitTrigger({ ...trigger, branch: 'feature/.*' }, pr).matched).toBe(true);
+    expect(() => normalizeGitHub('pull_request', { action: 'opened', repository: github.repository })).toThrow(MalformedEventError);
+  });
+
   it('refuses payloads that are not pushes', () => {
     expect(() => normalizeGitHub('push', { ref: 'refs/heads/x' })).toThrow(MalformedEventError);
     expect(() => normalizeGitLab('Push Hook', [])).toThrow(/not a GitLab push event/);
