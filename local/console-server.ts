@@ -24,7 +24,7 @@ import { directoryRegistry } from '../functions/core/pipeline-files.js';
 import type { PipelineRegistry } from '../functions/core/pipeline-registry.js';
 import { ensureTables } from '../functions/core/tables.js';
 import { MemoryLog } from '../functions/triggers/log.js';
-import { afterExecutionFinished } from '../functions/triggers/lifecycle/lifecycle.js';
+import { lifecycleSuccessors } from '../functions/triggers/lifecycle/lifecycle.js';
 import { type InProcessStack, inProcessStack } from '../functions/triggers/local.js';
 import { canaryStages } from '../functions/stages/canary/family.js';
 import { externalStages } from '../functions/stages/external/index.js';
@@ -151,7 +151,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     triggers: stack.triggers,
     stopper: stack.launcher.stopper,
     resume: async () => undefined, // the local runtime watches the record
-    afterFinished: async (execution) => void (await afterExecutionFinished(execution, stack.lifecycle)),
+    successors: lifecycleSuccessors(stack.lifecycle),
     clusters: cloudClusterReader(),
   };
   // The sandbox the pipelines deploy into (VPC, target groups, a previous release), made once.

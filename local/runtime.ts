@@ -15,7 +15,7 @@ import { stageTypeInfo } from '../state-machines/stage-types/index.js';
 import type { EngineDeps } from '../functions/core/engine/deps.js';
 import { engineCall } from '../functions/core/engine/dispatch.js';
 import { EngineSignal, stageAnswer } from '../functions/core/engine/route.js';
-import { finalizeExecution } from '../functions/core/engine/lifecycle-ops.js';
+import { endExecution, type Ending } from '../functions/core/engine/execution-end.js';
 import { ANSWERED_INVOKE } from '../state-machines/compiler/asl.js';
 import { type RunPayload, SIGNALS } from '../state-machines/contract/engine.js';
 import type { ExecutionStatus, ExecutionView, LaunchRequest } from '../functions/core/execution-model.js';
@@ -26,7 +26,6 @@ import { executionNameFor, type PipelineLauncher } from '../functions/core/pipel
 import { type Clock, type StageImplementation, systemClock } from '../functions/core/stage-api.js';
 import { flowStages } from '../functions/stages/flow/index.js';
 import type { PreconditionCheck } from '../functions/stages/flow/check-preconditions.js';
-import { releaseLocksHeldBy } from '../functions/core/locks-release.js';
 import { statesOfType } from './asl-walk.js';
 import { ScaledClock, sleep } from './clock.js';
 
@@ -104,7 +103,8 @@ export class LocalRuntime {
   private readonly functionErrors = new Map<string, string[]>();
   private readonly judge: JudgeMode;
   private readonly tickMs: number;
-  private readonly user: string;
+  /** Who this runtime acts as (judgments, cancels): the OS user unless given. */
+  readonly user: string;
 
   constructor(private readonly options: LocalRuntimeOptions = {}) {
     this.stageTime = new ScaledClock(options.timeScale ?? 1);
@@ -123,14 +123,8 @@ export class LocalRuntime {
       random: Math.random,
       notifier: this.notifier,
       implementations: new Map(implementations.map((i) => [i.type, i])),
+      // Its end (execution-end.ts) releases the run's locks as the lifecycle handler does in AWS.
       awaitPollSeconds: 2,
-      // As the lifecycle handler does in AWS: an execution's cluster locks go with it, however it
-      // ended. A run without a locks table (nothing could lock) has nothing to release.
-      onExecutionFinished: async (execution) => {
-        await releaseLocksHeldBy(execution.id).catch((error: unknown) => {
-          if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
-        });
-      },
     };
   }
 
@@ -199,6 +193,9 @@ export class LocalRuntime {
       for await (const event of execution.eventLogs) events.push(event as unknown as EventLog);
     })().catch(() => undefined);
     let canceledBy: string | undefined;
+    // One end per run: a cancel and the aborted state machine's return both end it, so the second waits for the first.
+    let ended: Promise<unknown> | undefined;
+    const end = (ending: Ending) => (ended ??= endExecution(executionId, ending, this.deps));
     const result = (async (): Promise<LocalRunResult> => {
       try {
         await execution.result;
@@ -210,7 +207,7 @@ export class LocalRuntime {
       const ending = canceledBy
         ? { forced: 'CANCELED' as const, reason: `canceled by ${canceledBy}` }
         : { caught: { Error: 'States.Runtime', Cause: 'the state machine ended without completing the record' } };
-      await finalizeExecution(executionId, this.deps, ending).catch(() => undefined);
+      await end(ending).catch(() => undefined);
       const view = await this.store.load(executionId);
       return { executionId, status: view.status, execution: view, events, definition, functionErrors: errors };
     })();
@@ -220,7 +217,7 @@ export class LocalRuntime {
       cancel: async (user = this.user) => {
         canceledBy = user;
         execution.abort();
-        await finalizeExecution(executionId, this.deps, { forced: 'CANCELED', reason: `canceled by ${user}` });
+        await end({ forced: 'CANCELED', reason: `canceled by ${user}` });
       },
     };
     this.runs.set(executionId, run);

@@ -8,11 +8,13 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { httpApi } from '../../functions/api/http-client.js';
 import { cloudClusterReader } from '../../functions/api/clusters.js';
 import type { ApplicationClusters } from '../../functions/api/clusters.js';
-import { finalizeExecution } from '../../functions/core/engine/lifecycle-ops.js';
+import { cancelExecution, type ExecutionStopper } from '../../functions/core/cancel.js';
+import { ExecutionQueue } from '../../functions/core/concurrency.js';
+import type { ExecutionStore } from '../../functions/core/execution-store.js';
 import { runLocal } from '../../local/run-local.js';
 import { projectRoot, runOwner } from '../../local/environment.js';
 import { parseScale } from './local-run.js';
-import { LocalRuntime } from '../../local/runtime.js';
+import { LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime.js';
 import { localStageFamilies } from '../../local/run-local.js';
 import { sleep } from '../../local/clock.js';
 import { FINAL_EXECUTION_STATUSES } from '../../functions/core/execution-model.js';
@@ -38,8 +40,18 @@ async function localTarget(): Promise<Extract<Target, { kind: 'emulator' }>> {
   return from;
 }
 
-/** Asks the process running a local execution to cancel it (as Ctrl-C there would), or ends it here. */
-async function cancelLocal(executionId: string, reason: string | undefined, io: Io): Promise<number> {
+/**
+ * A local cancel is the API's cancel (core/cancel.ts: who canceled recorded, stage cleanup,
+ * notification, locks released, the end's every step), with the run's own process as the stopper:
+ * it is signalled and cancels as Ctrl-C there would, with its stages' state in hand. A run whose
+ * process died is ended here, with every local stage family loaded for cleanup.
+ */
+export async function cancelLocal(
+  executionId: string,
+  reason: string | undefined,
+  io: Io,
+  runtimeOptions: LocalRuntimeOptions = { families: localStageFamilies() },
+): Promise<number> {
   const from = await localTarget();
   const record = await from.store.getExecution(executionId);
   if (!record) throw new ExecutionNotFoundError(`no execution '${executionId}'`);
@@ -47,26 +59,33 @@ async function cancelLocal(executionId: string, reason: string | undefined, io: 
     io.out(`${executionId}: already finished ${record.status}; nothing to cancel`);
     return record.status === 'CANCELED' ? EXIT.ok : EXIT.failed;
   }
-  const owner = await runOwner(executionId);
-  if (owner) {
-    // Its process has the stage implementations, so the cancel cleans up what stages started.
-    process.kill(owner.pid, 'SIGTERM');
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const now = await from.store.getExecution(executionId);
-      if (now && FINAL_EXECUTION_STATUSES.has(now.status)) {
-        io.out(`${executionId}: ${now.status}`);
-        return EXIT.ok;
-      }
-      if (Date.now() > deadline) throw new Error(`the run of ${executionId} (process ${owner.pid}) did not finish canceling within 2 minutes`);
-      await sleep(200);
-    }
-  }
-  // Nobody runs it any more (its process died): end it here, with every local stage family loaded for cleanup.
-  const runtime = new LocalRuntime({ families: localStageFamilies() });
-  const result = await finalizeExecution(executionId, runtime.deps, { forced: 'CANCELED', reason: reason ?? 'canceled from the command line' });
-  io.out(`${executionId}: ${result.status}`);
+  const runtime = new LocalRuntime(runtimeOptions);
+  const { store, clock, notifier, implementations } = runtime.deps;
+  const result = await cancelExecution(
+    executionId,
+    { store, clock, notifier, implementations, stopper: ownerProcessStopper(store), queue: new ExecutionQueue({ store, launcher: runtime.launcher, clock, notifier }) },
+    { user: runtime.user, reason: reason ?? 'canceled from the command line' },
+  );
+  io.out(`${executionId}: ${result.execution.status}`);
   return EXIT.ok;
+}
+
+/** Signals the process running a local execution and waits for it to end the run (nothing to stop when it died). */
+function ownerProcessStopper(store: ExecutionStore): ExecutionStopper {
+  return {
+    async stop(execution) {
+      const owner = await runOwner(execution.id);
+      if (!owner) return;
+      process.kill(owner.pid, 'SIGTERM');
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const now = await store.getExecution(execution.id);
+        if (now && FINAL_EXECUTION_STATUSES.has(now.status)) return;
+        if (Date.now() > deadline) throw new Error(`the run of ${execution.id} (process ${owner.pid}) did not finish canceling within 2 minutes`);
+        await sleep(200);
+      }
+    },
+  };
 }
 
 export function clusterLines(view: ApplicationClusters): string[] {

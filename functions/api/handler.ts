@@ -13,7 +13,7 @@ import { lambdaCancelElsewhere } from '../core/stage-functions.js';
 import { buildTriggerDeps } from '../triggers/deps.js';
 import { readWebhookRequest, respond } from '../triggers/http.js';
 import { EventBridgePublisher } from '../triggers/lifecycle/completed-event.js';
-import { afterExecutionFinished } from '../triggers/lifecycle/lifecycle.js';
+import { lifecycleSuccessors } from '../triggers/lifecycle/lifecycle.js';
 import { cloudClusterReader } from './clusters.js';
 import { conditionalGet } from './conditional.js';
 import { callerOf, type IdentityContext } from './identity.js';
@@ -29,7 +29,7 @@ export function defaultOperationsDeps(): OperationsDeps {
     triggers,
     stopper: stepFunctionsStopper(),
     resume: sfnResume(),
-    afterFinished: async (execution) => void (await afterExecutionFinished(execution, { registry: triggers.registry, queue: triggers.queue, events })),
+    successors: lifecycleSuccessors({ registry: triggers.registry, queue: triggers.queue, events }),
     clusters: cloudClusterReader(),
     ...(cancelElsewhere ? { cancelElsewhere } : {}),
   };

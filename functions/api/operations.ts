@@ -8,6 +8,7 @@ import { sfnTaskResumer } from '../core/task-resume.js';
 import { cancelExecution as cancelCore, type ExecutionStopper } from '../core/cancel.js';
 import { concurrencyPolicyOf } from '../core/concurrency.js';
 import type { EngineDeps } from '../core/engine/deps.js';
+import type { ExecutionSuccessors } from '../core/engine/execution-end.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { ExecutionStatus, ExecutionView } from '../core/execution-model.js';
 import { judgmentStateOf, type ResumeCallback, submitJudgment } from '../core/judgment.js';
@@ -42,8 +43,8 @@ export interface OperationsDeps {
   readonly stopper: ExecutionStopper;
   /** Resumes a stage waiting on a task token (task-resume.ts in AWS; local mode watches the record). */
   readonly resume: ResumeCallback;
-  /** What follows an execution's end when an operation ended it (next waiting run, completed event). */
-  readonly afterFinished?: (execution: ExecutionView) => Promise<void>;
+  /** What follows the end of an execution an operation ended: next waiting run, completed event (engine/execution-end.ts). */
+  readonly successors?: ExecutionSuccessors;
   /** Absent when this deployment has no cloud driver: the cluster view is then 501. */
   readonly clusters?: ClusterReader;
   /** Asks stages' own functions to stop what a canceled execution's stages started (AWS). */
@@ -143,7 +144,7 @@ export async function cancelExecution(executionId: string, caller: Caller, deps:
       notifier: t.notifier,
       stopper: deps.stopper,
       queue: t.queue,
-      ...(deps.afterFinished ? { afterFinished: deps.afterFinished } : {}),
+      ...(deps.successors ? { successors: deps.successors } : {}),
       ...(deps.cancelElsewhere ? { cancelElsewhere: deps.cancelElsewhere } : {}),
     },
     { user: caller.user, ...(reason ? { reason } : {}) },

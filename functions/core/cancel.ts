@@ -1,25 +1,21 @@
 /**
- * Canceling an execution: a waiting run is simply marked CANCELED; a running one is stopped
- * (StopExecution in AWS, abort locally), its record finalised as CANCELED (running stages become
- * CANCELED too) and every lock it holds released. Canceling a finished execution changes nothing.
+ * Canceling an execution: a waiting run is simply marked CANCELED; a running one is marked with
+ * who canceled, stopped (StopExecution in AWS, its process or abort locally), then ended as
+ * CANCELED by the one end of an execution (engine/execution-end.ts: stage cleanup, notification,
+ * locks, next waiting run, completed event). Canceling a finished execution changes nothing.
+ * Every caller cancels through here: the API, the console, the CLI in local mode.
  *
- * The lifecycle handler sees the ABORTED status change afterwards and does its part again
- * (release, next waiting run, completed event); every step is idempotent.
+ * The lifecycle handler sees the ABORTED status change afterwards and ends it again; every step
+ * is idempotent.
  */
 import { ExecutionDoesNotExist, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient, sfnClient } from './aws-clients.js';
+import { sfnClient } from './aws-clients.js';
 import { isWaiting, type ExecutionQueue } from './concurrency.js';
-import type { EngineDeps } from './engine/deps.js';
-import { finalizeExecution } from './engine/lifecycle-ops.js';
-import { finalizerDeps } from './engine/stage-cleanup.js';
+import { endExecution, type ExecutionEndDeps } from './engine/execution-end.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError } from './errors.js';
-import { type ExecutionRecord, type ExecutionView, FINAL_EXECUTION_STATUSES } from './execution-model.js';
+import { type ExecutionRecord, FINAL_EXECUTION_STATUSES } from './execution-model.js';
 import { type ExecutionStore, retryOnConflict } from './execution-store.js';
-import { releaseLocksHeldBy } from './locks-release.js';
-import type { Notifier } from './notifications.js';
 import { stateMachineArnFor } from './pipeline-launcher.js';
-import type { Clock } from './stage-api.js';
 
 /** Stops the running state machine execution behind a record. */
 export interface ExecutionStopper {
@@ -59,19 +55,11 @@ function arnFromMap(execution: ExecutionRecord, resolve: (application: string, p
   return executionArnFor(stateMachineArn, execution.id);
 }
 
-export interface CancelDeps {
-  readonly store: ExecutionStore;
-  readonly clock: Clock;
-  readonly notifier: Notifier;
+/** The end's deps, and what stops a running execution and cancels a waiting one. */
+export interface CancelDeps extends ExecutionEndDeps {
   readonly stopper: ExecutionStopper;
   /** Cancels waiting runs (they hold no slot and have no state machine execution). */
-  readonly queue: ExecutionQueue;
-  /** @default the shared DynamoDB document client and locks table */
-  readonly db?: DynamoDBDocumentClient;
-  /** Runs once when this cancel finalised the record: start the next waiting run, emit events. */
-  readonly afterFinished?: (execution: ExecutionView) => Promise<void>;
-  /** Asks stages' own functions to stop what they started (AWS; see engine/stage-cleanup.ts). */
-  readonly cancelElsewhere?: EngineDeps['cancelElsewhere'];
+  readonly queue: Pick<ExecutionQueue, 'cancelWaiting'>;
 }
 
 export interface CancelRequest {
@@ -102,16 +90,8 @@ export async function cancelExecution(executionId: string, deps: CancelDeps, req
 
     const marked = await markCanceling(deps.store, record, request.user, reason);
     await deps.stopper.stop(marked, reason);
-    const engine = finalizerDeps({
-      ...deps,
-      onExecutionFinished: async (execution) => {
-        await releaseLocksHeldBy(execution.id, deps.db ?? dynamoClient());
-        await deps.afterFinished?.(execution);
-      },
-    });
-    await finalizeExecution(executionId, engine, { forced: 'CANCELED', reason });
-    // Also when something else finalised it first: the locks must not outlive the execution.
-    await releaseLocksHeldBy(executionId, deps.db ?? dynamoClient());
+    // Also when the stopped run finalised it first: its locks are released and what follows runs.
+    await endExecution(executionId, { forced: 'CANCELED', reason }, deps);
     return { execution: (await deps.store.getExecution(executionId))!, changed: true };
   });
 }

@@ -32,11 +32,11 @@ export function defaultEngineDeps(implementations: readonly StageImplementation[
     // Cluster locks and concurrency slots go with the execution as soon as it ends. Best effort:
     // the lifecycle handler releases them too (also after aborts and timeouts, which never reach
     // the engine), so a failure here must not fail the completion.
-    onExecutionFinished: async (execution) => {
-      await releaseLocksHeldBy(execution.id).catch((error: unknown) =>
-        logger.warn('releasing locks failed; the lifecycle handler will', { executionId: execution.id, error: String(error) }),
-      );
-    },
+    releaseLocks: (executionId) =>
+      releaseLocksHeldBy(executionId).catch((error: unknown) => {
+        logger.warn('releasing locks failed; the lifecycle handler will', { executionId, error: String(error) });
+        return [];
+      }),
   };
 }
 

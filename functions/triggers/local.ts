@@ -15,7 +15,8 @@ import type { PipelineRegistry } from '../core/pipeline-registry.js';
 import { buildTriggerDeps, type TriggerDeps, type TriggerDepsParts } from './deps.js';
 import { PipelineNotFoundError } from './errors.js';
 import { inProcessPublisher } from './lifecycle/completed-event.js';
-import { afterExecutionFinished, type LifecycleDeps } from './lifecycle/lifecycle.js';
+import { endExecution } from '../core/engine/execution-end.js';
+import { type LifecycleDeps, lifecycleSuccessors } from './lifecycle/lifecycle.js';
 import { handlePipelineCompleted } from './pipeline/handler.js';
 
 /** What this adapter needs of local/runtime.ts's LocalRuntime (functions/ does not import local/). */
@@ -100,9 +101,7 @@ export function inProcessStack(runner: InProcessRunner, parts: Omit<TriggerDepsP
     log: triggers.log,
   };
   const l = launcher!;
-  l.onFinished = async (executionId) => {
-    const execution = await triggers.store.load(executionId);
-    await afterExecutionFinished(execution, lifecycle);
-  };
+  // What the lifecycle handler does on the run's status change: its end (the run finalised the record).
+  l.onFinished = async (executionId) => void (await endExecution(executionId, {}, { ...lifecycle, successors: lifecycleSuccessors(lifecycle) }));
   return { triggers, lifecycle, launcher: l };
 }

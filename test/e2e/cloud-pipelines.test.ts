@@ -1,7 +1,7 @@
 /**
  * Cloud stages in whole pipelines run by the local engine: two executions deploying the same
  * cluster take turns (the second waits for the first's lock), a canceled execution's locks are
- * released by the engine's onExecutionFinished hook, and a canceled bake terminates its builder.
+ * released by the end of the execution (engine/execution-end.ts), and a canceled bake terminates its builder.
  */
 import { describe, expect, it } from 'vitest';
 import { ClusterLocks } from '../../functions/core/cluster-lock.js';

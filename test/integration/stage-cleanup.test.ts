@@ -9,7 +9,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../functions/core/engine/dispatch.js';
 import type { EngineDeps } from '../../functions/core/engine/deps.js';
-import { finalizeExecution } from '../../functions/core/engine/lifecycle-ops.js';
+import { endExecution } from '../../functions/core/engine/execution-end.js';
 import { CLEANUP_KEY } from '../../functions/core/engine/stage-cleanup.js';
 import { ExecutionStore } from '../../functions/core/execution-store.js';
 import { MemoryNotifier } from '../../functions/core/notifications.js';
@@ -75,7 +75,7 @@ describe('stage cleanup after a cancel, across functions', () => {
     const requests: Array<{ executionId: string; refId: string; type: string }> = [];
     const finaliser = engineDeps([], { cancelElsewhere: async (request) => void requests.push(request) });
 
-    await finalizeExecution('c1', finaliser, { forced: 'CANCELED', reason: 'canceled by ops' });
+    await endExecution('c1', { forced: 'CANCELED', reason: 'canceled by ops' }, finaliser);
     const canceled = await finaliser.store.load('c1');
     expect(canceled.status).toBe('CANCELED');
     const job = canceled.stages.find((s) => s.refId === '1')!;
@@ -102,7 +102,7 @@ describe('stage cleanup after a cancel, across functions', () => {
         throw new Error('AccessDeniedException: not allowed to invoke');
       },
     });
-    await finalizeExecution('c2', finaliser, { forced: 'CANCELED' });
+    await endExecution('c2', { forced: 'CANCELED' }, finaliser);
     const job = (await finaliser.store.load('c2')).stages.find((s) => s.refId === '1')!;
     expect(job.error).toBe('canceled: cleanup could not be requested: AccessDeniedException: not allowed to invoke');
     expect(job.context[CLEANUP_KEY]).toBe('failed');
@@ -112,7 +112,7 @@ describe('stage cleanup after a cancel, across functions', () => {
     const stopped: string[] = [];
     await runningExecution('c3', stopped);
     const requests: unknown[] = [];
-    await finalizeExecution('c3', engineDeps([taskStage(stopped)], { cancelElsewhere: async (r) => void requests.push(r) }), { forced: 'CANCELED' });
+    await endExecution('c3', { forced: 'CANCELED' }, engineDeps([taskStage(stopped)], { cancelElsewhere: async (r) => void requests.push(r) }));
     expect(stopped).toEqual(['task-1']);
     expect(requests).toEqual([]);
   });

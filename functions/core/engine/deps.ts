@@ -1,6 +1,6 @@
 /** What the engine needs from the outside world, injected so tests and local mode choose. */
 import type { ExecutionStore } from '../execution-store.js';
-import type { ExecutionView } from '../execution-model.js';
+import type { ExecutionEndDeps } from './execution-end.js';
 import type { Notifier } from '../notifications.js';
 import type { Clock, StageImplementation } from '../stage-api.js';
 
@@ -31,6 +31,8 @@ export interface EngineDeps {
    * implementation is loaded (local mode, tests).
    */
   readonly cancelElsewhere?: (request: { readonly executionId: string; readonly refId: string; readonly type: string }) => Promise<void>;
-  /** Runs once when an execution reaches a final status (lock release, waiting runs, events). */
-  readonly onExecutionFinished?: (execution: ExecutionView) => Promise<void>;
+  /** How the end of an execution frees its locks here (execution-end.ts). @default releaseLocksHeldBy */
+  readonly releaseLocks?: ExecutionEndDeps['releaseLocks'];
+  /** What follows the end here: next waiting run, completed event (execution-end.ts). Absent in the engine Lambda. */
+  readonly successors?: ExecutionEndDeps['successors'];
 }

@@ -21,23 +21,6 @@ export const CLEANUP_KEY = 'cleanup';
 /** Families whose stages start things outside the record that must be stopped. */
 export const CLEANED_UP_FAMILIES: ReadonlySet<string> = new Set(['cloud', 'external', 'canary']);
 
-/**
- * Engine deps for finalising an execution in a function that carries no stage implementations
- * (the API's cancel, the lifecycle handler): running stages' cleanups go to their own functions.
- */
-export function finalizerDeps(deps: Pick<EngineDeps, 'store' | 'clock' | 'notifier' | 'cancelElsewhere' | 'onExecutionFinished'>): EngineDeps {
-  return {
-    store: deps.store,
-    clock: deps.clock,
-    notifier: deps.notifier,
-    random: Math.random,
-    implementations: new Map(),
-    awaitPollSeconds: 5,
-    ...(deps.cancelElsewhere ? { cancelElsewhere: deps.cancelElsewhere } : {}),
-    ...(deps.onExecutionFinished ? { onExecutionFinished: deps.onExecutionFinished } : {}),
-  };
-}
-
 /** Runs the stage's own cancel() here: what it did (a line for the record, if any), or why it failed. */
 async function cancelHere(
   implementation: Required<Pick<StageImplementation, 'cancel'>> & Pick<StageImplementation, 'secrets'>,

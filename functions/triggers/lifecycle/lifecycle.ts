@@ -1,9 +1,10 @@
 /**
- * The lifecycle handler's work on a Step Functions execution status change: finalise the record
- * (also after an abort or timeout, which never reach the state machine's own complete step),
- * release every lock the execution holds, start the pipeline's next waiting run, and emit the
- * pipeline-completed event. Every step is idempotent: EventBridge may deliver twice, and cancel
- * does the same steps itself.
+ * The lifecycle handler's work on a Step Functions execution status change: the end of the
+ * execution (core/engine/execution-end.ts: finalise the record, also after an abort or timeout,
+ * which never reach the state machine's own complete step; release its locks; start the
+ * pipeline's next waiting run; emit the pipeline-completed event). Every step is idempotent:
+ * EventBridge may deliver twice, and cancel ends it too. `lifecycleSuccessors` is what follows an
+ * end for every caller that can reach the queue and the event bus.
  */
 import * as z from 'zod/mini';
 import '../../../state-machines/zod-messages.js';
@@ -11,9 +12,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../../core/aws-clients.js';
 import { concurrencyPolicyOf, type ExecutionQueue, ExecutionStateError } from '../../core/concurrency.js';
 import type { EngineDeps } from '../../core/engine/deps.js';
-import { finalizeExecution } from '../../core/engine/lifecycle-ops.js';
-import { finalizerDeps } from '../../core/engine/stage-cleanup.js';
-import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES } from '../../core/execution-model.js';
+import { endExecution, type Ending, type ExecutionSuccessors } from '../../core/engine/execution-end.js';
+import { FINAL_EXECUTION_STATUSES } from '../../core/execution-model.js';
 import type { ExecutionStore } from '../../core/execution-store.js';
 import { releaseLocksHeldBy } from '../../core/locks-release.js';
 import type { Notifier } from '../../core/notifications.js';
@@ -50,10 +50,7 @@ const StatusDetail = z.looseObject({
 });
 
 /** How a state machine status ends the record; undefined: not an end (RUNNING, PENDING_REDRIVE). */
-export function endingOf(
-  status: string,
-  detail: { error?: string | null; cause?: string | null } = {},
-): { forced?: ExecutionStatus; reason?: string } | undefined {
+export function endingOf(status: string, detail: { error?: string | null; cause?: string | null } = {}): Ending | undefined {
   switch (status) {
     case 'SUCCEEDED':
       return {};
@@ -94,24 +91,28 @@ export async function handleStatusChange(event: unknown, deps: LifecycleDeps): P
     return { executionId, status: detail.status, action: 'no-record', released, started };
   }
 
-  await finalizeExecution(executionId, finalizerDeps(deps), ending);
-  const finished = await deps.store.load(executionId);
-  const after = await afterExecutionFinished(finished, deps);
-  deps.log.info('execution finished', { executionId, sfnStatus: detail.status, status: finished.status, ...after });
-  return { executionId, status: finished.status, action: 'finalized', ...after };
+  const ended = await endExecution(executionId, ending, {
+    ...deps,
+    ...(deps.db ? { releaseLocks: (id: string) => releaseLocksHeldBy(id, deps.db) } : {}),
+    successors: lifecycleSuccessors(deps),
+  });
+  const after = { released: [...ended.released], started: [...ended.started] };
+  deps.log.info('execution finished', { executionId, sfnStatus: detail.status, status: ended.status, ...after });
+  return { executionId, status: ended.status, action: 'finalized', ...after };
 }
 
-/** What follows an execution's end, in every mode (AWS lifecycle handler, cancel, local runs). */
-export async function afterExecutionFinished(
-  execution: ExecutionView,
-  deps: Pick<LifecycleDeps, 'registry' | 'queue' | 'events' | 'db'>,
-): Promise<{ released: string[]; started: string[] }> {
-  if (!FINAL_EXECUTION_STATUSES.has(execution.status)) throw new ExecutionStateError(`execution ${execution.id} has not finished (${execution.status})`);
-  const released = await releaseLocksHeldBy(execution.id, deps.db ?? dynamoClient());
-  const entry = await deps.registry.get(execution.application, execution.pipelineId);
-  const started = await deps.queue.startWaiting(execution.application, execution.pipelineId, entry ? { policy: concurrencyPolicyOf(entry.pipeline) } : {});
-  await deps.events.publish(completedDetail(execution));
-  return { released, started };
+/** What follows an execution's end where the queue and event bus are reachable (lifecycle handler, API, console, local stacks). */
+export function lifecycleSuccessors(deps: Pick<LifecycleDeps, 'registry' | 'queue' | 'events'>): ExecutionSuccessors {
+  return {
+    startNext: async (execution) => {
+      const entry = await deps.registry.get(execution.application, execution.pipelineId);
+      return deps.queue.startWaiting(execution.application, execution.pipelineId, entry ? { policy: concurrencyPolicyOf(entry.pipeline) } : {});
+    },
+    announce: async (execution) => {
+      if (!FINAL_EXECUTION_STATUSES.has(execution.status)) throw new ExecutionStateError(`execution ${execution.id} has not finished (${execution.status})`);
+      await deps.events.publish(completedDetail(execution));
+    },
+  };
 }
 
 async function startNextFor(stateMachineArn: string | undefined, deps: LifecycleDeps): Promise<string[]> {

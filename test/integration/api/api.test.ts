@@ -19,7 +19,7 @@ import { MemoryNotifier } from '../../../functions/core/notifications.js';
 import { StaticPipelineRegistry } from '../../../functions/core/pipeline-registry.js';
 import { tableName } from '../../../functions/core/tables.js';
 import { EventBridgePublisher } from '../../../functions/triggers/lifecycle/completed-event.js';
-import { afterExecutionFinished } from '../../../functions/triggers/lifecycle/lifecycle.js';
+import { lifecycleSuccessors } from '../../../functions/triggers/lifecycle/lifecycle.js';
 import { inProcessStack } from '../../../functions/triggers/local.js';
 import { MemoryLog } from '../../../functions/triggers/log.js';
 import { LocalRuntime } from '../../../local/runtime.js';
@@ -64,7 +64,7 @@ function localDeps(pipelines: Pipeline[]) {
     triggers: stack.triggers,
     stopper: stack.launcher.stopper,
     resume: async () => undefined, // the local runtime watches the record
-    afterFinished: async (execution) => void (await afterExecutionFinished(execution, stack.lifecycle)),
+    successors: lifecycleSuccessors(stack.lifecycle),
     clusters: cloudClusterReader(),
   };
   return { deps, stack };
@@ -235,8 +235,7 @@ describe('cancel against Step Functions', () => {
       triggers,
       stopper: stepFunctionsStopper(),
       resume: async () => undefined,
-      afterFinished: async (execution) =>
-        void (await afterExecutionFinished(execution, { registry: triggers.registry, queue: triggers.queue, events: new EventBridgePublisher() })),
+      successors: lifecycleSuccessors({ registry: triggers.registry, queue: triggers.queue, events: new EventBridgePublisher() }),
     };
     const started = await call(deps, 'POST', '/pipelines/shop/release/executions', { body: { parameters: { env: 'prod' } } });
     const id = String(started.body.executionId);

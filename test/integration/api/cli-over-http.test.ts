@@ -15,7 +15,7 @@ import type { OperationsDeps } from '../../../functions/api/operations.js';
 import { createServerGroup } from '../../../functions/core/cloud/index.js';
 import { MemoryNotifier } from '../../../functions/core/notifications.js';
 import { StaticPipelineRegistry } from '../../../functions/core/pipeline-registry.js';
-import { afterExecutionFinished } from '../../../functions/triggers/lifecycle/lifecycle.js';
+import { lifecycleSuccessors } from '../../../functions/triggers/lifecycle/lifecycle.js';
 import { inProcessStack } from '../../../functions/triggers/local.js';
 import { MemoryLog } from '../../../functions/triggers/log.js';
 import { LocalRuntime } from '../../../local/runtime.js';
@@ -42,7 +42,7 @@ beforeAll(async () => {
     triggers: stack.triggers,
     stopper: stack.launcher.stopper,
     resume: async () => undefined,
-    afterFinished: async (execution) => void (await afterExecutionFinished(execution, stack.lifecycle)),
+    successors: lifecycleSuccessors(stack.lifecycle),
     clusters: cloudClusterReader(),
   };
   server = createServer((req, res) => {

@@ -76,9 +76,7 @@ function engineDeps(clock: Clock, options: HarnessOptions): EngineDeps {
     notifier,
     implementations: new Map(implementations.map((i) => [i.type, i])),
     awaitPollSeconds: 1,
-    onExecutionFinished: async (execution) => {
-      await releaseLocksHeldBy(execution.id);
-    },
+    releaseLocks: (executionId) => releaseLocksHeldBy(executionId),
   };
 }
 

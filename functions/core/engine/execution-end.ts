@@ -1,0 +1,146 @@
+/**
+ * The end of an execution, in one place, whoever ends it: the state machine's own complete step
+ * (engine), the lifecycle handler (status change: also aborts and timeouts), a cancel (API, CLI,
+ * console, local runs) and a local run that stopped. The steps, in order:
+ *   1. finalise the record once: running stages become CANCELED, their work stopped here (the
+ *      stage's own cancel) or requested from their family's function; the final status is written
+ *   2. notify (pipeline.complete / pipeline.failed), by whoever finalised
+ *   3. release every lock the execution holds (cluster locks, concurrency slots)
+ *   4. start the pipeline's next waiting run and emit the pipeline-completed event, where the
+ *      queue and event bus are reachable (`successors`; the engine Lambda leaves them to the
+ *      lifecycle handler, which always follows)
+ * Steps 3 and 4 run for every caller, even when another finalised first: each is idempotent, and
+ * the locks must never outlive the execution.
+ */
+import type { EngineResult } from '../../../state-machines/contract/engine.js';
+import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES, type StageRecord } from '../execution-model.js';
+import { type ExecutionStore, retryOnConflict } from '../execution-store.js';
+import { releaseLocksHeldBy } from '../locks-release.js';
+import type { Notifier } from '../notifications.js';
+import type { Clock, StageImplementation } from '../stage-api.js';
+import type { EngineDeps } from './deps.js';
+import { cancelRunningStage, requestCleanups } from './stage-cleanup.js';
+import { writeStage } from './stage-writes.js';
+
+/** How an execution ends: as its stages decided (with what the state machine caught), or forced. */
+export type Ending = { readonly caught?: unknown } | { readonly forced: ExecutionStatus; readonly reason?: string };
+
+/** What follows an end where the platform's queue and events are reachable (triggers/lifecycle builds it). */
+export interface ExecutionSuccessors {
+  /** Starts the pipeline's next waiting runs; their ids. */
+  startNext(execution: ExecutionView): Promise<readonly string[]>;
+  /** Emits the pipeline-completed event that pipeline triggers match. */
+  announce(execution: ExecutionView): Promise<void>;
+}
+
+/** Everything the end of an execution needs: the one deps type of every caller. */
+export interface ExecutionEndDeps {
+  readonly store: ExecutionStore;
+  readonly clock: Clock;
+  readonly notifier: Notifier;
+  /** Stage implementations loaded here: their cancel() runs here. @default none */
+  readonly implementations?: EngineDeps['implementations'];
+  /** Asks a stage family's function to stop what its stage started (AWS). */
+  readonly cancelElsewhere?: EngineDeps['cancelElsewhere'];
+  /** Frees what the execution holds in the locks table; its keys. @default releaseLocksHeldBy on the shared client */
+  readonly releaseLocks?: (executionId: string) => Promise<readonly string[]>;
+  /** Absent: another function starts the next run and emits the event (the engine Lambda: the lifecycle handler). */
+  readonly successors?: ExecutionSuccessors;
+}
+
+export interface EndResult extends EngineResult {
+  readonly status: ExecutionStatus;
+  /** True when this call wrote the final record (and notified). */
+  readonly finalised: boolean;
+  readonly released: readonly string[];
+  readonly started: readonly string[];
+}
+
+export async function endExecution(executionId: string, ending: Ending, deps: ExecutionEndDeps): Promise<EndResult> {
+  const { finished, finalised } = await finaliseRecord(executionId, ending, deps);
+  const released = await (deps.releaseLocks ?? releaseHeldLocks)(executionId);
+  const started = deps.successors ? await deps.successors.startNext(finished) : [];
+  await deps.successors?.announce(finished);
+  return {
+    status: finished.status,
+    ...(finished.error ? { error: finished.error } : {}),
+    finalised,
+    released,
+    started,
+  };
+}
+
+/** The default release: the shared client's locks table; where there is none (a local run that never locked), nothing is held. */
+async function releaseHeldLocks(executionId: string): Promise<readonly string[]> {
+  try {
+    return await releaseLocksHeldBy(executionId);
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ResourceNotFoundException') return [];
+    throw error;
+  }
+}
+
+/** Orca's final status: TERMINAL if a stage failed the pipeline, CANCELED if it or a stage was canceled, else SUCCEEDED. */
+export function finalStatus(execution: ExecutionView, caught: unknown): { status: ExecutionStatus; error?: string } {
+  const failed = execution.stages.find(
+    (s) => s.status === 'TERMINAL' || (s.status === 'STOPPED' && skeletonPolicy(execution, s.refId) === 'haltBranchThenFail'),
+  );
+  if (failed) return { status: 'TERMINAL', error: `stage '${failed.name}' ${failed.status}${failed.error ? `: ${failed.error}` : ''}` };
+  if (execution.status === 'CANCELED') return { status: 'CANCELED' };
+  // A stage whose own work was canceled (a webhook's canceled status, an aborted build) cancels the run.
+  const canceled = execution.stages.find((s) => s.status === 'CANCELED');
+  if (canceled) return { status: 'CANCELED', error: `stage '${canceled.name}' CANCELED${canceled.error ? `: ${canceled.error}` : ''}` };
+  if (caught && typeof caught === 'object') {
+    const c = caught as { Error?: string; Cause?: string };
+    return { status: 'TERMINAL', error: `internal failure: ${c.Error ?? 'error'} ${c.Cause ?? ''}`.trim() };
+  }
+  return { status: 'SUCCEEDED' };
+}
+
+function skeletonPolicy(execution: ExecutionView, refId: string) {
+  return execution.skeleton.find((s) => s.refId === refId)?.failurePolicy;
+}
+
+/** The engine deps stage cleanup needs, from the end's (nothing loaded: cleanups go to their functions). */
+function cleanupDeps(deps: ExecutionEndDeps): EngineDeps {
+  return {
+    random: Math.random,
+    awaitPollSeconds: 5,
+    ...deps,
+    implementations: deps.implementations ?? new Map(),
+  };
+}
+
+/** Step 1 and 2, once: a record already final is left as it is. */
+async function finaliseRecord(executionId: string, ending: Ending, deps: ExecutionEndDeps): Promise<{ finished: ExecutionView; finalised: boolean }> {
+  const engine = cleanupDeps(deps);
+  return retryOnConflict(async () => {
+    const loaded = await deps.store.load(executionId);
+    if (FINAL_EXECUTION_STATUSES.has(loaded.status)) return { finished: loaded, finalised: false };
+    const now = deps.clock.now();
+    // The written stage records are the new state: no need to read the execution back.
+    const stages: StageRecord[] = [];
+    for (const stage of loaded.stages) {
+      if (stage.status === 'RUNNING' || stage.status === 'PAUSED') {
+        stages.push(await writeStage(engine, loaded, stage, await cancelRunningStage(loaded, stage, engine, now)));
+      } else stages.push(stage);
+    }
+    const execution: ExecutionView = { ...loaded, stages };
+    const decided = 'forced' in ending ? { status: ending.forced, error: ending.reason } : finalStatus(execution, ending.caught);
+    const { stages: _stages, skeleton: _skeleton, version: _version, ...record } = execution;
+    const written = await deps.store.putExecution(
+      { ...record, status: decided.status, endTime: now, ...(decided.error ? { error: decided.error } : {}) },
+      execution,
+    );
+    const finished: ExecutionView = { ...written, skeleton: execution.skeleton, stages };
+    await requestCleanups(finished, engine);
+    await deps.notifier.publish({
+      event: decided.status === 'SUCCEEDED' ? 'pipeline.complete' : 'pipeline.failed',
+      application: finished.application,
+      pipeline: finished.pipelineName,
+      executionId,
+      summary: `Pipeline ${finished.application}/${finished.pipelineName} ${decided.status}${decided.error ? `: ${decided.error}` : ''}`,
+    });
+    return { finished, finalised: true };
+  });
+}
