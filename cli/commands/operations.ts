@@ -63,7 +63,14 @@ export async function cancelLocal(
   const { store, clock, notifier, implementations } = runtime.deps;
   const result = await cancelExecution(
     executionId,
-    { store, clock, notifier, implementations, stopper: ownerProcessStopper(store), queue: new ExecutionQueue({ store, launcher: runtime.launcher, clock, notifier }) },
+    {
+      store,
+      clock,
+      notifier,
+      implementations,
+      stopper: ownerProcessStopper(store),
+      queue: new ExecutionQueue({ store, launcher: runtime.launcher, clock, notifier }),
+    },
     { user: runtime.user, reason: reason ?? 'canceled from the command line' },
   );
   io.out(`${executionId}: ${result.execution.status}`);

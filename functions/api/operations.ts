@@ -10,7 +10,7 @@ import { concurrencyPolicyOf } from '../core/concurrency.js';
 import type { EngineDeps } from '../core/engine/deps.js';
 import type { ExecutionSuccessors } from '../core/engine/execution-end.js';
 import { InvalidInputError } from '../core/errors.js';
-import type { ExecutionStatus, ExecutionView } from '../core/execution-model.js';
+import type { ExecutionStatus } from '../core/execution-model.js';
 import { judgmentStateOf, type ResumeCallback, submitJudgment } from '../core/judgment.js';
 import { HOME_ACCOUNT_ENV, holdsAnyRole } from '../core/roles.js';
 import type { TriggerDeps } from '../triggers/deps.js';

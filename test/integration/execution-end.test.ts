@@ -55,7 +55,10 @@ async function runningExecution(id: string): Promise<string> {
   };
   await dispatch({ op: 'start', executionId: id, input: { trigger: { type: 'manual', user: 'u' } }, pipeline: pipelineSkeleton(pipeline) }, deps);
   const stage = pipeline.stages[0]!;
-  await dispatch({ op: 'run', executionId: id, stage: { refId: stage.refId, name: stage.name, type: stage.type, failurePolicy: stage.failurePolicy, config: stage.config } }, deps);
+  await dispatch(
+    { op: 'run', executionId: id, stage: { refId: stage.refId, name: stage.name, type: stage.type, failurePolicy: stage.failurePolicy, config: stage.config } },
+    deps,
+  );
   const lock = `lock#local/us-east-1/app-${id}`;
   await dynamoClient().send(new PutCommand({ TableName: tableName('locks'), Item: { pk: lock, holder: id, stage: '1', expiresAt: 4102444800 } }));
   return lock;
@@ -105,53 +108,67 @@ function harness() {
 }
 
 describe('the end of an execution', () => {
-  it.each(["the API cancel", "the CLI's local cancel", 'the lifecycle handler after an abort'])('%s: cleanup, one notification, locks released', async (caller) => {
-    const h = harness();
-    const id = `end-${caller.replace(/\W+/g, '-')}`;
-    const lock = await runningExecution(id);
+  it.each(['the API cancel', "the CLI's local cancel", 'the lifecycle handler after an abort'])(
+    '%s: cleanup, one notification, locks released',
+    async (caller) => {
+      const h = harness();
+      const id = `end-${caller.replace(/\W+/g, '-')}`;
+      const lock = await runningExecution(id);
 
-    await h.enders[caller]!.end(id);
+      await h.enders[caller]!.end(id);
 
-    const record = await new ExecutionStore().load(id);
-    expect(record.status).toBe('CANCELED');
-    const job = record.stages.find((s) => s.refId === '1')!;
-    expect(job.status).toBe('CANCELED');
-    // The stage's work is stopped where its implementation is loaded, else requested from its function.
-    if (h.stopped.length > 0) expect(job.error).toBe('canceled: task task-1 stopped');
-    else {
-      expect(h.requested).toEqual(['1']);
-      expect(job.context[CLEANUP_KEY]).toBe('requested');
-    }
-    expect(h.stopped.length + h.requested.length).toBe(1);
-    expect(h.notifier.events.filter((e) => e.event === 'pipeline.failed').map((e) => e.executionId)).toEqual([id]);
-    const held = await dynamoClient().send(new PutCommand({ TableName: tableName('locks'), Item: { pk: lock, holder: 'next' }, ConditionExpression: 'attribute_not_exists(pk)' })).then(
-      () => 'free',
-      () => 'held',
-    );
-    expect(held).toBe('free');
+      const record = await new ExecutionStore().load(id);
+      expect(record.status).toBe('CANCELED');
+      const job = record.stages.find((s) => s.refId === '1')!;
+      expect(job.status).toBe('CANCELED');
+      // The stage's work is stopped where its implementation is loaded, else requested from its function.
+      if (h.stopped.length > 0) expect(job.error).toBe('canceled: task task-1 stopped');
+      else {
+        expect(h.requested).toEqual(['1']);
+        expect(job.context[CLEANUP_KEY]).toBe('requested');
+      }
+      expect(h.stopped.length + h.requested.length).toBe(1);
+      expect(h.notifier.events.filter((e) => e.event === 'pipeline.failed').map((e) => e.executionId)).toEqual([id]);
+      const held = await dynamoClient()
+        .send(new PutCommand({ TableName: tableName('locks'), Item: { pk: lock, holder: 'next' }, ConditionExpression: 'attribute_not_exists(pk)' }))
+        .then(
+          () => 'free',
+          () => 'held',
+        );
+      expect(held).toBe('free');
 
-    // Ending it again (EventBridge redelivers; cancel and the lifecycle handler both run) changes nothing.
-    await h.enders[caller]!.end(id).catch(() => undefined);
-    expect(h.notifier.events.filter((e) => e.event === 'pipeline.failed')).toHaveLength(1);
-    expect(h.stopped.length + h.requested.length).toBe(1);
-  });
+      // Ending it again (EventBridge redelivers; cancel and the lifecycle handler both run) changes nothing.
+      await h.enders[caller]!.end(id).catch(() => undefined);
+      expect(h.notifier.events.filter((e) => e.event === 'pipeline.failed')).toHaveLength(1);
+      expect(h.stopped.length + h.requested.length).toBe(1);
+    },
+  );
 
   it('a local run canceled in its own process ends the same way', async () => {
     const stopped: string[] = [];
     const notifier = new MemoryNotifier();
     const runtime = new LocalRuntime({ timeScale: 100, tickMs: 10, notifier, families: [() => [taskStage(stopped)]] });
     const run = runtime.start(pipeline, { executionId: 'end-local-run' });
-    for (let i = 0; i < 200 && (await runtime.store.load('end-local-run').catch(() => undefined))?.stages[0]?.status !== 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && (await runtime.store.load('end-local-run').catch(() => undefined))?.stages[0]?.status !== 'RUNNING'; i++)
+      await new Promise((r) => setTimeout(r, 25));
     await dynamoClient().send(new PutCommand({ TableName: tableName('locks'), Item: { pk: 'lock#local/us-east-1/app-run', holder: 'end-local-run' } }));
     await run.cancel('tester');
     const result = await run.result;
     expect(result.status).toBe('CANCELED');
     expect(stopped).toEqual(['task-1']);
     expect(notifier.events.filter((e) => e.event === 'pipeline.failed')).toHaveLength(1);
-    const held = await dynamoClient().send(new PutCommand({ TableName: tableName('locks'), Item: { pk: 'lock#local/us-east-1/app-run', holder: 'next' }, ConditionExpression: 'attribute_not_exists(pk)' })).then(
-      () => 'free',
-      () => 'held',
-    );
+    const held = await dynamoClient()
+      .send(
+        new PutCommand({
+          TableName: tableName('locks'),
+          Item: { pk: 'lock#local/us-east-1/app-run', holder: 'next' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .then(
+        () => 'free',
+        () => 'held',
+      );
     expect(held).toBe('free');
   });
 });

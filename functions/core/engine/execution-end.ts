@@ -17,7 +17,7 @@ import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES, typ
 import { type ExecutionStore, retryOnConflict } from '../execution-store.js';
 import { releaseLocksHeldBy } from '../locks-release.js';
 import type { Notifier } from '../notifications.js';
-import type { Clock, StageImplementation } from '../stage-api.js';
+import type { Clock } from '../stage-api.js';
 import type { EngineDeps } from './deps.js';
 import { cancelRunningStage, requestCleanups } from './stage-cleanup.js';
 import { writeStage } from './stage-writes.js';
