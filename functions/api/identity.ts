@@ -8,7 +8,7 @@
  * headers are only believed when GENNAKER_TRUST_IDENTITY_HEADERS=true (set it only behind a proxy
  * or authorizer that overwrites them: a client can send any header).
  */
-import { roleArnOf } from '../core/roles.js';
+import { isIamRole, roleArnOf } from '../core/roles.js';
 
 export interface Caller {
   readonly user: string;
@@ -87,7 +87,9 @@ export function callerOf(
   if (claims) {
     const name = claims.preferred_username ?? claims.email ?? claims.sub;
     if (typeof name === 'string') user = name;
-    for (const r of list(claims['cognito:groups'] ?? claims.groups ?? claims.roles)) roles.add(r);
+    // Cognito groups are group names, the roles a permissions file names bare. A group spelled as
+    // an IAM role is not that role: only a principal API Gateway verified is one.
+    for (const r of list(claims['cognito:groups'] ?? claims.groups ?? claims.roles)) if (!isIamRole(r)) roles.add(r);
   }
   if (env[TRUST_IDENTITY_HEADERS_ENV] === 'true') {
     if (headers['x-gennaker-user']) user = headers['x-gennaker-user'];

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import '../../state-machines/zod-messages.js';
-import { HOME_ACCOUNT_ENV, holdsAnyRole } from '../core/roles.js';
+import { HOME_ACCOUNT_ENV, holdsAnyRole, isIamRole } from '../core/roles.js';
 import { ForbiddenError } from './errors.js';
 import type { Caller } from './identity.js';
 
@@ -55,6 +55,18 @@ export function fiatAuthorizer(applications: Readonly<Record<string, Application
       return holdsAnyRole(granted, caller.roles, homeAccount);
     },
   };
+}
+
+/**
+ * The group names a permissions file gives permissions to: every bare role name (not an IAM role
+ * ARN), sorted. The hosted console creates a Cognito group for each, so a user added to one holds
+ * that role in the API (identity.ts reads cognito:groups).
+ */
+export function permissionGroupNames(applications: Readonly<Record<string, ApplicationPermissions>>): string[] {
+  const names = new Set<string>();
+  for (const p of Object.values(applications))
+    for (const role of [...(p.READ ?? []), ...(p.EXECUTE ?? []), ...(p.WRITE ?? [])]) if (!isIamRole(role)) names.add(role.trim());
+  return [...names].sort();
 }
 
 /** Throws ForbiddenError (403) naming the missing permission. */

@@ -24,6 +24,11 @@ function iamRoleOf(text: string): IamRole | undefined {
   return match ? { account: match[1]!, name: match[2]! } : undefined;
 }
 
+/** Whether a role entry names an IAM role (an ARN or `<account>:role/<name>`) rather than a group. */
+export function isIamRole(text: string): boolean {
+  return iamRoleOf(text.trim()) !== undefined;
+}
+
 /** The caller-side spelling of an IAM role. */
 export function roleArnOf(account: string, name: string, partition = 'aws'): string {
   return `arn:${partition}:iam::${account}:role/${name}`;

@@ -11,7 +11,7 @@ import { ACCOUNTS_FILE_ENV, type AccountRegistry, parseAccounts } from '../../fu
 import { parseTrafficGuards, TRAFFIC_GUARDS_FILE_ENV } from '../../functions/core/traffic-guards.js';
 import { BAKE_CONFIG_FILE_ENV, parseBakeConfig } from '../../functions/stages/cloud/bake/config.js';
 import { JENKINS_MASTERS_FILE_ENV, parseJenkinsMasters } from '../../functions/stages/external/jenkins/masters.js';
-import { parsePermissions, PERMISSIONS_FILE_ENV } from '../../functions/api/permissions.js';
+import { parsePermissions, PERMISSIONS_FILE_ENV, permissionGroupNames } from '../../functions/api/permissions.js';
 import { PlatformSettingError } from '../errors.js';
 import type { Need } from './catalog.js';
 import { type LaunchPermissions, parseLaunchPermissions } from './launch-permissions.js';
@@ -123,6 +123,12 @@ export class ResolvedSettings {
     }
     const roles = accounts ? [...new Set(accounts.names().flatMap((name) => accounts.get(name).assumeRole ?? []))].sort() : [];
     return new ResolvedSettings(documents, roles, launchPermissions);
+  }
+
+  /** The group names the permissions setting gives permissions to (the console's Cognito groups). */
+  permissionGroups(): string[] {
+    const document = this.documents.get('permissions');
+    return document === undefined ? [] : permissionGroupNames(parsePermissions(document));
   }
 
   /** The settings a function with these needs reads. */

@@ -30,6 +30,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwne
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { DockerImage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { PlatformSettingError } from '../errors.js';
 import { CONSOLE_ROOT, writeConsoleSync } from '../../console/build/bundle.js';
 import { CONSOLE_API_PREFIX } from '../../functions/api/routes.js';
 
@@ -47,6 +48,9 @@ export interface ConsoleHostingProps {
   /** @default RemovalPolicy.RETAIN for the user pool, DESTROY for the static files */
   readonly removalPolicy?: RemovalPolicy;
 }
+
+/** What Cognito accepts as a group name. */
+const COGNITO_GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
 /** Security headers on every answer, the page's and the API's. */
 const CONTENT_SECURITY_POLICY = [
@@ -195,12 +199,19 @@ export class ConsoleHosting extends Construct {
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
     });
+    const ids = new Set<string>();
     for (const group of props.groups ?? []) {
-      new CfnUserPoolGroup(this, `Group${group.replace(/[^A-Za-z0-9]/g, '')}`, {
-        userPoolId: this.userPool.userPoolId,
-        groupName: group,
-        description: 'Gennaker role',
-      });
+      if (!COGNITO_GROUP_NAME.test(group)) {
+        throw new PlatformSettingError(
+          `console group ${JSON.stringify(group)} cannot be a Cognito group name (1-128 letters, digits, marks, symbols or punctuation; no spaces)`,
+        );
+      }
+      // Ids from the name (stable across deploys); names that differ only in punctuation get a suffix.
+      const base = `Group${group.replace(/[^A-Za-z0-9]/g, '')}`;
+      let id = base;
+      for (let n = 2; ids.has(id); n++) id = `${base}${n}`;
+      ids.add(id);
+      new CfnUserPoolGroup(this, id, { userPoolId: this.userPool.userPoolId, groupName: group, description: 'Gennaker role' });
     }
 
     // The console's routes: the same handler, the ID token checked by API Gateway before it runs.

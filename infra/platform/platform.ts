@@ -191,7 +191,8 @@ export class Platform extends Construct {
         api: this.platformApi.api,
         apiHandler: this.apiFunction.function,
         ...(props.console.domainPrefix ? { domainPrefix: props.console.domainPrefix } : {}),
-        ...(props.console.groups ? { groups: props.console.groups } : {}),
+        // The groups asked for, and every group the permissions setting names: a console user's groups are their roles.
+        groups: [...new Set([...(props.console.groups ?? []), ...this.settings.permissionGroups()])].sort(),
         removalPolicy: dataRemovalPolicy,
       });
       // Notifications link to the run in this console.

@@ -4,7 +4,7 @@
  * authorizer while the CLI's routes keep IAM, groups as roles, notification links to the console,
  * cdk-nag clean; and nothing of it without the flag.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -29,8 +29,22 @@ function synth(context: Record<string, unknown>) {
   return Template.fromStack(built.platformStack);
 }
 
+// Application permissions naming groups (bare names) and IAM roles (ARNs): the groups become Cognito groups.
+const permissionsDir = mkdtempSync(join(tmpdir(), 'gennaker-console-permissions-'));
+dirs.push(permissionsDir);
+const permissionsFile = join(permissionsDir, 'permissions.yml');
+writeFileSync(
+  permissionsFile,
+  'applications:\n  shop:\n    READ: [developers, approvers]\n    EXECUTE: [arn:aws:iam::111111111111:role/shop-deployers, deployers]\n    WRITE: [platform-admins]\n',
+);
+
 // buildGennakerApp applies cdk-nag: an unacknowledged finding would throw here.
-const hosted = synth({ 'gennaker:console': 'true', 'gennaker:consoleDomainPrefix': 'gennaker-test', 'gennaker:consoleGroups': 'approvers, deployers' });
+const hosted = synth({
+  'gennaker:console': 'true',
+  'gennaker:consoleDomainPrefix': 'gennaker-test',
+  'gennaker:consoleGroups': 'approvers, deployers',
+  'gennaker:permissions': permissionsFile,
+});
 
 describe('hosted console', () => {
   it('keeps the files in a private, encrypted, TLS-only bucket that only the distribution reads', () => {
@@ -95,8 +109,22 @@ describe('hosted console', () => {
       SupportedIdentityProviders: ['COGNITO'],
       CallbackURLs: [Match.objectLike({ 'Fn::Join': ['', ['https://', Match.anyValue(), '/']] })],
     });
+  });
+
+  it("creates a Cognito group for every group the permissions setting names (never for a role ARN), and the API reads the file with the token's groups as roles", () => {
     const groups = Object.values(hosted.findResources('AWS::Cognito::UserPoolGroup')).map((g) => (g.Properties as { GroupName: string }).GroupName);
-    expect(groups.sort()).toEqual(['approvers', 'deployers']);
+    // consoleGroups asked for approvers and deployers; the permissions file adds developers and platform-admins.
+    expect(groups.sort()).toEqual(['approvers', 'deployers', 'developers', 'platform-admins']);
+    // The console's routes reach the API handler behind the user pool's JWT authorizer...
+    hosted.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+    hosted.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /api/{proxy+}', AuthorizationType: 'JWT' });
+    // ...which checks the permissions file bundled beside it.
+    const withPermissions = Object.values(hosted.findResources('AWS::Lambda::Function')).filter(
+      (f) =>
+        (f.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables?.GENNAKER_PERMISSIONS_FILE ===
+        'gennaker-permissions.json',
+    );
+    expect(withPermissions).toHaveLength(1);
   });
 
   it('puts the console routes behind a JWT authorizer for that client, while the CLI routes keep IAM', () => {

@@ -33,6 +33,11 @@ describe('callers', () => {
     expect(callerOf({ authorizer: { jwt: { claims: { sub: 'u-3', 'cognito:groups': '[]' } } } }, {}, {})).toEqual({ user: 'u-3', roles: [] });
   });
 
+  it('never takes a Cognito group spelled as an IAM role for that role', () => {
+    const claims = { sub: 'u-4', 'cognito:groups': ['arn:aws:iam::111111111111:role/deployers', '111111111111:role/admins', 'ops'] };
+    expect(callerOf({ authorizer: { jwt: { claims } } }, {}, {})).toEqual({ user: 'u-4', roles: ['ops'] });
+  });
+
   it('ignores identity headers unless told to trust them', () => {
     const headers = { 'x-gennaker-user': 'mallory', 'x-gennaker-roles': 'approvers' };
     expect(callerOf({ authorizer: { iam: { userArn: 'arn:aws:iam::1:user/eve' } } }, headers, {})).toMatchObject({ user: 'eve', roles: [] });
