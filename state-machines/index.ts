@@ -6,4 +6,3 @@ export { validatePipeline } from './model/validate.js';
 export { compilePipeline, renderDefinition } from './compiler/compile.js';
 export type { AslMachine } from './compiler/asl.js';
 export type { FunctionFamily } from './compiler/render.js';
-export { stageTypeInfo, supportedStageTypes } from './stage-types/index.js';

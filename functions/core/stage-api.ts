@@ -5,7 +5,6 @@
  * The engine loads the execution record, evaluates expressions, gates on upstream stages, applies
  * stageEnabled / execution windows / timeouts, and persists the result with conditional writes.
  */
-import { GennakerError } from '../../state-machines/errors.js';
 import type { EvaluationContext, StageView } from '../../state-machines/expressions/index.js';
 import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
 
@@ -109,13 +108,4 @@ export interface StageImplementation {
   readonly secrets?: SecretFetcher;
 }
 
-/** Thrown by a stage for errors Step Functions should retry (throttling, timeouts). */
-export class TransientStageError extends GennakerError {
-  override readonly name = 'TransientStageError';
-  override readonly kind = 'transient';
-}
-/** Thrown by a stage for bad configuration; becomes a FAILED result with this message. */
-export class StageConfigError extends GennakerError {
-  override readonly name = 'StageConfigError';
-  override readonly kind = 'input';
-}
+export { StageConfigError, TransientStageError } from './stage-errors.js';

@@ -6,7 +6,7 @@
  * returned to Step Functions or logged. Redaction is by value, whatever field or header carried it.
  */
 import { referencesIn, type SecretReference, secretNameOf } from '../../../state-machines/model/secret-references.js';
-import { StageConfigError, TransientStageError } from '../stage-api.js';
+import { StageConfigError, TransientStageError } from '../stage-errors.js';
 
 export const REDACTED = '<redacted>';
 /** Secret names the functions may read start with this (the platform sets it beside the IAM grant). */
