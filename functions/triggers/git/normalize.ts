@@ -24,7 +24,7 @@ export interface GitPush {
   /**
    * What happened, as Echo names it per provider (the trigger's `events` filter and the trigger
    * object's `action`): GitHub `push:push` or `pull_request:<action>` (opened, synchronize, ...), GitLab's object_kind (`push`, `tag_push`), Bitbucket
-   * Cloud `repo:push`, Bitbucket Server `repo:refs_changed`.
+   * Cloud `repo:push` or `pullrequest:fulfilled` (merged: the destination branch at the merge commit), Bitbucket Server `repo:refs_changed`.
    */
   readonly action: string;
   readonly user?: string;
@@ -164,6 +164,16 @@ const BitbucketPush = z.looseObject({
   }),
 });
 
+/** A merged Bitbucket Cloud pull request: Echo builds the destination branch at the merge commit. */
+const BitbucketMerged = z.looseObject({
+  actor: BitbucketPush.shape.actor,
+  repository: BitbucketPush.shape.repository,
+  pullrequest: z.looseObject({
+    destination: z.looseObject({ branch: z.looseObject({ name: z.string().check(z.minLength(1)) }) }),
+    merge_commit: z.looseObject({ hash: z.string().check(z.minLength(1)) }),
+  }),
+});
+
 /** Bitbucket Server / Data Center `repo:refs_changed` (Echo's BitbucketServerEventHandler). */
 const BitbucketServerPush = z.looseObject({
   eventKey: z.optional(z.string()),
@@ -209,21 +219,35 @@ export function normalizeBitbucket(eventKey: string | undefined, body: unknown):
   if (eventKey === 'diagnostics:ping') return ignored('ping');
   const key = eventKey ?? (body as { eventKey?: unknown } | null)?.eventKey;
   if (key === 'repo:refs_changed') return normalizeBitbucketServer(body);
+  if (key === 'pullrequest:fulfilled') {
+    const merged = parseOrRefuse(BitbucketMerged, body, 'Bitbucket pullrequest:fulfilled event');
+    return bitbucketCloudEvent(merged, merged.pullrequest.destination.branch.name, merged.pullrequest.merge_commit.hash, 'pullrequest:fulfilled');
+  }
   if (key !== undefined && key !== 'repo:push') return ignored(`Bitbucket event '${textOf(key)}' does not trigger pipelines`);
   const push = parseOrRefuse(BitbucketPush, body, 'Bitbucket push event');
   const change = push.push.changes.find((c) => c.new);
   if (!change?.new) return ignored('the push only deleted refs');
-  const [owner, name] = push.repository.full_name.split('/');
-  const user = push.actor?.nickname ?? push.actor?.username ?? push.actor?.display_name;
+  return bitbucketCloudEvent(push, change.new.name, change.new.target.hash, 'repo:push');
+}
+
+function bitbucketCloudEvent(
+  delivery: Pick<z.infer<typeof BitbucketPush>, 'actor' | 'repository'>,
+  branch: string,
+  hash: string,
+  action: string,
+): Normalized<GitPush> {
+  const { repository, actor } = delivery;
+  const [owner, name] = repository.full_name.split('/');
+  const user = actor?.nickname ?? actor?.username ?? actor?.display_name;
   return {
     kind: 'event',
     event: {
       source: 'bitbucket',
-      projects: spellings(owner, push.repository.owner?.username, push.repository.owner?.nickname, push.repository.project?.key),
-      slugs: spellings(name, push.repository.name),
-      branch: change.new.name,
-      hash: change.new.target.hash,
-      action: 'repo:push',
+      projects: spellings(owner, repository.owner?.username, repository.owner?.nickname, repository.project?.key),
+      slugs: spellings(name, repository.name),
+      branch,
+      hash,
+      action,
       ...(user ? { user } : {}),
     },
   };

@@ -137,6 +137,26 @@ describe('normalising pushes', () => {
     expect(() => normalizeGitHub('pull_request', { action: 'opened', repository: github.repository })).toThrow(MalformedEventError);
   });
 
+  it('reads a merged Bitbucket Cloud pull request (pullrequest:fulfilled) as Echo does: the destination branch at the merge commit', () => {
+    // The push sample's repository and actor, in the shape of Bitbucket Cloud's pullrequest:fulfilled payload.
+    const merged = {
+      actor: bitbucket.actor,
+      repository: bitbucket.repository,
+      pullrequest: {
+        id: 7,
+        state: 'MERGED',
+        source: { branch: { name: 'feature/x' }, commit: { hash: 'aaaa1111' } },
+        destination: { branch: { name: 'main' }, commit: { hash: 'bbbb2222' } },
+        merge_commit: { hash: 'cccc3333dddd' },
+      },
+    };
+    const pr = event(normalizeBitbucket('pullrequest:fulfilled', merged));
+    expect(pr).toMatchObject({ branch: 'main', hash: 'cccc3333dddd', action: 'pullrequest:fulfilled' });
+    expect(pr.projects[0]).toBe(event(normalizeBitbucket('repo:push', bitbucket)).projects[0]);
+    expect(normalizeBitbucket('pullrequest:created', merged)).toMatchObject({ kind: 'ignored' });
+    expect(() => normalizeBitbucket('pullrequest:fulfilled', { ...merged, pullrequest: { state: 'MERGED' } })).toThrow(MalformedEventError);
+  });
+
   it('refuses payloads that are not pushes', () => {
     expect(() => normalizeGitHub('push', { ref: 'refs/heads/x' })).toThrow(MalformedEventError);
     expect(() => normalizeGitLab('Push Hook', [])).toThrow(/not a GitLab push event/);
