@@ -101,6 +101,7 @@ export class LocalRuntime {
   private readonly pipelines = new Map<string, Pipeline>();
   private readonly runs = new Map<string, LocalRun>();
   private readonly functionErrors = new Map<string, string[]>();
+  private readonly runNames = new Set<string>();
   private readonly judge: JudgeMode;
   private readonly tickMs: number;
   /** Who this runtime acts as (judgments, cancels): the OS user unless given. */
@@ -125,6 +126,8 @@ export class LocalRuntime {
       implementations: new Map(implementations.map((i) => [i.type, i])),
       // Its end (execution-end.ts) releases the run's locks as the lifecycle handler does in AWS.
       awaitPollSeconds: 2,
+      // Nothing bounds a local call: a paused stage holds until resumed, and loops check each second.
+      pause: { pollSeconds: 1, holdMs: Number.POSITIVE_INFINITY, checkMs: 200 },
     };
   }
 
@@ -136,9 +139,15 @@ export class LocalRuntime {
   /** Starts child pipelines for the `pipeline` stage, in this runtime. */
   readonly launcher: PipelineLauncher = {
     start: async (request: LaunchRequest) => {
-      if (this.runs.has(request.executionId) || (await this.store.getExecution(request.executionId))) {
+      // A restart (restart.ts) is a new run of an execution that exists: once per run name.
+      if (
+        request.runName !== undefined
+          ? this.runNames.has(request.runName)
+          : this.runs.has(request.executionId) || (await this.store.getExecution(request.executionId))
+      ) {
         return { executionId: request.executionId };
       }
+      if (request.runName !== undefined) this.runNames.add(request.runName);
       const pipeline = this.pipelines.get(`${request.application}/${request.pipeline}`);
       if (!pipeline) {
         throw new Error(`no pipeline '${request.application}/${request.pipeline}' in this local run (known: ${[...this.pipelines.keys()].join(', ')})`);
@@ -270,7 +279,7 @@ export class LocalRuntime {
           if (answer.kind === 'failure') throw new EngineSignal(answer);
           return answer.output;
         }
-        if (execution.status !== 'RUNNING') throw new EngineSignal({ kind: 'failure', error: SIGNALS.haltBranch, cause: `execution ${execution.status}` });
+        if (execution.status !== 'RUNNING' && execution.status !== 'PAUSED') throw new EngineSignal({ kind: 'failure', error: SIGNALS.haltBranch, cause: `execution ${execution.status}` });
         if (this.stageTime.now() - this.stageTime.fromWall(stage.startTime ?? this.clock.now()) > timeoutMs) {
           const error = new Error(`no judgment within ${Math.round(timeoutMs / 1000)} s`);
           error.name = 'States.Timeout';

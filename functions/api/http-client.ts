@@ -133,6 +133,8 @@ export function httpApi(options: HttpApiOptions): GennakerApi {
     cancelExecution: (id, reason) => call('POST', `/executions/${enc(id)}/cancel`, {}, reason ? { reason } : {}),
     pauseExecution: (id) => call('POST', `/executions/${enc(id)}/pause`, {}, {}),
     resumeExecution: (id) => call('POST', `/executions/${enc(id)}/resume`, {}, {}),
+    restartStage: (r) =>
+      call('POST', `/executions/${enc(r.executionId)}/stages/${enc(r.stage)}/restart`, {}, r.idempotencyKey ? { idempotencyKey: r.idempotencyKey } : {}),
     judgeStage: (r) =>
       call(
         'POST',

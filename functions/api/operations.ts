@@ -6,10 +6,12 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { sfnTaskResumer } from '../core/task-resume.js';
 import { cancelExecution as cancelCore, type ExecutionStopper } from '../core/cancel.js';
-import { concurrencyPolicyOf } from '../core/concurrency.js';
+import { concurrencyPolicyOf, isWaiting } from '../core/concurrency.js';
 import type { EngineDeps } from '../core/engine/deps.js';
 import type { ExecutionSuccessors } from '../core/engine/execution-end.js';
-import { InvalidInputError } from '../core/errors.js';
+import { ExecutionNotFoundError, InvalidInputError } from '../core/errors.js';
+import { pauseRunning, resumeRunning } from '../core/pause.js';
+import { restartStage } from '../core/restart.js';
 import type { ExecutionStatus } from '../core/execution-model.js';
 import { judgmentStateOf, type ResumeCallback, submitJudgment } from '../core/judgment.js';
 import { HOME_ACCOUNT_ENV, holdsAnyRole } from '../core/roles.js';
@@ -152,18 +154,75 @@ export async function cancelExecution(executionId: string, caller: Caller, deps:
   return { ...executionDetails(await t.store.load(result.execution.id)), changed: result.changed };
 }
 
-/** Holds a run that waits for a concurrency slot (a running execution cannot be paused). */
-export async function pauseExecution(executionId: string, caller: Caller, deps: OperationsDeps): Promise<ExecutionDetails> {
-  await deps.triggers.queue.pause(executionId, caller.user);
-  return getExecution(executionId, deps);
+/**
+ * Pauses a running execution (pause.ts: its stages stop at their next call, none starts until
+ * resume), or holds a run that waits for a concurrency slot. Pausing a paused one changes nothing.
+ */
+export async function pauseExecution(executionId: string, caller: Caller, deps: OperationsDeps): Promise<ExecutionDetails & { changed: boolean }> {
+  const t = deps.triggers;
+  const record = await t.store.getExecution(executionId);
+  if (!record) throw new ExecutionNotFoundError(`no execution '${executionId}'`);
+  let changed: boolean;
+  if (isWaiting(record)) {
+    changed = record.status !== 'PAUSED';
+    await t.queue.pause(executionId, caller.user);
+  } else changed = (await pauseRunning(t.store, t.clock, executionId, caller.user)).changed;
+  if (changed) t.log.info('execution paused', { executionId, user: caller.user });
+  return { ...(await getExecution(executionId, deps)), changed };
 }
 
-/** Lets a paused waiting run start (now, if a slot is free). */
-export async function resumeExecution(executionId: string, caller: Caller, deps: OperationsDeps): Promise<ExecutionDetails & { started: boolean }> {
-  const record = await deps.triggers.store.getExecution(executionId);
-  const entry = record ? await deps.triggers.registry.get(record.application, record.pipelineId) : undefined;
-  const { started } = await deps.triggers.queue.resume(executionId, caller.user, entry ? concurrencyPolicyOf(entry.pipeline) : undefined);
-  return { ...(await getExecution(executionId, deps)), started };
+/** Resumes a paused execution, or lets a paused waiting run start (now, if a slot is free). */
+export async function resumeExecution(
+  executionId: string,
+  caller: Caller,
+  deps: OperationsDeps,
+): Promise<ExecutionDetails & { started: boolean; changed: boolean }> {
+  const t = deps.triggers;
+  const record = await t.store.getExecution(executionId);
+  if (!record) throw new ExecutionNotFoundError(`no execution '${executionId}'`);
+  if (!isWaiting(record)) {
+    const { changed } = await resumeRunning(t.store, t.clock, executionId, caller.user);
+    if (changed) t.log.info('execution resumed', { executionId, user: caller.user });
+    return { ...(await getExecution(executionId, deps)), started: false, changed };
+  }
+  const entry = await t.registry.get(record.application, record.pipelineId);
+  const changed = record.status === 'PAUSED';
+  const { started } = await t.queue.resume(executionId, caller.user, entry ? concurrencyPolicyOf(entry.pipeline) : undefined);
+  return { ...(await getExecution(executionId, deps)), started, changed };
+}
+
+export interface RestartStageRequest {
+  readonly executionId: string;
+  /** Stage refId or name. */
+  readonly stage: string;
+  /** Repeating a request with the same key repeats nothing (restart.ts). */
+  readonly idempotencyKey?: string;
+}
+
+export interface RestartStageResult extends ExecutionDetails {
+  /** The stages set back to NOT_STARTED: the restarted one and every stage after it. */
+  readonly restartedStages: readonly string[];
+  /** false when the request repeated one already carried out. */
+  readonly changed: boolean;
+}
+
+/** Restarts a failed or canceled stage of a finished execution: the same record runs on from it. */
+export async function restartExecutionStage(request: RestartStageRequest, caller: Caller, deps: OperationsDeps): Promise<RestartStageResult> {
+  const t = deps.triggers;
+  const record = await t.store.getExecution(request.executionId);
+  if (!record) throw new ExecutionNotFoundError(`no execution '${request.executionId}'`);
+  const entry = await t.registry.get(record.application, record.pipelineId);
+  const result = await restartStage(
+    {
+      executionId: request.executionId,
+      stage: request.stage,
+      user: caller.user,
+      ...(request.idempotencyKey !== undefined ? { key: request.idempotencyKey } : {}),
+    },
+    { store: t.store, clock: t.clock, launcher: t.launcher, queue: t.queue, ...(entry ? { policy: concurrencyPolicyOf(entry.pipeline) } : {}) },
+  );
+  if (result.changed) t.log.info('stage restarted', { executionId: request.executionId, stage: request.stage, stages: result.stages, user: caller.user });
+  return { ...(await getExecution(request.executionId, deps)), restartedStages: result.stages, changed: result.changed };
 }
 
 /** Answers a manual judgment; the caller must hold one of the stage's requiredJudgmentRoles. */
@@ -214,8 +273,9 @@ export interface GennakerApi {
   listExecutions(query: ListExecutionsQuery): Promise<ExecutionSummary[]>;
   getExecution(executionId: string): Promise<ExecutionDetails>;
   cancelExecution(executionId: string, reason?: string): Promise<CancelResult>;
-  pauseExecution(executionId: string): Promise<ExecutionDetails>;
-  resumeExecution(executionId: string): Promise<ExecutionDetails & { started: boolean }>;
+  pauseExecution(executionId: string): Promise<ExecutionDetails & { changed: boolean }>;
+  resumeExecution(executionId: string): Promise<ExecutionDetails & { started: boolean; changed: boolean }>;
+  restartStage(request: RestartStageRequest): Promise<RestartStageResult>;
   judgeStage(request: JudgmentRequest): Promise<StageDetails>;
   clusterView(query: { application: string; account?: string; region?: string }): Promise<ApplicationClusters>;
 }

@@ -8,8 +8,9 @@
  *   GET  /executions?application=&pipeline=&status=&limit=&expand=stages   list
  *   GET  /executions/{id}                                        get (stages without callback tokens)
  *   POST /executions/{id}/cancel                                 cancel
- *   POST /executions/{id}/pause | /resume                        hold / release a waiting run
+ *   POST /executions/{id}/pause | /resume                        pause / resume (a running or a waiting run)
  *   POST /executions/{id}/stages/{stage}/judgment                manual judgment
+ *   POST /executions/{id}/stages/{stage}/restart                 restart a failed or canceled stage
  *   GET  /applications/{application}/clusters?account=&region=   cluster view
  */
 import * as z from 'zod/mini';
@@ -29,6 +30,7 @@ import {
   listPipelines,
   type OperationsDeps,
   pauseExecution,
+  restartExecutionStage,
   resumeExecution,
   triggerPipeline,
 } from './operations.js';
@@ -89,6 +91,7 @@ function jsonBody<S extends z.core.$ZodType>(schema: S, body: Buffer, optional =
 const CancelBody = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(1000))) });
 const JudgmentBody = z.strictObject({ judgment: z.enum(['continue', 'stop']), input: z.optional(z.string().check(z.maxLength(1000))) });
 const Empty = z.strictObject({});
+const RestartBody = z.strictObject({ idempotencyKey: z.optional(z.string().check(z.minLength(1), z.maxLength(128))) });
 
 const ListQuery = z.strictObject({
   application: z.string().check(z.minLength(1, 'application is required')),
@@ -197,6 +200,22 @@ export const ROUTES: readonly Route[] = [
       const { judgment, input } = jsonBody(JudgmentBody, body);
       const stage = await judgeStage({ executionId: params.id!, stage: params.stage!, judgment, ...(input !== undefined ? { input } : {}) }, caller, deps);
       return { status: 200, body: stage };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/executions/{id}/stages/{stage}/restart',
+    run: async (input) => {
+      const { params, body, caller, deps } = input;
+      await checkExecution(input, params.id!, 'EXECUTE');
+      const { idempotencyKey } = jsonBody(RestartBody, body, true);
+      const result = await restartExecutionStage(
+        { executionId: params.id!, stage: params.stage!, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) },
+        caller,
+        deps,
+      );
+      // 202: the run goes on from the stage; 200: a repeated request, nothing new started.
+      return { status: result.changed ? 202 : 200, body: result };
     },
   },
   {

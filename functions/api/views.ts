@@ -3,7 +3,7 @@
  * and without any stage's callbackToken: whoever holds it can resume the state machine) and of
  * pipelines (their DAG and parameter form, not their stage settings).
  */
-import type { ExecutionRecord, ExecutionView, StageRecord } from '../core/execution-model.js';
+import type { ExecutionRecord, ExecutionView, PausedDetails, RestartDetails, StageRecord } from '../core/execution-model.js';
 import type { PipelineEntry } from '../core/pipeline-registry.js';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
 
@@ -23,6 +23,25 @@ export interface ExecutionSummary {
   readonly canceledBy?: string;
   /** When the run queued for a concurrency slot. */
   readonly queuedAt?: number;
+  /**
+   * Orca's paused details: set once the execution was paused. `pausedMs` counts ended pauses; while
+   * it is paused (no resumeTime) the current pause has lasted since `pauseTime`.
+   */
+  readonly paused?: {
+    readonly pausedBy: string;
+    readonly pauseTime: number;
+    readonly resumedBy?: string;
+    readonly resumeTime?: number;
+    readonly pausedMs: number;
+  };
+  /** The last restart of one of its stages: which, by whom, when, the stages it set back. */
+  readonly restart?: {
+    readonly attempt: number;
+    readonly stage: string;
+    readonly restartedBy: string;
+    readonly restartTime: number;
+    readonly stages: readonly string[];
+  };
 }
 
 /** A stage as an execution bar segment shows it (no context or outputs). */
@@ -79,7 +98,19 @@ export function executionSummary(record: ExecutionRecord): ExecutionSummary {
     parameters: r.parameters,
     ...(r.canceledBy ? { canceledBy: r.canceledBy } : {}),
     ...(typeof r.queuedAt === 'number' ? { queuedAt: r.queuedAt } : {}),
+    ...(r.paused ? { paused: pausedView(r.paused) } : {}),
+    ...(r.restart ? { restart: restartView(r.restart) } : {}),
   };
+}
+
+function pausedView(p: PausedDetails): NonNullable<ExecutionSummary['paused']> {
+  const { windows: _w, ...shown } = p;
+  return shown;
+}
+
+function restartView(r: RestartDetails): NonNullable<ExecutionSummary['restart']> {
+  const { key: _k, pending: _p, ...shown } = r;
+  return shown;
 }
 
 export function executionDetails(view: ExecutionView): ExecutionDetails {

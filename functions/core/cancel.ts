@@ -15,16 +15,11 @@ import { endExecution, type ExecutionEndDeps } from './engine/execution-end.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError } from './errors.js';
 import { type ExecutionRecord, FINAL_EXECUTION_STATUSES } from './execution-model.js';
 import { type ExecutionStore, retryOnConflict } from './execution-store.js';
-import { stateMachineArnFor } from './pipeline-launcher.js';
+import { executionArnFor, stateMachineArnFor } from './pipeline-launcher.js';
 
 /** Stops the running state machine execution behind a record. */
 export interface ExecutionStopper {
   stop(execution: ExecutionRecord, cause: string): Promise<void>;
-}
-
-/** `arn:aws:states:r:a:stateMachine:name` + execution name → `arn:aws:states:r:a:execution:name:exec`. */
-export function executionArnFor(stateMachineArn: string, executionName: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
 }
 
 /** StopExecution on the execution's ARN (recorded, or derived from GENNAKER_STATE_MACHINES). */

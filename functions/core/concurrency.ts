@@ -215,6 +215,15 @@ export class ExecutionQueue {
     return { execution, started: started.includes(executionId) };
   }
 
+  /**
+   * Takes a slot for a finished run that starts again (a restarted stage): true when the policy
+   * lets it run now. It does not wait: a restart is refused while the slots are full.
+   */
+  async takeSlot(application: string, pipelineId: string, executionId: string, policy: ConcurrencyPolicy): Promise<boolean> {
+    if (policy.maxRunning === 0) return true;
+    return (await this.acquireSlot(queueKeyOf(application, pipelineId), policy.maxRunning, executionId)) !== undefined;
+  }
+
   /** Releases the concurrency slot an execution holds (also done by releaseLocksHeldBy). */
   async releaseSlots(queueKey: string, holder: string, maxRunning = 64): Promise<void> {
     await this.slots.release(queueKey, holder, maxRunning);

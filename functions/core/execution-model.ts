@@ -17,6 +17,11 @@ export interface LaunchRequest {
   readonly executionId: string;
   readonly trigger: Record<string, unknown>;
   readonly parameters: Record<string, unknown>;
+  /**
+   * A run of an execution that exists (a restart, restart.ts): the state machine run's own name
+   * (default: the execution id). Its stages that finished keep their status and are not run again.
+   */
+  readonly runName?: string;
 }
 
 export type ExecutionStatus = 'NOT_STARTED' | 'RUNNING' | 'SUCCEEDED' | 'TERMINAL' | 'CANCELED' | 'PAUSED';
@@ -43,7 +48,47 @@ export interface ExecutionRecord {
   readonly pendingLaunch?: LaunchRequest;
   /** How many stages halted their branch or the pipeline (execution-store.ts noteHalt). */
   readonly halts?: number;
+  /** Set while the execution is paused, and kept after (Orca's `paused`): pause.ts. */
+  readonly paused?: PausedDetails;
+  /** The last restart of one of its stages (restart.ts); `pending` until its run has started. */
+  readonly restart?: RestartDetails;
   readonly version: number;
+}
+
+/** Orca's PausedDetails, plus every pause window so stage time can leave paused time out. */
+export interface PausedDetails {
+  readonly pausedBy: string;
+  readonly pauseTime: number;
+  readonly resumedBy?: string;
+  readonly resumeTime?: number;
+  /** Paused time of the windows that have ended, in ms. */
+  readonly pausedMs: number;
+  /** Ended pause windows [from, to] (wall-clock ms), newest last, at most MAX_PAUSE_WINDOWS. */
+  readonly windows: ReadonlyArray<readonly [number, number]>;
+}
+
+export interface RestartDetails {
+  /** Which restart of this execution (1, 2, ...): names its state machine run. */
+  readonly attempt: number;
+  readonly stage: string;
+  readonly restartedBy: string;
+  readonly restartTime: number;
+  /** The caller's key: the same key again is the same restart (a retried request). */
+  readonly key?: string;
+  /** The stages it set back to NOT_STARTED (the stage and every stage after it). */
+  readonly stages: readonly string[];
+  /** true until the continuation run is started. */
+  readonly pending: boolean;
+}
+
+/** Orca's restartDetails on a restarted stage. */
+export interface StageRestartDetails {
+  /** How many times this stage was restarted: part of the keys its side effects are found by. */
+  readonly attempt: number;
+  readonly restartedBy: string;
+  readonly restartTime: number;
+  readonly previousStatus: string;
+  readonly previousError?: string;
 }
 
 export interface StageRecord {
@@ -59,6 +104,8 @@ export interface StageRecord {
   readonly error?: string;
   /** Task token of a callback stage that waits; never shown outside the engine. */
   readonly callbackToken?: string;
+  /** Present once the stage was restarted (restart.ts). */
+  readonly restartDetails?: StageRestartDetails;
   readonly version: number;
 }
 

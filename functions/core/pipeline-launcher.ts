@@ -11,6 +11,8 @@ import type { ExecutionStore } from './execution-store.js';
 export interface PipelineLauncher {
   start(request: LaunchRequest): Promise<{ executionId: string }>;
   status(executionId: string): Promise<ExecutionStatus | undefined>;
+  /** Where a run will be (its state machine execution ARN), when the launcher can tell before starting it. */
+  runArn?(request: Pick<LaunchRequest, 'application' | 'pipeline' | 'executionId' | 'runName'>): string | undefined;
 }
 
 /** A Step Functions execution name (≤ 80 chars of [A-Za-z0-9-_]) derived from a dedupe key. */
@@ -19,6 +21,11 @@ export function executionNameFor(key: string, prefix = ''): string {
   if (clean.length <= 80) return clean;
   const digest = createHash('sha256').update(key).digest('hex').slice(0, 24);
   return `${clean.slice(0, 55)}-${digest}`;
+}
+
+/** `arn:aws:states:r:a:stateMachine:name` + execution name → `arn:aws:states:r:a:execution:name:exec`. */
+export function executionArnFor(stateMachineArn: string, executionName: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
 }
 
 /** Maps a pipeline to its state machine ARN: GENNAKER_STATE_MACHINES is JSON {"app/pipeline": arn}. */
@@ -42,7 +49,7 @@ export class StepFunctionsLauncher implements PipelineLauncher {
       await this.sfn.send(
         new StartExecutionCommand({
           stateMachineArn,
-          name: request.executionId,
+          name: request.runName ?? request.executionId,
           input: JSON.stringify({ executionId: request.executionId, trigger: request.trigger, parameters: request.parameters }),
         }),
       );
@@ -55,5 +62,9 @@ export class StepFunctionsLauncher implements PipelineLauncher {
 
   async status(executionId: string): Promise<ExecutionStatus | undefined> {
     return (await this.store.getExecution(executionId))?.status;
+  }
+
+  runArn(request: Pick<LaunchRequest, 'application' | 'pipeline' | 'executionId' | 'runName'>): string {
+    return executionArnFor(this.resolve(request.application, request.pipeline), request.runName ?? request.executionId);
   }
 }

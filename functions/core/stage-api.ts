@@ -82,6 +82,11 @@ export interface StageRunContext {
   /** Present for callback stages: the token whose SendTaskSuccess resumes the state machine. */
   readonly taskToken?: string;
   /**
+   * 0, or how many times the stage was restarted (restart.ts): keys that find what the stage made
+   * (deploy keys, child execution ids) include it through `stageRunKey`, so a restart starts afresh.
+   */
+  readonly attempt?: number;
+  /**
    * Persists part of the stage's state now, before a side effect, so a call that crashes after the
    * side effect can find what it did (e.g. the server group name it chose). Conditional write.
    */
@@ -91,6 +96,15 @@ export interface StageRunContext {
    * every value it resolved from the result, checkpoints and errors. Absent outside the engine.
    */
   readonly secrets?: SecretScope;
+}
+
+/**
+ * The key of this run of the stage, `<executionId><sep><refId>` (plus `<sep>r<n>` after its n-th
+ * restart): what its side effects are found by again after a crash, and not after a restart.
+ */
+export function stageRunKey(ctx: Pick<StageRunContext, 'executionId' | 'stage' | 'attempt'>, separator = ':'): string {
+  const attempt = ctx.attempt ?? 0;
+  return `${ctx.executionId}${separator}${ctx.stage.refId}${attempt > 0 ? `${separator}r${attempt}` : ''}`;
 }
 
 /** A stage type's implementation. */

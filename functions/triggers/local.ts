@@ -32,7 +32,9 @@ export interface InProcessRunner {
 /** Starts pipelines in the runner; when one ends, calls `onFinished` as the lifecycle handler would be. */
 export class InProcessLauncher implements PipelineLauncher {
   onFinished: (executionId: string) => Promise<void> = async () => undefined;
+  /** The newest run of each execution: what cancel stops. */
   private readonly runs = new Map<string, { cancel(user?: string): Promise<void> }>();
+  private readonly started = new Set<string>();
   private readonly pending = new Set<Promise<unknown>>();
   readonly errors: unknown[] = [];
 
@@ -43,10 +45,13 @@ export class InProcessLauncher implements PipelineLauncher {
   ) {}
 
   async start(request: LaunchRequest): Promise<{ executionId: string }> {
-    if (this.runs.has(request.executionId)) return { executionId: request.executionId };
+    // Keyed by run: a restart (restart.ts) is a new run of the same execution.
+    const runName = request.runName ?? request.executionId;
+    if (this.started.has(runName)) return { executionId: request.executionId };
     const entry = await this.registry.get(request.application, request.pipeline);
     if (!entry) throw new PipelineNotFoundError(`no pipeline ${request.application}/${request.pipeline}`);
     const run = this.runner.start(entry.pipeline, { executionId: request.executionId, trigger: request.trigger, parameters: request.parameters });
+    this.started.add(runName);
     this.runs.set(request.executionId, run);
     this.track(run.result.then(() => this.onFinished(request.executionId)));
     return { executionId: request.executionId };

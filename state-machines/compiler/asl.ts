@@ -2,6 +2,7 @@
  * The subset of Amazon States Language (JSONPath) the compiler emits, as typed states: a misspelt
  * field (`Nxt`, `ResultsPath`) does not type-check.
  */
+import { EXECUTION_PAUSED } from '../contract/engine.js';
 
 export interface Retrier {
   readonly ErrorEquals: readonly string[];
@@ -106,8 +107,15 @@ export const TRANSIENT_ERRORS = [
   'TransientStageError',
 ];
 
+/**
+ * A stage call raises EXECUTION_PAUSED while its execution is paused (after holding ~20 s): called
+ * again every 20 s, for about a day and a half of pause (3,000 attempts, ~12,000 history events,
+ * under the 25,000 limit); a longer pause fails the stage.
+ */
+export const PAUSED_RETRY: Retrier = { ErrorEquals: [EXECUTION_PAUSED], IntervalSeconds: 20, MaxAttempts: 3000, BackoffRate: 1 };
+
 export function transientRetry(): Retrier[] {
-  return [{ ErrorEquals: TRANSIENT_ERRORS, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }];
+  return [{ ErrorEquals: TRANSIENT_ERRORS, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }, PAUSED_RETRY];
 }
 
 /** The error recorder only talks to DynamoDB: any failure of its own is worth a few quick retries. */

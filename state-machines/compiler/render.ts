@@ -14,7 +14,7 @@
 import type { Block, MeshChain } from '../dag/decompose.js';
 import { type StageGraph, topologicalOrder } from '../dag/graph.js';
 import type { Pipeline, Stage } from '../model/pipeline.js';
-import { SIGNALS, SIGNAL_NAMES } from '../contract/engine.js';
+import { SIGNALS, SIGNAL_NAMES, stageLoops } from '../contract/engine.js';
 import { stageFamily, stageTypeInfo, type StageFamily } from '../stage-types/index.js';
 import { answeredInvoke, type AslState, type Catcher, type ChoiceState, recorderRetry, type TaskState, transientRetry } from './asl.js';
 import { StateNamer, stageLabel } from './names.js';
@@ -186,7 +186,7 @@ export class Renderer {
     const info = stageTypeInfo(stage.type);
     if (!info) throw new Error(`internal: stage type ${stage.type} was not validated`);
     const name = this.shared.stageNames.get(stage.refId)!;
-    const waits = info.execution === 'poll' || stage.executionWindow !== undefined || (awaits !== undefined && awaits.length > 0);
+    const waits = stageLoops(info.execution, { executionWindow: stage.executionWindow, awaits });
     const callback = info.execution === 'callback';
     const arn = options.functionArn(stageFamily(stage.type, stage.config) ?? info.family);
     const timeoutMs = stage.stageTimeoutMs ?? info.defaultTimeoutMs;

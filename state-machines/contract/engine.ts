@@ -28,6 +28,23 @@ export type Signal = (typeof SIGNALS)[keyof typeof SIGNALS];
 export const SIGNAL_NAMES: readonly Signal[] = Object.values(SIGNALS);
 /** Raised by the completion of a pipeline that did not succeed: the state machine run fails with it. */
 export const PIPELINE_FAILED = 'Gennaker.PipelineFailed';
+/**
+ * Raised by a stage call that cannot wait in a loop of its own (a task or callback stage) while its
+ * execution is paused, after holding a while: the Task's Retry calls it again until it is resumed.
+ */
+export const EXECUTION_PAUSED = 'Gennaker.Paused';
+
+/**
+ * Whether a stage's Task is followed by a Wait loop (its result may carry `waitSeconds`): a type
+ * that polls, a stage with an execution window, or one awaiting stages of other mesh branches.
+ * The compiler renders the loop and the engine relies on it, so both ask here.
+ */
+export function stageLoops(
+  execution: 'task' | 'poll' | 'callback',
+  stage: { readonly executionWindow?: unknown; readonly awaits?: readonly string[] | undefined },
+): boolean {
+  return execution === 'poll' || stage.executionWindow !== undefined || (stage.awaits !== undefined && stage.awaits.length > 0);
+}
 
 const FailurePolicy = z.enum(['haltPipeline', 'haltBranch', 'haltBranchThenFail', 'ignore']);
 

@@ -9,6 +9,7 @@ import type { EngineDeps } from '../../functions/core/engine/deps.js';
 import { InvalidInputError } from '../../functions/core/errors.js';
 import { ExecutionStore } from '../../functions/core/execution-store.js';
 import { MemoryNotifier } from '../../functions/core/notifications.js';
+import { pauseRunning, resumeRunning } from '../../functions/core/pause.js';
 import { recordNotificationTargets } from '../../functions/core/record-notification-targets.js';
 import { systemClock } from '../../functions/core/stage-api.js';
 import { flowStages } from '../../functions/stages/flow/index.js';
@@ -154,5 +155,32 @@ describe('notification settings from the record', () => {
       ['stage.failed', 'slack', '#deploys', 'gate closed'],
       ['pipeline.failed', 'email', 'team@example.com', undefined],
     ]);
+  });
+});
+
+describe('a paused execution', () => {
+  it('GIVEN a paused execution WHEN a stage without a wait loop is called THEN it holds, raises Gennaker.Paused for the Retry, and runs once resumed', async () => {
+    const d = { ...deps(), pause: { holdMs: 300, checkMs: 50 } };
+    await dispatch(start('p1'), d);
+    await pauseRunning(d.store, d.clock, 'p1', 'alice');
+    // The Task fails with Gennaker.Paused, which its Retry matches.
+    expect(await dispatch({ op: 'run', executionId: 'p1', stage: stagePayload(0) }, d)).toMatchObject({ signal: 'Gennaker.Paused' });
+    expect((await d.store.load('p1')).stages[0]!.status).toBe('NOT_STARTED');
+
+    const long = { ...d, pause: { holdMs: 10_000, checkMs: 50 } };
+    const call = dispatch({ op: 'run', executionId: 'p1', stage: stagePayload(0) }, long);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await d.store.load('p1')).stages[0]!.status).toBe('NOT_STARTED');
+    await resumeRunning(d.store, d.clock, 'p1', 'bob');
+    expect(await call).toEqual({ status: 'SUCCEEDED', refId: '1' });
+    expect((await d.store.getExecution('p1'))?.paused).toMatchObject({ pausedBy: 'alice', resumedBy: 'bob' });
+  });
+
+  it('tells a stage with a wait loop to check again later, without calling its implementation', async () => {
+    const d = { ...deps(), pause: { pollSeconds: 7 } };
+    await dispatch(start('p2'), d);
+    await pauseRunning(d.store, d.clock, 'p2', 'alice');
+    const wait = { refId: '9', name: 'Soak', type: 'wait', failurePolicy: 'haltPipeline', sendNotifications: false, config: { waitTime: 1 } };
+    expect(await dispatch({ op: 'run', executionId: 'p2', stage: wait }, d)).toEqual({ status: 'NOT_STARTED', waitSeconds: 7, refId: '9' });
   });
 });

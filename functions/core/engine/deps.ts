@@ -35,4 +35,10 @@ export interface EngineDeps {
   readonly releaseLocks?: ExecutionEndDeps['releaseLocks'];
   /** What follows the end here: next waiting run, completed event (execution-end.ts). Absent in the engine Lambda. */
   readonly successors?: ExecutionEndDeps['successors'];
+  /**
+   * While the execution is paused: seconds between checks of a stage that loops (default 30), and
+   * how long a stage call that cannot loop holds before raising EXECUTION_PAUSED for its Task's
+   * Retry (default 20 s; local mode holds until resumed).
+   */
+  readonly pause?: { readonly pollSeconds?: number; readonly holdMs?: number; readonly checkMs?: number };
 }

@@ -3,12 +3,12 @@
  * outcome that does not let the branch go on becomes the Task's answer (route.ts), after the
  * operation recorded it; only unexpected errors are thrown.
  */
-import { type EnginePayload, EnginePayloadSchema, type EngineResult } from '../../../state-machines/contract/engine.js';
+import { type EnginePayload, EnginePayloadSchema, type EngineResult, EXECUTION_PAUSED } from '../../../state-machines/contract/engine.js';
 import { InvalidInputError } from '../errors.js';
 import type { EngineDeps } from './deps.js';
 import { completeExecution, startExecution } from './lifecycle-ops.js';
 import { recordFailure } from './record-failure.js';
-import { answerFor, type TaskAnswer, TRANSIENT_ERROR } from './route.js';
+import { answerFor, ExecutionPausedSignal, type TaskAnswer, TRANSIENT_ERROR } from './route.js';
 import { runStage } from './run-stage.js';
 import { cancelStageOperation } from './stage-cleanup.js';
 import { TransientStageError } from '../stage-api.js';
@@ -30,6 +30,8 @@ export async function engineCall(event: unknown, deps: EngineDeps): Promise<{ re
     return { result, answer: answerFor(payload, result) };
   } catch (error) {
     // "Not yet" (a requisite still running, a throttled call): the Task's Retry delivers it again.
+    // A paused execution (pause.ts): the same, on the Retry that waits for resume.
+    if (error instanceof ExecutionPausedSignal) return { result: { status: 'RUNNING' }, answer: { kind: 'failure', error: EXECUTION_PAUSED, cause: error.message } };
     if (!(error instanceof TransientStageError)) throw error;
     return { result: { status: 'RUNNING' }, answer: { kind: 'failure', error: TRANSIENT_ERROR, cause: error.message } };
   }

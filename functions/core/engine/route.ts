@@ -9,7 +9,7 @@
  * Lambda's `Errors` counts only what nobody expected (crashes, timeouts, bugs).
  */
 import { GennakerError } from '../../../state-machines/errors.js';
-import { type EngineResult, type EngineStatus, PIPELINE_FAILED, type Signal, SIGNALS } from '../../../state-machines/contract/engine.js';
+import { type EngineResult, type EngineStatus, EXECUTION_PAUSED, PIPELINE_FAILED, type Signal, SIGNALS } from '../../../state-machines/contract/engine.js';
 import type { EnginePayload } from '../../../state-machines/contract/engine.js';
 import type { FailurePolicy } from '../../../state-machines/model/pipeline.js';
 
@@ -72,4 +72,9 @@ export class EngineSignal extends GennakerError {
     super(answer.cause);
     this.name = answer.error;
   }
+}
+
+/** Raised (by name) by a stage call that cannot loop while its execution is paused: the Task's Retry calls again. */
+export class ExecutionPausedSignal extends Error {
+  override readonly name = EXECUTION_PAUSED;
 }

@@ -4,16 +4,18 @@
  * Re-running a call is safe: a stage that already finished returns its recorded status.
  */
 import { evaluateAll, evaluateStrict } from '../../../state-machines/expressions/index.js';
-import type { EngineResult, RunPayload, StagePayload } from '../../../state-machines/contract/engine.js';
+import { type EngineResult, type RunPayload, type StagePayload, stageLoops } from '../../../state-machines/contract/engine.js';
 import { stageTypeInfo } from '../../../state-machines/stage-types/index.js';
 import { type ExecutionView, notStartedStage, type StageRecord } from '../execution-model.js';
 import { retryOnConflict } from '../execution-store.js';
 import { nextAllowedTime, windowJitterMs } from '../execution-window.js';
 import { readinessOf, requisiteReadiness } from '../readiness.js';
-import { FINAL_STATUSES, StageConfigError, type StageRunContext, type TaskResult, TransientStageError } from '../stage-api.js';
+import { pausedBetween } from '../pause.js';
+import { type Clock, FINAL_STATUSES, StageConfigError, type StageRunContext, type TaskResult, TransientStageError } from '../stage-api.js';
 import { SecretScope } from '../secrets/scope.js';
 import type { EngineDeps } from './deps.js';
 import { evaluationContext } from './evaluation.js';
+import { ExecutionPausedSignal } from './route.js';
 import { failedStatus, finishStage, writeStage } from './stage-writes.js';
 
 export async function runStage(payload: RunPayload, deps: EngineDeps): Promise<EngineResult> {
@@ -54,6 +56,13 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
   let stage = findStage(execution, spec.refId);
   if (FINAL_STATUSES.has(stage.status)) return { status: stage.status };
   if (execution.status === 'CANCELED' || execution.status === 'TERMINAL') return { status: 'HALTED' };
+  if (execution.status === 'PAUSED') {
+    // Orca's pause: nothing progresses until resume. A stage with a Wait loop checks again later;
+    // one without holds here, then leaves through its Task's Retry (contract/engine.ts).
+    if (stageLoops(stageTypeInfo(spec.type)?.execution ?? 'task', spec)) return { status: stage.status, waitSeconds: deps.pause?.pollSeconds ?? 30 };
+    await holdWhilePaused(payload.executionId, deps);
+    return runOnce(payload, deps);
+  }
 
   let readiness = requisiteReadiness(spec.requisiteStageRefIds, execution.stages, { awaits: spec.awaits ?? [], halts: execution.halts ?? 0 });
   if (readiness === 'unknown') {
@@ -108,6 +117,8 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
   }
 
   const startTime = stage.startTime ?? now;
+  // Stage time leaves paused time out: waits and timeouts resume where they were (pause.ts).
+  const clock = activeClock(deps, execution, startTime);
   const evaluation = evaluationContext(execution, spec.refId);
   const evaluated = evaluateAll(spec.config, evaluation);
   if (evaluated.errors.length > 0) {
@@ -132,7 +143,8 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
     stage: { refId: spec.refId, name: spec.name, type: spec.type, config },
     state: stage.context,
     startTime: deps.stageTime ? deps.stageTime.fromWall(startTime) : startTime,
-    clock: deps.stageTime ?? deps.clock,
+    clock,
+    attempt: stage.restartDetails?.attempt ?? 0,
     evaluation,
     stages: evaluation.execution.stages,
     ...(payload.taskToken !== undefined ? { taskToken: payload.taskToken } : {}),
@@ -142,7 +154,7 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
     secrets,
   };
   const timeoutMs = spec.stageTimeoutMs ?? stageTypeInfo(spec.type)?.defaultTimeoutMs;
-  const elapsed = deps.stageTime ? deps.stageTime.now() - deps.stageTime.fromWall(startTime) : now - startTime;
+  const elapsed = clock.now() - ctx.startTime;
   if (timeoutMs !== undefined && elapsed > timeoutMs) {
     // Stop or undo what the stage started (a build, a task, canary server groups) before failing it.
     const cancelled = await implementation.cancel?.(ctx).catch((e: Error) => `cancel failed: ${e.message}`);
@@ -199,6 +211,29 @@ function scrubbedError(error: unknown, secrets: SecretScope): unknown {
   if (error.stack) error.stack = secrets.scrub(error.stack);
   if ('cause' in error) error.cause = undefined;
   return error;
+}
+
+/** Waits while the execution is paused: until resumed, canceled, or the hold time runs out. */
+async function holdWhilePaused(executionId: string, deps: EngineDeps): Promise<void> {
+  const holdMs = deps.pause?.holdMs ?? 20_000;
+  const checkMs = deps.pause?.checkMs ?? 1000;
+  const until = Date.now() + holdMs;
+  for (;;) {
+    const header = await deps.store.getExecution(executionId);
+    if (header?.status !== 'PAUSED') return;
+    if (Date.now() + checkMs > until) throw new ExecutionPausedSignal(`execution ${executionId} is paused`);
+    await new Promise((resolve) => setTimeout(resolve, checkMs));
+  }
+}
+
+/** The stage's clock without the time its execution spent paused since `startTime` (wall clock). */
+function activeClock(deps: EngineDeps, execution: ExecutionView, startTime: number): Clock {
+  const base = deps.stageTime ?? deps.clock;
+  if (!execution.paused) return base;
+  const paused = pausedBetween(execution.paused, startTime, deps.clock.now());
+  if (paused === 0) return base;
+  const offset = deps.stageTime ? deps.stageTime.fromWall(startTime + paused) - deps.stageTime.fromWall(startTime) : paused;
+  return { now: () => base.now() - offset };
 }
 
 export function findStage(execution: ExecutionView, refId: string): StageRecord {

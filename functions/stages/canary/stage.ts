@@ -13,7 +13,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudDriverError } from '../../core/cloud/index.js';
 import { ConcurrentUpdateError } from '../../core/errors.js';
-import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult } from '../../core/stage-api.js';
+import { StageConfigError, type StageImplementation, type StageRunContext, stageRunKey, type TaskResult } from '../../core/stage-api.js';
 import type { AwsTarget } from '../external/aws-target.js';
 import { canaryConfigOf, type CanaryConfig } from './config.js';
 import { MetricsFetchError, NoProductionGroupError } from './errors.js';
@@ -89,7 +89,7 @@ export function canaryStage(
         ...(target.account ? { account: target.account } : {}),
         region: target.region,
         ...(config.cluster ? { cluster: config.cluster } : {}),
-        deployKeys: { baseline: `${ctx.executionId}/${ctx.stage.refId}/baseline`, canary: `${ctx.executionId}/${ctx.stage.refId}/canary` },
+        deployKeys: { baseline: `${stageRunKey(ctx, '/')}/baseline`, canary: `${stageRunKey(ctx, '/')}/canary` },
         intervalsDone: 0,
         scores: [],
         failures: 0,

@@ -7,7 +7,7 @@
 import { cloneProblems } from '../../../state-machines/stage-types/cloud.js';
 import { parseServerGroupName, type Capacity, type CloneServerGroupSpec } from '../../core/cloud/index.js';
 import type { ClusterKey } from '../../core/cluster-lock.js';
-import { StageConfigError, type StageRunContext, type TaskResult } from '../../core/stage-api.js';
+import { StageConfigError, type StageRunContext, stageRunKey, type TaskResult } from '../../core/stage-api.js';
 import type { CloudEnv } from './deps.js';
 import { NoTargetError } from './errors.js';
 import { accountOf, clusterOf, isObject, optionalString, regionsOf, stringList, wholeNumber } from './fields.js';
@@ -128,7 +128,7 @@ function cloneUnit(ctx: StageRunContext, env: CloudEnv, w: CloneWhere): Unit<Clo
           ...overrides(config),
           ...(state.imageId ? { imageId: state.imageId } : {}),
           enabled: true,
-          metadata: { executionId: ctx.executionId, deployKey: `${ctx.executionId}:${ctx.stage.refId}:${w.region}`, replaces: state.source! },
+          metadata: { executionId: ctx.executionId, deployKey: `${stageRunKey(ctx)}:${w.region}`, replaces: state.source! },
         };
         const clone = await driver.cloneServerGroup(spec);
         const view = await driver.describeServerGroup(clone.serverGroup, { launchTemplates: false, targetHealth: false });

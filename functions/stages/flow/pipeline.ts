@@ -1,6 +1,6 @@
 /** `pipeline`: runs another pipeline as a child execution; with waitForCompletion its status becomes ours. */
 import { executionNameFor, type PipelineLauncher } from '../../core/pipeline-launcher.js';
-import { StageConfigError, type StageImplementation } from '../../core/stage-api.js';
+import { StageConfigError, type StageImplementation, stageRunKey } from '../../core/stage-api.js';
 import { textOf } from '../../../state-machines/model/problems.js';
 
 const FIRST_POLL_SECONDS = 5;
@@ -17,7 +17,7 @@ export function pipelineStage(launcher: PipelineLauncher): StageImplementation {
       const wait = config.waitForCompletion !== false;
       let childId = ctx.state.childExecutionId as string | undefined;
       if (!childId) {
-        childId = executionNameFor(`${ctx.executionId}-${ctx.stage.refId}`);
+        childId = executionNameFor(stageRunKey(ctx, '-'));
         // Record the child before starting it: a retry after a crash finds it and starts nothing new.
         await ctx.checkpoint({ childExecutionId: childId, childPipeline: `${application}/${pipeline}` });
         const parameters = (config.pipelineParameters ?? {}) as Record<string, unknown>;

@@ -45,6 +45,7 @@ const StatusDetail = z.looseObject({
   stateMachineArn: z.optional(z.string()),
   name: z.string().check(z.minLength(1)),
   status: z.string().check(z.minLength(1)),
+  input: z.nullish(z.string()),
   error: z.nullish(z.string()),
   cause: z.nullish(z.string()),
 });
@@ -67,6 +68,17 @@ export function endingOf(status: string, detail: { error?: string | null; cause?
   }
 }
 
+/** The execution a run belongs to: its input's executionId (a restart's run has its own name), else its name. */
+function executionIdOf(detail: { name: string; input?: string | null }): string {
+  try {
+    const input = JSON.parse(detail.input ?? '') as { executionId?: unknown };
+    if (typeof input.executionId === 'string' && input.executionId.length > 0) return input.executionId;
+  } catch {
+    // no input in the event (older events, tests): the run's name is the execution id
+  }
+  return detail.name;
+}
+
 export interface LifecycleResult {
   readonly executionId: string;
   readonly status?: string;
@@ -78,11 +90,16 @@ export interface LifecycleResult {
 export async function handleStatusChange(event: unknown, deps: LifecycleDeps): Promise<LifecycleResult> {
   const envelope = parseOrRefuse(EventBridgeEnvelope, event, 'Step Functions status change');
   const detail = parseOrRefuse(StatusDetail, envelope.detail, 'Step Functions status change');
-  const executionId = detail.name;
+  const executionId = executionIdOf(detail);
   const ending = endingOf(detail.status, detail);
   if (!ending) return { executionId, status: detail.status, action: 'ignored' };
 
   const record = await deps.store.getExecution(executionId);
+  if (record?.stateMachineExecutionArn && detail.executionArn && record.stateMachineExecutionArn !== detail.executionArn) {
+    // An earlier run of a restarted execution (restart.ts): the record belongs to the newer run now.
+    deps.log.info('status change of a superseded run', { executionId, executionArn: detail.executionArn, status: detail.status });
+    return { executionId, status: detail.status, action: 'ignored' };
+  }
   if (!record) {
     // The state machine ended before its first step wrote the record: free what it may hold.
     const released = await releaseLocksHeldBy(executionId, deps.db ?? dynamoClient());

@@ -2,7 +2,7 @@
  * The HTTP API handler on API Gateway HTTP API v2 events, against the emulator: triggering with
  * parameters checked, listing and reading executions (never a callback token), manual judgment
  * with required roles, cancel (StopExecution in moto's Step Functions, and in-process runs),
- * pause/resume of waiting runs, the cluster view, and one status per error class.
+ * pause/resume of waiting and running runs (restart-pause.test.ts has the rest), the cluster view, and one status per error class.
  */
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -205,7 +205,7 @@ describe('executions', () => {
     await stack.launcher.idle();
   });
 
-  it('pauses and resumes a waiting run, and refuses to pause a running one', async () => {
+  it('pauses and resumes a waiting run, and pauses a running one in place', async () => {
     const { deps, stack } = localDeps([queued]);
     const first = await call(deps, 'POST', '/pipelines/shop/queued/executions', { body: {} });
     const second = await call(deps, 'POST', '/pipelines/shop/queued/executions', { body: {} });
@@ -214,7 +214,8 @@ describe('executions', () => {
     const idB = String(second.body.executionId);
     expect((await call(deps, 'POST', `/executions/${idB}/pause`)).body).toMatchObject({ status: 'PAUSED' });
     await waitingForJudgment(deps, idA);
-    expect((await call(deps, 'POST', `/executions/${idA}/pause`)).status).toBe(409);
+    // A running one is paused where it is (pause.ts); it keeps its slot.
+    expect((await call(deps, 'POST', `/executions/${idA}/pause`)).body).toMatchObject({ status: 'PAUSED', changed: true });
 
     // The running one is canceled: its slot frees, but the paused run stays paused.
     await call(deps, 'POST', `/executions/${idA}/cancel`, { body: {} });
@@ -404,11 +405,12 @@ describe('application permissions (Fiat model)', () => {
     // EXECUTE also grants READ.
     expect((await call(deps, 'GET', `/executions/${id}`, { context: DEPLOYER, authorizer })).status).toBe(200);
 
-    // EXECUTE: judge, pause, resume, cancel on the execution's application.
+    // EXECUTE: judge, pause, resume, restart, cancel on the execution's application.
     for (const [path, body] of [
       [`/executions/${id}/stages/Approve/judgment`, { judgment: 'stop' }],
       [`/executions/${id}/pause`, {}],
       [`/executions/${id}/resume`, {}],
+      [`/executions/${id}/stages/Approve/restart`, {}],
       [`/executions/${id}/cancel`, {}],
     ] as const) {
       const denied = await call(deps, 'POST', path, { body, context: READER, authorizer });

@@ -11,7 +11,7 @@
  */
 import { bakeProblems } from '../../../../state-machines/stage-types/cloud.js';
 import { imageTags, TAG_PREFIX, type CloudDriver } from '../../../core/cloud/index.js';
-import type { StageImplementation, StageRunContext, TaskResult } from '../../../core/stage-api.js';
+import { type StageImplementation, type StageRunContext, stageRunKey, type TaskResult } from '../../../core/stage-api.js';
 import type { CloudEnv } from '../deps.js';
 import { BakeError } from '../errors.js';
 import { accountOf, isObject, optionalString, regionsOf } from '../fields.js';
@@ -217,8 +217,8 @@ function details(config: Readonly<Record<string, unknown>>, states: Readonly<Rec
 }
 
 /** A bake's key in a region: the builder's tag, and the seed of the image name. */
-function bakeKey(ctx: Pick<StageRunContext, 'executionId' | 'stage'>, region: string): string {
-  return `${ctx.executionId}:${ctx.stage.refId}:${region}`;
+function bakeKey(ctx: Pick<StageRunContext, 'executionId' | 'stage' | 'attempt'>, region: string): string {
+  return `${stageRunKey(ctx)}:${region}`;
 }
 
 /** Terminates the builders of a canceled or timed-out bake, from what its units recorded. */

@@ -1,5 +1,5 @@
 /** One deploy unit (a cluster entry in one region) as a state machine for the unit runner. */
-import type { StageRunContext } from '../../../core/stage-api.js';
+import { type StageRunContext, stageRunKey } from '../../../core/stage-api.js';
 import type { CloudEnv, RegionTarget } from '../deps.js';
 import type { Unit } from '../units.js';
 import { EcsServices } from '../../../core/ecs/services.js';
@@ -24,7 +24,7 @@ export function deployUnit(ctx: StageRunContext, env: CloudEnv, cluster: DeployC
     cluster,
     region,
     // executionId:refId:region, plus the entry's index when a stage deploys several clusters.
-    deployKey: `${ctx.executionId}:${ctx.stage.refId}:${region}${many ? `:${cluster.index}` : ''}`,
+    deployKey: `${stageRunKey(ctx)}:${region}${many ? `:${cluster.index}` : ''}`,
     guardTarget: { account: cluster.account, region, cluster: cluster.cluster },
     target: () => (target ??= env.target(cluster.account, region)),
     provider: () =>

@@ -6,7 +6,7 @@
 import { clusterProblems, rollbackServerGroupProblems } from '../../../../state-machines/stage-types/cloud.js';
 import { parseServerGroupName, ResourceNotFoundError, type CloudDriver } from '../../../core/cloud/index.js';
 import type { ClusterKey } from '../../../core/cluster-lock.js';
-import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
+import { StageConfigError, type StageRunContext, stageRunKey, type TaskResult } from '../../../core/stage-api.js';
 import type { CloudEnv } from '../deps.js';
 import { accountOf, clusterOf, isObject, optionalString, regionsOf, wholeNumber } from '../fields.js';
 import type { LockedStage } from '../locking.js';
@@ -43,7 +43,7 @@ function rollbackUnit(ctx: StageRunContext, env: CloudEnv, key: ClusterKey, plan
           target,
           healthyPercent,
           timeoutSeconds: timeoutSeconds(config, UP_TIMEOUT_FIELD, DEFAULT_UP_TIMEOUT_SECONDS),
-          deployKey: `${ctx.executionId}:${ctx.stage.refId}:${key.region}`,
+          deployKey: `${stageRunKey(ctx)}:${key.region}`,
         },
         state,
       );

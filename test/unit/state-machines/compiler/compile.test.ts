@@ -6,7 +6,10 @@ import { compilePipeline, definitionProblems, renderDefinition } from '../../../
 import { statesOfType } from '../../../../local/asl-walk.js';
 import { expectValidAsl, pipelineOf } from '../../../support/local.js';
 
-const RETRY = [{ ErrorEquals: TRANSIENT_ERRORS, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }];
+const RETRY = [
+  { ErrorEquals: TRANSIENT_ERRORS, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
+  { ErrorEquals: ['Gennaker.Paused'], IntervalSeconds: 20, MaxAttempts: 3000, BackoffRate: 1 },
+];
 const ENGINE = 'arn:aws:lambda:us-east-1:123456789012:function:gennaker-engine';
 const FLOW = 'arn:aws:lambda:us-east-1:123456789012:function:gennaker-flow';
 /** Every Task that can route waits on its token, which the function answers (SendTaskSuccess / SendTaskFailure). */
