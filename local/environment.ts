@@ -6,6 +6,7 @@
  *   emulator.log       what the emulator printed
  *   runs/<id>.json     each run in progress and the process that runs it (cancel signals it)
  *   executions/<id>.json  finished execution records (also kept when the environment goes down)
+ *   sources/<id>.json     the pipeline file each local run was started from (for `gennaker restart`)
  *
  * `run --local` brings it up when it is not (and leaves it up); `gennaker local down` stops it.
  */
@@ -135,6 +136,19 @@ export async function liveRuns(): Promise<LocalRunEntry[]> {
 
 export async function runOwner(executionId: string): Promise<LocalRunEntry | undefined> {
   return (await liveRuns()).find((r) => r.executionId === executionId);
+}
+
+const sourcesDir = () => join(stateDir(), 'sources');
+
+/** Notes which pipeline file a run came from, so a restart of one of its stages runs the same file. */
+export async function rememberSource(executionId: string, file: string): Promise<void> {
+  await mkdir(sourcesDir(), { recursive: true });
+  await writeFile(join(sourcesDir(), `${executionId}.json`), `${JSON.stringify({ file })}\n`);
+}
+
+export async function rememberedSource(executionId: string): Promise<string | undefined> {
+  const entry = await readJson<{ file?: string }>(join(sourcesDir(), `${executionId}.json`));
+  return entry?.file && existsSync(entry.file) ? entry.file : undefined;
 }
 
 export async function saveRecord(executionId: string, record: unknown): Promise<string> {

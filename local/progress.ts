@@ -3,6 +3,7 @@
  * On a terminal it redraws in place; otherwise it prints one line per status change.
  */
 import type { ExecutionView, StageRecord } from '../functions/core/execution-model.js';
+import { pausedMsOf } from '../functions/core/pause.js';
 import { colourOn, paint, statusColour } from './colour.js';
 
 const ICONS: Record<string, string> = {
@@ -74,15 +75,20 @@ export function renderTree(execution: ExecutionView, now: number, options: { tim
   const depth = depthOf(execution.stages);
   const width = Math.min(48, Math.max(...execution.stages.map((s) => s.name.length + 2 * (depth.get(s.refId) ?? 0)), 10));
   const scale = options.timeScale !== undefined && options.timeScale !== 1 ? ` (real time; waits ran ${options.timeScale}x faster)` : '';
+  // Paused time is shown apart (the total still counts it), as Deck shows "paused for".
+  const paused = execution.paused
+    ? `  (paused ${formatDuration(pausedMsOf(execution.paused, now))}${execution.status === 'PAUSED' ? ` by ${execution.paused.pausedBy}: 'gennaker resume ${execution.id}' goes on` : ''})`
+    : '';
   const lines = [
-    `${execution.application}/${execution.pipelineName}  ${c(execution.status, execution.status)}  ${formatDuration((execution.endTime ?? now) - execution.startTime)}${scale}`,
+    `${execution.application}/${execution.pipelineName}  ${c(execution.status, execution.status)}  ${formatDuration((execution.endTime ?? now) - execution.startTime)}${scale}${paused}`,
   ];
   for (const s of execution.stages) {
     const indent = '  '.repeat((depth.get(s.refId) ?? 0) + 1);
     const label = `${indent}${ICONS[s.status] ?? '?'} ${s.name}`.padEnd(width + 4);
     const elapsed = s.startTime !== undefined ? formatDuration((s.endTime ?? now) - s.startTime) : '';
     const note = waitingNote(s, stageTimeline(execution, now, options.timeScale));
-    const waiting = note ? `  (${note})` : '';
+    const restarted = s.restartDetails ? `  (restarted by ${s.restartDetails.restartedBy}, was ${s.restartDetails.previousStatus})` : '';
+    const waiting = note ? `  (${note})` : restarted;
     lines.push(`${label} ${c(s.status, s.status.padEnd(15))} ${elapsed}${waiting}${s.error ? `  ${s.error}` : ''}`);
   }
   return lines;

@@ -5,7 +5,14 @@
  * from another shell, which signals this process) cancels the run: stages cleaned up, locks
  * released, the record saved CANCELED; a second Ctrl-C quits without waiting.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { concurrencyPolicyOf } from '../functions/core/concurrency.js';
+import { ExecutionNotFoundError, InvalidInputError } from '../functions/core/errors.js';
+import { ExecutionStore } from '../functions/core/execution-store.js';
+import type { PipelineLauncher } from '../functions/core/pipeline-launcher.js';
+import { StaticPipelineRegistry } from '../functions/core/pipeline-registry.js';
+import { restartStage } from '../functions/core/restart.js';
+import { buildTriggerDeps } from '../functions/triggers/deps.js';
 import { ensureTables } from '../functions/core/tables.js';
 import { resetClientCache } from '../functions/core/aws-clients.js';
 import { executionLink, MemoryNotifier } from '../functions/core/notifications.js';
@@ -14,11 +21,11 @@ import { formatProblem } from '../state-machines/model/problems.js';
 import { loadPipelineFile, pipelinesIn } from '../functions/core/pipeline-files.js';
 import { ProgressReporter, renderTree } from './progress.js';
 import { terminalJudge } from './prompt.js';
-import { type JudgeMode, LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
+import { type JudgeMode, type LocalRun, LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 import { localCloud } from './sandbox.js';
 import { canaryStages } from '../functions/stages/canary/family.js';
 import { externalStages } from '../functions/stages/external/index.js';
-import { environmentUp, readConsole, registerRun, saveRecord, unregisterRun, useEndpoint } from './environment.js';
+import { environmentUp, projectRoot, readConsole, registerRun, rememberedSource, rememberSource, saveRecord, unregisterRun, useEndpoint } from './environment.js';
 import { resolveParameters } from '../state-machines/model/parameters.js';
 import { sleep } from './clock.js';
 
@@ -64,6 +71,32 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     return 2;
   }
 
+  const session = await localSession(options);
+  await ensureTables();
+  await session.printLines(await session.cloud.before(pipeline));
+  out.write(`Running ${pipeline.application}/${pipeline.name} locally (time scale ${options.timeScale}x)\n`);
+  const run = session.runtime.start(pipeline, {
+    ...(options.executionId ? { executionId: options.executionId } : {}),
+    parameters: options.parameters,
+    trigger: { type: 'manual' },
+  });
+  await rememberSource(run.executionId, resolve(options.file));
+  return session.follow(run, pipeline);
+}
+
+/** What a local run needs around it: the environment, the runtime with every family, progress, judgments. */
+interface LocalSession {
+  readonly runtime: LocalRuntime;
+  readonly cloud: ReturnType<typeof localCloud>;
+  printLines(lines: readonly string[]): Promise<void>;
+  /** Shows the run's progress until it ends (Ctrl-C cancels it); returns the exit code. */
+  follow(run: LocalRun, pipeline: Pipeline): Promise<number>;
+}
+
+type SessionOptions = Pick<RunLocalOptions, 'file' | 'timeScale' | 'autoJudge' | 'judgmentInput' | 'pipelinesDir' | 'input' | 'out' | 'err' | 'families'>;
+
+async function localSession(options: SessionOptions): Promise<LocalSession> {
+  const { out, err } = options;
   if (process.env.AWS_ENDPOINT_URL) {
     useEndpoint(process.env.AWS_ENDPOINT_URL);
   } else {
@@ -123,17 +156,29 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     preconditions: cloud.preconditions,
   });
 
-  let runId: string | undefined;
+  return {
+    runtime,
+    cloud,
+    printLines: async (lines) => printLines(lines),
+    follow: (run, pipeline) => followRun(run, pipeline, { runtime, cloud, reporter, printLines, out, err, timeScale: options.timeScale }),
+  };
+}
+
+async function followRun(
+  run: LocalRun,
+  pipeline: Pipeline,
+  session: {
+    runtime: LocalRuntime;
+    cloud: ReturnType<typeof localCloud>;
+    reporter: ProgressReporter;
+    printLines: (lines: readonly string[]) => void;
+    out: NodeJS.WriteStream;
+    err: NodeJS.WriteStream;
+    timeScale: number;
+  },
+): Promise<number> {
+  const { runtime, cloud, reporter, printLines, out, err } = session;
   try {
-    await ensureTables();
-    printLines(await cloud.before(pipeline));
-    out.write(`Running ${pipeline.application}/${pipeline.name} locally (time scale ${options.timeScale}x)\n`);
-    const run = runtime.start(pipeline, {
-      ...(options.executionId ? { executionId: options.executionId } : {}),
-      parameters: options.parameters,
-      trigger: { type: 'manual' },
-    });
-    runId = run.executionId;
     await registerRun({
       executionId: run.executionId,
       pid: process.pid,
@@ -180,7 +225,7 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
     reporter.update(result.execution, runtime.clock.now());
-    if (!out.isTTY) for (const line of renderTree(result.execution, runtime.clock.now(), { timeScale: options.timeScale })) out.write(`${line}\n`);
+    if (!out.isTTY) for (const line of renderTree(result.execution, runtime.clock.now(), { timeScale: session.timeScale })) out.write(`${line}\n`);
     printLines(await cloud.after(pipeline, result.execution));
     const { callbackToken: _t, ...safe } = result.execution as unknown as Record<string, unknown>;
     const path = await saveRecord(run.executionId, { ...safe, stages: result.execution.stages.map(({ callbackToken: _c, ...s }) => s) });
@@ -191,6 +236,55 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
     );
     return result.status === 'SUCCEEDED' ? 0 : result.status === 'CANCELED' && ctrlC ? 130 : 1;
   } finally {
-    if (runId) await unregisterRun(runId);
+    await unregisterRun(run.executionId);
   }
+}
+
+export interface RestartLocalOptions extends Omit<SessionOptions, 'file'> {
+  readonly executionId: string;
+  /** Stage refId or name. */
+  readonly stage: string;
+  /** The pipeline file (default: the one the run was started from, else the project's pipelines/). */
+  readonly file?: string;
+  readonly user: string;
+}
+
+/**
+ * `gennaker restart` locally: the stage and the stages after it set back (restart.ts), and the same
+ * execution run on in this process with live progress, as `run --local` shows it. Refusals (a
+ * running execution, a stage that did not fail) are thrown before anything changes.
+ */
+export async function restartLocal(options: RestartLocalOptions): Promise<number> {
+  const record = await new ExecutionStore().getExecution(options.executionId);
+  if (!record) throw new ExecutionNotFoundError(`no execution '${options.executionId}'`);
+  const file = options.file ?? (await rememberedSource(record.id)) ?? pipelineFileOf(options.pipelinesDir ?? join(projectRoot(), 'pipelines'), record);
+  const loaded = loadPipelineFile(file);
+  if (!loaded.pipeline) throw new InvalidInputError(`${file}: ${loaded.errors.map(formatProblem).join('; ')}`);
+  const pipeline = loaded.pipeline;
+  if (pipeline.application !== record.application || pipeline.id !== record.pipelineId) {
+    throw new InvalidInputError(`${file} is ${pipeline.application}/${pipeline.id}, not the pipeline of ${record.id} (${record.application}/${record.pipelineId})`);
+  }
+  const session = await localSession({ ...options, file });
+  await session.printLines(await session.cloud.before(pipeline));
+  let started: LocalRun | undefined;
+  const launcher: PipelineLauncher = {
+    start: async (request) => {
+      started = session.runtime.start(pipeline, { executionId: request.executionId, trigger: request.trigger, parameters: request.parameters });
+      return { executionId: request.executionId };
+    },
+    status: async (id) => (await session.runtime.store.getExecution(id))?.status,
+  };
+  const deps = buildTriggerDeps({ registry: new StaticPipelineRegistry([pipeline]), launcher });
+  const result = await restartStage(
+    { executionId: record.id, stage: options.stage, user: options.user, key: `local-${process.pid}-${Date.now()}` },
+    { store: deps.store, clock: deps.clock, launcher, queue: deps.queue, policy: concurrencyPolicyOf(pipeline) },
+  );
+  options.out.write(`Restarting ${result.stages.map((r) => `'${pipeline.stages.find((s) => s.refId === r)?.name ?? r}'`).join(', ')} of ${record.id}\n`);
+  return session.follow(started!, pipeline);
+}
+
+function pipelineFileOf(dir: string, record: { application: string; pipelineId: string; id: string }): string {
+  const found = pipelinesIn(dir).find((f) => f.pipeline.application === record.application && f.pipeline.id === record.pipelineId);
+  if (!found) throw new InvalidInputError(`the pipeline of ${record.id} (${record.application}/${record.pipelineId}) is not in ${dir}: give its file with --file`);
+  return found.source;
 }

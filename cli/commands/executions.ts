@@ -170,7 +170,8 @@ export function registerExecutionCommands(program: Command, io: Io): void {
     });
 }
 
-function safeUser(): string {
+/** The person at this terminal (who judges, pauses, restarts). */
+export function safeUser(): string {
   try {
     return userInfo().username;
   } catch {

@@ -1,17 +1,23 @@
 /**
- * trigger, cancel and clusters: against a deployed stack through its HTTP API (--api or
+ * trigger, cancel, pause, resume, restart and clusters: against a deployed stack through its HTTP API (--api or
  * GENNAKER_API_URL), or in local mode (a pipeline file run in-process; the active local run's
  * emulator for cancel and clusters).
  */
 import { join } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type OperationsDeps, pauseExecution, resumeExecution } from '../../functions/api/operations.js';
+import { MemoryNotifier } from '../../functions/core/notifications.js';
+import { buildTriggerDeps } from '../../functions/triggers/deps.js';
+import { MemoryLog } from '../../functions/triggers/log.js';
+import { safeUser } from './executions.js';
 import { httpApi } from '../../functions/api/http-client.js';
 import { cloudClusterReader } from '../../functions/api/clusters.js';
 import type { ApplicationClusters } from '../../functions/api/clusters.js';
 import { cancelExecution, type ExecutionStopper } from '../../functions/core/cancel.js';
 import { ExecutionQueue } from '../../functions/core/concurrency.js';
 import type { ExecutionStore } from '../../functions/core/execution-store.js';
-import { runLocal } from '../../local/run-local.js';
+import { restartLocal, runLocal } from '../../local/run-local.js';
 import { projectRoot, runOwner } from '../../local/environment.js';
 import { parseScale } from './local-run.js';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime.js';
@@ -23,7 +29,7 @@ import { NO_ENVIRONMENT, type Target, target } from '../target.js';
 import { emit, type OutputFormat, outputOption } from '../output.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { pipelinesIn } from '../../functions/core/pipeline-files.js';
+import { directoryRegistry, pipelinesIn } from '../../functions/core/pipeline-files.js';
 
 const apiUrl = (opts: { api?: string }) => opts.api ?? process.env.GENNAKER_API_URL;
 
@@ -92,6 +98,17 @@ function ownerProcessStopper(store: ExecutionStore): ExecutionStopper {
         await sleep(200);
       }
     },
+  };
+}
+
+/** The API's operations against the local environment (pause and resume act on the record alone). */
+async function localOperations(): Promise<OperationsDeps> {
+  await localTarget();
+  const triggers = buildTriggerDeps({ registry: directoryRegistry(join(projectRoot(), 'pipelines')), notifier: new MemoryNotifier(), log: new MemoryLog() });
+  return {
+    triggers,
+    stopper: { stop: async () => undefined },
+    resume: async () => undefined,
   };
 }
 
@@ -182,6 +199,96 @@ export function registerOperationCommands(program: Command, io: Io): void {
       }
       io.exit(await cancelLocal(executionId, opts.reason, io));
     });
+
+  program
+    .command('pause')
+    .description("Pause a running execution: its stages stop at their next check and none starts until 'resume' (cancel still works)")
+    .argument('<executionId>')
+    .option('--user <name>', 'who pauses', safeUser())
+    .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, the local environment)")
+    .addOption(outputOption())
+    .addHelpText(
+      'after',
+      "\nA run waiting for a concurrency slot is held in the queue instead.\n\nExit status: 0 paused (or already paused), 1 not found or not running, 2 usage.\n\nExamples:\n  gennaker pause release-4f2c...\n  gennaker pause release-4f2c... -o json",
+    )
+    .action(async (executionId: string, opts: { user: string; api?: string; output: OutputFormat }) => {
+      const url = apiUrl(opts);
+      const result = url ? await httpApi({ baseUrl: url }).pauseExecution(executionId) : await pauseExecution(executionId, { user: opts.user, roles: [] }, await localOperations());
+      emit(io, opts.output, result, () => [`${executionId}: ${result.status}${result.changed ? '' : ' (already)'}`]);
+    });
+
+  program
+    .command('resume')
+    .description('Resume a paused execution: its stages go on from where they were (paused time does not count against waits and timeouts)')
+    .argument('<executionId>')
+    .option('--user <name>', 'who resumes', safeUser())
+    .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, the local environment)")
+    .addOption(outputOption())
+    .addHelpText(
+      'after',
+      '\nExit status: 0 resumed (or already running), 1 not found or not paused, 2 usage.\n\nExamples:\n  gennaker resume release-4f2c...\n  gennaker resume release-4f2c... --api https://abc.execute-api.us-east-1.amazonaws.com',
+    )
+    .action(async (executionId: string, opts: { user: string; api?: string; output: OutputFormat }) => {
+      const url = apiUrl(opts);
+      const result = url ? await httpApi({ baseUrl: url }).resumeExecution(executionId) : await resumeExecution(executionId, { user: opts.user, roles: [] }, await localOperations());
+      emit(io, opts.output, result, () => [`${executionId}: ${result.status}${result.changed ? '' : ' (already)'}`]);
+    });
+
+  program
+    .command('restart')
+    .description('Restart a failed or canceled stage of a finished execution: it and the stages after it run again, earlier stages keep their results')
+    .argument('<executionId>')
+    .argument('<stage>', 'stage name or refId')
+    .option('--user <name>', 'who restarts', safeUser())
+    .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, runs on locally in this process)")
+    .option('--file <pipeline>', 'local mode: the pipeline file (default: the file the run came from, else the project pipelines/)')
+    .option('--pipelines <dir>', "local mode: where pipeline files are (default: the project's pipelines/)")
+    .option('--time-scale <n>', 'local mode: run waits this many times faster', parseScale, 1)
+    .addOption(new Option('--auto-judge <judgment>', 'local mode: answer manual judgments automatically').choices(['continue', 'stop']))
+    .addOption(outputOption())
+    .addHelpText(
+      'after',
+      `
+Locally the run goes on in this process with live progress, as 'run --local' shows it (Ctrl-C cancels).
+Against --api the restart is sent with an idempotency key, so a retried request restarts once.
+
+Exit status: 0 the run then SUCCEEDED (--api: restarted), 1 not found, refused (the execution is
+still running, or the stage did not fail) or the run failed again, 2 usage, 130 Ctrl-C.
+
+Examples:
+  gennaker restart release-4f2c... Deploy
+  gennaker restart release-4f2c... 3 --time-scale 20
+  gennaker restart release-4f2c... Deploy --api https://abc.execute-api.us-east-1.amazonaws.com -o json`,
+    )
+    .action(
+      async (
+        executionId: string,
+        stage: string,
+        opts: { user: string; api?: string; file?: string; pipelines?: string; timeScale: number; autoJudge?: 'continue' | 'stop'; output: OutputFormat },
+      ) => {
+        const url = apiUrl(opts);
+        if (url) {
+          const result = await httpApi({ baseUrl: url }).restartStage({ executionId, stage, idempotencyKey: randomUUID() });
+          emit(io, opts.output, result, () => [`${executionId}: ${result.status}, restarted ${result.restartedStages.join(', ')}`]);
+          return;
+        }
+        await localTarget();
+        io.exit(
+          await restartLocal({
+            executionId,
+            stage,
+            user: opts.user,
+            timeScale: opts.timeScale,
+            ...(opts.autoJudge ? { autoJudge: opts.autoJudge } : {}),
+            ...(opts.file ? { file: opts.file } : {}),
+            ...(opts.pipelines ? { pipelinesDir: opts.pipelines } : {}),
+            input: process.stdin,
+            out: process.stdout,
+            err: process.stderr,
+          }),
+        );
+      },
+    );
 
   program
     .command('clusters')
