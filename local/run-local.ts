@@ -25,7 +25,17 @@ import { type JudgeMode, type LocalRun, LocalRuntime, type LocalRuntimeOptions }
 import { localCloud } from './sandbox.js';
 import { canaryStages } from '../functions/stages/canary/family.js';
 import { externalStages } from '../functions/stages/external/index.js';
-import { environmentUp, projectRoot, readConsole, registerRun, rememberedSource, rememberSource, saveRecord, unregisterRun, useEndpoint } from './environment.js';
+import {
+  environmentUp,
+  projectRoot,
+  readConsole,
+  registerRun,
+  rememberedSource,
+  rememberSource,
+  saveRecord,
+  unregisterRun,
+  useEndpoint,
+} from './environment.js';
 import { resolveParameters } from '../state-machines/model/parameters.js';
 import { sleep } from './clock.js';
 
@@ -262,7 +272,9 @@ export async function restartLocal(options: RestartLocalOptions): Promise<number
   if (!loaded.pipeline) throw new InvalidInputError(`${file}: ${loaded.errors.map(formatProblem).join('; ')}`);
   const pipeline = loaded.pipeline;
   if (pipeline.application !== record.application || pipeline.id !== record.pipelineId) {
-    throw new InvalidInputError(`${file} is ${pipeline.application}/${pipeline.id}, not the pipeline of ${record.id} (${record.application}/${record.pipelineId})`);
+    throw new InvalidInputError(
+      `${file} is ${pipeline.application}/${pipeline.id}, not the pipeline of ${record.id} (${record.application}/${record.pipelineId})`,
+    );
   }
   const session = await localSession({ ...options, file });
   await session.printLines(await session.cloud.before(pipeline));
@@ -285,6 +297,7 @@ export async function restartLocal(options: RestartLocalOptions): Promise<number
 
 function pipelineFileOf(dir: string, record: { application: string; pipelineId: string; id: string }): string {
   const found = pipelinesIn(dir).find((f) => f.pipeline.application === record.application && f.pipeline.id === record.pipelineId);
-  if (!found) throw new InvalidInputError(`the pipeline of ${record.id} (${record.application}/${record.pipelineId}) is not in ${dir}: give its file with --file`);
+  if (!found)
+    throw new InvalidInputError(`the pipeline of ${record.id} (${record.application}/${record.pipelineId}) is not in ${dir}: give its file with --file`);
   return found.source;
 }

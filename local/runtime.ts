@@ -279,7 +279,8 @@ export class LocalRuntime {
           if (answer.kind === 'failure') throw new EngineSignal(answer);
           return answer.output;
         }
-        if (execution.status !== 'RUNNING' && execution.status !== 'PAUSED') throw new EngineSignal({ kind: 'failure', error: SIGNALS.haltBranch, cause: `execution ${execution.status}` });
+        if (execution.status !== 'RUNNING' && execution.status !== 'PAUSED')
+          throw new EngineSignal({ kind: 'failure', error: SIGNALS.haltBranch, cause: `execution ${execution.status}` });
         if (this.stageTime.now() - this.stageTime.fromWall(stage.startTime ?? this.clock.now()) > timeoutMs) {
           const error = new Error(`no judgment within ${Math.round(timeoutMs / 1000)} s`);
           error.name = 'States.Timeout';

@@ -209,11 +209,13 @@ export function registerOperationCommands(program: Command, io: Io): void {
     .addOption(outputOption())
     .addHelpText(
       'after',
-      "\nA run waiting for a concurrency slot is held in the queue instead.\n\nExit status: 0 paused (or already paused), 1 not found or not running, 2 usage.\n\nExamples:\n  gennaker pause release-4f2c...\n  gennaker pause release-4f2c... -o json",
+      '\nA run waiting for a concurrency slot is held in the queue instead.\n\nExit status: 0 paused (or already paused), 1 not found or not running, 2 usage.\n\nExamples:\n  gennaker pause release-4f2c...\n  gennaker pause release-4f2c... -o json',
     )
     .action(async (executionId: string, opts: { user: string; api?: string; output: OutputFormat }) => {
       const url = apiUrl(opts);
-      const result = url ? await httpApi({ baseUrl: url }).pauseExecution(executionId) : await pauseExecution(executionId, { user: opts.user, roles: [] }, await localOperations());
+      const result = url
+        ? await httpApi({ baseUrl: url }).pauseExecution(executionId)
+        : await pauseExecution(executionId, { user: opts.user, roles: [] }, await localOperations());
       emit(io, opts.output, result, () => [`${executionId}: ${result.status}${result.changed ? '' : ' (already)'}`]);
     });
 
@@ -230,7 +232,9 @@ export function registerOperationCommands(program: Command, io: Io): void {
     )
     .action(async (executionId: string, opts: { user: string; api?: string; output: OutputFormat }) => {
       const url = apiUrl(opts);
-      const result = url ? await httpApi({ baseUrl: url }).resumeExecution(executionId) : await resumeExecution(executionId, { user: opts.user, roles: [] }, await localOperations());
+      const result = url
+        ? await httpApi({ baseUrl: url }).resumeExecution(executionId)
+        : await resumeExecution(executionId, { user: opts.user, roles: [] }, await localOperations());
       emit(io, opts.output, result, () => [`${executionId}: ${result.status}${result.changed ? '' : ' (already)'}`]);
     });
 

@@ -31,7 +31,8 @@ export async function engineCall(event: unknown, deps: EngineDeps): Promise<{ re
   } catch (error) {
     // "Not yet" (a requisite still running, a throttled call): the Task's Retry delivers it again.
     // A paused execution (pause.ts): the same, on the Retry that waits for resume.
-    if (error instanceof ExecutionPausedSignal) return { result: { status: 'RUNNING' }, answer: { kind: 'failure', error: EXECUTION_PAUSED, cause: error.message } };
+    if (error instanceof ExecutionPausedSignal)
+      return { result: { status: 'RUNNING' }, answer: { kind: 'failure', error: EXECUTION_PAUSED, cause: error.message } };
     if (!(error instanceof TransientStageError)) throw error;
     return { result: { status: 'RUNNING' }, answer: { kind: 'failure', error: TRANSIENT_ERROR, cause: error.message } };
   }
