@@ -26,7 +26,7 @@ const TABLE_ACTIONS: Readonly<Record<TableKey, readonly string[]>> = {
     'dynamodb:ConditionCheckItem',
     'dynamodb:Query',
   ],
-  // Releasing an execution's locks scans for its holder (locks-release.ts): the table holds only live locks.
+  // Releasing an execution's locks scans for its holder (locks-table.ts): the table holds only live locks.
   locks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Scan'],
   dedupe: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
 };

@@ -15,7 +15,7 @@
 import type { EngineResult } from '../../../state-machines/contract/engine.js';
 import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES, type StageRecord } from '../execution-model.js';
 import { type ExecutionStore, retryOnConflict } from '../execution-store.js';
-import { releaseLocksHeldBy } from '../locks-release.js';
+import { releaseLocksHeldBy } from '../locks-table.js';
 import type { Notifier } from '../notifications.js';
 import type { Clock } from '../stage-api.js';
 import type { EngineDeps } from './deps.js';
