@@ -93,6 +93,24 @@ export interface StageRunContext {
   readonly secrets?: SecretScope;
 }
 
+/**
+ * A stage type's own state, kept in its record's context under one key. The type is declared once,
+ * where the stage lives (`const JENKINS = stageState<JenkinsState>('jenkinsState')`), and every
+ * reader (its run, its cancel, a callback, a cleanup) goes through it instead of casting at each use.
+ */
+export interface StageState<S> {
+  readonly key: string;
+  /** What earlier calls saved; undefined on the first call. */
+  of(context: Readonly<Record<string, unknown>>): S | undefined;
+  /** The context patch that saves `state` (for checkpoints and results). */
+  save(state: S): Record<string, S>;
+}
+
+export function stageState<S>(key: string): StageState<S> {
+  // The one cast: what this stage type wrote under its key is what it reads back.
+  return { key, of: (context) => context[key] as S | undefined, save: (state) => ({ [key]: state }) };
+}
+
 /** A stage type's implementation. */
 export interface StageImplementation {
   readonly type: string;
