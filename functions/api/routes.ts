@@ -10,6 +10,7 @@
  *   POST /executions/{id}/cancel                                 cancel
  *   POST /executions/{id}/pause | /resume                        hold / release a waiting run
  *   POST /executions/{id}/stages/{stage}/judgment                manual judgment
+ *   POST /executions/{id}/promote  {stage?}                      promote a progressive step waiting for it
  *   GET  /applications/{application}/clusters?account=&region=   cluster view
  */
 import * as z from 'zod/mini';
@@ -29,6 +30,7 @@ import {
   listPipelines,
   type OperationsDeps,
   pauseExecution,
+  promoteStage,
   resumeExecution,
   triggerPipeline,
 } from './operations.js';
@@ -87,6 +89,7 @@ function jsonBody<S extends z.core.$ZodType>(schema: S, body: Buffer, optional =
 }
 
 const CancelBody = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(1000))) });
+const PromoteBody = z.strictObject({ stage: z.optional(z.string().check(z.minLength(1), z.maxLength(256))) });
 const JudgmentBody = z.strictObject({ judgment: z.enum(['continue', 'stop']), input: z.optional(z.string().check(z.maxLength(1000))) });
 const Empty = z.strictObject({});
 
@@ -197,6 +200,16 @@ export const ROUTES: readonly Route[] = [
       const { judgment, input } = jsonBody(JudgmentBody, body);
       const stage = await judgeStage({ executionId: params.id!, stage: params.stage!, judgment, ...(input !== undefined ? { input } : {}) }, caller, deps);
       return { status: 200, body: stage };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/executions/{id}/promote',
+    run: async (route) => {
+      const { params, body, caller, deps } = route;
+      await checkExecution(route, params.id!, 'EXECUTE');
+      const { stage } = jsonBody(PromoteBody, body, true);
+      return { status: 200, body: await promoteStage({ executionId: params.id!, ...(stage !== undefined ? { stage } : {}) }, caller, deps) };
     },
   },
   {

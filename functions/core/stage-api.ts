@@ -25,6 +25,12 @@ export type TaskResult =
       readonly status: 'RUNNING';
       /** Seconds until the engine should call again. */
       readonly waitSeconds: number;
+      /**
+       * Wait on the task token instead, when the state machine gave one (a stage compiled as a
+       * callback for this config, e.g. a progressive deploy waiting for a promote); without one the
+       * engine calls again after waitSeconds.
+       */
+      readonly awaitCallback?: boolean;
       readonly context?: Record<string, unknown>;
       readonly outputs?: Record<string, unknown>;
     }
