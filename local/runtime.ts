@@ -292,7 +292,10 @@ export class LocalRuntime {
     if (stage.type !== 'manualJudgment') {
       // A progressive step waiting for a promote: an automatic run promotes it ('continue'); otherwise `gennaker promote` does.
       if (this.judge.kind === 'auto' && this.judge.judgment === 'continue' && promotionOf(stage.context).awaiting) {
-        await submitPromote({ executionId: payload.executionId, stage: stage.refId, user: this.user }, { store: this.store, clock: this.clock, resume: async () => undefined });
+        await submitPromote(
+          { executionId: payload.executionId, stage: stage.refId, user: this.user },
+          { store: this.store, clock: this.clock, resume: async () => undefined },
+        );
       }
       return;
     }

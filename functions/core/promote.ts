@@ -8,11 +8,11 @@
  *
  * The stage's context keeps `promotion: { awaiting?: {step, weight}, promoted: [steps], by, at }`.
  */
-import type { EngineResult } from '../../state-machines/contract/engine.js';
+import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
 import { PromoteError } from './errors.js';
 import { type ExecutionStore, retryOnConflict } from './execution-store.js';
 import type { StageRecord } from './execution-model.js';
-import type { ResumeCallback } from './judgment.js';
+import { deliverCallback, type ResumeCallback } from './judgment.js';
 import type { Clock, TaskResult } from './stage-api.js';
 
 export const PROMOTION_KEY = 'promotion';
@@ -77,7 +77,8 @@ export async function submitPromote(request: PromoteRequest, deps: { store: Exec
 
 async function promoteOnce(request: PromoteRequest, deps: { store: ExecutionStore; clock: Clock; resume: ResumeCallback }): Promise<StageRecord> {
   const execution = await deps.store.load(request.executionId);
-  const waiting = execution.stages.filter((s) => s.status === 'RUNNING' && promotionOf(s.context).awaiting !== undefined);
+  const policyOf = (stage: StageRecord) => execution.skeleton.find((s) => s.refId === stage.refId)?.failurePolicy ?? 'haltPipeline';
+  const waiting = execution.stages.filter((s) => s.status === 'RUNNING' && (promotionOf(s.context).awaiting !== undefined || pendingResume(s)));
   let stage: StageRecord | undefined;
   if (request.stage !== undefined) {
     const named = execution.stages.find((s) => s.refId === request.stage || s.name === request.stage);
@@ -89,9 +90,12 @@ async function promoteOnce(request: PromoteRequest, deps: { store: ExecutionStor
     if (waiting.length > 1) throw new PromoteError(`several stages wait for a promote (${waiting.map((s) => s.name).join(', ')}): name one`);
     stage = waiting[0]!;
   }
+  // Recorded before, not delivered yet (the resume failed): send it again.
+  if (pendingResume(stage)) return deliver(execution.id, stage, policyOf(stage), deps);
   const state = promotionOf(stage.context);
   const now = deps.clock.now();
-  const { version: _v, callbackToken, ...rest } = stage;
+  const { version: _v, ...rest } = stage;
+  // The callback token stays until the resume succeeded (deliverCallback drops it).
   const written = await deps.store.putStage(
     execution.id,
     {
@@ -104,9 +108,24 @@ async function promoteOnce(request: PromoteRequest, deps: { store: ExecutionStor
     },
     stage,
   );
+  return written.callbackToken ? deliver(execution.id, written, policyOf(written), deps) : written;
+}
+
+/** A promote recorded on a stage whose token has not been resumed yet. */
+function pendingResume(stage: StageRecord): boolean {
+  const state = promotionOf(stage.context);
+  return stage.callbackToken !== undefined && state.awaiting === undefined && state.promoted.length > 0;
+}
+
+function deliver(
+  executionId: string,
+  stage: StageRecord,
+  policy: FailurePolicy,
+  deps: { store: ExecutionStore; resume: ResumeCallback },
+): Promise<StageRecord> {
   // The stage goes on at once: its Choice sees waitSeconds and calls it again.
-  const result: EngineResult = { status: 'RUNNING', refId: stage.refId, waitSeconds: 1 };
-  const policy = execution.skeleton.find((s) => s.refId === stage.refId)?.failurePolicy ?? 'haltPipeline';
-  if (callbackToken) await deps.resume(callbackToken, result, policy);
-  return written;
+  return deliverCallback(executionId, stage, stage.callbackToken!, { status: 'RUNNING', refId: stage.refId, waitSeconds: 1 }, policy, deps, {
+    what: `the promote of '${stage.name}'`,
+    retry: 'promote again to retry',
+  });
 }

@@ -112,9 +112,7 @@ export async function setTargetGroups(clients: CloudClients, serverGroup: string
     const stale = recorded.slice(wanted.length).map((_, i) => `${TagKeys.targetGroupPrefix}${wanted.length + i + 1}`);
     if (stale.length > 0) {
       await awsCall(context('untag'), () =>
-        clients.autoScaling.send(
-          new DeleteTagsCommand({ Tags: stale.map((Key) => ({ ResourceId: serverGroup, ResourceType: 'auto-scaling-group', Key })) }),
-        ),
+        clients.autoScaling.send(new DeleteTagsCommand({ Tags: stale.map((Key) => ({ ResourceId: serverGroup, ResourceType: 'auto-scaling-group', Key })) })),
       );
     }
   }

@@ -184,7 +184,11 @@ export async function setRouteWeights(clients: CloudClients, routes: readonly Ro
     if (index >= 0 && sameForward(actions[index]!, wanted)) continue;
     const next = actions.map((a, i) => (i === index ? { ...wanted, ...(a.Order !== undefined ? { Order: a.Order } : {}) } : a));
     if (index < 0) next.push(wanted);
-    const context = { action: `set ${canaryWeight ?? 0}% canary weight on`, resourceType: route.ruleArn ? 'listener rule' : 'listener', resource: route.ruleArn ?? route.listenerArn };
+    const context = {
+      action: `set ${canaryWeight ?? 0}% canary weight on`,
+      resourceType: route.ruleArn ? 'listener rule' : 'listener',
+      resource: route.ruleArn ?? route.listenerArn,
+    };
     await awsCall(context, () =>
       route.ruleArn
         ? clients.elbv2.send(new ModifyRuleCommand({ RuleArn: route.ruleArn, Actions: next }))

@@ -213,7 +213,12 @@ export function parseStepAnalysis(raw: Readonly<Record<string, unknown>>): { val
   const metrics = readMetrics(raw.metrics, problems);
   const thresholds = readThresholds(raw.scoreThresholds, problems);
   const periodSeconds = Number(raw.periodSeconds ?? 60);
-  if (!Number.isInteger(periodSeconds) || periodSeconds < 1 || (periodSeconds >= 60 && periodSeconds % 60 !== 0) || (periodSeconds < 60 && ![1, 5, 10, 30].includes(periodSeconds))) {
+  if (
+    !Number.isInteger(periodSeconds) ||
+    periodSeconds < 1 ||
+    (periodSeconds >= 60 && periodSeconds % 60 !== 0) ||
+    (periodSeconds < 60 && ![1, 5, 10, 30].includes(periodSeconds))
+  ) {
     problems.push('periodSeconds: must be 1, 5, 10, 30 or a multiple of 60 (CloudWatch periods)');
   }
   const delaySeconds = Number(raw.metricsDelaySeconds ?? 0);

@@ -25,11 +25,7 @@ let network: Network;
 let targetGroupArn: string;
 
 const image = (tag: string) => ({ registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'app', tag, fromTrigger: false });
-const STEPS = [
-  { weight: 10, pauseSec: 120 },
-  { weight: 50, pauseSec: 120 },
-  { weight: 100 },
-];
+const STEPS = [{ weight: 10, pauseSec: 120 }, { weight: 50, pauseSec: 120 }, { weight: 100 }];
 
 async function alarm(name: string): Promise<void> {
   await clients.cloudwatch.send(

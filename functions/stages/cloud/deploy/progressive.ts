@@ -9,7 +9,8 @@
  * alarms every GATE_POLL_SECONDS and, when the step has one, its canary analysis; a failed gate
  * rolls the deploy back at once (traffic first).
  */
-import { resolveTargetGroups, ResourceNotFoundError } from '../../../core/cloud/index.js';
+import { ResourceNotFoundError } from '../../../core/cloud/index.js';
+import { resolveTargetGroups } from '../../../core/cloud/resources.js';
 import { targetGroupName } from '../../../core/cloud/state.js';
 import {
   deleteCanaryTargetGroup,

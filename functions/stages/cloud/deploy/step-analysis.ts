@@ -33,7 +33,13 @@ export async function judgeStepAnalysis(
   const start = state.shiftedAt ?? now - config.periodSeconds * 1000;
   const end = Math.max(start + config.periodSeconds * 1000, now - config.metricsDelayMs);
   const { clients } = await u.target();
-  const observations = await fetchObservations(clients.cloudwatch, config.metrics, groups, { start, end }, { periodSeconds: config.periodSeconds, scopeDimension });
+  const observations = await fetchObservations(
+    clients.cloudwatch,
+    config.metrics,
+    groups,
+    { start, end },
+    { periodSeconds: config.periodSeconds, scopeDimension },
+  );
   const result = judge(config.judge, observations);
   if (result.score >= config.thresholds.pass) return { passed: true, score: result.score };
   const failing = result.metrics.filter((m) => m.classification !== 'Pass').map((m) => `${m.name}: ${m.classification}`);

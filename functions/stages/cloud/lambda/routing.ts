@@ -45,7 +45,6 @@ import { eventMappingsOf, functionLocation, type FunctionLocation } from './fiel
 import { expectedOutputOf, payloadOf, sameOutput } from './payload.js';
 import { checkOwnedBy, functionLock, functionOutputs, refuseOtherApplications } from './shared.js';
 
-
 interface ProgressiveState {
   readonly from: string;
   readonly to: string;

@@ -44,7 +44,9 @@ describe('progressive deploys: validation', () => {
 
 describe('progressive deploys: compiled', () => {
   const compiled = (trafficSteps: unknown) =>
-    compilePipeline(pipelineOf({ application: 'app', name: 'p', stages: [{ refId: '1', name: 'Deploy', type: 'deploy', clusters: [entry({ trafficSteps })] }] }));
+    compilePipeline(
+      pipelineOf({ application: 'app', name: 'p', stages: [{ refId: '1', name: 'Deploy', type: 'deploy', clusters: [entry({ trafficSteps })] }] }),
+    );
 
   it('a deploy that may wait for a promote is a callback Task that keeps its poll loop', () => {
     const asl = compiled([{ weight: 10 }, { weight: 100 }]);

@@ -78,7 +78,19 @@ describe('deploySteps', () => {
       'progressive',
       options({ trafficSteps: [{ weight: 10, pauseSec: 60 }, { weight: 50 }, { weight: 100 }], bakeTimeSec: 300, scaleDown: true, maxRemainingAsgs: 2 }),
     );
-    expect(steps.map((s) => ('weight' in s ? `${s.kind}(${s.weight})` : 'step' in s ? `${s.kind}[${s.step}]` : 'seconds' in s ? `${s.kind}(${s.seconds})` : 'keep' in s ? `${s.kind}(${s.keep})` : s.kind))).toEqual([
+    expect(
+      steps.map((s) =>
+        'weight' in s
+          ? `${s.kind}(${s.weight})`
+          : 'step' in s
+            ? `${s.kind}[${s.step}]`
+            : 'seconds' in s
+              ? `${s.kind}(${s.seconds})`
+              : 'keep' in s
+                ? `${s.kind}(${s.keep})`
+                : s.kind,
+      ),
+    ).toEqual([
       'openRoutes',
       'create',
       'waitUp',
