@@ -27,11 +27,7 @@ const TASKS = [1, 10, 100];
 /** Three traffic steps: 10% and 50% held 5 minutes each (alarms read every 30 s), then 100%. */
 const PROGRESSIVE = {
   strategy: 'progressive',
-  trafficSteps: [
-    { weight: 10, pauseSec: 300 },
-    { weight: 50, pauseSec: 300 },
-    { weight: 100 },
-  ],
+  trafficSteps: [{ weight: 10, pauseSec: 300 }, { weight: 50, pauseSec: 300 }, { weight: 100 }],
   rollbackAlarms: ['app-5xx'],
 };
 

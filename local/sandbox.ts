@@ -201,8 +201,8 @@ async function ensureListener(clients: CloudClients, subnetIds: readonly string[
   } catch (error) {
     if ((error as { name?: string }).name !== 'LoadBalancerNotFoundException') throw error;
   }
-  lbArn ??= (await clients.elbv2.send(new CreateLoadBalancerCommand({ Name: SANDBOX_NAME, Subnets: subnetIds.slice(0, 2), Type: 'application' }))).LoadBalancers![0]!
-    .LoadBalancerArn!;
+  lbArn ??= (await clients.elbv2.send(new CreateLoadBalancerCommand({ Name: SANDBOX_NAME, Subnets: subnetIds.slice(0, 2), Type: 'application' })))
+    .LoadBalancers![0]!.LoadBalancerArn!;
   const arns = (await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: [...targetGroups] }))).TargetGroups!.map((t) => t.TargetGroupArn!);
   let listenerArn = (await clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn }))).Listeners?.[0]?.ListenerArn;
   listenerArn ??= (
@@ -216,7 +216,9 @@ async function ensureListener(clients: CloudClients, subnetIds: readonly string[
     )
   ).Listeners![0]!.ListenerArn!;
   const rules = (await clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn }))).Rules ?? [];
-  const routed = new Set(rules.flatMap((r) => (r.Actions ?? []).flatMap((a) => [a.TargetGroupArn, ...(a.ForwardConfig?.TargetGroups ?? []).map((t) => t.TargetGroupArn)])));
+  const routed = new Set(
+    rules.flatMap((r) => (r.Actions ?? []).flatMap((a) => [a.TargetGroupArn, ...(a.ForwardConfig?.TargetGroups ?? []).map((t) => t.TargetGroupArn)])),
+  );
   let priority = Math.max(0, ...rules.map((r) => Number(r.Priority) || 0));
   for (const [i, arn] of arns.entries()) {
     if (routed.has(arn)) continue;

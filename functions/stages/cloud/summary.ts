@@ -74,7 +74,12 @@ export interface PlannedCluster extends ClusterRef {
   readonly instanceType?: string;
   readonly capacity?: Capacity;
   /** ECS clusters: the ECS cluster, the load-balanced container and its port. */
-  readonly ecs?: { readonly ecsClusterName: string; readonly containerName: string; readonly containerPort: number; readonly securityGroups?: readonly string[] };
+  readonly ecs?: {
+    readonly ecsClusterName: string;
+    readonly containerName: string;
+    readonly containerPort: number;
+    readonly securityGroups?: readonly string[];
+  };
   /** Progressive deploys shift listener traffic: the sandbox gives the target groups a listener. */
   readonly progressive?: boolean;
   readonly rollbackAlarms?: readonly string[];
@@ -107,7 +112,9 @@ export function plannedClusters(
           ...(c.stack ? { stack: c.stack } : {}),
           ...(c.detail ? { detail: c.detail } : {}),
           targetGroups: c.provider === 'ecs' ? [...new Set(c.ecs!.targetGroups.map((t) => t.targetGroup))] : c.launch.targetGroups,
-          ...((c.provider === 'ecs' ? c.ecs!.subnetType : c.launch.subnetType) ? { subnetType: (c.provider === 'ecs' ? c.ecs!.subnetType : c.launch.subnetType)! } : {}),
+          ...((c.provider === 'ecs' ? c.ecs!.subnetType : c.launch.subnetType)
+            ? { subnetType: (c.provider === 'ecs' ? c.ecs!.subnetType : c.launch.subnetType)! }
+            : {}),
           ...(c.provider === 'ecs'
             ? {
                 ecs: {

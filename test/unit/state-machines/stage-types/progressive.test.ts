@@ -48,18 +48,18 @@ describe('progressive deploys: compiled', () => {
       pipelineOf({ application: 'app', name: 'p', stages: [{ refId: '1', name: 'Deploy', type: 'deploy', clusters: [entry({ trafficSteps })] }] }),
     );
 
-  it('a deploy that may wait for a promote is a callback Task that keeps its poll loop', () => {
+  it('a deploy that may wait for a promote waits on its token as long as the stage may (3 days), keeping its poll loop', () => {
     const asl = compiled([{ weight: 10 }, { weight: 100 }]);
     const task = statesOfType(asl as never, 'Task').find((t) => t.name === 'Deploy');
     expect(task!.state.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
-    expect(JSON.stringify(task!.state)).toContain('"taskToken.$":"$$.Task.Token"');
+    expect(task!.state.TimeoutSeconds).toBe(3 * 24 * 3600);
     expect(statesOfType(asl as never, 'Wait').map((w) => w.state.SecondsPath)).toEqual(['$.result.waitSeconds']);
   });
 
-  it('one whose steps all pause is a plain polling Task', () => {
+  it("one whose steps all pause has a call's timeout: its token is answered at every poll", () => {
     const asl = compiled([{ weight: 10, pauseSec: 60 }, { weight: 100 }]);
     const task = statesOfType(asl as never, 'Task').find((t) => t.name === 'Deploy');
-    expect(task!.state.Resource).not.toContain('waitForTaskToken');
+    expect(task!.state.TimeoutSeconds).toBeLessThan(3600);
     expect(statesOfType(asl as never, 'Wait')).toHaveLength(1);
   });
 });
