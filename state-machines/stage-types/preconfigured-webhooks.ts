@@ -10,6 +10,8 @@ import * as z from 'zod/mini';
 import '../zod-messages.js';
 import { GennakerError } from '../errors.js';
 import { jsonPath } from '../model/problems.js';
+import { WEBHOOK_FIELDS } from './external.js';
+import { field } from './fields.js';
 import { registerStageType, stageTypeInfo } from './registry.js';
 
 /** The settings file the functions read (bundled as JSON beside them; YAML or JSON for the CLI). */
@@ -161,13 +163,17 @@ export function registerPreconfiguredWebhooks(webhooks: readonly PreconfiguredWe
   for (const webhook of webhooks) {
     registered.set(webhook.type, webhook);
     const parameters = (webhook.parameters ?? []).map((p) => p.name);
+    const fixed = new Set(fixedFields(webhook));
     registerStageType({
       type: webhook.type,
       family: 'external',
       execution: 'poll',
       description: `Preconfigured webhook: ${webhook.description ?? webhook.label ?? webhook.type}${parameters.length > 0 ? ` (parameters: ${parameters.join(', ')})` : ''}`,
       defaultTimeoutMs: 24 * 60 * 60 * 1000,
-      fields: ['parameterValues'],
+      fields: [
+        field('parameterValues', 'object', `the parameters' values${parameters.length > 0 ? `: ${parameters.join(', ')}` : ''} (defaults from the definition)`),
+        ...WEBHOOK_FIELDS.filter((f) => !fixed.has(f.name)),
+      ],
       check: stageProblems(webhook),
     });
   }
