@@ -111,11 +111,11 @@ export async function run(): Promise<BenchReport> {
     const cost = await progressiveCost(moto);
     rows.push({
       operation: 'state transitions (compiled pipeline, local engine)',
-      ...Object.fromEntries(columns.map(([name]) => [name, name === 'progressive, 1 task' ? cost.transitions : ''])),
+      ...Object.fromEntries(columns.map(([name]) => [name, name === `progressive, ${TASKS[0]} tasks` ? cost.transitions : ''])),
     });
     rows.push({
       operation: 'Step Functions $ per deploy (standard, $0.000025 a transition)',
-      ...Object.fromEntries(columns.map(([name]) => [name, name === 'progressive, 1 task' ? Number(cost.dollars.toFixed(6)) : ''])),
+      ...Object.fromEntries(columns.map(([name]) => [name, name === `progressive, ${TASKS[0]} tasks` ? Number(cost.dollars.toFixed(6)) : ''])),
     });
     return {
       name: 'ecs-calls',
@@ -124,7 +124,7 @@ export async function run(): Promise<BenchReport> {
         'one ECS red/black deploy (register the task definition, create the service at 0 and scale it, wait up, disable the old service, scale it down) through the real engine and stages against moto_server, one existing service',
         'progressive: three traffic steps (10% and 50% held 300 s each, then 100%) with one rollback alarm read every 30 s, one listener with a default action and a rule forwarding to the cluster target group; canary target group made and deleted',
         'calls do not grow with tasks: identical for 1, 10 and 100, red/black and progressive alike (asserted)',
-        'transitions and $: the progressive deploy (1 task) compiled and run in the local Step Functions engine (aws-local-stepfunctions), waits not slept; most transitions are the hold polls (Task, Choice, Wait every 30 s of a pause)',
+        'transitions and $: the progressive deploy (1 task) compiled and run in the local Step Functions engine (aws-local-stepfunctions) at time scale 1000, where each Wait lasts one 50 ms tick (50 s of stage time), so the 30 s gate polls of a pause collapse into one: in AWS each held 300 s pause adds about 10 polls of 3 transitions (Task, Choice, Wait), about 76 transitions ($0.0019) for this deploy; measuring it exactly needs a run at time scale 1 (10 minutes)',
       ],
     };
   } finally {
