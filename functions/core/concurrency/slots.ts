@@ -8,8 +8,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocksTable, slotKey } from '../locks-table.js';
 
-export { slotKey } from '../locks-table.js';
-
 /** Whether a full slot's holder has ended (so its slot may be taken over), given when it took it. */
 export type HolderEnded = (holder: string, acquiredAt: number) => Promise<boolean>;
 
