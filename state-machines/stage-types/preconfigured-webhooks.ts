@@ -57,7 +57,6 @@ const WebhookSchema = z.strictObject({
 });
 
 export type PreconfiguredWebhook = z.infer<typeof WebhookSchema>;
-export type PreconfiguredParameter = z.infer<typeof ParameterSchema>;
 
 /** Fields of a definition that are not request fields (Orca's ignored fields). */
 const DESCRIPTIVE = new Set(['type', 'label', 'description', 'enabled', 'parameters']);
