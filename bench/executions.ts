@@ -133,7 +133,8 @@ async function noOpMs(definition: AslMachine): Promise<number> {
   const handlers: Record<string, () => Promise<unknown>> = {};
   for (const { name } of statesOfType(definition as never, 'Task')) handlers[name] = async () => ({ executionId: 'noop', caught: false, status: 'SUCCEEDED' });
   const started = performance.now();
-  await machine.run({ executionId: 'noop' }, { overrides: { taskResourceLocalHandlers: handlers as never } }).result;
+  // Stage Tasks put the task token in their payload (compiler/asl.ts answeredInvoke).
+  await machine.run({ executionId: 'noop' }, { overrides: { taskResourceLocalHandlers: handlers as never }, context: { Task: { Token: 'noop' } } }).result;
   return performance.now() - started;
 }
 

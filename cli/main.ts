@@ -13,6 +13,13 @@ import { registerPipelineFileCommands } from './commands/pipeline-files.js';
 import { exitCodeOf } from '../state-machines/errors.js';
 import { EXIT, messageFor } from './errors.js';
 import { type Io, processIo } from './io.js';
+import { parseConfigText } from '../functions/core/config-text.js';
+import {
+  parsePreconfiguredWebhooks,
+  PRECONFIGURED_WEBHOOKS_FILE_ENV,
+  PreconfiguredWebhookError,
+  registerPreconfiguredWebhooks,
+} from '../state-machines/stage-types/preconfigured-webhooks.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 /** The one error prefix, red on a terminal. */
@@ -65,8 +72,22 @@ Completion: eval "$(npx gennaker completion bash)" (or zsh).`,
   return program;
 }
 
+/** Operator-defined webhook stage types (GENNAKER_PRECONFIGURED_WEBHOOKS_FILE, YAML or JSON): validate, compile, docs and local runs know them. */
+async function registerPreconfiguredWebhookFile(env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
+  const path = env[PRECONFIGURED_WEBHOOKS_FILE_ENV];
+  if (!path) return;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new PreconfiguredWebhookError(`${PRECONFIGURED_WEBHOOKS_FILE_ENV}=${path}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  registerPreconfiguredWebhooks(parsePreconfiguredWebhooks(await parseConfigText(text), path));
+}
+
 export async function main(argv: string[], io: Io = processIo): Promise<void> {
   try {
+    await registerPreconfiguredWebhookFile();
     await buildProgram(io).parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -20,7 +20,7 @@ import { PipelineDefinitionError } from './errors.js';
 import { applyNag } from './nag.js';
 import { REPO_ROOT } from './paths.js';
 import { loadPipeline } from './pipeline/definition.js';
-import { SETTING_KEYS, type SettingSource } from './platform/configuration.js';
+import { registerSettingStageTypes, SETTING_KEYS, type SettingSource } from './platform/configuration.js';
 import type { PlatformProps } from './platform/platform.js';
 import { PipelineStack } from './stacks/pipeline-stack.js';
 import { PlatformStack } from './stacks/platform-stack.js';
@@ -95,6 +95,8 @@ export function buildGennakerApp(app: App, options: GennakerAppOptions = {}): Ge
   const dir = options.pipelinesDir ?? 'pipelines';
   const root = isAbsolute(dir) ? dir : join(REPO_ROOT, dir);
   const files = scanPipelineFolder(root).files;
+  // Pipelines may use the operator's preconfigured webhook types: known before any is validated.
+  registerSettingStageTypes(options.platform?.settings);
   // Each file through the one loader; the valid ones (defaults written in) are the trigger functions' manifest.
   const loaded = files.map((file) => {
     try {

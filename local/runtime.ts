@@ -21,6 +21,7 @@ import { type RunPayload, SIGNALS } from '../state-machines/contract/engine.js';
 import type { ExecutionStatus, ExecutionView, LaunchRequest } from '../functions/core/execution-model.js';
 import { ExecutionStore } from '../functions/core/execution-store.js';
 import { judgmentStateOf, submitJudgment } from '../functions/core/judgment.js';
+import { promotionOf, submitPromote } from '../functions/core/promote.js';
 import { MemoryNotifier, type Notifier } from '../functions/core/notifications.js';
 import { executionNameFor, type PipelineLauncher } from '../functions/core/pipeline-launcher.js';
 import { type Clock, type StageImplementation, systemClock } from '../functions/core/stage-api.js';
@@ -281,6 +282,8 @@ export class LocalRuntime {
         }
         if (execution.status !== 'RUNNING' && execution.status !== 'PAUSED')
           throw new EngineSignal({ kind: 'failure', error: SIGNALS.haltBranch, cause: `execution ${execution.status}` });
+        // Promoted (promote.ts drops the token once delivered): the stage goes on, as SendTaskSuccess with waitSeconds would have it.
+        if (!stage.callbackToken) return { status: 'RUNNING', refId, waitSeconds: 1 };
         if (this.stageTime.now() - this.stageTime.fromWall(stage.startTime ?? this.clock.now()) > timeoutMs) {
           const error = new Error(`no judgment within ${Math.round(timeoutMs / 1000)} s`);
           error.name = 'States.Timeout';
@@ -296,6 +299,16 @@ export class LocalRuntime {
   private async answer(payload: RunPayload, signal: AbortSignal): Promise<void> {
     const execution = await this.store.load(payload.executionId);
     const stage = execution.stages.find((s) => s.refId === payload.stage.refId)!;
+    if (stage.type !== 'manualJudgment') {
+      // A progressive step waiting for a promote: an automatic run promotes it ('continue'); otherwise `gennaker promote` does.
+      if (this.judge.kind === 'auto' && this.judge.judgment === 'continue' && promotionOf(stage.context).awaiting) {
+        await submitPromote(
+          { executionId: payload.executionId, stage: stage.refId, user: this.user },
+          { store: this.store, clock: this.clock, resume: async () => undefined },
+        );
+      }
+      return;
+    }
     let answer: JudgmentAnswer | undefined;
     const state = judgmentStateOf(stage.context);
     const inputs = [...state.inputs];

@@ -7,7 +7,11 @@
  *   - the target groups the deploys name (targetGroups / loadBalancers)
  *   - the base image bakes start from by default (`gennaker-local-base`)
  *   - for each cluster a deploy will go to and that has no server group yet, a "previous release"
- *     (v000, running the base image), so the first local run shows a real red/black swap
+ *     (v000, running the base image; on ECS a service running `nginx`), so the first local run shows
+ *     a real red/black swap
+ *   - ECS: the ECS cluster (`ecsClusterName`) and IP target groups
+ *   - progressive deploys: a load balancer `gennaker-local` whose listener forwards to the
+ *     cluster's target group (a rule per target group), and the rollbackAlarms they name (OK)
  *
  * Only ever against an emulator: it refuses to run without AWS_ENDPOINT_URL, so it can never create
  * anything in a real account.
@@ -23,7 +27,19 @@ import {
   DescribeVpcsCommand,
   RegisterImageCommand,
 } from '@aws-sdk/client-ec2';
-import { CreateTargetGroupCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateRuleCommand,
+  CreateTargetGroupCommand,
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  DescribeTargetGroupsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateClusterCommand } from '@aws-sdk/client-ecs';
+import { DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { EcsServices } from '../functions/core/ecs/services.js';
 import { cloudClients, createServerGroup, describeCluster, findImages, SUBNET_TYPE_TAG, type CloudClients } from '../functions/core/cloud/index.js';
 import type { ExecutionView } from '../functions/core/execution-model.js';
 import {
@@ -117,7 +133,7 @@ async function ensureSecurityGroup(clients: CloudClients, vpcId: string): Promis
   await clients.ec2.send(new CreateSecurityGroupCommand({ GroupName: SANDBOX_NAME, Description: 'Gennaker local sandbox', VpcId: vpcId }));
 }
 
-async function ensureTargetGroup(clients: CloudClients, vpcId: string, name: string): Promise<void> {
+async function ensureTargetGroup(clients: CloudClients, vpcId: string, name: string, targetType: 'instance' | 'ip' = 'instance'): Promise<void> {
   try {
     const found = await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] }));
     if ((found.TargetGroups ?? []).length > 0) return;
@@ -125,7 +141,7 @@ async function ensureTargetGroup(clients: CloudClients, vpcId: string, name: str
     if ((error as { name?: string }).name !== 'TargetGroupNotFoundException') throw error;
   }
   await clients.elbv2.send(
-    new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: vpcId, TargetType: 'instance', HealthCheckPath: '/' }),
+    new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: vpcId, TargetType: targetType, HealthCheckPath: '/' }),
   );
 }
 
@@ -145,8 +161,103 @@ async function ensureBaseImage(clients: CloudClients): Promise<string> {
   return created.ImageId!;
 }
 
+/** The sandbox's ECS image for a previous release. */
+export const LOCAL_ECS_IMAGE = 'public.ecr.aws/nginx/nginx:stable';
+
+/** v000 of an empty ECS cluster: an nginx service at the deploy's capacity, in its target groups. */
+async function seedEcsCluster(clients: CloudClients, cluster: PlannedCluster): Promise<string | undefined> {
+  const ecs = cluster.ecs!;
+  const services = new EcsServices(clients, ecs.ecsClusterName);
+  const view = await services.describeCluster(cluster.cluster);
+  if (view.serverGroups.length > 0) return undefined;
+  const created = await services.createServerGroup({
+    application: cluster.application,
+    ...(cluster.stack ? { stack: cluster.stack } : {}),
+    ...(cluster.detail ? { detail: cluster.detail } : {}),
+    capacity: cluster.capacity ?? { min: 1, max: 1, desired: 1 },
+    image: LOCAL_ECS_IMAGE,
+    taskDefinition: {
+      containers: [{ name: ecs.containerName, image: LOCAL_ECS_IMAGE, port: ecs.containerPort, environment: {}, dockerLabels: {} }],
+      cpu: 256,
+      memory: 512,
+      networkMode: 'awsvpc',
+      fargate: true,
+    },
+    launchType: 'FARGATE',
+    subnetType: cluster.subnetType ?? DEFAULT_SUBNET_TYPE,
+    securityGroups: ecs.securityGroups ?? [SANDBOX_NAME],
+    loadBalancers: cluster.targetGroups.map((targetGroup) => ({ targetGroup, containerName: ecs.containerName, containerPort: ecs.containerPort })),
+    metadata: { deployKey: `sandbox:${cluster.cluster}`, version: '0.0.0' },
+  });
+  return created.serverGroup;
+}
+
+/** A listener on the sandbox's load balancer forwarding to each target group a progressive deploy shifts (one rule per target group). */
+async function ensureListener(clients: CloudClients, subnetIds: readonly string[], targetGroups: readonly string[]): Promise<void> {
+  if (targetGroups.length === 0) return;
+  let lbArn: string | undefined;
+  try {
+    lbArn = (await clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: [SANDBOX_NAME] }))).LoadBalancers?.[0]?.LoadBalancerArn;
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'LoadBalancerNotFoundException') throw error;
+  }
+  lbArn ??= (await clients.elbv2.send(new CreateLoadBalancerCommand({ Name: SANDBOX_NAME, Subnets: subnetIds.slice(0, 2), Type: 'application' })))
+    .LoadBalancers![0]!.LoadBalancerArn!;
+  const arns = (await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: [...targetGroups] }))).TargetGroups!.map((t) => t.TargetGroupArn!);
+  let listenerArn = (await clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn }))).Listeners?.[0]?.ListenerArn;
+  listenerArn ??= (
+    await clients.elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lbArn,
+        Protocol: 'HTTP',
+        Port: 80,
+        DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'no route' } }],
+      }),
+    )
+  ).Listeners![0]!.ListenerArn!;
+  const rules = (await clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn }))).Rules ?? [];
+  const routed = new Set(
+    rules.flatMap((r) => (r.Actions ?? []).flatMap((a) => [a.TargetGroupArn, ...(a.ForwardConfig?.TargetGroups ?? []).map((t) => t.TargetGroupArn)])),
+  );
+  let priority = Math.max(0, ...rules.map((r) => Number(r.Priority) || 0));
+  for (const [i, arn] of arns.entries()) {
+    if (routed.has(arn)) continue;
+    priority += 1;
+    await clients.elbv2.send(
+      new CreateRuleCommand({
+        ListenerArn: listenerArn,
+        Priority: priority,
+        Conditions: [{ Field: 'path-pattern', Values: [`/${targetGroups[i]}/*`] }],
+        Actions: [{ Type: 'forward', TargetGroupArn: arn }],
+      }),
+    );
+  }
+}
+
+/** The alarms rollbackAlarms name, made if missing (a 5xx count on the sandbox's load balancer; INSUFFICIENT_DATA passes the gate). */
+async function ensureAlarms(clients: CloudClients, names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  const found = await clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [...names] }));
+  const existing = new Set((found.MetricAlarms ?? []).map((a) => a.AlarmName));
+  for (const name of names.filter((n) => !existing.has(n))) {
+    await clients.cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: name,
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+  }
+}
+
 /** v000 of an empty cluster: the base image, at the deploy's capacity, in its target groups. */
 async function seedCluster(clients: CloudClients, cluster: PlannedCluster, imageId: string): Promise<string | undefined> {
+  if (cluster.ecs) return seedEcsCluster(clients, cluster);
   const view = await describeCluster(clients, cluster.cluster, { launchTemplates: false, targetHealth: false });
   if (view.serverGroups.length > 0) return undefined;
   const created = await createServerGroup(clients, {
@@ -181,10 +292,17 @@ export async function ensureSandbox(clusters: readonly PlannedCluster[], regions
     const here = clusters.filter((c) => c.region === region);
     const subnetTypes = [...new Set([DEFAULT_SUBNET_TYPE, ...here.flatMap((c) => (c.subnetType ? [c.subnetType] : []))])];
     const targetGroups = [...new Set(here.flatMap((c) => c.targetGroups.filter((t) => !t.startsWith('arn:'))))];
+    const ipTargets = new Set(here.flatMap((c) => (c.ecs ? c.targetGroups : [])));
     const vpcId = await ensureVpc(clients);
     const subnetIds = await ensureSubnets(clients, vpcId, subnetTypes);
     await ensureSecurityGroup(clients, vpcId);
-    for (const name of targetGroups) await ensureTargetGroup(clients, vpcId, name);
+    for (const name of targetGroups) await ensureTargetGroup(clients, vpcId, name, ipTargets.has(name) ? 'ip' : 'instance');
+    for (const ecsCluster of new Set(here.flatMap((c) => (c.ecs ? [c.ecs.ecsClusterName] : [])))) {
+      await clients.ecs.send(new CreateClusterCommand({ clusterName: ecsCluster }));
+    }
+    const shifted = [...new Set(here.filter((c) => c.progressive).flatMap((c) => c.targetGroups.filter((t) => !t.startsWith('arn:'))))];
+    await ensureListener(clients, subnetIds, shifted);
+    await ensureAlarms(clients, [...new Set(here.flatMap((c) => c.rollbackAlarms ?? []))]);
     const baseImageId = await ensureBaseImage(clients);
     const seeded: string[] = [];
     if (options.seed !== false) {

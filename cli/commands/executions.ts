@@ -1,4 +1,4 @@
-/** executions list|show and judge: against the local environment, AWS, or saved local records. */
+/** executions list|show, judge and promote: against the local environment, AWS, or saved local records. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { userInfo } from 'node:os';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
@@ -6,6 +6,8 @@ import { sfnClient } from '../../functions/core/aws-clients.js';
 import { ExecutionNotFoundError } from '../../functions/core/errors.js';
 import type { ExecutionView } from '../../functions/core/execution-model.js';
 import { judgmentStateOf, submitJudgment } from '../../functions/core/judgment.js';
+import { promotionOf, submitPromote } from '../../functions/core/promote.js';
+import { sfnTaskResumer } from '../../functions/core/task-resume.js';
 import { systemClock } from '../../functions/core/stage-api.js';
 import { readSavedRecords } from '../../local/environment.js';
 import { renderTree } from '../../local/progress.js';
@@ -167,6 +169,25 @@ export function registerExecutionCommands(program: Command, io: Io): void {
         },
       );
       io.out(`${written.name}: ${judgment}${opts.input !== undefined ? ` (${opts.input})` : ''} → ${written.status}`);
+    });
+
+  program
+    .command('promote')
+    .description('Promote a progressive traffic step that waits for it (a step without pauseSec): traffic moves on to the next step')
+    .argument('<executionId>')
+    .argument('[stage]', 'stage name or refId (needed only when several stages wait)')
+    .option('--user <name>', 'who promotes', safeUser())
+    .addHelpText('after', "\nExamples:\n  gennaker promote release-4f2c...\n  gennaker promote release-4f2c... 'Deploy to prod'")
+    .action(async (executionId: string, stage: string | undefined, opts: { user: string }) => {
+      const from = await target();
+      if (from.kind === 'saved') throw new UsageError(NO_ENVIRONMENT);
+      const written = await submitPromote(
+        { executionId, ...(stage !== undefined ? { stage } : {}), user: opts.user },
+        // A local run watches the record; a deployed state machine waits for its task token.
+        { store: from.store, clock: systemClock, resume: from.kind === 'emulator' ? async () => undefined : sfnTaskResumer(sfnClient()) },
+      );
+      const step = promotionOf(written.context).promoted.at(-1);
+      io.out(`${written.name}: promoted traffic step ${step !== undefined ? step + 1 : '?'} → the next step`);
     });
 }
 

@@ -142,6 +142,7 @@ export function httpApi(options: HttpApiOptions): GennakerApi {
         {},
         { judgment: r.judgment, ...(r.input !== undefined ? { input: r.input } : {}) },
       ),
+    promoteStage: (r) => call('POST', `/executions/${enc(r.executionId)}/promote`, {}, r.stage !== undefined ? { stage: r.stage } : {}),
     clusterView: (q) => call('GET', `/applications/${enc(q.application)}/clusters`, { account: q.account, region: q.region }),
   };
 }

@@ -14,6 +14,7 @@ import { pauseRunning, resumeRunning } from '../core/pause.js';
 import { restartStage } from '../core/restart.js';
 import type { ExecutionStatus } from '../core/execution-model.js';
 import { judgmentStateOf, type ResumeCallback, submitJudgment } from '../core/judgment.js';
+import { submitPromote } from '../core/promote.js';
 import { HOME_ACCOUNT_ENV, holdsAnyRole } from '../core/roles.js';
 import type { TriggerDeps } from '../triggers/deps.js';
 import { type ManualTriggerResult, triggerManually } from '../triggers/manual/manual.js';
@@ -80,6 +81,12 @@ export interface JudgmentRequest {
   readonly stage: string;
   readonly judgment: 'continue' | 'stop';
   readonly input?: string;
+}
+
+export interface PromoteRequest {
+  readonly executionId: string;
+  /** Stage name or refId; absent: the one stage waiting for a promote. */
+  readonly stage?: string;
 }
 
 export interface CancelResult extends ExecutionDetails {
@@ -256,6 +263,17 @@ export async function judgeStage(request: JudgmentRequest, caller: Caller, deps:
   return stageDetails(written);
 }
 
+/** Promotes a progressive traffic step that waits for one (the caller needs EXECUTE, checked by the route). */
+export async function promoteStage(request: PromoteRequest, caller: Caller, deps: OperationsDeps): Promise<StageDetails> {
+  const t = deps.triggers;
+  const written = await submitPromote(
+    { executionId: request.executionId, ...(request.stage !== undefined ? { stage: request.stage } : {}), user: caller.user },
+    { store: t.store, clock: t.clock, resume: deps.resume },
+  );
+  t.log.info('promote submitted', { executionId: request.executionId, stage: written.refId, user: caller.user });
+  return stageDetails(written);
+}
+
 export async function clusterView(query: { application: string; account?: string; region?: string }, deps: OperationsDeps): Promise<ApplicationClusters> {
   if (!deps.clusters) throw new FeatureUnavailableError('the cluster view needs the cloud driver, which this deployment does not include');
   if (!query.application) throw new InvalidInputError('application is required');
@@ -277,5 +295,6 @@ export interface GennakerApi {
   resumeExecution(executionId: string): Promise<ExecutionDetails & { started: boolean; changed: boolean }>;
   restartStage(request: RestartStageRequest): Promise<RestartStageResult>;
   judgeStage(request: JudgmentRequest): Promise<StageDetails>;
+  promoteStage(request: PromoteRequest): Promise<StageDetails>;
   clusterView(query: { application: string; account?: string; region?: string }): Promise<ApplicationClusters>;
 }

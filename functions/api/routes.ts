@@ -11,6 +11,7 @@
  *   POST /executions/{id}/pause | /resume                        pause / resume (a running or a waiting run)
  *   POST /executions/{id}/stages/{stage}/judgment                manual judgment
  *   POST /executions/{id}/stages/{stage}/restart                 restart a failed or canceled stage
+ *   POST /executions/{id}/promote  {stage?}                      promote a progressive step waiting for it
  *   GET  /applications/{application}/clusters?account=&region=   cluster view
  */
 import * as z from 'zod/mini';
@@ -31,6 +32,7 @@ import {
   type OperationsDeps,
   pauseExecution,
   restartExecutionStage,
+  promoteStage,
   resumeExecution,
   triggerPipeline,
 } from './operations.js';
@@ -89,6 +91,7 @@ function jsonBody<S extends z.core.$ZodType>(schema: S, body: Buffer, optional =
 }
 
 const CancelBody = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(1000))) });
+const PromoteBody = z.strictObject({ stage: z.optional(z.string().check(z.minLength(1), z.maxLength(256))) });
 const JudgmentBody = z.strictObject({ judgment: z.enum(['continue', 'stop']), input: z.optional(z.string().check(z.maxLength(1000))) });
 const Empty = z.strictObject({});
 const RestartBody = z.strictObject({ idempotencyKey: z.optional(z.string().check(z.minLength(1), z.maxLength(128))) });
@@ -216,6 +219,16 @@ export const ROUTES: readonly Route[] = [
       );
       // 202: the run goes on from the stage; 200: a repeated request, nothing new started.
       return { status: result.changed ? 202 : 200, body: result };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/executions/{id}/promote',
+    run: async (route) => {
+      const { params, body, caller, deps } = route;
+      await checkExecution(route, params.id!, 'EXECUTE');
+      const { stage } = jsonBody(PromoteBody, body, true);
+      return { status: 200, body: await promoteStage({ executionId: params.id!, ...(stage !== undefined ? { stage } : {}) }, caller, deps) };
     },
   },
   {

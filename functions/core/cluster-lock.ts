@@ -1,29 +1,23 @@
 /**
  * Cluster locks: one mutating operation per cluster at a time. A lock is a lease in the locks table
- * (TABLES.locks):
+ * (locks-table.ts owns its keys and conditions):
  *
  *   pk = lock#<account>/<region>/<cluster>   holder = executionId   stage = refId   expiresAt = epoch s
  *
  * Taking it is a conditional put that succeeds when nobody holds it, the lease has expired, or the
  * same execution holds it already (a re-run after a crash, or the next call of a stage that waits:
  * the put then extends the lease, which is the heartbeat). Releasing deletes it only while this
- * execution and stage still hold it. `releaseLocksHeldBy` (locks-release.ts) frees whatever an
+ * execution and stage still hold it. `releaseLocksHeldBy` (locks-table.ts) frees whatever an
  * execution still holds when it ends, however it ends, so a crashed stage never leaves a cluster
  * locked for longer than the lifecycle handler takes to run.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from './aws-clients.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GennakerError } from '../../state-machines/errors.js';
 import type { Clock } from './stage-api.js';
-import { tableName } from './tables.js';
+import { type ClusterKey, lockKey, LocksTable } from './locks-table.js';
 
-/** The cluster a lock protects. */
-export interface ClusterKey {
-  readonly account: string;
-  readonly region: string;
-  readonly cluster: string;
-}
+export type { ClusterKey } from './locks-table.js';
+export { lockKey } from './locks-table.js';
 
 export interface LockHolder {
   /** The execution that holds it (what `releaseLocksHeldBy` looks for). */
@@ -55,10 +49,6 @@ export class ClusterLockedError extends GennakerError {
 /** A lease long enough for one call of a stage (the cloud Lambda runs at most 5 minutes). */
 export const DEFAULT_LEASE_SECONDS = 600;
 
-export function lockKey(key: ClusterKey): string {
-  return `lock#${key.account}/${key.region}/${key.cluster}`;
-}
-
 export function describeKey(key: ClusterKey): string {
   return `${key.cluster} (${key.account}/${key.region})`;
 }
@@ -79,21 +69,11 @@ export interface ClusterLocksOptions {
 
 export class ClusterLocks {
   private readonly clock: Clock;
-  private readonly dbOption?: DynamoDBDocumentClient;
-  private readonly tableOption?: string;
+  private readonly table: LocksTable;
 
   constructor(options: ClusterLocksOptions) {
     this.clock = options.clock;
-    if (options.db) this.dbOption = options.db;
-    if (options.table) this.tableOption = options.table;
-  }
-
-  // Resolved per call: tests and local mode point AWS_ENDPOINT_URL somewhere after construction.
-  private get db(): DynamoDBDocumentClient {
-    return this.dbOption ?? dynamoClient();
-  }
-  private get table(): string {
-    return this.tableOption ?? tableName('locks');
+    this.table = new LocksTable({ ...(options.db ? { db: options.db } : {}), ...(options.table ? { table: options.table } : {}) });
   }
 
   /** Takes or renews the lock for `leaseSeconds` from now. */
@@ -110,54 +90,27 @@ export class ClusterLocks {
       : { acquired: false, heldBy: (await this.holderOf(key)) ?? { pk: lockKey(key), executionId: '(unknown)', stage: '', expiresAt: 0 } };
   }
 
-  private async put(key: ClusterKey, holder: LockHolder, leaseSeconds: number): Promise<boolean> {
+  private put(key: ClusterKey, holder: LockHolder, leaseSeconds: number): Promise<boolean> {
     const now = Math.floor(this.clock.now() / 1000);
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: lockKey(key), holder: holder.executionId, stage: holder.stage, expiresAt: now + Math.ceil(leaseSeconds) },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :holder',
-          ExpressionAttributeValues: { ':now': now, ':holder': holder.executionId },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const item = { pk: lockKey(key), holder: holder.executionId, stage: holder.stage, expiresAt: now + Math.ceil(leaseSeconds) };
+    return this.table.take(item, { kind: 'lease', now });
   }
 
   /** Who holds the lock now (an expired lease counts as free). */
   async holderOf(key: ClusterKey): Promise<HeldLock | undefined> {
     const pk = lockKey(key);
-    const response = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk }, ConsistentRead: true }));
-    const item = response.Item;
+    const item = (await this.table.read(pk)) as { holder?: string; stage?: string; expiresAt?: number } | undefined;
     if (!item) return undefined;
     const expiresAt = Number(item.expiresAt ?? 0);
     if (expiresAt < Math.floor(this.clock.now() / 1000)) return undefined;
-    return { pk, executionId: String(item.holder), stage: String(item.stage ?? ''), expiresAt };
+    return { pk, executionId: String(item.holder), stage: item.stage ?? '', expiresAt };
   }
 
   /**
    * Releases the lock if this execution's stage still holds it. Another stage of the same
    * execution that took it over in between keeps it.
    */
-  async release(key: ClusterKey, holder: LockHolder): Promise<boolean> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: { pk: lockKey(key) },
-          ConditionExpression: 'holder = :holder AND #stage = :stage',
-          ExpressionAttributeNames: { '#stage': 'stage' },
-          ExpressionAttributeValues: { ':holder': holder.executionId, ':stage': holder.stage },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+  release(key: ClusterKey, holder: LockHolder): Promise<boolean> {
+    return this.table.release(lockKey(key), holder.executionId, holder.stage);
   }
 }

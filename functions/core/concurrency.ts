@@ -11,7 +11,6 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
-import { dynamoClient } from './aws-clients.js';
 import { type ConcurrencyPolicy, concurrencyPolicyOf, queueKeyOf } from './concurrency/policy.js';
 import { ConcurrencySlots } from './concurrency/slots.js';
 import { GennakerError } from '../../state-machines/errors.js';
@@ -21,7 +20,6 @@ import type { ExecutionStore } from './execution-store.js';
 import type { Notifier } from './notifications.js';
 import type { PipelineLauncher } from './pipeline-launcher.js';
 import type { Clock } from './stage-api.js';
-import { tableName } from './tables.js';
 import { textOf } from '../../state-machines/model/problems.js';
 
 export { type ConcurrencyPolicy, concurrencyPolicyOf } from './concurrency/policy.js';
@@ -75,7 +73,7 @@ export class ExecutionQueue {
   private readonly pendingLaunchMs: number;
 
   constructor(private readonly deps: ConcurrencyDeps) {
-    this.slots = new ConcurrencySlots(deps.db ?? dynamoClient(), deps.locksTable ?? tableName('locks'));
+    this.slots = new ConcurrencySlots(deps.db, deps.locksTable);
     this.orphanSlotMs = deps.orphanSlotMs ?? 15 * 60_000;
     this.pendingLaunchMs = deps.pendingLaunchMs ?? 2 * 60_000;
   }

@@ -23,6 +23,10 @@ export class JudgmentForbiddenError extends JudgmentError {
 export class JudgmentInputError extends JudgmentError {
   override readonly kind = 'input';
 }
+/** A promote that cannot be given (no stage waits for one): a conflict, like a judgment that cannot be taken. */
+export class PromoteError extends GennakerError {
+  override readonly kind = 'conflict';
+}
 export class InvalidInputError extends GennakerError {
   override readonly kind = 'input';
 }

@@ -135,22 +135,40 @@ function checkJudge(request: JudgmentRequest, stage: StageRecord, state: Judgmen
 const SPENT_TOKEN_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 /** Resumes the state machine with the recorded judgment, then drops the token; a failure keeps it. */
-async function deliver(
+function deliver(
   executionId: string,
   stage: StageRecord,
   token: string,
   policy: FailurePolicy,
   deps: { store: ExecutionStore; resume: ResumeCallback },
 ): Promise<StageRecord> {
+  const judgment = String(stage.context.judgmentStatus);
+  return deliverCallback(executionId, stage, token, { status: stage.status, refId: stage.refId }, policy, deps, {
+    what: `judgment '${judgment}' on '${stage.name}'`,
+    retry: `answer '${judgment}' again to retry`,
+  });
+}
+
+/**
+ * Resumes a waiting stage's task token with `result`, then drops the token from the record; a
+ * failure keeps it (ResumeFailedError: the answer is recorded, answering again retries). Shared by
+ * judgments and promotes (promote.ts).
+ */
+export async function deliverCallback(
+  executionId: string,
+  stage: StageRecord,
+  token: string,
+  result: EngineResult,
+  policy: FailurePolicy,
+  deps: { store: ExecutionStore; resume: ResumeCallback },
+  text: { readonly what: string; readonly retry: string },
+): Promise<StageRecord> {
   try {
-    await deps.resume(token, { status: stage.status, refId: stage.refId }, policy);
+    await deps.resume(token, result, policy);
   } catch (error) {
     const name = (error as { name?: string }).name ?? '';
     if (!SPENT_TOKEN_ERRORS.has(name)) {
-      throw new ResumeFailedError(
-        `judgment '${String(stage.context.judgmentStatus)}' on '${stage.name}' is recorded, but resuming the pipeline failed (${name || 'error'}); answer '${String(stage.context.judgmentStatus)}' again to retry`,
-        { cause: error },
-      );
+      throw new ResumeFailedError(`${text.what} is recorded, but resuming the pipeline failed (${name || 'error'}); ${text.retry}`, { cause: error });
     }
   }
   return retryOnConflict(async () => {

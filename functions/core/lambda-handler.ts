@@ -11,7 +11,7 @@ import type { EngineResult } from '../../state-machines/contract/engine.js';
 import { EngineSignal } from './engine/route.js';
 import { sfnTaskAnswerer, type TaskAnswerer } from './task-resume.js';
 import { ExecutionStore } from './execution-store.js';
-import { releaseLocksHeldBy } from './locks-release.js';
+import { releaseLocksHeldBy } from './locks-table.js';
 import { defaultNotifier } from './notifications.js';
 import { platformMetrics, recordEngineCall } from './metrics.js';
 import { recordNotificationTargets } from './record-notification-targets.js';

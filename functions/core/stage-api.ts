@@ -25,6 +25,12 @@ export type TaskResult =
       readonly status: 'RUNNING';
       /** Seconds until the engine should call again. */
       readonly waitSeconds: number;
+      /**
+       * Wait on the task token instead, when the state machine gave one (a stage compiled as a
+       * callback for this config, e.g. a progressive deploy waiting for a promote); without one the
+       * engine calls again after waitSeconds.
+       */
+      readonly awaitCallback?: boolean;
       readonly context?: Record<string, unknown>;
       readonly outputs?: Record<string, unknown>;
     }
@@ -105,6 +111,24 @@ export interface StageRunContext {
 export function stageRunKey(ctx: Pick<StageRunContext, 'executionId' | 'stage' | 'attempt'>, separator = ':'): string {
   const attempt = ctx.attempt ?? 0;
   return `${ctx.executionId}${separator}${ctx.stage.refId}${attempt > 0 ? `${separator}r${attempt}` : ''}`;
+}
+
+/**
+ * A stage type's own state, kept in its record's context under one key. The type is declared once,
+ * where the stage lives (`const JENKINS = stageState<JenkinsState>('jenkinsState')`), and every
+ * reader (its run, its cancel, a callback, a cleanup) goes through it instead of casting at each use.
+ */
+export interface StageState<S> {
+  readonly key: string;
+  /** What earlier calls saved; undefined on the first call. */
+  of(context: Readonly<Record<string, unknown>>): S | undefined;
+  /** The context patch that saves `state` (for checkpoints and results). */
+  save(state: S): Record<string, S>;
+}
+
+export function stageState<S>(key: string): StageState<S> {
+  // The one cast: what this stage type wrote under its key is what it reads back.
+  return { key, of: (context) => context[key] as S | undefined, save: (state) => ({ [key]: state }) };
 }
 
 /** A stage type's implementation. */

@@ -26,7 +26,7 @@ const TABLE_ACTIONS: Readonly<Record<TableKey, readonly string[]>> = {
     'dynamodb:ConditionCheckItem',
     'dynamodb:Query',
   ],
-  // Releasing an execution's locks scans for its holder (locks-release.ts): the table holds only live locks.
+  // Releasing an execution's locks scans for its holder (locks-table.ts): the table holds only live locks.
   locks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Scan'],
   dedupe: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
 };
@@ -155,9 +155,18 @@ function executionArnPattern(fn: GennakerFunction, namePrefix: string): string {
   return Stack.of(fn).formatArn({ service: 'states', resource: 'execution', resourceName: `${namePrefix}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }
 
-/** Secrets named `<prefix>…` (Secrets Manager appends `-` and six characters to the name in the ARN). */
+/**
+ * Secrets named `<prefix>…` in this account, in any region: a reference names its region
+ * (`!r:`). Secrets Manager appends `-` and six characters to the name in the ARN.
+ */
 function secretArnPattern(fn: GennakerFunction, prefix: string): string {
-  return Stack.of(fn).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${prefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  return Stack.of(fn).formatArn({
+    service: 'secretsmanager',
+    region: '*',
+    resource: 'secret',
+    resourceName: `${prefix}*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 /**
@@ -391,8 +400,8 @@ export function acknowledgeWildcards(
   }
   if (needs.includes('readSecrets')) {
     acknowledge(
-      `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${context.secretNamePrefix}*`,
-      `reads Jenkins credentials named in the masters configuration at run time; only secrets named '${context.secretNamePrefix}…' (the ARN adds a random suffix).`,
+      `arn:<AWS::Partition>:secretsmanager:*:<AWS::AccountId>:secret:${context.secretNamePrefix}*`,
+      `resolves the secret references of webhook stages, preconfigured webhooks and Jenkins masters when a stage calls out (pipelines can change without a platform deploy, and a reference names its own region); only secrets named '${context.secretNamePrefix}…' in this account (the ARN adds a random suffix), and the function refuses other names before asking.`,
     );
   }
   if (needs.includes('cloudDriver')) {

@@ -226,6 +226,7 @@ export const API_HANDLER: ApiHandlerSpec = {
     { method: 'POST', path: '/executions/{id}/pause' },
     { method: 'POST', path: '/executions/{id}/resume' },
     { method: 'POST', path: '/executions/{id}/stages/{stage}/judgment' },
+    { method: 'POST', path: '/executions/{id}/promote' },
     { method: 'GET', path: '/applications/{application}/clusters' },
   ],
 };

@@ -13,6 +13,12 @@ import { BAKE_CONFIG_FILE_ENV, parseBakeConfig } from '../../functions/stages/cl
 import { JENKINS_MASTERS_FILE_ENV, parseJenkinsMasters } from '../../functions/stages/external/jenkins/masters.js';
 import { parsePermissions, PERMISSIONS_FILE_ENV, permissionGroupNames } from '../../functions/api/permissions.js';
 import { PlatformSettingError } from '../errors.js';
+import {
+  parsePreconfiguredWebhooks,
+  PRECONFIGURED_WEBHOOKS_FILE_ENV,
+  type PreconfiguredWebhook,
+  registerPreconfiguredWebhooks,
+} from '../../state-machines/stage-types/preconfigured-webhooks.js';
 import type { Need } from './catalog.js';
 import { type LaunchPermissions, parseLaunchPermissions } from './launch-permissions.js';
 
@@ -32,6 +38,8 @@ export interface PlatformSettings {
   readonly permissions?: SettingSource;
   /** Roles instances and ECS tasks may carry, ECS task families runJob may run (infra/platform/launch-permissions.ts); IAM only. */
   readonly launchPermissions?: SettingSource;
+  /** Operator-defined webhook stage types, Orca's `webhook.preconfigured` (state-machines/stage-types/preconfigured-webhooks.ts). */
+  readonly preconfiguredWebhooks?: SettingSource;
 }
 
 type SettingKey = keyof PlatformSettings;
@@ -81,7 +89,30 @@ const KINDS: Readonly<Record<SettingKey, SettingKind>> = {
     usedWith: [],
     parse: (document, source) => parseLaunchPermissions(document, source),
   },
+  // The external function runs them; functions that cancel stages need their family.
+  preconfiguredWebhooks: {
+    file: 'gennaker-preconfigured-webhooks.json',
+    env: PRECONFIGURED_WEBHOOKS_FILE_ENV,
+    usedWith: ['readSecrets', 'cancelStages'],
+    parse: (document, source) => parsePreconfiguredWebhooks(document, source),
+  },
 };
+
+/**
+ * Registers the stage types a setting defines (preconfigured webhooks), so pipelines validated and
+ * compiled at synth know them; before any pipeline is loaded. Throws as resolve() does.
+ */
+export function registerSettingStageTypes(settings: PlatformSettings = {}): void {
+  const source = settings.preconfiguredWebhooks;
+  if (source === undefined) return;
+  const where = 'file' in source ? source.file : 'settings.preconfiguredWebhooks';
+  const document = 'file' in source ? readSettingFile('preconfiguredWebhooks', source.file) : source.document;
+  try {
+    registerPreconfiguredWebhooks(parsePreconfiguredWebhooks(document, where));
+  } catch (error) {
+    throw new PlatformSettingError(`Platform setting preconfiguredWebhooks (${where}) is not valid: ${(error as Error).message}`);
+  }
+}
 
 /** Every setting, in the order they are read. */
 export const SETTING_KEYS = Object.keys(KINDS) as readonly SettingKey[];
@@ -119,6 +150,7 @@ export class ResolvedSettings {
       }
       if (key === 'accounts') accounts = parsed as AccountRegistry;
       if (key === 'launchPermissions') launchPermissions = parsed as LaunchPermissions;
+      if (key === 'preconfiguredWebhooks') registerPreconfiguredWebhooks(parsed as PreconfiguredWebhook[]);
       documents.set(key, document);
     }
     const roles = accounts ? [...new Set(accounts.names().flatMap((name) => accounts.get(name).assumeRole ?? []))].sort() : [];
@@ -129,6 +161,11 @@ export class ResolvedSettings {
   permissionGroups(): string[] {
     const document = this.documents.get('permissions');
     return document === undefined ? [] : permissionGroupNames(parsePermissions(document));
+  }
+
+  /** Every setting document by its key, for checks over all of them (secret references). */
+  allDocuments(): ReadonlyMap<string, unknown> {
+    return this.documents;
   }
 
   /** The settings a function with these needs reads. */

@@ -11,6 +11,8 @@ import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { WEBHOOK_SECRETS_ENV } from '../../functions/triggers/secrets.js';
+import { SECRET_NAME_PREFIX_ENV } from '../../functions/core/secrets/scope.js';
+import { secretNameOf, secretReferencesIn } from '../../state-machines/model/secret-references.js';
 import { HOME_ACCOUNT_ENV } from '../../functions/core/roles.js';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -25,6 +27,7 @@ import { type ApiRoute, HttpMethod, PlatformApi } from './api.js';
 import { ConsoleHosting } from './console.js';
 import { API_HANDLER, type HandlerSpec, STAGE_HANDLERS, TRIGGER_HANDLERS, type TriggerKind, type TriggerSpec } from './catalog.js';
 import { type PlatformSettings, ResolvedSettings } from './configuration.js';
+import { PlatformSettingError } from '../errors.js';
 import { DeadLetterQueue } from './dead-letters.js';
 import { GennakerFunction } from './functions.js';
 import { ExecutionStatusRule } from './lifecycle.js';
@@ -154,6 +157,7 @@ export class Platform extends Construct {
     // The pipelines trigger handlers (and the API, which starts them too) match against.
     this.bundledFiles = props.pipelineDocuments ? { [BUNDLED_MANIFEST_FILE]: JSON.stringify({ pipelines: props.pipelineDocuments }) } : undefined;
     this.settings = ResolvedSettings.resolve(props.settings);
+    checkSecretNames(this.secretNamePrefix, props.pipelineDocuments ?? [], this.settings);
     this.alarmActions = props.alarmActions ?? [];
     const dataRemovalPolicy = props.dataRemovalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -293,6 +297,8 @@ export class Platform extends Construct {
     }
     const access = { namePrefix: this.namePrefix, secretNamePrefix: this.secretNamePrefix, launchPermissions: this.settings.launchPermissions };
     grantNeeds(fn, spec.needs, { tables: this.tables, notifications: this.notifications, registry: this.registry, ...access });
+    // The resolver refuses other names itself, with a message instead of AccessDenied.
+    if (spec.needs.includes('readSecrets')) fn.function.addEnvironment(SECRET_NAME_PREFIX_ENV, this.secretNamePrefix);
     if (options.taskResponse && !spec.needs.includes('resumeTasks')) grantTaskResponse(fn, this.namePrefix);
     if (this.settings.usesAccounts(spec.needs)) grantAssumeRoles(fn, this.settings.assumableRoles);
     if (spec.needs.includes('cancelStages')) {
@@ -398,6 +404,24 @@ export class Platform extends Construct {
 
 function handlerId(name: string): string {
   return `${name[0]!.toUpperCase()}${name.slice(1)}`;
+}
+
+/**
+ * Secret references in pipelines and settings name secrets the functions may read (under the
+ * prefix): refused at synth, naming where, rather than failing a stage at run time.
+ */
+function checkSecretNames(prefix: string, pipelines: readonly unknown[], settings: ResolvedSettings): void {
+  const outside = [
+    ...pipelines.flatMap((document, i) => {
+      const name = (document as { name?: unknown } | null)?.name;
+      return secretReferencesIn(document, `pipeline ${typeof name === 'string' ? `'${name}'` : i}: $`);
+    }),
+    ...[...settings.allDocuments()].flatMap(([key, document]) => secretReferencesIn(document, `setting ${key}: $`)),
+  ].filter(({ reference }) => !secretNameOf(reference).startsWith(prefix));
+  if (outside.length === 0) return;
+  throw new PlatformSettingError(
+    `secret references must name secrets under '${prefix}' (the only ones Gennaker's functions may read): ${outside.map((o) => `${o.path} names '${secretNameOf(o.reference)}'`).join('; ')}`,
+  );
 }
 
 /** A secret named by its name or ARN (a name's ARN ends in six random characters). */

@@ -15,7 +15,7 @@ import type { Block, MeshChain } from '../dag/decompose.js';
 import { type StageGraph, topologicalOrder } from '../dag/graph.js';
 import type { Pipeline, Stage } from '../model/pipeline.js';
 import { SIGNALS, SIGNAL_NAMES, stageLoops } from '../contract/engine.js';
-import { stageFamily, stageTypeInfo, type StageFamily } from '../stage-types/index.js';
+import { stageFamily, stageTypeInfo, waitsOnCallback, type StageFamily } from '../stage-types/index.js';
 import { answeredInvoke, type AslState, type Catcher, type ChoiceState, recorderRetry, type TaskState, transientRetry } from './asl.js';
 import { StateNamer, stageLabel } from './names.js';
 import { recordPayload, runPayload } from './payloads.js';
@@ -187,7 +187,7 @@ export class Renderer {
     if (!info) throw new Error(`internal: stage type ${stage.type} was not validated`);
     const name = this.shared.stageNames.get(stage.refId)!;
     const waits = stageLoops(info.execution, { executionWindow: stage.executionWindow, awaits });
-    const callback = info.execution === 'callback';
+    const callback = waitsOnCallback(stage.type, stage.config);
     const arn = options.functionArn(stageFamily(stage.type, stage.config) ?? info.family);
     const timeoutMs = stage.stageTimeoutMs ?? info.defaultTimeoutMs;
     const access = { reads: stageReads(stage, this.shared.pipeline, this.shared.graph), ...(awaits ? { awaits } : {}) };

@@ -73,6 +73,19 @@ export function secretNameOf(reference: SecretReference): string {
   return arn ? arn[1]!.replace(/-[A-Za-z0-9]{6}$/, '') : reference.secretId;
 }
 
+/** Every well-formed reference anywhere in a value (strings, deep), with where it is. */
+export function secretReferencesIn(value: unknown, path = '$'): Array<{ readonly path: string; readonly reference: SecretReference }> {
+  const found: Array<{ path: string; reference: SecretReference }> = [];
+  const walk = (v: unknown, at: string, depth: number): void => {
+    if (typeof v === 'string') {
+      for (const ref of referencesIn(v)) if ('reference' in ref) found.push({ path: at, reference: ref.reference });
+    } else if (Array.isArray(v) && depth < 64) v.forEach((item, i) => walk(item, `${at}[${i}]`, depth + 1));
+    else if (typeof v === 'object' && v !== null && depth < 64) for (const [key, item] of Object.entries(v)) walk(item, jsonPath([key], at), depth + 1);
+  };
+  walk(value, path, 0);
+  return found;
+}
+
 /** Header names that always carry credentials. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie', 'set-cookie', 'x-auth-token']);
 /** Words that make a header, query parameter or field name look like it carries a credential. */

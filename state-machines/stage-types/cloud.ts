@@ -23,7 +23,7 @@ export const SERVER_GROUP_TARGETS = [
   'oldest_asg',
   'largest_asg',
 ] as const;
-export const DEPLOY_STRATEGIES = ['', 'none', 'redblack', 'highlander', 'rollingredblack'] as const;
+export const DEPLOY_STRATEGIES = ['', 'none', 'redblack', 'highlander', 'rollingredblack', 'progressive'] as const;
 export const IMAGE_SELECTION_STRATEGIES = ['NEWEST', 'OLDEST', 'LARGEST', 'FAIL'] as const;
 export const RESIZE_ACTIONS = ['scale_exact', 'scale_up', 'scale_down'] as const;
 export const ROLLBACK_TYPES = ['EXPLICIT', 'PREVIOUS_IMAGE'] as const;
@@ -147,6 +147,7 @@ export function deployClusterProblems(c: unknown, prefix: string): string[] {
     ...wholeNumber(c, 'maxRemainingAsgs', prefix),
     ...wholeNumber(c, 'delayBeforeDisableSec', prefix),
     ...wholeNumber(c, 'delayBeforeScaleDownSec', prefix),
+    ...wholeNumber(c, 'bakeTimeSec', prefix),
     ...wholeNumber(c, 'healthCheckGracePeriod', prefix),
     ...oneOf(c, 'healthCheckType', ['EC2', 'ELB'], prefix),
   ];
@@ -156,6 +157,12 @@ export function deployClusterProblems(c: unknown, prefix: string): string[] {
   }
   if (c.strategy === 'rollingredblack') problems.push(...percentages(c.targetPercentages, prefix));
   problems.push(...trafficProblems(c, prefix));
+  if (c.strategy === 'progressive' && (c.trafficSteps === undefined || c.trafficSteps === null)) {
+    problems.push(`${prefix}trafficSteps: required with strategy progressive ([{weight, pauseSec?, analysis?}, ..., {weight: 100}])`);
+  }
+  if (literal(c.strategy) && c.strategy !== 'progressive' && c.trafficSteps !== undefined) {
+    problems.push(`${prefix}trafficSteps: only read with strategy progressive (strategy is ${JSON.stringify(c.strategy ?? 'none')})`);
+  }
   if (c.cloudProvider === 'ecs' || c.provider === 'ecs') problems.push(...ecsClusterProblems(c, prefix));
   if (literal(c.rollback) && !isObject(c.rollback)) problems.push(`${prefix}rollback: must be an object {onFailure, destroyOnFailure}`);
   return problems;
@@ -384,6 +391,26 @@ const FIND_IMAGE_FIELDS: readonly StageField[] = [
   field('imageNamePattern', 'string', "Deck's image name filter (accepted)"),
 ];
 
+/**
+ * A deploy that may wait for a promote: a progressive cluster with a step before the last without
+ * pauseSec, or whose strategy or steps are expressions (known only when it runs). Such a deploy is
+ * compiled to wait on its task token while it waits for the promote (functions/core/promote.ts).
+ */
+export function waitsForPromote(s: Raw): boolean {
+  if (isExpression(s.clusters) || isExpression(s.cluster)) return true;
+  const clusters: unknown[] = Array.isArray(s.clusters) ? s.clusters : isObject(s.cluster) ? [s.cluster] : [];
+  return clusters.some((c) => {
+    if (isExpression(c)) return true;
+    if (!isObject(c) || (!isExpression(c.strategy) && c.strategy !== 'progressive')) return false;
+    const steps = c.trafficSteps;
+    if (isExpression(steps)) return true;
+    return (
+      Array.isArray(steps) &&
+      steps.some((step, i) => i < steps.length - 1 && (isExpression(step) || (isObject(step) && (step.pauseSec === undefined || isExpression(step.pauseSec)))))
+    );
+  });
+}
+
 function cloud(info: Omit<StageTypeInfo, 'family'>): void {
   registerStageType({ ...info, family: 'cloud' });
 }
@@ -394,8 +421,9 @@ cloud({
   type: 'deploy',
   fields: DEPLOY_FIELDS,
   execution: 'poll',
-  description: 'Deploy server groups with a strategy (none, redblack, highlander, rollingredblack)',
+  description: 'Deploy server groups with a strategy (none, redblack, highlander, rollingredblack, progressive)',
   check: deployProblems,
+  callbackFor: waitsForPromote,
   // The image may come from an upstream bake or find-image stage.
   reads: () => ({ upstream: true }),
 });

@@ -119,7 +119,7 @@ function kayentaProblems(s: Raw): string[] {
   return problems;
 }
 
-const WEBHOOK_FIELDS: readonly StageField[] = [
+export const WEBHOOK_FIELDS: readonly StageField[] = [
   field('url', 'string', 'the address called'),
   field('method', 'string', 'HTTP method', { default: 'POST', values: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] }),
   field('customHeaders', 'object', 'headers sent (values may be secret references)'),

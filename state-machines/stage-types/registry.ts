@@ -30,6 +30,11 @@ export interface StageTypeInfo {
    * with a clusterSize check needs the cloud driver); `family` otherwise.
    */
   readonly familyFor?: (stage: Readonly<Record<string, unknown>>) => StageFamily;
+  /**
+   * A `poll` stage that, for this config, may also wait on its task token (a progressive deploy
+   * with a step that waits for a promote): compiled as a callback Task that keeps its poll loop.
+   */
+  readonly callbackFor?: (stage: Readonly<Record<string, unknown>>) => boolean;
   /** Legacy names Spinnaker still accepts for this type (Deck's `findAmi` for findImage); validate renames them. */
   readonly aliases?: readonly string[];
   /**
@@ -64,6 +69,12 @@ export function stageTypeInfo(type: string): StageTypeInfo | undefined {
 export function stageFamily(type: string, config: Readonly<Record<string, unknown>>): StageFamily | undefined {
   const info = registry.get(type);
   return info && (info.familyFor?.(config) ?? info.family);
+}
+
+/** Does this stage wait on a task token (a callback type, or a poll type that may for this config)? */
+export function waitsOnCallback(type: string, config: Readonly<Record<string, unknown>>): boolean {
+  const info = registry.get(type);
+  return info?.execution === 'callback' || info?.callbackFor?.(config) === true;
 }
 
 export function supportedStageTypes(): string[] {

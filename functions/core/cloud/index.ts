@@ -11,7 +11,7 @@ import type { CloudClients } from './clients.js';
 import { describeCluster, describeServerGroup, type DescribeOptions } from './cluster.js';
 import { checkUp } from './health.js';
 import { createImage, deregisterImage, describeImage, findImages, tagImage, type CreateImageSpec, type ImageQuery } from './images.js';
-import { disableServerGroup, enableServerGroup } from './load-balancing.js';
+import { disableServerGroup, enableServerGroup, setTargetGroups } from './load-balancing.js';
 import type { ClusterName } from './naming.js';
 import { cloneServerGroup, type CloneServerGroupSpec } from './clone.js';
 import { createServerGroup, destroyServerGroup, resizeServerGroup, type CreateServerGroupSpec } from './server-groups.js';
@@ -54,6 +54,7 @@ export function cloudDriver(clients: CloudClients) {
     destroyServerGroup: (serverGroup: string) => destroyServerGroup(clients, serverGroup),
     enableServerGroup: (serverGroup: string) => enableServerGroup(clients, serverGroup),
     disableServerGroup: (serverGroup: string) => disableServerGroup(clients, serverGroup),
+    setTargetGroups: (serverGroup: string, targetGroupArns: readonly string[]) => setTargetGroups(clients, serverGroup, targetGroupArns),
     describeServerGroup: (serverGroup: string, options?: DescribeOptions) => describeServerGroup(clients, serverGroup, options),
     describeCluster: (cluster: string | ClusterName, options?: DescribeOptions) => describeCluster(clients, cluster, options),
     checkUp: (serverGroup: string, expectedCapacity?: number) => checkUp(clients, serverGroup, expectedCapacity),

@@ -8,6 +8,7 @@
  */
 import {
   AttachLoadBalancerTargetGroupsCommand,
+  DeleteTagsCommand,
   DetachLoadBalancerTargetGroupsCommand,
   ResumeProcessesCommand,
   SuspendProcessesCommand,
@@ -92,4 +93,41 @@ export async function disableServerGroup(clients: CloudClients, serverGroup: str
   }
   const tagged = await markEnabled(clients, group, serverGroup, false);
   return { serverGroup, enabled: false, changed: !isNoop(plan) || tagged, targetGroupArns: [] };
+}
+
+/**
+ * Moves a server group to exactly these target groups (a progressive deploy: from its canary target
+ * group to the cluster's). The recorded list is rewritten first (where enable puts it back); an
+ * enabled group is attached to the new ones before it leaves the others, so it never serves from
+ * none; a disabled group only has its record changed. Converges when re-run.
+ */
+export async function setTargetGroups(clients: CloudClients, serverGroup: string, targetGroupArns: readonly string[]): Promise<void> {
+  const group = await requireAutoScalingGroup(clients, serverGroup);
+  const input = enabledInput(group);
+  const wanted = [...new Set(targetGroupArns)];
+  const context = (action: string) => ({ action, resourceType: 'server group', resource: serverGroup });
+  const recorded = input.recordedTargetGroups;
+  if (recorded.length !== wanted.length || recorded.some((arn, i) => arn !== wanted[i])) {
+    await putGroupTags(clients, serverGroup, targetGroupTags(wanted));
+    const stale = recorded.slice(wanted.length).map((_, i) => `${TagKeys.targetGroupPrefix}${wanted.length + i + 1}`);
+    if (stale.length > 0) {
+      await awsCall(context('untag'), () =>
+        clients.autoScaling.send(new DeleteTagsCommand({ Tags: stale.map((Key) => ({ ResourceId: serverGroup, ResourceType: 'auto-scaling-group', Key })) })),
+      );
+    }
+  }
+  // A disabled group (AddToLoadBalancer suspended) keeps only the record, for enable.
+  if (input.suspendedProcesses.includes('AddToLoadBalancer')) return;
+  const attach = wanted.filter((arn) => !input.attachedTargetGroups.includes(arn));
+  const detach = input.attachedTargetGroups.filter((arn) => !wanted.includes(arn));
+  if (attach.length > 0) {
+    await awsCall(context(`attach target groups ${attach.join(', ')} to`), () =>
+      clients.autoScaling.send(new AttachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: serverGroup, TargetGroupARNs: attach })),
+    );
+  }
+  if (detach.length > 0) {
+    await awsCall(context(`detach target groups ${detach.join(', ')} from`), () =>
+      clients.autoScaling.send(new DetachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: serverGroup, TargetGroupARNs: detach })),
+    );
+  }
 }

@@ -56,6 +56,11 @@ export interface ServerGroupProvider {
   /** Out of its target groups; capacity as the target does it (EC2 keeps instances, ECS scales to 0). */
   disableServerGroup(serverGroup: string): Promise<unknown>;
   resizeServerGroup(serverGroup: string, capacity: Partial<Capacity>): Promise<unknown>;
+  /**
+   * Serve from exactly these target groups (progressive deploys move the new group from its canary
+   * target group to the cluster's); a disabled group only remembers them for enable.
+   */
+  setTargetGroups(serverGroup: string, targetGroupArns: readonly string[]): Promise<unknown>;
   /** Gone, with what it owned (launch template, task definition revision); missing is fine. */
   destroyServerGroup(serverGroup: string): Promise<unknown>;
   /** One look, never sleeps: are at least `expected` (default: desired) instances / tasks up? */

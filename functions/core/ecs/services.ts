@@ -234,6 +234,32 @@ export class EcsServices implements ServerGroupProvider {
     if (!disabled && service.desiredCount !== next.desired) await this.update(serverGroup, next.desired);
   }
 
+  /**
+   * The service's load balancers set to these target groups, for its load-balanced container (as
+   * the service has it). ECS rolls the tasks onto the new set; a disabled service (0 tasks) just
+   * keeps it. A no-op when the set is already this.
+   */
+  async setTargetGroups(serverGroup: string, targetGroupArns: readonly string[]): Promise<void> {
+    const service = await this.requireService(serverGroup);
+    const current = service.loadBalancers ?? [];
+    const wanted = [...new Set(targetGroupArns)];
+    const have = current.map((l) => l.targetGroupArn ?? '');
+    if (have.length === wanted.length && wanted.every((arn) => have.includes(arn))) return;
+    const container = current[0];
+    if (!container?.containerName || container.containerPort === undefined) {
+      throw new InvalidRequestError(`ECS service ${serverGroup} has no load-balanced container to put into ${wanted.join(', ')}`);
+    }
+    await awsCall({ action: 'set target groups of', resourceType: 'ECS service', resource: `${serverGroup} in ${this.where()}` }, () =>
+      this.clients.ecs.send(
+        new UpdateServiceCommand({
+          cluster: this.ecsCluster,
+          service: serverGroup,
+          loadBalancers: wanted.map((targetGroupArn) => ({ targetGroupArn, containerName: container.containerName, containerPort: container.containerPort })),
+        }),
+      ),
+    );
+  }
+
   async destroyServerGroup(serverGroup: string): Promise<void> {
     const service = await this.service(serverGroup);
     if (!service || service.status === 'INACTIVE') return;

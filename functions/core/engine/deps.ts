@@ -1,6 +1,6 @@
 /** What the engine needs from the outside world, injected so tests and local mode choose. */
 import type { ExecutionStore } from '../execution-store.js';
-import type { ExecutionEndDeps } from './execution-end.js';
+import type { ExecutionView } from '../execution-model.js';
 import type { Notifier } from '../notifications.js';
 import type { Clock, StageImplementation } from '../stage-api.js';
 
@@ -32,13 +32,24 @@ export interface EngineDeps {
    */
   readonly cancelElsewhere?: (request: { readonly executionId: string; readonly refId: string; readonly type: string }) => Promise<void>;
   /** How the end of an execution frees its locks here (execution-end.ts). @default releaseLocksHeldBy */
-  readonly releaseLocks?: ExecutionEndDeps['releaseLocks'];
+  readonly releaseLocks?: LockRelease;
   /** What follows the end here: next waiting run, completed event (execution-end.ts). Absent in the engine Lambda. */
-  readonly successors?: ExecutionEndDeps['successors'];
+  readonly successors?: ExecutionSuccessors;
   /**
    * While the execution is paused: seconds between checks of a stage that loops (default 30), and
    * how long a stage call that cannot loop holds before raising EXECUTION_PAUSED for its Task's
    * Retry (default 20 s; local mode holds until resumed).
    */
   readonly pause?: { readonly pollSeconds?: number; readonly holdMs?: number; readonly checkMs?: number };
+}
+
+/** Frees what an execution holds in the locks table; the keys it freed. */
+export type LockRelease = (executionId: string) => Promise<readonly string[]>;
+
+/** What follows an end where the platform's queue and events are reachable (triggers/lifecycle builds it). */
+export interface ExecutionSuccessors {
+  /** Starts the pipeline's next waiting runs; their ids. */
+  startNext(execution: ExecutionView): Promise<readonly string[]>;
+  /** Emits the pipeline-completed event that pipeline triggers match. */
+  announce(execution: ExecutionView): Promise<void>;
 }

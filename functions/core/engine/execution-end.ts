@@ -15,23 +15,17 @@
 import type { EngineResult } from '../../../state-machines/contract/engine.js';
 import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES, type StageRecord } from '../execution-model.js';
 import { type ExecutionStore, retryOnConflict } from '../execution-store.js';
-import { releaseLocksHeldBy } from '../locks-release.js';
+import { releaseLocksHeldBy } from '../locks-table.js';
 import type { Notifier } from '../notifications.js';
 import type { Clock } from '../stage-api.js';
-import type { EngineDeps } from './deps.js';
+import type { EngineDeps, ExecutionSuccessors, LockRelease } from './deps.js';
+
+export type { ExecutionSuccessors } from './deps.js';
 import { cancelRunningStage, requestCleanups } from './stage-cleanup.js';
 import { writeStage } from './stage-writes.js';
 
 /** How an execution ends: as its stages decided (with what the state machine caught), or forced. */
 export type Ending = { readonly caught?: unknown } | { readonly forced: ExecutionStatus; readonly reason?: string };
-
-/** What follows an end where the platform's queue and events are reachable (triggers/lifecycle builds it). */
-export interface ExecutionSuccessors {
-  /** Starts the pipeline's next waiting runs; their ids. */
-  startNext(execution: ExecutionView): Promise<readonly string[]>;
-  /** Emits the pipeline-completed event that pipeline triggers match. */
-  announce(execution: ExecutionView): Promise<void>;
-}
 
 /** Everything the end of an execution needs: the one deps type of every caller. */
 export interface ExecutionEndDeps {
@@ -43,7 +37,7 @@ export interface ExecutionEndDeps {
   /** Asks a stage family's function to stop what its stage started (AWS). */
   readonly cancelElsewhere?: EngineDeps['cancelElsewhere'];
   /** Frees what the execution holds in the locks table; its keys. @default releaseLocksHeldBy on the shared client */
-  readonly releaseLocks?: (executionId: string) => Promise<readonly string[]>;
+  readonly releaseLocks?: LockRelease;
   /** Absent: another function starts the next run and emits the event (the engine Lambda: the lifecycle handler). */
   readonly successors?: ExecutionSuccessors;
 }

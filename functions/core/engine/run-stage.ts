@@ -180,7 +180,8 @@ async function finish(
   taskToken?: string,
 ): Promise<EngineResult> {
   if (result.status === 'RUNNING') {
-    const callback = taskToken !== undefined && stageTypeInfo(spec.type)?.execution === 'callback';
+    // A callback type always waits on its token; another type compiled as a callback for its config only when it asks to.
+    const callback = taskToken !== undefined && (stageTypeInfo(spec.type)?.execution === 'callback' || result.awaitCallback === true);
     await writeStage(deps, execution, stage, {
       status: 'RUNNING',
       context: { ...stage.context, ...result.context },

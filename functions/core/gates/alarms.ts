@@ -9,6 +9,9 @@ import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cl
 import { awsCall } from '../cloud/aws-errors.js';
 import { CloudDriverError } from '../cloud/errors.js';
 
+/** How often a step that holds traffic (a pause, a bake, a wait for a promote) re-checks its gates. */
+export const GATE_POLL_SECONDS = 30;
+
 /** Named alarms that do not exist where the deploy looked for them. */
 export class AlarmNotFoundError extends CloudDriverError {
   override readonly name = 'AlarmNotFoundError';

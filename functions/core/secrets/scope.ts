@@ -6,6 +6,7 @@
  * returned to Step Functions or logged. Redaction is by value, whatever field or header carried it.
  */
 import { referencesIn, type SecretReference, secretNameOf } from '../../../state-machines/model/secret-references.js';
+import { GennakerError } from '../../../state-machines/errors.js';
 import { StageConfigError, TransientStageError } from '../stage-errors.js';
 
 export const REDACTED = '<redacted>';
@@ -18,14 +19,17 @@ export const MIN_SECRET_LENGTH = 4;
 export type SecretFetcher = (reference: SecretReference) => Promise<{ readonly text: string } | undefined>;
 
 /** Why a secret could not be read, without any value: the fetcher throws these. */
-export class SecretUnavailableError extends Error {
+export class SecretUnavailableError extends GennakerError {
   override readonly name = 'SecretUnavailableError';
+  override readonly kind: 'transient' | 'input';
   constructor(
     message: string,
     /** true: throttling or a service fault; the call is retried. */
     readonly transient: boolean,
   ) {
     super(message);
+    // Not transient: no such secret, or not one the functions may read (the reference is wrong).
+    this.kind = transient ? 'transient' : 'input';
   }
 }
 

@@ -193,6 +193,53 @@ export function parseCanaryConfig(raw: Readonly<Record<string, unknown>>): { val
   };
 }
 
+/**
+ * A progressive deploy step's `analysis`: the metrics, judge and thresholds of a canary config,
+ * judged once on the old and the new server group (or their target groups) over the step's hold.
+ * The groups, images and schedule come from the deploy, so those fields are not read here.
+ */
+export interface StepAnalysisConfig {
+  readonly metrics: readonly CanaryMetric[];
+  readonly judge: JudgeConfig;
+  readonly thresholds: Required<ScoreThresholds>;
+  readonly periodSeconds: number;
+  /** The dimension naming a group in every metric; `TargetGroup` compares the cluster's and the canary target group. */
+  readonly scopeDimension?: string;
+  readonly metricsDelayMs: number;
+}
+
+export function parseStepAnalysis(raw: Readonly<Record<string, unknown>>): { value?: StepAnalysisConfig; problems: string[] } {
+  const problems: string[] = [];
+  const metrics = readMetrics(raw.metrics, problems);
+  const thresholds = readThresholds(raw.scoreThresholds, problems);
+  const periodSeconds = Number(raw.periodSeconds ?? 60);
+  if (
+    !Number.isInteger(periodSeconds) ||
+    periodSeconds < 1 ||
+    (periodSeconds >= 60 && periodSeconds % 60 !== 0) ||
+    (periodSeconds < 60 && ![1, 5, 10, 30].includes(periodSeconds))
+  ) {
+    problems.push('periodSeconds: must be 1, 5, 10, 30 or a multiple of 60 (CloudWatch periods)');
+  }
+  const delaySeconds = Number(raw.metricsDelaySeconds ?? 0);
+  if (!Number.isFinite(delaySeconds) || delaySeconds < 0) problems.push('metricsDelaySeconds: must be a number of seconds >= 0');
+  const scope = raw.scopeDimension;
+  if (scope !== undefined && (typeof scope !== 'string' || scope === '')) problems.push('scopeDimension: must be a dimension name');
+  const judge: JudgeConfig = {
+    metrics: metrics.map(({ query: _query, ...metric }) => metric),
+    ...(raw.groupWeights !== undefined ? { groupWeights: raw.groupWeights as Record<string, number> } : {}),
+    ...(raw.tolerance !== undefined ? { tolerance: Number(raw.tolerance) } : {}),
+    ...(raw.confidenceLevel !== undefined ? { confidenceLevel: Number(raw.confidenceLevel) } : {}),
+    scoreThresholds: thresholds,
+  };
+  if (metrics.length > 0) problems.push(...judgeConfigProblems(judge).map((p) => p.replace(/^config\./, '')));
+  if (problems.length > 0) return { problems };
+  return {
+    value: { metrics, judge, thresholds, periodSeconds, ...(typeof scope === 'string' ? { scopeDimension: scope } : {}), metricsDelayMs: delaySeconds * 1000 },
+    problems,
+  };
+}
+
 function readCapacity(value: unknown, problems: string[]): Capacity {
   if (value === undefined || value === null) return { min: 1, max: 1, desired: 1 };
   const n = typeof value === 'string' ? Number(value) : value;

@@ -13,7 +13,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudDriverError } from '../../core/cloud/index.js';
 import { ConcurrentUpdateError } from '../../core/errors.js';
-import { StageConfigError, type StageImplementation, type StageRunContext, stageRunKey, type TaskResult } from '../../core/stage-api.js';
+import { StageConfigError, type StageImplementation, type StageRunContext, stageRunKey, type TaskResult, stageState } from '../../core/stage-api.js';
 import type { AwsTarget } from '../external/aws-target.js';
 import { canaryConfigOf, type CanaryConfig } from './config.js';
 import { MetricsFetchError, NoProductionGroupError } from './errors.js';
@@ -23,6 +23,8 @@ import { fetchObservations } from './metrics.js';
 import { decide, intervalCount, intervalWindow, type IntervalWindow } from './schedule.js';
 
 export const CANARY_STATE_KEY = 'canaryState';
+/** This stage type's state in its record (stage-api.ts stageState): the one place its type is declared. */
+export const CANARY_STATE = stageState<CanaryState>(CANARY_STATE_KEY);
 /** Retryable failures (throttling, AWS faults) in a row before the canary gives up. */
 export const MAX_RETRIES = 8;
 const UP_POLL_SECONDS = 15;
@@ -72,7 +74,7 @@ export function canaryStage(
     validate: (config) => canaryConfigOf(type, config).problems,
     async run(ctx) {
       const parsed = canaryConfigOf(type, ctx.stage.config);
-      const saved = ctx.state[CANARY_STATE_KEY] as CanaryState | undefined;
+      const saved = CANARY_STATE.of(ctx.state);
       if (!parsed.value) {
         // Nothing is deployed before the config was read once; if something is, take it down.
         if (saved) {
@@ -289,7 +291,7 @@ async function destroyGroups(fleet: CanaryFleet, state: CanaryState): Promise<Cl
  * stages ended by a timeout. Never throws; reports what it did.
  */
 export async function cleanupCanary(context: Readonly<Record<string, unknown>>, deps: Pick<CanaryDeps, 'fleet' | 'target'>): Promise<CleanupReport> {
-  const state = context[CANARY_STATE_KEY] as CanaryState | undefined;
+  const state = CANARY_STATE.of(context);
   if (!state) return { destroyed: [], errors: [] };
   try {
     // The account's role, as when the groups were made.

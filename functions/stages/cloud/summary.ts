@@ -3,7 +3,8 @@
  * lists them in its `touchedClusters` output; local mode prints them before and after a run.
  */
 import type { StageView } from '../../../state-machines/expressions/index.js';
-import { TagKeys, type Capacity } from '../../core/cloud/index.js';
+import { TagKeys, type Capacity, type ServerGroupProvider } from '../../core/cloud/index.js';
+import { EcsServices } from '../../core/ecs/services.js';
 import { readDeployConfig, type DeployCluster } from './deploy/config.js';
 import type { CloudEnv } from './deps.js';
 import { upCount } from './guards.js';
@@ -43,9 +44,11 @@ export function touchedClusters(stages: readonly Pick<StageView, 'outputs'>[]): 
 }
 
 /** A cluster as lines of text: each server group, whether it serves, its capacity and image. */
-export async function describeClusterLines(env: CloudEnv, ref: ClusterRef): Promise<string[]> {
-  const { driver } = await env.target(ref.account, ref.region);
-  const view = await driver.describeCluster(ref.cluster, { launchTemplates: false });
+export async function describeClusterLines(env: CloudEnv, ref: ClusterRef & { readonly ecs?: { readonly ecsClusterName: string } }): Promise<string[]> {
+  const { driver, clients } = await env.target(ref.account, ref.region);
+  // ECS clusters (a planned cluster says so) are services in their ECS cluster.
+  const provider: ServerGroupProvider = ref.ecs ? new EcsServices(clients, ref.ecs.ecsClusterName) : driver;
+  const view = await provider.describeCluster(ref.cluster, { launchTemplates: false });
   const header = `${ref.cluster} (${ref.account}, ${ref.region})`;
   if (view.serverGroups.length === 0) return [header, '  (no server groups)'];
   // Oldest first, like a cluster view in Deck.
@@ -70,6 +73,16 @@ export interface PlannedCluster extends ClusterRef {
   readonly subnetType?: string;
   readonly instanceType?: string;
   readonly capacity?: Capacity;
+  /** ECS clusters: the ECS cluster, the load-balanced container and its port. */
+  readonly ecs?: {
+    readonly ecsClusterName: string;
+    readonly containerName: string;
+    readonly containerPort: number;
+    readonly securityGroups?: readonly string[];
+  };
+  /** Progressive deploys shift listener traffic: the sandbox gives the target groups a listener. */
+  readonly progressive?: boolean;
+  readonly rollbackAlarms?: readonly string[];
 }
 
 /**
@@ -98,8 +111,22 @@ export function plannedClusters(
           application: c.application,
           ...(c.stack ? { stack: c.stack } : {}),
           ...(c.detail ? { detail: c.detail } : {}),
-          targetGroups: c.launch.targetGroups,
-          ...(c.launch.subnetType ? { subnetType: c.launch.subnetType } : {}),
+          targetGroups: c.provider === 'ecs' ? [...new Set(c.ecs!.targetGroups.map((t) => t.targetGroup))] : c.launch.targetGroups,
+          ...((c.provider === 'ecs' ? c.ecs!.subnetType : c.launch.subnetType)
+            ? { subnetType: (c.provider === 'ecs' ? c.ecs!.subnetType : c.launch.subnetType)! }
+            : {}),
+          ...(c.provider === 'ecs'
+            ? {
+                ecs: {
+                  ecsClusterName: c.ecs!.ecsClusterName,
+                  containerName: c.ecs!.containerName,
+                  containerPort: c.ecs!.containerPort ?? c.ecs!.targetGroups[0]?.containerPort ?? 80,
+                  ...(c.ecs!.securityGroups ? { securityGroups: c.ecs!.securityGroups } : {}),
+                },
+              }
+            : {}),
+          ...(c.strategy === 'progressive' ? { progressive: true } : {}),
+          ...(c.options.rollbackAlarms.length > 0 ? { rollbackAlarms: c.options.rollbackAlarms } : {}),
           ...(c.launch.instanceType ? { instanceType: c.launch.instanceType } : {}),
           ...(c.capacity ? { capacity: c.capacity } : {}),
         });

@@ -7,6 +7,13 @@ import { JenkinsMasters, loadJenkinsMasterConfigs } from './jenkins/masters.js';
 import { cancelJenkins, jenkinsStage } from './jenkins/stage.js';
 import { cancelWebhook } from './webhook/cancel.js';
 import { webhookStage, withSecrets } from './webhook/stage.js';
+import { loadPreconfiguredWebhooks, preconfiguredWebhookStages } from './webhook/preconfigured.js';
+import {
+  type PreconfiguredWebhook,
+  preconfiguredWebhook,
+  preconfiguredWebhookTypes,
+  registerPreconfiguredWebhooks,
+} from '../../../state-machines/stage-types/preconfigured-webhooks.js';
 
 export interface HttpStageDeps {
   /** @default httpSender(): global fetch, 30 s timeout, link-local addresses refused */
@@ -17,6 +24,8 @@ export interface HttpStageDeps {
   readonly jenkinsMasters?: () => Promise<JenkinsMasters>;
   /** Where secret references (webhook fields, Jenkins tokens) are read. @default Secrets Manager in the reference's region */
   readonly secrets?: SecretFetcher;
+  /** Operator-defined webhook stage types. @default those in GENNAKER_PRECONFIGURED_WEBHOOKS_FILE (registered as stage types) */
+  readonly preconfiguredWebhooks?: readonly PreconfiguredWebhook[];
 }
 
 interface Resolved {
@@ -46,6 +55,20 @@ function resolve(deps: HttpStageDeps): Resolved {
   };
 }
 
+/**
+ * Given definitions are registered too: the engine reads a stage's type info (timeouts) from the
+ * registry. Without any, those the process registered already (the CLI reads the YAML file), else
+ * the bundled JSON file's.
+ */
+function preconfigured(deps: HttpStageDeps): readonly PreconfiguredWebhook[] {
+  if (!deps.preconfiguredWebhooks) {
+    const known = preconfiguredWebhookTypes().map((type) => preconfiguredWebhook(type)!);
+    return known.length > 0 ? known : loadPreconfiguredWebhooks();
+  }
+  registerPreconfiguredWebhooks(deps.preconfiguredWebhooks);
+  return deps.preconfiguredWebhooks;
+}
+
 /** Stops what a webhook or jenkins stage started (best effort); a line for the record. */
 async function cancelHttpStage(type: string, ctx: StageRunContext, r: Resolved): Promise<string> {
   if (type === 'webhook') {
@@ -68,6 +91,7 @@ export function httpStages(deps: HttpStageDeps = {}): StageImplementation[] {
   const stages = [
     webhookStage({ http: r.http, secrets: r.secrets, ...(r.callbackBaseUrl !== undefined ? { callbackBaseUrl: r.callbackBaseUrl } : {}) }),
     jenkinsStage({ http: r.http, masters: r.masters, secrets: r.secrets }),
-  ];
-  return stages.map((stage) => ({ ...stage, cancel: (ctx) => cancelHttpStage(stage.type, ctx, r) }));
+  ].map((stage): StageImplementation => ({ ...stage, cancel: (ctx) => cancelHttpStage(stage.type, ctx, r) }));
+  const webhook = stages[0]!;
+  return [...stages, ...preconfiguredWebhookStages(preconfigured(deps), webhook)];
 }

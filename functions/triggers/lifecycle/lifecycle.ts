@@ -15,7 +15,7 @@ import type { EngineDeps } from '../../core/engine/deps.js';
 import { endExecution, type Ending, type ExecutionSuccessors } from '../../core/engine/execution-end.js';
 import { FINAL_EXECUTION_STATUSES } from '../../core/execution-model.js';
 import type { ExecutionStore } from '../../core/execution-store.js';
-import { releaseLocksHeldBy } from '../../core/locks-release.js';
+import { releaseLocksHeldBy } from '../../core/locks-table.js';
 import type { Notifier } from '../../core/notifications.js';
 import type { PipelineRegistry } from '../../core/pipeline-registry.js';
 import type { Clock } from '../../core/stage-api.js';

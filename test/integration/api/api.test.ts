@@ -412,11 +412,15 @@ describe('application permissions (Fiat model)', () => {
       [`/executions/${id}/resume`, {}],
       [`/executions/${id}/stages/Approve/restart`, {}],
       [`/executions/${id}/cancel`, {}],
+      [`/executions/${id}/promote`, {}],
     ] as const) {
       const denied = await call(deps, 'POST', path, { body, context: READER, authorizer });
       expect(denied.status, path).toBe(403);
       expect(denied.body.message).toContain("lacks EXECUTE permission on application 'shop'");
     }
+    // With EXECUTE, a promote is checked against the execution: nothing waits for one here (409, named).
+    const promote = await call(deps, 'POST', `/executions/${id}/promote`, { body: {}, context: DEPLOYER, authorizer });
+    expect([promote.status, promote.body.message]).toEqual([409, `execution ${id} has no stage waiting for a promote`]);
     expect((await call(deps, 'POST', `/executions/${id}/cancel`, { body: {}, context: DEPLOYER, authorizer })).status).toBe(200);
 
     // An application the file does not list is open, as in Fiat.

@@ -13,6 +13,13 @@ import { runStages, type HarnessRun } from './harness.js';
 import { world, type World } from './world.js';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { createEcsCluster, ecsDeployStage, ecsWorld } from './ecs-fixtures.js';
+import { createListener, trafficWorld } from './traffic-fixtures.js';
+import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+
+/** The ECS cluster's target group (made by createEcsCluster). */
+async function ecsTargetGroup(clients: CloudClients): Promise<string> {
+  return (await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['app-ecs'] }))).TargetGroups![0]!.TargetGroupArn!;
+}
 
 export interface CrashScenario {
   readonly name: string;
@@ -25,6 +32,8 @@ export interface CrashScenario {
   readonly expectStatus: string;
   /** Compare the ECS cluster's services and task definition revisions too. */
   readonly ecs?: boolean;
+  /** Compare the listeners' routes and the target groups too (no orphaned canary target group). */
+  readonly traffic?: boolean;
 }
 
 const ecsImage = (tag: string) => ({ imageDescription: { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'app', tag } });
@@ -41,6 +50,24 @@ export interface InjectionPoint {
   readonly command: string;
   readonly occurrence: number;
 }
+
+async function firingAlarm(clients: CloudClients, state: 'OK' | 'ALARM'): Promise<void> {
+  await clients.cloudwatch.send(
+    new PutMetricAlarmCommand({
+      AlarmName: 'app-5xx',
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'HTTPCode_Target_5XX_Count',
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+    }),
+  );
+  if (state === 'ALARM') await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'app-5xx', StateValue: 'ALARM', StateReason: '5xx' }));
+}
+
+const PROGRESSIVE = { strategy: 'progressive', trafficSteps: [{ weight: 10, pauseSec: 60 }, { weight: 100 }], scaleDown: true };
 
 const stage = (raw: Record<string, unknown>) => ({ stages: [{ refId: '1', name: 'Stage', ...raw }] });
 const onCluster = { account: 'default', cluster: 'app-prod', regions: ['us-east-1'], cloudProvider: 'aws' };
@@ -153,6 +180,50 @@ export const SCENARIOS: readonly CrashScenario[] = [
     expectStatus: 'TERMINAL',
   },
   {
+    name: 'progressive ECS (listener rule and default action, scaleDown)',
+    ecs: true,
+    traffic: true,
+    setup: async (c, n) => {
+      await seedEcs(c, n, 1);
+      await createListener(c, n, await ecsTargetGroup(c));
+    },
+    pipeline: () => ({ stages: [ecsDeployStage({ ...PROGRESSIVE, ...ecsImage('1.0.0') })] }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'progressive ECS rolled back by an alarm at the first step (destroyOnFailure)',
+    ecs: true,
+    traffic: true,
+    setup: async (c, n) => {
+      await seedEcs(c, n, 1);
+      await createListener(c, n, await ecsTargetGroup(c));
+      await firingAlarm(c, 'ALARM');
+    },
+    pipeline: () => ({ stages: [ecsDeployStage({ ...PROGRESSIVE, rollbackAlarms: ['app-5xx'], rollback: { destroyOnFailure: true }, ...ecsImage('1.0.0') })] }),
+    expectStatus: 'TERMINAL',
+  },
+  {
+    name: 'progressive EC2 (scaleDown)',
+    traffic: true,
+    setup: async (c, n) => {
+      await seedCluster(c, n, 1);
+      await createListener(c, n, n.targetGroupArn);
+    },
+    pipeline: (n) => ({ stages: [deployStage(n, PROGRESSIVE)] }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'progressive EC2 rolled back by an alarm (new group kept, disabled)',
+    traffic: true,
+    setup: async (c, n) => {
+      await seedCluster(c, n, 1);
+      await createListener(c, n, n.targetGroupArn);
+      await firingAlarm(c, 'ALARM');
+    },
+    pipeline: (n) => ({ stages: [deployStage(n, { ...PROGRESSIVE, rollbackAlarms: ['app-5xx'] })] }),
+    expectStatus: 'TERMINAL',
+  },
+  {
     name: 'bake',
     setup: async () => undefined,
     pipeline: (n) => stage({ type: 'bake', package: 'app', baseOs: 'ubuntu', baseAmi: n.imageId, regions: ['us-east-1'], storeType: 'ebs', vmType: 'hvm' }),
@@ -162,7 +233,7 @@ export const SCENARIOS: readonly CrashScenario[] = [
 
 export interface ScenarioRun {
   readonly run: HarnessRun;
-  readonly world: World & { readonly ecs?: Awaited<ReturnType<typeof ecsWorld>> };
+  readonly world: World & { readonly ecs?: Awaited<ReturnType<typeof ecsWorld>>; readonly traffic?: Awaited<ReturnType<typeof trafficWorld>> };
 }
 
 /** Every client a scenario's mutating calls go through. */
@@ -179,7 +250,15 @@ async function runOnce(scenario: CrashScenario, fresh: Fresh, inject?: (clients:
   try {
     const run = await runStages(scenario.pipeline(network));
     removeAllFaults();
-    return { run, world: { ...(await world(clients)), ...(scenario.ecs ? { ecs: await ecsWorld(clients) } : {}) }, clients };
+    return {
+      run,
+      world: {
+        ...(await world(clients)),
+        ...(scenario.ecs ? { ecs: await ecsWorld(clients) } : {}),
+        ...(scenario.traffic ? { traffic: await trafficWorld(clients) } : {}),
+      },
+      clients,
+    };
   } finally {
     removeAllFaults();
   }

@@ -13,7 +13,7 @@ import { TRANSIENT_ERROR } from '../../../functions/core/engine/route.js';
 import { PASSING_STATUSES, type StageStatus } from '../../../functions/core/stage-api.js';
 import type { ExecutionView } from '../../../functions/core/execution-model.js';
 import { ExecutionStore } from '../../../functions/core/execution-store.js';
-import { releaseLocksHeldBy } from '../../../functions/core/locks-release.js';
+import { releaseLocksHeldBy } from '../../../functions/core/locks-table.js';
 import { MemoryNotifier } from '../../../functions/core/notifications.js';
 import type { Clock, StageImplementation } from '../../../functions/core/stage-api.js';
 import { cloudStages, type CloudStageDeps } from '../../../functions/stages/cloud/index.js';

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { awsClients } from '../../../functions/core/aws-clients.js';
 import type { CloudClients } from '../../../functions/core/cloud/index.js';
 import { ClusterLocks, lockKey } from '../../../functions/core/cluster-lock.js';
-import { releaseLocksHeldBy } from '../../../functions/core/locks-release.js';
+import { releaseLocksHeldBy } from '../../../functions/core/locks-table.js';
 import { tableName } from '../../../functions/core/tables.js';
 import { countCalls, MUTATING } from '../../support/faults.js';
 import { useLocalAws } from '../../support/local.js';

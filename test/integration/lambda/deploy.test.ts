@@ -12,7 +12,7 @@ describe('Aws.LambdaDeploymentStage', () => {
   beforeEach(async () => lambdaWorld());
   afterEach(() => removeAllFaults());
 
-  it('creates the function with the plugin fields, publishes version 1 and points the aliases at $LATEST', async () => {
+  it('creates the function with the plugin fields, publishes version 1 and points the aliases at it', async () => {
     const run = await runStages({ stages: [deployStage()] });
     const stage = stageOf(run, '1');
     expect(stage.status, stage.error).toBe('SUCCEEDED');
@@ -23,7 +23,7 @@ describe('Aws.LambdaDeploymentStage', () => {
       config: { Runtime: 'nodejs22.x', Handler: 'index.handler', MemorySize: 128, Timeout: 3, Description: 'first', Environment: { STAGE: 'prod' } },
       tags: { team: 'payments', 'gennaker:application': 'test', 'gennaker:execution-id': 'exec-1' },
       versions: [{ version: 1 }],
-      aliases: [{ name: 'live', version: '$LATEST', weights: {} }],
+      aliases: [{ name: 'live', version: '1', weights: {} }],
     });
   });
 

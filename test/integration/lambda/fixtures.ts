@@ -144,7 +144,7 @@ export async function functionsWorld(lambda = functionsClient()): Promise<Functi
   return world;
 }
 
-/** test-prod-fn with versions 1..n (each a different code package), alias `live` on $LATEST. */
+/** test-prod-fn with versions 1..n (each a different code package), alias `live` on version 1 (the first deploy's; later deploys leave it to routing). */
 export async function publishedVersions(n: number, run: (raw: Record<string, unknown>, options: { executionId: string }) => Promise<unknown>): Promise<void> {
   for (let i = 1; i <= n; i += 1) {
     await putCode(`app/build-${i}.zip`, `build ${i}`);

@@ -3,10 +3,10 @@ import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-clo
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cloudwatchClient } from '../../../functions/core/aws-clients.js';
-import { injectFault, removeAllFaults } from '../../support/faults.js';
+import { countCalls, injectFault, removeAllFaults } from '../../support/faults.js';
 import { useLocalAws } from '../../support/local.js';
 import { runStages, stageOf } from '../cloud-stages/harness.js';
-import { functionsClient, functionsWorld, lambdaWorld, publishedVersions, routeStage } from './fixtures.js';
+import { deployStage, functionsClient, functionsWorld, lambdaWorld, publishedVersions, putCode, routeStage } from './fixtures.js';
 
 const alias = async () => (await functionsWorld())['test-prod-fn']!.aliases.find((a) => a.name === 'live')!;
 const versions = async () => (await functionsWorld())['test-prod-fn']!.versions.map((v) => v.version);
@@ -164,6 +164,45 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
         'deployment:minorVersionDeployed': null,
       });
       expect(run.clock.now() - Date.parse('2030-01-01T00:00:00Z')).toBeGreaterThanOrEqual(120_000);
+    });
+
+    it('deploy, progressive routing, deploy: the deploys publish and leave the alias to the routing stage, which alone moves the weights', async () => {
+      await onVersion2();
+      await putCode('app/build-4.zip', 'build 4');
+      await putCode('app/build-5.zip', 'build 5');
+      const counter = countCalls(functionsClient());
+      const seen: unknown[] = [];
+      const run = await runStages(
+        {
+          stages: [
+            deployStage({ s3key: 'app/build-4.zip' }),
+            { ...progressive({ versionNameA: '$LATEST' }), refId: '2', requisiteStageRefIds: ['1'] },
+            { ...deployStage({ s3key: 'app/build-5.zip' }), refId: '3', requisiteStageRefIds: ['2'] },
+          ],
+        },
+        { executionId: 'exec-4', beforeCall: async (ref) => void (ref === '2' && seen.push((await alias()).weights)) },
+      );
+      const calls = counter.counts();
+      counter.remove();
+      for (const ref of ['1', '2', '3']) expect(stageOf(run, ref).status, stageOf(run, ref).error).toBe('SUCCEEDED');
+      expect(stageOf(run, '1').outputs).toMatchObject({ version: '4', lambdaVersionPublished: true, aliases: ['live'] });
+      expect(stageOf(run, '2').outputs).toMatchObject({ previousVersion: '2', newVersion: '4', trafficPercent: 100 });
+      expect(seen).toContainEqual({ '4': 0.1 });
+      expect(seen).toContainEqual({ '4': 0.5 });
+      expect(stageOf(run, '3').outputs).toMatchObject({ version: '5', lambdaVersionPublished: true });
+      // Only the routing stage touched the alias: the 10% and 50% steps and the final move.
+      expect(calls.UpdateAlias).toBe(3);
+      expect(calls.CreateAlias ?? 0).toBe(0);
+      expect(await alias()).toEqual({ name: 'live', version: '4', weights: {} });
+      expect(await versions()).toEqual([5, 4, 3, 2, 1]);
+    });
+
+    it('a deploy leaves a weighted alias as the routing stage set it', async () => {
+      await runStages({ stages: [routeStage({ deploymentStrategy: '$WEIGHTED', versionNameA: '2', versionNameB: '3', trafficPercentA: 70 })] });
+      await putCode('app/build-4.zip', 'build 4');
+      const run = await runStages({ stages: [deployStage({ s3key: 'app/build-4.zip' })] }, { executionId: 'exec-4' });
+      expect(stageOf(run, '1').outputs).toMatchObject({ version: '4' });
+      expect(await alias()).toEqual({ name: 'live', version: '2', weights: { '3': 0.3 } });
     });
 
     it('an alarm in ALARM during a hold moves all traffic back at once, naming the alarm', async () => {

@@ -8,7 +8,7 @@
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { awsClients } from '../../../functions/core/aws-clients.js';
-import { releaseLocksHeldBy } from '../../../functions/core/locks-release.js';
+import { releaseLocksHeldBy } from '../../../functions/core/locks-table.js';
 import { tableName } from '../../../functions/core/tables.js';
 import { triggerClients } from '../../../functions/triggers/clients.js';
 import { COMPLETED_DETAIL_TYPE, type PipelineCompletedDetail, completedEvent } from '../../../functions/triggers/lifecycle/completed-event.js';

@@ -12,6 +12,7 @@ const FILES: Record<string, string> = {
   jenkinsMasters: 'jenkins-masters.yml',
   launchPermissions: 'launch-permissions.yml',
   permissions: 'permissions.yml',
+  preconfiguredWebhooks: 'preconfigured-webhooks.yml',
 };
 
 describe('config/examples', () => {

@@ -3,7 +3,7 @@
  * the deploy needs per cluster. Pure; problems are StageConfigErrors naming the field.
  */
 import { capacityProblems as checkCapacityFields, deployProblems } from '../../../../state-machines/stage-types/cloud.js';
-import { readRollbackAlarms } from '../../../../state-machines/stage-types/traffic-steps.js';
+import { readRollbackAlarms, readTrafficSteps, type TrafficStep } from '../../../../state-machines/stage-types/traffic-steps.js';
 import type { Capacity } from '../../../core/cloud/index.js';
 import { StageConfigError } from '../../../core/stage-api.js';
 import { readEcsSettings, type EcsSettings } from './ecs-config.js';
@@ -11,7 +11,7 @@ import { DEFAULT_UP_TIMEOUT_SECONDS, UP_TIMEOUT_FIELD } from '../waiting.js';
 import { accountOf, clusterOf, flag, isObject, optionalString, regionsOf, stringList, throwProblems, wholeNumber } from '../fields.js';
 import { textOf } from '../../../../state-machines/model/problems.js';
 
-export type Strategy = 'none' | 'redblack' | 'highlander' | 'rollingredblack';
+export type Strategy = 'none' | 'redblack' | 'highlander' | 'rollingredblack' | 'progressive';
 
 export interface StrategyOptions {
   readonly maxRemainingAsgs?: number;
@@ -23,6 +23,10 @@ export interface StrategyOptions {
   readonly destroyOnFailure: boolean;
   /** CloudWatch alarms (in the cluster's account and region) that roll the deploy back when in ALARM. */
   readonly rollbackAlarms: readonly string[];
+  /** progressive: the new group's share of the traffic at each step (the last 100), with pauses and analyses. */
+  readonly trafficSteps: readonly TrafficStep[];
+  /** progressive: seconds to hold all traffic on the new group, gates checked, before the old one is disabled. */
+  readonly bakeTimeSec: number;
   /** rollingredblack: the new group's size at each step, in percent of the target capacity. */
   readonly targetPercentages: readonly number[];
   /** Percent of the desired instances that must be up for the group to count as up. */
@@ -107,8 +111,8 @@ function percentagesOf(raw: unknown, prefix: string): number[] {
 
 function strategyOf(raw: unknown, prefix: string): Strategy {
   if (raw === undefined || raw === null || raw === '' || raw === 'none') return 'none';
-  if (raw === 'redblack' || raw === 'highlander' || raw === 'rollingredblack') return raw;
-  throw new StageConfigError(`${prefix}strategy: '${textOf(raw)}' is not one of none, redblack, highlander, rollingredblack`);
+  if (raw === 'redblack' || raw === 'highlander' || raw === 'rollingredblack' || raw === 'progressive') return raw;
+  throw new StageConfigError(`${prefix}strategy: '${textOf(raw)}' is not one of none, redblack, highlander, rollingredblack, progressive`);
 }
 
 function readCluster(
@@ -141,6 +145,9 @@ function readCluster(
   }
   const alarms = readRollbackAlarms(entry.rollbackAlarms, `${prefix}rollbackAlarms`);
   throwProblems(alarms.problems);
+  const traffic = readTrafficSteps(entry.trafficSteps, `${prefix}trafficSteps`);
+  throwProblems(traffic.problems);
+  if (strategy === 'progressive' && traffic.steps.length === 0) throw new StageConfigError(`${prefix}trafficSteps: required with strategy progressive`);
   const percentage = field('targetHealthyDeployPercentage') ?? 100;
   if (percentage > 100) throw new StageConfigError(`${prefix}targetHealthyDeployPercentage: must be at most 100`);
   const suspended = stringList(entry, 'suspendedProcesses');
@@ -169,10 +176,12 @@ function readCluster(
       scaleDown: flag(entry, 'scaleDown', false),
       delayBeforeDisableSec: field('delayBeforeDisableSec') ?? 0,
       delayBeforeScaleDownSec: field('delayBeforeScaleDownSec') ?? 0,
-      // Rolling red/black always rolls back: it has changed the old group's capacity.
-      rollbackOnFailure: strategy === 'rollingredblack' || flag(rollback, 'onFailure', false),
+      // Rolling red/black has changed the old group's capacity, a progressive deploy its listener rules: both always roll back.
+      rollbackOnFailure: strategy === 'rollingredblack' || strategy === 'progressive' || flag(rollback, 'onFailure', false),
       destroyOnFailure: flag(rollback, 'destroyOnFailure', false),
       rollbackAlarms: alarms.alarms,
+      trafficSteps: strategy === 'progressive' ? traffic.steps : [],
+      bakeTimeSec: field('bakeTimeSec') ?? 0,
       targetPercentages: strategy === 'rollingredblack' ? percentagesOf(entry.targetPercentages, prefix) : [100],
       targetHealthyDeployPercentage: percentage,
       waitForUpTimeoutSeconds: field(UP_TIMEOUT_FIELD) ?? wholeNumber(stage, UP_TIMEOUT_FIELD) ?? DEFAULT_UP_TIMEOUT_SECONDS,

@@ -1,6 +1,7 @@
 /** The ECS service a deploy unit creates: Deck's ECS fields (ecs-config.ts) and the images prepare chose. Pure. */
 import type { CreateServiceSpec } from '../../../core/ecs/services.js';
 import type { DeployUnitContext, DeployUnitState } from './state.js';
+import { canaryFor } from './progressive.js';
 
 export function ecsCreateSpec(u: DeployUnitContext, state: DeployUnitState, atZero: boolean): CreateServiceSpec {
   const { cluster, ctx } = u;
@@ -41,7 +42,8 @@ export function ecsCreateSpec(u: DeployUnitContext, state: DeployUnitState, atZe
     ...(ecs.subnetType ? { subnetType: ecs.subnetType } : {}),
     ...(ecs.securityGroups ? { securityGroups: ecs.securityGroups } : {}),
     assignPublicIp: ecs.associatePublicIpAddress,
-    loadBalancers: ecs.targetGroups,
+    // Progressive: the new service starts in its canary target groups only.
+    loadBalancers: ecs.targetGroups.map((l) => ({ ...l, targetGroup: canaryFor(l.targetGroup, state.traffic?.canaries) ?? l.targetGroup })),
     ...(ecs.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: ecs.healthCheckGracePeriodSeconds } : {}),
     placementStrategy: ecs.placementStrategy,
     placementConstraints: ecs.placementConstraints,

@@ -12,6 +12,7 @@ import { StageConfigError } from '../../../core/stage-api.js';
 import { NoImageError } from '../errors.js';
 import { chooseImage, explicitImage, resolveImage, upstreamImages } from '../images.js';
 import { newestFirst } from '../targets.js';
+import { progressiveTraffic } from './progressive.js';
 import { snapshotOf, type DeployUnitContext, type DeployUnitState } from './state.js';
 
 /** What the new group runs: the AMI (EC2, checked available), or the containers' images (ECS, from the stage or trigger). */
@@ -60,9 +61,13 @@ export async function prepare(state: DeployUnitState, u: DeployUnitContext): Pro
   if (cluster.options.rollbackAlarms.length > 0)
     await describeAlarms(target.clients.cloudwatch, cluster.options.rollbackAlarms, `account ${target.account.name} ${region}`);
 
+  // Progressive: the listener routes to shift, read now so a cluster without any fails before anything exists.
+  const traffic = cluster.strategy === 'progressive' ? await progressiveTraffic(u) : undefined;
+
   return {
     ...state,
     phase: 'deploy',
+    ...(traffic ? { traffic } : {}),
     step: 0,
     ...runs,
     capacity,

@@ -9,13 +9,8 @@ import type { StepResult } from '../units.js';
 import { clearWait } from '../waiting.js';
 import type { RollbackStep } from './strategy.js';
 import { healthyCount, waitForUp } from '../up.js';
+import { rollbackCanaries, rollbackRoutes } from './progressive.js';
 import { nextStep, type DeployUnitContext, type DeployUnitState, type Snapshot } from './state.js';
-
-/** The unit switched to its rollback phase, with why. */
-export function rollingBack(state: DeployUnitState, error: string): DeployUnitState {
-  const { plan: _plan, ...rest } = clearWait(state);
-  return { ...rest, phase: 'rollback', step: 0, error };
-}
 
 type Result = StepResult<DeployUnitState>;
 
@@ -75,5 +70,9 @@ export async function runRollbackStep(step: RollbackStep, u: DeployUnitContext, 
       return waitAncestorsUp(u, state);
     case 'retireNew':
       return retireNew(u, state);
+    case 'closeRoutes':
+      return rollbackRoutes(u, state);
+    case 'dropCanaries':
+      return rollbackCanaries(u, state);
   }
 }

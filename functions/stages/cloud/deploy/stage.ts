@@ -4,6 +4,7 @@
  */
 import { deployProblems } from '../../../../state-machines/stage-types/cloud.js';
 import type { ClusterKey } from '../../../core/cluster-lock.js';
+import { awaitPromote } from '../../../core/promote.js';
 import type { StageRunContext, TaskResult } from '../../../core/stage-api.js';
 import type { CloudEnv } from '../deps.js';
 import type { LockedStage } from '../locking.js';
@@ -66,7 +67,16 @@ export function deployStage(env: CloudEnv): LockedStage {
       const units = clusters.flatMap((c) => c.regions.map((region) => deployUnit(ctx, env, c, region, many)));
       const outcome = await runUnits(ctx, units);
       const out = outputs(clusters, outcome.states);
-      if (outcome.waitSeconds !== undefined) return { status: 'RUNNING', waitSeconds: outcome.waitSeconds, outputs: out };
+      if (outcome.waitSeconds !== undefined) {
+        // Every unit still going waits for a promote: wait on the task token (promote.ts), not by polling.
+        const going = Object.values(outcome.states).filter((s) => s.status === 'running');
+        const promote = going.length > 0 && going.every((s) => s.awaitingPromote !== undefined) ? going : [];
+        if (promote.length > 0) {
+          const step = Math.min(...promote.map((s) => s.awaitingPromote!));
+          return awaitPromote(ctx.state, { step, weight: promote.find((s) => s.awaitingPromote === step)!.weight ?? 0 }, { outputs: out });
+        }
+        return { status: 'RUNNING', waitSeconds: outcome.waitSeconds, outputs: out };
+      }
       const errors = unitErrors(outcome.states);
       if (errors.length > 0) return { status: 'FAILED', error: errors.join('; '), outputs: out };
       return { status: 'SUCCEEDED', outputs: out };

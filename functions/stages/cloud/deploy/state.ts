@@ -1,10 +1,11 @@
 /** What a deploy remembers about one cluster in one region between calls, and what its steps work with. */
 import type { Capacity, ServerGroupProvider, ServerGroupSummary } from '../../../core/cloud/index.js';
+import type { CanaryPair, Route } from '../../../core/cloud/weighted-routing.js';
 import type { StageRunContext } from '../../../core/stage-api.js';
 import type { GuardTarget } from '../../../core/traffic-guards.js';
 import type { CloudEnv, RegionTarget } from '../deps.js';
 import type { UnitState } from '../units.js';
-import type { WaitFields } from '../waiting.js';
+import { clearWait, type WaitFields } from '../waiting.js';
 import type { DeployCluster } from './config.js';
 
 /** A server group as it was before the deploy changed anything. */
@@ -41,6 +42,20 @@ export interface DeployUnitState extends UnitState, WaitFields {
   /** The new group's desired size now (rolling). */
   readonly size?: number;
   readonly pinned?: boolean;
+  /** Progressive: the cluster's target groups, the listener routes to them (fixed by prepare) and their canaries once made. */
+  readonly traffic?: ProgressiveTraffic;
+  /** Progressive: the canary share of traffic now, and since when (the stage clock, ms; a step's analysis reads from then). */
+  readonly weight?: number;
+  readonly shiftedAt?: number;
+  /** Progressive: the traffic step waiting for a promote. */
+  readonly awaitingPromote?: number;
+}
+
+export interface ProgressiveTraffic {
+  /** The cluster's target groups (ARNs, in the order the config names them). */
+  readonly targetGroups: readonly string[];
+  readonly routes: readonly Route[];
+  readonly canaries?: readonly CanaryPair[];
 }
 
 /** Everything a step of one unit may use. */
@@ -66,6 +81,12 @@ export function snapshotOf(group: ServerGroupSummary): Snapshot {
 
 /** The next step of the same phase, with per-step fields cleared. */
 export function nextStep(state: DeployUnitState, changes: Partial<DeployUnitState> = {}): DeployUnitState {
-  const { plan: _plan, waitSince: _since, polls: _polls, waitUntil: _until, ...rest } = state;
+  const { plan: _plan, waitSince: _since, polls: _polls, waitUntil: _until, awaitingPromote: _promote, ...rest } = state;
   return { ...rest, ...changes, step: state.step + 1 };
+}
+
+/** The unit switched to its rollback phase, with why. */
+export function rollingBack(state: DeployUnitState, error: string): DeployUnitState {
+  const { plan: _plan, awaitingPromote: _promote, ...rest } = clearWait(state);
+  return { ...rest, phase: 'rollback', step: 0, error };
 }

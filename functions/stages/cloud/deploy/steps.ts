@@ -11,12 +11,12 @@ import { checkGuards } from '../guards.js';
 import type { StepResult } from '../units.js';
 import { waitForUp } from '../up.js';
 import { clearWait, delay } from '../waiting.js';
-import { rollingBack } from './rollback.js';
 import type { EcsServices } from '../../../core/ecs/services.js';
 import { ecsCreateSpec } from './ecs-create.js';
 import { newestFirst } from '../targets.js';
 import { expectedUp, sizeAt, type DeployStep } from './strategy.js';
-import { nextStep, type DeployUnitContext, type DeployUnitState } from './state.js';
+import { canaryFor, runProgressiveStep } from './progressive.js';
+import { nextStep, rollingBack, type DeployUnitContext, type DeployUnitState } from './state.js';
 
 type Result = StepResult<DeployUnitState>;
 
@@ -54,7 +54,8 @@ function createSpec(u: DeployUnitContext, state: DeployUnitState, atZero: boolea
     ...(launch.subnetType !== undefined ? { subnetType: launch.subnetType } : {}),
     ...(launch.vpcId !== undefined ? { vpcId: launch.vpcId } : {}),
     ...(!launch.subnetIds && !launch.subnetType && zones.length > 0 ? { availabilityZones: zones } : {}),
-    targetGroups: launch.targetGroups,
+    // Progressive: the new group starts in its canary target groups only.
+    targetGroups: state.traffic?.canaries ? launch.targetGroups.map((tg) => canaryFor(tg, state.traffic!.canaries) ?? tg) : launch.targetGroups,
     ...(launch.healthCheckType !== undefined ? { healthCheckType: launch.healthCheckType } : {}),
     ...(launch.healthCheckGracePeriod !== undefined ? { healthCheckGracePeriod: launch.healthCheckGracePeriod } : {}),
     ...(launch.suspendedProcesses !== undefined ? { suspendedProcesses: launch.suspendedProcesses } : {}),
@@ -195,6 +196,15 @@ export async function runDeployStep(step: DeployStep, u: DeployUnitContext, stat
       await (await driver()).resizeServerGroup(state.serverGroup!, { min: size, max: size, desired: size });
       return { state: nextStep(state, { size }) };
     }
+    case 'openRoutes':
+    case 'shift':
+    case 'hold':
+    case 'bake':
+    case 'adopt':
+    case 'closeRoutes':
+    case 'release':
+    case 'dropCanaries':
+      return runProgressiveStep(step, u, state);
     case 'unpin': {
       const d = await driver();
       await d.resizeServerGroup(state.serverGroup!, state.capacity!);

@@ -14,6 +14,17 @@
  * Capacity is pinned (min = max = desired) on both groups while rolling, so autoscaling cannot
  * change what the steps set; unpin restores the capacities.
  *
+ *   progressive      resolve the listener routes → open them (a canary target group beside each of the
+ *                    cluster's, weight 0) → create into the canary target groups → wait up → for each
+ *                    traffic step: shift (set the weight) → hold (pauseSec with gates, or wait for a
+ *                    promote) → [bake: bakeTimeSec at 100% with gates] → adopt (into the cluster's
+ *                    target groups too) → wait up → disable the others → close the routes (the
+ *                    cluster's target groups alone again) → release (out of the canary target groups)
+ *                    → wait up → drop the canary target groups → [delay → scale down] → [trim]
+ *
+ * The canary target groups live only while traffic shifts: a deploy that ends, or rolls back,
+ * leaves the cluster's target groups as the only ones, the listener forwarding to them alone.
+ *
  * With `rollbackAlarms`, a gate checks them once the new group serves and before any other group
  * is disabled or destroyed; an alarm in ALARM rolls back whatever rollback.onFailure says.
  *
@@ -44,9 +55,29 @@ export type DeployStep =
   /** Give the new group its target capacity and the source its own back. */
   | { readonly kind: 'unpin' }
   /** Check the rollback alarms; one in ALARM rolls the deploy back. */
-  | { readonly kind: 'gate' };
+  | { readonly kind: 'gate' }
+  /** Progressive: canary target groups created beside the cluster's, the routes weighted 0 on them. */
+  | { readonly kind: 'openRoutes' }
+  /** Progressive: the routes send `weight` percent to the canary target groups. */
+  | { readonly kind: 'shift'; readonly step: number; readonly weight: number }
+  /** Progressive: hold the step's weight for its pauseSec (or until promoted), checking the gates. */
+  | { readonly kind: 'hold'; readonly step: number }
+  /** Progressive: all traffic on the new group for bakeTimeSec, checking the gates. */
+  | { readonly kind: 'bake'; readonly seconds: number }
+  /** Progressive: the new group serves from the cluster's target groups as well as its canaries. */
+  | { readonly kind: 'adopt' }
+  /** Progressive: the routes forward to the cluster's target groups alone again. */
+  | { readonly kind: 'closeRoutes' }
+  /** Progressive: the new group leaves the canary target groups. */
+  | { readonly kind: 'release' }
+  /** Progressive: the canary target groups deleted. */
+  | { readonly kind: 'dropCanaries' };
 
 export type RollbackStep =
+  /** Progressive: all traffic back on the cluster's target groups at once. */
+  | { readonly kind: 'closeRoutes' }
+  /** Progressive: the new group out of the canary target groups, which are deleted. */
+  | { readonly kind: 'dropCanaries' }
   /** Give the groups that were enabled before back their capacity and traffic. */
   | { readonly kind: 'restoreAncestors' }
   | { readonly kind: 'waitAncestorsUp' }
@@ -101,11 +132,32 @@ export function deploySteps(strategy: Strategy, options: StrategyOptions): Deplo
         { kind: 'unpin' },
         ...tail(options),
       ];
+    case 'progressive':
+      return [
+        { kind: 'openRoutes' },
+        { kind: 'create', atZero: false },
+        { kind: 'waitUp' },
+        ...options.trafficSteps.flatMap((s, step): DeployStep[] => [
+          { kind: 'shift', step, weight: s.weight },
+          { kind: 'hold', step },
+        ]),
+        ...(options.bakeTimeSec > 0 ? [{ kind: 'bake', seconds: options.bakeTimeSec } as const] : []),
+        { kind: 'adopt' },
+        { kind: 'waitUp' },
+        { kind: 'disableOthers' },
+        { kind: 'closeRoutes' },
+        { kind: 'release' },
+        { kind: 'waitUp' },
+        { kind: 'dropCanaries' },
+        ...tail(options),
+      ];
   }
 }
 
-export function rollbackSteps(): RollbackStep[] {
-  return [{ kind: 'restoreAncestors' }, { kind: 'waitAncestorsUp' }, { kind: 'retireNew' }];
+export function rollbackSteps(strategy: Strategy): RollbackStep[] {
+  const steps: RollbackStep[] = [{ kind: 'restoreAncestors' }, { kind: 'waitAncestorsUp' }, { kind: 'retireNew' }];
+  // Traffic goes back before anything else, the canaries go once the new group is out of service.
+  return strategy === 'progressive' ? [{ kind: 'closeRoutes' }, ...steps, { kind: 'dropCanaries' }] : steps;
 }
 
 /** Instances of the new group that must be up: `percent` of its size at this step, then the healthy share. */

@@ -6,10 +6,10 @@ import { EcsServices } from '../../../core/ecs/services.js';
 import type { ServerGroupProvider } from '../../../core/cloud/index.js';
 import type { DeployCluster } from './config.js';
 import { prepare } from './prepare.js';
-import { rollingBack, runRollbackStep } from './rollback.js';
+import { runRollbackStep } from './rollback.js';
 import { runDeployStep } from './steps.js';
 import { deploySteps, rollbackSteps } from './strategy.js';
-import type { DeployUnitContext, DeployUnitState } from './state.js';
+import { rollingBack, type DeployUnitContext, type DeployUnitState } from './state.js';
 
 export function deployUnitKey(cluster: DeployCluster, region: string, many: boolean): string {
   return many ? `${cluster.cluster}#${cluster.index}/${region}` : `${cluster.cluster}/${region}`;
@@ -34,7 +34,7 @@ export function deployUnit(ctx: StageRunContext, env: CloudEnv, cluster: DeployC
     upTimeoutSeconds: cluster.options.waitForUpTimeoutSeconds,
   };
   const steps = deploySteps(cluster.strategy, cluster.options);
-  const rollback = rollbackSteps();
+  const rollback = rollbackSteps(cluster.strategy);
   return {
     key: deployUnitKey(cluster, region, many),
     initial: () => ({ status: 'running', phase: 'prepare', step: 0, account: cluster.account, region }),
@@ -56,7 +56,8 @@ export function deployUnit(ctx: StageRunContext, env: CloudEnv, cluster: DeployC
     },
     onFailure(state, error) {
       if (state.phase === 'rollback') return { ...state, status: 'failed', error: `${state.error ?? ''}; the rollback failed too: ${error}` };
-      const changed = state.serverGroup !== undefined || state.pinned === true;
+      // A progressive deploy may have made canary target groups or moved weights before it has a group.
+      const changed = state.serverGroup !== undefined || state.pinned === true || state.traffic !== undefined;
       if (state.phase === 'deploy' && cluster.options.rollbackOnFailure && changed) return rollingBack(state, error);
       return { ...state, status: 'failed', error };
     },

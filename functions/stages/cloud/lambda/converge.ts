@@ -28,6 +28,7 @@ import {
   updateCode,
   updateConfiguration,
   upsertAlias,
+  type AliasRouting,
   type CodeSpec,
   type EventMappingSpec,
   type FunctionConfigSpec,
@@ -51,7 +52,10 @@ export interface DeploySpec {
   readonly reservedConcurrency?: number | null;
   readonly eventMappings?: EventMappingSpec;
   readonly publish: boolean;
-  /** Aliases pointed at `$LATEST`, as the plugin's deploy stage does. */
+  /**
+   * Aliases pointed at the published version (`$LATEST` without `publish`), as the plugin's deploy
+   * stage does. An alias already routed to a published version belongs to the routing stage.
+   */
   readonly aliases: readonly string[];
   /** The function must exist already (update code). */
   readonly mustExist?: boolean;
@@ -163,12 +167,12 @@ export async function converge(ctx: StageRunContext, lambda: LambdaClient, spec:
         await save({ version: await publishOnce(ctx, lambda, view, state) });
         continue;
       }
-      for (const alias of spec.aliases) {
-        const existing = view.aliases.find((a) => a.name === alias);
-        if (existing && sameRouting(routingOf(existing), { major: LATEST })) continue;
-        await upsertAlias(lambda, name, alias, { major: LATEST }, existing !== undefined);
+      const target = { major: state.version !== undefined ? String(state.version) : LATEST };
+      const aliasChange = spec.aliases.map((alias) => aliasChangeOf(view, alias, target)).find((change) => change !== undefined);
+      if (aliasChange) {
+        await upsertAlias(lambda, name, aliasChange.alias, target, aliasChange.exists);
+        continue;
       }
-      if (spec.aliases.some((alias) => !view.aliases.some((a) => a.name === alias))) continue;
       return { done: true, state, view: (await describeFunction(lambda, name)) ?? view };
     } catch (error) {
       if (isConflict(error)) return waitForUpdate('being updated (ResourceConflictException)');
@@ -176,6 +180,20 @@ export async function converge(ctx: StageRunContext, lambda: LambdaClient, spec:
     }
   }
   throw new FunctionUpdateError(`function ${name}: still changing after ${MAX_STEPS_PER_CALL} calls`);
+}
+
+/**
+ * The alias call a deploy still owes, if any: create a missing alias at `target`, and move one
+ * still on `$LATEST` (the same code as the version just published, so no traffic changes). An
+ * alias on a published version, weighted or not, is the routing stage's to move: re-pointing it
+ * here would undo a progressive shift, or send all traffic to new code before any routing ran.
+ */
+function aliasChangeOf(view: FunctionView, alias: string, target: AliasRouting): { alias: string; exists: boolean } | undefined {
+  const existing = view.aliases.find((a) => a.name === alias);
+  if (!existing) return { alias, exists: false };
+  const routing = routingOf(existing);
+  if (sameRouting(routing, target) || routing.major !== LATEST || routing.minor !== undefined) return undefined;
+  return { alias, exists: true };
 }
 
 /** The version this deploy publishes: a newer one a crashed call published, the newest when nothing changed, or a new one. */

@@ -32,7 +32,7 @@ import {
   type AliasRouting,
   type FunctionView,
 } from '../../../core/cloud/lambda/index.js';
-import { checkAlarmGate } from '../../../core/gates/alarms.js';
+import { checkAlarmGate, GATE_POLL_SECONDS } from '../../../core/gates/alarms.js';
 import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
 import { LAMBDA_ROUTE, lambdaRouteProblems } from '../../../../state-machines/stage-types/lambda.js';
 import { readRollbackAlarms, readTrafficSteps, type TrafficStep } from '../../../../state-machines/stage-types/traffic-steps.js';
@@ -44,9 +44,6 @@ import type { LockedStage } from '../locking.js';
 import { eventMappingsOf, functionLocation, type FunctionLocation } from './fields.js';
 import { expectedOutputOf, payloadOf, sameOutput } from './payload.js';
 import { checkOwnedBy, functionLock, functionOutputs, refuseOtherApplications } from './shared.js';
-
-/** How often a hold re-checks the alarms. */
-export const GATE_POLL_SECONDS = 30;
 
 interface ProgressiveState {
   readonly from: string;

@@ -13,7 +13,7 @@
  * a retry while the first build is still queued.)
  */
 import { createHash } from 'node:crypto';
-import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
+import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult, stageState } from '../../../core/stage-api.js';
 import { HttpTransportError, JenkinsApiError, JenkinsConfigError, PropertyFileError, ResponseTooLargeError, UnsafeUrlError } from '../errors.js';
 import type { HttpSender } from '../http/client.js';
 import { JenkinsClient, type BuildInfo, type ParameterValue } from './api.js';
@@ -25,6 +25,8 @@ import { parsePropertyFile } from './properties.js';
 export const MARKER_PARAMETER = 'GENNAKER_TRIGGER_ID';
 export const MAX_CONSECUTIVE_FAILURES = 10;
 export const JENKINS_STATE_KEY = 'jenkinsState';
+/** This stage type's state in its record (stage-api.ts stageState): the one place its type is declared. */
+export const JENKINS_STATE = stageState<JenkinsState>(JENKINS_STATE_KEY);
 
 export interface JenkinsDeps {
   readonly http: HttpSender;
@@ -108,7 +110,7 @@ export function jenkinsStage(deps: JenkinsDeps): StageImplementation {
       const parsed = parseJenkinsConfig(ctx.stage.config);
       if (!parsed.value) throw new StageConfigError(parsed.problems.join('; '));
       const config = parsed.value;
-      const saved = ctx.state[JENKINS_STATE_KEY] as JenkinsState | undefined;
+      const saved = JENKINS_STATE.of(ctx.state);
       const state: JenkinsState = saved ?? { marker: triggerMarker(ctx.executionId, ctx.stage.refId, ctx.startTime), failures: 0, polls: 0 };
       const base = { master: config.master, job: config.job };
       try {
@@ -278,7 +280,7 @@ export async function cancelJenkins(
   secrets?: SecretScope,
 ): Promise<{ readonly stopped: boolean; readonly reason?: string }> {
   const parsed = parseJenkinsConfig(config);
-  const state = context[JENKINS_STATE_KEY] as JenkinsState | undefined;
+  const state = JENKINS_STATE.of(context);
   if (!parsed.value) return { stopped: false, reason: parsed.problems.join('; ') };
   if (state?.buildNumber === undefined && state?.queueId === undefined) return { stopped: false, reason: 'no build was queued' };
   try {

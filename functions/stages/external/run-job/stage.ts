@@ -22,13 +22,15 @@ import {
   type RunTaskCommandInput,
 } from '@aws-sdk/client-ecs';
 import { createHash } from 'node:crypto';
-import { StageConfigError, TransientStageError, type StageImplementation, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
+import { StageConfigError, TransientStageError, type StageImplementation, type StageRunContext, type TaskResult, stageState } from '../../../core/stage-api.js';
 import type { AwsTarget } from '../aws-target.js';
 import { TagKeys } from '../../../core/cloud/tags.js';
 import { parseRunJobConfig, type RunJobConfig } from './config.js';
 import { logLink, taskConsoleUrl, taskOutcome, type LogLink } from './outcome.js';
 
 export const RUN_JOB_STATE_KEY = 'runJobState';
+/** This stage type's state in its record (stage-api.ts stageState): the one place its type is declared. */
+export const RUN_JOB_STATE = stageState<RunJobState>(RUN_JOB_STATE_KEY);
 /** A task that DescribeTasks cannot find this many times in a row is given up on. */
 export const MAX_MISSING = 3;
 
@@ -61,7 +63,7 @@ export function runJobStage(deps: RunJobDeps): StageImplementation {
       const config = parsed.value;
       const target = await deps.target(config.account, config.region);
       const ecs = deps.ecs(target);
-      const saved = ctx.state[RUN_JOB_STATE_KEY] as RunJobState | undefined;
+      const saved = RUN_JOB_STATE.of(ctx.state);
       const state: RunJobState = saved ?? { startedBy: startedByMarker(ctx.executionId, ctx.stage.refId, ctx.startTime), polls: 0, missing: 0 };
       try {
         if (!state.taskArn) return await start(ctx, config, state, ecs, target);
@@ -236,7 +238,7 @@ export async function cancelRunJob(
   context: Readonly<Record<string, unknown>>,
   deps: RunJobDeps,
 ): Promise<{ readonly stopped: boolean; readonly reason?: string }> {
-  const state = context[RUN_JOB_STATE_KEY] as RunJobState | undefined;
+  const state = RUN_JOB_STATE.of(context);
   const parsed = parseRunJobConfig(config);
   if (!parsed.value) return { stopped: false, reason: parsed.problems.join('; ') };
   try {

@@ -14,7 +14,7 @@ import { ExecutionNotFoundError } from '../../../core/errors.js';
 import { ExecutionStore, retryOnConflict } from '../../../core/execution-store.js';
 import { systemClock, type Clock } from '../../../core/stage-api.js';
 import { WebhookCallbackError } from '../errors.js';
-import { hashCallbackToken, WEBHOOK_CALLBACK_KEY, WEBHOOK_STATE_KEY, type DeliveredCallback, type WebhookState } from './stage.js';
+import { hashCallbackToken, WEBHOOK_CALLBACK_KEY, WEBHOOK_STATE, type DeliveredCallback } from './stage.js';
 
 export const MAX_CALLBACK_BODY_CHARS = 64 * 1024;
 
@@ -67,7 +67,7 @@ async function deliverOnce(
   }
   const stage = execution.stages.find((s) => s.refId === refId);
   if (!stage || stage.type !== 'webhook') throw invalidCallbackToken('no such webhook stage');
-  const state = stage.context[WEBHOOK_STATE_KEY] as WebhookState | undefined;
+  const state = WEBHOOK_STATE.of(stage.context);
   const hashes = state?.callbackTokenHashes ?? [];
   if (hashes.length === 0) throw invalidCallbackToken('the stage does not wait for a callback');
   if (!hashes.some((h) => sameHash(h, hashCallbackToken(token)))) throw invalidCallbackToken('the token does not match');

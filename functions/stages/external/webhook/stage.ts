@@ -9,7 +9,7 @@
  * died after possibly sending, and sends again only if the method is idempotent.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
+import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult, stageState } from '../../../core/stage-api.js';
 import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../errors.js';
 import type { HttpResponse, HttpSender } from '../http/client.js';
 import { parseBody } from '../http/client.js';
@@ -70,6 +70,8 @@ export interface DeliveredCallback {
 }
 
 export const WEBHOOK_STATE_KEY = 'webhookState';
+/** This stage type's state in its record (stage-api.ts stageState): the one place its type is declared. */
+export const WEBHOOK_STATE = stageState<WebhookState>(WEBHOOK_STATE_KEY);
 export const WEBHOOK_CALLBACK_KEY = 'webhookCallback';
 
 export function hashCallbackToken(token: string): string {
@@ -111,7 +113,7 @@ export async function withSecrets(config: Readonly<Record<string, unknown>>, sec
 }
 
 function readState(saved: Record<string, unknown>, config: WebhookConfig): WebhookState {
-  const state = saved[WEBHOOK_STATE_KEY] as WebhookState | undefined;
+  const state = WEBHOOK_STATE.of(saved);
   if (state) return state;
   return config.monitorOnly ? { phase: 'monitor', attempts: 0, failures: 0 } : { phase: 'request', attempts: 0, failures: 0 };
 }

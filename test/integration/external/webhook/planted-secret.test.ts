@@ -174,7 +174,7 @@ describe('a planted secret, referenced from webhook stages and run locally', () 
     const synthesized = templates.map((f) => readFileSync(f, 'utf8')).join('\n');
     expect(synthesized).toContain(SECRET);
     expectFree('the synthesized templates', synthesized, forms(TOKEN, DEPLOY_KEY));
-  }, 120_000);
+  }, 300_000);
 
   it('a failing call names only the origin: neither the path nor the query of its URL, nor a URL held in a secret', async () => {
     await secretsManagerClient({ region: 'us-east-1' }).send(
@@ -231,5 +231,5 @@ describe('a planted secret, referenced from webhook stages and run locally', () 
     expectFree('the execution error', String(record.error ?? ''), forms(PATH_TOKEN, QUERY_TOKEN));
     expectFree('the logs', logs.text(), forms(PATH_TOKEN, QUERY_TOKEN));
     expectFree('the notifications', JSON.stringify(notifier.events), forms(PATH_TOKEN, QUERY_TOKEN));
-  }, 120_000);
+  }, 300_000);
 });

@@ -14,6 +14,8 @@ const options = (o: Partial<StrategyOptions> = {}): StrategyOptions => ({
   rollbackOnFailure: false,
   destroyOnFailure: false,
   rollbackAlarms: [],
+  trafficSteps: [],
+  bakeTimeSec: 0,
   targetPercentages: [100],
   targetHealthyDeployPercentage: 100,
   waitForUpTimeoutSeconds: 1800,
@@ -66,8 +68,49 @@ describe('deploySteps', () => {
     expect(deploySteps('rollingredblack', options())[0]).toEqual({ kind: 'create', atZero: true });
   });
 
-  it('rolls back by restoring the old groups before retiring the new one', () => {
-    expect(rollbackSteps().map((s) => s.kind)).toEqual(['restoreAncestors', 'waitAncestorsUp', 'retireNew']);
+  it('rolls back by restoring the old groups before retiring the new one; progressive moves traffic back first and drops its canaries last', () => {
+    expect(rollbackSteps('redblack').map((s) => s.kind)).toEqual(['restoreAncestors', 'waitAncestorsUp', 'retireNew']);
+    expect(rollbackSteps('progressive').map((s) => s.kind)).toEqual(['closeRoutes', 'restoreAncestors', 'waitAncestorsUp', 'retireNew', 'dropCanaries']);
+  });
+
+  it('progressive: canary routes, a shift and a hold per traffic step, bake, then the red/black end with the canaries dropped', () => {
+    const steps = deploySteps(
+      'progressive',
+      options({ trafficSteps: [{ weight: 10, pauseSec: 60 }, { weight: 50 }, { weight: 100 }], bakeTimeSec: 300, scaleDown: true, maxRemainingAsgs: 2 }),
+    );
+    expect(
+      steps.map((s) =>
+        'weight' in s
+          ? `${s.kind}(${s.weight})`
+          : 'step' in s
+            ? `${s.kind}[${s.step}]`
+            : 'seconds' in s
+              ? `${s.kind}(${s.seconds})`
+              : 'keep' in s
+                ? `${s.kind}(${s.keep})`
+                : s.kind,
+      ),
+    ).toEqual([
+      'openRoutes',
+      'create',
+      'waitUp',
+      'shift(10)',
+      'hold[0]',
+      'shift(50)',
+      'hold[1]',
+      'shift(100)',
+      'hold[2]',
+      'bake(300)',
+      'adopt',
+      'waitUp',
+      'disableOthers',
+      'closeRoutes',
+      'release',
+      'waitUp',
+      'dropCanaries',
+      'scaleDownDisabled',
+      'trim(2)',
+    ]);
   });
 
   it('sizes round up', () => {

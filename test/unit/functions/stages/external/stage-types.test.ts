@@ -33,7 +33,8 @@ describe('external stage types', () => {
     expect(
       check('kayentaCanary', { analysisType: 'retrospective', canaryConfig: { canaryConfigId: 'abc' }, deployments: { serverGroupPairs: [{}, {}] } }),
     ).toEqual([
-      "analysisType: 'retrospective' analysis is not supported; use realTime or realTimeAutomatic",
+      // Retrospective analysis runs only over groups that already exist (scope-only canaries).
+      "analysisType: 'retrospective' analysis needs server groups that already exist: name them in canaryConfig.scopes, without deployments",
       'canaryConfig.canaryConfigId: names a canary config stored in Kayenta, which Gennaker does not read; put the metrics inline as canaryConfig.metrics',
       'deployments.serverGroupPairs: exactly one control/experiment pair is supported',
       'deployments.baseline.cluster: required (the production cluster)',
