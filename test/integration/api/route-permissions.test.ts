@@ -59,7 +59,7 @@ const RECIPES: Readonly<Record<string, { permission: Permission | 'FILTERS'; que
   'POST /executions/{id}/resume': { permission: 'EXECUTE', body: {} },
   'POST /executions/{id}/stages/{stage}/judgment': { permission: 'EXECUTE', body: { judgment: 'continue', input: 'ship' } },
   'POST /executions/{id}/stages/{stage}/restart': { permission: 'EXECUTE', body: {} },
-  'POST /executions/{id}/stages/{stage}/promote': { permission: 'EXECUTE', body: {} },
+  'POST /executions/{id}/promote': { permission: 'EXECUTE', body: {} },
   'GET /applications/{application}/clusters': { permission: 'READ' },
 };
 
