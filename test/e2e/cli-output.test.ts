@@ -123,7 +123,7 @@ describe('output', () => {
     };
     visit(buildProgram(processIo), []);
     const missing: string[] = [];
-    for (const path of paths.filter((p) => p[0] !== 'console')) {
+    for (const path of paths) {
       let out = '';
       let code = -1;
       await main([...path, '--help'], { out: (l) => (out += `${l}\n`), err: () => undefined, write: (t) => (out += t), exit: (c) => (code = c) });

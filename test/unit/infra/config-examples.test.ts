@@ -1,8 +1,11 @@
 /** The settings examples shipped under config/examples are valid: each parses as `cdk synth` would read it. */
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { App } from 'aws-cdk-lib';
+import { optionsFromContext } from '../../../infra/gennaker-app.js';
 import { ResolvedSettings, SETTING_KEYS } from '../../../infra/platform/configuration.js';
+import { isTimeZone } from '../../../state-machines/model/time-zone.js';
 
 const dir = join(import.meta.dirname, '../../../config/examples');
 const FILES: Record<string, string> = {
@@ -33,5 +36,15 @@ describe('config/examples', () => {
   it('accounts name the roles the functions may assume', () => {
     const settings = ResolvedSettings.resolve({ accounts: { file: join(dir, 'accounts.yml') } });
     expect(settings.assumableRoles).toEqual(['arn:aws:iam::111111111111:role/gennaker-deploy', 'arn:aws:iam::222222222222:role/gennaker-deploy']);
+  });
+
+  it('cdk-context.json sets the time zone and names every settings file, as the CDK app reads its context', () => {
+    const context = JSON.parse(readFileSync(join(dir, 'cdk-context.json'), 'utf8')) as Record<string, string>;
+    const options = optionsFromContext(new App({ context }));
+    expect(options.platform?.timeZone).toBe('Europe/Paris');
+    expect(isTimeZone(context['gennaker:timeZone']!)).toBe(true);
+    expect(Object.keys(options.platform?.settings ?? {}).sort()).toEqual([...SETTING_KEYS].sort());
+    const settings = ResolvedSettings.resolve(options.platform!.settings!);
+    expect(settings).toBeInstanceOf(ResolvedSettings);
   });
 });
