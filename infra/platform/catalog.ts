@@ -208,7 +208,7 @@ export interface ApiHandlerSpec extends HandlerSpec {
 
 /**
  * The HTTP API (functions/api): manual triggers, list/get/cancel/pause/resume executions, manual
- * judgments and the cluster view. It starts pipelines like a trigger (triggerManually, and the
+ * judgments, stage restarts and the cluster view. It starts pipelines like a trigger (triggerManually, a restart, and the
  * next waiting run after a cancel), stops executions, resumes judgments by task token, emits the
  * pipeline-completed event after a cancel and reads clusters through the cloud driver.
  */
@@ -226,6 +226,7 @@ export const API_HANDLER: ApiHandlerSpec = {
     { method: 'POST', path: '/executions/{id}/pause' },
     { method: 'POST', path: '/executions/{id}/resume' },
     { method: 'POST', path: '/executions/{id}/stages/{stage}/judgment' },
+    { method: 'POST', path: '/executions/{id}/stages/{stage}/restart' },
     { method: 'POST', path: '/executions/{id}/promote' },
     { method: 'GET', path: '/applications/{application}/clusters' },
   ],
