@@ -75,6 +75,8 @@ export class EngineSignal extends GennakerError {
 }
 
 /** Raised (by name) by a stage call that cannot loop while its execution is paused: the Task's Retry calls again. */
-export class ExecutionPausedSignal extends Error {
+export class ExecutionPausedSignal extends GennakerError {
   override readonly name = EXECUTION_PAUSED;
+  // A pause is a state the caller chose, answered by the Task's Retry: not a fault.
+  override readonly kind = 'conflict';
 }

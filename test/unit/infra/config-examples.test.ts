@@ -44,7 +44,7 @@ describe('config/examples', () => {
     expect(options.platform?.timeZone).toBe('Europe/Paris');
     expect(isTimeZone(context['gennaker:timeZone']!)).toBe(true);
     expect(Object.keys(options.platform?.settings ?? {}).sort()).toEqual([...SETTING_KEYS].sort());
-    const settings = ResolvedSettings.resolve(options.platform!.settings!);
+    const settings = ResolvedSettings.resolve(options.platform!.settings);
     expect(settings).toBeInstanceOf(ResolvedSettings);
   });
 });
