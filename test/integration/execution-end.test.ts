@@ -149,8 +149,12 @@ describe('the end of an execution', () => {
     const notifier = new MemoryNotifier();
     const runtime = new LocalRuntime({ timeScale: 100, tickMs: 10, notifier, families: [() => [taskStage(stopped)]] });
     const run = runtime.start(pipeline, { executionId: 'end-local-run' });
-    for (let i = 0; i < 200 && (await runtime.store.load('end-local-run').catch(() => undefined))?.stages[0]?.status !== 'RUNNING'; i++)
-      await new Promise((r) => setTimeout(r, 25));
+    // Running, and its first call's state saved (a cancel in between would find no task to stop).
+    const started = async () => {
+      const stage = (await runtime.store.load('end-local-run').catch(() => undefined))?.stages[0];
+      return stage?.status === 'RUNNING' && stage.context?.taskArn === 'task-1';
+    };
+    for (let i = 0; i < 400 && !(await started()); i++) await new Promise((r) => setTimeout(r, 25));
     await dynamoClient().send(new PutCommand({ TableName: tableName('locks'), Item: { pk: 'lock#local/us-east-1/app-run', holder: 'end-local-run' } }));
     await run.cancel('tester');
     const result = await run.result;
