@@ -39,7 +39,8 @@ export function crashSuite(title: string, pick: (name: string) => boolean): void
           `crash idempotency: ${scenario.name}: ${clean.points.length} injection points (${[...new Set(clean.points.map((p) => p.command))].join(', ')})`,
         );
       },
-      300_000,
+      // Progressive scenarios replay dozens of injection points; a loaded 2-core machine needs minutes.
+      900_000,
     );
 
     it('reports the injection points covered', () => {
