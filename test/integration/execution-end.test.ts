@@ -144,6 +144,39 @@ describe('the end of an execution', () => {
     },
   );
 
+  it("stops a stage's work once when the stage saves its own state while the end is written", async () => {
+    const id = 'end-racing-save';
+    await runningExecution(id);
+    const stopped: string[] = [];
+    const store = new ExecutionStore();
+    const racing: StageImplementation = {
+      ...taskStage(stopped),
+      // The stage's poll saves its state in between: the end's stage write loses and retries.
+      cancel: async (ctx) => {
+        stopped.push(String(ctx.state.taskArn));
+        const current = (await store.load(id)).stages.find((s) => s.refId === '1')!;
+        const { version: _v, ...rest } = current;
+        await store.putStage(id, { ...rest, context: { ...current.context, polledAt: Date.now() } }, current);
+        return 'task stopped';
+      },
+    };
+    const notifier = new MemoryNotifier();
+    await cancelLocal(
+      id,
+      'race',
+      { out: () => undefined, err: () => undefined, write: () => undefined, exit: () => undefined },
+      {
+        families: [() => [racing]],
+        notifier,
+      },
+    );
+    const record = await store.load(id);
+    expect(record.status).toBe('CANCELED');
+    expect(record.stages[0]!.status).toBe('CANCELED');
+    expect(stopped).toEqual(['task-1']);
+    expect(notifier.events.filter((e) => e.event === 'pipeline.failed')).toHaveLength(1);
+  });
+
   it('a local run canceled in its own process ends the same way', async () => {
     const stopped: string[] = [];
     const notifier = new MemoryNotifier();

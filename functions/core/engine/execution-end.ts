@@ -108,6 +108,8 @@ function cleanupDeps(deps: ExecutionEndDeps): EngineDeps {
 /** Step 1 and 2, once: a record already final is left as it is. */
 async function finaliseRecord(executionId: string, ending: Ending, deps: ExecutionEndDeps): Promise<{ finished: ExecutionView; finalised: boolean }> {
   const engine = cleanupDeps(deps);
+  // A stage's work is stopped once per ending: a write that lost to the stage's own save retries with the same change.
+  const canceled = new Map<string, Partial<StageRecord>>();
   return retryOnConflict(async () => {
     const loaded = await deps.store.load(executionId);
     if (FINAL_EXECUTION_STATUSES.has(loaded.status)) return { finished: loaded, finalised: false };
@@ -116,7 +118,9 @@ async function finaliseRecord(executionId: string, ending: Ending, deps: Executi
     const stages: StageRecord[] = [];
     for (const stage of loaded.stages) {
       if (stage.status === 'RUNNING' || stage.status === 'PAUSED') {
-        stages.push(await writeStage(engine, loaded, stage, await cancelRunningStage(loaded, stage, engine, now)));
+        const change = canceled.get(stage.refId) ?? (await cancelRunningStage(loaded, stage, engine, now));
+        canceled.set(stage.refId, change);
+        stages.push(await writeStage(engine, loaded, stage, change));
       } else stages.push(stage);
     }
     const execution: ExecutionView = { ...loaded, stages };
