@@ -10,6 +10,7 @@ import { stageTypeInfo } from '../../state-machines/stage-types/index.js';
 import { lambdaClient } from './aws-clients.js';
 import type { EngineDeps } from './engine/deps.js';
 import { InvalidInputError } from './errors.js';
+import { loadPreconfiguredWebhooks } from './preconfigured-webhook-types.js';
 
 export const STAGE_FUNCTIONS_ENV = 'GENNAKER_STAGE_FUNCTIONS';
 
@@ -33,13 +34,17 @@ export function stageFunctionsFromEnv(env: Readonly<Record<string, string | unde
 
 /**
  * Invokes the stage's family function with `cancelStage`; undefined when no function is known.
- * The Lambda client is made on the first request (cancels are rare; starts are not).
+ * The Lambda client is made on the first request (cancels are rare; starts are not). The
+ * operator's preconfigured webhook types (bundled beside these functions) are registered first:
+ * a running stage of such a type is of the external family, so its cleanup is requested too.
  */
 export function lambdaCancelElsewhere(
   functions: Readonly<Record<string, string>> = stageFunctionsFromEnv(),
   lambda?: LambdaClient,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): CancelElsewhere | undefined {
   if (Object.keys(functions).length === 0) return undefined;
+  loadPreconfiguredWebhooks(env);
   return async ({ executionId, refId, type }) => {
     const family = stageTypeInfo(type)?.family;
     const functionName = family && functions[family];

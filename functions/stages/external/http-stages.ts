@@ -7,7 +7,8 @@ import { JenkinsMasters, loadJenkinsMasterConfigs } from './jenkins/masters.js';
 import { cancelJenkins, jenkinsStage } from './jenkins/stage.js';
 import { cancelWebhook } from './webhook/cancel.js';
 import { webhookStage, withSecrets } from './webhook/stage.js';
-import { loadPreconfiguredWebhooks, preconfiguredWebhookStages } from './webhook/preconfigured.js';
+import { preconfiguredWebhookStages } from './webhook/preconfigured.js';
+import { loadPreconfiguredWebhooks } from '../../core/preconfigured-webhook-types.js';
 import {
   type PreconfiguredWebhook,
   preconfiguredWebhook,

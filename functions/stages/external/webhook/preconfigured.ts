@@ -3,37 +3,12 @@
  * webhook stages: for each call the definition's request fields are evaluated with the stage's
  * `parameterValues` (Orca's `${parameterValues.name}`), laid over the stage's own fields, and given
  * to the webhook implementation, which resolves the definition's secret references in this call's
- * scope. The definitions come from the settings file the platform bundles beside the function.
+ * scope. The definitions come from the settings file the platform bundles beside the function
+ * (functions/core/preconfigured-webhook-types.ts).
  */
-import { readFileSync } from 'node:fs';
 import { evaluateAll, type EvaluationContext } from '../../../../state-machines/expressions/index.js';
-import {
-  fixedFields,
-  parametersOf,
-  parsePreconfiguredWebhooks,
-  PRECONFIGURED_WEBHOOKS_FILE_ENV,
-  type PreconfiguredWebhook,
-  registerPreconfiguredWebhooks,
-} from '../../../../state-machines/stage-types/preconfigured-webhooks.js';
+import { fixedFields, parametersOf, type PreconfiguredWebhook } from '../../../../state-machines/stage-types/preconfigured-webhooks.js';
 import { StageConfigError, type StageImplementation, type StageRunContext } from '../../../core/stage-api.js';
-
-/** The definitions in GENNAKER_PRECONFIGURED_WEBHOOKS_FILE (JSON), registered as stage types; none when unset. */
-export function loadPreconfiguredWebhooks(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  readText: (path: string) => string = (p) => readFileSync(p, 'utf8'),
-): PreconfiguredWebhook[] {
-  const path = env[PRECONFIGURED_WEBHOOKS_FILE_ENV];
-  if (!path) return [];
-  let document: unknown;
-  try {
-    document = JSON.parse(readText(path)) as unknown;
-  } catch (error) {
-    throw new StageConfigError(`${PRECONFIGURED_WEBHOOKS_FILE_ENV}=${path}: cannot read it as JSON: ${(error as Error).name}`);
-  }
-  const webhooks = parsePreconfiguredWebhooks(document, path);
-  registerPreconfiguredWebhooks(webhooks);
-  return webhooks;
-}
 
 /** The stage's config as the webhook implementation sees it for this call. */
 export function preconfiguredConfig(webhook: PreconfiguredWebhook, ctx: StageRunContext): Record<string, unknown> {

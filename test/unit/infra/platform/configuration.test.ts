@@ -38,6 +38,15 @@ describe('platform settings', () => {
     expect(settings.usesAccounts(['readSecrets'])).toBe(false);
   });
 
+  it('bundles the preconfigured webhook types beside the functions that run them and those that request their cleanup', () => {
+    const settings = ResolvedSettings.resolve({ preconfiguredWebhooks: { document: [{ type: 'bundledHook', url: 'https://hooks.example/x' }] } });
+    const expected = { GENNAKER_PRECONFIGURED_WEBHOOKS_FILE: 'gennaker-preconfigured-webhooks.json' };
+    expect(settings.forNeeds(['executions', 'readSecrets']).environment).toEqual(expected);
+    // The API's cancel and the lifecycle handler: they must know the type's family to ask the external function.
+    expect(settings.forNeeds(['executions', 'cancelStages']).environment).toEqual(expected);
+    expect(settings.forNeeds(['executions', 'publish']).environment).toEqual({});
+  });
+
   it("refuses a wrong document at synth with the reader's message and the setting named", () => {
     expect(() => ResolvedSettings.resolve({ accounts: { document: { accounts: { prod: { accountId: '123', regions: ['us-east-1'] } } } } })).toThrow(
       expect.objectContaining({
