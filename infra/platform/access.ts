@@ -8,6 +8,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { TABLES, type TableKey } from '../../functions/core/tables.js';
 import { TAG_PREFIX, TagKeys } from '../../functions/core/cloud/tags.js';
+import { CANARY_NAME_PREFIX } from '../../functions/core/cloud/weighted-routing.js';
 import type { Need } from './catalog.js';
 import type { LaunchPermissions } from './launch-permissions.js';
 import type { GennakerFunction } from './functions.js';
@@ -66,6 +67,9 @@ export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context
         break;
       case 'cloudDriver':
         grantCloudDriver(fn, context.launchPermissions.instanceRoles);
+        break;
+      case 'trafficShifts':
+        grantTrafficShifts(fn);
         break;
       case 'lambdaDeploys':
         grantLambdaDeploys(fn, context.launchPermissions);
@@ -127,6 +131,8 @@ const GROUP_CHANGES = [
   'autoscaling:AttachLoadBalancerTargetGroups',
   'autoscaling:CreateOrUpdateTags',
   'autoscaling:DeleteAutoScalingGroup',
+  // Stale target-group tags when a progressive deploy moves a group between target groups (load-balancing.ts).
+  'autoscaling:DeleteTags',
   'autoscaling:DetachLoadBalancerTargetGroups',
   'autoscaling:PutScalingPolicy',
   'autoscaling:ResumeProcesses',
@@ -277,6 +283,31 @@ function grantCloudDriver(fn: GennakerFunction, roles: readonly string[]): void 
   if (roles.length > 0) allow(['iam:PassRole'], roles.map(roleArn), { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
 }
 
+/** `arn:…:elasticloadbalancing:*:<account>:<resource>`: any region, this account. */
+const elbArn = (resource: string) => `arn:${Aws.PARTITION}:elasticloadbalancing:*:${Aws.ACCOUNT_ID}:${resource}`;
+/** Canary target groups: `targetgroup/<name>/<id>`, names from weighted-routing.ts. */
+const canaryTargetGroups = () => elbArn(`targetgroup/${CANARY_NAME_PREFIX}*/*`);
+
+/**
+ * Progressive deploys (functions/core/cloud/weighted-routing.ts; reads are the cloud driver's
+ * DescribeTargetGroups plus DescribeListeners/DescribeRules): canary target groups are created only
+ * with Gennaker's tag in the request and a `gk-canary-` name, tagged only while being created, and
+ * deleted only when named so and carrying the tag. The listeners and rules weighted are the
+ * application's own (no Gennaker tag to condition on): ModifyRule/ModifyListener on Application Load
+ * Balancer listeners of this account, and the driver changes only forwards to the cluster's target
+ * group alone (it refuses a rule that also forwards elsewhere, by name).
+ */
+function grantTrafficShifts(fn: GennakerFunction): void {
+  const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }));
+  allow(['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules'], ['*']);
+  allow(['elasticloadbalancing:CreateTargetGroup'], [canaryTargetGroups()], REQUEST_TAGGED);
+  allow(['elasticloadbalancing:AddTags'], [canaryTargetGroups()], { StringEquals: { 'elasticloadbalancing:CreateAction': 'CreateTargetGroup' } });
+  allow(['elasticloadbalancing:DeleteTargetGroup'], [canaryTargetGroups()], RESOURCE_TAGGED);
+  allow(['elasticloadbalancing:ModifyListener'], [elbArn('listener/app/*')]);
+  allow(['elasticloadbalancing:ModifyRule'], [elbArn('listener-rule/app/*')]);
+}
+
 /**
  * ECS server groups (functions/core/ecs/): reads on `*` (Describe/List take no narrower resource);
  * services and task definition revisions are created tagged and changed, scaled, tagged and
@@ -380,6 +411,9 @@ export function acknowledgeWildcards(
     ...(needs.includes('runTasks')
       ? ['ecs:ListTasks and ecs:DescribeTaskDefinition (read only; neither defines a resource type that works with the calls runJob makes)']
       : []),
+    ...(needs.includes('trafficShifts')
+      ? ["progressive deploys' elasticloadbalancing:DescribeListeners and DescribeRules (read only; they define no resource type)"]
+      : []),
     ...(needs.includes('readMetrics') ? ['cloudwatch:GetMetricData (canary metrics, read only; the action defines no resource type)'] : []),
   ];
   const acknowledge = (resource: string, reason: string) =>
@@ -453,6 +487,20 @@ export function acknowledgeWildcards(
         `versions and aliases of functions named '${prefix}…' (functionPrefixes), this account only.`,
       );
     }
+  }
+  if (needs.includes('trafficShifts')) {
+    acknowledge(
+      `arn:<AWS::Partition>:elasticloadbalancing:*:<AWS::AccountId>:targetgroup/${CANARY_NAME_PREFIX}*/*`,
+      `progressive deploys' canary target groups, named '${CANARY_NAME_PREFIX}<hash of the deploy>' at run time in any region a cluster is in, this account only; CreateTargetGroup must carry ${MANAGED_TAG} in the request, AddTags only while creating (elasticloadbalancing:CreateAction), DeleteTargetGroup needs the tag on the target group.`,
+    );
+    acknowledge(
+      'arn:<AWS::Partition>:elasticloadbalancing:*:<AWS::AccountId>:listener/app/*',
+      "progressive deploys weight the default action of the Application Load Balancer listeners that forward to a cluster's target group, found at run time (the application's own listeners carry no Gennaker tag), this account only; the function changes only a forward to the cluster's target group alone and refuses others by name.",
+    );
+    acknowledge(
+      'arn:<AWS::Partition>:elasticloadbalancing:*:<AWS::AccountId>:listener-rule/app/*',
+      "progressive deploys weight the listener rules that forward to a cluster's target group, found at run time (the application's own rules carry no Gennaker tag), this account only; the function changes only a forward to the cluster's target group alone and refuses others by name.",
+    );
   }
   if (needs.includes('ecsServices')) {
     const tagged = `CreateService and RegisterTaskDefinition must carry ${MANAGED_TAG} in the request, UpdateService/DeleteService/TagResource/UntagResource need it on the service`;

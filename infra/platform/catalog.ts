@@ -28,6 +28,11 @@ export type Need =
   | 'lambdaDeploys'
   /** ECS server groups (functions/core/ecs): services and task definition revisions, tag-scoped. */
   | 'ecsServices'
+  /**
+   * Progressive deploys (functions/core/cloud/weighted-routing.ts): create and delete canary target
+   * groups, weight the listener rules and default actions that forward to a cluster's target groups.
+   */
+  | 'trafficShifts'
   /** The cloud driver's read-only calls the cluster view makes (functions/api/clusters.ts). */
   | 'clusterView'
   /** StopExecution on this platform's pipeline executions (cancel). */
@@ -71,7 +76,8 @@ export const STAGE_HANDLERS: Readonly<Record<FunctionFamily, HandlerSpec>> = {
   cloud: {
     entry: 'functions/stages/cloud/handler.ts',
     description: 'Cloud stages (server groups, load balancers, clusterSize preconditions)',
-    needs: ['executions', 'locks', 'publish', 'cloudDriver', 'lambdaDeploys', 'ecsServices'],
+    // readMetrics: a progressive step's canary analysis (deploy/step-analysis.ts).
+    needs: ['executions', 'locks', 'publish', 'cloudDriver', 'lambdaDeploys', 'ecsServices', 'trafficShifts', 'readMetrics'],
     timeoutSeconds: 300,
   },
   // webhook and jenkins (HTTP; Jenkins tokens from Secrets Manager), runJob (ECS tasks).

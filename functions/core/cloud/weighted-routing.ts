@@ -199,9 +199,12 @@ export async function setRouteWeights(clients: CloudClients, routes: readonly Ro
   return written;
 }
 
+/** Every canary target group's name starts so (IAM lets the platform create and delete only these). */
+export const CANARY_NAME_PREFIX = 'gk-canary-';
+
 /** The canary target group's name: derived from the deploy and the cluster target group, so a re-run finds it (32 characters at most). */
 export function canaryName(deployKey: string, targetGroupArn: string): string {
-  return `gk-canary-${createHash('sha256').update(`${deployKey}|${targetGroupArn}`).digest('hex').slice(0, 22)}`;
+  return `${CANARY_NAME_PREFIX}${createHash('sha256').update(`${deployKey}|${targetGroupArn}`).digest('hex').slice(0, 22)}`;
 }
 
 async function findByName(clients: CloudClients, name: string): Promise<TargetGroup | undefined> {

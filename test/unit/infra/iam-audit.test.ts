@@ -131,9 +131,17 @@ describe('IAM audit of the synthesized app', () => {
     }
     // RunInstances: the instance must be tagged in the request; what it uses is read, a launch template must be Gennaker's.
     expect(conditionOf('ec2:RunInstances')).toEqual(expect.arrayContaining([requestTagged, resourceTagged, 'null']));
+    // Progressive deploys: canary target groups made tagged and removed only tagged.
+    expect(conditionOf('elasticloadbalancing:CreateTargetGroup')).toEqual([requestTagged]);
+    expect(conditionOf('elasticloadbalancing:DeleteTargetGroup')).toEqual([resourceTagged]);
     const unconditioned = mutations.filter((s) => s.Condition === undefined);
-    expect(unconditioned.map((s) => s.Action)).toEqual(['ec2:RunInstances']);
+    expect(unconditioned.map((s) => s.Action)).toEqual(['ec2:RunInstances', 'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule']);
     expect(JSON.stringify(unconditioned[0]!.Resource)).not.toMatch(/instance\/\*|launch-template/);
+    // The application's own listeners carry no Gennaker tag: ALB listeners and rules by ARN, never *.
+    expect(unconditioned.slice(1).map((s) => JSON.stringify(s.Resource))).toEqual([
+      expect.stringContaining(':listener/app/*'),
+      expect.stringContaining(':listener-rule/app/*'),
+    ]);
   });
 
   it('GIVEN launchPermissions WHEN synthesized THEN PassRole names exactly the listed roles and RunTask exactly the listed families', () => {
