@@ -9,7 +9,8 @@ import { formatProblem } from '../../state-machines/model/problems.js';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import { platformTimeZone, TIME_ZONE_ENV } from '../../functions/core/time-zone.js';
 import { usesPlatformTimeZone } from '../../state-machines/model/time-zone.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
+import { GennakerError } from '../../state-machines/errors.js';
 import { type LoadedPipeline, loadPipelineFile, loadPipelinePath } from '../../functions/core/pipeline-files.js';
 import type { Io } from '../io.js';
 
@@ -36,6 +37,18 @@ function zoneNote(zone: string): string {
   return `; windows and cron triggers without a timeZone run in ${zone} (${process.env[TIME_ZONE_ENV] ? TIME_ZONE_ENV : "Spinnaker's default; set GENNAKER_TIME_ZONE or gennaker:timeZone"})`;
 }
 
+/** The settings a context file names, read and checked as synth does (parsers, secret references, literal credentials). */
+async function validateSettings(file: string): Promise<ValidationResult> {
+  const { ResolvedSettings, settingsFromContextFile } = await import('../../infra/platform/configuration.js');
+  try {
+    const settings = ResolvedSettings.resolve(settingsFromContextFile(file));
+    return { file, ok: true, errors: [], warnings: settings.warnings.map((w) => ({ path: w.path, message: w.message })) };
+  } catch (error) {
+    if (!(error instanceof GennakerError) || error.kind !== 'input') throw error;
+    return { file, ok: false, errors: [{ path: '$', message: error.message }], warnings: [] };
+  }
+}
+
 function loadOrReport(file: string, io: Io): Pipeline | undefined {
   return report(loadPipelineFile(file), io);
 }
@@ -43,12 +56,19 @@ function loadOrReport(file: string, io: Io): Pipeline | undefined {
 export function registerPipelineFileCommands(program: Command, io: Io): void {
   program
     .command('validate')
-    .description('Check pipeline files or folders of them (Spinnaker JSON or YAML); one line per problem, exit 2 if any')
-    .argument('<paths...>', 'pipeline files or folders')
+    .description('Check pipeline files or folders of them (Spinnaker JSON or YAML), and platform settings; one line per problem, exit 2 if any')
+    .argument('[paths...]', 'pipeline files or folders')
+    .option('--settings <file>', 'a CDK context file naming the settings files (gennaker:<setting> keys, as cdk.json): checked as synth checks them, first')
     .addOption(outputOption())
-    .addHelpText('after', "\nExamples:\n  gennaker validate pipelines/\n  gennaker validate export.json -o json | jq '.[] | select(.ok | not)'")
-    .action((paths: string[], opts: { output: OutputFormat }) => {
+    .addHelpText(
+      'after',
+      "\nExamples:\n  gennaker validate pipelines/\n  gennaker validate export.json -o json | jq '.[] | select(.ok | not)'\n  gennaker validate --settings cdk.json pipelines/",
+    )
+    .action(async (paths: string[], opts: { output: OutputFormat; settings?: string }) => {
+      if (paths.length === 0 && !opts.settings) throw new UsageError('validate needs pipeline files or folders, or --settings');
       const results: ValidationResult[] = [];
+      // Settings first: their preconfigured webhook types are stage types the pipelines may use.
+      if (opts.settings) results.push(await validateSettings(opts.settings));
       for (const path of paths) {
         const folder = loadPipelinePath(path);
         for (const p of folder.problems) results.push({ file: p.source, ok: false, errors: [{ path: '$', message: p.message }], warnings: [] });
@@ -68,7 +88,8 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
         for (const r of results) {
           for (const w of r.warnings) io.err(`${r.file}: warning: ${formatProblem(w)}`);
           for (const e of r.errors) io.err(`${r.file}: ${formatProblem(e)}`);
-          if (r.ok) io.out(`${r.file}: ok (${r.application}/${r.name}, ${r.stages} stages)${r.timeZone ? zoneNote(r.timeZone) : ''}`);
+          if (r.ok && r.name === undefined) io.out(`${r.file}: settings ok`);
+          else if (r.ok) io.out(`${r.file}: ok (${r.application}/${r.name}, ${r.stages} stages)${r.timeZone ? zoneNote(r.timeZone) : ''}`);
         }
       } else emit(io, opts.output, results, () => []);
       io.exit(results.some((r) => !r.ok) ? EXIT.invalid : EXIT.ok);

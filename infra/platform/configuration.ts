@@ -6,7 +6,10 @@
  * hold them). Accounts also decide which roles the functions may assume.
  */
 import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { parseYamlOrThrow } from '../../state-machines/model/yaml-text.js';
+import type { Problem } from '../../state-machines/model/problems.js';
+import { secretProblems } from '../../state-machines/model/secret-references.js';
 import { ACCOUNTS_FILE_ENV, type AccountRegistry, parseAccounts } from '../../functions/core/cloud/accounts.js';
 import { parseTrafficGuards, TRAFFIC_GUARDS_FILE_ENV } from '../../functions/core/traffic-guards.js';
 import { BAKE_CONFIG_FILE_ENV, parseBakeConfig } from '../../functions/stages/cloud/bake/config.js';
@@ -130,11 +133,14 @@ export class ResolvedSettings {
     readonly assumableRoles: readonly string[],
     /** What iam:PassRole and ecs:RunTask are granted on (nothing when the setting is absent). */
     readonly launchPermissions: LaunchPermissions,
+    /** Literal values in credential-looking fields (a token written into the file): synth warns, `gennaker validate --settings` too. */
+    readonly warnings: readonly Problem[],
   ) {}
 
   /** Reads, parses and checks every setting given; throws a PlatformSettingError naming the setting and what is wrong. */
   static resolve(settings: PlatformSettings = {}): ResolvedSettings {
     const documents = new Map<SettingKey, unknown>();
+    const warnings: Problem[] = [];
     let accounts: AccountRegistry | undefined;
     let launchPermissions: LaunchPermissions = { instanceRoles: [], taskRoles: [], taskFamilies: [], functionRoles: [], functionPrefixes: [] };
     for (const key of SETTING_KEYS) {
@@ -148,13 +154,19 @@ export class ResolvedSettings {
       } catch (error) {
         throw new PlatformSettingError(`Platform setting ${key} (${where}) is not valid: ${(error as Error).message}`);
       }
+      // The pipeline validator's detector: a malformed reference is an error, a literal credential a warning.
+      const secrets = secretProblems(document, '$');
+      if (secrets.errors.length > 0) {
+        throw new PlatformSettingError(`Platform setting ${key} (${where}) is not valid: ${secrets.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+      }
+      warnings.push(...secrets.warnings.map((w) => ({ ...w, path: `setting ${key} (${where}) ${w.path}` })));
       if (key === 'accounts') accounts = parsed as AccountRegistry;
       if (key === 'launchPermissions') launchPermissions = parsed as LaunchPermissions;
       if (key === 'preconfiguredWebhooks') registerPreconfiguredWebhooks(parsed as PreconfiguredWebhook[]);
       documents.set(key, document);
     }
     const roles = accounts ? [...new Set(accounts.names().flatMap((name) => accounts.get(name).assumeRole ?? []))].sort() : [];
-    return new ResolvedSettings(documents, roles, launchPermissions);
+    return new ResolvedSettings(documents, roles, launchPermissions, warnings);
   }
 
   /** The group names the permissions setting gives permissions to (the console's Cognito groups). */
@@ -186,6 +198,29 @@ export class ResolvedSettings {
   usesAccounts(needs: readonly Need[]): boolean {
     return this.documents.has('accounts') && KINDS.accounts.usedWith.some((need) => needs.includes(need));
   }
+}
+
+/**
+ * The settings a CDK context file names (`gennaker:<setting>` keys, flat as in
+ * config/examples/cdk-context.json or under cdk.json's `context`), files relative to `base`.
+ */
+export function settingsFromContextFile(file: string, base = process.cwd()): PlatformSettings {
+  let context: unknown;
+  try {
+    context = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new PlatformSettingError(`${file}: cannot read it as JSON: ${(error as Error).message}`);
+  }
+  const record = (typeof context === 'object' && context !== null && 'context' in context ? context.context : context) as Record<string, unknown> | null;
+  if (typeof record !== 'object' || record === null) throw new PlatformSettingError(`${file}: must be an object of gennaker:<setting> keys`);
+  const settings: Partial<Record<SettingKey, SettingSource>> = {};
+  for (const key of SETTING_KEYS) {
+    const value = record[`gennaker:${key}`];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value === '') throw new PlatformSettingError(`${file}: gennaker:${key} must name a file`);
+    settings[key] = { file: isAbsolute(value) ? value : resolvePath(base, value) };
+  }
+  return settings;
 }
 
 function readSettingFile(key: SettingKey, file: string): unknown {

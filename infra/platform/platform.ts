@@ -4,7 +4,7 @@
  * API. Pipelines register here (infra/pipeline/pipeline.ts) so the functions that start them are
  * granted exactly those state machines.
  */
-import { ArnFormat, Aws, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Rule as EventRule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
@@ -158,6 +158,9 @@ export class Platform extends Construct {
     this.bundledFiles = props.pipelineDocuments ? { [BUNDLED_MANIFEST_FILE]: JSON.stringify({ pipelines: props.pipelineDocuments }) } : undefined;
     this.settings = ResolvedSettings.resolve(props.settings);
     checkSecretNames(this.secretNamePrefix, props.pipelineDocuments ?? [], this.settings);
+    this.settings.warnings.forEach((warning, index) => {
+      Annotations.of(this).addWarningV2(`gennaker:setting-warning:${index}`, `${warning.path}: ${warning.message}`);
+    });
     this.alarmActions = props.alarmActions ?? [];
     const dataRemovalPolicy = props.dataRemovalPolicy ?? RemovalPolicy.RETAIN;
 

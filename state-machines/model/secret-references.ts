@@ -118,12 +118,22 @@ const SUGGESTION = `store it in Secrets Manager and write a reference instead: e
 
 /**
  * Malformed references anywhere in a value (errors), and literal values in credential-looking
- * fields (warnings). Expressions are not literals: what they produce is decided at run time.
+ * fields (warnings). Expressions are not literals: what they produce is decided at run time. The
+ * one detector: pipelines (validate) and platform settings (synth, `gennaker validate --settings`).
  */
 export function secretProblems(value: unknown, path: string): SecretProblems {
   const found: SecretProblems = { errors: [], warnings: [] };
   walk(value, path, undefined, 0, found);
   return found;
+}
+
+/** A Secrets Manager secret's ARN: the older way Jenkins masters name their token's secret (a reference, not a value). */
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/;
+
+/** Text that is a value as written: not empty, no secret reference, no expression deciding it at run time, no secret ARN. */
+function isLiteral(value: string): boolean {
+  const text = value.trim();
+  return text !== '' && !hasSecretReference(text) && !text.includes('${') && !SECRET_ARN.test(text);
 }
 
 function walk(value: unknown, path: string, field: string | undefined, depth: number, found: SecretProblems): void {
@@ -132,7 +142,7 @@ function walk(value: unknown, path: string, field: string | undefined, depth: nu
     for (const ref of referencesIn(value)) {
       if ('problem' in ref) found.errors.push({ path, message: `bad secret reference: ${ref.problem}` });
     }
-    if (field !== undefined && isCredentialField(field) && value.trim() !== '' && !hasSecretReference(value) && !value.includes('${')) {
+    if (field !== undefined && isCredentialField(field) && isLiteral(value)) {
       found.warnings.push({ path, message: `'${field}' holds a literal credential; ${SUGGESTION}` });
     }
     return;

@@ -91,6 +91,42 @@ describe('gennaker', () => {
     expect(r.err).toContain('ENOENT');
   });
 
+  it('validate --settings: literal credentials in settings files are warnings, as in pipelines; a malformed reference fails', async () => {
+    const masters = file(
+      'masters.yml',
+      [
+        'ci: { url: "https://jenkins.example", user: ci, apiToken: 11aa22bb33cc44dd55ee }',
+        'ref: { url: "https://jenkins.example", user: ci, apiToken: "encrypted:secrets-manager!r:us-east-1!s:gennaker/jenkins!k:token" }',
+        'legacy: { url: "https://jenkins.example", user: ci, apiToken: "arn:aws:secretsmanager:us-east-1:111111111111:secret:gennaker/jenkins" }',
+      ].join('\n'),
+    );
+    const hooks = file(
+      'hooks.json',
+      JSON.stringify([{ type: 'settingsHook', url: 'https://hooks.example/x', customHeaders: { Authorization: 'Bearer literal-token-1234' } }]),
+    );
+    const context = file('context.json', JSON.stringify({ context: { 'gennaker:jenkinsMasters': masters, 'gennaker:preconfiguredWebhooks': hooks } }));
+    const r = await cli('validate', '--settings', context, good);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('context.json: settings ok');
+    expect(r.out).toContain('ok (app/p, 2 stages)');
+    const warnings = r.err.trim().split('\n');
+    expect(warnings).toEqual([
+      `${context}: warning: setting jenkinsMasters (${masters}) $.ci.apiToken: 'apiToken' holds a literal credential; store it in Secrets Manager and write a reference instead: encrypted:secrets-manager!r:<region>!s:<secret>[!k:<key>]`,
+      `${context}: warning: setting preconfiguredWebhooks (${hooks}) $[0].customHeaders.Authorization: 'Authorization' holds a literal credential; store it in Secrets Manager and write a reference instead: encrypted:secrets-manager!r:<region>!s:<secret>[!k:<key>]`,
+    ]);
+    expect(r.err).not.toContain('11aa22bb33cc44dd55ee');
+
+    const broken = file(
+      'broken.json',
+      JSON.stringify({ 'gennaker:jenkinsMasters': file('m2.yml', 'ci: { url: "https://j.example", user: u, apiToken: "encrypted:vault!s:x" }') }),
+    );
+    const bad = await cli('validate', '--settings', broken, '-o', 'json');
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.out)).toEqual([
+      { file: broken, ok: false, errors: [{ path: '$', message: expect.stringContaining("secret engine 'vault' is not supported") }], warnings: [] },
+    ]);
+  });
+
   it('compile prints ASL and graph prints Mermaid', async () => {
     const asl = await cli('compile', good);
     expect(asl.code).toBe(0);

@@ -60,7 +60,7 @@ describe('secret references (kork-secrets syntax)', () => {
           'X-Token': '${parameters.token}',
           'X-Other': 'encrypted:secrets-manager!r:us-east-1',
         },
-        parameters: { PASSWORD: 'hunter22' },
+        parameters: { PASSWORD: 'hunter22', apiToken: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:gennaker/jenkins' },
         credentials: 'prod',
       },
       '$.stages[0]',

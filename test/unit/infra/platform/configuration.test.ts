@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { PlatformSettingError } from '../../../../infra/errors.js';
 import { REPO_ROOT } from '../../../../infra/paths.js';
@@ -45,6 +45,37 @@ describe('platform settings', () => {
     // The API's cancel and the lifecycle handler: they must know the type's family to ask the external function.
     expect(settings.forNeeds(['executions', 'cancelStages']).environment).toEqual(expected);
     expect(settings.forNeeds(['executions', 'publish']).environment).toEqual({});
+  });
+
+  it('warns at synth about a literal credential in a settings file, with the detector pipelines use; references and secret ARNs are not literals', () => {
+    const masters = {
+      ci: { url: 'https://jenkins.example', user: 'ci', apiToken: '11aa22bb33cc44dd55ee' },
+      ref: { url: 'https://jenkins.example', user: 'ci', apiToken: 'encrypted:secrets-manager!r:us-east-1!s:gennaker/jenkins!k:token' },
+      legacy: { url: 'https://jenkins.example', user: 'ci', apiToken: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:gennaker/jenkins' },
+    };
+    const hooks = [{ type: 'synthHook', url: 'https://hooks.example/x', customHeaders: { 'X-Api-Key': 'literal-key-98765', Accept: 'application/json' } }];
+    const settings = ResolvedSettings.resolve({ jenkinsMasters: { document: masters }, preconfiguredWebhooks: { document: hooks } });
+    expect(settings.warnings.map((w) => w.path)).toEqual([
+      'setting jenkinsMasters (settings.jenkinsMasters) $.ci.apiToken',
+      'setting preconfiguredWebhooks (settings.preconfiguredWebhooks) $[0].customHeaders["X-Api-Key"]',
+    ]);
+    expect(JSON.stringify(settings.warnings)).not.toMatch(/11aa22bb|literal-key/);
+    expect(() =>
+      ResolvedSettings.resolve({
+        preconfiguredWebhooks: { document: [{ type: 'h2', url: 'https://h.example', payload: { t: 'encrypted:secrets-manager!s:x' } }] },
+      }),
+    ).toThrow(
+      "Platform setting preconfiguredWebhooks (settings.preconfiguredWebhooks) is not valid: $[0].payload.t: bad secret reference: the region is missing (add '!r:<region>')",
+    );
+
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new PlatformStack(app, 'LiteralSettings', { platform: { settings: { jenkinsMasters: { document: masters } } } });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('apiToken'));
+    expect(warnings.map((w) => w.entry.data)).toEqual([
+      expect.stringMatching(
+        /^setting jenkinsMasters \(settings\.jenkinsMasters\) \$\.ci\.apiToken: 'apiToken' holds a literal credential; store it in Secrets Manager/,
+      ),
+    ]);
   });
 
   it("refuses a wrong document at synth with the reader's message and the setting named", () => {
