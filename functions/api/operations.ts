@@ -63,6 +63,7 @@ export interface TriggerPipelineRequest {
   readonly parameters?: Readonly<Record<string, unknown>>;
   readonly idempotencyKey?: string;
   readonly description?: string;
+  readonly artifacts?: readonly Readonly<Record<string, unknown>>[];
 }
 
 export interface ListExecutionsQuery {

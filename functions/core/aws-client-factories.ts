@@ -12,6 +12,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -60,4 +61,9 @@ export function ecsClient(o: ClientOptions = {}) {
 
 export function secretsManagerClient(o: ClientOptions = {}) {
   return cached('secretsmanager', o, (c) => new SecretsManagerClient(c));
+}
+
+/** Path-style addressing against an endpoint (moto in tests and local mode): bucket host names do not resolve there. */
+export function s3Client(o: ClientOptions = {}) {
+  return cached('s3', o, (c) => new S3Client({ ...c, ...(c.endpoint ? { forcePathStyle: true } : {}) }));
 }

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { resolveParameters } from '../../state-machines/model/parameters.js';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import type { TriggerConfig } from '../../state-machines/model/schema.js';
+import { bindTriggerArtifacts, priorArtifactsIn } from '../core/artifacts/bind.js';
+import { ArtifactResolutionError } from '../core/artifacts/resolve.js';
 import { executionNameFor } from '../core/pipeline-launcher.js';
 import type { PipelineEntry } from '../core/pipeline-registry.js';
 import type { TriggerDeps } from './deps.js';
@@ -113,7 +115,7 @@ export async function startMatchingPipelines(
   settled.forEach((s, i) => {
     const pipeline = pipelineRef(matched[i]!.entry.pipeline);
     if (s.status === 'fulfilled') outcomes.push(s.value);
-    else if (s.reason instanceof ParameterError || s.reason instanceof PipelineDisabledError) {
+    else if (s.reason instanceof ParameterError || s.reason instanceof PipelineDisabledError || s.reason instanceof ArtifactResolutionError) {
       outcomes.push({ pipeline, status: 'refused', reason: s.reason.message });
     } else failures.push(s.reason);
   });
@@ -133,7 +135,7 @@ export async function startMatchingPipelines(
 /**
  * Starts one pipeline for an event: parameters checked against parameterConfig (defaults applied),
  * the delivery claimed in the dedupe table, the run admitted under the concurrency policy.
- * Throws ParameterError / PipelineDisabledError for input that does not fit.
+ * Throws ParameterError / PipelineDisabledError / ArtifactResolutionError for input that does not fit.
  */
 export async function startPipeline(
   entry: PipelineEntry,
@@ -149,6 +151,8 @@ export async function startPipeline(
   if (resolved.errors.length > 0) {
     throw new ParameterError(`parameters do not fit ${ref}: ${resolved.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, resolved.errors);
   }
+  // Expected artifacts bound now (trigger, prior run, defaults): a required one unbound starts nothing.
+  const withArtifacts = await bindTriggerArtifacts(pipeline, trigger, priorArtifactsIn(deps.store, pipeline));
   const keys = dedupeKeysFor(event, pipeline);
   const executionId = executionIdFor(keys[0]!, pipeline);
   const claim = await deps.dedupe.claim(keys, executionId);
@@ -157,7 +161,7 @@ export async function startPipeline(
     application: pipeline.application,
     pipeline: pipeline.id,
     executionId,
-    trigger: { user: '[anonymous]', ...trigger, parameters: resolved.parameters },
+    trigger: { user: '[anonymous]', ...withArtifacts, parameters: resolved.parameters },
     parameters: resolved.parameters,
   };
   try {

@@ -1,4 +1,5 @@
 /** The normalised pipeline every later step (compiler, engine, triggers) works on. */
+import type { ExpectedArtifact } from './expected-artifacts.js';
 import type { ExecutionWindow, NotificationConfig, ParameterConfig, TriggerConfig } from './schema.js';
 
 /** Deck's four "if stage fails" options, named for what they do. */
@@ -35,6 +36,8 @@ export interface Pipeline {
   readonly description?: string;
   readonly triggers: readonly TriggerConfig[];
   readonly parameterConfig: readonly ParameterConfig[];
+  /** Artifacts a run binds from its trigger, defaults or the prior run (expected-artifacts.ts). */
+  readonly expectedArtifacts?: readonly ExpectedArtifact[];
   readonly notifications: readonly NotificationConfig[];
   /** Spinnaker's default is one run at a time. */
   readonly limitConcurrent: boolean;

@@ -8,6 +8,7 @@ import { collectReferences, findExpressionProblems } from '../expressions/index.
 import { buildGraph, findCycle } from '../dag/graph.js';
 import { canonicalStageType, fieldNames, stageTypeInfo, supportedStageTypes } from '../stage-types/index.js';
 import { triggerProblems } from '../triggers/trigger-types.js';
+import { readExpectedArtifacts } from './expected-artifacts.js';
 import { failurePolicyOf, type Pipeline, type Stage } from './pipeline.js';
 import { userPatternProblem } from '../expressions/regex.js';
 import { closestKnownField } from './field-names.js';
@@ -84,6 +85,8 @@ function validate(raw: unknown, options: ValidateOptions): ValidationResult {
     if (name) warnings.push({ path: '$.name', message: `missing; using '${name}'` });
     else errors.push({ path: '$.name', message: 'required: the pipeline name' });
   }
+  const artifacts = readExpectedArtifacts(record.expectedArtifacts, top.success ? (top.data.triggers ?? []) : []);
+  errors.push(...artifacts.errors);
   if (top.success) {
     top.data.triggers?.forEach((t, i) => {
       const found = triggerProblems(t, `$.triggers[${i}]`);
@@ -102,6 +105,7 @@ function validate(raw: unknown, options: ValidateOptions): ValidationResult {
     ...(data.description ? { description: data.description } : {}),
     triggers: data.triggers ?? [],
     parameterConfig: data.parameterConfig ?? [],
+    expectedArtifacts: artifacts.expectedArtifacts,
     notifications: data.notifications ?? [],
     limitConcurrent: data.limitConcurrent ?? true,
     maxConcurrentExecutions: data.maxConcurrentExecutions ?? 0,

@@ -61,6 +61,17 @@ export function normalizeEcrPush(event: EventBridgeEvent): Normalized<ImagePush>
   };
 }
 
+/** Echo's docker/image artifact of a push: name `<registry>/<repository>`, the tag (or digest) as version and in the reference. */
+function pushedImageArtifact(push: ImagePush): Record<string, string> {
+  const name = `${push.registry}/${push.repository}`;
+  return {
+    type: 'docker/image',
+    name,
+    version: push.tag ?? push.digest,
+    reference: push.tag ? `${name}:${push.tag}` : `${name}@${push.digest}`,
+  };
+}
+
 export function dockerTrigger(push: ImagePush): Record<string, unknown> {
   return {
     type: 'docker',
@@ -72,6 +83,7 @@ export function dockerTrigger(push: ImagePush): Record<string, unknown> {
     digest: push.digest,
     image: `${push.registry}/${push.repository}${push.tag ? `:${push.tag}` : `@${push.digest}`}`,
     source: 'ecr',
+    artifacts: [pushedImageArtifact(push)],
   };
 }
 

@@ -28,6 +28,8 @@ export interface GitPush {
    */
   readonly action: string;
   readonly user?: string;
+  /** Files the push added or changed, as Echo's github/file artifacts (GitHub pushes only). */
+  readonly artifacts?: readonly Readonly<Record<string, string>>[];
 }
 
 const ZERO_SHA = /^0+$/;
@@ -45,9 +47,11 @@ const GitHubPush = z.looseObject({
   ref: z.string().check(z.minLength(1)),
   after: z.string(),
   deleted: z.optional(z.boolean()),
+  commits: z.optional(z.array(z.looseObject({ added: z.optional(z.array(z.string())), modified: z.optional(z.array(z.string())) }))),
   repository: z.looseObject({
     name: z.string().check(z.minLength(1)),
     full_name: z.optional(z.string()),
+    contents_url: z.optional(z.string()),
     owner: z.looseObject({ login: z.optional(z.string()), name: z.nullish(z.string()) }),
   }),
   pusher: z.optional(z.looseObject({ name: z.optional(z.string()) })),
@@ -82,8 +86,32 @@ export function normalizeGitHub(eventName: string | undefined, body: unknown): N
       hash: push.after,
       action: 'push:push',
       ...((push.sender?.login ?? push.pusher?.name) ? { user: (push.sender?.login ?? push.pusher?.name)! } : {}),
+      artifacts: pushedFiles(push),
     },
   };
+}
+
+/** A path Echo makes an artifact of: relative, no `..` or empty segments, no control characters. */
+function safeFilePath(path: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return path !== '' && !path.startsWith('/') && !/[\u0000-\u001f\\]/.test(path) && path.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
+
+/**
+ * Echo's github/file artifacts of a push: every file a commit added or modified, once, at the
+ * pushed commit; the reference is the repository's contents URL for the path (segments encoded).
+ */
+function pushedFiles(push: z.output<typeof GitHubPush>): Record<string, string>[] {
+  const repo = push.repository;
+  const contents = repo.contents_url ?? (repo.full_name ? `https://api.github.com/repos/${repo.full_name}/contents/{+path}` : undefined);
+  if (!contents) return [];
+  const files = new Set((push.commits ?? []).flatMap((c) => [...(c.added ?? []), ...(c.modified ?? [])]).filter(safeFilePath));
+  return [...files].map((file) => ({
+    type: 'github/file',
+    name: file,
+    version: push.after,
+    reference: contents.replace('{+path}', file.split('/').map(encodeURIComponent).join('/')),
+  }));
 }
 
 function normalizeGitHubPullRequest(body: unknown): Normalized<GitPush> {
@@ -264,6 +292,7 @@ export function gitTrigger(push: GitPush, payload?: unknown): Record<string, unk
     hash: push.hash,
     action: push.action,
     ...(push.user ? { user: push.user } : {}),
+    ...(push.artifacts && push.artifacts.length > 0 ? { artifacts: push.artifacts } : {}),
     ...(payload !== undefined ? carriedPayload(payload) : {}),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Manual triggers (the API and the CLI): `{type: 'manual', user, parameters}`. Parameters are
+ * Manual triggers (the API and the CLI): `{type: 'manual', user, parameters, artifacts?}`. Parameters are
  * checked against the pipeline's parameterConfig (required ones present, values among the options,
  * defaults applied); a request that does not fit is refused with every problem listed. An
  * idempotency key makes retries of one request start one execution.
@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import '../../../state-machines/zod-messages.js';
+import { ArtifactSchema } from '../../../state-machines/model/expected-artifacts.js';
 import type { TriggerDeps } from '../deps.js';
 import { startPipeline } from '../dispatch.js';
 import { MalformedEventError, PipelineNotFoundError } from '../errors.js';
@@ -17,6 +18,8 @@ export const ManualTriggerSchema = z.strictObject({
   idempotencyKey: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   /** Free text kept on the trigger (why this run was started). */
   description: z.optional(z.string().check(z.maxLength(1000))),
+  /** Artifacts for the pipeline's expectedArtifacts to match (Deck's manual run dialog). */
+  artifacts: z.optional(z.array(ArtifactSchema).check(z.maxLength(100))),
 });
 
 export interface ManualTriggerRequest {
@@ -27,6 +30,7 @@ export interface ManualTriggerRequest {
   readonly parameters?: Readonly<Record<string, unknown>>;
   readonly idempotencyKey?: string;
   readonly description?: string;
+  readonly artifacts?: readonly Readonly<Record<string, unknown>>[];
 }
 
 export interface ManualTriggerResult {
@@ -47,6 +51,7 @@ export async function triggerManually(request: ManualTriggerRequest, deps: Trigg
     user: request.user,
     parameters: { ...request.parameters },
     ...(request.description ? { description: request.description } : {}),
+    ...(request.artifacts && request.artifacts.length > 0 ? { artifacts: request.artifacts } : {}),
   };
   const deliveryKey = request.idempotencyKey ? `${request.user}:${request.idempotencyKey}` : randomUUID();
   const outcome = await startPipeline(entry, trigger, { source: 'manual', deliveryKey }, deps);

@@ -93,6 +93,15 @@ describe('ECR image push', () => {
       digest: 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234',
       image: '123456789012.dkr.ecr.us-west-2.amazonaws.com/my-repository-name:latest',
       source: 'ecr',
+      // Echo's docker/image artifact of the push.
+      artifacts: [
+        {
+          type: 'docker/image',
+          name: '123456789012.dkr.ecr.us-west-2.amazonaws.com/my-repository-name',
+          version: 'latest',
+          reference: '123456789012.dkr.ecr.us-west-2.amazonaws.com/my-repository-name:latest',
+        },
+      ],
     });
   });
 

@@ -26,7 +26,31 @@ describe('normalising pushes', () => {
       hash: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
       action: 'push:push',
       user: 'Codertocat',
+      // Echo's github/file artifacts: each file the push added or modified, at the pushed commit.
+      artifacts: [
+        {
+          type: 'github/file',
+          name: 'README.md',
+          version: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+          reference: 'https://api.github.com/repos/Codertocat/Hello-World/contents/README.md',
+        },
+      ],
     });
+  });
+
+  it('makes an artifact of each safe file path once, its segments encoded', () => {
+    const body = {
+      ...github,
+      commits: [
+        { added: ['deploy/task def.json', '../etc/passwd', '/abs'], modified: ['README.md'] },
+        { added: [], modified: ['README.md', 'a//b'] },
+      ],
+    };
+    const push = event(normalizeGitHub('push', body));
+    expect(push.artifacts?.map((a) => a.reference)).toEqual([
+      'https://api.github.com/repos/Codertocat/Hello-World/contents/deploy/task%20def.json',
+      'https://api.github.com/repos/Codertocat/Hello-World/contents/README.md',
+    ]);
   });
 
   it('reads the GitLab sample (namespace and path spellings)', () => {
