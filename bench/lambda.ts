@@ -98,7 +98,7 @@ async function transitions(moto: MotoServer, pipeline: () => Record<string, unkn
 }
 
 export async function run(): Promise<BenchReport> {
-  const moto = await startMoto();
+  const moto = await startMoto({ lambdaProvisionedConcurrency: true });
   const previous = process.env.AWS_ENDPOINT_URL;
   try {
     useEndpoint(moto.endpoint);

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { startProvisionedConcurrencyEmulator } from './provisioned-concurrency.js';
 import { emulatorCommand, MotoUnavailableError, reasonIn, type EmulatorOptions } from './emulator.js';
 
 export interface MotoServer {
@@ -31,6 +32,12 @@ export interface StartOptions extends EmulatorOptions {
    * @default true
    */
   readonly lambdaWithoutContainers?: boolean;
+  /**
+   * Front the emulator with Lambda's provisioned concurrency API, which moto lacks
+   * (provisioned-concurrency.ts); the endpoint is then that front's. Not with `background`.
+   * @default false
+   */
+  readonly lambdaProvisionedConcurrency?: boolean;
 }
 
 export { MotoUnavailableError };
@@ -133,14 +140,17 @@ export async function startMoto(options: StartOptions = {}): Promise<MotoServer>
     process.off('exit', killChild);
     child.unref();
   }
+  const front = options.lambdaProvisionedConcurrency && !options.background ? await startProvisionedConcurrencyEmulator(endpoint) : undefined;
+  const served = front?.endpoint ?? endpoint;
   return {
-    endpoint,
+    endpoint: served,
     pid: child.pid!,
     async reset() {
-      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      const response = await fetch(`${served}/moto-api/reset`, { method: 'POST' });
       if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
     },
     async stop() {
+      await front?.close();
       process.off('exit', killChild);
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -205,7 +205,13 @@ function grantRunTasks(fn: GennakerFunction, permissions: LaunchPermissions): vo
 /** `arn:…:lambda:*:<account>:function:<name>`: any region, this account. */
 const functionArn = (name: string) => `arn:${Aws.PARTITION}:lambda:*:${Aws.ACCOUNT_ID}:function:${name}`;
 /** Reads of one function (functions/core/cloud/lambda/functions.ts describeFunction). */
-const FUNCTION_READS = ['lambda:GetFunction', 'lambda:ListVersionsByFunction', 'lambda:ListAliases', 'lambda:GetAlias'];
+const FUNCTION_READS = [
+  'lambda:GetFunction',
+  'lambda:ListVersionsByFunction',
+  'lambda:ListAliases',
+  'lambda:GetAlias',
+  'lambda:GetProvisionedConcurrencyConfig',
+];
 /** Lists that define no resource type. */
 const FUNCTION_LISTS = ['lambda:ListFunctions', 'lambda:ListEventSourceMappings'];
 /** What the Lambda stages change on a function, a version or an alias. */

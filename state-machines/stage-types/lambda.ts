@@ -21,6 +21,9 @@ export const ROUTING_STRATEGIES = ['$SIMPLE', '$WEIGHTED', '$BLUEGREEN', '$PROGR
 export const ROUTE_VERSION_NAMES = ['$LATEST', '$PREVIOUS', '$OLDEST', '$PROVIDED'] as const;
 export const DELETE_VERSION_NAMES = ['$ALL', '$LATEST', '$PREVIOUS', '$OLDEST', '$MOVING', '$PROVIDED'] as const;
 
+/** Deck's limit on provisioned concurrency (its NumberConcurrencyInput). */
+export const MAX_PROVISIONED = 3000;
+
 const isExpression = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
 const literal = (v: unknown): boolean => v !== undefined && v !== null && !isExpression(v);
 const blank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
@@ -73,6 +76,7 @@ export function lambdaDeployProblems(s: Raw): string[] {
     ...number(s, 'memorySize', 128, 10240),
     ...number(s, 'timeout', 1, 900),
     ...number(s, 'reservedConcurrentExecutions', 0, 100000),
+    ...number(s, 'provisionedConcurrentExecutions', 0, MAX_PROVISIONED),
     ...number(s, 'batchsize', 1, 10000),
     ...listOrString(s, 'aliases'),
     ...listOrString(s, 'subnetIds'),
@@ -96,7 +100,11 @@ export function lambdaUpdateCodeProblems(s: Raw): string[] {
 }
 
 export function lambdaRouteProblems(s: Raw): string[] {
-  const problems = [...common(s), ...required(s, 'aliasName', 'the alias whose traffic moves'), ...number(s, 'provisionedConcurrentExecutions', 0, 100000)];
+  const problems = [
+    ...common(s),
+    ...required(s, 'aliasName', 'the alias whose traffic moves'),
+    ...number(s, 'provisionedConcurrentExecutions', 0, MAX_PROVISIONED),
+  ];
   const strategy = s.deploymentStrategy;
   if (blank(strategy)) return [...problems, `deploymentStrategy: required (one of ${ROUTING_STRATEGIES.join(', ')})`];
   if (!literal(strategy)) return problems;
@@ -163,7 +171,9 @@ const LAMBDA_DEPLOY_FIELDS: readonly StageField[] = [
   field('description', 'string', "the function's description"),
   field('memorySize', 'integer', 'MB, 128 to 10240', { default: 128 }),
   field('timeout', 'integer', 'seconds, 1 to 900', { default: 3 }),
-  field('reservedConcurrentExecutions', 'integer', 'reserved concurrency'),
+  field('reservedConcurrentExecutions', 'integer', 'reserved concurrency (unset removes it, as the plugin does)'),
+  field('provisionedConcurrentExecutions', 'integer', 'provisioned concurrency on aliasName (or the one alias), waited for until READY'),
+  field('aliasName', 'string', 'the alias provisionedConcurrentExecutions applies to'),
   field('envVariables', 'object', 'environment variables'),
   field('aliases', 'array', 'aliases pointed at the new version'),
   field('subnetIds', 'array', 'VPC subnets'),
@@ -187,7 +197,7 @@ const LAMBDA_ROUTE_FIELDS: readonly StageField[] = [
   field('versionNumberB', 'string', 'the second version with $PROVIDED'),
   field('trafficPercentA', 'integer', 'percent on versionNameA ($WEIGHTED)'),
   field('trafficPercentB', 'integer', 'percent on versionNameB ($WEIGHTED)'),
-  field('provisionedConcurrentExecutions', 'integer', 'provisioned concurrency on the alias'),
+  field('provisionedConcurrentExecutions', 'integer', 'provisioned concurrency on the alias, waited for until READY; 0 removes it ($SIMPLE, $BLUEGREEN)'),
   field('lambdaPayload', 'string', 'payload the new version is invoked with ($BLUEGREEN)'),
   field('payloadArtifact', 'object', 'the payload as an artifact'),
   field('lambdaOutput', 'string', 'output the new version must return ($BLUEGREEN)'),

@@ -10,13 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { localStageFamilies } from '../../local/run-local.js';
 import { LocalRuntime } from '../../local/runtime.js';
 import { ACCOUNT_ID, createRole, functionsWorld, putCode } from '../integration/lambda/fixtures.js';
-import { pipelineOf, useLocalAws } from '../support/local.js';
+import { useLambdaAws } from '../integration/lambda/emulator.js';
+import { pipelineOf } from '../support/local.js';
 import { SPINNAKER_EXAMPLES } from '../support/fixtures.js';
 
 const EXPORT = join(SPINNAKER_EXAMPLES, '071.json');
 
 describe('the Lambda plugin scenario export, run end to end', () => {
-  useLocalAws();
+  useLambdaAws();
 
   it('deploys, routes, invokes and deletes through the compiled pipeline', async () => {
     // The export's `{}` stands for the application (the plugin's configureTesting.py fills it in), and

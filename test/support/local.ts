@@ -9,10 +9,10 @@ import { ensureTables } from '../../functions/core/tables.js';
 import { type LocalRunResult, LocalRuntime, type LocalRuntimeOptions, type EventLog } from '../../local/runtime.js';
 import { validatePipeline } from '../../state-machines/model/validate.js';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
-import { useMoto } from './moto.js';
+import { useMoto, type MotoExtras } from './moto.js';
 
-export function useLocalAws() {
-  const moto = useMoto();
+export function useLocalAws(extras: MotoExtras = {}) {
+  const moto = useMoto(extras);
   beforeAll(() => resetClientCache());
   beforeEach(async () => {
     resetClientCache();

@@ -3,12 +3,15 @@
  * Sets AWS_ENDPOINT_URL and fake credentials so the real SDK clients talk to it.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { startMoto, type MotoServer } from '../../local/moto.js';
+import { startMoto, type MotoServer, type StartOptions } from '../../local/moto.js';
 
-export function useMoto(): { readonly endpoint: string; server(): MotoServer } {
+/** The emulator's extras a test file asks for (e.g. Lambda's provisioned concurrency API). */
+export type MotoExtras = Pick<StartOptions, 'lambdaProvisionedConcurrency'>;
+
+export function useMoto(extras: MotoExtras = {}): { readonly endpoint: string; server(): MotoServer } {
   let server: MotoServer | undefined;
   beforeAll(async () => {
-    server = await startMoto({ onProgress: (line) => process.stderr.write(`${line}\n`) });
+    server = await startMoto({ ...extras, onProgress: (line) => process.stderr.write(`${line}\n`) });
     process.env.AWS_ENDPOINT_URL = server.endpoint;
     process.env.AWS_REGION = 'us-east-1';
     process.env.AWS_ACCESS_KEY_ID = 'testing';

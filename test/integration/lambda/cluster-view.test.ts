@@ -2,12 +2,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cloudClusterReader } from '../../../functions/api/clusters.js';
 import { clusterLines } from '../../../cli/commands/operations.js';
-import { useLocalAws } from '../../support/local.js';
 import { runStages } from '../cloud-stages/harness.js';
 import { deployStage, lambdaWorld, publishedVersions, routeStage } from './fixtures.js';
+import { useLambdaAws } from './emulator.js';
 
 describe('functions in the cluster view', () => {
-  useLocalAws();
+  useLambdaAws();
   beforeEach(async () => {
     await lambdaWorld();
     await publishedVersions(2, runStages);

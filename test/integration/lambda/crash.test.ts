@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { resetClientCache } from '../../../functions/core/aws-clients.js';
 import { ensureTables } from '../../../functions/core/tables.js';
-import { useLocalAws } from '../../support/local.js';
 import { stageOf } from '../cloud-stages/harness.js';
 import { cleanRun, crashedRun, type LambdaScenario } from './crash-scenarios.js';
 import { LAMBDA_SCENARIOS } from './scenarios.js';
 import { lambdaWorld } from './fixtures.js';
+import { useLambdaAws } from './emulator.js';
 
 describe('Lambda stages converge after a crash right after each mutating call', () => {
-  const moto = useLocalAws();
+  const moto = useLambdaAws();
   const fresh = async () => {
     await moto.server().reset();
     resetClientCache();

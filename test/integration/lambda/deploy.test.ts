@@ -3,12 +3,12 @@ import type { GetFunctionCommandOutput } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validatePipeline } from '../../../state-machines/model/validate.js';
 import { countCalls, injectFault, MUTATING, removeAllFaults } from '../../support/faults.js';
-import { useLocalAws } from '../../support/local.js';
 import { runStages, stageOf } from '../cloud-stages/harness.js';
 import { BUCKET, createQueue, deployStage, functionsClient, functionsWorld, lambdaWorld, putCode } from './fixtures.js';
+import { useLambdaAws } from './emulator.js';
 
 describe('Aws.LambdaDeploymentStage', () => {
-  useLocalAws();
+  useLambdaAws();
   beforeEach(async () => lambdaWorld());
   afterEach(() => removeAllFaults());
 
@@ -171,7 +171,7 @@ describe('Aws.LambdaDeploymentStage', () => {
 });
 
 describe('Aws.LambdaUpdateCodeStage', () => {
-  useLocalAws();
+  useLambdaAws();
   beforeEach(async () => lambdaWorld());
 
   it('updates the code and publishes a version', async () => {

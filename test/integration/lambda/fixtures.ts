@@ -5,7 +5,7 @@
  */
 import { ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { lambdaClient } from '../../../functions/core/aws-clients.js';
-import { describeFunction } from '../../../functions/core/cloud/lambda/index.js';
+import { describeFunction, provisionedConcurrency } from '../../../functions/core/cloud/lambda/index.js';
 
 export const ACCOUNT_ID = '123456789012';
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/app-lambda`;
@@ -109,7 +109,7 @@ export interface FunctionsWorld {
     readonly tags: Record<string, string>;
     readonly reserved?: number;
     readonly versions: { version: number; codeSha256: string }[];
-    readonly aliases: { name: string; version: string; weights: Record<string, number> }[];
+    readonly aliases: { name: string; version: string; weights: Record<string, number>; provisioned?: number }[];
     readonly mappings: string[];
   };
 }
@@ -135,9 +135,14 @@ export async function functionsWorld(lambda = functionsClient()): Promise<Functi
       tags: view.tags,
       ...(view.reservedConcurrency !== undefined ? { reserved: view.reservedConcurrency } : {}),
       versions: view.versions.map((v) => ({ version: v.version, codeSha256: v.codeSha256 })),
-      aliases: view.aliases
-        .map((a) => ({ name: a.name, version: a.functionVersion, weights: a.additionalWeights }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
+      aliases: (
+        await Promise.all(
+          view.aliases.map(async (a) => {
+            const provisioned = await provisionedConcurrency(lambda, view.name, a.name);
+            return { name: a.name, version: a.functionVersion, weights: a.additionalWeights, ...(provisioned ? { provisioned: provisioned.requested } : {}) };
+          }),
+        )
+      ).sort((a, b) => a.name.localeCompare(b.name)),
       mappings: view.eventMappings.map((m) => m.eventSourceArn).sort(),
     };
   }

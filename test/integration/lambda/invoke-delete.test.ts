@@ -2,9 +2,9 @@
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { injectFault, removeAllFaults } from '../../support/faults.js';
-import { useLocalAws } from '../../support/local.js';
 import { runStages, stageOf } from '../cloud-stages/harness.js';
 import { functionsClient, functionsWorld, lambdaWorld, publishedVersions, routeStage } from './fixtures.js';
+import { useLambdaAws } from './emulator.js';
 
 const invokeStage = (extra: Record<string, unknown> = {}) => ({
   refId: '1',
@@ -31,7 +31,7 @@ const deleteStage = (extra: Record<string, unknown>) => ({
 const versions = async () => (await functionsWorld())['test-prod-fn']?.versions.map((v) => v.version);
 
 describe('Aws.LambdaInvokeStage', () => {
-  useLocalAws();
+  useLambdaAws();
   beforeEach(async () => {
     await lambdaWorld();
     await publishedVersions(1, runStages);
@@ -77,7 +77,7 @@ describe('Aws.LambdaInvokeStage', () => {
 });
 
 describe('Aws.LambdaDeleteStage', () => {
-  useLocalAws();
+  useLambdaAws();
   beforeEach(async () => {
     await lambdaWorld();
     await publishedVersions(4, runStages);

@@ -18,10 +18,18 @@ async function deployed(extra: Record<string, unknown> = {}): Promise<void> {
 
 export const LAMBDA_SCENARIOS: readonly LambdaScenario[] = [
   {
-    name: 'deploy creates a function (publish, aliases, trigger, reserved concurrency)',
+    name: 'deploy creates a function (publish, aliases, trigger, reserved and provisioned concurrency)',
     setup: async () => void (await createQueue('jobs')),
     pipeline: () => ({
-      stages: [deployStage({ aliases: ['live', 'beta'], triggerArns: ['arn:aws:sqs:us-east-1:123456789012:jobs'], reservedConcurrentExecutions: 3 })],
+      stages: [
+        deployStage({
+          aliases: ['live', 'beta'],
+          triggerArns: ['arn:aws:sqs:us-east-1:123456789012:jobs'],
+          reservedConcurrentExecutions: 3,
+          aliasName: 'live',
+          provisionedConcurrentExecutions: 5,
+        }),
+      ],
     }),
     expectStatus: 'SUCCEEDED',
   },
@@ -41,6 +49,18 @@ export const LAMBDA_SCENARIOS: readonly LambdaScenario[] = [
     pipeline: () => ({
       stages: [routeStage({ aliasName: 'canary', deploymentStrategy: '$WEIGHTED', versionNameA: '$LATEST', trafficPercentA: 75, versionNameB: '$PREVIOUS' })],
     }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'route $SIMPLE moves the alias and removes its provisioned concurrency (0)',
+    setup: async () => {
+      await publishedVersions(3, runStages);
+      await runStages(
+        { stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '2', provisionedConcurrentExecutions: 4 })] },
+        { executionId: 'exec-route' },
+      );
+    },
+    pipeline: () => ({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '$LATEST', provisionedConcurrentExecutions: 0 })] }),
     expectStatus: 'SUCCEEDED',
   },
   {

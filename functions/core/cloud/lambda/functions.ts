@@ -13,6 +13,7 @@ import {
   DeleteFunctionConcurrencyCommand,
   DeleteProvisionedConcurrencyConfigCommand,
   GetFunctionCommand,
+  GetProvisionedConcurrencyConfigCommand,
   InvokeCommand,
   ListAliasesCommand,
   ListEventSourceMappingsCommand,
@@ -29,7 +30,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { awsCall, awsCallOrMissing, isNotFound } from '../aws-errors.js';
-import type { AliasRouting, AliasView, CodeSpec, EventMappingView, FunctionView, VersionView } from './model.js';
+import type { AliasRouting, AliasView, CodeSpec, EventMappingView, FunctionView, ProvisionedView, VersionView } from './model.js';
 import { normalizeRouting } from './model.js';
 
 const fn = (action: string, name: string) => ({ action, resourceType: 'Lambda function', resource: name });
@@ -178,6 +179,20 @@ export async function setProvisionedConcurrency(lambda: LambdaClient, name: stri
   await awsCall(fn('set the provisioned concurrency of', where), () =>
     lambda.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: name, Qualifier: alias, ProvisionedConcurrentExecutions: value })),
   );
+}
+
+/** The provisioned concurrency of an alias or version, or undefined when it has none. */
+export async function provisionedConcurrency(lambda: LambdaClient, name: string, qualifier: string): Promise<ProvisionedView | undefined> {
+  const got = await awsCallOrMissing(fn('read the provisioned concurrency of', `${name}:${qualifier}`), () =>
+    lambda.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: name, Qualifier: qualifier })),
+  );
+  if (!got) return undefined;
+  return {
+    requested: got.RequestedProvisionedConcurrentExecutions ?? 0,
+    allocated: got.AllocatedProvisionedConcurrentExecutions ?? 0,
+    status: got.Status ?? 'IN_PROGRESS',
+    ...(got.StatusReason ? { reason: got.StatusReason } : {}),
+  };
 }
 
 /** Publishes $LATEST; Lambda returns the newest version instead when nothing changed since it. */

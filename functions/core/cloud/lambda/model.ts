@@ -59,6 +59,15 @@ export interface EventMappingView {
   readonly batchSize?: number;
 }
 
+/** An alias's (or version's) provisioned concurrency as Lambda reports it. */
+export interface ProvisionedView {
+  readonly requested: number;
+  readonly allocated: number;
+  /** IN_PROGRESS while Lambda allocates, READY, or FAILED (with a reason). */
+  readonly status: string;
+  readonly reason?: string;
+}
+
 export interface FunctionView {
   readonly name: string;
   readonly arn: string;

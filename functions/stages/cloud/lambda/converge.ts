@@ -36,10 +36,11 @@ import {
 } from '../../../core/cloud/lambda/index.js';
 import { AwsCallError, TagKeys } from '../../../core/cloud/index.js';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { StageRunContext } from '../../../core/stage-api.js';
+import { StageConfigError, type StageRunContext } from '../../../core/stage-api.js';
 import { CloudStageError } from '../errors.js';
 import { checkOwnedBy } from './shared.js';
 import { clearWait, poll, type WaitFields } from '../waiting.js';
+import { provisionedStep, type ProvisionedState } from './provisioned.js';
 
 /** What one deploy wants; absent parts are left as the function has them. */
 export interface DeploySpec {
@@ -59,6 +60,8 @@ export interface DeploySpec {
   readonly aliases: readonly string[];
   /** The function must exist already (update code). */
   readonly mustExist?: boolean;
+  /** Provisioned concurrency put on an alias once it points where this deploy leaves it. */
+  readonly provisioned?: { readonly alias: string; readonly executions: number };
 }
 
 export interface ConvergeState extends WaitFields {
@@ -67,6 +70,7 @@ export interface ConvergeState extends WaitFields {
   readonly configChanging?: boolean;
   readonly created?: boolean;
   readonly version?: number;
+  readonly provisioned?: ProvisionedState;
 }
 
 export type ConvergeOutcome =
@@ -110,6 +114,7 @@ export async function converge(ctx: StageRunContext, lambda: LambdaClient, spec:
     const view = await describeFunction(lambda, name);
     if (view) checkOwnedBy(name, view.tags, ctx.application);
     if (!state.baseline) {
+      checkProvisionedTarget(spec, view);
       await save({
         baseline: {
           exists: view !== undefined,
@@ -173,6 +178,12 @@ export async function converge(ctx: StageRunContext, lambda: LambdaClient, spec:
         await upsertAlias(lambda, name, aliasChange.alias, target, aliasChange.exists);
         continue;
       }
+      if (spec.provisioned) {
+        const { alias, executions } = spec.provisioned;
+        const step = await provisionedStep(lambda, name, alias, executions, state.provisioned ?? {}, ctx.clock.now(), (p) => save({ provisioned: p }));
+        if (step.kind === 'changed') continue;
+        if (step.kind === 'wait') return { done: false, state: { ...state, provisioned: step.state }, waitSeconds: step.waitSeconds };
+      }
       return { done: true, state, view: (await describeFunction(lambda, name)) ?? view };
     } catch (error) {
       if (isConflict(error)) return waitForUpdate('being updated (ResourceConflictException)');
@@ -180,6 +191,24 @@ export async function converge(ctx: StageRunContext, lambda: LambdaClient, spec:
     }
   }
   throw new FunctionUpdateError(`function ${name}: still changing after ${MAX_STEPS_PER_CALL} calls`);
+}
+
+/**
+ * Refuses, before the first change, provisioned concurrency Lambda would refuse at the end: on an
+ * alias this deploy neither makes nor finds, or one left on the unpublished $LATEST.
+ */
+function checkProvisionedTarget(spec: DeploySpec, view: FunctionView | undefined): void {
+  if (!spec.provisioned) return;
+  const { alias } = spec.provisioned;
+  const existing = view?.aliases.find((a) => a.name === alias);
+  if (!existing && !spec.aliases.includes(alias))
+    throw new StageConfigError(`aliasName: function ${spec.functionName} has no alias ${alias} and this deploy does not create it (aliases)`);
+  // This deploy moves an alias of its own from $LATEST to the version it publishes (aliasChangeOf).
+  const onVersion = (existing !== undefined && existing.functionVersion !== LATEST) || (spec.publish && spec.aliases.includes(alias));
+  if (!onVersion)
+    throw new StageConfigError(
+      `provisionedConcurrentExecutions: alias ${alias} would point at $LATEST; Lambda provisions concurrency only for published versions (set publish)`,
+    );
 }
 
 /**

@@ -9,7 +9,8 @@ import { LAMBDA_DEPLOY, LAMBDA_UPDATE_CODE, lambdaDeployProblems, lambdaUpdateCo
 import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
 import type { CloudEnv } from '../deps.js';
 import { failedOr } from '../find-image.js';
-import { flag, wholeNumber } from '../fields.js';
+import { flag, optionalString, wholeNumber } from '../fields.js';
+import { provisionedOf } from './provisioned.js';
 import type { LockedStage } from '../locking.js';
 import { converge, gennakerTags, type DeploySpec } from './converge.js';
 import { aliasesOf, codeOf, configSpecOf, edgeProblems, eventMappingsOf, functionLocation, userTagsOf, type FunctionLocation } from './fields.js';
@@ -22,6 +23,8 @@ function deploySpec(ctx: StageRunContext, where: FunctionLocation): DeploySpec {
   if (problems.length > 0) throw new StageConfigError(problems.join('; '));
   const eventMappings = eventMappingsOf(config);
   const reserved = wholeNumber(config, 'reservedConcurrentExecutions');
+  const aliases = aliasesOf(config);
+  const provisioned = provisionedTarget(config, aliases);
   return {
     functionName: where.functionName,
     code: codeOf(config),
@@ -30,8 +33,25 @@ function deploySpec(ctx: StageRunContext, where: FunctionLocation): DeploySpec {
     reservedConcurrency: reserved ?? null,
     ...(eventMappings ? { eventMappings } : {}),
     publish: flag(config, 'publish', false),
-    aliases: aliasesOf(config),
+    aliases,
+    ...(provisioned ? { provisioned } : {}),
   };
+}
+
+/**
+ * Where the plugin's deploy puts `provisionedConcurrentExecutions`: on `aliasName` (its Qualifier),
+ * or the deploy's one alias. 0 or unset leaves the alias as it is (the plugin's deploy removes only
+ * reserved concurrency; the routing stage's 0 removes provisioned).
+ */
+function provisionedTarget(config: Record<string, unknown>, aliases: readonly string[]): { alias: string; executions: number } | undefined {
+  const executions = provisionedOf(config);
+  if (!executions) return undefined;
+  const named = optionalString(config, 'aliasName');
+  if (named) return { alias: named, executions };
+  if (aliases.length === 1) return { alias: aliases[0]!, executions };
+  throw new StageConfigError(
+    `aliasName: required with provisionedConcurrentExecutions (the alias it applies to${aliases.length > 1 ? `: one of ${aliases.join(', ')}` : ''})`,
+  );
 }
 
 function updateCodeSpec(ctx: StageRunContext, where: FunctionLocation): DeploySpec {

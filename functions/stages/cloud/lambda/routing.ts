@@ -8,6 +8,8 @@
  *   $PROGRESSIVE  from the alias's version to versionNameA (default the newest) in `trafficSteps`
  *               (the ECS/EC2 progressive format), holding each weight `pauseSec` while checking
  *               `rollbackAlarms`; an alarm moves all traffic back at once.
+ * After a $SIMPLE or passing $BLUEGREEN change, `provisionedConcurrentExecutions` is put on the
+ * alias and waited for until READY (provisioned.ts).
  * Versions are named as the plugin names them ($LATEST = newest published, $PREVIOUS, $OLDEST,
  * $PROVIDED with a number, or a number). Everything is resolved and checked before the alias
  * changes, so bad input changes nothing. Each alias change is idempotent (it sets a state), and the
@@ -26,7 +28,6 @@ import {
   resolveVersion,
   routingOf,
   sameRouting,
-  setProvisionedConcurrency,
   upsertAlias,
   versionsInUse,
   type AliasRouting,
@@ -40,6 +41,7 @@ import type { CloudEnv } from '../deps.js';
 import { CloudStageError } from '../errors.js';
 import { failedOr } from '../find-image.js';
 import { flag, optionalString, wholeNumber } from '../fields.js';
+import { provisionedOf, provisionedStep, type ProvisionedState } from './provisioned.js';
 import type { LockedStage } from '../locking.js';
 import { eventMappingsOf, functionLocation, type FunctionLocation } from './fields.js';
 import { expectedOutputOf, payloadOf, sameOutput } from './payload.js';
@@ -56,6 +58,7 @@ interface ProgressiveState {
 }
 
 interface RouteState {
+  readonly provisioned?: ProvisionedState;
   readonly progressive?: ProgressiveState;
   readonly blueGreen?: { readonly version: string; readonly passed: boolean; readonly detail: string };
 }
@@ -119,10 +122,35 @@ function deployedOutputs(alias: string, routing: AliasRouting, strategy: string)
   };
 }
 
-async function afterTraffic(lambda: LambdaClient, view: FunctionView, config: Config, alias: string, strategy: string): Promise<void> {
-  // As the plugin: provisioned concurrency follows a $SIMPLE / $BLUEGREEN alias, not a weighted one.
-  const provisioned = wholeNumber(config, 'provisionedConcurrentExecutions');
-  if (provisioned !== undefined && strategy !== '$WEIGHTED') await setProvisionedConcurrency(lambda, view.name, alias, provisioned);
+/**
+ * What follows the traffic change, as the plugin orders it: provisioned concurrency on the alias
+ * ($SIMPLE / $BLUEGREEN; a weighted alias gets none, as in the plugin) waited for until READY, then
+ * the event source mappings. Undefined when done; otherwise how long to wait before the next call.
+ */
+async function afterTraffic(
+  ctx: StageRunContext,
+  lambda: LambdaClient,
+  view: FunctionView,
+  alias: string,
+  strategy: string,
+  state: RouteState,
+): Promise<{ readonly waitSeconds: number; readonly state: RouteState } | undefined> {
+  const config = ctx.stage.config;
+  const provisioned = provisionedOf(config);
+  if (provisioned !== undefined && strategy !== '$WEIGHTED') {
+    let route = state;
+    const save = async (p: ProvisionedState) => {
+      route = { ...route, provisioned: p };
+      await ctx.checkpoint({ route });
+    };
+    // A change is read back before it counts: at most a put (or delete), then its status.
+    for (let calls = 0; ; calls += 1) {
+      if (calls > 3) throw new CloudStageError(`provisioned concurrency on ${view.name}:${alias} did not take the value ${provisioned}`);
+      const step = await provisionedStep(lambda, view.name, alias, provisioned, route.provisioned ?? {}, ctx.clock.now(), save);
+      if (step.kind === 'done') break;
+      if (step.kind === 'wait') return { waitSeconds: step.waitSeconds, state: { ...route, provisioned: step.state } };
+    }
+  }
   const mappings = eventMappingsOf(config);
   if (mappings) {
     const target = `${view.arn}:${alias}`;
@@ -130,6 +158,7 @@ async function afterTraffic(lambda: LambdaClient, view: FunctionView, config: Co
     for (const uuid of remove) await deleteEventMapping(lambda, uuid);
     for (const arn of create) await createEventMapping(lambda, `${view.name}:${alias}`, arn, mappings);
   }
+  return undefined;
 }
 
 async function blueGreen(
@@ -160,12 +189,10 @@ async function blueGreen(
   }
   if (verdict.passed) {
     await setAlias(lambda, view, alias, { major: candidate });
-    await afterTraffic(lambda, view, config, alias, '$BLUEGREEN');
-    return {
-      status: 'SUCCEEDED',
-      context: { route: { blueGreen: verdict } },
-      outputs: { ...functionOutputs(where, view), ...deployedOutputs(alias, { major: candidate }, 'BlueGreenDeploymentStrategy') },
-    };
+    const outputs = { ...functionOutputs(where, view), ...deployedOutputs(alias, { major: candidate }, 'BlueGreenDeploymentStrategy') };
+    const pending = await afterTraffic(ctx, lambda, view, alias, '$BLUEGREEN', { ...state, blueGreen: verdict });
+    if (pending) return { status: 'RUNNING', waitSeconds: pending.waitSeconds, context: { route: pending.state }, outputs };
+    return { status: 'SUCCEEDED', context: { route: { blueGreen: verdict } }, outputs };
   }
   let destroyed = false;
   if (flag(config, 'destroyOnFail', false)) {
@@ -321,14 +348,13 @@ export function lambdaTrafficRoutingStage(env: CloudEnv): LockedStage {
           );
         const routing = plannedRouting(view, config);
         await setAlias(lambda, view, alias, routing, optionalString(config, 'aliasDescription'));
-        await afterTraffic(lambda, view, config, alias, strategy);
-        return {
-          status: 'SUCCEEDED',
-          outputs: {
-            ...functionOutputs(where, view),
-            ...deployedOutputs(alias, routing, strategy === '$SIMPLE' ? 'SimpleDeploymentStrategy' : 'WeightedDeploymentStrategy'),
-          },
+        const outputs = {
+          ...functionOutputs(where, view),
+          ...deployedOutputs(alias, routing, strategy === '$SIMPLE' ? 'SimpleDeploymentStrategy' : 'WeightedDeploymentStrategy'),
         };
+        const pending = await afterTraffic(ctx, lambda, view, alias, strategy, state);
+        if (pending) return { status: 'RUNNING', waitSeconds: pending.waitSeconds, context: { route: pending.state }, outputs };
+        return { status: 'SUCCEEDED', outputs };
       } catch (error) {
         return failedOr(error);
       }

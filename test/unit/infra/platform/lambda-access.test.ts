@@ -38,6 +38,13 @@ describe('Lambda deploy permissions', () => {
     expect(text(update[1]!.Resource)).toMatch(/function:legacy-\*:\*"/);
   });
 
+  it('reads and sets provisioned concurrency only on functions it may change', () => {
+    expect(granting('PlatformCloudRole', 'lambda:GetProvisionedConcurrencyConfig')).toHaveLength(1);
+    const put = granting('PlatformCloudRole', 'lambda:PutProvisionedConcurrencyConfig');
+    expect(put.map((s) => s.Condition)).toEqual([{ Null: { 'aws:ResourceTag/gennaker:application': 'false' } }, undefined]);
+    expect(granting('PlatformCloudRole', 'lambda:DeleteProvisionedConcurrencyConfig')).toHaveLength(2);
+  });
+
   it('passes only the listed execution roles, only to Lambda', () => {
     const pass = granting('PlatformCloudRole', 'iam:PassRole').filter((s) => text(s.Condition).includes('lambda.amazonaws.com'));
     expect(pass).toHaveLength(1);
