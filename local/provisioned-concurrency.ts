@@ -28,6 +28,12 @@ function functionName(raw: string): string {
   return /^arn:/.test(name) ? (name.split(':')[6] ?? name) : name;
 }
 
+/** The unqualified ARN in a GetFunction answer. */
+function arnOf(body: Record<string, unknown>, name: string): string {
+  const configuration = body.Configuration as { FunctionArn?: unknown } | undefined;
+  return typeof configuration?.FunctionArn === 'string' ? configuration.FunctionArn.replace(/:\$LATEST$/, '') : name;
+}
+
 function regionOf(req: IncomingMessage): string {
   return /Credential=[^/]+\/\d+\/([^/]+)\/lambda\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? 'us-east-1';
 }
@@ -76,7 +82,7 @@ export async function startProvisionedConcurrencyEmulator(target: string): Promi
   const checkQualifier = async (req: IncomingMessage, res: ServerResponse, name: string, qualifier: string): Promise<string | undefined> => {
     const fn = await motoGet(req, `/2015-03-31/functions/${encodeURIComponent(name)}`);
     if (fn.status === 404) return void fail(res, 404, 'ResourceNotFoundException', `Function not found: ${name}`);
-    const arn = String((fn.body.Configuration as Record<string, unknown> | undefined)?.FunctionArn ?? name).replace(/:\$LATEST$/, '');
+    const arn = arnOf(fn.body, name);
     const unpublished = () =>
       fail(res, 400, 'InvalidParameterValueException', 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
     if (qualifier === '$LATEST') return void unpublished();
@@ -107,7 +113,7 @@ export async function startProvisionedConcurrencyEmulator(target: string): Promi
     if (req.method === 'GET' && url.searchParams.get('List') === 'ALL') {
       const fn = await motoGet(req, `/2015-03-31/functions/${encodeURIComponent(name)}`);
       if (fn.status === 404) return fail(res, 404, 'ResourceNotFoundException', `Function not found: ${name}`);
-      const arn = String((fn.body.Configuration as Record<string, unknown> | undefined)?.FunctionArn ?? name).replace(/:\$LATEST$/, '');
+      const arn = arnOf(fn.body, name);
       const prefix = keyOf(region, name, '');
       const list = [...configs].filter(([k]) => k.startsWith(prefix)).map(([k, c]) => view(`${arn}:${k.slice(prefix.length)}`, c, 'READY'));
       return answer(res, 200, { ProvisionedConcurrencyConfigs: list });
