@@ -1,13 +1,12 @@
 /** executions list|show, judge and promote: against the local environment, AWS, or saved local records. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { userInfo } from 'node:os';
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { sfnClient } from '../../functions/core/aws-clients.js';
 import { ExecutionNotFoundError } from '../../functions/core/errors.js';
 import type { ExecutionView } from '../../functions/core/execution-model.js';
 import { judgmentStateOf, submitJudgment } from '../../functions/core/judgment.js';
 import { promotionOf, submitPromote } from '../../functions/core/promote.js';
-import { sfnTaskResumer } from '../../functions/core/task-resume.js';
+import { sfnTaskResumer, type TaskResumer } from '../../functions/core/task-resume.js';
 import { systemClock } from '../../functions/core/stage-api.js';
 import { readSavedRecords } from '../../local/environment.js';
 import { renderTree } from '../../local/progress.js';
@@ -159,13 +158,9 @@ export function registerExecutionCommands(program: Command, io: Io): void {
         {
           store: from.store,
           clock: systemClock,
-          // A local run watches the record; a deployed state machine waits for its task token.
-          resume:
-            from.kind === 'emulator'
-              ? async () => undefined
-              : async (taskToken, output) => {
-                  await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-                },
+          // A local run watches the record; a deployed state machine waits for its task token, answered
+          // as the API answers it (a stop that halts is a SendTaskFailure with the signal the Catch routes).
+          resume: resumerFor(from),
         },
       );
       io.out(`${written.name}: ${judgment}${opts.input !== undefined ? ` (${opts.input})` : ''} → ${written.status}`);
@@ -184,11 +179,16 @@ export function registerExecutionCommands(program: Command, io: Io): void {
       const written = await submitPromote(
         { executionId, ...(stage !== undefined ? { stage } : {}), user: opts.user },
         // A local run watches the record; a deployed state machine waits for its task token.
-        { store: from.store, clock: systemClock, resume: from.kind === 'emulator' ? async () => undefined : sfnTaskResumer(sfnClient()) },
+        { store: from.store, clock: systemClock, resume: resumerFor(from) },
       );
       const step = promotionOf(written.context).promoted.at(-1);
       io.out(`${written.name}: promoted traffic step ${step !== undefined ? step + 1 : '?'} → the next step`);
     });
+}
+
+/** How a judgment or promote resumes the run: a local run watches the record; a deployed one waits on its task token. */
+function resumerFor(from: { readonly kind: 'emulator' | 'aws' }): TaskResumer {
+  return from.kind === 'emulator' ? async () => undefined : sfnTaskResumer(sfnClient());
 }
 
 /** The person at this terminal (who judges, pauses, restarts). */
