@@ -13,6 +13,8 @@ import { EXIT, UsageError } from '../errors.js';
 import { GennakerError } from '../../state-machines/errors.js';
 import { type LoadedPipeline, loadPipelineFile, loadPipelinePath } from '../../functions/core/pipeline-files.js';
 import type { Io } from '../io.js';
+import { DEFAULT_SECRET_NAME_PREFIX, type SecretAccess, secretAccessProblems } from '../../state-machines/model/secret-access.js';
+import { SECRET_NAME_PREFIX_ENV } from '../../functions/core/secrets/scope.js';
 
 interface ValidationResult {
   readonly file: string;
@@ -38,14 +40,17 @@ function zoneNote(zone: string): string {
 }
 
 /** The settings a context file names, read and checked as synth does (parsers, secret references, literal credentials). */
-async function validateSettings(file: string): Promise<ValidationResult> {
+async function validateSettings(file: string): Promise<{ result: ValidationResult; access?: SecretAccess }> {
   const { ResolvedSettings, settingsFromContextFile } = await import('../../infra/platform/configuration.js');
   try {
     const settings = ResolvedSettings.resolve(settingsFromContextFile(file));
-    return { file, ok: true, errors: [], warnings: settings.warnings.map((w) => ({ path: w.path, message: w.message })) };
+    return {
+      result: { file, ok: true, errors: [], warnings: settings.warnings.map((w) => ({ path: w.path, message: w.message })) },
+      access: settings.secretAccess(),
+    };
   } catch (error) {
     if (!(error instanceof GennakerError) || error.kind !== 'input') throw error;
-    return { file, ok: false, errors: [{ path: '$', message: error.message }], warnings: [] };
+    return { result: { file, ok: false, errors: [{ path: '$', message: error.message }], warnings: [] } };
   }
 }
 
@@ -67,19 +72,23 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
     .action(async (paths: string[], opts: { output: OutputFormat; settings?: string }) => {
       if (paths.length === 0 && !opts.settings) throw new UsageError('validate needs pipeline files or folders, or --settings');
       const results: ValidationResult[] = [];
-      // Settings first: their preconfigured webhook types are stage types the pipelines may use.
-      if (opts.settings) results.push(await validateSettings(opts.settings));
+      // Settings first: their preconfigured webhook types are stage types the pipelines may use, their shared secrets secrets they may reference.
+      const settings = opts.settings ? await validateSettings(opts.settings) : undefined;
+      if (settings) results.push(settings.result);
+      const secretPrefix = process.env[SECRET_NAME_PREFIX_ENV] || DEFAULT_SECRET_NAME_PREFIX;
       for (const path of paths) {
         const folder = loadPipelinePath(path);
         for (const p of folder.problems) results.push({ file: p.source, ok: false, errors: [{ path: '$', message: p.message }], warnings: [] });
         for (const loaded of folder.files) {
           const pipeline = loaded.pipeline;
+          // As synth refuses them: references to secrets the pipeline's application may not use.
+          const foreign = pipeline && loaded.document ? secretAccessProblems(loaded.document, pipeline.application, secretPrefix, settings?.access) : [];
           results.push({
             file: loaded.source,
-            ok: pipeline !== undefined,
+            ok: pipeline !== undefined && foreign.length === 0,
             ...(pipeline ? { application: pipeline.application, name: pipeline.name, stages: pipeline.stages.length } : {}),
             ...(pipeline && usesPlatformTimeZone(pipeline) ? { timeZone: platformTimeZone() } : {}),
-            errors: loaded.errors.map((e) => ({ path: e.path, message: e.message })),
+            errors: [...loaded.errors, ...foreign].map((e) => ({ path: e.path, message: e.message })),
             warnings: loaded.warnings.map((w) => ({ path: w.path, message: w.message })),
           });
         }

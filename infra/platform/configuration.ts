@@ -10,6 +10,7 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { parseYamlOrThrow } from '../../state-machines/model/yaml-text.js';
 import type { Problem } from '../../state-machines/model/problems.js';
 import { secretProblems } from '../../state-machines/model/secret-references.js';
+import { parseSecretAccess, SECRET_ACCESS_FILE_ENV, type SecretAccess } from '../../state-machines/model/secret-access.js';
 import { ACCOUNTS_FILE_ENV, type AccountRegistry, parseAccounts } from '../../functions/core/cloud/accounts.js';
 import { parseTrafficGuards, TRAFFIC_GUARDS_FILE_ENV } from '../../functions/core/traffic-guards.js';
 import { BAKE_CONFIG_FILE_ENV, parseBakeConfig } from '../../functions/stages/cloud/bake/config.js';
@@ -43,6 +44,8 @@ export interface PlatformSettings {
   readonly launchPermissions?: SettingSource;
   /** Operator-defined webhook stage types, Orca's `webhook.preconfigured` (state-machines/stage-types/preconfigured-webhooks.ts). */
   readonly preconfiguredWebhooks?: SettingSource;
+  /** Secrets shared with every application's pipelines, or with named ones, beyond `<prefix><application>/…` (state-machines/model/secret-access.ts). */
+  readonly secretAccess?: SettingSource;
 }
 
 type SettingKey = keyof PlatformSettings;
@@ -98,6 +101,13 @@ const KINDS: Readonly<Record<SettingKey, SettingKind>> = {
     env: PRECONFIGURED_WEBHOOKS_FILE_ENV,
     usedWith: ['readSecrets', 'cancelStages'],
     parse: (document, source) => parsePreconfiguredWebhooks(document, source),
+  },
+  // Synth and validate check pipelines against it; the resolving functions check every reference.
+  secretAccess: {
+    file: 'gennaker-secret-access.json',
+    env: SECRET_ACCESS_FILE_ENV,
+    usedWith: ['readSecrets'],
+    parse: (document, source) => parseSecretAccess(document, source),
   },
 };
 
@@ -173,6 +183,11 @@ export class ResolvedSettings {
   permissionGroups(): string[] {
     const document = this.documents.get('permissions');
     return document === undefined ? [] : permissionGroupNames(parsePermissions(document));
+  }
+
+  /** What the secretAccess setting shares beyond each application's own secrets (none when absent). */
+  secretAccess(): SecretAccess {
+    return parseSecretAccess(this.documents.get('secretAccess'));
   }
 
   /** Every setting document by its key, for checks over all of them (secret references). */

@@ -13,6 +13,7 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { WEBHOOK_SECRETS_ENV } from '../../functions/triggers/secrets.js';
 import { SECRET_NAME_PREFIX_ENV } from '../../functions/core/secrets/scope.js';
 import { secretNameOf, secretReferencesIn } from '../../state-machines/model/secret-references.js';
+import { DEFAULT_SECRET_NAME_PREFIX, secretAccessProblems } from '../../state-machines/model/secret-access.js';
 import { HOME_ACCOUNT_ENV } from '../../functions/core/roles.js';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -150,7 +151,7 @@ export class Platform extends Construct {
     if (!isTimeZone(this.timeZone)) throw new Error(`timeZone '${this.timeZone}' is not an IANA time zone (like Europe/Paris or UTC)`);
     this.webhookSecret = typeof props.webhookSecret === 'string' ? secretByNameOrArn(this, 'WebhookSecret', props.webhookSecret) : props.webhookSecret;
     this.triggerSecrets = triggerSecretReferences(props.pipelineDocuments ?? []);
-    this.secretNamePrefix = props.secretNamePrefix ?? 'gennaker/';
+    this.secretNamePrefix = props.secretNamePrefix ?? DEFAULT_SECRET_NAME_PREFIX;
     if (!/^[A-Za-z0-9/_+=.@-]{1,100}$/.test(this.secretNamePrefix)) {
       throw new Error(`secretNamePrefix '${this.secretNamePrefix}' must be letters, digits or /_+=.@-`);
     }
@@ -411,20 +412,30 @@ function handlerId(name: string): string {
 
 /**
  * Secret references in pipelines and settings name secrets the functions may read (under the
- * prefix): refused at synth, naming where, rather than failing a stage at run time.
+ * prefix), and a pipeline's only secrets its application may use (secret-access.ts): refused at
+ * synth, naming where, rather than failing a stage at run time.
  */
 function checkSecretNames(prefix: string, pipelines: readonly unknown[], settings: ResolvedSettings): void {
+  const where = (document: unknown, i: number) => {
+    const name = (document as { name?: unknown } | null)?.name;
+    return `pipeline ${typeof name === 'string' ? `'${name}'` : i}: $`;
+  };
   const outside = [
-    ...pipelines.flatMap((document, i) => {
-      const name = (document as { name?: unknown } | null)?.name;
-      return secretReferencesIn(document, `pipeline ${typeof name === 'string' ? `'${name}'` : i}: $`);
-    }),
+    ...pipelines.flatMap((document, i) => secretReferencesIn(document, where(document, i))),
     ...[...settings.allDocuments()].flatMap(([key, document]) => secretReferencesIn(document, `setting ${key}: $`)),
   ].filter(({ reference }) => !secretNameOf(reference).startsWith(prefix));
-  if (outside.length === 0) return;
-  throw new PlatformSettingError(
-    `secret references must name secrets under '${prefix}' (the only ones Gennaker's functions may read): ${outside.map((o) => `${o.path} names '${secretNameOf(o.reference)}'`).join('; ')}`,
-  );
+  if (outside.length > 0) {
+    throw new PlatformSettingError(
+      `secret references must name secrets under '${prefix}' (the only ones Gennaker's functions may read): ${outside.map((o) => `${o.path} names '${secretNameOf(o.reference)}'`).join('; ')}`,
+    );
+  }
+  const access = settings.secretAccess();
+  const foreign = pipelines.flatMap((document, i) => {
+    const application = (document as { application?: unknown } | null)?.application;
+    if (typeof application !== 'string') return [];
+    return secretAccessProblems(document, application, prefix, access).map((p) => `${where(document, i)}${p.path.slice(1)}: ${p.message}`);
+  });
+  if (foreign.length > 0) throw new PlatformSettingError(`pipelines reference other applications' secrets: ${foreign.join('; ')}`);
 }
 
 /** A secret named by its name or ARN (a name's ARN ends in six random characters). */

@@ -135,7 +135,7 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
 
   let current = stage;
   // One scope per call: what it resolves is scrubbed from everything this call writes or throws.
-  const secrets = new SecretScope(implementation.secrets);
+  const secrets = new SecretScope(implementation.secrets, undefined, { application: execution.application });
   const ctx: StageRunContext = {
     executionId: execution.id,
     application: execution.application,

@@ -28,7 +28,7 @@ async function cancelHere(
   stage: StageRecord,
   deps: EngineDeps,
 ): Promise<{ detail?: string; failed: boolean }> {
-  const secrets = new SecretScope(implementation.secrets);
+  const secrets = new SecretScope(implementation.secrets, undefined, { application: execution.application });
   const ctx: StageRunContext = {
     executionId: execution.id,
     application: execution.application,

@@ -5,7 +5,9 @@
  * engine scrubs the call's result, checkpoints and errors with it before anything is written,
  * returned to Step Functions or logged. Redaction is by value, whatever field or header carried it.
  */
-import { referencesIn, type SecretReference, secretNameOf } from '../../../state-machines/model/secret-references.js';
+import { referencesIn, type SecretReference, secretNameOf, secretReferencesIn } from '../../../state-machines/model/secret-references.js';
+import { applicationMayUse, outsideApplicationMessage, type SecretAccess } from '../../../state-machines/model/secret-access.js';
+import { secretAccessFromEnv } from './access.js';
 import { GennakerError } from '../../../state-machines/errors.js';
 import { StageConfigError, TransientStageError } from '../stage-errors.js';
 
@@ -33,14 +35,33 @@ export class SecretUnavailableError extends GennakerError {
   }
 }
 
+/** Whose call this is: a pipeline may reference only its application's secrets (secret-access.ts). */
+export interface SecretOwner {
+  readonly application: string;
+  /** @default the secretAccess setting bundled beside the function */
+  readonly access?: SecretAccess;
+}
+
 export class SecretScope {
   private readonly cache = new Map<string, Promise<string | undefined>>();
   private readonly resolved = new Set<string>();
+  /** Secrets the operator's settings name for this call (a preconfigured webhook's, a Jenkins master's): not limited by application. */
+  private readonly granted = new Set<string>();
 
   constructor(
     private readonly fetch: SecretFetcher = noSecrets,
     private readonly namePrefix: string | undefined = process.env[SECRET_NAME_PREFIX_ENV] || undefined,
+    /** Without an owner (or a prefix: local runs) every name under the prefix may be read. */
+    private readonly owner?: SecretOwner,
   ) {}
+
+  /**
+   * The references in `operatorValue` (a settings document the pipeline author cannot change) may
+   * be resolved in this call whatever the application: the operator granted them by writing them.
+   */
+  grant(operatorValue: unknown): void {
+    for (const { reference } of secretReferencesIn(operatorValue)) this.granted.add(cacheKeyOf(reference));
+  }
 
   /**
    * Every reference in `value` (strings, deep) replaced by its secret. `field` names where the
@@ -109,7 +130,13 @@ export class SecretScope {
     if (this.namePrefix !== undefined && !name.startsWith(this.namePrefix)) {
       throw new StageConfigError(`${field}: ${where} cannot be read: Gennaker's functions may read only secrets named '${this.namePrefix}…'`);
     }
-    const cacheKey = `${reference.region}\u0000${reference.secretId}`;
+    const cacheKey = cacheKeyOf(reference);
+    if (this.namePrefix !== undefined && this.owner && !this.granted.has(cacheKey)) {
+      const { application, access = secretAccessFromEnv() } = this.owner;
+      if (!applicationMayUse(name, application, this.namePrefix, access)) {
+        throw new StageConfigError(`${field}: ${outsideApplicationMessage(reference, application, this.namePrefix)}`);
+      }
+    }
     let pending = this.cache.get(cacheKey);
     if (!pending) {
       pending = this.fetch(reference).then((r) => r?.text);
@@ -133,6 +160,10 @@ export class SecretScope {
     this.resolved.add(value);
     return value;
   }
+}
+
+function cacheKeyOf(reference: SecretReference): string {
+  return `${reference.region}\u0000${reference.secretId}`;
 }
 
 function keyText(reference: SecretReference): string {

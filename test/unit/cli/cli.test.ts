@@ -127,6 +127,28 @@ describe('gennaker', () => {
     ]);
   });
 
+  it("validate refuses a reference to another application's secret, naming the path; one the settings share passes", async () => {
+    const borrowing = file(
+      'borrowing.json',
+      JSON.stringify({
+        application: 'shop',
+        name: 'borrow',
+        stages: [
+          { refId: '1', type: 'webhook', url: 'https://h.example', customHeaders: { 'X-Key': 'encrypted:secrets-manager!r:us-east-1!s:gennaker/ops/key' } },
+        ],
+      }),
+    );
+    const refused = await cli('validate', borrowing);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(
+      `${borrowing}: $.stages[0].customHeaders["X-Key"]: secret 'gennaker/ops/key' is not one application 'shop' may use: its pipelines may reference secrets named 'gennaker/shop/…'`,
+    );
+    const shared = file('context-shared.json', JSON.stringify({ 'gennaker:secretAccess': file('access.yml', 'shared: [gennaker/ops/]') }));
+    const ok = await cli('validate', '--settings', shared, borrowing);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('ok (shop/borrow, 1 stages)');
+  });
+
   it('compile prints ASL and graph prints Mermaid', async () => {
     const asl = await cli('compile', good);
     expect(asl.code).toBe(0);

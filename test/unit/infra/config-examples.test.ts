@@ -16,6 +16,7 @@ const FILES: Record<string, string> = {
   launchPermissions: 'launch-permissions.yml',
   permissions: 'permissions.yml',
   preconfiguredWebhooks: 'preconfigured-webhooks.yml',
+  secretAccess: 'secret-access.yml',
 };
 
 describe('config/examples', () => {

@@ -115,10 +115,14 @@ export class JenkinsMasters {
     const field = `Jenkins master '${name}' apiToken`;
     const arn = SECRET_ARN.exec(config.apiToken);
     let apiToken: string;
+    // The masters setting is the operator's: its token is not limited by the pipeline's application.
     if (arn) {
       // The older form, a bare ARN: the whole secret, or JSON with apiToken, token or password.
-      apiToken = tokenOf(await secrets.resolve(`${SECRET_PREFIX}${SECRETS_MANAGER_ENGINE}!r:${arn[1]}!s:${config.apiToken}`, field), field);
+      const reference = `${SECRET_PREFIX}${SECRETS_MANAGER_ENGINE}!r:${arn[1]}!s:${config.apiToken}`;
+      secrets.grant(reference);
+      apiToken = tokenOf(await secrets.resolve(reference, field), field);
     } else {
+      secrets.grant(config.apiToken);
       apiToken = await secrets.resolve(config.apiToken, field);
     }
     secrets.protect(apiToken);

@@ -32,7 +32,11 @@ function withStageContext(evaluation: EvaluationContext, refId: string, extra: R
 /** One stage type per definition, each running the given webhook implementation on its merged config. */
 export function preconfiguredWebhookStages(webhooks: readonly PreconfiguredWebhook[], webhookStage: StageImplementation): StageImplementation[] {
   return webhooks.map((webhook) => {
-    const merged = (ctx: StageRunContext): StageRunContext => ({ ...ctx, stage: { ...ctx.stage, config: preconfiguredConfig(webhook, ctx) } });
+    const merged = (ctx: StageRunContext): StageRunContext => {
+      // The definition's references are the operator's: any application's stage of this type may send them where the definition does.
+      ctx.secrets?.grant(webhook);
+      return { ...ctx, stage: { ...ctx.stage, config: preconfiguredConfig(webhook, ctx) } };
+    };
     return {
       type: webhook.type,
       ...(webhookStage.secrets ? { secrets: webhookStage.secrets } : {}),

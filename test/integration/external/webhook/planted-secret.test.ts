@@ -32,7 +32,7 @@ const TOKEN = 'planted-Tok3n-7f1c9e2b';
 const DEPLOY_KEY = 'deploy-key-5a8d0c';
 const PATH_TOKEN = 'pathTok-93be11';
 const QUERY_TOKEN = 'queryTok-0c44d2';
-const SECRET = 'gennaker/planted';
+const SECRET = 'gennaker/shop/planted';
 const ref = (key: string) => `encrypted:secrets-manager!r:us-east-1!s:${SECRET}!k:${key}`;
 
 /** Every spelling of the planted values a leak could take. */

@@ -95,6 +95,42 @@ describe('preconfigured webhooks', () => {
     expect(JSON.stringify(result.events)).not.toContain(TOKEN);
   });
 
+  it("deployed (a secret name prefix set), a pipeline resolves only its application's secrets; the definition's secret is the operator's and still resolves", async () => {
+    await secretsManagerClient({ region: 'us-east-1' }).send(
+      new CreateSecretCommand({ Name: 'gennaker/release-board', SecretString: JSON.stringify({ token: TOKEN }) }),
+    );
+    server.route((req, res) => json(res, req.headers.authorization === `Bearer ${TOKEN}` ? 201 : 401, {}));
+    const pipeline = validatePipeline({
+      application: 'shop',
+      name: 'scoped',
+      stages: [
+        { refId: '1', type: 'announceRelease', name: 'Announce', parameterValues: { board: 'b', version: '1' } },
+        {
+          refId: '2',
+          type: 'webhook',
+          name: 'Borrow',
+          requisiteStageRefIds: ['1'],
+          url: `${server.url}/elsewhere`,
+          customHeaders: { Authorization: 'Bearer encrypted:secrets-manager!r:us-east-1!s:gennaker/release-board!k:token' },
+        },
+      ],
+    }).pipeline!;
+    process.env.GENNAKER_SECRET_NAME_PREFIX = 'gennaker/';
+    try {
+      const result = await runtime.start(pipeline).result;
+      await runtime.idle();
+      expect(result.execution.stages[0]).toMatchObject({ status: 'SUCCEEDED' });
+      expect(result.execution.stages[1]).toMatchObject({
+        status: 'TERMINAL',
+        error:
+          "customHeaders.Authorization: secret 'gennaker/release-board' is not one application 'shop' may use: its pipelines may reference secrets named 'gennaker/shop/…' and those the secretAccess setting shares with it",
+      });
+      expect(server.requests.map((r) => r.url)).toEqual(['/boards/b/releases']);
+    } finally {
+      delete process.env.GENNAKER_SECRET_NAME_PREFIX;
+    }
+  });
+
   it('validate knows the type: unknown parameters and overridden fields are errors naming the field; the reference lists it', () => {
     const checked = validatePipeline({
       application: 'shop',

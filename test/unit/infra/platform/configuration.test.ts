@@ -78,6 +78,31 @@ describe('platform settings', () => {
     ]);
   });
 
+  it("refuses at synth a pipeline that references another application's secret, naming the pipeline, the path and the secret; shared ones pass", () => {
+    const ref = (name: string) => `encrypted:secrets-manager!r:us-east-1!s:${name}`;
+    const pipelineDocuments = [
+      {
+        application: 'shop',
+        name: 'release',
+        stages: [
+          { refId: '1', type: 'webhook', url: ref('gennaker/shop/hook') },
+          { refId: '2', type: 'webhook', url: ref('gennaker/shared/hook') },
+          { refId: '3', type: 'webhook', url: ref('gennaker/checkout/hook') },
+        ],
+      },
+    ];
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    expect(
+      () => new PlatformStack(app, 'Foreign', { platform: { pipelineDocuments, settings: { secretAccess: { document: { shared: ['gennaker/shared/'] } } } } }),
+    ).toThrow(
+      new PlatformSettingError(
+        "pipelines reference other applications' secrets: pipeline 'release': $.stages[2].url: secret 'gennaker/checkout/hook' is not one application 'shop' may use: its pipelines may reference secrets named 'gennaker/shop/…' and those the secretAccess setting shares with it",
+      ),
+    );
+    const settings = ResolvedSettings.resolve({ secretAccess: { document: { shared: ['gennaker/shared/'] } } });
+    expect(settings.forNeeds(['executions', 'readSecrets']).environment).toEqual({ GENNAKER_SECRET_ACCESS_FILE: 'gennaker-secret-access.json' });
+  });
+
   it("refuses a wrong document at synth with the reader's message and the setting named", () => {
     expect(() => ResolvedSettings.resolve({ accounts: { document: { accounts: { prod: { accountId: '123', regions: ['us-east-1'] } } } } })).toThrow(
       expect.objectContaining({

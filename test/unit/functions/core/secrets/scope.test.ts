@@ -70,6 +70,33 @@ describe('SecretScope', () => {
     expect(errors.join()).not.toMatch(/not-json-value|value-a/);
   });
 
+  it("refuses another application's secret before asking, naming the reference; shared and operator-granted ones resolve", async () => {
+    const { fetch, reads } = store({
+      'gennaker/shop/api': 'shop-value-1',
+      'gennaker/checkout/api': 'checkout-value-2',
+      'gennaker/shared/hook': 'shared-value-3',
+      'gennaker/release-board': 'board-value-4',
+    });
+    const access = { shared: ['gennaker/shared/'], applications: {} };
+    const scope = new SecretScope(fetch, 'gennaker/', { application: 'shop', access });
+    await expect(scope.resolve(REF('gennaker/shop/api'), 'url')).resolves.toBe('shop-value-1');
+    await expect(scope.resolve(REF('gennaker/shared/hook'), 'url')).resolves.toBe('shared-value-3');
+    await expect(scope.resolve(`Bearer ${REF('gennaker/checkout/api')}`, 'customHeaders.Authorization')).rejects.toThrow(
+      new StageConfigError(
+        "customHeaders.Authorization: secret 'gennaker/checkout/api' is not one application 'shop' may use: its pipelines may reference secrets named 'gennaker/shop/…' and those the secretAccess setting shares with it",
+      ),
+    );
+    await expect(scope.resolve(REF('gennaker/release-board'), 'payload')).rejects.toThrow(/not one application 'shop' may use/);
+    expect(reads).toEqual(['gennaker/shop/api', 'gennaker/shared/hook']);
+    // A preconfigured webhook's (or Jenkins master's) reference is the operator's: granted for this call.
+    scope.grant({ customHeaders: { Authorization: `Bearer ${REF('gennaker/release-board')}` } });
+    await expect(scope.resolve(REF('gennaker/release-board'), 'customHeaders.Authorization')).resolves.toBe('board-value-4');
+    // Without a prefix (local runs) nothing is limited by application.
+    await expect(new SecretScope(fetch, undefined, { application: 'shop', access }).resolve(REF('gennaker/checkout/api'), 'url')).resolves.toBe(
+      'checkout-value-2',
+    );
+  });
+
   it('refuses secrets outside the name prefix before asking Secrets Manager', async () => {
     const { fetch, reads } = store({ 'other/x': 'value-x' });
     await expect(new SecretScope(fetch, 'gennaker/').resolve(REF('other/x'), 'url')).rejects.toThrow(
