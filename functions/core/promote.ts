@@ -47,17 +47,20 @@ export function isPromoted(context: Readonly<Record<string, unknown>>, step: num
 /**
  * The result of a stage whose step waits for a promote: on its task token when the state machine
  * gave one (the engine stores it for submitPromote), otherwise polling every PROMOTE_POLL_SECONDS.
+ * A stage with gates to watch while it waits (rollback alarms) gives `watchSeconds`: it is called
+ * again that often instead of parking on its token, so an alarm that fires during the wait rolls
+ * back without anyone promoting; the promote is then found in the record at the next call.
  */
 export function awaitPromote(
   context: Readonly<Record<string, unknown>>,
   awaiting: { readonly step: number; readonly weight: number },
-  result: { readonly outputs?: Record<string, unknown> } = {},
+  result: { readonly outputs?: Record<string, unknown>; readonly watchSeconds?: number } = {},
 ): TaskResult {
   const current = promotionOf(context);
   return {
     status: 'RUNNING',
-    waitSeconds: PROMOTE_POLL_SECONDS,
-    awaitCallback: true,
+    waitSeconds: result.watchSeconds ?? PROMOTE_POLL_SECONDS,
+    ...(result.watchSeconds === undefined ? { awaitCallback: true } : {}),
     context: { [PROMOTION_KEY]: { ...current, awaiting } },
     ...(result.outputs ? { outputs: result.outputs } : {}),
   };

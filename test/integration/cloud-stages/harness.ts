@@ -54,6 +54,11 @@ export interface HarnessOptions {
   readonly maxCrashes?: number;
   /** Called before every stage call (e.g. to move the clock or change AWS between calls). */
   readonly beforeCall?: (refId: string, call: number) => Promise<void> | void;
+  /**
+   * Give every stage call this task token, as a deployed Task does (a stage may then wait on it; the
+   * harness calls it again after a second, as if it were resumed). @default none: stages poll
+   */
+  readonly taskToken?: string;
 }
 
 const MAX_CALLS_PER_STAGE = 200;
@@ -115,7 +120,7 @@ export async function runStages(raw: Record<string, unknown>, options: HarnessOp
       if (call > MAX_CALLS_PER_STAGE) throw new Error(`stage ${stage.refId} still RUNNING after ${MAX_CALLS_PER_STAGE} calls`);
       calls[stage.refId] = call;
       await options.beforeCall?.(stage.refId, call);
-      result = await send({ ...payload, executionId });
+      result = await send({ ...payload, executionId, ...(options.taskToken !== undefined ? { taskToken: options.taskToken } : {}) });
       if (result.status !== 'RUNNING') break;
       clock.advance(result.waitSeconds ?? 1);
     }

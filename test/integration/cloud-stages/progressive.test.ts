@@ -5,7 +5,7 @@
  * rollback alarms; the end state is red/black's, with the canary target group gone.
  */
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeServerGroup, type CloudClients } from '../../../functions/core/cloud/index.js';
 import { ExecutionStore } from '../../../functions/core/execution-store.js';
@@ -17,7 +17,7 @@ import { ECS_CLUSTER, createEcsCluster, ecsDeployStage, ecsWorld } from './ecs-f
 import { createNetwork, deployStage, seedCluster, type Network } from './fixtures.js';
 import { world } from './world.js';
 import { freshStageClients, runStages, stageOf } from './harness.js';
-import { createListener, trafficWorld } from './traffic-fixtures.js';
+import { createAlarm, createListener, trafficWorld } from './traffic-fixtures.js';
 
 useLocalAws();
 let clients: CloudClients;
@@ -26,21 +26,6 @@ let targetGroupArn: string;
 
 const image = (tag: string) => ({ registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'app', tag, fromTrigger: false });
 const STEPS = [{ weight: 10, pauseSec: 120 }, { weight: 50, pauseSec: 120 }, { weight: 100 }];
-
-async function alarm(name: string): Promise<void> {
-  await clients.cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: 'AWS/ApplicationELB',
-      MetricName: 'HTTPCode_Target_5XX_Count',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanThreshold',
-    }),
-  );
-}
 
 async function loadBalancersOf(service: string): Promise<string[]> {
   const s = (await clients.ecs.send(new DescribeServicesCommand({ cluster: ECS_CLUSTER, services: [service] }))).services![0]!;
@@ -111,7 +96,7 @@ describe('ECS progressive deploys', () => {
 
   it('an alarm in ALARM at 50% moves all traffic back to the old service at once; the new one is destroyed (destroyOnFailure)', async () => {
     await createListener(clients, network, targetGroupArn);
-    await alarm('app-5xx');
+    await createAlarm(clients, 'app-5xx');
     const run = await runStages(
       {
         stages: [

@@ -111,7 +111,8 @@ async function hold(u: DeployUnitContext, state: DeployUnitState, step: number):
   const gate = await gates(u, state, step, promoted);
   if (!gate.passed) return { state: rollingBack(state, gate.reason) };
   if (promoted) return { state: nextStep(state) };
-  // The stage turns this into a wait on its task token (stage.ts); the gates are checked again when promoted.
+  // The stage turns this into a wait on its task token (stage.ts), or into polls every GATE_POLL_SECONDS
+  // when it has rollback alarms (read above at each call); the gates are checked again when promoted.
   return { state: { ...state, awaitingPromote: step }, waitSeconds: GATE_POLL_SECONDS };
 }
 

@@ -4,6 +4,7 @@
  */
 import { deployProblems } from '../../../../state-machines/stage-types/cloud.js';
 import type { ClusterKey } from '../../../core/cluster-lock.js';
+import { GATE_POLL_SECONDS } from '../../../core/gates/alarms.js';
 import { awaitPromote } from '../../../core/promote.js';
 import type { StageRunContext, TaskResult } from '../../../core/stage-api.js';
 import type { CloudEnv } from '../deps.js';
@@ -68,12 +69,15 @@ export function deployStage(env: CloudEnv): LockedStage {
       const outcome = await runUnits(ctx, units);
       const out = outputs(clusters, outcome.states);
       if (outcome.waitSeconds !== undefined) {
-        // Every unit still going waits for a promote: wait on the task token (promote.ts), not by polling.
+        // Every unit still going waits for a promote: wait on the task token (promote.ts), not by polling,
+        // unless there are alarms to watch meanwhile.
         const going = Object.values(outcome.states).filter((s) => s.status === 'running');
         const promote = going.length > 0 && going.every((s) => s.awaitingPromote !== undefined) ? going : [];
         if (promote.length > 0) {
           const step = Math.min(...promote.map((s) => s.awaitingPromote!));
-          return awaitPromote(ctx.state, { step, weight: promote.find((s) => s.awaitingPromote === step)!.weight ?? 0 }, { outputs: out });
+          // Rollback alarms are read while the step waits (each call's hold checks them), so such a stage polls.
+          const watch = clusters.some((c) => c.options.rollbackAlarms.length > 0) ? { watchSeconds: GATE_POLL_SECONDS } : {};
+          return awaitPromote(ctx.state, { step, weight: promote.find((s) => s.awaitingPromote === step)!.weight ?? 0 }, { outputs: out, ...watch });
         }
         return { status: 'RUNNING', waitSeconds: outcome.waitSeconds, outputs: out };
       }
