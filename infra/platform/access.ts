@@ -320,7 +320,15 @@ function grantTrafficShifts(fn: GennakerFunction): void {
  * deleted only when they carry Gennaker's tag. Task roles are passed only as the settings list them
  * (launchPermissions.taskRoles), the same rule as runJob.
  */
-const ECS_READS = ['ecs:DescribeClusters', 'ecs:ListServices', 'ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks', 'ecs:DescribeTaskDefinition'];
+const ECS_READS = [
+  'ecs:DescribeClusters',
+  'ecs:ListClusters',
+  'ecs:ListServices',
+  'ecs:DescribeServices',
+  'ecs:ListTasks',
+  'ecs:DescribeTasks',
+  'ecs:DescribeTaskDefinition',
+];
 
 function grantEcsServices(fn: GennakerFunction, taskRoles: readonly string[]): void {
   const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
@@ -411,7 +419,7 @@ export function acknowledgeWildcards(
       : []),
     ...(needs.includes('ecsServices')
       ? [
-          "the ECS deploys' ecs:DescribeClusters, ListServices, DescribeServices, ListTasks, DescribeTasks and DescribeTaskDefinition (read only; listing and describing name no single resource); none of their creates, changes or deletes is on *",
+          "the ECS server groups' ecs:DescribeClusters, ListClusters (finding the ECS cluster of a cluster's services), ListServices, DescribeServices, ListTasks, DescribeTasks and DescribeTaskDefinition (read only; listing and describing name no single resource); none of their creates, changes or deletes is on *",
         ]
       : []),
     ...(needs.includes('runTasks')

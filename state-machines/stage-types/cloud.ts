@@ -40,6 +40,21 @@ function count(v: unknown): number | undefined {
   return undefined;
 }
 
+/** The fields of a stage that acts on EC2 Auto Scaling groups or ECS services (Deck's ECS stages say cloudProvider ecs). */
+function onEc2OrEcs(fields: readonly StageField[]): StageField[] {
+  return [
+    ...fields.map((f) =>
+      f.name === 'cloudProvider'
+        ? field('cloudProvider', 'string', 'aws (EC2 Auto Scaling groups) or ecs (ECS services)', {
+            default: 'aws',
+            aliases: ['cloudProviderType', 'provider'],
+          })
+        : f,
+    ),
+    field('ecsClusterName', 'string', 'ECS: the ECS cluster the services run in', { default: "the ECS cluster that holds the cluster's services" }),
+  ];
+}
+
 /** Deploy cluster entries may also be ECS services (Deck's ECS deploy stage). */
 export const DEPLOY_PROVIDERS = [CLOUD_PROVIDER, 'ecs'] as const;
 
@@ -225,7 +240,7 @@ function deployRegionProblems(c: unknown, stage: Raw, prefix: string): string[] 
 
 /** Stages that act on one server group: named, or picked from a cluster by `target`. */
 export function serverGroupTargetProblems(s: Raw): string[] {
-  const problems = [...cloudProviderProblems(s), ...regionProblems(s), ...trafficGuardProblems(s)];
+  const problems = [...cloudProviderProblems(s, '', DEPLOY_PROVIDERS), ...regionProblems(s), ...trafficGuardProblems(s)];
   const named = s.serverGroupName ?? s.asgName ?? s.serverGroup;
   const cluster = s.cluster ?? (isObject(s.moniker) ? s.moniker.cluster : undefined);
   if (named === undefined && cluster === undefined) problems.push('cluster: required (or serverGroupName)');
@@ -236,7 +251,7 @@ export function serverGroupTargetProblems(s: Raw): string[] {
 }
 
 export function clusterProblems(s: Raw): string[] {
-  const problems = [...cloudProviderProblems(s), ...regionProblems(s), ...trafficGuardProblems(s)];
+  const problems = [...cloudProviderProblems(s, '', DEPLOY_PROVIDERS), ...regionProblems(s), ...trafficGuardProblems(s)];
   const cluster = s.cluster ?? (isObject(s.moniker) ? s.moniker.cluster : undefined);
   if (cluster === undefined) problems.push('cluster: required');
   return problems;
@@ -281,7 +296,12 @@ export function tagImageProblems(s: Raw): string[] {
 }
 
 export function rollbackServerGroupProblems(s: Raw): string[] {
-  const problems = [...cloudProviderProblems(s), ...regionProblems(s), ...trafficGuardProblems(s), ...oneOf(s, 'rollbackType', ROLLBACK_TYPES)];
+  const problems = [
+    ...cloudProviderProblems(s, '', DEPLOY_PROVIDERS),
+    ...regionProblems(s),
+    ...trafficGuardProblems(s),
+    ...oneOf(s, 'rollbackType', ROLLBACK_TYPES),
+  ];
   const context = s.rollbackContext;
   if (context === undefined) return [...problems, 'rollbackContext: required ({rollbackServerGroupName, restoreServerGroupName})'];
   if (!literal(context)) return problems;
@@ -297,8 +317,37 @@ export function rollbackServerGroupProblems(s: Raw): string[] {
   return problems;
 }
 
+/** EC2 launch settings a clone may change that an ECS clone does not take (it copies the source service's). */
+const EC2_CLONE_FIELDS = [
+  'instanceType',
+  'keyPair',
+  'iamRole',
+  'iamInstanceProfile',
+  'securityGroups',
+  'loadBalancers',
+  'targetGroups',
+  'suspendedProcesses',
+  'healthCheckType',
+  'healthCheckGracePeriod',
+] as const;
+
+const isEcs = (s: Raw): boolean => [s.cloudProvider, s.cloudProviderType, s.provider].includes('ecs');
+
 export function cloneProblems(s: Raw): string[] {
-  const problems = [...cloudProviderProblems(s), ...regionProblems(s), ...trafficGuardProblems(s), ...partialCapacityProblems(s.capacity)];
+  const problems = [
+    ...cloudProviderProblems(s, '', DEPLOY_PROVIDERS),
+    ...regionProblems(s),
+    ...trafficGuardProblems(s),
+    ...partialCapacityProblems(s.capacity),
+  ];
+  if (isEcs(s)) {
+    for (const f of EC2_CLONE_FIELDS) {
+      const v = s[f];
+      if (v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)) {
+        problems.push(`${f}: not supported for ECS clones (the clone copies the source service's task definition, network and target groups)`);
+      }
+    }
+  }
   const source = s.source;
   if (source === undefined && s.targetCluster === undefined && s.cluster === undefined) {
     problems.push('source: required ({account, region, asgName}) or targetCluster with target');
@@ -325,9 +374,11 @@ const DEPLOY_FIELDS: readonly StageField[] = [
 ];
 
 const CLONE_FIELDS: readonly StageField[] = [
-  ...SERVER_GROUP_FIELDS,
+  ...onEc2OrEcs(SERVER_GROUP_FIELDS),
   field('source', 'object', 'the group to copy: {account, region, asgName}'),
   field('targetCluster', 'string', 'the cluster whose target group is copied (with target)'),
+  field('imageId', 'string', 'what the clone runs: an AMI id (EC2) or a container image (ECS)', { default: "the source's", aliases: ['amiName'] }),
+  field('imageDescription', 'object', 'ECS: the container image as the ECS deploy takes it ({registry, repository, tag, fromTrigger})'),
   CAPACITY,
   field('useSourceCapacity', 'boolean', "keep the source's capacity", { default: false }),
   field('application', 'string', "the new group's application", { default: "the source's" }),
@@ -347,7 +398,7 @@ const CLONE_FIELDS: readonly StageField[] = [
 ];
 
 const RESIZE_FIELDS: readonly StageField[] = [
-  ...SERVER_GROUP_FIELDS,
+  ...onEc2OrEcs(SERVER_GROUP_FIELDS),
   field('action', 'string', 'how capacity changes', { default: 'scale_exact', values: ['scale_exact', 'scale_up', 'scale_down'] }),
   field('resizeType', 'string', "Deck's twin of action (exact, incremental, pct)"),
   field('capacity', 'object', '{min, max, desired} for scale_exact (fields left out stay)'),
@@ -356,7 +407,7 @@ const RESIZE_FIELDS: readonly StageField[] = [
 ];
 
 const ROLLBACK_FIELDS: readonly StageField[] = [
-  ...LOCATION_FIELDS,
+  ...onEc2OrEcs(LOCATION_FIELDS),
   ...GUARDS,
   field('rollbackType', 'string', 'back to a named group or to a previous image', { default: 'EXPLICIT', values: ['EXPLICIT', 'PREVIOUS_IMAGE'] }),
   field('rollbackContext', 'object', '{rollbackServerGroupName, restoreServerGroupName, imageId | imageName, targetHealthyRollbackPercentage}'),
@@ -385,7 +436,7 @@ const BAKE_FIELDS: readonly StageField[] = [
 ];
 
 const FIND_IMAGE_FIELDS: readonly StageField[] = [
-  ...CLUSTER_FIELDS,
+  ...onEc2OrEcs(CLUSTER_FIELDS),
   field('selectionStrategy', 'string', 'which image when the groups run several', { default: 'NEWEST', values: ['NEWEST', 'OLDEST', 'LARGEST', 'FAIL'] }),
   field('onlyEnabled', 'boolean', 'look at enabled server groups only', { default: true }),
   field('imageNamePattern', 'string', "Deck's image name filter (accepted)"),
@@ -429,7 +480,7 @@ cloud({
 });
 cloud({
   type: 'enableServerGroup',
-  fields: SERVER_GROUP_FIELDS,
+  fields: onEc2OrEcs(SERVER_GROUP_FIELDS),
   execution: 'poll',
   description: 'Put a server group into its target groups',
   defaultTimeoutMs: 2 * HOUR_MS,
@@ -437,7 +488,7 @@ cloud({
 });
 cloud({
   type: 'disableServerGroup',
-  fields: SERVER_GROUP_FIELDS,
+  fields: onEc2OrEcs(SERVER_GROUP_FIELDS),
   execution: 'poll',
   description: 'Take a server group out of its target groups',
   defaultTimeoutMs: 2 * HOUR_MS,
@@ -453,7 +504,7 @@ cloud({
 });
 cloud({
   type: 'destroyServerGroup',
-  fields: SERVER_GROUP_FIELDS,
+  fields: onEc2OrEcs(SERVER_GROUP_FIELDS),
   execution: 'poll',
   description: 'Delete a server group and its launch template',
   defaultTimeoutMs: 2 * HOUR_MS,
@@ -469,7 +520,11 @@ cloud({
 });
 cloud({
   type: 'disableCluster',
-  fields: [...CLUSTER_FIELDS, field('remainingEnabledServerGroups', 'integer', 'newest enabled groups left enabled', { default: 1 }), PREFER_LARGER],
+  fields: [
+    ...onEc2OrEcs(CLUSTER_FIELDS),
+    field('remainingEnabledServerGroups', 'integer', 'newest enabled groups left enabled', { default: 1 }),
+    PREFER_LARGER,
+  ],
   execution: 'poll',
   description: 'Disable all but the newest enabled server groups of a cluster',
   defaultTimeoutMs: 2 * HOUR_MS,
@@ -478,7 +533,7 @@ cloud({
 cloud({
   type: 'scaleDownCluster',
   fields: [
-    ...CLUSTER_FIELDS,
+    ...onEc2OrEcs(CLUSTER_FIELDS),
     field('remainingFullSizeServerGroups', 'integer', 'newest groups left at full size', { default: 1 }),
     PREFER_LARGER,
     field('allowScaleDownActive', 'boolean', 'scale down enabled groups too', { default: false }),
@@ -491,7 +546,7 @@ cloud({
 cloud({
   type: 'shrinkCluster',
   fields: [
-    ...CLUSTER_FIELDS,
+    ...onEc2OrEcs(CLUSTER_FIELDS),
     field('shrinkToSize', 'integer', 'newest groups kept', { default: 1 }),
     field('retainLargerOverNewer', 'boolean', 'keep the largest rather than the newest', { default: false }),
     field('allowDeleteActive', 'boolean', 'destroy enabled groups too', { default: false }),
@@ -503,7 +558,10 @@ cloud({
 });
 cloud({
   type: 'rollbackCluster',
-  fields: [...CLUSTER_FIELDS, field('targetHealthyRollbackPercentage', 'integer', 'percent of the restored group that must be up', { default: 100 })],
+  fields: [
+    ...onEc2OrEcs(CLUSTER_FIELDS),
+    field('targetHealthyRollbackPercentage', 'integer', 'percent of the restored group that must be up', { default: 100 }),
+  ],
   execution: 'poll',
   description: 'Roll a cluster back to its previous server group or image',
   check: clusterProblems,

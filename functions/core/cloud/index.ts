@@ -73,5 +73,5 @@ export function cloudDriver(clients: CloudClients) {
 export type CloudDriver = ReturnType<typeof cloudDriver>;
 // EC2 implements the provider seam as it is (checked here, at compile time).
 const _ec2IsAProvider = (d: CloudDriver): ServerGroupProvider => d;
-export type { ServerGroupProvider, ServerGroupSummary, ClusterSummary } from './provider.js';
+export type { ServerGroupProvider, ServerGroupSummary, ClusterSummary, ProviderKind } from './provider.js';
 export { findBuilder, BUILDER_KEY_TAG, type BuilderSpec } from './builders.js';

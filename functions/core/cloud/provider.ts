@@ -13,6 +13,7 @@ import type { Capacity } from './capacity.js';
 import type { DescribeOptions } from './cluster.js';
 import type { ParsedCluster, ParsedServerGroup } from './naming.js';
 import type { UnhealthyInstance } from './state.js';
+import type { DeployMetadata } from './tags.js';
 
 export type ProviderKind = 'aws' | 'ecs';
 
@@ -46,6 +47,25 @@ export interface UpCheckResult {
   readonly unhealthy: readonly UnhealthyInstance[];
 }
 
+/** What every target's clone takes: the source, where the copy goes, and changes on top (a target may take more). */
+export interface CloneRequest {
+  readonly source: string;
+  /** @default the source's (the clone goes into the source's cluster) */
+  readonly application?: string;
+  readonly stack?: string;
+  readonly detail?: string;
+  /** Changes to the source's capacity. */
+  readonly capacity?: Partial<Capacity>;
+  /** What the clone runs: an AMI id (EC2), the load-balanced container's image (ECS). @default the source's */
+  readonly imageId?: string;
+  /** @default true */
+  readonly enabled?: boolean;
+  /** The user's own tags; `gennaker:` keys are reserved. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** `deployKey` finds the clone a crashed run made. */
+  readonly metadata?: DeployMetadata;
+}
+
 export interface ServerGroupProvider {
   readonly kind: ProviderKind;
   readonly region: string;
@@ -61,6 +81,8 @@ export interface ServerGroupProvider {
    * target group to the cluster's); a disabled group only remembers them for enable.
    */
   setTargetGroups(serverGroup: string, targetGroupArns: readonly string[]): Promise<unknown>;
+  /** A new server group copied from `source` (found again by its deploy key); converges like create. */
+  cloneServerGroup(spec: CloneRequest): Promise<{ readonly serverGroup: string; readonly created: boolean }>;
   /** Gone, with what it owned (launch template, task definition revision); missing is fine. */
   destroyServerGroup(serverGroup: string): Promise<unknown>;
   /** One look, never sleeps: are at least `expected` (default: desired) instances / tasks up? */

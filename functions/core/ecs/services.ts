@@ -1,7 +1,8 @@
 /**
  * ECS server groups: a service `<cluster>-vNNN` in an ECS cluster, running its own task definition
  * revision. The same contract as the EC2 driver (functions/core/cloud/provider.ts):
- * - capacity: ECS keeps a desired count only; min/max are recorded in a tag;
+ * - capacity: ECS keeps a desired count only; min/max are recorded in a tag, and a disabled service
+ *   reports the count it comes back at (as a disabled Auto Scaling group keeps its size);
  * - disable, as Spinnaker's ECS provider does it: the desired count goes to 0, recorded first in a
  *   tag (`gennaker:enabled-desired`) so enable brings back the same count and a crash in between is
  *   finished by the next call; a service with that tag is disabled;
@@ -33,11 +34,19 @@ import { awsCall } from '../cloud/aws-errors.js';
 import { checkCapacity, type Capacity } from '../cloud/capacity.js';
 import type { CloudClients } from '../cloud/clients.js';
 import { InvalidCapacityError, InvalidRequestError, ResourceNotFoundError, ServerGroupConflictError } from '../cloud/errors.js';
-import { buildClusterName, buildServerGroupName, nextSequence, parseClusterName, tryParseServerGroupName, type ParsedServerGroup } from '../cloud/naming.js';
-import type { ClusterSummary, ServerGroupProvider, ServerGroupSummary, UpCheckResult } from '../cloud/provider.js';
+import {
+  buildClusterName,
+  buildServerGroupName,
+  nextSequence,
+  parseClusterName,
+  parseServerGroupName,
+  tryParseServerGroupName,
+  type ParsedServerGroup,
+} from '../cloud/naming.js';
+import type { CloneRequest, ClusterSummary, ServerGroupProvider, ServerGroupSummary, UpCheckResult } from '../cloud/provider.js';
 import { resolveSecurityGroups, resolveSubnets, resolveTargetGroups } from '../cloud/resources.js';
 import { TAG_PREFIX, TagKeys, type DeployMetadata } from '../cloud/tags.js';
-import { deregisterTaskDefinition, ensureTaskDefinition, type TaskDefinitionSpec } from './task-definitions.js';
+import { deregisterTaskDefinition, describeTaskDefinition, ensureTaskDefinition, registrationOf, type TaskDefinitionSpec } from './task-definitions.js';
 
 export interface EcsLoadBalancer {
   /** Target group name or ARN. */
@@ -72,6 +81,47 @@ export interface CreateServiceSpec {
   readonly metadata?: DeployMetadata;
 }
 
+/** A service as ensureService makes it: every reference resolved (subnet and security group ids, target group ARNs). */
+interface ResolvedService {
+  readonly application: string;
+  readonly stack?: string;
+  readonly detail?: string;
+  readonly capacity: Capacity;
+  readonly image: string;
+  readonly taskDefinition: Omit<TaskDefinitionSpec, 'family' | 'tags'>;
+  readonly placement: Pick<
+    CreateServiceCommandInput,
+    | 'launchType'
+    | 'capacityProviderStrategy'
+    | 'networkConfiguration'
+    | 'loadBalancers'
+    | 'healthCheckGracePeriodSeconds'
+    | 'placementStrategy'
+    | 'placementConstraints'
+  >;
+  readonly enabled: boolean;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly metadata?: DeployMetadata;
+}
+
+export interface ServiceResult {
+  readonly serverGroup: string;
+  /** false when an earlier run had already created it. */
+  readonly created: boolean;
+  readonly taskDefinition: string;
+}
+
+function checkUserTags(tags: Readonly<Record<string, string>> | undefined): void {
+  for (const key of Object.keys(tags ?? {})) {
+    if (key.startsWith(TAG_PREFIX)) throw new InvalidRequestError(`tag ${key}: the ${TAG_PREFIX} prefix is reserved`);
+  }
+}
+
+/** The user's own tags of a service (a clone keeps them). */
+function userTags(tags: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => !key.startsWith(TAG_PREFIX) && !key.startsWith('aws:') && !key.startsWith('ecs:')));
+}
+
 const SERVICES_PER_DESCRIBE = 10;
 const TASKS_PER_DESCRIBE = 100;
 
@@ -79,8 +129,13 @@ function tagsOf(service: Service): Record<string, string> {
   return Object.fromEntries((service.tags ?? []).map((t) => [t.key ?? '', t.value ?? '']));
 }
 
+/**
+ * A service's capacity: the desired count, or for a disabled service the count it comes back at
+ * (as a disabled Auto Scaling group keeps its size), with min/max from the tag.
+ */
 function capacityOfService(service: Service, tags: Readonly<Record<string, string>>): Capacity {
-  const desired = service.desiredCount ?? 0;
+  const recorded = Number(tags[TagKeys.enabledDesired]);
+  const desired = tags[TagKeys.enabledDesired] !== undefined && Number.isInteger(recorded) ? recorded : (service.desiredCount ?? 0);
   const [min, max] = (tags[TagKeys.minMax] ?? '').split('/').map(Number);
   const lo = Number.isInteger(min) ? min! : desired;
   const hi = Number.isInteger(max) ? max! : desired;
@@ -114,36 +169,47 @@ export class EcsServices implements ServerGroupProvider {
   readonly region: string;
   constructor(
     private readonly clients: CloudClients,
-    /** The ECS cluster (Deck's ecsClusterName) the services run in. */
-    readonly ecsCluster: string,
+    /**
+     * The ECS cluster (Deck's ecsClusterName) the services run in; undefined when no ECS cluster of
+     * the region holds a service of the cluster asked about (it then has no server groups).
+     */
+    readonly ecsCluster: string | undefined,
   ) {
     this.region = clients.region;
   }
 
   private where(): string {
-    return `ECS cluster ${this.ecsCluster} (${this.region})`;
+    return this.ecsCluster ? `ECS cluster ${this.ecsCluster} (${this.region})` : `any ECS cluster of ${this.region}`;
+  }
+
+  private requiredCluster(): string {
+    if (!this.ecsCluster)
+      throw new ResourceNotFoundError('ECS cluster', '', `no ECS cluster of ${this.region} holds this cluster's services (name ecsClusterName)`);
+    return this.ecsCluster;
   }
 
   /** Fails with a clear error when the ECS cluster does not exist (or is not ACTIVE). */
   async requireCluster(): Promise<void> {
+    const ecsCluster = this.requiredCluster();
     const response = await awsCall({ action: 'describe', resourceType: 'ECS cluster', resource: this.where() }, () =>
-      this.clients.ecs.send(new DescribeClustersCommand({ clusters: [this.ecsCluster] })),
+      this.clients.ecs.send(new DescribeClustersCommand({ clusters: [ecsCluster] })),
     );
-    const found = response.clusters?.find((c) => c.clusterName === this.ecsCluster || c.clusterArn === this.ecsCluster);
+    const found = response.clusters?.find((c) => c.clusterName === ecsCluster || c.clusterArn === ecsCluster);
     if (!found || found.status !== 'ACTIVE')
       throw new ResourceNotFoundError(
         'ECS cluster',
-        this.ecsCluster,
-        `ECS cluster ${this.ecsCluster} not found in ${this.region}${found ? ` (it is ${found.status})` : ''}`,
+        ecsCluster,
+        `ECS cluster ${ecsCluster} not found in ${this.region}${found ? ` (it is ${found.status})` : ''}`,
       );
   }
 
   private async describe(names: readonly string[]): Promise<Service[]> {
     const out: Service[] = [];
+    if (!this.ecsCluster) return out;
     for (let i = 0; i < names.length; i += SERVICES_PER_DESCRIBE) {
       const batch = names.slice(i, i + SERVICES_PER_DESCRIBE);
       const response = await awsCall({ action: 'describe', resourceType: 'ECS services', resource: `${batch.join(', ')} in ${this.where()}` }, () =>
-        this.clients.ecs.send(new DescribeServicesCommand({ cluster: this.ecsCluster, services: [...batch], include: ['TAGS'] })),
+        this.clients.ecs.send(new DescribeServicesCommand({ cluster: this.requiredCluster(), services: [...batch], include: ['TAGS'] })),
       );
       out.push(...(response.services ?? []));
     }
@@ -172,16 +238,17 @@ export class EcsServices implements ServerGroupProvider {
     const parsed = parseClusterName(cluster);
     const names: string[] = [];
     let token: string | undefined;
-    do {
-      const page = await awsCall({ action: 'list', resourceType: 'ECS services', resource: this.where() }, () =>
-        this.clients.ecs.send(new ListServicesCommand({ cluster: this.ecsCluster, ...(token ? { nextToken: token } : {}) })),
-      );
-      for (const arn of page.serviceArns ?? []) {
-        const serviceName = arn.split('/').pop() ?? '';
-        if (tryParseServerGroupName(serviceName)?.cluster === parsed.cluster) names.push(serviceName);
-      }
-      token = page.nextToken;
-    } while (token);
+    if (this.ecsCluster)
+      do {
+        const page = await awsCall({ action: 'list', resourceType: 'ECS services', resource: this.where() }, () =>
+          this.clients.ecs.send(new ListServicesCommand({ cluster: this.requiredCluster(), ...(token ? { nextToken: token } : {}) })),
+        );
+        for (const arn of page.serviceArns ?? []) {
+          const serviceName = arn.split('/').pop() ?? '';
+          if (tryParseServerGroupName(serviceName)?.cluster === parsed.cluster) names.push(serviceName);
+        }
+        token = page.nextToken;
+      } while (token);
     const services = (await this.describe(names)).filter((s) => s.status !== 'INACTIVE');
     const serverGroups = services
       .map((s) => serviceView(tryParseServerGroupName(s.serviceName ?? '')!, s, this.region))
@@ -191,7 +258,7 @@ export class EcsServices implements ServerGroupProvider {
 
   private async update(name: string, desiredCount: number): Promise<void> {
     await awsCall({ action: 'update', resourceType: 'ECS service', resource: `${name} in ${this.where()}` }, () =>
-      this.clients.ecs.send(new UpdateServiceCommand({ cluster: this.ecsCluster, service: name, desiredCount })),
+      this.clients.ecs.send(new UpdateServiceCommand({ cluster: this.requiredCluster(), service: name, desiredCount })),
     );
   }
 
@@ -221,10 +288,8 @@ export class EcsServices implements ServerGroupProvider {
   async resizeServerGroup(serverGroup: string, change: Partial<Capacity>): Promise<void> {
     const service = await this.requireService(serverGroup);
     const tags = tagsOf(service);
-    const current = capacityOfService(service, tags);
     const disabled = tags[TagKeys.enabledDesired] !== undefined;
-    const base = disabled ? { ...current, desired: Number(tags[TagKeys.enabledDesired]) } : current;
-    const next = checkCapacity({ ...base, ...change }, serverGroup);
+    const next = checkCapacity({ ...capacityOfService(service, tags), ...change }, serverGroup);
     const minMax = `${next.min}/${next.max}`;
     const wanted: Record<string, string> = {};
     if (tags[TagKeys.minMax] !== minMax) wanted[TagKeys.minMax] = minMax;
@@ -252,7 +317,7 @@ export class EcsServices implements ServerGroupProvider {
     await awsCall({ action: 'set target groups of', resourceType: 'ECS service', resource: `${serverGroup} in ${this.where()}` }, () =>
       this.clients.ecs.send(
         new UpdateServiceCommand({
-          cluster: this.ecsCluster,
+          cluster: this.requiredCluster(),
           service: serverGroup,
           loadBalancers: wanted.map((targetGroupArn) => ({ targetGroupArn, containerName: container.containerName, containerPort: container.containerPort })),
         }),
@@ -265,19 +330,19 @@ export class EcsServices implements ServerGroupProvider {
     if (!service || service.status === 'INACTIVE') return;
     if (service.taskDefinition) await deregisterTaskDefinition(this.clients, service.taskDefinition);
     await awsCall({ action: 'delete', resourceType: 'ECS service', resource: `${serverGroup} in ${this.where()}` }, () =>
-      this.clients.ecs.send(new DeleteServiceCommand({ cluster: this.ecsCluster, service: serverGroup, force: true })),
+      this.clients.ecs.send(new DeleteServiceCommand({ cluster: this.requiredCluster(), service: serverGroup, force: true })),
     );
   }
 
   private async tasks(serverGroup: string, desiredStatus: 'RUNNING' | 'STOPPED'): Promise<Task[]> {
     const list = await awsCall({ action: 'list', resourceType: 'ECS tasks', resource: `of ${serverGroup} in ${this.where()}` }, () =>
-      this.clients.ecs.send(new ListTasksCommand({ cluster: this.ecsCluster, serviceName: serverGroup, desiredStatus })),
+      this.clients.ecs.send(new ListTasksCommand({ cluster: this.requiredCluster(), serviceName: serverGroup, desiredStatus })),
     );
     const arns = list.taskArns ?? [];
     const out: Task[] = [];
     for (let i = 0; i < arns.length; i += TASKS_PER_DESCRIBE) {
       const response = await awsCall({ action: 'describe', resourceType: 'ECS tasks', resource: `of ${serverGroup} in ${this.where()}` }, () =>
-        this.clients.ecs.send(new DescribeTasksCommand({ cluster: this.ecsCluster, tasks: arns.slice(i, i + TASKS_PER_DESCRIBE) })),
+        this.clients.ecs.send(new DescribeTasksCommand({ cluster: this.requiredCluster(), tasks: arns.slice(i, i + TASKS_PER_DESCRIBE) })),
       );
       out.push(...(response.tasks ?? []));
     }
@@ -336,12 +401,10 @@ export class EcsServices implements ServerGroupProvider {
   }
 
   /** Creates the service (and its task definition revision), or finds the one this deploy made. */
-  async createServerGroup(spec: CreateServiceSpec): Promise<{ serverGroup: string; created: boolean; taskDefinition: string }> {
+  async createServerGroup(spec: CreateServiceSpec): Promise<ServiceResult> {
     const cluster = buildClusterName({ app: spec.application, ...(spec.stack ? { stack: spec.stack } : {}), ...(spec.detail ? { detail: spec.detail } : {}) });
     const capacity = checkCapacity(spec.capacity, `${cluster}-vNNN (new)`);
-    for (const key of Object.keys(spec.tags ?? {})) {
-      if (key.startsWith(TAG_PREFIX)) throw new InvalidRequestError(`tag ${key}: the ${TAG_PREFIX} prefix is reserved`);
-    }
+    checkUserTags(spec.tags);
     // Everything the service refers to, before anything is created.
     await this.requireCluster();
     const awsvpc = spec.taskDefinition.networkMode === 'awsvpc';
@@ -360,47 +423,14 @@ export class EcsServices implements ServerGroupProvider {
       (spec.loadBalancers ?? []).map((l) => l.targetGroup),
       vpcId,
     );
-
-    const deployKey = spec.metadata?.deployKey ?? spec.metadata?.executionId;
-    const existing = await this.describeCluster(cluster);
-    const mine = deployKey ? existing.serverGroups.find((g) => g.tags[TagKeys.deployKey] === deployKey) : undefined;
-    const newest = existing.serverGroups[existing.serverGroups.length - 1];
-    const sequence =
-      mine?.sequence ??
-      nextSequence(
-        existing.serverGroups.map((g) => g.sequence),
-        { cluster, ...(newest ? { latest: newest.sequence } : {}) },
-      );
-    const name = buildServerGroupName(cluster, sequence);
-    const enabled = spec.enabled ?? true;
-
-    const ownTags: Record<string, string> = {
-      ...(spec.tags ?? {}),
-      [TagKeys.application]: spec.application,
-      [TagKeys.cluster]: cluster,
-      [TagKeys.serverGroup]: name,
-      [TagKeys.imageId]: spec.image,
-      [TagKeys.minMax]: `${capacity.min}/${capacity.max}`,
-      ...(spec.metadata?.executionId ? { [TagKeys.executionId]: spec.metadata.executionId } : {}),
-      ...(deployKey ? { [TagKeys.deployKey]: deployKey } : {}),
-      ...(spec.metadata?.version ? { [TagKeys.version]: spec.metadata.version } : {}),
-      ...(spec.metadata?.previousImageId ? { [TagKeys.previousImageId]: spec.metadata.previousImageId } : {}),
-    };
-    const taskDefinition = await ensureTaskDefinition(this.clients, { ...spec.taskDefinition, family: name, tags: ownTags });
-
-    let service = await this.service(name);
-    if (service && service.status !== 'INACTIVE' && tagsOf(service)[TagKeys.deployKey] !== deployKey) {
-      throw new ServerGroupConflictError(`ECS service ${name} already exists in ${this.where()} (another deploy made it)`);
-    }
-    const created = !service || service.status === 'INACTIVE';
-    if (created) {
-      const input: CreateServiceCommandInput = {
-        cluster: this.ecsCluster,
-        serviceName: name,
-        taskDefinition: taskDefinition.arn,
-        // Created at 0 and scaled below: the one way any desired count is set (see the module comment).
-        desiredCount: 0,
-        ...(deployKey ? { clientToken: createHash('sha256').update(deployKey).digest('hex').slice(0, 32) } : {}),
+    return this.ensureService({
+      application: spec.application,
+      ...(spec.stack ? { stack: spec.stack } : {}),
+      ...(spec.detail ? { detail: spec.detail } : {}),
+      capacity,
+      image: spec.image,
+      taskDefinition: spec.taskDefinition,
+      placement: {
         ...(spec.capacityProviderStrategy?.length
           ? { capacityProviderStrategy: spec.capacityProviderStrategy.map((c) => ({ ...c })) }
           : spec.launchType
@@ -431,7 +461,115 @@ export class EcsServices implements ServerGroupProvider {
         ...(spec.placementConstraints?.length
           ? { placementConstraints: spec.placementConstraints.map((p) => ({ type: p.type as never, ...(p.expression ? { expression: p.expression } : {}) })) }
           : {}),
-        tags: Object.entries({ ...ownTags, ...(enabled ? {} : { [TagKeys.enabledDesired]: String(capacity.desired) }) }).map(([key, value]) => ({
+      },
+      enabled: spec.enabled ?? true,
+      ...(spec.tags ? { tags: spec.tags } : {}),
+      ...(spec.metadata ? { metadata: spec.metadata } : {}),
+    });
+  }
+
+  /**
+   * A new service like `source`: its task definition (the load-balanced container's image replaced
+   * when asked), launch type or capacity providers, network, target groups, placement and capacity
+   * (a disabled source's count before it was disabled), with the request's changes on top.
+   */
+  async cloneServerGroup(spec: CloneRequest): Promise<ServiceResult> {
+    checkUserTags(spec.tags);
+    const source = await this.requireService(spec.source);
+    const name = parseServerGroupName(spec.source);
+    const tags = tagsOf(source);
+    const definition = await describeTaskDefinition(this.clients, source.taskDefinition ?? '');
+    const base = registrationOf(definition);
+    const main = source.loadBalancers?.[0]?.containerName ?? definition.containerDefinitions?.[0]?.name ?? '';
+    const sourceImage = definition.containerDefinitions?.find((c) => c.name === main)?.image ?? tags[TagKeys.imageId] ?? '';
+    const image = spec.imageId ?? sourceImage;
+    const before = capacityOfService(source, tags);
+    const application = spec.application ?? name.app;
+    const stack = spec.stack ?? name.stack;
+    const detail = spec.detail ?? name.detail;
+    const sameImage = image === sourceImage;
+    return this.ensureService({
+      application,
+      ...(stack ? { stack } : {}),
+      ...(detail ? { detail } : {}),
+      capacity: checkCapacity({ ...before, ...spec.capacity }, `clone of ${spec.source}`),
+      image,
+      taskDefinition: {
+        containers: [{ name: main, image }],
+        networkMode: (definition.networkMode ?? 'awsvpc') as TaskDefinitionSpec['networkMode'],
+        fargate: false,
+        base,
+      },
+      placement: {
+        ...(source.capacityProviderStrategy?.length
+          ? { capacityProviderStrategy: source.capacityProviderStrategy }
+          : source.launchType
+            ? { launchType: source.launchType }
+            : {}),
+        ...(source.networkConfiguration ? { networkConfiguration: source.networkConfiguration } : {}),
+        ...(source.loadBalancers?.length ? { loadBalancers: source.loadBalancers } : {}),
+        ...(source.loadBalancers?.length && source.healthCheckGracePeriodSeconds !== undefined
+          ? { healthCheckGracePeriodSeconds: source.healthCheckGracePeriodSeconds }
+          : {}),
+        ...(source.placementStrategy?.length ? { placementStrategy: source.placementStrategy } : {}),
+        ...(source.placementConstraints?.length ? { placementConstraints: source.placementConstraints } : {}),
+      },
+      enabled: spec.enabled ?? true,
+      tags: { ...userTags(tags), ...spec.tags },
+      metadata: {
+        ...(sameImage && tags[TagKeys.version] ? { version: tags[TagKeys.version] } : {}),
+        replaces: spec.source,
+        ...spec.metadata,
+      },
+    });
+  }
+
+  /** The service (and its task definition revision) made once per deploy key: a re-run finds both. */
+  private async ensureService(spec: ResolvedService): Promise<ServiceResult> {
+    const cluster = buildClusterName({ app: spec.application, ...(spec.stack ? { stack: spec.stack } : {}), ...(spec.detail ? { detail: spec.detail } : {}) });
+    const { capacity } = spec;
+    const deployKey = spec.metadata?.deployKey ?? spec.metadata?.executionId;
+    const existing = await this.describeCluster(cluster);
+    const mine = deployKey ? existing.serverGroups.find((g) => g.tags[TagKeys.deployKey] === deployKey) : undefined;
+    const newest = existing.serverGroups[existing.serverGroups.length - 1];
+    const sequence =
+      mine?.sequence ??
+      nextSequence(
+        existing.serverGroups.map((g) => g.sequence),
+        { cluster, ...(newest ? { latest: newest.sequence } : {}) },
+      );
+    const name = buildServerGroupName(cluster, sequence);
+    const replaces = spec.metadata?.replaces ?? mine?.tags[TagKeys.replaces] ?? newest?.name;
+    const ownTags: Record<string, string> = {
+      ...(spec.tags ?? {}),
+      [TagKeys.application]: spec.application,
+      [TagKeys.cluster]: cluster,
+      [TagKeys.serverGroup]: name,
+      [TagKeys.imageId]: spec.image,
+      [TagKeys.minMax]: `${capacity.min}/${capacity.max}`,
+      ...(spec.metadata?.executionId ? { [TagKeys.executionId]: spec.metadata.executionId } : {}),
+      ...(deployKey ? { [TagKeys.deployKey]: deployKey } : {}),
+      ...(spec.metadata?.version ? { [TagKeys.version]: spec.metadata.version } : {}),
+      ...(replaces && replaces !== name ? { [TagKeys.replaces]: replaces } : {}),
+      ...(spec.metadata?.previousImageId ? { [TagKeys.previousImageId]: spec.metadata.previousImageId } : {}),
+    };
+    const taskDefinition = await ensureTaskDefinition(this.clients, { ...spec.taskDefinition, family: name, tags: ownTags });
+
+    let service = await this.service(name);
+    if (service && service.status !== 'INACTIVE' && tagsOf(service)[TagKeys.deployKey] !== deployKey) {
+      throw new ServerGroupConflictError(`ECS service ${name} already exists in ${this.where()} (another deploy made it)`);
+    }
+    const created = !service || service.status === 'INACTIVE';
+    if (created) {
+      const input: CreateServiceCommandInput = {
+        cluster: this.requiredCluster(),
+        serviceName: name,
+        taskDefinition: taskDefinition.arn,
+        // Created at 0 and scaled below: the one way any desired count is set (see the module comment).
+        desiredCount: 0,
+        ...(deployKey ? { clientToken: createHash('sha256').update(deployKey).digest('hex').slice(0, 32) } : {}),
+        ...spec.placement,
+        tags: Object.entries({ ...ownTags, ...(spec.enabled ? {} : { [TagKeys.enabledDesired]: String(capacity.desired) }) }).map(([key, value]) => ({
           key,
           value,
         })),
@@ -444,7 +582,7 @@ export class EcsServices implements ServerGroupProvider {
         )
       ).service;
     }
-    if (enabled && (service?.desiredCount ?? 0) !== capacity.desired) await this.update(name, capacity.desired);
+    if (spec.enabled && (service?.desiredCount ?? 0) !== capacity.desired) await this.update(name, capacity.desired);
     return { serverGroup: name, created, taskDefinition: taskDefinition.arn };
   }
 }

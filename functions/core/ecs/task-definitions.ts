@@ -11,6 +11,7 @@ import {
   RegisterTaskDefinitionCommand,
   type ContainerDefinition,
   type RegisterTaskDefinitionCommandInput,
+  type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { awsCall, awsCallOrMissing, errorCode } from '../cloud/aws-errors.js';
 import type { CloudClients } from '../cloud/clients.js';
@@ -124,4 +125,32 @@ export async function deregisterTaskDefinition(clients: CloudClients, arn: strin
     if (errorCode(error) === 'ClientException') return;
     throw error;
   }
+}
+
+/** What ECS answers about a revision but does not take back when registering one. */
+const READ_ONLY = [
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+] as const;
+
+/** A registered revision as the input that registers a copy of it (clone starts from the source's). Pure. */
+export function registrationOf(definition: TaskDefinition): Partial<RegisterTaskDefinitionCommandInput> {
+  const copy: Record<string, unknown> = { ...definition };
+  for (const key of READ_ONLY) delete copy[key];
+  return copy;
+}
+
+/** A revision by ARN (a service's); a missing one is a ResourceNotFoundError. */
+export async function describeTaskDefinition(clients: CloudClients, arn: string): Promise<TaskDefinition> {
+  const response = await awsCall({ action: 'describe', resourceType: 'task definition', resource: arn }, () =>
+    clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn })),
+  );
+  if (!response.taskDefinition) throw new InvalidRequestError(`task definition ${arn} not found`);
+  return response.taskDefinition;
 }

@@ -5,7 +5,9 @@
  * otherwise. The source is resolved and saved first; the clone is found again by its deploy key.
  */
 import { cloneProblems } from '../../../state-machines/stage-types/cloud.js';
-import { parseServerGroupName, type Capacity, type CloneServerGroupSpec } from '../../core/cloud/index.js';
+import { parseServerGroupName, type Capacity, type CloneServerGroupSpec, type CloudDriver } from '../../core/cloud/index.js';
+import { stageContainerImage } from './deploy/ecs-config.js';
+import { providerTarget } from './providers.js';
 import type { ClusterKey } from '../../core/cluster-lock.js';
 import { StageConfigError, type StageRunContext, stageRunKey, type TaskResult } from '../../core/stage-api.js';
 import type { CloudEnv } from './deps.js';
@@ -98,14 +100,25 @@ function overrides(config: Readonly<Record<string, unknown>>): Partial<CloneServ
   };
 }
 
+function ecsOverrides({ capacity, tags }: Partial<CloneServerGroupSpec>): Partial<CloneServerGroupSpec> {
+  return { ...(capacity ? { capacity } : {}), ...(tags ? { tags } : {}) };
+}
+
+/** The AMI a clone on EC2 is given (imageId / amiName), checked to exist. */
+async function amiOf(driver: CloudDriver, config: Readonly<Record<string, unknown>>, region: string): Promise<string | undefined> {
+  const ref = explicitImage(config, region);
+  return ref ? (await resolveImage(driver, ref)).imageId : undefined;
+}
+
 function cloneUnit(ctx: StageRunContext, env: CloudEnv, w: CloneWhere): Unit<CloneState> {
   const config = ctx.stage.config;
   return {
     key: `${w.cluster}/${w.region}`,
     initial: () => ({ status: 'running', phase: 'resolve' }),
     async step(state) {
-      const target = await env.target(w.account, w.region);
-      const driver = target.driver;
+      const target = await providerTarget(env, w.account, w.region, config, w.sourceCluster);
+      const driver = target.provider;
+      const ecs = driver.kind === 'ecs';
       if (state.phase === 'resolve') {
         const view = await driver.describeCluster(w.sourceCluster, { launchTemplates: false, targetHealth: false });
         const source = w.sourceName
@@ -115,9 +128,8 @@ function cloneUnit(ctx: StageRunContext, env: CloudEnv, w: CloneWhere): Unit<Clo
           throw new NoTargetError(
             `no server group to clone: ${w.sourceName ?? textOf(config.target ?? 'current_asg_dynamic')} in cluster ${w.sourceCluster} (${w.account}/${w.region})`,
           );
-        const ref = explicitImage(config, w.region);
-        const image = ref ? await resolveImage(driver, ref) : undefined;
-        return { state: { ...state, phase: 'clone', source: source.name, ...(image ? { imageId: image.imageId } : {}) } };
+        const imageId = ecs ? stageContainerImage(config, ctx.evaluation.execution.trigger) : await amiOf(target.driver, config, w.region);
+        return { state: { ...state, phase: 'clone', source: source.name, ...(imageId ? { imageId } : {}) } };
       }
       if (state.phase === 'clone') {
         const spec: CloneServerGroupSpec = {
@@ -125,7 +137,8 @@ function cloneUnit(ctx: StageRunContext, env: CloudEnv, w: CloneWhere): Unit<Clo
           application: w.app,
           ...(w.stack ? { stack: w.stack } : {}),
           ...(w.detail ? { detail: w.detail } : {}),
-          ...overrides(config),
+          // ECS clones take capacity and tags; the EC2 launch settings are refused for them by validation.
+          ...(ecs ? ecsOverrides(overrides(config)) : overrides(config)),
           ...(state.imageId ? { imageId: state.imageId } : {}),
           enabled: true,
           metadata: { executionId: ctx.executionId, deployKey: `${stageRunKey(ctx)}:${w.region}`, replaces: state.source! },

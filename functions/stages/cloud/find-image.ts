@@ -5,18 +5,20 @@
  * Outputs Spinnaker's `deploymentDetails`, which deploy stages downstream use.
  */
 import { findImageProblems } from '../../../state-machines/stage-types/cloud.js';
-import type { ServerGroupView } from '../../core/cloud/index.js';
+import type { ServerGroupSummary } from '../../core/cloud/index.js';
 import { StageConfigError, type StageImplementation, type TaskResult } from '../../core/stage-api.js';
 import type { CloudEnv } from './deps.js';
 import { CloudStageError, errorMessage, rethrowUnlessFailed } from './errors.js';
 import { accountOf, clusterOf, flag, regionsOf } from './fields.js';
 import { newestFirst } from './targets.js';
+import { providerTarget } from './providers.js';
+import { TagKeys } from '../../core/cloud/index.js';
 import { textOf } from '../../../state-machines/model/problems.js';
 
 export type SelectionStrategy = 'NEWEST' | 'OLDEST' | 'LARGEST' | 'FAIL';
 
 /** The group whose image is chosen. Pure. */
-export function selectImageGroup(groups: readonly ServerGroupView[], strategy: SelectionStrategy, where: string): ServerGroupView | undefined {
+export function selectImageGroup(groups: readonly ServerGroupSummary[], strategy: SelectionStrategy, where: string): ServerGroupSummary | undefined {
   const withImage = newestFirst(groups.filter((g) => g.imageId && !g.status));
   if (strategy === 'FAIL') {
     const images = new Set(withImage.map((g) => g.imageId));
@@ -26,6 +28,11 @@ export function selectImageGroup(groups: readonly ServerGroupView[], strategy: S
   if (strategy === 'OLDEST') return withImage[withImage.length - 1];
   if (strategy === 'LARGEST') return [...withImage].sort((a, b) => b.capacity.desired - a.capacity.desired)[0];
   return withImage[0];
+}
+
+function versionOf(group: ServerGroupSummary): { version?: string } {
+  const version = group.tags[TagKeys.version];
+  return version ? { version } : {};
 }
 
 /** A failure of a one-call stage as a FAILED result; crashes and throttling are rethrown for a retry. */
@@ -49,8 +56,8 @@ export function findImageStage(env: CloudEnv): StageImplementation {
         const onlyEnabled = flag(config, 'onlyEnabled', true);
         const details = [];
         for (const region of regionsOf(config, env.defaultRegion())) {
-          const { driver } = await env.target(account, region);
-          const view = await driver.describeCluster(cluster, { targetHealth: false });
+          const { driver, provider } = await providerTarget(env, account, region, config, cluster);
+          const view = await provider.describeCluster(cluster, { targetHealth: false });
           const where = `cluster ${cluster} in ${account}/${region}`;
           const group = selectImageGroup(
             view.serverGroups.filter((g) => !onlyEnabled || g.enabled),
@@ -58,6 +65,11 @@ export function findImageStage(env: CloudEnv): StageImplementation {
             where,
           );
           if (!group?.imageId) throw new CloudStageError(`${where} has no ${onlyEnabled ? 'enabled ' : ''}server group with an image`);
+          if (provider.kind === 'ecs') {
+            // An ECS service runs a container image: the reference is the image (as clouddriver's ECS provider reports it).
+            details.push({ imageId: group.imageId, imageName: group.imageId, region, cloudProvider: 'ecs', serverGroup: group.name, ...versionOf(group) });
+            continue;
+          }
           const image = await driver.describeImage(group.imageId);
           details.push({
             ami: image.imageId,

@@ -7,6 +7,7 @@ import type { PreconditionCheck } from '../flow/check-preconditions.js';
 import type { CloudEnv } from './deps.js';
 import { errorMessage, rethrowUnlessFailed } from './errors.js';
 import { accountOf, clusterOf, flag, regionsOf, wholeNumber } from './fields.js';
+import { providerTarget } from './providers.js';
 import { textOf } from '../../../state-machines/model/problems.js';
 
 const COMPARISONS: Record<string, (actual: number, expected: number) => boolean> = {
@@ -32,8 +33,8 @@ export function clusterSizePrecondition(env: CloudEnv): PreconditionCheck {
       const failures: string[] = [];
       const sizes: string[] = [];
       for (const region of regionsOf(context, env.defaultRegion())) {
-        const { driver } = await env.target(account, region);
-        const view = await driver.describeCluster(cluster, { launchTemplates: false, targetHealth: false });
+        const { provider } = await providerTarget(env, account, region, context, cluster);
+        const view = await provider.describeCluster(cluster, { launchTemplates: false, targetHealth: false });
         const size = view.serverGroups.filter((g) => !g.status && (!onlyEnabled || g.enabled)).length;
         sizes.push(`${size} in ${region}`);
         if (!compare(size, expected)) failures.push(`${region} has ${size}`);

@@ -2,7 +2,7 @@
  * The shape shared by stages that act on several groups of a cluster per region: pick the groups
  * (saved before anything changes, after a traffic guard check), then act on exactly those.
  */
-import type { ServerGroupView, CloudDriver } from '../../../core/cloud/index.js';
+import type { ServerGroupProvider, ServerGroupSummary } from '../../../core/cloud/index.js';
 import { ResourceNotFoundError } from '../../../core/cloud/index.js';
 import type { ClusterKey } from '../../../core/cluster-lock.js';
 import type { StageRunContext, TaskResult } from '../../../core/stage-api.js';
@@ -10,6 +10,7 @@ import type { GroupChange } from '../../../core/traffic-guards.js';
 import type { CloudEnv } from '../deps.js';
 import { accountOf, clusterOf, regionsOf } from '../fields.js';
 import { checkGuards } from '../guards.js';
+import { providerTarget } from '../providers.js';
 import type { LockedStage } from '../locking.js';
 import { clusterRefs } from '../summary.js';
 import { runUnits, unitErrors, type Unit, type UnitState } from '../units.js';
@@ -22,9 +23,9 @@ export interface ClusterOperation {
   readonly type: string;
   readonly verb: string;
   check?(config: Readonly<Record<string, unknown>>): string[];
-  select(groups: readonly ServerGroupView[], config: Readonly<Record<string, unknown>>): string[];
+  select(groups: readonly ServerGroupSummary[], config: Readonly<Record<string, unknown>>): string[];
   change(serverGroup: string): GroupChange;
-  act(driver: CloudDriver, serverGroup: string): Promise<unknown>;
+  act(provider: ServerGroupProvider, serverGroup: string): Promise<unknown>;
 }
 
 function where(ctx: StageRunContext, env: CloudEnv): ClusterKey[] {
@@ -39,7 +40,7 @@ function unit(ctx: StageRunContext, env: CloudEnv, op: ClusterOperation, key: Cl
     key: `${key.cluster}/${key.region}`,
     initial: () => ({ status: 'running' }),
     async step(state) {
-      const { driver } = await env.target(key.account, key.region);
+      const { provider: driver } = await providerTarget(env, key.account, key.region, ctx.stage.config, key.cluster);
       if (!state.plan) {
         const view = await driver.describeCluster(key.cluster, { launchTemplates: false });
         const plan = op.select(view.serverGroups, ctx.stage.config);

@@ -6,16 +6,16 @@
  *   shrinkCluster     keeps the `shrinkToSize` newest (or largest) groups, destroys the others (only
  *                     disabled ones unless allowDeleteActive)
  */
-import type { ServerGroupView } from '../../../core/cloud/index.js';
+import type { ServerGroupSummary } from '../../../core/cloud/index.js';
 import { newestFirst } from '../targets.js';
 
-function ranked(groups: readonly ServerGroupView[], preferLarger: boolean): ServerGroupView[] {
+function ranked(groups: readonly ServerGroupSummary[], preferLarger: boolean): ServerGroupSummary[] {
   const newest = newestFirst(groups.filter((g) => !g.status));
   // A stable sort keeps newer first among groups of equal size.
   return preferLarger ? [...newest].sort((a, b) => b.capacity.desired - a.capacity.desired) : newest;
 }
 
-export function selectToDisable(groups: readonly ServerGroupView[], remaining: number, preferLarger: boolean): string[] {
+export function selectToDisable(groups: readonly ServerGroupSummary[], remaining: number, preferLarger: boolean): string[] {
   return ranked(
     groups.filter((g) => g.enabled),
     preferLarger,
@@ -24,14 +24,14 @@ export function selectToDisable(groups: readonly ServerGroupView[], remaining: n
     .map((g) => g.name);
 }
 
-export function selectToScaleDown(groups: readonly ServerGroupView[], remaining: number, preferLarger: boolean, allowActive: boolean): string[] {
+export function selectToScaleDown(groups: readonly ServerGroupSummary[], remaining: number, preferLarger: boolean, allowActive: boolean): string[] {
   return ranked(groups, preferLarger)
     .slice(remaining)
     .filter((g) => (allowActive || !g.enabled) && (g.capacity.desired > 0 || g.capacity.min > 0))
     .map((g) => g.name);
 }
 
-export function selectToShrink(groups: readonly ServerGroupView[], keep: number, preferLarger: boolean, allowActive: boolean): string[] {
+export function selectToShrink(groups: readonly ServerGroupSummary[], keep: number, preferLarger: boolean, allowActive: boolean): string[] {
   return ranked(groups, preferLarger)
     .slice(keep)
     .filter((g) => allowActive || !g.enabled)

@@ -205,3 +205,11 @@ function triggerImage(trigger: Record<string, unknown>, repository: string | und
   }
   return undefined;
 }
+
+/** A stage's own container image (cloneServerGroup on ECS): `imageDescription` read as the deploy reads it, or an `imageId` reference. */
+export function stageContainerImage(config: Record<string, unknown>, trigger: Record<string, unknown>): string | undefined {
+  if (config.imageDescription !== undefined && config.imageDescription !== null) {
+    return resolveContainerImage(imageOf(config.imageDescription, 'imageDescription'), trigger, 'imageDescription');
+  }
+  return optionalString(config, 'imageId');
+}

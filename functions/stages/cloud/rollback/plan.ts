@@ -6,7 +6,7 @@
  *             rolled-back group is disabled (when the previous group is gone, e.g. after highlander)
  * Pure.
  */
-import { TagKeys, type Capacity, type ServerGroupView } from '../../../core/cloud/index.js';
+import { TagKeys, type Capacity, type ServerGroupSummary } from '../../../core/cloud/index.js';
 import { snapshotOf, type Snapshot } from '../deploy/state.js';
 import { RollbackError } from '../errors.js';
 import { newestFirst } from '../targets.js';
@@ -20,7 +20,7 @@ export function restoreCapacity(restore: Capacity, rollback: Capacity): Capacity
   return restore.desired >= rollback.desired ? restore : rollback;
 }
 
-export function explicitPlan(rollback: ServerGroupView, restore: ServerGroupView): RollbackPlan {
+export function explicitPlan(rollback: ServerGroupSummary, restore: ServerGroupSummary): RollbackPlan {
   return { mode: 'explicit', rollback: snapshotOf(rollback), restore: snapshotOf(restore), capacity: restoreCapacity(restore.capacity, rollback.capacity) };
 }
 
@@ -29,7 +29,7 @@ export function explicitPlan(rollback: ServerGroupView, restore: ServerGroupView
  * gennaker:replaces tag), else the newest older group (one with another image first), else the
  * image it replaced (gennaker:previous-image-id).
  */
-export function clusterRollbackPlan(groups: readonly ServerGroupView[], cluster: string, region: string): RollbackPlan {
+export function clusterRollbackPlan(groups: readonly ServerGroupSummary[], cluster: string, region: string): RollbackPlan {
   const live = newestFirst(groups.filter((g) => !g.status));
   const current = live.find((g) => g.enabled);
   if (!current) throw new RollbackError(`cluster ${cluster} in ${region} has no enabled server group to roll back`);

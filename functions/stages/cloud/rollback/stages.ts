@@ -4,7 +4,7 @@
  * PREVIOUS_IMAGE with an image). One unit per region: plan, saved, then the steps of steps.ts.
  */
 import { clusterProblems, rollbackServerGroupProblems } from '../../../../state-machines/stage-types/cloud.js';
-import { parseServerGroupName, ResourceNotFoundError, type CloudDriver } from '../../../core/cloud/index.js';
+import { parseServerGroupName, ResourceNotFoundError } from '../../../core/cloud/index.js';
 import type { ClusterKey } from '../../../core/cluster-lock.js';
 import { StageConfigError, type StageRunContext, stageRunKey, type TaskResult } from '../../../core/stage-api.js';
 import type { CloudEnv } from '../deps.js';
@@ -17,8 +17,9 @@ import { resolveImage } from '../images.js';
 import { snapshotOf } from '../deploy/state.js';
 import { clusterRollbackPlan, explicitPlan, type RollbackPlan } from './plan.js';
 import { restoredGroup, runRollbackStep, stepsOf, type RollbackState } from './steps.js';
+import { providerTarget, type ProviderTarget } from '../providers.js';
 
-type Planner = (driver: CloudDriver, key: ClusterKey) => Promise<RollbackPlan>;
+type Planner = (target: ProviderTarget, key: ClusterKey) => Promise<RollbackPlan>;
 
 function rollbackUnit(ctx: StageRunContext, env: CloudEnv, key: ClusterKey, planner: Planner): Unit<RollbackState> {
   const config = ctx.stage.config;
@@ -30,8 +31,8 @@ function rollbackUnit(ctx: StageRunContext, env: CloudEnv, key: ClusterKey, plan
     key: `${key.cluster}/${key.region}`,
     initial: () => ({ status: 'running', step: 0 }),
     async step(state) {
-      const target = await env.target(key.account, key.region);
-      if (!state.plan) return { state: { ...state, plan: await planner(target.driver, key) } };
+      const target = await providerTarget(env, key.account, key.region, config, key.cluster);
+      if (!state.plan) return { state: { ...state, plan: await planner(target, key) } };
       const kind = stepsOf(state.plan)[state.step];
       if (!kind) return { state: { ...state, status: 'succeeded' } };
       return runRollbackStep(
@@ -95,8 +96,8 @@ export function rollbackClusterStage(env: CloudEnv): LockedStage {
     const account = accountOf(ctx.stage.config);
     return regionsOf(ctx.stage.config, env.defaultRegion()).map((region) => ({ account, region, cluster }));
   };
-  return locked('rollbackCluster', env, clusterProblems, keysOf, () => async (driver, key) => {
-    const view = await driver.describeCluster(key.cluster, { launchTemplates: false, targetHealth: false });
+  return locked('rollbackCluster', env, clusterProblems, keysOf, () => async ({ provider }, key) => {
+    const view = await provider.describeCluster(key.cluster, { launchTemplates: false, targetHealth: false });
     return clusterRollbackPlan(view.serverGroups, key.cluster, key.region);
   });
 }
@@ -119,9 +120,9 @@ export function rollbackServerGroupStage(env: CloudEnv): LockedStage {
     const account = accountOf(ctx.stage.config);
     return regionsOf(ctx.stage.config, env.defaultRegion()).map((region) => ({ account, region, cluster }));
   };
-  return locked('rollbackServerGroup', env, rollbackServerGroupProblems, keysOf, (ctx) => async (driver, key) => {
+  return locked('rollbackServerGroup', env, rollbackServerGroupProblems, keysOf, (ctx) => async ({ provider, driver }, key) => {
     const { context, rollback, restore } = names(ctx);
-    const view = await driver.describeCluster(key.cluster, { launchTemplates: false, targetHealth: false });
+    const view = await provider.describeCluster(key.cluster, { launchTemplates: false, targetHealth: false });
     const find = (name: string) => {
       const group = view.serverGroups.find((g) => g.name === name && !g.status);
       if (!group) throw new ResourceNotFoundError('server group', name, `server group ${name} not found in ${key.account}/${key.region}`);
@@ -129,6 +130,12 @@ export function rollbackServerGroupStage(env: CloudEnv): LockedStage {
     };
     const from = find(rollback);
     if ((ctx.stage.config.rollbackType ?? 'EXPLICIT') === 'PREVIOUS_IMAGE') {
+      // An ECS service's image is a container image reference: nothing to look up.
+      const containerImage = optionalString(context, 'imageId');
+      if (provider.kind === 'ecs') {
+        if (!containerImage) throw new StageConfigError('rollbackContext.imageId: required for PREVIOUS_IMAGE on ECS (the container image)');
+        return { mode: 'image', rollback: snapshotOf(from), imageId: containerImage };
+      }
       const image = await resolveImage(driver, {
         ...(optionalString(context, 'imageId') ? { imageId: optionalString(context, 'imageId')! } : {}),
         ...(optionalString(context, 'imageName') ? { imageName: optionalString(context, 'imageName')! } : {}),

@@ -1,6 +1,7 @@
 /** The rollback steps, shared by rollbackCluster and rollbackServerGroup. Each is idempotent. */
 import type { StageRunContext } from '../../../core/stage-api.js';
-import type { CloudEnv, RegionTarget } from '../deps.js';
+import type { CloudEnv } from '../deps.js';
+import type { ProviderTarget } from '../providers.js';
 import { checkGuards } from '../guards.js';
 import type { StepResult, UnitState } from '../units.js';
 import { healthyCount, waitForUp } from '../up.js';
@@ -26,7 +27,7 @@ export interface RollbackContext {
   readonly account: string;
   readonly region: string;
   readonly cluster: string;
-  readonly target: RegionTarget;
+  readonly target: ProviderTarget;
   readonly healthyPercent: number;
   readonly timeoutSeconds: number;
   /** Identifies the clone of an image rollback, so a re-run finds it. */
@@ -44,7 +45,7 @@ export function restoredGroup(state: RollbackState): string | undefined {
 
 export async function runRollbackStep(kind: RollbackStepKind, r: RollbackContext, state: RollbackState): Promise<StepResult<RollbackState>> {
   const plan = state.plan!;
-  const driver = r.target.driver;
+  const driver = r.target.provider;
   switch (kind) {
     case 'resizeRestore':
       if (plan.mode === 'explicit') await driver.resizeServerGroup(plan.restore.name, plan.capacity);

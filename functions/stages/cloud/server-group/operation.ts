@@ -5,7 +5,7 @@
  * changes, so a re-run acts on the same group even when the target would now pick another.
  */
 import { serverGroupTargetProblems } from '../../../../state-machines/stage-types/cloud.js';
-import { parseServerGroupName, ResourceNotFoundError, type Capacity, type CloudDriver, type ServerGroupView } from '../../../core/cloud/index.js';
+import { parseServerGroupName, ResourceNotFoundError, type Capacity, type ServerGroupProvider, type ServerGroupSummary } from '../../../core/cloud/index.js';
 import type { ClusterKey } from '../../../core/cluster-lock.js';
 import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
 import type { GroupChange } from '../../../core/traffic-guards.js';
@@ -16,6 +16,7 @@ import { checkGuards } from '../guards.js';
 import type { LockedStage } from '../locking.js';
 import { clusterRefs } from '../summary.js';
 import { pickTarget, targetKind } from '../targets.js';
+import { providerTarget } from '../providers.js';
 import { runUnits, unitErrors, type StepResult, type Unit, type UnitState } from '../units.js';
 import type { UpWait } from '../up.js';
 import { timeoutSeconds as configured, UP_TIMEOUT_FIELD, type WaitFields } from '../waiting.js';
@@ -35,12 +36,12 @@ export interface ServerGroupOperation {
   readonly done: string;
   check?(config: Readonly<Record<string, unknown>>): string[];
   /** What to do, fixed from the group as it is now (e.g. the capacity to set). Pure. */
-  plan?(config: Readonly<Record<string, unknown>>, group: ServerGroupView): Partial<OperationState>;
+  plan?(config: Readonly<Record<string, unknown>>, group: ServerGroupSummary): Partial<OperationState>;
   /** What the operation does to traffic (for traffic guards); none for operations that add capacity. */
   change?(state: OperationState): GroupChange | undefined;
-  act(driver: CloudDriver, state: OperationState): Promise<unknown>;
+  act(provider: ServerGroupProvider, state: OperationState): Promise<unknown>;
   /** Waits for the outcome after acting; absent = done once acted. */
-  wait?(w: UpWait, state: OperationState, config: Readonly<Record<string, unknown>>): Promise<StepResult<OperationState>>;
+  wait?(w: UpWait<ServerGroupProvider>, state: OperationState, config: Readonly<Record<string, unknown>>): Promise<StepResult<OperationState>>;
 }
 
 /** Seconds an operation waits for its outcome. */
@@ -71,12 +72,11 @@ function locations(ctx: StageRunContext, env: CloudEnv): Location[] {
 function operationUnit(ctx: StageRunContext, env: CloudEnv, op: ServerGroupOperation, where: Location): Unit<OperationState> {
   const config = ctx.stage.config;
   const timeoutSeconds = configured(config, UP_TIMEOUT_FIELD, OPERATION_TIMEOUT_SECONDS);
-  const target = () => env.target(where.account, where.region);
   return {
     key: `${where.cluster}/${where.region}`,
     initial: () => ({ status: 'running', phase: 'resolve' }),
     async step(state) {
-      const { driver } = await target();
+      const { provider: driver } = await providerTarget(env, where.account, where.region, config, where.cluster);
       if (state.phase === 'resolve') {
         const view = await driver.describeCluster(where.cluster, { launchTemplates: false });
         const group = where.serverGroup

@@ -117,7 +117,7 @@ describe('a stage refused for its provider names the provider first', () => {
   it('says a GCE deploy is not supported before anything about its clusters', () => {
     const result = validate([{ refId: '1', type: 'resizeServerGroup', cloudProvider: 'gce', action: 'scale_exact' }]);
     expect(result.errors).toEqual([
-      { path: '$.stages[0].cloudProvider', message: "cloudProvider 'gce' is not supported; Gennaker deploys to AWS EC2 only (cloudProvider 'aws')" },
+      { path: '$.stages[0].cloudProvider', message: "cloudProvider 'gce' is not supported; Gennaker deploys to AWS EC2 or ECS (cloudProvider 'aws' or 'ecs')" },
     ]);
   });
 
