@@ -185,7 +185,6 @@ export function deployClusterProblems(c: unknown, prefix: string): string[] {
 
 /** Deck ECS deploy fields that ask for what Gennaker's ECS deploys do not do yet, named (an empty or false value is how Deck says "not used"). */
 const ECS_UNSUPPORTED: ReadonlyArray<readonly [string, (v: unknown) => boolean, string]> = [
-  ['useTaskDefinitionArtifact', (v) => v === true || v === 'true', 'a task definition from an artifact'],
   ['copySourceScalingPoliciesAndActions', (v) => v === true || v === 'true', 'copying Application Auto Scaling policies'],
   ['serviceDiscoveryAssociations', (v) => Array.isArray(v) && v.length > 0, 'Cloud Map service discovery'],
   ['dockerImageCredentialsSecret', (v) => typeof v === 'string' && v !== '' && !/^none( \(.*\))?$/i.test(v), 'private registry credentials'],
@@ -197,6 +196,14 @@ function ecsClusterProblems(c: Raw, prefix: string): string[] {
     if (literal(c[field]) && asks(c[field])) problems.push(`${prefix}${field}: ${what} is not supported by Gennaker's ECS deploys yet`);
   }
   if (literal(c.strategy) && c.strategy === 'rollingredblack') problems.push(`${prefix}strategy: rollingredblack is not supported for ECS (use redblack)`);
+  if ((c.useTaskDefinitionArtifact === true || c.useTaskDefinitionArtifact === 'true') && literal(c.taskDefinitionArtifact)) {
+    const a = c.taskDefinitionArtifact;
+    const names = isObject(a) && ((typeof a.artifactId === 'string' && a.artifactId !== '') || isObject(a.artifact) || typeof a.type === 'string');
+    if (!names)
+      problems.push(
+        `${prefix}taskDefinitionArtifact: required with useTaskDefinitionArtifact ({artifactId} of an expected artifact, or {artifact: {type, reference}})`,
+      );
+  }
   return problems;
 }
 

@@ -79,11 +79,16 @@ export function taskDefinitionInput(spec: TaskDefinitionSpec): RegisterTaskDefin
     containerDefinitions: containers,
     networkMode: spec.base?.networkMode ?? spec.networkMode,
     ...(spec.fargate ? { requiresCompatibilities: ['FARGATE' as const] } : {}),
-    ...(spec.cpu !== undefined ? { cpu: String(spec.cpu) } : {}),
-    ...(spec.memory !== undefined ? { memory: String(spec.memory) } : {}),
+    // A task definition artifact's own sizes win over the stage's (Deck keeps computeUnits/reservedMemory beside it).
+    ...(spec.cpu !== undefined && spec.base?.cpu === undefined ? { cpu: String(spec.cpu) } : {}),
+    ...(spec.memory !== undefined && spec.base?.memory === undefined ? { memory: String(spec.memory) } : {}),
     ...(spec.taskRoleArn ? { taskRoleArn: spec.taskRoleArn } : {}),
     ...(spec.executionRoleArn ? { executionRoleArn: spec.executionRoleArn } : {}),
-    tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
+    // The artifact's own tags stay; Gennaker's (deploy key, managed-by) win.
+    tags: [
+      ...(spec.base?.tags ?? []).filter((t) => !(t.key !== undefined && t.key in spec.tags)),
+      ...Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
+    ],
   };
 }
 

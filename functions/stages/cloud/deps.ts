@@ -18,7 +18,10 @@ import {
 import { lambdaClientFor } from '../../core/cloud/lambda/index.js';
 import { ClusterLocks } from '../../core/cluster-lock.js';
 import { once } from '../../core/once.js';
-import type { Clock } from '../../core/stage-api.js';
+import type { Clock, StageRunContext } from '../../core/stage-api.js';
+import type { ArtifactReaders } from '../../core/artifacts/read.js';
+import { type ArtifactSettings, loadArtifactSettings } from '../../core/artifacts/settings.js';
+import { httpSender } from '../external/http/client.js';
 import { loadTrafficGuards, type TrafficGuard } from '../../core/traffic-guards.js';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { loadBakeConfig, type BakeConfig } from './bake/config.js';
@@ -45,6 +48,10 @@ export interface CloudStageDeps {
   readonly lockWaitTimeoutSeconds?: number;
   /** The locks table. @default tableName('locks') */
   readonly locksTable?: string;
+  /** Where artifacts may be read from. @default GENNAKER_ARTIFACTS / GENNAKER_ARTIFACTS_FILE */
+  readonly artifactSettings?: () => Promise<ArtifactSettings>;
+  /** GETs for http/file and github/file artifacts. @default the external stages' safe client (address guard, pinned connection, 1 MiB cap) */
+  readonly artifactHttp?: ArtifactReaders['httpGet'];
 }
 
 /** One account in one region, ready to act in. */
@@ -71,12 +78,25 @@ export interface CloudEnv {
   locks(clock: Clock): ClusterLocks;
   readonly lockWaitTimeoutSeconds: number;
   defaultRegion(): string;
+  /** What reads artifacts (functions/core/artifacts/read.ts): the artifacts setting, the safe HTTP client, this call's secrets. */
+  artifactReaders(ctx: Pick<StageRunContext, 'secrets'>): Promise<ArtifactReaders>;
+}
+
+/** The safe client as an artifact GET (one request, redirects checked hop by hop). */
+function safeGet(): NonNullable<ArtifactReaders['httpGet']> {
+  const send = httpSender();
+  return async (url, headers) => {
+    const response = await send({ method: 'GET', url, headers });
+    return { status: response.status, text: response.text };
+  };
 }
 
 export function cloudEnv(deps: CloudStageDeps = {}): CloudEnv {
   const accounts = once(deps.accounts ?? (() => loadAccounts()));
   const guards = once(deps.trafficGuards ?? (() => loadTrafficGuards()));
   const bakeConfig = once(deps.bakeConfig ?? (() => loadBakeConfig()));
+  const artifactSettings = once(deps.artifactSettings ?? (() => loadArtifactSettings()));
+  const artifactHttp = deps.artifactHttp ?? safeGet();
   const credentials = deps.credentials ?? new AssumedRoleCredentials();
   const makeClients = deps.clients ?? cloudClientsFor;
   const makeLambda = deps.lambdaClient ?? lambdaClientFor;
@@ -97,5 +117,6 @@ export function cloudEnv(deps: CloudStageDeps = {}): CloudEnv {
     locks: (clock) => new ClusterLocks({ clock, ...(deps.locksTable ? { table: deps.locksTable } : {}) }),
     lockWaitTimeoutSeconds,
     defaultRegion: () => defaultRegion(),
+    artifactReaders: async (ctx) => ({ settings: await artifactSettings(), httpGet: artifactHttp, ...(ctx.secrets ? { secrets: ctx.secrets } : {}) }),
   };
 }

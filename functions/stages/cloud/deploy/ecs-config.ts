@@ -4,10 +4,13 @@
  * for features Gennaker does not do yet are refused by name in state-machines (ecsClusterProblems),
  * which readDeployConfig runs first.
  */
+import { boundArtifactFor } from '../../../core/artifacts/stage-artifact.js';
 import { StageConfigError } from '../../../core/stage-api.js';
 import { flag, isObject, optionalString, stringList, wholeNumber } from '../fields.js';
 
 export interface EcsImageDescription {
+  /** A docker/image artifact ({artifactId} or {artifact}): its reference is the image. */
+  readonly artifact?: Readonly<Record<string, unknown>>;
   readonly imageId?: string;
   readonly registry?: string;
   readonly repository?: string;
@@ -51,6 +54,8 @@ export interface EcsSettings {
   readonly placementConstraints: readonly { type: string; expression?: string }[];
   /** The container images: the main container's (imageDescription), or per container (containerMappings). */
   readonly images: readonly EcsContainerMapping[];
+  /** useTaskDefinitionArtifact: the task definition to start from (its containers keep their images unless mapped). */
+  readonly taskDefinitionArtifact?: { readonly ref: Readonly<Record<string, unknown>>; readonly account?: string };
 }
 
 /** Deck's "nothing chosen" placeholders, as exported. */
@@ -64,7 +69,8 @@ function stringRecord(entry: Record<string, unknown>, field: string, prefix: str
 }
 
 function imageOf(raw: unknown, at: string): EcsImageDescription {
-  if (!isObject(raw)) throw new StageConfigError(`${at}: must be an object {registry, repository, tag} or {imageId}`);
+  if (!isObject(raw)) throw new StageConfigError(`${at}: must be an object {registry, repository, tag} or {imageId}, or a docker/image artifact {artifactId}`);
+  if ((typeof raw.artifactId === 'string' && raw.artifactId !== '') || isObject(raw.artifact)) return { artifact: raw, fromTrigger: false };
   const s = (k: string) => (typeof raw[k] === 'string' && raw[k].trim() !== '' ? raw[k].trim() : undefined);
   const imageId = s('imageId');
   const image: EcsImageDescription = {
@@ -119,7 +125,12 @@ export function readEcsSettings(entry: Record<string, unknown>, prefix: string):
       : entry.imageDescription !== undefined
         ? [{ containerName, image: imageOf(entry.imageDescription, `${prefix}imageDescription`) }]
         : [];
-  if (images.length === 0) throw new StageConfigError(`${prefix}imageDescription: required (or containerMappings): the container image to run`);
+  const useArtifact = flag(entry, 'useTaskDefinitionArtifact', false);
+  if (useArtifact && !isObject(entry.taskDefinitionArtifact))
+    throw new StageConfigError(
+      `${prefix}taskDefinitionArtifact: required with useTaskDefinitionArtifact ({artifactId} of an expected artifact, or {artifact: {type, reference}})`,
+    );
+  if (images.length === 0 && !useArtifact) throw new StageConfigError(`${prefix}imageDescription: required (or containerMappings): the container image to run`);
   if (loadBalanced && mappings.length > 0 && !mappings.some((m) => m.containerName === loadBalanced)) {
     throw new StageConfigError(
       `${prefix}loadBalancedContainer: ${loadBalanced} is not one of the containerMappings (${mappings.map((m) => m.containerName).join(', ')})`,
@@ -175,11 +186,26 @@ export function readEcsSettings(entry: Record<string, unknown>, prefix: string):
       return { type: p.type, ...(typeof p.expression === 'string' ? { expression: p.expression } : {}) };
     }),
     images,
+    ...optional(
+      'taskDefinitionArtifact',
+      useArtifact
+        ? {
+            ref: entry.taskDefinitionArtifact as Record<string, unknown>,
+            ...optional('account', optionalString(entry, 'taskDefinitionArtifactAccount')),
+          }
+        : undefined,
+    ),
   };
 }
 
 /** A container image reference: the explicit imageId, registry/repository:tag, or the trigger's pushed image. */
 export function resolveContainerImage(image: EcsImageDescription, trigger: Record<string, unknown>, at: string): string {
+  if (image.artifact) {
+    const artifact = boundArtifactFor(image.artifact, at, trigger);
+    if (artifact.type !== 'docker/image' || !artifact.reference)
+      throw new StageConfigError(`${at}: a container image artifact must be a docker/image with a reference (got ${artifact.type})`);
+    return artifact.reference;
+  }
   if (image.imageId) return image.imageId;
   const fromTrigger = image.fromTrigger || !image.tag;
   if (fromTrigger) {

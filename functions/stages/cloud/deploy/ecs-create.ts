@@ -35,6 +35,7 @@ export function ecsCreateSpec(u: DeployUnitContext, state: DeployUnitState, atZe
       fargate: ecs.launchType === 'FARGATE',
       ...(ecs.taskRoleArn ? { taskRoleArn: ecs.taskRoleArn } : {}),
       ...(ecs.executionRoleArn ? { executionRoleArn: ecs.executionRoleArn } : {}),
+      ...(state.taskDefinitionBase ? { base: state.taskDefinitionBase } : {}),
     },
     ...(ecs.launchType ? { launchType: ecs.launchType } : {}),
     ...(ecs.capacityProviderStrategy ? { capacityProviderStrategy: ecs.capacityProviderStrategy } : {}),

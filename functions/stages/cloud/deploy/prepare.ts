@@ -7,6 +7,7 @@
 import { checkCapacity, TagKeys } from '../../../core/cloud/index.js';
 import type { EcsServices } from '../../../core/ecs/services.js';
 import { resolveContainerImage } from './ecs-config.js';
+import { taskDefinitionFromArtifact } from './ecs-task-artifact.js';
 import { describeAlarms } from '../../../core/gates/alarms.js';
 import { StageConfigError } from '../../../core/stage-api.js';
 import { NoImageError } from '../errors.js';
@@ -16,25 +17,29 @@ import { progressiveTraffic } from './progressive.js';
 import { snapshotOf, type DeployUnitContext, type DeployUnitState } from './state.js';
 
 /** What the new group runs: the AMI (EC2, checked available), or the containers' images (ECS, from the stage or trigger). */
-async function chooseWhatToRun(u: DeployUnitContext): Promise<Pick<DeployUnitState, 'imageId' | 'containerImages' | 'version'>> {
+async function chooseWhatToRun(u: DeployUnitContext): Promise<Pick<DeployUnitState, 'imageId' | 'containerImages' | 'version' | 'taskDefinitionBase'>> {
   const { cluster, region, ctx } = u;
   if (cluster.provider === 'ecs') {
     const ecs = cluster.ecs!;
     const prefix = `clusters[${cluster.index}].`;
+    const trigger = ctx.evaluation.execution.trigger;
+    // Read and checked before anything exists: a document that does not parse or lacks a mapped container fails here.
+    const base = ecs.taskDefinitionArtifact ? await taskDefinitionFromArtifact(ecs, trigger, await u.env.artifactReaders(ctx), prefix) : undefined;
     const containerImages = Object.fromEntries(
       ecs.images.map((m, i) => [
         m.containerName,
         resolveContainerImage(
           m.image,
-          ctx.evaluation.execution.trigger,
+          trigger,
           `${prefix}${ecs.images.length > 1 || m.containerName !== ecs.containerName ? `containerMappings[${i}]` : 'imageDescription'}`,
         ),
       ]),
     );
     await ((await u.provider()) as EcsServices).requireCluster();
-    const main = containerImages[ecs.containerName] ?? Object.values(containerImages)[0]!;
+    const fromBase = base?.containerDefinitions?.find((c) => c.name === ecs.containerName)?.image ?? base?.containerDefinitions?.[0]?.image;
+    const main = containerImages[ecs.containerName] ?? Object.values(containerImages)[0] ?? fromBase ?? '';
     const tag = /:([^/:@]+)$/.exec(main)?.[1];
-    return { imageId: main, containerImages, ...(tag ? { version: tag } : {}) };
+    return { imageId: main, containerImages, ...(tag ? { version: tag } : {}), ...(base ? { taskDefinitionBase: base } : {}) };
   }
   const target = await u.target();
   const ref = chooseImage(explicitImage(cluster.raw, region), upstreamImages(ctx.stages, ctx.stage.refId), region);

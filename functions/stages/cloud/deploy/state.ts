@@ -27,6 +27,8 @@ export interface DeployUnitState extends UnitState, WaitFields {
   readonly imageId?: string;
   /** ECS: container name → image. */
   readonly containerImages?: Readonly<Record<string, string>>;
+  /** ECS with useTaskDefinitionArtifact: the registration read from the artifact in prepare (kept, so every later call registers the same). */
+  readonly taskDefinitionBase?: Readonly<Record<string, unknown>>;
   readonly version?: string;
   /** The new group's target capacity. */
   readonly capacity?: Capacity;

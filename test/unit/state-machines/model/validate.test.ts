@@ -150,13 +150,21 @@ describe('real Spinnaker exports', () => {
     }
   });
 
-  it('019 (ECS with a task definition artifact) is refused naming the field', () => {
+  it('019 (ECS with a task definition artifact) is accepted and compiles', () => {
     const result = validate('019.json');
-    expect(result.pipeline).toBeUndefined();
+    expect(result.errors).toEqual([]);
+    expect(result.pipeline!.expectedArtifacts).toHaveLength(1);
+    expectValidAsl(compilePipeline(result.pipeline!));
+  });
+
+  it('a task definition artifact that names nothing is refused naming the field', () => {
+    const raw = load('019.json') as unknown as { stages: Array<{ clusters: Array<Record<string, unknown>> }> };
+    raw.stages[0]!.clusters[0]!.taskDefinitionArtifact = {};
+    const result = validatePipeline(raw, { defaults: { application: 'ecsapp', name: 'ecs-demo' } });
     expect(result.errors).toEqual([
       {
-        path: '$.stages[0].clusters[0].useTaskDefinitionArtifact',
-        message: "a task definition from an artifact is not supported by Gennaker's ECS deploys yet",
+        path: '$.stages[0].clusters[0].taskDefinitionArtifact',
+        message: 'required with useTaskDefinitionArtifact ({artifactId} of an expected artifact, or {artifact: {type, reference}})',
       },
     ]);
   });
