@@ -54,14 +54,14 @@ export function isPromoted(context: Readonly<Record<string, unknown>>, step: num
 export function awaitPromote(
   context: Readonly<Record<string, unknown>>,
   awaiting: { readonly step: number; readonly weight: number },
-  result: { readonly outputs?: Record<string, unknown>; readonly watchSeconds?: number } = {},
+  result: { readonly outputs?: Record<string, unknown>; readonly context?: Record<string, unknown>; readonly watchSeconds?: number } = {},
 ): TaskResult {
   const current = promotionOf(context);
   return {
     status: 'RUNNING',
     waitSeconds: result.watchSeconds ?? PROMOTE_POLL_SECONDS,
     ...(result.watchSeconds === undefined ? { awaitCallback: true } : {}),
-    context: { [PROMOTION_KEY]: { ...current, awaiting } },
+    context: { ...result.context, [PROMOTION_KEY]: { ...current, awaiting } },
     ...(result.outputs ? { outputs: result.outputs } : {}),
   };
 }

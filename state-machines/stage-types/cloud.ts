@@ -6,7 +6,7 @@
  */
 import { CLUSTER_FIELDS, field, LOCATION_FIELDS, SERVER_GROUP_FIELDS, type StageField } from './fields.js';
 import { registerStageType, type StageTypeInfo } from './registry.js';
-import { trafficProblems } from './traffic-steps.js';
+import { mayWaitForPromote, trafficProblems } from './traffic-steps.js';
 
 type Raw = Readonly<Record<string, unknown>>;
 
@@ -460,12 +460,7 @@ export function waitsForPromote(s: Raw): boolean {
   return clusters.some((c) => {
     if (isExpression(c)) return true;
     if (!isObject(c) || (!isExpression(c.strategy) && c.strategy !== 'progressive')) return false;
-    const steps = c.trafficSteps;
-    if (isExpression(steps)) return true;
-    return (
-      Array.isArray(steps) &&
-      steps.some((step, i) => i < steps.length - 1 && (isExpression(step) || (isObject(step) && (step.pauseSec === undefined || isExpression(step.pauseSec)))))
-    );
+    return mayWaitForPromote(c.trafficSteps);
   });
 }
 

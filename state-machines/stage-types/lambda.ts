@@ -7,6 +7,7 @@
 import { cloudProviderProblems } from './cloud.js';
 import { field, type StageField } from './fields.js';
 import { registerStageType, type StageTypeInfo } from './registry.js';
+import { mayWaitForPromote, trafficProblems } from './traffic-steps.js';
 
 type Raw = Readonly<Record<string, unknown>>;
 
@@ -132,6 +133,7 @@ export function lambdaRouteProblems(s: Raw): string[] {
     problems.push(...number(s, 'timeout', 0, 900));
   }
   if (strategy === '$PROGRESSIVE' && s.trafficSteps === undefined) problems.push('trafficSteps: required with $PROGRESSIVE');
+  if (strategy === '$PROGRESSIVE') problems.push(...trafficProblems(s));
   return problems;
 }
 
@@ -203,7 +205,7 @@ const LAMBDA_ROUTE_FIELDS: readonly StageField[] = [
   field('lambdaOutput', 'string', 'output the new version must return ($BLUEGREEN)'),
   field('outputArtifact', 'object', 'the output as an artifact'),
   field('timeout', 'integer', 'seconds of the $BLUEGREEN invocation'),
-  field('trafficSteps', 'array', '$PROGRESSIVE: percentages (or {percent, pauseSec}) the weight moves through'),
+  field('trafficSteps', 'array', '$PROGRESSIVE: steps {weight, pauseSec?, analysis?} the weight moves through (no pauseSec: wait for a promote)'),
   field('rollbackAlarms', 'string[]', 'CloudWatch alarms that roll a $PROGRESSIVE shift back'),
   field('destroyOnFail', 'boolean', 'delete the new version when the shift rolls back', { default: false }),
 ];
@@ -251,6 +253,8 @@ lambda({
   execution: 'poll',
   description: "Move a Lambda alias's traffic: $SIMPLE, $WEIGHTED, $BLUEGREEN, or $PROGRESSIVE in steps with alarm gates",
   check: lambdaRouteProblems,
+  // A $PROGRESSIVE step without pauseSec waits for a promote on its task token (functions/core/promote.ts).
+  callbackFor: (s) => (s.deploymentStrategy === '$PROGRESSIVE' || isExpression(s.deploymentStrategy)) && mayWaitForPromote(s.trafficSteps),
 });
 lambda({
   type: LAMBDA_INVOKE,

@@ -35,6 +35,18 @@ function whole(v: unknown): number | undefined {
 
 const STEP_FIELDS = new Set(['weight', 'pauseSec', 'analysis']);
 
+/**
+ * Whether steps as written may wait for a promote (a step before the last without `pauseSec`, or
+ * any expression that could turn out so): such a stage is compiled to wait on its task token.
+ */
+export function mayWaitForPromote(steps: unknown): boolean {
+  if (isExpression(steps)) return true;
+  return (
+    Array.isArray(steps) &&
+    steps.some((step, i) => i < steps.length - 1 && (isExpression(step) || (isObject(step) && (step.pauseSec === undefined || isExpression(step.pauseSec)))))
+  );
+}
+
 /** Problems with a `trafficSteps` value; `path` is where it sits (e.g. `clusters[0].trafficSteps`). */
 export function trafficStepsProblems(value: unknown, path: string): string[] {
   if (value === undefined || value === null || isExpression(value)) return [];

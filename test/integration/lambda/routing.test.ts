@@ -223,12 +223,13 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
       expect(await alias()).toEqual({ name: 'live', version: '2', weights: {} });
     });
 
-    it('a missing alarm, or steps it cannot run, stop it before any traffic moves', async () => {
+    it('a missing alarm stops it before any traffic moves, and steps that do not end at 100 are refused at validation', async () => {
       await onVersion2();
-      let run = await runStages({ stages: [progressive({ rollbackAlarms: ['nope'] })] });
+      const run = await runStages({ stages: [progressive({ rollbackAlarms: ['nope'] })] });
       expect(stageOf(run, '1').error).toMatch(/rollbackAlarms: no CloudWatch alarm nope/);
-      run = await runStages({ stages: [progressive({ trafficSteps: [{ weight: 50 }, { weight: 100 }] })] }, { executionId: 'exec-2' });
-      expect(stageOf(run, '1').error).toMatch(/trafficSteps\[0\].pauseSec: required for Lambda alias shifting/);
+      await expect(
+        runStages({ stages: [progressive({ trafficSteps: [{ weight: 50, pauseSec: 10 }, { weight: 90 }] })] }, { executionId: 'exec-2' }),
+      ).rejects.toThrow(/trafficSteps\[1\]\.weight: .*100/);
       expect(await alias()).toEqual({ name: 'live', version: '2', weights: {} });
     });
   });

@@ -6,8 +6,9 @@
  *               one; equal → all traffic to it, else traffic stays (and `destroyOnFail` deletes it)
  * and beyond the plugin
  *   $PROGRESSIVE  from the alias's version to versionNameA (default the newest) in `trafficSteps`
- *               (the ECS/EC2 progressive format), holding each weight `pauseSec` while checking
- *               `rollbackAlarms`; an alarm moves all traffic back at once.
+ *               (the ECS/EC2 progressive format), holding each weight `pauseSec` (or, without it,
+ *               until a promote) while checking `rollbackAlarms`, then judging the step's
+ *               `analysis` on the two versions; a failed gate moves all traffic back at once.
  * After a $SIMPLE or passing $BLUEGREEN change, `provisionedConcurrentExecutions` is put on the
  * alias and waited for until READY (provisioned.ts).
  * Versions are named as the plugin names them ($LATEST = newest published, $PREVIOUS, $OLDEST,
@@ -15,6 +16,7 @@
  * changes, so bad input changes nothing. Each alias change is idempotent (it sets a state), and the
  * progressive step is checkpointed before the change, so a re-run after a crash converges.
  */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   deleteFunction,
@@ -34,11 +36,13 @@ import {
   type FunctionView,
 } from '../../../core/cloud/lambda/index.js';
 import { checkAlarmGate, GATE_POLL_SECONDS } from '../../../core/gates/alarms.js';
+import { awaitPromote, isPromoted } from '../../../core/promote.js';
 import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
 import { LAMBDA_ROUTE, lambdaRouteProblems } from '../../../../state-machines/stage-types/lambda.js';
 import { readRollbackAlarms, readTrafficSteps, type TrafficStep } from '../../../../state-machines/stage-types/traffic-steps.js';
 import type { CloudEnv } from '../deps.js';
 import { CloudStageError } from '../errors.js';
+import { judgeAnalysis, type AnalysisVerdict } from '../deploy/step-analysis.js';
 import { failedOr } from '../find-image.js';
 import { flag, optionalString, wholeNumber } from '../fields.js';
 import { provisionedOf, provisionedStep, type ProvisionedState } from './provisioned.js';
@@ -54,6 +58,8 @@ interface ProgressiveState {
   readonly step: number;
   /** When the current step's hold ends (ms). */
   readonly holdUntil?: number;
+  /** When the current step set its weight (ms): where its analysis window starts. */
+  readonly shiftedAt?: number;
   readonly rollingBack?: string;
 }
 
@@ -210,19 +216,41 @@ async function blueGreen(
   };
 }
 
-/** Reads the progressive fields; Lambda shifts without promotes or canary analysis (refused, by name). */
+/** Reads the progressive fields (the EC2/ECS step format: pauses, promotes, analysis). */
 export function progressiveSteps(config: Config): { steps: TrafficStep[]; alarms: string[] } {
   const { steps, problems } = readTrafficSteps(config.trafficSteps, 'trafficSteps');
   const { alarms, problems: alarmProblems } = readRollbackAlarms(config.rollbackAlarms, 'rollbackAlarms');
   const all = [...problems, ...alarmProblems];
   if (steps.length === 0 && all.length === 0) all.push('trafficSteps: required with $PROGRESSIVE');
-  steps.forEach((s, i) => {
-    if (s.pauseSec === undefined && i < steps.length - 1)
-      all.push(`trafficSteps[${i}].pauseSec: required for Lambda alias shifting (waiting for a promote is not available for Lambda stages)`);
-    if (s.analysis !== undefined) all.push(`trafficSteps[${i}].analysis: canary analysis is not available for Lambda alias shifting; gate on rollbackAlarms`);
-  });
   if (all.length > 0) throw new StageConfigError(all.join('; '));
   return { steps, alarms };
+}
+
+/**
+ * A step's analysis on the alias's two versions: Lambda's metrics of a weighted alias carry
+ * FunctionName, Resource (`<function>:<alias>`) and ExecutedVersion, so control and experiment are
+ * the two ExecutedVersion values (step-analysis.ts).
+ */
+function judgeLambdaStep(
+  cloudwatch: CloudWatchClient,
+  view: FunctionView,
+  alias: string,
+  p: ProgressiveState,
+  step: TrafficStep,
+  now: number,
+): Promise<AnalysisVerdict> {
+  return judgeAnalysis(
+    cloudwatch,
+    step.analysis!,
+    `trafficSteps[${p.step}].analysis`,
+    () => ({
+      control: p.from,
+      experiment: p.to,
+      scopeDimension: 'ExecutedVersion',
+      dimensions: { FunctionName: view.name, Resource: `${view.name}:${alias}` },
+    }),
+    { since: p.shiftedAt, now },
+  );
 }
 
 async function progressive(
@@ -236,6 +264,7 @@ async function progressive(
 ): Promise<TaskResult> {
   const config = ctx.stage.config;
   const { steps, alarms } = progressiveSteps(config);
+  const cloudwatch = async () => (await env.target(where.account, where.region)).clients.cloudwatch;
   const gate = async () => {
     if (alarms.length === 0) return { passed: true as const, checked: [] as string[] };
     const { clients, account } = await env.target(where.account, where.region);
@@ -274,48 +303,47 @@ async function progressive(
   }
 
   const routingAt = (weight: number): AliasRouting => normalizeRouting({ major: p!.from, minor: p!.to, weight: weight / 100 });
-  if (p.rollingBack) {
+  /** All traffic back on the old version at once (the reason is saved first, so a re-run finishes it). */
+  const rollBack = async (reason?: string): Promise<TaskResult> => {
+    if (reason) {
+      p = { ...p!, rollingBack: reason };
+      await save(p);
+    }
     const current = (await describeFunction(lambda, view.name)) ?? view;
-    await setAlias(lambda, current, alias, { major: p.from });
+    await setAlias(lambda, current, alias, { major: p!.from });
     return {
       status: 'FAILED',
-      error: `${p.rollingBack}; alias ${alias} moved back to version ${p.from}`,
-      outputs: { ...outputs({ major: p.from }, p), rolledBack: true },
+      error: `${p!.rollingBack}; alias ${alias} moved back to version ${p!.from}`,
+      outputs: { ...outputs({ major: p!.from }, p!), rolledBack: true },
     };
-  }
+  };
+  if (p.rollingBack) return rollBack();
 
   for (;;) {
     const step: TrafficStep = steps[p.step]!;
     const routing = routingAt(step.weight);
+    const at = `at ${step.weight}% on version ${p.to}`;
     if (p.holdUntil === undefined) {
       await setAlias(lambda, view, alias, routing, undefined);
-      p = { ...p, holdUntil: ctx.clock.now() + (step.pauseSec ?? 0) * 1000 };
+      const now = ctx.clock.now();
+      p = { ...p, holdUntil: now + (step.pauseSec ?? 0) * 1000, shiftedAt: now };
       await save(p);
     }
     const outcome = await gate();
-    if (!outcome.passed) {
-      p = { ...p, rollingBack: `rollbackAlarms: ${outcome.reason} at ${step.weight}% on version ${p.to}` };
-      await save(p);
-      const current = (await describeFunction(lambda, view.name)) ?? view;
-      await setAlias(lambda, current, alias, { major: p.from });
-      return {
-        status: 'FAILED',
-        error: `${p.rollingBack}; alias ${alias} moved back to version ${p.from}`,
-        outputs: { ...outputs({ major: p.from }, p), rolledBack: true },
-      };
+    if (!outcome.passed) return rollBack(`rollbackAlarms: ${outcome.reason} ${at}`);
+    const running = { context: { route: { ...state, progressive: p } }, outputs: outputs(routing, p) };
+    // A step before the last without pauseSec holds until promoted (promote.ts), reading its alarms
+    // at each call while it waits when it has any.
+    if (step.pauseSec === undefined && p.step < steps.length - 1 && !isPromoted(ctx.state, p.step)) {
+      return awaitPromote(ctx.state, { step: p.step, weight: step.weight }, { ...running, ...(alarms.length > 0 ? { watchSeconds: GATE_POLL_SECONDS } : {}) });
     }
     const remaining = p.holdUntil! - ctx.clock.now();
-    if (remaining > 0) {
-      return {
-        status: 'RUNNING',
-        waitSeconds: Math.max(1, Math.min(GATE_POLL_SECONDS, Math.ceil(remaining / 1000))),
-        context: { route: { ...state, progressive: p } },
-        outputs: outputs(routing, p),
-      };
+    if (remaining > 0) return { status: 'RUNNING', waitSeconds: Math.max(1, Math.min(GATE_POLL_SECONDS, Math.ceil(remaining / 1000))), ...running };
+    if (step.analysis) {
+      const verdict = await judgeLambdaStep(await cloudwatch(), view, alias, p, step, ctx.clock.now());
+      if (!verdict.passed) return rollBack(`trafficSteps[${p.step}].analysis: ${verdict.reason} ${at}`);
     }
-    if (p.step >= steps.length - 1) {
-      return { status: 'SUCCEEDED', context: { route: { ...state, progressive: p } }, outputs: outputs(routing, p) };
-    }
+    if (p.step >= steps.length - 1) return { status: 'SUCCEEDED', ...running };
     p = { from: p.from, to: p.to, step: p.step + 1 };
     await save(p);
     view = (await describeFunction(lambda, view.name)) ?? view;

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { statesOfType } from '../../../../local/asl-walk.js';
 import { compilePipeline } from '../../../../state-machines/compiler/compile.js';
 import { deployProblems, waitsForPromote } from '../../../../state-machines/stage-types/cloud.js';
+import { LAMBDA_ROUTE } from '../../../../state-machines/stage-types/lambda.js';
+import { waitsOnCallback } from '../../../../state-machines/stage-types/registry.js';
 import { pipelineOf } from '../../../support/local.js';
 
 const entry = (extra: Record<string, unknown>) => ({
@@ -39,6 +41,13 @@ describe('progressive deploys: validation', () => {
     expect(waitsForPromote({ clusters: [entry({ trafficSteps: '${parameters.steps}' })] })).toBe(true);
     expect(waitsForPromote({ clusters: [entry({ strategy: '${parameters.strategy}', trafficSteps: [{ weight: 10 }, { weight: 100 }] })] })).toBe(true);
     expect(waitsForPromote({ clusters: [entry({ strategy: 'redblack' })] })).toBe(false);
+  });
+
+  it('GIVEN Lambda alias shifting in the same step format WHEN a step before the last has no pauseSec THEN the routing stage waits on its task token too', () => {
+    const route = (extra: Record<string, unknown>) => ({ functionName: 'fn', aliasName: 'live', deploymentStrategy: '$PROGRESSIVE', ...extra });
+    expect(waitsOnCallback(LAMBDA_ROUTE, route({ trafficSteps: [{ weight: 10 }, { weight: 100 }] }))).toBe(true);
+    expect(waitsOnCallback(LAMBDA_ROUTE, route({ trafficSteps: [{ weight: 10, pauseSec: 60 }, { weight: 100 }] }))).toBe(false);
+    expect(waitsOnCallback(LAMBDA_ROUTE, route({ deploymentStrategy: '$WEIGHTED', trafficSteps: [{ weight: 10 }, { weight: 100 }] }))).toBe(false);
   });
 });
 
