@@ -154,13 +154,20 @@ export class LocalRuntime {
         throw new Error(`no pipeline '${request.application}/${request.pipeline}' in this local run (known: ${[...this.pipelines.keys()].join(', ')})`);
       }
       // A child the parent does not wait for still runs to the end; its outcome is in its record.
-      this.start(pipeline, { executionId: request.executionId, trigger: request.trigger, parameters: request.parameters }).result.catch(() => undefined);
+      // A restart's run ends only the record it was started for (a later restart supersedes it).
+      const attempt = request.attempt ?? 0;
+      this.start(pipeline, { executionId: request.executionId, trigger: request.trigger, parameters: request.parameters, attempt }).result.catch(
+        () => undefined,
+      );
       return { executionId: request.executionId };
     },
     status: async (executionId: string) => (await this.store.getExecution(executionId))?.status,
   };
 
-  start(pipeline: Pipeline, request: { executionId?: string; trigger?: Record<string, unknown>; parameters?: Record<string, unknown> } = {}): LocalRun {
+  start(
+    pipeline: Pipeline,
+    request: { executionId?: string; trigger?: Record<string, unknown>; parameters?: Record<string, unknown>; attempt?: number } = {},
+  ): LocalRun {
     this.register(pipeline);
     const executionId = request.executionId ?? executionNameFor(`${pipeline.name}-${randomUUID()}`);
     const definition = compilePipeline(pipeline, { timeZone: platformTimeZone() });
@@ -171,7 +178,7 @@ export class LocalRuntime {
   startDefinition(
     definition: AslMachine,
     executionId: string,
-    request: { trigger?: Record<string, unknown>; parameters?: Record<string, unknown> } = {},
+    request: { trigger?: Record<string, unknown>; parameters?: Record<string, unknown>; attempt?: number } = {},
   ): LocalRun {
     const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
     const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
@@ -205,7 +212,7 @@ export class LocalRuntime {
     let canceledBy: string | undefined;
     // One end per run: a cancel and the aborted state machine's return both end it, so the second waits for the first.
     let ended: Promise<unknown> | undefined;
-    const end = (ending: Ending) => (ended ??= endExecution(executionId, ending, this.deps));
+    const end = (ending: Ending) => (ended ??= endExecution(executionId, { ...ending, ofAttempt: request.attempt ?? 0 }, this.deps));
     const result = (async (): Promise<LocalRunResult> => {
       try {
         await execution.result;

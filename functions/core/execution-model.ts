@@ -22,6 +22,8 @@ export interface LaunchRequest {
    * (default: the execution id). Its stages that finished keep their status and are not run again.
    */
   readonly runName?: string;
+  /** With runName: which restart it runs (RestartDetails.attempt). A run ends its execution only while the record is still that attempt's. */
+  readonly attempt?: number;
 }
 
 export type ExecutionStatus = 'NOT_STARTED' | 'RUNNING' | 'SUCCEEDED' | 'TERMINAL' | 'CANCELED' | 'PAUSED';

@@ -170,6 +170,7 @@ async function carryOut(view: ExecutionView, restart: RestartDetails, deps: Rest
     trigger: view.trigger,
     parameters: view.parameters,
     runName: restartRunName(view.id, restart.attempt),
+    attempt: restart.attempt,
   });
   const execution = await deps.store.update(view.id, (current) => {
     if (current.restart?.attempt !== restart.attempt || !current.restart.pending) return undefined;

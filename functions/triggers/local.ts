@@ -25,13 +25,14 @@ export interface InProcessRunner {
   readonly clock?: Clock;
   start(
     pipeline: Pipeline,
-    request: { executionId?: string; trigger?: Record<string, unknown>; parameters?: Record<string, unknown> },
+    request: { executionId?: string; trigger?: Record<string, unknown>; parameters?: Record<string, unknown>; attempt?: number },
   ): { readonly executionId: string; readonly result: Promise<{ readonly status: ExecutionStatus }>; cancel(user?: string): Promise<void> };
 }
 
 /** Starts pipelines in the runner; when one ends, calls `onFinished` as the lifecycle handler would be. */
 export class InProcessLauncher implements PipelineLauncher {
-  onFinished: (executionId: string) => Promise<void> = async () => undefined;
+  /** attempt: the restart the run ran (0 for the first); a superseded run's end changes nothing. */
+  onFinished: (executionId: string, attempt: number) => Promise<void> = async () => undefined;
   /** The newest run of each execution: what cancel stops. */
   private readonly runs = new Map<string, { cancel(user?: string): Promise<void> }>();
   private readonly started = new Set<string>();
@@ -50,10 +51,11 @@ export class InProcessLauncher implements PipelineLauncher {
     if (this.started.has(runName)) return { executionId: request.executionId };
     const entry = await this.registry.get(request.application, request.pipeline);
     if (!entry) throw new PipelineNotFoundError(`no pipeline ${request.application}/${request.pipeline}`);
-    const run = this.runner.start(entry.pipeline, { executionId: request.executionId, trigger: request.trigger, parameters: request.parameters });
+    const attempt = request.attempt ?? 0;
+    const run = this.runner.start(entry.pipeline, { executionId: request.executionId, trigger: request.trigger, parameters: request.parameters, attempt });
     this.started.add(runName);
     this.runs.set(request.executionId, run);
-    this.track(run.result.then(() => this.onFinished(request.executionId)));
+    this.track(run.result.then(() => this.onFinished(request.executionId, attempt)));
     return { executionId: request.executionId };
   }
 
@@ -107,6 +109,7 @@ export function inProcessStack(runner: InProcessRunner, parts: Omit<TriggerDepsP
   };
   const l = launcher!;
   // What the lifecycle handler does on the run's status change: its end (the run finalised the record).
-  l.onFinished = async (executionId) => void (await endExecution(executionId, {}, { ...lifecycle, successors: lifecycleSuccessors(lifecycle) }));
+  l.onFinished = async (executionId, attempt) =>
+    void (await endExecution(executionId, { ofAttempt: attempt }, { ...lifecycle, successors: lifecycleSuccessors(lifecycle) }));
   return { triggers, lifecycle, launcher: l };
 }

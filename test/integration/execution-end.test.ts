@@ -13,6 +13,7 @@ import { cancelExecution as apiCancel } from '../../functions/api/operations.js'
 import { dynamoClient } from '../../functions/core/aws-clients.js';
 import type { EngineDeps } from '../../functions/core/engine/deps.js';
 import { dispatch } from '../../functions/core/engine/dispatch.js';
+import { endExecution } from '../../functions/core/engine/execution-end.js';
 import { CLEANUP_KEY } from '../../functions/core/engine/stage-cleanup.js';
 import { ExecutionStore } from '../../functions/core/execution-store.js';
 import { MemoryNotifier } from '../../functions/core/notifications.js';
@@ -175,6 +176,35 @@ describe('the end of an execution', () => {
     expect(record.stages[0]!.status).toBe('CANCELED');
     expect(stopped).toEqual(['task-1']);
     expect(notifier.events.filter((e) => e.event === 'pipeline.failed')).toHaveLength(1);
+  });
+
+  it('a run a restart superseded ends nothing: the record, its locks and its queue belong to the newer run', async () => {
+    const id = 'end-superseded';
+    const lock = await runningExecution(id);
+    const store = new ExecutionStore();
+    const view = await store.load(id);
+    const { version: _v, stages: _s, skeleton: _k, ...header } = view;
+    // As restart.ts leaves it: RUNNING again, for attempt 1.
+    await store.putExecution(
+      { ...header, restart: { attempt: 1, stage: '1', restartedBy: 'u', restartTime: Date.now(), stages: ['1'], pending: false } },
+      view,
+    );
+    const notifier = new MemoryNotifier();
+    // The first run (attempt 0) ends late, as a local run's own end does after its state machine returns.
+    const ended = await endExecution(id, { caught: { Error: 'States.Runtime' }, ofAttempt: 0 }, { store, clock: systemClock, notifier });
+    expect(ended).toMatchObject({ finalised: false, released: [], started: [] });
+    expect((await store.load(id)).status).toBe('RUNNING');
+    expect(notifier.events).toEqual([]);
+    const held = await dynamoClient()
+      .send(new PutCommand({ TableName: tableName('locks'), Item: { pk: lock, holder: 'next' }, ConditionExpression: 'attribute_not_exists(pk)' }))
+      .then(
+        () => 'free',
+        () => 'held',
+      );
+    expect(held).toBe('held');
+    // The newer run's own end does end it.
+    const own = await endExecution(id, { forced: 'CANCELED', ofAttempt: 1 }, { store, clock: systemClock, notifier });
+    expect(own).toMatchObject({ finalised: true, status: 'CANCELED' });
   });
 
   it('a local run canceled in its own process ends the same way', async () => {

@@ -25,7 +25,13 @@ import { cancelRunningStage, requestCleanups } from './stage-cleanup.js';
 import { writeStage } from './stage-writes.js';
 
 /** How an execution ends: as its stages decided (with what the state machine caught), or forced. */
-export type Ending = { readonly caught?: unknown } | { readonly forced: ExecutionStatus; readonly reason?: string };
+export type Ending = ({ readonly caught?: unknown } | { readonly forced: ExecutionStatus; readonly reason?: string }) & {
+  /**
+   * The run that ends, for a caller that is one run (a local run ending): the restart attempt it
+   * runs (0 for the first). A record a restart has since given to a newer run is not this run's to end.
+   */
+  readonly ofAttempt?: number;
+};
 
 /** Everything the end of an execution needs: the one deps type of every caller. */
 export interface ExecutionEndDeps {
@@ -51,7 +57,9 @@ export interface EndResult extends EngineResult {
 }
 
 export async function endExecution(executionId: string, ending: Ending, deps: ExecutionEndDeps): Promise<EndResult> {
-  const { finished, finalised } = await finaliseRecord(executionId, ending, deps);
+  const { finished, finalised, superseded } = await finaliseRecord(executionId, ending, deps);
+  // A superseded run ends nothing: the locks and the queue belong to the newer run (as the lifecycle handler skips superseded runs).
+  if (superseded) return { status: finished.status, finalised: false, released: [], started: [] };
   const released = await (deps.releaseLocks ?? releaseHeldLocks)(executionId);
   const started = deps.successors ? await deps.successors.startNext(finished) : [];
   await deps.successors?.announce(finished);
@@ -106,12 +114,17 @@ function cleanupDeps(deps: ExecutionEndDeps): EngineDeps {
 }
 
 /** Step 1 and 2, once: a record already final is left as it is. */
-async function finaliseRecord(executionId: string, ending: Ending, deps: ExecutionEndDeps): Promise<{ finished: ExecutionView; finalised: boolean }> {
+async function finaliseRecord(
+  executionId: string,
+  ending: Ending,
+  deps: ExecutionEndDeps,
+): Promise<{ finished: ExecutionView; finalised: boolean; superseded?: boolean }> {
   const engine = cleanupDeps(deps);
   // A stage's work is stopped once per ending: a write that lost to the stage's own save retries with the same change.
   const canceled = new Map<string, Partial<StageRecord>>();
   return retryOnConflict(async () => {
     const loaded = await deps.store.load(executionId);
+    if (ending.ofAttempt !== undefined && (loaded.restart?.attempt ?? 0) !== ending.ofAttempt) return { finished: loaded, finalised: false, superseded: true };
     if (FINAL_EXECUTION_STATUSES.has(loaded.status)) return { finished: loaded, finalised: false };
     const now = deps.clock.now();
     // The written stage records are the new state: no need to read the execution back.
