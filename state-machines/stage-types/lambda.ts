@@ -70,8 +70,8 @@ function common(s: Raw): string[] {
 export function lambdaDeployProblems(s: Raw): string[] {
   const problems = [
     ...common(s),
-    ...required(s, 'runtime', 'e.g. nodejs22.x'),
-    ...required(s, 'handler', 'e.g. index.handler'),
+    // A codeArtifact may be a container image, which has neither: checked when it is bound.
+    ...(blank(s.codeArtifact) ? [...required(s, 'runtime', 'e.g. nodejs22.x'), ...required(s, 'handler', 'e.g. index.handler')] : []),
     ...required(s, 'role', 'the execution role ARN'),
     ...codeLocationProblems(s),
     ...number(s, 'memorySize', 128, 10240),
@@ -92,7 +92,11 @@ export function lambdaDeployProblems(s: Raw): string[] {
 }
 
 function codeLocationProblems(s: Raw): string[] {
-  if (blank(s.s3bucket) && blank(s.s3key)) return ['s3bucket: required (the code location: s3bucket and s3key)'];
+  if (!blank(s.codeArtifact)) {
+    if (!blank(s.s3bucket) || !blank(s.s3key)) return ['codeArtifact: give the code as s3bucket/s3key or as codeArtifact, not both'];
+    return object(s, 'codeArtifact');
+  }
+  if (blank(s.s3bucket) && blank(s.s3key)) return ['s3bucket: required (the code location: s3bucket and s3key, or codeArtifact)'];
   return [...required(s, 's3bucket', 'the bucket of the code package'), ...required(s, 's3key', 'the key of the code package')];
 }
 
@@ -162,6 +166,11 @@ const LAMBDA_COMMON: readonly StageField[] = [
 const CODE: readonly StageField[] = [
   field('s3bucket', 'string', 'bucket of the code package'),
   field('s3key', 'string', 'key of the code package'),
+  field(
+    'codeArtifact',
+    'object',
+    'the code as an artifact instead (Gennaker): {artifactId} or {artifact}; s3/object, embedded/base64 zip, or docker/image in ECR',
+  ),
   field('publish', 'boolean', 'publish a version', { default: true }),
 ];
 const LAMBDA_DEPLOY_FIELDS: readonly StageField[] = [

@@ -153,7 +153,7 @@ describe('Aws.LambdaDeploymentStage', () => {
     it('is refused by the validator when literal', () => {
       const result = validatePipeline({ application: 'test', name: 'p', stages: [deployStage({ s3bucket: '', s3key: '', memorySize: 64, aliases: 3 })] });
       expect(result.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
-        '$.stages[0].s3bucket: required (the code location: s3bucket and s3key)',
+        '$.stages[0].s3bucket: required (the code location: s3bucket and s3key, or codeArtifact)',
         '$.stages[0].memorySize: must be a whole number from 128 to 10240 (got 64)',
         '$.stages[0].aliases: must be a list',
       ]);

@@ -31,7 +31,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { awsCall, awsCallOrMissing, isNotFound } from '../aws-errors.js';
 import type { AliasRouting, AliasView, CodeSpec, EventMappingView, FunctionView, ProvisionedView, VersionView } from './model.js';
-import { normalizeRouting } from './model.js';
+import { codeFields, normalizeRouting, packageTypeOf } from './model.js';
 
 const fn = (action: string, name: string) => ({ action, resourceType: 'Lambda function', resource: name });
 
@@ -133,7 +133,8 @@ export async function createFunction(lambda: LambdaClient, input: CreateFunction
       new CreateFunctionCommand({
         ...(input.configuration as object),
         FunctionName: input.name,
-        Code: { S3Bucket: input.code.s3Bucket, S3Key: input.code.s3Key },
+        Code: codeFields(input.code),
+        PackageType: packageTypeOf(input.code),
         Tags: { ...input.tags },
         Publish: false,
       } as ConstructorParameters<typeof CreateFunctionCommand>[0]),
@@ -142,9 +143,7 @@ export async function createFunction(lambda: LambdaClient, input: CreateFunction
 }
 
 export async function updateCode(lambda: LambdaClient, name: string, code: CodeSpec): Promise<FunctionConfiguration> {
-  return awsCall(fn('update the code of', name), () =>
-    lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, S3Bucket: code.s3Bucket, S3Key: code.s3Key, Publish: false })),
-  );
+  return awsCall(fn('update the code of', name), () => lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ...codeFields(code), Publish: false })));
 }
 
 export async function updateConfiguration(lambda: LambdaClient, name: string, changes: Record<string, unknown>): Promise<FunctionConfiguration> {

@@ -26,9 +26,24 @@ export interface FunctionConfigSpec {
   readonly layers?: readonly string[];
 }
 
-export interface CodeSpec {
-  readonly s3Bucket: string;
-  readonly s3Key: string;
+/**
+ * Where a deploy's code comes from: an S3 object (the plugin's s3bucket/s3key, or an s3/object
+ * artifact with its version), a zip given inline (an embedded/base64 artifact), or a container
+ * image (a docker/image artifact; the function's package type is Image).
+ */
+export type CodeSpec =
+  { readonly s3Bucket: string; readonly s3Key: string; readonly s3ObjectVersion?: string } | { readonly zipFile: Uint8Array } | { readonly imageUri: string };
+
+/** Lambda's PackageType of a code source. */
+export function packageTypeOf(code: CodeSpec): 'Zip' | 'Image' {
+  return 'imageUri' in code ? 'Image' : 'Zip';
+}
+
+/** The Code (CreateFunction) / code fields (UpdateFunctionCode) of a code source. */
+export function codeFields(code: CodeSpec): { S3Bucket?: string; S3Key?: string; S3ObjectVersion?: string; ZipFile?: Uint8Array; ImageUri?: string } {
+  if ('imageUri' in code) return { ImageUri: code.imageUri };
+  if ('zipFile' in code) return { ZipFile: code.zipFile };
+  return { S3Bucket: code.s3Bucket, S3Key: code.s3Key, ...(code.s3ObjectVersion ? { S3ObjectVersion: code.s3ObjectVersion } : {}) };
 }
 
 export interface EventMappingSpec {

@@ -19,6 +19,7 @@ import {
   eventMappingChanges,
   failedUpdate,
   isUpdating,
+  packageTypeOf,
   publishVersion,
   routingOf,
   sameRouting,
@@ -114,6 +115,7 @@ export async function converge(ctx: StageRunContext, lambda: LambdaClient, spec:
     const view = await describeFunction(lambda, name);
     if (view) checkOwnedBy(name, view.tags, ctx.application);
     if (!state.baseline) {
+      checkPackageType(spec, view);
       checkProvisionedTarget(spec, view);
       await save({
         baseline: {
@@ -191,6 +193,17 @@ export async function converge(ctx: StageRunContext, lambda: LambdaClient, spec:
     }
   }
   throw new FunctionUpdateError(`function ${name}: still changing after ${MAX_STEPS_PER_CALL} calls`);
+}
+
+/** Lambda cannot change a function between zip and container image code. */
+function checkPackageType(spec: DeploySpec, view: FunctionView | undefined): void {
+  if (!view) return;
+  const current = view.configuration.PackageType ?? 'Zip';
+  const wanted = packageTypeOf(spec.code);
+  if (current !== wanted)
+    throw new StageConfigError(
+      `${wanted === 'Image' ? 'codeArtifact' : 's3bucket'}: function ${spec.functionName} has package type ${current}; Lambda cannot change it to ${wanted} (deploy it as a new function)`,
+    );
 }
 
 /**

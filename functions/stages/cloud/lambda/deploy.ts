@@ -7,6 +7,7 @@
  */
 import { LAMBDA_DEPLOY, LAMBDA_UPDATE_CODE, lambdaDeployProblems, lambdaUpdateCodeProblems } from '../../../../state-machines/stage-types/lambda.js';
 import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
+import { packageTypeOf } from '../../../core/cloud/lambda/index.js';
 import type { CloudEnv } from '../deps.js';
 import { failedOr } from '../find-image.js';
 import { flag, optionalString, wholeNumber } from '../fields.js';
@@ -18,7 +19,8 @@ import { functionLock, functionOutputs, refuseOtherApplications } from './shared
 
 function deploySpec(ctx: StageRunContext, where: FunctionLocation): DeploySpec {
   const config = ctx.stage.config;
-  const configuration = configSpecOf(config);
+  const code = codeOf(config, ctx.evaluation.execution.trigger);
+  const configuration = configSpecOf(config, packageTypeOf(code));
   const problems = edgeProblems(config, where.region, configuration);
   if (problems.length > 0) throw new StageConfigError(problems.join('; '));
   const eventMappings = eventMappingsOf(config);
@@ -27,7 +29,7 @@ function deploySpec(ctx: StageRunContext, where: FunctionLocation): DeploySpec {
   const provisioned = provisionedTarget(config, aliases);
   return {
     functionName: where.functionName,
-    code: codeOf(config),
+    code,
     configuration,
     tags: { ...userTagsOf(config), ...gennakerTags(ctx) },
     reservedConcurrency: reserved ?? null,
@@ -58,7 +60,7 @@ function updateCodeSpec(ctx: StageRunContext, where: FunctionLocation): DeploySp
   const config = ctx.stage.config;
   return {
     functionName: where.functionName,
-    code: codeOf(config),
+    code: codeOf(config, ctx.evaluation.execution.trigger),
     tags: gennakerTags(ctx),
     publish: flag(config, 'publish', false),
     aliases: [],

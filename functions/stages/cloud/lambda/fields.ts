@@ -4,6 +4,9 @@
  * ""`), so an empty string means "none" where AWS has a none, and "leave it" elsewhere.
  */
 import { FunctionNameError, functionNameFor, type CodeSpec, type EventMappingSpec, type FunctionConfigSpec } from '../../../core/cloud/lambda/index.js';
+import { parseS3Reference } from '../../../core/artifacts/read.js';
+import { boundArtifactFor } from '../../../core/artifacts/stage-artifact.js';
+import type { Artifact } from '../../../../state-machines/model/expected-artifacts.js';
 import { TAG_PREFIX } from '../../../core/cloud/index.js';
 import { StageConfigError } from '../../../core/stage-api.js';
 import { accountOf, isObject, optionalString, regionsOf, stringList, wholeNumber } from '../fields.js';
@@ -53,21 +56,79 @@ function nonEmptyList(config: Config, field: string): string[] | undefined {
   return stringList(config, field)?.filter((s) => s.trim() !== '');
 }
 
-export function codeOf(config: Config): CodeSpec {
+/**
+ * The code of a deploy: the plugin's `s3bucket`/`s3key`, or (beyond the plugin, whose forms have
+ * only those) `codeArtifact` naming an artifact as other Spinnaker stages do (`{artifactId}` of an
+ * expected artifact, or `{artifact: {...}}` inline; Deck's `{id, account, artifact}` too): an
+ * `s3/object` (its version is the object version), an `embedded/base64` zip, or a `docker/image`
+ * in ECR (a container image function).
+ */
+export function codeOf(config: Config, trigger: Readonly<Record<string, unknown>>): CodeSpec {
   const s3Bucket = optionalString(config, 's3bucket');
   const s3Key = optionalString(config, 's3key');
-  if (!s3Bucket && !s3Key) throw new StageConfigError('s3bucket: required (the code location: s3bucket and s3key)');
+  const artifact = config.codeArtifact;
+  if (artifact !== undefined && artifact !== null && artifact !== '') {
+    if (s3Bucket || s3Key) throw new StageConfigError('codeArtifact: give the code as s3bucket/s3key or as codeArtifact, not both');
+    return codeFromArtifact(stageArtifactOf(artifact, 'codeArtifact', trigger));
+  }
+  if (!s3Bucket && !s3Key) throw new StageConfigError('s3bucket: required (the code location: s3bucket and s3key, or codeArtifact)');
   if (!s3Bucket) throw new StageConfigError('s3bucket: required (the bucket of the code package)');
   if (!s3Key) throw new StageConfigError('s3key: required (the key of the code package)');
   return { s3Bucket, s3Key };
 }
 
-export function configSpecOf(config: Config): FunctionConfigSpec {
+/** The artifact a Lambda stage field names, in Deck's Lambda shape (`{id, account, artifact}`) or the usual one. */
+export function stageArtifactOf(value: unknown, field: string, trigger: Readonly<Record<string, unknown>>): Artifact {
+  if (!isObject(value)) return boundArtifactFor(value, field, trigger);
+  const id = typeof value.id === 'string' && value.id !== '' && value.type === undefined ? value.id : undefined;
+  const account = typeof value.account === 'string' && value.account !== '' ? value.account : undefined;
+  const shaped =
+    id !== undefined && value.artifactId === undefined ? { artifactId: id, ...(isObject(value.artifact) ? { artifact: value.artifact } : {}) } : value;
+  return boundArtifactFor(shaped, field, trigger, account);
+}
+
+// Lambda runs container images from Amazon ECR only.
+const ECR_IMAGE = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+([:@].+)?$/;
+
+function codeFromArtifact(artifact: Artifact): CodeSpec {
+  const reference = typeof artifact.reference === 'string' ? artifact.reference.trim() : '';
+  if (!reference) throw new StageConfigError(`codeArtifact: the ${artifact.type} artifact has no reference`);
+  switch (artifact.type) {
+    case 's3/object': {
+      const where = parseS3Reference(reference);
+      if (!where) throw new StageConfigError(`codeArtifact: an s3/object reference is s3://<bucket>/<key>, not ${JSON.stringify(reference)}`);
+      const version = typeof artifact.version === 'string' && artifact.version !== '' ? artifact.version : undefined;
+      return { s3Bucket: where.bucket, s3Key: where.key, ...(version ? { s3ObjectVersion: version } : {}) };
+    }
+    case 'embedded/base64': {
+      const compact = reference.replace(/\s+/g, '');
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) throw new StageConfigError("codeArtifact: the embedded/base64 artifact's reference is not base64");
+      return { zipFile: new Uint8Array(Buffer.from(compact, 'base64')) };
+    }
+    case 'docker/image':
+      if (!ECR_IMAGE.test(reference))
+        throw new StageConfigError(
+          `codeArtifact: Lambda runs images from Amazon ECR only (<account>.dkr.ecr.<region>.amazonaws.com/<repository>[:tag|@digest]), not ${reference}`,
+        );
+      return { imageUri: reference };
+    default:
+      throw new StageConfigError(`codeArtifact: a ${artifact.type} artifact cannot be a function's code (s3/object, embedded/base64 or docker/image)`);
+  }
+}
+
+/** `packageType` Image: a container image carries its own runtime and handler. */
+export function configSpecOf(config: Config, packageType: 'Zip' | 'Image' = 'Zip'): FunctionConfigSpec {
   const required = (field: string, what: string): string => {
     const v = optionalString(config, field);
     if (!v) throw new StageConfigError(`${field}: required (${what})`);
     return v;
   };
+  if (packageType === 'Image') {
+    for (const field of ['runtime', 'handler']) {
+      if (optionalString(config, field))
+        throw new StageConfigError(`${field}: not used by a container image function (codeArtifact is a docker/image); leave it empty`);
+    }
+  }
   const environment = stringRecord(config, 'envVariables');
   const subnetIds = nonEmptyList(config, 'subnetIds');
   const securityGroupIds = nonEmptyList(config, 'securityGroupIds');
@@ -84,8 +145,7 @@ export function configSpecOf(config: Config): FunctionConfigSpec {
   const role = required('role', 'the execution role ARN');
   if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(role)) throw new StageConfigError(`role: "${role}" is not an IAM role ARN`);
   return {
-    runtime: required('runtime', 'e.g. nodejs22.x'),
-    handler: required('handler', 'e.g. index.handler'),
+    ...(packageType === 'Zip' ? { runtime: required('runtime', 'e.g. nodejs22.x'), handler: required('handler', 'e.g. index.handler') } : {}),
     role,
     ...(description !== undefined ? { description } : {}),
     ...(memorySize !== undefined ? { memorySize } : {}),

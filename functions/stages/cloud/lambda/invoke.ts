@@ -46,7 +46,7 @@ export function lambdaInvokeStage(env: CloudEnv): StageImplementation {
         const count = boundedNumber(config, 'executionCount', 1, 100) ?? 1;
         const qualifier =
           optionalString(config, 'aliasName', 'qualifier') ?? (config.version !== undefined && config.version !== '' ? textOf(config.version) : '$LATEST');
-        const payload = payloadOf(config) ?? '{}';
+        const payload = (await payloadOf(ctx, env)) ?? '{}';
         try {
           JSON.parse(payload);
         } catch {

@@ -1,28 +1,29 @@
 /**
  * Payloads and expected outputs of the plugin's invoke and blue/green stages: `lambdaPayload` /
- * `lambdaOutput` (text or JSON in the stage), or `payloadArtifact` / `outputArtifact` holding an
- * inline `embedded/base64` artifact, the one kind that needs no artifact account to read.
+ * `lambdaOutput` (text or JSON in the stage), or `payloadArtifact` / `outputArtifact` as Deck's
+ * Lambda forms write them (`{id}` of an expected artifact bound in this execution, or
+ * `{artifact: {...}}` inline, with `account`), read by functions/core/artifacts.
  */
-import { StageConfigError } from '../../../core/stage-api.js';
+import { readArtifactText } from '../../../core/artifacts/read.js';
+import type { StageRunContext } from '../../../core/stage-api.js';
+import type { CloudEnv } from '../deps.js';
 import { isObject } from '../fields.js';
+import { stageArtifactOf } from './fields.js';
 
 type Config = Readonly<Record<string, unknown>>;
 
-function artifactText(value: unknown, field: string): string | undefined {
-  if (!isObject(value)) return undefined;
-  const artifact = isObject(value.artifact) ? value.artifact : value;
-  if (artifact.type === undefined && artifact.reference === undefined) {
-    if (typeof value.id === 'string' && value.id !== '') {
-      throw new StageConfigError(
-        `${field}: expected artifact ${value.id} is not read by Lambda stages; give the text in ${field === 'payloadArtifact' ? 'lambdaPayload' : 'lambdaOutput'} or an embedded/base64 artifact`,
-      );
-    }
-    return undefined;
-  }
-  if (artifact.type !== 'embedded/base64' || typeof artifact.reference !== 'string') {
-    throw new StageConfigError(`${field}: only embedded/base64 artifacts are read by Lambda stages (got ${JSON.stringify(artifact.type)})`);
-  }
-  return Buffer.from(artifact.reference, 'base64').toString('utf8');
+/** Deck writes `{account: '', id: ''}` (or `artifact: null`) for "no artifact". */
+function namesArtifact(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const given = (v: unknown) => typeof v === 'string' && v !== '';
+  return given(value.id) || given(value.artifactId) || isObject(value.artifact) || given(value.type);
+}
+
+async function artifactText(ctx: StageRunContext, env: CloudEnv, field: string): Promise<string | undefined> {
+  const value = ctx.stage.config[field];
+  if (!namesArtifact(value)) return undefined;
+  const artifact = stageArtifactOf(value, field, ctx.evaluation.execution.trigger);
+  return readArtifactText(artifact, field, await env.artifactReaders(ctx));
 }
 
 function text(value: unknown): string | undefined {
@@ -30,12 +31,13 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function payloadOf(config: Config): string | undefined {
-  return text(config.lambdaPayload) ?? text(config.payload) ?? artifactText(config.payloadArtifact, 'payloadArtifact');
+export async function payloadOf(ctx: StageRunContext, env: CloudEnv): Promise<string | undefined> {
+  const config: Config = ctx.stage.config;
+  return text(config.lambdaPayload) ?? text(config.payload) ?? (await artifactText(ctx, env, 'payloadArtifact'));
 }
 
-export function expectedOutputOf(config: Config): string | undefined {
-  return text(config.lambdaOutput) ?? artifactText(config.outputArtifact, 'outputArtifact');
+export async function expectedOutputOf(ctx: StageRunContext, env: CloudEnv): Promise<string | undefined> {
+  return text(ctx.stage.config.lambdaOutput) ?? (await artifactText(ctx, env, 'outputArtifact'));
 }
 
 /** The plugin compares outputs with whitespace removed. */

@@ -169,6 +169,7 @@ async function afterTraffic(
 
 async function blueGreen(
   ctx: StageRunContext,
+  env: CloudEnv,
   where: FunctionLocation,
   lambda: LambdaClient,
   view: FunctionView,
@@ -179,12 +180,12 @@ async function blueGreen(
   const newest = view.versions[0];
   if (!newest) throw new StageConfigError(`functionName: function ${view.name} has no published version to test`);
   const candidate = String(newest.version);
-  const payload = payloadOf(config);
-  const expected = expectedOutputOf(config);
-  if (payload === undefined) throw new StageConfigError('lambdaPayload: required (the payload to invoke the new version with), or payloadArtifact');
-  if (expected === undefined) throw new StageConfigError('lambdaOutput: required (the output the new version must return), or outputArtifact');
   let verdict = state.blueGreen?.version === candidate ? state.blueGreen : undefined;
   if (!verdict) {
+    const payload = await payloadOf(ctx, env);
+    const expected = await expectedOutputOf(ctx, env);
+    if (payload === undefined) throw new StageConfigError('lambdaPayload: required (the payload to invoke the new version with), or payloadArtifact');
+    if (expected === undefined) throw new StageConfigError('lambdaOutput: required (the output the new version must return), or outputArtifact');
     const result = await invokeFunction(lambda, view.name, candidate, payload);
     const passed = !result.functionError && sameOutput(expected, result.payload);
     const detail = result.functionError
@@ -368,7 +369,7 @@ export function lambdaTrafficRoutingStage(env: CloudEnv): LockedStage {
         const view = await describeFunction(lambda, where.functionName);
         if (!view) throw new CloudStageError(`function ${where.functionName} does not exist in account ${where.account} ${where.region}`);
         checkOwnedBy(where.functionName, view.tags, ctx.application);
-        if (strategy === '$BLUEGREEN') return await blueGreen(ctx, where, lambda, view, alias, state);
+        if (strategy === '$BLUEGREEN') return await blueGreen(ctx, env, where, lambda, view, alias, state);
         if (strategy === '$PROGRESSIVE') return await progressive(ctx, env, where, lambda, view, alias, state);
         if (strategy !== '$SIMPLE' && strategy !== '$WEIGHTED')
           throw new StageConfigError(
