@@ -24,7 +24,7 @@ import { matchGitTrigger } from '../functions/triggers/git/match.js';
 import { normalizeGitHub } from '../functions/triggers/git/normalize.js';
 import { handleGitWebhook } from '../functions/triggers/git/webhook.js';
 import { parseJsonObject, readWebhookRequest } from '../functions/triggers/http.js';
-import { MemoryLog } from '../functions/triggers/log.js';
+import { MemoryLog } from '../functions/core/log.js';
 import { SecretsManagerSource, webhookSecrets } from '../functions/triggers/secrets.js';
 import { hubSignature256, verifyHubSignature256 } from '../functions/triggers/signatures.js';
 import { startMoto } from '../local/moto.js';

@@ -23,7 +23,7 @@ import { MemoryNotifier } from '../functions/core/notifications.js';
 import { directoryRegistry } from '../functions/core/pipeline-files.js';
 import type { PipelineRegistry } from '../functions/core/pipeline-registry.js';
 import { ensureTables } from '../functions/core/tables.js';
-import { MemoryLog } from '../functions/triggers/log.js';
+import { MemoryLog } from '../functions/core/log.js';
 import { lifecycleSuccessors } from '../functions/triggers/lifecycle/lifecycle.js';
 import { type InProcessStack, inProcessStack } from '../functions/triggers/local.js';
 import { canaryStages } from '../functions/stages/canary/family.js';

@@ -9,7 +9,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type OperationsDeps, pauseExecution, resumeExecution } from '../../functions/api/operations.js';
 import { MemoryNotifier } from '../../functions/core/notifications.js';
 import { buildTriggerDeps } from '../../functions/triggers/deps.js';
-import { MemoryLog } from '../../functions/triggers/log.js';
+import { MemoryLog } from '../../functions/core/log.js';
 import { safeUser } from './executions.js';
 import { httpApi } from '../../functions/api/http-client.js';
 import { cloudClusterReader } from '../../functions/api/clusters.js';

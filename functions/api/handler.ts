@@ -9,6 +9,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { stepFunctionsStopper } from '../core/cancel.js';
+import { lambdaHandler } from '../core/lambda-wrapper.js';
 import { lambdaCancelElsewhere } from '../core/stage-functions.js';
 import { buildTriggerDeps } from '../triggers/deps.js';
 import { readWebhookRequest, respond } from '../triggers/http.js';
@@ -19,7 +20,7 @@ import { conditionalGet } from './conditional.js';
 import { callerOf, type IdentityContext } from './identity.js';
 import { type OperationsDeps, sfnResume } from './operations.js';
 import { type Authorizer, authorizerFromEnv, OPEN } from './permissions.js';
-import { findRoute } from './routes.js';
+import { executionIdInPath, findRoute } from './routes.js';
 
 export function defaultOperationsDeps(): OperationsDeps {
   const triggers = buildTriggerDeps();
@@ -62,8 +63,11 @@ export async function handleApiRequest(
 let deps: OperationsDeps | undefined;
 let authorizer: Authorizer | undefined;
 
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  deps ??= defaultOperationsDeps();
-  authorizer ??= authorizerFromEnv();
-  return handleApiRequest(event, deps, authorizer);
-}
+export const handler = lambdaHandler(
+  async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    deps ??= defaultOperationsDeps();
+    authorizer ??= authorizerFromEnv();
+    return handleApiRequest(event, deps, authorizer);
+  },
+  { executionIdOf: (event) => executionIdInPath(event.rawPath ?? '', event.requestContext?.stage) },
+);

@@ -270,13 +270,29 @@ export function matchPattern(pattern: string, path: string): Record<string, stri
  */
 export const CONSOLE_API_PREFIX = '/api';
 
-/** The route for a method and path (a stage prefix such as /prod, and the console's /api, are tolerated). */
-export function findRoute(method: string, path: string, stage?: string): { route: Route; params: Record<string, string> } {
+/** The path as routes see it: as given, without a stage prefix such as /prod, without the console's /api. */
+function pathVariants(path: string, stage?: string): string[] {
   const paths = [path];
   if (stage && stage !== '$default' && path.startsWith(`/${stage}/`)) paths.push(path.slice(stage.length + 1));
   for (const p of [...paths]) if (p.startsWith(`${CONSOLE_API_PREFIX}/`)) paths.push(p.slice(CONSOLE_API_PREFIX.length));
+  return paths;
+}
+
+/** The execution a request is about (`/executions/{id}...`), whatever its method, for log lines. */
+export function executionIdInPath(path: string, stage?: string): string | undefined {
+  for (const p of pathVariants(path, stage)) {
+    for (const route of ROUTES) {
+      const id = route.pattern.startsWith('/executions/{id}') ? matchPattern(route.pattern, p)?.id : undefined;
+      if (id) return id;
+    }
+  }
+  return undefined;
+}
+
+/** The route for a method and path (a stage prefix such as /prod, and the console's /api, are tolerated). */
+export function findRoute(method: string, path: string, stage?: string): { route: Route; params: Record<string, string> } {
   let pathMatched = false;
-  for (const p of paths) {
+  for (const p of pathVariants(path, stage)) {
     for (const route of ROUTES) {
       const params = matchPattern(route.pattern, p);
       if (!params) continue;

@@ -1,10 +1,9 @@
 /**
- * The Lambda entry shared by every handler family: parse, build deps once per container, dispatch,
- * and answer the Task's token with the outcome (task-resume.ts).
+ * The Lambda entry shared by every engine family (on the one wrapper, lambda-wrapper.ts): parse,
+ * build deps once per container, dispatch, and answer the Task's token with the outcome
+ * (task-resume.ts).
  */
-import middy from '@middy/core';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { EngineDeps } from './engine/deps.js';
 import { engineCall } from './engine/dispatch.js';
 import type { EngineResult } from '../../state-machines/contract/engine.js';
@@ -15,10 +14,9 @@ import { releaseLocksHeldBy } from './locks-table.js';
 import { defaultNotifier } from './notifications.js';
 import { platformMetrics, recordEngineCall } from './metrics.js';
 import { recordNotificationTargets } from './record-notification-targets.js';
-import { sourceMappedStack } from './source-maps.js';
+import { platformLogger as logger } from './log.js';
+import { lambdaHandler, topLevelExecutionId } from './lambda-wrapper.js';
 import { type StageImplementation, systemClock } from './stage-api.js';
-
-export const logger = new Logger({ serviceName: 'gennaker' });
 
 export function defaultEngineDeps(implementations: readonly StageImplementation[]): EngineDeps {
   const store = new ExecutionStore();
@@ -56,30 +54,28 @@ export function engineHandler(buildDeps: () => EngineDeps, options: EngineHandle
   let deps: EngineDeps | undefined;
   const metrics = options.metrics ?? platformMetrics();
   const answerTask = options.answerTask ?? sfnTaskAnswerer();
-  return middy(async (event: unknown): Promise<EngineResult> => {
-    deps ??= buildDeps();
-    const op = (event as { op?: string } | null)?.op;
-    const token = (event as { taskToken?: string } | null)?.taskToken;
-    // Log ids and statuses only: stage configs may carry credentials.
-    logger.info('engine call', { op, executionId: (event as { executionId?: string } | null)?.executionId });
-    const { result, answer } = await engineCall(event, deps);
-    logger.info('engine result', { op, status: result.status, ...(answer.kind === 'failure' ? { signal: answer.error } : {}) });
-    recordEngineCall(metrics, { ...(op ? { op } : {}), status: result.status, ...stageTypeOf(event) });
-    // A callback stage now waiting keeps its token for whoever ends the wait (a judge, a webhook).
-    if (token !== undefined) {
-      if (!result.awaitingCallback) await answerTask(token, answer);
+  return lambdaHandler(
+    async (event: unknown): Promise<EngineResult> => {
+      deps ??= buildDeps();
+      const op = (event as { op?: string } | null)?.op;
+      const token = (event as { taskToken?: string } | null)?.taskToken;
+      // Log ids and statuses only: stage configs may carry credentials.
+      logger.info('engine call', { op });
+      const { result, answer } = await engineCall(event, deps);
+      logger.info('engine result', { op, status: result.status, ...(answer.kind === 'failure' ? { signal: answer.error } : {}) });
+      recordEngineCall(metrics, { ...(op ? { op } : {}), status: result.status, ...stageTypeOf(event) });
+      // A callback stage now waiting keeps its token for whoever ends the wait (a judge, a webhook).
+      if (token !== undefined) {
+        if (!result.awaitingCallback) await answerTask(token, answer);
+        return result;
+      }
+      // No token (the start Task, or a definition compiled before stage Tasks carried one): raising
+      // is the only way to route.
+      if (answer.kind === 'failure') throw new EngineSignal(answer);
       return result;
-    }
-    // No token (the start Task, or a definition compiled before stage Tasks carried one): raising
-    // is the only way to route.
-    if (answer.kind === 'failure') throw new EngineSignal(answer);
-    return result;
-  }).onError(async (request) => {
-    // Step Functions records the stack of a failed task; point it at source lines, not the bundle's.
-    const error = request.error as { stack?: string } | null;
-    const mapped = sourceMappedStack(error);
-    if (error && mapped) error.stack = mapped;
-  });
+    },
+    { executionIdOf: topLevelExecutionId },
+  );
 }
 
 function stageTypeOf(event: unknown): { stageType?: string } {

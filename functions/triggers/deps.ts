@@ -14,7 +14,7 @@ import { type PipelineLauncher, StepFunctionsLauncher } from '../core/pipeline-l
 import { functionRegistryFromEnv, type PipelineRegistry } from '../core/pipeline-registry.js';
 import { type Clock, systemClock } from '../core/stage-api.js';
 import { DEFAULT_DEDUPE_TTL_SECONDS, DedupeTable } from './dedupe.js';
-import { powertoolsLog, type TriggerLog } from './log.js';
+import { powertoolsLog, type Log } from '../core/log.js';
 import { registryNotificationTargets } from './notification-targets.js';
 import { type WebhookSecrets, webhookSecretsFromEnv } from './secrets.js';
 
@@ -26,7 +26,7 @@ export interface TriggerDeps {
   readonly queue: ExecutionQueue;
   readonly dedupe: DedupeTable;
   readonly clock: Clock;
-  readonly log: TriggerLog;
+  readonly log: Log;
   readonly secrets: WebhookSecrets;
 }
 
@@ -37,7 +37,7 @@ export interface TriggerDepsParts {
   readonly launcher?: PipelineLauncher | ((store: ExecutionStore) => PipelineLauncher);
   readonly notifier?: Notifier;
   readonly clock?: Clock;
-  readonly log?: TriggerLog;
+  readonly log?: Log;
   readonly secrets?: WebhookSecrets;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }

@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import '../../state-machines/zod-messages.js';
 import { TriggerLaunchError } from './dispatch.js';
 import { TriggerError } from './errors.js';
-import type { TriggerLog } from './log.js';
+import type { Log } from '../core/log.js';
 
 export interface EventSummary {
   readonly source: string;
@@ -17,7 +17,7 @@ export interface EventSummary {
   readonly refused?: string;
 }
 
-export async function acknowledge(source: string, log: () => TriggerLog, work: () => Promise<EventSummary>): Promise<EventSummary> {
+export async function acknowledge(source: string, log: () => Log, work: () => Promise<EventSummary>): Promise<EventSummary> {
   try {
     return await work();
   } catch (error) {

@@ -8,7 +8,7 @@ import { httpStatusOf } from '../../state-machines/errors.js';
 import { errorBody } from '../api/errors.js';
 import { sourceMappedStack } from '../core/source-maps.js';
 import { MalformedEventError, PayloadTooLargeError } from './errors.js';
-import type { TriggerLog } from './log.js';
+import { type Log, powertoolsLog } from '../core/log.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -67,7 +67,7 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
 }
 
 /** Maps an error to its response; 5xx are logged with their message and stack (4xx are the caller's doing). */
-export function errorResponse(error: unknown, log: TriggerLog, context: Record<string, unknown> = {}): APIGatewayProxyStructuredResultV2 {
+export function errorResponse(error: unknown, log: Log, context: Record<string, unknown> = {}): APIGatewayProxyStructuredResultV2 {
   const status = httpStatusOf(error);
   if (status >= 500)
     log.error('request failed', { ...context, error: (error as Error)?.message, name: (error as Error)?.name, stack: sourceMappedStack(error) });
@@ -82,7 +82,7 @@ export interface HttpResult {
 
 /** Runs a webhook's work and shapes its result or error as a response; never throws. */
 export async function respond(
-  log: () => TriggerLog,
+  log: () => Log,
   work: () => Promise<HttpResult>,
   context: Record<string, unknown> = {},
 ): Promise<APIGatewayProxyStructuredResultV2> {
@@ -90,11 +90,12 @@ export async function respond(
     const result = await work();
     return jsonResponse(result.status, result.body);
   } catch (error) {
-    let logger: TriggerLog;
+    let logger: Log;
     try {
       logger = log();
     } catch {
-      logger = { info: () => undefined, warn: () => undefined, error: (m, f) => console.error(m, f) };
+      // The deps that hold the log failed to build: log through the container's logger directly.
+      logger = powertoolsLog();
     }
     return errorResponse(error, logger, context);
   }

@@ -23,7 +23,7 @@ import { tableName } from '../../functions/core/tables.js';
 import { buildTriggerDeps } from '../../functions/triggers/deps.js';
 import type { PipelineCompletedDetail } from '../../functions/triggers/lifecycle/completed-event.js';
 import { handleStatusChange, lifecycleSuccessors } from '../../functions/triggers/lifecycle/lifecycle.js';
-import { MemoryLog } from '../../functions/triggers/log.js';
+import { MemoryLog } from '../../functions/core/log.js';
 import { LocalRuntime } from '../../local/runtime.js';
 import { pipelineSkeleton } from '../../state-machines/compiler/payloads.js';
 import { pipelineOf, statusEvent, useTriggerAws } from './triggers/support.js';

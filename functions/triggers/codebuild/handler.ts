@@ -1,4 +1,5 @@
 /** Lambda for CodeBuild build state changes (EventBridge rule: source aws.codebuild, detail-type "CodeBuild Build State Change"). */
+import { lambdaHandler } from '../../core/lambda-wrapper.js';
 import { lazyTriggerDeps, type TriggerDeps } from '../deps.js';
 import { startMatchingPipelines } from '../dispatch.js';
 import { acknowledge, EventBridgeEnvelope, type EventSummary } from '../events.js';
@@ -27,4 +28,4 @@ export async function handleCodeBuildEvent(event: unknown, deps: TriggerDeps): P
 }
 
 const deps = lazyTriggerDeps();
-export const handler = (event: unknown): Promise<EventSummary> => handleCodeBuildEvent(event, deps());
+export const handler = lambdaHandler((event: unknown): Promise<EventSummary> => handleCodeBuildEvent(event, deps()));

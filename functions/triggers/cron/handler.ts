@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import '../../../state-machines/zod-messages.js';
+import { lambdaHandler } from '../../core/lambda-wrapper.js';
 import { lazyTriggerDeps, type TriggerDeps } from '../deps.js';
 import { pipelineRef, startPipeline, triggerObject } from '../dispatch.js';
 import { PipelineNotFoundError } from '../errors.js';
@@ -46,4 +47,4 @@ export async function handleCronInvocation(event: unknown, deps: TriggerDeps): P
 }
 
 const deps = lazyTriggerDeps();
-export const handler = (event: unknown): Promise<EventSummary> => handleCronInvocation(event, deps());
+export const handler = lambdaHandler((event: unknown): Promise<EventSummary> => handleCronInvocation(event, deps()));

@@ -2,6 +2,7 @@
  * Lambda for ECR image pushes (EventBridge rule: source aws.ecr, detail-type "ECR Image Action").
  * Reads GENNAKER_DOCKER_ACCOUNTS ({"account name": "account id"}) for triggers naming an account.
  */
+import { lambdaHandler } from '../../core/lambda-wrapper.js';
 import { lazyTriggerDeps, type TriggerDeps } from '../deps.js';
 import { startMatchingPipelines } from '../dispatch.js';
 import { acknowledge, EventBridgeEnvelope, type EventSummary } from '../events.js';
@@ -31,4 +32,4 @@ export async function handleEcrEvent(event: unknown, deps: TriggerDeps, accountI
 
 const deps = lazyTriggerDeps();
 const accountIds = parseAccountIds(process.env.GENNAKER_DOCKER_ACCOUNTS);
-export const handler = (event: unknown): Promise<EventSummary> => handleEcrEvent(event, deps(), accountIds);
+export const handler = lambdaHandler((event: unknown): Promise<EventSummary> => handleEcrEvent(event, deps(), accountIds));

@@ -12,10 +12,11 @@ import { platformMetrics, recordFinalized } from '../../core/metrics.js';
 import { systemClock } from '../../core/stage-api.js';
 import { lambdaCancelElsewhere } from '../../core/stage-functions.js';
 import { MalformedEventError } from '../errors.js';
-import { powertoolsLog } from '../log.js';
+import { lambdaHandler } from '../../core/lambda-wrapper.js';
+import { powertoolsLog } from '../../core/log.js';
 import { registryNotificationTargets } from '../notification-targets.js';
 import { EventBridgePublisher } from './completed-event.js';
-import { handleStatusChange, type LifecycleDeps, type LifecycleResult, stateMachineIndex } from './lifecycle.js';
+import { executionIdOfEvent, handleStatusChange, type LifecycleDeps, type LifecycleResult, stateMachineIndex } from './lifecycle.js';
 
 export function defaultLifecycleDeps(): LifecycleDeps {
   const store = new ExecutionStore();
@@ -30,7 +31,7 @@ export function defaultLifecycleDeps(): LifecycleDeps {
     registry,
     queue: new ExecutionQueue({ store, launcher, clock: systemClock, notifier }),
     events: new EventBridgePublisher(),
-    log: powertoolsLog('gennaker-lifecycle'),
+    log: powertoolsLog(),
     pipelineOfStateMachine: stateMachineIndex(),
     ...(cancelElsewhere ? { cancelElsewhere } : {}),
   };
@@ -39,7 +40,7 @@ export function defaultLifecycleDeps(): LifecycleDeps {
 let deps: LifecycleDeps | undefined;
 const metrics = platformMetrics('gennaker-lifecycle');
 
-export async function handler(event: unknown): Promise<LifecycleResult | { refused: string }> {
+async function handleEvent(event: unknown): Promise<LifecycleResult | { refused: string }> {
   deps ??= defaultLifecycleDeps();
   try {
     const result = await handleStatusChange(event, deps);
@@ -53,3 +54,5 @@ export async function handler(event: unknown): Promise<LifecycleResult | { refus
     throw error;
   }
 }
+
+export const handler = lambdaHandler(handleEvent, { executionIdOf: executionIdOfEvent });

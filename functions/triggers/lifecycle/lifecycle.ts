@@ -20,7 +20,7 @@ import type { Notifier } from '../../core/notifications.js';
 import type { PipelineRegistry } from '../../core/pipeline-registry.js';
 import type { Clock } from '../../core/stage-api.js';
 import { EventBridgeEnvelope } from '../events.js';
-import type { TriggerLog } from '../log.js';
+import type { Log } from '../../core/log.js';
 import { parseOrRefuse } from '../normalized.js';
 import { completedDetail, type CompletedEventPublisher } from './completed-event.js';
 
@@ -31,7 +31,7 @@ export interface LifecycleDeps {
   readonly registry: PipelineRegistry;
   readonly queue: ExecutionQueue;
   readonly events: CompletedEventPublisher;
-  readonly log: TriggerLog;
+  readonly log: Log;
   /** @default the shared DynamoDB document client */
   readonly db?: DynamoDBDocumentClient;
   /** Asks stages' own functions to stop what an aborted execution's stages started (AWS). */
@@ -77,6 +77,12 @@ function executionIdOf(detail: { name: string; input?: string | null }): string 
     // no input in the event (older events, tests): the run's name is the execution id
   }
   return detail.name;
+}
+
+/** The execution a status change event is about, for log lines (undefined when the event is not one). */
+export function executionIdOfEvent(event: unknown): string | undefined {
+  const detail = (event as { detail?: { name?: unknown; input?: string | null } } | null)?.detail;
+  return typeof detail?.name === 'string' ? executionIdOf({ name: detail.name, input: typeof detail.input === 'string' ? detail.input : null }) : undefined;
 }
 
 export interface LifecycleResult {

@@ -3,6 +3,7 @@
  * Completed"). The parent execution id is the dedupe key: a completed event emitted twice starts
  * each child once.
  */
+import { lambdaHandler } from '../../core/lambda-wrapper.js';
 import { lazyTriggerDeps, type TriggerDeps } from '../deps.js';
 import { startMatchingPipelines } from '../dispatch.js';
 import { acknowledge, EventBridgeEnvelope, type EventSummary } from '../events.js';
@@ -31,4 +32,4 @@ export async function handlePipelineCompleted(event: unknown, deps: TriggerDeps)
 }
 
 const deps = lazyTriggerDeps();
-export const handler = (event: unknown): Promise<EventSummary> => handlePipelineCompleted(event, deps());
+export const handler = lambdaHandler((event: unknown): Promise<EventSummary> => handlePipelineCompleted(event, deps()));

@@ -1,4 +1,5 @@
 /** Lambda subscribed to SNS topics: each message starts the pipelines whose pubsub triggers match it. */
+import { lambdaHandler } from '../../core/lambda-wrapper.js';
 import { lazyTriggerDeps, type TriggerDeps } from '../deps.js';
 import { startMatchingPipelines } from '../dispatch.js';
 import { acknowledge, type EventSummary } from '../events.js';
@@ -26,4 +27,4 @@ export async function handleSnsEvent(event: unknown, deps: TriggerDeps): Promise
 }
 
 const deps = lazyTriggerDeps();
-export const handler = (event: unknown): Promise<EventSummary> => handleSnsEvent(event, deps());
+export const handler = lambdaHandler((event: unknown): Promise<EventSummary> => handleSnsEvent(event, deps()));

@@ -6,14 +6,11 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { deliverWebhookCallback, invalidCallbackToken, WebhookCallbackError } from '../../stages/external/index.js';
+import { lambdaHandler } from '../../core/lambda-wrapper.js';
+import { powertoolsLog } from '../../core/log.js';
 import { jsonResponse, readWebhookRequest, respond } from '../http.js';
-import type { TriggerLog } from '../log.js';
 
-const log: TriggerLog = {
-  info: (message, fields) => console.log(JSON.stringify({ level: 'INFO', message, ...fields })),
-  warn: (message, fields) => console.log(JSON.stringify({ level: 'WARN', message, ...fields })),
-  error: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),
-};
+const log = powertoolsLog();
 
 function parseBody(text: string): unknown {
   try {
@@ -23,7 +20,7 @@ function parseBody(text: string): unknown {
   }
 }
 
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function handleCallback(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const executionId = event.pathParameters?.executionId ?? '';
   const refId = event.pathParameters?.refId ?? '';
   const token = event.queryStringParameters?.token ?? '';
@@ -32,12 +29,12 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     if (!token) throw invalidCallbackToken('no token');
     const { sequence } = await deliverWebhookCallback(executionId, refId, parseBody(request.rawBody.toString('utf8')), { token });
     // Ids only in logs: the token and body may be sensitive.
-    log.info('webhook callback recorded', { executionId, refId, sequence });
+    log.info('webhook callback recorded', { refId, sequence });
     return jsonResponse(202, { accepted: true, sequence });
   } catch (error) {
     if (error instanceof WebhookCallbackError) {
       // The reason in the log only: the caller gets one answer for every unusable token.
-      if (error.detail) log.warn('webhook callback refused', { executionId, refId, reason: error.detail });
+      if (error.detail) log.warn('webhook callback refused', { refId, reason: error.detail });
       return jsonResponse(error.httpStatus, { error: error.message });
     }
     return respond(
@@ -49,3 +46,5 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     );
   }
 }
+
+export const handler = lambdaHandler(handleCallback, { executionIdOf: (event) => event.pathParameters?.executionId });

@@ -3,16 +3,17 @@
  * without IAM auth (deliveries authenticate by signature or token).
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { lambdaHandler } from '../../core/lambda-wrapper.js';
 import { lazyTriggerDeps } from '../deps.js';
 import { readWebhookRequest, respond } from '../http.js';
 import { handleGenericWebhook } from './webhook.js';
 
 const deps = lazyTriggerDeps();
 
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+export const handler = lambdaHandler(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   return respond(
     () => deps().log,
     async () => handleGenericWebhook(readWebhookRequest(event), deps(), event.pathParameters?.source),
     { route: 'webhook', source: event.pathParameters?.source },
   );
-}
+});

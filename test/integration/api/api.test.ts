@@ -21,7 +21,7 @@ import { tableName } from '../../../functions/core/tables.js';
 import { EventBridgePublisher } from '../../../functions/triggers/lifecycle/completed-event.js';
 import { lifecycleSuccessors } from '../../../functions/triggers/lifecycle/lifecycle.js';
 import { inProcessStack } from '../../../functions/triggers/local.js';
-import { MemoryLog } from '../../../functions/triggers/log.js';
+import { MemoryLog } from '../../../functions/core/log.js';
 import { LocalRuntime } from '../../../local/runtime.js';
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
 import { createNetwork, deploySpec, freshClients } from '../cloud/fixtures.js';

@@ -17,7 +17,7 @@ import { MemoryNotifier } from '../../../functions/core/notifications.js';
 import { StaticPipelineRegistry } from '../../../functions/core/pipeline-registry.js';
 import { lifecycleSuccessors } from '../../../functions/triggers/lifecycle/lifecycle.js';
 import { inProcessStack } from '../../../functions/triggers/local.js';
-import { MemoryLog } from '../../../functions/triggers/log.js';
+import { MemoryLog } from '../../../functions/core/log.js';
 import { LocalRuntime } from '../../../local/runtime.js';
 import { createNetwork, deploySpec, freshClients } from '../cloud/fixtures.js';
 import { httpEvent, pipelineOf, useTriggerAws } from '../triggers/support.js';

@@ -18,7 +18,7 @@ import { httpSender } from '../../../functions/stages/external/http/client.js';
 import { externalStages } from '../../../functions/stages/external/index.js';
 import { handleStatusChange, lifecycleSuccessors } from '../../../functions/triggers/lifecycle/lifecycle.js';
 import { inProcessStack } from '../../../functions/triggers/local.js';
-import { MemoryLog } from '../../../functions/triggers/log.js';
+import { MemoryLog } from '../../../functions/core/log.js';
 import { LocalRuntime } from '../../../local/runtime.js';
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
 import { crash, injectFault, removeAllFaults } from '../../support/faults.js';

@@ -14,7 +14,7 @@ import { ROUTES } from '../../../functions/api/routes.js';
 import { MemoryNotifier } from '../../../functions/core/notifications.js';
 import { StaticPipelineRegistry } from '../../../functions/core/pipeline-registry.js';
 import { inProcessStack } from '../../../functions/triggers/local.js';
-import { MemoryLog } from '../../../functions/triggers/log.js';
+import { MemoryLog } from '../../../functions/core/log.js';
 import { LocalRuntime } from '../../../local/runtime.js';
 import { httpEvent, pipelineOf, useTriggerAws } from '../triggers/support.js';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryNotifier } from '../../../functions/core/notifications.js';
 import { StaticPipelineRegistry } from '../../../functions/core/pipeline-registry.js';
 import { inProcessStack } from '../../../functions/triggers/local.js';
-import { MemoryLog } from '../../../functions/triggers/log.js';
+import { MemoryLog } from '../../../functions/core/log.js';
 import { triggerManually } from '../../../functions/triggers/manual/manual.js';
 import { LocalRuntime } from '../../../local/runtime.js';
 import { pipelineOf, useTriggerAws } from './support.js';

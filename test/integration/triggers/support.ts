@@ -23,7 +23,7 @@ import { triggerClients, resetTriggerClients } from '../../../functions/triggers
 import { buildTriggerDeps, type TriggerDeps } from '../../../functions/triggers/deps.js';
 import { EventBridgePublisher } from '../../../functions/triggers/lifecycle/completed-event.js';
 import type { LifecycleDeps } from '../../../functions/triggers/lifecycle/lifecycle.js';
-import { MemoryLog } from '../../../functions/triggers/log.js';
+import { MemoryLog } from '../../../functions/core/log.js';
 import { SecretsManagerSource, webhookSecrets } from '../../../functions/triggers/secrets.js';
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
 import { pipelineOf, useLocalAws } from '../../support/local.js';
