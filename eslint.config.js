@@ -28,6 +28,15 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
   },
   {
+    // The page runs in browsers. Its tsconfig has Node's types only because it imports the API's
+    // types (whose modules use Node); Node's globals would type-check there and fail in a browser.
+    files: ['console/src/**/*.ts', 'console/src/**/*.tsx'],
+    rules: {
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'global', 'require', '__dirname', '__filename', 'setImmediate'],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'the console runs in browsers' }] }],
+    },
+  },
+  {
     // Plain JavaScript (this file, the CLI's bin shim, the dependency-cruiser config) has no types to check.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],

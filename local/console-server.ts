@@ -16,6 +16,7 @@ import { buildConsole, type ConsoleFile } from '../console/build/bundle.js';
 import { cloudClusterReader } from '../functions/api/clusters.js';
 import { handleApiRequest } from '../functions/api/handler.js';
 import type { OperationsDeps } from '../functions/api/operations.js';
+import type { Authorizer } from '../functions/api/permissions.js';
 import { CONSOLE_API_PREFIX } from '../functions/api/routes.js';
 import { TRUST_IDENTITY_HEADERS_ENV } from '../functions/api/identity.js';
 import { resetClientCache } from '../functions/core/aws-clients.js';
@@ -41,6 +42,8 @@ export interface ConsoleServerOptions {
   readonly endpoint?: string;
   /** Believe x-gennaker-user / x-gennaker-roles (tests that act as other users). */
   readonly trustIdentityHeaders?: boolean;
+  /** Application permissions to enforce (functions/api/permissions.ts); default: everyone may do everything. */
+  readonly authorizer?: Authorizer;
   readonly registry?: PipelineRegistry;
   /** Lines for the person at the terminal. */
   readonly log?: (line: string) => void;
@@ -183,7 +186,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
           res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'PayloadTooLargeError', message: 'body too large' }));
           return;
         }
-        const response = await handleApiRequest(apiEventOf(req, body, { user, roles: [] }), deps);
+        const response = await handleApiRequest(apiEventOf(req, body, { user, roles: [] }), deps, options.authorizer);
         res.writeHead(response.statusCode ?? 200, { ...(response.headers as Record<string, string>) });
         res.end(response.body ?? '');
         return;

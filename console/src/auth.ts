@@ -4,7 +4,14 @@
  * API maps onto application permissions) is kept in sessionStorage for this tab only and sent as a
  * bearer token; when it expires the page signs in again. Locally (`auth: 'none'`) nothing is sent.
  */
-import type { ConsoleConfig } from './types.js';
+
+/** /config.json: how this console signs in and where its API is. */
+export interface ConsoleConfig {
+  /** 'none' locally; 'cognito' when deployed. */
+  readonly auth: 'none' | 'cognito';
+  readonly cognito?: { readonly domain: string; readonly clientId: string };
+  readonly localMode?: boolean;
+}
 
 let config: ConsoleConfig = { auth: 'none' };
 const TOKEN = 'gennaker.idToken';

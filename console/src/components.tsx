@@ -5,7 +5,7 @@ import type { ApiError } from './api.js';
 import { elapsed } from './format.js';
 import { paths } from './router.js';
 import { statusClass, statusLabel } from './status.js';
-import type { ExecutionWithStages } from './types.js';
+import type { ExecutionWithStages } from '../../functions/api/views.js';
 
 /** The one message an API error shows: what went wrong, never a blank page. */
 export function ErrorMessage({ error }: { readonly error: ApiError | Error }) {

@@ -1,10 +1,9 @@
 /** The console's entry: read /config.json, finish a sign-in if one is under way, then route. */
 import { render } from 'preact';
-import { completeSignIn, configure, consoleConfig, signedInUser, signOut } from './auth.js';
+import { completeSignIn, configure, consoleConfig, type ConsoleConfig, signedInUser, signOut } from './auth.js';
 import { ErrorMessage } from './components.js';
 import { interceptLinks, paths, useRoute } from './router.js';
 import './styles.css';
-import type { ConsoleConfig } from './types.js';
 import { Application } from './views/Application.js';
 import { Applications } from './views/Applications.js';
 import { Clusters } from './views/Clusters.js';

@@ -37,3 +37,10 @@ export function statusLabel(status: string): string {
 export function isActive(status: string): boolean {
   return status === 'RUNNING' || status === 'NOT_STARTED' || status === 'PAUSED';
 }
+
+/** What Deck offers to restart: a stage that failed or was canceled (functions/core/restart.ts RESTARTABLE_STATUSES; a test keeps them equal). */
+export const RESTARTABLE = ['TERMINAL', 'STOPPED', 'CANCELED', 'FAILED_CONTINUE'] as const;
+
+export function isRestartable(status: string): boolean {
+  return (RESTARTABLE as readonly string[]).includes(status);
+}

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { layoutStages, NODE_WIDTH } from '../src/graph.js';
 import { ERROR_MAX_MS, HIDDEN_MAX_MS, nextDelay } from '../src/poll.js';
 import { parseRoute, paths } from '../src/router.js';
-import { isActive, isFinal, statusClass } from '../src/status.js';
+import { isActive, isFinal, RESTARTABLE, statusClass } from '../src/status.js';
+import { RESTARTABLE_STATUSES } from '../../functions/core/restart.js';
 import { duration } from '../src/format.js';
 import { initialValues } from '../src/views/StartRun.js';
 
@@ -61,6 +62,10 @@ describe('statuses and times', () => {
     expect(statusClass('FAILED_CONTINUE')).toBe('status-warning');
     expect(statusClass('WHATEVER')).toBe('status-not-started');
     expect([duration(5_400), duration(65_000), duration(3_725_000), duration(-1)]).toEqual(['5s', '1m 05s', '1h 02m', '0s']);
+  });
+
+  it('offers restart on exactly the statuses the API restarts', () => {
+    expect([...RESTARTABLE].sort()).toEqual([...RESTARTABLE_STATUSES].sort());
   });
 });
 

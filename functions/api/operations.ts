@@ -21,6 +21,7 @@ import { type ManualTriggerResult, triggerManually } from '../triggers/manual/ma
 import type { ApplicationClusters, ClusterReader } from './clusters.js';
 import { ForbiddenError, FeatureUnavailableError } from './errors.js';
 import type { Caller } from './identity.js';
+import type { Permission } from './permissions.js';
 import {
   type ExecutionDetails,
   type ExecutionSummary,
@@ -102,6 +103,8 @@ export async function triggerPipeline(request: TriggerPipelineRequest, caller: C
 export interface ApplicationSummary {
   readonly name: string;
   readonly pipelines: number;
+  /** The caller's permissions on it (GET /applications adds them; it lists only what the caller may READ). */
+  readonly permissions?: readonly Permission[];
 }
 
 /** Every application that has a pipeline, by name. */

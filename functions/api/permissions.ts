@@ -16,7 +16,8 @@ import { HOME_ACCOUNT_ENV, holdsAnyRole, isIamRole } from '../core/roles.js';
 import { ForbiddenError } from './errors.js';
 import type { Caller } from './identity.js';
 
-export type Permission = 'READ' | 'EXECUTE' | 'WRITE';
+export const PERMISSIONS = ['READ', 'EXECUTE', 'WRITE'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
 
 export const PERMISSIONS_FILE_ENV = 'GENNAKER_PERMISSIONS_FILE';
 

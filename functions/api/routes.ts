@@ -20,7 +20,7 @@ import { InvalidInputError } from '../core/errors.js';
 import { ManualTriggerSchema } from '../triggers/manual/manual.js';
 import { MethodNotAllowedError, RouteNotFoundError } from './errors.js';
 import type { Caller } from './identity.js';
-import { type Authorizer, OPEN, type Permission, requirePermission } from './permissions.js';
+import { type Authorizer, OPEN, type Permission, PERMISSIONS, requirePermission } from './permissions.js';
 import {
   cancelExecution,
   clusterView,
@@ -122,8 +122,11 @@ export const ROUTES: readonly Route[] = [
     pattern: '/applications',
     run: async ({ query: q, deps, caller, authorizer }) => {
       query(Empty, q);
-      // Only the applications the caller may READ are listed.
-      const applications = (await listApplications(deps)).filter((a) => (authorizer ?? OPEN).allows(caller, a.name, 'READ'));
+      // Only the applications the caller may READ are listed, each with what the caller may do (the console hides what it may not).
+      const allows = (name: string, p: Permission) => (authorizer ?? OPEN).allows(caller, name, p);
+      const applications = (await listApplications(deps))
+        .filter((a) => allows(a.name, 'READ'))
+        .map((a) => ({ ...a, permissions: PERMISSIONS.filter((p) => allows(a.name, p)) }));
       return { status: 200, body: { applications } };
     },
   },

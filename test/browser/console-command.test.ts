@@ -65,7 +65,9 @@ describe('gennaker console', () => {
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(await page.text()).toContain('<script type="module" src="/app.js">');
     expect(await (await fetch(`${url}/config.json`)).json()).toEqual({ auth: 'none', localMode: true });
-    expect(await (await fetch(`${url}/api/applications`)).json()).toEqual({ applications: [{ name: 'cli', pipelines: 1 }] });
+    expect(await (await fetch(`${url}/api/applications`)).json()).toEqual({
+      applications: [{ name: 'cli', pipelines: 1, permissions: ['READ', 'EXECUTE', 'WRITE'] }],
+    });
 
     const { port } = new URL(url);
     expect((await raw('/api/applications', { host: `localhost:${port}` })).status).toBe(200);

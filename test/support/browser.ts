@@ -28,7 +28,13 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(options: { readonly colorScheme?: 'light' | 'dark' } = {}): Promise<LaunchedBrowser> {
+export async function launchChromium(
+  options: {
+    readonly colorScheme?: 'light' | 'dark';
+    /** Sent with every request (a test server that believes x-gennaker-user / -roles: another user). */
+    readonly headers?: Readonly<Record<string, string>>;
+  } = {},
+): Promise<LaunchedBrowser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install -y chromium (or set GENNAKER_CHROMIUM)`);
   const profile = await mkdtemp(join(tmpdir(), 'gennaker-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -37,6 +43,7 @@ export async function launchChromium(options: { readonly colorScheme?: 'light' |
     args: FLAGS,
     viewport: { width: 1280, height: 860 },
     colorScheme: options.colorScheme ?? 'light',
+    ...(options.headers ? { extraHTTPHeaders: { ...options.headers } } : {}),
   });
   return {
     context,

@@ -8,7 +8,7 @@ import { elapsed } from '../format.js';
 import { usePoll } from '../poll.js';
 import { paths } from '../router.js';
 import { isActive } from '../status.js';
-import type { ExecutionWithStages, PipelineSummary } from '../types.js';
+import type { ExecutionWithStages, PipelineSummary } from '../../../functions/api/views.js';
 
 const RUNS_PER_PIPELINE = 8;
 

@@ -4,7 +4,8 @@ import { ErrorMessage, Loading, Section } from '../components.js';
 import { usePoll } from '../poll.js';
 import { paths } from '../router.js';
 import { isActive } from '../status.js';
-import type { ApplicationSummary, ExecutionSummary } from '../types.js';
+import type { ApplicationSummary } from '../../../functions/api/operations.js';
+import type { ExecutionSummary } from '../../../functions/api/views.js';
 
 function ActiveCount({ application }: { readonly application: string }) {
   const { data } = usePoll<{ executions: ExecutionSummary[] }>(`/executions?application=${enc(application)}&limit=100`, 5000);

@@ -8,7 +8,7 @@ import { enc } from '../api.js';
 import { ErrorMessage, Loading, Section } from '../components.js';
 import { usePoll } from '../poll.js';
 import { paths } from '../router.js';
-import type { ApplicationClusters, ServerGroupSummary } from '../types.js';
+import type { ApplicationClusters, ServerGroupSummary } from '../../../functions/api/clusters.js';
 
 function Health({ group }: { readonly group: ServerGroupSummary }) {
   const { up, total } = group.health;
@@ -69,7 +69,7 @@ export function Clusters({ application }: { readonly application: string }) {
           <p class="muted">
             {data.account} / {data.region}
           </p>
-          {data.clusters.length === 0 && (data.functions ?? []).length === 0 ? <p class="empty">No clusters.</p> : null}
+          {data.clusters.length === 0 && data.functions.length === 0 ? <p class="empty">No clusters.</p> : null}
           {data.clusters.map((c) => (
             <Section key={c.cluster} title={c.cluster}>
               <table class="server-groups">
@@ -81,7 +81,6 @@ export function Clusters({ application }: { readonly application: string }) {
                     <th scope="col">Capacity (min/desired/max)</th>
                     <th scope="col">Serving</th>
                     <th scope="col">Health</th>
-                    <th scope="col">Traffic</th>
                     <th scope="col">Deployed by</th>
                   </tr>
                 </thead>
@@ -101,7 +100,6 @@ export function Clusters({ application }: { readonly application: string }) {
                       <td>
                         <Health group={g} />
                       </td>
-                      <td>{g.trafficWeight === undefined ? '—' : `${g.trafficWeight}%`}</td>
                       <td>{g.executionId ? <a href={paths.run(g.executionId)}>{g.executionId.slice(0, 24)}</a> : '—'}</td>
                     </tr>
                   ))}
@@ -109,7 +107,7 @@ export function Clusters({ application }: { readonly application: string }) {
               </table>
             </Section>
           ))}
-          {(data.functions ?? []).length > 0 ? (
+          {data.functions.length > 0 ? (
             <Section title="Lambda functions">
               <table class="server-groups">
                 <thead>
@@ -122,7 +120,7 @@ export function Clusters({ application }: { readonly application: string }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {data.functions!.map((f) => (
+                  {data.functions.map((f) => (
                     <tr key={f.functionName} data-function={f.functionName}>
                       <th scope="row">
                         {f.functionName}

@@ -1,6 +1,7 @@
 /**
  * One run: its stage graph as it happens, the selected stage's details, trigger and parameters, and
- * the actions the API offers (judge, cancel, pause/resume a waiting run). Polls until it ends.
+ * the actions the API offers (judge, cancel, pause/resume, restart a failed stage, promote a held
+ * traffic step), shown only to callers with EXECUTE on the application. Polls until it ends.
  */
 import { useState } from 'preact/hooks';
 import { ApiError, enc, post } from '../api.js';
@@ -8,8 +9,10 @@ import { ErrorMessage, Loading, StatusBadge, useNow } from '../components.js';
 import { elapsed, text, time } from '../format.js';
 import { usePoll } from '../poll.js';
 import { navigate, paths } from '../router.js';
-import { isFinal } from '../status.js';
-import type { ExecutionDetails, StageDetails } from '../types.js';
+import { useAccess } from '../access.js';
+import { isFinal, isRestartable, statusLabel } from '../status.js';
+import type { ExecutionDetails, StageDetails } from '../../../functions/api/views.js';
+import type { PromotionState } from '../../../functions/core/promote.js';
 import { StageGraph } from './StageGraph.js';
 
 /** Which stage to show first: the one waiting for a person, else the one that failed, else running, else the first. */
@@ -28,6 +31,7 @@ export function Run({ executionId, stage }: { readonly executionId: string; read
   const [busy, setBusy] = useState(false);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const execution = polled.data;
+  const access = useAccess(execution?.application);
   const now = useNow(execution !== undefined && !isFinal(execution.status));
   if (polled.error && !execution) return <ErrorMessage error={polled.error} />;
   if (!execution) return <Loading what="the run" />;
@@ -64,54 +68,64 @@ export function Run({ executionId, stage }: { readonly executionId: string; read
       {execution.error ? <p class="run-error">{execution.error}</p> : null}
       {polled.error ? <ErrorMessage error={polled.error} /> : null}
       {actionError ? <ErrorMessage error={actionError} /> : null}
-      <div class="toolbar" role="toolbar" aria-label="Run actions">
-        {!final && !confirmCancel ? (
-          <button type="button" class="button danger" data-action="cancel" disabled={busy} onClick={() => setConfirmCancel(true)}>
-            Cancel run
-          </button>
-        ) : null}
-        {!final && confirmCancel ? (
-          <span class="confirm">
-            Cancel this run?{' '}
+      {access.execute ? (
+        <div class="toolbar" role="toolbar" aria-label="Run actions">
+          {!final && !confirmCancel ? (
+            <button type="button" class="button danger" data-action="cancel" disabled={busy} onClick={() => setConfirmCancel(true)}>
+              Cancel run
+            </button>
+          ) : null}
+          {!final && confirmCancel ? (
+            <span class="confirm">
+              Cancel this run?{' '}
+              <button
+                type="button"
+                class="button danger"
+                data-action="confirm-cancel"
+                disabled={busy}
+                onClick={() =>
+                  void act(() => post(`/executions/${enc(execution.id)}/cancel`, { reason: 'canceled from the console' })).then(() => setConfirmCancel(false))
+                }
+              >
+                Yes, cancel it
+              </button>{' '}
+              <button type="button" class="button" onClick={() => setConfirmCancel(false)}>
+                No
+              </button>
+            </span>
+          ) : null}
+          {execution.status === 'RUNNING' || execution.status === 'NOT_STARTED' ? (
             <button
               type="button"
-              class="button danger"
-              data-action="confirm-cancel"
+              class="button"
+              data-action="pause"
               disabled={busy}
-              onClick={() =>
-                void act(() => post(`/executions/${enc(execution.id)}/cancel`, { reason: 'canceled from the console' })).then(() => setConfirmCancel(false))
-              }
+              title={execution.status === 'NOT_STARTED' ? 'Keep this run from starting when a slot frees' : 'Stages stop at their next step until resumed'}
+              onClick={() => void act(() => post(`/executions/${enc(execution.id)}/pause`))}
             >
-              Yes, cancel it
-            </button>{' '}
-            <button type="button" class="button" onClick={() => setConfirmCancel(false)}>
-              No
+              Pause
             </button>
-          </span>
-        ) : null}
-        {execution.status === 'NOT_STARTED' ? (
-          <button
-            type="button"
-            class="button"
-            data-action="pause"
-            disabled={busy}
-            onClick={() => void act(() => post(`/executions/${enc(execution.id)}/pause`))}
-          >
-            Hold
-          </button>
-        ) : null}
-        {execution.status === 'PAUSED' ? (
-          <button
-            type="button"
-            class="button"
-            data-action="resume"
-            disabled={busy}
-            onClick={() => void act(() => post(`/executions/${enc(execution.id)}/resume`))}
-          >
-            Release
-          </button>
-        ) : null}
-      </div>
+          ) : null}
+          {execution.status === 'PAUSED' ? (
+            <button
+              type="button"
+              class="button"
+              data-action="resume"
+              disabled={busy}
+              onClick={() => void act(() => post(`/executions/${enc(execution.id)}/resume`))}
+            >
+              Resume
+            </button>
+          ) : null}
+        </div>
+      ) : (
+        <p class="muted read-only">{access.known ? `You may view this run; acting on it needs EXECUTE on ${execution.application}.` : ''}</p>
+      )}
+      {execution.paused && execution.status === 'PAUSED' ? (
+        <p class="paused-note">
+          Paused by {execution.paused.pausedBy} {time(execution.paused.pauseTime)}
+        </p>
+      ) : null}
       <StageGraph
         stages={execution.stages}
         {...(selectedRef ? { selected: selectedRef } : {})}
@@ -119,7 +133,7 @@ export function Run({ executionId, stage }: { readonly executionId: string; read
         now={now}
       />
       <div class="run-details">
-        {selected ? <StagePanel execution={execution} stage={selected} busy={busy} act={act} now={now} /> : null}
+        {selected ? <StagePanel execution={execution} stage={selected} busy={busy} act={act} now={now} canAct={access.execute} /> : null}
         <TriggerPanel execution={execution} />
       </div>
     </>
@@ -153,15 +167,19 @@ function StagePanel({
   busy,
   act,
   now,
+  canAct,
 }: {
   readonly execution: ExecutionDetails;
   readonly stage: StageDetails;
   readonly busy: boolean;
   readonly act: (work: () => Promise<unknown>) => Promise<void>;
   readonly now: number;
+  readonly canAct: boolean;
 }) {
   const links = stageLinks(stage);
-  const waiting = stage.type === 'manualJudgment' && stage.status === 'RUNNING';
+  const waiting = canAct && stage.type === 'manualJudgment' && stage.status === 'RUNNING';
+  const awaiting = stage.status === 'RUNNING' ? (stage.context.promotion as PromotionState | undefined)?.awaiting : undefined;
+  const restartable = canAct && isFinal(execution.status) && execution.status !== 'SUCCEEDED' && isRestartable(stage.status);
   return (
     <section class="card stage-panel" aria-labelledby="stage-title">
       <header class="card-header">
@@ -177,6 +195,50 @@ function StagePanel({
         <dd>{elapsed(stage.startTime, stage.endTime, now) || '—'}</dd>
       </dl>
       {stage.error ? <p class="run-error">{stage.error}</p> : null}
+      {stage.restartDetails ? (
+        <p class="muted restarted">
+          Restarted by {stage.restartDetails.restartedBy} {time(stage.restartDetails.restartTime)} (was {statusLabel(stage.restartDetails.previousStatus)})
+        </p>
+      ) : null}
+      {restartable ? (
+        <div class="stage-actions">
+          <button
+            type="button"
+            class="button primary"
+            data-action="restart"
+            disabled={busy}
+            onClick={() =>
+              void act(() =>
+                post(`/executions/${enc(execution.id)}/stages/${enc(stage.refId)}/restart`, {
+                  // One key per attempt: a double click, or two people at once, restart it once.
+                  idempotencyKey: `console-${stage.refId}-${(execution.restart?.attempt ?? 0) + 1}`,
+                }),
+              )
+            }
+          >
+            Restart this stage
+          </button>
+          <span class="muted">It and the stages after it run again; earlier stages keep their results.</span>
+        </div>
+      ) : null}
+      {awaiting ? (
+        <div class="promotion" role="group" aria-label="Traffic step">
+          <p class="instructions">
+            Traffic held at {awaiting.weight}% (step {awaiting.step + 1}) until promoted.
+          </p>
+          {canAct ? (
+            <button
+              type="button"
+              class="button primary"
+              data-action="promote"
+              disabled={busy}
+              onClick={() => void act(() => post(`/executions/${enc(execution.id)}/promote`, { stage: stage.refId }))}
+            >
+              Promote
+            </button>
+          ) : null}
+        </div>
+      ) : null}
       {waiting ? <JudgmentForm execution={execution} stage={stage} busy={busy} act={act} /> : null}
       {links.length > 0 ? (
         <ul class="links">

@@ -3,7 +3,7 @@ import { useMemo } from 'preact/hooks';
 import { elapsed } from '../format.js';
 import { layoutStages, NODE_HEIGHT, NODE_WIDTH } from '../graph.js';
 import { statusClass, statusLabel } from '../status.js';
-import type { StageDetails } from '../types.js';
+import type { StageDetails } from '../../../functions/api/views.js';
 
 export function StageGraph({
   stages,

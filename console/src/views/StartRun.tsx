@@ -4,7 +4,8 @@ import { ApiError, enc, get, post } from '../api.js';
 import { ErrorMessage, Loading, Section } from '../components.js';
 import { usePoll } from '../poll.js';
 import { navigate, paths } from '../router.js';
-import type { ParameterConfig, PipelineSummary } from '../types.js';
+import type { PipelineSummary } from '../../../functions/api/views.js';
+import type { ParameterConfig } from '../../../state-machines/model/schema.js';
 
 /** The form's starting values: each parameter's default, else its first option when it must have one. */
 export function initialValues(config: readonly ParameterConfig[]): Record<string, string> {

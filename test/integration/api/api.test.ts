@@ -268,7 +268,7 @@ describe("the console's reads", () => {
   it('lists applications and their pipelines (DAG, parameter form), executions with stage statuses, under /api too', async () => {
     const { deps, stack } = localDeps([approve, queued]);
     const apps = await call(deps, 'GET', '/applications');
-    expect(apps.body).toEqual({ applications: [{ name: 'shop', pipelines: 2 }] });
+    expect(apps.body).toEqual({ applications: [{ name: 'shop', pipelines: 2, permissions: ['READ', 'EXECUTE', 'WRITE'] }] });
     expect((await call(deps, 'GET', '/api/applications')).body).toEqual(apps.body);
     const pipelines = await call(deps, 'GET', '/applications/shop/pipelines');
     const release = (pipelines.body.pipelines as Array<Record<string, unknown>>)[0]!;
@@ -402,6 +402,17 @@ describe('application permissions (Fiat model)', () => {
     }
     const apps = await call(deps, 'GET', '/applications', { context: SAME_NAME_OTHER_ACCOUNT, authorizer });
     expect((apps.body.applications as Array<{ name: string }>).map((a) => a.name)).toEqual(['open']);
+    // Each listed with the caller's permissions, which the console shows its actions by.
+    const asReader = await call(deps, 'GET', '/applications', { context: READER, authorizer });
+    expect(asReader.body.applications).toEqual([
+      { name: 'open', pipelines: 1, permissions: ['READ', 'EXECUTE', 'WRITE'] },
+      { name: 'shop', pipelines: 1, permissions: ['READ'] },
+    ]);
+    const asDeployer = await call(deps, 'GET', '/applications', { context: DEPLOYER, authorizer });
+    expect((asDeployer.body.applications as Array<{ name: string; permissions: string[] }>).find((a) => a.name === 'shop')!.permissions).toEqual([
+      'READ',
+      'EXECUTE',
+    ]);
     // EXECUTE also grants READ.
     expect((await call(deps, 'GET', `/executions/${id}`, { context: DEPLOYER, authorizer })).status).toBe(200);
 
