@@ -116,11 +116,12 @@ export function clusterLines(view: ApplicationClusters): string[] {
   const lines = [`${view.application} in ${view.account}/${view.region}`];
   if (view.clusters.length === 0 && (view.functions ?? []).length === 0) lines.push('  no clusters');
   for (const cluster of view.clusters) {
-    lines.push(`  ${cluster.cluster}`);
+    lines.push(`  ${cluster.cluster}${cluster.provider === 'ecs' ? ` (ECS cluster ${cluster.ecsCluster ?? ''})` : ''}`);
     for (const g of cluster.serverGroups) {
       const serving = g.enabled ? 'serving' : `disabled${g.disabledReason ? ` (${g.disabledReason})` : ''}`;
+      const traffic = g.trafficWeight === undefined ? '' : `  ${g.trafficWeight}% of traffic`;
       lines.push(
-        `    ${g.name.padEnd(28)} ${serving.padEnd(12)} ${`${g.capacity.min}/${g.capacity.desired}/${g.capacity.max}`.padEnd(9)} ${String(g.imageId ?? '').padEnd(22)} ${g.health.up}/${g.health.total} up`,
+        `    ${g.name.padEnd(28)} ${serving.padEnd(12)} ${`${g.capacity.min}/${g.capacity.desired}/${g.capacity.max}`.padEnd(9)} ${String(g.imageId ?? '').padEnd(22)} ${g.health.up}/${g.health.total} up${traffic}`,
       );
     }
   }

@@ -151,10 +151,22 @@ const groupArn = () => `arn:${Aws.PARTITION}:autoscaling:*:${Aws.ACCOUNT_ID}:aut
 
 /**
  * Exactly the calls of the cluster view (functions/api/clusters.ts → core/cloud/cluster.ts,
- * health.ts, launch-templates.ts): list the groups, read each group's launch template version for
- * image and instance type, read target health. Nothing that writes.
+ * health.ts, launch-templates.ts, weighted-routing.ts targetGroupShares): list the groups, read
+ * each group's launch template version for image and instance type, read target health; list the
+ * ECS clusters and their services; read the target groups' listeners and rules for traffic
+ * weights. Nothing that writes.
  */
-const CLUSTER_VIEW_ACTIONS = ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeLaunchTemplateVersions', 'elasticloadbalancing:DescribeTargetHealth'];
+const CLUSTER_VIEW_ACTIONS = [
+  'autoscaling:DescribeAutoScalingGroups',
+  'ec2:DescribeLaunchTemplateVersions',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeRules',
+  'ecs:ListClusters',
+  'ecs:ListServices',
+  'ecs:DescribeServices',
+];
 
 /** Every execution of this platform's state machines: `arn:…:execution:<prefix>-*` (the execution name follows a colon). */
 function executionArnPattern(fn: GennakerFunction, namePrefix: string): string {
@@ -406,7 +418,7 @@ export function acknowledgeWildcards(
     'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing; X-Ray defines no resource types)',
     ...(needs.includes('clusterView')
       ? [
-          "the cluster view's autoscaling:DescribeAutoScalingGroups, ec2:DescribeLaunchTemplateVersions and elasticloadbalancing:DescribeTargetHealth (read only; these Describe actions define no resource type)",
+          "the cluster view's autoscaling:DescribeAutoScalingGroups, ec2:DescribeLaunchTemplateVersions, elasticloadbalancing:DescribeTargetHealth, DescribeTargetGroups, DescribeListeners and DescribeRules, ecs:ListClusters, ListServices and DescribeServices (read only; these Describe and List actions define no resource type, or list across clusters the view discovers)",
         ]
       : []),
     ...(needs.includes('clusterView') || needs.includes('lambdaDeploys')

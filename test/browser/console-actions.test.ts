@@ -1,18 +1,26 @@
 /**
- * The console's actions on a run, in Debian's Chromium against `gennaker console`'s server (the
- * real API handler, runs in-process, the emulator): restart a failed stage and see it run again
- * (a webhook stage calling a real server on 127.0.0.1 that fails, then succeeds), pause and resume
- * a running run, and promote a progressive ECS deploy's held traffic step in the local sandbox.
+ * The console's actions and permissions, in Debian's Chromium against `gennaker console`'s server
+ * (the real API handler, runs in-process, the emulator): restart a failed stage and see it run
+ * again (a webhook stage calling a real server on 127.0.0.1 that fails, then succeeds), pause and
+ * resume a running run, promote a progressive ECS deploy's held traffic step in the local sandbox
+ * while the clusters view shows ECS services, EC2 server groups and a Lambda function with their
+ * traffic weights, and users with and without READ and EXECUTE (identity headers the test server
+ * believes, the API's Fiat permissions).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleServer, startConsoleServer } from '../../local/console-server.js';
 import { startMoto, type MotoServer } from '../../local/moto.js';
+import { REPO_ROOT } from '../../infra/paths.js';
+import { fiatAuthorizer } from '../../functions/api/permissions.js';
+import { createRole, putCode } from '../integration/lambda/fixtures.js';
 import { launchChromium, type LaunchedBrowser } from '../support/browser.js';
+
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'console') : undefined;
 
 let moto: MotoServer;
 let server: ConsoleServer;
@@ -21,8 +29,11 @@ let hooks: Server;
 let deployStatus = 400;
 const calls: string[] = [];
 
-/** A progressive ECS deploy whose first step (25%) has no pauseSec: it holds until promoted. */
-const PROGRESSIVE = `
+/**
+ * One application on all three targets: a progressive ECS deploy whose first step (25%) has no
+ * pauseSec, so it holds until promoted; a red/black EC2 deploy; a Lambda function with an alias.
+ */
+const SHIP = `
 application: shipecs
 name: progressive
 stages:
@@ -50,7 +61,42 @@ stages:
         strategy: progressive
         trafficSteps: [{ weight: 25 }, { weight: 100 }]
         scaleDown: true
+  - refId: api
+    type: deploy
+    name: Deploy the API on EC2
+    clusters:
+      - account: local
+        application: shipecs
+        stack: api
+        cloudProvider: aws
+        availabilityZones: { us-east-1: [us-east-1a, us-east-1b] }
+        subnetType: internal
+        amiName: gennaker-local-base
+        instanceType: t3.micro
+        capacity: { min: 1, max: 2, desired: 2 }
+        targetGroups: [shipecs-api]
+        strategy: redblack
+        scaleDown: true
+  - refId: fn
+    type: Aws.LambdaDeploymentStage
+    name: Deploy the worker function
+    account: ''
+    region: us-east-1
+    functionName: shipecs-worker
+    aliases: [live]
+    description: worker 1.27
+    handler: index.handler
+    runtime: nodejs22.x
+    role: arn:aws:iam::123456789012:role/shipecs-lambda
+    memorySize: 128
+    timeout: 3
+    publish: true
+    s3bucket: shipecs-artifacts
+    s3key: worker/1.27.zip
 `;
+
+/** Permissions for one application only (the others stay open, as Fiat leaves unlisted ones). */
+const PERMISSIONS = { guarded: { READ: ['viewers'], EXECUTE: ['deployers'] } };
 
 beforeAll(async () => {
   hooks = createServer((req, res) => {
@@ -74,8 +120,23 @@ beforeAll(async () => {
     join(pipelines, 'waits.yml'),
     'application: waits\nname: waits\nstages:\n  - { refId: "1", type: wait, name: Long wait, waitTime: 3600 }\n  - { refId: "2", type: wait, name: After, waitTime: 1, requisiteStageRefIds: ["1"] }\n',
   );
-  writeFileSync(join(pipelines, 'progressive.yml'), PROGRESSIVE);
-  server = await startConsoleServer({ port: 0, pipelinesDir: pipelines, timeScale: 100, endpoint: moto.endpoint });
+  writeFileSync(join(pipelines, 'progressive.yml'), SHIP);
+  writeFileSync(
+    join(pipelines, 'guarded.yml'),
+    'application: guarded\nname: guarded\nstages:\n  - { refId: approve, type: manualJudgment, name: Approve, instructions: "Ship it?" }\n  - { refId: soak, type: wait, name: Soak, waitTime: 3600, requisiteStageRefIds: [approve] }\n',
+  );
+  // The Lambda deploy's code and role, in the emulator.
+  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+  await createRole('shipecs-lambda');
+  await putCode('worker/1.27.zip', 'worker code', 'shipecs-artifacts');
+  server = await startConsoleServer({
+    port: 0,
+    pipelinesDir: pipelines,
+    timeScale: 100,
+    endpoint: moto.endpoint,
+    trustIdentityHeaders: true,
+    authorizer: fiatAuthorizer(PERMISSIONS),
+  });
   browser = await launchChromium();
 }, 180_000);
 
@@ -86,11 +147,12 @@ afterAll(async () => {
   await new Promise((resolve) => hooks?.close(resolve));
 });
 
-async function open(path: string): Promise<Page> {
+async function open(path: string, headers?: Record<string, string>): Promise<Page> {
   const page = await browser.context.newPage();
   page.on('pageerror', (error) => {
     throw error;
   });
+  if (headers) await page.setExtraHTTPHeaders(headers);
   await page.goto(`${server.url}${path}`);
   return page;
 }
@@ -100,6 +162,23 @@ async function startRun(application: string, pipeline: string): Promise<Page> {
   await page.locator('[data-action=run]').click();
   await page.waitForURL(/\/executions\//, { timeout: 30_000 });
   return page;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOTS) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The rows of a server-group table, newest first, as [name, ...the attributes asked for]. */
+async function rowsOf(table: Locator, ...attributes: string[]): Promise<Array<Array<string | null>>> {
+  const rows = table.locator('tr[data-server-group]');
+  const out: Array<Array<string | null>> = [];
+  for (let i = 0; i < (await rows.count()); i++) {
+    const row = rows.nth(i);
+    out.push([await row.getAttribute('data-server-group'), ...(await Promise.all(attributes.map((a) => row.getAttribute(a))))]);
+  }
+  return out;
 }
 
 const node = (page: Page, refId: string) => page.locator(`.stage-node[data-ref-id="${refId}"]`);
@@ -152,18 +231,131 @@ describe('pause and resume', () => {
   }, 120_000);
 });
 
-describe('promote a held traffic step', () => {
-  it('shows the progressive ECS deploy holding at 25% and promotes it from the page to the end', async () => {
+describe('promote a held traffic step, and the clusters of all three targets', () => {
+  it('shows the ECS deploy holding at 25% with its weights beside EC2 and Lambda, promotes it from the page, and the clusters follow', async () => {
     const page = await startRun('shipecs', 'progressive');
     const held = page.locator('.promotion .instructions');
     await expect.poll(() => held.count(), { timeout: 120_000 }).toBe(1);
     expect(await held.textContent()).toBe('Traffic held at 25% (step 1) until promoted.');
     expect(await node(page, 'deploy').getAttribute('data-status')).toBe('RUNNING');
+    await expect.poll(() => node(page, 'api').getAttribute('data-status'), { timeout: 120_000 }).toBe('SUCCEEDED');
+    await expect.poll(() => node(page, 'fn').getAttribute('data-status'), { timeout: 60_000 }).toBe('SUCCEEDED');
+    const executionId = decodeURIComponent(page.url().split('/executions/')[1]!.split('?')[0]!);
+    const link = `/executions/${encodeURIComponent(executionId)}`;
+
+    // While it holds: the new service serves a quarter through its canary target group, the old three quarters.
+    const clusters = await open('/applications/shipecs/clusters');
+    const ecs = clusters.locator('table[data-provider=ecs]');
+    const row = (name: string) => clusters.locator(`tr[data-server-group="${name}"]`);
+    await row('shipecs-web-v001').waitFor({ timeout: 30_000 });
+    expect(await rowsOf(ecs, 'data-traffic')).toEqual([
+      ['shipecs-web-v001', '25'],
+      ['shipecs-web-v000', '75'],
+    ]);
+    expect(await row('shipecs-web-v001').locator('td.image').textContent()).toContain('public.ecr.aws/nginx/nginx:1.27');
+    expect(await row('shipecs-web-v001').getByRole('link').getAttribute('href')).toBe(link);
+    expect(await row('shipecs-web-v001').locator('.health').getAttribute('aria-label')).toMatch(/^\d of 1 tasks up$/);
+    // EC2 beside it: the red/black deploy's new group serves, the previous release is disabled; no listener, no weight.
+    const ec2 = clusters.locator('table[data-provider=aws]');
+    expect(await ec2.getAttribute('data-cluster')).toBe('shipecs-api');
+    expect(await row('shipecs-api-v001').getAttribute('data-enabled')).toBe('true');
+    expect(await row('shipecs-api-v000').getAttribute('data-enabled')).toBe('false');
+    expect(await row('shipecs-api-v001').getAttribute('data-traffic')).toBe('');
+    expect(await row('shipecs-api-v001').locator('td.image').textContent()).toMatch(/^ami-\w+ t3\.micro$/);
+    expect(await row('shipecs-api-v001').getByRole('link').getAttribute('href')).toBe(link);
+    // And the Lambda function: its version, its alias's traffic, the run that deployed it.
+    const fn = clusters.locator('tr[data-function="shipecs-worker"]');
+    expect(await fn.locator('[data-alias=live] .alias-weight').textContent()).toBe('v1 100%');
+    expect(await fn.locator('td').first().textContent()).toBe('1');
+    expect(await fn.getByRole('link').getAttribute('href')).toBe(link);
+    await shot(clusters, 'clusters-progressive');
+
     await page.locator('[data-action=promote]').click();
     await expect.poll(() => badge(page), { timeout: 120_000 }).toBe('succeeded');
     expect(await held.count()).toBe(0);
     await page.getByText('Context').click();
     expect(await page.locator('.stage-panel pre').first().textContent()).toMatch(/"promoted": \[\s*0\s*\]/);
+
+    // After: the new service takes all the traffic; the old one, disabled, none.
+    await clusters.reload();
+    await expect
+      .poll(() => rowsOf(ecs, 'data-enabled', 'data-traffic'), {
+        timeout: 30_000,
+      })
+      .toEqual([
+        ['shipecs-web-v001', 'true', '100'],
+        ['shipecs-web-v000', 'false', '0'],
+      ]);
+    await clusters.close();
     await page.close();
-  }, 240_000);
+  }, 300_000);
+});
+
+describe('permissions in the page', () => {
+  const as = (user: string, roles: string) => ({ 'x-gennaker-user': user, 'x-gennaker-roles': roles });
+  const STRANGER = as('sam', 'nobody');
+  const VIEWER = as('vera', 'viewers');
+  const DEPLOYER = as('dora', 'deployers');
+
+  it('GIVEN a user without READ THEN the application is nowhere: not listed, and its pages, runs and clusters say Forbidden once', async () => {
+    const deployer = await open('/applications/guarded/pipelines/guarded/start', DEPLOYER);
+    await deployer.locator('[data-action=run]').click();
+    await deployer.waitForURL(/\/executions\//, { timeout: 30_000 });
+    const runPath = new URL(deployer.url()).pathname;
+    await expect.poll(() => node(deployer, 'approve').getAttribute('data-status'), { timeout: 60_000 }).toBe('RUNNING');
+
+    const page = await open('/', STRANGER);
+    await page.getByRole('link', { name: 'hooks', exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: 'guarded', exact: true }).count()).toBe(0);
+    for (const path of ['/applications/guarded', runPath, '/applications/guarded/clusters', '/applications/guarded/pipelines/guarded/start']) {
+      await page.goto(`${server.url}${path}`);
+      const alert = page.getByRole('alert');
+      await alert.first().waitFor({ timeout: 20_000 });
+      expect(await alert.count(), path).toBe(1);
+      expect(await alert.textContent(), path).toMatch(/^Forbidden.*sam lacks READ permission on application 'guarded'/);
+      expect(await page.locator('.stage-node, .execution-bar, [data-action], tr[data-server-group]').count(), path).toBe(0);
+    }
+    await page.close();
+
+    // READ only: the run and its judgment's instructions, but no action anywhere.
+    const viewer = await open(runPath, VIEWER);
+    await expect.poll(() => node(viewer, 'approve').getAttribute('data-status'), { timeout: 30_000 }).toBe('RUNNING');
+    await expect
+      .poll(() => viewer.locator('.read-only').textContent(), { timeout: 20_000 })
+      .toBe('You may view this run; acting on it needs EXECUTE on guarded.');
+    expect(await viewer.locator('.judgment .instructions').textContent()).toBe('Ship it?');
+    expect(await viewer.locator('[data-action]').count()).toBe(0);
+    await viewer.goto(`${server.url}/applications/guarded`);
+    await viewer.locator('.card').first().waitFor();
+    await expect.poll(() => viewer.locator('.active-runs li').count(), { timeout: 20_000 }).toBe(1);
+    expect(await viewer.locator('[data-action=start]').count()).toBe(0);
+
+    // Forced: the page is told it may act (a stale or tampered answer); the API refuses, one clear message.
+    await viewer.route('**/api/applications', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { applications: Array<{ name: string; permissions: string[] }> };
+      await route.fulfill({ response, json: { applications: body.applications.map((a) => ({ ...a, permissions: ['READ', 'EXECUTE'] })) } });
+    });
+    await viewer.goto(`${server.url}${runPath}`);
+    await viewer.locator('[data-action=cancel]').click();
+    await viewer.locator('[data-action=confirm-cancel]').click();
+    const alert = viewer.getByRole('alert');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.count()).toBe(1);
+    expect(await alert.textContent()).toBe("Forbidden Not allowed: vera lacks EXECUTE permission on application 'guarded'");
+    await shot(viewer, 'run-forbidden');
+    await viewer.locator('[data-action=judge-continue]').click();
+    await expect.poll(() => alert.count()).toBe(1);
+    expect(await badge(viewer)).toBe('running');
+    await viewer.close();
+
+    // EXECUTE: the buttons are there and work.
+    await deployer.locator('[data-action=judge-continue]').click();
+    await expect.poll(() => node(deployer, 'soak').getAttribute('data-status'), { timeout: 60_000 }).toBe('RUNNING');
+    await deployer.locator('[data-action=cancel]').click();
+    await deployer.locator('[data-action=confirm-cancel]').click();
+    await expect.poll(() => badge(deployer), { timeout: 30_000 }).toBe('canceled');
+    expect(await deployer.getByRole('alert').count()).toBe(0);
+    await deployer.close();
+  }, 180_000);
 });

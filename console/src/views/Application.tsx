@@ -1,7 +1,8 @@
 /**
  * One application as Deck shows it: what is running or waiting now, then each pipeline with the
- * execution bars of its last runs and a button to start it.
+ * execution bars of its last runs and, for users with EXECUTE, a button to start it.
  */
+import { useAccess } from '../access.js';
 import { enc } from '../api.js';
 import { ErrorMessage, ExecutionBar, Loading, Section, StatusBadge, useNow } from '../components.js';
 import { elapsed } from '../format.js';
@@ -15,6 +16,7 @@ const RUNS_PER_PIPELINE = 8;
 export function Application({ application }: { readonly application: string }) {
   const pipelines = usePoll<{ pipelines: PipelineSummary[] }>(`/applications/${enc(application)}/pipelines`, 30_000);
   const runs = usePoll<{ executions: ExecutionWithStages[] }>(`/executions?application=${enc(application)}&limit=60&expand=stages`, 2000);
+  const access = useAccess(application);
   const executions = runs.data?.executions ?? [];
   const active = executions.filter((e) => isActive(e.status));
   const now = useNow(active.length > 0);
@@ -53,7 +55,7 @@ export function Application({ application }: { readonly application: string }) {
           actions={
             p.disabled ? (
               <span class="muted">disabled</span>
-            ) : (
+            ) : !access.execute ? null : (
               <a class="button primary" href={paths.start(application, p.id)} data-action="start">
                 Start manual execution
               </a>

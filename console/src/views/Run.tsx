@@ -240,6 +240,11 @@ function StagePanel({
         </div>
       ) : null}
       {waiting ? <JudgmentForm execution={execution} stage={stage} busy={busy} act={act} /> : null}
+      {!canAct && stage.type === 'manualJudgment' && stage.status === 'RUNNING' && stage.context.instructions ? (
+        <div class="judgment">
+          <p class="instructions">{text(stage.context.instructions)}</p>
+        </div>
+      ) : null}
       {links.length > 0 ? (
         <ul class="links">
           {links.map((l) => (

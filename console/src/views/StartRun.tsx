@@ -1,5 +1,6 @@
 /** Start a manual run: the pipeline's parameterConfig as a form (options, defaults, required). */
 import { useState } from 'preact/hooks';
+import { useAccess } from '../access.js';
 import { ApiError, enc, get, post } from '../api.js';
 import { ErrorMessage, Loading, Section } from '../components.js';
 import { usePoll } from '../poll.js';
@@ -37,6 +38,7 @@ export function StartRun({ application, pipeline }: { readonly application: stri
   const [failure, setFailure] = useState<ApiError | undefined>();
   const [problems, setProblems] = useState<Array<{ path: string; message: string }>>([]);
   const [busy, setBusy] = useState(false);
+  const access = useAccess(application);
   if (error && !data) return <ErrorMessage error={error} />;
   if (!data) return <Loading what="the pipeline" />;
   if (!found) return <ErrorMessage error={new ApiError(`no pipeline '${pipeline}' in ${application}`, 404, 'PipelineNotFoundError')} />;
@@ -92,9 +94,13 @@ export function StartRun({ application, pipeline }: { readonly application: stri
             </div>
           );
         })}
-        <button class="button primary" type="submit" disabled={busy} data-action="run">
-          Run
-        </button>
+        {access.execute ? (
+          <button class="button primary" type="submit" disabled={busy} data-action="run">
+            Run
+          </button>
+        ) : (
+          <p class="muted read-only">{access.known ? `Starting a run needs EXECUTE on ${application}.` : ''}</p>
+        )}
       </form>
     </Section>
   );

@@ -270,3 +270,42 @@ export async function deleteCanaryTargetGroup(clients: CloudClients, canaryArn: 
     clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: canaryArn })),
   );
 }
+
+/** Pure: the percent of a forward's traffic that goes to a target group (0 when it is not in it). */
+export function forwardShare(action: Action, targetGroupArn: string): number {
+  const weighted = action.ForwardConfig?.TargetGroups ?? [];
+  if (weighted.length === 0) return action.TargetGroupArn === targetGroupArn ? 100 : 0;
+  const total = weighted.reduce((sum, t) => sum + (t.Weight ?? 1), 0);
+  const mine = weighted.filter((t) => t.TargetGroupArn === targetGroupArn).reduce((sum, t) => sum + (t.Weight ?? 1), 0);
+  return total === 0 ? 0 : Math.round((100 * mine) / total);
+}
+
+/**
+ * For the cluster view: the percent of its route's traffic each target group gets now (weighted
+ * forwards while a progressive deploy shifts). The route read is the first that forwards to it:
+ * rules by priority, each listener's default action last. A target group that no listener forwards
+ * to, or that is gone, is absent from the answer. Reads only.
+ */
+export async function targetGroupShares(clients: CloudClients, targetGroupArns: readonly string[]): Promise<Map<string, number>> {
+  const shares = new Map<string, number>();
+  const groups: TargetGroup[] = [];
+  for (const arn of new Set(targetGroupArns)) {
+    const found = await awsCallOrMissing({ action: 'describe', resourceType: 'target group', resource: arn }, () =>
+      clients.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [arn] })),
+    );
+    if (found?.TargetGroups?.[0]) groups.push(found.TargetGroups[0]);
+  }
+  const listeners = await listenerRules(
+    clients,
+    groups.flatMap((g) => g.LoadBalancerArns ?? []),
+  );
+  const ordered = [...listeners.values()].flatMap((rules) =>
+    [...rules].sort((a, b) => (a.IsDefault ? 1 : 0) - (b.IsDefault ? 1 : 0) || Number(a.Priority) - Number(b.Priority)),
+  );
+  for (const tg of groups) {
+    const arn = tg.TargetGroupArn!;
+    const forward = ordered.flatMap((r) => r.Actions ?? []).find((a) => forwardTargets(a).includes(arn));
+    if (forward) shares.set(arn, forwardShare(forward, arn));
+  }
+  return shares;
+}
