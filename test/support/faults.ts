@@ -32,8 +32,8 @@ export interface FaultSpec<Output = unknown> {
   readonly skip?: number;
   /** The error to throw (a function makes a fresh one per call). */
   readonly error?: Error | (() => Error);
-  /** Replaces the call's output (applied after AWS answered). */
-  readonly rewrite?: (output: Output) => Output;
+  /** Replaces the call's output (applied after AWS answered); the call's input tells calls of one operation apart. */
+  readonly rewrite?: (output: Output, input: Readonly<Record<string, unknown>>) => Output;
 }
 
 export interface Fault {
@@ -85,7 +85,7 @@ export function injectFault<Output = unknown>(client: ClientWithMiddleware, spec
         state.triggered += 1;
         if (spec.error && when === 'before') throw makeError();
         const result = await next(args);
-        if (spec.rewrite) result.output = spec.rewrite(result.output as Output);
+        if (spec.rewrite) result.output = spec.rewrite(result.output as Output, (args.input ?? {}) as Record<string, unknown>);
         if (spec.error && when === 'after') throw makeError();
         return result;
       },

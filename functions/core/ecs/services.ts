@@ -367,7 +367,8 @@ export class EcsServices implements ServerGroupProvider {
       for (const task of addresses) {
         const d = health.TargetHealthDescriptions?.find((h) => h.Target?.Id === task.ip);
         const state = d?.TargetHealth?.State ?? 'not-registered';
-        if (state !== 'healthy') problems.push({ id: task.id, reason: `target ${task.ip} is ${state} in ${arn.split(':').pop()}` });
+        const why = d?.TargetHealth?.Reason ?? d?.TargetHealth?.Description;
+        if (state !== 'healthy') problems.push({ id: task.id, reason: `target ${task.ip} is ${state}${why ? ` (${why})` : ''} in ${arn.split(':').pop()}` });
       }
     }
     return problems;

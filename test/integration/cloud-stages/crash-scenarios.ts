@@ -71,6 +71,8 @@ const PROGRESSIVE = { strategy: 'progressive', trafficSteps: [{ weight: 10, paus
 
 const stage = (raw: Record<string, unknown>) => ({ stages: [{ refId: '1', name: 'Stage', ...raw }] });
 const onCluster = { account: 'default', cluster: 'app-prod', regions: ['us-east-1'], cloudProvider: 'aws' };
+/** Deck's ECS stages name no ECS cluster: the one holding the services is found. */
+const onEcs = { ...onCluster, cloudProvider: 'ecs' };
 
 export const SCENARIOS: readonly CrashScenario[] = [
   {
@@ -201,6 +203,51 @@ export const SCENARIOS: readonly CrashScenario[] = [
     },
     pipeline: () => ({ stages: [ecsDeployStage({ ...PROGRESSIVE, rollbackAlarms: ['app-5xx'], rollback: { destroyOnFailure: true }, ...ecsImage('1.0.0') })] }),
     expectStatus: 'TERMINAL',
+  },
+  {
+    name: 'ECS enableServerGroup',
+    ecs: true,
+    setup: (c, n) => seedEcs(c, n, 2),
+    pipeline: () => stage({ type: 'enableServerGroup', ...onEcs, target: 'oldest_asg_dynamic' }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'ECS disableServerGroup',
+    ecs: true,
+    setup: (c, n) => seedEcs(c, n, 1),
+    pipeline: () => stage({ type: 'disableServerGroup', ...onEcs, target: 'current_asg_dynamic' }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'ECS resizeServerGroup',
+    ecs: true,
+    setup: (c, n) => seedEcs(c, n, 1),
+    pipeline: () => stage({ type: 'resizeServerGroup', ...onEcs, target: 'current_asg_dynamic', capacity: { min: 2, max: 6, desired: 3 } }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'ECS destroyServerGroup',
+    ecs: true,
+    setup: (c, n) => seedEcs(c, n, 2),
+    pipeline: () => stage({ type: 'destroyServerGroup', ...onEcs, target: 'oldest_asg_dynamic' }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'ECS cloneServerGroup',
+    ecs: true,
+    setup: (c, n) => seedEcs(c, n, 1),
+    pipeline: () => stage({ type: 'cloneServerGroup', ...onEcs, targetCluster: 'app-prod', target: 'current_asg_dynamic', ...ecsImage('2.0.0') }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
+    name: 'ECS rollbackCluster to the previous image (clone, then disable)',
+    ecs: true,
+    setup: async (c, n) => {
+      await seedEcs(c, n, 1);
+      await runStages({ stages: [ecsDeployStage({ strategy: 'highlander', ...ecsImage('1.0.0') })] }, { executionId: 'seed-h' });
+    },
+    pipeline: () => stage({ type: 'rollbackCluster', ...onEcs }),
+    expectStatus: 'SUCCEEDED',
   },
   {
     name: 'progressive EC2 (scaleDown)',

@@ -3,7 +3,15 @@
  * with its own task definition revision from Deck's ECS deploy fields, and the strategies, rollback
  * and alarm gate written once over the provider seam.
  */
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type DescribeServicesCommandOutput } from '@aws-sdk/client-ecs';
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  type DescribeServicesCommandOutput,
+  type DescribeTasksCommandOutput,
+  type ListTasksCommandOutput,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import type { DescribeTargetHealthCommandOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudClients } from '../../../functions/core/cloud/index.js';
@@ -150,10 +158,109 @@ describe('ECS bad input: a clear stage error before anything is created', () => 
       { loadBalancedContainer: 'api', containerMappings: [{ containerName: 'web', imageDescription: image('1') }] },
       /loadBalancedContainer: api is not one of the containerMappings \(web\)/,
     ],
+    [
+      'a target group mapping to a container that is not in the task definition',
+      { targetGroup: '', targetGroupMappings: [{ containerName: 'api', targetGroup: 'app-ecs', containerPort: 8080 }] },
+      /clusters\[0\]\.targetGroupMappings\[0\]\.containerName: api is not a container of the task definition \(web\)/,
+    ],
   ])('%s', async (_what, extra, message) => {
     const run = await runStages({ stages: [ecsDeployStage({ strategy: '', ...extra })] });
     expect(stageOf(run, '1').status).toBe('TERMINAL');
     expect(stageOf(run, '1').error).toMatch(message);
     expect(await ecsWorld(clients)).toEqual({ services: {}, taskDefinitions: {} });
+  });
+});
+
+describe('"up" on ECS: steady, running = desired, targets healthy; a failure names why', () => {
+  const taskArn = (id: string) => `arn:aws:ecs:us-east-1:123456789012:task/${ECS_CLUSTER}/${id}`;
+  const runningTask = (id: string, ip: string): Task => ({
+    taskArn: taskArn(id),
+    lastStatus: 'RUNNING',
+    attachments: [{ type: 'ElasticNetworkInterface', details: [{ name: 'privateIPv4Address', value: ip }] }],
+  });
+  /** moto lists no tasks: these are the new service's, running and stopped, as ECS would list them. */
+  function tasks(running: Task[], stopped: Task[]): void {
+    injectFault<ListTasksCommandOutput>(clients.ecs, {
+      command: 'ListTasks',
+      rewrite: (o, input) => ({ ...o, taskArns: (input.desiredStatus === 'STOPPED' ? stopped : running).map((t) => t.taskArn!) }),
+    });
+    injectFault<DescribeTasksCommandOutput>(clients.ecs, {
+      command: 'DescribeTasks',
+      rewrite: (o, input) => ({ ...o, tasks: [...running, ...stopped].filter((t) => (input.tasks as string[]).includes(t.taskArn!)) }),
+    });
+  }
+  const deploy = () => runStages({ stages: [ecsDeployStage({ strategy: '', capacity: { min: 2, max: 2, desired: 2 } }, { waitForUpTimeoutSeconds: 60 })] });
+
+  it('tasks that keep stopping: the error lists their stop reasons', async () => {
+    injectFault<DescribeServicesCommandOutput>(clients.ecs, {
+      command: 'DescribeServices',
+      rewrite: (o) => ({ ...o, services: o.services?.map((s) => ({ ...s, runningCount: 0 })) }),
+    });
+    tasks(
+      [],
+      [
+        {
+          taskArn: taskArn('t1'),
+          lastStatus: 'STOPPED',
+          stopCode: 'TaskFailedToStart',
+          stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
+        },
+        { taskArn: taskArn('t2'), lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' },
+      ],
+    );
+    const stage = stageOf(await deploy(), '1');
+    expect(stage.status).toBe('TERMINAL');
+    expect(stage.error).toMatch(
+      /app-prod-v000 in us-east-1: 0 of 2 instances up after \d+ s \(t1: stopped: CannotPullContainerError: pull image manifest has been retried 5 time\(s\); t2: stopped: Essential container in task exited\)/,
+    );
+  });
+
+  it('tasks running but unhealthy in the target group are not up, and are named with their target state', async () => {
+    tasks([runningTask('t1', '10.0.1.10'), runningTask('t2', '10.0.1.11')], []);
+    const health = injectFault<DescribeTargetHealthCommandOutput>(clients.elbv2, {
+      command: 'DescribeTargetHealth',
+      rewrite: (o) => ({
+        ...o,
+        TargetHealthDescriptions: [
+          { Target: { Id: '10.0.1.10', Port: 8080 }, TargetHealth: { State: 'healthy' } },
+          { Target: { Id: '10.0.1.11', Port: 8080 }, TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch' } },
+        ],
+      }),
+    });
+    const stage = stageOf(await deploy(), '1');
+    expect(stage.status).toBe('TERMINAL');
+    expect(health.triggered).toBeGreaterThan(0);
+    expect(stage.error).toMatch(
+      /app-prod-v000 in us-east-1: 1 of 2 instances up after \d+ s \(t2: target 10\.0\.1\.11 is unhealthy \(Target\.ResponseCodeMismatch\) in targetgroup\/app-ecs\//,
+    );
+  });
+
+  it('a service still rolling out (two deployments) is not steady, so not up; it is once the rollout ends', async () => {
+    tasks([runningTask('t1', '10.0.1.10'), runningTask('t2', '10.0.1.11')], []);
+    injectFault<DescribeTargetHealthCommandOutput>(clients.elbv2, {
+      command: 'DescribeTargetHealth',
+      rewrite: (o) => ({
+        ...o,
+        TargetHealthDescriptions: ['10.0.1.10', '10.0.1.11'].map((Id) => ({ Target: { Id, Port: 8080 }, TargetHealth: { State: 'healthy' } })),
+      }),
+    });
+    let rolling = 3;
+    injectFault<DescribeServicesCommandOutput>(clients.ecs, {
+      command: 'DescribeServices',
+      rewrite: (o) => ({
+        ...o,
+        services: o.services?.map((s) =>
+          s.serviceName === 'app-prod-v000' && s.desiredCount === 2 && rolling-- > 0
+            ? { ...s, deployments: [{ status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }, { status: 'ACTIVE' }] }
+            : s,
+        ),
+      }),
+    });
+    const run = await deploy();
+    const stage = stageOf(run, '1');
+    expect(stage.status, stage.error).toBe('SUCCEEDED');
+    // Polled while the two deployments lasted.
+    expect(rolling).toBeLessThan(0);
+    expect(run.calls['1']).toBeGreaterThan(3);
   });
 });

@@ -118,7 +118,11 @@ export function readEcsSettings(entry: Record<string, unknown>, prefix: string):
     return { containerName: name, image: imageOf(m.imageDescription, `${prefix}containerMappings[${i}].imageDescription`) };
   });
   const loadBalanced = optionalString(entry, 'loadBalancedContainer');
-  const containerName = loadBalanced ?? mappings[0]?.containerName ?? 'main';
+  // One image and no container named: the container takes the name the target group mappings give it.
+  const mappedName = listOfObjects(entry, 'targetGroupMappings', prefix).find(
+    (m) => typeof m.containerName === 'string' && m.containerName.trim(),
+  )?.containerName;
+  const containerName = loadBalanced ?? mappings[0]?.containerName ?? (typeof mappedName === 'string' ? mappedName.trim() : undefined) ?? 'main';
   const images =
     mappings.length > 0
       ? mappings
@@ -144,8 +148,9 @@ export function readEcsSettings(entry: Record<string, unknown>, prefix: string):
     const port = wholeNumber(m, 'containerPort') ?? containerPort;
     if (port === undefined) throw new StageConfigError(`${at}.containerPort: required`);
     const name = typeof m.containerName === 'string' && m.containerName.trim() ? m.containerName.trim() : containerName;
-    if (images.length > 1 && !images.some((x) => x.containerName === name))
-      throw new StageConfigError(`${at}.containerName: ${name} is not one of the containerMappings`);
+    // Checked before anything is registered: ECS would refuse the service only after its task definition exists.
+    if (!images.some((x) => x.containerName === name))
+      throw new StageConfigError(`${at}.containerName: ${name} is not a container of the task definition (${images.map((x) => x.containerName).join(', ')})`);
     return { targetGroup: m.targetGroup.trim(), containerName: name, containerPort: port };
   });
   const single = optionalString(entry, 'targetGroup');
