@@ -149,7 +149,8 @@ export function readEcsSettings(entry: Record<string, unknown>, prefix: string):
     if (port === undefined) throw new StageConfigError(`${at}.containerPort: required`);
     const name = typeof m.containerName === 'string' && m.containerName.trim() ? m.containerName.trim() : containerName;
     // Checked before anything is registered: ECS would refuse the service only after its task definition exists.
-    if (!images.some((x) => x.containerName === name))
+    // (A task definition artifact's containers are known only once it is read.)
+    if (!useArtifact && !images.some((x) => x.containerName === name))
       throw new StageConfigError(`${at}.containerName: ${name} is not a container of the task definition (${images.map((x) => x.containerName).join(', ')})`);
     return { targetGroup: m.targetGroup.trim(), containerName: name, containerPort: port };
   });
