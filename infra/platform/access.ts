@@ -43,6 +43,8 @@ export interface AccessContext {
   readonly secretNamePrefix: string;
   /** Roles that may be passed, task families that may run (platform setting launchPermissions). */
   readonly launchPermissions: LaunchPermissions;
+  /** Buckets s3/object artifacts come from, and whether GitHub artifact accounts hold token references (platform setting artifacts). */
+  readonly artifacts: { readonly buckets: readonly string[]; readonly tokens: boolean };
 }
 
 export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context: AccessContext): void {
@@ -89,6 +91,9 @@ export function grantNeeds(fn: GennakerFunction, needs: readonly Need[], context
         break;
       case 'readMetrics':
         fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+        break;
+      case 'readArtifacts':
+        grantArtifactReads(fn, context);
         break;
       case 'readSecrets':
         fn.role.addToPrincipalPolicy(
@@ -185,6 +190,30 @@ function secretArnPattern(fn: GennakerFunction, prefix: string): string {
     resourceName: `${prefix}*`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
+}
+
+/**
+ * Artifacts: s3:GetObject (and GetObjectVersion, for an artifact's version) on the objects of exactly
+ * the buckets the setting lists, none without; the reader refuses other buckets by name first.
+ * GitHub tokens are secret references under the platform's secret prefix, read only when the
+ * setting has some.
+ */
+function grantArtifactReads(fn: GennakerFunction, context: Pick<AccessContext, 'artifacts' | 'secretNamePrefix'>): void {
+  if (context.artifacts.buckets.length > 0) {
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: context.artifacts.buckets.map((bucket) =>
+          Stack.of(fn).formatArn({ service: 's3', region: '', account: '', resource: bucket, resourceName: '*' }),
+        ),
+      }),
+    );
+  }
+  if (context.artifacts.tokens) {
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArnPattern(fn, context.secretNamePrefix)] }),
+    );
+  }
 }
 
 /**
@@ -412,7 +441,7 @@ export function acknowledgeWildcards(
   fn: GennakerFunction,
   needs: readonly Need[],
   taskResponse: boolean,
-  context: Pick<AccessContext, 'namePrefix' | 'secretNamePrefix' | 'launchPermissions'>,
+  context: Pick<AccessContext, 'namePrefix' | 'secretNamePrefix' | 'launchPermissions' | 'artifacts'>,
 ): void {
   const onStar = [
     'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing; X-Ray defines no resource types)',
@@ -457,6 +486,20 @@ export function acknowledgeWildcards(
       `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${context.namePrefix}-*`,
       `cancels runs: states:StopExecution on executions of this platform's state machines only (names start with '${context.namePrefix}-'); execution names are made at run time.`,
     );
+  }
+  if (needs.includes('readArtifacts')) {
+    for (const bucket of context.artifacts.buckets) {
+      acknowledge(
+        `arn:<AWS::Partition>:s3:::${bucket}/*`,
+        `reads s3/object artifacts (s3:GetObject, GetObjectVersion) from the bucket '${bucket}' the platform's artifacts setting lists; object keys come from pipelines at run time.`,
+      );
+    }
+    if (context.artifacts.tokens && !needs.includes('readSecrets')) {
+      acknowledge(
+        `arn:<AWS::Partition>:secretsmanager:*:<AWS::AccountId>:secret:${context.secretNamePrefix}*`,
+        `reads the GitHub artifact accounts' tokens, secret references in the artifacts setting, only secrets named '${context.secretNamePrefix}…' in this account (the ARN adds a random suffix; a reference names its own region); the function refuses other names before asking.`,
+      );
+    }
   }
   if (needs.includes('readSecrets')) {
     acknowledge(

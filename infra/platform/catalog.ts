@@ -45,6 +45,11 @@ export type Need =
   | 'readMetrics'
   /** Read Secrets Manager secrets under the platform's secret name prefix (Jenkins credentials). */
   | 'readSecrets'
+  /**
+   * Read artifacts (functions/core/artifacts): s3:GetObject on the objects of exactly the buckets
+   * the artifacts setting lists (nothing without), and its GitHub accounts' token secrets.
+   */
+  | 'readArtifacts'
   /** Checks application permissions (the HTTP API): the permissions setting; no IAM. */
   | 'checkPermissions'
   /**
@@ -77,7 +82,8 @@ export const STAGE_HANDLERS: Readonly<Record<FunctionFamily, HandlerSpec>> = {
     entry: 'functions/stages/cloud/handler.ts',
     description: 'Cloud stages (server groups, load balancers, clusterSize preconditions)',
     // readMetrics: a progressive step's canary analysis (deploy/step-analysis.ts).
-    needs: ['executions', 'locks', 'publish', 'cloudDriver', 'lambdaDeploys', 'ecsServices', 'trafficShifts', 'readMetrics'],
+    // readArtifacts: ECS task definition artifacts (deploy/ecs-task-artifact.ts).
+    needs: ['executions', 'locks', 'publish', 'cloudDriver', 'lambdaDeploys', 'ecsServices', 'trafficShifts', 'readMetrics', 'readArtifacts'],
     timeoutSeconds: 300,
   },
   // webhook and jenkins (HTTP; Jenkins tokens from Secrets Manager), runJob (ECS tasks).

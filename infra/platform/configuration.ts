@@ -17,6 +17,7 @@ import { BAKE_CONFIG_FILE_ENV, parseBakeConfig } from '../../functions/stages/cl
 import { JENKINS_MASTERS_FILE_ENV, parseJenkinsMasters } from '../../functions/stages/external/jenkins/masters.js';
 import { parsePermissions, PERMISSIONS_FILE_ENV, permissionGroupNames } from '../../functions/api/permissions.js';
 import { PlatformSettingError } from '../errors.js';
+import { ARTIFACTS_FILE_ENV, type ArtifactSettings, NO_ARTIFACT_SETTINGS, parseArtifactSettings } from '../../functions/core/artifacts/settings.js';
 import {
   parsePreconfiguredWebhooks,
   PRECONFIGURED_WEBHOOKS_FILE_ENV,
@@ -46,6 +47,8 @@ export interface PlatformSettings {
   readonly preconfiguredWebhooks?: SettingSource;
   /** Secrets shared with every application's pipelines, or with named ones, beyond `<prefix><application>/…` (state-machines/model/secret-access.ts). */
   readonly secretAccess?: SettingSource;
+  /** Where artifacts may be read from: S3 buckets, GitHub accounts' token references (functions/core/artifacts/settings.ts). */
+  readonly artifacts?: SettingSource;
 }
 
 type SettingKey = keyof PlatformSettings;
@@ -109,6 +112,12 @@ const KINDS: Readonly<Record<SettingKey, SettingKind>> = {
     usedWith: ['readSecrets'],
     parse: (document, source) => parseSecretAccess(document, source),
   },
+  artifacts: {
+    file: 'gennaker-artifacts.json',
+    env: ARTIFACTS_FILE_ENV,
+    usedWith: ['readArtifacts'],
+    parse: (document, source) => parseArtifactSettings(document, source),
+  },
 };
 
 /**
@@ -145,6 +154,8 @@ export class ResolvedSettings {
     readonly launchPermissions: LaunchPermissions,
     /** Literal values in credential-looking fields (a token written into the file): synth warns, `gennaker validate --settings` too. */
     readonly warnings: readonly Problem[],
+    /** What s3:GetObject (artifact buckets) is granted on (nothing when the setting is absent). */
+    readonly artifacts: ArtifactSettings = NO_ARTIFACT_SETTINGS,
   ) {}
 
   /** Reads, parses and checks every setting given; throws a PlatformSettingError naming the setting and what is wrong. */
@@ -153,6 +164,7 @@ export class ResolvedSettings {
     const warnings: Problem[] = [];
     let accounts: AccountRegistry | undefined;
     let launchPermissions: LaunchPermissions = { instanceRoles: [], taskRoles: [], taskFamilies: [], functionRoles: [], functionPrefixes: [] };
+    let artifacts: ArtifactSettings = NO_ARTIFACT_SETTINGS;
     for (const key of SETTING_KEYS) {
       const source = settings[key];
       if (source === undefined) continue;
@@ -172,11 +184,12 @@ export class ResolvedSettings {
       warnings.push(...secrets.warnings.map((w) => ({ ...w, path: `setting ${key} (${where}) ${w.path}` })));
       if (key === 'accounts') accounts = parsed as AccountRegistry;
       if (key === 'launchPermissions') launchPermissions = parsed as LaunchPermissions;
+      if (key === 'artifacts') artifacts = parsed as ArtifactSettings;
       if (key === 'preconfiguredWebhooks') registerPreconfiguredWebhooks(parsed as PreconfiguredWebhook[]);
       documents.set(key, document);
     }
     const roles = accounts ? [...new Set(accounts.names().flatMap((name) => accounts.get(name).assumeRole ?? []))].sort() : [];
-    return new ResolvedSettings(documents, roles, launchPermissions, warnings);
+    return new ResolvedSettings(documents, roles, launchPermissions, warnings, artifacts);
   }
 
   /** The group names the permissions setting gives permissions to (the console's Cognito groups). */

@@ -299,10 +299,15 @@ export class Platform extends Construct {
         Lazy.string({ produce: () => Stack.of(this).toJsonString(this.registry.stateMachineMap(audience)) }),
       );
     }
-    const access = { namePrefix: this.namePrefix, secretNamePrefix: this.secretNamePrefix, launchPermissions: this.settings.launchPermissions };
+    const artifacts = {
+      buckets: this.settings.artifacts.s3Buckets,
+      tokens: [...this.settings.artifacts.githubAccounts.values()].some((a) => a.token !== undefined),
+    };
+    const access = { namePrefix: this.namePrefix, secretNamePrefix: this.secretNamePrefix, launchPermissions: this.settings.launchPermissions, artifacts };
     grantNeeds(fn, spec.needs, { tables: this.tables, notifications: this.notifications, registry: this.registry, ...access });
     // The resolver refuses other names itself, with a message instead of AccessDenied.
-    if (spec.needs.includes('readSecrets')) fn.function.addEnvironment(SECRET_NAME_PREFIX_ENV, this.secretNamePrefix);
+    if (spec.needs.includes('readSecrets') || (spec.needs.includes('readArtifacts') && artifacts.tokens))
+      fn.function.addEnvironment(SECRET_NAME_PREFIX_ENV, this.secretNamePrefix);
     if (options.taskResponse && !spec.needs.includes('resumeTasks')) grantTaskResponse(fn, this.namePrefix);
     if (this.settings.usesAccounts(spec.needs)) grantAssumeRoles(fn, this.settings.assumableRoles);
     if (spec.needs.includes('cancelStages')) {

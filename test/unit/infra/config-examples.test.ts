@@ -17,6 +17,7 @@ const FILES: Record<string, string> = {
   permissions: 'permissions.yml',
   preconfiguredWebhooks: 'preconfigured-webhooks.yml',
   secretAccess: 'secret-access.yml',
+  artifacts: 'artifacts.yml',
 };
 
 describe('config/examples', () => {

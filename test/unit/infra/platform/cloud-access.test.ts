@@ -34,6 +34,8 @@ const NOT_IN_ITS_POLICY: Readonly<Record<string, string>> = {
   'dynamodb:DescribeTable': 'local environment only (ensureTables)',
   'states:StartExecution': 'pipeline-launcher.ts is reached through the shared end-of-execution code; the cloud function never ends an execution',
   'sts:AssumeRole': 'granted per account role the settings name (grantAssumeRoles), none without',
+  's3:GetObject': 'granted on the buckets the artifacts setting lists (grantArtifactReads), none without',
+  'secretsmanager:GetSecretValue': 'granted for GitHub artifact tokens when the artifacts setting has some (grantArtifactReads), none without',
 };
 
 /** `{ "<package>:<Command>": "<file>" }` for every `new XCommand(` in the modules `entry` imports, transitively. */
@@ -111,5 +113,30 @@ describe('the cloud function’s role', () => {
     expect(text(only('elasticloadbalancing:ModifyListener').Resource)).toContain(':listener/app/*');
     expect(only('autoscaling:DeleteTags').Condition).toEqual({ Null: { 'aws:ResourceTag/gennaker:application': 'false' } });
     expect(only('cloudwatch:GetMetricData').Resource).toBe('*');
+  });
+});
+
+describe('the cloud function’s artifact reads', () => {
+  const policyOf = (settings?: Record<string, unknown>) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new PlatformStack(app, 'ArtifactAccess', settings ? { platform: { settings: { artifacts: { document: settings } } } } : {});
+    const template = Template.fromStack(stack);
+    return Object.entries({ ...template.findResources('AWS::IAM::Policy'), ...template.findResources('AWS::IAM::ManagedPolicy') })
+      .filter(([id]) => id.startsWith('PlatformCloudRole'))
+      .flatMap(([, p]) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+  };
+  const s3 = (statements: Statement[]) => statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+
+  it('GIVEN no artifacts setting THEN no S3 action is granted at all', () => {
+    expect(s3(policyOf())).toEqual([]);
+  });
+
+  it('GIVEN listed buckets THEN s3:GetObject (and versions) on exactly their objects, nothing else of S3', () => {
+    const found = s3(policyOf({ s3: { buckets: ['deploy-artifacts', 'more-artifacts'] } }));
+    expect(found).toHaveLength(1);
+    expect([found[0]!.Action].flat().sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(JSON.stringify(found[0]!.Resource)).toContain(':s3:::deploy-artifacts/*');
+    expect(JSON.stringify(found[0]!.Resource)).toContain(':s3:::more-artifacts/*');
+    expect([found[0]!.Resource].flat()).toHaveLength(2);
   });
 });
