@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The lock file NodejsFunction hashes and bundles against. */
-export const LOCK_FILE = join(REPO_ROOT, 'package-lock.json');
 
 /** True when `relativePath` (from `root`) names an existing file. */
 export function fileExists(root: string, relativePath: string): boolean {

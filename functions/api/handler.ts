@@ -15,12 +15,23 @@ import { buildTriggerDeps } from '../triggers/deps.js';
 import { readWebhookRequest, respond } from '../triggers/http.js';
 import { EventBridgePublisher } from '../triggers/lifecycle/completed-event.js';
 import { lifecycleSuccessors } from '../triggers/lifecycle/lifecycle.js';
-import { cloudClusterReader } from './clusters.js';
+import type { ClusterReader } from './clusters.js';
 import { conditionalGet } from './conditional.js';
 import { callerOf, type IdentityContext } from './identity.js';
 import { type OperationsDeps, sfnResume } from './operations.js';
 import { type Authorizer, authorizerFromEnv, OPEN } from './permissions.js';
 import { executionIdInPath, findRoute } from './routes.js';
+
+/**
+ * The cluster view's reader, loaded with the cloud driver (and its EC2, Auto Scaling, ELB, ECS and
+ * Lambda clients) by the first cluster request: no other route needs them, so they stay out of start.
+ */
+function lazyClusterReader(): ClusterReader {
+  let reader: Promise<ClusterReader> | undefined;
+  return {
+    describeApplication: async (query) => (await (reader ??= import('./clusters.js').then((m) => m.cloudClusterReader()))).describeApplication(query),
+  };
+}
 
 export function defaultOperationsDeps(): OperationsDeps {
   const triggers = buildTriggerDeps();
@@ -31,7 +42,7 @@ export function defaultOperationsDeps(): OperationsDeps {
     stopper: stepFunctionsStopper(),
     resume: sfnResume(),
     successors: lifecycleSuccessors({ registry: triggers.registry, queue: triggers.queue, events }),
-    clusters: cloudClusterReader(),
+    clusters: lazyClusterReader(),
     ...(cancelElsewhere ? { cancelElsewhere } : {}),
   };
 }

@@ -1,12 +1,14 @@
 /**
- * How every Lambda is bundled: local esbuild (never Docker), minified ESM with source maps, the AWS
- * SDK bundled in at the versions package.json pins (what the tests ran is what runs in Lambda).
- * bench/bundles.ts builds with `esbuildOptions`, the same flags NodejsFunction passes to esbuild.
- * Both first make the SDK's schema modules tree-shakeable (sdk-schema-keys.ts).
+ * How every Lambda is bundled: local esbuild (never Docker), minified ESM with source maps and code
+ * splitting, the AWS SDK bundled in at the versions package.json pins (what the tests ran is what
+ * runs in Lambda). The platform (`handlerCode`), bench/bundles.ts and the tests all build with
+ * `esbuildOptions`, after making the SDK's schema modules tree-shakeable (sdk-schema-keys.ts).
  */
-import { join } from 'node:path';
-import type { BuildOptions } from 'esbuild';
-import { Charset, LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { AssetHashType, DockerImage, type ILocalBundling } from 'aws-cdk-lib';
+import { Code } from 'aws-cdk-lib/aws-lambda';
+import { buildSync, type BuildOptions } from 'esbuild';
 import { REPO_ROOT } from '../paths.js';
 import { prepareSdkForBundling } from './sdk-schema-keys.js';
 
@@ -32,33 +34,19 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@smithy/core/event-streams': join(REPO_ROOT, 'functions', 'core', 'no-event-streams.ts'),
 };
 
-/** NodejsFunction bundling props. */
-export function lambdaBundling(): BundlingOptions {
-  prepareSdkForBundling();
-  return {
-    forceDockerBundling: false,
-    format: OutputFormat.ESM,
-    target: NODE_TARGET,
-    minify: true,
-    sourceMap: true,
-    // Maps point at files and lines; the sources themselves would only double the asset.
-    sourcesContent: false,
-    mainFields: MAIN_FIELDS,
-    banner: ESM_REQUIRE_BANNER,
-    bundleAwsSDK: true,
-    externalModules: [],
-    charset: Charset.UTF8,
-    logLevel: LogLevel.ERROR,
-    esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
-  };
-}
-
-/** The esbuild API options equivalent to `lambdaBundling()` (NodejsFunction runs the esbuild CLI). */
+/**
+ * The esbuild options for one handler: `outfile` is its entry module; modules it reaches only
+ * through `import()` go to chunks/ beside it and are read and compiled when first imported.
+ */
 export function esbuildOptions(entry: string, outfile: string): BuildOptions {
   prepareSdkForBundling();
   return {
     entryPoints: [entry],
-    outfile,
+    outdir: dirname(outfile),
+    entryNames: basename(outfile, '.mjs'),
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -74,4 +62,34 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     tsconfig: join(REPO_ROOT, 'tsconfig.json'),
     logLevel: 'error',
   };
+}
+
+/**
+ * A handler's bundle: `index.mjs` and, under chunks/, what it reaches only through `import()`.
+ * Code splitting is why bundles are built here and not by NodejsFunction (which writes one file):
+ * without it a dynamic import only defers running a module, while Node still compiles it at start.
+ * An instance per function, with what it bundles as fields: CDK keys its asset cache on them.
+ */
+export class HandlerBundling implements ILocalBundling {
+  constructor(
+    readonly entry: string,
+    /** Files placed next to the bundle (the Lambda's working directory), by name → content. */
+    readonly files: Readonly<Record<string, string>> = {},
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    buildSync(esbuildOptions(this.entry, join(outputDir, 'index.mjs')));
+    for (const [name, content] of Object.entries(this.files)) writeFileSync(join(outputDir, name), content);
+    return true;
+  }
+}
+
+/** A function's code, bundled in this process by local esbuild (never Docker). */
+export function handlerCode(entry: string, files?: Readonly<Record<string, string>>): Code {
+  return Code.fromAsset(REPO_ROOT, {
+    // The hash is the bundle's: the repository is never fingerprinted or copied.
+    assetHashType: AssetHashType.OUTPUT,
+    // Named only because CDK requires an image; local bundling always succeeds.
+    bundling: { image: DockerImage.fromRegistry('node:22-slim'), local: new HandlerBundling(entry, files) },
+  });
 }

@@ -7,16 +7,11 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { ApplicationLogLevel, Architecture, Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LOCK_FILE, REPO_ROOT } from '../paths.js';
-import { lambdaBundling } from './bundling.js';
+import { handlerCode } from './bundling.js';
 import type { HandlerSpec } from './catalog.js';
 
 /** Matches NODE_TARGET in bundling.ts and the Node the tests run on (package.json pins node 22). */
@@ -34,28 +29,8 @@ export interface GennakerFunctionProps {
   readonly bundledFiles?: Readonly<Record<string, string>>;
 }
 
-/**
- * Writes each file to a folder of its own and returns the shell commands that copy them into the
- * bundle. The folder is named by the files' digest: the commands are part of the asset hash, so a
- * random folder would change every template on every synth.
- */
-function copyIntoBundle(files: Readonly<Record<string, string>>): (outputDir: string) => string[] {
-  const digest = createHash('sha256')
-    .update(JSON.stringify(Object.entries(files).sort(([a], [b]) => a.localeCompare(b))))
-    .digest('hex')
-    .slice(0, 16);
-  const dir = join(tmpdir(), `gennaker-bundle-${digest}`);
-  mkdirSync(dir, { recursive: true });
-  const written = Object.entries(files).map(([name, content]) => {
-    const path = join(dir, name);
-    writeFileSync(path, content);
-    return { name, path };
-  });
-  return (outputDir) => written.map(({ name, path }) => `cp ${JSON.stringify(path)} ${JSON.stringify(join(outputDir, name))}`);
-}
-
 export class GennakerFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
   readonly spec: HandlerSpec;
@@ -70,11 +45,9 @@ export class GennakerFunction extends Construct {
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(props.sourceRoot, props.spec.entry),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: LOCK_FILE,
+    this.function = new LambdaFunction(this, 'Function', {
+      code: handlerCode(join(props.sourceRoot, props.spec.entry), props.bundledFiles),
+      handler: 'index.handler',
       description: props.spec.description,
       runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
@@ -88,16 +61,6 @@ export class GennakerFunction extends Construct {
       tracing: Tracing.ACTIVE,
       deadLetterQueue: props.deadLetterQueue,
       retryAttempts: 2,
-      bundling: props.bundledFiles
-        ? {
-            ...lambdaBundling(),
-            commandHooks: {
-              beforeBundling: () => [],
-              beforeInstall: () => [],
-              afterBundling: (_inputDir: string, outputDir: string) => copyIntoBundle(props.bundledFiles!)(outputDir),
-            },
-          }
-        : lambdaBundling(),
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: 'gennaker',
