@@ -318,6 +318,7 @@ describe('HTTP API', () => {
         'lambda:ListVersionsByFunction',
         'lambda:ListAliases',
         'lambda:GetAlias',
+        'lambda:GetProvisionedConcurrencyConfig',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'sns:Publish',
