@@ -10,6 +10,7 @@
  */
 import { ClusterLockedError, DEFAULT_LEASE_SECONDS, sortedKeys, type ClusterKey, type HeldLock } from '../../core/cluster-lock.js';
 import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult } from '../../core/stage-api.js';
+import type { SecretFetcher } from '../../core/secrets/scope.js';
 import type { CloudEnv } from './deps.js';
 
 export interface LockedStage {
@@ -19,6 +20,8 @@ export interface LockedStage {
   locks(ctx: StageRunContext): ClusterKey[] | Promise<ClusterKey[]>;
   run(ctx: StageRunContext): Promise<TaskResult>;
   cancel?(ctx: StageRunContext): Promise<string | undefined>;
+  /** Reads the secrets this stage's references name (a GitHub artifact account's token). */
+  readonly secrets?: SecretFetcher;
 }
 
 interface LockWait {
@@ -38,6 +41,7 @@ export function lockRetrySeconds(polls: number): number {
 export function withClusterLocks(stage: LockedStage, env: CloudEnv): StageImplementation {
   return {
     type: stage.type,
+    ...(stage.secrets ? { secrets: stage.secrets } : {}),
     ...(stage.validate ? { validate: (config: Record<string, unknown>) => stage.validate!(config) } : {}),
     // Undo what can be undone, then let go of the clusters (the execution's end releases them too).
     async cancel(ctx) {

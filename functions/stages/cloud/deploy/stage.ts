@@ -3,6 +3,7 @@
  * lock of every cluster it deploys to; see strategy.ts for what each strategy does.
  */
 import { deployProblems } from '../../../../state-machines/stage-types/cloud.js';
+import { secretsManagerFetcher } from '../../../core/secrets/secrets-manager.js';
 import type { ClusterKey } from '../../../core/cluster-lock.js';
 import { GATE_POLL_SECONDS } from '../../../core/gates/alarms.js';
 import { awaitPromote } from '../../../core/promote.js';
@@ -59,6 +60,8 @@ async function cancelDeploy(ctx: StageRunContext, env: CloudEnv): Promise<string
 export function deployStage(env: CloudEnv): LockedStage {
   return {
     type: 'deploy',
+    // GitHub task definition artifacts' tokens (functions/core/artifacts/read.ts).
+    secrets: secretsManagerFetcher(),
     cancel: (ctx) => cancelDeploy(ctx, env),
     validate: (config) => deployProblems(config),
     locks: (ctx) => locations(readDeployConfig(ctx.stage.config, ctx.application)),

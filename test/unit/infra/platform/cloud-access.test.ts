@@ -24,6 +24,7 @@ const PREFIX: Readonly<Record<string, string>> = {
   'elastic-load-balancing-v2': 'elasticloadbalancing',
   'auto-scaling': 'autoscaling',
   sfn: 'states',
+  'secrets-manager': 'secretsmanager',
 };
 /** Command → IAM action, where the names differ. */
 const ACTION: Readonly<Record<string, string>> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
