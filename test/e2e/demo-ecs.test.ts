@@ -36,7 +36,9 @@ async function emulatorClients() {
 
 describe('npm run demo-ecs', () => {
   it('GIVEN the ECS demo running WHEN its alarm goes into ALARM mid-steps THEN traffic goes back to the old service and the run ends TERMINAL naming the alarm', async () => {
-    expect(JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).scripts['demo-ecs']).toContain('run --local pipelines/demo-ecs.yml');
+    expect((JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['demo-ecs']).toContain(
+      'run --local pipelines/demo-ecs.yml',
+    );
     const run = startCli(['run', '--local', join(projectRoot, 'pipelines/demo-ecs.yml'), '--time-scale', '10'], { env });
     await run.waitFor(/Execution (\S+)/, 240_000);
     const clients = await emulatorClients();
