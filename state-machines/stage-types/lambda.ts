@@ -87,8 +87,16 @@ export function lambdaDeployProblems(s: Raw): string[] {
     ...object(s, 'envVariables'),
     ...object(s, 'deadLetterConfig'),
     ...object(s, 'tracingConfig'),
+    ...unsupportedTargetGroups(s),
   ];
   return problems;
+}
+
+/** The plugin's Orca input carries `targetGroups` (a load balancer in front of the function); Gennaker does not register functions with target groups. */
+function unsupportedTargetGroups(s: Raw): string[] {
+  const v = s.targetGroups;
+  const given = Array.isArray(v) ? v.some((x) => !blank(x)) : !blank(v);
+  return given && literal(v) ? ['targetGroups: registering the function with a load balancer target group is not supported; leave it empty'] : [];
 }
 
 function codeLocationProblems(s: Raw): string[] {
@@ -130,6 +138,8 @@ export function lambdaRouteProblems(s: Raw): string[] {
     if (blank(s.trafficPercentA)) problems.push('trafficPercentA: required (percent of traffic on versionNameA)');
   }
   if (strategy === '$BLUEGREEN') {
+    if (literal(s.healthCheckType) && !blank(s.healthCheckType) && s.healthCheckType !== '$LAMBDA')
+      problems.push(`healthCheckType: must be $LAMBDA, the one health check the plugin has (got ${JSON.stringify(s.healthCheckType)})`);
     if (blank(s.lambdaPayload) && !isObject(s.payloadArtifact))
       problems.push('lambdaPayload: required (the payload to invoke the new version with), or payloadArtifact');
     if (blank(s.lambdaOutput) && !isObject(s.outputArtifact))
@@ -196,6 +206,11 @@ const LAMBDA_DEPLOY_FIELDS: readonly StageField[] = [
   field('tracingConfig', 'object', '{mode: Active | PassThrough}'),
   field('KMSKeyArn', 'string', 'KMS key of the environment', { aliases: ['encryptionKMSKeyArn', 'kmskeyArn'] }),
   field('enableLambdaAtEdge', 'boolean', 'Lambda@Edge checks (accepted)'),
+  field('functionUid', 'string', "Deck's name part, joined into functionName (accepted)"),
+  field('stackName', 'string', "Deck's stack, joined into functionName (accepted)"),
+  field('detailName', 'string', "Deck's detail, joined into functionName (accepted)"),
+  field('vpcId', 'string', 'the VPC of subnetIds (accepted; the subnets decide)'),
+  field('targetGroups', 'string', 'load balancer target groups: not supported (must be empty)'),
 ];
 const LAMBDA_ROUTE_FIELDS: readonly StageField[] = [
   ...LAMBDA_COMMON,
@@ -217,6 +232,9 @@ const LAMBDA_ROUTE_FIELDS: readonly StageField[] = [
   field('trafficSteps', 'array', '$PROGRESSIVE: steps {weight, pauseSec?, analysis?} the weight moves through (no pauseSec: wait for a promote)'),
   field('rollbackAlarms', 'string[]', 'CloudWatch alarms that roll a $PROGRESSIVE shift back'),
   field('destroyOnFail', 'boolean', 'delete the new version when the shift rolls back', { default: false }),
+  field('healthCheckType', 'string', '$BLUEGREEN health check', { values: ['$LAMBDA'], default: '$LAMBDA' }),
+  field('triggerArns', 'array', 'event sources mapped to the alias'),
+  field('batchsize', 'integer', 'batch size of the event source mappings'),
 ];
 const LAMBDA_INVOKE_FIELDS: readonly StageField[] = [
   ...LAMBDA_COMMON,
@@ -224,6 +242,8 @@ const LAMBDA_INVOKE_FIELDS: readonly StageField[] = [
   field('lambdaPayload', 'string', 'the payload'),
   field('payloadArtifact', 'object', 'the payload as an artifact'),
   field('executionCount', 'integer', 'invocations, 1 to 100', { default: 1 }),
+  field('lambdaOutput', 'string', "Deck's expected output (accepted; the invoke stage fails on function errors, not on output)"),
+  field('outputArtifact', 'object', 'the expected output as an artifact (accepted, as lambdaOutput)'),
   field('timeout', 'integer', 'seconds to wait for each', { default: 30 }),
 ];
 const LAMBDA_DELETE_FIELDS: readonly StageField[] = [
