@@ -10,7 +10,7 @@
  *   gennaker:consoleGroups        Cognito groups to create, comma-separated: the roles permissions name
  *   gennaker:timeZone   IANA zone of windows and cron triggers that name none (default America/Los_Angeles, Spinnaker's)
  *   gennaker:accounts, gennaker:trafficGuards, gennaker:bake, gennaker:jenkinsMasters, gennaker:launchPermissions,
- *   gennaker:permissions, gennaker:preconfiguredWebhooks, gennaker:secretAccess, gennaker:artifacts
+ *   gennaker:permissions, gennaker:preconfiguredWebhooks, gennaker:secretAccess, gennaker:artifacts, gennaker:notifications
  *                       setting files (YAML or JSON, relative to the repository root) bundled with
  *                       the functions that read them (platform/configuration.ts; default: none)
  */

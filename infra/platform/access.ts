@@ -504,7 +504,7 @@ export function acknowledgeWildcards(
   if (needs.includes('readSecrets')) {
     acknowledge(
       `arn:<AWS::Partition>:secretsmanager:*:<AWS::AccountId>:secret:${context.secretNamePrefix}*`,
-      `resolves the secret references of webhook stages, preconfigured webhooks and Jenkins masters when a stage calls out (pipelines can change without a platform deploy, and a reference names its own region); only secrets named '${context.secretNamePrefix}…' in this account (the ARN adds a random suffix); before asking, the function refuses other names and, for a pipeline's own references, names outside '${context.secretNamePrefix}<application>/…' and the secretAccess setting's shared ones (one role serves every application, so that check is the function's, not IAM's).`,
+      `resolves the secret references of webhook stages, preconfigured webhooks and Jenkins masters when a stage calls out, and notification webhook URLs when the notifier posts (pipelines can change without a platform deploy, and a reference names its own region); only secrets named '${context.secretNamePrefix}…' in this account (the ARN adds a random suffix); before asking, the function refuses other names and, for a pipeline's own references, names outside '${context.secretNamePrefix}<application>/…' and the secretAccess setting's shared ones (one role serves every application, so that check is the function's, not IAM's).`,
     );
   }
   if (needs.includes('cloudDriver')) {

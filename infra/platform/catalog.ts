@@ -56,7 +56,9 @@ export type Need =
    * Invoke the cloud, external and canary functions asynchronously with `cancelStage`, to stop what
    * the stages of an ended execution started (functions/core/engine/stage-cleanup.ts).
    */
-  | 'cancelStages';
+  | 'cancelStages'
+  /** Post the topic's Teams, Google Chat and Slack notifications (functions/notifier): the notification settings; no IAM of its own. */
+  | 'deliverNotifications';
 
 export interface HandlerSpec {
   /** Path of the handler module from the source root; it exports `handler`. */
@@ -246,3 +248,13 @@ export const API_HANDLER: ApiHandlerSpec = {
 
 /** Trigger types started by a person (API, CLI): nothing to wire. */
 export const MANUAL_TRIGGER_TYPES: readonly string[] = triggerTypesFiredBy('manual');
+
+/**
+ * The notifier: subscribed to the notification topic for the types whose address is a credential
+ * (an incoming-webhook URL, by secret reference), which it resolves and posts at send time.
+ */
+export const NOTIFIER_HANDLER: HandlerSpec = {
+  entry: 'functions/notifier/handler.ts',
+  description: 'Posts Teams, Google Chat and Slack notifications, resolving their webhook URLs at send time',
+  needs: ['readSecrets', 'deliverNotifications'],
+};

@@ -11,6 +11,7 @@ import { parseYamlOrThrow } from '../../state-machines/model/yaml-text.js';
 import type { Problem } from '../../state-machines/model/problems.js';
 import { secretProblems } from '../../state-machines/model/secret-references.js';
 import { parseSecretAccess, SECRET_ACCESS_FILE_ENV, type SecretAccess } from '../../state-machines/model/secret-access.js';
+import { NOTIFICATION_SETTINGS_FILE_ENV, type NotificationSettings, parseNotificationSettings } from '../../functions/notifier/settings.js';
 import { ACCOUNTS_FILE_ENV, type AccountRegistry, parseAccounts } from '../../functions/core/cloud/accounts.js';
 import { parseTrafficGuards, TRAFFIC_GUARDS_FILE_ENV } from '../../functions/core/traffic-guards.js';
 import { BAKE_CONFIG_FILE_ENV, parseBakeConfig } from '../../functions/stages/cloud/bake/config.js';
@@ -49,6 +50,8 @@ export interface PlatformSettings {
   readonly secretAccess?: SettingSource;
   /** Where artifacts may be read from: S3 buckets, GitHub accounts' token references (functions/core/artifacts/settings.ts). */
   readonly artifacts?: SettingSource;
+  /** Echo's notification settings: Slack's incoming webhook, by secret reference (functions/notifier/settings.ts). */
+  readonly notifications?: SettingSource;
 }
 
 type SettingKey = keyof PlatformSettings;
@@ -117,6 +120,12 @@ const KINDS: Readonly<Record<SettingKey, SettingKind>> = {
     env: ARTIFACTS_FILE_ENV,
     usedWith: ['readArtifacts'],
     parse: (document, source) => parseArtifactSettings(document, source),
+  },
+  notifications: {
+    file: 'gennaker-notification-settings.json',
+    env: NOTIFICATION_SETTINGS_FILE_ENV,
+    usedWith: ['deliverNotifications'],
+    parse: (document, source) => parseNotificationSettings(document, source),
   },
 };
 
@@ -201,6 +210,11 @@ export class ResolvedSettings {
   /** What the secretAccess setting shares beyond each application's own secrets (none when absent). */
   secretAccess(): SecretAccess {
     return parseSecretAccess(this.documents.get('secretAccess'));
+  }
+
+  /** The notification settings (none when absent). */
+  notificationSettings(): NotificationSettings {
+    return parseNotificationSettings(this.documents.get('notifications'));
   }
 
   /** Every setting document by its key, for checks over all of them (secret references). */

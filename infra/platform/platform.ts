@@ -15,7 +15,8 @@ import { SECRET_NAME_PREFIX_ENV } from '../../functions/core/secrets/scope.js';
 import { secretNameOf, secretReferencesIn } from '../../state-machines/model/secret-references.js';
 import { DEFAULT_SECRET_NAME_PREFIX, secretAccessProblems } from '../../state-machines/model/secret-access.js';
 import { HOME_ACCOUNT_ENV } from '../../functions/core/roles.js';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { FunctionFamily, Pipeline } from '../../state-machines/index.js';
 import { fileExists, REPO_ROOT } from '../paths.js';
@@ -26,7 +27,8 @@ import { acknowledgeWildcards, grantAssumeRoles, grantNeeds, grantSecretReads, g
 import { deadLetterAlarm, handlerErrorsAlarm } from './alarms.js';
 import { type ApiRoute, HttpMethod, PlatformApi } from './api.js';
 import { ConsoleHosting } from './console.js';
-import { API_HANDLER, type HandlerSpec, STAGE_HANDLERS, TRIGGER_HANDLERS, type TriggerKind, type TriggerSpec } from './catalog.js';
+import { API_HANDLER, type HandlerSpec, NOTIFIER_HANDLER, STAGE_HANDLERS, TRIGGER_HANDLERS, type TriggerKind, type TriggerSpec } from './catalog.js';
+import { deliveredTypes } from '../../functions/notifier/delivery.js';
 import { type PlatformSettings, ResolvedSettings } from './configuration.js';
 import { PlatformSettingError } from '../errors.js';
 import { DeadLetterQueue } from './dead-letters.js';
@@ -129,6 +131,7 @@ export class Platform extends Construct {
   private readonly secretNamePrefix: string;
   private readonly bundledFiles: Readonly<Record<string, string>> | undefined;
   private apiFunction: GennakerFunction | undefined;
+  private notifierFunction: GennakerFunction | undefined;
   private pubsubSubscriptions: PubsubSubscriptions | undefined;
   private readonly stageFunctions = new Map<FunctionFamily, GennakerFunction>();
   private readonly triggerFunctions = new Map<TriggerKind, GennakerFunction>();
@@ -186,6 +189,16 @@ export class Platform extends Construct {
       this.triggerFunctions.set(kind, fn);
       this.wireTriggerSource(fn, spec);
     }
+    if (fileExists(this.sourceRoot, NOTIFIER_HANDLER.entry)) {
+      // Only the types it posts reach it; every other subscriber still gets every message, references as written.
+      this.notifierFunction = this.addHandler('Notifier', NOTIFIER_HANDLER);
+      this.topic.addSubscription(
+        new LambdaSubscription(this.notifierFunction.function, {
+          filterPolicy: { channel: SubscriptionFilter.stringFilter({ allowlist: deliveredTypes(this.settings.notificationSettings()) }) },
+          deadLetterQueue: this.deadLetters.queue,
+        }),
+      );
+    }
     if (fileExists(this.sourceRoot, API_HANDLER.entry)) {
       this.apiFunction = this.addHandler('ApiHandler', API_HANDLER, this.bundledFiles ? { bundledFiles: this.bundledFiles } : {});
       for (const route of API_HANDLER.routes) {
@@ -217,7 +230,12 @@ export class Platform extends Construct {
   }
 
   private allFunctions(): GennakerFunction[] {
-    return [...this.stageFunctions.values(), ...this.triggerFunctions.values(), ...(this.apiFunction ? [this.apiFunction] : [])];
+    return [
+      ...this.stageFunctions.values(),
+      ...this.triggerFunctions.values(),
+      ...(this.apiFunction ? [this.apiFunction] : []),
+      ...(this.notifierFunction ? [this.notifierFunction] : []),
+    ];
   }
 
   get topic(): ITopic {

@@ -92,9 +92,9 @@ const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-a
 const CREDENTIAL_WORDS = /token|secret|passw(or)?d|api[-_]?key|auth|cookie|session|credential|signature|private[-_]?key|x-amz-security/i;
 /**
  * Field names that hold a credential (not merely mention one: `authorizedRoles`, `secretName` do
- * not; nor Spinnaker's `credentials`, which names an account).
+ * not; nor Spinnaker's `credentials`, which names an account). An incoming-webhook URL is one.
  */
-const CREDENTIAL_FIELD = /(token|passw(or)?d|secret|api[-_]?key|authorization|cookie|private[-_]?key)$/i;
+const CREDENTIAL_FIELD = /(token|passw(or)?d|secret|api[-_]?key|authorization|cookie|private[-_]?key|webhook[-_]?url)$/i;
 
 /** Header or query parameter names treated as credentials (kept from other origins, redacted by name as well as by value). */
 export function isSensitiveName(name: string): boolean {

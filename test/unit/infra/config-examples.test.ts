@@ -18,6 +18,7 @@ const FILES: Record<string, string> = {
   preconfiguredWebhooks: 'preconfigured-webhooks.yml',
   secretAccess: 'secret-access.yml',
   artifacts: 'artifacts.yml',
+  notifications: 'notifications.yml',
 };
 
 describe('config/examples', () => {

@@ -60,6 +60,13 @@ describe('platform settings', () => {
       'setting preconfiguredWebhooks (settings.preconfiguredWebhooks) $[0].customHeaders["X-Api-Key"]',
     ]);
     expect(JSON.stringify(settings.warnings)).not.toMatch(/11aa22bb|literal-key/);
+    const notifications = ResolvedSettings.resolve({ notifications: { document: { slack: { webhookUrl: 'https://hooks.slack.com/services/T0/B0/xyz' } } } });
+    expect(notifications.warnings).toEqual([
+      {
+        path: 'setting notifications (settings.notifications) $.slack.webhookUrl',
+        message: expect.stringContaining("'webhookUrl' holds a literal credential"),
+      },
+    ]);
     expect(() =>
       ResolvedSettings.resolve({
         preconfiguredWebhooks: { document: [{ type: 'h2', url: 'https://h.example', payload: { t: 'encrypted:secrets-manager!s:x' } }] },
