@@ -50,7 +50,7 @@ async function published(
     { step: 'initialize' },
   );
   await new SnsNotifier('arn:aws:sns:us-east-1:123456789012:gennaker', sns, async () => targets).publish(event);
-  const Records = inputs.map((input, i) => ({
+  const Records: SNSEvent['Records'] = inputs.map((input, i) => ({
     EventSource: 'aws:sns',
     EventVersion: '1.0',
     EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:gennaker:sub',
@@ -68,7 +68,7 @@ async function published(
       MessageAttributes: Object.fromEntries(Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, { Type: 'String', Value: v.StringValue! }])),
     },
   }));
-  return { inputs, event: { Records } as SNSEvent };
+  return { inputs, event: { Records } };
 }
 
 describe('the notifier', () => {
