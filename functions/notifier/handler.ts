@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
 import { httpSender } from '../stages/external/http/client.js';
-import { powertoolsLog, type TriggerLog } from '../triggers/log.js';
+import { type Log, powertoolsLog } from '../core/log.js';
+import { lambdaHandler } from '../core/lambda-wrapper.js';
 import { type AddressedNotification, deliverNotification, type DeliveryDeps } from './delivery.js';
 import { NOTIFICATION_SETTINGS_FILE_ENV, type NotificationSettings, parseNotificationSettings } from './settings.js';
 import { GennakerError } from '../../state-machines/errors.js';
@@ -32,7 +33,7 @@ export function notificationOfSnsRecord(record: SNSEventRecord): AddressedNotifi
 }
 
 export interface NotifierDeps extends DeliveryDeps {
-  readonly log: TriggerLog;
+  readonly log: Log;
 }
 
 export async function handleNotifications(event: SNSEvent, deps: NotifierDeps): Promise<void> {
@@ -62,7 +63,7 @@ function settingsFromEnv(env: Readonly<Record<string, string | undefined>> = pro
 
 let deps: NotifierDeps | undefined;
 
-export async function handler(event: SNSEvent): Promise<void> {
-  deps ??= { http: httpSender(), settings: settingsFromEnv(), log: powertoolsLog('gennaker-notifier') };
+export const handler = lambdaHandler(async (event: SNSEvent): Promise<void> => {
+  deps ??= { http: httpSender(), settings: settingsFromEnv(), log: powertoolsLog() };
   await handleNotifications(event, deps);
-}
+});
