@@ -4,6 +4,7 @@
  * Import them by name (`dynamoClient`, `ec2Client`...) from aws-clients.ts: a namespace object
  * would defeat that.
  */
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -37,6 +38,10 @@ export function ec2Client(o: ClientOptions = {}) {
 
 export function autoScalingClient(o: ClientOptions = {}) {
   return cached('asg', o, (c) => new AutoScalingClient(c));
+}
+
+export function applicationAutoScalingClient(o: ClientOptions = {}) {
+  return cached('application-autoscaling', o, (c) => new ApplicationAutoScalingClient(c));
 }
 
 export function elbv2Client(o: ClientOptions = {}) {

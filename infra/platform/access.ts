@@ -371,6 +371,13 @@ const ECS_READS = [
   'ecs:DescribeTaskDefinition',
 ];
 
+const SCALING_READS = [
+  'application-autoscaling:DescribeScalableTargets',
+  'application-autoscaling:DescribeScalingPolicies',
+  'application-autoscaling:DescribeScheduledActions',
+];
+const ECS_SCALING_SERVICE = 'ecs.application-autoscaling.amazonaws.com';
+
 function grantEcsServices(fn: GennakerFunction, taskRoles: readonly string[]): void {
   const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
     fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }));
@@ -383,6 +390,28 @@ function grantEcsServices(fn: GennakerFunction, taskRoles: readonly string[]): v
   });
   allow(['ecs:UpdateService', 'ecs:DeleteService', 'ecs:TagResource', 'ecs:UntagResource'], [ecsArn('service/*')], RESOURCE_TAGGED);
   allow(['ecs:DeregisterTaskDefinition'], [ecsArn('task-definition/*')]);
+  // copySourceScalingPoliciesAndActions (core/ecs/scaling.ts): scalable targets are registered tagged
+  // and their policies and scheduled actions put only on a tagged target. Destroy removes the scaling
+  // of the service it deletes (DeleteService is tag-conditioned), which its owner may have set up untagged.
+  const scalableTargets = `arn:${Aws.PARTITION}:application-autoscaling:*:${Aws.ACCOUNT_ID}:scalable-target/*`;
+  allow(SCALING_READS, ['*']);
+  allow(['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource'], [scalableTargets], REQUEST_TAGGED);
+  allow(['application-autoscaling:PutScalingPolicy', 'application-autoscaling:PutScheduledAction'], [scalableTargets], RESOURCE_TAGGED);
+  allow(
+    ['application-autoscaling:DeleteScalingPolicy', 'application-autoscaling:DeleteScheduledAction', 'application-autoscaling:DeregisterScalableTarget'],
+    [scalableTargets],
+  );
+  // A target tracking policy's alarms are made and removed in the caller's name, under names AWS chooses.
+  allow(
+    ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms'],
+    [`arn:${Aws.PARTITION}:cloudwatch:*:${Aws.ACCOUNT_ID}:alarm:TargetTracking-service/*`],
+  );
+  // The first ECS scalable target of an account creates Application Auto Scaling's service-linked role.
+  allow(
+    ['iam:CreateServiceLinkedRole'],
+    [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/${ECS_SCALING_SERVICE}/AWSServiceRoleForApplicationAutoScaling_ECSService`],
+    { StringEquals: { 'iam:AWSServiceName': ECS_SCALING_SERVICE } },
+  );
   if (taskRoles.length > 0) allow(['iam:PassRole'], taskRoles.map(roleArn), { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
 }
 
@@ -460,7 +489,7 @@ export function acknowledgeWildcards(
       : []),
     ...(needs.includes('ecsServices')
       ? [
-          "the ECS server groups' ecs:DescribeClusters, ListClusters (finding the ECS cluster of a cluster's services), ListServices, DescribeServices, ListTasks, DescribeTasks and DescribeTaskDefinition (read only; listing and describing name no single resource); none of their creates, changes or deletes is on *",
+          "the ECS server groups' ecs:DescribeClusters, ListClusters (finding the ECS cluster of a cluster's services), ListServices, DescribeServices, ListTasks, DescribeTasks and DescribeTaskDefinition, and application-autoscaling:DescribeScalableTargets, DescribeScalingPolicies and DescribeScheduledActions (read only; listing and describing name no single resource); none of their creates, changes or deletes is on *",
         ]
       : []),
     ...(needs.includes('runTasks')
@@ -580,6 +609,14 @@ export function acknowledgeWildcards(
     acknowledge(
       'arn:<AWS::Partition>:ecs:*:<AWS::AccountId>:task-definition/*',
       `each ECS deploy registers a task definition revision in the family named like its service (made at run time) and deregisters it when the service is destroyed, this account only; ${tagged}.`,
+    );
+    acknowledge(
+      'arn:<AWS::Partition>:application-autoscaling:*:<AWS::AccountId>:scalable-target/*',
+      `copySourceScalingPoliciesAndActions registers a scalable target for each new ECS service (its id is made by AWS at run time), this account only; RegisterScalableTarget and TagResource must carry ${MANAGED_TAG} in the request, PutScalingPolicy and PutScheduledAction need it on the target. DeleteScalingPolicy, DeleteScheduledAction and DeregisterScalableTarget are not tag-conditioned: destroying a service Gennaker made (ecs:DeleteService needs ${MANAGED_TAG} on the service) removes its scaling, which the service's owner may have registered untagged; the function names the target by that service's resource id, and IAM has no condition key for it.`,
+    );
+    acknowledge(
+      'arn:<AWS::Partition>:cloudwatch:*:<AWS::AccountId>:alarm:TargetTracking-service/*',
+      "a copied target tracking policy's CloudWatch alarms are created and deleted by Application Auto Scaling in the caller's name, under names it chooses (TargetTracking-service/<ecs cluster>/<service>-…), this account only.",
     );
   }
   if (needs.includes('runTasks')) {

@@ -185,7 +185,6 @@ export function deployClusterProblems(c: unknown, prefix: string): string[] {
 
 /** Deck ECS deploy fields that ask for what Gennaker's ECS deploys do not do yet, named (an empty or false value is how Deck says "not used"). */
 const ECS_UNSUPPORTED: ReadonlyArray<readonly [string, (v: unknown) => boolean, string]> = [
-  ['copySourceScalingPoliciesAndActions', (v) => v === true || v === 'true', 'copying Application Auto Scaling policies'],
   ['serviceDiscoveryAssociations', (v) => Array.isArray(v) && v.length > 0, 'Cloud Map service discovery'],
   ['dockerImageCredentialsSecret', (v) => typeof v === 'string' && v !== '' && !/^none( \(.*\))?$/i.test(v), 'private registry credentials'],
 ];
@@ -373,7 +372,7 @@ const DEPLOY_FIELDS: readonly StageField[] = [
   field(
     'clusters',
     'object[]',
-    'server groups to deploy, as Deck writes them: {application, stack, freeFormDetails, account, availabilityZones, capacity, strategy, amiName, instanceType, loadBalancers, targetGroups, securityGroups, ...}',
+    "server groups to deploy, as Deck writes them: {application, stack, freeFormDetails, account, availabilityZones, capacity, strategy, amiName, instanceType, loadBalancers, targetGroups, securityGroups, ...}; ECS (cloudProvider ecs): {ecsClusterName, imageDescription | containerMappings, targetGroup | targetGroupMappings, copySourceScalingPoliciesAndActions (default true: the source service's Application Auto Scaling target, policies and scheduled actions), ...}",
   ),
   field('cluster', 'object', 'one cluster (older exports), read as clusters: [cluster]'),
   field('cloudProvider', 'string', 'aws (EC2) or ecs', { default: 'aws', aliases: ['cloudProviderType', 'provider'] }),

@@ -1,10 +1,20 @@
 /** The AWS clients the driver works with: one account, one region. */
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { defaultRegion, type ClientOptions, autoScalingClient, cloudwatchClient, ec2Client, ecsClient, elbv2Client } from '../aws-clients.js';
+import {
+  defaultRegion,
+  type ClientOptions,
+  applicationAutoScalingClient,
+  autoScalingClient,
+  cloudwatchClient,
+  ec2Client,
+  ecsClient,
+  elbv2Client,
+} from '../aws-clients.js';
 
 export interface CloudClients {
   readonly region: string;
@@ -15,6 +25,8 @@ export interface CloudClients {
   readonly cloudwatch: CloudWatchClient;
   /** ECS server groups (services). */
   readonly ecs: ECSClient;
+  /** Scalable targets, scaling policies and scheduled actions of ECS services. */
+  readonly applicationAutoScaling: ApplicationAutoScalingClient;
 }
 
 /** Clients from the shared factory (endpoint-aware, cached, maxAttempts from GENNAKER_AWS_MAX_ATTEMPTS). */
@@ -28,5 +40,6 @@ export function cloudClients(options: ClientOptions = {}): CloudClients {
     elbv2: elbv2Client(o),
     cloudwatch: cloudwatchClient(o),
     ecs: ecsClient(o),
+    applicationAutoScaling: applicationAutoScalingClient(o),
   };
 }

@@ -11,7 +11,10 @@
  *   reasons;
  * - create: found again by its deploy key (service tag, task definition tag), created at 0 and then
  *   scaled, so every desired count is set by the same call (UpdateService) and a re-run converges;
- * - destroy: the task definition revision is deregistered first, then the service deleted.
+ * - destroy: the task definition revision is deregistered first, then the service's scalable
+ *   target (its scaling policies and scheduled actions with it), then the service deleted;
+ * - scaling: a service made from a source (`copyScalingFrom`) gets the source's Application Auto
+ *   Scaling policies and scheduled actions after it exists (scaling.ts).
  */
 import {
   CreateServiceCommand,
@@ -46,6 +49,7 @@ import {
 import type { CloneRequest, ClusterSummary, ServerGroupProvider, ServerGroupSummary, UpCheckResult } from '../cloud/provider.js';
 import { resolveSecurityGroups, resolveSubnets, resolveTargetGroups } from '../cloud/resources.js';
 import { TAG_PREFIX, TagKeys, type DeployMetadata } from '../cloud/tags.js';
+import { copyServiceScaling, removeServiceScaling } from './scaling.js';
 import { deregisterTaskDefinition, describeTaskDefinition, ensureTaskDefinition, registrationOf, type TaskDefinitionSpec } from './task-definitions.js';
 
 export interface EcsLoadBalancer {
@@ -79,6 +83,8 @@ export interface CreateServiceSpec {
   readonly enabled?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
   readonly metadata?: DeployMetadata;
+  /** copySourceScalingPoliciesAndActions: the service (same ECS cluster) whose scaling the new one copies. */
+  readonly copyScalingFrom?: string;
 }
 
 /** A service as ensureService makes it: every reference resolved (subnet and security group ids, target group ARNs). */
@@ -102,6 +108,7 @@ interface ResolvedService {
   readonly enabled: boolean;
   readonly tags?: Readonly<Record<string, string>>;
   readonly metadata?: DeployMetadata;
+  readonly copyScalingFrom?: string;
 }
 
 export interface ServiceResult {
@@ -329,6 +336,7 @@ export class EcsServices implements ServerGroupProvider {
     const service = await this.service(serverGroup);
     if (!service || service.status === 'INACTIVE') return;
     if (service.taskDefinition) await deregisterTaskDefinition(this.clients, service.taskDefinition);
+    await removeServiceScaling(this.clients, this.requiredCluster(), serverGroup);
     await awsCall({ action: 'delete', resourceType: 'ECS service', resource: `${serverGroup} in ${this.where()}` }, () =>
       this.clients.ecs.send(new DeleteServiceCommand({ cluster: this.requiredCluster(), service: serverGroup, force: true })),
     );
@@ -466,6 +474,7 @@ export class EcsServices implements ServerGroupProvider {
       enabled: spec.enabled ?? true,
       ...(spec.tags ? { tags: spec.tags } : {}),
       ...(spec.metadata ? { metadata: spec.metadata } : {}),
+      ...(spec.copyScalingFrom ? { copyScalingFrom: spec.copyScalingFrom } : {}),
     });
   }
 
@@ -522,6 +531,8 @@ export class EcsServices implements ServerGroupProvider {
         replaces: spec.source,
         ...spec.metadata,
       },
+      // Spinnaker's ECS clone copies the source's scaling as its deploy does by default.
+      copyScalingFrom: spec.source,
     });
   }
 
@@ -584,6 +595,17 @@ export class EcsServices implements ServerGroupProvider {
       ).service;
     }
     if (spec.enabled && (service?.desiredCount ?? 0) !== capacity.desired) await this.update(name, capacity.desired);
+    if (spec.copyScalingFrom && spec.copyScalingFrom !== name) {
+      const managed = [TagKeys.application, TagKeys.cluster, TagKeys.serverGroup, ...(deployKey ? [TagKeys.deployKey] : [])];
+      await copyServiceScaling(
+        this.clients,
+        this.requiredCluster(),
+        spec.copyScalingFrom,
+        name,
+        capacity,
+        Object.fromEntries(managed.map((k) => [k, ownTags[k]!])),
+      );
+    }
     return { serverGroup: name, created, taskDefinition: taskDefinition.arn };
   }
 }

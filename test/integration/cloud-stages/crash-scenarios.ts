@@ -12,7 +12,7 @@ import { deployStage, neverUp, seedCluster, type Network } from './fixtures.js';
 import { runStages, type HarnessRun } from './harness.js';
 import { world, type World } from './world.js';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { createEcsCluster, ecsDeployStage, ecsWorld } from './ecs-fixtures.js';
+import { createEcsCluster, ecsDeployStage, ecsWorld, scalingWorld, seedScaling } from './ecs-fixtures.js';
 import { createListener, trafficWorld } from './traffic-fixtures.js';
 import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 
@@ -153,6 +153,16 @@ export const SCENARIOS: readonly CrashScenario[] = [
     expectStatus: 'SUCCEEDED',
   },
   {
+    name: "deploy ECS redblack copying the source service's scaling policies and scheduled action",
+    ecs: true,
+    setup: async (c, n) => {
+      await seedEcs(c, n, 1);
+      await seedScaling(c, 'app-prod-v000');
+    },
+    pipeline: () => ({ stages: [ecsDeployStage({ copySourceScalingPoliciesAndActions: true, ...ecsImage('1.0.0') })] }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
     name: 'deploy ECS highlander',
     ecs: true,
     setup: (c, n) => seedEcs(c, n, 1),
@@ -233,6 +243,16 @@ export const SCENARIOS: readonly CrashScenario[] = [
     expectStatus: 'SUCCEEDED',
   },
   {
+    name: 'ECS destroyServerGroup removing its scaling policies and scheduled action',
+    ecs: true,
+    setup: async (c, n) => {
+      await seedEcs(c, n, 2);
+      await seedScaling(c, 'app-prod-v000');
+    },
+    pipeline: () => stage({ type: 'destroyServerGroup', ...onEcs, target: 'oldest_asg_dynamic' }),
+    expectStatus: 'SUCCEEDED',
+  },
+  {
     name: 'ECS cloneServerGroup',
     ecs: true,
     setup: (c, n) => seedEcs(c, n, 1),
@@ -280,11 +300,14 @@ export const SCENARIOS: readonly CrashScenario[] = [
 
 export interface ScenarioRun {
   readonly run: HarnessRun;
-  readonly world: World & { readonly ecs?: Awaited<ReturnType<typeof ecsWorld>>; readonly traffic?: Awaited<ReturnType<typeof trafficWorld>> };
+  readonly world: World & {
+    readonly ecs?: Awaited<ReturnType<typeof ecsWorld>> & { readonly scaling: Awaited<ReturnType<typeof scalingWorld>> };
+    readonly traffic?: Awaited<ReturnType<typeof trafficWorld>>;
+  };
 }
 
 /** Every client a scenario's mutating calls go through. */
-const mutatingClients = (clients: CloudClients) => [clients.ec2, clients.autoScaling, clients.elbv2, clients.ecs];
+const mutatingClients = (clients: CloudClients) => [clients.ec2, clients.autoScaling, clients.elbv2, clients.ecs, clients.applicationAutoScaling];
 
 /** The environment a scenario starts from, in a freshly reset emulator. */
 export type Fresh = () => Promise<{ clients: CloudClients; network: Network }>;
@@ -301,7 +324,7 @@ async function runOnce(scenario: CrashScenario, fresh: Fresh, inject?: (clients:
       run,
       world: {
         ...(await world(clients)),
-        ...(scenario.ecs ? { ecs: await ecsWorld(clients) } : {}),
+        ...(scenario.ecs ? { ecs: { ...(await ecsWorld(clients)), scaling: await scalingWorld(clients) } } : {}),
         ...(scenario.traffic ? { traffic: await trafficWorld(clients) } : {}),
       },
       clients,

@@ -1,4 +1,12 @@
 /** ECS test setup: an ECS cluster in the driver tests' network, an IP target group, and Deck ECS cluster entries. */
+import {
+  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
+  PutScalingPolicyCommand,
+  PutScheduledActionCommand,
+  RegisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
 import { CreateClusterCommand, DescribeServicesCommand, ListServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CloudClients } from '../../../functions/core/cloud/index.js';
@@ -72,4 +80,53 @@ export async function ecsWorld(clients: CloudClients): Promise<{ services: Recor
     taskDefinitions[family] = (taskDefinitions[family] ?? 0) + 1;
   }
   return { services, taskDefinitions };
+}
+
+const ECS_SCALING = { ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount' } as const;
+
+/** Application Auto Scaling on a service as a user sets it up: a scalable target, a target tracking policy and a scheduled action. */
+export async function seedScaling(clients: CloudClients, service: string): Promise<void> {
+  const target = { ...ECS_SCALING, ResourceId: `service/${ECS_CLUSTER}/${service}` };
+  await clients.applicationAutoScaling.send(new RegisterScalableTargetCommand({ ...target, MinCapacity: 1, MaxCapacity: 4 }));
+  await clients.applicationAutoScaling.send(
+    new PutScalingPolicyCommand({
+      ...target,
+      PolicyName: `${service}-cpu`,
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 50,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        ScaleInCooldown: 60,
+        ScaleOutCooldown: 30,
+      },
+    }),
+  );
+  await clients.applicationAutoScaling.send(
+    new PutScheduledActionCommand({
+      ...target,
+      ScheduledActionName: 'nightly',
+      Schedule: 'cron(0 2 * * ? *)',
+      ScalableTargetAction: { MinCapacity: 0, MaxCapacity: 2 },
+    }),
+  );
+}
+
+/** Every ECS scalable target with its policies and scheduled actions: "min/max", policy name → type and configuration, action name → schedule and sizes. */
+export async function scalingWorld(
+  clients: CloudClients,
+): Promise<Record<string, { capacity: string; policies: Record<string, string>; actions: Record<string, string> }>> {
+  const targets = (await clients.applicationAutoScaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs' }))).ScalableTargets ?? [];
+  const policies = (await clients.applicationAutoScaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs' }))).ScalingPolicies ?? [];
+  const actions = (await clients.applicationAutoScaling.send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs' }))).ScheduledActions ?? [];
+  const out: Record<string, { capacity: string; policies: Record<string, string>; actions: Record<string, string> }> = {};
+  for (const t of targets) out[t.ResourceId!] = { capacity: `${t.MinCapacity}/${t.MaxCapacity}`, policies: {}, actions: {} };
+  const entry = (id: string) => (out[id] ??= { capacity: 'no target', policies: {}, actions: {} });
+  for (const p of policies) {
+    entry(p.ResourceId!).policies[p.PolicyName!] =
+      `${p.PolicyType} ${JSON.stringify(p.TargetTrackingScalingPolicyConfiguration ?? p.StepScalingPolicyConfiguration)}`;
+  }
+  for (const a of actions) {
+    entry(a.ResourceId!).actions[a.ScheduledActionName!] = `${a.Schedule} ${JSON.stringify(a.ScalableTargetAction)}`;
+  }
+  return out;
 }

@@ -51,7 +51,7 @@ function statementsOf(settings?: PlatformSettings, platform: Partial<PlatformPro
   return found;
 }
 
-const AUDITED = /^(ec2|autoscaling|elasticloadbalancing|ecs|iam|lambda):/;
+const AUDITED = /^(ec2|autoscaling|application-autoscaling|elasticloadbalancing|ecs|iam|lambda):/;
 /** Reads: Describe*, List*, Get* (GetConsoleOutput included). Anything else, wildcards too, mutates. */
 const READ_ONLY = /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/;
 

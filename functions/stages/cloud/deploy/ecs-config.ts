@@ -55,6 +55,8 @@ export interface EcsSettings {
   /** The container images: the main container's (imageDescription), or per container (containerMappings). */
   readonly images: readonly EcsContainerMapping[];
   /** useTaskDefinitionArtifact: the task definition to start from (its containers keep their images unless mapped). */
+  /** The source service's Application Auto Scaling target, policies and scheduled actions go to the new one (Deck's default: true). */
+  readonly copySourceScalingPoliciesAndActions: boolean;
   readonly taskDefinitionArtifact?: { readonly ref: Readonly<Record<string, unknown>>; readonly account?: string };
 }
 
@@ -192,6 +194,7 @@ export function readEcsSettings(entry: Record<string, unknown>, prefix: string):
       return { type: p.type, ...(typeof p.expression === 'string' ? { expression: p.expression } : {}) };
     }),
     images,
+    copySourceScalingPoliciesAndActions: flag(entry, 'copySourceScalingPoliciesAndActions', true),
     ...optional(
       'taskDefinitionArtifact',
       useArtifact

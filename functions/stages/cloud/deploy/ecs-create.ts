@@ -49,6 +49,7 @@ export function ecsCreateSpec(u: DeployUnitContext, state: DeployUnitState, atZe
     placementStrategy: ecs.placementStrategy,
     placementConstraints: ecs.placementConstraints,
     enabled: true,
+    ...(ecs.copySourceScalingPoliciesAndActions && state.source ? { copyScalingFrom: state.source } : {}),
     ...(cluster.launch.tags ? { tags: cluster.launch.tags } : {}),
     metadata: {
       executionId: ctx.executionId,

@@ -23,6 +23,7 @@ interface Statement {
 const PREFIX: Readonly<Record<string, string>> = {
   'elastic-load-balancing-v2': 'elasticloadbalancing',
   'auto-scaling': 'autoscaling',
+  'application-auto-scaling': 'application-autoscaling',
   sfn: 'states',
   'secrets-manager': 'secretsmanager',
 };
