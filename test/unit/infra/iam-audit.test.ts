@@ -1,6 +1,6 @@
 /**
  * An audit of every IAM policy the app synthesizes (platform and pipeline stacks, with and without
- * platform settings): no mutating EC2, Auto Scaling, ELBv2, ECS, IAM or Lambda action may be
+ * platform settings): no mutating EC2, Auto Scaling, Application Auto Scaling, ELBv2, ECS, IAM or Lambda action may be
  * allowed on `*` without a condition, and the cloud driver's creates, changes and deletes are
  * scoped by Gennaker's tag; cdk-nag runs on both, so every new wildcard needs its acknowledgement. Other families' grants (ECS and Lambda deploys) are held to the same rule.
  */
