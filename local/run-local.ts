@@ -6,6 +6,8 @@
  * released, the record saved CANCELED; a second Ctrl-C quits without waiting.
  */
 import { dirname, join, resolve } from 'node:path';
+import { bindTriggerArtifacts, priorArtifactsIn } from '../functions/core/artifacts/bind.js';
+import { ArtifactResolutionError } from '../functions/core/artifacts/resolve.js';
 import { concurrencyPolicyOf } from '../functions/core/concurrency.js';
 import { ExecutionNotFoundError, InvalidInputError } from '../functions/core/errors.js';
 import { ExecutionStore } from '../functions/core/execution-store.js';
@@ -47,6 +49,8 @@ export interface RunLocalOptions {
   readonly parameters: Record<string, string>;
   readonly pipelinesDir?: string;
   readonly executionId?: string;
+  /** Artifacts the manual trigger carries (as the API's `artifacts`). */
+  readonly artifacts?: readonly Record<string, unknown>[];
   readonly input: NodeJS.ReadStream;
   readonly out: NodeJS.WriteStream;
   readonly err: NodeJS.WriteStream;
@@ -83,12 +87,22 @@ export async function runLocal(options: RunLocalOptions): Promise<number> {
 
   const session = await localSession(options);
   await ensureTables();
+  // The trigger path's binding: received artifacts, the prior run's, defaults; an unbound required one starts nothing.
+  let trigger: Record<string, unknown>;
+  try {
+    const manual = { type: 'manual', ...(options.artifacts ? { artifacts: options.artifacts } : {}) };
+    trigger = await bindTriggerArtifacts(pipeline, manual, priorArtifactsIn(session.runtime.store, pipeline));
+  } catch (error) {
+    if (!(error instanceof ArtifactResolutionError)) throw error;
+    err.write(`${options.file}: ${error.message}\n`);
+    return 2;
+  }
   await session.printLines(await session.cloud.before(pipeline));
   out.write(`Running ${pipeline.application}/${pipeline.name} locally (time scale ${options.timeScale}x)\n`);
   const run = session.runtime.start(pipeline, {
     ...(options.executionId ? { executionId: options.executionId } : {}),
     parameters: options.parameters,
-    trigger: { type: 'manual' },
+    trigger,
   });
   await rememberSource(run.executionId, resolve(options.file));
   return session.follow(run, pipeline);

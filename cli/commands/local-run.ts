@@ -10,6 +10,17 @@ function parseParameter(value: string, previous: Record<string, string> = {}): R
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 }
 
+function parseArtifact(value: string, previous: Record<string, unknown>[] = []): Record<string, unknown>[] {
+  let artifact: unknown;
+  try {
+    artifact = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError(`expected an artifact as JSON (e.g. '{"type":"docker/image","reference":"repo/app:1.2"}'), got '${value}'`);
+  }
+  if (typeof artifact !== 'object' || artifact === null || Array.isArray(artifact)) throw new InvalidArgumentError('an artifact is a JSON object');
+  return [...previous, artifact as Record<string, unknown>];
+}
+
 export function parseScale(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number > 0');
@@ -28,6 +39,7 @@ export function registerRunCommand(program: Command, io: Io): void {
     .option('-p, --param <key=value>', 'pipeline parameter (repeatable)', parseParameter, {})
     .option('--pipelines <dir>', "directory of pipelines that pipeline stages may start (default: the file's directory)")
     .option('--execution-id <id>', 'execution id to use (default: generated)')
+    .option('--artifact <json>', "an artifact the run's trigger carries, bound to the pipeline's expectedArtifacts (repeatable)", parseArtifact, [])
     .addHelpText(
       'after',
       "\nCtrl-C cancels the run (stages cleaned up, locks released, record saved CANCELED, exit 130); a second Ctrl-C quits at once.\n\nExamples:\n  gennaker run --local pipelines/demo.yml --time-scale 20\n  gennaker run --local pipelines/demo.yml -p version=2.0.0 --auto-judge continue --judgment-input 'ship it'",
@@ -43,6 +55,7 @@ export function registerRunCommand(program: Command, io: Io): void {
           param: Record<string, string>;
           pipelines?: string;
           executionId?: string;
+          artifact: Record<string, unknown>[];
         },
       ) => {
         if (!opts.local) throw new UsageError('only --local runs are supported by `run`; deployed pipelines start through their triggers or the API');
@@ -54,6 +67,7 @@ export function registerRunCommand(program: Command, io: Io): void {
           parameters: opts.param,
           ...(opts.pipelines ? { pipelinesDir: opts.pipelines } : {}),
           ...(opts.executionId ? { executionId: opts.executionId } : {}),
+          ...(opts.artifact.length > 0 ? { artifacts: opts.artifact } : {}),
           input: process.stdin,
           out: process.stdout,
           err: process.stderr,

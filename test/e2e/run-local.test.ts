@@ -66,6 +66,47 @@ describe('run --local', () => {
     expect(record.endTime).toBeGreaterThan(0);
   });
 
+  it("binds the pipeline's expected artifacts as the trigger path does: refused by name when unbound, else from --artifact, the prior run or the default", async () => {
+    const file = join(process.env.GENNAKER_STATE_DIR!, 'artifacts.yml');
+    const pipeline = (useDefault: boolean) =>
+      [
+        'application: a',
+        'name: artifacts',
+        'expectedArtifacts:',
+        '  - id: image',
+        '    displayName: app image',
+        '    matchArtifact: { type: docker/image, name: repo/app }',
+        `    useDefaultArtifact: ${useDefault}`,
+        '    usePriorArtifact: true',
+        '    defaultArtifact: { type: docker/image, name: repo/app, reference: "repo/app:0.9" }',
+        'triggers:',
+        '  - type: manual',
+        '    enabled: true',
+        '    expectedArtifactIds: [image]',
+        'stages:',
+        '  - refId: "1"',
+        '    type: wait',
+        '    name: Wait',
+        '    waitTime: 1',
+      ].join('\n');
+    writeFileSync(file, pipeline(false));
+    const refused = streams();
+    expect(await runLocal({ file, timeScale: 100, parameters: {}, ...refused })).toBe(2);
+    expect(refused.text()).toMatch(/artifacts\.yml: .*app image/);
+
+    const given = streams();
+    const artifact = { type: 'docker/image', name: 'repo/app', reference: 'repo/app:1.2' };
+    expect(await runLocal({ file, timeScale: 100, parameters: {}, artifacts: [artifact], ...given })).toBe(0);
+    const recordOf = (text: string) =>
+      JSON.parse(readFileSync(/Execution record: (\S+)/.exec(text)![1]!, 'utf8')) as { trigger: { artifacts?: { reference?: string }[] } };
+    expect(recordOf(given.text()).trigger.artifacts?.map((a) => a.reference)).toEqual(['repo/app:1.2']);
+
+    // Nothing given: the prior run's artifact binds.
+    const prior = streams();
+    expect(await runLocal({ file, timeScale: 100, parameters: {}, ...prior })).toBe(0);
+    expect(recordOf(prior.text()).trigger.artifacts?.map((a) => a.reference)).toEqual(['repo/app:1.2']);
+  });
+
   it('exits 2 with one line per problem for an invalid pipeline', async () => {
     const file = join(process.env.GENNAKER_STATE_DIR!, 'invalid.yml');
     writeFileSync(file, 'application: a\nname: bad\nstages:\n  - refId: "1"\n    type: teleport\n');
