@@ -5,8 +5,9 @@
  *   state-machines  <-  functions/core  <-  functions/{stages/<family>,triggers,engine}  <-  functions/api
  *                   <-  infra, local  <-  cli
  *
- * console/src runs in browsers and imports only types from outside itself; test and bench may import
- * any product code but not each other. docs/ARCHITECTURE.md ("Direction of dependencies") explains.
+ * Stage families import no other family; console/src runs in browsers and imports only types from
+ * outside itself; test and bench may import any product code and test/support, not each other.
+ * docs/ARCHITECTURE.md ("Direction of dependencies") explains.
  */
 const OURS = '^(state-machines|functions|infra|local|cli|console|bench|test|docs)/';
 
@@ -34,6 +35,39 @@ module.exports = {
       to: { path: OURS, pathNot: '^(functions/core|state-machines)/' },
     },
     {
+      name: 'families-import-no-other-family',
+      comment: 'A stage family is one Lambda: what two families share belongs in functions/core.',
+      severity: 'error',
+      from: { path: '^functions/stages/([^/]+)/' },
+      to: { path: '^functions/(stages|triggers|api|engine)/', pathNot: '^functions/stages/$1/' },
+    },
+    {
+      name: 'triggers-import-no-api-or-engine',
+      comment: 'Triggers start runs; the API builds on them, not the other way round.',
+      severity: 'error',
+      from: { path: '^functions/triggers/' },
+      to: { path: '^functions/(api|engine)/' },
+    },
+    {
+      name: 'triggers-import-no-family',
+      comment: 'The webhook callback receiver alone records a callback on a stage of the external family.',
+      severity: 'error',
+      from: { path: '^functions/triggers/' },
+      to: { path: '^functions/stages/', pathNot: '^functions/stages/external/index\\.ts$' },
+    },
+    {
+      name: 'only-the-callback-receiver-imports-a-family',
+      severity: 'error',
+      from: { path: '^functions/triggers/', pathNot: '^functions/triggers/webhook-callback/' },
+      to: { path: '^functions/stages/' },
+    },
+    {
+      name: 'engine-imports-only-core',
+      severity: 'error',
+      from: { path: '^functions/engine/' },
+      to: { path: '^functions/(api|stages|triggers)/' },
+    },
+    {
       name: 'functions-import-no-host',
       comment: 'Lambda code never imports the CDK app, local mode, the CLI, the console, tests or benchmarks.',
       severity: 'error',
@@ -53,6 +87,26 @@ module.exports = {
       severity: 'error',
       from: { path: '^console/src/' },
       to: { path: OURS, pathNot: '^console/src/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'tests-import-no-bench',
+      comment: 'Tests and benchmarks share test/support (harnesses, fixtures, fault injection), never each other.',
+      severity: 'error',
+      from: { path: '^test/' },
+      to: { path: '^bench/' },
+    },
+    {
+      name: 'bench-imports-only-test-support',
+      severity: 'error',
+      from: { path: '^bench/' },
+      to: { path: '^test/', pathNot: '^test/(support|fixtures)/' },
+    },
+    {
+      name: 'test-support-imports-no-test',
+      comment: 'test/support is what tests and benchmarks build on: it imports no test file.',
+      severity: 'error',
+      from: { path: '^test/support/' },
+      to: { path: '^test/', pathNot: '^test/(support|fixtures)/' },
     },
   ],
   options: {

@@ -11,10 +11,10 @@ import { cloudClients, createServerGroup, type CloudClients } from '../functions
 import { ensureTables } from '../functions/core/tables.js';
 import { startMoto, type MotoServer } from '../local/moto.js';
 import { useEndpoint } from '../local/environment.js';
-import { createNetwork, type Network } from '../test/integration/cloud/fixtures.js';
-import { cleanRun, SCENARIOS } from '../test/integration/cloud-stages/crash-scenarios.js';
-import { deployStage } from '../test/integration/cloud-stages/fixtures.js';
-import { runStages } from '../test/integration/cloud-stages/harness.js';
+import { createNetwork, type Network } from '../test/support/cloud/fixtures.js';
+import { cleanRun, SCENARIOS } from '../test/support/cloud-stages/crash-scenarios.js';
+import { deployStage } from '../test/support/cloud-stages/fixtures.js';
+import { runStages } from '../test/support/cloud-stages/harness.js';
 import { countCalls, MUTATING } from '../test/support/faults.js';
 import type { BenchReport } from './report.js';
 

@@ -11,14 +11,14 @@ import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { ensureTables } from '../functions/core/tables.js';
 import { useEndpoint } from '../local/environment.js';
 import { startMoto, type MotoServer } from '../local/moto.js';
-import { createNetwork } from '../test/integration/cloud/fixtures.js';
-import { createEcsCluster, ecsDeployStage } from '../test/integration/cloud-stages/ecs-fixtures.js';
-import { createListener } from '../test/integration/cloud-stages/traffic-fixtures.js';
+import { createNetwork } from '../test/support/cloud/fixtures.js';
+import { createEcsCluster, ecsDeployStage } from '../test/support/cloud-stages/ecs-fixtures.js';
+import { createListener } from '../test/support/cloud-stages/traffic-fixtures.js';
 import { validatePipeline } from '../state-machines/model/validate.js';
 import { LocalRuntime } from '../local/runtime.js';
 import { localStageFamilies } from '../local/run-local.js';
 import { costOf } from './compile.js';
-import { runStages } from '../test/integration/cloud-stages/harness.js';
+import { runStages } from '../test/support/cloud-stages/harness.js';
 import { countCalls, MUTATING } from '../test/support/faults.js';
 import type { BenchReport } from './report.js';
 

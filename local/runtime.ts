@@ -26,7 +26,7 @@ import { MemoryNotifier, type Notifier } from '../functions/core/notifications.j
 import { executionNameFor, type PipelineLauncher } from '../functions/core/pipeline-launcher.js';
 import { type Clock, type StageImplementation, systemClock } from '../functions/core/stage-api.js';
 import { flowStages } from '../functions/stages/flow/index.js';
-import type { PreconditionCheck } from '../functions/stages/flow/check-preconditions.js';
+import type { PreconditionCheck } from '../functions/core/check-preconditions.js';
 import { statesOfType } from './asl-walk.js';
 import { ScaledClock, sleep } from './clock.js';
 

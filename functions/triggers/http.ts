@@ -5,9 +5,8 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { httpStatusOf } from '../../state-machines/errors.js';
-import { errorBody } from '../api/errors.js';
 import { sourceMappedStack } from '../core/source-maps.js';
-import { MalformedEventError, PayloadTooLargeError } from './errors.js';
+import { MalformedEventError, ParameterError, PayloadTooLargeError } from './errors.js';
 import { type Log, powertoolsLog } from '../core/log.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -64,6 +63,17 @@ export function parseJsonObject(raw: Buffer, what = 'body'): Record<string, unkn
 
 export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/** The JSON body for an error: its class and message for 4xx, a generic message for 5xx. */
+export function errorBody(error: unknown, status = httpStatusOf(error)): Record<string, unknown> {
+  if (status >= 500 && status !== 501 && status !== 503) return { error: 'InternalError', message: 'internal error; see the function logs' };
+  const e = error as Error;
+  return {
+    error: e.name,
+    message: e.message,
+    ...(error instanceof ParameterError ? { problems: error.problems } : {}),
+  };
 }
 
 /** Maps an error to its response; 5xx are logged with their message and stack (4xx are the caller's doing). */

@@ -17,7 +17,7 @@ import { type ConsoleServer, startConsoleServer } from '../../local/console-serv
 import { startMoto, type MotoServer } from '../../local/moto.js';
 import { REPO_ROOT } from '../../infra/paths.js';
 import { fiatAuthorizer } from '../../functions/api/permissions.js';
-import { createRole, putCode } from '../integration/lambda/fixtures.js';
+import { createRole, putCode } from '../support/lambda/fixtures.js';
 import { launchChromium, type LaunchedBrowser } from '../support/browser.js';
 
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'console') : undefined;

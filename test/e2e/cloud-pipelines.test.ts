@@ -9,8 +9,8 @@ import { cloudClients, describeCluster, findBuilder } from '../../functions/core
 import { cloudStages, parseBakeConfig } from '../../functions/stages/cloud/index.js';
 import { sleep } from '../../local/clock.js';
 import { LocalRuntime } from '../../local/runtime.js';
-import { deployStage, seedCluster } from '../integration/cloud-stages/fixtures.js';
-import { createNetwork } from '../integration/cloud/fixtures.js';
+import { deployStage, seedCluster } from '../support/cloud-stages/fixtures.js';
+import { createNetwork } from '../support/cloud/fixtures.js';
 import { pipelineOf, useLocalAws } from '../support/local.js';
 
 useLocalAws();

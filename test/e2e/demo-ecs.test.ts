@@ -13,7 +13,7 @@ import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resetClientCache } from '../../functions/core/aws-clients.js';
 import { cloudClients } from '../../functions/core/cloud/index.js';
-import { trafficWorld } from '../integration/cloud-stages/traffic-fixtures.js';
+import { trafficWorld } from '../support/cloud-stages/traffic-fixtures.js';
 import { cli, projectRoot, startCli } from '../support/cli-process.js';
 
 const state = mkdtempSync(join(tmpdir(), 'gennaker-demo-ecs-'));

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localStageFamilies } from '../../local/run-local.js';
 import { LocalRuntime } from '../../local/runtime.js';
-import { ACCOUNT_ID, createRole, functionsWorld, putCode, type FunctionsWorld } from '../integration/lambda/fixtures.js';
-import { useLambdaAws } from '../integration/lambda/emulator.js';
+import { ACCOUNT_ID, createRole, functionsWorld, putCode, type FunctionsWorld } from '../support/lambda/fixtures.js';
+import { useLambdaAws } from '../support/lambda/emulator.js';
 import { pipelineOf } from '../support/local.js';
 import { SPINNAKER_EXAMPLES } from '../support/fixtures.js';
 

@@ -22,7 +22,7 @@
  *       analysisType 'retrospective' needs both, and is analysed without waiting for real time)
  * Pure.
  */
-import { judgeConfigProblems, type JudgeConfig, type MetricConfig, type ScoreThresholds } from './judge/index.js';
+import { readMetricAnalysis, readPeriodSeconds, type MetricAnalysis } from '../../core/canary-analysis/config.js';
 
 export interface Capacity {
   readonly min: number;
@@ -30,23 +30,7 @@ export interface Capacity {
   readonly desired: number;
 }
 
-/** One CloudWatch metric: its statistic per period for each server group. */
-export interface MetricQuery {
-  readonly namespace: string;
-  readonly metricName: string;
-  /** Average, Sum, Minimum, Maximum, SampleCount, or an extended statistic such as p99. @default Average */
-  readonly statistic: string;
-  /** Extra dimensions; the server group dimension is added per group. */
-  readonly dimensions: Readonly<Record<string, string>>;
-  readonly unit?: string;
-}
-
-export interface CanaryMetric extends MetricConfig {
-  /** A single metric, or numerator / denominator computed per period here (e.g. errors / requests). */
-  readonly query: MetricQuery | { readonly numerator: MetricQuery; readonly denominator: MetricQuery };
-}
-
-export interface CanaryConfig {
+export interface CanaryConfig extends MetricAnalysis {
   readonly account?: string;
   readonly region?: string;
   /** The production cluster the baseline copies and whose target groups both groups join (unset with scopes). */
@@ -67,9 +51,6 @@ export interface CanaryConfig {
   readonly periodSeconds: number;
   /** The dimension naming a server group in every metric. @default AutoScalingGroupName */
   readonly scopeDimension: string;
-  readonly metrics: readonly CanaryMetric[];
-  readonly judge: JudgeConfig;
-  readonly thresholds: Required<ScoreThresholds>;
   /** How long the groups may take to come up. @default 30 min */
   readonly upTimeoutMs: number;
   /**
@@ -84,7 +65,6 @@ export interface CanaryConfig {
 }
 
 const MINUTE = 60_000;
-const STATISTIC = /^(Average|Sum|Minimum|Maximum|SampleCount|(p|tm|wm|tc|ts|pr)\(?\d.*)$/;
 
 export function parseCanaryConfig(raw: Readonly<Record<string, unknown>>): { value?: CanaryConfig; problems: string[] } {
   const problems: string[] = [];
@@ -135,29 +115,11 @@ export function parseCanaryConfig(raw: Readonly<Record<string, unknown>>): { val
   const lookbackMinutes = minutes('lookbackMinutes', undefined, 0.001);
   const delaySeconds = Number(raw.metricsDelaySeconds ?? 60);
   if (!Number.isFinite(delaySeconds) || delaySeconds < 0) problems.push('metricsDelaySeconds: must be a number of seconds >= 0');
-  const periodSeconds = Number(raw.periodSeconds ?? 60);
-  if (
-    !Number.isInteger(periodSeconds) ||
-    periodSeconds < 1 ||
-    (periodSeconds >= 60 && periodSeconds % 60 !== 0) ||
-    (periodSeconds < 60 && ![1, 5, 10, 30].includes(periodSeconds))
-  ) {
-    problems.push('periodSeconds: must be 1, 5, 10, 30 or a multiple of 60 (CloudWatch periods)');
-  }
+  const periodSeconds = readPeriodSeconds(raw.periodSeconds, problems);
   const upTimeoutMinutes = minutes('upTimeoutMinutes', 30, 0.001);
   const scopeDimension = text('scopeDimension') ?? 'AutoScalingGroupName';
 
-  const metrics = readMetrics(raw.metrics, problems);
-  const thresholds = readThresholds(raw.scoreThresholds, problems);
-  const judge: JudgeConfig = {
-    metrics: metrics.map(({ query: _query, ...metric }) => metric),
-    ...(raw.groupWeights !== undefined ? { groupWeights: raw.groupWeights as Record<string, number> } : {}),
-    ...(raw.tolerance !== undefined ? { tolerance: Number(raw.tolerance) } : {}),
-    ...(raw.toleranceBasis !== undefined ? { toleranceBasis: raw.toleranceBasis as JudgeConfig['toleranceBasis'] } : {}),
-    ...(raw.confidenceLevel !== undefined ? { confidenceLevel: Number(raw.confidenceLevel) } : {}),
-    scoreThresholds: thresholds,
-  };
-  if (metrics.length > 0) problems.push(...judgeConfigProblems(judge).map((p) => p.replace(/^config\./, '')));
+  const { metrics, judge, thresholds } = readMetricAnalysis(raw, problems);
 
   if (problems.length > 0 || (!scoped && (!cluster || !canaryImage)) || lifetimeMinutes === undefined || intervalMinutes === undefined) {
     return { problems };
@@ -193,53 +155,6 @@ export function parseCanaryConfig(raw: Readonly<Record<string, unknown>>): { val
   };
 }
 
-/**
- * A progressive deploy step's `analysis`: the metrics, judge and thresholds of a canary config,
- * judged once on the old and the new server group (or their target groups) over the step's hold.
- * The groups, images and schedule come from the deploy, so those fields are not read here.
- */
-export interface StepAnalysisConfig {
-  readonly metrics: readonly CanaryMetric[];
-  readonly judge: JudgeConfig;
-  readonly thresholds: Required<ScoreThresholds>;
-  readonly periodSeconds: number;
-  /** The dimension naming a group in every metric; `TargetGroup` compares the cluster's and the canary target group. */
-  readonly scopeDimension?: string;
-  readonly metricsDelayMs: number;
-}
-
-export function parseStepAnalysis(raw: Readonly<Record<string, unknown>>): { value?: StepAnalysisConfig; problems: string[] } {
-  const problems: string[] = [];
-  const metrics = readMetrics(raw.metrics, problems);
-  const thresholds = readThresholds(raw.scoreThresholds, problems);
-  const periodSeconds = Number(raw.periodSeconds ?? 60);
-  if (
-    !Number.isInteger(periodSeconds) ||
-    periodSeconds < 1 ||
-    (periodSeconds >= 60 && periodSeconds % 60 !== 0) ||
-    (periodSeconds < 60 && ![1, 5, 10, 30].includes(periodSeconds))
-  ) {
-    problems.push('periodSeconds: must be 1, 5, 10, 30 or a multiple of 60 (CloudWatch periods)');
-  }
-  const delaySeconds = Number(raw.metricsDelaySeconds ?? 0);
-  if (!Number.isFinite(delaySeconds) || delaySeconds < 0) problems.push('metricsDelaySeconds: must be a number of seconds >= 0');
-  const scope = raw.scopeDimension;
-  if (scope !== undefined && (typeof scope !== 'string' || scope === '')) problems.push('scopeDimension: must be a dimension name');
-  const judge: JudgeConfig = {
-    metrics: metrics.map(({ query: _query, ...metric }) => metric),
-    ...(raw.groupWeights !== undefined ? { groupWeights: raw.groupWeights as Record<string, number> } : {}),
-    ...(raw.tolerance !== undefined ? { tolerance: Number(raw.tolerance) } : {}),
-    ...(raw.confidenceLevel !== undefined ? { confidenceLevel: Number(raw.confidenceLevel) } : {}),
-    scoreThresholds: thresholds,
-  };
-  if (metrics.length > 0) problems.push(...judgeConfigProblems(judge).map((p) => p.replace(/^config\./, '')));
-  if (problems.length > 0) return { problems };
-  return {
-    value: { metrics, judge, thresholds, periodSeconds, ...(typeof scope === 'string' ? { scopeDimension: scope } : {}), metricsDelayMs: delaySeconds * 1000 },
-    problems,
-  };
-}
-
 function readCapacity(value: unknown, problems: string[]): Capacity {
   if (value === undefined || value === null) return { min: 1, max: 1, desired: 1 };
   const n = typeof value === 'string' ? Number(value) : value;
@@ -260,91 +175,6 @@ function readCapacity(value: unknown, problems: string[]): Capacity {
   }
   problems.push('capacity: must be a number or {min, max, desired}');
   return { min: 1, max: 1, desired: 1 };
-}
-
-function readThresholds(value: unknown, problems: string[]): Required<ScoreThresholds> {
-  const fallback = { pass: 75, marginal: 50 };
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'object') {
-    problems.push('scoreThresholds: must be {pass, marginal}');
-    return fallback;
-  }
-  const t = value as Record<string, unknown>;
-  const num = (k: 'pass' | 'marginal') => {
-    const v = t[k];
-    if (v === undefined || v === null || v === '') return fallback[k];
-    const n = typeof v === 'string' ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isFinite(n)) {
-      problems.push(`scoreThresholds.${k}: must be a number`);
-      return fallback[k];
-    }
-    return n;
-  };
-  return { pass: num('pass'), marginal: num('marginal') };
-}
-
-const METRIC_FIELDS = ['name', 'group', 'direction', 'critical', 'mustHaveData', 'nanStrategy', 'effectSize', 'outliers'] as const;
-
-function readMetrics(value: unknown, problems: string[]): CanaryMetric[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    problems.push('metrics: required, a non-empty list of {name, namespace, metricName, statistic, ...}');
-    return [];
-  }
-  return value.flatMap((entry, i): CanaryMetric[] => {
-    const path = `metrics[${i}]`;
-    if (typeof entry !== 'object' || entry === null) {
-      problems.push(`${path}: must be an object`);
-      return [];
-    }
-    const m = entry as Record<string, unknown>;
-    let query: CanaryMetric['query'] | undefined;
-    if (m.ratio !== undefined) {
-      const ratio = m.ratio as Record<string, unknown> | null;
-      const numerator = readQuery(ratio?.numerator, m, `${path}.ratio.numerator`, problems);
-      const denominator = readQuery(ratio?.denominator, m, `${path}.ratio.denominator`, problems);
-      if (numerator && denominator) query = { numerator, denominator };
-    } else query = readQuery(m, m, path, problems);
-    if (!query) return [];
-    const judged = Object.fromEntries(METRIC_FIELDS.filter((k) => m[k] !== undefined).map((k) => [k, m[k]])) as unknown as MetricConfig;
-    return [{ ...judged, query }];
-  });
-}
-
-function readQuery(value: unknown, parent: Record<string, unknown>, path: string, problems: string[]): MetricQuery | undefined {
-  if (typeof value !== 'object' || value === null) {
-    problems.push(`${path}: must be an object with namespace and metricName`);
-    return undefined;
-  }
-  const q = value as Record<string, unknown>;
-  const namespace = q.namespace ?? parent.namespace;
-  const metricName = q.metricName;
-  const statistic = q.statistic ?? 'Average';
-  let ok = true;
-  if (typeof namespace !== 'string' || namespace === '') {
-    problems.push(`${path}.namespace: required`);
-    ok = false;
-  }
-  if (typeof metricName !== 'string' || metricName === '') {
-    problems.push(`${path}.metricName: required`);
-    ok = false;
-  }
-  if (typeof statistic !== 'string' || !STATISTIC.test(statistic)) {
-    problems.push(`${path}.statistic: must be Average, Sum, Minimum, Maximum, SampleCount or an extended statistic such as p99`);
-    ok = false;
-  }
-  const dimensions = q.dimensions ?? parent.dimensions ?? {};
-  if (typeof dimensions !== 'object' || dimensions === null || Array.isArray(dimensions) || !Object.values(dimensions).every((v) => typeof v === 'string')) {
-    problems.push(`${path}.dimensions: must be an object of dimension names to values`);
-    ok = false;
-  }
-  if (!ok) return undefined;
-  return {
-    namespace: namespace as string,
-    metricName: metricName as string,
-    statistic: statistic as string,
-    dimensions: dimensions as Record<string, string>,
-    ...(typeof q.unit === 'string' ? { unit: q.unit } : {}),
-  };
 }
 
 /** An ISO 8601 instant (Kayenta's startTimeIso / endTimeIso) as epoch ms. */

@@ -9,7 +9,7 @@ import { cloudwatchClient } from '../../core/aws-client-factories.js';
 import { cloudClients } from '../../core/cloud/clients.js';
 import { cloudDriver } from '../../core/cloud/index.js';
 import type { StageImplementation } from '../../core/stage-api.js';
-import { awsTargets, type AwsTarget } from '../external/aws-target.js';
+import { awsTargets, type AwsTarget } from '../../core/aws-target.js';
 import { cloudFleet, type CanaryFleet } from './fleet.js';
 import { canaryStage, cleanupCanary, type CanaryDeps, type CleanupReport } from './stage.js';
 

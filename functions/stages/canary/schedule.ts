@@ -3,7 +3,7 @@
  * warm-up, one judgement per interval over the lifetime; each judgement covers the data from the
  * start of the analysis (or the last `lookback` only) to the interval's end. Pure.
  */
-import type { ScoreThresholds } from './judge/index.js';
+import type { ScoreThresholds } from '../../core/canary-analysis/judge/index.js';
 
 export interface CanarySchedule {
   readonly lifetimeMs: number;

@@ -14,12 +14,13 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudDriverError } from '../../core/cloud/index.js';
 import { ConcurrentUpdateError } from '../../core/errors.js';
 import { StageConfigError, type StageImplementation, type StageRunContext, stageRunKey, type TaskResult, stageState } from '../../core/stage-api.js';
-import type { AwsTarget } from '../external/aws-target.js';
+import type { AwsTarget } from '../../core/aws-target.js';
 import { canaryConfigOf, type CanaryConfig } from './config.js';
-import { MetricsFetchError, NoProductionGroupError } from './errors.js';
+import { MetricsFetchError } from '../../core/canary-analysis/errors.js';
+import { NoProductionGroupError } from './errors.js';
 import type { CanaryFleet, CanaryRole, ProductionGroup } from './fleet.js';
-import { CanaryJudgeError, judge, type JudgeResult, type Observations } from './judge/index.js';
-import { fetchObservations } from './metrics.js';
+import { CanaryJudgeError, judge, type JudgeResult, type Observations } from '../../core/canary-analysis/judge/index.js';
+import { fetchObservations } from '../../core/canary-analysis/metrics.js';
 import { decide, intervalCount, intervalWindow, type IntervalWindow } from './schedule.js';
 
 export const CANARY_STATE_KEY = 'canaryState';

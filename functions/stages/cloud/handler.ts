@@ -4,7 +4,7 @@
  * this function has the cloud driver and the accounts' roles, the flow function has neither).
  */
 import { defaultEngineDeps, engineHandler } from '../../core/lambda-handler.js';
-import { checkPreconditionsStage } from '../flow/check-preconditions.js';
+import { checkPreconditionsStage } from '../../core/check-preconditions.js';
 import { cloudEnv } from './deps.js';
 import { cloudStagesOf } from './index.js';
 import { cloudPreconditions } from './preconditions.js';

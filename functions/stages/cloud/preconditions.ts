@@ -3,7 +3,7 @@
  * of a cluster, in every region given, compared with `expected` (comparison ==, !=, <, <=, >, >=;
  * default ==). `onlyEnabledServerGroups` counts only enabled ones.
  */
-import type { PreconditionCheck } from '../flow/check-preconditions.js';
+import type { PreconditionCheck } from '../../core/check-preconditions.js';
 import type { CloudEnv } from './deps.js';
 import { errorMessage, rethrowUnlessFailed } from './errors.js';
 import { accountOf, clusterOf, flag, regionsOf, wholeNumber } from './fields.js';

@@ -8,7 +8,7 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { ecsClient } from '../../core/aws-client-factories.js';
 import type { StageImplementation } from '../../core/stage-api.js';
-import { awsTargets, type AwsTarget } from './aws-target.js';
+import { awsTargets, type AwsTarget } from '../../core/aws-target.js';
 import { httpStages, type HttpStageDeps } from './http-stages.js';
 import { cancelRunJob, runJobStage, type RunJobDeps } from './run-job/stage.js';
 
@@ -34,6 +34,6 @@ export function externalStages(deps: ExternalDeps = {}): StageImplementation[] {
 }
 
 export { deliverWebhookCallback, INVALID_CALLBACK_TOKEN, invalidCallbackToken } from './webhook/callback.js';
-export { type AwsTarget } from './aws-target.js';
+export { type AwsTarget } from '../../core/aws-target.js';
 export * from './errors.js';
 export { type HttpStageDeps } from './http-stages.js';

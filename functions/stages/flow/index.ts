@@ -2,7 +2,7 @@
 import type { Notifier } from '../../core/notifications.js';
 import type { PipelineLauncher } from '../../core/pipeline-launcher.js';
 import type { StageImplementation } from '../../core/stage-api.js';
-import { checkPreconditionsStage, type PreconditionCheck } from './check-preconditions.js';
+import { checkPreconditionsStage, type PreconditionCheck } from '../../core/check-preconditions.js';
 import { evaluateVariablesStage } from './evaluate-variables.js';
 import { manualJudgmentStage } from './manual-judgment.js';
 import { pipelineStage } from './pipeline.js';

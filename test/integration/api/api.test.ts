@@ -24,7 +24,7 @@ import { inProcessStack } from '../../../functions/triggers/local.js';
 import { MemoryLog } from '../../../functions/core/log.js';
 import { LocalRuntime } from '../../../local/runtime.js';
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
-import { createNetwork, deploySpec, freshClients } from '../cloud/fixtures.js';
+import { createNetwork, deploySpec, freshClients } from '../../support/cloud/fixtures.js';
 import { deployStateMachines, httpEvent, pipelineOf, runStartStep, triggerDeps, useTriggerAws } from '../triggers/support.js';
 
 useTriggerAws();

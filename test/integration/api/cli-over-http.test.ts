@@ -19,7 +19,7 @@ import { lifecycleSuccessors } from '../../../functions/triggers/lifecycle/lifec
 import { inProcessStack } from '../../../functions/triggers/local.js';
 import { MemoryLog } from '../../../functions/core/log.js';
 import { LocalRuntime } from '../../../local/runtime.js';
-import { createNetwork, deploySpec, freshClients } from '../cloud/fixtures.js';
+import { createNetwork, deploySpec, freshClients } from '../../support/cloud/fixtures.js';
 import { httpEvent, pipelineOf, useTriggerAws } from '../triggers/support.js';
 
 useTriggerAws();

@@ -2,7 +2,7 @@ import type { GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { awsClients, resetClientCache } from '../../../functions/core/aws-clients.js';
 import { cloudClients, cloudDriver } from '../../../functions/core/cloud/index.js';
-import { awsTargets } from '../../../functions/stages/external/aws-target.js';
+import { awsTargets } from '../../../functions/core/aws-target.js';
 import { cloudFleet } from '../../../functions/stages/canary/fleet.js';
 import {
   CANARY_STATE_KEY,

@@ -11,9 +11,9 @@ import { ensureTables } from '../../../functions/core/tables.js';
 import { startMoto, type MotoServer } from '../../../local/moto.js';
 import { useEndpoint } from '../../../local/environment.js';
 import { validatePipeline } from '../../../state-machines/model/validate.js';
-import { createNetwork, deployStage, seedCluster, type Network } from './fixtures.js';
-import { freshStageClients, runStages, stageOf } from './harness.js';
-import { world } from './world.js';
+import { createNetwork, deployStage, seedCluster, type Network } from '../../support/cloud-stages/fixtures.js';
+import { freshStageClients, runStages, stageOf } from '../../support/cloud-stages/harness.js';
+import { world } from '../../support/cloud-stages/world.js';
 
 let moto: MotoServer;
 let clients: CloudClients;

@@ -9,9 +9,9 @@ import { describeImage, describeServerGroup, type CloudClients } from '../../../
 import { parseBakeConfig } from '../../../functions/stages/cloud/index.js';
 import { injectFault, removeAllFaults } from '../../support/faults.js';
 import { useLocalAws } from '../../support/local.js';
-import { clusterEntry, createNetwork, type Network } from './fixtures.js';
-import { freshStageClients, runStages, stageClients, stageOf } from './harness.js';
-import { world } from './world.js';
+import { clusterEntry, createNetwork, type Network } from '../../support/cloud-stages/fixtures.js';
+import { freshStageClients, runStages, stageClients, stageOf } from '../../support/cloud-stages/harness.js';
+import { world } from '../../support/cloud-stages/world.js';
 
 useLocalAws();
 let clients: CloudClients;

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { resetClientCache } from '../../../functions/core/aws-clients.js';
 import { ensureTables } from '../../../functions/core/tables.js';
 import { useLocalAws } from '../../support/local.js';
-import { createNetwork } from './fixtures.js';
-import { cleanRun, crashedRun, SCENARIOS, type Fresh } from './crash-scenarios.js';
-import { stageClients, stageOf } from './harness.js';
+import { createNetwork } from '../../support/cloud-stages/fixtures.js';
+import { cleanRun, crashedRun, SCENARIOS, type Fresh } from '../../support/cloud-stages/crash-scenarios.js';
+import { stageClients, stageOf } from '../../support/cloud-stages/harness.js';
 
 export function crashSuite(title: string, pick: (name: string) => boolean): void {
   const moto = useLocalAws();

@@ -7,9 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeServerGroup, type CloudClients } from '../../../functions/core/cloud/index.js';
 import { countCalls, removeAllFaults } from '../../support/faults.js';
 import { useLocalAws } from '../../support/local.js';
-import { clusterEntry, createNetwork, deployStage, neverUp, seedCluster, type Network } from './fixtures.js';
-import { freshStageClients, runStages, stageClients, stageOf } from './harness.js';
-import { world } from './world.js';
+import { clusterEntry, createNetwork, deployStage, neverUp, seedCluster, type Network } from '../../support/cloud-stages/fixtures.js';
+import { freshStageClients, runStages, stageClients, stageOf } from '../../support/cloud-stages/harness.js';
+import { world } from '../../support/cloud-stages/world.js';
 
 useLocalAws();
 let clients: CloudClients;

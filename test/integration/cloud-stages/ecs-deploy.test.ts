@@ -17,9 +17,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudClients } from '../../../functions/core/cloud/index.js';
 import { injectFault, removeAllFaults } from '../../support/faults.js';
 import { useLocalAws } from '../../support/local.js';
-import { ECS_CLUSTER, createEcsCluster, ecsDeployStage, ecsWorld } from './ecs-fixtures.js';
-import { createNetwork, type Network } from './fixtures.js';
-import { freshStageClients, runStages, stageOf } from './harness.js';
+import { ECS_CLUSTER, createEcsCluster, ecsDeployStage, ecsWorld } from '../../support/cloud-stages/ecs-fixtures.js';
+import { createNetwork, type Network } from '../../support/cloud-stages/fixtures.js';
+import { freshStageClients, runStages, stageOf } from '../../support/cloud-stages/harness.js';
 
 useLocalAws();
 let clients: CloudClients;

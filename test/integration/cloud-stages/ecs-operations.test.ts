@@ -5,12 +5,12 @@
 import { CreateClusterCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CloudClients } from '../../../functions/core/cloud/index.js';
-import { checkPreconditionsStage } from '../../../functions/stages/flow/check-preconditions.js';
+import { checkPreconditionsStage } from '../../../functions/core/check-preconditions.js';
 import { cloudEnv, cloudPreconditions } from '../../../functions/stages/cloud/index.js';
 import { useLocalAws } from '../../support/local.js';
-import { ECS_CLUSTER, createEcsCluster, ecsDeployStage, ecsWorld } from './ecs-fixtures.js';
-import { createNetwork, type Network } from './fixtures.js';
-import { freshStageClients, runStages, stageOf } from './harness.js';
+import { ECS_CLUSTER, createEcsCluster, ecsDeployStage, ecsWorld } from '../../support/cloud-stages/ecs-fixtures.js';
+import { createNetwork, type Network } from '../../support/cloud-stages/fixtures.js';
+import { freshStageClients, runStages, stageOf } from '../../support/cloud-stages/harness.js';
 
 useLocalAws();
 let clients: CloudClients;

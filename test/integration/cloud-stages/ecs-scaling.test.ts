@@ -7,9 +7,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CloudClients } from '../../../functions/core/cloud/index.js';
 import { copiedName } from '../../../functions/core/ecs/scaling.js';
 import { useLocalAws } from '../../support/local.js';
-import { createEcsCluster, ecsDeployStage, ecsWorld, scalingWorld, seedScaling } from './ecs-fixtures.js';
-import { createNetwork } from './fixtures.js';
-import { freshStageClients, runStages, stageOf } from './harness.js';
+import { createEcsCluster, ecsDeployStage, ecsWorld, scalingWorld, seedScaling } from '../../support/cloud-stages/ecs-fixtures.js';
+import { createNetwork } from '../../support/cloud-stages/fixtures.js';
+import { freshStageClients, runStages, stageOf } from '../../support/cloud-stages/harness.js';
 
 useLocalAws();
 let clients: CloudClients;

@@ -14,9 +14,9 @@ import { s3Client } from '../../../functions/core/aws-clients.js';
 import type { CloudClients } from '../../../functions/core/cloud/index.js';
 import { validatePipeline } from '../../../state-machines/model/validate.js';
 import { useLocalAws } from '../../support/local.js';
-import { ECS_CLUSTER, createEcsCluster, ecsDeployStage, ecsWorld } from './ecs-fixtures.js';
-import { createNetwork } from './fixtures.js';
-import { freshStageClients, runStages, stageOf } from './harness.js';
+import { ECS_CLUSTER, createEcsCluster, ecsDeployStage, ecsWorld } from '../../support/cloud-stages/ecs-fixtures.js';
+import { createNetwork } from '../../support/cloud-stages/fixtures.js';
+import { freshStageClients, runStages, stageOf } from '../../support/cloud-stages/harness.js';
 
 useLocalAws();
 let clients: CloudClients;

@@ -8,9 +8,9 @@ import { disableServerGroup, type CloudClients } from '../../../functions/core/c
 import { parseTrafficGuards } from '../../../functions/core/traffic-guards.js';
 import { countCalls, MUTATING } from '../../support/faults.js';
 import { useLocalAws } from '../../support/local.js';
-import { createNetwork, deployStage, seedCluster, type Network } from './fixtures.js';
-import { freshStageClients, runStages, stageOf } from './harness.js';
-import { world } from './world.js';
+import { createNetwork, deployStage, seedCluster, type Network } from '../../support/cloud-stages/fixtures.js';
+import { freshStageClients, runStages, stageOf } from '../../support/cloud-stages/harness.js';
+import { world } from '../../support/cloud-stages/world.js';
 
 useLocalAws();
 let clients: CloudClients;

@@ -13,9 +13,9 @@ import { releaseLocksHeldBy } from '../../../functions/core/locks-table.js';
 import { tableName } from '../../../functions/core/tables.js';
 import { countCalls, MUTATING } from '../../support/faults.js';
 import { useLocalAws } from '../../support/local.js';
-import { createNetwork, deployStage, neverUp, seedCluster, type Network } from './fixtures.js';
-import { freshStageClients, MovableClock, runStages, stageOf } from './harness.js';
-import { world } from './world.js';
+import { createNetwork, deployStage, neverUp, seedCluster, type Network } from '../../support/cloud-stages/fixtures.js';
+import { freshStageClients, MovableClock, runStages, stageOf } from '../../support/cloud-stages/harness.js';
+import { world } from '../../support/cloud-stages/world.js';
 
 useLocalAws();
 const key = { account: 'default', region: 'us-east-1', cluster: 'app-prod' };

@@ -14,10 +14,10 @@ import { systemClock } from '../../../functions/core/stage-api.js';
 import { noise } from '../canary/fixtures.js';
 import { countCalls, removeAllFaults } from '../../support/faults.js';
 import { useLocalAws } from '../../support/local.js';
-import { createEcsCluster, ecsDeployStage, ecsWorld } from './ecs-fixtures.js';
-import { createNetwork } from './fixtures.js';
-import { freshStageClients, runStages, stageOf } from './harness.js';
-import { createAlarm, createListener, trafficWorld } from './traffic-fixtures.js';
+import { createEcsCluster, ecsDeployStage, ecsWorld } from '../../support/cloud-stages/ecs-fixtures.js';
+import { createNetwork } from '../../support/cloud-stages/fixtures.js';
+import { freshStageClients, runStages, stageOf } from '../../support/cloud-stages/harness.js';
+import { createAlarm, createListener, trafficWorld } from '../../support/cloud-stages/traffic-fixtures.js';
 
 useLocalAws();
 let clients: CloudClients;

@@ -13,11 +13,11 @@ import { promotionOf, submitPromote } from '../../../functions/core/promote.js';
 import { systemClock } from '../../../functions/core/stage-api.js';
 import { removeAllFaults } from '../../support/faults.js';
 import { useLocalAws } from '../../support/local.js';
-import { ECS_CLUSTER, createEcsCluster, ecsDeployStage, ecsWorld } from './ecs-fixtures.js';
-import { createNetwork, deployStage, seedCluster, type Network } from './fixtures.js';
-import { world } from './world.js';
-import { freshStageClients, runStages, stageOf } from './harness.js';
-import { createAlarm, createListener, trafficWorld } from './traffic-fixtures.js';
+import { ECS_CLUSTER, createEcsCluster, ecsDeployStage, ecsWorld } from '../../support/cloud-stages/ecs-fixtures.js';
+import { createNetwork, deployStage, seedCluster, type Network } from '../../support/cloud-stages/fixtures.js';
+import { world } from '../../support/cloud-stages/world.js';
+import { freshStageClients, runStages, stageOf } from '../../support/cloud-stages/harness.js';
+import { createAlarm, createListener, trafficWorld } from '../../support/cloud-stages/traffic-fixtures.js';
 
 useLocalAws();
 let clients: CloudClients;

@@ -13,10 +13,10 @@ import {
   type CloudClients,
 } from '../../../functions/core/cloud/index.js';
 import { useLocalAws } from '../../support/local.js';
-import { createNetwork, deployStage, seedCluster, type Network } from './fixtures.js';
-import { freshStageClients, runStages, stageOf } from './harness.js';
-import { world } from './world.js';
-import { checkPreconditionsStage } from '../../../functions/stages/flow/check-preconditions.js';
+import { createNetwork, deployStage, seedCluster, type Network } from '../../support/cloud-stages/fixtures.js';
+import { freshStageClients, runStages, stageOf } from '../../support/cloud-stages/harness.js';
+import { world } from '../../support/cloud-stages/world.js';
+import { checkPreconditionsStage } from '../../../functions/core/check-preconditions.js';
 import { cloudEnv, cloudPreconditions } from '../../../functions/stages/cloud/index.js';
 
 useLocalAws();

@@ -14,7 +14,7 @@ import {
   type CreateServerGroupSpec,
 } from '../../../functions/core/cloud/index.js';
 import { countCalls, injectFault } from '../../support/faults.js';
-import { type Network, deploySpec, inventory, useCloudNetwork } from './fixtures.js';
+import { type Network, deploySpec, inventory, useCloudNetwork } from '../../support/cloud/fixtures.js';
 
 let clients: CloudClients;
 let network: Network;

@@ -16,7 +16,7 @@ import {
   TransientCloudError,
 } from '../../../functions/core/cloud/index.js';
 import { countCalls, injectFault, throttlingError } from '../../support/faults.js';
-import { type Network, deploySpec, inventory, useCloudNetwork } from './fixtures.js';
+import { type Network, deploySpec, inventory, useCloudNetwork } from '../../support/cloud/fixtures.js';
 
 let clients: CloudClients;
 let network: Network;

@@ -17,7 +17,7 @@ import {
   ServerGroupConflictError,
 } from '../../../functions/core/cloud/index.js';
 import { countCalls, crash, injectFault, MUTATING } from '../../support/faults.js';
-import { type Network, deploySpec, inventory, useCloudNetwork } from './fixtures.js';
+import { type Network, deploySpec, inventory, useCloudNetwork } from '../../support/cloud/fixtures.js';
 
 let clients: CloudClients;
 let network: Network;

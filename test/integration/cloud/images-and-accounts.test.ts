@@ -17,7 +17,7 @@ import {
 } from '../../../functions/core/cloud/index.js';
 import { imageTags } from '../../../functions/core/cloud/tags.js';
 import { useMoto } from '../../support/moto.js';
-import { createNetwork, deploySpec, freshClients, type Network } from './fixtures.js';
+import { createNetwork, deploySpec, freshClients, type Network } from '../../support/cloud/fixtures.js';
 
 useMoto();
 let clients: CloudClients;

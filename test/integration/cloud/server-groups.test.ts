@@ -16,7 +16,7 @@ import {
   ResourceNotFoundError,
   resizeServerGroup,
 } from '../../../functions/core/cloud/index.js';
-import { type Network, deploySpec, inventory, useCloudNetwork } from './fixtures.js';
+import { type Network, deploySpec, inventory, useCloudNetwork } from '../../support/cloud/fixtures.js';
 
 let clients: CloudClients;
 let network: Network;

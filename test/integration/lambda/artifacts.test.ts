@@ -9,9 +9,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ARTIFACTS_ENV } from '../../../functions/core/artifacts/settings.js';
 import { validatePipeline } from '../../../state-machines/model/validate.js';
 import { countCalls, MUTATING, removeAllFaults } from '../../support/faults.js';
-import { runStages, stageOf } from '../cloud-stages/harness.js';
-import { useLambdaAws } from './emulator.js';
-import { ACCOUNT_ID, BUCKET, deployStage, functionsClient, functionsWorld, lambdaWorld, publishedVersions, putCode, routeStage } from './fixtures.js';
+import { runStages, stageOf } from '../../support/cloud-stages/harness.js';
+import { useLambdaAws } from '../../support/lambda/emulator.js';
+import {
+  ACCOUNT_ID,
+  BUCKET,
+  deployStage,
+  functionsClient,
+  functionsWorld,
+  lambdaWorld,
+  publishedVersions,
+  putCode,
+  routeStage,
+} from '../../support/lambda/fixtures.js';
 
 const FN = 'test-prod-fn';
 const IMAGE = `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/app:1.2.3`;

@@ -2,9 +2,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cloudClusterReader } from '../../../functions/api/clusters.js';
 import { clusterLines } from '../../../cli/commands/operations.js';
-import { runStages } from '../cloud-stages/harness.js';
-import { deployStage, lambdaWorld, publishedVersions, routeStage } from './fixtures.js';
-import { useLambdaAws } from './emulator.js';
+import { runStages } from '../../support/cloud-stages/harness.js';
+import { deployStage, lambdaWorld, publishedVersions, routeStage } from '../../support/lambda/fixtures.js';
+import { useLambdaAws } from '../../support/lambda/emulator.js';
 
 describe('functions in the cluster view', () => {
   useLambdaAws();

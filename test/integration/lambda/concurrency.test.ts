@@ -8,9 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { provisionedConcurrency } from '../../../functions/core/cloud/lambda/index.js';
 import { validatePipeline } from '../../../state-machines/model/validate.js';
 import { countCalls, injectFault, MUTATING, removeAllFaults } from '../../support/faults.js';
-import { runStages, stageOf } from '../cloud-stages/harness.js';
-import { useLambdaAws } from './emulator.js';
-import { deployStage, functionsClient, functionsWorld, lambdaWorld, publishedVersions, routeStage } from './fixtures.js';
+import { runStages, stageOf } from '../../support/cloud-stages/harness.js';
+import { useLambdaAws } from '../../support/lambda/emulator.js';
+import { deployStage, functionsClient, functionsWorld, lambdaWorld, publishedVersions, routeStage } from '../../support/lambda/fixtures.js';
 
 const FN = 'test-prod-fn';
 

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { resetClientCache } from '../../../functions/core/aws-clients.js';
 import { ensureTables } from '../../../functions/core/tables.js';
-import { stageOf } from '../cloud-stages/harness.js';
-import { cleanRun, crashedRun, type LambdaScenario } from './crash-scenarios.js';
-import { LAMBDA_SCENARIOS } from './scenarios.js';
-import { lambdaWorld } from './fixtures.js';
-import { useLambdaAws } from './emulator.js';
+import { stageOf } from '../../support/cloud-stages/harness.js';
+import { cleanRun, crashedRun, type LambdaScenario } from '../../support/lambda/crash-scenarios.js';
+import { LAMBDA_SCENARIOS } from '../../support/lambda/scenarios.js';
+import { lambdaWorld } from '../../support/lambda/fixtures.js';
+import { useLambdaAws } from '../../support/lambda/emulator.js';
 
 describe('Lambda stages converge after a crash right after each mutating call', () => {
   const moto = useLambdaAws();

@@ -3,9 +3,9 @@ import type { GetFunctionCommandOutput } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validatePipeline } from '../../../state-machines/model/validate.js';
 import { countCalls, injectFault, MUTATING, removeAllFaults } from '../../support/faults.js';
-import { runStages, stageOf } from '../cloud-stages/harness.js';
-import { BUCKET, createQueue, deployStage, functionsClient, functionsWorld, lambdaWorld, putCode } from './fixtures.js';
-import { useLambdaAws } from './emulator.js';
+import { runStages, stageOf } from '../../support/cloud-stages/harness.js';
+import { BUCKET, createQueue, deployStage, functionsClient, functionsWorld, lambdaWorld, putCode } from '../../support/lambda/fixtures.js';
+import { useLambdaAws } from '../../support/lambda/emulator.js';
 
 describe('Aws.LambdaDeploymentStage', () => {
   useLambdaAws();

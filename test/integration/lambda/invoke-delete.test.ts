@@ -2,9 +2,9 @@
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { injectFault, removeAllFaults } from '../../support/faults.js';
-import { runStages, stageOf } from '../cloud-stages/harness.js';
-import { functionsClient, functionsWorld, lambdaWorld, publishedVersions, routeStage } from './fixtures.js';
-import { useLambdaAws } from './emulator.js';
+import { runStages, stageOf } from '../../support/cloud-stages/harness.js';
+import { functionsClient, functionsWorld, lambdaWorld, publishedVersions, routeStage } from '../../support/lambda/fixtures.js';
+import { useLambdaAws } from '../../support/lambda/emulator.js';
 
 const invokeStage = (extra: Record<string, unknown> = {}) => ({
   refId: '1',

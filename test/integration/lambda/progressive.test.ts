@@ -12,9 +12,9 @@ import { promotionOf, submitPromote } from '../../../functions/core/promote.js';
 import { systemClock } from '../../../functions/core/stage-api.js';
 import { noise } from '../canary/fixtures.js';
 import { removeAllFaults } from '../../support/faults.js';
-import { runStages, stageOf } from '../cloud-stages/harness.js';
-import { functionsWorld, lambdaWorld, publishedVersions, routeStage } from './fixtures.js';
-import { useLambdaAws } from './emulator.js';
+import { runStages, stageOf } from '../../support/cloud-stages/harness.js';
+import { functionsWorld, lambdaWorld, publishedVersions, routeStage } from '../../support/lambda/fixtures.js';
+import { useLambdaAws } from '../../support/lambda/emulator.js';
 
 const START = Date.parse('2030-01-01T00:00:00Z');
 const alias = async () => (await functionsWorld())['test-prod-fn']!.aliases.find((a) => a.name === 'live')!;

@@ -4,9 +4,9 @@ import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cloudwatchClient } from '../../../functions/core/aws-clients.js';
 import { countCalls, injectFault, removeAllFaults } from '../../support/faults.js';
-import { runStages, stageOf } from '../cloud-stages/harness.js';
-import { deployStage, functionsClient, functionsWorld, lambdaWorld, publishedVersions, putCode, routeStage } from './fixtures.js';
-import { useLambdaAws } from './emulator.js';
+import { runStages, stageOf } from '../../support/cloud-stages/harness.js';
+import { deployStage, functionsClient, functionsWorld, lambdaWorld, publishedVersions, putCode, routeStage } from '../../support/lambda/fixtures.js';
+import { useLambdaAws } from '../../support/lambda/emulator.js';
 
 const alias = async () => (await functionsWorld())['test-prod-fn']!.aliases.find((a) => a.name === 'live')!;
 const versions = async () => (await functionsWorld())['test-prod-fn']!.versions.map((v) => v.version);

@@ -1,5 +1,5 @@
 /**
- * A progressive step's `analysis`: the canary judge (functions/stages/canary) run once, when the
+ * A progressive step's `analysis`: the canary judge (functions/core/canary-analysis) run once, when the
  * step's hold ends, on the old (control) and the new (experiment) over the time the step held its
  * weight. `judgeAnalysis` is the one judge of every target; the scope says what control and
  * experiment are:
@@ -10,9 +10,9 @@
  *             (`<function>:<alias>`) added to each metric that does not name them (routing.ts)
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { fetchObservations } from '../../canary/metrics.js';
-import { parseStepAnalysis } from '../../canary/config.js';
-import { judge } from '../../canary/judge/index.js';
+import { parseStepAnalysis } from '../../../core/canary-analysis/config.js';
+import { judge } from '../../../core/canary-analysis/judge/index.js';
+import { fetchObservations } from '../../../core/canary-analysis/metrics.js';
 import { StageConfigError } from '../../../core/stage-api.js';
 import type { DeployUnitContext, DeployUnitState } from './state.js';
 

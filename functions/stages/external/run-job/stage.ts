@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { createHash } from 'node:crypto';
 import { StageConfigError, TransientStageError, type StageImplementation, type StageRunContext, type TaskResult, stageState } from '../../../core/stage-api.js';
-import type { AwsTarget } from '../aws-target.js';
+import type { AwsTarget } from '../../../core/aws-target.js';
 import { TagKeys } from '../../../core/cloud/tags.js';
 import { parseRunJobConfig, type RunJobConfig } from './config.js';
 import { logLink, taskConsoleUrl, taskOutcome, type LogLink } from './outcome.js';

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { awsClients } from '../../../../functions/core/aws-clients.js';
-import { awsTargets } from '../../../../functions/stages/external/aws-target.js';
+import { awsTargets } from '../../../../functions/core/aws-target.js';
 import { cancelRunJob, RUN_JOB_STATE_KEY, runJobStage, type RunJobDeps } from '../../../../functions/stages/external/run-job/stage.js';
 import { injectFault, removeAllFaults } from '../../../support/faults.js';
 import { useMoto } from '../../../support/moto.js';

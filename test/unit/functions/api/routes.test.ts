@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorBody, ForbiddenError, MethodNotAllowedError, FeatureUnavailableError, RouteNotFoundError } from '../../../../functions/api/errors.js';
+import { ForbiddenError, MethodNotAllowedError, FeatureUnavailableError, RouteNotFoundError } from '../../../../functions/api/errors.js';
+import { errorBody } from '../../../../functions/triggers/http.js';
 import { findRoute, matchPattern } from '../../../../functions/api/routes.js';
 import { UnknownAccountError } from '../../../../functions/core/cloud/errors.js';
 import { httpStatusOf } from '../../../../state-machines/errors.js';

@@ -7,7 +7,7 @@
  * aliases and weights. Shared by the tests and the benchmark.
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { countCalls, crash, injectFault, MUTATING, removeAllFaults } from '../../support/faults.js';
+import { countCalls, crash, injectFault, MUTATING, removeAllFaults } from '../faults.js';
 import { runStages, type HarnessRun } from '../cloud-stages/harness.js';
 import { functionsClient, functionsWorld, type FunctionsWorld } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CanaryMetric } from '../../../../../functions/stages/canary/config.js';
-import { combineResults, planQueries } from '../../../../../functions/stages/canary/metrics.js';
+import type { CanaryMetric } from '../../../../../functions/core/canary-analysis/config.js';
+import { combineResults, planQueries } from '../../../../../functions/core/canary-analysis/metrics.js';
 
 const metrics: CanaryMetric[] = [
   { name: 'latency', query: { namespace: 'App', metricName: 'Latency', statistic: 'p99', dimensions: { Service: 'api' } } },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidJudgeConfigError } from '../../../../../../functions/stages/canary/judge/errors.js';
-import { scoreMetrics, type ScoredMetric } from '../../../../../../functions/stages/canary/judge/scorer.js';
-import type { MetricClassificationLabel } from '../../../../../../functions/stages/canary/judge/classifier.js';
+import { InvalidJudgeConfigError } from '../../../../../../functions/core/canary-analysis/judge/errors.js';
+import { scoreMetrics, type ScoredMetric } from '../../../../../../functions/core/canary-analysis/judge/scorer.js';
+import type { MetricClassificationLabel } from '../../../../../../functions/core/canary-analysis/judge/classifier.js';
 
 function metric(name: string, group: string, classification: MetricClassificationLabel, isCriticalFailure = false): ScoredMetric {
   return { name, group, classification, isCriticalFailure };

@@ -6,7 +6,7 @@ import {
   judgeConfigProblems,
   type JudgeConfig,
   type Observations,
-} from '../../../../../../functions/stages/canary/judge/index.js';
+} from '../../../../../../functions/core/canary-analysis/judge/index.js';
 
 const baseline = [100, 101, 99, 100, 102, 98, 100, 101, 99, 100];
 const noise = [100.3, 99.2, 101.4, 100.1, 98.6, 101.9, 99.7, 100.8, 99.4, 100.6];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalQuantile } from '../../../../../../../functions/stages/canary/judge/private/normal-quantile.js';
+import { normalQuantile } from '../../../../../../../functions/core/canary-analysis/judge/private/normal-quantile.js';
 
 describe('normalQuantile (AS 241, as R qnorm)', () => {
   // Expected values printed by R 4.2.2 with %.17g. The tails go through Math.log, which V8 may

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wilcoxonCdf, wilcoxonQuantile } from '../../../../../../../functions/stages/canary/judge/private/wilcoxon-distribution.js';
+import { wilcoxonCdf, wilcoxonQuantile } from '../../../../../../../functions/core/canary-analysis/judge/private/wilcoxon-distribution.js';
 
 describe('Wilcoxon rank-sum distribution (as R pwilcox / qwilcox)', () => {
   it('counts by hand for m = n = 4: W = 0, 1, 2 occur 1, 1, 2 times out of 70', () => {

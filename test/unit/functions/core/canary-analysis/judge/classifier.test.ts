@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyMetric } from '../../../../../../functions/stages/canary/judge/classifier.js';
-import { InvalidJudgeConfigError } from '../../../../../../functions/stages/canary/judge/errors.js';
+import { classifyMetric } from '../../../../../../functions/core/canary-analysis/judge/classifier.js';
+import { InvalidJudgeConfigError } from '../../../../../../functions/core/canary-analysis/judge/errors.js';
 
 // A baseline around 100 and a canary that is the same service with different noise.
 const control = [100, 101, 99, 100, 102, 98, 100, 101, 99, 100];

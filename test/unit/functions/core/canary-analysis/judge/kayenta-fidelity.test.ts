@@ -4,9 +4,9 @@
  * data in other units classified the same way (beyond Kayenta's fixed 1e-4 root tolerance).
  */
 import { describe, expect, it } from 'vitest';
-import { classifyMetric, cles, iqrOutliers, withoutOutliers } from '../../../../../../functions/stages/canary/judge/classifier.js';
-import { judge } from '../../../../../../functions/stages/canary/judge/judge.js';
-import { wilcoxonRankSumTest } from '../../../../../../functions/stages/canary/judge/mann-whitney.js';
+import { classifyMetric, cles, iqrOutliers, withoutOutliers } from '../../../../../../functions/core/canary-analysis/judge/classifier.js';
+import { judge } from '../../../../../../functions/core/canary-analysis/judge/judge.js';
+import { wilcoxonRankSumTest } from '../../../../../../functions/core/canary-analysis/judge/mann-whitney.js';
 
 describe("Kayenta's IQR detector (OutlierDetectorSuite vectors)", () => {
   it('IQR Detection: flags the one high point', () => {

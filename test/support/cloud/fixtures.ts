@@ -19,8 +19,8 @@ import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { resetClientCache } from '../../../functions/core/aws-clients.js';
 import { cloudClients, type CloudClients } from '../../../functions/core/cloud/clients.js';
 import type { CreateServerGroupSpec } from '../../../functions/core/cloud/server-groups.js';
-import { removeAllFaults } from '../../support/faults.js';
-import { useMoto } from '../../support/moto.js';
+import { removeAllFaults } from '../faults.js';
+import { useMoto } from '../moto.js';
 
 export interface Network {
   readonly vpcId: string;

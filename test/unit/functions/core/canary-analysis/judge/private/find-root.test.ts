@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRoot } from '../../../../../../../functions/stages/canary/judge/private/find-root.js';
+import { findRoot } from '../../../../../../../functions/core/canary-analysis/judge/private/find-root.js';
 
 describe('findRoot (Brent, as R uniroot)', () => {
   it('finds a root within the tolerance', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidSampleError } from '../../../../../../functions/stages/canary/judge/errors.js';
-import { wilcoxonRankSumTest } from '../../../../../../functions/stages/canary/judge/mann-whitney.js';
+import { InvalidSampleError } from '../../../../../../functions/core/canary-analysis/judge/errors.js';
+import { wilcoxonRankSumTest } from '../../../../../../functions/core/canary-analysis/judge/mann-whitney.js';
 
 /** All m*n differences x_i - y_j, sorted, and their median: the Hodges-Lehmann estimate. */
 function pairwiseMedian(x: number[], y: number[]): number {

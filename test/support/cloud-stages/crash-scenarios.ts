@@ -7,7 +7,7 @@
  * left, same images. Shared by the tests and the benchmark.
  */
 import { disableServerGroup, type CloudClients } from '../../../functions/core/cloud/index.js';
-import { countCalls, crash, injectFault, MUTATING, removeAllFaults } from '../../support/faults.js';
+import { countCalls, crash, injectFault, MUTATING, removeAllFaults } from '../faults.js';
 import { deployStage, neverUp, seedCluster, type Network } from './fixtures.js';
 import { runStages, type HarnessRun } from './harness.js';
 import { world, type World } from './world.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, normalSampler, run } from '../../../../../../bench/canary-judge.js';
+import { mulberry32, normalSampler, run } from '../../../../../support/canary-judge-rates.js';
 
 describe('bench/canary-judge', () => {
   it('draws the same numbers from the same seed', () => {

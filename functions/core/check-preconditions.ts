@@ -1,9 +1,10 @@
 /**
- * `checkPreconditions`: every precondition must hold. Expressions arrive already evaluated (the
+ * `checkPreconditions`, a stage of the flow family that the cloud family also runs (clusterSize
+ * checks need its driver): every precondition must hold. Expressions arrive already evaluated (the
  * engine evaluates `${...}` before the stage runs), so an expression precondition is a boolean here.
  */
-import type { StageImplementation, StageRunContext, TaskResult } from '../../core/stage-api.js';
-import { textOf } from '../../../state-machines/model/problems.js';
+import type { StageImplementation, StageRunContext, TaskResult } from './stage-api.js';
+import { textOf } from '../../state-machines/model/problems.js';
 
 interface PreconditionResult {
   readonly type: string;

@@ -1,7 +1,7 @@
 /** Shared setup for cloud stage tests: the driver tests' network, a seeded cluster, and stage configs. */
 import type { DescribeAutoScalingGroupsCommandOutput } from '@aws-sdk/client-auto-scaling';
 import { createServerGroup, type CloudClients, type CreateServerGroupSpec } from '../../../functions/core/cloud/index.js';
-import { injectFault, type Fault } from '../../support/faults.js';
+import { injectFault, type Fault } from '../faults.js';
 import { createNetwork, deploySpec, type Network } from '../cloud/fixtures.js';
 
 export { createNetwork, type Network };

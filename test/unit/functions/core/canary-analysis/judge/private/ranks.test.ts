@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageRanks } from '../../../../../../../functions/stages/canary/judge/private/ranks.js';
+import { averageRanks } from '../../../../../../../functions/core/canary-analysis/judge/private/ranks.js';
 
 describe('averageRanks (as R rank, ties averaged)', () => {
   it('averages tied positions and sums t^3 - t over tie groups', () => {
