@@ -62,6 +62,13 @@ module.exports = {
       to: { path: '^functions/stages/' },
     },
     {
+      name: 'notifier-imports-no-family',
+      comment: 'The notifier shares the safe HTTP client and the store through core, never a stage family.',
+      severity: 'error',
+      from: { path: '^functions/notifier/' },
+      to: { path: '^functions/(stages|triggers|api|engine)/' },
+    },
+    {
       name: 'engine-imports-only-core',
       severity: 'error',
       from: { path: '^functions/engine/' },

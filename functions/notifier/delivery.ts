@@ -12,9 +12,9 @@ import { secretsManagerFetcher } from '../core/secrets/secrets-manager.js';
 import { TransientStageError } from '../core/stage-errors.js';
 import { GennakerError } from '../../state-machines/errors.js';
 import type { SecretAccess } from '../../state-machines/model/secret-access.js';
-import type { HttpRequest, HttpSender } from '../stages/external/http/client.js';
-import { HttpTransportError } from '../stages/external/errors.js';
-import { urlOrigin } from '../stages/external/http/redact.js';
+import type { HttpRequest, HttpSender } from '../core/http/client.js';
+import { HttpTransportError } from '../core/http/errors.js';
+import { urlOrigin } from '../core/http/redact.js';
 import type { NotificationSettings } from './settings.js';
 
 /** One addressed notification, as the SNS topic carries it (functions/core/notifications.ts). */

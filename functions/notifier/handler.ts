@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
-import { httpSender } from '../stages/external/http/client.js';
+import { httpSender } from '../core/http/client.js';
 import { type Log, powertoolsLog } from '../core/log.js';
 import { lambdaHandler } from '../core/lambda-wrapper.js';
 import { type AddressedNotification, deliverNotification, type DeliveryDeps } from './delivery.js';

@@ -21,7 +21,7 @@ import { MemoryNotifier } from '../../functions/core/notifications.js';
 import { type StageImplementation, systemClock } from '../../functions/core/stage-api.js';
 import { lambdaCancelElsewhere, stageFunctionsFromEnv } from '../../functions/core/stage-functions.js';
 import { externalStages } from '../../functions/stages/external/index.js';
-import { httpSender } from '../../functions/stages/external/http/client.js';
+import { httpSender } from '../../functions/core/http/client.js';
 import { pipelineSkeleton } from '../../state-machines/compiler/payloads.js';
 import { PRECONFIGURED_WEBHOOKS_FILE_ENV } from '../../state-machines/stage-types/preconfigured-webhooks.js';
 import { stageTypeInfo } from '../../state-machines/stage-types/index.js';

@@ -21,7 +21,7 @@ import { once } from '../../core/once.js';
 import type { Clock, StageRunContext } from '../../core/stage-api.js';
 import type { ArtifactReaders } from '../../core/artifacts/read.js';
 import { type ArtifactSettings, loadArtifactSettings } from '../../core/artifacts/settings.js';
-import { httpSender } from '../external/http/client.js';
+import { httpSender } from '../../core/http/client.js';
 import { loadTrafficGuards, type TrafficGuard } from '../../core/traffic-guards.js';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { loadBakeConfig, type BakeConfig } from './bake/config.js';

@@ -6,28 +6,6 @@ import { ERROR_KINDS, GennakerError } from '../../../state-machines/errors.js';
 
 export class ExternalStageError extends GennakerError {}
 
-/** A URL points somewhere Gennaker refuses to call (link-local, instance metadata, bad scheme). */
-export class UnsafeUrlError extends ExternalStageError {
-  override readonly kind = 'input';
-}
-
-/** The request never got an HTTP answer: DNS failure, refused connection, reset, timeout. */
-export class HttpTransportError extends ExternalStageError {
-  constructor(
-    message: string,
-    /** `ENOTFOUND`, `ECONNREFUSED`, `TIMEOUT`, ... (`UNKNOWN` when Node did not say). */
-    readonly code: string,
-    /** True when the request certainly did not reach the server (it is safe to send again). */
-    readonly notSent: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** A response body was larger than we are willing to read. */
-export class ResponseTooLargeError extends ExternalStageError {}
-
 /** A JSONPath expression we cannot parse (or uses syntax outside the supported subset). */
 export class JsonPathSyntaxError extends ExternalStageError {
   override readonly kind = 'input';

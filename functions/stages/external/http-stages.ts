@@ -2,7 +2,7 @@
 import type { StageImplementation, StageRunContext } from '../../core/stage-api.js';
 import type { SecretFetcher } from '../../core/secrets/scope.js';
 import { secretsManagerFetcher } from '../../core/secrets/secrets-manager.js';
-import { httpSender, type HttpSender } from './http/client.js';
+import { httpSender, type HttpSender } from '../../core/http/client.js';
 import { JenkinsMasters, loadJenkinsMasterConfigs } from './jenkins/masters.js';
 import { cancelJenkins, jenkinsStage } from './jenkins/stage.js';
 import { cancelWebhook } from './webhook/cancel.js';

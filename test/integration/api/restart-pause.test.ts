@@ -14,7 +14,7 @@ import { awsClients } from '../../../functions/core/aws-clients.js';
 import { stepFunctionsStopper } from '../../../functions/core/cancel.js';
 import { MemoryNotifier } from '../../../functions/core/notifications.js';
 import { StaticPipelineRegistry } from '../../../functions/core/pipeline-registry.js';
-import { httpSender } from '../../../functions/stages/external/http/client.js';
+import { httpSender } from '../../../functions/core/http/client.js';
 import { externalStages } from '../../../functions/stages/external/index.js';
 import { handleStatusChange, lifecycleSuccessors } from '../../../functions/triggers/lifecycle/lifecycle.js';
 import { inProcessStack } from '../../../functions/triggers/local.js';

@@ -12,7 +12,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetClientCache, secretsManagerClient } from '../../../functions/core/aws-clients.js';
 import { type NotificationEvent, type NotificationTarget, SnsNotifier } from '../../../functions/core/notifications.js';
-import { httpSender } from '../../../functions/stages/external/http/client.js';
+import { httpSender } from '../../../functions/core/http/client.js';
 import { MemoryLog } from '../../../functions/core/log.js';
 import { deliveredTypes } from '../../../functions/notifier/delivery.js';
 import { handleNotifications, type NotifierDeps } from '../../../functions/notifier/handler.js';

@@ -5,7 +5,7 @@
  * client's HttpTransportError.
  */
 import { JenkinsApiError } from '../errors.js';
-import type { HttpResponse, HttpSender } from '../http/client.js';
+import type { HttpResponse, HttpSender } from '../../../core/http/client.js';
 import type { JenkinsMaster } from './masters.js';
 
 export type ParameterValue = string | readonly string[];

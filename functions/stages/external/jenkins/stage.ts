@@ -14,8 +14,9 @@
  */
 import { createHash } from 'node:crypto';
 import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult, stageState } from '../../../core/stage-api.js';
-import { HttpTransportError, JenkinsApiError, JenkinsConfigError, PropertyFileError, ResponseTooLargeError, UnsafeUrlError } from '../errors.js';
-import type { HttpSender } from '../http/client.js';
+import { JenkinsApiError, JenkinsConfigError, PropertyFileError } from '../errors.js';
+import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../../../core/http/errors.js';
+import type { HttpSender } from '../../../core/http/client.js';
 import { JenkinsClient, type BuildInfo, type ParameterValue } from './api.js';
 import type { JenkinsMasters } from './masters.js';
 import type { SecretFetcher, SecretScope } from '../../../core/secrets/scope.js';

@@ -3,9 +3,9 @@
  * only when the stage sent its request and a cancelEndpoint is configured. For the cancel path
  * (lifecycle handler, `gennaker cancel`), which passes the stage's evaluated config and context.
  */
-import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../errors.js';
-import type { HttpSender } from '../http/client.js';
-import { urlOrigin } from '../http/redact.js';
+import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../../../core/http/errors.js';
+import type { HttpSender } from '../../../core/http/client.js';
+import { urlOrigin } from '../../../core/http/redact.js';
 import { parseWebhookConfig } from './config.js';
 
 export type CancelOutcome = { readonly sent: false; readonly reason: string } | { readonly sent: true; readonly statusCode?: number; readonly error?: string };

@@ -3,7 +3,7 @@
  * statuses fail fast, which are retried, where the status URL is, what a status response says.
  * Pure: responses in, decisions out.
  */
-import type { HttpTransportError } from '../errors.js';
+import type { HttpTransportError } from '../../../core/http/errors.js';
 import { readJsonPath } from '../json-path.js';
 import { DEFAULT_CALLBACK_STATUSES, IDEMPOTENT_METHODS, type ReportedOutcome, type WebhookConfig } from './config.js';
 

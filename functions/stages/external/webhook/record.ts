@@ -3,9 +3,9 @@
  * (`webhook.statusCode`, `statusCodeValue`, `body`, `headers`, `monitor`), with credentials
  * redacted and bodies capped so the stage item stays small. Pure.
  */
-import type { HttpResponse } from '../http/client.js';
-import { parseBody } from '../http/client.js';
-import { redactHeaders } from '../http/redact.js';
+import type { HttpResponse } from '../../../core/http/client.js';
+import { parseBody } from '../../../core/http/client.js';
+import { redactHeaders } from '../../../core/http/redact.js';
 
 /** Bodies larger than this (as JSON) are stored as truncated text. */
 export const MAX_STORED_BODY_CHARS = 16 * 1024;

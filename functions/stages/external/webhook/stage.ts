@@ -10,10 +10,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult, stageState } from '../../../core/stage-api.js';
-import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../errors.js';
-import type { HttpResponse, HttpSender } from '../http/client.js';
-import { parseBody } from '../http/client.js';
-import { isSensitiveName, urlOrigin } from '../http/redact.js';
+import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../../../core/http/errors.js';
+import type { HttpResponse, HttpSender } from '../../../core/http/client.js';
+import { parseBody } from '../../../core/http/client.js';
+import { isSensitiveName, urlOrigin } from '../../../core/http/redact.js';
 import { SecretScope, type SecretFetcher } from '../../../core/secrets/scope.js';
 import { CALLBACK_URL_HEADER, CALLBACK_URL_PLACEHOLDER, IDEMPOTENT_METHODS, parseWebhookConfig, WEBHOOK_SECRET_FIELDS, type WebhookConfig } from './config.js';
 import {

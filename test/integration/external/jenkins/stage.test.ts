@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { httpSender } from '../../../../functions/stages/external/http/client.js';
+import { httpSender } from '../../../../functions/core/http/client.js';
 import { JenkinsMasters } from '../../../../functions/stages/external/jenkins/masters.js';
 import { cancelJenkins, JENKINS_STATE_KEY, jenkinsStage, MARKER_PARAMETER, type JenkinsDeps } from '../../../../functions/stages/external/jenkins/stage.js';
 import { FakeJenkins } from '../support/fake-jenkins.js';

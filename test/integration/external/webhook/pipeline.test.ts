@@ -2,7 +2,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetClientCache } from '../../../../functions/core/aws-clients.js';
 import { ensureTables } from '../../../../functions/core/tables.js';
 import { externalStages } from '../../../../functions/stages/external/index.js';
-import { httpSender } from '../../../../functions/stages/external/http/client.js';
+import { httpSender } from '../../../../functions/core/http/client.js';
 import { deliverWebhookCallback } from '../../../../functions/stages/external/webhook/callback.js';
 import { CALLBACK_URL_HEADER } from '../../../../functions/stages/external/webhook/config.js';
 import { WebhookCallbackError } from '../../../../functions/stages/external/errors.js';

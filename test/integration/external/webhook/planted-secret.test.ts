@@ -17,7 +17,7 @@ import { resetClientCache, secretsManagerClient } from '../../../../functions/co
 import { MemoryNotifier } from '../../../../functions/core/notifications.js';
 import { ensureTables } from '../../../../functions/core/tables.js';
 import { externalStages } from '../../../../functions/stages/external/index.js';
-import { httpSender } from '../../../../functions/stages/external/http/client.js';
+import { httpSender } from '../../../../functions/core/http/client.js';
 import { buildGennakerApp } from '../../../../infra/gennaker-app.js';
 import { LocalRuntime, type LocalRunResult } from '../../../../local/runtime.js';
 import { compilePipeline, renderDefinition } from '../../../../state-machines/index.js';

@@ -9,7 +9,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetClientCache, secretsManagerClient } from '../../../../functions/core/aws-clients.js';
 import { ensureTables } from '../../../../functions/core/tables.js';
 import { externalStages } from '../../../../functions/stages/external/index.js';
-import { httpSender } from '../../../../functions/stages/external/http/client.js';
+import { httpSender } from '../../../../functions/core/http/client.js';
 import { LocalRuntime } from '../../../../local/runtime.js';
 import { validatePipeline } from '../../../../state-machines/model/validate.js';
 import { parsePreconfiguredWebhooks, type PreconfiguredWebhook } from '../../../../state-machines/stage-types/preconfigured-webhooks.js';

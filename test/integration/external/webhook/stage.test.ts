@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { httpSender } from '../../../../functions/stages/external/http/client.js';
+import { httpSender } from '../../../../functions/core/http/client.js';
 import { cancelWebhook } from '../../../../functions/stages/external/webhook/cancel.js';
 import { CALLBACK_URL_HEADER } from '../../../../functions/stages/external/webhook/config.js';
 import { hashCallbackToken, webhookStage, WEBHOOK_CALLBACK_KEY, WEBHOOK_STATE_KEY } from '../../../../functions/stages/external/webhook/stage.js';

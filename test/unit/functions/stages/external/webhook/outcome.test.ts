@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpTransportError } from '../../../../../../functions/stages/external/errors.js';
+import { HttpTransportError } from '../../../../../../functions/core/http/errors.js';
 import { parseWebhookConfig } from '../../../../../../functions/stages/external/webhook/config.js';
 import {
   backoffSeconds,

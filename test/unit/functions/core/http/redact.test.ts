@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactHeaders, urlOrigin } from '../../../../../../functions/stages/external/http/redact.js';
+import { REDACTED, redactHeaders, urlOrigin } from '../../../../../functions/core/http/redact.js';
 
 describe('redactHeaders', () => {
   it('hides credentials, cookies and token-like headers, keeps the rest', () => {

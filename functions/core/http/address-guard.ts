@@ -13,7 +13,7 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { HttpTransportError, UnsafeUrlError } from '../errors.js';
+import { HttpTransportError, UnsafeUrlError } from './errors.js';
 
 export const ALLOW_LINK_LOCAL_ENV = 'GENNAKER_WEBHOOK_ALLOW_LINK_LOCAL';
 

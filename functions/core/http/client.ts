@@ -5,7 +5,7 @@
  * a cap on the body size, and errors that say whether the request surely never left.
  */
 import type { IncomingMessage } from 'node:http';
-import { HttpTransportError, ResponseTooLargeError } from '../errors.js';
+import { HttpTransportError, ResponseTooLargeError } from './errors.js';
 import { checkTarget, type HostLookup } from './address-guard.js';
 import { pinnedRequest } from './pinned-request.js';
 import { isSensitiveName, urlOrigin } from './redact.js';

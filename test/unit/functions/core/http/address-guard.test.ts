@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HttpTransportError, UnsafeUrlError } from '../../../../../../functions/stages/external/errors.js';
-import { checkUrl, forbiddenAddressReason, linkLocalAllowed } from '../../../../../../functions/stages/external/http/address-guard.js';
+import { HttpTransportError, UnsafeUrlError } from '../../../../../functions/core/http/errors.js';
+import { checkUrl, forbiddenAddressReason, linkLocalAllowed } from '../../../../../functions/core/http/address-guard.js';
 
 describe('forbiddenAddressReason', () => {
   it.each([

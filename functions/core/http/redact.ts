@@ -4,8 +4,8 @@
  * the engine, functions/core/secrets), and a URL is named by its origin alone: paths and query
  * strings often carry tokens (Slack and Teams webhook URLs are nothing but one). Pure.
  */
-import { isSensitiveName } from '../../../../state-machines/model/secret-references.js';
-import { REDACTED } from '../../../core/secrets/scope.js';
+import { isSensitiveName } from '../../../state-machines/model/secret-references.js';
+import { REDACTED } from '../secrets/scope.js';
 
 export { isSensitiveName, REDACTED };
 

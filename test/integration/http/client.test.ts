@@ -1,9 +1,9 @@
 import { createServer as createTlsServer } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../../../../functions/stages/external/errors.js';
-import { httpSender, parseBody } from '../../../../functions/stages/external/http/client.js';
-import { json, startServer, type TestServer } from '../support/http-server.js';
+import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../../../functions/core/http/errors.js';
+import { httpSender, parseBody } from '../../../functions/core/http/client.js';
+import { json, startServer, type TestServer } from '../external/support/http-server.js';
 
 describe('httpSender against a real server', () => {
   let server: TestServer;
