@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 
 /** "gennaker executions list" → the words that may follow it (subcommands and options). */
-export function completionWords(program: Command): Map<string, string[]> {
+function completionWords(program: Command): Map<string, string[]> {
   const words = new Map<string, string[]>();
   const visit = (command: Command, path: string) => {
     const options = command.options.flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f)));

@@ -67,7 +67,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** Loopback names only: the DNS-rebinding guard. */
-export function isLoopbackHost(host: string | undefined, port: number): boolean {
+function isLoopbackHost(host: string | undefined, port: number): boolean {
   if (!host) return false;
   return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
 }
@@ -84,7 +84,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 /** An API Gateway HTTP API (v2) event for a node:http request, as the Lambda would get it. */
-export function apiEventOf(req: IncomingMessage, body: Buffer, caller: { user: string; roles: readonly string[] }): APIGatewayProxyEventV2 {
+function apiEventOf(req: IncomingMessage, body: Buffer, caller: { user: string; roles: readonly string[] }): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;

@@ -14,7 +14,7 @@ import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const MOTO_VERSION = '5.2.1';
+const MOTO_VERSION = '5.2.1';
 export const MOTO_REQUIREMENT = `moto[server]==${MOTO_VERSION}`;
 const INSTALL_HINT = `install it yourself with pip install '${MOTO_REQUIREMENT}' so moto_server is on PATH`;
 
@@ -41,7 +41,7 @@ export interface EmulatorOptions {
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** The private environment's folder: GENNAKER_EMULATOR_VENV, else .gennaker/venv in the project. */
-export function venvDir(env: NodeJS.ProcessEnv = process.env): string {
+function venvDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.GENNAKER_EMULATOR_VENV ?? join(projectRoot, '.gennaker', 'venv');
 }
 
@@ -58,7 +58,7 @@ async function executable(path: string): Promise<boolean> {
 }
 
 /** The first executable `name` on PATH (what a shell would run), without running it. */
-export async function onPath(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+async function onPath(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const candidate = join(dir, name);
     if (await executable(candidate)) return candidate;

@@ -40,8 +40,6 @@ export interface StartOptions extends EmulatorOptions {
   readonly lambdaProvisionedConcurrency?: boolean;
 }
 
-export { MotoUnavailableError };
-
 function tail(file: string): string {
   try {
     return readFileSync(file, 'utf8').slice(-4000);

@@ -33,7 +33,7 @@ function depthOf(stages: readonly StageRecord[]): Map<string, number> {
   return depth;
 }
 
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
   const s = ms / 1000;
   if (s < 60) return `${s.toFixed(1)} s`;

@@ -8,7 +8,7 @@ export function shellQuote(word: string): string {
 }
 
 /** The `gennaker judge` command that answers this question as the prompt would (first input offered). */
-export function judgeCommand(question: Pick<JudgmentQuestion, 'executionId' | 'stageName' | 'inputs'>): string {
+function judgeCommand(question: Pick<JudgmentQuestion, 'executionId' | 'stageName' | 'inputs'>): string {
   const input = question.inputs[0] !== undefined ? ` --input ${shellQuote(question.inputs[0])}` : '';
   return `gennaker judge ${question.executionId} ${shellQuote(question.stageName)} continue${input}`;
 }

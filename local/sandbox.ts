@@ -58,9 +58,9 @@ import {
 import type { Pipeline } from '../state-machines/model/pipeline.js';
 import { stageFamily } from '../state-machines/stage-types/index.js';
 
-export const SANDBOX_NAME = 'gennaker-local';
+const SANDBOX_NAME = 'gennaker-local';
 const DEFAULT_SUBNET_TYPE = 'internal';
-export class SandboxError extends GennakerError {
+class SandboxError extends GennakerError {
   override readonly name = 'SandboxError';
 }
 
@@ -162,7 +162,7 @@ async function ensureBaseImage(clients: CloudClients): Promise<string> {
 }
 
 /** The sandbox's ECS image for a previous release. */
-export const LOCAL_ECS_IMAGE = 'public.ecr.aws/nginx/nginx:stable';
+const LOCAL_ECS_IMAGE = 'public.ecr.aws/nginx/nginx:stable';
 
 /** v000 of an empty ECS cluster: an nginx service at the deploy's capacity, in its target groups. */
 async function seedEcsCluster(clients: CloudClients, cluster: PlannedCluster): Promise<string | undefined> {
@@ -275,7 +275,7 @@ async function seedCluster(clients: CloudClients, cluster: PlannedCluster, image
   return created.serverGroup;
 }
 
-export interface SandboxOptions {
+interface SandboxOptions {
   /** @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Seed empty clusters with a previous release. @default true */
@@ -283,7 +283,7 @@ export interface SandboxOptions {
 }
 
 /** Makes (or finds) the sandbox in every region the clusters are in (and `regions`). */
-export async function ensureSandbox(clusters: readonly PlannedCluster[], regions: readonly string[], options: SandboxOptions = {}): Promise<SandboxReport[]> {
+async function ensureSandbox(clusters: readonly PlannedCluster[], regions: readonly string[], options: SandboxOptions = {}): Promise<SandboxReport[]> {
   const env = options.env ?? process.env;
   if (!env.AWS_ENDPOINT_URL) throw new SandboxError('the local sandbox is only made in an emulator: AWS_ENDPOINT_URL is not set');
   const reports: SandboxReport[] = [];

@@ -44,7 +44,7 @@ export class GennakerError extends Error {
 }
 
 /** The kind of any thrown value: a GennakerError's own, else internal. */
-export function errorKindOf(error: unknown): ErrorKind {
+function errorKindOf(error: unknown): ErrorKind {
   return error instanceof GennakerError ? error.kind : 'internal';
 }
 

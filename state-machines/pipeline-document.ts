@@ -37,10 +37,10 @@ export interface LoadedPipeline {
 }
 
 /** Parses pipeline text (state-machines/model/parse-text.ts; passed in so JSON-only readers need no YAML parser). */
-export type PipelineTextParser = (text: string, source?: string) => TextParseResult;
+type PipelineTextParser = (text: string, source?: string) => TextParseResult;
 
 /** The application of a raw export that names none: its first deploy cluster's, else 'default'. */
-export function defaultApplication(raw: unknown): string {
+function defaultApplication(raw: unknown): string {
   const stages = (raw as { stages?: unknown } | null)?.stages;
   if (!Array.isArray(stages)) return 'default';
   for (const stage of stages) {

@@ -18,9 +18,9 @@ import type { Io } from '../io.js';
 import { emit, type OutputFormat, outputOption, redact } from '../output.js';
 import { NO_ENVIRONMENT, target } from '../target.js';
 
-export const EXECUTION_STATUSES = ['NOT_STARTED', 'RUNNING', 'PAUSED', 'SUCCEEDED', 'TERMINAL', 'CANCELED'] as const;
+const EXECUTION_STATUSES = ['NOT_STARTED', 'RUNNING', 'PAUSED', 'SUCCEEDED', 'TERMINAL', 'CANCELED'] as const;
 
-export function positiveInteger(value: string): number {
+function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a whole number > 0');
   return n;
@@ -46,7 +46,7 @@ function keyOutputs(outputs: Record<string, unknown> | undefined): string {
 }
 
 /** The stage tree `executions show` prints: status, duration, error, key outputs. */
-export function describeExecution(view: ExecutionView, now = Date.now(), colour = colourOn()): string[] {
+function describeExecution(view: ExecutionView, now = Date.now(), colour = colourOn()): string[] {
   const tree = renderTree(view, now, { colour });
   const lines = [`${view.id}  ${tree[0]!}`];
   view.stages.forEach((stage, i) => {
@@ -77,7 +77,7 @@ async function listRecords(opts: { application?: string; pipeline?: string; stat
     .slice(0, opts.limit);
 }
 
-export async function loadExecution(id: string): Promise<ExecutionView> {
+async function loadExecution(id: string): Promise<ExecutionView> {
   const from = await target();
   if (from.kind !== 'saved') {
     const found = await from.store.getExecution(id);

@@ -48,7 +48,7 @@ function claimsOf(token: string): { exp?: number; email?: string; 'cognito:usern
 
 const redirectUri = () => `${location.origin}/`;
 
-export async function signIn(): Promise<never> {
+async function signIn(): Promise<never> {
   const cognito = config.cognito!;
   const verifier = randomString();
   const state = randomString();

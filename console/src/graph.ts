@@ -8,14 +8,14 @@ import dagre from '@dagrejs/dagre';
 export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 58;
 
-export interface LaidOutNode {
+interface LaidOutNode {
   readonly refId: string;
   /** Top-left corner. */
   readonly x: number;
   readonly y: number;
 }
 
-export interface LaidOutEdge {
+interface LaidOutEdge {
   readonly from: string;
   readonly to: string;
   readonly points: ReadonlyArray<{ readonly x: number; readonly y: number }>;

@@ -99,7 +99,7 @@ export interface ApplicationClusters {
   readonly functions: readonly FunctionSummary[];
 }
 
-export interface ClusterQuery {
+interface ClusterQuery {
   readonly application: string;
   /** An account name from the accounts file; default: the caller's own account. */
   readonly account?: string;
@@ -185,7 +185,7 @@ function summarizeService(view: ReturnType<typeof serviceView>): ServerGroupSumm
   };
 }
 
-export function summarizeFunction(view: FunctionView): FunctionSummary {
+function summarizeFunction(view: FunctionView): FunctionSummary {
   const c = view.configuration;
   const executionId = view.tags[TagKeys.executionId];
   return {

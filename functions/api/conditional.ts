@@ -7,12 +7,12 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /** A weak validator: the same JSON text is the same representation (no byte-range guarantees). */
-export function etagOf(body: string): string {
+function etagOf(body: string): string {
   return `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }
 
 /** RFC 9110 If-None-Match with weak comparison: `*` or any listed tag matching, W/ ignored. */
-export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   const want = opaque(etag);

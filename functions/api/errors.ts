@@ -5,7 +5,7 @@
  */
 import { GennakerError } from '../../state-machines/errors.js';
 
-export class ApiError extends GennakerError {}
+class ApiError extends GennakerError {}
 /** The caller may not do this (e.g. judge without one of the required roles). */
 export class ForbiddenError extends ApiError {
   override readonly kind = 'forbidden';

@@ -55,7 +55,7 @@ export interface OperationsDeps {
   readonly cancelElsewhere?: EngineDeps['cancelElsewhere'];
 }
 
-export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['NOT_STARTED', 'RUNNING', 'PAUSED', 'SUCCEEDED', 'TERMINAL', 'CANCELED'];
+const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['NOT_STARTED', 'RUNNING', 'PAUSED', 'SUCCEEDED', 'TERMINAL', 'CANCELED'];
 
 export interface TriggerPipelineRequest {
   readonly application: string;

@@ -37,7 +37,7 @@ import {
   triggerPipeline,
 } from './operations.js';
 
-export interface RouteInput {
+interface RouteInput {
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
   readonly body: Buffer;
@@ -53,12 +53,12 @@ function check(input: RouteInput, application: string, permission: Permission): 
 }
 
 /** Checks the permission on an execution's application; an unknown id is left to the operation (404). */
-export async function checkExecution(input: RouteInput, executionId: string, permission: Permission): Promise<void> {
+async function checkExecution(input: RouteInput, executionId: string, permission: Permission): Promise<void> {
   const record = await input.deps.triggers.store.getExecution(executionId);
   if (record) check(input, record.application, permission);
 }
 
-export interface RouteResult {
+interface RouteResult {
   readonly status: number;
   readonly body: unknown;
 }

@@ -45,7 +45,7 @@ export interface ExecutionSummary {
 }
 
 /** A stage as an execution bar segment shows it (no context or outputs). */
-export interface StageBrief {
+interface StageBrief {
   readonly refId: string;
   readonly name: string;
   readonly type: string;

@@ -49,7 +49,7 @@ export class ClusterLockedError extends GennakerError {
 /** A lease long enough for one call of a stage (the cloud Lambda runs at most 5 minutes). */
 export const DEFAULT_LEASE_SECONDS = 600;
 
-export function describeKey(key: ClusterKey): string {
+function describeKey(key: ClusterKey): string {
   return `${key.cluster} (${key.account}/${key.region})`;
 }
 

@@ -29,7 +29,7 @@ export class ExecutionStateError extends GennakerError {
 }
 
 /** What a waiting run's record carries beyond an execution record. */
-export interface WaitingFields {
+interface WaitingFields {
   readonly queueKey: string;
   readonly queuedAt: number;
   readonly launch: LaunchRequest;

@@ -84,7 +84,7 @@ export interface RestartDetails {
 }
 
 /** Orca's restartDetails on a restarted stage. */
-export interface StageRestartDetails {
+interface StageRestartDetails {
   /** How many times this stage was restarted: part of the keys its side effects are found by. */
   readonly attempt: number;
   readonly restartedBy: string;

@@ -27,7 +27,7 @@ const MAX_ITEM_BYTES = 350_000;
 const MAX_BATCH_KEYS = 100;
 
 /** How often a read-change-write is tried when someone else wrote in between. */
-export const MAX_UPDATE_ATTEMPTS = 3;
+const MAX_UPDATE_ATTEMPTS = 3;
 
 /**
  * Runs a read-change-write again while it loses to a concurrent writer (ConcurrentUpdateError),

@@ -7,8 +7,8 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { FINAL_STATUSES, type StageStatus } from './stage-api.js';
 
-export const DEFAULT_METRICS_NAMESPACE = 'Gennaker';
-export const METRICS_SERVICE = 'gennaker';
+const DEFAULT_METRICS_NAMESPACE = 'Gennaker';
+const METRICS_SERVICE = 'gennaker';
 
 export function platformMetrics(serviceName = METRICS_SERVICE): Metrics {
   return new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE, serviceName });

@@ -10,7 +10,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { snsClient } from './aws-clients.js';
 
-export type NotificationEventType =
+type NotificationEventType =
   'pipeline.starting' | 'pipeline.complete' | 'pipeline.failed' | 'stage.starting' | 'stage.complete' | 'stage.failed' | 'manualJudgment';
 
 export interface NotificationEvent {

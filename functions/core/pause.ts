@@ -12,7 +12,7 @@ import type { ExecutionStore } from './execution-store.js';
 import type { Clock } from './stage-api.js';
 
 /** Pause windows kept on the header (older ones are merged into `pausedMs` only). */
-export const MAX_PAUSE_WINDOWS = 50;
+const MAX_PAUSE_WINDOWS = 50;
 
 export interface PauseResult {
   readonly execution: ExecutionRecord;

@@ -15,11 +15,11 @@ import { collect, LoadingPipelineRegistry, manifestRegistryFromEnv, PIPELINES_DI
 
 export type { LoadedPipeline } from '../../state-machines/pipeline-document.js';
 
-export const PIPELINE_FILE_EXTENSIONS: readonly string[] = ['.json', '.yml', '.yaml'];
+const PIPELINE_FILE_EXTENSIONS: readonly string[] = ['.json', '.yml', '.yaml'];
 /** Folders deeper than this are not read (a pipelines folder is shallow; a symlink loop is not). */
 const MAX_DEPTH = 8;
 
-export function isPipelineFile(name: string): boolean {
+function isPipelineFile(name: string): boolean {
   return PIPELINE_FILE_EXTENSIONS.includes(extname(name).toLowerCase());
 }
 

@@ -14,9 +14,7 @@ import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import { formatProblem } from '../../state-machines/model/problems.js';
 import { type LoadedPipeline, type PipelineDocument, readPipelineDocument } from '../../state-machines/pipeline-document.js';
 
-export type { PipelineDocument } from '../../state-machines/pipeline-document.js';
-
-export const PIPELINES_MANIFEST_ENV = 'GENNAKER_PIPELINES_MANIFEST';
+const PIPELINES_MANIFEST_ENV = 'GENNAKER_PIPELINES_MANIFEST';
 export const PIPELINES_DIR_ENV = 'GENNAKER_PIPELINES_DIR';
 /** The manifest file a function bundle may carry next to its code. */
 export const BUNDLED_MANIFEST_FILE = 'gennaker-pipelines.json';
@@ -70,7 +68,7 @@ export function collect(loaded: readonly LoadedPipeline[], problems: RegistryPro
 }
 
 /** Reads a manifest: `{"pipelines": [...]}` or a bare list of pipeline JSON documents. */
-export function manifestDocuments(text: string, source = 'manifest'): { documents: PipelineDocument[]; problems: RegistryProblem[] } {
+function manifestDocuments(text: string, source = 'manifest'): { documents: PipelineDocument[]; problems: RegistryProblem[] } {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -15,10 +15,10 @@ import type { StageRecord } from './execution-model.js';
 import { deliverCallback, type ResumeCallback } from './judgment.js';
 import type { Clock, TaskResult } from './stage-api.js';
 
-export const PROMOTION_KEY = 'promotion';
+const PROMOTION_KEY = 'promotion';
 
 /** Without a task token (a stage compiled to poll, the test harness), how often a waiting stage looks for its promote. */
-export const PROMOTE_POLL_SECONDS = 60;
+const PROMOTE_POLL_SECONDS = 60;
 
 export interface PromotionState {
   /** The step (index into trafficSteps) waiting for a promote, and its weight. */

@@ -36,7 +36,7 @@ import type { Clock, StageStatus } from './stage-api.js';
 /** A stage that failed or was canceled: what Deck offers to restart. */
 export const RESTARTABLE_STATUSES: ReadonlySet<StageStatus> = new Set(['TERMINAL', 'STOPPED', 'CANCELED', 'FAILED_CONTINUE']);
 
-export class StageNotFoundError extends ExecutionNotFoundError {}
+class StageNotFoundError extends ExecutionNotFoundError {}
 
 export interface RestartDeps {
   readonly store: ExecutionStore;
@@ -65,7 +65,7 @@ export interface RestartResult {
 }
 
 /** The stage and every stage downstream of it, in skeleton order. */
-export function stagesFrom(skeleton: readonly StageSkeleton[], refId: string): string[] {
+function stagesFrom(skeleton: readonly StageSkeleton[], refId: string): string[] {
   const chosen = new Set([refId]);
   for (let grew = true; grew;) {
     grew = false;
@@ -80,7 +80,7 @@ export function stagesFrom(skeleton: readonly StageSkeleton[], refId: string): s
 }
 
 /** The name of the n-th restart's state machine run (≤ 80 characters, deterministic). */
-export function restartRunName(executionId: string, attempt: number): string {
+function restartRunName(executionId: string, attempt: number): string {
   return executionNameFor(`${executionId}-restart-${attempt}`);
 }
 

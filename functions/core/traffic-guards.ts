@@ -22,7 +22,7 @@ import { tryParseClusterName } from './cloud/naming.js';
 import { parseConfigText } from './config-text.js';
 import { GennakerError } from '../../state-machines/errors.js';
 
-export const TRAFFIC_GUARDS_ENV = 'GENNAKER_TRAFFIC_GUARDS';
+const TRAFFIC_GUARDS_ENV = 'GENNAKER_TRAFFIC_GUARDS';
 export const TRAFFIC_GUARDS_FILE_ENV = 'GENNAKER_TRAFFIC_GUARDS_FILE';
 
 export interface TrafficGuard {
@@ -207,7 +207,7 @@ export function projectChanges(groups: readonly GroupCapacity[], changes: readon
   });
 }
 
-export function upCapacity(groups: readonly GroupCapacity[]): number {
+function upCapacity(groups: readonly GroupCapacity[]): number {
   return groups.filter((g) => g.enabled).reduce((sum, g) => sum + g.upCount, 0);
 }
 

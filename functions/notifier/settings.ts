@@ -25,7 +25,7 @@ const NotificationSettingsSchema = z.strictObject({
 
 export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
 
-export class NotificationSettingsError extends GennakerError {
+class NotificationSettingsError extends GennakerError {
   override readonly name = 'NotificationSettingsError';
   override readonly kind = 'input';
 }

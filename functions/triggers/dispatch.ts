@@ -66,7 +66,7 @@ export function dedupeKeyFor(event: Pick<TriggerEvent, 'source' | 'deliveryKey'>
 }
 
 /** Every key a delivery is known by: its dedupe key (which names the execution) first, then its sender's id. */
-export function dedupeKeysFor(event: Pick<TriggerEvent, 'source' | 'deliveryKey' | 'deliveryId'>, pipeline: Pick<Pipeline, 'application' | 'id'>): string[] {
+function dedupeKeysFor(event: Pick<TriggerEvent, 'source' | 'deliveryKey' | 'deliveryId'>, pipeline: Pick<Pipeline, 'application' | 'id'>): string[] {
   const key = dedupeKeyFor(event, pipeline);
   return event.deliveryId ? [key, `${event.source}:id-${event.deliveryId}|${pipeline.application}/${pipeline.id}`] : [key];
 }

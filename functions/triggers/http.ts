@@ -77,7 +77,7 @@ export function errorBody(error: unknown, status = httpStatusOf(error)): Record<
 }
 
 /** Maps an error to its response; 5xx are logged with their message and stack (4xx are the caller's doing). */
-export function errorResponse(error: unknown, log: Log, context: Record<string, unknown> = {}): APIGatewayProxyStructuredResultV2 {
+function errorResponse(error: unknown, log: Log, context: Record<string, unknown> = {}): APIGatewayProxyStructuredResultV2 {
   const status = httpStatusOf(error);
   if (status >= 500)
     log.error('request failed', { ...context, error: (error as Error)?.message, name: (error as Error)?.name, stack: sourceMappedStack(error) });

@@ -30,7 +30,7 @@ export interface InProcessRunner {
 }
 
 /** Starts pipelines in the runner; when one ends, calls `onFinished` as the lifecycle handler would be. */
-export class InProcessLauncher implements PipelineLauncher {
+class InProcessLauncher implements PipelineLauncher {
   /** attempt: the restart the run ran (0 for the first); a superseded run's end changes nothing. */
   onFinished: (executionId: string, attempt: number) => Promise<void> = async () => undefined;
   /** The newest run of each execution: what cancel stops. */

@@ -13,7 +13,7 @@ import { systemClock } from '../core/stage-api.js';
 import { triggerClients } from './clients.js';
 
 export const WEBHOOK_SECRETS_ENV = 'GENNAKER_WEBHOOK_SECRETS_ID';
-export const ALLOW_UNSIGNED_ENV = 'GENNAKER_ALLOW_UNSIGNED_WEBHOOKS';
+const ALLOW_UNSIGNED_ENV = 'GENNAKER_ALLOW_UNSIGNED_WEBHOOKS';
 
 export interface SecretSource {
   /** The secret's string value; undefined when no such secret exists. */

@@ -146,7 +146,7 @@ const GROUP_CHANGES = [
 ];
 
 /** The tag on everything Gennaker creates (functions/core/cloud/tags.ts). */
-export const MANAGED_TAG = TagKeys.application;
+const MANAGED_TAG = TagKeys.application;
 const REQUEST_TAGGED = { Null: { [`aws:RequestTag/${MANAGED_TAG}`]: 'false' } };
 const RESOURCE_TAGGED = { Null: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'false' } };
 
@@ -416,7 +416,7 @@ function grantEcsServices(fn: GennakerFunction, taskRoles: readonly string[]): v
 }
 
 /** A role ARN as given, or a role name (optionally with a path) in the platform's account. */
-export function roleArn(role: string): string {
+function roleArn(role: string): string {
   if (role.startsWith('arn:')) return role;
   return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${role.replace(/^role\//, '')}`;
 }

@@ -13,14 +13,13 @@ import { REPO_ROOT } from '../paths.js';
 import { prepareSdkForBundling } from './sdk-schema-keys.js';
 
 /** Matches the Lambda runtime (platform/functions.ts) and the Node the test suite runs on. */
-export const NODE_TARGET = 'node22';
+const NODE_TARGET = 'node22';
 
 /**
  * ESM bundles have no `require`; some CommonJS dependencies call it for Node built-ins. The alias
  * keeps the banner from clashing with a bundled `createRequire`.
  */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __gennakerCreateRequire } from 'node:module'; const require = __gennakerCreateRequire(import.meta.url);";
+const ESM_REQUIRE_BANNER = "import { createRequire as __gennakerCreateRequire } from 'node:module'; const require = __gennakerCreateRequire(import.meta.url);";
 
 const MAIN_FIELDS = ['module', 'main'];
 
@@ -29,7 +28,7 @@ const MAIN_FIELDS = ['module', 'main'];
  * chain by the environment provider, the only source Lambda uses (functions/core/lambda-credentials.ts),
  * and event streams, which no call of ours uses, by a module that says so (no-event-streams.ts).
  */
-export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(REPO_ROOT, 'functions', 'core', 'lambda-credentials.ts'),
   '@smithy/core/event-streams': join(REPO_ROOT, 'functions', 'core', 'no-event-streams.ts'),
 };
@@ -70,7 +69,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
  * without it a dynamic import only defers running a module, while Node still compiles it at start.
  * An instance per function, with what it bundles as fields: CDK keys its asset cache on them.
  */
-export class HandlerBundling implements ILocalBundling {
+class HandlerBundling implements ILocalBundling {
   constructor(
     readonly entry: string,
     /** Files placed next to the bundle (the Lambda's working directory), by name → content. */

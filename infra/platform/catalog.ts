@@ -104,7 +104,7 @@ export const STAGE_HANDLERS: Readonly<Record<FunctionFamily, HandlerSpec>> = {
 };
 
 /** How events reach a trigger handler. */
-export type TriggerSource =
+type TriggerSource =
   /** Step Functions status changes of this platform's pipelines (platform/lifecycle.ts). */
   | { readonly kind: 'status-changes' }
   /** EventBridge Scheduler, one schedule per enabled cron trigger (pipeline/triggers.ts). */
@@ -210,7 +210,7 @@ export const TRIGGER_HANDLERS = {
 export type TriggerKind = keyof typeof TRIGGER_HANDLERS;
 
 /** One HTTP API route: method and API Gateway path. */
-export interface ApiRouteSpec {
+interface ApiRouteSpec {
   readonly method: 'GET' | 'POST';
   readonly path: string;
 }

@@ -15,7 +15,7 @@ import { handlerCode } from './bundling.js';
 import type { HandlerSpec } from './catalog.js';
 
 /** Matches NODE_TARGET in bundling.ts and the Node the tests run on (package.json pins node 22). */
-export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
+const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
 
 export interface GennakerFunctionProps {
   readonly spec: HandlerSpec;

@@ -467,7 +467,7 @@ function secretByNameOrArn(scope: Construct, id: string, nameOrArn: string): ISe
 }
 
 /** The `secret` references of the pipelines' git triggers (a trigger's own signing secret). */
-export function triggerSecretReferences(documents: readonly unknown[]): string[] {
+function triggerSecretReferences(documents: readonly unknown[]): string[] {
   const references = new Set<string>();
   for (const document of documents) {
     const triggers = (document as { triggers?: unknown } | null)?.triggers;

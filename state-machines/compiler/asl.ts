@@ -40,7 +40,7 @@ export type TaskState = Common &
     readonly Catch?: readonly Catcher[];
   };
 
-export interface ChoiceRule {
+interface ChoiceRule {
   readonly Variable: string;
   readonly StringEquals?: string;
   readonly IsPresent?: boolean;
@@ -53,20 +53,20 @@ export interface ChoiceState extends Common {
   readonly Default: string;
 }
 
-export type WaitState = Common &
+type WaitState = Common &
   Transition & {
     readonly Type: 'Wait';
     readonly SecondsPath: string;
   };
 
-export type PassState = Common &
+type PassState = Common &
   Transition & {
     readonly Type: 'Pass';
     readonly Result?: unknown;
     readonly ResultPath?: string | null;
   };
 
-export type ParallelState = Common &
+type ParallelState = Common &
   Transition & {
     readonly Type: 'Parallel';
     readonly Branches: readonly AslBranch[];
@@ -74,11 +74,11 @@ export type ParallelState = Common &
     readonly Catch?: readonly Catcher[];
   };
 
-export interface SucceedState extends Common {
+interface SucceedState extends Common {
   readonly Type: 'Succeed';
 }
 
-export interface FailState extends Common {
+interface FailState extends Common {
   readonly Type: 'Fail';
   readonly Error: string;
   readonly Cause: string;
@@ -112,7 +112,7 @@ export const TRANSIENT_ERRORS = [
  * again every 20 s, for about a day and a half of pause (3,000 attempts, ~12,000 history events,
  * under the 25,000 limit); a longer pause fails the stage.
  */
-export const PAUSED_RETRY: Retrier = { ErrorEquals: [EXECUTION_PAUSED], IntervalSeconds: 20, MaxAttempts: 3000, BackoffRate: 1 };
+const PAUSED_RETRY: Retrier = { ErrorEquals: [EXECUTION_PAUSED], IntervalSeconds: 20, MaxAttempts: 3000, BackoffRate: 1 };
 
 export function transientRetry(): Retrier[] {
   return [{ ErrorEquals: TRANSIENT_ERRORS, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }, PAUSED_RETRY];

@@ -20,12 +20,12 @@ export interface CompileOptions {
   readonly timeZone?: string;
 }
 
-export const FIXED_STATES = {
+const FIXED_STATES = {
   start: 'Start pipeline',
   complete: 'Complete pipeline',
 } as const;
 
-export function defaultFunctionArn(family: FunctionFamily): string {
+function defaultFunctionArn(family: FunctionFamily): string {
   return `arn:aws:lambda:us-east-1:123456789012:function:gennaker-${family}`;
 }
 

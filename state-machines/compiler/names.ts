@@ -6,7 +6,7 @@
 const MAX = 80;
 const SUFFIX_ROOM = 16;
 
-export function cleanName(name: string): string {
+function cleanName(name: string): string {
   // Control characters are not allowed in state names; collapse whitespace for a tidy graph.
   const cleaned = name
     // eslint-disable-next-line no-control-regex

@@ -39,7 +39,7 @@ export interface Targets {
 const DAY_SECONDS = 24 * 60 * 60;
 
 /** Prose suffixes of helper states: " · " cannot end a name the way "?" or "(poll)" did. */
-export const HELPER_SUFFIXES = {
+const HELPER_SUFFIXES = {
   waiting: ' · waiting',
   nextCheck: ' · next check',
   branchEnds: ' · branch ends',

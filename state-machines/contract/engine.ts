@@ -8,7 +8,7 @@ import '../zod-messages.js';
 import { ExecutionWindowSchema } from '../model/execution-window-schema.js';
 
 /** Orca's stage statuses. */
-export const STAGE_STATUSES = ['NOT_STARTED', 'RUNNING', 'PAUSED', 'SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'STOPPED', 'SKIPPED'] as const;
+const STAGE_STATUSES = ['NOT_STARTED', 'RUNNING', 'PAUSED', 'SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'STOPPED', 'SKIPPED'] as const;
 export type StageStatus = (typeof STAGE_STATUSES)[number];
 
 /** What an engine call ended in: a stage status, or `HALTED` (the branch cannot go on) for a stage that never ran. */
@@ -49,7 +49,7 @@ export function stageLoops(
 const FailurePolicy = z.enum(['haltPipeline', 'haltBranch', 'haltBranchThenFail', 'ignore']);
 
 /** A stage's identity and failure options: all the error recorder needs. */
-export const StageIdentitySchema = z.object({
+const StageIdentitySchema = z.object({
   refId: z.string(),
   name: z.string(),
   type: z.string(),
@@ -57,7 +57,7 @@ export const StageIdentitySchema = z.object({
   sendNotifications: z._default(z.boolean(), false),
 });
 
-export const StagePayloadSchema = z.object({
+const StagePayloadSchema = z.object({
   ...StageIdentitySchema.shape,
   requisiteStageRefIds: z._default(z.array(z.string()), []),
   /**
@@ -82,7 +82,7 @@ const StageSkeletonSchema = z.object({
   notifications: z.optional(z.array(z.record(z.string(), z.unknown()))),
 });
 
-export const PipelineSkeletonSchema = z.object({
+const PipelineSkeletonSchema = z.object({
   application: z.string(),
   name: z.string(),
   id: z.string(),
@@ -118,7 +118,7 @@ export const RecordPayloadSchema = z.object({
 });
 export const CompletePayloadSchema = z.object({ op: z.literal('complete'), executionId: ExecutionId, caught: z.unknown(), taskToken: z.optional(z.string()) });
 /** Sent by another function (functions/core/engine/stage-cleanup.ts), not by a state machine. */
-export const CancelStagePayloadSchema = z.object({ op: z.literal('cancelStage'), executionId: ExecutionId, refId: z.string() });
+const CancelStagePayloadSchema = z.object({ op: z.literal('cancelStage'), executionId: ExecutionId, refId: z.string() });
 
 export const EnginePayloadSchema = z.discriminatedUnion('op', [
   StartPayloadSchema,

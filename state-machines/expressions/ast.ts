@@ -14,21 +14,21 @@ export type Node =
   | MapNode;
 
 /** A string, number, boolean or null written in the expression. */
-export interface LiteralNode {
+interface LiteralNode {
   readonly kind: 'literal';
   readonly offset: number;
   readonly value: string | number | boolean | null;
 }
 
 /** A top-level name: `execution`, `trigger`, `parameters`, or a context/output key. */
-export interface IdentifierNode {
+interface IdentifierNode {
   readonly kind: 'identifier';
   readonly offset: number;
   readonly name: string;
 }
 
 /** `object.name`, or `object?.name` when `safe`. */
-export interface PropertyNode {
+interface PropertyNode {
   readonly kind: 'property';
   readonly offset: number;
   readonly object: Node;
@@ -37,7 +37,7 @@ export interface PropertyNode {
 }
 
 /** `object[index]`, or `object?.[index]` when `safe`. */
-export interface IndexNode {
+interface IndexNode {
   readonly kind: 'index';
   readonly offset: number;
   readonly object: Node;
@@ -46,7 +46,7 @@ export interface IndexNode {
 }
 
 /** `object.name(args)`: only whitelisted methods are ever called. */
-export interface MethodCallNode {
+interface MethodCallNode {
   readonly kind: 'method';
   readonly offset: number;
   readonly object: Node;
@@ -56,7 +56,7 @@ export interface MethodCallNode {
 }
 
 /** `#name(args)`: one of the helper functions. */
-export interface FunctionCallNode {
+interface FunctionCallNode {
   readonly kind: 'function';
   readonly offset: number;
   readonly name: string;
@@ -84,7 +84,7 @@ export interface BinaryNode {
 }
 
 /** `test ? consequent : alternate` */
-export interface ConditionalNode {
+interface ConditionalNode {
   readonly kind: 'conditional';
   readonly offset: number;
   readonly test: Node;
@@ -93,7 +93,7 @@ export interface ConditionalNode {
 }
 
 /** `value ?: fallback`: the fallback when value is null or an empty string. */
-export interface ElvisNode {
+interface ElvisNode {
   readonly kind: 'elvis';
   readonly offset: number;
   readonly value: Node;
@@ -101,7 +101,7 @@ export interface ElvisNode {
 }
 
 /** Inline list `{1, 2, 3}`. */
-export interface ListNode {
+interface ListNode {
   readonly kind: 'list';
   readonly offset: number;
   readonly elements: readonly Node[];

@@ -1,6 +1,6 @@
 import { fail } from './errors.js';
 
-export type TokenKind = 'number' | 'string' | 'identifier' | 'symbol' | 'end';
+type TokenKind = 'number' | 'string' | 'identifier' | 'symbol' | 'end';
 
 export interface Token {
   readonly kind: TokenKind;

@@ -1,5 +1,5 @@
 /** Literal text between expressions. */
-export interface TextPart {
+interface TextPart {
   readonly kind: 'text';
   readonly text: string;
 }

@@ -102,7 +102,7 @@ export function readIndex(object: unknown, index: unknown): unknown {
 }
 
 /** Lists and strings take integer positions; like SpEL, a string of digits converts. */
-export function toPosition(index: unknown, size: number, of: 'list' | 'string'): number {
+function toPosition(index: unknown, size: number, of: 'list' | 'string'): number {
   const position = typeof index === 'string' && /^\d+$/.test(index) ? Number(index) : index;
   if (typeof position !== 'number' || !Number.isInteger(position)) {
     fail(`a ${of} index must be an integer, got ${describe(index)}`);

@@ -42,6 +42,6 @@ export function mapStrings(value: unknown, transform: (text: string) => unknown,
 }
 
 /** `$.a.b` for identifier-like keys, `$["a b"]` otherwise. */
-export function childPath(path: string, key: string): string {
+function childPath(path: string, key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }

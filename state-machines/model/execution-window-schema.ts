@@ -10,7 +10,7 @@ import '../zod-messages.js';
 const intBetween = (min: number, max?: number) =>
   max === undefined ? z.number().check(z.int(), z.gte(min)) : z.number().check(z.int(), z.gte(min), z.lte(max));
 
-export const TimeWindowSchema = z.looseObject({
+const TimeWindowSchema = z.looseObject({
   startHour: intBetween(0, 23),
   startMin: intBetween(0, 59),
   endHour: intBetween(0, 23),

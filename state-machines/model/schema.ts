@@ -11,8 +11,6 @@ import '../zod-messages.js';
 
 import { ExecutionWindowSchema } from './execution-window-schema.js';
 
-export { ExecutionWindowSchema } from './execution-window-schema.js';
-
 const nonEmptyString = () => z.string().check(z.minLength(1));
 const int = () => z.number().check(z.int());
 /** A whole number from min, as `z.number().int().min(min)`. */
@@ -21,7 +19,7 @@ const intFrom = (min: number) => z.number().check(z.int(), z.gte(min));
 /** Spinnaker writes refIds as strings or numbers; we normalise to strings. */
 const RefId = z.pipe(z.union([nonEmptyString(), int()]), z.transform(String));
 
-export const NotificationSchema = z.looseObject({
+const NotificationSchema = z.looseObject({
   type: nonEmptyString(),
   address: z.optional(z.string()),
   level: z.optional(z.enum(['pipeline', 'stage'])),
@@ -29,7 +27,7 @@ export const NotificationSchema = z.looseObject({
   message: z.optional(z.record(z.string(), z.unknown())),
 });
 
-export const ParameterSchema = z.looseObject({
+const ParameterSchema = z.looseObject({
   name: nonEmptyString(),
   label: z.optional(z.string()),
   description: z.optional(z.string()),
@@ -45,7 +43,7 @@ export const ParameterSchema = z.looseObject({
  * stage conditional; no type, another type, or no or an empty expression means "run the stage"
  * (OptionalStageSupport), and Deck exports all of these.
  */
-export const StageEnabledSchema = z.looseObject({
+const StageEnabledSchema = z.looseObject({
   type: z.optional(z.nullable(z.string())),
   expression: z.optional(z.nullable(z.union([z.string(), z.boolean()]))),
 });
@@ -66,7 +64,7 @@ export const StageSchema = z.looseObject({
   notifications: z.optional(z.array(NotificationSchema)),
 });
 
-export const TriggerSchema = z.looseObject({
+const TriggerSchema = z.looseObject({
   type: nonEmptyString(),
   enabled: z.optional(z.boolean()),
 });

@@ -35,7 +35,7 @@ export interface SecretAccess {
 
 export const NO_SHARED_SECRETS: SecretAccess = { shared: [], applications: {} };
 
-export class SecretAccessError extends GennakerError {
+class SecretAccessError extends GennakerError {
   override readonly name = 'SecretAccessError';
   override readonly kind = 'input';
 }
@@ -49,7 +49,7 @@ export function parseSecretAccess(document: unknown, source = SECRET_ACCESS_FILE
 }
 
 /** Where an application's own secrets live. */
-export function applicationSecretPrefix(prefix: string, application: string): string {
+function applicationSecretPrefix(prefix: string, application: string): string {
   return `${prefix}${application}/`;
 }
 

@@ -6,7 +6,7 @@
  */
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 
-export interface YamlProblem {
+interface YamlProblem {
   readonly message: string;
   /** 1-based, where known. */
   readonly line?: number;

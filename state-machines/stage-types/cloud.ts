@@ -13,7 +13,7 @@ type Raw = Readonly<Record<string, unknown>>;
 const HOUR_MS = 60 * 60 * 1000;
 
 /** Spinnaker's dynamic targets; the static ones are read as their dynamic twins. */
-export const SERVER_GROUP_TARGETS = [
+const SERVER_GROUP_TARGETS = [
   'current_asg_dynamic',
   'ancestor_asg_dynamic',
   'oldest_asg_dynamic',
@@ -23,11 +23,11 @@ export const SERVER_GROUP_TARGETS = [
   'oldest_asg',
   'largest_asg',
 ] as const;
-export const DEPLOY_STRATEGIES = ['', 'none', 'redblack', 'highlander', 'rollingredblack', 'progressive'] as const;
-export const IMAGE_SELECTION_STRATEGIES = ['NEWEST', 'OLDEST', 'LARGEST', 'FAIL'] as const;
-export const RESIZE_ACTIONS = ['scale_exact', 'scale_up', 'scale_down'] as const;
-export const ROLLBACK_TYPES = ['EXPLICIT', 'PREVIOUS_IMAGE'] as const;
-export const CLOUD_PROVIDER = 'aws';
+const DEPLOY_STRATEGIES = ['', 'none', 'redblack', 'highlander', 'rollingredblack', 'progressive'] as const;
+const IMAGE_SELECTION_STRATEGIES = ['NEWEST', 'OLDEST', 'LARGEST', 'FAIL'] as const;
+const RESIZE_ACTIONS = ['scale_exact', 'scale_up', 'scale_down'] as const;
+const ROLLBACK_TYPES = ['EXPLICIT', 'PREVIOUS_IMAGE'] as const;
+const CLOUD_PROVIDER = 'aws';
 
 const isExpression = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
 const literal = (v: unknown): boolean => v !== undefined && v !== null && !isExpression(v);
@@ -56,7 +56,7 @@ function onEc2OrEcs(fields: readonly StageField[]): StageField[] {
 }
 
 /** Deploy cluster entries may also be ECS services (Deck's ECS deploy stage). */
-export const DEPLOY_PROVIDERS = [CLOUD_PROVIDER, 'ecs'] as const;
+const DEPLOY_PROVIDERS = [CLOUD_PROVIDER, 'ecs'] as const;
 
 /** `cloudProvider` (Deck), `cloudProviderType` (bake) and `provider` (older exports) must be aws (or one of `allowed`). */
 export function cloudProviderProblems(s: Raw, prefix = '', allowed: readonly string[] = [CLOUD_PROVIDER]): string[] {
@@ -117,7 +117,7 @@ export function capacityProblems(capacity: unknown, prefix = ''): string[] {
 }
 
 /** A capacity change that may leave fields out (resize, clone): checked as far as it goes. */
-export function partialCapacityProblems(capacity: unknown): string[] {
+function partialCapacityProblems(capacity: unknown): string[] {
   if (!literal(capacity)) return [];
   if (!isObject(capacity)) return ['capacity: must be an object {min, max, desired}'];
   if (capacity.min !== undefined && capacity.max !== undefined && capacity.desired !== undefined) return capacityProblems(capacity);
@@ -146,7 +146,7 @@ function percentages(v: unknown, prefix: string): string[] {
 }
 
 /** One of Deck's `clusters[]` entries of a deploy stage. */
-export function deployClusterProblems(c: unknown, prefix: string): string[] {
+function deployClusterProblems(c: unknown, prefix: string): string[] {
   if (!literal(c)) return [];
   if (!isObject(c)) return [`${prefix.replace(/\.$/, '')}: must be an object`];
   const problems = [

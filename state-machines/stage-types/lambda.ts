@@ -18,9 +18,9 @@ export const LAMBDA_DELETE = 'Aws.LambdaDeleteStage';
 export const LAMBDA_UPDATE_CODE = 'Aws.LambdaUpdateCodeStage';
 
 /** `$SIMPLE`, `$WEIGHTED`, `$BLUEGREEN` are the plugin's; `$PROGRESSIVE` moves the weight in `trafficSteps`. */
-export const ROUTING_STRATEGIES = ['$SIMPLE', '$WEIGHTED', '$BLUEGREEN', '$PROGRESSIVE'] as const;
-export const ROUTE_VERSION_NAMES = ['$LATEST', '$PREVIOUS', '$OLDEST', '$PROVIDED'] as const;
-export const DELETE_VERSION_NAMES = ['$ALL', '$LATEST', '$PREVIOUS', '$OLDEST', '$MOVING', '$PROVIDED'] as const;
+const ROUTING_STRATEGIES = ['$SIMPLE', '$WEIGHTED', '$BLUEGREEN', '$PROGRESSIVE'] as const;
+const ROUTE_VERSION_NAMES = ['$LATEST', '$PREVIOUS', '$OLDEST', '$PROVIDED'] as const;
+const DELETE_VERSION_NAMES = ['$ALL', '$LATEST', '$PREVIOUS', '$OLDEST', '$MOVING', '$PROVIDED'] as const;
 
 /** Deck's limit on provisioned concurrency (its NumberConcurrencyInput). */
 export const MAX_PROVISIONED = 3000;

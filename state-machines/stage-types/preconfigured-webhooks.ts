@@ -123,7 +123,7 @@ export function parametersOf(webhook: PreconfiguredWebhook, given: unknown): Rec
 
 const registered = new Map<string, PreconfiguredWebhook>();
 
-export function isPreconfigured(type: string): boolean {
+function isPreconfigured(type: string): boolean {
   return registered.has(type);
 }
 

@@ -8,7 +8,7 @@ import type { FieldType, StageField } from './fields.js';
 import { stageTypeInfo, supportedStageTypes, type StageTypeInfo } from './registry.js';
 
 /** Spinnaker stage types people export that Gennaker refuses, and why. validate names them too. */
-export const UNSUPPORTED_SPINNAKER_STAGES: ReadonlyArray<readonly [string, string]> = [
+const UNSUPPORTED_SPINNAKER_STAGES: ReadonlyArray<readonly [string, string]> = [
   [
     'deployManifest, bakeManifest, patchManifest, deleteManifest, scaleManifest, undoRolloutManifest',
     'Kubernetes: Gennaker deploys to AWS (EC2, ECS, Lambda) only',
@@ -19,7 +19,7 @@ export const UNSUPPORTED_SPINNAKER_STAGES: ReadonlyArray<readonly [string, strin
 ];
 
 /** Fields every stage may have (Deck's stage options). */
-export const COMMON_STAGE_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
+const COMMON_STAGE_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
   ['refId', 'string', "the stage's id in the graph"],
   ['requisiteStageRefIds', 'string[]', 'stages that must finish (successfully) first'],
   ['type', 'string', 'one of the types below'],

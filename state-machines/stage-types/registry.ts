@@ -6,7 +6,7 @@
 import type { StageField } from './fields.js';
 
 export type StageFamily = 'flow' | 'cloud' | 'external' | 'canary';
-export type StageExecution = 'task' | 'poll' | 'callback';
+type StageExecution = 'task' | 'poll' | 'callback';
 
 export interface StageTypeInfo {
   readonly type: string;

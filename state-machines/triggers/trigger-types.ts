@@ -29,7 +29,7 @@ interface TriggerTypeSpec {
 }
 
 /** The git providers the git webhook handler understands (functions/triggers/git). */
-export const GIT_SOURCES = ['github', 'gitlab', 'bitbucket'] as const;
+const GIT_SOURCES = ['github', 'gitlab', 'bitbucket'] as const;
 
 const PUBSUB_SYSTEMS = new Set(['amazon', 'sns']);
 

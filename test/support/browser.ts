@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
-export const CHROMIUM = process.env.GENNAKER_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.GENNAKER_CHROMIUM ?? '/usr/bin/chromium';
 
 const FLAGS = [
   '--headless',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 export const projectRoot = new URL('../..', import.meta.url).pathname;
 
-export interface CliResult {
+interface CliResult {
   readonly code: number | null;
   readonly out: string;
   readonly err: string;

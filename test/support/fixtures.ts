@@ -4,6 +4,6 @@
  */
 import { join } from 'node:path';
 
-export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 export const SPINNAKER_EXAMPLES = join(FIXTURES, 'spinnaker-examples');
 export const EVENTS = join(FIXTURES, 'events');

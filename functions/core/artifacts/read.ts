@@ -22,7 +22,7 @@ import { StageConfigError, TransientStageError } from '../stage-errors.js';
 import type { ArtifactSettings } from './settings.js';
 
 /** A GET through a client that checks addresses (the external stages' safe client). */
-export type ArtifactHttpGet = (url: string, headers: Readonly<Record<string, string>>) => Promise<{ readonly status: number; readonly text: string }>;
+type ArtifactHttpGet = (url: string, headers: Readonly<Record<string, string>>) => Promise<{ readonly status: number; readonly text: string }>;
 
 export interface ArtifactReaders {
   readonly settings: ArtifactSettings;
@@ -34,7 +34,7 @@ export interface ArtifactReaders {
   readonly maxBytes?: number;
 }
 
-export const READABLE_ARTIFACT_TYPES = ['embedded/base64', 's3/object', 'http/file', 'github/file'] as const;
+const READABLE_ARTIFACT_TYPES = ['embedded/base64', 's3/object', 'http/file', 'github/file'] as const;
 
 const DEFAULT_MAX_BYTES = 1024 * 1024;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;

@@ -24,7 +24,7 @@ import {
 import { GennakerError } from '../../../state-machines/errors.js';
 
 /** An expected artifact with what it was bound to (Orca's resolvedExpectedArtifacts entries). */
-export interface ResolvedExpectedArtifact extends ExpectedArtifact {
+interface ResolvedExpectedArtifact extends ExpectedArtifact {
   readonly boundArtifact?: Artifact;
 }
 

@@ -23,7 +23,7 @@ import { parseConfigText } from '../config-text.js';
 export const ARTIFACTS_ENV = 'GENNAKER_ARTIFACTS';
 export const ARTIFACTS_FILE_ENV = 'GENNAKER_ARTIFACTS_FILE';
 
-export class ArtifactSettingsError extends GennakerError {
+class ArtifactSettingsError extends GennakerError {
   override readonly kind = 'input';
 }
 

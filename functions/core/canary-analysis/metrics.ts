@@ -9,7 +9,7 @@ import type { CanaryMetric, MetricQuery } from './config.js';
 import { MetricsFetchError } from './errors.js';
 import type { Observations } from './judge/index.js';
 
-export type Side = 'control' | 'experiment';
+type Side = 'control' | 'experiment';
 
 export interface ScopedGroups {
   /** Baseline server group (control). */

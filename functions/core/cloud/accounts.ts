@@ -22,7 +22,7 @@ import { AccountsConfigError, UnknownAccountError, UnknownRegionError } from './
 
 /** moto's default account: what local runs deploy into. */
 export const LOCAL_ACCOUNT_ID = '123456789012';
-export const LOCAL_ACCOUNT_NAMES = ['default', 'local'] as const;
+const LOCAL_ACCOUNT_NAMES = ['default', 'local'] as const;
 export const ACCOUNTS_FILE_ENV = 'GENNAKER_ACCOUNTS_FILE';
 
 /** Server group settings an account supplies when a deploy does not. */
@@ -161,7 +161,7 @@ function toAccount(parsed: ParsedAccount): Account {
   };
 }
 
-export function localAccounts(): Account[] {
+function localAccounts(): Account[] {
   return LOCAL_ACCOUNT_NAMES.map((name) => ({ name, accountId: LOCAL_ACCOUNT_ID, defaults: {} }));
 }
 

@@ -54,7 +54,7 @@ function view(instance: Instance): BuilderView {
 }
 
 /** A ClientToken (≤ 64 ASCII characters) derived from the bake key. */
-export function builderClientToken(key: string): string {
+function builderClientToken(key: string): string {
   return `gennaker-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 }
 

@@ -20,7 +20,7 @@ export interface ImageView {
   readonly commit?: string;
 }
 
-export function imageView(image: Image): ImageView {
+function imageView(image: Image): ImageView {
   const tags = tagRecord(image.Tags);
   return {
     imageId: image.ImageId ?? '',
@@ -71,7 +71,7 @@ export interface ImageQuery {
   readonly owners?: readonly string[];
 }
 
-export function imageFilters(query: ImageQuery): Filter[] {
+function imageFilters(query: ImageQuery): Filter[] {
   const tags: Record<string, string> = { ...(query.tags ?? {}) };
   if (query.application) tags[TagKeys.application] = query.application;
   if (query.version) tags[TagKeys.version] = query.version;

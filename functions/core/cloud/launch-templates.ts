@@ -162,7 +162,7 @@ interface TemplateSummary {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-export async function findLaunchTemplate(clients: CloudClients, name: string): Promise<TemplateSummary | undefined> {
+async function findLaunchTemplate(clients: CloudClients, name: string): Promise<TemplateSummary | undefined> {
   const response = await awsCallOrMissing({ action: 'describe', resourceType: 'launch template', resource: name }, () =>
     clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] })),
   );

@@ -28,9 +28,9 @@ export interface ParsedServerGroup extends ParsedCluster {
 }
 
 /** Sequences wrap around after v999, as in Spinnaker. */
-export const SEQUENCE_LIMIT = 1000;
+const SEQUENCE_LIMIT = 1000;
 /** A server group name must fit in a launch template name, which AWS limits to 128 characters. */
-export const MAX_SERVER_GROUP_NAME_LENGTH = 128;
+const MAX_SERVER_GROUP_NAME_LENGTH = 128;
 
 // What Gennaker builds.
 const APP_CHARS = /^[a-zA-Z0-9]+$/;

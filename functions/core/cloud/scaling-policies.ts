@@ -58,7 +58,7 @@ export function policyCopyInput(policy: ScalingPolicy, source: string, target: s
   }
 }
 
-export async function describeScalingPolicies(clients: CloudClients, serverGroup: string): Promise<ScalingPolicy[]> {
+async function describeScalingPolicies(clients: CloudClients, serverGroup: string): Promise<ScalingPolicy[]> {
   const policies: ScalingPolicy[] = [];
   let token: string | undefined;
   do {

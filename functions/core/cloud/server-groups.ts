@@ -41,7 +41,7 @@ import { capacityOf, launchTemplateOf } from './server-group-view.js';
 import { serverGroupTags, TAG_PREFIX, TagKeys, tagRecord, type DeployMetadata } from './tags.js';
 
 /** Auto Scaling processes that may be suspended. */
-export const SCALING_PROCESSES = [
+const SCALING_PROCESSES = [
   'Launch',
   'Terminate',
   'AddToLoadBalancer',

@@ -4,7 +4,7 @@
  */
 
 /** Processes disable suspends and enable resumes (Spinnaker's set). */
-export const TRAFFIC_PROCESSES = ['Launch', 'Terminate', 'AddToLoadBalancer'] as const;
+const TRAFFIC_PROCESSES = ['Launch', 'Terminate', 'AddToLoadBalancer'] as const;
 
 export interface EnabledInput {
   readonly suspendedProcesses: readonly string[];

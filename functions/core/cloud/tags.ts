@@ -35,7 +35,7 @@ export const TagKeys = {
 } as const;
 
 /** AWS limits: 50 tags per Auto Scaling group, keys ≤ 128 and values ≤ 256 characters. */
-export const MAX_TAGS = 50;
+const MAX_TAGS = 50;
 const MAX_KEY_LENGTH = 128;
 const MAX_VALUE_LENGTH = 256;
 
@@ -113,7 +113,7 @@ export function serverGroupTags(input: ServerGroupTagsInput): Tag[] {
   return tags;
 }
 
-export function checkTags(tags: readonly Tag[], owner: string): void {
+function checkTags(tags: readonly Tag[], owner: string): void {
   const problems: string[] = [];
   if (tags.length > MAX_TAGS) problems.push(`${tags.length} tags, AWS allows ${MAX_TAGS}`);
   for (const t of tags) {

@@ -46,7 +46,7 @@ export interface CanaryPair {
 }
 
 /** Tag on a canary target group: the cluster target group it stands beside. */
-export const CANARY_OF_TAG = 'gennaker:canary-of';
+const CANARY_OF_TAG = 'gennaker:canary-of';
 
 const forwardTargets = (action: Action): string[] =>
   action.Type !== 'forward'
@@ -129,7 +129,7 @@ export async function findRoutes(clients: CloudClients, targetGroupArns: readonl
 }
 
 /** The forward a route should have: the cluster target group alone, or weighted with its canary. */
-export function forwardAction(pair: CanaryPair | { readonly targetGroupArn: string }, canaryWeight?: number): Action {
+function forwardAction(pair: CanaryPair | { readonly targetGroupArn: string }, canaryWeight?: number): Action {
   if (canaryWeight === undefined || !('canaryArn' in pair)) return { Type: 'forward', TargetGroupArn: pair.targetGroupArn };
   return {
     Type: 'forward',
@@ -203,7 +203,7 @@ export async function setRouteWeights(clients: CloudClients, routes: readonly Ro
 export const CANARY_NAME_PREFIX = 'gk-canary-';
 
 /** The canary target group's name: derived from the deploy and the cluster target group, so a re-run finds it (32 characters at most). */
-export function canaryName(deployKey: string, targetGroupArn: string): string {
+function canaryName(deployKey: string, targetGroupArn: string): string {
   return `${CANARY_NAME_PREFIX}${createHash('sha256').update(`${deployKey}|${targetGroupArn}`).digest('hex').slice(0, 22)}`;
 }
 

@@ -52,7 +52,7 @@ import { TAG_PREFIX, TagKeys, type DeployMetadata } from '../cloud/tags.js';
 import { copyServiceScaling, removeServiceScaling } from './scaling.js';
 import { deregisterTaskDefinition, describeTaskDefinition, ensureTaskDefinition, registrationOf, type TaskDefinitionSpec } from './task-definitions.js';
 
-export interface EcsLoadBalancer {
+interface EcsLoadBalancer {
   /** Target group name or ARN. */
   readonly targetGroup: string;
   readonly containerName: string;

@@ -18,7 +18,7 @@ import type { CloudClients } from '../cloud/clients.js';
 import { InvalidRequestError } from '../cloud/errors.js';
 import { TagKeys } from '../cloud/tags.js';
 
-export interface ContainerSpec {
+interface ContainerSpec {
   readonly name: string;
   readonly image: string;
   readonly port?: number;
@@ -47,7 +47,7 @@ export interface TaskDefinitionSpec {
 const record = (r: Readonly<Record<string, string>> | undefined) => Object.entries(r ?? {}).map(([name, value]) => ({ name, value }));
 
 /** The RegisterTaskDefinition input. Pure; a container named in `containers` but absent from `base` is an error. */
-export function taskDefinitionInput(spec: TaskDefinitionSpec): RegisterTaskDefinitionCommandInput {
+function taskDefinitionInput(spec: TaskDefinitionSpec): RegisterTaskDefinitionCommandInput {
   const fromBase = spec.base?.containerDefinitions ?? [];
   if (fromBase.length > 0) {
     const names = fromBase.map((c) => c.name);

@@ -13,7 +13,7 @@ import { runStage } from './run-stage.js';
 import { cancelStageOperation } from './stage-cleanup.js';
 import { TransientStageError } from '../stage-api.js';
 
-export function parsePayload(event: unknown): EnginePayload {
+function parsePayload(event: unknown): EnginePayload {
   const parsed = EnginePayloadSchema.safeParse(event);
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);

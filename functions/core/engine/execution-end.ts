@@ -83,7 +83,7 @@ async function releaseHeldLocks(executionId: string): Promise<readonly string[]>
 }
 
 /** Orca's final status: TERMINAL if a stage failed the pipeline, CANCELED if it or a stage was canceled, else SUCCEEDED. */
-export function finalStatus(execution: ExecutionView, caught: unknown): { status: ExecutionStatus; error?: string } {
+function finalStatus(execution: ExecutionView, caught: unknown): { status: ExecutionStatus; error?: string } {
   const failed = execution.stages.find(
     (s) => s.status === 'TERMINAL' || (s.status === 'STOPPED' && skeletonPolicy(execution, s.refId) === 'haltBranchThenFail'),
   );

@@ -12,7 +12,7 @@ import type { EngineDeps } from './deps.js';
 import { failedStatus, finishStage } from './stage-writes.js';
 
 /** Step Functions hands us {Error, Cause}; for Lambda errors Cause is JSON with errorMessage. */
-export function describeError(error: { Error?: string | undefined; Cause?: string | undefined }): string {
+function describeError(error: { Error?: string | undefined; Cause?: string | undefined }): string {
   if (error.Error === 'States.Timeout') return 'stage timed out';
   let message = error.Cause ?? '';
   try {

@@ -22,7 +22,7 @@ export type TaskAnswer =
 export const TRANSIENT_ERROR = 'TransientStageError';
 
 /** The signal for a stage's outcome under its failure options; undefined when the branch goes on. */
-export function signalFor(status: EngineStatus, policy: FailurePolicy): Signal | undefined {
+function signalFor(status: EngineStatus, policy: FailurePolicy): Signal | undefined {
   switch (status) {
     case 'TERMINAL':
       return SIGNALS.haltPipeline;

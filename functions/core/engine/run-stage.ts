@@ -28,7 +28,7 @@ export async function runStage(payload: RunPayload, deps: EngineDeps): Promise<E
  * listed (`reads`), in one request; everything when the compiler could not tell. Stages not
  * written yet are NOT_STARTED; their names come from the skeleton, read only then.
  */
-export async function readForStage(executionId: string, spec: StagePayload, deps: EngineDeps): Promise<ExecutionView> {
+async function readForStage(executionId: string, spec: StagePayload, deps: EngineDeps): Promise<ExecutionView> {
   if (spec.reads === 'all') return deps.store.load(executionId);
   const refIds = [...new Set([spec.refId, ...spec.requisiteStageRefIds, ...(spec.awaits ?? []), ...spec.reads])];
   const part = await deps.store.loadStages(executionId, refIds);
@@ -237,7 +237,7 @@ function activeClock(deps: EngineDeps, execution: ExecutionView, startTime: numb
   return { now: () => base.now() - offset };
 }
 
-export function findStage(execution: ExecutionView, refId: string): StageRecord {
+function findStage(execution: ExecutionView, refId: string): StageRecord {
   const stage = execution.stages.find((s) => s.refId === refId);
   if (!stage) throw new StageConfigError(`execution ${execution.id} has no stage '${refId}'`);
   return stage;

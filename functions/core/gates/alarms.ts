@@ -64,7 +64,7 @@ export async function describeAlarms(cloudwatch: AlarmReader, names: readonly st
 }
 
 /** Pure: the first alarm in ALARM fails the gate. */
-export function judgeAlarms(states: readonly AlarmState[]): GateOutcome {
+function judgeAlarms(states: readonly AlarmState[]): GateOutcome {
   const firing = states.find((a) => a.state === 'ALARM');
   if (!firing) return { passed: true, checked: states.map((a) => a.name) };
   return { passed: false, alarm: firing.name, reason: `alarm ${firing.name} is in ALARM${firing.reason ? ` (${firing.reason})` : ''}` };

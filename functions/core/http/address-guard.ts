@@ -15,12 +15,12 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { HttpTransportError, UnsafeUrlError } from './errors.js';
 
-export const ALLOW_LINK_LOCAL_ENV = 'GENNAKER_WEBHOOK_ALLOW_LINK_LOCAL';
+const ALLOW_LINK_LOCAL_ENV = 'GENNAKER_WEBHOOK_ALLOW_LINK_LOCAL';
 
 /** Resolves a host name to every address it has. */
 export type HostLookup = (hostname: string) => Promise<string[]>;
 
-export const systemLookup: HostLookup = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+const systemLookup: HostLookup = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
 export function linkLocalAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[ALLOW_LINK_LOCAL_ENV] === 'true';

@@ -1,7 +1,7 @@
 /** Errors of the safe HTTP client (client.ts): a refused address, no answer, or too large an answer. */
 import { GennakerError } from '../../../state-machines/errors.js';
 
-export class HttpClientError extends GennakerError {}
+class HttpClientError extends GennakerError {}
 
 /** A URL points somewhere Gennaker refuses to call (link-local, instance metadata, bad scheme). */
 export class UnsafeUrlError extends HttpClientError {

@@ -20,7 +20,7 @@ export interface PinnedRequest {
 }
 
 /** A lookup that answers every question with the checked address. */
-export function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
+function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
   return (_hostname, options, callback) => {
     // Node asks for every address when it may try both families (autoSelectFamily).
     if ((options as { all?: boolean }).all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);

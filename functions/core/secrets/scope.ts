@@ -15,7 +15,7 @@ export const REDACTED = '<redacted>';
 /** Secret names the functions may read start with this (the platform sets it beside the IAM grant). */
 export const SECRET_NAME_PREFIX_ENV = 'GENNAKER_SECRET_NAME_PREFIX';
 /** Shorter values cannot be told apart from ordinary text, so they could be neither kept secret nor redacted. */
-export const MIN_SECRET_LENGTH = 4;
+const MIN_SECRET_LENGTH = 4;
 
 /** A secret's stored value, or undefined when there is no such secret. */
 export type SecretFetcher = (reference: SecretReference) => Promise<{ readonly text: string } | undefined>;

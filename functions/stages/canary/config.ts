@@ -24,7 +24,7 @@
  */
 import { readMetricAnalysis, readPeriodSeconds, type MetricAnalysis } from '../../core/canary-analysis/config.js';
 
-export interface Capacity {
+interface Capacity {
   readonly min: number;
   readonly max: number;
   readonly desired: number;
@@ -305,7 +305,7 @@ export function fromKayentaCanary(raw: Readonly<Record<string, unknown>>): { con
  * A kayentaCanary with no deployments to make (Kayenta's own form, which Deck shows when the
  * account has no deployment support): its scopes name the server groups.
  */
-export function isScopeOnly(raw: Readonly<Record<string, unknown>>): boolean {
+function isScopeOnly(raw: Readonly<Record<string, unknown>>): boolean {
   const deployments = raw.deployments;
   if (deployments === undefined || deployments === null) return true;
   if (typeof deployments !== 'object') return false;

@@ -1,7 +1,7 @@
 /** Errors of the canary stage (the judge and the metric reads have their own in functions/core/canary-analysis). */
 import { GennakerError } from '../../../state-machines/errors.js';
 
-export class CanaryStageError extends GennakerError {}
+class CanaryStageError extends GennakerError {}
 
 /** The production cluster has no server group to compare against. */
 export class NoProductionGroupError extends CanaryStageError {

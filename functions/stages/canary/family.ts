@@ -22,7 +22,7 @@ export interface CanaryFamilyDeps {
 }
 
 /** The production defaults, each replaceable (tests, local mode). */
-export function canaryDeps(deps: CanaryFamilyDeps = {}): CanaryDeps {
+function canaryDeps(deps: CanaryFamilyDeps = {}): CanaryDeps {
   return {
     target: deps.target ?? awsTargets(),
     fleet: deps.canaryFleet ?? ((t) => cloudFleet(cloudDriver(cloudClients(t.clientOptions)))),
@@ -31,7 +31,7 @@ export function canaryDeps(deps: CanaryFamilyDeps = {}): CanaryDeps {
 }
 
 /** What canceling a canary did, as a line for the record. */
-export function cleanupLine(report: CleanupReport): string {
+function cleanupLine(report: CleanupReport): string {
   return report.errors.length > 0 ? `cleanup failed: ${report.errors.join('; ')}` : `destroyed ${report.destroyed.join(', ') || 'nothing'}`;
 }
 

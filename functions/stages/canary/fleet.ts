@@ -15,7 +15,7 @@ export interface ProductionGroup {
   readonly imageId: string;
 }
 
-export interface CanaryGroupRequest {
+interface CanaryGroupRequest {
   readonly role: CanaryRole;
   /** The production server group to copy. */
   readonly source: string;
@@ -40,7 +40,7 @@ export interface CanaryFleet {
 }
 
 /** `app-stack-detail` → `app-stack-detail-canary` (the role joins the detail, as Spinnaker names canary clusters). */
-export function canaryClusterName(productionCluster: string, role: CanaryRole): string {
+function canaryClusterName(productionCluster: string, role: CanaryRole): string {
   const parsed = parseClusterName(productionCluster);
   return buildClusterName({
     app: parsed.app,

@@ -25,9 +25,9 @@ import { decide, intervalCount, intervalWindow, type IntervalWindow } from './sc
 
 export const CANARY_STATE_KEY = 'canaryState';
 /** This stage type's state in its record (stage-api.ts stageState): the one place its type is declared. */
-export const CANARY_STATE = stageState<CanaryState>(CANARY_STATE_KEY);
+const CANARY_STATE = stageState<CanaryState>(CANARY_STATE_KEY);
 /** Retryable failures (throttling, AWS faults) in a row before the canary gives up. */
-export const MAX_RETRIES = 8;
+const MAX_RETRIES = 8;
 const UP_POLL_SECONDS = 15;
 
 export interface CanaryDeps {

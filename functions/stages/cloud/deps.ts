@@ -26,8 +26,8 @@ import { loadTrafficGuards, type TrafficGuard } from '../../core/traffic-guards.
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { loadBakeConfig, type BakeConfig } from './bake/config.js';
 
-export const LOCK_WAIT_ENV = 'GENNAKER_LOCK_WAIT_SECONDS';
-export const DEFAULT_LOCK_WAIT_SECONDS = 600;
+const LOCK_WAIT_ENV = 'GENNAKER_LOCK_WAIT_SECONDS';
+const DEFAULT_LOCK_WAIT_SECONDS = 600;
 
 export interface CloudStageDeps {
   /** @default the accounts file (GENNAKER_ACCOUNTS_FILE), or the emulator's `default` / `local` */
@@ -63,7 +63,7 @@ export interface RegionTarget {
 }
 
 /** One account in one region, for Lambda functions. */
-export interface FunctionTarget {
+interface FunctionTarget {
   readonly account: Account;
   readonly region: string;
   readonly lambda: LambdaClient;

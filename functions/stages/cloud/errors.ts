@@ -37,9 +37,9 @@ export class RollbackError extends CloudStageError {
 }
 
 /** What an error means for a cloud stage (not the caller-facing ErrorKind of state-machines/errors.ts). */
-export type StageErrorOutcome = 'failed' | 'transient' | 'crash';
+type StageErrorOutcome = 'failed' | 'transient' | 'crash';
 
-export function classifyError(error: unknown): StageErrorOutcome {
+function classifyError(error: unknown): StageErrorOutcome {
   if (
     error instanceof CloudStageError ||
     error instanceof StageConfigError ||

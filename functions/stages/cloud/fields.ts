@@ -9,7 +9,7 @@ import { StageConfigError } from '../../core/stage-api.js';
 type Config = Readonly<Record<string, unknown>>;
 
 /** Used when a stage names no account: the emulator's account locally, the accounts file's `default` otherwise. */
-export const DEFAULT_ACCOUNT = 'default';
+const DEFAULT_ACCOUNT = 'default';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 

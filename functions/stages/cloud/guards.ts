@@ -11,7 +11,7 @@ export function upCount(group: ServerGroupSummary): number {
   return group.upCount;
 }
 
-export function capacities(view: ClusterSummary): GroupCapacity[] {
+function capacities(view: ClusterSummary): GroupCapacity[] {
   return view.serverGroups.map((g) => ({ name: g.name, enabled: g.enabled, upCount: g.upCount }));
 }
 

@@ -19,7 +19,7 @@ export interface ImageRef {
 }
 
 /** The entries of a stage's `deploymentDetails` output (Spinnaker's shape), plus its own ami / imageId. */
-export function imagesOfStage(stage: StageView): ImageRef[] {
+function imagesOfStage(stage: StageView): ImageRef[] {
   const refs: ImageRef[] = [];
   const details = stage.outputs.deploymentDetails ?? stage.context.deploymentDetails;
   if (Array.isArray(details)) {
@@ -39,7 +39,7 @@ export function imagesOfStage(stage: StageView): ImageRef[] {
 }
 
 /** Stages upstream of `refId`, nearest first (breadth-first over requisiteStageRefIds). */
-export function upstreamStages(stages: readonly StageView[], refId: string): StageView[] {
+function upstreamStages(stages: readonly StageView[], refId: string): StageView[] {
   const byRef = new Map(stages.map((s) => [s.refId, s]));
   const seen = new Set<string>([refId]);
   const order: StageView[] = [];

@@ -34,7 +34,7 @@ const MAX_RETRY_SECONDS = 30;
 /** Extra lease beyond a wait, so a late call still finds the lock its own. */
 const LEASE_MARGIN_SECONDS = 300;
 
-export function lockRetrySeconds(polls: number): number {
+function lockRetrySeconds(polls: number): number {
   return Math.min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** polls);
 }
 

@@ -19,7 +19,7 @@ const COMPARISONS: Record<string, (actual: number, expected: number) => boolean>
   '>=': (a, e) => a >= e,
 };
 
-export function clusterSizePrecondition(env: CloudEnv): PreconditionCheck {
+function clusterSizePrecondition(env: CloudEnv): PreconditionCheck {
   return async (context) => {
     try {
       const comparison = textOf(context.comparison ?? '==');

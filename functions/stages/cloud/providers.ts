@@ -10,7 +10,7 @@ import { StageConfigError } from '../../core/stage-api.js';
 import type { CloudEnv, RegionTarget } from './deps.js';
 import { optionalString } from './fields.js';
 
-export interface ProviderChoice {
+interface ProviderChoice {
   readonly kind: ProviderKind;
   /** ECS: the ECS cluster; when not given, the one that holds the cluster's services. */
   readonly ecsClusterName?: string;
@@ -22,7 +22,7 @@ export interface ProviderTarget extends RegionTarget {
 }
 
 /** cloudProvider (Deck), cloudProviderType or provider: 'ecs' means ECS services; anything else EC2. */
-export function providerChoice(config: Readonly<Record<string, unknown>>): ProviderChoice {
+function providerChoice(config: Readonly<Record<string, unknown>>): ProviderChoice {
   const named = optionalString(config, 'cloudProvider', 'cloudProviderType', 'provider');
   if (named !== 'ecs') return { kind: 'aws' };
   const ecsClusterName = optionalString(config, 'ecsClusterName');
@@ -34,7 +34,7 @@ export function providerChoice(config: Readonly<Record<string, unknown>>): Provi
  * otherwise); one that is not named is the one holding the cluster's services (none: the cluster
  * has no server groups; several: ecsClusterName must say which).
  */
-export async function providerIn(target: RegionTarget, choice: ProviderChoice, cluster: string): Promise<ServerGroupProvider> {
+async function providerIn(target: RegionTarget, choice: ProviderChoice, cluster: string): Promise<ServerGroupProvider> {
   if (choice.kind === 'aws') return target.driver;
   if (choice.ecsClusterName) {
     const services = new EcsServices(target.clients, choice.ecsClusterName);

@@ -14,7 +14,7 @@
 import type { StageRunContext } from '../../core/stage-api.js';
 import { errorMessage, rethrowUnlessFailed } from './errors.js';
 
-export type UnitStatus = 'running' | 'succeeded' | 'failed';
+type UnitStatus = 'running' | 'succeeded' | 'failed';
 
 export interface UnitState {
   readonly status: UnitStatus;

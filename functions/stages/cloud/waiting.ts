@@ -1,7 +1,7 @@
 /** Waiting without sleeping: backoff for polls, and delays that survive re-runs. Pure. */
 
-export const FIRST_POLL_SECONDS = 5;
-export const MAX_POLL_SECONDS = 60;
+const FIRST_POLL_SECONDS = 5;
+const MAX_POLL_SECONDS = 60;
 
 export function backoffSeconds(polls: number, first = FIRST_POLL_SECONDS, max = MAX_POLL_SECONDS): number {
   return Math.min(max, first * 2 ** Math.max(0, polls));

@@ -4,7 +4,7 @@
  */
 import { ERROR_KINDS, GennakerError } from '../../../state-machines/errors.js';
 
-export class ExternalStageError extends GennakerError {}
+class ExternalStageError extends GennakerError {}
 
 /** A JSONPath expression we cannot parse (or uses syntax outside the supported subset). */
 export class JsonPathSyntaxError extends ExternalStageError {

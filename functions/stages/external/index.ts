@@ -34,6 +34,4 @@ export function externalStages(deps: ExternalDeps = {}): StageImplementation[] {
 }
 
 export { deliverWebhookCallback, INVALID_CALLBACK_TOKEN, invalidCallbackToken } from './webhook/callback.js';
-export { type AwsTarget } from '../../core/aws-target.js';
 export * from './errors.js';
-export { type HttpStageDeps } from './http-stages.js';

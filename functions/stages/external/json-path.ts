@@ -8,7 +8,7 @@
  */
 import { JsonPathSyntaxError } from './errors.js';
 
-export type JsonPathSegment =
+type JsonPathSegment =
   | { readonly kind: 'property'; readonly name: string }
   | { readonly kind: 'index'; readonly index: number }
   | { readonly kind: 'wildcard' }

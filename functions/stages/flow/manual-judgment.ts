@@ -7,7 +7,7 @@ import type { Notifier } from '../../core/notifications.js';
 import type { StageImplementation } from '../../core/stage-api.js';
 import { textOf } from '../../../state-machines/model/problems.js';
 
-export function judgmentRoles(config: Record<string, unknown>): string[] {
+function judgmentRoles(config: Record<string, unknown>): string[] {
   const roles = config.requiredJudgmentRoles ?? config.selectedStageRoles ?? [];
   return Array.isArray(roles) ? roles.map(String) : [];
 }

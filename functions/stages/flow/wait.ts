@@ -1,7 +1,7 @@
 /** `wait`: pause for waitTime seconds. Returns RUNNING with the remaining time; never sleeps. */
 import { StageConfigError, type StageImplementation } from '../../core/stage-api.js';
 
-export function waitSeconds(config: Record<string, unknown>): number {
+function waitSeconds(config: Record<string, unknown>): number {
   const raw = config.waitTime ?? 30;
   const seconds = typeof raw === 'string' ? Number(raw.trim()) : raw;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {

@@ -8,14 +8,14 @@ import * as z from 'zod/mini';
 import '../../../state-machines/zod-messages.js';
 import { ignored, type Normalized, parseOrRefuse } from '../normalized.js';
 
-export interface ScmInfo {
+interface ScmInfo {
   readonly name?: string;
   readonly branch?: string;
   readonly sha1?: string;
   readonly remoteUrl?: string;
 }
 
-export interface ArtifactInfo {
+interface ArtifactInfo {
   readonly fileName: string;
   readonly relativePath: string;
   readonly displayPath: string;

@@ -17,7 +17,7 @@ import { triggerTypesFiredBy } from '../../../state-machines/triggers/trigger-ty
 
 export type BuildSource = 'jenkins' | 'build';
 
-export async function authenticateBuildDelivery(source: BuildSource, request: WebhookRequest, deps: TriggerDeps): Promise<void> {
+async function authenticateBuildDelivery(source: BuildSource, request: WebhookRequest, deps: TriggerDeps): Promise<void> {
   const secret = await deps.secrets.forSource(source);
   if (secret === undefined) {
     if (deps.secrets.allowUnsigned) return;

@@ -10,7 +10,7 @@ import { DEFAULT_TIME_ZONE } from '../../../state-machines/model/time-zone.js';
 import { quartzToScheduler } from '../../../state-machines/triggers/cron-expression.js';
 
 /** What the schedule sends the cron Lambda (Scheduler fills in the context attribute). */
-export interface CronInvocation {
+interface CronInvocation {
   readonly application: string;
   readonly pipelineId: string;
   readonly triggerId: string;

@@ -34,7 +34,7 @@ export interface GitPush {
 
 const ZERO_SHA = /^0+$/;
 
-export function branchOf(ref: string): string {
+function branchOf(ref: string): string {
   return ref.replace(/^refs\/heads\//, '');
 }
 

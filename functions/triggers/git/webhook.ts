@@ -54,7 +54,7 @@ const PROVIDERS: Readonly<
 };
 
 /** The provider named in the route, else the one whose event header the delivery carries. */
-export function gitProviderOf(request: WebhookRequest, named?: string): GitSource {
+function gitProviderOf(request: WebhookRequest, named?: string): GitSource {
   const name = named?.toLowerCase();
   if (name === 'github' || name === 'gitlab' || name === 'bitbucket') return name;
   if (name) throw new MalformedEventError(`unknown git provider '${named}' (github, gitlab or bitbucket)`);
@@ -69,12 +69,12 @@ export function gitProviderOf(request: WebhookRequest, named?: string): GitSourc
  * provider's delivery id is not signed, so a captured body replayed with a new id is the same
  * delivery; the id is claimed too (deliveryIdOf), for a retry whose body differs.
  */
-export function deliveryKeyOf(request: WebhookRequest): string {
+function deliveryKeyOf(request: WebhookRequest): string {
   return `body-${createHash('sha256').update(request.rawBody).digest('hex')}`;
 }
 
 /** The id the sender gave this delivery (not signed: it only ever makes a delivery a duplicate). */
-export function deliveryIdOf(request: WebhookRequest, source: GitSource): string | undefined {
+function deliveryIdOf(request: WebhookRequest, source: GitSource): string | undefined {
   for (const header of PROVIDERS[source].deliveryIds) {
     const value = request.headers[header]?.trim();
     if (value) return value.slice(0, 200);
@@ -86,7 +86,7 @@ export function deliveryIdOf(request: WebhookRequest, source: GitSource): string
  * The JSON of a delivery: GitHub may send it form-encoded (content type
  * application/x-www-form-urlencoded, the JSON in `payload=`); the signature covers the raw body.
  */
-export function jsonBodyOf(request: WebhookRequest): Buffer {
+function jsonBodyOf(request: WebhookRequest): Buffer {
   const type = request.headers['content-type']?.toLowerCase() ?? '';
   if (!type.startsWith('application/x-www-form-urlencoded')) return request.rawBody;
   const payload = new URLSearchParams(request.rawBody.toString('utf8')).get('payload');

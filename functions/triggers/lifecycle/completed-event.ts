@@ -16,7 +16,7 @@ export const EVENT_BUS_ENV = 'GENNAKER_EVENT_BUS';
 
 const MAX_DETAIL_BYTES = 200 * 1024;
 
-export interface CompletedStage {
+interface CompletedStage {
   readonly refId: string;
   readonly name: string;
   readonly type: string;
@@ -25,7 +25,7 @@ export interface CompletedStage {
 }
 
 /** The final statuses an execution ends with. */
-export type CompletedStatus = 'SUCCEEDED' | 'TERMINAL' | 'CANCELED';
+type CompletedStatus = 'SUCCEEDED' | 'TERMINAL' | 'CANCELED';
 
 export interface PipelineCompletedDetail {
   readonly executionId: string;
@@ -73,7 +73,7 @@ export interface CompletedEventPublisher {
   publish(detail: PipelineCompletedDetail): Promise<void>;
 }
 
-export class EventPublishError extends TriggerError {}
+class EventPublishError extends TriggerError {}
 
 export class EventBridgePublisher implements CompletedEventPublisher {
   constructor(

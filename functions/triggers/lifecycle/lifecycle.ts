@@ -51,7 +51,7 @@ const StatusDetail = z.looseObject({
 });
 
 /** How a state machine status ends the record; undefined: not an end (RUNNING, PENDING_REDRIVE). */
-export function endingOf(status: string, detail: { error?: string | null; cause?: string | null } = {}): Ending | undefined {
+function endingOf(status: string, detail: { error?: string | null; cause?: string | null } = {}): Ending | undefined {
   switch (status) {
     case 'SUCCEEDED':
       return {};

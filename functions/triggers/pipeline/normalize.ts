@@ -28,7 +28,7 @@ const Detail = z.looseObject({
 });
 
 /** Orca status → the word Spinnaker's pipeline trigger lists. */
-export const TRIGGER_STATUS: Readonly<Record<PipelineCompletedDetail['status'], string>> = {
+const TRIGGER_STATUS: Readonly<Record<PipelineCompletedDetail['status'], string>> = {
   SUCCEEDED: 'successful',
   TERMINAL: 'failed',
   CANCELED: 'canceled',

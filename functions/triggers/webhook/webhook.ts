@@ -24,7 +24,7 @@ import { verifyHubSignature256, verifyToken } from '../signatures.js';
 
 const SOURCE = /^[A-Za-z0-9._-]{1,100}$/;
 
-export function secretKeyFor(source: string): string {
+function secretKeyFor(source: string): string {
   return `webhook:${source}`;
 }
 
@@ -35,7 +35,7 @@ function verified(secret: string, request: WebhookRequest): boolean {
   );
 }
 
-export function matchWebhookTrigger(config: TriggerConfig, source: string, payload: Readonly<Record<string, unknown>>): MatchResult {
+function matchWebhookTrigger(config: TriggerConfig, source: string, payload: Readonly<Record<string, unknown>>): MatchResult {
   const c = config as TriggerConfig & { source?: unknown; payloadConstraints?: unknown };
   if (!equalsIgnoreCase(c.source, source)) return { matched: false };
   const held = constraintsHold(c.payloadConstraints, payload);
@@ -43,7 +43,7 @@ export function matchWebhookTrigger(config: TriggerConfig, source: string, paylo
 }
 
 /** The trigger object Echo builds: type, source, the payload, and the payload's parameters. */
-export function webhookTrigger(source: string, payload: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function webhookTrigger(source: string, payload: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const parameters = payload.parameters;
   return {
     type: 'webhook',

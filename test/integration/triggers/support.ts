@@ -28,7 +28,7 @@ import { SecretsManagerSource, webhookSecrets } from '../../../functions/trigger
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
 import { pipelineOf, useLocalAws } from '../../support/local.js';
 
-export const FIXTURES = join(import.meta.dirname, '../../unit/functions/triggers/fixtures');
+const FIXTURES = join(import.meta.dirname, '../../unit/functions/triggers/fixtures');
 
 /** The exact bytes of a sample, and its JSON. */
 export function sample(path: string): { raw: string; json: Record<string, unknown> } {

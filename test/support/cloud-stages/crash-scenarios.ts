@@ -349,7 +349,7 @@ export async function cleanRun(scenario: CrashScenario, fresh: Fresh): Promise<S
 }
 
 /** Crashes the handler right after the `occurrence`-th call of `command` returned. */
-export function crashAfter(clients: CloudClients, point: InjectionPoint): { triggered: () => number } {
+function crashAfter(clients: CloudClients, point: InjectionPoint): { triggered: () => number } {
   let seen = 0;
   let thrown = 0;
   for (const client of mutatingClients(clients)) {

@@ -21,7 +21,7 @@ export async function createEcsCluster(clients: CloudClients, network: Network):
 }
 
 /** A Deck ECS deploy cluster entry (as Deck's ECS deploy stage exports it) for app-prod. */
-export function ecsEntry(extra: Record<string, unknown> = {}): Record<string, unknown> {
+function ecsEntry(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     account: 'default',
     application: 'app',

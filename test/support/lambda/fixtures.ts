@@ -8,7 +8,7 @@ import { lambdaClient } from '../../../functions/core/aws-clients.js';
 import { describeFunction, provisionedConcurrency } from '../../../functions/core/cloud/lambda/index.js';
 
 export const ACCOUNT_ID = '123456789012';
-export const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/app-lambda`;
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/app-lambda`;
 export const BUCKET = 'app-artifacts';
 
 function endpoint(): string {

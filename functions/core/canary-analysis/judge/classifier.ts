@@ -29,7 +29,7 @@ export type MetricClassificationLabel = 'High' | 'Low' | 'Pass' | 'Nodata' | 'No
  * the common language effect size, the share of (experiment, control) pairs where the experiment
  * is higher (ties count half; 0.5 means no effect), which does not depend on the data's units.
  */
-export type EffectSizeMeasure = 'meanRatio' | 'cles';
+type EffectSizeMeasure = 'meanRatio' | 'cles';
 
 export interface EffectSizeThresholds {
   /** @default 'meanRatio' */
@@ -358,7 +358,7 @@ function shiftInterval(x: readonly number[], y: readonly number[], confidenceLev
  * needlessly fine for values around 1e6, so the same data in other units could be classified
  * differently. 1e-6 of the spread classifies the same data the same way in any unit.
  */
-export const RELATIVE_ROOT_TOLERANCE = 1e-6;
+const RELATIVE_ROOT_TOLERANCE = 1e-6;
 
 function rootToleranceFor(x: readonly number[], y: readonly number[]): number {
   let low = Infinity;

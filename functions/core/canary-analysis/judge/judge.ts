@@ -56,7 +56,7 @@ export interface JudgeConfig {
   readonly scoreThresholds?: ScoreThresholds;
 }
 
-export interface MetricObservation {
+interface MetricObservation {
   /** Canary series. */
   readonly experiment: Series;
   /** Baseline series. */
@@ -67,7 +67,7 @@ export type Observations = Readonly<Record<string, MetricObservation>>;
 
 export type JudgeClassification = 'pass' | 'marginal' | 'fail';
 
-export interface MetricResult extends MetricClassification {
+interface MetricResult extends MetricClassification {
   readonly name: string;
   readonly group: string;
   readonly critical: boolean;
@@ -86,8 +86,8 @@ export interface JudgeResult {
   readonly warnings: readonly string[];
 }
 
-export const DEFAULT_GROUP = 'default';
-export const DEFAULT_SCORE_THRESHOLDS = { pass: 75, marginal: 50 } as const;
+const DEFAULT_GROUP = 'default';
+const DEFAULT_SCORE_THRESHOLDS = { pass: 75, marginal: 50 } as const;
 
 /** Throws InvalidJudgeConfigError listing every problem with the config or the observations. */
 export function judge(config: JudgeConfig, observations: Observations): JudgeResult {

@@ -34,7 +34,7 @@ export interface WilcoxonOptions {
   readonly rootTolerance?: number;
 }
 
-export type WilcoxonMethod = 'exact' | 'normal';
+type WilcoxonMethod = 'exact' | 'normal';
 
 export interface WilcoxonResult {
   /** R's W: the rank sum of x minus n_x (n_x + 1) / 2, i.e. the Mann-Whitney U of x. */

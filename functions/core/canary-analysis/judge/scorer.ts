@@ -40,7 +40,7 @@ export interface ScoreResult {
 }
 
 /** At or above this percentage of Nodata metrics the canary scores 0 (Kayenta's NODATA_THRESHOLD). */
-export const NODATA_THRESHOLD_PERCENT = 50;
+const NODATA_THRESHOLD_PERCENT = 50;
 
 /**
  * Scores classified metrics. `groupWeights` are relative weights by group name; groups without

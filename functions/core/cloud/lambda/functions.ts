@@ -107,7 +107,7 @@ async function listEventMappings(lambda: LambdaClient, name: string): Promise<Ev
 }
 
 /** Names of the functions in the region (the cluster view filters them by owner). */
-export async function listFunctionNames(lambda: LambdaClient): Promise<string[]> {
+async function listFunctionNames(lambda: LambdaClient): Promise<string[]> {
   const names: string[] = [];
   let marker: string | undefined;
   do {

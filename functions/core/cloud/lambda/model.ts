@@ -185,7 +185,7 @@ export function resolveVersion(versions: readonly VersionView[], name: string, p
 }
 
 /** Versions an alias routes traffic to (its version and any weighted one). */
-export function aliasTargets(alias: AliasView): string[] {
+function aliasTargets(alias: AliasView): string[] {
   return [alias.functionVersion, ...Object.keys(alias.additionalWeights)];
 }
 

@@ -40,7 +40,7 @@ export function functionNameFor(application: string, functionName: string): stri
 }
 
 /** A function's owner by Gennaker's tag; undefined for functions Gennaker did not create. */
-export function ownerOf(tags: Readonly<Record<string, string>>): string | undefined {
+function ownerOf(tags: Readonly<Record<string, string>>): string | undefined {
   return tags[TagKeys.application];
 }
 

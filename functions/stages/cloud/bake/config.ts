@@ -25,7 +25,7 @@ import '../../../../state-machines/zod-messages.js';
 import { parseConfigText } from '../../../core/config-text.js';
 import { BakeConfigError } from '../errors.js';
 
-export const BAKE_CONFIG_ENV = 'GENNAKER_BAKE_CONFIG';
+const BAKE_CONFIG_ENV = 'GENNAKER_BAKE_CONFIG';
 export const BAKE_CONFIG_FILE_ENV = 'GENNAKER_BAKE_CONFIG_FILE';
 /** The base image local mode's sandbox registers in the emulator. */
 export const LOCAL_BASE_IMAGE_NAME = 'gennaker-local-base';
@@ -57,7 +57,7 @@ const DEBIAN = ['ubuntu', 'debian', 'trusty', 'xenial', 'bionic', 'focal', 'jamm
 const REDHAT = ['amzn', 'amzn2', 'amazonlinux', 'al2023', 'centos', 'rhel', 'rocky', 'alma', 'fedora'];
 
 /** Install commands for the usual families; configuration may add or replace them. */
-export function defaultInstallCommands(): Record<string, string> {
+function defaultInstallCommands(): Record<string, string> {
   return {
     ...Object.fromEntries(DEBIAN.map((os) => [os, 'apt-get update -y && DEBIAN_FRONTEND=noninteractive apt-get install -y {{package}}'])),
     ...Object.fromEntries(REDHAT.map((os) => [os, 'yum install -y {{package}}'])),

@@ -37,7 +37,7 @@ export function bakeRequest(config: Readonly<Record<string, unknown>>): BakeRequ
 }
 
 /** What a bake with nothing to install runs: the base image is imaged as it is (as Rosco bakes an empty package). */
-export const NOTHING_TO_INSTALL = ': # no package to install: the base image is baked as it is';
+const NOTHING_TO_INSTALL = ': # no package to install: the base image is baked as it is';
 
 /** The provisioning script: given, or the install command of the package for the base OS (none without a package). */
 export function provisioningScript(request: BakeRequest, config: BakeConfig): string {

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 
-export const FAILED_MARKER = 'gennaker-bake: failed';
-export const SUCCEEDED_MARKER = 'gennaker-bake: succeeded';
+const FAILED_MARKER = 'gennaker-bake: failed';
+const SUCCEEDED_MARKER = 'gennaker-bake: succeeded';
 
 /** A script without a shebang runs under bash, stopping at the first failing command. */
 function executable(script: string): string {

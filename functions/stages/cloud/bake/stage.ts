@@ -23,7 +23,7 @@ import { bakeImageName, builderUserData, provisioningFailure } from './script.js
 
 type Phase = 'plan' | 'launch' | 'provision' | 'image' | 'waitImage' | 'cleanup' | 'cleanupAfterFailure';
 
-export interface BakeState extends UnitState, WaitFields {
+interface BakeState extends UnitState, WaitFields {
   readonly phase: Phase;
   /** Where the bake runs (cancel has only the recorded state to go by). */
   readonly account: string;

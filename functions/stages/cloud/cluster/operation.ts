@@ -15,7 +15,7 @@ import type { LockedStage } from '../locking.js';
 import { clusterRefs } from '../summary.js';
 import { runUnits, unitErrors, type Unit, type UnitState } from '../units.js';
 
-export interface ClusterOperationState extends UnitState {
+interface ClusterOperationState extends UnitState {
   readonly plan?: readonly string[];
 }
 

@@ -36,7 +36,7 @@ export interface StrategyOptions {
 }
 
 /** What the new server group is launched with (the driver's create spec, less image and capacity). */
-export interface LaunchSettings {
+interface LaunchSettings {
   readonly instanceType?: string;
   readonly keyPair?: string;
   readonly iamInstanceProfile?: string;

@@ -18,12 +18,12 @@ export interface EcsImageDescription {
   readonly fromTrigger: boolean;
 }
 
-export interface EcsContainerMapping {
+interface EcsContainerMapping {
   readonly containerName: string;
   readonly image: EcsImageDescription;
 }
 
-export interface EcsTargetGroupMapping {
+interface EcsTargetGroupMapping {
   readonly targetGroup: string;
   readonly containerName: string;
   readonly containerPort: number;

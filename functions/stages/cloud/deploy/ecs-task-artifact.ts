@@ -18,7 +18,7 @@ const READ_ONLY = ['taskDefinitionArn', 'revision', 'status', 'requiresAttribute
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The registration a task definition document describes. Pure; `field` names the artifact in errors. */
-export function parseTaskDefinitionDocument(text: string, field: string, where: string): Partial<RegisterTaskDefinitionCommandInput> {
+function parseTaskDefinitionDocument(text: string, field: string, where: string): Partial<RegisterTaskDefinitionCommandInput> {
   let document: unknown;
   try {
     document = JSON.parse(text) as unknown;
@@ -43,7 +43,7 @@ export function parseTaskDefinitionDocument(text: string, field: string, where: 
 }
 
 /** Every container name the deploy refers to must be one of the document's, or the stage fails naming it. */
-export function checkContainerNames(base: Partial<RegisterTaskDefinitionCommandInput>, ecs: EcsSettings, prefix: string): void {
+function checkContainerNames(base: Partial<RegisterTaskDefinitionCommandInput>, ecs: EcsSettings, prefix: string): void {
   const names = (base.containerDefinitions ?? []).map((c) => c.name ?? '');
   const has = (name: string) => names.includes(name);
   const listed = names.join(', ');

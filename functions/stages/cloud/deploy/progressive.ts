@@ -31,7 +31,7 @@ import { judgeStepAnalysis } from './step-analysis.js';
 type Result = StepResult<DeployUnitState>;
 
 /** The target groups the cluster serves from, as the config names them (names or ARNs). */
-export function clusterTargetGroupRefs(cluster: DeployCluster): string[] {
+function clusterTargetGroupRefs(cluster: DeployCluster): string[] {
   return cluster.provider === 'ecs' ? [...new Set(cluster.ecs!.targetGroups.map((t) => t.targetGroup))] : [...cluster.launch.targetGroups];
 }
 

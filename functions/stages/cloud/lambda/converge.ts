@@ -79,11 +79,11 @@ export type ConvergeOutcome =
   | { readonly done: true; readonly state: ConvergeState; readonly view: FunctionView };
 
 /** How long a deploy waits for Lambda to finish applying a change. */
-export const UPDATE_TIMEOUT_SECONDS = 15 * 60;
+const UPDATE_TIMEOUT_SECONDS = 15 * 60;
 // Each step is one Lambda call; a deploy makes at most a handful, this only guards against a loop.
 const MAX_STEPS_PER_CALL = 50;
 
-export class FunctionUpdateError extends CloudStageError {}
+class FunctionUpdateError extends CloudStageError {}
 
 const LATEST = '$LATEST';
 

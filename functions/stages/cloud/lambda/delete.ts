@@ -25,7 +25,7 @@ interface DeletePlan {
 const NOTHING = 'No version found for Lambda function. Unable to perform delete operation.';
 
 /** What to delete, decided from the function as it is now. Pure. */
-export function deletePlan(config: Readonly<Record<string, unknown>>, fn: FunctionView): DeletePlan | string {
+function deletePlan(config: Readonly<Record<string, unknown>>, fn: FunctionView): DeletePlan | string {
   const name = optionalString(config, 'version') ?? (typeof config.version === 'number' ? String(config.version) : undefined);
   if (!name) throw new StageConfigError('version: required');
   if (name === '$ALL') return { target: 'function', keptInUse: [] };

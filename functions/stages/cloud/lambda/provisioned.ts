@@ -26,9 +26,9 @@ export type ProvisionedStep =
   | { readonly kind: 'wait'; readonly state: ProvisionedState; readonly waitSeconds: number };
 
 /** How long a stage waits for Lambda to allocate provisioned concurrency. */
-export const PROVISIONED_TIMEOUT_SECONDS = 15 * 60;
+const PROVISIONED_TIMEOUT_SECONDS = 15 * 60;
 
-export class ProvisionedConcurrencyError extends CloudStageError {}
+class ProvisionedConcurrencyError extends CloudStageError {}
 
 /** The field as the plugin reads it: a number ≥ 0 (0 removes it), or undefined when unset. */
 export function provisionedOf(config: Readonly<Record<string, unknown>>): number | undefined {

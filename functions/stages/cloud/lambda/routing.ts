@@ -92,7 +92,7 @@ function version(view: FunctionView, config: Config, nameField: string, numberFi
 }
 
 /** The alias state $SIMPLE and $WEIGHTED ask for. */
-export function plannedRouting(view: FunctionView, config: Config): AliasRouting {
+function plannedRouting(view: FunctionView, config: Config): AliasRouting {
   const strategy = config.deploymentStrategy;
   const major = version(view, config, 'versionNameA', 'versionNumberA');
   if (strategy === '$SIMPLE') return { major };
@@ -218,7 +218,7 @@ async function blueGreen(
 }
 
 /** Reads the progressive fields (the EC2/ECS step format: pauses, promotes, analysis). */
-export function progressiveSteps(config: Config): { steps: TrafficStep[]; alarms: string[] } {
+function progressiveSteps(config: Config): { steps: TrafficStep[]; alarms: string[] } {
   const { steps, problems } = readTrafficSteps(config.trafficSteps, 'trafficSteps');
   const { alarms, problems: alarmProblems } = readRollbackAlarms(config.rollbackAlarms, 'rollbackAlarms');
   const all = [...problems, ...alarmProblems];

@@ -6,7 +6,7 @@ import type { ClusterKey } from '../../../core/cluster-lock.js';
 import type { FunctionLocation } from './fields.js';
 
 /** Function names cannot contain ':', so these keys never meet a server group cluster's. */
-export const FUNCTION_LOCK_PREFIX = 'function:';
+const FUNCTION_LOCK_PREFIX = 'function:';
 
 export function functionLock(where: FunctionLocation): ClusterKey {
   return { account: where.account, region: where.region, cluster: `${FUNCTION_LOCK_PREFIX}${where.functionName}` };

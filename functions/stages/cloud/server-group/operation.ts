@@ -21,7 +21,7 @@ import { runUnits, unitErrors, type StepResult, type Unit, type UnitState } from
 import type { UpWait } from '../up.js';
 import { timeoutSeconds as configured, UP_TIMEOUT_FIELD, type WaitFields } from '../waiting.js';
 
-export interface OperationState extends UnitState, WaitFields {
+interface OperationState extends UnitState, WaitFields {
   readonly phase: 'resolve' | 'act' | 'wait';
   readonly serverGroup?: string;
   readonly enabled?: boolean;
@@ -45,7 +45,7 @@ export interface ServerGroupOperation {
 }
 
 /** Seconds an operation waits for its outcome. */
-export const OPERATION_TIMEOUT_SECONDS = 30 * 60;
+const OPERATION_TIMEOUT_SECONDS = 30 * 60;
 
 interface Location {
   readonly account: string;

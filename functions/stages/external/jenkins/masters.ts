@@ -20,7 +20,7 @@ import { SecretScope } from '../../../core/secrets/scope.js';
 import { parseConfigText } from '../../../core/config-text.js';
 import { JenkinsConfigError } from '../errors.js';
 
-export const JENKINS_MASTERS_ENV = 'GENNAKER_JENKINS_MASTERS';
+const JENKINS_MASTERS_ENV = 'GENNAKER_JENKINS_MASTERS';
 export const JENKINS_MASTERS_FILE_ENV = 'GENNAKER_JENKINS_MASTERS_FILE';
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:.+$/;

@@ -24,10 +24,10 @@ import { parsePropertyFile } from './properties.js';
 
 /** The build parameter that marks a build as this stage run's. */
 export const MARKER_PARAMETER = 'GENNAKER_TRIGGER_ID';
-export const MAX_CONSECUTIVE_FAILURES = 10;
+const MAX_CONSECUTIVE_FAILURES = 10;
 export const JENKINS_STATE_KEY = 'jenkinsState';
 /** This stage type's state in its record (stage-api.ts stageState): the one place its type is declared. */
-export const JENKINS_STATE = stageState<JenkinsState>(JENKINS_STATE_KEY);
+const JENKINS_STATE = stageState<JenkinsState>(JENKINS_STATE_KEY);
 
 export interface JenkinsDeps {
   readonly http: HttpSender;
@@ -46,7 +46,7 @@ export interface JenkinsConfig {
   readonly waitForCompletion: boolean;
 }
 
-export interface JenkinsState {
+interface JenkinsState {
   readonly marker: string;
   readonly triggering?: boolean;
   readonly queueId?: number;

@@ -2,7 +2,7 @@
  * The runJob stage's settings: one ECS task (Fargate by default) from an existing task
  * definition, with optional overrides. Pure.
  */
-export const LAUNCH_TYPES = ['FARGATE', 'EC2'] as const;
+const LAUNCH_TYPES = ['FARGATE', 'EC2'] as const;
 
 export interface RunJobConfig {
   readonly account?: string;

@@ -1,6 +1,6 @@
 /** What a stopped ECS task means for the stage, and where its logs are. Pure. */
 
-export interface ContainerView {
+interface ContainerView {
   readonly name?: string;
   readonly exitCode?: number;
   readonly reason?: string;

@@ -30,16 +30,16 @@ import { logLink, taskConsoleUrl, taskOutcome, type LogLink } from './outcome.js
 
 export const RUN_JOB_STATE_KEY = 'runJobState';
 /** This stage type's state in its record (stage-api.ts stageState): the one place its type is declared. */
-export const RUN_JOB_STATE = stageState<RunJobState>(RUN_JOB_STATE_KEY);
+const RUN_JOB_STATE = stageState<RunJobState>(RUN_JOB_STATE_KEY);
 /** A task that DescribeTasks cannot find this many times in a row is given up on. */
-export const MAX_MISSING = 3;
+const MAX_MISSING = 3;
 
 export interface RunJobDeps {
   readonly target: (account: string | undefined, region: string | undefined) => Promise<AwsTarget>;
   readonly ecs: (target: AwsTarget) => ECSClient;
 }
 
-export interface RunJobState {
+interface RunJobState {
   readonly startedBy: string;
   readonly starting?: boolean;
   readonly taskArn?: string;
@@ -49,7 +49,7 @@ export interface RunJobState {
 }
 
 /** startedBy allows 36 letters, digits, hyphens and underscores. */
-export function startedByMarker(executionId: string, refId: string, startTime: number): string {
+function startedByMarker(executionId: string, refId: string, startTime: number): string {
   return `gnk-${createHash('sha256').update(`${executionId}\n${refId}\n${startTime}`).digest('hex').slice(0, 32)}`;
 }
 

@@ -16,7 +16,7 @@ import { systemClock, type Clock } from '../../../core/stage-api.js';
 import { WebhookCallbackError } from '../errors.js';
 import { hashCallbackToken, WEBHOOK_CALLBACK_KEY, WEBHOOK_STATE, type DeliveredCallback } from './stage.js';
 
-export const MAX_CALLBACK_BODY_CHARS = 64 * 1024;
+const MAX_CALLBACK_BODY_CHARS = 64 * 1024;
 
 export interface CallbackOptions {
   /** The token from the callback URL. */

@@ -7,13 +7,13 @@ import { hasSecretReference } from '../../../../state-machines/model/secret-refe
 import { JsonPathSyntaxError } from '../errors.js';
 import { compileJsonPath } from '../json-path.js';
 
-export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+type HttpMethod = (typeof HTTP_METHODS)[number];
 /** Methods that may be sent twice without doing the work twice. */
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
-export const STATUS_URL_RESOLUTIONS = ['getMethod', 'locationHeader', 'webhookResponse', 'callback'] as const;
-export type StatusUrlResolution = (typeof STATUS_URL_RESOLUTIONS)[number];
+const STATUS_URL_RESOLUTIONS = ['getMethod', 'locationHeader', 'webhookResponse', 'callback'] as const;
+type StatusUrlResolution = (typeof STATUS_URL_RESOLUTIONS)[number];
 
 /** What a reported status means. Later lists win when a status is in two (as in Orca: terminal over canceled over success). */
 export type ReportedOutcome = 'SUCCEEDED' | 'CANCELED' | 'TERMINAL';
@@ -25,7 +25,7 @@ export type ReportedOutcome = 'SUCCEEDED' | 'CANCELED' | 'TERMINAL';
 export const CALLBACK_URL_PLACEHOLDER = '{{callbackUrl}}';
 export const CALLBACK_URL_HEADER = 'X-Gennaker-Callback-Url';
 
-export interface CancelRequest {
+interface CancelRequest {
   readonly url: string;
   readonly method: HttpMethod;
   readonly body?: string;

@@ -11,7 +11,7 @@ export type Setback = { readonly kind: 'retry'; readonly reason: string } | { re
 export type Verdict = { readonly kind: 'ok' } | Setback;
 
 /** Orca retries 429 by default (webhook.default-retry-status-codes). */
-export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [429];
+const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [429];
 
 /** The answer to the webhook request itself. */
 export function judgeCreateStatus(status: number, config: Pick<WebhookConfig, 'failFastStatusCodes' | 'retryStatusCodes'>): Verdict {

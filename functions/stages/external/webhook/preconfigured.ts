@@ -11,7 +11,7 @@ import { fixedFields, parametersOf, type PreconfiguredWebhook } from '../../../.
 import { StageConfigError, type StageImplementation, type StageRunContext } from '../../../core/stage-api.js';
 
 /** The stage's config as the webhook implementation sees it for this call. */
-export function preconfiguredConfig(webhook: PreconfiguredWebhook, ctx: StageRunContext): Record<string, unknown> {
+function preconfiguredConfig(webhook: PreconfiguredWebhook, ctx: StageRunContext): Record<string, unknown> {
   const parameterValues = parametersOf(webhook, ctx.stage.config.parameterValues);
   const template = Object.fromEntries(fixedFields(webhook).map((f) => [f, (webhook as Record<string, unknown>)[f]]));
   const evaluated = evaluateAll(template, withStageContext(ctx.evaluation, ctx.stage.refId, { parameterValues }));

@@ -8,7 +8,7 @@ import { parseBody } from '../../../core/http/client.js';
 import { redactHeaders } from '../../../core/http/redact.js';
 
 /** Bodies larger than this (as JSON) are stored as truncated text. */
-export const MAX_STORED_BODY_CHARS = 16 * 1024;
+const MAX_STORED_BODY_CHARS = 16 * 1024;
 
 export interface ResponseRecord {
   /** Spring's HttpStatus name, as Orca writes it: OK, CREATED, NOT_FOUND ... */
@@ -18,7 +18,7 @@ export interface ResponseRecord {
   readonly body?: unknown;
 }
 
-export function statusName(status: number): string {
+function statusName(status: number): string {
   // Not `import ... from 'node:http'`: Node builds an ES module view of http by reading every
   // export, and its lazy WebSocket/fetch exports then load undici (a quarter of this function's start).
   const { STATUS_CODES } = process.getBuiltinModule('node:http');

@@ -29,9 +29,9 @@ import {
 } from './outcome.js';
 import { responseRecord, storedBody, type ResponseRecord } from './record.js';
 
-export const CALLBACK_URL_ENV = 'GENNAKER_WEBHOOK_CALLBACK_URL';
+const CALLBACK_URL_ENV = 'GENNAKER_WEBHOOK_CALLBACK_URL';
 /** Retries of 5xx / 429 / connection failures before the stage gives up (retryStatusCodes retry until the stage times out). */
-export const MAX_IMPLICIT_RETRIES = 10;
+const MAX_IMPLICIT_RETRIES = 10;
 
 export interface WebhookDeps {
   readonly http: HttpSender;
