@@ -8,8 +8,7 @@ import '../zod-messages.js';
 import { ExecutionWindowSchema } from '../model/execution-window-schema.js';
 
 /** Orca's stage statuses. */
-const STAGE_STATUSES = ['NOT_STARTED', 'RUNNING', 'PAUSED', 'SUCCEEDED', 'FAILED_CONTINUE', 'TERMINAL', 'CANCELED', 'STOPPED', 'SKIPPED'] as const;
-export type StageStatus = (typeof STAGE_STATUSES)[number];
+export type StageStatus = 'NOT_STARTED' | 'RUNNING' | 'PAUSED' | 'SUCCEEDED' | 'FAILED_CONTINUE' | 'TERMINAL' | 'CANCELED' | 'STOPPED' | 'SKIPPED';
 
 /** What an engine call ended in: a stage status, or `HALTED` (the branch cannot go on) for a stage that never ran. */
 export type EngineStatus = StageStatus | 'HALTED';
