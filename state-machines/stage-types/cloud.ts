@@ -5,7 +5,7 @@
  * stages run the same checks again on the evaluated config.
  */
 import { CLUSTER_FIELDS, field, LOCATION_FIELDS, SERVER_GROUP_FIELDS, type StageField } from './fields.js';
-import { registerStageType, type StageTypeInfo } from './registry.js';
+import { registerStageType, type StageReads, type StageTypeInfo } from './registry.js';
 import { mayWaitForPromote, trafficProblems } from './traffic-steps.js';
 
 type Raw = Readonly<Record<string, unknown>>;
@@ -463,6 +463,28 @@ export function waitsForPromote(s: Raw): boolean {
   });
 }
 
+/**
+ * A deploy reads upstream stages only for an EC2 cluster that names no image of its own: it runs the
+ * image a bake or findImage stage upstream produced (images.ts). ECS clusters run their container
+ * images, so an ECS deploy (or one with its AMI given) reads no other stage and costs the same at
+ * the end of a long pipeline as at its start. Expressions may name anything: upstream then.
+ */
+function deployReads(s: Raw): StageReads {
+  if (isExpression(s.clusters) || isExpression(s.cluster)) return { upstream: true };
+  const clusters: unknown[] = Array.isArray(s.clusters) ? s.clusters : isObject(s.cluster) ? [s.cluster] : [];
+  return clusters.some((c) => needsUpstreamImage(c, s)) ? { upstream: true } : {};
+}
+
+function needsUpstreamImage(c: unknown, s: Raw): boolean {
+  if (!isObject(c)) return true;
+  const provider = c.cloudProvider ?? c.provider ?? s.cloudProvider ?? s.provider;
+  if (provider === 'ecs') return false;
+  if (isExpression(provider)) return true;
+  // A plain image id or name; a map by region may lack a region, and an expression may come out empty.
+  const named = (v: unknown) => typeof v === 'string' && v !== '' && !isExpression(v);
+  return !(named(c.imageId ?? c.ami) || named(c.amiName ?? c.imageName));
+}
+
 function cloud(info: Omit<StageTypeInfo, 'family'>): void {
   registerStageType({ ...info, family: 'cloud' });
 }
@@ -476,8 +498,7 @@ cloud({
   description: 'Deploy server groups with a strategy (none, redblack, highlander, rollingredblack, progressive)',
   check: deployProblems,
   callbackFor: waitsForPromote,
-  // The image may come from an upstream bake or find-image stage.
-  reads: () => ({ upstream: true }),
+  reads: deployReads,
 });
 cloud({
   type: 'enableServerGroup',

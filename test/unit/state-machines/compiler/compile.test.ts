@@ -276,6 +276,40 @@ describe('compilePipeline', () => {
     expect(reads('Tag')).toEqual(['2', '3', '4']);
   });
 
+  it('has a deploy read upstream stages only for an EC2 cluster that names no image of its own', () => {
+    // GIVEN a chain of plain stages, then deploys of each kind
+    const capacity = { min: 1, max: 1, desired: 1 };
+    const ec2 = { account: 'default', application: 'app', stack: 'prod', region: 'us-east-1', capacity };
+    const ecs = { ...ec2, cloudProvider: 'ecs', ecsClusterName: 'main', imageDescription: { registry: 'r', repository: 'app', tag: '1' } };
+    const deploys: Record<string, unknown> = {
+      'From upstream': { clusters: [ec2] },
+      'Given AMI': { clusters: [{ ...ec2, amiName: 'app-1.0' }] },
+      'AMI by region': { clusters: [{ ...ec2, imageId: { 'us-east-1': 'ami-1' } }] },
+      'AMI by expression': { clusters: [{ ...ec2, amiName: '${trigger.user}' }] },
+      'On ECS': { clusters: [ecs] },
+      'ECS by stage provider': { cloudProvider: 'ecs', clusters: [{ ...ecs, cloudProvider: undefined }] },
+      'ECS and EC2': { clusters: [ecs, ec2] },
+      'Clusters by expression': { clusters: '${trigger.clusters}' },
+    };
+    const plain = ['1', '2', '3'].map((refId, i) => ({ refId, type: 'wait', name: `Wait ${refId}`, waitTime: 1, requisiteStageRefIds: i ? [String(i)] : [] }));
+    const asl = compilePipeline(
+      pipelineOf({
+        stages: [
+          ...plain,
+          ...Object.entries(deploys).map(([name, config], i) => ({ refId: `d${i}`, type: 'deploy', name, requisiteStageRefIds: ['3'], ...config })),
+        ],
+      }),
+    );
+    // WHEN
+    const reads = (name: string) =>
+      (statesOfType(asl as never, 'Task').find((t) => t.name === name)!.state.Parameters as { Payload: { stage: { reads?: unknown } } }).Payload.stage.reads;
+    // THEN the image may come from the bake or findImage upstream: every stage upstream (its requisite is read anyway)
+    for (const name of ['From upstream', 'AMI by region', 'AMI by expression', 'ECS and EC2', 'Clusters by expression'])
+      expect(reads(name), name).toEqual(['1', '2']);
+    // nothing but its requisite: the same cost at the end of any pipeline
+    for (const name of ['Given AMI', 'On ECS', 'ECS by stage provider']) expect(reads(name), name).toBeUndefined();
+  });
+
   it('reports a definition over the 1 MB limit', () => {
     const stages = Array.from({ length: 1200 }, (_, i) => ({
       refId: String(i),
