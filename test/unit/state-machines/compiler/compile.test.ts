@@ -281,7 +281,7 @@ describe('compilePipeline', () => {
     const capacity = { min: 1, max: 1, desired: 1 };
     const ec2 = { account: 'default', application: 'app', stack: 'prod', region: 'us-east-1', capacity };
     const ecs = { ...ec2, cloudProvider: 'ecs', ecsClusterName: 'main', imageDescription: { registry: 'r', repository: 'app', tag: '1' } };
-    const deploys: Record<string, unknown> = {
+    const deploys: Record<string, Record<string, unknown>> = {
       'From upstream': { clusters: [ec2] },
       'Given AMI': { clusters: [{ ...ec2, amiName: 'app-1.0' }] },
       'AMI by region': { clusters: [{ ...ec2, imageId: { 'us-east-1': 'ami-1' } }] },
