@@ -1,7 +1,8 @@
 /**
  * What the API can do, as plain functions over injected deps: the HTTP handler calls them for a
- * deployed stack, and the CLI calls them directly in local mode (`localApi`) or through the HTTP
- * API of a deployed stack (`httpApi` in http-client.ts): both implement `GennakerApi`.
+ * deployed stack, and the CLI and the local console server call them directly on the local
+ * environment; the CLI reaches a deployed stack through its HTTP API (`httpApi` in
+ * http-client.ts, a `GennakerApi`).
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { sfnTaskResumer } from '../core/task-resume.js';
@@ -287,7 +288,7 @@ export async function clusterView(query: { application: string; account?: string
 /** Resumes a callback task (what submitJudgment calls in AWS). */
 export const sfnResume = (sfn?: SFNClient): ResumeCallback => sfnTaskResumer(sfn);
 
-/** Everything the CLI can ask, locally or of a deployed stack. */
+/** Everything the CLI can ask of a deployed stack (over its HTTP API). */
 export interface GennakerApi {
   listApplications(): Promise<ApplicationSummary[]>;
   listPipelines(application: string): Promise<PipelineSummary[]>;

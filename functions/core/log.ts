@@ -1,7 +1,7 @@
 /**
- * The one logging abstraction. Every Lambda (engine families, triggers, lifecycle, webhook
+ * The one logging abstraction. Every Lambda (engine families, triggers, lifecycle, notifier, webhook
  * callback, API) logs through `Log`, backed by the container's one Powertools logger, into which
- * the handler wrapper (lambda-handler.ts) injects each invocation's Lambda context and execution
+ * the handler wrapper (lambda-wrapper.ts) injects each invocation's Lambda context and execution
  * id: every line carries `function_request_id` and, where the call has one, `executionId`.
  * Tests, benchmarks and local mode keep entries in memory instead.
  *

@@ -1,5 +1,5 @@
 /**
- * The contract between the stage engine (functions/core/stage-engine.ts) and stage implementations
+ * The contract between the stage engine (functions/core/engine/) and stage implementations
  * (functions/stages/*). A stage implementation does one unit of work per call and returns a result;
  * it never sleeps: to wait it returns RUNNING with `waitSeconds` and the state machine calls again.
  * The engine loads the execution record, evaluates expressions, gates on upstream stages, applies

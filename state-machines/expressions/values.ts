@@ -157,8 +157,7 @@ export function asBoolean(value: unknown, role: string): boolean {
   return fail(`${role} needs a boolean, got ${describe(value)}`);
 }
 
-/** Text of a value interpolated into a string: null is empty, lists and maps are JSON. */
-/** A value as text; a list or map becomes JSON, charged to `output` as it is written. */
+/** Text of a value interpolated into a string: null is empty; a list or map becomes JSON, charged to `output` as it is written. */
 export function toText(value: unknown, output?: OutputBudget): string {
   switch (kindOf(value)) {
     case 'null':

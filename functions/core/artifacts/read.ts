@@ -21,7 +21,7 @@ import type { SecretScope } from '../secrets/scope.js';
 import { StageConfigError, TransientStageError } from '../stage-errors.js';
 import type { ArtifactSettings } from './settings.js';
 
-/** A GET through a client that checks addresses (the external stages' safe client). */
+/** A GET through a client that checks addresses (the safe client of functions/core/http). */
 type ArtifactHttpGet = (url: string, headers: Readonly<Record<string, string>>) => Promise<{ readonly status: number; readonly text: string }>;
 
 export interface ArtifactReaders {

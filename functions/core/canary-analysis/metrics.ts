@@ -1,7 +1,7 @@
 /**
  * Reads each canary metric for the baseline and the canary server group from CloudWatch
- * (GetMetricData: one statistic per period, the group named by its AutoScalingGroupName
- * dimension), and computes ratios (numerator / denominator per period) here rather than with
+ * (GetMetricData: one statistic per period, the group named by the scope dimension:
+ * AutoScalingGroupName by default, or another such as TargetGroup), and computes ratios (numerator / denominator per period) here rather than with
  * metric math. Query building and combining are pure; only `fetchObservations` calls AWS.
  */
 import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';

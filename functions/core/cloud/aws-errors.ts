@@ -1,7 +1,7 @@
 /**
  * The boundary between the AWS SDK and the driver: every SDK call goes through `awsCall`, which turns
  * SDK errors into the driver's named errors. Throttling and transient faults are retried by the SDK
- * itself (standard retry mode, backoff with jitter, `maxAttempts` from aws-clients); when they
+ * itself (standard retry mode, backoff with jitter, `maxAttempts` from client-cache.ts); when they
  * outlast those retries they surface as `TransientCloudError` so the stage can be retried later.
  */
 import { AwsCallError, CloudDriverError, ResourceNotFoundError, TransientCloudError } from './errors.js';

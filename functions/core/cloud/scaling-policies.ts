@@ -1,6 +1,6 @@
 /**
  * Copying scaling policies from one server group to another (clone). Names are derived from the
- * target group's name, so copying twice puts the same policies again (PutScalingPolicy replaces a
+ * new server group's name, so copying twice puts the same policies again (PutScalingPolicy replaces a
  * policy of the same name on the same group). CloudWatch alarms that drive step / simple policies
  * are not copied: target tracking policies make their own.
  */

@@ -1,8 +1,9 @@
 /**
- * The one HTTP client of the external stages: node:http(s) with a timeout, the address guard on
- * every hop (redirects are followed by hand so a redirect cannot reach a refused address), each
- * connection made to the address the guard checked (pinned-request.ts: no DNS-rebinding window),
- * a cap on the body size, and errors that say whether the request surely never left.
+ * The one outbound HTTP client (external stages, http/github artifact reads, the notifier):
+ * node:http(s) with a timeout, the address guard on every hop (redirects are followed by hand so a
+ * redirect cannot reach a refused address), each connection made to the address the guard checked
+ * (pinned-request.ts: no DNS-rebinding window), a cap on the body size, and errors that say
+ * whether the request surely never left.
  */
 import type { IncomingMessage } from 'node:http';
 import { HttpTransportError, ResponseTooLargeError } from './errors.js';
