@@ -14,7 +14,7 @@ import { userPatternProblem } from '../expressions/regex.js';
 import { closestKnownField } from './field-names.js';
 import { notificationSecretProblems, type SecretProblems, secretProblems } from './secret-references.js';
 import { jsonPath, type Problem } from './problems.js';
-import { type ParsedStage, PipelineSchema, StageSchema } from './schema.js';
+import { type ParsedStage, PipelineSchema, StageSchema, type TriggerConfig, TriggerSchema } from './schema.js';
 
 export interface ValidationResult {
   /** Present only when there are no errors. */
@@ -49,16 +49,15 @@ function validate(raw: unknown, options: ValidateOptions): ValidationResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { errors: [{ path: '$', message: 'a pipeline must be an object with a stages list' }], warnings };
   }
-  const record = raw as Record<string, unknown>;
-  const top = TopLevelSchema.safeParse(record);
-  if (!top.success) errors.push(...zodProblems(top.error, '$'));
+  const record = withoutNulls(raw as Record<string, unknown>);
+  const top = parseTopLevel(record, errors);
   if (!Array.isArray(record.stages)) {
     errors.push({ path: '$.stages', message: 'required: a list of stages' });
     return { errors, warnings };
   }
 
   const parsed: ParsedEntry[] = record.stages.map((s, i) => {
-    const result = StageSchema.safeParse(s);
+    const result = StageSchema.safeParse(isPlainObject(s) ? withoutNulls(s) : s);
     if (result.success) return { stage: result.data, valid: true };
     errors.push(...zodProblems(result.error, `$.stages[${i}]`));
     // It still exists for the graph checks: no false "no stage has refId" for its dependants.
@@ -73,29 +72,30 @@ function validate(raw: unknown, options: ValidateOptions): ValidationResult {
   checkStageTypes(stages, errors, warnings);
   checkDollarKeys(record.stages, errors);
   checkSecrets(record.stages, record.notifications, errors, warnings);
-  checkExpressions(stages, top.success ? (top.data.parameterConfig ?? []) : [], errors);
+  checkExpressions(stages, top.data.parameterConfig ?? [], errors);
 
-  const application = top.success ? (top.data.application ?? options.defaults?.application) : undefined;
-  const name = top.success ? (top.data.name ?? options.defaults?.name) : undefined;
-  if (top.success && !top.data.application) {
+  const application = top.data.application ?? (top.invalid.has('application') ? undefined : options.defaults?.application);
+  const name = top.data.name ?? (top.invalid.has('name') ? undefined : options.defaults?.name);
+  if (!top.data.application && !top.invalid.has('application')) {
     if (application) warnings.push({ path: '$.application', message: `missing; using '${application}'` });
     else errors.push({ path: '$.application', message: 'required: the application this pipeline belongs to' });
   }
-  if (top.success && !top.data.name) {
+  if (!top.data.name && !top.invalid.has('name')) {
     if (name) warnings.push({ path: '$.name', message: `missing; using '${name}'` });
     else errors.push({ path: '$.name', message: 'required: the pipeline name' });
   }
-  const artifacts = readExpectedArtifacts(record.expectedArtifacts, top.success ? (top.data.triggers ?? []) : []);
+  const artifacts = readExpectedArtifacts(
+    record.expectedArtifacts,
+    top.triggers.map((t) => t.config),
+  );
   errors.push(...artifacts.errors);
-  if (top.success) {
-    top.data.triggers?.forEach((t, i) => {
-      const found = triggerProblems(t, `$.triggers[${i}]`);
-      errors.push(...found.errors);
-      warnings.push(...found.warnings);
-    });
+  for (const { config, index } of top.triggers) {
+    const found = triggerProblems(config, `$.triggers[${index}]`);
+    errors.push(...found.errors);
+    warnings.push(...found.warnings);
   }
 
-  if (errors.length > 0 || !top.success || !application || !name) return { errors, warnings };
+  if (errors.length > 0 || !application || !name) return { errors, warnings };
   if (stages.length !== all.length) return { errors, warnings };
   const data = top.data;
   const pipeline: Pipeline = {
@@ -113,6 +113,54 @@ function validate(raw: unknown, options: ValidateOptions): ValidationResult {
     stages: stages.map((s) => s.stage),
   };
   return { pipeline, errors, warnings };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A field written as null is a field not written, as Jackson reads Spinnaker's JSON (front50 and
+ * API exports carry `"description": null`, `"requisiteStageRefIds": null`, ...). Applied to the
+ * pipeline, its triggers and its stages; nested values keep their nulls.
+ */
+function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (value === null) continue;
+    out[key] = key === 'triggers' && Array.isArray(value) ? value.map((t) => (isPlainObject(t) ? withoutNulls(t) : t)) : value;
+  }
+  return out;
+}
+
+interface TopLevel {
+  readonly data: z.output<typeof TopLevelSchema>;
+  /** Top-level fields that failed their schema (reported): not defaulted, not reported again. */
+  readonly invalid: ReadonlySet<string>;
+  /** The triggers that passed their schema, with their index in the file. */
+  readonly triggers: ReadonlyArray<{ readonly config: TriggerConfig; readonly index: number }>;
+}
+
+/**
+ * The pipeline's own fields. A field that fails its schema is reported and left out, so the rest
+ * (application, name, each other trigger) is still checked: every problem at once.
+ */
+function parseTopLevel(record: Record<string, unknown>, errors: Problem[]): TopLevel {
+  const parsed = TopLevelSchema.safeParse(record);
+  if (parsed.success) return { data: parsed.data, invalid: new Set(), triggers: (parsed.data.triggers ?? []).map((config, index) => ({ config, index })) };
+  errors.push(...zodProblems(parsed.error, '$'));
+  const invalid = new Set(
+    parsed.error.issues.filter((i) => i.path.length > 0 && !(i.path[0] === 'triggers' && typeof i.path[1] === 'number')).map((i) => String(i.path[0])),
+  );
+  const badTriggers = new Set(parsed.error.issues.filter((i) => i.path[0] === 'triggers' && typeof i.path[1] === 'number').map((i) => i.path[1] as number));
+  const rest = Object.fromEntries(Object.entries(record).filter(([key]) => !invalid.has(key) && key !== 'triggers'));
+  const again = TopLevelSchema.safeParse(rest);
+  const triggers = (Array.isArray(record.triggers) && !invalid.has('triggers') ? record.triggers : []).flatMap((t, index) => {
+    if (badTriggers.has(index)) return [];
+    const one = TriggerSchema.safeParse(t);
+    return one.success ? [{ config: one.data, index }] : [];
+  });
+  return { data: again.success ? again.data : {}, invalid, triggers };
 }
 
 interface IndexedStage {

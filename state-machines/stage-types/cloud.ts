@@ -439,6 +439,16 @@ const BAKE_FIELDS: readonly StageField[] = [
   field('version', 'string', 'package version recorded on the image'),
   field('rebake', 'boolean', 'bake even when an image for this package exists (always baked)'),
   field('templateFileName', 'string', "Rosco's Packer template (not used: Gennaker bakes with its own builder)"),
+  // Rosco's BakeRequest fields that Orca passes through from the stage (snake_cased) and Deck or older exports write.
+  field('baseName', 'string', "Rosco's base image name (accepted, not used: the base image is baseAmi or baseOs)"),
+  field('enhancedNetworking', 'boolean', 'ENA support on the new image (accepted, not used: the base image decides)'),
+  field('varFileName', 'string', "Rosco's Packer variables file (not used: Gennaker bakes with its own builder)"),
+  field('upgrade', 'boolean', 'upgrade the base packages before installing (accepted, not used)'),
+  field('buildHost', 'string', 'the CI server the package came from (accepted, not used)'),
+  field('buildNumber', 'string', 'the CI build number (accepted, not used)'),
+  field('commitHash', 'string', 'the commit of the CI build (accepted, not used)'),
+  field('buildInfoUrl', 'string', 'the CI build page (accepted, not used)'),
+  field('skipRegionDetection', 'boolean', "Deck's: bake only the regions listed"),
 ];
 
 const FIND_IMAGE_FIELDS: readonly StageField[] = [

@@ -155,3 +155,58 @@ describe('"did you mean" covers every stage type, from its declared fields', () 
     expect(result.warnings.filter((w) => w.message.includes('did you mean'))).toEqual([]);
   });
 });
+
+describe('a pipeline field that fails its schema hides nothing else', () => {
+  it('still checks every trigger, the other triggers of a bad one, and application and name', () => {
+    const result = validatePipeline({
+      name: 42,
+      limitConcurrent: 'yes',
+      triggers: [
+        { type: 'cron', cronExpression: '0 0 25 * * ?' },
+        { enabled: 'x' },
+        { type: 'git', source: 'github', project: 'o', slug: 'r', branch: '(?=x)master' },
+      ],
+      stages: [{ refId: '1', type: 'wait', waitTime: 1 }],
+    });
+    expect(paths(result.errors).sort()).toEqual(
+      [
+        '$.application',
+        '$.limitConcurrent',
+        '$.name',
+        '$.triggers[0].cronExpression',
+        '$.triggers[1].enabled',
+        '$.triggers[1].type',
+        '$.triggers[2].branch',
+      ].sort(),
+    );
+    // name failed its schema: reported once, not again as missing.
+    expect(result.errors.filter((e) => e.path === '$.name')).toHaveLength(1);
+  });
+});
+
+describe('null is a field not written (Jackson reads Spinnaker JSON so)', () => {
+  it('accepts nulls on the pipeline, its triggers and its stages, and reads them as absent', () => {
+    const result = validatePipeline({
+      application: 'a',
+      name: 'p',
+      description: null,
+      parameterConfig: null,
+      notifications: null,
+      appConfig: null,
+      triggers: [{ type: 'git', source: 'github', project: 'o', slug: 'r', branch: null, enabled: true }],
+      stages: [
+        { refId: '1', type: 'wait', waitTime: 1, requisiteStageRefIds: null, stageEnabled: null, comments: null, stageTimeoutMs: null },
+        { refId: '2', type: 'manualJudgment', requisiteStageRefIds: ['1'], instructions: null, judgmentInputs: [] },
+      ],
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.pipeline?.triggers[0]).not.toHaveProperty('branch');
+    expect(result.pipeline?.stages[0]).toMatchObject({ requisiteStageRefIds: [] });
+    expect(result.pipeline?.stages[0]).not.toHaveProperty('enabledExpression');
+  });
+
+  it('still refuses a null where a value is required', () => {
+    const result = validate([{ refId: '1', type: null, waitTime: 1 }]);
+    expect(paths(result.errors)).toEqual(['$.stages[0].type']);
+  });
+});

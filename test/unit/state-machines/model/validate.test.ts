@@ -129,7 +129,7 @@ describe('real Spinnaker exports', () => {
   /** Stage types that are not about EC2 and so are refused for good, named in the error. */
   const neverSupported = new Set(['deployManifest']);
   /** AWS pipelines (bake, deploy, checkPreconditions with clusterSize, wait; 029 also jenkins; 071 the Lambda plugin's deploy). */
-  const aws = ['001.json', '029.json', '036.json', '071.json'];
+  const aws = ['001.json', '029.json', '036.json', '071.json', 'echo-28-bake-basename.json'];
   /** Pipelines for other clouds, refused naming their cloudProvider. */
   const otherClouds: Record<string, string> = {};
 
