@@ -128,7 +128,7 @@ function withoutNulls(record: Record<string, unknown>): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     if (value === null) continue;
-    out[key] = key === 'triggers' && Array.isArray(value) ? value.map((t) => (isPlainObject(t) ? withoutNulls(t) : t)) : value;
+    out[key] = key === 'triggers' && Array.isArray(value) ? (value as unknown[]).map((t): unknown => (isPlainObject(t) ? withoutNulls(t) : t)) : value;
   }
   return out;
 }
