@@ -64,7 +64,7 @@ export const StageSchema = z.looseObject({
   notifications: z.optional(z.array(NotificationSchema)),
 });
 
-const TriggerSchema = z.looseObject({
+export const TriggerSchema = z.looseObject({
   type: nonEmptyString(),
   enabled: z.optional(z.boolean()),
 });
