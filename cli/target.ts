@@ -3,6 +3,7 @@
  * environment when it is up (from any folder inside the project), else AWS when credentials are
  * configured, else the records saved by finished local runs.
  */
+import { GENNAKER } from '../local/command-name.js';
 import { resetClientCache } from '../functions/core/aws-clients.js';
 import { ExecutionStore } from '../functions/core/execution-store.js';
 import { type LocalEnvironment, readEnvironment, useEndpoint } from '../local/environment.js';
@@ -24,5 +25,4 @@ export async function target(): Promise<Target> {
   return { kind: 'saved' };
 }
 
-export const NO_ENVIRONMENT =
-  "no local environment is up ('gennaker local up', or run a pipeline with 'gennaker run --local'), and no AWS endpoint or credentials are configured (--api <url> or GENNAKER_API_URL for a deployed stack)";
+export const NO_ENVIRONMENT = `no local environment is up ('${GENNAKER} local up', or run a pipeline with '${GENNAKER} run --local'), and no AWS endpoint or credentials are configured (--api <url> or GENNAKER_API_URL for a deployed stack)`;

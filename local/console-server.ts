@@ -8,6 +8,7 @@
  * Only loopback Host headers are served (a page elsewhere cannot reach this server through a
  * DNS name that resolves to 127.0.0.1), and a POST must come from this origin.
  */
+import { GENNAKER } from './command-name.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
@@ -131,7 +132,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     // The local environment (started if it is not up): local runs in other shells show up here.
     const env = await environmentUp({ onProgress: log });
     useEndpoint(env.endpoint);
-    if (env.started) log(`Started the local environment (AWS emulator at ${env.endpoint}); 'gennaker local down' stops it`);
+    if (env.started) log(`Started the local environment (AWS emulator at ${env.endpoint}); '${GENNAKER} local down' stops it`);
   }
   resetClientCache();
   if (options.trustIdentityHeaders) process.env[TRUST_IDENTITY_HEADERS_ENV] = 'true';

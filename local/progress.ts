@@ -2,6 +2,7 @@
  * Live progress of a local run: the stage tree (indented by DAG depth) with status and elapsed time.
  * On a terminal it redraws in place; otherwise it prints one line per status change.
  */
+import { GENNAKER } from './command-name.js';
 import type { ExecutionView, StageRecord } from '../functions/core/execution-model.js';
 import { pausedMsOf } from '../functions/core/pause.js';
 import { colourOn, paint, statusColour } from './colour.js';
@@ -77,7 +78,7 @@ export function renderTree(execution: ExecutionView, now: number, options: { tim
   const scale = options.timeScale !== undefined && options.timeScale !== 1 ? ` (real time; waits ran ${options.timeScale}x faster)` : '';
   // Paused time is shown apart (the total still counts it), as Deck shows "paused for".
   const paused = execution.paused
-    ? `  (paused ${formatDuration(pausedMsOf(execution.paused, now))}${execution.status === 'PAUSED' ? ` by ${execution.paused.pausedBy}: 'gennaker resume ${execution.id}' goes on` : ''})`
+    ? `  (paused ${formatDuration(pausedMsOf(execution.paused, now))}${execution.status === 'PAUSED' ? ` by ${execution.paused.pausedBy}: '${GENNAKER} resume ${execution.id}' goes on` : ''})`
     : '';
   const lines = [
     `${execution.application}/${execution.pipelineName}  ${c(execution.status, execution.status)}  ${formatDuration((execution.endTime ?? now) - execution.startTime)}${scale}${paused}`,

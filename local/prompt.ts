@@ -1,4 +1,5 @@
 /** Asks the person at the terminal to judge a manual judgment stage. */
+import { GENNAKER } from './command-name.js';
 import { createInterface } from 'node:readline/promises';
 import type { JudgmentAnswer, JudgmentQuestion } from './runtime.js';
 
@@ -10,7 +11,7 @@ export function shellQuote(word: string): string {
 /** The `gennaker judge` command that answers this question as the prompt would (first input offered). */
 function judgeCommand(question: Pick<JudgmentQuestion, 'executionId' | 'stageName' | 'inputs'>): string {
   const input = question.inputs[0] !== undefined ? ` --input ${shellQuote(question.inputs[0])}` : '';
-  return `gennaker judge ${question.executionId} ${shellQuote(question.stageName)} continue${input}`;
+  return `${GENNAKER} judge ${question.executionId} ${shellQuote(question.stageName)} continue${input}`;
 }
 
 export function terminalJudge(input: NodeJS.ReadableStream, output: NodeJS.WritableStream) {

@@ -5,6 +5,7 @@
  * from another shell, which signals this process) cancels the run: stages cleaned up, locks
  * released, the record saved CANCELED; a second Ctrl-C quits without waiting.
  */
+import { GENNAKER } from './command-name.js';
 import { dirname, join, resolve } from 'node:path';
 import { bindTriggerArtifacts, priorArtifactsIn } from '../functions/core/artifacts/bind.js';
 import { ArtifactResolutionError } from '../functions/core/artifacts/resolve.js';
@@ -62,11 +63,19 @@ export function localStageFamilies(cloud = localCloud()): NonNullable<LocalRunti
   return [...cloud.families, () => externalStages(), () => canaryStages()];
 }
 
-/** Other pipelines next to the one run (the folder, recursively), so `pipeline` stages can start them. */
-function siblingPipelines(dir: string, except: string): Pipeline[] {
-  return pipelinesIn(dir)
-    .filter((f) => resolve(f.source) !== resolve(except))
-    .map((f) => f.pipeline);
+/**
+ * The pipelines next to the one run (the folder, recursively), so `pipeline` stages can start them:
+ * read on the first lookup only, so a run without child pipelines reads no folder (a file directly
+ * in /tmp or a home folder does not make the run read everything under it).
+ */
+function siblingPipelines(dir: string, except: string): (application: string, pipeline: string) => Pipeline | undefined {
+  let found: Pipeline[] | undefined;
+  return (application, name) => {
+    found ??= pipelinesIn(dir)
+      .filter((f) => resolve(f.source) !== resolve(except))
+      .map((f) => f.pipeline);
+    return found.find((p) => p.application === application && (p.id === name || p.name === name));
+  };
 }
 
 export async function runLocal(options: RunLocalOptions): Promise<number> {
@@ -128,7 +137,7 @@ async function localSession(options: SessionOptions): Promise<LocalSession> {
     useEndpoint(env.endpoint);
     if (env.started) {
       out.write(
-        `Started the local environment (AWS emulator at ${env.endpoint}); it stays up for executions, judge, cancel and clusters: 'gennaker local down' stops it\n`,
+        `Started the local environment (AWS emulator at ${env.endpoint}); it stays up for executions, judge, cancel and clusters: '${GENNAKER} local down' stops it\n`,
       );
     }
   }
@@ -175,7 +184,7 @@ async function localSession(options: SessionOptions): Promise<LocalSession> {
           }
         : judge,
     notifier,
-    pipelines: siblingPipelines(options.pipelinesDir ?? dirname(options.file), options.file),
+    findPipeline: siblingPipelines(options.pipelinesDir ?? dirname(options.file), options.file),
     families: options.families ?? localStageFamilies(cloud),
     preconditions: cloud.preconditions,
   });
@@ -217,7 +226,7 @@ async function followRun(
     const onInterrupt = (signal: NodeJS.Signals) => {
       interrupts++;
       if (interrupts > 1 && signal === 'SIGINT') {
-        err.write(`Quit without waiting: execution ${run.executionId} may still show RUNNING ('gennaker cancel ${run.executionId}' ends it)\n`);
+        err.write(`Quit without waiting: execution ${run.executionId} may still show RUNNING ('${GENNAKER} cancel ${run.executionId}' ends it)\n`);
         process.exit(130);
       }
       if (interrupts > 1) return;

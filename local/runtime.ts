@@ -53,6 +53,11 @@ export interface LocalRuntimeOptions {
   readonly notifier?: Notifier;
   /** Pipelines child `pipeline` stages may start. */
   readonly pipelines?: readonly Pipeline[];
+  /**
+   * Where a child pipeline not among `pipelines` is looked up, called only when a `pipeline` stage
+   * starts one (a folder is read then, not before every run).
+   */
+  readonly findPipeline?: (application: string, pipeline: string) => Pipeline | undefined;
   /** Stage families beyond flow control (cloud, external...), given the runtime's deps. */
   readonly families?: ReadonlyArray<(env: { notifier: Notifier; launcher: PipelineLauncher }) => StageImplementation[]>;
   /** Precondition types beyond expression and stageStatus (e.g. the cloud family's clusterSize). */
@@ -149,9 +154,11 @@ export class LocalRuntime {
         return { executionId: request.executionId };
       }
       if (request.runName !== undefined) this.runNames.add(request.runName);
-      const pipeline = this.pipelines.get(`${request.application}/${request.pipeline}`);
+      const pipeline = this.pipelines.get(`${request.application}/${request.pipeline}`) ?? this.options.findPipeline?.(request.application, request.pipeline);
       if (!pipeline) {
-        throw new Error(`no pipeline '${request.application}/${request.pipeline}' in this local run (known: ${[...this.pipelines.keys()].join(', ')})`);
+        throw new Error(
+          `no pipeline '${request.application}/${request.pipeline}' in this local run or its folder (known here: ${[...this.pipelines.keys()].join(', ')})`,
+        );
       }
       // A child the parent does not wait for still runs to the end; its outcome is in its record.
       // A restart's run ends only the record it was started for (a later restart supersedes it).

@@ -22,7 +22,7 @@ export function registerConsoleCommand(program: Command, io: Io): void {
     .option('--port <n>', 'port to listen on (0: any free one)', parsePort, 8080)
     .option('--pipelines <dir>', 'where pipeline files are', 'pipelines')
     .option('--time-scale <n>', 'runs started from the console wait this many times faster', parseScale, 1)
-    .addHelpText('after', '\nExamples:\n  gennaker console\n  gennaker console --port 0 --pipelines pipelines --time-scale 20')
+    .addHelpText('after', '\nExamples:\n  npx gennaker console\n  npx gennaker console --port 0 --pipelines pipelines --time-scale 20')
     .action(async (opts: { port: number; pipelines: string; timeScale: number }) => {
       const server = await startConsoleServer({ port: opts.port, pipelinesDir: opts.pipelines, timeScale: opts.timeScale, log: (line) => io.out(line) });
       io.out(`Gennaker console: ${server.url}/`);

@@ -92,7 +92,7 @@ export function registerExecutionCommands(program: Command, io: Io): void {
   const executions = program
     .command('executions')
     .description('List and inspect executions')
-    .addHelpText('after', '\nExamples:\n  gennaker executions list -a demo\n  gennaker executions show <executionId>');
+    .addHelpText('after', '\nExamples:\n  npx gennaker executions list -a demo\n  npx gennaker executions show <executionId>');
   executions
     .command('list')
     .description('List executions, newest first')
@@ -101,7 +101,7 @@ export function registerExecutionCommands(program: Command, io: Io): void {
     .addOption(new Option('--status <status>', 'only this status').choices(EXECUTION_STATUSES))
     .option('--limit <n>', 'at most n', positiveInteger, 20)
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  gennaker executions list\n  gennaker executions list -a demo --status RUNNING -o json')
+    .addHelpText('after', '\nExamples:\n  npx gennaker executions list\n  npx gennaker executions list -a demo --status RUNNING -o json')
     .action(async (opts: { application?: string; pipeline?: string; status?: string; limit: number; output: OutputFormat }) => {
       const rows = (await listRecords(opts)).map(redact);
       emit(
@@ -116,7 +116,7 @@ export function registerExecutionCommands(program: Command, io: Io): void {
     .description('Show one execution: its stage tree (status, duration, error, key outputs), or the record')
     .argument('<executionId>')
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  gennaker executions show release-4f2c...\n  gennaker executions show release-4f2c... -o json | jq .stages')
+    .addHelpText('after', '\nExamples:\n  npx gennaker executions show release-4f2c...\n  npx gennaker executions show release-4f2c... -o json | jq .stages')
     .action(async (id: string, opts: { output: OutputFormat }) => {
       const view = redact(await loadExecution(id));
       emit(io, opts.output, view, () => describeExecution(view));
@@ -133,7 +133,7 @@ export function registerExecutionCommands(program: Command, io: Io): void {
     .option('--role <role...>', 'roles of the judge (for requiredJudgmentRoles)')
     .addHelpText(
       'after',
-      "\nExamples:\n  gennaker judge release-4f2c... 'Approve release' continue --input 'ship it'\n  gennaker judge release-4f2c... judge stop",
+      "\nExamples:\n  npx gennaker judge release-4f2c... 'Approve release' continue --input 'ship it'\n  npx gennaker judge release-4f2c... judge stop",
     )
     .action(async (executionId: string, stage: string, judgment: string, opts: { input?: string; user: string; role?: string[] }) => {
       if (judgment !== 'continue' && judgment !== 'stop') throw new UsageError(`judgment must be 'continue' or 'stop', not '${judgment}'`);
@@ -172,7 +172,7 @@ export function registerExecutionCommands(program: Command, io: Io): void {
     .argument('<executionId>')
     .argument('[stage]', 'stage name or refId (needed only when several stages wait)')
     .option('--user <name>', 'who promotes', safeUser())
-    .addHelpText('after', "\nExamples:\n  gennaker promote release-4f2c...\n  gennaker promote release-4f2c... 'Deploy to prod'")
+    .addHelpText('after', "\nExamples:\n  npx gennaker promote release-4f2c...\n  npx gennaker promote release-4f2c... 'Deploy to prod'")
     .action(async (executionId: string, stage: string | undefined, opts: { user: string }) => {
       const from = await target();
       if (from.kind === 'saved') throw new UsageError(NO_ENVIRONMENT);

@@ -1,4 +1,5 @@
 /** gennaker local up|down|status: the local environment that outlives a run (local/environment.ts). */
+import { GENNAKER } from '../../local/command-name.js';
 import type { Command } from 'commander';
 import { environmentDown, environmentUp, liveRuns, readEnvironment, stateDir } from '../../local/environment.js';
 import { scanExecutions } from '../../local/records.js';
@@ -15,13 +16,13 @@ export function registerLocalCommands(program: Command, io: Io): void {
     .description('The local environment: one AWS emulator, the sandbox and execution records kept between commands')
     .addHelpText(
       'after',
-      '\nExamples:\n  gennaker local up\n  gennaker run --local pipelines/demo.yml   # brings it up itself when it is down\n  gennaker local status -o json\n  gennaker local down',
+      '\nExamples:\n  npx gennaker local up\n  npx gennaker run --local pipelines/demo.yml   # brings it up itself when it is down\n  npx gennaker local status -o json\n  npx gennaker local down',
     );
 
   local
     .command('up')
     .description('Start the local environment (if it is not up) and print where it is')
-    .addHelpText('after', '\nExamples:\n  gennaker local up && gennaker run --local pipelines/demo.yml')
+    .addHelpText('after', '\nExamples:\n  npx gennaker local up && npx gennaker run --local pipelines/demo.yml')
     .action(async () => {
       const env = await environmentUp({ onProgress: (line) => io.err(line) });
       useEndpoint(env.endpoint);
@@ -34,7 +35,7 @@ export function registerLocalCommands(program: Command, io: Io): void {
     .command('down')
     .description('Stop the local environment (finished execution records stay in .gennaker/executions)')
     .option('--force', 'even while runs are in progress (they are canceled first)')
-    .addHelpText('after', '\nExamples:\n  gennaker local down\n  gennaker local down --force   # cancels runs in progress first')
+    .addHelpText('after', '\nExamples:\n  npx gennaker local down\n  npx gennaker local down --force   # cancels runs in progress first')
     .action(async (opts: { force?: boolean }) => {
       const runs = await liveRuns();
       if (runs.length > 0 && !opts.force) {
@@ -51,7 +52,7 @@ export function registerLocalCommands(program: Command, io: Io): void {
     .command('status')
     .description('Whether the local environment is up (exit 0) or down (exit 1), its emulator, runs in progress and executions')
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  gennaker local status\n  gennaker local status -o json | jq .endpoint')
+    .addHelpText('after', '\nExamples:\n  npx gennaker local status\n  npx gennaker local status -o json | jq .endpoint')
     .action(async (opts: { output: OutputFormat }) => {
       const env = await readEnvironment();
       const runs = await liveRuns();
@@ -77,7 +78,7 @@ export function registerLocalCommands(program: Command, io: Io): void {
                   .join(', ') || 'none'
               }`,
             ]
-          : ["down ('gennaker local up' or 'gennaker run --local <file>' starts it)"],
+          : [`down ('${GENNAKER} local up' or '${GENNAKER} run --local <file>' starts it)`],
       );
       if (!env) io.exit(EXIT.failed);
     });

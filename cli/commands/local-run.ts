@@ -42,7 +42,7 @@ export function registerRunCommand(program: Command, io: Io): void {
     .option('--artifact <json>', "an artifact the run's trigger carries, bound to the pipeline's expectedArtifacts (repeatable)", parseArtifact, [])
     .addHelpText(
       'after',
-      "\nCtrl-C cancels the run (stages cleaned up, locks released, record saved CANCELED, exit 130); a second Ctrl-C quits at once.\n\nExamples:\n  gennaker run --local pipelines/demo.yml --time-scale 20\n  gennaker run --local pipelines/demo.yml -p version=2.0.0 --auto-judge continue --judgment-input 'ship it'",
+      "\nCtrl-C cancels the run (stages cleaned up, locks released, record saved CANCELED, exit 130); a second Ctrl-C quits at once.\n\nExamples:\n  npx gennaker run --local pipelines/demo.yml --time-scale 20\n  npx gennaker run --local pipelines/demo.yml -p version=2.0.0 --auto-judge continue --judgment-input 'ship it'",
     )
     .action(
       async (

@@ -156,7 +156,7 @@ export function registerOperationCommands(program: Command, io: Io): void {
     .option('--time-scale <n>', 'local mode: run waits this many times faster', parseScale, 1)
     .addHelpText(
       'after',
-      '\nExamples:\n  gennaker trigger demo release -p version=2.0.0 --time-scale 20\n  gennaker trigger demo release -p version=2.0.0 --api https://abc.execute-api.us-east-1.amazonaws.com',
+      '\nExamples:\n  npx gennaker trigger demo release -p version=2.0.0 --time-scale 20\n  npx gennaker trigger demo release -p version=2.0.0 --api https://abc.execute-api.us-east-1.amazonaws.com',
     )
     .action(async (application: string, pipeline: string, opts: { param: Record<string, string>; api?: string; pipelines?: string; timeScale: number }) => {
       const url = apiUrl(opts);
@@ -189,7 +189,7 @@ export function registerOperationCommands(program: Command, io: Io): void {
     .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, the local environment)")
     .addHelpText(
       'after',
-      '\nExit status: 0 canceled (or already CANCELED), 1 already finished otherwise or not found.\n\nExamples:\n  gennaker cancel release-4f2c...\n  gennaker cancel release-4f2c... --reason "wrong version"',
+      '\nExit status: 0 canceled (or already CANCELED), 1 already finished otherwise or not found.\n\nExamples:\n  npx gennaker cancel release-4f2c...\n  npx gennaker cancel release-4f2c... --reason "wrong version"',
     )
     .action(async (executionId: string, opts: { reason?: string; api?: string }) => {
       const url = apiUrl(opts);
@@ -210,7 +210,7 @@ export function registerOperationCommands(program: Command, io: Io): void {
     .addOption(outputOption())
     .addHelpText(
       'after',
-      '\nA run waiting for a concurrency slot is held in the queue instead.\n\nExit status: 0 paused (or already paused), 1 not found or not running, 2 usage.\n\nExamples:\n  gennaker pause release-4f2c...\n  gennaker pause release-4f2c... -o json',
+      '\nA run waiting for a concurrency slot is held in the queue instead.\n\nExit status: 0 paused (or already paused), 1 not found or not running, 2 usage.\n\nExamples:\n  npx gennaker pause release-4f2c...\n  npx gennaker pause release-4f2c... -o json',
     )
     .action(async (executionId: string, opts: { user: string; api?: string; output: OutputFormat }) => {
       const url = apiUrl(opts);
@@ -229,7 +229,7 @@ export function registerOperationCommands(program: Command, io: Io): void {
     .addOption(outputOption())
     .addHelpText(
       'after',
-      '\nExit status: 0 resumed (or already running), 1 not found or not paused, 2 usage.\n\nExamples:\n  gennaker resume release-4f2c...\n  gennaker resume release-4f2c... --api https://abc.execute-api.us-east-1.amazonaws.com',
+      '\nExit status: 0 resumed (or already running), 1 not found or not paused, 2 usage.\n\nExamples:\n  npx gennaker resume release-4f2c...\n  npx gennaker resume release-4f2c... --api https://abc.execute-api.us-east-1.amazonaws.com',
     )
     .action(async (executionId: string, opts: { user: string; api?: string; output: OutputFormat }) => {
       const url = apiUrl(opts);
@@ -261,9 +261,9 @@ Exit status: 0 the run then SUCCEEDED (--api: restarted), 1 not found, refused (
 still running, or the stage did not fail) or the run failed again, 2 usage, 130 Ctrl-C.
 
 Examples:
-  gennaker restart release-4f2c... Deploy
-  gennaker restart release-4f2c... 3 --time-scale 20
-  gennaker restart release-4f2c... Deploy --api https://abc.execute-api.us-east-1.amazonaws.com -o json`,
+  npx gennaker restart release-4f2c... Deploy
+  npx gennaker restart release-4f2c... 3 --time-scale 20
+  npx gennaker restart release-4f2c... Deploy --api https://abc.execute-api.us-east-1.amazonaws.com -o json`,
     )
     .action(
       async (
@@ -303,7 +303,7 @@ Examples:
     .option('--region <region>', 'region')
     .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, the local environment)")
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  gennaker clusters demo\n  gennaker clusters demo --region us-east-1 -o json')
+    .addHelpText('after', '\nExamples:\n  npx gennaker clusters demo\n  npx gennaker clusters demo --region us-east-1 -o json')
     .action(async (application: string, opts: { account?: string; region?: string; api?: string; output: OutputFormat }) => {
       const query = { application, ...(opts.account ? { account: opts.account } : {}), ...(opts.region ? { region: opts.region } : {}) };
       const url = apiUrl(opts);

@@ -67,7 +67,7 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
     .addOption(outputOption())
     .addHelpText(
       'after',
-      "\nExamples:\n  gennaker validate pipelines/\n  gennaker validate export.json -o json | jq '.[] | select(.ok | not)'\n  gennaker validate --settings cdk.json pipelines/",
+      "\nExamples:\n  npx gennaker validate pipelines/\n  npx gennaker validate export.json -o json | jq '.[] | select(.ok | not)'\n  npx gennaker validate --settings cdk.json pipelines/",
     )
     .action(async (paths: string[], opts: { output: OutputFormat; settings?: string }) => {
       if (paths.length === 0 && !opts.settings) throw new UsageError('validate needs pipeline files or folders, or --settings');
@@ -108,7 +108,7 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
     .command('compile')
     .description('Print the Step Functions definition (ASL) a pipeline compiles to')
     .argument('<file>', 'pipeline file')
-    .addHelpText('after', '\nExamples:\n  gennaker compile pipelines/demo.yml > demo.asl.json')
+    .addHelpText('after', '\nExamples:\n  npx gennaker compile pipelines/demo.yml > demo.asl.json')
     .action(async (file: string) => {
       const pipeline = loadOrReport(file, io);
       if (!pipeline) return io.exit(EXIT.invalid);
@@ -120,7 +120,7 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
     .description('Print the stage graph: a Mermaid flowchart, or its stages and edges as JSON/YAML')
     .argument('<file>', 'pipeline file')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['mermaid', 'json', 'yaml']).default('mermaid'))
-    .addHelpText('after', '\nExamples:\n  gennaker graph pipelines/demo.yml > demo.mmd\n  gennaker graph pipelines/demo.yml -o json')
+    .addHelpText('after', '\nExamples:\n  npx gennaker graph pipelines/demo.yml > demo.mmd\n  npx gennaker graph pipelines/demo.yml -o json')
     .action(async (file: string, opts: { output: 'mermaid' | 'json' | 'yaml' }) => {
       const pipeline = loadOrReport(file, io);
       if (!pipeline) return io.exit(EXIT.invalid);
@@ -141,12 +141,12 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
     .command('docs')
     .description('Print generated reference docs: the stage reference (Markdown) or the JSON Schema of the pipeline format')
     .addArgument(new Argument('<topic>').choices(['stages', 'schema']))
-    .addHelpText('after', '\nExamples:\n  gennaker docs stages > docs/stages.md\n  gennaker docs schema > docs/pipeline.schema.json')
+    .addHelpText('after', '\nExamples:\n  npx gennaker docs stages > docs/stages.md\n  npx gennaker docs schema > docs/pipeline.schema.json')
     .action((topic: 'stages' | 'schema') => io.write(topic === 'schema' ? schemaText() : stageReferenceMarkdown()));
 
   program
     .command('schema')
     .description('Print the JSON Schema of the pipeline format (for editors; same as docs schema)')
-    .addHelpText('after', '\nExamples:\n  gennaker schema > docs/pipeline.schema.json')
+    .addHelpText('after', '\nExamples:\n  npx gennaker schema > docs/pipeline.schema.json')
     .action(() => io.write(schemaText()));
 }

@@ -47,7 +47,7 @@ export function scanPipelineFolder(dir: string): ScannedFolder {
       const full = join(path, item.name);
       if (item.isDirectory()) {
         if (depth < MAX_DEPTH) walk(full, depth + 1);
-      } else if (isPipelineFile(item.name)) files.push(full);
+      } else if (isPipelineFile(item.name) && regularFile(item, full)) files.push(full);
     }
   };
   walk(dir, 0);
@@ -130,6 +130,20 @@ function readCapped(file: string, cap: number): string | undefined {
     return length > cap ? undefined : buffer.toString('utf8', 0, length);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * A file to read: not a FIFO, socket or device that merely has a pipeline's name (reading a FIFO
+ * waits forever). A symlink counts by what it points at; a dangling one stays, so the loader says so.
+ */
+function regularFile(item: Dirent, path: string): boolean {
+  if (item.isFile()) return true;
+  if (!item.isSymbolicLink()) return false;
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true;
   }
 }
 

@@ -128,11 +128,15 @@ describe('output', () => {
       let code = -1;
       await main([...path, '--help'], { out: (l) => (out += `${l}\n`), err: () => undefined, write: (t) => (out += t), exit: (c) => (code = c) });
       if (code !== 0 || !/Examples:\n {2}\S/.test(out)) missing.push(path.join(' '));
+      // Examples work as shown: npm install puts no `gennaker` on PATH, so they say npx gennaker.
+      const examples = out.split('Examples:\n')[1]?.split('\n\n')[0]?.split('\n') ?? [];
+      for (const line of examples.filter((l) => l.trim() && !/^ {2}(npx gennaker |eval "\$\(npx gennaker )/.test(l)))
+        missing.push(`${path.join(' ')}: ${line}`);
     }
     expect(missing).toEqual([]);
   });
 
-  it('bash completion from the commands themselves', async () => {
+  it('bash completion from the commands themselves, for npx gennaker too', async () => {
     const script = (await gennaker('completion', 'bash')).out;
     const complete = (...words: string[]) =>
       execFileSync(
@@ -144,6 +148,15 @@ describe('output', () => {
     expect(complete('gennaker', 'executions', '')).toContain('list');
     expect(complete('gennaker', 'executions', 'list', '--st')).toBe('--status');
     expect(complete('gennaker', 'local', '')).toBe('up down status --help');
+    // As the README runs it, and the fixed values of options and arguments.
+    expect(complete('npx', 'gen')).toBe('gennaker');
+    expect(complete('npx', 'gennaker', 'exec')).toBe('executions');
+    expect(complete('npx', 'gennaker', 'executions', 'list', '--status', 'T')).toBe('TERMINAL');
+    expect(complete('npx', 'gennaker', 'clusters', 'demo', '-o', '')).toBe('table json yaml');
+    expect(complete('npx', 'gennaker', 'executions', 'list', '-o', 'json', '--st')).toBe('--status');
+    expect(complete('npx', 'gennaker', 'completion', '')).toBe('bash zsh --help');
+    // Other npx commands are left to the shell's default (file names).
+    expect(complete('npx', 'tsc', '')).toBe('');
   });
 
   it('colour on a terminal, none with NO_COLOR or without a terminal', async () => {

@@ -106,7 +106,7 @@ describe('gennaker pause and resume', () => {
     expect(during.status).toBe('PAUSED');
     expect(during.stages.map((s) => s.status)).toEqual(['RUNNING', 'NOT_STARTED']);
     const tree = await gennaker('executions', 'show', id);
-    expect(tree.out).toMatch(/PAUSED .*\(paused \d.* by .*: 'gennaker resume /);
+    expect(tree.out).toMatch(/PAUSED .*\(paused \d.* by .*: 'npx gennaker resume /);
 
     const refused = await gennaker('restart', id, 'Soak');
     expect(refused.code).toBe(1);
