@@ -1,6 +1,6 @@
 /**
  * Lambda for the HTTP API routes (IAM auth; see routes.ts). Thin: read the request, find the
- * caller, route, shape the result; errors become statuses in errors.ts.
+ * caller, route, shape the result; errors become statuses by their kind (functions/triggers/http.ts).
  *
  * Environment: as the triggers (tables, GENNAKER_STATE_MACHINES, GENNAKER_PIPELINES_MANIFEST,
  * GENNAKER_TOPIC_ARN), GENNAKER_EVENT_BUS (completed events after a cancel),

@@ -1,6 +1,6 @@
 /**
  * Promote: a progressive traffic step without `pauseSec` holds its weight until a person says go on
- * (`gennaker promote <id>`, POST /executions/{id}/stages/{stage}/promote, the console). Like a manual
+ * (`gennaker promote <id>`, POST /executions/{id}/promote, the console). Like a manual
  * judgment, the stage then waits on its Step Functions task token, so a pause costs nothing while
  * it lasts; unlike one, the stage stays RUNNING after the promote and goes on shifting traffic.
  * Any stage that shifts traffic in steps (deploys on EC2 and ECS, Lambda alias shifting) uses this

@@ -50,7 +50,7 @@ export interface CloudStageDeps {
   readonly locksTable?: string;
   /** Where artifacts may be read from. @default GENNAKER_ARTIFACTS / GENNAKER_ARTIFACTS_FILE */
   readonly artifactSettings?: () => Promise<ArtifactSettings>;
-  /** GETs for http/file and github/file artifacts. @default the external stages' safe client (address guard, pinned connection, 1 MiB cap) */
+  /** GETs for http/file and github/file artifacts. @default the safe HTTP client of functions/core/http (address guard, pinned connection, 1 MiB cap) */
   readonly artifactHttp?: ArtifactReaders['httpGet'];
 }
 

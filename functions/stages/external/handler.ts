@@ -1,4 +1,4 @@
-/** Lambda for the external stage family (webhook, jenkins, runJob, canary / kayentaCanary). */
+/** Lambda for the external stage family (webhook, jenkins, runJob, preconfigured webhooks). */
 import { defaultEngineDeps, engineHandler } from '../../core/lambda-handler.js';
 import { externalStages } from './index.js';
 

@@ -17,7 +17,7 @@ import {
 } from '../../../state-machines/stage-types/preconfigured-webhooks.js';
 
 export interface HttpStageDeps {
-  /** @default httpSender(): global fetch, 30 s timeout, link-local addresses refused */
+  /** @default httpSender() (functions/core/http): 30 s timeout, link-local addresses refused */
   readonly http?: HttpSender;
   /** Base URL webhook callbacks are delivered to. @default GENNAKER_WEBHOOK_CALLBACK_URL */
   readonly callbackBaseUrl?: string;

@@ -5,8 +5,9 @@
  *
  * Matching follows Echo's docker trigger: the repository must be the pushed one (`org/name`, or
  * the full `registry/org/name`), the tag must match the trigger's tag as a whole-string regular
- * expression (no tag: any tag but `latest`; a push without a tag fires nothing), and an account, when given, must name the pushing account (its
- * 12-digit id, its registry host, or a name mapped to the id by GENNAKER_DOCKER_ACCOUNTS).
+ * expression (no tag: any tag but `latest`; a push without a tag fires nothing), and an account,
+ * when given, must name the pushing account (its 12-digit id, its registry host, or a name mapped
+ * to the id by GENNAKER_DOCKER_ACCOUNTS).
  */
 import * as z from 'zod/mini';
 import '../../../state-machines/zod-messages.js';

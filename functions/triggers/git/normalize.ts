@@ -1,6 +1,7 @@
 /**
- * Git push webhooks (GitHub, GitLab, Bitbucket Cloud and Server) → a push event → Spinnaker's git trigger
- * object `{type: 'git', source, project, slug, branch, hash, action, user}`. Pure.
+ * Git webhooks (GitHub, GitLab, Bitbucket Cloud and Server: pushes, and GitHub's and Bitbucket
+ * Cloud's pull request events) → a push event → Spinnaker's git trigger object
+ * `{type: 'git', source, project, slug, branch, hash, action, user}`. Pure.
  * Bitbucket Server: project key / repository slug, branch from the first change's ref, its toHash.
  *
  * Project and slug follow Echo: GitHub owner / repository name, GitLab namespace / project name,
@@ -23,8 +24,10 @@ export interface GitPush {
   readonly hash: string;
   /**
    * What happened, as Echo names it per provider (the trigger's `events` filter and the trigger
-   * object's `action`): GitHub `push:push` or `pull_request:<action>` (opened, synchronize, ...), GitLab's object_kind (`push`, `tag_push`), Bitbucket
-   * Cloud `repo:push` or `pullrequest:fulfilled` (merged: the destination branch at the merge commit), Bitbucket Server `repo:refs_changed`.
+   * object's `action`): GitHub `push:push` or `pull_request:<action>` (opened, synchronize, ...),
+   * GitLab's object_kind (`push`, `tag_push`), Bitbucket Cloud `repo:push` or
+   * `pullrequest:fulfilled` (merged: the destination branch at the merge commit), Bitbucket Server
+   * `repo:refs_changed`.
    */
   readonly action: string;
   readonly user?: string;

@@ -2,8 +2,8 @@
  * `Aws.LambdaDeploymentStage` and `Aws.LambdaUpdateCodeStage`: create or update a function to the
  * plugin's fields, publish a version (`publish`), create `aliases` on that version (`$LATEST`
  * without `publish`, as the plugin does; one already on a version is Aws.LambdaTrafficRoutingStage's
- * to move), map `triggerArns`. Every
- * problem with the config is found before the first call, so bad input changes nothing.
+ * to move), map `triggerArns`. Every problem with the config is found before the first call, so
+ * bad input changes nothing.
  */
 import { LAMBDA_DEPLOY, LAMBDA_UPDATE_CODE, lambdaDeployProblems, lambdaUpdateCodeProblems } from '../../../../state-machines/stage-types/lambda.js';
 import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';

@@ -1,7 +1,7 @@
 /**
  * The parts of Jenkins' remote API the jenkins stage uses: CSRF crumbs, job parameters,
- * buildWithParameters, queue items, builds and artifacts. Every call goes through the external
- * HTTP client (timeouts, address guard). Errors: JenkinsApiError with the HTTP status, or the
+ * buildWithParameters, queue items, builds and artifacts. Every call goes through the safe HTTP
+ * client (functions/core/http: timeouts, address guard). Errors: JenkinsApiError with the HTTP status, or the
  * client's HttpTransportError.
  */
 import { JenkinsApiError } from '../errors.js';
