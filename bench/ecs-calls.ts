@@ -124,7 +124,7 @@ export async function run(): Promise<BenchReport> {
         'one ECS red/black deploy (register the task definition, create the service at 0 and scale it, wait up, disable the old service, scale it down) through the real engine and stages against moto_server, one existing service',
         'progressive: three traffic steps (10% and 50% held 300 s each, then 100%) with one rollback alarm read every 30 s, one listener with a default action and a rule forwarding to the cluster target group; canary target group made and deleted',
         'calls do not grow with tasks: identical for 1, 10 and 100, red/black and progressive alike (asserted)',
-        'transitions and $: the progressive deploy (1 task) compiled and run in the local Step Functions engine (aws-local-stepfunctions) at time scale 20, counted from its event log (StateEntered): every poll of the stage (its gate polls every 30 s of a 300 s pause, and its other waits) is a Task, Choice and Wait, as in AWS',
+        'transitions and $: the progressive deploy (1 task) compiled and run in the local Step Functions engine (aws-local-stepfunctions) at time scale 20, counted from its event log (StateEntered): every Wait lasts the seconds the stage asked for (local/scaled-waits.ts), so the stage is called as often as in AWS, each call a Task, Choice and Wait (its alarm checks every 30 s of a 300 s hold, and its other waits)',
       ],
     };
   } finally {
@@ -152,7 +152,7 @@ async function progressiveCost(moto: MotoServer): Promise<{ transitions: number;
     stages: [ecsDeployStage({ ...PROGRESSIVE, imageDescription: { registry: 'r', repository: 'app', tag: '2.0.0' } })],
   });
   if (!validated.pipeline) throw new Error(validated.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
-  // Time scale 20: a 30 s gate poll waits 1.5 s, far above the engine's 50 ms tick, so every poll is a transition as in AWS.
+  // Time scale 20: a 30 s gate poll waits 1.5 s (each Wait lasts what its stage asked for, scaled), so every poll is a transition as in AWS.
   const runtime = new LocalRuntime({ timeScale: 20, families: localStageFamilies() });
   const result = await runtime.start(validated.pipeline, { parameters: {} }).result;
   await runtime.idle();

@@ -2,7 +2,8 @@
  * Local mode: compiled ASL runs in aws-local-stepfunctions with the real engine and stage handlers
  * in-process, against the emulator (or whatever AWS_ENDPOINT_URL points at). Child pipelines run in
  * the same runtime. Waits can be sped up: stages see time passing faster (records keep wall-clock
- * time) and every Wait state becomes a short tick, so a 30 s wait at --time-scale 100 takes 0.3 s.
+ * time) and every Wait state lasts what its stage asked for on that faster clock, so a 30 s wait
+ * at --time-scale 100 takes 0.3 s and a stage is called as often as in AWS.
  */
 import { platformTimeZone } from '../functions/core/time-zone.js';
 import { randomUUID } from 'node:crypto';
@@ -29,6 +30,7 @@ import { flowStages } from '../functions/stages/flow/index.js';
 import type { PreconditionCheck } from '../functions/core/check-preconditions.js';
 import { statesOfType } from './asl-walk.js';
 import { ScaledClock, sleep } from './clock.js';
+import { ScaledWaits } from './scaled-waits.js';
 
 /** How a manual judgment is answered locally. */
 export type JudgeMode =
@@ -62,7 +64,7 @@ export interface LocalRuntimeOptions {
   readonly families?: ReadonlyArray<(env: { notifier: Notifier; launcher: PipelineLauncher }) => StageImplementation[]>;
   /** Precondition types beyond expression and stageStatus (e.g. the cloud family's clusterSize). */
   readonly preconditions?: Record<string, PreconditionCheck>;
-  /** Real milliseconds each Wait state takes when time is scaled. */
+  /** The least real milliseconds a Wait state takes when time is scaled (also the poll of a waiting callback). */
   readonly tickMs?: number;
   readonly user?: string;
 }
@@ -191,15 +193,20 @@ export class LocalRuntime {
     const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     const errors: string[] = [];
     this.functionErrors.set(executionId, errors);
+    // Scaled time: each Wait lasts what its stage asked for, scaled (scaled-waits.ts); unscaled, the engine waits it out.
+    const waits = this.stageTime.scale !== 1 ? new ScaledWaits(definition as never, (ms) => this.stageTime.real(ms), this.tickMs) : undefined;
     for (const { name, state } of statesOfType(definition as never, 'Task')) {
-      taskHandlers[name] =
+      const call =
         state.Resource === ANSWERED_INVOKE
-          ? (input) => this.task((input as { Payload: unknown }).Payload, errors, true)
-          : (input) => this.task(input, errors, false);
+          ? (input: unknown) => this.task((input as { Payload: unknown }).Payload, errors, true)
+          : (input: unknown) => this.task(input, errors, false);
+      taskHandlers[name] = async (input) => {
+        const output = await call(input);
+        waits?.answered(name, output);
+        return output;
+      };
     }
-    const scaled = this.stageTime.scale !== 1;
-    const waitTimeOverrides: Record<string, number> = {};
-    if (scaled) for (const { name } of statesOfType(definition as never, 'Wait')) waitTimeOverrides[name] = this.tickMs;
+    const waitTimeOverrides = waits?.overrides ?? {};
     const retryIntervalOverrides: Record<string, number> = {};
     for (const { name } of statesOfType(definition as never, 'Task')) retryIntervalOverrides[name] = 20;
 

@@ -9,8 +9,32 @@ import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cl
 import { awsCall } from '../cloud/aws-errors.js';
 import { CloudDriverError } from '../cloud/errors.js';
 
-/** How often a step that holds traffic (a pause, a bake, a wait for a promote) re-checks its gates. */
-export const GATE_POLL_SECONDS = 30;
+/** How often a step that holds traffic (a pause, a bake, a wait for a promote) re-checks its alarms while the hold is young. */
+const GATE_POLL_SECONDS = 30;
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Seconds between checks of a hold's rollback alarms, backing off as the hold lasts (as Orca's
+ * monitors back off): every 30 s for its first 10 minutes, when a bad version usually shows itself,
+ * every minute (a standard alarm's shortest period) to the hour, then every 5 minutes. A step held
+ * for days (waiting for a promote) is then called about 12 times an hour and stays far under Step
+ * Functions' 25,000 history events per execution, which 30 s polls (~10 events each) reach in 20 hours.
+ */
+export function gatePollSeconds(heldMs: number): number {
+  if (heldMs < 10 * MINUTE_MS) return GATE_POLL_SECONDS;
+  return heldMs < 60 * MINUTE_MS ? 60 : 300;
+}
+
+/**
+ * How long a hold that ends after `remainingMs` waits before its next call: until its next alarm check
+ * when it watches alarms, otherwise straight to its end (nothing is read in between; a step's analysis
+ * is judged when the hold ends).
+ */
+export function holdWaitSeconds(remainingMs: number, heldMs: number, watchingAlarms: boolean): number {
+  const remaining = Math.max(1, Math.ceil(remainingMs / 1000));
+  return watchingAlarms ? Math.min(gatePollSeconds(heldMs), remaining) : remaining;
+}
 
 /** Named alarms that do not exist where the deploy looked for them. */
 export class AlarmNotFoundError extends CloudDriverError {

@@ -55,6 +55,8 @@ describe('EC2 progressive deploys', () => {
     const stage = stageOf(run, '1');
     expect(stage.status, stage.error).toBe('SUCCEEDED');
     expect(seen).toEqual(['app-web', 'app-web=75 canary=25', 'app-web=0 canary=100']);
+    // No rollback alarms to read: each hold (the 60 s step, the 120 s bake) is one wait to its end, not a poll every 30 s.
+    expect(run.calls['1']).toBe(3);
     expect(await trafficWorld(clients)).toEqual({ routes: { default: 'app-web', 'rule 10': 'app-web' }, targetGroups: ['app-api', 'app-web'] });
     const groups = (await world(clients)).groups;
     expect(Object.keys(groups)).toEqual(['app-prod-v000', 'app-prod-v001']);

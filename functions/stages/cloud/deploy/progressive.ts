@@ -6,7 +6,8 @@
  * written only when they differ.
  *
  * Gates: each hold (a step's pauseSec, or its wait for a promote) and the bake check the rollback
- * alarms every GATE_POLL_SECONDS and, when the step has one, its canary analysis; a failed gate
+ * alarms (every GATE_POLL_SECONDS at first, less often as the hold lasts; a hold with no alarms waits
+ * out its time in one Wait) and, when the hold ends, the step's canary analysis; a failed gate
  * rolls the deploy back at once (traffic first).
  */
 import { ResourceNotFoundError } from '../../../core/cloud/index.js';
@@ -20,7 +21,7 @@ import {
   setRouteWeights,
   type CanaryPair,
 } from '../../../core/cloud/weighted-routing.js';
-import { checkAlarmGate, GATE_POLL_SECONDS } from '../../../core/gates/alarms.js';
+import { checkAlarmGate, gatePollSeconds, holdWaitSeconds } from '../../../core/gates/alarms.js';
 import { isPromoted } from '../../../core/promote.js';
 import { StageConfigError } from '../../../core/stage-api.js';
 import type { StepResult } from '../units.js';
@@ -92,14 +93,15 @@ async function gates(
   return { passed: true };
 }
 
-/** Holds the weight for `seconds`, checking the gates every GATE_POLL_SECONDS (the state machine waits in between). */
+/** Holds the weight for `seconds`, checking the alarms as it goes (gates.ts holdWaitSeconds; the state machine waits in between). */
 async function holdFor(u: DeployUnitContext, state: DeployUnitState, seconds: number, step: number | undefined): Promise<Result> {
   const now = u.ctx.clock.now();
   const until = state.waitUntil ?? now + seconds * 1000;
   const gate = await gates(u, state, step, now >= until);
   if (!gate.passed) return { state: rollingBack(state, gate.reason) };
   if (now >= until) return { state: nextStep(state) };
-  return { state: { ...state, waitUntil: until }, waitSeconds: Math.max(1, Math.min(GATE_POLL_SECONDS, Math.ceil((until - now) / 1000))) };
+  const held = now - (until - seconds * 1000);
+  return { state: { ...state, waitUntil: until }, waitSeconds: holdWaitSeconds(until - now, held, u.cluster.options.rollbackAlarms.length > 0) };
 }
 
 /** A step's hold: its pauseSec, or (a step before the last without one) until promoted. */
@@ -111,9 +113,10 @@ async function hold(u: DeployUnitContext, state: DeployUnitState, step: number):
   const gate = await gates(u, state, step, promoted);
   if (!gate.passed) return { state: rollingBack(state, gate.reason) };
   if (promoted) return { state: nextStep(state) };
-  // The stage turns this into a wait on its task token (stage.ts), or into polls every GATE_POLL_SECONDS
-  // when it has rollback alarms (read above at each call); the gates are checked again when promoted.
-  return { state: { ...state, awaitingPromote: step }, waitSeconds: GATE_POLL_SECONDS };
+  // The stage turns this into a wait on its task token (stage.ts), or into polls backing off from every
+  // GATE_POLL_SECONDS when it has rollback alarms (read above at each call); the gates are checked again when promoted.
+  const now = u.ctx.clock.now();
+  return { state: { ...state, awaitingPromote: step }, waitSeconds: gatePollSeconds(now - (state.shiftedAt ?? now)) };
 }
 
 async function setGroups(u: DeployUnitContext, state: DeployUnitState, arns: readonly string[]): Promise<Result> {

@@ -5,7 +5,6 @@
 import { deployProblems } from '../../../../state-machines/stage-types/cloud.js';
 import { secretsManagerFetcher } from '../../../core/secrets/secrets-manager.js';
 import type { ClusterKey } from '../../../core/cluster-lock.js';
-import { GATE_POLL_SECONDS } from '../../../core/gates/alarms.js';
 import { awaitPromote } from '../../../core/promote.js';
 import type { StageRunContext, TaskResult } from '../../../core/stage-api.js';
 import type { CloudEnv } from '../deps.js';
@@ -79,7 +78,7 @@ export function deployStage(env: CloudEnv): LockedStage {
         if (promote.length > 0) {
           const step = Math.min(...promote.map((s) => s.awaitingPromote!));
           // Rollback alarms are read while the step waits (each call's hold checks them), so such a stage polls.
-          const watch = clusters.some((c) => c.options.rollbackAlarms.length > 0) ? { watchSeconds: GATE_POLL_SECONDS } : {};
+          const watch = clusters.some((c) => c.options.rollbackAlarms.length > 0) ? { watchSeconds: outcome.waitSeconds } : {};
           return awaitPromote(ctx.state, { step, weight: promote.find((s) => s.awaitingPromote === step)!.weight ?? 0 }, { outputs: out, ...watch });
         }
         return { status: 'RUNNING', waitSeconds: outcome.waitSeconds, outputs: out };

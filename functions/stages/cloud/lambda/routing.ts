@@ -35,7 +35,7 @@ import {
   type AliasRouting,
   type FunctionView,
 } from '../../../core/cloud/lambda/index.js';
-import { checkAlarmGate, GATE_POLL_SECONDS } from '../../../core/gates/alarms.js';
+import { checkAlarmGate, gatePollSeconds, holdWaitSeconds } from '../../../core/gates/alarms.js';
 import { awaitPromote, isPromoted } from '../../../core/promote.js';
 import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
 import { LAMBDA_ROUTE, lambdaRouteProblems } from '../../../../state-machines/stage-types/lambda.js';
@@ -336,10 +336,12 @@ async function progressive(
     // A step before the last without pauseSec holds until promoted (promote.ts), reading its alarms
     // at each call while it waits when it has any.
     if (step.pauseSec === undefined && p.step < steps.length - 1 && !isPromoted(ctx.state, p.step)) {
-      return awaitPromote(ctx.state, { step: p.step, weight: step.weight }, { ...running, ...(alarms.length > 0 ? { watchSeconds: GATE_POLL_SECONDS } : {}) });
+      const watchSeconds = gatePollSeconds(ctx.clock.now() - (p.shiftedAt ?? ctx.clock.now()));
+      return awaitPromote(ctx.state, { step: p.step, weight: step.weight }, { ...running, ...(alarms.length > 0 ? { watchSeconds } : {}) });
     }
-    const remaining = p.holdUntil! - ctx.clock.now();
-    if (remaining > 0) return { status: 'RUNNING', waitSeconds: Math.max(1, Math.min(GATE_POLL_SECONDS, Math.ceil(remaining / 1000))), ...running };
+    const now = ctx.clock.now();
+    const remaining = p.holdUntil! - now;
+    if (remaining > 0) return { status: 'RUNNING', waitSeconds: holdWaitSeconds(remaining, now - (p.shiftedAt ?? now), alarms.length > 0), ...running };
     if (step.analysis) {
       const verdict = await judgeLambdaStep(await cloudwatch(), view, alias, p, step, ctx.clock.now());
       if (!verdict.passed) return rollBack(`trafficSteps[${p.step}].analysis: ${verdict.reason} ${at}`);
