@@ -23,7 +23,7 @@ import { awsCall } from '../core/cloud/aws-errors.js';
 import { targetGroupShares } from '../core/cloud/weighted-routing.js';
 import { serviceView } from '../core/ecs/services.js';
 import { applicationFunctions, lambdaClientFor, percentTo, routingOf, type FunctionView } from '../core/cloud/lambda/index.js';
-import { lambdaClient } from '../core/aws-clients.js';
+import { lambdaClient } from '../core/sdk-clients/lambda.js';
 
 type ClusterProvider = 'aws' | 'ecs';
 

@@ -3,7 +3,7 @@
  * no account → this function's own credentials in the default (or given) region; a named account
  * → the accounts file (functions/core/cloud/accounts.ts) and its role, assumed through STS.
  */
-import { defaultRegion, type ClientOptions } from './aws-clients.js';
+import { defaultRegion, type ClientOptions } from './client-cache.js';
 import { AssumedRoleCredentials, loadAccounts, type AccountRegistry } from './cloud/index.js';
 
 export interface AwsTarget {

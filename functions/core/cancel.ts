@@ -9,7 +9,7 @@
  * is idempotent.
  */
 import { ExecutionDoesNotExist, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from './aws-clients.js';
+import { sfnClient } from './sdk-clients/sfn.js';
 import { isWaiting, type ExecutionQueue } from './concurrency.js';
 import { endExecution, type ExecutionEndDeps } from './engine/execution-end.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError } from './errors.js';

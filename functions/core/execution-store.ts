@@ -13,7 +13,7 @@
 import { escapeReservedKeys } from './stored-keys.js';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from './aws-clients.js';
+import { dynamoClient } from './sdk-clients/dynamodb.js';
 import { ConcurrentUpdateError, ExecutionNotFoundError, RecordTooLargeError } from './errors.js';
 import { type ExecutionRecord, type ExecutionView, type StageRecord, type StageSkeleton, notStartedStage } from './execution-model.js';
 import { tableName } from './tables.js';

@@ -11,7 +11,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from './aws-clients.js';
+import { dynamoClient } from './sdk-clients/dynamodb.js';
 import { tableName } from './tables.js';
 
 /** The cluster a lock protects. */

@@ -8,7 +8,7 @@
  * Where those settings come from is the caller's choice (a `NotificationTargetResolver`).
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { snsClient } from './aws-clients.js';
+import { snsClient } from './sdk-clients/sns.js';
 
 type NotificationEventType =
   'pipeline.starting' | 'pipeline.complete' | 'pipeline.failed' | 'stage.starting' | 'stage.complete' | 'stage.failed' | 'manualJudgment';

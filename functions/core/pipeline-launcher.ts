@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from './aws-clients.js';
+import { sfnClient } from './sdk-clients/sfn.js';
 import type { ExecutionStatus, LaunchRequest } from './execution-model.js';
 import type { ExecutionStore } from './execution-store.js';
 

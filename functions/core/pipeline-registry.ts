@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pipeline } from '../../state-machines/model/pipeline.js';
 import { formatProblem } from '../../state-machines/model/problems.js';
+import { loadPatternEngine } from '../../state-machines/expressions/regex.js';
 import { type LoadedPipeline, type PipelineDocument, readPipelineDocument } from '../../state-machines/pipeline-document.js';
 
 const PIPELINES_MANIFEST_ENV = 'GENNAKER_PIPELINES_MANIFEST';
@@ -113,10 +114,13 @@ export class LoadingPipelineRegistry implements PipelineRegistry {
   }
 
   private loadOnce(): Promise<LoadedPipelines> {
-    this.loaded ??= this.load().catch((error: unknown) => {
-      this.loaded = undefined;
-      throw error;
-    });
+    // Validating pipelines and matching their triggers run user patterns.
+    this.loaded ??= loadPatternEngine()
+      .then(() => this.load())
+      .catch((error: unknown) => {
+        this.loaded = undefined;
+        throw error;
+      });
     return this.loaded;
   }
 }

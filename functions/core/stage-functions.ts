@@ -7,7 +7,7 @@
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { stageTypeInfo } from '../../state-machines/stage-types/index.js';
-import { lambdaClient } from './aws-clients.js';
+import { lambdaClient } from './sdk-clients/lambda.js';
 import type { EngineDeps } from './engine/deps.js';
 import { InvalidInputError } from './errors.js';
 import { loadPreconfiguredWebhooks } from './preconfigured-webhook-types.js';

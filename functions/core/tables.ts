@@ -3,7 +3,7 @@
  * cannot drift apart.
  */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { clientConfig } from './aws-clients.js';
+import { clientConfig } from './client-cache.js';
 
 export const TABLES = {
   executions: {

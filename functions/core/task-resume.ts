@@ -7,7 +7,7 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { EngineResult } from '../../state-machines/contract/engine.js';
 import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
-import { sfnClient } from './aws-clients.js';
+import { sfnClient } from './sdk-clients/sfn.js';
 import { stageAnswer, type TaskAnswer } from './engine/route.js';
 
 export type TaskAnswerer = (taskToken: string, answer: TaskAnswer) => Promise<void>;

@@ -4,7 +4,7 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { clientConfig } from '../core/aws-clients.js';
+import { clientConfig } from '../core/client-cache.js';
 
 const cache = new Map<string, unknown>();
 

@@ -13,7 +13,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from '../core/aws-clients.js';
+import { dynamoClient } from '../core/sdk-clients/dynamodb.js';
 import type { Clock } from '../core/stage-api.js';
 import { tableName } from '../core/tables.js';
 

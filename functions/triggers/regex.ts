@@ -3,6 +3,7 @@
  * run by the one user-pattern module (linear-time engine) against values of bounded length. A
  * pattern that cannot be compiled never matches (validate refuses it before deployment).
  */
+import { ExpressionFault } from '../../state-machines/expressions/errors.js';
 import { compileUserPattern, type UserPattern } from '../../state-machines/expressions/regex.js';
 
 const MAX_VALUE_LENGTH = 10_000;
@@ -10,7 +11,8 @@ const MAX_VALUE_LENGTH = 10_000;
 function compiled(pattern: string): UserPattern | undefined {
   try {
     return compileUserPattern(pattern);
-  } catch {
+  } catch (error) {
+    if (!(error instanceof ExpressionFault)) throw error;
     return undefined;
   }
 }

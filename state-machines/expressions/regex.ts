@@ -7,9 +7,16 @@
  * `(?i)`, named groups, `\p{L}`); what it cannot run in linear time (back-references,
  * look-around, possessive quantifiers) is refused with the engine's reason, by validate before
  * deployment and here at run time.
+ *
+ * The engine (147 KB) is not loaded with this module: a Lambda that never meets a pattern should
+ * not compile it at cold start. Its API is synchronous, so a function awaits `loadPatternEngine()`
+ * before work that may run patterns (reading its pipelines, evaluating a config that names a
+ * pattern operation: `needsPatternEngine`). Unbundled Node (the CLI, the CDK app, tests) has
+ * node_modules and loads it on first use instead; a bundle that skipped the await fails loudly.
  */
-import { RE2JS } from 're2js';
-import { fail } from './errors.js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+import { ExpressionFault, fail } from './errors.js';
 import { MAX_PATTERN_LENGTH, MAX_PATTERN_PROGRAM } from './limits.js';
 
 /** A compiled user pattern with Java's meanings for the operations pipelines use. */
@@ -33,6 +40,41 @@ export interface UserPattern {
 const cache = new Map<string, UserPattern>();
 const MAX_CACHED = 500;
 
+let engine: typeof RE2JS | undefined;
+
+/** Loads the pattern engine (once): await it before anything that may compile a user pattern. */
+export async function loadPatternEngine(): Promise<void> {
+  engine ??= (await import('re2js')).RE2JS;
+}
+
+/** The names through which an expression reaches a pattern: the `matches` operator and the pattern methods. */
+const PATTERN_OPERATIONS = /\b(?:matches|split|replaceAll|replaceFirst)\b/;
+
+/**
+ * Whether evaluating `value` (its strings, at any depth) may compile a user pattern: it has an
+ * expression naming a pattern operation. A superset (the word may sit in a string literal);
+ * expressions cannot build a method name, so false means no pattern runs.
+ */
+export function needsPatternEngine(value: unknown): boolean {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+  return text.includes('${') && PATTERN_OPERATIONS.test(text);
+}
+
+/** Loads the engine when evaluating `value` may run a pattern (a function's config before evaluateAll). */
+export async function loadPatternEngineFor(value: unknown): Promise<void> {
+  if (engine === undefined && needsPatternEngine(value)) await loadPatternEngine();
+}
+
+function patternEngine(): typeof RE2JS {
+  if (engine !== undefined) return engine;
+  try {
+    engine = (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS;
+  } catch (error) {
+    throw new Error(`the pattern engine is not loaded: await loadPatternEngine() before running patterns (${String(error)})`);
+  }
+  return engine;
+}
+
 /** Compiles a user pattern, or fails (ExpressionFault) saying why the engine cannot run it. */
 export function compileUserPattern(pattern: string): UserPattern {
   const hit = cache.get(pattern);
@@ -49,7 +91,9 @@ export function userPatternProblem(pattern: string): string | undefined {
     compileUserPattern(pattern);
     return undefined;
   } catch (error) {
-    return error instanceof Error ? ((error as { reason?: string }).reason ?? error.message) : String(error);
+    // Only the author's pattern is a problem; an engine that did not load is the function's.
+    if (!(error instanceof ExpressionFault)) throw error;
+    return error.reason;
   }
 }
 
@@ -57,9 +101,10 @@ function compile(pattern: string): UserPattern {
   if (pattern.length > MAX_PATTERN_LENGTH) {
     fail(`pattern is too long (${pattern.length} characters, at most ${MAX_PATTERN_LENGTH})`);
   }
+  const RE2 = patternEngine();
   let re: RE2JS;
   try {
-    re = RE2JS.compile(pattern);
+    re = RE2.compile(pattern);
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/^error parsing regexp: /, '') : String(error);
     return fail(`invalid pattern '${pattern}' for the linear-time engine (RE2 syntax; no back-references or look-around): ${reason}`);

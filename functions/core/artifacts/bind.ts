@@ -8,6 +8,7 @@
  */
 import type { Artifact } from '../../../state-machines/model/expected-artifacts.js';
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
+import { loadPatternEngine } from '../../../state-machines/expressions/regex.js';
 import type { ExecutionStore } from '../execution-store.js';
 import { ArtifactResolutionError, artifactsIn, resolveExpectedArtifacts } from './resolve.js';
 
@@ -33,6 +34,7 @@ export async function bindTriggerArtifacts(
   if (expectedArtifacts.length === 0) return received.length > 0 ? { ...trigger, artifacts: received } : { ...trigger };
   const requiredIds = Array.isArray(trigger.expectedArtifactIds) ? trigger.expectedArtifactIds.filter((id): id is string => typeof id === 'string') : [];
   const priorList = expectedArtifacts.some((e) => e.usePriorArtifact) ? await prior() : [];
+  await loadPatternEngine(); // match fields are user patterns
   try {
     const result = resolveExpectedArtifacts({ expectedArtifacts, requiredIds, received, prior: () => priorList });
     return { ...trigger, artifacts: result.artifacts, resolvedExpectedArtifacts: result.resolvedExpectedArtifacts };

@@ -16,7 +16,7 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Artifact } from '../../../state-machines/model/expected-artifacts.js';
-import { s3Client } from '../aws-clients.js';
+import { s3Client } from '../sdk-clients/s3.js';
 import type { SecretScope } from '../secrets/scope.js';
 import { StageConfigError, TransientStageError } from '../stage-errors.js';
 import type { ArtifactSettings } from './settings.js';

@@ -13,6 +13,7 @@
  *   type, name, version, location and reference is a regular expression the artifact's field must
  *   match whole (on the linear-time engine); other fields are not compared.
  */
+import { ExpressionFault } from '../../../state-machines/expressions/errors.js';
 import { compileUserPattern } from '../../../state-machines/expressions/regex.js';
 import {
   type Artifact,
@@ -42,8 +43,9 @@ function fieldMatches(pattern: unknown, value: unknown): boolean {
   if (pattern === value) return true;
   try {
     return compileUserPattern(pattern).matchesWhole(value);
-  } catch {
+  } catch (error) {
     // validate refuses such patterns; a stored one that slipped through matches nothing.
+    if (!(error instanceof ExpressionFault)) throw error;
     return false;
   }
 }

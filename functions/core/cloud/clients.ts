@@ -5,16 +5,13 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import {
-  defaultRegion,
-  type ClientOptions,
-  applicationAutoScalingClient,
-  autoScalingClient,
-  cloudwatchClient,
-  ec2Client,
-  ecsClient,
-  elbv2Client,
-} from '../aws-clients.js';
+import { defaultRegion, type ClientOptions } from '../client-cache.js';
+import { applicationAutoScalingClient } from '../sdk-clients/application-auto-scaling.js';
+import { autoScalingClient } from '../sdk-clients/auto-scaling.js';
+import { cloudwatchClient } from '../sdk-clients/cloudwatch.js';
+import { ec2Client } from '../sdk-clients/ec2.js';
+import { ecsClient } from '../sdk-clients/ecs.js';
+import { elbv2Client } from '../sdk-clients/elbv2.js';
 
 export interface CloudClients {
   readonly region: string;

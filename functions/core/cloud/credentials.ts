@@ -4,7 +4,7 @@
  */
 import { AssumeRoleCommand, type AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { stsClient } from '../aws-clients.js';
+import { stsClient } from '../sdk-clients/sts.js';
 import { systemClock, type Clock } from '../stage-api.js';
 import type { Account, AccountTarget } from './accounts.js';
 import { awsCall } from './aws-errors.js';

@@ -4,6 +4,7 @@
  * Re-running a call is safe: a stage that already finished returns its recorded status.
  */
 import { evaluateAll, evaluateStrict } from '../../../state-machines/expressions/index.js';
+import { loadPatternEngineFor } from '../../../state-machines/expressions/regex.js';
 import { type EngineResult, type RunPayload, type StagePayload, stageLoops } from '../../../state-machines/contract/engine.js';
 import { stageTypeInfo } from '../../../state-machines/stage-types/index.js';
 import { type ExecutionView, notStartedStage, type StageRecord } from '../execution-model.js';
@@ -81,6 +82,7 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
 
   const now = deps.clock.now();
   if (stage.status === 'NOT_STARTED') {
+    if (spec.enabledExpression !== undefined) await loadPatternEngineFor(`\${${spec.enabledExpression}}`);
     const enabled = stageEnabled(spec, execution);
     if (enabled.run === false) return { status: (await finishStage(deps, execution, stage, spec, { status: 'SKIPPED' })).status };
     // A stage that finishes in this call is written once, at the end; one that may take more
@@ -120,6 +122,7 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
   // Stage time leaves paused time out: waits and timeouts resume where they were (pause.ts).
   const clock = activeClock(deps, execution, startTime);
   const evaluation = evaluationContext(execution, spec.refId);
+  await loadPatternEngineFor(spec.config);
   const evaluated = evaluateAll(spec.config, evaluation);
   if (evaluated.errors.length > 0) {
     const error = `expression evaluation failed: ${evaluated.errors.map((e) => `${e.expression}: ${e.message}`).join('; ')}`;

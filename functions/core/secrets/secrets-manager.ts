@@ -4,7 +4,7 @@
  * quote the request.
  */
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { secretsManagerClient } from '../aws-clients.js';
+import { secretsManagerClient } from '../sdk-clients/secrets-manager.js';
 import { type SecretFetcher, SecretUnavailableError } from './scope.js';
 
 const REASONS: Readonly<Record<string, string>> = {

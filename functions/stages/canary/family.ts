@@ -5,7 +5,7 @@
  * builds both types, each with a cancel() that removes the groups the stage made.
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { cloudwatchClient } from '../../core/aws-client-factories.js';
+import { cloudwatchClient } from '../../core/sdk-clients/cloudwatch.js';
 import { cloudClients } from '../../core/cloud/clients.js';
 import { cloudDriver } from '../../core/cloud/index.js';
 import type { StageImplementation } from '../../core/stage-api.js';

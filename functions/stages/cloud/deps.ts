@@ -3,7 +3,7 @@
  * region, the locks table, traffic guards and the bake configuration. Every dependency has a
  * production default and can be injected (tests, local mode).
  */
-import { defaultRegion } from '../../core/aws-clients.js';
+import { defaultRegion } from '../../core/client-cache.js';
 import {
   AssumedRoleCredentials,
   cloudClientsFor,

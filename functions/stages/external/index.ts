@@ -6,7 +6,7 @@
  * (functions/stages/canary/family.ts).
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { ecsClient } from '../../core/aws-client-factories.js';
+import { ecsClient } from '../../core/sdk-clients/ecs.js';
 import type { StageImplementation } from '../../core/stage-api.js';
 import { awsTargets, type AwsTarget } from '../../core/aws-target.js';
 import { httpStages, type HttpStageDeps } from './http-stages.js';

@@ -9,7 +9,7 @@
 import * as z from 'zod/mini';
 import '../../../state-machines/zod-messages.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from '../../core/aws-clients.js';
+import { dynamoClient } from '../../core/sdk-clients/dynamodb.js';
 import { concurrencyPolicyOf, type ExecutionQueue, ExecutionStateError } from '../../core/concurrency.js';
 import type { EngineDeps } from '../../core/engine/deps.js';
 import { endExecution, type Ending, type ExecutionSuccessors } from '../../core/engine/execution-end.js';

@@ -1,6 +1,6 @@
 /** The Lambda client of one account and region, with the account's role assumed (as cloudClientsFor). */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { lambdaClient } from '../../aws-clients.js';
+import { lambdaClient } from '../../sdk-clients/lambda.js';
 import type { AccountTarget } from '../accounts.js';
 import type { AssumedRoleCredentials } from '../credentials.js';
 

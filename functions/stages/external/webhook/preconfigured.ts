@@ -7,6 +7,7 @@
  * (functions/core/preconfigured-webhook-types.ts).
  */
 import { evaluateAll, type EvaluationContext } from '../../../../state-machines/expressions/index.js';
+import { loadPatternEngineFor } from '../../../../state-machines/expressions/regex.js';
 import { fixedFields, parametersOf, type PreconfiguredWebhook } from '../../../../state-machines/stage-types/preconfigured-webhooks.js';
 import { StageConfigError, type StageImplementation, type StageRunContext } from '../../../core/stage-api.js';
 
@@ -32,16 +33,17 @@ function withStageContext(evaluation: EvaluationContext, refId: string, extra: R
 /** One stage type per definition, each running the given webhook implementation on its merged config. */
 export function preconfiguredWebhookStages(webhooks: readonly PreconfiguredWebhook[], webhookStage: StageImplementation): StageImplementation[] {
   return webhooks.map((webhook) => {
-    const merged = (ctx: StageRunContext): StageRunContext => {
+    const merged = async (ctx: StageRunContext): Promise<StageRunContext> => {
       // The definition's references are the operator's: any application's stage of this type may send them where the definition does.
       ctx.secrets?.grant(webhook);
+      await loadPatternEngineFor(webhook);
       return { ...ctx, stage: { ...ctx.stage, config: preconfiguredConfig(webhook, ctx) } };
     };
     return {
       type: webhook.type,
       ...(webhookStage.secrets ? { secrets: webhookStage.secrets } : {}),
-      run: (ctx) => webhookStage.run(merged(ctx)),
-      ...(webhookStage.cancel ? { cancel: (ctx: StageRunContext) => webhookStage.cancel!(merged(ctx)) } : {}),
+      run: async (ctx) => webhookStage.run(await merged(ctx)),
+      ...(webhookStage.cancel ? { cancel: async (ctx: StageRunContext) => webhookStage.cancel!(await merged(ctx)) } : {}),
     };
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExpressionFault } from '../../../../state-machines/expressions/errors.js';
-import { compileUserPattern, userPatternProblem } from '../../../../state-machines/expressions/regex.js';
+import { compileUserPattern, needsPatternEngine, userPatternProblem } from '../../../../state-machines/expressions/regex.js';
 
 function reasonFor(pattern: string): string | undefined {
   try {
@@ -79,5 +79,19 @@ describe('compileUserPattern (linear-time engine)', () => {
 
   it('GIVEN a replacement naming a group the pattern lacks WHEN run THEN the author gets a reason, not a crash', () => {
     expect(() => compileUserPattern('a').replaceAll('a', '$3')).toThrow(ExpressionFault);
+  });
+});
+
+describe('needsPatternEngine', () => {
+  it.each([
+    ['${trigger.branch matches "release/.*"}', true],
+    ['${parameters.list.split(",")}', true],
+    [{ deep: [{ x: '${a.replaceAll("-", "_")}' }] }, true],
+    [{ name: '${trigger.tag.replaceFirst("v", "")}' }, true],
+    ['${trigger.tag}', false],
+    ['split matches replaceAll, but no expression', false],
+    [{ image: '${trigger.tag}', n: 3 }, false],
+  ])('GIVEN %j THEN it says %s', (value, expected) => {
+    expect(needsPatternEngine(value)).toBe(expected);
   });
 });
