@@ -70,7 +70,7 @@ function patternEngine(): typeof RE2JS {
   try {
     engine = (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS;
   } catch (error) {
-    throw new Error(`the pattern engine is not loaded: await loadPatternEngine() before running patterns (${String(error)})`);
+    throw new Error('the pattern engine is not loaded: await loadPatternEngine() before running patterns', { cause: error });
   }
   return engine;
 }
