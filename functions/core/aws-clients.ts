@@ -1,9 +1,9 @@
 /**
- * The one place AWS SDK clients are created: `dynamoClient()`, `ec2Client({ region })`... Each
- * service is a separately imported function, so a Lambda bundle carries only the SDK clients its
- * code calls (esbuild cannot drop members of a namespace object). `awsClients` groups them for
- * tests and scripts, which are not bundled.
+ * AWS clients for tests, local mode, the CLI and scripts, which are not bundled: `dynamoClient()`,
+ * `awsClients.sfnClient()`... Lambda code imports each factory from its own module
+ * (sdk-clients/<service>.ts) and the shared configuration from client-cache.ts, so a function's
+ * bundle loads at start only the SDK clients its start path calls (bench/bundles.ts checks).
  */
-export { clientConfig, defaultRegion, resetClientCache, type ClientOptions } from './client-cache.js';
+export { resetClientCache } from './client-cache.js';
 export * from './aws-client-factories.js';
 export * as awsClients from './aws-client-factories.js';
