@@ -8,6 +8,8 @@
  * BatchGetItem round up to 4 KB, a Query rounds the sum of its items up to 4 KB. Item sizes are
  * their JSON length (close to DynamoDB's attribute-name-plus-value size).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { resetClientCache } from '../functions/core/aws-clients.js';
@@ -22,6 +24,10 @@ import type { AslMachine } from '../state-machines/compiler/asl.js';
 import { compilePipeline } from '../state-machines/compiler/compile.js';
 import type { Pipeline } from '../state-machines/model/pipeline.js';
 import { validatePipeline } from '../state-machines/model/validate.js';
+import { stageLoops, type StagePayload } from '../state-machines/contract/engine.js';
+import { stageTypeInfo } from '../state-machines/stage-types/index.js';
+import { SPINNAKER_EXAMPLES } from '../test/support/fixtures.js';
+import { ecsDeployStage } from '../test/support/cloud-stages/ecs-fixtures.js';
 import type { BenchReport } from './report.js';
 
 type Shape = 'chain' | 'diamonds' | 'fan-out' | 'n-shapes';
@@ -65,9 +71,7 @@ export function shapedPipeline(shape: Shape, n: number): Pipeline {
       }
     }
   });
-  const result = validatePipeline({ application: 'bench', name: `${shape}-${n}`, stages });
-  if (!result.pipeline) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
-  return result.pipeline;
+  return validated({ application: 'bench', name: `${shape}-${n}`, stages });
 }
 
 function countStates(definition: { States: Record<string, Record<string, unknown>> }): number {
@@ -80,6 +84,85 @@ function countStates(definition: { States: Record<string, Record<string, unknown
   };
   walk(definition.States);
   return count;
+}
+
+/**
+ * A Lambda pipeline as the AWS Lambda plugin's Deck forms write it: the plugin's Scenario 1 deploy,
+ * a $PROGRESSIVE route whose first step waits for a promote (a callback Task keeping its poll loop),
+ * and an invoke.
+ */
+function lambdaPipeline(): Pipeline {
+  const exported = JSON.parse(readFileSync(join(SPINNAKER_EXAMPLES, '071.json'), 'utf8').replaceAll('{}', 'bench')) as { stages: Record<string, unknown>[] };
+  const deploy = exported.stages[0]!;
+  const next = (refId: string, requisite: string, stage: Record<string, unknown>) => ({
+    refId,
+    requisiteStageRefIds: [requisite],
+    region: 'us-east-1',
+    ...stage,
+  });
+  return validated({
+    application: 'bench',
+    name: 'lambda',
+    stages: [
+      deploy,
+      next('2', '1', {
+        name: 'Shift traffic',
+        type: 'Aws.LambdaTrafficRoutingStage',
+        functionName: deploy.functionName,
+        aliasName: 'live',
+        deploymentStrategy: '$PROGRESSIVE',
+        trafficSteps: [{ weight: 10 }, { weight: 100 }],
+      }),
+      next('3', '2', { name: 'Smoke test', type: 'Aws.LambdaInvokeStage', functionName: deploy.functionName, aliasName: 'live', executionCount: 1 }),
+    ],
+  });
+}
+
+function validated(raw: Record<string, unknown>): Pipeline {
+  const result = validatePipeline(raw);
+  if (!result.pipeline) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+  return result.pipeline;
+}
+
+/** The graph of a whole pipeline: states, and whether every stage is one Task (plus one Choice and one Wait when it can wait). */
+function graphRow(label: string, pipeline: Pipeline): Record<string, string | number> {
+  const definition = compilePipeline(pipeline) as unknown as { States: Record<string, Record<string, unknown>> };
+  const states = countStates(definition);
+  const waiting = pipeline.stages.filter((s) => stageLoops(stageTypeInfo(s.type)?.execution ?? 'task', s)).length;
+  // Start pipeline, the shared error recorder, Complete pipeline; Parallel states for the shape (none in these chains).
+  const expected = 3 + pipeline.stages.length + 2 * waiting + statesOfType(definition, 'Parallel').length + statesOfType(definition, 'Succeed').length;
+  const target = [`1 Task per stage, + Choice and Wait for the ${waiting} that wait: ${states === expected ? 'pass' : 'FAIL'}`];
+  if (label.startsWith('demo graph')) target.unshift(`< 16 states: ${states < 16 ? 'pass' : 'FAIL'}`);
+  return { case: label, stages: pipeline.stages.length, states, target: target.join('; ') };
+}
+
+/**
+ * What one call of a stage reads besides itself and its requisites (the compiled payload's `reads`),
+ * at the end of a chain of `n` plain stages: the newer stage types must read the same at 200 as at 10.
+ */
+function readsAtEnd(stage: Record<string, unknown>, n: number): number | 'all' {
+  const chain = Array.from({ length: n }, (_, i) => plain(String(i + 1), i === 0 ? [] : [String(i)]));
+  const pipeline = validated({ application: 'app', name: 'reads', stages: [...chain, { ...stage, refId: 'last', requisiteStageRefIds: [String(n)] }] });
+  const task = statesOfType(compilePipeline(pipeline) as never, 'Task').find((t) => t.name === pipeline.stages[n]!.name)!;
+  const reads = (task.state.Parameters as { Payload: { stage: Pick<StagePayload, 'reads'> } }).Payload.stage.reads ?? [];
+  return reads === 'all' ? 'all' : reads.length;
+}
+
+/** Stages of the newer families and a deploy that takes its image from upstream, as Deck writes them. */
+function newerStages(): Array<[string, Record<string, unknown>]> {
+  const lambda = lambdaPipeline().stages.map((s) => ({ name: s.name, type: s.type, ...s.config }));
+  const ec2 = { account: 'default', application: 'app', stack: 'prod', region: 'us-east-1', capacity: { min: 1, max: 1, desired: 1 } };
+  const ecsCluster = { cloudProvider: 'ecs', ecsClusterName: 'apps', account: 'default', region: 'us-east-1', cluster: 'app-prod' };
+  return [
+    ['ECS deploy (redblack)', ecsDeployStage()],
+    ['ECS deploy (progressive, promote)', ecsDeployStage({ strategy: 'progressive', trafficSteps: [{ weight: 10 }, { weight: 100 }] })],
+    ['ECS disableCluster', { name: 'Disable old', type: 'disableCluster', ...ecsCluster }],
+    ['EC2 deploy, AMI given', { name: 'Deploy', type: 'deploy', clusters: [{ ...ec2, amiName: 'app-1.0' }] }],
+    ['EC2 deploy, image from upstream', { name: 'Deploy', type: 'deploy', clusters: [ec2] }],
+    ['Lambda deploy', lambda[0]!],
+    ['Lambda route (progressive, promote)', lambda[1]!],
+    ['Lambda invoke', lambda[2]!],
+  ];
 }
 
 interface DynamoCount {
@@ -173,10 +256,27 @@ async function measure(runtime: LocalRuntime, count: DynamoCount, pipeline: Pipe
 export async function run(): Promise<BenchReport> {
   const rows: BenchReport['rows'] = [];
   const notes: string[] = [];
-  const demo = loadPipelineFile('pipelines/demo.yml').pipeline;
-  if (demo) {
-    const states = countStates(compilePipeline(demo) as never);
-    rows.push({ case: 'demo graph (pipelines/demo.yml)', stages: demo.stages.length, states, target: `< 16 states: ${states < 16 ? 'pass' : 'FAIL'}` });
+  for (const [label, file] of [
+    ['demo graph (pipelines/demo.yml)', 'pipelines/demo.yml'],
+    ['ECS demo graph (pipelines/demo-ecs.yml)', 'pipelines/demo-ecs.yml'],
+  ] as const) {
+    const loaded = loadPipelineFile(file);
+    if (!loaded.pipeline) throw new Error(`${file}: ${loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    rows.push(graphRow(label, loaded.pipeline));
+  }
+  rows.push(graphRow('Lambda graph (deploy, progressive route, invoke)', lambdaPipeline()));
+  for (const [label, stage] of newerStages()) {
+    const at10 = readsAtEnd(stage, 10);
+    const at200 = readsAtEnd(stage, 200);
+    // A deploy that runs an upstream bake's image reads its upstream by design (the image may come from any of them).
+    const upstream = label.endsWith('from upstream');
+    const flat = at10 === at200 && at10 !== 'all';
+    rows.push({
+      case: `stage call reads: ${label}`,
+      'other stages read at 10': at10,
+      'other stages read at 200': at200,
+      target: upstream ? 'reads its upstream (where its image comes from)' : `flat from 10 to 200: ${flat ? 'pass' : 'FAIL'}`,
+    });
   }
 
   const moto = await startMoto();
@@ -250,6 +350,9 @@ export async function run(): Promise<BenchReport> {
     );
     notes.push(
       'read units: strongly consistent, 4 KB per item read (GetItem, BatchGetItem) or per Query result, from the JSON size of the items returned (wire form: an upper bound)',
+    );
+    notes.push(
+      "stage call reads: the stages a call of that type reads besides its own and its requisites' (the compiled payload's list; the call reads them in its one BatchGetItem with the header), at the end of a chain of 10 and of 200 plain stages",
     );
     notes.push(
       'reads/call and read units/call: what one stage call reads (one BatchGetItem: header, own stage, requisites); all reads/stage adds the start, the completion and the final record read, spread over the stages',

@@ -21,6 +21,8 @@ interface Ended {
   readonly status: string;
   readonly stages: Record<string, { status: string; error?: string; outputs: Record<string, unknown> }[]>;
   readonly world: FunctionsWorld;
+  /** Calls that would have been Lambda function errors: none, whether a stage passed or failed. */
+  readonly functionErrors: readonly string[];
 }
 
 async function runScenario(n: number): Promise<Ended> {
@@ -38,7 +40,7 @@ async function runScenario(n: number): Promise<Ended> {
   for (const s of result.execution.stages) {
     (stages[s.name] ??= []).push({ status: s.status, ...(s.error ? { error: s.error } : {}), outputs: s.outputs ?? {} });
   }
-  return { status: result.status, stages, world: await functionsWorld() };
+  return { status: result.status, stages, world: await functionsWorld(), functionErrors: result.functionErrors };
 }
 
 const statuses = (ended: Ended) => Object.fromEntries(Object.entries(ended.stages).map(([name, runs]) => [name, runs.map((r) => r.status)]));
@@ -84,6 +86,8 @@ describe("the Lambda plugin's test scenarios, run end to end", () => {
       'version: version 1 of sandbox-test-functional-scenario4 receives traffic through alias test; move the alias before deleting it',
     );
     expect(ended.world['sandbox-test-functional-scenario4']!.versions.map((v) => v.version)).toEqual([1]);
+    // The refusal is the stage's answer, not a crash of the cloud function.
+    expect(ended.functionErrors).toEqual([]);
   }, 120_000);
 
   it('Scenario 8: deleting $PREVIOUS of a function with one version finds none and succeeds with the plugin’s message', async () => {
