@@ -34,3 +34,7 @@ export class InvalidInputError extends GennakerError {
 export class ResumeFailedError extends GennakerError {
   override readonly kind = 'transient';
 }
+/** An execution's completed event is being emitted by another caller (execution-end.ts): retrying later finds it sent or takes it over. */
+export class CompletedEventPendingError extends GennakerError {
+  override readonly kind = 'transient';
+}

@@ -54,7 +54,17 @@ export interface ExecutionRecord {
   readonly paused?: PausedDetails;
   /** The last restart of one of its stages (restart.ts); `pending` until its run has started. */
   readonly restart?: RestartDetails;
+  /** The pipeline-completed event of this end: claimed while one caller emits it, then sent (engine/completed-event-once.ts); a restart clears it. */
+  readonly completedEvent?: CompletedEventMark;
   readonly version: number;
+}
+
+export interface CompletedEventMark {
+  readonly state: 'sending' | 'sent';
+  /** The caller that claimed it (one per call). */
+  readonly by: string;
+  /** When it was claimed (record clock). */
+  readonly at: number;
 }
 
 /** Orca's PausedDetails, plus every pause window so stage time can leave paused time out. */

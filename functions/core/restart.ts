@@ -139,6 +139,7 @@ export async function restartStage(request: RestartRequest, deps: RestartDeps): 
     error: _r,
     canceledBy: _c,
     cancellationReason: _cr,
+    completedEvent: _ce,
     ...header
   } = view as ExecutionView & { cancellationReason?: string };
   // Halts of stages that stay as they were still count (readiness.ts looks further when there are any).

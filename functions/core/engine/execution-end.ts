@@ -10,7 +10,8 @@
  *      queue and event bus are reachable (`successors`; the engine Lambda leaves them to the
  *      lifecycle handler, which always follows)
  * Steps 3 and 4 run for every caller, even when another finalised first: each is idempotent, and
- * the locks must never outlive the execution.
+ * the locks must never outlive the execution. The completed event goes out once per end, whoever
+ * gets there (a mark on the record: completed-event-once.ts).
  */
 import type { EngineResult } from '../../../state-machines/contract/engine.js';
 import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES, type StageRecord } from '../execution-model.js';
@@ -21,6 +22,7 @@ import type { Clock } from '../stage-api.js';
 import type { EngineDeps, ExecutionSuccessors, LockRelease } from './deps.js';
 
 export type { ExecutionSuccessors } from './deps.js';
+import { emitCompletedOnce } from './completed-event-once.js';
 import { cancelRunningStage, requestCleanups } from './stage-cleanup.js';
 import { writeStage } from './stage-writes.js';
 
@@ -54,21 +56,25 @@ export interface EndResult extends EngineResult {
   readonly finalised: boolean;
   readonly released: readonly string[];
   readonly started: readonly string[];
+  /** True when this call emitted the completed event (once per end, whoever calls: completed-event-once.ts). */
+  readonly announced: boolean;
 }
 
 export async function endExecution(executionId: string, ending: Ending, deps: ExecutionEndDeps): Promise<EndResult> {
   const { finished, finalised, superseded } = await finaliseRecord(executionId, ending, deps);
   // A superseded run ends nothing: the locks and the queue belong to the newer run (as the lifecycle handler skips superseded runs).
-  if (superseded) return { status: finished.status, finalised: false, released: [], started: [] };
+  if (superseded) return { status: finished.status, finalised: false, released: [], started: [], announced: false };
   const released = await (deps.releaseLocks ?? releaseHeldLocks)(executionId);
-  const started = deps.successors ? await deps.successors.startNext(finished) : [];
-  await deps.successors?.announce(finished);
+  const { successors } = deps;
+  const started = successors ? await successors.startNext(finished) : [];
+  const announced = successors ? await emitCompletedOnce(finished, (execution) => successors.announce(execution), deps) : false;
   return {
     status: finished.status,
     ...(finished.error ? { error: finished.error } : {}),
     finalised,
     released,
     started,
+    announced,
   };
 }
 
