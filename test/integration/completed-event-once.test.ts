@@ -14,7 +14,7 @@ import { handleApiRequest } from '../../functions/api/handler.js';
 import type { OperationsDeps } from '../../functions/api/operations.js';
 import { awsClients } from '../../functions/core/aws-clients.js';
 import { stepFunctionsStopper } from '../../functions/core/cancel.js';
-import { restartStage, restartRunName } from '../../functions/core/restart.js';
+import { restartStage } from '../../functions/core/restart.js';
 import { COMPLETED_CLAIM_MS } from '../../functions/core/engine/completed-event-once.js';
 import { triggerClients } from '../../functions/triggers/clients.js';
 import { EventBridgePublisher } from '../../functions/triggers/lifecycle/completed-event.js';
@@ -124,9 +124,11 @@ describe('one completed event per end of an execution', () => {
     const id = await w.running();
     await w.cancel(id);
     await restartStage({ executionId: id, stage: '1', user: 'alice', key: 'again' }, w.triggers);
-    expect((await w.triggers.store.getExecution(id))?.completedEvent).toBeUndefined();
-    await w.aborted(id, restartRunName(id, 1));
-    await w.aborted(id, restartRunName(id, 1));
+    const restarted = await w.triggers.store.getExecution(id);
+    expect(restarted?.completedEvent).toBeUndefined();
+    const run = restarted!.stateMachineExecutionArn!.split(':').pop()!;
+    await w.aborted(id, run);
+    await w.aborted(id, run);
     expect(w.delivered.count()).toBe(2);
   });
 
