@@ -59,7 +59,7 @@ export interface ExecutionRecord {
   readonly version: number;
 }
 
-export interface CompletedEventMark {
+interface CompletedEventMark {
   readonly state: 'sending' | 'sent';
   /** The caller that claimed it (one per call). */
   readonly by: string;
