@@ -7,12 +7,11 @@
  * idempotency suite covers (the mutating calls of its scenarios' clean runs).
  */
 import { resetClientCache, dynamoClient } from '../functions/core/aws-clients.js';
-import { cloudClients, createServerGroup, type CloudClients } from '../functions/core/cloud/index.js';
-import { ensureTables } from '../functions/core/tables.js';
+import { createServerGroup, type CloudClients } from '../functions/core/cloud/index.js';
 import { startMoto, type MotoServer } from '../local/moto.js';
 import { useEndpoint } from '../local/environment.js';
-import { createNetwork, type Network } from '../test/support/cloud/fixtures.js';
-import { cleanRun, SCENARIOS } from '../test/support/cloud-stages/crash-scenarios.js';
+import type { Network } from '../test/support/cloud/fixtures.js';
+import { cleanRun, freshCloud, SCENARIOS } from '../test/support/cloud-stages/crash-scenarios.js';
 import { deployStage } from '../test/support/cloud-stages/fixtures.js';
 import { runStages } from '../test/support/cloud-stages/harness.js';
 import { countCalls, MUTATING } from '../test/support/faults.js';
@@ -22,14 +21,6 @@ const GROUPS = [1, 5, 20];
 const INSTANCES = [1, 10, 100];
 /** Operations whose count may grow with what they list, page by page. */
 const PAGED = new Set(['DescribeAutoScalingGroups', 'DescribeInstances', 'DescribeLaunchTemplateVersions']);
-
-async function fresh(moto: MotoServer): Promise<{ clients: CloudClients; network: Network }> {
-  await moto.reset();
-  resetClientCache();
-  await ensureTables();
-  const clients = cloudClients({ region: 'us-east-1' });
-  return { clients, network: await createNetwork(clients) };
-}
 
 /** `groups` existing groups: the older ones disabled at 0, the newest enabled with `instances`. */
 async function seed(clients: CloudClients, network: Network, groups: number, instances: number): Promise<void> {
@@ -58,7 +49,7 @@ interface Measurement {
 }
 
 async function measure(moto: MotoServer, groups: number, instances: number): Promise<Measurement> {
-  const { clients, network } = await fresh(moto);
+  const { clients, network } = await freshCloud(() => moto)();
   await seed(clients, network, groups, instances);
   const cloud = countCalls(clients.ec2, clients.autoScaling, clients.elbv2);
   const dynamo = countCalls(dynamoClient());
@@ -98,7 +89,10 @@ async function injectionPoints(moto: MotoServer): Promise<{ total: number; bySce
   let total = 0;
   const byScenario: string[] = [];
   for (const scenario of SCENARIOS) {
-    const clean = await cleanRun(scenario, () => fresh(moto));
+    const clean = await cleanRun(
+      scenario,
+      freshCloud(() => moto),
+    );
     total += clean.points.length;
     byScenario.push(`${scenario.name} ${clean.points.length}`);
   }

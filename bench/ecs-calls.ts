@@ -6,14 +6,11 @@
  * traffic steps, from the compiled pipeline run in the local Step Functions engine.
  */
 import { dynamoClient, resetClientCache } from '../functions/core/aws-clients.js';
-import { cloudClients } from '../functions/core/cloud/index.js';
-import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import { ensureTables } from '../functions/core/tables.js';
+import type { CloudClients } from '../functions/core/cloud/index.js';
 import { useEndpoint } from '../local/environment.js';
 import { startMoto, type MotoServer } from '../local/moto.js';
-import { createNetwork } from '../test/support/cloud/fixtures.js';
-import { createEcsCluster, ecsDeployStage } from '../test/support/cloud-stages/ecs-fixtures.js';
-import { createListener } from '../test/support/cloud-stages/traffic-fixtures.js';
+import { createEcsCluster, ecsDeployStage, seedEcs, type EcsSeed } from '../test/support/cloud-stages/ecs-fixtures.js';
+import { freshCloud } from '../test/support/cloud-stages/crash-scenarios.js';
 import { validatePipeline } from '../state-machines/model/validate.js';
 import { LocalRuntime } from '../local/runtime.js';
 import { localStageFamilies } from '../local/run-local.js';
@@ -31,35 +28,20 @@ const PROGRESSIVE = {
   rollbackAlarms: ['app-5xx'],
 };
 
-async function alarm(clients: ReturnType<typeof cloudClients>): Promise<void> {
-  await clients.cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: 'app-5xx',
-      Namespace: 'AWS/ApplicationELB',
-      MetricName: 'HTTPCode_Target_5XX_Count',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanThreshold',
-    }),
-  );
+/** A freshly reset emulator with the ECS cluster seeded as `seed` says. */
+async function ecsCluster(moto: MotoServer, seed: EcsSeed): Promise<CloudClients> {
+  const { clients, network } = await freshCloud(() => moto)();
+  await createEcsCluster(clients, network);
+  await seedEcs(clients, network, seed);
+  return clients;
 }
 
 type Kind = 'redblack' | 'redblack+alarms' | 'progressive';
 
 async function measure(moto: MotoServer, tasks: number, kind: Kind): Promise<Record<string, number>> {
   const alarms = kind !== 'redblack';
-  await moto.reset();
-  resetClientCache();
-  await ensureTables();
-  const clients = cloudClients({ region: 'us-east-1' });
-  const network = await createNetwork(clients);
   const capacity = { min: 1, max: tasks, desired: tasks };
-  const { targetGroupArn } = await createEcsCluster(clients, network);
-  await runStages({ stages: [ecsDeployStage({ capacity, strategy: '' })] }, { executionId: 'seed' });
-  if (alarms) await alarm(clients);
-  if (kind === 'progressive') await createListener(clients, network, targetGroupArn);
+  const clients = await ecsCluster(moto, { deploy: { capacity }, ...(alarms ? { alarm: 'OK' } : {}), listener: kind === 'progressive' });
   const cloud = countCalls(clients.ecs, clients.elbv2, clients.ec2, clients.cloudwatch);
   const dynamo = countCalls(dynamoClient());
   const run = await runStages({
@@ -137,15 +119,7 @@ export async function run(): Promise<BenchReport> {
 
 /** State transitions and their price for the progressive deploy, compiled and run in the local Step Functions engine. */
 async function progressiveCost(moto: MotoServer): Promise<{ transitions: number; dollars: number }> {
-  await moto.reset();
-  resetClientCache();
-  await ensureTables();
-  const clients = cloudClients({ region: 'us-east-1' });
-  const network = await createNetwork(clients);
-  const { targetGroupArn } = await createEcsCluster(clients, network);
-  await runStages({ stages: [ecsDeployStage({ strategy: '' })] }, { executionId: 'seed' });
-  await alarm(clients);
-  await createListener(clients, network, targetGroupArn);
+  await ecsCluster(moto, { alarm: 'OK', listener: true });
   const validated = validatePipeline({
     application: 'app',
     name: 'bench',

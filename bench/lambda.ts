@@ -6,28 +6,20 @@
  * transitions come from running the compiled pipeline in the local Step Functions engine. Also
  * reports how many crash injection points the Lambda idempotency suite covers.
  */
-import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { putAlarm } from '../local/alarms.js';
 import { cloudwatchClient, resetClientCache } from '../functions/core/aws-clients.js';
-import { ensureTables } from '../functions/core/tables.js';
 import { useEndpoint } from '../local/environment.js';
 import { startMoto, type MotoServer } from '../local/moto.js';
 import { localStageFamilies } from '../local/run-local.js';
 import { LocalRuntime } from '../local/runtime.js';
 import { validatePipeline } from '../state-machines/model/validate.js';
 import { runStages } from '../test/support/cloud-stages/harness.js';
-import { cleanRun } from '../test/support/lambda/crash-scenarios.js';
-import { deployStage, functionsClient, lambdaWorld, publishedVersions, putCode, routeStage } from '../test/support/lambda/fixtures.js';
+import { cleanRun, freshLambda } from '../test/support/lambda/crash-scenarios.js';
+import { deployStage, functionsClient, publishedVersions, putCode, routeStage } from '../test/support/lambda/fixtures.js';
 import { LAMBDA_SCENARIOS } from '../test/support/lambda/scenarios.js';
 import { countCalls, MUTATING } from '../test/support/faults.js';
 import { costOf } from './compile.js';
 import type { BenchReport } from './report.js';
-
-async function fresh(moto: MotoServer): Promise<void> {
-  await moto.reset();
-  resetClientCache();
-  await ensureTables();
-  await lambdaWorld();
-}
 
 const weighted = () => ({
   stages: [
@@ -59,22 +51,11 @@ async function released(): Promise<void> {
   await putCode('app/new.zip', 'new build');
   // A deploy that leaves the aliases to the routing stage (the plugin's deploy points `aliases` at $LATEST).
   await runStages({ stages: [deployStage({ s3key: 'app/new.zip', aliases: [] })] }, { executionId: 'exec-build-3' });
-  await cloudwatchClient().send(
-    new PutMetricAlarmCommand({
-      AlarmName: 'fn-errors',
-      MetricName: 'Errors',
-      Namespace: 'AWS/Lambda',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    }),
-  );
+  await putAlarm(cloudwatchClient(), 'fn-errors', { metric: 'lambda-errors' });
 }
 
 async function apiCalls(moto: MotoServer, pipeline: () => Record<string, unknown>, setup: () => Promise<void>): Promise<Record<string, number>> {
-  await fresh(moto);
+  await freshLambda(() => moto)();
   await setup();
   const counter = countCalls(functionsClient());
   const run = await runStages(pipeline(), { executionId: 'exec-bench' });
@@ -86,7 +67,7 @@ async function apiCalls(moto: MotoServer, pipeline: () => Record<string, unknown
 }
 
 async function transitions(moto: MotoServer, pipeline: () => Record<string, unknown>, setup: () => Promise<void>): Promise<number> {
-  await fresh(moto);
+  await freshLambda(() => moto)();
   await setup();
   const validated = validatePipeline({ application: 'test', name: 'bench', ...pipeline() });
   if (!validated.pipeline) throw new Error(validated.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
@@ -131,7 +112,10 @@ export async function run(): Promise<BenchReport> {
     let points = 0;
     const byScenario: string[] = [];
     for (const scenario of LAMBDA_SCENARIOS) {
-      const clean = await cleanRun(scenario, () => fresh(moto));
+      const clean = await cleanRun(
+        scenario,
+        freshLambda(() => moto),
+      );
       points += clean.points.length;
       byScenario.push(`${scenario.name}: ${clean.points.length}`);
     }

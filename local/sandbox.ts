@@ -38,7 +38,8 @@ import {
   DescribeTargetGroupsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateClusterCommand } from '@aws-sdk/client-ecs';
-import { DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { putAlarm } from './alarms.js';
 import { EcsServices } from '../functions/core/ecs/services.js';
 import { cloudClients, createServerGroup, describeCluster, findImages, SUBNET_TYPE_TAG, type CloudClients } from '../functions/core/cloud/index.js';
 import type { ExecutionView } from '../functions/core/execution-model.js';
@@ -239,20 +240,7 @@ async function ensureAlarms(clients: CloudClients, names: readonly string[]): Pr
   if (names.length === 0) return;
   const found = await clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [...names] }));
   const existing = new Set((found.MetricAlarms ?? []).map((a) => a.AlarmName));
-  for (const name of names.filter((n) => !existing.has(n))) {
-    await clients.cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: name,
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
-  }
+  for (const name of names.filter((n) => !existing.has(n))) await putAlarm(clients.cloudwatch, name, { threshold: 5 });
 }
 
 /** v000 of an empty cluster: the base image, at the deploy's capacity, in its target groups. */

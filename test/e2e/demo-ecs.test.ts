@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { setAlarmState } from '../../local/alarms.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resetClientCache } from '../../functions/core/aws-clients.js';
 import { cloudClients } from '../../functions/core/cloud/index.js';
@@ -50,7 +50,7 @@ describe('npm run demo-ecs', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(route).toContain('demoecs-web=90 canary=10');
-    await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'demoecs-web-5xx', StateValue: 'ALARM', StateReason: 'demo: 5xx over threshold' }));
+    await setAlarmState(clients.cloudwatch, 'demoecs-web-5xx', 'ALARM', 'demo: 5xx over threshold');
     const done = await run.done;
     expect(done.code, done.out + done.err).not.toBe(0);
     expect(done.out).toContain('rollbackAlarms: alarm demoecs-web-5xx is in ALARM (demo: 5xx over threshold) at 10% on demoecs-web-v001');

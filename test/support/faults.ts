@@ -162,3 +162,35 @@ export function countCalls(...clients: ClientWithMiddleware[]): CallCounter {
 
 /** Operations that change something (for asserting that a no-op wrote nothing). */
 export const MUTATING = /^(Create|Delete|Update|Put|Attach|Detach|Suspend|Resume|Set|Register|Deregister|Modify|Terminate|Run|Tag|Untag|Publish)/;
+
+/** The `occurrence`-th call of `command`: where a crash scenario's handler dies. */
+export interface InjectionPoint {
+  readonly command: string;
+  readonly occurrence: number;
+}
+
+/** Every mutating call a clean run made, one point per call (in call order of first appearance). */
+export function injectionPoints(counts: Record<string, number>): InjectionPoint[] {
+  return Object.entries(counts)
+    .filter(([op]) => MUTATING.test(op))
+    .flatMap(([command, n]) => Array.from({ length: n }, (_, i) => ({ command, occurrence: i + 1 })));
+}
+
+/** Crashes the handler right after the point's call returned (AWS did it, the caller never heard), on whichever of the clients makes it. */
+export function crashAfter(clients: readonly ClientWithMiddleware[], point: InjectionPoint): { triggered: () => number } {
+  let seen = 0;
+  let thrown = 0;
+  for (const client of clients) {
+    injectFault(client, {
+      command: point.command,
+      when: 'after',
+      rewrite: (output: unknown) => {
+        seen += 1;
+        if (seen !== point.occurrence) return output;
+        thrown += 1;
+        throw crash(`simulated crash after ${point.command} #${point.occurrence}`);
+      },
+    });
+  }
+  return { triggered: () => thrown };
+}

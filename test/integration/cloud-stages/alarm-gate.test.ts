@@ -3,7 +3,7 @@
  * ALARM. The gate module on its own, then EC2 red/black checking the alarms between enabling the
  * new group and disabling the old one, rolling back when one fires.
  */
-import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { putAlarm } from '../../../local/alarms.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlarmNotFoundError, checkAlarmGate, describeAlarms } from '../../../functions/core/gates/alarms.js';
 import type { CloudClients } from '../../../functions/core/cloud/index.js';
@@ -24,19 +24,7 @@ beforeEach(async () => {
 afterEach(() => removeAllFaults());
 
 async function alarm(name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' = 'OK', reason = 'test'): Promise<void> {
-  await clients.cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: 'AWS/ApplicationELB',
-      MetricName: 'HTTPCode_Target_5XX_Count',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 5,
-      ComparisonOperator: 'GreaterThanThreshold',
-    }),
-  );
-  await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason }));
+  await putAlarm(clients.cloudwatch, name, { threshold: 5, state, reason });
 }
 
 const groups = async () => (await world(clients, { images: false })).groups;

@@ -1,4 +1,6 @@
 /** Crash idempotency of ECS deploys (every mutating ECS / ELBv2 call): see crash-scenarios.ts. */
-import { crashSuite } from './crash-suite.js';
+import { crashSuite } from '../../support/crash-suite.js';
+import { cloudCrashRuns, SCENARIOS } from '../../support/cloud-stages/crash-scenarios.js';
+import { useLocalAws } from '../../support/local.js';
 
-crashSuite('ECS deploy', (name) => name.startsWith('deploy ECS'));
+crashSuite('ECS deploy', { emulator: useLocalAws, runs: cloudCrashRuns, scenarios: SCENARIOS.filter(({ name }) => name.startsWith('deploy ECS')) });

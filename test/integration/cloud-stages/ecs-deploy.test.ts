@@ -12,12 +12,11 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { DescribeTargetHealthCommandOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudClients } from '../../../functions/core/cloud/index.js';
 import { injectFault, removeAllFaults } from '../../support/faults.js';
 import { useLocalAws } from '../../support/local.js';
-import { ECS_CLUSTER, createEcsCluster, ecsDeployStage, ecsWorld } from '../../support/cloud-stages/ecs-fixtures.js';
+import { ECS_CLUSTER, appImage, createEcsCluster, ecsDeployStage, ecsWorld, seedEcs } from '../../support/cloud-stages/ecs-fixtures.js';
 import { createNetwork, type Network } from '../../support/cloud-stages/fixtures.js';
 import { freshStageClients, runStages, stageOf } from '../../support/cloud-stages/harness.js';
 
@@ -32,8 +31,6 @@ beforeEach(async () => {
   ({ targetGroupArn } = await createEcsCluster(clients, network));
 });
 afterEach(() => removeAllFaults());
-
-const image = (tag: string) => ({ registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'app', tag, fromTrigger: false });
 
 describe('ECS deploys', () => {
   it('none: creates app-prod-v000 running its own task definition, from Deck ECS fields', async () => {
@@ -68,12 +65,12 @@ describe('ECS deploys', () => {
   });
 
   it('redblack: the new service serves, the old one is disabled (scaled to 0, its count remembered); scaleDown and maxRemainingAsgs', async () => {
-    await runStages({ stages: [ecsDeployStage({ strategy: '' })] }, { executionId: 'seed-1' });
-    const run = await runStages({ stages: [ecsDeployStage({ imageDescription: image('1.1.0') })] });
+    await seedEcs(clients, network);
+    const run = await runStages({ stages: [ecsDeployStage({ imageDescription: appImage('1.1.0') })] });
     expect(stageOf(run, '1').status, stageOf(run, '1').error).toBe('SUCCEEDED');
     expect((await ecsWorld(clients)).services).toEqual({ 'app-prod-v000': 'disabled 0/0', 'app-prod-v001': 'enabled 2/2' });
     const third = await runStages(
-      { stages: [ecsDeployStage({ imageDescription: image('1.2.0'), maxRemainingAsgs: 2, scaleDown: true })] },
+      { stages: [ecsDeployStage({ imageDescription: appImage('1.2.0'), maxRemainingAsgs: 2, scaleDown: true })] },
       { executionId: 'exec-3' },
     );
     expect(stageOf(third, '1').status, stageOf(third, '1').error).toBe('SUCCEEDED');
@@ -85,8 +82,8 @@ describe('ECS deploys', () => {
   });
 
   it('highlander: only the new service is left', async () => {
-    await runStages({ stages: [ecsDeployStage({ strategy: '' })] }, { executionId: 'seed-1' });
-    const run = await runStages({ stages: [ecsDeployStage({ strategy: 'highlander', imageDescription: image('2.0.0') })] });
+    await seedEcs(clients, network);
+    const run = await runStages({ stages: [ecsDeployStage({ strategy: 'highlander', imageDescription: appImage('2.0.0') })] });
     expect(stageOf(run, '1').status, stageOf(run, '1').error).toBe('SUCCEEDED');
     expect(await ecsWorld(clients)).toEqual({ services: { 'app-prod-v001': 'enabled 2/2' }, taskDefinitions: { 'app-prod-v001': 1 } });
   });
@@ -103,13 +100,13 @@ describe('ECS deploys', () => {
   });
 
   it('tasks that never run: rollback.onFailure brings the old service back and disables the new', async () => {
-    await runStages({ stages: [ecsDeployStage({ strategy: '' })] }, { executionId: 'seed-1' });
+    await seedEcs(clients, network);
     injectFault<DescribeServicesCommandOutput>(clients.ecs, {
       command: 'DescribeServices',
       rewrite: (o) => ({ ...o, services: o.services?.map((s) => (s.serviceName === 'app-prod-v001' ? { ...s, runningCount: 0 } : s)) }),
     });
     const run = await runStages({
-      stages: [ecsDeployStage({ imageDescription: image('9.9.9'), rollback: { onFailure: true } }, { waitForUpTimeoutSeconds: 60 })],
+      stages: [ecsDeployStage({ imageDescription: appImage('9.9.9'), rollback: { onFailure: true } }, { waitForUpTimeoutSeconds: 60 })],
     });
     const stage = stageOf(run, '1');
     expect(stage.status).toBe('TERMINAL');
@@ -121,22 +118,9 @@ describe('ECS deploys', () => {
   });
 
   it('an alarm in ALARM after the new service is up rolls back the ECS red/black', async () => {
-    await runStages({ stages: [ecsDeployStage({ strategy: '' })] }, { executionId: 'seed-1' });
-    await clients.cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'app-5xx',
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
-    await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'app-5xx', StateValue: 'ALARM', StateReason: '5xx' }));
+    await seedEcs(clients, network, { alarm: 'ALARM' });
     const run = await runStages({
-      stages: [ecsDeployStage({ imageDescription: image('1.1.0'), rollbackAlarms: ['app-5xx'], rollback: { destroyOnFailure: true } })],
+      stages: [ecsDeployStage({ imageDescription: appImage('1.1.0'), rollbackAlarms: ['app-5xx'], rollback: { destroyOnFailure: true } })],
     });
     expect(stageOf(run, '1').status).toBe('TERMINAL');
     expect(stageOf(run, '1').error).toMatch(/alarm app-5xx is in ALARM \(5xx\) \(rolled back: app-prod-v000 serves again, app-prod-v001 destroyed\)/);
@@ -155,7 +139,7 @@ describe('ECS bad input: a clear stage error before anything is created', () => 
     ],
     [
       'a load-balanced container not among the mappings',
-      { loadBalancedContainer: 'api', containerMappings: [{ containerName: 'web', imageDescription: image('1') }] },
+      { loadBalancedContainer: 'api', containerMappings: [{ containerName: 'web', imageDescription: appImage('1') }] },
       /loadBalancedContainer: api is not one of the containerMappings \(web\)/,
     ],
     [

@@ -5,7 +5,7 @@
  * (read at every call: with a task token the stage polls instead of parking on it). A failed gate
  * moves all traffic back to the old service at once and ends the stage TERMINAL naming it.
  */
-import { PutMetricDataCommand, SetAlarmStateCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
+import { PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudClients } from '../../../functions/core/cloud/index.js';
 import { ExecutionStore } from '../../../functions/core/execution-store.js';
@@ -14,15 +14,15 @@ import { systemClock } from '../../../functions/core/stage-api.js';
 import { noise } from '../canary/fixtures.js';
 import { countCalls, removeAllFaults } from '../../support/faults.js';
 import { useLocalAws } from '../../support/local.js';
-import { createEcsCluster, ecsDeployStage, ecsWorld } from '../../support/cloud-stages/ecs-fixtures.js';
+import { appImage, createEcsCluster, ecsDeployStage, ecsWorld, seedEcs } from '../../support/cloud-stages/ecs-fixtures.js';
 import { createNetwork } from '../../support/cloud-stages/fixtures.js';
 import { freshStageClients, runStages, stageOf } from '../../support/cloud-stages/harness.js';
-import { createAlarm, createListener, trafficWorld } from '../../support/cloud-stages/traffic-fixtures.js';
+import { trafficWorld } from '../../support/cloud-stages/traffic-fixtures.js';
+import { putAlarm, setAlarmState } from '../../../local/alarms.js';
 
 useLocalAws();
 let clients: CloudClients;
 
-const image = (tag: string) => ({ registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'app', tag, fromTrigger: false });
 /** The harness clock's start: every run's stage time begins here. */
 const START = Date.parse('2030-01-01T00:00:00Z');
 const RESTORED = { routes: { default: 'app-ecs', 'rule 10': 'app-ecs' }, targetGroups: ['app-api', 'app-ecs', 'app-web'] };
@@ -49,9 +49,8 @@ const analysedSteps = [{ weight: 20, pauseSec: 900, analysis: ANALYSIS }, { weig
 beforeEach(async () => {
   clients = freshStageClients();
   const network = await createNetwork(clients);
-  const { targetGroupArn } = await createEcsCluster(clients, network);
-  await runStages({ stages: [ecsDeployStage({ imageDescription: image('1.0.0') })] }, { executionId: 'seed-1' });
-  await createListener(clients, network, targetGroupArn);
+  await createEcsCluster(clients, network);
+  await seedEcs(clients, network, { listener: true });
 });
 afterEach(() => removeAllFaults());
 
@@ -74,7 +73,7 @@ describe('per-step analysis', () => {
     const metricReads = countCalls(clients.cloudwatch);
     const log = routeLog();
     const run = await runStages(
-      { stages: [ecsDeployStage({ strategy: 'progressive', trafficSteps: analysedSteps, imageDescription: image('1.1.0') })] },
+      { stages: [ecsDeployStage({ strategy: 'progressive', trafficSteps: analysedSteps, imageDescription: appImage('1.1.0') })] },
       { beforeCall: log.beforeCall },
     );
     const stage = stageOf(run, '1');
@@ -93,7 +92,7 @@ describe('per-step analysis', () => {
     await publishLatency('app-prod-v001', 300, 2);
     const log = routeLog();
     const run = await runStages(
-      { stages: [ecsDeployStage({ strategy: 'progressive', trafficSteps: analysedSteps, imageDescription: image('1.1.0') })] },
+      { stages: [ecsDeployStage({ strategy: 'progressive', trafficSteps: analysedSteps, imageDescription: appImage('1.1.0') })] },
       { beforeCall: log.beforeCall },
     );
     const stage = stageOf(run, '1');
@@ -108,7 +107,7 @@ describe('per-step analysis', () => {
 
 describe('rollback alarms', () => {
   it('GIVEN bakeTimeSec after 100% WHEN an alarm goes into ALARM during the bake THEN traffic goes back to the old service', async () => {
-    await createAlarm(clients, 'app-5xx');
+    await putAlarm(clients.cloudwatch, 'app-5xx');
     const log = routeLog();
     const run = await runStages(
       {
@@ -118,15 +117,14 @@ describe('rollback alarms', () => {
             trafficSteps: [{ weight: 50, pauseSec: 60 }, { weight: 100 }],
             bakeTimeSec: 600,
             rollbackAlarms: ['app-5xx'],
-            imageDescription: image('1.1.0'),
+            imageDescription: appImage('1.1.0'),
           }),
         ],
       },
       {
         beforeCall: async () => {
           await log.beforeCall();
-          if (log.seen.at(-1) === 'app-ecs=0 canary=100')
-            await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'app-5xx', StateValue: 'ALARM', StateReason: 'baking went bad' }));
+          if (log.seen.at(-1) === 'app-ecs=0 canary=100') await setAlarmState(clients.cloudwatch, 'app-5xx', 'ALARM', 'baking went bad');
         },
       },
     );
@@ -139,7 +137,7 @@ describe('rollback alarms', () => {
   }, 180_000);
 
   it('GIVEN a step waiting for a promote on a task token WHEN an alarm goes into ALARM meanwhile THEN it rolls back with no promote (the stage polls its alarms, never parks on the token)', async () => {
-    await createAlarm(clients, 'app-5xx');
+    await putAlarm(clients.cloudwatch, 'app-5xx');
     const store = new ExecutionStore();
     let waitingCalls = 0;
     const run = await runStages(
@@ -149,7 +147,7 @@ describe('rollback alarms', () => {
             strategy: 'progressive',
             trafficSteps: [{ weight: 20 }, { weight: 100 }],
             rollbackAlarms: ['app-5xx'],
-            imageDescription: image('1.1.0'),
+            imageDescription: appImage('1.1.0'),
           }),
         ],
       },
@@ -160,7 +158,7 @@ describe('rollback alarms', () => {
           expect(stage.callbackToken).toBeUndefined();
           if (!promotionOf(stage.context).awaiting) return;
           waitingCalls += 1;
-          if (waitingCalls === 3) await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'app-5xx', StateValue: 'ALARM', StateReason: 'errors' }));
+          if (waitingCalls === 3) await setAlarmState(clients.cloudwatch, 'app-5xx', 'ALARM', 'errors');
         },
       },
     );
@@ -178,7 +176,7 @@ describe('rollback alarms', () => {
     const store = new ExecutionStore();
     let parked: string | undefined;
     const run = await runStages(
-      { stages: [ecsDeployStage({ strategy: 'progressive', trafficSteps: [{ weight: 20 }, { weight: 100 }], imageDescription: image('1.1.0') })] },
+      { stages: [ecsDeployStage({ strategy: 'progressive', trafficSteps: [{ weight: 20 }, { weight: 100 }], imageDescription: appImage('1.1.0') })] },
       {
         taskToken: 'token-1',
         beforeCall: async () => {

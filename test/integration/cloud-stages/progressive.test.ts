@@ -5,7 +5,6 @@
  * rollback alarms; the end state is red/black's, with the canary target group gone.
  */
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeServerGroup, type CloudClients } from '../../../functions/core/cloud/index.js';
 import { ExecutionStore } from '../../../functions/core/execution-store.js';
@@ -13,18 +12,18 @@ import { promotionOf, submitPromote } from '../../../functions/core/promote.js';
 import { systemClock } from '../../../functions/core/stage-api.js';
 import { removeAllFaults } from '../../support/faults.js';
 import { useLocalAws } from '../../support/local.js';
-import { ECS_CLUSTER, createEcsCluster, ecsDeployStage, ecsWorld } from '../../support/cloud-stages/ecs-fixtures.js';
+import { ECS_CLUSTER, appImage, createEcsCluster, ecsDeployStage, ecsWorld, seedEcs } from '../../support/cloud-stages/ecs-fixtures.js';
 import { createNetwork, deployStage, seedCluster, type Network } from '../../support/cloud-stages/fixtures.js';
 import { world } from '../../support/cloud-stages/world.js';
 import { freshStageClients, runStages, stageOf } from '../../support/cloud-stages/harness.js';
-import { createAlarm, createListener, trafficWorld } from '../../support/cloud-stages/traffic-fixtures.js';
+import { createListener, trafficWorld } from '../../support/cloud-stages/traffic-fixtures.js';
+import { putAlarm, setAlarmState } from '../../../local/alarms.js';
 
 useLocalAws();
 let clients: CloudClients;
 let network: Network;
 let targetGroupArn: string;
 
-const image = (tag: string) => ({ registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'app', tag, fromTrigger: false });
 const STEPS = [{ weight: 10, pauseSec: 120 }, { weight: 50, pauseSec: 120 }, { weight: 100 }];
 
 async function loadBalancersOf(service: string): Promise<string[]> {
@@ -70,14 +69,14 @@ describe('EC2 progressive deploys', () => {
 describe('ECS progressive deploys', () => {
   beforeEach(async () => {
     ({ targetGroupArn } = await createEcsCluster(clients, network));
-    await runStages({ stages: [ecsDeployStage({ imageDescription: image('1.0.0') })] }, { executionId: 'seed-1' });
+    await seedEcs(clients, network);
   });
 
   it('shifts 10 → 50 → 100 on the listener default action and rule, then ends as red/black with the canary target group gone', async () => {
     await createListener(clients, network, targetGroupArn);
     const seen: string[] = [];
     const run = await runStages(
-      { stages: [ecsDeployStage({ strategy: 'progressive', trafficSteps: STEPS, imageDescription: image('1.1.0'), scaleDown: true })] },
+      { stages: [ecsDeployStage({ strategy: 'progressive', trafficSteps: STEPS, imageDescription: appImage('1.1.0'), scaleDown: true })] },
       {
         beforeCall: async () => {
           const { routes } = await trafficWorld(clients);
@@ -98,7 +97,7 @@ describe('ECS progressive deploys', () => {
 
   it('an alarm in ALARM at 50% moves all traffic back to the old service at once; the new one is destroyed (destroyOnFailure)', async () => {
     await createListener(clients, network, targetGroupArn);
-    await createAlarm(clients, 'app-5xx');
+    await putAlarm(clients.cloudwatch, 'app-5xx');
     const run = await runStages(
       {
         stages: [
@@ -107,15 +106,14 @@ describe('ECS progressive deploys', () => {
             trafficSteps: STEPS,
             rollbackAlarms: ['app-5xx'],
             rollback: { destroyOnFailure: true },
-            imageDescription: image('1.1.0'),
+            imageDescription: appImage('1.1.0'),
           }),
         ],
       },
       {
         beforeCall: async () => {
           const { routes } = await trafficWorld(clients);
-          if (routes['rule 10'] === 'app-ecs=50 canary=50')
-            await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'app-5xx', StateValue: 'ALARM', StateReason: '5xx over 1' }));
+          if (routes['rule 10'] === 'app-ecs=50 canary=50') await setAlarmState(clients.cloudwatch, 'app-5xx', 'ALARM', '5xx over 1');
         },
       },
     );
@@ -131,7 +129,7 @@ describe('ECS progressive deploys', () => {
     const store = new ExecutionStore();
     let promotedAt: string | undefined;
     const run = await runStages(
-      { stages: [ecsDeployStage({ strategy: 'progressive', trafficSteps: [{ weight: 20 }, { weight: 100 }], imageDescription: image('1.1.0') })] },
+      { stages: [ecsDeployStage({ strategy: 'progressive', trafficSteps: [{ weight: 20 }, { weight: 100 }], imageDescription: appImage('1.1.0') })] },
       {
         beforeCall: async (_refId, call) => {
           if (promotedAt) return;
@@ -153,7 +151,7 @@ describe('ECS progressive deploys', () => {
   it('refuses a cluster whose target group no listener forwards to, before anything is created', async () => {
     const other = await createListener(clients, network, network.targetGroupArn, { rules: false });
     void other;
-    const run = await runStages({ stages: [ecsDeployStage({ strategy: 'progressive', trafficSteps: STEPS, imageDescription: image('1.1.0') })] });
+    const run = await runStages({ stages: [ecsDeployStage({ strategy: 'progressive', trafficSteps: STEPS, imageDescription: appImage('1.1.0') })] });
     const stage = stageOf(run, '1');
     expect(stage.status).toBe('TERMINAL');
     expect(stage.error).toContain('target group app-ecs: no listener rule forwards to it');

@@ -4,7 +4,8 @@
  * token, or polling its rollback alarms when it has some, so an alarm while waiting rolls back); a
  * step's analysis judges the alias's two versions by ExecutedVersion on Lambda's own metrics.
  */
-import { PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
+import { PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
+import { putAlarm, setAlarmState } from '../../../local/alarms.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cloudwatchClient } from '../../../functions/core/aws-clients.js';
 import { ExecutionStore } from '../../../functions/core/execution-store.js';
@@ -20,21 +21,6 @@ const START = Date.parse('2030-01-01T00:00:00Z');
 const alias = async () => (await functionsWorld())['test-prod-fn']!.aliases.find((a) => a.name === 'live')!;
 const progressive = (extra: Record<string, unknown>) => routeStage({ deploymentStrategy: '$PROGRESSIVE', ...extra });
 const waiting = async (executionId: string) => (await new ExecutionStore().load(executionId)).stages.find((s) => s.refId === '1')!;
-
-async function createAlarm(name: string): Promise<void> {
-  await cloudwatchClient().send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      MetricName: 'Errors',
-      Namespace: 'AWS/Lambda',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    }),
-  );
-}
 
 /** Lambda's Duration for one version behind the alias, per minute over two hours of stage time. */
 async function publishDuration(version: string, level: number, seed: number): Promise<void> {
@@ -93,7 +79,7 @@ describe('$PROGRESSIVE promotes and per-step analysis', () => {
   }, 120_000);
 
   it('GIVEN a step waiting for a promote with rollbackAlarms WHEN an alarm fires meanwhile THEN the alias goes back to the previous version with no promote', async () => {
-    await createAlarm('fn-errors');
+    await putAlarm(cloudwatchClient(), 'fn-errors', { metric: 'lambda-errors' });
     let waitingCalls = 0;
     const run = await runStages(
       { stages: [progressive({ trafficSteps: [{ weight: 20 }, { weight: 100 }], rollbackAlarms: ['fn-errors'] })] },
@@ -104,8 +90,7 @@ describe('$PROGRESSIVE promotes and per-step analysis', () => {
           expect(stage.callbackToken).toBeUndefined();
           if (!promotionOf(stage.context).awaiting) return;
           waitingCalls += 1;
-          if (waitingCalls === 3)
-            await cloudwatchClient().send(new SetAlarmStateCommand({ AlarmName: 'fn-errors', StateValue: 'ALARM', StateReason: 'errors up' }));
+          if (waitingCalls === 3) await setAlarmState(cloudwatchClient(), 'fn-errors', 'ALARM', 'errors up');
         },
       },
     );

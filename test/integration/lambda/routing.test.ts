@@ -1,5 +1,5 @@
 /** Aws.LambdaTrafficRoutingStage: $SIMPLE, $WEIGHTED, $BLUEGREEN, $PROGRESSIVE against moto's Lambda. */
-import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { putAlarm, setAlarmState } from '../../../local/alarms.js';
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cloudwatchClient } from '../../../functions/core/aws-clients.js';
@@ -130,19 +130,7 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
     const steps = [{ weight: 10, pauseSec: 60 }, { weight: 50, pauseSec: 60 }, { weight: 100 }];
     const progressive = (extra: Record<string, unknown> = {}) => routeStage({ deploymentStrategy: '$PROGRESSIVE', trafficSteps: steps, ...extra });
     const onVersion2 = () => runStages({ stages: [routeStage({ deploymentStrategy: '$SIMPLE', versionNameA: '2' })] }, { executionId: 'exec-0' });
-    const alarm = async (name: string) =>
-      cloudwatchClient().send(
-        new PutMetricAlarmCommand({
-          AlarmName: name,
-          MetricName: 'Errors',
-          Namespace: 'AWS/Lambda',
-          Statistic: 'Sum',
-          Period: 60,
-          EvaluationPeriods: 1,
-          Threshold: 1,
-          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        }),
-      );
+    const alarm = (name: string) => putAlarm(cloudwatchClient(), name, { metric: 'lambda-errors' });
 
     it('moves the weight step by step, holding each, to all traffic on the new version', async () => {
       await onVersion2();
@@ -212,7 +200,7 @@ describe('Aws.LambdaTrafficRoutingStage', () => {
         { stages: [progressive({ rollbackAlarms: ['fn-errors'] })] },
         {
           beforeCall: async (_ref, call) => {
-            if (call === 3) await cloudwatchClient().send(new SetAlarmStateCommand({ AlarmName: 'fn-errors', StateValue: 'ALARM', StateReason: 'errors up' }));
+            if (call === 3) await setAlarmState(cloudwatchClient(), 'fn-errors', 'ALARM', 'errors up');
           },
         },
       );

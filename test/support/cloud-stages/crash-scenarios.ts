@@ -7,19 +7,17 @@
  * left, same images. Shared by the tests and the benchmark.
  */
 import { disableServerGroup, type CloudClients } from '../../../functions/core/cloud/index.js';
-import { countCalls, crash, injectFault, MUTATING, removeAllFaults } from '../faults.js';
-import { deployStage, neverUp, seedCluster, type Network } from './fixtures.js';
-import { runStages, type HarnessRun } from './harness.js';
+import { resetClientCache } from '../../../functions/core/aws-clients.js';
+import { ensureTables } from '../../../functions/core/tables.js';
+import { countCalls, crashAfter, injectionPoints, removeAllFaults, type InjectionPoint } from '../faults.js';
+import type { CrashRuns, Emulator } from '../crash-suite.js';
+import { createNetwork, deployStage, neverUp, seedCluster, type Network } from './fixtures.js';
+import { runStages, stageClients, type HarnessRun } from './harness.js';
 import { world, type World } from './world.js';
-import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { createEcsCluster, ecsDeployStage, ecsWorld, scalingWorld, seedScaling } from './ecs-fixtures.js';
+import type { StateValue } from '@aws-sdk/client-cloudwatch';
+import { putAlarm } from '../../../local/alarms.js';
+import { appImage, createEcsCluster, ecsDeployStage, ecsWorld, scalingWorld, seedEcs, seedScaling, type EcsSeed } from './ecs-fixtures.js';
 import { createListener, trafficWorld } from './traffic-fixtures.js';
-import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-
-/** The ECS cluster's target group (made by createEcsCluster). */
-async function ecsTargetGroup(clients: CloudClients): Promise<string> {
-  return (await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['app-ecs'] }))).TargetGroups![0]!.TargetGroupArn!;
-}
 
 export interface CrashScenario {
   readonly name: string;
@@ -36,36 +34,29 @@ export interface CrashScenario {
   readonly traffic?: boolean;
 }
 
-const ecsImage = (tag: string) => ({ imageDescription: { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'app', tag } });
+/** An ECS cluster seeded as `seed` says (one service by default), then `more`. */
+const onEcsCluster =
+  (seed: EcsSeed = {}, more?: (clients: CloudClients) => Promise<void>) =>
+  async (clients: CloudClients, network: Network): Promise<void> => {
+    await createEcsCluster(clients, network);
+    await seedEcs(clients, network, seed);
+    await more?.(clients);
+  };
 
-/** An ECS cluster with `count` services deployed before the scenario (v000 oldest). */
-async function seedEcs(clients: CloudClients, network: Network, count: number): Promise<void> {
-  await createEcsCluster(clients, network);
-  for (let i = 0; i < count; i += 1) {
-    await runStages({ stages: [ecsDeployStage({ strategy: 'redblack', ...ecsImage(`0.${i}.0`) })] }, { executionId: `seed-${i}` });
-  }
-}
+/** An EC2 cluster with `count` server groups, the oldest (v000) disabled. */
+const oldestDisabled = (count: number) => async (clients: CloudClients, network: Network) => {
+  await seedCluster(clients, network, count);
+  await disableServerGroup(clients, 'app-prod-v000');
+};
 
-export interface InjectionPoint {
-  readonly command: string;
-  readonly occurrence: number;
-}
+/** An EC2 cluster with one server group, a listener forwarding to its target group, and the alarm app-5xx in `alarm` if given. */
+const ec2WithListener = (alarm?: StateValue) => async (clients: CloudClients, network: Network) => {
+  await seedCluster(clients, network, 1);
+  await createListener(clients, network, network.targetGroupArn);
+  if (alarm) await putAlarm(clients.cloudwatch, 'app-5xx', { state: alarm, reason: '5xx' });
+};
 
-async function firingAlarm(clients: CloudClients, state: 'OK' | 'ALARM'): Promise<void> {
-  await clients.cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: 'app-5xx',
-      Namespace: 'AWS/ApplicationELB',
-      MetricName: 'HTTPCode_Target_5XX_Count',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanThreshold',
-    }),
-  );
-  if (state === 'ALARM') await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'app-5xx', StateValue: 'ALARM', StateReason: '5xx' }));
-}
+const ecsImage = (tag: string) => ({ imageDescription: appImage(tag) });
 
 const PROGRESSIVE = { strategy: 'progressive', trafficSteps: [{ weight: 10, pauseSec: 60 }, { weight: 100 }], scaleDown: true };
 
@@ -102,10 +93,7 @@ export const SCENARIOS: readonly CrashScenario[] = [
   },
   {
     name: 'rollbackCluster to the previous server group',
-    setup: async (c, n) => {
-      await seedCluster(c, n, 2);
-      await disableServerGroup(c, 'app-prod-v000');
-    },
+    setup: oldestDisabled(2),
     pipeline: () => stage({ type: 'rollbackCluster', ...onCluster }),
     expectStatus: 'SUCCEEDED',
   },
@@ -117,10 +105,7 @@ export const SCENARIOS: readonly CrashScenario[] = [
   },
   {
     name: 'enableServerGroup',
-    setup: async (c, n) => {
-      await seedCluster(c, n, 2);
-      await disableServerGroup(c, 'app-prod-v000');
-    },
+    setup: oldestDisabled(2),
     pipeline: () => stage({ type: 'enableServerGroup', ...onCluster, target: 'oldest_asg_dynamic' }),
     expectStatus: 'SUCCEEDED',
   },
@@ -138,56 +123,35 @@ export const SCENARIOS: readonly CrashScenario[] = [
   },
   {
     name: 'destroyServerGroup',
-    setup: async (c, n) => {
-      await seedCluster(c, n, 2);
-      await disableServerGroup(c, 'app-prod-v000');
-    },
+    setup: oldestDisabled(2),
     pipeline: () => stage({ type: 'destroyServerGroup', ...onCluster, target: 'oldest_asg_dynamic' }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'deploy ECS redblack (scaleDown, maxRemainingAsgs)',
     ecs: true,
-    setup: (c, n) => seedEcs(c, n, 2),
+    setup: onEcsCluster({ services: 2 }),
     pipeline: () => ({ stages: [ecsDeployStage({ scaleDown: true, maxRemainingAsgs: 2, ...ecsImage('1.0.0') })] }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: "deploy ECS redblack copying the source service's scaling policies and scheduled action",
     ecs: true,
-    setup: async (c, n) => {
-      await seedEcs(c, n, 1);
-      await seedScaling(c, 'app-prod-v000');
-    },
+    setup: onEcsCluster({}, (c) => seedScaling(c, 'app-prod-v000')),
     pipeline: () => ({ stages: [ecsDeployStage({ copySourceScalingPoliciesAndActions: true, ...ecsImage('1.0.0') })] }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'deploy ECS highlander',
     ecs: true,
-    setup: (c, n) => seedEcs(c, n, 1),
+    setup: onEcsCluster(),
     pipeline: () => ({ stages: [ecsDeployStage({ strategy: 'highlander', ...ecsImage('1.0.0') })] }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'deploy ECS redblack rolled back by an alarm (destroyOnFailure)',
     ecs: true,
-    setup: async (c, n) => {
-      await seedEcs(c, n, 1);
-      await c.cloudwatch.send(
-        new PutMetricAlarmCommand({
-          AlarmName: 'app-5xx',
-          Namespace: 'AWS/ApplicationELB',
-          MetricName: 'HTTPCode_Target_5XX_Count',
-          Statistic: 'Sum',
-          Period: 60,
-          EvaluationPeriods: 1,
-          Threshold: 1,
-          ComparisonOperator: 'GreaterThanThreshold',
-        }),
-      );
-      await c.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'app-5xx', StateValue: 'ALARM', StateReason: '5xx' }));
-    },
+    setup: onEcsCluster({ alarm: 'ALARM' }),
     pipeline: () => ({ stages: [ecsDeployStage({ rollbackAlarms: ['app-5xx'], rollback: { destroyOnFailure: true }, ...ecsImage('1.0.0') })] }),
     expectStatus: 'TERMINAL',
   },
@@ -195,10 +159,7 @@ export const SCENARIOS: readonly CrashScenario[] = [
     name: 'progressive ECS (listener rule and default action, scaleDown)',
     ecs: true,
     traffic: true,
-    setup: async (c, n) => {
-      await seedEcs(c, n, 1);
-      await createListener(c, n, await ecsTargetGroup(c));
-    },
+    setup: onEcsCluster({ listener: true }),
     pipeline: () => ({ stages: [ecsDeployStage({ ...PROGRESSIVE, ...ecsImage('1.0.0') })] }),
     expectStatus: 'SUCCEEDED',
   },
@@ -206,87 +167,72 @@ export const SCENARIOS: readonly CrashScenario[] = [
     name: 'progressive ECS rolled back by an alarm at the first step (destroyOnFailure)',
     ecs: true,
     traffic: true,
-    setup: async (c, n) => {
-      await seedEcs(c, n, 1);
-      await createListener(c, n, await ecsTargetGroup(c));
-      await firingAlarm(c, 'ALARM');
-    },
+    setup: onEcsCluster({ listener: true, alarm: 'ALARM' }),
     pipeline: () => ({ stages: [ecsDeployStage({ ...PROGRESSIVE, rollbackAlarms: ['app-5xx'], rollback: { destroyOnFailure: true }, ...ecsImage('1.0.0') })] }),
     expectStatus: 'TERMINAL',
   },
   {
     name: 'ECS enableServerGroup',
     ecs: true,
-    setup: (c, n) => seedEcs(c, n, 2),
+    setup: onEcsCluster({ services: 2 }),
     pipeline: () => stage({ type: 'enableServerGroup', ...onEcs, target: 'oldest_asg_dynamic' }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'ECS disableServerGroup',
     ecs: true,
-    setup: (c, n) => seedEcs(c, n, 1),
+    setup: onEcsCluster(),
     pipeline: () => stage({ type: 'disableServerGroup', ...onEcs, target: 'current_asg_dynamic' }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'ECS resizeServerGroup',
     ecs: true,
-    setup: (c, n) => seedEcs(c, n, 1),
+    setup: onEcsCluster(),
     pipeline: () => stage({ type: 'resizeServerGroup', ...onEcs, target: 'current_asg_dynamic', capacity: { min: 2, max: 6, desired: 3 } }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'ECS destroyServerGroup',
     ecs: true,
-    setup: (c, n) => seedEcs(c, n, 2),
+    setup: onEcsCluster({ services: 2 }),
     pipeline: () => stage({ type: 'destroyServerGroup', ...onEcs, target: 'oldest_asg_dynamic' }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'ECS destroyServerGroup removing its scaling policies and scheduled action',
     ecs: true,
-    setup: async (c, n) => {
-      await seedEcs(c, n, 2);
-      await seedScaling(c, 'app-prod-v000');
-    },
+    setup: onEcsCluster({ services: 2 }, (c) => seedScaling(c, 'app-prod-v000')),
     pipeline: () => stage({ type: 'destroyServerGroup', ...onEcs, target: 'oldest_asg_dynamic' }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'ECS cloneServerGroup',
     ecs: true,
-    setup: (c, n) => seedEcs(c, n, 1),
+    setup: onEcsCluster(),
     pipeline: () => stage({ type: 'cloneServerGroup', ...onEcs, targetCluster: 'app-prod', target: 'current_asg_dynamic', ...ecsImage('2.0.0') }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'ECS rollbackCluster to the previous image (clone, then disable)',
     ecs: true,
-    setup: async (c, n) => {
-      await seedEcs(c, n, 1);
+    setup: onEcsCluster({}, async () => {
       await runStages({ stages: [ecsDeployStage({ strategy: 'highlander', ...ecsImage('1.0.0') })] }, { executionId: 'seed-h' });
-    },
+    }),
     pipeline: () => stage({ type: 'rollbackCluster', ...onEcs }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'progressive EC2 (scaleDown)',
     traffic: true,
-    setup: async (c, n) => {
-      await seedCluster(c, n, 1);
-      await createListener(c, n, n.targetGroupArn);
-    },
+    setup: ec2WithListener(),
     pipeline: (n) => ({ stages: [deployStage(n, PROGRESSIVE)] }),
     expectStatus: 'SUCCEEDED',
   },
   {
     name: 'progressive EC2 rolled back by an alarm (new group kept, disabled)',
     traffic: true,
-    setup: async (c, n) => {
-      await seedCluster(c, n, 1);
-      await createListener(c, n, n.targetGroupArn);
-      await firingAlarm(c, 'ALARM');
-    },
+    setup: ec2WithListener('ALARM'),
     pipeline: (n) => ({ stages: [deployStage(n, { ...PROGRESSIVE, rollbackAlarms: ['app-5xx'] })] }),
     expectStatus: 'TERMINAL',
   },
@@ -312,6 +258,17 @@ const mutatingClients = (clients: CloudClients) => [clients.ec2, clients.autoSca
 /** The environment a scenario starts from, in a freshly reset emulator. */
 export type Fresh = () => Promise<{ clients: CloudClients; network: Network }>;
 
+/** Fresh for the emulator `server()` returns: reset, the tables, the clients and the network. */
+export function freshCloud(server: () => Emulator): Fresh {
+  return async () => {
+    await server().reset();
+    resetClientCache();
+    await ensureTables();
+    const clients = stageClients();
+    return { clients, network: await createNetwork(clients) };
+  };
+}
+
 async function runOnce(scenario: CrashScenario, fresh: Fresh, inject?: (clients: CloudClients) => void): Promise<ScenarioRun & { clients: CloudClients }> {
   const { clients, network } = await fresh();
   await scenario.setup(clients, network);
@@ -334,7 +291,7 @@ async function runOnce(scenario: CrashScenario, fresh: Fresh, inject?: (clients:
   }
 }
 
-/** The clean run, and the mutating calls it made (in call order of first appearance). */
+/** The clean run, and the mutating calls it made. */
 export async function cleanRun(scenario: CrashScenario, fresh: Fresh): Promise<ScenarioRun & { points: InjectionPoint[] }> {
   let counter: ReturnType<typeof countCalls> | undefined;
   const result = await runOnce(scenario, fresh, (clients) => {
@@ -342,35 +299,19 @@ export async function cleanRun(scenario: CrashScenario, fresh: Fresh): Promise<S
   });
   const counts = counter!.counts();
   counter!.remove();
-  const points = Object.entries(counts)
-    .filter(([op]) => MUTATING.test(op))
-    .flatMap(([command, n]) => Array.from({ length: n }, (_, i) => ({ command, occurrence: i + 1 })));
-  return { run: result.run, world: result.world, points };
+  return { run: result.run, world: result.world, points: injectionPoints(counts) };
 }
 
-/** Crashes the handler right after the `occurrence`-th call of `command` returned. */
-function crashAfter(clients: CloudClients, point: InjectionPoint): { triggered: () => number } {
-  let seen = 0;
-  let thrown = 0;
-  for (const client of mutatingClients(clients)) {
-    injectFault(client, {
-      command: point.command,
-      when: 'after',
-      rewrite: (output: unknown) => {
-        seen += 1;
-        if (seen !== point.occurrence) return output;
-        thrown += 1;
-        throw crash(`simulated crash after ${point.command} #${point.occurrence}`);
-      },
-    });
-  }
-  return { triggered: () => thrown };
-}
-
-export async function crashedRun(scenario: CrashScenario, fresh: Fresh, point: InjectionPoint): Promise<ScenarioRun & { triggered: number }> {
+async function crashedRun(scenario: CrashScenario, fresh: Fresh, point: InjectionPoint): Promise<ScenarioRun & { triggered: number }> {
   let fault: { triggered: () => number } | undefined;
   const result = await runOnce(scenario, fresh, (clients) => {
-    fault = crashAfter(clients, point);
+    fault = crashAfter(mutatingClients(clients), point);
   });
   return { run: result.run, world: result.world, triggered: fault!.triggered() };
+}
+
+/** The server group scenarios' clean and crashed runs, for crashSuite. */
+export function cloudCrashRuns(server: () => Emulator): CrashRuns<CrashScenario> {
+  const fresh = freshCloud(server);
+  return { clean: (scenario) => cleanRun(scenario, fresh), crashed: (scenario, point) => crashedRun(scenario, fresh, point) };
 }

@@ -8,9 +8,13 @@ import {
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import { CreateClusterCommand, DescribeServicesCommand, ListServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
-import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateTargetGroupCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { StateValue } from '@aws-sdk/client-cloudwatch';
 import type { CloudClients } from '../../../functions/core/cloud/index.js';
+import { putAlarm } from '../../../local/alarms.js';
 import type { Network } from './fixtures.js';
+import { runStages } from './harness.js';
+import { createListener } from './traffic-fixtures.js';
 
 export const ECS_CLUSTER = 'apps';
 
@@ -19,6 +23,14 @@ export async function createEcsCluster(clients: CloudClients, network: Network):
   const tg = await clients.elbv2.send(new CreateTargetGroupCommand({ Name: 'app-ecs', Protocol: 'HTTP', Port: 8080, VpcId: network.vpcId, TargetType: 'ip' }));
   return { targetGroupArn: tg.TargetGroups![0]!.TargetGroupArn! };
 }
+
+/** The ECS cluster's target group (made by createEcsCluster). */
+export async function ecsTargetGroupArn(clients: CloudClients): Promise<string> {
+  return (await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['app-ecs'] }))).TargetGroups![0]!.TargetGroupArn!;
+}
+
+/** Deck's imageDescription of the app's image at `tag` in the account's ECR. */
+export const appImage = (tag: string) => ({ registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'app', tag, fromTrigger: false });
 
 /** A Deck ECS deploy cluster entry (as Deck's ECS deploy stage exports it) for app-prod. */
 function ecsEntry(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -41,7 +53,7 @@ function ecsEntry(extra: Record<string, unknown> = {}): Record<string, unknown> 
     containerPort: 8080,
     targetGroup: 'app-ecs',
     loadBalancedContainer: 'web',
-    imageDescription: { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'app', tag: '1.0.0', fromTrigger: false },
+    imageDescription: appImage('1.0.0'),
     environmentVariables: { PORT: '8080' },
     dockerLabels: { team: 'payments' },
     logDriver: 'awslogs',
@@ -59,6 +71,33 @@ function ecsEntry(extra: Record<string, unknown> = {}): Record<string, unknown> 
 
 export function ecsDeployStage(extra: Record<string, unknown> = {}, stage: Record<string, unknown> = {}): Record<string, unknown> {
   return { refId: '1', name: 'Deploy', type: 'deploy', clusters: [ecsEntry(extra)], ...stage };
+}
+
+export interface EcsSeed {
+  /** Services deployed before (red/black, image 0.N.0, execution seed-N; v000 the oldest). @default 1 */
+  readonly services?: number;
+  /** More fields of every seed deploy's cluster entry (e.g. capacity). */
+  readonly deploy?: Record<string, unknown>;
+  /** The rollback alarm app-5xx (a 5xx count), set to this state. @default none */
+  readonly alarm?: StateValue;
+  /** An ALB listener whose default action and `/app/*` rule forward to the cluster's target group (what progressive steps reweigh). */
+  readonly listener?: boolean;
+}
+
+/**
+ * What an ECS deploy starts from, on the cluster createEcsCluster made: the services already
+ * deployed, and the alarm and listener its gates and traffic steps read. The crash scenarios, the
+ * ECS deploy tests and the ECS benchmark all build their world with it.
+ */
+export async function seedEcs(clients: CloudClients, network: Network, seed: EcsSeed = {}): Promise<void> {
+  for (let i = 0; i < (seed.services ?? 1); i += 1) {
+    await runStages(
+      { stages: [ecsDeployStage({ strategy: 'redblack', imageDescription: appImage(`0.${i}.0`), ...seed.deploy })] },
+      { executionId: `seed-${i}` },
+    );
+  }
+  if (seed.alarm) await putAlarm(clients.cloudwatch, 'app-5xx', { state: seed.alarm, reason: '5xx' });
+  if (seed.listener) await createListener(clients, network, await ecsTargetGroupArn(clients));
 }
 
 /** Services of the ECS cluster as "desired/running [disabled]" (INACTIVE ones left out), and live task definition revisions per family. */

@@ -9,7 +9,6 @@ import {
   DescribeTargetGroupsCommand,
   type Action,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import type { CloudClients } from '../../../functions/core/cloud/index.js';
 import type { Network } from './fixtures.js';
 
@@ -67,20 +66,4 @@ export async function trafficWorld(clients: CloudClients): Promise<{ routes: Rec
     .map((t) => t.TargetGroupName!.replace(/^gk-canary-.*/, 'gk-canary'))
     .sort();
   return { routes, targetGroups };
-}
-
-/** A CloudWatch alarm on the load balancer's 5xx count (OK until a test sets its state). */
-export async function createAlarm(clients: CloudClients, name: string): Promise<void> {
-  await clients.cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: 'AWS/ApplicationELB',
-      MetricName: 'HTTPCode_Target_5XX_Count',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanThreshold',
-    }),
-  );
 }

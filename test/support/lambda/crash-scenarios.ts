@@ -7,9 +7,12 @@
  * aliases and weights. Shared by the tests and the benchmark.
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { countCalls, crash, injectFault, MUTATING, removeAllFaults } from '../faults.js';
+import { resetClientCache } from '../../../functions/core/aws-clients.js';
+import { ensureTables } from '../../../functions/core/tables.js';
+import { countCalls, crashAfter, injectionPoints, removeAllFaults, type InjectionPoint } from '../faults.js';
+import type { CrashRuns, Emulator } from '../crash-suite.js';
 import { runStages, type HarnessRun } from '../cloud-stages/harness.js';
-import { functionsClient, functionsWorld, type FunctionsWorld } from './fixtures.js';
+import { functionsClient, functionsWorld, lambdaWorld, type FunctionsWorld } from './fixtures.js';
 
 export interface LambdaScenario {
   readonly name: string;
@@ -21,11 +24,6 @@ export interface LambdaScenario {
   readonly expectStatus: string;
 }
 
-export interface InjectionPoint {
-  readonly command: string;
-  readonly occurrence: number;
-}
-
 export interface ScenarioRun {
   readonly run: HarnessRun;
   readonly world: FunctionsWorld;
@@ -33,6 +31,16 @@ export interface ScenarioRun {
 
 /** Resets the emulator and makes the fixtures every scenario needs. */
 export type Fresh = () => Promise<void>;
+
+/** Fresh for the emulator `server()` returns: reset, the tables, and the code bucket and role every function uses. */
+export function freshLambda(server: () => Emulator): Fresh {
+  return async () => {
+    await server().reset();
+    resetClientCache();
+    await ensureTables();
+    await lambdaWorld();
+  };
+}
 
 async function runOnce(scenario: LambdaScenario, fresh: Fresh, inject?: (lambda: LambdaClient) => void): Promise<ScenarioRun> {
   await fresh();
@@ -56,26 +64,19 @@ export async function cleanRun(scenario: LambdaScenario, fresh: Fresh): Promise<
   });
   const calls = counter!.counts();
   counter!.remove();
-  const points = Object.entries(calls)
-    .filter(([op]) => MUTATING.test(op))
-    .flatMap(([command, n]) => Array.from({ length: n }, (_, i) => ({ command, occurrence: i + 1 })));
-  return { ...result, points, calls };
+  return { ...result, points: injectionPoints(calls), calls };
 }
 
-export async function crashedRun(scenario: LambdaScenario, fresh: Fresh, point: InjectionPoint): Promise<ScenarioRun & { triggered: number }> {
-  let seen = 0;
-  let thrown = 0;
+async function crashedRun(scenario: LambdaScenario, fresh: Fresh, point: InjectionPoint): Promise<ScenarioRun & { triggered: number }> {
+  let fault: { triggered: () => number } | undefined;
   const result = await runOnce(scenario, fresh, (lambda) => {
-    injectFault(lambda, {
-      command: point.command,
-      when: 'after',
-      rewrite: (output: unknown) => {
-        seen += 1;
-        if (seen !== point.occurrence) return output;
-        thrown += 1;
-        throw crash(`simulated crash after ${point.command} #${point.occurrence}`);
-      },
-    });
+    fault = crashAfter([lambda], point);
   });
-  return { ...result, triggered: thrown };
+  return { ...result, triggered: fault!.triggered() };
+}
+
+/** The Lambda scenarios' clean and crashed runs, for crashSuite. */
+export function lambdaCrashRuns(server: () => Emulator): CrashRuns<LambdaScenario> {
+  const fresh = freshLambda(server);
+  return { clean: (scenario) => cleanRun(scenario, fresh), crashed: (scenario, point) => crashedRun(scenario, fresh, point) };
 }

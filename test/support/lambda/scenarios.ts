@@ -1,7 +1,7 @@
 /** The Lambda crash scenarios (used by crash.test.ts and the benchmark). */
 import { runStages } from '../cloud-stages/harness.js';
 import type { LambdaScenario } from './crash-scenarios.js';
-import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { putAlarm } from '../../../local/alarms.js';
 import { cloudwatchClient } from '../../../functions/core/aws-clients.js';
 import { createQueue, deployStage, publishedVersions, routeStage } from './fixtures.js';
 
@@ -73,18 +73,7 @@ export const LAMBDA_SCENARIOS: readonly LambdaScenario[] = [
     name: 'route $PROGRESSIVE in three steps with an alarm gate',
     setup: async () => {
       await threeVersionsLiveOn2();
-      await cloudwatchClient().send(
-        new PutMetricAlarmCommand({
-          AlarmName: 'fn-errors',
-          MetricName: 'Errors',
-          Namespace: 'AWS/Lambda',
-          Statistic: 'Sum',
-          Period: 60,
-          EvaluationPeriods: 1,
-          Threshold: 1,
-          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        }),
-      );
+      await putAlarm(cloudwatchClient(), 'fn-errors', { metric: 'lambda-errors' });
     },
     pipeline: () => ({
       stages: [
