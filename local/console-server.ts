@@ -11,7 +11,7 @@
 import { GENNAKER } from './command-name.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { userInfo } from 'node:os';
+import { terminalUser } from './user.js';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { buildConsole, type ConsoleFile } from '../console/build/bundle.js';
 import { cloudClusterReader } from '../functions/api/clusters.js';
@@ -116,14 +116,6 @@ function apiEventOf(req: IncomingMessage, body: Buffer, caller: { user: string; 
   };
 }
 
-function localUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'local';
-  }
-}
-
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const log = options.log ?? (() => undefined);
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
@@ -163,7 +155,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     for (const line of await cloud.before(entry.pipeline).catch((e: Error) => [`${entry.pipeline.name}: sandbox not made: ${e.message}`])) log(line);
   }
 
-  const user = localUser();
+  const user = terminalUser();
   let port = 0;
   const server: Server = createServer((req, res) => void serve(req, res));
   const serve = async (req: IncomingMessage, res: ServerResponse) => {

@@ -7,7 +7,7 @@
  */
 import { platformTimeZone } from '../functions/core/time-zone.js';
 import { randomUUID } from 'node:crypto';
-import { userInfo } from 'node:os';
+import { terminalUser } from './user.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { compilePipeline } from '../state-machines/compiler/compile.js';
 import type { AslMachine } from '../state-machines/compiler/asl.js';
@@ -120,7 +120,7 @@ export class LocalRuntime {
     this.notifier = options.notifier ?? new MemoryNotifier();
     this.judge = options.judge ?? { kind: 'external' };
     this.tickMs = options.tickMs ?? 50;
-    this.user = options.user ?? safeUser();
+    this.user = options.user ?? terminalUser();
     for (const p of options.pipelines ?? []) this.register(p);
     const env = { notifier: this.notifier, launcher: this.launcher };
     const flow = flowStages({ ...env, ...(options.preconditions ? { preconditions: options.preconditions } : {}) });
@@ -355,13 +355,5 @@ export class LocalRuntime {
       },
       { store: this.store, clock: this.clock, resume: async () => undefined },
     ).catch(() => undefined);
-  }
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'local';
   }
 }

@@ -1,6 +1,5 @@
 /** executions list|show, judge and promote: against the local environment, AWS, or saved local records. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { userInfo } from 'node:os';
 import { sfnClient } from '../../functions/core/aws-clients.js';
 import { ExecutionNotFoundError } from '../../functions/core/errors.js';
 import type { ExecutionView } from '../../functions/core/execution-model.js';
@@ -11,6 +10,7 @@ import { systemClock } from '../../functions/core/stage-api.js';
 import { readSavedRecords } from '../../local/environment.js';
 import { renderTree } from '../../local/progress.js';
 import { shellQuote } from '../../local/prompt.js';
+import { terminalUser } from '../../local/user.js';
 import { scanExecutions } from '../../local/records.js';
 import { UsageError } from '../errors.js';
 import { colourOn, paint } from '../../local/colour.js';
@@ -129,7 +129,7 @@ export function registerExecutionCommands(program: Command, io: Io): void {
     .argument('<stage>', 'stage name or refId')
     .argument('<judgment>', 'continue | stop')
     .option('--input <value>', 'the judgment input to choose (required to continue when the stage offers inputs)')
-    .option('--user <name>', 'who judges', safeUser())
+    .option('--user <name>', 'who judges', terminalUser())
     .option('--role <role...>', 'roles of the judge (for requiredJudgmentRoles)')
     .addHelpText(
       'after',
@@ -171,7 +171,7 @@ export function registerExecutionCommands(program: Command, io: Io): void {
     .description('Promote a progressive traffic step that waits for it (a step without pauseSec): traffic moves on to the next step')
     .argument('<executionId>')
     .argument('[stage]', 'stage name or refId (needed only when several stages wait)')
-    .option('--user <name>', 'who promotes', safeUser())
+    .option('--user <name>', 'who promotes', terminalUser())
     .addHelpText('after', "\nExamples:\n  npx gennaker promote release-4f2c...\n  npx gennaker promote release-4f2c... 'Deploy to prod'")
     .action(async (executionId: string, stage: string | undefined, opts: { user: string }) => {
       const from = await target();
@@ -189,13 +189,4 @@ export function registerExecutionCommands(program: Command, io: Io): void {
 /** How a judgment or promote resumes the run: a local run watches the record; a deployed one waits on its task token. */
 function resumerFor(from: { readonly kind: 'emulator' | 'aws' }): TaskResumer {
   return from.kind === 'emulator' ? async () => undefined : sfnTaskResumer(sfnClient());
-}
-
-/** The person at this terminal (who judges, pauses, restarts). */
-export function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'cli';
-  }
 }

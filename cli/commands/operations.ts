@@ -10,7 +10,7 @@ import { type OperationsDeps, pauseExecution, resumeExecution } from '../../func
 import { MemoryNotifier } from '../../functions/core/notifications.js';
 import { buildTriggerDeps } from '../../functions/triggers/deps.js';
 import { MemoryLog } from '../../functions/core/log.js';
-import { safeUser } from './executions.js';
+import { terminalUser } from '../../local/user.js';
 import { httpApi } from '../../functions/api/http-client.js';
 import { cloudClusterReader } from '../../functions/api/clusters.js';
 import type { ApplicationClusters } from '../../functions/api/clusters.js';
@@ -205,7 +205,7 @@ export function registerOperationCommands(program: Command, io: Io): void {
     .command('pause')
     .description("Pause a running execution: its stages stop at their next check and none starts until 'resume' (cancel still works)")
     .argument('<executionId>')
-    .option('--user <name>', 'who pauses', safeUser())
+    .option('--user <name>', 'who pauses', terminalUser())
     .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, the local environment)")
     .addOption(outputOption())
     .addHelpText(
@@ -224,7 +224,7 @@ export function registerOperationCommands(program: Command, io: Io): void {
     .command('resume')
     .description('Resume a paused execution: its stages go on from where they were (paused time does not count against waits and timeouts)')
     .argument('<executionId>')
-    .option('--user <name>', 'who resumes', safeUser())
+    .option('--user <name>', 'who resumes', terminalUser())
     .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, the local environment)")
     .addOption(outputOption())
     .addHelpText(
@@ -244,7 +244,7 @@ export function registerOperationCommands(program: Command, io: Io): void {
     .description('Restart a failed or canceled stage of a finished execution: it and the stages after it run again, earlier stages keep their results')
     .argument('<executionId>')
     .argument('<stage>', 'stage name or refId')
-    .option('--user <name>', 'who restarts', safeUser())
+    .option('--user <name>', 'who restarts', terminalUser())
     .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, runs on locally in this process)")
     .option('--file <pipeline>', 'local mode: the pipeline file (default: the file the run came from, else the project pipelines/)')
     .option('--pipelines <dir>', "local mode: where pipeline files are (default: the project's pipelines/)")
