@@ -6,8 +6,7 @@
  */
 import * as z from 'zod/mini';
 import '../../state-machines/zod-messages.js';
-import { TriggerLaunchError } from './dispatch.js';
-import { TriggerError } from './errors.js';
+import { ERROR_KINDS, GennakerError } from '../../state-machines/errors.js';
 import type { Log } from '../core/log.js';
 
 export interface EventSummary {
@@ -21,7 +20,8 @@ export async function acknowledge(source: string, log: () => Log, work: () => Pr
   try {
     return await work();
   } catch (error) {
-    if (error instanceof TriggerError && !(error instanceof TriggerLaunchError)) {
+    // By kind, not class: any error the event itself caused is acknowledged, whoever raised it.
+    if (error instanceof GennakerError && !ERROR_KINDS[error.kind].redeliver) {
       log().warn('event refused', { source, reason: error.message });
       return { source, refused: error.message };
     }
