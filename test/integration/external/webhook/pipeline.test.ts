@@ -1,20 +1,13 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetClientCache } from '../../../../functions/core/aws-clients.js';
-import { ensureTables } from '../../../../functions/core/tables.js';
-import { externalStages } from '../../../../functions/stages/external/index.js';
-import { httpSender } from '../../../../functions/core/http/client.js';
+import { describe, expect, it } from 'vitest';
 import { deliverWebhookCallback } from '../../../../functions/stages/external/webhook/callback.js';
 import { CALLBACK_URL_HEADER } from '../../../../functions/stages/external/webhook/config.js';
 import { WebhookCallbackError } from '../../../../functions/stages/external/errors.js';
 import { INVALID_CALLBACK_TOKEN } from '../../../../functions/stages/external/index.js';
-import { LocalRuntime } from '../../../../local/runtime.js';
 import { handler as callbackHandler } from '../../../../functions/triggers/webhook-callback/handler.js';
 import { validatePipeline } from '../../../../state-machines/model/validate.js';
 import type { Pipeline } from '../../../../state-machines/model/pipeline.js';
-import { useMoto } from '../../../support/moto.js';
-import { json, startServer, type TestServer } from '../support/http-server.js';
-
-useMoto();
+import { json } from '../support/http-server.js';
+import { useWebhookRuntime, webhookRuntime } from '../support/webhook-runtime.js';
 
 function pipelineOf(raw: Record<string, unknown>): Pipeline {
   const result = validatePipeline({ application: 'shop', name: 'release', ...raw });
@@ -23,34 +16,17 @@ function pipelineOf(raw: Record<string, unknown>): Pipeline {
 }
 
 describe('pipelines with webhook stages, run locally', () => {
-  let server: TestServer;
-  let runtime: LocalRuntime;
-
-  beforeAll(() => resetClientCache());
-  beforeEach(async () => {
-    resetClientCache();
-    await ensureTables();
-    server = await startServer();
-    runtime = new LocalRuntime({
-      timeScale: 100,
-      tickMs: 20,
-      families: [() => externalStages({ http: httpSender({ allowLinkLocal: false, timeoutMs: 2000 }), callbackBaseUrl: 'https://gennaker.example/callbacks' })],
-    });
-  });
-  afterEach(async () => {
-    await runtime.idle();
-    await server.close();
-  });
+  const web = useWebhookRuntime(() => ({ callbackBaseUrl: 'https://gennaker.example/callbacks' }));
 
   it('cancels the run when the webhook reports one of its canceled statuses, and runs nothing after it', async () => {
-    server.route((req, res) => (req.method === 'POST' ? json(res, 202, {}) : json(res, 200, { state: 'ABORTED' })));
+    web.server.route((req, res) => (req.method === 'POST' ? json(res, 202, {}) : json(res, 200, { state: 'ABORTED' })));
     const pipeline = pipelineOf({
       stages: [
         {
           refId: '1',
           type: 'webhook',
           name: 'Deploy',
-          url: `${server.url}/deploy`,
+          url: `${web.server.url}/deploy`,
           method: 'POST',
           waitForCompletion: true,
           statusUrlResolution: 'getMethod',
@@ -60,11 +36,7 @@ describe('pipelines with webhook stages, run locally', () => {
         { refId: '2', requisiteStageRefIds: ['1'], type: 'wait', name: 'After', waitTime: 1 },
       ],
     });
-    const runtime2 = new LocalRuntime({
-      timeScale: 100,
-      tickMs: 20,
-      families: [() => externalStages({ http: httpSender({ allowLinkLocal: false, timeoutMs: 2000 }) })],
-    });
+    const runtime2 = webhookRuntime();
     const result = await runtime2.start(pipeline).result;
     await runtime2.idle();
     expect(result.status).toBe('CANCELED');
@@ -76,7 +48,7 @@ describe('pipelines with webhook stages, run locally', () => {
 
   it("starts a deploy with one webhook and polls its status with the next, reading the first one's answer", async () => {
     let polls = 0;
-    server.route((req, res) => {
+    web.server.route((req, res) => {
       if (req.method === 'POST' && req.url === '/deployments') return json(res, 201, { id: `dep-${(JSON.parse(req.body) as { version: string }).version}` });
       if (req.url === '/deployments/dep-2.0.1/status') {
         polls += 1;
@@ -87,14 +59,21 @@ describe('pipelines with webhook stages, run locally', () => {
     const pipeline = pipelineOf({
       parameterConfig: [{ name: 'version', default: '2.0.1' }],
       stages: [
-        { refId: '1', type: 'webhook', name: 'Start deploy', url: `${server.url}/deployments`, method: 'POST', payload: { version: '${parameters.version}' } },
+        {
+          refId: '1',
+          type: 'webhook',
+          name: 'Start deploy',
+          url: `${web.server.url}/deployments`,
+          method: 'POST',
+          payload: { version: '${parameters.version}' },
+        },
         {
           refId: '2',
           requisiteStageRefIds: ['1'],
           type: 'webhook',
           name: 'Watch deploy',
           method: 'GET',
-          url: `${server.url}/deployments/\${#stage('Start deploy')['context']['webhook']['body']['id']}/status`,
+          url: `${web.server.url}/deployments/\${#stage('Start deploy')['context']['webhook']['body']['id']}/status`,
           waitForCompletion: true,
           statusJsonPath: '$.state',
           progressJsonPath: '$.step',
@@ -104,29 +83,29 @@ describe('pipelines with webhook stages, run locally', () => {
       ],
     });
 
-    const result = await runtime.start(pipeline).result;
+    const result = await web.runtime.start(pipeline).result;
 
     expect(result.status).toBe('SUCCEEDED');
     const [start, watch] = result.execution.stages;
     expect(start).toMatchObject({ status: 'SUCCEEDED', outputs: { webhook: { statusCode: 'CREATED', statusCodeValue: 201 } } });
     expect(watch).toMatchObject({ status: 'SUCCEEDED', outputs: { webhook: { status: 'success', progressMessage: 'step 3' } } });
-    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+    expect(web.server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
       'POST /deployments',
       'GET /deployments/dep-2.0.1/status',
       'GET /deployments/dep-2.0.1/status',
       'GET /deployments/dep-2.0.1/status',
     ]);
-    expect(JSON.parse(server.requests[0]!.body)).toEqual({ version: '2.0.1' });
+    expect(JSON.parse(web.server.requests[0]!.body)).toEqual({ version: '2.0.1' });
   });
 
   it('waits for the called system to call back, accepting only the token it was sent', async () => {
     const callbacks: Array<Promise<unknown>> = [];
-    server.route((req, res) => {
+    web.server.route((req, res) => {
       json(res, 202, { queued: true });
       const url = new URL(String(req.headers[CALLBACK_URL_HEADER.toLowerCase()]));
       const [, , executionId, refId] = url.pathname.split('/');
       const token = url.searchParams.get('token')!;
-      const deliver = (body: unknown, t = token) => deliverWebhookCallback(executionId!, refId!, body, { token: t, store: runtime.store });
+      const deliver = (body: unknown, t = token) => deliverWebhookCallback(executionId!, refId!, body, { token: t, store: web.runtime.store });
       // The job reports progress, a forger tries its luck, then the job reports success.
       callbacks.push(
         (async () => {
@@ -145,14 +124,14 @@ describe('pipelines with webhook stages, run locally', () => {
           refId: 'cb',
           type: 'webhook',
           name: 'Run migration',
-          url: `${server.url}/jobs`,
+          url: `${web.server.url}/jobs`,
           statusUrlResolution: 'callback',
           payload: { callback: '{{callbackUrl}}' },
         },
       ],
     });
 
-    const result = await runtime.start(pipeline).result;
+    const result = await web.runtime.start(pipeline).result;
     const [forged] = await Promise.all(callbacks);
 
     expect(result.status).toBe('SUCCEEDED');
@@ -163,11 +142,11 @@ describe('pipelines with webhook stages, run locally', () => {
       statusCodeValue: 202,
       callback: { sequence: 2, status: 'SUCCEEDED', body: { status: 'SUCCEEDED', rows: 42 } },
     });
-    expect((JSON.parse(server.requests[0]!.body) as { callback: string }).callback).toMatch(/^https:\/\/gennaker\.example\/callbacks\/.+\/cb\?token=/);
+    expect((JSON.parse(web.server.requests[0]!.body) as { callback: string }).callback).toMatch(/^https:\/\/gennaker\.example\/callbacks\/.+\/cb\?token=/);
 
     // Too late: the stage no longer waits; the token is expired.
-    const token = new URL(String(server.requests[0]!.headers[CALLBACK_URL_HEADER.toLowerCase()])).searchParams.get('token')!;
-    await expect(deliverWebhookCallback(result.executionId, 'cb', { status: 'FAILED' }, { token, store: runtime.store })).rejects.toMatchObject({
+    const token = new URL(String(web.server.requests[0]!.headers[CALLBACK_URL_HEADER.toLowerCase()])).searchParams.get('token')!;
+    await expect(deliverWebhookCallback(result.executionId, 'cb', { status: 'FAILED' }, { token, store: web.runtime.store })).rejects.toMatchObject({
       httpStatus: 403,
       detail: 'the stage is SUCCEEDED, no longer waiting',
     });
@@ -206,7 +185,7 @@ describe('pipelines with webhook stages, run locally', () => {
   });
 
   it('records a callback delivered over HTTP while the stage waits', async () => {
-    server.route((req, res) => {
+    web.server.route((req, res) => {
       json(res, 202, { queued: true });
       const url = new URL(String(req.headers[CALLBACK_URL_HEADER.toLowerCase()]));
       const [, , executionId, refId] = url.pathname.split('/');
@@ -226,22 +205,22 @@ describe('pipelines with webhook stages, run locally', () => {
       }, 50);
     });
     const pipeline = pipelineOf({
-      stages: [{ refId: 'cb', type: 'webhook', name: 'Run job', url: `${server.url}/jobs`, statusUrlResolution: 'callback' }],
+      stages: [{ refId: 'cb', type: 'webhook', name: 'Run job', url: `${web.server.url}/jobs`, statusUrlResolution: 'callback' }],
     });
-    const result = await runtime.start(pipeline).result;
+    const result = await web.runtime.start(pipeline).result;
     expect(result.status).toBe('SUCCEEDED');
     expect(result.execution.stages[0]!.context.webhook).toMatchObject({ callback: { status: 'SUCCEEDED', body: { via: 'http' } } });
   });
 
   it('fails the pipeline when the webhook reports a terminal status', async () => {
-    server.route((req, res) => (req.method === 'POST' ? json(res, 200, {}) : json(res, 200, { state: 'error' })));
+    web.server.route((req, res) => (req.method === 'POST' ? json(res, 200, {}) : json(res, 200, { state: 'error' })));
     const pipeline = pipelineOf({
       stages: [
-        { refId: '1', type: 'webhook', name: 'Hook', url: `${server.url}/x`, waitForCompletion: true, statusJsonPath: 'state', terminalStatuses: 'error' },
+        { refId: '1', type: 'webhook', name: 'Hook', url: `${web.server.url}/x`, waitForCompletion: true, statusJsonPath: 'state', terminalStatuses: 'error' },
       ],
     });
 
-    const result = await runtime.start(pipeline).result;
+    const result = await web.runtime.start(pipeline).result;
 
     expect(result.status).toBe('TERMINAL');
     expect(result.execution.stages[0]).toMatchObject({ status: 'TERMINAL', error: 'the webhook reported "error", one of its terminal statuses' });

@@ -12,21 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { App } from 'aws-cdk-lib';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetClientCache, secretsManagerClient } from '../../../../functions/core/aws-clients.js';
-import { MemoryNotifier } from '../../../../functions/core/notifications.js';
-import { ensureTables } from '../../../../functions/core/tables.js';
-import { externalStages } from '../../../../functions/stages/external/index.js';
-import { httpSender } from '../../../../functions/core/http/client.js';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { secretsManagerClient } from '../../../../functions/core/aws-clients.js';
 import { buildGennakerApp } from '../../../../infra/gennaker-app.js';
-import { LocalRuntime, type LocalRunResult } from '../../../../local/runtime.js';
+import { type LocalRunResult } from '../../../../local/runtime.js';
 import { compilePipeline, renderDefinition } from '../../../../state-machines/index.js';
 import { validatePipeline } from '../../../../state-machines/model/validate.js';
 import type { Pipeline } from '../../../../state-machines/model/pipeline.js';
-import { useMoto } from '../../../support/moto.js';
-import { json, startServer, type TestServer } from '../support/http-server.js';
-
-useMoto();
+import { json, startServer } from '../support/http-server.js';
+import { useWebhookRuntime } from '../support/webhook-runtime.js';
 
 const TOKEN = 'planted-Tok3n-7f1c9e2b';
 const DEPLOY_KEY = 'deploy-key-5a8d0c';
@@ -70,30 +64,13 @@ function pipelineOf(raw: Record<string, unknown>): Pipeline {
 }
 
 describe('a planted secret, referenced from webhook stages and run locally', () => {
-  let server: TestServer;
-  let notifier: MemoryNotifier;
-  let runtime: LocalRuntime;
+  const web = useWebhookRuntime();
   const dirs: string[] = [];
 
-  beforeAll(() => resetClientCache());
   beforeEach(async () => {
-    resetClientCache();
-    await ensureTables();
     await secretsManagerClient({ region: 'us-east-1' }).send(
       new CreateSecretCommand({ Name: SECRET, SecretString: JSON.stringify({ token: TOKEN, deployKey: DEPLOY_KEY }) }),
     );
-    server = await startServer();
-    notifier = new MemoryNotifier();
-    runtime = new LocalRuntime({
-      timeScale: 100,
-      tickMs: 20,
-      notifier,
-      families: [() => externalStages({ http: httpSender({ allowLinkLocal: false, timeoutMs: 2000 }) })],
-    });
-  });
-  afterEach(async () => {
-    await runtime.idle();
-    await server.close();
   });
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -101,14 +78,14 @@ describe('a planted secret, referenced from webhook stages and run locally', () 
   async function expectNoLeak(pipeline: Pipeline, result: LocalRunResult, logs: string, values: readonly string[]): Promise<void> {
     expectFree('the compiled definition', renderDefinition(compilePipeline(pipeline)), values);
     expectFree('the definition the run used', JSON.stringify(result.definition), values);
-    expectFree('the execution record', JSON.stringify(await runtime.store.load(result.executionId)), values);
+    expectFree('the execution record', JSON.stringify(await web.runtime.store.load(result.executionId)), values);
     expectFree('the Step Functions history', JSON.stringify(result.events), values);
     expectFree('the logs', logs, values);
-    expectFree('the notifications', JSON.stringify([notifier.events, notifier.deliveries]), values);
+    expectFree('the notifications', JSON.stringify([web.notifier.events, web.notifier.deliveries]), values);
   }
 
   it('sends the secret to the server and nowhere else: templates, definitions, record, history, logs and notifications hold no trace of it', async () => {
-    server.route((req, res) => {
+    web.server.route((req, res) => {
       // The server checks what it received, then echoes it back every way it can.
       const ok = req.headers.authorization === `Bearer ${TOKEN}` && req.headers['x-deploy-ref'] === DEPLOY_KEY && req.body.includes(DEPLOY_KEY);
       if (req.method === 'POST')
@@ -126,7 +103,7 @@ describe('a planted secret, referenced from webhook stages and run locally', () 
           name: 'Deploy',
           sendNotifications: true,
           notifications: [{ type: 'slack', address: '#deploys', level: 'stage', when: ['stage.complete', 'stage.failed'] }],
-          url: `${server.url}/deploy`,
+          url: `${web.server.url}/deploy`,
           method: 'POST',
           // A header whose name says nothing about credentials: redaction is by value.
           customHeaders: { Authorization: `Bearer ${ref('token')}`, 'X-Deploy-Ref': ref('deployKey') },
@@ -143,19 +120,19 @@ describe('a planted secret, referenced from webhook stages and run locally', () 
     const logs = captureLogs();
     let result: LocalRunResult;
     try {
-      result = await runtime.start(pipeline).result;
-      await runtime.idle();
+      result = await web.runtime.start(pipeline).result;
+      await web.runtime.idle();
     } finally {
       logs.restore();
     }
 
     // The server got the values (and said so), the status poll failed the stage with a message that quoted one.
-    expect(server.requests[0]).toMatchObject({ method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'x-deploy-ref': DEPLOY_KEY } });
-    expect(JSON.parse(server.requests[0]!.body)).toEqual({ key: DEPLOY_KEY, version: '1.2.3' });
+    expect(web.server.requests[0]).toMatchObject({ method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'x-deploy-ref': DEPLOY_KEY } });
+    expect(JSON.parse(web.server.requests[0]!.body)).toEqual({ key: DEPLOY_KEY, version: '1.2.3' });
     expect(result.execution.stages[0]).toMatchObject({ status: 'TERMINAL', context: { webhook: { statusCodeValue: 200 } } });
     const recorded = JSON.stringify(result.execution.stages[0]);
     expect(recorded).toContain('<redacted>');
-    expect(notifier.events.map((e) => e.event)).toEqual(expect.arrayContaining(['stage.failed', 'pipeline.failed']));
+    expect(web.notifier.events.map((e) => e.event)).toEqual(expect.arrayContaining(['stage.failed', 'pipeline.failed']));
     await expectNoLeak(pipeline, result, logs.text(), forms(TOKEN, DEPLOY_KEY));
 
     // The templates of a deployment of this pipeline, with Jenkins credentials referenced in settings.
@@ -178,9 +155,9 @@ describe('a planted secret, referenced from webhook stages and run locally', () 
 
   it('a failing call names only the origin: neither the path nor the query of its URL, nor a URL held in a secret', async () => {
     await secretsManagerClient({ region: 'us-east-1' }).send(
-      new CreateSecretCommand({ Name: 'gennaker/hook-url', SecretString: `${server.url}/services/T0/${PATH_TOKEN}/x?sig=${QUERY_TOKEN}` }),
+      new CreateSecretCommand({ Name: 'gennaker/hook-url', SecretString: `${web.server.url}/services/T0/${PATH_TOKEN}/x?sig=${QUERY_TOKEN}` }),
     );
-    server.route((_req, res) => json(res, 403, { error: 'forbidden' }));
+    web.server.route((_req, res) => json(res, 403, { error: 'forbidden' }));
     // A port nobody listens on: the connection is refused.
     const closed = await startServer();
     const closedUrl = closed.url;
@@ -193,7 +170,7 @@ describe('a planted secret, referenced from webhook stages and run locally', () 
           refId: '1',
           type: 'webhook',
           name: 'Literal',
-          url: `${server.url}/hooks/${PATH_TOKEN}?token=${QUERY_TOKEN}`,
+          url: `${web.server.url}/hooks/${PATH_TOKEN}?token=${QUERY_TOKEN}`,
           method: 'POST',
           failPipeline: false,
           continuePipeline: true,
@@ -213,8 +190,8 @@ describe('a planted secret, referenced from webhook stages and run locally', () 
     const logs = captureLogs();
     let result: LocalRunResult;
     try {
-      result = await runtime.start(pipeline).result;
-      await runtime.idle();
+      result = await web.runtime.start(pipeline).result;
+      await web.runtime.idle();
     } finally {
       logs.restore();
     }
@@ -223,13 +200,13 @@ describe('a planted secret, referenced from webhook stages and run locally', () 
     expect(referenced).toMatchObject({ status: 'FAILED_CONTINUE', error: 'the webhook request failed with status code 403' });
     expect(refused?.status).toBe('TERMINAL');
     expect(refused?.error).toContain(`request to ${closedUrl} failed: ECONNREFUSED`);
-    expect(server.requests.map((r) => r.url)).toEqual([`/hooks/${PATH_TOKEN}?token=${QUERY_TOKEN}`, `/services/T0/${PATH_TOKEN}/x?sig=${QUERY_TOKEN}`]);
+    expect(web.server.requests.map((r) => r.url)).toEqual([`/hooks/${PATH_TOKEN}?token=${QUERY_TOKEN}`, `/services/T0/${PATH_TOKEN}/x?sig=${QUERY_TOKEN}`]);
     // The literal URL is in the pipeline (its author wrote it there); what the run recorded and reported is not.
-    const record = await runtime.store.load(result.executionId);
+    const record = await web.runtime.store.load(result.executionId);
     for (const stage of record.stages)
       expectFree(`stage ${stage.name}`, JSON.stringify({ error: stage.error, context: stage.context, outputs: stage.outputs }), forms(PATH_TOKEN, QUERY_TOKEN));
     expectFree('the execution error', String(record.error ?? ''), forms(PATH_TOKEN, QUERY_TOKEN));
     expectFree('the logs', logs.text(), forms(PATH_TOKEN, QUERY_TOKEN));
-    expectFree('the notifications', JSON.stringify(notifier.events), forms(PATH_TOKEN, QUERY_TOKEN));
+    expectFree('the notifications', JSON.stringify(web.notifier.events), forms(PATH_TOKEN, QUERY_TOKEN));
   }, 300_000);
 });

@@ -5,20 +5,14 @@
  * server with the secret and records none of it.
  */
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetClientCache, secretsManagerClient } from '../../../../functions/core/aws-clients.js';
-import { ensureTables } from '../../../../functions/core/tables.js';
-import { externalStages } from '../../../../functions/stages/external/index.js';
-import { httpSender } from '../../../../functions/core/http/client.js';
-import { LocalRuntime } from '../../../../local/runtime.js';
+import { describe, expect, it } from 'vitest';
+import { secretsManagerClient } from '../../../../functions/core/aws-clients.js';
 import { validatePipeline } from '../../../../state-machines/model/validate.js';
 import { parsePreconfiguredWebhooks, type PreconfiguredWebhook } from '../../../../state-machines/stage-types/preconfigured-webhooks.js';
 import { stageReferenceMarkdown } from '../../../../state-machines/stage-types/reference.js';
 import { stageTypeInfo } from '../../../../state-machines/stage-types/index.js';
-import { useMoto } from '../../../support/moto.js';
-import { json, startServer, type TestServer } from '../support/http-server.js';
-
-useMoto();
+import { json } from '../support/http-server.js';
+import { useWebhookRuntime } from '../support/webhook-runtime.js';
 
 const TOKEN = 'preconf-Secr3t-41d9';
 
@@ -47,30 +41,13 @@ function definitions(url: string): PreconfiguredWebhook[] {
 }
 
 describe('preconfigured webhooks', () => {
-  let server: TestServer;
-  let runtime: LocalRuntime;
-
-  beforeAll(() => resetClientCache());
-  beforeEach(async () => {
-    resetClientCache();
-    await ensureTables();
-    server = await startServer();
-    runtime = new LocalRuntime({
-      timeScale: 100,
-      tickMs: 20,
-      families: [() => externalStages({ http: httpSender({ allowLinkLocal: false, timeoutMs: 2000 }), preconfiguredWebhooks: definitions(server.url) })],
-    });
-  });
-  afterEach(async () => {
-    await runtime.idle();
-    await server.close();
-  });
+  const web = useWebhookRuntime((url) => ({ preconfiguredWebhooks: definitions(url) }));
 
   it("runs as a webhook with the definition's URL, credential and payload filled from parameterValues; the author never writes the secret", async () => {
     await secretsManagerClient({ region: 'us-east-1' }).send(
       new CreateSecretCommand({ Name: 'gennaker/release-board', SecretString: JSON.stringify({ token: TOKEN }) }),
     );
-    server.route((req, res) => json(res, req.headers.authorization === `Bearer ${TOKEN}` ? 201 : 401, { echoed: req.headers.authorization }));
+    web.server.route((req, res) => json(res, req.headers.authorization === `Bearer ${TOKEN}` ? 201 : 401, { echoed: req.headers.authorization }));
     const checked = validatePipeline({
       application: 'shop',
       name: 'release',
@@ -79,19 +56,19 @@ describe('preconfigured webhooks', () => {
     expect(checked.errors).toEqual([]);
     expect(checked.warnings).toEqual([]);
 
-    const result = await runtime.start(checked.pipeline!, { trigger: { type: 'manual', version: '4.2.0' } }).result;
-    await runtime.idle();
+    const result = await web.runtime.start(checked.pipeline!, { trigger: { type: 'manual', version: '4.2.0' } }).result;
+    await web.runtime.idle();
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(server.requests).toHaveLength(1);
-    expect(server.requests[0]).toMatchObject({ method: 'POST', url: '/boards/shop-board/releases', headers: { authorization: `Bearer ${TOKEN}` } });
-    expect(JSON.parse(server.requests[0]!.body)).toEqual({ version: '4.2.0', channel: 'stable', app: 'shop' });
+    expect(web.server.requests).toHaveLength(1);
+    expect(web.server.requests[0]).toMatchObject({ method: 'POST', url: '/boards/shop-board/releases', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(JSON.parse(web.server.requests[0]!.body)).toEqual({ version: '4.2.0', channel: 'stable', app: 'shop' });
     expect(result.execution.stages[0]).toMatchObject({
       type: 'announceRelease',
       status: 'SUCCEEDED',
       context: { webhook: { statusCodeValue: 201, body: { echoed: 'Bearer <redacted>' } } },
     });
-    expect(JSON.stringify(await runtime.store.load(result.executionId))).not.toContain(TOKEN);
+    expect(JSON.stringify(await web.runtime.store.load(result.executionId))).not.toContain(TOKEN);
     expect(JSON.stringify(result.events)).not.toContain(TOKEN);
   });
 
@@ -99,7 +76,7 @@ describe('preconfigured webhooks', () => {
     await secretsManagerClient({ region: 'us-east-1' }).send(
       new CreateSecretCommand({ Name: 'gennaker/release-board', SecretString: JSON.stringify({ token: TOKEN }) }),
     );
-    server.route((req, res) => json(res, req.headers.authorization === `Bearer ${TOKEN}` ? 201 : 401, {}));
+    web.server.route((req, res) => json(res, req.headers.authorization === `Bearer ${TOKEN}` ? 201 : 401, {}));
     const pipeline = validatePipeline({
       application: 'shop',
       name: 'scoped',
@@ -110,22 +87,22 @@ describe('preconfigured webhooks', () => {
           type: 'webhook',
           name: 'Borrow',
           requisiteStageRefIds: ['1'],
-          url: `${server.url}/elsewhere`,
+          url: `${web.server.url}/elsewhere`,
           customHeaders: { Authorization: 'Bearer encrypted:secrets-manager!r:us-east-1!s:gennaker/release-board!k:token' },
         },
       ],
     }).pipeline!;
     process.env.GENNAKER_SECRET_NAME_PREFIX = 'gennaker/';
     try {
-      const result = await runtime.start(pipeline).result;
-      await runtime.idle();
+      const result = await web.runtime.start(pipeline).result;
+      await web.runtime.idle();
       expect(result.execution.stages[0]).toMatchObject({ status: 'SUCCEEDED' });
       expect(result.execution.stages[1]).toMatchObject({
         status: 'TERMINAL',
         error:
           "customHeaders.Authorization: secret 'gennaker/release-board' is not one application 'shop' may use: its pipelines may reference secrets named 'gennaker/shop/…' and those the secretAccess setting shares with it",
       });
-      expect(server.requests.map((r) => r.url)).toEqual(['/boards/b/releases']);
+      expect(web.server.requests.map((r) => r.url)).toEqual(['/boards/b/releases']);
     } finally {
       delete process.env.GENNAKER_SECRET_NAME_PREFIX;
     }
