@@ -49,7 +49,7 @@ export interface DispatchResult {
 }
 
 /** Start failed for an AWS reason: the source should deliver again (the dedupe claim was undone). */
-export class TriggerLaunchError extends TriggerError {}
+class TriggerLaunchError extends TriggerError {}
 
 export function pipelineRef(pipeline: Pick<Pipeline, 'application' | 'name'>): string {
   return `${pipeline.application}/${pipeline.name}`;

@@ -25,7 +25,7 @@ export async function createEcsCluster(clients: CloudClients, network: Network):
 }
 
 /** The ECS cluster's target group (made by createEcsCluster). */
-export async function ecsTargetGroupArn(clients: CloudClients): Promise<string> {
+async function ecsTargetGroupArn(clients: CloudClients): Promise<string> {
   return (await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['app-ecs'] }))).TargetGroups![0]!.TargetGroupArn!;
 }
 
