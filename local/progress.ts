@@ -4,6 +4,7 @@
  */
 import { GENNAKER } from './command-name.js';
 import type { ExecutionView, StageRecord } from '../functions/core/execution-model.js';
+import { JUDGMENT } from '../functions/core/judgment.js';
 import { pausedMsOf } from '../functions/core/pause.js';
 import { colourOn, paint, statusColour } from './colour.js';
 
@@ -49,7 +50,7 @@ function formatDuration(ms: number): string {
  */
 export function waitingNote(s: StageRecord, stageNow: number): string {
   if (s.status !== 'RUNNING') return '';
-  if (s.context.judgmentStatus === 'waiting') return 'awaiting judgment';
+  if (JUDGMENT.of(s.context).judgmentStatus === 'waiting') return 'awaiting judgment';
   const opensAt = s.context.windowOpensAt;
   if (typeof opensAt !== 'number' || opensAt <= stageNow) return '';
   const zone = typeof s.context.windowTimeZone === 'string' ? s.context.windowTimeZone : 'UTC';

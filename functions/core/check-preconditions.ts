@@ -3,7 +3,7 @@
  * checks need its driver): every precondition must hold. Expressions arrive already evaluated (the
  * engine evaluates `${...}` before the stage runs), so an expression precondition is a boolean here.
  */
-import type { StageImplementation, StageRunContext, TaskResult } from './stage-api.js';
+import { type StageImplementation, type StageRunContext, type TaskResult, stageFields } from './stage-api.js';
 import { textOf } from '../../state-machines/model/problems.js';
 
 interface PreconditionResult {
@@ -12,6 +12,9 @@ interface PreconditionResult {
   readonly message: string;
   readonly failPipeline: boolean;
 }
+
+/** What the stage keeps in its context: every precondition's outcome. */
+const PRECONDITIONS = stageFields<{ readonly preconditionResults: readonly PreconditionResult[] }>();
 
 /** Extra precondition types (e.g. clusterSize from the cloud driver) plug in here. */
 export type PreconditionCheck = (context: Record<string, unknown>, ctx: StageRunContext) => Promise<{ passed: boolean; message: string }>;
@@ -53,7 +56,7 @@ export function checkPreconditionsStage(extra: Record<string, PreconditionCheck>
         results.push({ type: p.type, ...outcome, failPipeline: p.failPipeline !== false });
       }
       const failed = results.filter((r) => !r.passed);
-      const context = { preconditionResults: results };
+      const context = PRECONDITIONS.save({ preconditionResults: results });
       if (failed.length === 0) return { status: 'SUCCEEDED', context };
       const error = failed.map((f) => `${f.type}: ${f.message}`).join('; ');
       // A precondition with failPipeline=false fails the stage but lets the pipeline continue.

@@ -12,13 +12,28 @@ import { type ExecutionStore, retryOnConflict } from './execution-store.js';
 import { HOME_ACCOUNT_ENV, holdsAnyRole } from './roles.js';
 import type { StageRecord } from './execution-model.js';
 import { failedStatus } from './engine/stage-writes.js';
-import type { Clock } from './stage-api.js';
+import { type Clock, stageFields } from './stage-api.js';
 import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
 
 /**
- * What a manual judgment stage keeps in its context (functions/stages/flow/manual-judgment.ts
- * writes it, judges read it): typed once here rather than cast at every reader.
+ * The fields a manual judgment stage keeps in its context, Deck's names: the stage
+ * (functions/stages/flow/manual-judgment.ts) writes the first four, a judge the rest.
  */
+interface JudgmentFields {
+  readonly judgmentStatus: 'waiting' | 'continue' | 'stop';
+  /** As configured. */
+  readonly instructions: unknown;
+  /** As configured (Deck's `[{value}]`). */
+  readonly judgmentInputs: readonly unknown[];
+  readonly requiredJudgmentRoles: readonly string[];
+  readonly lastModifiedBy: string;
+  readonly judgedAt: number;
+  readonly judgmentInput: string;
+}
+/** Declared once here: the stage, judges and the CLI's progress read and write it through this. */
+export const JUDGMENT = stageFields<JudgmentFields>();
+
+/** A manual judgment's context as judges use it. */
 export interface JudgmentState {
   readonly judgmentStatus?: 'waiting' | 'continue' | 'stop';
   readonly instructions: string;
@@ -30,15 +45,16 @@ export interface JudgmentState {
 }
 
 export function judgmentStateOf(context: Readonly<Record<string, unknown>>): JudgmentState {
-  const status = context.judgmentStatus;
-  const inputs = Array.isArray(context.judgmentInputs) ? (context.judgmentInputs as unknown[]) : [];
-  const roles = Array.isArray(context.requiredJudgmentRoles) ? (context.requiredJudgmentRoles as unknown[]) : [];
+  const fields = JUDGMENT.of(context);
+  const status = fields.judgmentStatus;
+  const inputs = fields.judgmentInputs ?? [];
+  const roles = fields.requiredJudgmentRoles ?? [];
   return {
     ...(status === 'waiting' || status === 'continue' || status === 'stop' ? { judgmentStatus: status } : {}),
-    instructions: typeof context.instructions === 'string' ? context.instructions : '',
-    inputs: inputs.map((i) => String(i !== null && typeof i === 'object' && 'value' in i ? (i as { value?: unknown }).value : i)),
+    instructions: typeof fields.instructions === 'string' ? fields.instructions : '',
+    inputs: inputs.map((i) => String(i !== null && typeof i === 'object' && 'value' in i ? i.value : i)),
     requiredRoles: roles.filter((r): r is string => typeof r === 'string'),
-    ...(typeof context.judgmentInput === 'string' ? { judgmentInput: context.judgmentInput } : {}),
+    ...(typeof fields.judgmentInput === 'string' ? { judgmentInput: fields.judgmentInput } : {}),
   };
 }
 
@@ -76,7 +92,7 @@ async function submitOnce(request: JudgmentRequest, deps: { store: ExecutionStor
     // Recorded before, not yet delivered: the same answer (from someone who may judge) sends it again.
     if (pending !== request.judgment) {
       throw new JudgmentError(
-        `stage '${stage.name}' was judged '${pending}' by ${String(stage.context.lastModifiedBy)}; answer '${pending}' to retry resuming the pipeline`,
+        `stage '${stage.name}' was judged '${pending}' by ${String(JUDGMENT.of(stage.context).lastModifiedBy)}; answer '${pending}' to retry resuming the pipeline`,
       );
     }
     checkJudge(request, stage, state);
@@ -98,10 +114,12 @@ async function submitOnce(request: JudgmentRequest, deps: { store: ExecutionStor
       endTime: now,
       context: {
         ...stage.context,
-        judgmentStatus: request.judgment,
-        lastModifiedBy: request.user,
-        judgedAt: now,
-        ...(request.input !== undefined ? { judgmentInput: request.input } : {}),
+        ...JUDGMENT.save({
+          judgmentStatus: request.judgment,
+          lastModifiedBy: request.user,
+          judgedAt: now,
+          ...(request.input !== undefined ? { judgmentInput: request.input } : {}),
+        }),
       },
       ...(request.judgment === 'stop' ? { error: `judgment: stop (by ${request.user})` } : {}),
     },
@@ -142,7 +160,7 @@ function deliver(
   policy: FailurePolicy,
   deps: { store: ExecutionStore; resume: ResumeCallback },
 ): Promise<StageRecord> {
-  const judgment = String(stage.context.judgmentStatus);
+  const judgment = String(JUDGMENT.of(stage.context).judgmentStatus);
   return deliverCallback(executionId, stage, token, { status: stage.status, refId: stage.refId }, policy, deps, {
     what: `judgment '${judgment}' on '${stage.name}'`,
     retry: `answer '${judgment}' again to retry`,

@@ -13,9 +13,7 @@ import { PromoteError } from './errors.js';
 import { type ExecutionStore, retryOnConflict } from './execution-store.js';
 import type { StageRecord } from './execution-model.js';
 import { deliverCallback, type ResumeCallback } from './judgment.js';
-import type { Clock, TaskResult } from './stage-api.js';
-
-const PROMOTION_KEY = 'promotion';
+import { type Clock, type SavedContext, type StatePatch, type TaskResult, stageFields } from './stage-api.js';
 
 /** Without a task token (a stage compiled to poll, the test harness), how often a waiting stage looks for its promote. */
 const PROMOTE_POLL_SECONDS = 60;
@@ -29,8 +27,16 @@ export interface PromotionState {
   readonly at?: number;
 }
 
-export function promotionOf(context: Readonly<Record<string, unknown>>): PromotionState {
-  const raw = context[PROMOTION_KEY] as Partial<PromotionState> | undefined;
+/** What a stage that shifts traffic in steps keeps in its context for promotes (any such stage type). */
+interface PromotionFields {
+  readonly promotion: Partial<PromotionState>;
+  /** Who promoted last (Orca's field, as a judgment sets it). */
+  readonly lastModifiedBy: string;
+}
+const PROMOTION = stageFields<PromotionFields>();
+
+export function promotionOf(context: SavedContext): PromotionState {
+  const raw = PROMOTION.of(context).promotion;
   const awaiting = raw?.awaiting;
   return {
     ...(awaiting && typeof awaiting.step === 'number' ? { awaiting: { step: awaiting.step, weight: Number(awaiting.weight) } } : {}),
@@ -40,7 +46,7 @@ export function promotionOf(context: Readonly<Record<string, unknown>>): Promoti
   };
 }
 
-export function isPromoted(context: Readonly<Record<string, unknown>>, step: number): boolean {
+export function isPromoted(context: SavedContext, step: number): boolean {
   return promotionOf(context).promoted.includes(step);
 }
 
@@ -52,16 +58,16 @@ export function isPromoted(context: Readonly<Record<string, unknown>>, step: num
  * back without anyone promoting; the promote is then found in the record at the next call.
  */
 export function awaitPromote(
-  context: Readonly<Record<string, unknown>>,
+  context: SavedContext,
   awaiting: { readonly step: number; readonly weight: number },
-  result: { readonly outputs?: Record<string, unknown>; readonly context?: Record<string, unknown>; readonly watchSeconds?: number } = {},
+  result: { readonly outputs?: Record<string, unknown>; readonly context?: StatePatch; readonly watchSeconds?: number } = {},
 ): TaskResult {
   const current = promotionOf(context);
   return {
     status: 'RUNNING',
     waitSeconds: result.watchSeconds ?? PROMOTE_POLL_SECONDS,
     ...(result.watchSeconds === undefined ? { awaitCallback: true } : {}),
-    context: { ...result.context, [PROMOTION_KEY]: { ...current, awaiting } },
+    context: { ...result.context, ...PROMOTION.save({ promotion: { ...current, awaiting } }) },
     ...(result.outputs ? { outputs: result.outputs } : {}),
   };
 }
@@ -105,8 +111,10 @@ async function promoteOnce(request: PromoteRequest, deps: { store: ExecutionStor
       ...rest,
       context: {
         ...stage.context,
-        [PROMOTION_KEY]: { promoted: [...new Set([...state.promoted, state.awaiting!.step])], by: request.user, at: now },
-        lastModifiedBy: request.user,
+        ...PROMOTION.save({
+          promotion: { promoted: [...new Set([...state.promoted, state.awaiting!.step])], by: request.user, at: now },
+          lastModifiedBy: request.user,
+        }),
       },
     },
     stage,

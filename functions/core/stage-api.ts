@@ -31,12 +31,12 @@ export type TaskResult =
        * engine calls again after waitSeconds.
        */
       readonly awaitCallback?: boolean;
-      readonly context?: Record<string, unknown>;
+      readonly context?: StatePatch;
       readonly outputs?: Record<string, unknown>;
     }
   | {
       readonly status: 'SUCCEEDED';
-      readonly context?: Record<string, unknown>;
+      readonly context?: StatePatch;
       readonly outputs?: Record<string, unknown>;
     }
   | {
@@ -47,7 +47,7 @@ export type TaskResult =
        */
       readonly status: 'CANCELED';
       readonly reason: string;
-      readonly context?: Record<string, unknown>;
+      readonly context?: StatePatch;
       readonly outputs?: Record<string, unknown>;
     }
   | {
@@ -56,7 +56,7 @@ export type TaskResult =
       readonly error: string;
       /** Overrides the stage's failure options (e.g. a precondition that must not fail the pipeline). */
       readonly failurePolicy?: FailurePolicy;
-      readonly context?: Record<string, unknown>;
+      readonly context?: StatePatch;
       readonly outputs?: Record<string, unknown>;
     };
 
@@ -77,8 +77,11 @@ export interface StageRunContext {
     readonly type: string;
     readonly config: Record<string, unknown>;
   };
-  /** What earlier calls of this stage saved (RUNNING results' context, checkpoints). Empty on the first call. */
-  readonly state: Record<string, unknown>;
+  /**
+   * What earlier calls of this stage saved (RUNNING results' context, checkpoints); empty on the
+   * first call. Read through the stage type's StageState / StageFields.
+   */
+  readonly state: SavedContext;
   /** Time the stage started (first call), from the injected clock. */
   readonly startTime: number;
   readonly clock: Clock;
@@ -96,7 +99,7 @@ export interface StageRunContext {
    * Persists part of the stage's state now, before a side effect, so a call that crashes after the
    * side effect can find what it did (e.g. the server group name it chose). Conditional write.
    */
-  checkpoint(patch: Record<string, unknown>): Promise<void>;
+  checkpoint(patch: StatePatch): Promise<void>;
   /**
    * Resolves secret references in this call's config (functions/core/secrets); the engine scrubs
    * every value it resolved from the result, checkpoints and errors. Absent outside the engine.
@@ -113,22 +116,57 @@ export function stageRunKey(ctx: Pick<StageRunContext, 'executionId' | 'stage' |
   return `${ctx.executionId}${separator}${ctx.stage.refId}${attempt > 0 ? `${separator}r${attempt}` : ''}`;
 }
 
+declare const SAVED: unique symbol;
+
+/**
+ * A change to a stage's record context, made only by a stage type's declared state (`save` of a
+ * StageState or StageFields below): results and checkpoints accept nothing else, so a field a stage
+ * writes is always one its type declares (test/unit/stage-state.test.ts checks a literal is refused).
+ */
+export type StatePatch = Readonly<Record<string, unknown>> & { readonly [SAVED]: true };
+
 /**
  * A stage type's own state, kept in its record's context under one key. The type is declared once,
  * where the stage lives (`const JENKINS = stageState<JenkinsState>('jenkinsState')`), and every
- * reader (its run, its cancel, a callback, a cleanup) goes through it instead of casting at each use.
+ * reader (its run, its cancel, a callback, a cleanup) and writer goes through it instead of casting
+ * or spelling the key at each use.
  */
 export interface StageState<S> {
   readonly key: string;
   /** What earlier calls saved; undefined on the first call. */
-  of(context: Readonly<Record<string, unknown>>): S | undefined;
+  of(context: SavedContext): S | undefined;
   /** The context patch that saves `state` (for checkpoints and results). */
-  save(state: S): Record<string, S>;
+  save(state: S): StatePatch;
 }
+
+/**
+ * What a stage's record context holds, as readers get it: opaque on purpose (`ctx.state.x` does not
+ * type-check), read through the stage type's StageState / StageFields.
+ */
+export type SavedContext = object;
 
 export function stageState<S>(key: string): StageState<S> {
   // The one cast: what this stage type wrote under its key is what it reads back.
-  return { key, of: (context) => context[key] as S | undefined, save: (state) => ({ [key]: state }) };
+  return { key, of: (context) => (context as Record<string, S | undefined>)[key], save: (state) => ({ [key]: state }) as unknown as StatePatch };
+}
+
+/**
+ * A stage type's fields at the top of its record's context, where Spinnaker keeps them and users
+ * and the console read them (`childExecutionId`, `heldLocks`, `invokeResultsList`): declared once as
+ * one interface where the stage lives (`const PIPELINE = stageFields<PipelineFields>()`), read and
+ * written only through it. `null` in a field clears it (the record keeps the key).
+ */
+export interface StageFields<F extends object> {
+  /** What earlier calls saved; every field is absent on the first call. */
+  of(context: SavedContext): Partial<F>;
+  /** The context patch that saves these fields (for checkpoints and results). */
+  save(fields: Partial<F>): StatePatch;
+}
+
+export function stageFields<F extends object>(): StageFields<F> {
+  // What this stage type wrote under its field names is what it reads back (every field optional);
+  // the one cast marks its patches as typed.
+  return { of: (context) => context, save: (fields) => fields as unknown as StatePatch };
 }
 
 /** A stage type's implementation. */

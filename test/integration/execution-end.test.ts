@@ -18,7 +18,7 @@ import { CLEANUP_KEY } from '../../functions/core/engine/stage-cleanup.js';
 import { ExecutionStore } from '../../functions/core/execution-store.js';
 import { MemoryNotifier } from '../../functions/core/notifications.js';
 import { StaticPipelineRegistry } from '../../functions/core/pipeline-registry.js';
-import { type StageImplementation, systemClock } from '../../functions/core/stage-api.js';
+import { type StageImplementation, stageFields, systemClock } from '../../functions/core/stage-api.js';
 import { tableName } from '../../functions/core/tables.js';
 import { buildTriggerDeps } from '../../functions/triggers/deps.js';
 import type { PipelineCompletedDetail } from '../../functions/triggers/lifecycle/completed-event.js';
@@ -32,14 +32,17 @@ useTriggerAws();
 
 const pipeline = pipelineOf({ stages: [{ refId: '1', name: 'Job', type: 'runJob', cluster: 'c', taskDefinition: 'td' }] });
 
+/** The stand-in's state. */
+const TASK = stageFields<{ readonly taskArn: string }>();
+
 /** A stand-in runJob: starts a "task" and keeps running; its cancel stops it. */
 function taskStage(stopped: string[]): StageImplementation {
   return {
     type: 'runJob',
-    run: async () => ({ status: 'RUNNING', waitSeconds: 30, context: { taskArn: 'task-1' } }),
+    run: async () => ({ status: 'RUNNING', waitSeconds: 30, context: TASK.save({ taskArn: 'task-1' }) }),
     cancel: async (ctx) => {
-      stopped.push(String(ctx.state.taskArn));
-      return `task ${String(ctx.state.taskArn)} stopped`;
+      stopped.push(String(TASK.of(ctx.state).taskArn));
+      return `task ${String(TASK.of(ctx.state).taskArn)} stopped`;
     },
   };
 }
@@ -154,7 +157,7 @@ describe('the end of an execution', () => {
       ...taskStage(stopped),
       // The stage's poll saves its state in between: the end's stage write loses and retries.
       cancel: async (ctx) => {
-        stopped.push(String(ctx.state.taskArn));
+        stopped.push(String(TASK.of(ctx.state).taskArn));
         const current = (await store.load(id)).stages.find((s) => s.refId === '1')!;
         const { version: _v, ...rest } = current;
         await store.putStage(id, { ...rest, context: { ...current.context, polledAt: Date.now() } }, current);

@@ -18,7 +18,7 @@ import { endExecution } from '../../functions/core/engine/execution-end.js';
 import { CLEANUP_KEY } from '../../functions/core/engine/stage-cleanup.js';
 import { ExecutionStore } from '../../functions/core/execution-store.js';
 import { MemoryNotifier } from '../../functions/core/notifications.js';
-import { type StageImplementation, systemClock } from '../../functions/core/stage-api.js';
+import { type StageImplementation, stageFields, systemClock } from '../../functions/core/stage-api.js';
 import { lambdaCancelElsewhere, stageFunctionsFromEnv } from '../../functions/core/stage-functions.js';
 import { externalStages } from '../../functions/stages/external/index.js';
 import { httpSender } from '../../functions/core/http/client.js';
@@ -30,14 +30,17 @@ import { json, startServer } from './external/support/http-server.js';
 
 useLocalAws();
 
+/** The stand-in's state. */
+const TASK = stageFields<{ readonly taskArn: string }>();
+
 /** A stand-in runJob: starts a "task" and keeps running; its cancel stops it and counts. */
 function taskStage(stopped: string[]): StageImplementation {
   return {
     type: 'runJob',
-    run: async () => ({ status: 'RUNNING', waitSeconds: 30, context: { taskArn: 'task-1' } }),
+    run: async () => ({ status: 'RUNNING', waitSeconds: 30, context: TASK.save({ taskArn: 'task-1' }) }),
     cancel: async (ctx) => {
-      stopped.push(String(ctx.state.taskArn));
-      return `task ${String(ctx.state.taskArn)} stopped`;
+      stopped.push(String(TASK.of(ctx.state).taskArn));
+      return `task ${String(TASK.of(ctx.state).taskArn)} stopped`;
     },
   };
 }

@@ -13,7 +13,16 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudDriverError } from '../../core/cloud/index.js';
 import { ConcurrentUpdateError } from '../../core/errors.js';
-import { StageConfigError, type StageImplementation, type StageRunContext, stageRunKey, type TaskResult, stageState } from '../../core/stage-api.js';
+import {
+  type SavedContext,
+  StageConfigError,
+  type StageImplementation,
+  type StageRunContext,
+  stageFields,
+  stageRunKey,
+  type TaskResult,
+  stageState,
+} from '../../core/stage-api.js';
 import type { AwsTarget } from '../../core/aws-target.js';
 import { canaryConfigOf, type CanaryConfig } from './config.js';
 import { MetricsFetchError } from '../../core/canary-analysis/errors.js';
@@ -26,6 +35,16 @@ import { decide, intervalCount, intervalWindow, type IntervalWindow } from './sc
 export const CANARY_STATE_KEY = 'canaryState';
 /** This stage type's state in its record (stage-api.ts stageState): the one place its type is declared. */
 const CANARY_STATE = stageState<CanaryState>(CANARY_STATE_KEY);
+/** What the stage keeps in its context beside its state. */
+interface CanaryFields {
+  /** The last retryable error, while the stage retries. */
+  readonly lastError: string;
+  /** Why removing the canary's groups failed, while the stage retries it. */
+  readonly cleanupErrors: readonly string[];
+  /** The canary's groups removed at the end. */
+  readonly destroyedServerGroups: readonly string[];
+}
+const CANARY = stageFields<CanaryFields>();
 /** Retryable failures (throttling, AWS faults) in a row before the canary gives up. */
 const MAX_RETRIES = 8;
 const UP_POLL_SECONDS = 15;
@@ -152,7 +171,7 @@ class Run {
     if (!this.state.production) {
       // Recorded before anything is created: from here on, cleanup looks for groups it has no name for.
       this.state = { ...this.state, production: await this.fleet.production(config.cluster!, config.serverGroup) };
-      await this.ctx.checkpoint({ [CANARY_STATE_KEY]: this.state });
+      await this.ctx.checkpoint(CANARY_STATE.save(this.state));
     }
     const production = this.state.production!;
     const request = { source: production.serverGroup, capacity: config.capacity, executionId: this.ctx.executionId };
@@ -167,10 +186,10 @@ class Run {
         })
       ).serverGroup;
     this.state = { ...this.state, baseline };
-    await this.ctx.checkpoint({ [CANARY_STATE_KEY]: this.state });
+    await this.ctx.checkpoint(CANARY_STATE.save(this.state));
     const canary = (await this.fleet.deploy({ ...request, role: 'canary', imageId: config.canaryImage!, deployKey: this.state.deployKeys.canary })).serverGroup;
     this.state = { ...this.state, canary, phase: 'waitingUp', deployedAt: this.ctx.clock.now(), failures: 0 };
-    await this.ctx.checkpoint({ [CANARY_STATE_KEY]: this.state });
+    await this.ctx.checkpoint(CANARY_STATE.save(this.state));
     return this.waitUp();
   }
 
@@ -228,18 +247,18 @@ class Run {
       return {
         status: 'FAILED',
         error: `${verdict.message}; and cleanup failed, remove by hand: ${report.errors.join('; ')}`,
-        context: { [CANARY_STATE_KEY]: { ...this.state, failures } },
+        context: CANARY_STATE.save({ ...this.state, failures }),
         outputs: this.outputs(intervals, verdict),
       };
     }
     const done = { ...this.state, baseline: undefined, canary: undefined, failures: 0 };
-    const context = { [CANARY_STATE_KEY]: done, destroyedServerGroups: report.destroyed };
+    const context = { ...CANARY_STATE.save(done), ...CANARY.save({ destroyedServerGroups: report.destroyed }) };
     const outputs = this.outputs(intervals, verdict);
     return verdict.succeeded ? { status: 'SUCCEEDED', context, outputs } : { status: 'FAILED', error: `canary failed: ${verdict.message}`, context, outputs };
   }
 
-  private running(waitSeconds: number, state: CanaryState, extra: Record<string, unknown> = {}, intervals?: readonly IntervalRecord[]): TaskResult {
-    return { status: 'RUNNING', waitSeconds, context: { [CANARY_STATE_KEY]: state, ...extra }, outputs: this.outputs(intervals) };
+  private running(waitSeconds: number, state: CanaryState, extra: Partial<CanaryFields> = {}, intervals?: readonly IntervalRecord[]): TaskResult {
+    return { status: 'RUNNING', waitSeconds, context: { ...CANARY_STATE.save(state), ...CANARY.save(extra) }, outputs: this.outputs(intervals) };
   }
 
   private outputs(intervals?: readonly IntervalRecord[], verdict?: { succeeded: boolean; message: string }): Record<string, unknown> {
@@ -291,7 +310,7 @@ async function destroyGroups(fleet: CanaryFleet, state: CanaryState): Promise<Cl
  * Destroys whatever a canary stage created, from its context alone: for the cancel path and for
  * stages ended by a timeout. Never throws; reports what it did.
  */
-export async function cleanupCanary(context: Readonly<Record<string, unknown>>, deps: Pick<CanaryDeps, 'fleet' | 'target'>): Promise<CleanupReport> {
+export async function cleanupCanary(context: SavedContext, deps: Pick<CanaryDeps, 'fleet' | 'target'>): Promise<CleanupReport> {
   const state = CANARY_STATE.of(context);
   if (!state) return { destroyed: [], errors: [] };
   try {

@@ -17,7 +17,7 @@ import { explicitImage, resolveImage } from './images.js';
 import type { LockedStage } from './locking.js';
 import { clusterRefs } from './summary.js';
 import { pickTarget, targetKind } from './targets.js';
-import { runUnits, unitErrors, type Unit, type UnitState } from './units.js';
+import { runUnits, unitErrors, unitStates, type Unit, type UnitState } from './units.js';
 import { healthyCount, waitForUp } from './up.js';
 import { clearWait, DEFAULT_UP_TIMEOUT_SECONDS, timeoutSeconds, UP_TIMEOUT_FIELD, type WaitFields } from './waiting.js';
 import { textOf } from '../../../state-machines/model/problems.js';
@@ -110,6 +110,8 @@ async function amiOf(driver: CloudDriver, config: Readonly<Record<string, unknow
   return ref ? (await resolveImage(driver, ref)).imageId : undefined;
 }
 
+const CLONE_UNITS = unitStates<CloneState>();
+
 function cloneUnit(ctx: StageRunContext, env: CloudEnv, w: CloneWhere): Unit<CloneState> {
   const config = ctx.stage.config;
   return {
@@ -168,7 +170,7 @@ export function cloneStage(env: CloudEnv): LockedStage {
     },
     async run(ctx): Promise<TaskResult> {
       const w = whereOf(ctx, env);
-      const outcome = await runUnits(ctx, [cloneUnit(ctx, env, w)]);
+      const outcome = await runUnits(ctx, [cloneUnit(ctx, env, w)], CLONE_UNITS);
       const state = outcome.states[`${w.cluster}/${w.region}`];
       const outputs = {
         ...(state?.serverGroup ? { 'deploy.server.groups': { [w.region]: [state.serverGroup] }, 'deploy.account.name': w.account } : {}),

@@ -7,7 +7,7 @@ import type { StageImplementation } from '../../core/stage-api.js';
 import type { CloudEnv } from './deps.js';
 import { CloudStageError } from './errors.js';
 import { accountOf, isObject, optionalString, regionsOf } from './fields.js';
-import { failedOr } from './find-image.js';
+import { AMI_DETAILS, failedOr } from './find-image.js';
 
 export function findImageFromTagsStage(env: CloudEnv): StageImplementation {
   return {
@@ -37,7 +37,7 @@ export function findImageFromTagsStage(env: CloudEnv): StageImplementation {
             ...(image.version ? { version: image.version } : {}),
           });
         }
-        return { status: 'SUCCEEDED', outputs: { deploymentDetails: details }, context: { amiDetails: details } };
+        return { status: 'SUCCEEDED', outputs: { deploymentDetails: details }, context: AMI_DETAILS.save({ amiDetails: details }) };
       } catch (error) {
         return failedOr(error);
       }

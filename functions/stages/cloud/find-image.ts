@@ -6,7 +6,7 @@
  */
 import { findImageProblems } from '../../../state-machines/stage-types/cloud.js';
 import type { ServerGroupSummary } from '../../core/cloud/index.js';
-import { StageConfigError, type StageImplementation, type TaskResult } from '../../core/stage-api.js';
+import { StageConfigError, type StageImplementation, stageFields, type TaskResult } from '../../core/stage-api.js';
 import type { CloudEnv } from './deps.js';
 import { CloudStageError, errorMessage, rethrowUnlessFailed } from './errors.js';
 import { accountOf, clusterOf, flag, regionsOf } from './fields.js';
@@ -14,6 +14,9 @@ import { newestFirst } from './targets.js';
 import { providerTarget } from './providers.js';
 import { TagKeys } from '../../core/cloud/index.js';
 import { textOf } from '../../../state-machines/model/problems.js';
+
+/** What the image-finding stages keep in their context (Spinnaker's name): the images found, as in deploymentDetails. */
+export const AMI_DETAILS = stageFields<{ readonly amiDetails: readonly Readonly<Record<string, unknown>>[] }>();
 
 export type SelectionStrategy = 'NEWEST' | 'OLDEST' | 'LARGEST' | 'FAIL';
 
@@ -82,7 +85,7 @@ export function findImageStage(env: CloudEnv): StageImplementation {
             ...(image.version ? { version: image.version } : {}),
           });
         }
-        return { status: 'SUCCEEDED', outputs: { deploymentDetails: details }, context: { amiDetails: details } };
+        return { status: 'SUCCEEDED', outputs: { deploymentDetails: details }, context: AMI_DETAILS.save({ amiDetails: details }) };
       } catch (error) {
         return failedOr(error);
       }

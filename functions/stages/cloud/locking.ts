@@ -9,7 +9,7 @@
  * handler releases whatever an execution still holds when it ends.
  */
 import { ClusterLockedError, DEFAULT_LEASE_SECONDS, sortedKeys, type ClusterKey, type HeldLock } from '../../core/cluster-lock.js';
-import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult } from '../../core/stage-api.js';
+import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult, stageFields } from '../../core/stage-api.js';
 import type { SecretFetcher } from '../../core/secrets/scope.js';
 import type { CloudEnv } from './deps.js';
 
@@ -29,6 +29,17 @@ interface LockWait {
   readonly polls: number;
 }
 
+/** What every locked stage keeps in its context beside its own state; `null` clears a field. */
+interface LockFields {
+  /** The locks held while the stage waits, for cancel, which may be called without the stage's config. */
+  readonly heldLocks: readonly ClusterKey[] | null;
+  /** Since when and how often this stage waited for a lock another execution holds. */
+  readonly lockWait: LockWait | null;
+  /** Who held the lock it last waited for. */
+  readonly lockedBy: { readonly execution: string; readonly stage: string };
+}
+const LOCKS = stageFields<LockFields>();
+
 const FIRST_RETRY_SECONDS = 5;
 const MAX_RETRY_SECONDS = 30;
 /** Extra lease beyond a wait, so a late call still finds the lock its own. */
@@ -46,7 +57,7 @@ export function withClusterLocks(stage: LockedStage, env: CloudEnv): StageImplem
     // Undo what can be undone, then let go of the clusters (the execution's end releases them too).
     async cancel(ctx) {
       const done = await stage.cancel?.(ctx);
-      const held = (ctx.state.heldLocks ?? []) as ClusterKey[];
+      const held = LOCKS.of(ctx.state).heldLocks ?? [];
       const locks = env.locks(ctx.clock);
       await Promise.all(held.map((k) => locks.release(k, { executionId: ctx.executionId, stage: ctx.stage.refId })));
       return done;
@@ -65,7 +76,7 @@ export function withClusterLocks(stage: LockedStage, env: CloudEnv): StageImplem
           break;
         }
       }
-      const waiting = ctx.state.lockWait as LockWait | null | undefined;
+      const waiting = LOCKS.of(ctx.state).lockWait;
       if (blocked) {
         // Nothing was changed in this call: let go of what we took, so a partial set blocks nobody.
         await release();
@@ -84,10 +95,10 @@ export function withClusterLocks(stage: LockedStage, env: CloudEnv): StageImplem
         const lease = result.waitSeconds + LEASE_MARGIN_SECONDS;
         if (lease > DEFAULT_LEASE_SECONDS) for (const key of keys) await locks.acquire(key, holder, lease);
         // Recorded for cancel, which may be called without the stage's config.
-        return { ...result, context: { ...result.context, heldLocks: keys, ...(waiting ? { lockWait: null } : {}) } };
+        return { ...result, context: { ...result.context, ...LOCKS.save({ heldLocks: keys, ...(waiting ? { lockWait: null } : {}) }) } };
       }
       await release();
-      return { ...result, context: { ...result.context, heldLocks: null, ...(waiting ? { lockWait: null } : {}) } };
+      return { ...result, context: { ...result.context, ...LOCKS.save({ heldLocks: null, ...(waiting ? { lockWait: null } : {}) }) } };
     },
   };
 }
@@ -102,13 +113,13 @@ function waitForLock(ctx: StageRunContext, env: CloudEnv, blocked: { key: Cluste
     return {
       status: 'FAILED',
       error: new ClusterLockedError(blocked.key, blocked.heldBy, waited).message,
-      context: { lockWait: null, lockedBy },
+      context: LOCKS.save({ lockWait: null, lockedBy }),
     };
   }
   const remaining = env.lockWaitTimeoutSeconds - waited;
   return {
     status: 'RUNNING',
     waitSeconds: Math.max(1, Math.min(lockRetrySeconds(polls), remaining)),
-    context: { lockWait: { since, polls: polls + 1 }, lockedBy },
+    context: LOCKS.save({ lockWait: { since, polls: polls + 1 }, lockedBy }),
   };
 }

@@ -11,7 +11,7 @@
  * calls again later. A step that fails (bad input, a refused operation) moves its unit to whatever
  * `onFailure` says (a rollback, or failed); a crash is rethrown for Step Functions to retry.
  */
-import type { StageRunContext } from '../../core/stage-api.js';
+import { type StageRunContext, type StageState, stageState } from '../../core/stage-api.js';
 import { errorMessage, rethrowUnlessFailed } from './errors.js';
 
 type UnitStatus = 'running' | 'succeeded' | 'failed';
@@ -36,6 +36,17 @@ export interface Unit<S extends UnitState> {
   onFailure?(state: S, error: string): S;
 }
 
+/** Every unit's state by its key, kept under `units` in the stage's context. */
+export type UnitStates<S> = Readonly<Record<string, S>>;
+
+/**
+ * Where a stage type keeps its units' states, declared once where the stage lives with its own
+ * unit state type (`const DEPLOY_UNITS = unitStates<DeployUnitState>()`).
+ */
+export function unitStates<S extends UnitState>(): StageState<UnitStates<S>> {
+  return stageState<UnitStates<S>>('units');
+}
+
 export interface UnitsOutcome<S> {
   readonly states: Readonly<Record<string, S>>;
   /** Set while some unit waits: the shortest wait. */
@@ -45,8 +56,12 @@ export interface UnitsOutcome<S> {
 /** A safety net against a step that never waits and never finishes. */
 const MAX_STEPS_PER_CALL = 40;
 
-export async function runUnits<S extends UnitState>(ctx: StageRunContext, units: readonly Unit<S>[], field = 'units'): Promise<UnitsOutcome<S>> {
-  const states: Record<string, S> = { ...((ctx.state[field] ?? {}) as Record<string, S>) };
+export async function runUnits<S extends UnitState>(
+  ctx: StageRunContext,
+  units: readonly Unit<S>[],
+  saved: StageState<UnitStates<S>>,
+): Promise<UnitsOutcome<S>> {
+  const states: Record<string, S> = { ...saved.of(ctx.state) };
   const waits: number[] = [];
   for (const unit of units) {
     let state = states[unit.key] ?? unit.initial();
@@ -65,7 +80,7 @@ export async function runUnits<S extends UnitState>(ctx: StageRunContext, units:
       }
       state = result.state;
       states[unit.key] = state;
-      await ctx.checkpoint({ [field]: states });
+      await ctx.checkpoint(saved.save(states));
       if (result.waitSeconds !== undefined) {
         waits.push(result.waitSeconds);
         break;

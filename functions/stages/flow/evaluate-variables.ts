@@ -1,5 +1,8 @@
 /** `evaluateVariables`: expressions evaluated into pipeline-scoped outputs other stages can read. */
-import { StageConfigError, type StageImplementation } from '../../core/stage-api.js';
+import { StageConfigError, type StageImplementation, stageFields } from '../../core/stage-api.js';
+
+/** The stage keeps the variables as configured (Deck shows them). */
+const VARIABLES = stageFields<{ readonly variables: readonly unknown[] }>();
 
 export const evaluateVariablesStage: StageImplementation = {
   type: 'evaluateVariables',
@@ -13,6 +16,6 @@ export const evaluateVariablesStage: StageImplementation = {
       if (['__proto__', 'constructor', 'prototype'].includes(key)) throw new StageConfigError(`variables[${i}].key: '${key}' is reserved`);
       outputs[key] = (v as { value?: unknown }).value ?? null;
     });
-    return { status: 'SUCCEEDED', outputs, context: { variables } };
+    return { status: 'SUCCEEDED', outputs, context: VARIABLES.save({ variables }) };
   },
 };

@@ -3,6 +3,7 @@
  * returns RUNNING; the state machine then waits on the task token until a judge answers through
  * submitJudgment (functions/core/judgment.ts). The default timeout is three days.
  */
+import { JUDGMENT } from '../../core/judgment.js';
 import type { Notifier } from '../../core/notifications.js';
 import type { StageImplementation } from '../../core/stage-api.js';
 import { textOf } from '../../../state-machines/model/problems.js';
@@ -18,13 +19,13 @@ export function manualJudgmentStage(notifier: Notifier): StageImplementation {
     async run(ctx) {
       const config = ctx.stage.config;
       const inputs: unknown[] = Array.isArray(config.judgmentInputs) ? config.judgmentInputs : [];
-      const context = {
+      const context = JUDGMENT.save({
         judgmentStatus: 'waiting',
         instructions: config.instructions ?? '',
         judgmentInputs: inputs,
         requiredJudgmentRoles: judgmentRoles(config),
-      };
-      if (ctx.state.judgmentStatus !== 'waiting') {
+      });
+      if (JUDGMENT.of(ctx.state).judgmentStatus !== 'waiting') {
         await notifier.publish({
           event: 'manualJudgment',
           application: ctx.application,

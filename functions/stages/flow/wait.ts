@@ -1,5 +1,17 @@
 /** `wait`: pause for waitTime seconds. Returns RUNNING with the remaining time; never sleeps. */
-import { StageConfigError, type StageImplementation } from '../../core/stage-api.js';
+import { StageConfigError, type StageImplementation, stageFields } from '../../core/stage-api.js';
+
+/** What the stage keeps in its context (Deck's names). */
+interface WaitStageFields {
+  readonly waitTime: number;
+  /** When the wait began (stage time), so later calls wait only for the rest. */
+  readonly waitStartedAt: number;
+  /** Deck's label for its "skip wait" button, copied from the config as given. */
+  readonly skipWaitText: unknown;
+  /** Deck's "skip wait" button sets it: the stage ends at its next call. */
+  readonly skipRemainingWait: boolean;
+}
+const WAIT = stageFields<WaitStageFields>();
 
 function waitSeconds(config: Record<string, unknown>): number {
   const raw = config.waitTime ?? 30;
@@ -15,10 +27,14 @@ export const waitStage: StageImplementation = {
   async run(ctx) {
     const seconds = waitSeconds(ctx.stage.config);
     const now = ctx.clock.now();
-    const startedAt = typeof ctx.state.waitStartedAt === 'number' ? ctx.state.waitStartedAt : now;
-    const context = { waitTime: seconds, waitStartedAt: startedAt, ...(ctx.stage.config.skipWaitText ? { skipWaitText: ctx.stage.config.skipWaitText } : {}) };
-    // Deck's "skip wait" button sets skipRemainingWait on the stage.
-    if (ctx.state.skipRemainingWait === true) return { status: 'SUCCEEDED', context };
+    const saved = WAIT.of(ctx.state);
+    const startedAt = saved.waitStartedAt ?? now;
+    const context = WAIT.save({
+      waitTime: seconds,
+      waitStartedAt: startedAt,
+      ...(ctx.stage.config.skipWaitText ? { skipWaitText: ctx.stage.config.skipWaitText } : {}),
+    });
+    if (saved.skipRemainingWait === true) return { status: 'SUCCEEDED', context };
     const remainingMs = startedAt + seconds * 1000 - now;
     if (remainingMs <= 0) return { status: 'SUCCEEDED', context };
     return { status: 'RUNNING', waitSeconds: Math.ceil(remainingMs / 1000), context };

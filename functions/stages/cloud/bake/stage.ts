@@ -11,11 +11,11 @@
  */
 import { bakeProblems } from '../../../../state-machines/stage-types/cloud.js';
 import { imageTags, TAG_PREFIX, type CloudDriver } from '../../../core/cloud/index.js';
-import { type StageImplementation, type StageRunContext, stageRunKey, type TaskResult } from '../../../core/stage-api.js';
+import { type StageImplementation, type StageRunContext, stageFields, stageRunKey, type TaskResult } from '../../../core/stage-api.js';
 import type { CloudEnv } from '../deps.js';
 import { BakeError } from '../errors.js';
 import { accountOf, isObject, optionalString, regionsOf } from '../fields.js';
-import { runUnits, unitErrors, type StepResult, type Unit, type UnitState } from '../units.js';
+import { runUnits, unitErrors, unitStates, type StepResult, type Unit, type UnitState } from '../units.js';
 import { clearWait, poll, timeoutSeconds as configured, type WaitFields } from '../waiting.js';
 import type { BakeConfig } from './config.js';
 import { bakeRequest, baseImage, placementOf, provisioningScript } from './plan.js';
@@ -36,6 +36,27 @@ interface BakeState extends UnitState, WaitFields {
   readonly launchedAt?: number;
   readonly imageId?: string;
 }
+
+const BAKE_UNITS = unitStates<BakeState>();
+
+/** One baked image, as Spinnaker's deploymentDetails list it. */
+interface DeploymentDetail {
+  readonly ami: string;
+  readonly imageId: string;
+  readonly imageName: string | undefined;
+  readonly amiName: string | undefined;
+  readonly region: string;
+  readonly cloudProvider: 'aws';
+  readonly package?: string;
+  readonly baseOs?: string;
+  readonly baseLabel?: string;
+  readonly baseAmiId: string | undefined;
+  readonly storeType: 'ebs';
+  readonly vmType: 'hvm';
+}
+
+/** Spinnaker's bake context fields, for expressions like ${#stage('Bake').context.ami}: the first region's image. */
+const BAKED = stageFields<Pick<DeploymentDetail, 'ami' | 'imageId' | 'imageName' | 'region'>>();
 
 interface BakeUnitContext {
   readonly ctx: StageRunContext;
@@ -192,7 +213,7 @@ function bakeUnit(ctx: StageRunContext, env: CloudEnv, account: string, region: 
   };
 }
 
-function details(config: Readonly<Record<string, unknown>>, states: Readonly<Record<string, BakeState>>): Record<string, unknown>[] {
+function details(config: Readonly<Record<string, unknown>>, states: Readonly<Record<string, BakeState>>): DeploymentDetail[] {
   const request = bakeRequest(config);
   return Object.entries(states).flatMap(([region, s]) =>
     s.status === 'succeeded' && s.imageId
@@ -203,13 +224,13 @@ function details(config: Readonly<Record<string, unknown>>, states: Readonly<Rec
             imageName: s.imageName,
             amiName: s.imageName,
             region,
-            cloudProvider: 'aws',
+            cloudProvider: 'aws' as const,
             ...(request.package ? { package: request.package } : {}),
             ...(request.baseOs ? { baseOs: request.baseOs } : {}),
             ...(request.baseLabel ? { baseLabel: request.baseLabel } : {}),
             baseAmiId: s.baseImageId,
-            storeType: 'ebs',
-            vmType: 'hvm',
+            storeType: 'ebs' as const,
+            vmType: 'hvm' as const,
           },
         ]
       : [],
@@ -223,7 +244,7 @@ function bakeKey(ctx: Pick<StageRunContext, 'executionId' | 'stage' | 'attempt'>
 
 /** Terminates the builders of a canceled or timed-out bake, from what its units recorded. */
 async function cancelBake(ctx: StageRunContext, env: CloudEnv): Promise<string | undefined> {
-  const states = Object.values((ctx.state.units ?? {}) as Record<string, BakeState>);
+  const states = Object.values(BAKE_UNITS.of(ctx.state) ?? {});
   const terminated: string[] = [];
   for (const state of states) {
     if (state.status !== 'running' || state.phase === 'plan' || !state.account) continue;
@@ -248,14 +269,14 @@ export function bakeStage(env: CloudEnv): StageImplementation {
       const outcome = await runUnits(
         ctx,
         regions.map((region) => bakeUnit(ctx, env, account, region)),
+        BAKE_UNITS,
       );
       if (outcome.waitSeconds !== undefined) return { status: 'RUNNING', waitSeconds: outcome.waitSeconds };
       const deploymentDetails = details(config, outcome.states);
       const errors = unitErrors(outcome.states);
       if (errors.length > 0) return { status: 'FAILED', error: errors.join('; '), outputs: { deploymentDetails } };
       const first = deploymentDetails[0];
-      // Spinnaker's bake context fields (ami, imageName, region) for expressions like ${#stage('Bake').context.ami}.
-      const context = first ? { ami: first.ami, imageId: first.imageId, imageName: first.imageName, region: first.region } : {};
+      const context = BAKED.save(first ? { ami: first.ami, imageId: first.imageId, imageName: first.imageName, region: first.region } : {});
       return { status: 'SUCCEEDED', outputs: { deploymentDetails }, context };
     },
   };

@@ -5,7 +5,7 @@
 import type { ServerGroupProvider, ServerGroupSummary } from '../../../core/cloud/index.js';
 import { ResourceNotFoundError } from '../../../core/cloud/index.js';
 import type { ClusterKey } from '../../../core/cluster-lock.js';
-import type { StageRunContext, TaskResult } from '../../../core/stage-api.js';
+import { type StageRunContext, stageFields, type TaskResult } from '../../../core/stage-api.js';
 import type { GroupChange } from '../../../core/traffic-guards.js';
 import type { CloudEnv } from '../deps.js';
 import { accountOf, clusterOf, regionsOf } from '../fields.js';
@@ -13,11 +13,15 @@ import { checkGuards } from '../guards.js';
 import { providerTarget } from '../providers.js';
 import type { LockedStage } from '../locking.js';
 import { clusterRefs } from '../summary.js';
-import { runUnits, unitErrors, type Unit, type UnitState } from '../units.js';
+import { runUnits, unitErrors, unitStates, type Unit, type UnitState } from '../units.js';
 
 interface ClusterOperationState extends UnitState {
   readonly plan?: readonly string[];
 }
+
+const CLUSTER_UNITS = unitStates<ClusterOperationState>();
+/** What a finished operation keeps in its context: the groups it acted on, by unit. */
+const CLUSTER_OPERATION = stageFields<{ readonly serverGroups: Readonly<Record<string, readonly string[]>> }>();
 
 export interface ClusterOperation {
   readonly type: string;
@@ -76,13 +80,14 @@ export function clusterStage(op: ClusterOperation, env: CloudEnv, check: (config
       const outcome = await runUnits(
         ctx,
         keys.map((k) => unit(ctx, env, op, k)),
+        CLUSTER_UNITS,
       );
       const acted = Object.fromEntries(Object.entries(outcome.states).map(([k, s]) => [k, s.plan ?? []]));
       const outputs = clusterRefs(keys);
       if (outcome.waitSeconds !== undefined) return { status: 'RUNNING', waitSeconds: outcome.waitSeconds, outputs };
       const errors = unitErrors(outcome.states);
       if (errors.length > 0) return { status: 'FAILED', error: errors.join('; '), outputs };
-      return { status: 'SUCCEEDED', outputs, context: { serverGroups: acted } };
+      return { status: 'SUCCEEDED', outputs, context: CLUSTER_OPERATION.save({ serverGroups: acted }) };
     },
   };
 }

@@ -12,7 +12,7 @@ import type { LockedStage } from '../locking.js';
 import { clusterRefs, type ClusterRef } from '../summary.js';
 import { runUnits, unitErrors } from '../units.js';
 import { readDeployConfig, type DeployCluster } from './config.js';
-import type { DeployUnitState } from './state.js';
+import { DEPLOY_UNITS, type DeployUnitState } from './state.js';
 import { deployUnit, deployUnitKey } from './unit.js';
 
 function locations(clusters: readonly DeployCluster[]): ClusterKey[] {
@@ -46,7 +46,7 @@ function outputs(clusters: readonly DeployCluster[], states: Readonly<Record<str
  */
 async function cancelDeploy(ctx: StageRunContext, env: CloudEnv): Promise<string | undefined> {
   const restored: string[] = [];
-  for (const state of Object.values((ctx.state.units ?? {}) as Record<string, DeployUnitState>)) {
+  for (const state of Object.values(DEPLOY_UNITS.of(ctx.state) ?? {})) {
     const source = state.ancestors?.find((a) => a.name === state.source);
     if (!state.pinned || !source || !state.account) continue;
     const { driver } = await env.target(state.account, state.region);
@@ -68,7 +68,7 @@ export function deployStage(env: CloudEnv): LockedStage {
       const clusters = readDeployConfig(ctx.stage.config, ctx.application);
       const many = clusters.length > 1;
       const units = clusters.flatMap((c) => c.regions.map((region) => deployUnit(ctx, env, c, region, many)));
-      const outcome = await runUnits(ctx, units);
+      const outcome = await runUnits(ctx, units, DEPLOY_UNITS);
       const out = outputs(clusters, outcome.states);
       if (outcome.waitSeconds !== undefined) {
         // Every unit still going waits for a promote: wait on the task token (promote.ts), not by polling,

@@ -4,7 +4,7 @@ import type { CanaryPair, Route } from '../../../core/cloud/weighted-routing.js'
 import type { StageRunContext } from '../../../core/stage-api.js';
 import type { GuardTarget } from '../../../core/traffic-guards.js';
 import type { CloudEnv, RegionTarget } from '../deps.js';
-import type { UnitState } from '../units.js';
+import { unitStates, type UnitState } from '../units.js';
 import { clearWait, type WaitFields } from '../waiting.js';
 import type { DeployCluster } from './config.js';
 
@@ -52,6 +52,9 @@ export interface DeployUnitState extends UnitState, WaitFields {
   /** Progressive: the traffic step waiting for a promote. */
   readonly awaitingPromote?: number;
 }
+
+/** Where a deploy keeps its units' states (its run and its cancel read them here). */
+export const DEPLOY_UNITS = unitStates<DeployUnitState>();
 
 export interface ProgressiveTraffic {
   /** The cluster's target groups (ARNs, in the order the config names them). */

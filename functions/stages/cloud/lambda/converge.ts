@@ -37,7 +37,7 @@ import {
 } from '../../../core/cloud/lambda/index.js';
 import { AwsCallError, TagKeys } from '../../../core/cloud/index.js';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { StageConfigError, type StageRunContext } from '../../../core/stage-api.js';
+import { StageConfigError, type StageRunContext, stageState } from '../../../core/stage-api.js';
 import { CloudStageError } from '../errors.js';
 import { checkOwnedBy } from './shared.js';
 import { clearWait, poll, type WaitFields } from '../waiting.js';
@@ -74,6 +74,9 @@ export interface ConvergeState extends WaitFields {
   readonly provisioned?: ProvisionedState;
 }
 
+/** Where a deploy or update-code stage keeps its convergence between calls. */
+export const CONVERGE = stageState<ConvergeState>('lambda');
+
 export type ConvergeOutcome =
   | { readonly done: false; readonly state: ConvergeState; readonly waitSeconds: number }
   | { readonly done: true; readonly state: ConvergeState; readonly view: FunctionView };
@@ -102,7 +105,7 @@ export async function converge(ctx: StageRunContext, lambda: LambdaClient, spec:
   let state: ConvergeState = initial;
   const save = async (patch: Partial<ConvergeState>) => {
     state = { ...state, ...patch };
-    await ctx.checkpoint({ lambda: state });
+    await ctx.checkpoint(CONVERGE.save(state));
   };
   const waitForUpdate = (what: string): ConvergeOutcome => {
     const next = poll(state, ctx.clock.now(), UPDATE_TIMEOUT_SECONDS);

@@ -7,7 +7,7 @@
  * is already gone succeeds, so a re-run after a crash deletes the same set.
  */
 import { deleteFunction, describeFunction, resolveVersion, versionsInUse, type FunctionView } from '../../../core/cloud/lambda/index.js';
-import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
+import { StageConfigError, type StageRunContext, stageFields, type TaskResult } from '../../../core/stage-api.js';
 import { LAMBDA_DELETE, lambdaDeleteProblems } from '../../../../state-machines/stage-types/lambda.js';
 import type { CloudEnv } from '../deps.js';
 import { failedOr } from '../find-image.js';
@@ -21,6 +21,14 @@ interface DeletePlan {
   readonly target: 'function' | number[];
   readonly keptInUse: readonly number[];
 }
+
+interface DeleteFields {
+  /** What the stage deletes, saved before the first delete so a re-run deletes the same. */
+  readonly deletePlan: DeletePlan;
+  /** The plugin's field: the versions deleted ('$ALL', or numbers joined by commas); null when none. */
+  readonly 'deleteTask:deleteVersion': string | null;
+}
+const DELETE = stageFields<DeleteFields>();
 
 const NOTHING = 'No version found for Lambda function. Unable to perform delete operation.';
 
@@ -58,7 +66,7 @@ function deletePlan(config: Readonly<Record<string, unknown>>, fn: FunctionView)
 async function run(ctx: StageRunContext, env: CloudEnv): Promise<TaskResult> {
   const where = functionLocation(ctx.stage.config, ctx.application, env.defaultRegion());
   const { lambda } = await env.functions(where.account, where.region);
-  let plan = ctx.state.deletePlan as DeletePlan | undefined;
+  let plan = DELETE.of(ctx.state).deletePlan;
   if (!plan) {
     await refuseOtherApplications(lambda, where, ctx.application);
     const fn = await describeFunction(lambda, where.functionName);
@@ -67,16 +75,16 @@ async function run(ctx: StageRunContext, env: CloudEnv): Promise<TaskResult> {
     checkOwnedBy(where.functionName, fn.tags, ctx.application);
     const planned = deletePlan(ctx.stage.config, fn);
     if (typeof planned === 'string')
-      return { status: 'SUCCEEDED', context: { 'deleteTask:deleteVersion': null }, outputs: { ...functionOutputs(where), message: planned } };
+      return { status: 'SUCCEEDED', context: DELETE.save({ 'deleteTask:deleteVersion': null }), outputs: { ...functionOutputs(where), message: planned } };
     plan = planned;
-    await ctx.checkpoint({ deletePlan: plan });
+    await ctx.checkpoint(DELETE.save({ deletePlan: plan }));
   }
   if (plan.target === 'function') await deleteFunction(lambda, where.functionName);
   else for (const v of plan.target) await deleteFunction(lambda, where.functionName, v);
   const deleted = plan.target === 'function' ? '$ALL' : plan.target.join(',');
   return {
     status: 'SUCCEEDED',
-    context: { 'deleteTask:deleteVersion': deleted },
+    context: DELETE.save({ 'deleteTask:deleteVersion': deleted }),
     outputs: {
       ...functionOutputs(where),
       deletedVersions: plan.target === 'function' ? '$ALL' : plan.target.map(String),

@@ -6,14 +6,14 @@
  * bad input changes nothing.
  */
 import { LAMBDA_DEPLOY, LAMBDA_UPDATE_CODE, lambdaDeployProblems, lambdaUpdateCodeProblems } from '../../../../state-machines/stage-types/lambda.js';
-import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
+import { StageConfigError, type StageRunContext, stageFields, type TaskResult } from '../../../core/stage-api.js';
 import { packageTypeOf } from '../../../core/cloud/lambda/index.js';
 import type { CloudEnv } from '../deps.js';
 import { failedOr } from '../find-image.js';
 import { flag, optionalString, wholeNumber } from '../fields.js';
 import { provisionedOf } from './provisioned.js';
 import type { LockedStage } from '../locking.js';
-import { converge, gennakerTags, type DeploySpec } from './converge.js';
+import { CONVERGE, converge, gennakerTags, type DeploySpec } from './converge.js';
 import { aliasesOf, codeOf, configSpecOf, edgeProblems, eventMappingsOf, functionLocation, userTagsOf, type FunctionLocation } from './fields.js';
 import { functionLock, functionOutputs, refuseOtherApplications } from './shared.js';
 
@@ -68,6 +68,9 @@ function updateCodeSpec(ctx: StageRunContext, where: FunctionLocation): DeploySp
   };
 }
 
+/** What a finished deploy keeps in its context beside its state (the plugin's names). */
+const DEPLOYED = stageFields<{ readonly functionName: string; readonly version: string }>();
+
 function lambdaDeployStage(type: string, check: (c: Record<string, unknown>) => string[], specOf: typeof deploySpec, env: CloudEnv): LockedStage {
   return {
     type,
@@ -78,14 +81,18 @@ function lambdaDeployStage(type: string, check: (c: Record<string, unknown>) => 
         const where = functionLocation(ctx.stage.config, ctx.application, env.defaultRegion());
         const spec = specOf(ctx, where);
         const { lambda } = await env.functions(where.account, where.region);
-        if (ctx.state.lambda === undefined) await refuseOtherApplications(lambda, where, ctx.application);
-        const outcome = await converge(ctx, lambda, spec, ctx.state.lambda ?? {});
-        if (!outcome.done) return { status: 'RUNNING', waitSeconds: outcome.waitSeconds, context: { lambda: outcome.state } };
+        const saved = CONVERGE.of(ctx.state);
+        if (saved === undefined) await refuseOtherApplications(lambda, where, ctx.application);
+        const outcome = await converge(ctx, lambda, spec, saved ?? {});
+        if (!outcome.done) return { status: 'RUNNING', waitSeconds: outcome.waitSeconds, context: CONVERGE.save(outcome.state) };
         const { state, view } = outcome;
         const version = state.version;
         return {
           status: 'SUCCEEDED',
-          context: { lambda: state, functionName: where.functionName, ...(version !== undefined ? { version: String(version) } : {}) },
+          context: {
+            ...CONVERGE.save(state),
+            ...DEPLOYED.save({ functionName: where.functionName, ...(version !== undefined ? { version: String(version) } : {}) }),
+          },
           outputs: {
             ...functionOutputs(where, view),
             lambdaCreated: state.created === true,

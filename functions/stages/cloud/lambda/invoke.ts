@@ -6,7 +6,7 @@
  * It changes nothing, so it holds no lock.
  */
 import { describeFunction, invokeFunction, type InvocationResult } from '../../../core/cloud/lambda/index.js';
-import { StageConfigError, type StageImplementation, type TaskResult } from '../../../core/stage-api.js';
+import { StageConfigError, type StageImplementation, stageFields, type TaskResult } from '../../../core/stage-api.js';
 import { LAMBDA_INVOKE, lambdaInvokeProblems } from '../../../../state-machines/stage-types/lambda.js';
 import type { CloudEnv } from '../deps.js';
 import { CloudStageError } from '../errors.js';
@@ -24,6 +24,9 @@ interface InvokeResultView {
   readonly logs?: string;
   readonly executedVersion?: string;
 }
+
+/** The invocations made so far, checkpointed one by one (the plugin's name, also in the outputs). */
+const INVOKED = stageFields<{ readonly invokeResultsList: readonly InvokeResultView[] }>();
 
 function view(result: InvocationResult): InvokeResultView {
   return {
@@ -53,7 +56,7 @@ export function lambdaInvokeStage(env: CloudEnv): StageImplementation {
           throw new StageConfigError('lambdaPayload: must be JSON (Lambda invokes with a JSON document)');
         }
         const { lambda } = await env.functions(where.account, where.region);
-        const done = [...((ctx.state.invokeResultsList ?? []) as InvokeResultView[])];
+        const done = [...(INVOKED.of(ctx.state).invokeResultsList ?? [])];
         if (done.length === 0) {
           await refuseOtherApplications(lambda, where, ctx.application);
           const fn = await describeFunction(lambda, where.functionName);
@@ -62,7 +65,7 @@ export function lambdaInvokeStage(env: CloudEnv): StageImplementation {
         }
         while (done.length < count) {
           done.push(view(await invokeFunction(lambda, where.functionName, qualifier, payload)));
-          await ctx.checkpoint({ invokeResultsList: done });
+          await ctx.checkpoint(INVOKED.save({ invokeResultsList: done }));
         }
         const errors = done.flatMap((r, i) => (r.errors ? [`invocation ${i + 1}: ${r.errors}`] : []));
         const outputs = { ...functionOutputs(where), qualifier, invokeResultsList: done };

@@ -37,7 +37,7 @@ import {
 } from '../../../core/cloud/lambda/index.js';
 import { checkAlarmGate, gatePollSeconds, holdWaitSeconds } from '../../../core/gates/alarms.js';
 import { awaitPromote, isPromoted } from '../../../core/promote.js';
-import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
+import { StageConfigError, type StageRunContext, stageState, type TaskResult } from '../../../core/stage-api.js';
 import { LAMBDA_ROUTE, lambdaRouteProblems } from '../../../../state-machines/stage-types/lambda.js';
 import { readRollbackAlarms, readTrafficSteps, type TrafficStep } from '../../../../state-machines/stage-types/traffic-steps.js';
 import type { CloudEnv } from '../deps.js';
@@ -68,6 +68,8 @@ interface RouteState {
   readonly progressive?: ProgressiveState;
   readonly blueGreen?: { readonly version: string; readonly passed: boolean; readonly detail: string };
 }
+/** Where the stage keeps its state between calls. */
+const ROUTE = stageState<RouteState>('route');
 
 type Config = Readonly<Record<string, unknown>>;
 
@@ -147,7 +149,7 @@ async function afterTraffic(
     let route = state;
     const save = async (p: ProvisionedState) => {
       route = { ...route, provisioned: p };
-      await ctx.checkpoint({ route });
+      await ctx.checkpoint(ROUTE.save(route));
     };
     // A change is read back before it counts: at most a put (or delete), then its status.
     for (let calls = 0; ; calls += 1) {
@@ -192,14 +194,14 @@ async function blueGreen(
       ? `the function failed (${result.functionError}): ${result.payload}`
       : `comparison failed: expected [${expected.replace(/[\n\t ]/g, '')}], actual [${result.payload.replace(/[\n\t ]/g, '')}]`;
     verdict = { version: candidate, passed, detail: passed ? '' : detail };
-    await ctx.checkpoint({ route: { ...state, blueGreen: verdict } });
+    await ctx.checkpoint(ROUTE.save({ ...state, blueGreen: verdict }));
   }
   if (verdict.passed) {
     await setAlias(lambda, view, alias, { major: candidate });
     const outputs = { ...functionOutputs(where, view), ...deployedOutputs(alias, { major: candidate }, 'BlueGreenDeploymentStrategy') };
     const pending = await afterTraffic(ctx, lambda, view, alias, '$BLUEGREEN', { ...state, blueGreen: verdict });
-    if (pending) return { status: 'RUNNING', waitSeconds: pending.waitSeconds, context: { route: pending.state }, outputs };
-    return { status: 'SUCCEEDED', context: { route: { blueGreen: verdict } }, outputs };
+    if (pending) return { status: 'RUNNING', waitSeconds: pending.waitSeconds, context: ROUTE.save(pending.state), outputs };
+    return { status: 'SUCCEEDED', context: ROUTE.save({ blueGreen: verdict }), outputs };
   }
   let destroyed = false;
   if (flag(config, 'destroyOnFail', false)) {
@@ -212,7 +214,7 @@ async function blueGreen(
   return {
     status: 'FAILED',
     error: `BlueGreenDeployment failed for version ${candidate} of ${view.name}: ${verdict.detail}; alias ${alias} left as it was${destroyed ? `, version ${candidate} deleted (destroyOnFail)` : ''}`,
-    context: { route: { blueGreen: verdict } },
+    context: ROUTE.save({ blueGreen: verdict }),
     outputs: { ...functionOutputs(where, view), versionTested: candidate, versionDeleted: destroyed },
   };
 }
@@ -271,7 +273,7 @@ async function progressive(
     const { clients, account } = await env.target(where.account, where.region);
     return checkAlarmGate(clients.cloudwatch, alarms, `account ${account.name} ${where.region}`);
   };
-  const save = (p: ProgressiveState) => ctx.checkpoint({ route: { ...state, progressive: p } });
+  const save = (p: ProgressiveState) => ctx.checkpoint(ROUTE.save({ ...state, progressive: p }));
   const outputs = (routing: AliasRouting, p: ProgressiveState) => ({
     ...functionOutputs(where, view),
     ...deployedOutputs(alias, routing, 'ProgressiveDeploymentStrategy'),
@@ -332,7 +334,7 @@ async function progressive(
     }
     const outcome = await gate();
     if (!outcome.passed) return rollBack(`rollbackAlarms: ${outcome.reason} ${at}`);
-    const running = { context: { route: { ...state, progressive: p } }, outputs: outputs(routing, p) };
+    const running = { context: ROUTE.save({ ...state, progressive: p }), outputs: outputs(routing, p) };
     // A step before the last without pauseSec holds until promoted (promote.ts), reading its alarms
     // at each call while it waits when it has any.
     if (step.pauseSec === undefined && p.step < steps.length - 1 && !isPromoted(ctx.state, p.step)) {
@@ -366,8 +368,9 @@ export function lambdaTrafficRoutingStage(env: CloudEnv): LockedStage {
         if (!alias) throw new StageConfigError('aliasName: required (the alias whose traffic moves)');
         const strategy = optionalString(config, 'deploymentStrategy');
         const { lambda } = await env.functions(where.account, where.region);
-        const state = (ctx.state.route ?? {}) as RouteState;
-        if (ctx.state.route === undefined) await refuseOtherApplications(lambda, where, ctx.application);
+        const saved = ROUTE.of(ctx.state);
+        const state = saved ?? {};
+        if (saved === undefined) await refuseOtherApplications(lambda, where, ctx.application);
         const view = await describeFunction(lambda, where.functionName);
         if (!view) throw new CloudStageError(`function ${where.functionName} does not exist in account ${where.account} ${where.region}`);
         checkOwnedBy(where.functionName, view.tags, ctx.application);
@@ -384,7 +387,7 @@ export function lambdaTrafficRoutingStage(env: CloudEnv): LockedStage {
           ...deployedOutputs(alias, routing, strategy === '$SIMPLE' ? 'SimpleDeploymentStrategy' : 'WeightedDeploymentStrategy'),
         };
         const pending = await afterTraffic(ctx, lambda, view, alias, strategy, state);
-        if (pending) return { status: 'RUNNING', waitSeconds: pending.waitSeconds, context: { route: pending.state }, outputs };
+        if (pending) return { status: 'RUNNING', waitSeconds: pending.waitSeconds, context: ROUTE.save(pending.state), outputs };
         return { status: 'SUCCEEDED', outputs };
       } catch (error) {
         return failedOr(error);

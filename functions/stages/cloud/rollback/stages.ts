@@ -11,13 +11,15 @@ import type { CloudEnv } from '../deps.js';
 import { accountOf, clusterOf, isObject, optionalString, regionsOf, wholeNumber } from '../fields.js';
 import type { LockedStage } from '../locking.js';
 import { clusterRefs } from '../summary.js';
-import { runUnits, unitErrors, type Unit } from '../units.js';
+import { runUnits, unitErrors, unitStates, type Unit } from '../units.js';
 import { DEFAULT_UP_TIMEOUT_SECONDS, timeoutSeconds, UP_TIMEOUT_FIELD } from '../waiting.js';
 import { resolveImage } from '../images.js';
 import { snapshotOf } from '../deploy/state.js';
 import { clusterRollbackPlan, explicitPlan, type RollbackPlan } from './plan.js';
 import { restoredGroup, runRollbackStep, stepsOf, type RollbackState } from './steps.js';
 import { providerTarget, type ProviderTarget } from '../providers.js';
+
+const ROLLBACK_UNITS = unitStates<RollbackState>();
 
 type Planner = (target: ProviderTarget, key: ClusterKey) => Promise<RollbackPlan>;
 
@@ -84,6 +86,7 @@ function locked(
         await runUnits(
           ctx,
           keys.map((k) => rollbackUnit(ctx, env, k, plan)),
+          ROLLBACK_UNITS,
         ),
       );
     },

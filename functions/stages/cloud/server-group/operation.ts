@@ -7,7 +7,7 @@
 import { serverGroupTargetProblems } from '../../../../state-machines/stage-types/cloud.js';
 import { parseServerGroupName, ResourceNotFoundError, type Capacity, type ServerGroupProvider, type ServerGroupSummary } from '../../../core/cloud/index.js';
 import type { ClusterKey } from '../../../core/cluster-lock.js';
-import { StageConfigError, type StageRunContext, type TaskResult } from '../../../core/stage-api.js';
+import { StageConfigError, type StageRunContext, stageFields, type TaskResult } from '../../../core/stage-api.js';
 import type { GroupChange } from '../../../core/traffic-guards.js';
 import type { CloudEnv } from '../deps.js';
 import { NoTargetError } from '../errors.js';
@@ -17,7 +17,7 @@ import type { LockedStage } from '../locking.js';
 import { clusterRefs } from '../summary.js';
 import { pickTarget, targetKind } from '../targets.js';
 import { providerTarget } from '../providers.js';
-import { runUnits, unitErrors, type StepResult, type Unit, type UnitState } from '../units.js';
+import { runUnits, unitErrors, unitStates, type StepResult, type Unit, type UnitState } from '../units.js';
 import type { UpWait } from '../up.js';
 import { timeoutSeconds as configured, UP_TIMEOUT_FIELD, type WaitFields } from '../waiting.js';
 
@@ -30,10 +30,17 @@ interface OperationState extends UnitState, WaitFields {
   readonly capacity?: Capacity;
 }
 
+const OPERATION_UNITS = unitStates<OperationState>();
+
+type OperationDone = 'enabled' | 'disabled' | 'resized' | 'destroyed';
+/** What a finished operation keeps in its context: the groups it acted on (`disabledServerGroups`, ...). */
+type OperationFields = { readonly [D in OperationDone as `${D}ServerGroups`]: readonly string[] };
+const OPERATION = stageFields<OperationFields>();
+
 export interface ServerGroupOperation {
   readonly type: string;
-  /** Past tense for messages ("disabled"). */
-  readonly done: string;
+  /** Past tense for messages ("disabled"), and the name of the context field listing the groups. */
+  readonly done: OperationDone;
   check?(config: Readonly<Record<string, unknown>>): string[];
   /** What to do, fixed from the group as it is now (e.g. the capacity to set). Pure. */
   plan?(config: Readonly<Record<string, unknown>>, group: ServerGroupSummary): Partial<OperationState>;
@@ -122,6 +129,7 @@ export function serverGroupStage(op: ServerGroupOperation, env: CloudEnv): Locke
       const outcome = await runUnits(
         ctx,
         where.map((w) => operationUnit(ctx, env, op, w)),
+        OPERATION_UNITS,
       );
       const serverGroups = where.flatMap((w) => {
         const name = outcome.states[`${w.cluster}/${w.region}`]?.serverGroup;
@@ -131,7 +139,7 @@ export function serverGroupStage(op: ServerGroupOperation, env: CloudEnv): Locke
       if (outcome.waitSeconds !== undefined) return { status: 'RUNNING', waitSeconds: outcome.waitSeconds, outputs };
       const errors = unitErrors(outcome.states);
       if (errors.length > 0) return { status: 'FAILED', error: errors.join('; '), outputs };
-      return { status: 'SUCCEEDED', outputs, context: { [`${op.done}ServerGroups`]: serverGroups.map((g) => g.serverGroup) } };
+      return { status: 'SUCCEEDED', outputs, context: OPERATION.save({ [`${op.done}ServerGroups` as const]: serverGroups.map((g) => g.serverGroup) }) };
     },
   };
 }

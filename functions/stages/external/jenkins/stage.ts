@@ -13,7 +13,15 @@
  * a retry while the first build is still queued.)
  */
 import { createHash } from 'node:crypto';
-import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult, stageState } from '../../../core/stage-api.js';
+import {
+  type SavedContext,
+  StageConfigError,
+  type StageImplementation,
+  type StageRunContext,
+  type TaskResult,
+  stageFields,
+  stageState,
+} from '../../../core/stage-api.js';
 import { JenkinsApiError, JenkinsConfigError, PropertyFileError } from '../errors.js';
 import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../../../core/http/errors.js';
 import type { HttpSender } from '../../../core/http/client.js';
@@ -28,6 +36,21 @@ const MAX_CONSECUTIVE_FAILURES = 10;
 export const JENKINS_STATE_KEY = 'jenkinsState';
 /** This stage type's state in its record (stage-api.ts stageState): the one place its type is declared. */
 const JENKINS_STATE = stageState<JenkinsState>(JENKINS_STATE_KEY);
+
+/** What the stage shows in its context beside its state (Orca's names). */
+interface JenkinsFields {
+  readonly master: string;
+  readonly job: string;
+  readonly queuedBuild: number;
+  /** Why Jenkins still queues the build. */
+  readonly queueReason: string;
+  readonly buildNumber: number;
+  readonly buildInfo: Readonly<Record<string, unknown>>;
+  readonly propertyFileContents: Readonly<Record<string, unknown>>;
+  /** The last transient error, while the stage retries. */
+  readonly lastError: string;
+}
+const JENKINS = stageFields<JenkinsFields>();
 
 export interface JenkinsDeps {
   readonly http: HttpSender;
@@ -142,11 +165,11 @@ async function trigger(ctx: StageRunContext, config: JenkinsConfig, state: Jenki
         error:
           `an earlier attempt to start ${config.job} on ${config.master} ended before recording its queue item, and the job does not ` +
           `declare the ${MARKER_PARAMETER} parameter that would find the build it may have started; not starting a second build`,
-        context: { [JENKINS_STATE_KEY]: state },
+        context: JENKINS_STATE.save(state),
       };
     }
   }
-  await ctx.checkpoint({ [JENKINS_STATE_KEY]: { ...state, triggering: true }, master: config.master, job: config.job });
+  await ctx.checkpoint({ ...JENKINS_STATE.save({ ...state, triggering: true }), ...JENKINS.save({ master: config.master, job: config.job }) });
   let queueId: number;
   try {
     queueId = await client.trigger(config.job, info.parameterized ? { ...config.parameters, [marker.name]: marker.value } : undefined);
@@ -158,7 +181,7 @@ async function trigger(ctx: StageRunContext, config: JenkinsConfig, state: Jenki
     throw error;
   }
   const queued: JenkinsState = { ...state, triggering: false, queueId, failures: 0 };
-  await ctx.checkpoint({ [JENKINS_STATE_KEY]: queued, queuedBuild: queueId });
+  await ctx.checkpoint({ ...JENKINS_STATE.save(queued), ...JENKINS.save({ queuedBuild: queueId }) });
   return queuedResult(config, queued);
 }
 
@@ -167,7 +190,7 @@ function queuedResult(config: JenkinsConfig, state: JenkinsState): TaskResult {
     status: 'RUNNING',
     // Jenkins' default quiet period is 5 s.
     waitSeconds: 5,
-    context: { [JENKINS_STATE_KEY]: state, queuedBuild: state.queueId, master: config.master, job: config.job },
+    context: { ...JENKINS_STATE.save(state), ...JENKINS.save({ queuedBuild: state.queueId, master: config.master, job: config.job }) },
   };
 }
 
@@ -179,10 +202,10 @@ async function followQueue(config: JenkinsConfig, state: JenkinsState, client: J
       return {
         status: 'RUNNING',
         waitSeconds: pollSeconds(state.polls),
-        context: { [JENKINS_STATE_KEY]: { ...state, failures: 0, polls: state.polls + 1 }, ...(item.why ? { queueReason: item.why } : {}) },
+        context: { ...JENKINS_STATE.save({ ...state, failures: 0, polls: state.polls + 1 }), ...JENKINS.save(item.why ? { queueReason: item.why } : {}) },
       };
     case 'cancelled':
-      return { status: 'FAILED', error: `queue item ${queueId} of ${config.job} was cancelled in Jenkins`, context: { [JENKINS_STATE_KEY]: state } };
+      return { status: 'FAILED', error: `queue item ${queueId} of ${config.job} was cancelled in Jenkins`, context: JENKINS_STATE.save(state) };
     case 'started':
       return watchBuild(config, { ...state, buildNumber: item.number, failures: 0, polls: 0 }, client);
     case 'gone': {
@@ -191,7 +214,7 @@ async function followQueue(config: JenkinsConfig, state: JenkinsState, client: J
       return {
         status: 'FAILED',
         error: `queue item ${queueId} of ${config.job} is gone and no recent build came from it`,
-        context: { [JENKINS_STATE_KEY]: state },
+        context: JENKINS_STATE.save(state),
       };
     }
   }
@@ -200,14 +223,14 @@ async function followQueue(config: JenkinsConfig, state: JenkinsState, client: J
 async function watchBuild(config: JenkinsConfig, state: JenkinsState, client: JenkinsClient): Promise<TaskResult> {
   const number = state.buildNumber!;
   const build = await client.build(config.job, number);
-  const context = { [JENKINS_STATE_KEY]: { ...state, failures: 0 }, buildNumber: number, buildInfo: buildInfo(config, build) };
+  const context = { ...JENKINS_STATE.save({ ...state, failures: 0 }), ...JENKINS.save({ buildNumber: number, buildInfo: buildInfo(config, build) }) };
   const outputs = { buildNumber: number, buildInfo: buildInfo(config, build) };
   if (!config.waitForCompletion) return { status: 'SUCCEEDED', context, outputs };
   if (build.building || build.result === null) {
     return {
       status: 'RUNNING',
       waitSeconds: pollSeconds(state.polls),
-      context: { ...context, [JENKINS_STATE_KEY]: { ...state, failures: 0, polls: state.polls + 1 } },
+      context: { ...context, ...JENKINS_STATE.save({ ...state, failures: 0, polls: state.polls + 1 }) },
       outputs,
     };
   }
@@ -226,7 +249,7 @@ async function watchBuild(config: JenkinsConfig, state: JenkinsState, client: Je
   const properties = await parsePropertyFile(config.propertyFile, text);
   return {
     status: 'SUCCEEDED',
-    context: { ...context, propertyFileContents: properties },
+    context: { ...context, ...JENKINS.save({ propertyFileContents: properties }) },
     // As in Orca, the properties become outputs downstream stages read by name.
     outputs: { ...properties, ...outputs, propertyFileContents: properties },
   };
@@ -251,13 +274,13 @@ function pollSeconds(polls: number): number {
 }
 
 /** Transient trouble becomes a retry (until it happened too often in a row); the rest fails the stage. */
-function setback(error: unknown, state: JenkinsState, base: Record<string, unknown>): TaskResult {
+function setback(error: unknown, state: JenkinsState, base: Pick<JenkinsFields, 'master' | 'job'>): TaskResult {
   const transient =
     error instanceof HttpTransportError || (error instanceof JenkinsApiError && error.status !== undefined && (error.status >= 500 || error.status === 429));
   const failures = state.failures + 1;
-  const context = { [JENKINS_STATE_KEY]: { ...state, failures }, ...base };
+  const context = { ...JENKINS_STATE.save({ ...state, failures }), ...JENKINS.save(base) };
   if (transient && failures <= MAX_CONSECUTIVE_FAILURES) {
-    return { status: 'RUNNING', waitSeconds: Math.min(60, 2 ** failures), context: { ...context, lastError: error.message } };
+    return { status: 'RUNNING', waitSeconds: Math.min(60, 2 ** failures), context: { ...context, ...JENKINS.save({ lastError: error.message }) } };
   }
   if (
     transient ||
@@ -276,7 +299,7 @@ function setback(error: unknown, state: JenkinsState, base: Record<string, unkno
 /** Best-effort stop of the build (or queue item) for the cancel path. Never throws. */
 export async function cancelJenkins(
   config: Readonly<Record<string, unknown>>,
-  context: Readonly<Record<string, unknown>>,
+  context: SavedContext,
   deps: JenkinsDeps,
   secrets?: SecretScope,
 ): Promise<{ readonly stopped: boolean; readonly reason?: string }> {

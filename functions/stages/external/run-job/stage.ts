@@ -22,11 +22,20 @@ import {
   type RunTaskCommandInput,
 } from '@aws-sdk/client-ecs';
 import { createHash } from 'node:crypto';
-import { StageConfigError, TransientStageError, type StageImplementation, type StageRunContext, type TaskResult, stageState } from '../../../core/stage-api.js';
+import {
+  type SavedContext,
+  StageConfigError,
+  TransientStageError,
+  type StageImplementation,
+  type StageRunContext,
+  type TaskResult,
+  stageFields,
+  stageState,
+} from '../../../core/stage-api.js';
 import type { AwsTarget } from '../../../core/aws-target.js';
 import { TagKeys } from '../../../core/cloud/tags.js';
 import { parseRunJobConfig, type RunJobConfig } from './config.js';
-import { logLink, taskConsoleUrl, taskOutcome, type LogLink } from './outcome.js';
+import { logLink, taskConsoleUrl, taskOutcome, type ContainerView, type LogLink } from './outcome.js';
 
 export const RUN_JOB_STATE_KEY = 'runJobState';
 /** This stage type's state in its record (stage-api.ts stageState): the one place its type is declared. */
@@ -47,6 +56,24 @@ interface RunJobState {
   readonly polls: number;
   readonly missing: number;
 }
+
+/** The task as the stage shows it in its context beside its state (Orca's runJob names). */
+type RunJobFields = JobInfo & {
+  readonly taskStatus: string;
+  readonly exitCode: number;
+  readonly containers: readonly ContainerView[];
+  readonly stopCode: string;
+  readonly stoppedReason: string;
+};
+/** Also the outputs while the task runs. */
+type JobInfo = {
+  readonly taskArn: string;
+  readonly cluster: string;
+  readonly region: string;
+  readonly taskUrl: string;
+  readonly logs?: LogLink;
+};
+const RUN_JOB = stageFields<RunJobFields>();
 
 /** startedBy allows 36 letters, digits, hyphens and underscores. */
 function startedByMarker(executionId: string, refId: string, startTime: number): string {
@@ -78,7 +105,7 @@ export function runJobStage(deps: RunJobDeps): StageImplementation {
 async function start(ctx: StageRunContext, config: RunJobConfig, state: RunJobState, ecs: ECSClient, target: AwsTarget): Promise<TaskResult> {
   let taskArn = state.starting ? await findStarted(ecs, config.cluster, state.startedBy) : undefined;
   if (!taskArn) {
-    await ctx.checkpoint({ [RUN_JOB_STATE_KEY]: { ...state, starting: true } });
+    await ctx.checkpoint(RUN_JOB_STATE.save({ ...state, starting: true }));
     const out = await ecs.send(new RunTaskCommand(runTaskInput(config, state.startedBy, ctx.application)));
     const task = out.tasks?.[0];
     if (!task?.taskArn) {
@@ -86,16 +113,16 @@ async function start(ctx: StageRunContext, config: RunJobConfig, state: RunJobSt
       return {
         status: 'FAILED',
         error: `ECS did not start ${config.taskDefinition} in ${config.cluster}${failures.length > 0 ? `: ${failures.join('; ')}` : ''}`,
-        context: { [RUN_JOB_STATE_KEY]: { ...state, starting: false } },
+        context: RUN_JOB_STATE.save({ ...state, starting: false }),
       };
     }
     taskArn = task.taskArn;
-    await ctx.checkpoint({ [RUN_JOB_STATE_KEY]: { ...state, starting: false, taskArn } });
+    await ctx.checkpoint(RUN_JOB_STATE.save({ ...state, starting: false, taskArn }));
   }
   const { essential, logs } = await describeDefinition(ecs, config, taskArn, target.region);
   const next: RunJobState = { ...state, starting: false, taskArn, essentialContainers: essential };
   const info = jobInfo(config, target, taskArn, logs);
-  return { status: 'RUNNING', waitSeconds: 10, context: { [RUN_JOB_STATE_KEY]: next, ...info }, outputs: info };
+  return { status: 'RUNNING', waitSeconds: 10, context: { ...RUN_JOB_STATE.save(next), ...RUN_JOB.save(info) }, outputs: info };
 }
 
 async function watch(config: RunJobConfig, state: RunJobState, ecs: ECSClient): Promise<TaskResult> {
@@ -104,9 +131,8 @@ async function watch(config: RunJobConfig, state: RunJobState, ecs: ECSClient): 
   const task = out.tasks?.find((t) => t.taskArn === taskArn) ?? out.tasks?.[0];
   if (!task) {
     const missing = state.missing + 1;
-    if (missing >= MAX_MISSING)
-      return { status: 'FAILED', error: `ECS no longer knows task ${taskArn}`, context: { [RUN_JOB_STATE_KEY]: { ...state, missing } } };
-    return { status: 'RUNNING', waitSeconds: 10, context: { [RUN_JOB_STATE_KEY]: { ...state, missing } } };
+    if (missing >= MAX_MISSING) return { status: 'FAILED', error: `ECS no longer knows task ${taskArn}`, context: RUN_JOB_STATE.save({ ...state, missing }) };
+    return { status: 'RUNNING', waitSeconds: 10, context: RUN_JOB_STATE.save({ ...state, missing }) };
   }
   const lastStatus = task.lastStatus ?? 'UNKNOWN';
   if (lastStatus !== 'STOPPED') {
@@ -114,7 +140,7 @@ async function watch(config: RunJobConfig, state: RunJobState, ecs: ECSClient): 
     return {
       status: 'RUNNING',
       waitSeconds: Math.min(30, 10 + 5 * Math.floor(polls / 6)),
-      context: { [RUN_JOB_STATE_KEY]: { ...state, polls, missing: 0 }, taskStatus: lastStatus },
+      context: { ...RUN_JOB_STATE.save({ ...state, polls, missing: 0 }), ...RUN_JOB.save({ taskStatus: lastStatus }) },
       outputs: { taskStatus: lastStatus },
     };
   }
@@ -140,7 +166,7 @@ async function watch(config: RunJobConfig, state: RunJobState, ecs: ECSClient): 
     ...(task.stopCode ? { stopCode: task.stopCode } : {}),
     ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
   };
-  const context = { [RUN_JOB_STATE_KEY]: { ...state, missing: 0 }, ...result };
+  const context = { ...RUN_JOB_STATE.save({ ...state, missing: 0 }), ...RUN_JOB.save(result) };
   if (outcome.succeeded) return { status: 'SUCCEEDED', context, outputs: result };
   return { status: 'FAILED', error: `job ${config.taskDefinition} failed: ${outcome.message}`, context, outputs: result };
 }
@@ -212,7 +238,7 @@ async function describeDefinition(ecs: ECSClient, config: RunJobConfig, taskArn:
   return { essential, ...(logs ? { logs } : {}) };
 }
 
-function jobInfo(config: RunJobConfig, target: AwsTarget, taskArn: string, logs: LogLink | undefined): Record<string, unknown> {
+function jobInfo(config: RunJobConfig, target: AwsTarget, taskArn: string, logs: LogLink | undefined): JobInfo {
   return {
     taskArn,
     cluster: config.cluster,
@@ -235,7 +261,7 @@ function asStageError(error: unknown): unknown {
 /** Best-effort StopTask for the cancel path. Never throws. */
 export async function cancelRunJob(
   config: Readonly<Record<string, unknown>>,
-  context: Readonly<Record<string, unknown>>,
+  context: SavedContext,
   deps: RunJobDeps,
 ): Promise<{ readonly stopped: boolean; readonly reason?: string }> {
   const state = RUN_JOB_STATE.of(context);

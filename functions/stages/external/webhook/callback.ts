@@ -14,7 +14,7 @@ import { ExecutionNotFoundError } from '../../../core/errors.js';
 import { ExecutionStore, retryOnConflict } from '../../../core/execution-store.js';
 import { systemClock, type Clock } from '../../../core/stage-api.js';
 import { WebhookCallbackError } from '../errors.js';
-import { hashCallbackToken, WEBHOOK_CALLBACK_KEY, WEBHOOK_STATE, type DeliveredCallback } from './stage.js';
+import { hashCallbackToken, WEBHOOK, WEBHOOK_CALLBACK_KEY, WEBHOOK_STATE, type DeliveredCallback } from './stage.js';
 
 const MAX_CALLBACK_BODY_CHARS = 64 * 1024;
 
@@ -73,10 +73,10 @@ async function deliverOnce(
   if (!hashes.some((h) => sameHash(h, hashCallbackToken(token)))) throw invalidCallbackToken('the token does not match');
   if (stage.status !== 'RUNNING') throw invalidCallbackToken(`the stage is ${stage.status}, no longer waiting`);
 
-  const previous = stage.context[WEBHOOK_CALLBACK_KEY] as DeliveredCallback | undefined;
+  const previous = WEBHOOK.of(stage.context)[WEBHOOK_CALLBACK_KEY];
   const callback: DeliveredCallback = { sequence: (previous?.sequence ?? 0) + 1, receivedAt: clock.now(), body: body ?? null };
   const { version: _version, ...rest } = stage;
-  await store.putStage(executionId, { ...rest, context: { ...stage.context, [WEBHOOK_CALLBACK_KEY]: callback } }, stage);
+  await store.putStage(executionId, { ...rest, context: { ...stage.context, ...WEBHOOK.save({ [WEBHOOK_CALLBACK_KEY]: callback }) } }, stage);
   return { sequence: callback.sequence };
 }
 

@@ -5,22 +5,20 @@
  */
 import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../../../core/http/errors.js';
 import type { HttpSender } from '../../../core/http/client.js';
+import type { SavedContext } from '../../../core/stage-api.js';
 import { urlOrigin } from '../../../core/http/redact.js';
 import { parseWebhookConfig } from './config.js';
+import { WEBHOOK } from './stage.js';
 
 export type CancelOutcome = { readonly sent: false; readonly reason: string } | { readonly sent: true; readonly statusCode?: number; readonly error?: string };
 
 /** Never throws: a failed cancellation is reported, not raised. */
-export async function cancelWebhook(
-  config: Readonly<Record<string, unknown>>,
-  context: Readonly<Record<string, unknown>>,
-  http: HttpSender,
-): Promise<CancelOutcome> {
+export async function cancelWebhook(config: Readonly<Record<string, unknown>>, context: SavedContext, http: HttpSender): Promise<CancelOutcome> {
   const parsed = parseWebhookConfig(config);
   if (!parsed.value) return { sent: false, reason: `invalid webhook config: ${parsed.problems.join('; ')}` };
   const cancel = parsed.value.cancel;
   if (!cancel) return { sent: false, reason: 'no cancelEndpoint configured' };
-  const webhook = context.webhook as { statusCodeValue?: number } | undefined;
+  const webhook = WEBHOOK.of(context).webhook;
   if (webhook?.statusCodeValue === undefined) return { sent: false, reason: 'the webhook request was never answered, nothing to cancel' };
   const headers = { ...parsed.value.headers };
   if (cancel.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';

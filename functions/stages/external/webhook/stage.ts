@@ -9,7 +9,15 @@
  * died after possibly sending, and sends again only if the method is idempotent.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { StageConfigError, type StageImplementation, type StageRunContext, type TaskResult, stageState } from '../../../core/stage-api.js';
+import {
+  type SavedContext,
+  StageConfigError,
+  type StageImplementation,
+  type StageRunContext,
+  type TaskResult,
+  stageFields,
+  stageState,
+} from '../../../core/stage-api.js';
 import { HttpTransportError, ResponseTooLargeError, UnsafeUrlError } from '../../../core/http/errors.js';
 import type { HttpResponse, HttpSender } from '../../../core/http/client.js';
 import { parseBody } from '../../../core/http/client.js';
@@ -74,6 +82,23 @@ export const WEBHOOK_STATE_KEY = 'webhookState';
 export const WEBHOOK_STATE = stageState<WebhookState>(WEBHOOK_STATE_KEY);
 export const WEBHOOK_CALLBACK_KEY = 'webhookCallback';
 
+/** The response record in the context (Orca's shape), with what monitoring and callbacks add. */
+type WebhookRecord = Partial<ResponseRecord> & {
+  readonly statusEndpoint?: string;
+  readonly monitor?: Readonly<Record<string, unknown>>;
+  readonly callback?: Readonly<Record<string, unknown>>;
+  readonly error?: string;
+};
+
+/** What the stage (and the callback receiver, callback.ts) keep in its context beside its state. */
+interface WebhookFields {
+  readonly webhook: WebhookRecord;
+  readonly statusEndpoint: string;
+  /** The last callback received, written by callback.ts. */
+  readonly [WEBHOOK_CALLBACK_KEY]: DeliveredCallback;
+}
+export const WEBHOOK = stageFields<WebhookFields>();
+
 export function hashCallbackToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -112,7 +137,7 @@ export async function withSecrets(config: Readonly<Record<string, unknown>>, sec
   return resolved;
 }
 
-function readState(saved: Record<string, unknown>, config: WebhookConfig): WebhookState {
+function readState(saved: SavedContext, config: WebhookConfig): WebhookState {
   const state = WEBHOOK_STATE.of(saved);
   if (state) return state;
   return config.monitorOnly ? { phase: 'monitor', attempts: 0, failures: 0 } : { phase: 'request', attempts: 0, failures: 0 };
@@ -148,7 +173,7 @@ async function sendRequest(ctx: StageRunContext, config: WebhookConfig, state: W
   }
   const attempts = state.attempts + 1;
   const sending: WebhookState = { ...state, requestInFlight: true, attempts, callbackTokenHashes };
-  await ctx.checkpoint({ [WEBHOOK_STATE_KEY]: sending });
+  await ctx.checkpoint(WEBHOOK_STATE.save(sending));
   const sent: WebhookState = { ...sending, requestInFlight: false };
 
   let response: HttpResponse;
@@ -171,12 +196,13 @@ async function sendRequest(ctx: StageRunContext, config: WebhookConfig, state: W
   }
 
   const done: WebhookState = { ...sent, failures: 0 };
-  if (config.mode === 'fireAndForget') return { status: 'SUCCEEDED', context: { [WEBHOOK_STATE_KEY]: done, webhook: record }, outputs: summary(record) };
+  if (config.mode === 'fireAndForget')
+    return { status: 'SUCCEEDED', context: { ...WEBHOOK_STATE.save(done), ...WEBHOOK.save({ webhook: record }) }, outputs: summary(record) };
   if (config.mode === 'callback') {
     return {
       status: 'RUNNING',
       waitSeconds: callbackPollSeconds(0),
-      context: { [WEBHOOK_STATE_KEY]: { ...done, phase: 'callback', callbackSince: ctx.clock.now() }, webhook: record },
+      context: { ...WEBHOOK_STATE.save({ ...done, phase: 'callback', callbackSince: ctx.clock.now() }), ...WEBHOOK.save({ webhook: record }) },
       outputs: summary(record),
     };
   }
@@ -188,17 +214,17 @@ async function sendRequest(ctx: StageRunContext, config: WebhookConfig, state: W
     status: 'RUNNING',
     waitSeconds,
     context: {
-      [WEBHOOK_STATE_KEY]: { ...done, phase: 'monitor', monitorStartedAt: ctx.clock.now() + waitSeconds * 1000 },
-      webhook,
-      statusEndpoint: resolved.url,
+      ...WEBHOOK_STATE.save({ ...done, phase: 'monitor', monitorStartedAt: ctx.clock.now() + waitSeconds * 1000 }),
+      ...WEBHOOK.save({ webhook, statusEndpoint: resolved.url }),
     },
     outputs: summary(webhook),
   };
 }
 
 async function monitor(ctx: StageRunContext, config: WebhookConfig, state: WebhookState, deps: WebhookDeps): Promise<TaskResult> {
-  const endpoint = (ctx.state.statusEndpoint as string | undefined) ?? config.statusEndpoint ?? config.url!;
-  const previous = (ctx.state.webhook as Record<string, unknown> | undefined) ?? {};
+  const saved = WEBHOOK.of(ctx.state);
+  const endpoint = saved.statusEndpoint ?? config.statusEndpoint ?? config.url!;
+  const previous = saved.webhook ?? {};
   const now = ctx.clock.now();
   const startedAt = state.monitorStartedAt ?? now;
   const current: WebhookState = { ...state, phase: 'monitor', monitorStartedAt: startedAt };
@@ -231,12 +257,12 @@ async function monitor(ctx: StageRunContext, config: WebhookConfig, state: Webho
 
 function awaitCallback(ctx: StageRunContext, config: WebhookConfig, state: WebhookState): TaskResult {
   const callback = delivered(ctx.state);
-  const previous = (ctx.state.webhook as Record<string, unknown> | undefined) ?? {};
+  const previous = WEBHOOK.of(ctx.state).webhook ?? {};
   const now = ctx.clock.now();
   const since = state.callbackSince ?? now;
   const waitSeconds = callbackPollSeconds(now - since);
   if (!callback || callback.sequence <= (state.lastCallback ?? 0)) {
-    return { status: 'RUNNING', waitSeconds, context: { [WEBHOOK_STATE_KEY]: { ...state, callbackSince: since } } };
+    return { status: 'RUNNING', waitSeconds, context: WEBHOOK_STATE.save({ ...state, callbackSince: since }) };
   }
   const reading = readStatus(callback.body, config);
   const body = storedBody(callback.body);
@@ -247,8 +273,8 @@ function awaitCallback(ctx: StageRunContext, config: WebhookConfig, state: Webho
   return finishReading(reading, { ...state, callbackSince: since, lastCallback: callback.sequence }, webhook, waitSeconds);
 }
 
-function finishReading(reading: StatusReading, state: WebhookState, webhook: Record<string, unknown>, waitSeconds: number): TaskResult {
-  const context = { [WEBHOOK_STATE_KEY]: state, webhook };
+function finishReading(reading: StatusReading, state: WebhookState, webhook: WebhookRecord, waitSeconds: number): TaskResult {
+  const context = { ...WEBHOOK_STATE.save(state), ...WEBHOOK.save({ webhook }) };
   const outputs = summary(webhook);
   switch (reading.outcome) {
     case 'RUNNING':
@@ -268,13 +294,7 @@ function finishReading(reading: StatusReading, state: WebhookState, webhook: Rec
 }
 
 /** A retry, unless this kind of failure happened too often in a row. */
-function retry(
-  reason: string,
-  state: WebhookState,
-  webhook: Record<string, unknown> | ResponseRecord | undefined,
-  unlimited: boolean,
-  retryAfter?: string,
-): TaskResult {
+function retry(reason: string, state: WebhookState, webhook: WebhookRecord | undefined, unlimited: boolean, retryAfter?: string): TaskResult {
   const failures = state.failures + 1;
   const next = { ...state, failures };
   if (!unlimited && failures > MAX_IMPLICIT_RETRIES)
@@ -282,21 +302,21 @@ function retry(
   return {
     status: 'RUNNING',
     waitSeconds: backoffSeconds(failures, retryAfter),
-    context: { [WEBHOOK_STATE_KEY]: next, ...(webhook ? { webhook: { ...webhook, error: reason } } : {}) },
+    context: { ...WEBHOOK_STATE.save(next), ...WEBHOOK.save(webhook ? { webhook: { ...webhook, error: reason } } : {}) },
   };
 }
 
-function failed(error: string, state: WebhookState, webhook?: Record<string, unknown> | ResponseRecord): TaskResult {
+function failed(error: string, state: WebhookState, webhook?: WebhookRecord): TaskResult {
   return {
     status: 'FAILED',
     error,
-    context: { [WEBHOOK_STATE_KEY]: { ...state, requestInFlight: false }, ...(webhook ? { webhook: { ...webhook, error } } : {}) },
+    context: { ...WEBHOOK_STATE.save({ ...state, requestInFlight: false }), ...WEBHOOK.save(webhook ? { webhook: { ...webhook, error } } : {}) },
     ...(webhook ? { outputs: summary(webhook) } : {}),
   };
 }
 
-function delivered(saved: Record<string, unknown>): DeliveredCallback | undefined {
-  const callback = saved[WEBHOOK_CALLBACK_KEY] as DeliveredCallback | undefined;
+function delivered(saved: SavedContext): DeliveredCallback | undefined {
+  const callback = WEBHOOK.of(saved)[WEBHOOK_CALLBACK_KEY];
   return callback && typeof callback.sequence === 'number' ? callback : undefined;
 }
 
@@ -327,10 +347,10 @@ function readingFields(reading: StatusReading): Record<string, unknown> {
 }
 
 /** The small part of the record that goes into outputs (the full one is in the context). */
-function summary(webhook: Record<string, unknown> | ResponseRecord): Record<string, unknown> {
-  const w = webhook as Record<string, unknown>;
-  const latest = (w.callback ?? w.monitor ?? {}) as Record<string, unknown>;
-  const pick = (source: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
+function summary(w: WebhookRecord): Record<string, unknown> {
+  const latest = w.callback ?? w.monitor ?? {};
+  const pick = (source: Readonly<Record<string, unknown>>, keys: string[]) =>
+    Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
   return {
     webhook: {
       ...pick(w, ['statusCode', 'statusCodeValue', 'statusEndpoint']),
