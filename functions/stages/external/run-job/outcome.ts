@@ -1,6 +1,6 @@
 /** What a stopped ECS task means for the stage, and where its logs are. Pure. */
 
-interface ContainerView {
+export interface ContainerView {
   readonly name?: string;
   readonly exitCode?: number;
   readonly reason?: string;
