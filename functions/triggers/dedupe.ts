@@ -36,18 +36,22 @@ export class DedupeTable {
   async claim(keys: string | readonly string[], executionId: string): Promise<DedupeClaim> {
     const all = typeof keys === 'string' ? [keys] : keys;
     const held: string[] = [];
+    // This execution already held the first key: an earlier attempt of this very delivery got that far.
+    let redelivered = false;
     for (const key of all) {
       const owner = await this.claimOne(key, executionId);
-      if (owner === undefined || (held.length > 0 && owner === executionId)) {
+      if (owner === undefined || owner === executionId) {
+        if (owner === executionId && held.length === 0) redelivered = true;
         held.push(key);
         continue;
       }
       // Another delivery of the same event holds this key: this one is its duplicate, and what it
       // was known by is that execution's too (a replay of this body under a new id starts nothing).
+      // An earlier attempt that died while handing over is finished here, and names the first run.
       for (const mine of held) await this.handOver(mine, executionId, owner);
       return { first: false, executionId: owner };
     }
-    return { first: true };
+    return redelivered ? { first: false, executionId } : { first: true };
   }
 
   /** Puts the key for this execution unless it is held; returns the execution holding it, if it was. */

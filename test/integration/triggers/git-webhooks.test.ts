@@ -209,15 +209,19 @@ describe('GitHub push', () => {
   it("starts nothing more when the function dies while handing a duplicate's claim to the first run, nor on redelivery or replay", async () => {
     const { deps, machines } = await setup();
     const { json } = sample('github/push-branch-created.json');
-    await deliver(githubDelivery({ delivery: 'id-1' }), deps);
+    const first = await deliver(githubDelivery({ delivery: 'id-1' }), deps);
+    const firstId = (first.body.outcomes as Array<{ executionId: string }>)[0]!.executionId;
     // PutItem calls of the retry: its body (claimed), its id (held by the first run), then the hand-over, which dies.
     const fault = injectFault(awsClients.dynamoClient(), { command: 'PutItem', skip: 2, error: crash('function died') });
     const retry = githubDelivery({ delivery: 'id-1', body: JSON.stringify(json) });
     expect((await deliver(retry, deps)).status).toBe(500);
     expect(fault.triggered).toBe(1);
-    expect((await deliver(retry, deps)).body.outcomes).toMatchObject([{ status: 'duplicate' }]);
-    expect((await deliver(githubDelivery({ delivery: 'id-2', body: JSON.stringify(json) }), deps)).body.outcomes).toMatchObject([{ status: 'duplicate' }]);
-    expect(await sfnExecutions(machines['hello/hello-deploy']!)).toHaveLength(1);
+    // The redelivery finishes the hand-over and names the first run, not its own never-started id.
+    expect((await deliver(retry, deps)).body.outcomes).toEqual([{ pipeline: 'hello/deploy', status: 'duplicate', executionId: firstId }]);
+    expect((await deliver(githubDelivery({ delivery: 'id-2', body: JSON.stringify(json) }), deps)).body.outcomes).toEqual([
+      { pipeline: 'hello/deploy', status: 'duplicate', executionId: firstId },
+    ]);
+    expect((await sfnExecutions(machines['hello/hello-deploy']!)).map((e) => e.name)).toEqual([firstId]);
   });
 
   it('refuses an unsigned delivery before any branch pattern runs (a pattern hostile to backtracking included)', async () => {
