@@ -1,8 +1,9 @@
 /**
- * Git webhooks (GitHub, GitLab, Bitbucket Cloud and Server: pushes, and GitHub's and Bitbucket
- * Cloud's pull request events) → a push event → Spinnaker's git trigger object
- * `{type: 'git', source, project, slug, branch, hash, action, user}`. Pure.
- * Bitbucket Server: project key / repository slug, branch from the first change's ref, its toHash.
+ * Git webhooks (GitHub, GitLab, Bitbucket Cloud and Server: pushes, and GitHub's, Bitbucket Cloud's
+ * and Bitbucket Server's pull request events, GitHub's branch events) → a push event → Spinnaker's
+ * git trigger object `{type: 'git', source, project, slug, branch, hash, action, user}`. Pure.
+ * Bitbucket Server: project key / repository slug, branch from the first change's ref, its toHash;
+ * its pull request events as Echo reads them (the source branch, or the target at the merge commit).
  *
  * Project and slug follow Echo: GitHub owner / repository name, GitLab namespace / project name,
  * Bitbucket owner / repository; the path spellings (`group/sub`, `repo-name`) are accepted too,
@@ -21,18 +22,21 @@ export interface GitPush {
   readonly projects: readonly [string, ...string[]];
   readonly slugs: readonly [string, ...string[]];
   readonly branch: string;
-  readonly hash: string;
+  /** The commit; absent where the event names none (GitHub branch events, a merge without its commit). */
+  readonly hash?: string;
   /**
    * What happened, as Echo names it per provider (the trigger's `events` filter and the trigger
-   * object's `action`): GitHub `push:push` or `pull_request:<action>` (opened, synchronize, ...),
-   * GitLab's object_kind (`push`, `tag_push`), Bitbucket Cloud `repo:push` or
-   * `pullrequest:fulfilled` (merged: the destination branch at the merge commit), Bitbucket Server
-   * `repo:refs_changed`.
+   * object's `action`): GitHub `push:push`, `pull_request:<action>` (opened, synchronize, ...) or `branch:create` / `branch:delete`,
+   * GitLab's object_kind (`push`, `tag_push`), Bitbucket Cloud `repo:push` or `pullrequest:fulfilled` (merged: the destination
+   * branch at the merge commit), Bitbucket Server `repo:refs_changed` or `pr:opened`, `pr:from_ref_updated`, `pr:merged`,
+   * `pr:declined`, `pr:deleted`.
    */
   readonly action: string;
   readonly user?: string;
   /** Files the push added or changed, as Echo's github/file artifacts (GitHub pushes only). */
   readonly artifacts?: readonly Readonly<Record<string, string>>[];
+  /** Echo's trigger `properties` of a pull request: number, draft, state, title (GitHub). */
+  readonly properties?: Readonly<Record<string, string>>;
 }
 
 const ZERO_SHA = /^0+$/;
@@ -66,14 +70,27 @@ const GitHubPullRequest = z.looseObject({
   action: z.string().check(z.minLength(1)),
   pull_request: z.looseObject({
     head: z.looseObject({ ref: z.string().check(z.minLength(1)), sha: z.string().check(z.minLength(1)) }),
+    number: z.optional(z.number()),
+    draft: z.optional(z.nullable(z.boolean())),
+    state: z.optional(z.nullable(z.string())),
+    title: z.optional(z.nullable(z.string())),
   }),
   repository: GitHubPush.shape.repository,
   sender: z.optional(z.looseObject({ login: z.optional(z.string()) })),
 });
 
+/** A branch created or deleted (GitHub's create and delete events with ref_type branch). */
+const GitHubBranch = z.looseObject({
+  ref: z.string().check(z.minLength(1)),
+  ref_type: z.string(),
+  repository: GitHubPush.shape.repository,
+  sender: GitHubPullRequest.shape.sender,
+});
+
 export function normalizeGitHub(eventName: string | undefined, body: unknown): Normalized<GitPush> {
   if (eventName === 'ping') return ignored('ping');
   if (eventName === 'pull_request') return normalizeGitHubPullRequest(body);
+  if (eventName === 'create' || eventName === 'delete') return normalizeGitHubBranch(eventName, body);
   if (eventName !== 'push') return ignored(`GitHub event '${eventName ?? '(none)'}' does not trigger pipelines`);
   const push = parseOrRefuse(GitHubPush, body, 'GitHub push event');
   if (push.deleted === true || ZERO_SHA.test(push.after)) return ignored(`${push.ref} was deleted`);
@@ -117,9 +134,38 @@ function pushedFiles(push: z.output<typeof GitHubPush>): Record<string, string>[
   }));
 }
 
+/**
+ * Echo's GitHub branch event: a branch created or deleted fires git triggers with action
+ * `branch:create` / `branch:delete` and the branch name; there is no commit. Tags are not branches
+ * (their pushes arrive as push events).
+ */
+function normalizeGitHubBranch(eventName: 'create' | 'delete', body: unknown): Normalized<GitPush> {
+  const event = parseOrRefuse(GitHubBranch, body, `GitHub ${eventName} event`);
+  if (event.ref_type !== 'branch') return ignored(`GitHub ${eventName} of a ${textOf(event.ref_type)} does not trigger pipelines (its push does)`);
+  const repo = event.repository;
+  return {
+    kind: 'event',
+    event: {
+      source: 'github',
+      projects: spellings(repo.owner.login, repo.owner.name, repo.full_name?.split('/')[0]),
+      slugs: spellings(repo.name),
+      branch: branchOf(event.ref),
+      action: `branch:${eventName}`,
+      ...(event.sender?.login ? { user: event.sender.login } : {}),
+    },
+  };
+}
+
 function normalizeGitHubPullRequest(body: unknown): Normalized<GitPush> {
   const event = parseOrRefuse(GitHubPullRequest, body, 'GitHub pull_request event');
   const repo = event.repository;
+  const pr = event.pull_request;
+  // Echo's trigger properties, as strings as Echo writes them.
+  const properties = Object.fromEntries(
+    Object.entries({ number: pr.number, draft: pr.draft, state: pr.state, title: pr.title })
+      .filter(([, v]) => v !== undefined && v !== null)
+      .map(([k, v]) => [k, String(v)]),
+  );
   return {
     kind: 'event',
     event: {
@@ -130,6 +176,7 @@ function normalizeGitHubPullRequest(body: unknown): Normalized<GitPush> {
       hash: event.pull_request.head.sha,
       action: `pull_request:${event.action}`,
       ...(event.sender?.login ? { user: event.sender.login } : {}),
+      ...(Object.keys(properties).length > 0 ? { properties } : {}),
     },
   };
 }
@@ -152,10 +199,10 @@ export function normalizeGitLab(eventName: string | undefined, body: unknown): N
   if (eventName !== undefined && eventName !== 'Push Hook' && eventName !== 'Tag Push Hook') {
     return ignored(`GitLab event '${eventName}' does not trigger pipelines`);
   }
+  // Echo reads pushes and tag pushes only (a merge request hook has no ref: nothing fires there).
+  const kind = (body as { object_kind?: unknown } | null)?.object_kind;
+  if (kind !== undefined && kind !== 'push' && kind !== 'tag_push') return ignored(`GitLab '${textOf(kind)}' events do not trigger pipelines`);
   const push = parseOrRefuse(GitLabPush, body, 'GitLab push event');
-  if (push.object_kind !== undefined && push.object_kind !== 'push' && push.object_kind !== 'tag_push') {
-    return ignored(`GitLab '${push.object_kind}' events do not trigger pipelines`);
-  }
   if (ZERO_SHA.test(push.after)) return ignored(`${push.ref} was deleted`);
   const path = push.project.path_with_namespace?.split('/') ?? [];
   return {
@@ -224,6 +271,54 @@ const BitbucketServerPush = z.looseObject({
   ),
 });
 
+const BitbucketServerRef = z.looseObject({
+  id: z.string().check(z.minLength(1)),
+  latestCommit: z.optional(z.string()),
+  repository: z.looseObject({
+    slug: z.string().check(z.minLength(1)),
+    name: z.optional(z.string()),
+    project: z.looseObject({ key: z.string().check(z.minLength(1)) }),
+  }),
+});
+
+/** Bitbucket Server / Data Center pull request events (Echo's BitbucketServerEventHandler). */
+const BitbucketServerPullRequest = z.looseObject({
+  actor: BitbucketServerPush.shape.actor,
+  pullRequest: z.looseObject({
+    fromRef: BitbucketServerRef,
+    toRef: BitbucketServerRef,
+    properties: z.optional(z.looseObject({ mergeCommit: z.optional(z.looseObject({ id: z.optional(z.string()) })) })),
+  }),
+});
+
+/** The pull request events Echo fires git triggers for; the action is the event key. */
+const BITBUCKET_SERVER_PR_EVENTS: readonly string[] = ['pr:opened', 'pr:from_ref_updated', 'pr:merged', 'pr:declined', 'pr:deleted'];
+
+/**
+ * As Echo reads them: a merged pull request is the target branch at the merge commit; the others
+ * are the source branch at its latest commit.
+ */
+function normalizeBitbucketServerPullRequest(eventKey: string, body: unknown): Normalized<GitPush> {
+  const event = parseOrRefuse(BitbucketServerPullRequest, body, `Bitbucket Server ${eventKey} event`);
+  const pr = event.pullRequest;
+  const merged = eventKey === 'pr:merged';
+  const ref = merged ? pr.toRef : pr.fromRef;
+  const hash = merged ? pr.properties?.mergeCommit?.id : pr.fromRef.latestCommit;
+  const user = event.actor?.name ?? event.actor?.displayName;
+  return {
+    kind: 'event',
+    event: {
+      source: 'bitbucket',
+      projects: spellings(ref.repository.project.key),
+      slugs: spellings(ref.repository.slug, ref.repository.name),
+      branch: branchOf(ref.id),
+      ...(hash ? { hash } : {}),
+      action: eventKey,
+      ...(user ? { user } : {}),
+    },
+  };
+}
+
 function normalizeBitbucketServer(body: unknown): Normalized<GitPush> {
   const push = parseOrRefuse(BitbucketServerPush, body, 'Bitbucket Server refs_changed event');
   // A deleted branch or tag has nothing to build (DELETE changes, or a zero toHash).
@@ -250,6 +345,7 @@ export function normalizeBitbucket(eventKey: string | undefined, body: unknown):
   if (eventKey === 'diagnostics:ping') return ignored('ping');
   const key = eventKey ?? (body as { eventKey?: unknown } | null)?.eventKey;
   if (key === 'repo:refs_changed') return normalizeBitbucketServer(body);
+  if (typeof key === 'string' && BITBUCKET_SERVER_PR_EVENTS.includes(key)) return normalizeBitbucketServerPullRequest(key, body);
   if (key === 'pullrequest:fulfilled') {
     const merged = parseOrRefuse(BitbucketMerged, body, 'Bitbucket pullrequest:fulfilled event');
     return bitbucketCloudEvent(merged, merged.pullrequest.destination.branch.name, merged.pullrequest.merge_commit.hash, 'pullrequest:fulfilled');
@@ -292,9 +388,10 @@ export function gitTrigger(push: GitPush, payload?: unknown): Record<string, unk
     project: push.projects[0],
     slug: push.slugs[0],
     branch: push.branch,
-    hash: push.hash,
+    ...(push.hash !== undefined ? { hash: push.hash } : {}),
     action: push.action,
     ...(push.user ? { user: push.user } : {}),
+    ...(push.properties ? { properties: push.properties } : {}),
     ...(push.artifacts && push.artifacts.length > 0 ? { artifacts: push.artifacts } : {}),
     ...(payload !== undefined ? carriedPayload(payload) : {}),
   };

@@ -212,3 +212,92 @@ describe('matching git triggers', () => {
     expect(matchGitTrigger(trigger({ branch: 'release/.*' }), push)).toEqual({ matched: false, reason: "branch 'master' does not match 'release/.*'" });
   });
 });
+
+describe("real provider deliveries beyond pushes, as Echo's handlers read them", () => {
+  const serverTrigger = { type: 'git', source: 'bitbucket', project: '~gopher', slug: 'webhook-test' };
+
+  it('Bitbucket Server pr:merged: the target branch at the merge commit', () => {
+    const merged = event(normalizeBitbucket('pr:merged', fixture('bitbucket-server/pr-merged.json')));
+    expect(gitTrigger(merged)).toEqual({
+      type: 'git',
+      source: 'bitbucket',
+      project: '~gopher',
+      slug: 'webhook-test',
+      branch: 'master',
+      hash: 'cbf26be7bfc8394906abbd571498fb8d28888b58',
+      action: 'pr:merged',
+      user: 'gopher',
+    });
+    expect(matchGitTrigger({ ...serverTrigger, branch: 'master', events: ['pr:merged'] }, merged).matched).toBe(true);
+    expect(matchGitTrigger({ ...serverTrigger, events: ['repo:refs_changed'] }, merged).matched).toBe(false);
+  });
+
+  it.each([
+    ['pr:opened', 'bitbucket-server/pr-opened.json', '32a0b8a740c2963c6f56bd8baf3dc05683d299e0'],
+    ['pr:declined', 'bitbucket-server/pr-declined.json', '50a8ee1fae3abf75738a85f9039b4b2de4947174'],
+    ['pr:from_ref_updated', 'bitbucket-server/pr-opened.json', '32a0b8a740c2963c6f56bd8baf3dc05683d299e0'],
+  ])('Bitbucket Server %s: the source branch at its latest commit', (key, file, hash) => {
+    const pr = event(normalizeBitbucket(key, fixture(file)));
+    expect(pr).toMatchObject({ branch: 'feature/wip', hash, action: key, projects: ['~gopher'] });
+  });
+
+  it('Bitbucket Server: the event key from the body when the header is missing; other pr events and a merge without its commit', () => {
+    expect(event(normalizeBitbucket(undefined, fixture('bitbucket-server/pr-merged.json'))).action).toBe('pr:merged');
+    expect(normalizeBitbucket('pr:modified', fixture('bitbucket-server/pr-modified.json'))).toMatchObject({ kind: 'ignored' });
+    const { properties: _p, ...pullRequest } = fixture<{ pullRequest: Record<string, unknown> }>('bitbucket-server/pr-merged.json').pullRequest;
+    const noCommit = event(normalizeBitbucket('pr:merged', { ...fixture('bitbucket-server/pr-merged.json'), pullRequest }));
+    // No invented commit: the trigger carries none.
+    expect(gitTrigger(noCommit)).not.toHaveProperty('hash');
+    expect(() => normalizeBitbucket('pr:opened', { eventKey: 'pr:opened', pullRequest: {} })).toThrow(MalformedEventError);
+  });
+
+  it('Bitbucket Cloud pullrequest:fulfilled (real payload): the destination branch at the merge commit', () => {
+    const merged = event(normalizeBitbucket('pullrequest:fulfilled', fixture('bitbucket-cloud/pull-request-merged.json')));
+    expect(merged).toMatchObject({ branch: 'master', hash: '764413d85e29', action: 'pullrequest:fulfilled', slugs: ['repo_name'] });
+  });
+
+  it('GitHub pull_request (real payload): head branch and commit, and Echo trigger properties', () => {
+    const pr = event(normalizeGitHub('pull_request', fixture('github/pull-request.json')));
+    expect(gitTrigger(pr)).toMatchObject({
+      project: 'baxterthehacker',
+      slug: 'public-repo',
+      branch: 'changes',
+      hash: '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c',
+      action: 'pull_request:opened',
+      properties: { number: '1', draft: 'false', state: 'open', title: 'Update the README with new information' },
+    });
+  });
+
+  it('GitHub create and delete of a branch fire branch:create / branch:delete with no commit; of a tag, nothing', () => {
+    expect(normalizeGitHub('create', fixture('github/create.json'))).toMatchObject({ kind: 'ignored' });
+    expect(normalizeGitHub('delete', fixture('github/delete.json'))).toMatchObject({ kind: 'ignored' });
+    const created = event(normalizeGitHub('create', { ...fixture('github/create.json'), ref: 'feature/x', ref_type: 'branch' }));
+    expect(gitTrigger(created)).toEqual({
+      type: 'git',
+      source: 'github',
+      project: 'baxterthehacker',
+      slug: 'public-repo',
+      branch: 'feature/x',
+      action: 'branch:create',
+      user: 'baxterthehacker',
+    });
+    const deleted = event(normalizeGitHub('delete', { ...fixture('github/delete.json'), ref: 'feature/x', ref_type: 'branch' }));
+    expect(
+      matchGitTrigger({ type: 'git', source: 'github', project: 'baxterthehacker', slug: 'public-repo', events: ['branch:delete'] }, deleted).matched,
+    ).toBe(true);
+  });
+
+  it('GitLab: tag pushes fire tag_push; merge request hooks fire nothing (Echo reads pushes only), with or without the header', () => {
+    expect(event(normalizeGitLab('Tag Push Hook', fixture('gitlab/tag-event.json')))).toMatchObject({
+      branch: 'refs/tags/v1.0.0',
+      hash: '82b3d5ae55f7080f1e6022629cdb57bfae7cccc7',
+      action: 'tag_push',
+    });
+    expect(event(normalizeGitLab('Push Hook', fixture('gitlab/push-event.json')))).toMatchObject({ branch: 'master', action: 'push' });
+    expect(normalizeGitLab('Merge Request Hook', fixture('gitlab/merge-request-event.json'))).toMatchObject({ kind: 'ignored' });
+    expect(normalizeGitLab(undefined, fixture('gitlab/merge-request-event.json'))).toEqual({
+      kind: 'ignored',
+      reason: "GitLab 'merge_request' events do not trigger pipelines",
+    });
+  });
+});
