@@ -245,7 +245,7 @@ describe("real provider deliveries beyond pushes, as Echo's handlers read them",
     expect(event(normalizeBitbucket(undefined, fixture('bitbucket-server/pr-merged.json'))).action).toBe('pr:merged');
     expect(normalizeBitbucket('pr:modified', fixture('bitbucket-server/pr-modified.json'))).toMatchObject({ kind: 'ignored' });
     const { properties: _p, ...pullRequest } = fixture<{ pullRequest: Record<string, unknown> }>('bitbucket-server/pr-merged.json').pullRequest;
-    const noCommit = event(normalizeBitbucket('pr:merged', { ...fixture('bitbucket-server/pr-merged.json'), pullRequest }));
+    const noCommit = event(normalizeBitbucket('pr:merged', { ...fixture<Record<string, unknown>>('bitbucket-server/pr-merged.json'), pullRequest }));
     // No invented commit: the trigger carries none.
     expect(gitTrigger(noCommit)).not.toHaveProperty('hash');
     expect(() => normalizeBitbucket('pr:opened', { eventKey: 'pr:opened', pullRequest: {} })).toThrow(MalformedEventError);
@@ -271,7 +271,7 @@ describe("real provider deliveries beyond pushes, as Echo's handlers read them",
   it('GitHub create and delete of a branch fire branch:create / branch:delete with no commit; of a tag, nothing', () => {
     expect(normalizeGitHub('create', fixture('github/create.json'))).toMatchObject({ kind: 'ignored' });
     expect(normalizeGitHub('delete', fixture('github/delete.json'))).toMatchObject({ kind: 'ignored' });
-    const created = event(normalizeGitHub('create', { ...fixture('github/create.json'), ref: 'feature/x', ref_type: 'branch' }));
+    const created = event(normalizeGitHub('create', { ...fixture<Record<string, unknown>>('github/create.json'), ref: 'feature/x', ref_type: 'branch' }));
     expect(gitTrigger(created)).toEqual({
       type: 'git',
       source: 'github',
@@ -281,7 +281,7 @@ describe("real provider deliveries beyond pushes, as Echo's handlers read them",
       action: 'branch:create',
       user: 'baxterthehacker',
     });
-    const deleted = event(normalizeGitHub('delete', { ...fixture('github/delete.json'), ref: 'feature/x', ref_type: 'branch' }));
+    const deleted = event(normalizeGitHub('delete', { ...fixture<Record<string, unknown>>('github/delete.json'), ref: 'feature/x', ref_type: 'branch' }));
     expect(
       matchGitTrigger({ type: 'git', source: 'github', project: 'baxterthehacker', slug: 'public-repo', events: ['branch:delete'] }, deleted).matched,
     ).toBe(true);
