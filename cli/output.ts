@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { stringify } from 'yaml';
 import type { Io } from './io.js';
 
-const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export const outputOption = () => new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table');
@@ -13,6 +13,13 @@ export function emit(io: Io, format: OutputFormat, data: unknown, table: () => r
   if (format === 'json') io.write(`${JSON.stringify(data, null, 2)}\n`);
   else if (format === 'yaml') io.write(stringify(data));
   else for (const line of table()) io.out(line);
+}
+
+/** Rows as aligned columns, two spaces apart (the last column is not padded). */
+export function columns(rows: ReadonlyArray<readonly string[]>, indent = ''): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => `${indent}${row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]!) : cell)).join('  ')}`.trimEnd());
 }
 
 /** Records as people and scripts may see them: no task tokens. */

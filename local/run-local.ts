@@ -14,7 +14,7 @@ import { ExecutionNotFoundError, InvalidInputError } from '../functions/core/err
 import { ExecutionStore } from '../functions/core/execution-store.js';
 import type { PipelineLauncher } from '../functions/core/pipeline-launcher.js';
 import { StaticPipelineRegistry } from '../functions/core/pipeline-registry.js';
-import { restartStage } from '../functions/core/restart.js';
+import { restartableStage, restartStage } from '../functions/core/restart.js';
 import { buildTriggerDeps } from '../functions/triggers/deps.js';
 import { ensureTables } from '../functions/core/tables.js';
 import { resetClientCache } from '../functions/core/aws-clients.js';
@@ -152,9 +152,10 @@ async function localSession(options: SessionOptions): Promise<LocalSession> {
   } else if (options.input.isTTY) {
     judge = { kind: 'prompt', ask: terminalJudge(options.input, out) };
   } else {
-    out.write('No terminal attached: manual judgments will be continued automatically (use --auto-judge to choose).\n');
+    // Said where it matters, at the judgment (a run without one has nothing to say about it).
     judge = { kind: 'auto', judgment: 'continue' };
   }
+  const why = options.autoJudge ? '' : ' (no terminal attached: --auto-judge continue|stop chooses)';
 
   // Cloud stages: the family, the local sandbox, and the clusters printed before and after the run.
   const cloud = localCloud();
@@ -163,7 +164,7 @@ async function localSession(options: SessionOptions): Promise<LocalSession> {
   const reporter = new ProgressReporter(out, Boolean(out.isTTY), options.timeScale);
   const notifier = new MemoryNotifier((event) => {
     if (event.event === 'manualJudgment' && judge.kind === 'auto') {
-      out.write(`  … ${event.summary}: answering '${judge.judgment}' automatically\n`);
+      out.write(`  … ${event.summary}: answering '${judge.judgment}' automatically${why}\n`);
     }
   });
   const runtime = new LocalRuntime({
@@ -288,8 +289,13 @@ export interface RestartLocalOptions extends Omit<SessionOptions, 'file'> {
  * running execution, a stage that did not fail) are thrown before anything changes.
  */
 export async function restartLocal(options: RestartLocalOptions): Promise<number> {
-  const record = await new ExecutionStore().getExecution(options.executionId);
+  const store = new ExecutionStore();
+  const record = await store.getExecution(options.executionId);
   if (!record) throw new ExecutionNotFoundError(`no execution '${options.executionId}'`);
+  // Refused (still running, a stage that did not fail) before the environment prints or makes
+  // anything; an interrupted restart (pending) is finished by restartStage instead.
+  const view = await store.load(record.id);
+  if (!view.restart?.pending) restartableStage(view, options.stage);
   const file = options.file ?? (await rememberedSource(record.id)) ?? pipelineFileOf(options.pipelinesDir ?? join(projectRoot(), 'pipelines'), record);
   const loaded = loadPipelineFile(file);
   if (!loaded.pipeline) throw new InvalidInputError(`${file}: ${loaded.errors.map(formatProblem).join('; ')}`);

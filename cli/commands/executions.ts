@@ -15,7 +15,7 @@ import { scanExecutions } from '../../local/records.js';
 import { UsageError } from '../errors.js';
 import { colourOn, paint } from '../../local/colour.js';
 import type { Io } from '../io.js';
-import { emit, type OutputFormat, outputOption, redact } from '../output.js';
+import { columns, emit, type OutputFormat, outputOption, redact } from '../output.js';
 import { NO_ENVIRONMENT, target } from '../target.js';
 
 const EXECUTION_STATUSES = ['NOT_STARTED', 'RUNNING', 'PAUSED', 'SUCCEEDED', 'TERMINAL', 'CANCELED'] as const;
@@ -31,9 +31,7 @@ type Row = Record<string, unknown>;
 function summaryRows(records: readonly Row[]): string[] {
   if (records.length === 0) return ['no executions'];
   const when = (r: Row) => (typeof r.startTime === 'number' ? new Date(r.startTime).toISOString().replace(/\.\d+Z$/, 'Z') : '');
-  const cells = records.map((r) => [String(r.id), `${String(r.application)}/${String(r.pipelineName)}`, String(r.status), when(r)]);
-  const widths = [0, 1, 2].map((i) => Math.max(...cells.map((c) => c[i]!.length)));
-  return cells.map((c) => c.map((v, i) => (i < 3 ? v.padEnd(widths[i]!) : v)).join('  '));
+  return columns(records.map((r) => [String(r.id), `${String(r.application)}/${String(r.pipelineName)}`, String(r.status), when(r)]));
 }
 
 /** Scalar outputs a stage produced, short enough for one line. */

@@ -26,7 +26,7 @@ import { sleep } from '../../local/clock.js';
 import { FINAL_EXECUTION_STATUSES } from '../../functions/core/execution-model.js';
 import { ExecutionNotFoundError } from '../../functions/core/errors.js';
 import { NO_ENVIRONMENT, type Target, target } from '../target.js';
-import { emit, type OutputFormat, outputOption } from '../output.js';
+import { columns, emit, type OutputFormat, outputOption } from '../output.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { directoryRegistry, pipelinesIn } from '../../functions/core/pipeline-files.js';
@@ -115,16 +115,24 @@ async function localOperations(): Promise<OperationsDeps> {
 export function clusterLines(view: ApplicationClusters): string[] {
   const lines = [`${view.application} in ${view.account}/${view.region}`];
   if (view.clusters.length === 0 && (view.functions ?? []).length === 0) lines.push('  no clusters');
-  for (const cluster of view.clusters) {
+  // One column layout for every cluster's server groups, so they line up across clusters.
+  const rows = view.clusters.map((cluster) =>
+    cluster.serverGroups.map((g) => [
+      g.name,
+      g.enabled ? 'serving' : 'disabled',
+      `${g.capacity.min}/${g.capacity.desired}/${g.capacity.max}`,
+      String(g.imageId ?? ''),
+      `${g.health.up}/${g.health.total} up`,
+      [g.trafficWeight === undefined ? '' : `${g.trafficWeight}% of traffic`, g.enabled || !g.disabledReason ? '' : `(${g.disabledReason})`]
+        .filter(Boolean)
+        .join('  '),
+    ]),
+  );
+  const aligned = columns(rows.flat(), '    ');
+  view.clusters.forEach((cluster, i) => {
     lines.push(`  ${cluster.cluster}${cluster.provider === 'ecs' ? ` (ECS cluster ${cluster.ecsCluster ?? ''})` : ''}`);
-    for (const g of cluster.serverGroups) {
-      const serving = g.enabled ? 'serving' : `disabled${g.disabledReason ? ` (${g.disabledReason})` : ''}`;
-      const traffic = g.trafficWeight === undefined ? '' : `  ${g.trafficWeight}% of traffic`;
-      lines.push(
-        `    ${g.name.padEnd(28)} ${serving.padEnd(12)} ${`${g.capacity.min}/${g.capacity.desired}/${g.capacity.max}`.padEnd(9)} ${String(g.imageId ?? '').padEnd(22)} ${g.health.up}/${g.health.total} up${traffic}`,
-      );
-    }
-  }
+    lines.push(...aligned.splice(0, rows[i]!.length));
+  });
   // Older APIs answer without functions.
   for (const fn of view.functions ?? []) {
     const versions = fn.versions.map((v) => v.version).join(', ') || 'none published';

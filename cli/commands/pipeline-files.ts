@@ -1,7 +1,7 @@
 /** validate, compile, graph, schema: commands that only read pipeline files. */
 import { Argument, type Command, Option } from 'commander';
 import { stageReferenceMarkdown } from '../../state-machines/stage-types/reference.js';
-import { emit, type OutputFormat, outputOption } from '../output.js';
+import { columns, emit, OUTPUT_FORMATS, type OutputFormat, outputOption } from '../output.js';
 import { compilePipeline, renderDefinition } from '../../state-machines/compiler/compile.js';
 import { mermaidGraph } from '../../state-machines/graph/mermaid.js';
 import { pipelineJsonSchema } from '../../state-machines/model/json-schema.js';
@@ -98,7 +98,8 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
           for (const w of r.warnings) io.err(`${r.file}: warning: ${formatProblem(w)}`);
           for (const e of r.errors) io.err(`${r.file}: ${formatProblem(e)}`);
           if (r.ok && r.name === undefined) io.out(`${r.file}: settings ok`);
-          else if (r.ok) io.out(`${r.file}: ok (${r.application}/${r.name}, ${r.stages} stages)${r.timeZone ? zoneNote(r.timeZone) : ''}`);
+          else if (r.ok)
+            io.out(`${r.file}: ok (${r.application}/${r.name}, ${r.stages} stage${r.stages === 1 ? '' : 's'})${r.timeZone ? zoneNote(r.timeZone) : ''}`);
         }
       } else emit(io, opts.output, results, () => []);
       io.exit(results.some((r) => !r.ok) ? EXIT.invalid : EXIT.ok);
@@ -117,11 +118,14 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
 
   program
     .command('graph')
-    .description('Print the stage graph: a Mermaid flowchart, or its stages and edges as JSON/YAML')
+    .description('Print the stage graph: a Mermaid flowchart, a table of its stages, or its stages and edges as JSON/YAML')
     .argument('<file>', 'pipeline file')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['mermaid', 'json', 'yaml']).default('mermaid'))
-    .addHelpText('after', '\nExamples:\n  npx gennaker graph pipelines/demo.yml > demo.mmd\n  npx gennaker graph pipelines/demo.yml -o json')
-    .action(async (file: string, opts: { output: 'mermaid' | 'json' | 'yaml' }) => {
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['mermaid', ...OUTPUT_FORMATS]).default('mermaid'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx gennaker graph pipelines/demo.yml > demo.mmd\n  npx gennaker graph pipelines/demo.yml -o table\n  npx gennaker graph pipelines/demo.yml -o json',
+    )
+    .action(async (file: string, opts: { output: 'mermaid' | OutputFormat }) => {
       const pipeline = loadOrReport(file, io);
       if (!pipeline) return io.exit(EXIT.invalid);
       const zone = usesPlatformTimeZone(pipeline) ? platformTimeZone() : undefined;
@@ -133,7 +137,9 @@ export function registerPipelineFileCommands(program: Command, io: Io): void {
         stages: pipeline.stages.map((s) => ({ refId: s.refId, name: s.name, type: s.type, requisiteStageRefIds: s.requisiteStageRefIds })),
         edges: pipeline.stages.flatMap((s) => s.requisiteStageRefIds.map((from) => ({ from, to: s.refId }))),
       };
-      emit(io, opts.output, graph, () => []);
+      emit(io, opts.output, graph, () =>
+        columns([['REF', 'STAGE', 'TYPE', 'AFTER'], ...graph.stages.map((s) => [s.refId, s.name, s.type, s.requisiteStageRefIds.join(', ') || '-'])]),
+      );
     });
 
   const schemaText = () => `${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`;

@@ -93,22 +93,7 @@ export async function restartStage(request: RestartRequest, deps: RestartDeps): 
   if (last && same) {
     return last.pending ? { ...(await carryOut(view, last, deps)), changed: false } : { execution: view, stages: last.stages, changed: false };
   }
-  if (!FINAL_EXECUTION_STATUSES.has(view.status)) {
-    throw new ExecutionStateError(
-      `execution ${view.id} is ${view.status}: only a stage of a finished execution can be restarted (wait for it to end, or cancel it first)`,
-    );
-  }
-  const stage = findStage(view, request.stage);
-  if (!stage) {
-    throw new StageNotFoundError(
-      `execution ${view.id} has no stage '${request.stage}' (stages: ${view.stages.map((s) => `${s.refId} '${s.name}'`).join(', ')})`,
-    );
-  }
-  if (!RESTARTABLE_STATUSES.has(stage.status)) {
-    throw new ExecutionStateError(
-      `stage '${stage.name}' of ${view.id} is ${stage.status}: only a failed or canceled stage (${[...RESTARTABLE_STATUSES].join(', ')}) can be restarted`,
-    );
-  }
+  const stage = restartableStage(view, request.stage);
   if (deps.policy && !(await deps.queue.takeSlot(view.application, view.pipelineId, view.id, deps.policy))) {
     throw new ExecutionStateError(
       `${view.application}/${view.pipelineName} allows ${deps.policy.maxRunning} run(s) at a time and that many are running: restart ${view.id} when one ends`,
@@ -150,6 +135,29 @@ export async function restartStage(request: RestartRequest, deps: RestartDeps): 
     view,
   );
   return { ...(await carryOut({ ...view, ...written }, restart, deps)), changed: true };
+}
+
+/**
+ * The stage a new restart of `view` would restart, or why none can be: the execution must have
+ * finished and the stage failed or been canceled. Callers that must set things up before a restart
+ * (a local run's environment) ask first, so a refusal comes before anything is printed or made.
+ */
+export function restartableStage(view: ExecutionView, name: string): StageRecord {
+  if (!FINAL_EXECUTION_STATUSES.has(view.status)) {
+    throw new ExecutionStateError(
+      `execution ${view.id} is ${view.status}: only a stage of a finished execution can be restarted (wait for it to end, or cancel it first)`,
+    );
+  }
+  const stage = findStage(view, name);
+  if (!stage) {
+    throw new StageNotFoundError(`execution ${view.id} has no stage '${name}' (stages: ${view.stages.map((s) => `${s.refId} '${s.name}'`).join(', ')})`);
+  }
+  if (!RESTARTABLE_STATUSES.has(stage.status)) {
+    throw new ExecutionStateError(
+      `stage '${stage.name}' of ${view.id} is ${stage.status}: only a failed or canceled stage (${[...RESTARTABLE_STATUSES].join(', ')}) can be restarted`,
+    );
+  }
+  return stage;
 }
 
 /** By refId, else by name (as the judge command finds stages). */

@@ -96,6 +96,9 @@ describe('output', () => {
     expect(results[1]!.errors[0]!.path).toBe('$.stages[0].type');
     const graph = JSON.parse((await gennaker('graph', join(projectRoot, 'pipelines/demo.yml'), '-o', 'json')).out) as { edges: unknown[] };
     expect(graph.edges).toContainEqual({ from: 'bake', to: 'staging' });
+    const table = (await gennaker('graph', join(projectRoot, 'pipelines/demo.yml'), '-o', 'table')).out.split('\n');
+    expect(table[0]).toMatch(/^REF +STAGE +TYPE +AFTER$/);
+    expect(table).toContainEqual(expect.stringMatching(/^staging +Deploy to staging +deploy +bake$/));
   });
 
   it('one error prefix on stderr and exit 2 for bad options, 1 for a missing execution', async () => {

@@ -65,6 +65,11 @@ describe('the local environment', () => {
     expect(clusters.code).toBe(0);
     expect(clusters.out).toMatch(/demo-staging-v001 +serving/);
     expect(clusters.out).toMatch(/demo-prod-v001 +serving/);
+    // One column layout across clusters: capacity, image and health line up whatever the status says.
+    const groups = clusters.out.split('\n').filter((l) => /^ {4}demo-/.test(l));
+    expect(groups).toHaveLength(4);
+    expect(new Set(groups.map((l) => l.search(/\d+\/\d+\/\d+ /))).size).toBe(1);
+    expect(new Set(groups.map((l) => l.search(/ami-/))).size).toBe(1);
     const view = await json<{ clusters: Array<{ cluster: string }> }>('clusters', 'demo');
     expect(view.clusters.map((c) => c.cluster).sort()).toEqual(['demo-prod', 'demo-staging']);
     const id = /Execution (\S+)/.exec(r.out)![1]!;
@@ -150,6 +155,23 @@ describe('the local environment', () => {
     const record = await json<{ status: string; stages: Array<{ name: string; status: string }> }>('executions', 'show', id!);
     expect(record.status).toBe('CANCELED');
     expect(record.stages.find((s) => s.name === 'Deploy to staging')!.status).toBe('CANCELED');
+    expect(await locksHeldBy(id!)).toEqual([]);
+  }, 180_000);
+
+  it('a second Ctrl-C quits at once, and the cancel command it prints ends the run as shown', async () => {
+    const run = terminal(['run', '--local', slow]);
+    const [, id] = await run.waitFor(/Execution (\S+)/, 60_000);
+    await run.waitFor(/Long wait\s+RUNNING/, 60_000);
+    run.child.stdin!.write('\x03');
+    await run.waitFor(/Canceling execution/);
+    run.child.stdin!.write('\x03');
+    const [, command] = await run.waitFor(/Quit without waiting: .*\('([^']+)' ends it\)/);
+    expect((await run.done).code).toBe(130);
+    expect(command).toBe(`npx gennaker cancel ${id}`);
+    // A record the quitting run may have left RUNNING is ended from another shell, exactly as printed.
+    const ended = execFileSync('sh', ['-c', `${command} || true`], { cwd: inside, env, encoding: 'utf8' });
+    expect(ended).toMatch(new RegExp(`^${id}: (CANCELED|already finished CANCELED; nothing to cancel)\n$`));
+    expect((await json<{ status: string }>('executions', 'show', id!)).status).toBe('CANCELED');
     expect(await locksHeldBy(id!)).toEqual([]);
   }, 180_000);
 

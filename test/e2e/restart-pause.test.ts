@@ -111,6 +111,8 @@ describe('gennaker pause and resume', () => {
     const refused = await gennaker('restart', id, 'Soak');
     expect(refused.code).toBe(1);
     expect(refused.err).toContain(`execution ${id} is PAUSED: only a stage of a finished execution can be restarted`);
+    // Refused before anything is set up or printed.
+    expect(refused.out).toBe('');
 
     const resumed = await gennaker('resume', id, '-o', 'json');
     expect(resumed.code, resumed.err).toBe(0);

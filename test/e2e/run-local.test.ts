@@ -33,8 +33,7 @@ describe('run --local', () => {
     const io = streams();
     const code = await runLocal({ file: 'pipelines/demo.yml', timeScale: 200, parameters: {}, ...io });
     const text = io.text();
-    expect(text).toContain('No terminal attached: manual judgments will be continued automatically');
-    expect(text).toContain("answering 'continue' automatically");
+    expect(text).toContain("answering 'continue' automatically (no terminal attached: --auto-judge continue|stop chooses)");
     expect(text).toContain('Pipeline SUCCEEDED');
     expect(code).toBe(0);
     // The sandbox seeds each cluster with a previous release; the run swaps in the baked one.

@@ -69,7 +69,7 @@ describe('gennaker', () => {
     );
     let r = await cli('validate', windowed);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("ok (app/w, 1 stages); windows and cron triggers without a timeZone run in America/Los_Angeles (Spinnaker's default");
+    expect(r.out).toContain("ok (app/w, 1 stage); windows and cron triggers without a timeZone run in America/Los_Angeles (Spinnaker's default");
     expect((await cli('validate', good)).out).not.toContain('time');
     r = await cli('graph', windowed);
     expect(r.out.split('\n')[0]).toMatch(/^%% windows and cron triggers without a timeZone run in America\/Los_Angeles/);
@@ -146,7 +146,7 @@ describe('gennaker', () => {
     const shared = file('context-shared.json', JSON.stringify({ 'gennaker:secretAccess': file('access.yml', 'shared: [gennaker/ops/]') }));
     const ok = await cli('validate', '--settings', shared, borrowing);
     expect(ok.code).toBe(0);
-    expect(ok.out).toContain('ok (shop/borrow, 1 stages)');
+    expect(ok.out).toContain('ok (shop/borrow, 1 stage)');
   });
 
   it('compile prints ASL and graph prints Mermaid', async () => {
