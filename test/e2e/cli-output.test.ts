@@ -59,7 +59,8 @@ writeFileSync(
   }),
 );
 
-describe('output', () => {
+// Several CLI processes per test: generous on a loaded machine.
+describe('output', { timeout: 180_000 }, () => {
   it('--version prints the package version', async () => {
     const r = await gennaker('--version');
     expect(r.code).toBe(0);
