@@ -108,6 +108,8 @@ describe('$PROGRESSIVE promotes and per-step analysis', () => {
     const stage = stageOf(run, '1');
     expect(stage.status, stage.error).toBe('SUCCEEDED');
     expect(run.clock.now() - START).toBeGreaterThanOrEqual(900_000);
+    // No rollback alarms to read while it holds: one wait to the end of the 900 s, then the analysis (not a call every 30 s).
+    expect(run.calls['1']).toBe(2);
     expect(await alias()).toEqual({ name: 'live', version: '3', weights: {} });
   }, 120_000);
 
