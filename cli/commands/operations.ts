@@ -9,16 +9,17 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type OperationsDeps, pauseExecution, resumeExecution } from '../../functions/api/operations.js';
 import { MemoryNotifier } from '../../functions/core/notifications.js';
 import { buildTriggerDeps } from '../../functions/triggers/deps.js';
+import { type InProcessLauncher, inProcessStack } from '../../functions/triggers/local.js';
+import { lifecycleSuccessors } from '../../functions/triggers/lifecycle/lifecycle.js';
 import { MemoryLog } from '../../functions/core/log.js';
 import { terminalUser } from '../../local/user.js';
 import { httpApi } from '../../functions/api/http-client.js';
 import { cloudClusterReader } from '../../functions/api/clusters.js';
 import type { ApplicationClusters } from '../../functions/api/clusters.js';
 import { cancelExecution, type ExecutionStopper } from '../../functions/core/cancel.js';
-import { ExecutionQueue } from '../../functions/core/concurrency.js';
 import type { ExecutionStore } from '../../functions/core/execution-store.js';
 import { restartLocal, runLocal } from '../../local/run-local.js';
-import { projectRoot, runOwner } from '../../local/environment.js';
+import { projectRoot, registerRun, runOwner, unregisterRun } from '../../local/environment.js';
 import { parseScale } from './local-run.js';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime.js';
 import { localStageFamilies } from '../../local/run-local.js';
@@ -50,13 +51,17 @@ async function localTarget(): Promise<Extract<Target, { kind: 'emulator' }>> {
  * A local cancel is the API's cancel (core/cancel.ts: who canceled recorded, stage cleanup,
  * notification, locks released, the end's every step), with the run's own process as the stopper:
  * it is signalled and cancels as Ctrl-C there would, with its stages' state in hand. A run whose
- * process died is ended here, with every local stage family loaded for cleanup.
+ * process died is ended here, with every local stage family loaded for cleanup. What follows the
+ * end starts here, as it would in the lifecycle handler (the local stack, functions/triggers/local.ts):
+ * the pipeline's next waiting run, and pipelines the completed event triggers; they run on in this
+ * process until they end (`followStarted`).
  */
 export async function cancelLocal(
   executionId: string,
   reason: string | undefined,
   io: Io,
   runtimeOptions: LocalRuntimeOptions = { families: localStageFamilies() },
+  pipelinesDir = join(projectRoot(), 'pipelines'),
 ): Promise<number> {
   const from = await localTarget();
   const record = await from.store.getExecution(executionId);
@@ -66,6 +71,7 @@ export async function cancelLocal(
     return record.status === 'CANCELED' ? EXIT.ok : EXIT.failed;
   }
   const runtime = new LocalRuntime(runtimeOptions);
+  const stack = inProcessStack(runtime, { registry: directoryRegistry(pipelinesDir), notifier: runtime.notifier, log: new MemoryLog() });
   const { store, clock, notifier, implementations } = runtime.deps;
   const result = await cancelExecution(
     executionId,
@@ -75,12 +81,62 @@ export async function cancelLocal(
       notifier,
       implementations,
       stopper: ownerProcessStopper(store),
-      queue: new ExecutionQueue({ store, launcher: runtime.launcher, clock, notifier }),
+      queue: stack.triggers.queue,
+      successors: lifecycleSuccessors(stack.lifecycle),
     },
     { user: runtime.user, reason: reason ?? 'canceled from the command line' },
   );
   io.out(`${executionId}: ${result.execution.status}`);
+  await followStarted(stack.launcher, store, runtime.user, io);
   return EXIT.ok;
+}
+
+/**
+ * Runs what the end started in this process until everything has ended, each registered as a
+ * local run (so `gennaker cancel <id>` from another shell signals this process). A signal cancels
+ * the runs another shell asked to cancel (their records say who), else (Ctrl-C) every one.
+ */
+async function followStarted(launcher: InProcessLauncher, store: ExecutionStore, user: string, io: Io): Promise<void> {
+  const shown = new Set<string>();
+  const show = async () => {
+    for (const id of launcher.startedExecutions()) {
+      if (shown.has(id)) continue;
+      shown.add(id);
+      const run = await store.getExecution(id);
+      const pipeline = run ? `${run.application}/${run.pipelineName}` : 'a pipeline';
+      await registerRun({
+        executionId: id,
+        pid: process.pid,
+        application: run?.application ?? '',
+        pipelineName: run?.pipelineName ?? '',
+        startedAt: Date.now(),
+      });
+      io.out(`Started ${id} (${pipeline}): it runs in this process until it ends (Ctrl-C cancels it)`);
+    }
+  };
+  const onSignal = () =>
+    void (async () => {
+      const open = (await Promise.all([...shown].map((id) => store.getExecution(id)))).filter((r) => r && !FINAL_EXECUTION_STATUSES.has(r.status));
+      const asked = open.filter((r) => r!.canceledBy);
+      for (const r of asked.length > 0 ? asked : open) await launcher.stopper.stop(r!, user);
+    })().catch((error: Error) => io.err(`cancel failed: ${error.message}`));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    let idle = false;
+    const ended = launcher.idle().then(() => (idle = true));
+    while (!idle) {
+      await show();
+      await Promise.race([ended, sleep(250)]);
+    }
+    await show();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    for (const id of shown) await unregisterRun(id);
+  }
+  for (const id of shown) io.out(`${id}: ${(await store.getExecution(id))?.status ?? 'unknown'}`);
+  for (const error of launcher.errors) io.err(`what followed an end failed: ${(error as Error).message}`);
 }
 
 /** Signals the process running a local execution and waits for it to end the run (nothing to stop when it died). */
@@ -195,18 +251,19 @@ export function registerOperationCommands(program: Command, io: Io): void {
     .argument('<executionId>')
     .option('--reason <text>', 'why')
     .option('--api <url>', "the deployed stack's HTTP API (default: GENNAKER_API_URL; without it, the local environment)")
+    .option('--pipelines <dir>', "local mode: where pipeline files are, for what the end starts (default: the project's pipelines/)")
     .addHelpText(
       'after',
-      '\nExit status: 0 canceled (or already CANCELED), 1 already finished otherwise or not found.\n\nExamples:\n  npx gennaker cancel release-4f2c...\n  npx gennaker cancel release-4f2c... --reason "wrong version"',
+      '\nLocally, the next run waiting for the pipeline (limitConcurrent) and pipelines the completed event triggers start and run on in this process until they end (Ctrl-C cancels them).\n\nExit status: 0 canceled (or already CANCELED), 1 already finished otherwise or not found.\n\nExamples:\n  npx gennaker cancel release-4f2c...\n  npx gennaker cancel release-4f2c... --reason "wrong version"',
     )
-    .action(async (executionId: string, opts: { reason?: string; api?: string }) => {
+    .action(async (executionId: string, opts: { reason?: string; api?: string; pipelines?: string }) => {
       const url = apiUrl(opts);
       if (url) {
         const result = await httpApi({ baseUrl: url }).cancelExecution(executionId, opts.reason);
         io.out(`${executionId}: ${result.status}`);
         return;
       }
-      io.exit(await cancelLocal(executionId, opts.reason, io));
+      io.exit(await cancelLocal(executionId, opts.reason, io, undefined, opts.pipelines));
     });
 
   program

@@ -30,7 +30,7 @@ export interface InProcessRunner {
 }
 
 /** Starts pipelines in the runner; when one ends, calls `onFinished` as the lifecycle handler would be. */
-class InProcessLauncher implements PipelineLauncher {
+export class InProcessLauncher implements PipelineLauncher {
   /** attempt: the restart the run ran (0 for the first); a superseded run's end changes nothing. */
   onFinished: (executionId: string, attempt: number) => Promise<void> = async () => undefined;
   /** The newest run of each execution: what cancel stops. */
@@ -57,6 +57,11 @@ class InProcessLauncher implements PipelineLauncher {
     this.runs.set(request.executionId, run);
     this.track(run.result.then(() => this.onFinished(request.executionId, attempt)));
     return { executionId: request.executionId };
+  }
+
+  /** The executions it started runs of, in order (a restart's run counts under its execution). */
+  startedExecutions(): string[] {
+    return [...this.runs.keys()];
   }
 
   async status(executionId: string): Promise<ExecutionStatus | undefined> {
