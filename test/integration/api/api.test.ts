@@ -25,6 +25,7 @@ import { MemoryLog } from '../../../functions/core/log.js';
 import { LocalRuntime } from '../../../local/runtime.js';
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
 import { createNetwork, deploySpec, freshClients } from '../../support/cloud/fixtures.js';
+import { waitFor } from '../../support/wait.js';
 import { deployStateMachines, httpEvent, pipelineOf, runStartStep, triggerDeps, useTriggerAws } from '../triggers/support.js';
 
 useTriggerAws();
@@ -99,16 +100,6 @@ async function call(
     text,
     body: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
   };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 async function waitingForJudgment(deps: OperationsDeps, id: string) {

@@ -14,14 +14,14 @@ import { awsClients } from '../../../functions/core/aws-clients.js';
 import { stepFunctionsStopper } from '../../../functions/core/cancel.js';
 import { MemoryNotifier } from '../../../functions/core/notifications.js';
 import { StaticPipelineRegistry } from '../../../functions/core/pipeline-registry.js';
-import { httpSender } from '../../../functions/core/http/client.js';
-import { externalStages } from '../../../functions/stages/external/index.js';
 import { handleStatusChange, lifecycleSuccessors } from '../../../functions/triggers/lifecycle/lifecycle.js';
 import { inProcessStack } from '../../../functions/triggers/local.js';
 import { MemoryLog } from '../../../functions/core/log.js';
 import { LocalRuntime } from '../../../local/runtime.js';
 import type { Pipeline } from '../../../state-machines/model/pipeline.js';
 import { crash, injectFault, removeAllFaults } from '../../support/faults.js';
+import { waitFor } from '../../support/wait.js';
+import { webhookFamily } from '../external/support/webhook-runtime.js';
 import { json, startServer, type TestServer } from '../external/support/http-server.js';
 import { deployStateMachines, httpEvent, lifecycleDepsOf, pipelineOf, runStartStep, statusEvent, triggerDeps, useTriggerAws } from '../triggers/support.js';
 
@@ -35,7 +35,7 @@ function localDeps(pipelines: Pipeline[]) {
     timeScale: 1,
     tickMs: 10,
     judge: { kind: 'external' },
-    families: [() => externalStages({ http: httpSender({ allowLinkLocal: false, timeoutMs: 2000 }) })],
+    families: [webhookFamily()],
   });
   const stack = inProcessStack(runtime, { registry: new StaticPipelineRegistry(pipelines), log: new MemoryLog(), notifier: new MemoryNotifier() });
   const deps: OperationsDeps = {
@@ -62,16 +62,6 @@ async function call(
   const response = await handleApiRequest(event, deps, options.authorizer);
   const text = String(response.body ?? '');
   return { status: response.statusCode!, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const finished = (deps: OperationsDeps, id: string) =>
@@ -198,19 +188,19 @@ describe('POST /executions/{id}/stages/{stage}/restart', () => {
 });
 
 describe('POST /executions/{id}/pause and /resume on a running execution', () => {
-  it('GIVEN a run in a wait stage WHEN paused THEN nothing progresses and paused time is shown; WHEN resumed THEN the wait goes on for what was left', async () => {
-    const pipeline = pipelineOf({
-      application: 'shop',
-      name: 'soak',
-      limitConcurrent: false,
-      stages: [
-        { refId: '1', type: 'wait', name: 'Soak', waitTime: 2 },
-        { refId: '2', type: 'evaluateVariables', name: 'After', requisiteStageRefIds: ['1'], variables: [{ key: 'done', value: 'yes' }] },
-      ],
-    });
-    const { deps, stack } = localDeps([pipeline]);
-    const id = String((await call(deps, 'POST', '/pipelines/shop/soak/executions', { body: {} })).body.executionId);
+  /** shop/<name> with these stages, started through the API, once its first stage runs. */
+  async function runningItsFirstStage(name: string, stages: Record<string, unknown>[]) {
+    const { deps, stack } = localDeps([pipelineOf({ application: 'shop', name, limitConcurrent: false, stages })]);
+    const id = String((await call(deps, 'POST', `/pipelines/shop/${name}/executions`, { body: {} })).body.executionId);
     await waitFor(async () => ((await deps.triggers.store.load(id).catch(() => undefined))?.stages[0]?.status === 'RUNNING' ? true : undefined), 'the wait');
+    return { deps, stack, id };
+  }
+
+  it('GIVEN a run in a wait stage WHEN paused THEN nothing progresses and paused time is shown; WHEN resumed THEN the wait goes on for what was left', async () => {
+    const { deps, stack, id } = await runningItsFirstStage('soak', [
+      { refId: '1', type: 'wait', name: 'Soak', waitTime: 2 },
+      { refId: '2', type: 'evaluateVariables', name: 'After', requisiteStageRefIds: ['1'], variables: [{ key: 'done', value: 'yes' }] },
+    ]);
 
     const paused = await call(deps, 'POST', `/executions/${id}/pause`, { body: {} });
     expect(paused.status).toBe(200);
@@ -236,19 +226,11 @@ describe('POST /executions/{id}/pause and /resume on a running execution', () =>
   });
 
   it('starts no stage while paused, and cancel still works while paused', async () => {
-    const pipeline = pipelineOf({
-      application: 'shop',
-      name: 'two',
-      limitConcurrent: false,
-      stages: [
-        { refId: '1', type: 'wait', name: 'First', waitTime: 1 },
-        { refId: '2', type: 'evaluateVariables', name: 'Second', requisiteStageRefIds: ['1'], variables: [{ key: 'x', value: '1' }] },
-        { refId: '3', type: 'wait', name: 'Third', waitTime: 1, requisiteStageRefIds: ['2'] },
-      ],
-    });
-    const { deps, stack } = localDeps([pipeline]);
-    const id = String((await call(deps, 'POST', '/pipelines/shop/two/executions', { body: {} })).body.executionId);
-    await waitFor(async () => ((await deps.triggers.store.load(id).catch(() => undefined))?.stages[0]?.status === 'RUNNING' ? true : undefined), 'the wait');
+    const { deps, stack, id } = await runningItsFirstStage('two', [
+      { refId: '1', type: 'wait', name: 'First', waitTime: 1 },
+      { refId: '2', type: 'evaluateVariables', name: 'Second', requisiteStageRefIds: ['1'], variables: [{ key: 'x', value: '1' }] },
+      { refId: '3', type: 'wait', name: 'Third', waitTime: 1, requisiteStageRefIds: ['2'] },
+    ]);
     await call(deps, 'POST', `/executions/${id}/pause`, { body: {} });
     await new Promise((r) => setTimeout(r, 2000));
     expect((await deps.triggers.store.load(id)).stages.map((s) => s.status)).toEqual(['RUNNING', 'NOT_STARTED', 'NOT_STARTED']);

@@ -11,7 +11,7 @@ import { useLocalAws } from '../../../support/local.js';
 import { startServer, type TestServer } from './http-server.js';
 
 /** The external stage family as a local runtime loads it, calling servers through the safe client. */
-function webhookFamily(deps: ExternalDeps = {}): () => ReturnType<typeof externalStages> {
+export function webhookFamily(deps: ExternalDeps = {}): () => ReturnType<typeof externalStages> {
   return () => externalStages({ http: httpSender({ allowLinkLocal: false, timeoutMs: 2000 }), ...deps });
 }
 
