@@ -4,7 +4,7 @@
  * (task-resume.ts).
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { EngineDeps } from './engine/deps.js';
+import type { EngineDeps, StageLoader } from './engine/deps.js';
 import { engineCall } from './engine/dispatch.js';
 import type { EngineResult } from '../../state-machines/contract/engine.js';
 import { EngineSignal } from './engine/route.js';
@@ -18,14 +18,15 @@ import { platformLogger as logger } from './log.js';
 import { lambdaHandler, topLevelExecutionId } from './lambda-wrapper.js';
 import { type StageImplementation, systemClock } from './stage-api.js';
 
-export function defaultEngineDeps(implementations: readonly StageImplementation[]): EngineDeps {
+/** `implementations`: a family's stages, or its stage types' loaders (lazy-stages.ts). */
+export function defaultEngineDeps(implementations: readonly StageImplementation[] | ReadonlyMap<string, StageImplementation | StageLoader>): EngineDeps {
   const store = new ExecutionStore();
   return {
     store,
     clock: systemClock,
     random: Math.random,
     notifier: defaultNotifier(recordNotificationTargets(store)),
-    implementations: new Map(implementations.map((i) => [i.type, i])),
+    implementations: 'get' in implementations ? implementations : new Map(implementations.map((i) => [i.type, i])),
     awaitPollSeconds: Number(process.env.GENNAKER_AWAIT_POLL_SECONDS ?? 5),
     // Cluster locks and concurrency slots go with the execution as soon as it ends. Best effort:
     // the lifecycle handler releases them too (also after aborts and timeouts, which never reach

@@ -3,8 +3,7 @@
  * In AWS it is StartExecution on the pipeline's state machine; local mode runs it in-process.
  */
 import { createHash } from 'node:crypto';
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from './sdk-clients/sfn.js';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { ExecutionStatus, LaunchRequest } from './execution-model.js';
 import type { ExecutionStore } from './execution-store.js';
 
@@ -39,12 +38,16 @@ export function stateMachineArnFor(application: string, pipeline: string, env = 
 export class StepFunctionsLauncher implements PipelineLauncher {
   constructor(
     private readonly store: ExecutionStore,
-    private readonly sfn: SFNClient = sfnClient(),
+    /** @default the shared factory's, built at the first start */
+    private sfn?: SFNClient,
     private readonly resolve: (application: string, pipeline: string) => string = stateMachineArnFor,
   ) {}
 
   async start(request: LaunchRequest): Promise<{ executionId: string }> {
     const stateMachineArn = this.resolve(request.application, request.pipeline);
+    // The SFN SDK loads at the first start, not at cold start: most calls of a function never start a run.
+    const { ExecutionAlreadyExists, StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+    this.sfn ??= (await import('./sdk-clients/sfn.js')).sfnClient();
     try {
       await this.sfn.send(
         new StartExecutionCommand({

@@ -4,10 +4,9 @@
  * token, so the function that ran the call answers it and returns normally (route.ts); a callback
  * stage's token is answered later, by whoever ends its wait (a judgment, a webhook callback).
  */
-import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { EngineResult } from '../../state-machines/contract/engine.js';
 import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
-import { sfnClient } from './sdk-clients/sfn.js';
 import { stageAnswer, type TaskAnswer } from './engine/route.js';
 
 export type TaskAnswerer = (taskToken: string, answer: TaskAnswer) => Promise<void>;
@@ -23,8 +22,10 @@ const TASK_GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist']);
 export function sfnTaskAnswerer(sfn?: SFNClient): TaskAnswerer {
   let client = sfn;
   return async (taskToken, answer) => {
-    // Built at the first answer, not at cold start: most calls of a warm container reuse it.
-    client ??= sfnClient();
+    // The SFN SDK loads and its client is built at the first answer, not at cold start (a
+    // function's init compiles what it imports statically); a warm container reuses both.
+    const { SendTaskFailureCommand, SendTaskSuccessCommand } = await import('@aws-sdk/client-sfn');
+    client ??= (await import('./sdk-clients/sfn.js')).sfnClient();
     try {
       if (answer.kind === 'success') await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(answer.output) }));
       else await client.send(new SendTaskFailureCommand({ taskToken, error: answer.error, cause: answer.cause.slice(0, 32_768) }));

@@ -80,3 +80,8 @@ export function waitsOnCallback(type: string, config: Readonly<Record<string, un
 export function supportedStageTypes(): string[] {
   return [...registry.keys()].sort();
 }
+
+/** The types whose Lambda is `family`'s (those a `familyFor` may send elsewhere included). */
+export function stageTypesOf(family: StageFamily): string[] {
+  return supportedStageTypes().filter((type) => registry.get(type)!.family === family);
+}

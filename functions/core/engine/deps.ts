@@ -9,6 +9,15 @@ import type { Clock, StageImplementation } from '../stage-api.js';
  * wall clock that stamps records: a local run at --time-scale N. `fromWall` maps a recorded
  * (wall-clock) time onto it, so a stage compares like with like.
  */
+/** Imports a stage type's implementation (once): a function's cold start then compiles none of it. */
+export type StageLoader = () => Promise<StageImplementation | undefined>;
+
+/** The implementation of `type` in this function, loading it on first use. */
+export async function implementationOf(deps: Pick<EngineDeps, 'implementations'>, type: string): Promise<StageImplementation | undefined> {
+  const entry = deps.implementations.get(type);
+  return typeof entry === 'function' ? entry() : entry;
+}
+
 export interface StageTime extends Clock {
   fromWall(ms: number): number;
 }
@@ -22,7 +31,8 @@ export interface EngineDeps {
   /** A number in [0, 1), for jitter. */
   readonly random: () => number;
   readonly notifier: Notifier;
-  readonly implementations: ReadonlyMap<string, StageImplementation>;
+  /** By stage type; a loader imports its stage's code on the first call that needs it (lazy-stages.ts). */
+  readonly implementations: ReadonlyMap<string, StageImplementation | StageLoader>;
   /** Seconds between checks while a stage waits for a stage of another branch. */
   readonly awaitPollSeconds: number;
   /**

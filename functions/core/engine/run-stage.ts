@@ -14,7 +14,7 @@ import { readinessOf, requisiteReadiness } from '../readiness.js';
 import { pausedBetween } from '../pause.js';
 import { type Clock, FINAL_STATUSES, StageConfigError, type StageRunContext, type TaskResult, TransientStageError } from '../stage-api.js';
 import { SecretScope } from '../secrets/scope.js';
-import type { EngineDeps } from './deps.js';
+import { type EngineDeps, implementationOf } from './deps.js';
 import { evaluationContext } from './evaluation.js';
 import { ExecutionPausedSignal } from './route.js';
 import { failedStatus, finishStage, writeStage } from './stage-writes.js';
@@ -128,7 +128,7 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
     const error = `expression evaluation failed: ${evaluated.errors.map((e) => `${e.expression}: ${e.message}`).join('; ')}`;
     return finish(deps, execution, stage, spec, { status: 'FAILED', error });
   }
-  const implementation = deps.implementations.get(spec.type);
+  const implementation = await implementationOf(deps, spec.type);
   if (!implementation) {
     return finish(deps, execution, stage, spec, { status: 'FAILED', error: `no implementation for stage type '${spec.type}' in this function` });
   }

@@ -9,7 +9,7 @@ import { stageTypeInfo } from '../../../state-machines/stage-types/index.js';
 import type { ExecutionView, StageRecord } from '../execution-model.js';
 import type { StageImplementation, StageRunContext } from '../stage-api.js';
 import { SecretScope } from '../secrets/scope.js';
-import type { EngineDeps } from './deps.js';
+import { type EngineDeps, implementationOf } from './deps.js';
 import { evaluationContext, stageViews } from './evaluation.js';
 import type { CancelStagePayload, EngineResult } from '../../../state-machines/contract/engine.js';
 import { retryOnConflict } from '../execution-store.js';
@@ -51,7 +51,7 @@ async function cancelHere(
 /** The change that ends a running stage of an ending execution: canceled, its work stopped here or requested elsewhere. */
 export async function cancelRunningStage(execution: ExecutionView, stage: StageRecord, deps: EngineDeps, now: number): Promise<Partial<StageRecord>> {
   const ended = { status: 'CANCELED' as const, endTime: now };
-  const implementation = deps.implementations.get(stage.type);
+  const implementation = await implementationOf(deps, stage.type);
   if (implementation?.cancel) {
     const { detail } = await cancelHere(
       { cancel: implementation.cancel.bind(implementation), ...(implementation.secrets ? { secrets: implementation.secrets } : {}) },
@@ -99,7 +99,7 @@ export async function cancelStageOperation(payload: CancelStagePayload, deps: En
     const execution = await deps.store.load(payload.executionId);
     const stage = execution.stages.find((s) => s.refId === payload.refId);
     if (!stage || stage.context[CLEANUP_KEY] !== 'requested') return { status: 'SKIPPED' as const };
-    const implementation = deps.implementations.get(stage.type);
+    const implementation = await implementationOf(deps, stage.type);
     const outcome = implementation?.cancel
       ? await cancelHere(
           { cancel: implementation.cancel.bind(implementation), ...(implementation.secrets ? { secrets: implementation.secrets } : {}) },
