@@ -7,3 +7,4 @@ import { join } from 'node:path';
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 export const SPINNAKER_EXAMPLES = join(FIXTURES, 'spinnaker-examples');
 export const EVENTS = join(FIXTURES, 'events');
+export const KAYENTA_VECTORS = join(FIXTURES, 'kayenta');

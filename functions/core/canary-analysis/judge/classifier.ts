@@ -38,9 +38,9 @@ export interface EffectSizeThresholds {
   readonly allowedIncrease?: number;
   /** A Low stands only if the effect size <= this. @default 1.0 for meanRatio, 0.5 for cles */
   readonly allowedDecrease?: number;
-  /** A critical metric's High fails the canary only if the ratio >= this. @default any High */
+  /** A critical metric's High fails the canary only if the effect size >= this. @default 1.0 for meanRatio, 0.5 for cles (Kayenta's) */
   readonly criticalIncrease?: number;
-  /** A critical metric's Low fails the canary only if the ratio <= this. @default any Low */
+  /** A critical metric's Low fails the canary only if the effect size <= this. @default 1.0 for meanRatio, 0.5 for cles (Kayenta's) */
   readonly criticalDecrease?: number;
 }
 
@@ -126,6 +126,17 @@ export function classifyMetric(experiment: Series, control: Series, options: Cla
 
   if (x.length === 0 || y.length === 0) {
     const missing = [x.length === 0 ? 'experiment' : null, y.length === 0 ? 'control' : null].filter(Boolean).join(' and ');
+    // Kayenta passes a metric without data when missing points count as 0 (nanStrategy replace);
+    // a critical metric or one that must have data still fails safe here.
+    if (nanStrategy === 'replace' && !critical && !mustHaveData) {
+      return {
+        classification: 'Pass',
+        reason: `no ${missing} data; with nanStrategy replace the metric passes`,
+        deviation: null,
+        isCriticalFailure: false,
+        ...notTested,
+      };
+    }
     // Kayenta: a critical metric without data fails the canary (fail safe), whether or not it must have data.
     return mustHaveData && !critical
       ? {
@@ -173,7 +184,7 @@ export function classifyMetric(experiment: Series, control: Series, options: Cla
 
   if (interval[0] > band[1] && direction !== 'decrease') {
     if (ratioAtLeast(allowedIncrease)) {
-      const isCriticalFailure = critical && ratioAtLeast(effect.criticalIncrease);
+      const isCriticalFailure = critical && ratioAtLeast(effect.criticalIncrease ?? neutral);
       return {
         classification: 'High',
         reason: `experiment is higher than control${isCriticalFailure ? ' (critical)' : ''}: ${describe}`,
@@ -186,7 +197,7 @@ export function classifyMetric(experiment: Series, control: Series, options: Cla
   }
   if (interval[1] < band[0] && direction !== 'increase') {
     if (ratioAtMost(allowedDecrease)) {
-      const isCriticalFailure = critical && ratioAtMost(effect.criticalDecrease);
+      const isCriticalFailure = critical && ratioAtMost(effect.criticalDecrease ?? neutral);
       return {
         classification: 'Low',
         reason: `experiment is lower than control${isCriticalFailure ? ' (critical)' : ''}: ${describe}`,
