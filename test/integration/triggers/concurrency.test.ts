@@ -20,14 +20,13 @@ import {
   type TestDeps,
   triggerDeps,
   useTriggerAws,
+  WAIT_STAGE,
 } from './support.js';
 
 useTriggerAws();
 
-const WAIT = [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }];
-
 function pipelineWith(name: string, policy: { limitConcurrent?: boolean; maxConcurrentExecutions?: number; keepWaitingPipelines?: boolean }): Pipeline {
-  return pipelineOf({ application: 'conc', name, ...policy, stages: WAIT });
+  return pipelineOf({ application: 'conc', name, ...policy, stages: WAIT_STAGE });
 }
 
 async function setup(pipeline: Pipeline): Promise<{ deps: TestDeps; arn: string; lifecycle: LifecycleDeps }> {

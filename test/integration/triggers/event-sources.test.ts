@@ -13,7 +13,6 @@ import { handleSnsEvent } from '../../../functions/triggers/pubsub/handler.js';
 import { hubSignature256 } from '../../../functions/triggers/signatures.js';
 import { removeAllFaults } from '../../support/faults.js';
 import {
-  createSecret,
   deployStateMachines,
   executionInput,
   httpEvent,
@@ -23,12 +22,13 @@ import {
   type TestDeps,
   triggerDeps,
   useTriggerAws,
+  triggerSetup,
+  WAIT_STAGE,
 } from './support.js';
 
 useTriggerAws();
 afterEach(() => removeAllFaults());
 
-const WAIT = [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }];
 const free = { limitConcurrent: false };
 
 async function started(machines: Record<string, string>, key: string): Promise<number> {
@@ -42,13 +42,11 @@ describe('Jenkins notification plugin', () => {
     ...free,
     parameterConfig: [{ name: 'region', default: 'us-east-1' }],
     triggers: [{ type: 'jenkins', master: 'ci', job: 'asgard', propertyFile: 'build.properties' }],
-    stages: WAIT,
+    stages: WAIT_STAGE,
   });
 
   async function setup(): Promise<{ deps: TestDeps; machines: Record<string, string> }> {
-    const machines = await deployStateMachines([pipeline]);
-    await createSecret('hooks', JSON.stringify({ jenkins: 'jenkins-token', build: 'build-secret' }));
-    return { deps: triggerDeps([pipeline], { secretsId: 'hooks' }), machines };
+    return triggerSetup([pipeline], { secrets: { id: 'hooks', values: { jenkins: 'jenkins-token', build: 'build-secret' } } });
   }
 
   async function deliver(deps: TestDeps, body: string, options: { token?: string; source?: 'jenkins' | 'build'; signature?: string } = {}) {
@@ -139,12 +137,11 @@ describe('CodeBuild build state change', () => {
     name: 'deploy',
     ...free,
     triggers: [{ type: 'codebuild', project: 'my-sample-.*' }],
-    stages: WAIT,
+    stages: WAIT_STAGE,
   });
 
   it('starts the pipeline once per event, with buildInfo and plaintext variables as properties', async () => {
-    const machines = await deployStateMachines([pipeline]);
-    const deps = triggerDeps([pipeline]);
+    const { machines, deps } = await triggerSetup([pipeline]);
     const { json } = sample('aws-codebuild/build-state-succeeded.json');
     const first = await handleCodeBuildEvent(json, deps);
     expect(first.outcomes).toMatchObject([{ status: 'started', pipeline: 'sample/deploy' }]);
@@ -169,12 +166,11 @@ describe('ECR image push', () => {
     name: 'promote',
     ...free,
     triggers: [{ type: 'docker', account: '123456789012', repository: 'my-repository-name', tag: 'lat.*' }],
-    stages: WAIT,
+    stages: WAIT_STAGE,
   });
 
   it('starts the pipeline for a matching repository and tag, once', async () => {
-    const machines = await deployStateMachines([pipeline]);
-    const deps = triggerDeps([pipeline]);
+    const { machines, deps } = await triggerSetup([pipeline]);
     const { json } = sample('aws-ecr/image-action-push.json');
     expect((await handleEcrEvent(json, deps)).outcomes).toMatchObject([{ status: 'started' }]);
     expect((await handleEcrEvent(json, deps)).outcomes).toMatchObject([{ status: 'duplicate' }]);
@@ -190,19 +186,18 @@ describe('SNS messages', () => {
     name: 'on-attribute',
     ...free,
     triggers: [{ type: 'pubsub', pubsubSystem: 'amazon', subscriptionName: 'EXAMPLE', attributeConstraints: { Test: '^Test' } }],
-    stages: WAIT,
+    stages: WAIT_STAGE,
   });
   const onPayload = pipelineOf({
     application: 'sns',
     name: 'on-payload',
     ...free,
     triggers: [{ type: 'pubsub', pubsubSystem: 'amazon', subscriptionName: 'EXAMPLE', payloadConstraints: { env: 'prod' } }],
-    stages: WAIT,
+    stages: WAIT_STAGE,
   });
 
   it('starts pipelines whose constraints hold, once per message', async () => {
-    const machines = await deployStateMachines([onAttribute, onPayload]);
-    const deps = triggerDeps([onAttribute, onPayload]);
+    const { machines, deps } = await triggerSetup([onAttribute, onPayload]);
     const { json } = sample('aws-sns/lambda-sns-event.json');
     expect((await handleSnsEvent(json, deps)).outcomes).toMatchObject([{ status: 'started', pipeline: 'sns/on-attribute' }]);
     expect((await handleSnsEvent(json, deps)).outcomes).toMatchObject([{ status: 'duplicate' }]);
@@ -223,10 +218,9 @@ describe('SNS messages', () => {
         { name: 'env', default: 'staging' },
       ],
       triggers: [{ type: 'pubsub', pubsubSystem: 'amazon', subscriptionName: 'EXAMPLE' }],
-      stages: WAIT,
+      stages: WAIT_STAGE,
     });
-    const machines = await deployStateMachines([withParameters]);
-    const deps = triggerDeps([withParameters]);
+    const { machines, deps } = await triggerSetup([withParameters]);
     const { json } = sample('aws-sns/lambda-sns-event.json');
     const records = json.Records as Array<{ Sns: Record<string, unknown> }>;
     const message = {
@@ -252,13 +246,12 @@ describe('cron schedules', () => {
     ...free,
     parameterConfig: [{ name: 'mode', default: 'full' }],
     triggers: [{ type: 'cron', id: 'nightly-2am', cronExpression: '0 0 2 * * ?' }],
-    stages: WAIT,
+    stages: WAIT_STAGE,
   });
   const invocation = { application: 'nightly', pipelineId: pipeline.id, triggerId: 'nightly-2am', scheduledTime: '2026-03-01T02:00:00Z' };
 
   it('starts the pipeline once per scheduled time', async () => {
-    const machines = await deployStateMachines([pipeline]);
-    const deps = triggerDeps([pipeline]);
+    const { machines, deps } = await triggerSetup([pipeline]);
     expect((await handleCronInvocation(invocation, deps)).outcomes).toMatchObject([{ status: 'started' }]);
     expect((await handleCronInvocation(invocation, deps)).outcomes).toMatchObject([{ status: 'duplicate' }]);
     expect((await handleCronInvocation({ ...invocation, scheduledTime: '2026-03-02T02:00:00Z' }, deps)).outcomes).toMatchObject([{ status: 'started' }]);

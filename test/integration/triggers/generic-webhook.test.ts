@@ -7,23 +7,11 @@ import { readWebhookRequest, respond } from '../../../functions/triggers/http.js
 import { hubSignature256 } from '../../../functions/triggers/signatures.js';
 import { handleGenericWebhook } from '../../../functions/triggers/webhook/webhook.js';
 import { removeAllFaults } from '../../support/faults.js';
-import {
-  createSecret,
-  deployStateMachines,
-  executionInput,
-  httpEvent,
-  pipelineOf,
-  sample,
-  sfnExecutions,
-  type TestDeps,
-  triggerDeps,
-  useTriggerAws,
-} from './support.js';
+import { executionInput, httpEvent, pipelineOf, sample, sfnExecutions, type TestDeps, useTriggerAws, triggerSetup, WAIT_STAGE } from './support.js';
 
 useTriggerAws();
 afterEach(() => removeAllFaults());
 
-const WAIT = [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }];
 const SECRETS_ID = 'gennaker/webhooks';
 const TOKEN = 'dockerhub-t0ken';
 const SIGNING = 'ci-s3cret';
@@ -33,14 +21,14 @@ const dockerhub = pipelineOf({
   name: 'on-push',
   limitConcurrent: false,
   triggers: [{ type: 'webhook', source: 'dockerhub', payloadConstraints: { callback_url: 'registry\\.hub\\.docker\\.com/u/svendowideit/' } }],
-  stages: WAIT,
+  stages: WAIT_STAGE,
 });
 const otherRepo = pipelineOf({
   application: 'hub',
   name: 'other-repo',
   limitConcurrent: false,
   triggers: [{ type: 'webhook', source: 'dockerhub', payloadConstraints: { callback_url: '/u/someone-else/' } }],
-  stages: WAIT,
+  stages: WAIT_STAGE,
 });
 const release = pipelineOf({
   application: 'ci',
@@ -51,7 +39,7 @@ const release = pipelineOf({
     { name: 'env', default: 'staging' },
   ],
   triggers: [{ type: 'webhook', source: 'my-ci' }],
-  stages: WAIT,
+  stages: WAIT_STAGE,
 });
 const pipelines = [dockerhub, otherRepo, release];
 
@@ -63,11 +51,7 @@ async function deliver(event: ReturnType<typeof httpEvent>, deps: TestDeps) {
   return { status: response.statusCode!, body: JSON.parse(String(response.body)) as Record<string, unknown> };
 }
 
-async function setup() {
-  const machines = await deployStateMachines(pipelines);
-  await createSecret(SECRETS_ID, JSON.stringify({ 'webhook:dockerhub': TOKEN, 'webhook:my-ci': SIGNING }));
-  return { machines, deps: triggerDeps(pipelines, { secretsId: SECRETS_ID }) };
-}
+const setup = () => triggerSetup(pipelines, { secrets: { id: SECRETS_ID, values: { 'webhook:dockerhub': TOKEN, 'webhook:my-ci': SIGNING } } });
 
 describe('generic webhook trigger', () => {
   it("starts the pipelines whose constraints hold for Docker Hub's real push webhook (token in the URL), once", async () => {

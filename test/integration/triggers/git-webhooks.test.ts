@@ -22,35 +22,36 @@ import {
   type TestDeps,
   triggerDeps,
   useTriggerAws,
+  triggerSetup,
+  WAIT_STAGE,
 } from './support.js';
 
 useTriggerAws();
 afterEach(() => removeAllFaults());
 
-const WAIT = [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }];
 const github = pipelineOf({
   application: 'hello',
   name: 'deploy',
   triggers: [{ type: 'git', source: 'github', project: 'Codertocat', slug: 'Hello-World', branch: 'master' }],
-  stages: WAIT,
+  stages: WAIT_STAGE,
 });
 const gitlab = pipelineOf({
   application: 'diaspora',
   name: 'build',
   triggers: [{ type: 'git', source: 'gitlab', project: 'mike', slug: 'diaspora', branch: 'mas.*' }],
-  stages: WAIT,
+  stages: WAIT_STAGE,
 });
 const bitbucket = pipelineOf({
   application: 'repo',
   name: 'ship',
   triggers: [{ type: 'git', source: 'bitbucket', project: 'team_name', slug: 'repo_name', branch: 'name-of-.*' }],
-  stages: WAIT,
+  stages: WAIT_STAGE,
 });
 const bitbucketServer = pipelineOf({
   application: 'proj',
   name: 'release',
   triggers: [{ type: 'git', source: 'bitbucket', project: 'PROJ', slug: 'repository', branch: 'master' }],
-  stages: WAIT,
+  stages: WAIT_STAGE,
 });
 const pipelines = [github, gitlab, bitbucket, bitbucketServer];
 
@@ -59,16 +60,13 @@ const GITHUB_SECRET = 'gh-s3cret-value';
 const GITLAB_SECRET = 'gl-t0ken-value';
 const BITBUCKET_SECRET = 'bb-s3cret-value';
 
-async function setup(options: { secrets?: boolean; allowUnsigned?: boolean } = {}): Promise<{ deps: TestDeps; machines: Record<string, string> }> {
-  const machines = await deployStateMachines(pipelines);
-  if (options.secrets !== false) {
-    await createSecret(SECRETS_ID, JSON.stringify({ github: GITHUB_SECRET, gitlab: GITLAB_SECRET, bitbucket: BITBUCKET_SECRET }));
-  }
-  const deps = triggerDeps(pipelines, {
-    ...(options.secrets !== false ? { secretsId: SECRETS_ID } : {}),
+function setup(options: { secrets?: boolean; allowUnsigned?: boolean } = {}): Promise<{ deps: TestDeps; machines: Record<string, string> }> {
+  return triggerSetup(pipelines, {
+    ...(options.secrets !== false
+      ? { secrets: { id: SECRETS_ID, values: { github: GITHUB_SECRET, gitlab: GITLAB_SECRET, bitbucket: BITBUCKET_SECRET } } }
+      : {}),
     ...(options.allowUnsigned ? { allowUnsigned: true } : {}),
   });
-  return { deps, machines };
 }
 
 function githubDelivery(overrides: { body?: string; signature?: string | null; delivery?: string } = {}) {
@@ -229,10 +227,9 @@ describe('GitHub push', () => {
       application: 'hello',
       name: 'hostile',
       triggers: [{ type: 'git', source: 'github', project: 'Codertocat', slug: 'Hello-World', branch: '(\\w|\\d)+' }],
-      stages: WAIT,
+      stages: WAIT_STAGE,
     });
-    const machines = await deployStateMachines([hostile]);
-    const deps = triggerDeps([hostile]);
+    const { machines, deps } = await triggerSetup([hostile]);
     const body = sample('github/push-branch-created.json').raw.replace('"refs/heads/master"', `"refs/heads/${'a'.repeat(5000)}!"`);
     const response = await deliver(githubDelivery({ body, signature: null }), deps);
     expect(response.status).toBe(401);
@@ -304,7 +301,7 @@ describe('GitHub push', () => {
       application: 'hello',
       name: 'guarded',
       triggers: [{ type: 'git', source: 'github', project: 'Codertocat', slug: 'Hello-World', secret: 'hello/guarded-hook' }],
-      stages: WAIT,
+      stages: WAIT_STAGE,
     });
     const machines = await deployStateMachines([guarded]);
     await createSecret('hello/guarded-hook', 'trigger-own-secret');
@@ -449,7 +446,7 @@ describe('the Lambda entry', () => {
     await deployStateMachines([github]);
     await createSecret(SECRETS_ID, JSON.stringify({ github: GITHUB_SECRET }));
     process.env.GENNAKER_PIPELINES_MANIFEST = JSON.stringify({
-      pipelines: [{ application: 'hello', name: 'deploy', triggers: github.triggers, stages: WAIT }],
+      pipelines: [{ application: 'hello', name: 'deploy', triggers: github.triggers, stages: WAIT_STAGE }],
     });
     process.env.GENNAKER_WEBHOOK_SECRETS_ID = SECRETS_ID;
     try {

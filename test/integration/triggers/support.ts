@@ -101,6 +101,23 @@ export function triggerDeps(pipelines: readonly Pipeline[], options: { secretsId
   return { ...deps, log, notifier };
 }
 
+/** One stage that waits a second: all a trigger test's pipeline needs to run. */
+export const WAIT_STAGE = [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }];
+
+/** State machines for the pipelines, their webhook secrets (if given) in Secrets Manager, and trigger deps reading them. */
+export async function triggerSetup(
+  pipelines: readonly Pipeline[],
+  options: { secrets?: { id: string; values: Record<string, string> }; allowUnsigned?: boolean } = {},
+): Promise<{ deps: TestDeps; machines: Record<string, string> }> {
+  const machines = await deployStateMachines(pipelines);
+  if (options.secrets) await createSecret(options.secrets.id, JSON.stringify(options.secrets.values));
+  const deps = triggerDeps(pipelines, {
+    ...(options.secrets ? { secretsId: options.secrets.id } : {}),
+    ...(options.allowUnsigned ? { allowUnsigned: true } : {}),
+  });
+  return { deps, machines };
+}
+
 /** The lifecycle handler's deps over the same store, queue and registry as the triggers'. */
 export function lifecycleDepsOf(deps: TestDeps): LifecycleDeps {
   return {
