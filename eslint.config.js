@@ -22,6 +22,25 @@ export default tseslint.config(
     },
   },
   {
+    // Stage state is typed per stage type (functions/core/stage-api.ts): a context written into a
+    // result, a checkpoint or a stage record is made of the stage type's save() patches. The types
+    // refuse a literal context; this catches a field slipped in beside a spread patch.
+    files: ['functions/**/*.ts', 'local/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Property[key.name='context'] > ObjectExpression > Property",
+          message: "write stage context through the stage type's stageState/stageFields save(), not a literal field",
+        },
+        {
+          selector: "CallExpression[callee.property.name='checkpoint'] > ObjectExpression > Property",
+          message: "checkpoint the stage type's stageState/stageFields save(), not a literal field",
+        },
+      ],
+    },
+  },
+  {
     // vitest's asymmetric matchers (expect.any, expect.stringMatching, ...) are typed `any`, and
     // every use of one inside an expected object would be reported.
     files: ['test/**/*.ts'],

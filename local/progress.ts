@@ -4,6 +4,7 @@
  */
 import { GENNAKER } from './command-name.js';
 import type { ExecutionView, StageRecord } from '../functions/core/execution-model.js';
+import { WINDOW } from '../functions/core/execution-window.js';
 import { JUDGMENT } from '../functions/core/judgment.js';
 import { pausedMsOf } from '../functions/core/pause.js';
 import { colourOn, paint, statusColour } from './colour.js';
@@ -51,9 +52,10 @@ function formatDuration(ms: number): string {
 export function waitingNote(s: StageRecord, stageNow: number): string {
   if (s.status !== 'RUNNING') return '';
   if (JUDGMENT.of(s.context).judgmentStatus === 'waiting') return 'awaiting judgment';
-  const opensAt = s.context.windowOpensAt;
+  const window = WINDOW.of(s.context);
+  const opensAt = window.windowOpensAt;
   if (typeof opensAt !== 'number' || opensAt <= stageNow) return '';
-  const zone = typeof s.context.windowTimeZone === 'string' ? s.context.windowTimeZone : 'UTC';
+  const zone = typeof window.windowTimeZone === 'string' ? window.windowTimeZone : 'UTC';
   const at = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     weekday: 'short',

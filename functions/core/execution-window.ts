@@ -3,6 +3,13 @@
  * that falls inside one of the whitelisted time ranges on an allowed day. Pure; time is passed in.
  */
 import type { ExecutionWindow } from '../../state-machines/model/schema.js';
+import { stageFields } from './stage-api.js';
+
+/**
+ * What the engine records on a stage that waits for its window: when it opens (on the stage's
+ * timeline) and the window's zone, so progress and the console can say when, in its own time.
+ */
+export const WINDOW = stageFields<{ readonly windowOpensAt: number; readonly windowTimeZone: string }>();
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;

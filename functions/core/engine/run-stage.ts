@@ -9,10 +9,10 @@ import { type EngineResult, type RunPayload, type StagePayload, stageLoops } fro
 import { stageTypeInfo } from '../../../state-machines/stage-types/index.js';
 import { type ExecutionView, notStartedStage, type StageRecord } from '../execution-model.js';
 import { retryOnConflict } from '../execution-store.js';
-import { nextAllowedTime, windowJitterMs } from '../execution-window.js';
+import { nextAllowedTime, WINDOW, windowJitterMs } from '../execution-window.js';
 import { readinessOf, requisiteReadiness } from '../readiness.js';
 import { pausedBetween } from '../pause.js';
-import { type Clock, FINAL_STATUSES, StageConfigError, type StageRunContext, type TaskResult, TransientStageError } from '../stage-api.js';
+import { type Clock, FINAL_STATUSES, StageConfigError, type StageRunContext, stageFields, type TaskResult, TransientStageError } from '../stage-api.js';
 import { SecretScope } from '../secrets/scope.js';
 import { type EngineDeps, implementationOf } from './deps.js';
 import { evaluationContext } from './evaluation.js';
@@ -90,7 +90,7 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
     const started: Partial<StageRecord> = {
       status: 'RUNNING',
       startTime: now,
-      ...(enabled.warning !== undefined ? { context: { ...stage.context, [STAGE_ENABLED_WARNING]: enabled.warning } } : {}),
+      ...(enabled.warning !== undefined ? { context: { ...stage.context, ...ENABLED.save({ stageEnabledWarning: enabled.warning }) } } : {}),
     };
     stage = takesOneCall(spec) ? { ...stage, ...started } : await writeStage(deps, execution, stage, started);
     if (spec.sendNotifications) {
@@ -107,13 +107,15 @@ async function runOnce(payload: RunPayload, deps: EngineDeps): Promise<EngineRes
 
   // Windows are waits: on the stage's timeline (faster in a time-scaled local run).
   const stageNow = deps.stageTime?.now() ?? now;
-  if (spec.executionWindow && stage.context.windowOpensAt === undefined) {
+  if (spec.executionWindow && WINDOW.of(stage.context).windowOpensAt === undefined) {
     const opensAt = nextAllowedTime(spec.executionWindow, stageNow) + windowJitterMs(spec.executionWindow, deps.random());
     // The zone is kept so progress and the console can say when the window opens, in its own time.
     const zone = spec.executionWindow.timeZone;
-    stage = await writeStage(deps, execution, stage, { context: { ...stage.context, windowOpensAt: opensAt, ...(zone ? { windowTimeZone: zone } : {}) } });
+    stage = await writeStage(deps, execution, stage, {
+      context: { ...stage.context, ...WINDOW.save({ windowOpensAt: opensAt, ...(zone ? { windowTimeZone: zone } : {}) }) },
+    });
   }
-  const opensAt = stage.context.windowOpensAt;
+  const opensAt = WINDOW.of(stage.context).windowOpensAt;
   if (typeof opensAt === 'number' && stageNow < opensAt) {
     return { status: 'RUNNING', waitSeconds: Math.max(1, Math.ceil((opensAt - stageNow) / 1000)) };
   }
@@ -247,7 +249,7 @@ function findStage(execution: ExecutionView, refId: string): StageRecord {
 }
 
 /** Where a stage records that its stageEnabled expression could not decide (and it ran). */
-const STAGE_ENABLED_WARNING = 'stageEnabledWarning';
+const ENABLED = stageFields<{ readonly stageEnabledWarning: string }>();
 
 /**
  * Whether the stage runs, as Orca's OptionalStageSupport decides: skipped only when the expression

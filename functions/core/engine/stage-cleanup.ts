@@ -7,7 +7,7 @@
  */
 import { stageTypeInfo } from '../../../state-machines/stage-types/index.js';
 import type { ExecutionView, StageRecord } from '../execution-model.js';
-import type { StageImplementation, StageRunContext } from '../stage-api.js';
+import { type StageImplementation, type StageRunContext, stageFields } from '../stage-api.js';
 import { SecretScope } from '../secrets/scope.js';
 import { type EngineDeps, implementationOf } from './deps.js';
 import { evaluationContext, stageViews } from './evaluation.js';
@@ -17,6 +17,7 @@ import { writeStage } from './stage-writes.js';
 
 /** Stage context key: 'requested' while another function's cleanup is pending, then 'done' or 'failed'. */
 export const CLEANUP_KEY = 'cleanup';
+const CLEANUP = stageFields<{ readonly [CLEANUP_KEY]: 'requested' | 'done' | 'failed' }>();
 
 /** Families whose stages start things outside the record that must be stopped. */
 export const CLEANED_UP_FAMILIES: ReadonlySet<string> = new Set(['cloud', 'external', 'canary']);
@@ -63,7 +64,11 @@ export async function cancelRunningStage(execution: ExecutionView, stage: StageR
   }
   const family = stageTypeInfo(stage.type)?.family;
   if (deps.cancelElsewhere && family && CLEANED_UP_FAMILIES.has(family)) {
-    return { ...ended, error: `canceled: cleanup requested from the ${family} function`, context: { ...stage.context, [CLEANUP_KEY]: 'requested' } };
+    return {
+      ...ended,
+      error: `canceled: cleanup requested from the ${family} function`,
+      context: { ...stage.context, ...CLEANUP.save({ [CLEANUP_KEY]: 'requested' }) },
+    };
   }
   return ended;
 }
@@ -76,13 +81,13 @@ export async function cancelRunningStage(execution: ExecutionView, stage: StageR
 export async function requestCleanups(execution: ExecutionView, deps: EngineDeps): Promise<void> {
   if (!deps.cancelElsewhere) return;
   for (const stage of execution.stages) {
-    if (stage.context[CLEANUP_KEY] !== 'requested') continue;
+    if (CLEANUP.of(stage.context)[CLEANUP_KEY] !== 'requested') continue;
     try {
       await deps.cancelElsewhere({ executionId: execution.id, refId: stage.refId, type: stage.type });
     } catch (error) {
       await writeStage(deps, execution, stage, {
         error: `canceled: cleanup could not be requested: ${(error as Error).message}`,
-        context: { ...stage.context, [CLEANUP_KEY]: 'failed' },
+        context: { ...stage.context, ...CLEANUP.save({ [CLEANUP_KEY]: 'failed' }) },
       });
     }
   }
@@ -98,7 +103,7 @@ export async function cancelStageOperation(payload: CancelStagePayload, deps: En
   return retryOnConflict(async () => {
     const execution = await deps.store.load(payload.executionId);
     const stage = execution.stages.find((s) => s.refId === payload.refId);
-    if (!stage || stage.context[CLEANUP_KEY] !== 'requested') return { status: 'SKIPPED' as const };
+    if (!stage || CLEANUP.of(stage.context)[CLEANUP_KEY] !== 'requested') return { status: 'SKIPPED' as const };
     const implementation = await implementationOf(deps, stage.type);
     const outcome = implementation?.cancel
       ? await cancelHere(
@@ -110,7 +115,7 @@ export async function cancelStageOperation(payload: CancelStagePayload, deps: En
       : { detail: `cancel failed: no ${stage.type} implementation in this function`, failed: true };
     await writeStage(deps, execution, stage, {
       error: `canceled: ${outcome.detail ?? 'nothing to stop'}`,
-      context: { ...stage.context, [CLEANUP_KEY]: outcome.failed ? 'failed' : 'done' },
+      context: { ...stage.context, ...CLEANUP.save({ [CLEANUP_KEY]: outcome.failed ? 'failed' : 'done' }) },
     });
     return { status: 'SUCCEEDED' as const };
   });

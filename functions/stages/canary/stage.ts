@@ -45,6 +45,8 @@ interface CanaryFields {
   readonly destroyedServerGroups: readonly string[];
 }
 const CANARY = stageFields<CanaryFields>();
+/** The intervals judged so far, in the stage's outputs, which each call extends (read back through this). */
+const CANARY_OUTPUTS = stageFields<{ readonly intervals: readonly IntervalRecord[] }>();
 /** Retryable failures (throttling, AWS faults) in a row before the canary gives up. */
 const MAX_RETRIES = 8;
 const UP_POLL_SECONDS = 15;
@@ -277,10 +279,9 @@ class Run {
     };
   }
 
-  private previousIntervals(): IntervalRecord[] {
+  private previousIntervals(): readonly IntervalRecord[] {
     const own = this.ctx.stages.find((s) => s.refId === this.ctx.stage.refId);
-    const intervals = own?.outputs.intervals;
-    return Array.isArray(intervals) ? (intervals as IntervalRecord[]) : [];
+    return (own && CANARY_OUTPUTS.of(own.outputs).intervals) ?? [];
   }
 }
 
