@@ -20,7 +20,7 @@ export class MissingStageFamilyError extends GennakerError {
   override readonly name = 'MissingStageFamilyError';
 }
 
-/** A platform setting (accounts, traffic guards, bake, Jenkins masters) that cannot be read or is wrong. */
+/** A platform setting (platform/configuration.ts SETTING_KEYS) that cannot be read or is wrong. */
 export class PlatformSettingError extends GennakerError {
   override readonly name = 'PlatformSettingError';
   override readonly kind = 'input';

@@ -7,6 +7,8 @@
  *   runs/<id>.json     each run in progress and the process that runs it (cancel signals it)
  *   executions/<id>.json  finished execution records (also kept when the environment goes down)
  *   sources/<id>.json     the pipeline file each local run was started from (for `gennaker restart`)
+ *   console.json       a running `gennaker console` on this environment
+ *   venv/              the emulator's private Python environment, when the machine has none (emulator.ts)
  *
  * `run --local` brings it up when it is not (and leaves it up); `gennaker local down` stops it.
  */

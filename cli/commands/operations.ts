@@ -1,6 +1,6 @@
 /**
- * trigger, cancel, pause, resume, restart and clusters: against a deployed stack through its HTTP API (--api or
- * GENNAKER_API_URL), or in local mode (a pipeline file run in-process; the active local run's
+ * trigger, cancel, pause, resume, restart and clusters: against a deployed stack through its HTTP
+ * API (--api or GENNAKER_API_URL), or in local mode (a pipeline file run in-process; the active local run's
  * emulator for cancel and clusters).
  */
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * A pipeline definition as the CDK app receives it: an object, or the path of a JSON or YAML file.
- * Loaded by the one pipeline loader (functions/core/pipeline-files.ts, state-machines/pipeline-document.ts)
+ * Loaded by the one pipeline loader (functions/core/pipeline-files.ts, state-machines/load-pipeline.ts)
  * that `gennaker validate`, local runs and the trigger registry use; any problem fails synth with
  * every `path: message` it found.
  */

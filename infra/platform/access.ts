@@ -39,7 +39,7 @@ export interface AccessContext {
   readonly registry: PipelineRegistry;
   /** State machine names start with `${namePrefix}-` (StopExecution on their executions). */
   readonly namePrefix: string;
-  /** Secrets the functions may read are named `${secretNamePrefix}...` (Jenkins credentials). */
+  /** Secrets the functions may read are named `${secretNamePrefix}...` (webhook, Jenkins, artifact and notification credentials). */
   readonly secretNamePrefix: string;
   /** Roles that may be passed, task families that may run (platform setting launchPermissions). */
   readonly launchPermissions: LaunchPermissions;

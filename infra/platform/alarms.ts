@@ -1,6 +1,6 @@
 /**
- * CloudWatch alarms: a handler that failed unexpectedly, a dead letter that arrived, a pipeline execution that
- * failed. Each fires on the first occurrence (threshold 1) and goes back to OK by itself; where an
+ * CloudWatch alarms: a handler that failed unexpectedly, a dead letter that arrived, a pipeline
+ * execution that failed. Each fires on the first occurrence (threshold 1) and goes back to OK by itself; where an
  * alarm goes is the platform's `alarmActions`.
  */
 import { Duration } from 'aws-cdk-lib';

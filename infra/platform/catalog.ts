@@ -43,7 +43,7 @@ export type Need =
   | 'runTasks'
   /** Read CloudWatch metrics (canary analysis). */
   | 'readMetrics'
-  /** Read Secrets Manager secrets under the platform's secret name prefix (Jenkins credentials). */
+  /** Read Secrets Manager secrets under the platform's secret name prefix (webhook, Jenkins and notification credentials). */
   | 'readSecrets'
   /**
    * Read artifacts (functions/core/artifacts): s3:GetObject on the objects of exactly the buckets
@@ -222,9 +222,10 @@ export interface ApiHandlerSpec extends HandlerSpec {
 
 /**
  * The HTTP API (functions/api): manual triggers, list/get/cancel/pause/resume executions, manual
- * judgments, stage restarts and the cluster view. It starts pipelines like a trigger (triggerManually, a restart, and the
- * next waiting run after a cancel), stops executions, resumes judgments by task token, emits the
- * pipeline-completed event after a cancel and reads clusters through the cloud driver.
+ * judgments, promotes, stage restarts and the cluster view. It starts pipelines like a trigger
+ * (triggerManually, a restart, and the next waiting run after a cancel), stops executions, resumes
+ * judgments and promotes by task token, emits the pipeline-completed event after a cancel and
+ * reads clusters through the cloud driver.
  */
 export const API_HANDLER: ApiHandlerSpec = {
   entry: 'functions/api/handler.ts',

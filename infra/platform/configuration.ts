@@ -1,5 +1,6 @@
 /**
- * The settings deployed functions read (accounts, traffic guards, bake settings, Jenkins masters):
+ * The settings deployed functions read (accounts, traffic guards, bake settings, Jenkins masters,
+ * permissions, preconfigured webhooks, secret access, artifacts, notifications):
  * read and checked at synth with the functions' own parsers, so a bad file fails `cdk synth` with
  * the message a function would have logged, and handed to the functions that use them as JSON
  * files in their bundles (a function never parses YAML, and Lambda's 4 KB of environment would not

@@ -2,8 +2,9 @@
  * What the platform's own account lets the functions touch beyond what Gennaker creates: the IAM
  * roles launch templates, bake builders and ECS tasks may carry (iam:PassRole), and the ECS task
  * definition families runJob may run, the execution roles Lambda deploys may give functions, and
- * the name prefixes of functions Gennaker manages besides those it tagged. A platform setting (`launchPermissions`) that only becomes
- * IAM policy (no function reads it), so it lives with the CDK code.
+ * the name prefixes of functions Gennaker manages besides those it tagged. A platform setting
+ * (`launchPermissions`) that only becomes IAM policy (no function reads it), so it lives with the
+ * CDK code.
  */
 import * as z from 'zod/mini';
 import '../../state-machines/zod-messages.js';

@@ -92,14 +92,14 @@ export interface PlatformProps {
    */
   readonly pipelineDocuments?: readonly unknown[];
   /**
-   * Secrets Manager names functions may read secrets under (Jenkins credentials named in
-   * GENNAKER_JENKINS_MASTERS): `arn:…:secret:<prefix>*`.
+   * Secrets Manager names functions may read secrets under (the secret references of webhooks,
+   * Jenkins masters, artifact accounts and notifications): `arn:…:secret:<prefix>*`.
    * @default 'gennaker/'
    */
   readonly secretNamePrefix?: string;
   /**
-   * Accounts, traffic guards, bake settings and Jenkins masters, each a file (YAML or JSON) or the
-   * document itself: checked at synth, bundled as JSON beside the functions that read them.
+   * The platform settings (accounts, traffic guards, bake, Jenkins masters, permissions, ...:
+   * configuration.ts SETTING_KEYS), each a file (YAML or JSON) or the document itself: checked at synth, bundled as JSON beside the functions that read them.
    * Functions that act in the accounts may assume exactly the roles the accounts name.
    * @default none: the functions act in the platform's own account with its own credentials
    */
