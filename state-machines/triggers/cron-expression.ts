@@ -146,11 +146,17 @@ function field(spec: FieldSpec, text: string, errors: string[]): string | undefi
   return errors.length === before ? out.join(',') : undefined;
 }
 
+/** Why Scheduler cannot take a trigger's time zone, or undefined when it can (blank means the default). */
+export function timeZoneProblem(timeZone: string): string | undefined {
+  return isTimeZone(timeZone.trim() || DEFAULT_TIME_ZONE) ? undefined : `time zone '${timeZone}' is not an IANA time zone (like Europe/Paris or UTC)`;
+}
+
 export function quartzToScheduler(quartz: string, timeZone = DEFAULT_TIME_ZONE): CronTranslation {
   const errors: string[] = [];
   const warnings: string[] = [];
   const timezone = timeZone.trim() || DEFAULT_TIME_ZONE;
-  if (!isTimeZone(timezone)) errors.push(`time zone '${timeZone}' is not an IANA time zone (like Europe/Paris or UTC)`);
+  const zoneProblem = timeZoneProblem(timeZone);
+  if (zoneProblem) errors.push(zoneProblem);
   const parts = quartz.trim().split(/\s+/);
   if (parts.length < 6 || parts.length > 7) {
     errors.push(

@@ -7,7 +7,7 @@
 import { userPatternProblem } from '../expressions/regex.js';
 import { jsonPath, type Problem } from '../model/problems.js';
 import { DEFAULT_TIME_ZONE } from '../model/time-zone.js';
-import { quartzToScheduler } from './cron-expression.js';
+import { quartzToScheduler, timeZoneProblem } from './cron-expression.js';
 
 /** The trigger handlers of the platform (TRIGGER_HANDLERS in infra/platform/catalog.ts), plus people (API, CLI). */
 export type TriggerHandlerKind = 'manual' | 'cron' | 'git' | 'ci' | 'docker' | 'codebuild' | 'pipeline' | 'pubsub' | 'webhook';
@@ -76,11 +76,11 @@ function cronProblems(s: Settings): Array<{ field: string; message: string }> {
   if (typeof s.cronExpression !== 'string')
     return s.cronExpression === undefined ? [] : [{ field: 'cronExpression', message: 'must be a Quartz expression (text)' }];
   const zone = typeof s.timeZone === 'string' ? s.timeZone : typeof s.cronTimeZone === 'string' ? s.cronTimeZone : DEFAULT_TIME_ZONE;
-  const translated = quartzToScheduler(s.cronExpression, zone);
-  return translated.errors.map((message) => ({
-    field: message.startsWith('time zone') ? (typeof s.timeZone === 'string' ? 'timeZone' : 'cronTimeZone') : 'cronExpression',
-    message,
-  }));
+  // The zone is checked on its own field; the expression is then read in a zone Scheduler takes.
+  const zoneProblem = timeZoneProblem(zone);
+  const zoneField = typeof s.timeZone === 'string' ? 'timeZone' : 'cronTimeZone';
+  const translated = quartzToScheduler(s.cronExpression, zoneProblem ? DEFAULT_TIME_ZONE : zone);
+  return [...(zoneProblem ? [{ field: zoneField, message: zoneProblem }] : []), ...translated.errors.map((message) => ({ field: 'cronExpression', message }))];
 }
 
 /** The handler that fires a trigger type, or undefined when nothing on this platform does. */
