@@ -2,6 +2,7 @@
  * Errors become one-line messages (never a stack trace) and exit codes here; the code is the error
  * kind's, from the one table in state-machines/errors.ts that also gives the API its statuses.
  */
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { ERROR_KINDS, GennakerError } from '../state-machines/errors.js';
 
 export class UsageError extends GennakerError {
@@ -15,7 +16,8 @@ export const EXIT = { ok: 0, failed: 1, invalid: ERROR_KINDS.input.exit, interna
 export function messageFor(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (error.name === 'ResourceNotFoundException') return 'no execution records here (is a local run active, or are AWS credentials set?)';
+    // DynamoDB's answer for a table that is not there.
+    if (error instanceof ResourceNotFoundException) return 'no execution records here (is a local run active, or are AWS credentials set?)';
     return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
   }
   return String(error);

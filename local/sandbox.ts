@@ -36,6 +36,8 @@ import {
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
   DescribeTargetGroupsCommand,
+  LoadBalancerNotFoundException,
+  TargetGroupNotFoundException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
@@ -139,7 +141,7 @@ async function ensureTargetGroup(clients: CloudClients, vpcId: string, name: str
     const found = await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] }));
     if ((found.TargetGroups ?? []).length > 0) return;
   } catch (error) {
-    if ((error as { name?: string }).name !== 'TargetGroupNotFoundException') throw error;
+    if (!(error instanceof TargetGroupNotFoundException)) throw error;
   }
   await clients.elbv2.send(
     new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: vpcId, TargetType: targetType, HealthCheckPath: '/' }),
@@ -200,7 +202,7 @@ async function ensureListener(clients: CloudClients, subnetIds: readonly string[
   try {
     lbArn = (await clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: [SANDBOX_NAME] }))).LoadBalancers?.[0]?.LoadBalancerArn;
   } catch (error) {
-    if ((error as { name?: string }).name !== 'LoadBalancerNotFoundException') throw error;
+    if (!(error instanceof LoadBalancerNotFoundException)) throw error;
   }
   lbArn ??= (await clients.elbv2.send(new CreateLoadBalancerCommand({ Name: SANDBOX_NAME, Subnets: subnetIds.slice(0, 2), Type: 'application' })))
     .LoadBalancers![0]!.LoadBalancerArn!;

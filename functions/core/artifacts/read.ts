@@ -15,6 +15,7 @@
  * Errors are StageConfigErrors naming the field (TransientStageError when worth retrying).
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { errorCode } from '../cloud/aws-errors.js';
 import type { Artifact } from '../../../state-machines/model/expected-artifacts.js';
 import { s3Client } from '../sdk-clients/s3.js';
 import type { SecretScope } from '../secrets/scope.js';
@@ -37,6 +38,9 @@ export interface ArtifactReaders {
 const READABLE_ARTIFACT_TYPES = ['embedded/base64', 's3/object', 'http/file', 'github/file'] as const;
 
 const DEFAULT_MAX_BYTES = 1024 * 1024;
+/** S3's codes for an object, version or bucket that is not there, and for one that may not be read: neither a retry fixes. */
+const S3_MISSING = new Set(['NoSuchKey', 'NoSuchBucket', 'NotFound', 'NoSuchVersion']);
+const S3_REFUSED = new Set(['AccessDenied', 'InvalidObjectState']);
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 export async function readArtifactText(artifact: Artifact, field: string, readers: ArtifactReaders): Promise<string> {
@@ -83,10 +87,9 @@ async function readS3(artifact: Artifact, reference: string, field: string, sett
   try {
     out = await s3Client().send(new GetObjectCommand({ Bucket: where.bucket, Key: where.key, ...(version ? { VersionId: version } : {}) }));
   } catch (error) {
-    const name = (error as { name?: string }).name ?? '';
-    if (name === 'NoSuchKey' || name === 'NoSuchBucket' || name === 'NotFound' || name === 'NoSuchVersion')
-      throw new StageConfigError(`${field}: ${reference}${version ? ` (version ${version})` : ''} does not exist`);
-    if (name === 'AccessDenied' || name === 'InvalidObjectState') throw new StageConfigError(`${field}: ${reference} cannot be read (${name})`);
+    const name = errorCode(error) ?? '';
+    if (S3_MISSING.has(name)) throw new StageConfigError(`${field}: ${reference}${version ? ` (version ${version})` : ''} does not exist`);
+    if (S3_REFUSED.has(name)) throw new StageConfigError(`${field}: ${reference} cannot be read (${name})`);
     throw new TransientStageError(`${field}: ${reference} cannot be read now (${name || 'error'})`, { cause: error });
   }
   if ((out.ContentLength ?? 0) > maxBytes) {

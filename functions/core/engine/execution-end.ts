@@ -13,6 +13,7 @@
  * the locks must never outlive the execution. The completed event goes out once per end, whoever
  * gets there (a mark on the record: completed-event-once.ts).
  */
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { EngineResult } from '../../../state-machines/contract/engine.js';
 import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES, type StageRecord } from '../execution-model.js';
 import { type ExecutionStore, retryOnConflict } from '../execution-store.js';
@@ -83,7 +84,7 @@ async function releaseHeldLocks(executionId: string): Promise<readonly string[]>
   try {
     return await releaseLocksHeldBy(executionId);
   } catch (error) {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException') return [];
+    if (error instanceof ResourceNotFoundException) return [];
     throw error;
   }
 }

@@ -3,7 +3,8 @@
  * endpoint-aware client). Errors say why in words and never carry the SDK's message, which may
  * quote the request.
  */
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
+import { errorCode } from '../cloud/aws-errors.js';
 import { secretsManagerClient } from '../sdk-clients/secrets-manager.js';
 import { type SecretFetcher, SecretUnavailableError } from './scope.js';
 
@@ -20,8 +21,8 @@ export function secretsManagerFetcher(): SecretFetcher {
     try {
       out = await secretsManagerClient({ region: reference.region }).send(new GetSecretValueCommand({ SecretId: reference.secretId }));
     } catch (error) {
-      const name = (error as { name?: string }).name ?? '';
-      if (name === 'ResourceNotFoundException') return undefined;
+      if (error instanceof ResourceNotFoundException) return undefined;
+      const name = errorCode(error) ?? '';
       const reason = REASONS[name];
       throw new SecretUnavailableError(reason ?? `Secrets Manager answered ${name || 'with an error'}`, reason === undefined);
     }

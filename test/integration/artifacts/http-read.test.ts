@@ -1,6 +1,6 @@
 /**
- * http/file and github/file artifacts through the cloud stages' reader (the external stages' safe
- * HTTP client), against real HTTP servers on 127.0.0.1; a GitHub account's token is a secret
+ * http/file and github/file artifacts through the cloud stages' reader (the safe HTTP client of
+ * functions/core/http), against real HTTP servers on 127.0.0.1; a GitHub account's token is a secret
  * reference read from moto's Secrets Manager for the call.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';

@@ -71,4 +71,28 @@ describe('error kinds', () => {
     for (const dir of ['state-machines', 'functions', 'infra', 'local', 'cli']) walk(join(root, dir));
     expect(offenders).toEqual([]);
   });
+
+  it('no code tells errors apart by name strings or message text: classes, kinds, or an AWS code read at the SDK boundary', () => {
+    // The boundary reads AWS error codes (and Auto Scaling's one "not found" that only its message says);
+    // an aborted or timed-out request is a DOMException, whose name is all that tells the two apart.
+    const allowed = new Set(['functions/core/cloud/aws-errors.ts', 'functions/core/http/client.ts']);
+    const patterns = [/as \{ name\?: string[^}]*\}\)\.name/, /(error|err|e)\??\.name\s*[!=]==/, /message\??\.(startsWith|endsWith|match)\(/];
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (!['node_modules', 'cdk.out', '.gennaker', 'dist'].includes(entry.name)) walk(path);
+        } else if (/\.tsx?$/.test(entry.name) && !allowed.has(relative(root, path))) {
+          readFileSync(path, 'utf8')
+            .split('\n')
+            .forEach((line, i) => {
+              if (patterns.some((p) => p.test(line))) offenders.push(`${relative(root, path)}:${i + 1}: ${line.trim()}`);
+            });
+        }
+      }
+    };
+    for (const dir of ['state-machines', 'functions', 'infra', 'local', 'cli', 'console/src']) walk(join(root, dir));
+    expect(offenders).toEqual([]);
+  });
 });
