@@ -7,6 +7,7 @@
  * dropped, and the judgment stands as recorded.
  */
 import type { EngineResult } from '../../state-machines/contract/engine.js';
+import { errorCode } from './cloud/aws-errors.js';
 import { JudgmentError, JudgmentForbiddenError, JudgmentInputError, ResumeFailedError } from './errors.js';
 import { type ExecutionStore, retryOnConflict } from './execution-store.js';
 import { HOME_ACCOUNT_ENV, holdsAnyRole } from './roles.js';
@@ -184,7 +185,7 @@ export async function deliverCallback(
   try {
     await deps.resume(token, result, policy);
   } catch (error) {
-    const name = (error as { name?: string }).name ?? '';
+    const name = errorCode(error) ?? '';
     if (!SPENT_TOKEN_ERRORS.has(name)) {
       throw new ResumeFailedError(`${text.what} is recorded, but resuming the pipeline failed (${name || 'error'}); ${text.retry}`, { cause: error });
     }

@@ -7,6 +7,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { EngineResult } from '../../state-machines/contract/engine.js';
 import type { FailurePolicy } from '../../state-machines/model/pipeline.js';
+import { errorCode } from './cloud/aws-errors.js';
 import { stageAnswer, type TaskAnswer } from './engine/route.js';
 
 export type TaskAnswerer = (taskToken: string, answer: TaskAnswer) => Promise<void>;
@@ -30,7 +31,7 @@ export function sfnTaskAnswerer(sfn?: SFNClient): TaskAnswerer {
       if (answer.kind === 'success') await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(answer.output) }));
       else await client.send(new SendTaskFailureCommand({ taskToken, error: answer.error, cause: answer.cause.slice(0, 32_768) }));
     } catch (error) {
-      if (!TASK_GONE.has((error as { name?: string }).name ?? '')) throw error;
+      if (!TASK_GONE.has(errorCode(error) ?? '')) throw error;
     }
   };
 }

@@ -76,7 +76,7 @@ describe('error kinds', () => {
     // The boundary reads AWS error codes (and Auto Scaling's one "not found" that only its message says);
     // an aborted or timed-out request is a DOMException, whose name is all that tells the two apart.
     const allowed = new Set(['functions/core/cloud/aws-errors.ts', 'functions/core/http/client.ts']);
-    const patterns = [/as \{ name\?: string[^}]*\}\)\.name/, /(error|err|e)\??\.name\s*[!=]==/, /message\??\.(startsWith|endsWith|match)\(/];
+    const patterns = [/\bas \{ name\?: string[^}]*\}\)\.name\b/, /\b(error|err|e)\??\.name\s*[!=]==/, /\bmessage\??\.(startsWith|endsWith|match)\(/];
     const offenders: string[] = [];
     const walk = (dir: string) => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
