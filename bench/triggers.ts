@@ -31,7 +31,7 @@ import { startMoto } from '../local/moto.js';
 import type { Pipeline } from '../state-machines/model/pipeline.js';
 import { validatePipeline } from '../state-machines/model/validate.js';
 
-export interface BenchResult {
+interface BenchResult {
   name: string;
   rows: Array<Record<string, string | number>>;
   notes?: string[];

@@ -25,7 +25,7 @@ const TYPES: Readonly<Record<string, string>> = {
   '.svg': 'image/svg+xml',
 };
 
-export function contentTypeOf(path: string): string {
+function contentTypeOf(path: string): string {
   return TYPES[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream';
 }
 

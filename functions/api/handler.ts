@@ -33,7 +33,7 @@ function lazyClusterReader(): ClusterReader {
   };
 }
 
-export function defaultOperationsDeps(): OperationsDeps {
+function defaultOperationsDeps(): OperationsDeps {
   const triggers = buildTriggerDeps();
   const events = new EventBridgePublisher();
   const cancelElsewhere = lambdaCancelElsewhere();

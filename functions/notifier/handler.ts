@@ -23,7 +23,7 @@ class NotificationRetryError extends GennakerError {
 }
 
 /** The addressed copy SnsNotifier publishes (a `channel` attribute); undefined for anything else. */
-export function notificationOfSnsRecord(record: SNSEventRecord): AddressedNotification | undefined {
+function notificationOfSnsRecord(record: SNSEventRecord): AddressedNotification | undefined {
   const attribute = (name: string) => record.Sns.MessageAttributes?.[name]?.Value;
   const type = attribute('channel');
   const application = attribute('application');

@@ -18,7 +18,7 @@ import { registryNotificationTargets } from '../notification-targets.js';
 import { EventBridgePublisher } from './completed-event.js';
 import { executionIdOfEvent, handleStatusChange, type LifecycleDeps, type LifecycleResult, stateMachineIndex } from './lifecycle.js';
 
-export function defaultLifecycleDeps(): LifecycleDeps {
+function defaultLifecycleDeps(): LifecycleDeps {
   const store = new ExecutionStore();
   const registry = functionRegistryFromEnv();
   const notifier = defaultNotifier(registryNotificationTargets(registry));
