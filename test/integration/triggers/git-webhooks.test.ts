@@ -434,6 +434,44 @@ describe('Bitbucket push', () => {
     });
   });
 
+  it('starts a run for a merged Bitbucket Server pull request (real pr:merged delivery): the target branch at the merge commit, by its events filter', async () => {
+    const merged = pipelineOf({
+      application: 'gopher',
+      name: 'merged',
+      triggers: [{ type: 'git', source: 'bitbucket', project: '~gopher', slug: 'webhook-test', branch: 'master', events: ['pr:merged'] }],
+      stages: WAIT,
+    });
+    const machines = await deployStateMachines([merged]);
+    await createSecret(SECRETS_ID, JSON.stringify({ bitbucket: BITBUCKET_SECRET }));
+    const deps = triggerDeps([merged], { secretsId: SECRETS_ID });
+    const serverPr = (file: string, key: string, requestId: string) => {
+      const body = sample(file).raw;
+      const headers = {
+        'X-Event-Key': key,
+        'X-Request-Id': requestId,
+        'Content-Type': 'application/json; charset=utf-8',
+        'X-Hub-Signature': hubSignature256(BITBUCKET_SECRET, Buffer.from(body)),
+      };
+      return httpEvent({ path: '/webhooks/git/bitbucket', pathParameters: { provider: 'bitbucket' }, headers, body });
+    };
+    // The pull request opened: its source branch, and not an event the trigger lists.
+    expect((await deliver(serverPr('bitbucket-server/pr-opened.json', 'pr:opened', 'pr-open-1'), deps)).body.outcomes).toEqual([]);
+    const response = await deliver(serverPr('bitbucket-server/pr-merged.json', 'pr:merged', 'pr-merge-1'), deps);
+    expect(response.body.outcomes).toMatchObject([{ status: 'started', pipeline: 'gopher/merged' }]);
+    const [execution, ...more] = await sfnExecutions(machines['gopher/gopher-merged']!);
+    expect(more).toEqual([]);
+    const input = await executionInput(machines['gopher/gopher-merged']!, execution!.name);
+    expect(input.trigger).toMatchObject({
+      source: 'bitbucket',
+      project: '~gopher',
+      slug: 'webhook-test',
+      branch: 'master',
+      hash: 'cbf26be7bfc8394906abbd571498fb8d28888b58',
+      action: 'pr:merged',
+      user: 'gopher',
+    });
+  });
+
   it('refuses a push signed with another secret', async () => {
     const { deps, machines } = await setup();
     expect((await deliver(bitbucketDelivery('wrong'), deps)).status).toBe(401);
