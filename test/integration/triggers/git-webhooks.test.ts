@@ -439,7 +439,7 @@ describe('Bitbucket push', () => {
       application: 'gopher',
       name: 'merged',
       triggers: [{ type: 'git', source: 'bitbucket', project: '~gopher', slug: 'webhook-test', branch: 'master', events: ['pr:merged'] }],
-      stages: WAIT,
+      stages: WAIT_STAGE,
     });
     const machines = await deployStateMachines([merged]);
     await createSecret(SECRETS_ID, JSON.stringify({ bitbucket: BITBUCKET_SECRET }));
