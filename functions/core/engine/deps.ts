@@ -22,29 +22,36 @@ export interface StageTime extends Clock {
   fromWall(ms: number): number;
 }
 
-export interface EngineDeps {
+/** Everything the end of an execution needs (execution-end.ts): the one deps type of every caller that ends one. */
+export interface ExecutionEndDeps {
   readonly store: ExecutionStore;
   /** Wall-clock time: every timestamp in a record, whoever writes it (one clock). */
   readonly clock: Clock;
-  /** What stages see instead of `clock` when time is scaled (local mode); absent: `clock`. */
-  readonly stageTime?: StageTime;
-  /** A number in [0, 1), for jitter. */
-  readonly random: () => number;
   readonly notifier: Notifier;
-  /** By stage type; a loader imports its stage's code on the first call that needs it (lazy-stages.ts). */
-  readonly implementations: ReadonlyMap<string, StageImplementation | StageLoader>;
-  /** Seconds between checks while a stage waits for a stage of another branch. */
-  readonly awaitPollSeconds: number;
+  /** Stage implementations here, by type: their cancel() runs here. @default none */
+  readonly implementations?: ReadonlyMap<string, StageImplementation | StageLoader>;
   /**
    * Asks the function of a stage's family to stop what the stage started (the `cancelStage`
    * operation), for stages whose implementation this function does not carry. Absent where every
    * implementation is loaded (local mode, tests).
    */
   readonly cancelElsewhere?: (request: { readonly executionId: string; readonly refId: string; readonly type: string }) => Promise<void>;
-  /** How the end of an execution frees its locks here (execution-end.ts). @default releaseLocksHeldBy */
+  /** How the end frees the execution's locks here. @default releaseLocksHeldBy on the shared client */
   readonly releaseLocks?: LockRelease;
-  /** What follows the end here: next waiting run, completed event (execution-end.ts). Absent in the engine Lambda. */
+  /** What follows the end here: next waiting run, completed event. Absent: another function does it (the engine Lambda: the lifecycle handler). */
   readonly successors?: ExecutionSuccessors;
+}
+
+/** The engine's deps: the end's (its complete step ends executions), and what running stages needs. */
+export interface EngineDeps extends ExecutionEndDeps {
+  /** What stages see instead of `clock` when time is scaled (local mode); absent: `clock`. */
+  readonly stageTime?: StageTime;
+  /** A number in [0, 1), for jitter. */
+  readonly random: () => number;
+  /** By stage type; a loader imports its stage's code on the first call that needs it (lazy-stages.ts). */
+  readonly implementations: ReadonlyMap<string, StageImplementation | StageLoader>;
+  /** Seconds between checks while a stage waits for a stage of another branch. */
+  readonly awaitPollSeconds: number;
   /**
    * While the execution is paused: seconds between checks of a stage that loops (default 30), and
    * how long a stage call that cannot loop holds before raising EXECUTION_PAUSED for its Task's

@@ -16,13 +16,11 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { EngineResult } from '../../../state-machines/contract/engine.js';
 import { type ExecutionStatus, type ExecutionView, FINAL_EXECUTION_STATUSES, type StageRecord } from '../execution-model.js';
-import { type ExecutionStore, retryOnConflict } from '../execution-store.js';
+import { retryOnConflict } from '../execution-store.js';
 import { releaseLocksHeldBy } from '../locks-table.js';
-import type { Notifier } from '../notifications.js';
-import type { Clock } from '../stage-api.js';
-import type { EngineDeps, ExecutionSuccessors, LockRelease } from './deps.js';
+import type { EngineDeps, ExecutionEndDeps } from './deps.js';
 
-export type { ExecutionSuccessors } from './deps.js';
+export type { ExecutionEndDeps, ExecutionSuccessors } from './deps.js';
 import { emitCompletedOnce } from './completed-event-once.js';
 import { cancelRunningStage, requestCleanups } from './stage-cleanup.js';
 import { writeStage } from './stage-writes.js';
@@ -35,21 +33,6 @@ export type Ending = ({ readonly caught?: unknown } | { readonly forced: Executi
    */
   readonly ofAttempt?: number;
 };
-
-/** Everything the end of an execution needs: the one deps type of every caller. */
-export interface ExecutionEndDeps {
-  readonly store: ExecutionStore;
-  readonly clock: Clock;
-  readonly notifier: Notifier;
-  /** Stage implementations loaded here: their cancel() runs here. @default none */
-  readonly implementations?: EngineDeps['implementations'];
-  /** Asks a stage family's function to stop what its stage started (AWS). */
-  readonly cancelElsewhere?: EngineDeps['cancelElsewhere'];
-  /** Frees what the execution holds in the locks table; its keys. @default releaseLocksHeldBy on the shared client */
-  readonly releaseLocks?: LockRelease;
-  /** Absent: another function starts the next run and emits the event (the engine Lambda: the lifecycle handler). */
-  readonly successors?: ExecutionSuccessors;
-}
 
 export interface EndResult extends EngineResult {
   readonly status: ExecutionStatus;
