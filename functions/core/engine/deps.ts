@@ -61,7 +61,7 @@ export interface EngineDeps extends ExecutionEndDeps {
 }
 
 /** Frees what an execution holds in the locks table; the keys it freed. */
-export type LockRelease = (executionId: string) => Promise<readonly string[]>;
+type LockRelease = (executionId: string) => Promise<readonly string[]>;
 
 /** What follows an end where the platform's queue and events are reachable (triggers/lifecycle builds it). */
 export interface ExecutionSuccessors {
