@@ -6,9 +6,11 @@
  * work Lambda's INIT phase does (start the runtime, load the module), with no NODE_OPTIONS as
  * deployed; runs are interleaved across bundles so a busy machine slows all of them alike, and the
  * median is kept. `start KB` is what Node reads and compiles at start (the entry and the chunks it
- * imports statically); chunks reached only by `import()` load when first used. Guards: whether
- * undici (an ES import of node:http), the YAML parser or the pattern engine load at start.
- * Targets: bundle under 1 MB; init under 3x the empty handler's.
+ * imports statically); chunks reached only by `import()` load when first used (a family's stages,
+ * the pattern engine, Step Functions' SDK). Guards: whether undici (an ES import of node:http), the
+ * YAML parser or the pattern engine load at start, and that the only SDK clients at start are
+ * those the function's start path calls (EXPECTED_CLIENTS_AT_START).
+ * Targets, each reported pass/FAIL per function: bundle under 1 MB; init under 3x the empty handler's.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,30 @@ const RUNS = 15;
 const MAX_BYTES = 1024 * 1024;
 const MAX_INIT_RATIO = 3;
 const EMPTY = 'empty handler';
+
+/** What every engine call uses: the execution record (DynamoDB) and the notifier (SNS). */
+const ENGINE_CLIENTS = ['dynamodb', 'sns'];
+/** Trigger functions: plus the completed-event bus and the sources' shared secrets (triggers/clients.ts). */
+const TRIGGER_CLIENTS = ['dynamodb', 'eventbridge', 'secrets-manager', 'sns'];
+/**
+ * The SDK clients (`@aws-sdk/client-*`) each function may load at start; any other is a
+ * regression (a client reached by a static import where a stage or a rare call needs it).
+ */
+const EXPECTED_CLIENTS_AT_START: Readonly<Record<string, readonly string[]>> = {
+  engine: ENGINE_CLIENTS,
+  flow: ENGINE_CLIENTS,
+  cloud: ENGINE_CLIENTS,
+  canary: ENGINE_CLIENTS,
+  external: [...ENGINE_CLIENTS, 'secrets-manager'], // the webhook and Jenkins stages' secret references
+  lifecycle: [...TRIGGER_CLIENTS, 'lambda'], // cancelStages: asks the families' functions to clean up
+  webhookCallback: ['dynamodb'],
+  api: [...TRIGGER_CLIENTS, 'lambda', 'sfn'], // stage cleanups and StopExecution on cancel
+};
+const clientsAtStart = (b: Bundle) =>
+  [...b.startPackages]
+    .filter((p) => p.startsWith('@aws-sdk/client-'))
+    .map((p) => p.slice('@aws-sdk/client-'.length))
+    .sort();
 
 interface Bundle {
   readonly name: string;
@@ -133,6 +159,9 @@ export async function run(): Promise<BenchReport> {
       const ratio = b.name === EMPTY ? 1 : median(s.processMs.map((ms, round) => ms / samples.get(EMPTY)!.processMs[round]!));
       const sizeOk = b.bytes < MAX_BYTES;
       const initOk = ratio < MAX_INIT_RATIO;
+      const clients = clientsAtStart(b);
+      const expected = EXPECTED_CLIENTS_AT_START[b.name] ?? TRIGGER_CLIENTS;
+      const unexpected = b.name === EMPTY ? [] : clients.filter((c) => !expected.includes(c));
       return {
         handler: b.name,
         'bundle KB': Math.round(b.bytes / 1024),
@@ -145,10 +174,14 @@ export async function run(): Promise<BenchReport> {
         'undici at start': s.undici ? 'yes' : 'no',
         'yaml at start': b.startPackages.has('yaml') ? 'yes' : 'no',
         're2js at start': b.startPackages.has('re2js') ? 'yes' : 'no',
-        result: b.name === EMPTY || (sizeOk && initOk) ? 'pass' : 'FAIL',
+        'SDK clients at start': clients.join(' ') || '-',
+        'only expected clients': unexpected.length === 0 ? 'pass' : `FAIL (${unexpected.join(' ')})`,
+        result: b.name === EMPTY || (sizeOk && initOk && unexpected.length === 0) ? 'pass' : 'FAIL',
       };
     });
+    const failing = rows.filter((r) => r.result === 'FAIL').map((r) => r.handler);
     const notes = [
+      `target: init < ${MAX_INIT_RATIO}x the empty handler's (same run), bundle < 1 MB, only expected SDK clients at start: ${rows.length - 1 - failing.length} of ${rows.length - 1} functions pass${failing.length > 0 ? `; FAIL: ${failing.join(', ')}` : ''}`,
       `${RUNS} interleaved rounds, median; init / empty is the median of each round's ratio; init = fresh node process (${process.version}) that imports the bundle and exits, no NODE_OPTIONS, as deployed (stacks are source-mapped when reported)`,
       ...bundles.filter((b) => b.name !== EMPTY).map((b) => `${b.name}: heaviest parts ${heaviest(b.metafile, 4)}`),
     ];

@@ -46,8 +46,8 @@ export class StepFunctionsLauncher implements PipelineLauncher {
   async start(request: LaunchRequest): Promise<{ executionId: string }> {
     const stateMachineArn = this.resolve(request.application, request.pipeline);
     // The SFN SDK loads at the first start, not at cold start: most calls of a function never start a run.
-    const { ExecutionAlreadyExists, StartExecutionCommand } = await import('@aws-sdk/client-sfn');
-    this.sfn ??= (await import('./sdk-clients/sfn.js')).sfnClient();
+    const { ExecutionAlreadyExists, StartExecutionCommand, sfnClient } = await import('./sdk-clients/sfn.js');
+    this.sfn ??= sfnClient();
     try {
       await this.sfn.send(
         new StartExecutionCommand({

@@ -25,8 +25,8 @@ export function sfnTaskAnswerer(sfn?: SFNClient): TaskAnswerer {
   return async (taskToken, answer) => {
     // The SFN SDK loads and its client is built at the first answer, not at cold start (a
     // function's init compiles what it imports statically); a warm container reuses both.
-    const { SendTaskFailureCommand, SendTaskSuccessCommand } = await import('@aws-sdk/client-sfn');
-    client ??= (await import('./sdk-clients/sfn.js')).sfnClient();
+    const { SendTaskFailureCommand, SendTaskSuccessCommand, sfnClient } = await import('./sdk-clients/sfn.js');
+    client ??= sfnClient();
     try {
       if (answer.kind === 'success') await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(answer.output) }));
       else await client.send(new SendTaskFailureCommand({ taskToken, error: answer.error, cause: answer.cause.slice(0, 32_768) }));

@@ -18,7 +18,8 @@ export interface ExternalDeps extends HttpStageDeps {
   readonly ecs?: (target: AwsTarget) => ECSClient;
 }
 
-function runJobStageWithCancel(deps: ExternalDeps): StageImplementation {
+/** runJob with its cancel (stops the task); the function imports it on the first runJob call (handler.ts). */
+export function runJobStageWithCancel(deps: ExternalDeps): StageImplementation {
   const runJob: RunJobDeps = { target: deps.target ?? awsTargets(), ecs: deps.ecs ?? ((t) => ecsClient(t.clientOptions)) };
   return {
     ...runJobStage(runJob),

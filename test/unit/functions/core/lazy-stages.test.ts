@@ -5,6 +5,8 @@ import { lazyStages } from '../../../../functions/core/lazy-stages.js';
 import type { StageImplementation } from '../../../../functions/core/stage-api.js';
 import { canaryStages } from '../../../../functions/stages/canary/family.js';
 import { cloudEnv, cloudStagesOf } from '../../../../functions/stages/cloud/index.js';
+import { httpStages } from '../../../../functions/stages/external/http-stages.js';
+import { externalStages } from '../../../../functions/stages/external/index.js';
 
 const stage = (type: string): StageImplementation => ({ type, run: () => Promise.resolve({ status: 'SUCCEEDED' }) });
 
