@@ -46,4 +46,8 @@ describe('lazyStages', () => {
         .sort(),
     ).toEqual(stageTypesOf('canary'));
   });
+
+  it('GIVEN the external function THEN its eager HTTP stages and its lazy runJob are the family externalStages() builds', () => {
+    expect([...httpStages({}).map((s) => s.type), 'runJob']).toEqual(externalStages().map((s) => s.type));
+  });
 });
