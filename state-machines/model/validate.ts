@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import '../zod-messages.js';
 import { collectReferences, findExpressionProblems } from '../expressions/index.js';
 import { buildGraph, findCycle } from '../dag/graph.js';
-import { canonicalStageType, fieldNames, stageTypeInfo, supportedStageTypes } from '../stage-types/index.js';
+import { canonicalStageType, fieldNames, type StageField, stageTypeInfo, supportedStageTypes } from '../stage-types/index.js';
 import { triggerProblems } from '../triggers/trigger-types.js';
 import { readExpectedArtifacts } from './expected-artifacts.js';
 import { failurePolicyOf, type Pipeline, type Stage } from './pipeline.js';
@@ -302,6 +302,7 @@ function checkStageTypes(stages: IndexedStage[], errors: Problem[], warnings: Pr
       const meant = closestKnownField(field, known);
       if (meant) warnings.push({ path: jsonPath([field], `$.stages[${index}]`), message: `unknown field of ${stage.type} stages; did you mean ${meant}?` });
     }
+    warnings.push(...entryFieldWarnings(stage.type, stage.config, info.fields, `$.stages[${index}]`));
     const checked = info.check?.(stage.config) ?? [];
     // A stage for another provider is refused for that, first and alone: its other fields are that provider's.
     const provider = checked.filter((m) => PROVIDER_PROBLEM.test(m));
@@ -313,6 +314,27 @@ function checkStageTypes(stages: IndexedStage[], errors: Problem[], warnings: Pr
       errors.push({ path: `$.stages[${index}]${rest.length > 0 ? `.${field}` : ''}`, message: rest.length > 0 ? rest.join(': ') : message });
     }
   }
+}
+
+/** "Did you mean" inside the entries of a list field that declares its entries' fields (a deploy's `clusters[]`). */
+function entryFieldWarnings(type: string, config: Readonly<Record<string, unknown>>, fields: readonly StageField[], at: string): Problem[] {
+  const warnings: Problem[] = [];
+  for (const f of fields) {
+    if (!f.items) continue;
+    const known = new Set(fieldNames(f.items));
+    for (const name of [f.name, ...(f.aliases ?? [])]) {
+      const entries = config[name];
+      if (!Array.isArray(entries)) continue;
+      entries.forEach((entry, i) => {
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return;
+        for (const key of Object.keys(entry)) {
+          const meant = closestKnownField(key, known);
+          if (meant) warnings.push({ path: jsonPath([name, i, key], at), message: `unknown field of ${type} ${name} entries; did you mean ${meant}?` });
+        }
+      });
+    }
+  }
+  return warnings;
 }
 
 /** Step Functions reads keys ending in `.$` as paths; user config must not smuggle them in. */

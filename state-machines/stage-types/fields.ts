@@ -21,6 +21,8 @@ export interface StageField {
   readonly aliases?: readonly string[];
   /** The values it takes, when a fixed set. */
   readonly values?: readonly string[];
+  /** For a list of objects (a deploy's `clusters`): the fields of each entry, checked and documented like a stage's. */
+  readonly items?: readonly StageField[];
 }
 
 /** A field declaration, briefly. */

@@ -95,6 +95,7 @@ export function stageReferenceMarkdown(): string {
     lines.push(`- Runs in the \`${info.family}\` function; ${WAITS[info.execution]}; default timeout ${duration(info.defaultTimeoutMs)}`);
     lines.push(`- Required: ${(info.required ?? []).map((f) => `\`${f}\``).join(', ') || 'nothing beyond the common fields'}`);
     lines.push('', ...fieldTable(info.fields), '');
+    for (const f of info.fields.filter((x) => x.items)) lines.push(`Each entry of \`${f.name}\`:`, '', ...fieldTable(f.items!), '');
   }
   lines.push('## Spinnaker stages Gennaker does not run', '', '| types | why |', '| --- | --- |');
   lines.push(
@@ -145,8 +146,15 @@ const JSON_TYPES: Record<FieldType, Record<string, unknown>> = {
 /** One field in JSON Schema: a string is always allowed too (an expression, or Deck's numbers as text). */
 function fieldSchema(type: string, f: StageField): Record<string, unknown> {
   const meaning = [f.description, f.spinnaker ? `Spinnaker: ${f.spinnaker}` : ''].filter(Boolean).join('; ');
+  const entries = f.items && {
+    items: {
+      type: 'object',
+      properties: Object.fromEntries(f.items.flatMap((e) => [e.name, ...(e.aliases ?? [])].map((name) => [name, fieldSchema(`${type} ${f.name}[]`, e)]))),
+    },
+  };
   return {
     ...JSON_TYPES[f.type],
+    ...entries,
     description: `${type}: ${meaning}`,
     ...(f.default !== undefined ? { default: f.default } : {}),
     ...(f.values ? { examples: [...f.values] } : {}),

@@ -117,6 +117,41 @@ describe('"did you mean" covers every stage type, from its declared fields', () 
     expect(result.warnings).toContainEqual({ path: `$.stages[0].${typo}`, message: `unknown field of ${stage.type} stages; did you mean ${meant}?` });
   });
 
+  it("looks inside the entries of a deploy's clusters, EC2 and ECS, naming the entry", () => {
+    const where = { account: 'prod', capacity: { min: 1, max: 1, desired: 1 }, availabilityZones: { 'us-east-1': ['us-east-1a'] } };
+    const ec2 = { ...where, stratgey: 'redblack' };
+    const ecs = { ...where, cloudProvider: 'ecs', ecsClusterName: 'c', containerPrt: 80, targetGrop: 'tg' };
+    const result = validate([{ refId: '1', type: 'deploy', clusters: [ec2, ecs] }]);
+    expect(result.warnings).toEqual([
+      { path: '$.stages[0].clusters[0].stratgey', message: 'unknown field of deploy clusters entries; did you mean strategy?' },
+      { path: '$.stages[0].clusters[1].containerPrt', message: 'unknown field of deploy clusters entries; did you mean containerPort?' },
+      { path: '$.stages[0].clusters[1].targetGrop', message: 'unknown field of deploy clusters entries; did you mean targetGroup?' },
+    ]);
+  });
+
+  it("leaves alone every field Deck's EC2 and ECS deploy forms write into a cluster entry", () => {
+    const ec2 = {
+      ...{ application: 'a', stack: 's', freeFormDetails: 'd', account: 'prod', cloudProvider: 'aws', provider: 'aws', strategy: 'redblack' },
+      ...{ capacity: { min: 1, max: 1, desired: 1 }, availabilityZones: { 'us-east-1': ['us-east-1a'] }, amiName: 'x', instanceType: 't3.micro' },
+      ...{ keyPair: 'k', iamRole: 'r', securityGroups: [], loadBalancers: [], targetGroups: [], subnetType: 'internal', cooldown: 10 },
+      ...{ healthCheckType: 'EC2', healthCheckGracePeriod: 600, enabledMetrics: [], terminationPolicies: ['Default'], ebsOptimized: false },
+      ...{ instanceMonitoring: false, base64UserData: '', useAmiBlockDeviceMappings: false, copySourceCustomBlockDeviceMappings: false },
+      ...{ suspendedProcesses: [], tags: {}, spotPrice: '', maxRemainingAsgs: 2, scaleDown: false, delayBeforeDisableSec: 0, delayBeforeScaleDownSec: 0 },
+      ...{ rollback: { onFailure: false }, targetHealthyDeployPercentage: 100, useSourceCapacity: false, moniker: { app: 'a' } },
+      ...{ interestingHealthProviderNames: ['Amazon'], requireIMDSv2: false, unlimitedCpuCredits: false, setLaunchTemplate: true },
+    };
+    const ecs = {
+      ...{ application: 'a', account: 'prod', cloudProvider: 'ecs', ecsClusterName: 'c', capacity: { min: 1, max: 1, desired: 1 }, strategy: '' },
+      ...{ availabilityZones: { 'us-east-1': ['us-east-1a'] }, imageDescription: { registry: 'r', repository: 'x', tag: '1' }, computeUnits: 256 },
+      ...{ reservedMemory: 512, containerPort: 80, targetGroup: 'tg', targetGroupMappings: [], containerMappings: [], launchType: 'FARGATE' },
+      ...{ networkMode: 'awsvpc', subnetType: 'private', securityGroupNames: [], associatePublicIpAddress: false, placementStrategySequence: [] },
+      ...{ placementConstraints: [], dockerLabels: {}, environmentVariables: {}, logDriver: 'awslogs', logOptions: {}, healthCheckGracePeriodSeconds: 0 },
+      ...{ copySourceScalingPoliciesAndActions: true, useTaskDefinitionArtifact: false, serviceDiscoveryAssociations: [], platformVersion: 'LATEST' },
+      ...{ dockerImageCredentialsSecret: 'None (No registry credentials)', loadBalancedContainer: '', placementStrategyName: '' },
+    };
+    expect(validate([{ refId: '1', type: 'deploy', clusters: [ec2, ecs] }]).warnings.filter((w) => w.message.includes('did you mean'))).toEqual([]);
+  });
+
   it("never fires on a real Spinnaker export's fields (Deck's and Orca's bookkeeping included)", () => {
     const files = readdirSync(SPINNAKER_EXAMPLES).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThan(5);

@@ -64,6 +64,11 @@ describe('stage reference', () => {
       stage.allOf as Array<{ if: { properties: { type: { enum: string[] } } }; then: { properties: Record<string, Record<string, unknown>> } }>
     ).find((b) => b.if.properties.type.enum.includes('deploy'))!;
     expect(deploy.then.properties.clusters).toMatchObject({ type: ['array', 'string'], items: { type: 'object' } });
+    // Each cluster entry's fields, so editors complete inside clusters[] too.
+    expect((deploy.then.properties.clusters!.items as { properties: unknown }).properties).toMatchObject({
+      strategy: { examples: expect.arrayContaining(['redblack']) },
+      ecsClusterName: {},
+    });
     expect(deploy.then.properties.cloudProvider).toMatchObject({ type: 'string', default: 'aws' });
   });
 });
