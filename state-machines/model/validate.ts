@@ -325,7 +325,7 @@ function entryFieldWarnings(type: string, config: Readonly<Record<string, unknow
     for (const name of [f.name, ...(f.aliases ?? [])]) {
       const entries = config[name];
       if (!Array.isArray(entries)) continue;
-      entries.forEach((entry, i) => {
+      (entries as unknown[]).forEach((entry, i) => {
         if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return;
         for (const key of Object.keys(entry)) {
           const meant = closestKnownField(key, known);
