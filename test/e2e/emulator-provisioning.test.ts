@@ -69,6 +69,33 @@ describe('emulator provisioning on a machine without moto_server', () => {
     expect(existsSync(join(venv, `.gennaker-moto-5.2.1`))).toBe(false);
   }, 120_000);
 
+  it('npm test on such a machine: one line for the whole run, not a failure per test file', async () => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('PIP_') && !k.startsWith('VITEST')));
+    const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      // Two emulator-backed files: each would have failed on its own before the run's one check.
+      const files = ['test/integration/engine.test.ts', 'test/integration/judgment-resume.test.ts'];
+      const child = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...files], {
+        cwd: root,
+        env: { ...clean, PATH: pathWith({ node: process.execPath }), GENNAKER_EMULATOR_VENV: join(mkdtempSync(join(tmpdir(), 'gennaker-venv-')), 'venv') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('close', (code) => resolve({ code, out, err }));
+    });
+    expect(r.code).toBe(1);
+    const lines = r.err
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('gennaker'));
+    expect(lines).toEqual([
+      expect.stringMatching(/^gennaker tests: moto_server is not on PATH and there is no python3 to install it: .*pip install 'moto\[server\]==5\.2\.1'/),
+    ]);
+    expect(r.out + r.err).not.toMatch(/FAIL|Test Files/);
+  }, 120_000);
+
   it('a private venv that can satisfy the pin is provisioned once and the demo runs against it', async () => {
     const venv = join(mkdtempSync(join(tmpdir(), 'gennaker-venv-')), 'venv');
     // A venv that sees this machine's moto (no index needed): pip finds the pin satisfied.
