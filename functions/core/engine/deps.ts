@@ -68,5 +68,5 @@ export interface ExecutionSuccessors {
   /** Starts the pipeline's next waiting runs; their ids. */
   startNext(execution: ExecutionView): Promise<readonly string[]>;
   /** Emits the pipeline-completed event that pipeline triggers match. */
-  announce(execution: ExecutionView): Promise<void>;
+  emitCompleted(execution: ExecutionView): Promise<void>;
 }

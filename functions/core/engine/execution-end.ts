@@ -41,24 +41,24 @@ export interface EndResult extends EngineResult {
   readonly released: readonly string[];
   readonly started: readonly string[];
   /** True when this call emitted the completed event (once per end, whoever calls: completed-event-once.ts). */
-  readonly announced: boolean;
+  readonly completedEmitted: boolean;
 }
 
 export async function endExecution(executionId: string, ending: Ending, deps: ExecutionEndDeps): Promise<EndResult> {
   const { finished, finalised, superseded } = await finaliseRecord(executionId, ending, deps);
   // A superseded run ends nothing: the locks and the queue belong to the newer run (as the lifecycle handler skips superseded runs).
-  if (superseded) return { status: finished.status, finalised: false, released: [], started: [], announced: false };
+  if (superseded) return { status: finished.status, finalised: false, released: [], started: [], completedEmitted: false };
   const released = await (deps.releaseLocks ?? releaseHeldLocks)(executionId);
   const { successors } = deps;
   const started = successors ? await successors.startNext(finished) : [];
-  const announced = successors ? await emitCompletedOnce(finished, (execution) => successors.announce(execution), deps) : false;
+  const completedEmitted = successors ? await emitCompletedOnce(finished, (execution) => successors.emitCompleted(execution), deps) : false;
   return {
     status: finished.status,
     ...(finished.error ? { error: finished.error } : {}),
     finalised,
     released,
     started,
-    announced,
+    completedEmitted,
   };
 }
 

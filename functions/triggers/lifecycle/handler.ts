@@ -44,7 +44,7 @@ async function handleEvent(event: unknown): Promise<LifecycleResult | { refused:
   deps ??= defaultLifecycleDeps();
   try {
     const result = await handleStatusChange(event, deps);
-    if (result.action === 'finalized' && result.status) recordFinalized(metrics, result.status);
+    if (result.action === 'finalised' && result.status) recordFinalized(metrics, result.status);
     return result;
   } catch (error) {
     if (error instanceof MalformedEventError) {

@@ -88,7 +88,7 @@ export function executionIdOfEvent(event: unknown): string | undefined {
 export interface LifecycleResult {
   readonly executionId: string;
   readonly status?: string;
-  readonly action: 'ignored' | 'finalized' | 'no-record';
+  readonly action: 'ignored' | 'finalised' | 'no-record';
   readonly released?: readonly string[];
   readonly started?: readonly string[];
 }
@@ -121,7 +121,7 @@ export async function handleStatusChange(event: unknown, deps: LifecycleDeps): P
   });
   const after = { released: [...ended.released], started: [...ended.started] };
   deps.log.info('execution finished', { executionId, sfnStatus: detail.status, status: ended.status, ...after });
-  return { executionId, status: ended.status, action: 'finalized', ...after };
+  return { executionId, status: ended.status, action: 'finalised', ...after };
 }
 
 /** What follows an execution's end where the queue and event bus are reachable (lifecycle handler, API, console, local stacks). */
@@ -131,7 +131,7 @@ export function lifecycleSuccessors(deps: Pick<LifecycleDeps, 'registry' | 'queu
       const entry = await deps.registry.get(execution.application, execution.pipelineId);
       return deps.queue.startWaiting(execution.application, execution.pipelineId, entry ? { policy: concurrencyPolicyOf(entry.pipeline) } : {});
     },
-    announce: async (execution) => {
+    emitCompleted: async (execution) => {
       if (!FINAL_EXECUTION_STATUSES.has(execution.status)) throw new ExecutionStateError(`execution ${execution.id} has not finished (${execution.status})`);
       await deps.events.publish(completedDetail(execution));
     },

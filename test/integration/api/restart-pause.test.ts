@@ -297,7 +297,7 @@ describe('restart against Step Functions', () => {
     // The new run's own end does finalise it (its name is not the execution id: the input says which).
     const own = statusEvent('execution-status-failed.json', id, arn) as { detail: Record<string, unknown> };
     own.detail = { ...own.detail, name: `${id}-restart-1`, executionArn: runArn, input: JSON.stringify({ executionId: id }) };
-    expect((await handleStatusChange(own, lifecycleDepsOf(triggers))).action).toBe('finalized');
+    expect((await handleStatusChange(own, lifecycleDepsOf(triggers))).action).toBe('finalised');
     expect((await triggers.store.getExecution(id))?.status).toBe('TERMINAL');
   });
 });

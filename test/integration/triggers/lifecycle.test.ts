@@ -98,7 +98,7 @@ describe.each([
     expect(await lockKeys()).toContain(`concurrency#shop/${upstream.id}#0`);
 
     const result = await handleStatusChange(statusEvent(file, id, ctx.machines[`shop/${upstream.id}`]), ctx.lifecycle);
-    expect(result.action).toBe('finalized');
+    expect(result.action).toBe('finalised');
 
     const record = await ctx.deps.store.load(id);
     expect(record.status).toBe(status);
