@@ -26,6 +26,25 @@ interface TriggerTypeSpec {
   readonly unsupported?: (settings: Settings) => Array<{ field: string; message: string }>;
   /** Settings a handler would refuse for sure (errors). */
   readonly check?: (settings: Settings) => Array<{ field: string; message: string }>;
+  /** Settings read as the name of a Secrets Manager secret, where Echo's hold the secret itself. */
+  readonly secretNames?: readonly string[];
+}
+
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const STORE_IT = "store Echo's shared secret in Secrets Manager under the platform's secret prefix (gennaker/ by default) and write its name here";
+
+/**
+ * Echo's git trigger `secret` is the shared secret itself; Gennaker reads the name of the Secrets
+ * Manager secret that holds it. An imported literal would silently verify no delivery, so a value
+ * that cannot be a name, or one outside any prefix, is named (never echoed: it may be the secret).
+ */
+function secretNameProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '' || value.startsWith('arn:')) return undefined;
+  if (!SECRET_NAME.test(value))
+    return `read as the name of a Secrets Manager secret, and this value cannot be one; ${STORE_IT}; until then no delivery verifies and this trigger never starts the pipeline`;
+  if (!value.includes('/'))
+    return `read as the name of a Secrets Manager secret; a name with no prefix looks like Echo's shared secret itself: if it is, ${STORE_IT}`;
+  return undefined;
 }
 
 /** The git providers the git webhook handler understands (functions/triggers/git). */
@@ -45,6 +64,7 @@ const TRIGGER_TYPES: Readonly<Record<string, TriggerTypeSpec>> = {
     handler: 'git',
     required: ['source', 'project', 'slug'],
     patterns: ['branch'],
+    secretNames: ['secret'],
     unsupported: (s) =>
       typeof s.source === 'string' && !(GIT_SOURCES as readonly string[]).includes(s.source.toLowerCase())
         ? [{ field: 'source', message: `git source '${s.source}' has no webhook handler on this platform (${GIT_SOURCES.join(', ')})` }]
@@ -125,6 +145,10 @@ export function triggerProblems(trigger: Settings, path: string): { errors: Prob
   }
   for (const u of spec.unsupported?.(trigger) ?? []) warnings.push({ path: at(u.field), message: `${u.message}; this trigger will never start the pipeline` });
   for (const c of spec.check?.(trigger) ?? []) refusals.push({ path: at(c.field), message: c.message });
+  for (const field of spec.secretNames ?? []) {
+    const problem = secretNameProblem(trigger[field]);
+    if (problem) warnings.push({ path: at(field), message: problem });
+  }
   for (const field of spec.patterns ?? []) {
     const pattern = trigger[field];
     if (typeof pattern !== 'string' || pattern.trim() === '') continue;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { MANUAL_TRIGGER_TYPES, TRIGGER_HANDLERS } from '../../../../infra/platform/catalog.js';
 import { validatePipeline } from '../../../../state-machines/model/validate.js';
-import { supportedTriggerTypes, triggerHandlerFor, triggerTypesFiredBy } from '../../../../state-machines/triggers/trigger-types.js';
+import { supportedTriggerTypes, triggerHandlerFor, triggerProblems, triggerTypesFiredBy } from '../../../../state-machines/triggers/trigger-types.js';
 
 const WAIT = [{ refId: '1', type: 'wait', name: 'Wait', waitTime: 1 }];
 const check = (...triggers: unknown[]) => validatePipeline({ application: 'a', name: 'p', triggers, stages: WAIT });
@@ -31,6 +31,22 @@ describe('trigger types: one table', () => {
         ),
       },
     ]);
+  });
+
+  it("names a git trigger secret that looks like Echo's shared secret itself (Gennaker reads a Secrets Manager name), never echoing it", () => {
+    const git = (secret: string) => triggerProblems({ type: 'git', source: 'github', project: 'a', slug: 'b', secret }, '$.triggers[0]');
+    const literal = git('s3cr3t value!');
+    expect(literal.errors).toEqual([]);
+    expect(literal.warnings).toEqual([
+      {
+        path: '$.triggers[0].secret',
+        message: expect.stringMatching(/^read as the name of a Secrets Manager secret, and this value cannot be one; .*never starts/),
+      },
+    ]);
+    expect(JSON.stringify(literal)).not.toContain('s3cr3t');
+    expect(git('a1b2c3d4e5').warnings).toEqual([{ path: '$.triggers[0].secret', message: expect.stringMatching(/no prefix looks like Echo's shared secret/) }]);
+    expect(git('gennaker/shop/github-hook').warnings).toEqual([]);
+    expect(git('arn:aws:secretsmanager:us-east-1:123456789012:secret:gennaker/hook-AbCdEf').warnings).toEqual([]);
   });
 
   it('warns about options no handler fires (a Google Pub/Sub subscription, a git provider without a handler)', () => {
