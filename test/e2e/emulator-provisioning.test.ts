@@ -24,10 +24,11 @@ function pathWith(programs: Record<string, string>): string {
 /** No index reachable, whatever this machine's pip configuration says. */
 const offlinePip = { PIP_CONFIG_FILE: '/dev/null', PIP_INDEX_URL: 'http://127.0.0.1:9/simple', PIP_FIND_LINKS: '', PIP_EXTRA_INDEX_URL: '', PIP_RETRIES: '0' };
 
-function gennaker(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('PIP_')));
+/** Runs a Node program of the project (the CLI, vitest) as a child with this machine's AWS and pip settings left out. */
+function node(program: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('PIP_') && !k.startsWith('VITEST')));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'cli/bin.mjs'), ...args], {
+    const child = spawn(process.execPath, [join(root, program), ...args], {
       cwd: root,
       env: { ...clean, GENNAKER_STATE_DIR: env.GENNAKER_STATE_DIR ?? mkdtempSync(join(tmpdir(), 'gennaker-state-')), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,6 +40,8 @@ function gennaker(args: string[], env: Record<string, string>): Promise<{ code: 
     child.on('close', (code) => resolve({ code, out, err }));
   });
 }
+
+const gennaker = (args: string[], env: Record<string, string>) => node('cli/bin.mjs', args, env);
 
 describe('emulator provisioning on a machine without moto_server', () => {
   it('no python3: one line saying what to install', async () => {
@@ -70,20 +73,11 @@ describe('emulator provisioning on a machine without moto_server', () => {
   }, 120_000);
 
   it('npm test on such a machine: one line for the whole run, not a failure per test file', async () => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('PIP_') && !k.startsWith('VITEST')));
-    const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      // Two emulator-backed files: each would have failed on its own before the run's one check.
-      const files = ['test/integration/engine.test.ts', 'test/integration/judgment-resume.test.ts'];
-      const child = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...files], {
-        cwd: root,
-        env: { ...clean, PATH: pathWith({ node: process.execPath }), GENNAKER_EMULATOR_VENV: join(mkdtempSync(join(tmpdir(), 'gennaker-venv-')), 'venv') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('close', (code) => resolve({ code, out, err }));
+    // Two emulator-backed files: each would have failed on its own before the run's one check.
+    const files = ['test/integration/engine.test.ts', 'test/integration/judgment-resume.test.ts'];
+    const r = await node('node_modules/vitest/vitest.mjs', ['run', ...files], {
+      PATH: pathWith({ node: process.execPath }),
+      GENNAKER_EMULATOR_VENV: join(mkdtempSync(join(tmpdir(), 'gennaker-venv-')), 'venv'),
     });
     expect(r.code).toBe(1);
     const lines = r.err

@@ -18,6 +18,7 @@ import { buildTriggerDeps } from '../../functions/triggers/deps.js';
 import { triggerManually } from '../../functions/triggers/manual/manual.js';
 import { cli, type CliProcess, startCli } from '../support/cli-process.js';
 import { useLocalAws } from '../support/local.js';
+import { waitFor } from '../support/wait.js';
 
 useLocalAws();
 
@@ -45,15 +46,8 @@ const processLauncher = (store: { getExecution(id: string): Promise<ExecutionRec
   status: async (id) => (await store.getExecution(id))?.status,
 });
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** CLI processes on a loaded machine: a long deadline, polled gently. */
+const until = <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => waitFor(probe, what, 120_000, 200);
 
 afterAll(() => {
   for (const p of processes) if (p.child.exitCode === null) p.child.kill('SIGKILL');
