@@ -200,7 +200,11 @@ describe('a planted secret, referenced from webhook stages and run locally', () 
     expect(referenced).toMatchObject({ status: 'FAILED_CONTINUE', error: 'the webhook request failed with status code 403' });
     expect(refused?.status).toBe('TERMINAL');
     expect(refused?.error).toContain(`request to ${closedUrl} failed: ECONNREFUSED`);
-    expect(web.server.requests.map((r) => r.url)).toEqual([`/hooks/${PATH_TOKEN}?token=${QUERY_TOKEN}`, `/services/T0/${PATH_TOKEN}/x?sig=${QUERY_TOKEN}`]);
+    // The three stages run in parallel: the calls arrive in any order.
+    expect(web.server.requests.map((r) => r.url).sort()).toEqual([
+      `/hooks/${PATH_TOKEN}?token=${QUERY_TOKEN}`,
+      `/services/T0/${PATH_TOKEN}/x?sig=${QUERY_TOKEN}`,
+    ]);
     // The literal URL is in the pipeline (its author wrote it there); what the run recorded and reported is not.
     const record = await web.runtime.store.load(result.executionId);
     for (const stage of record.stages)

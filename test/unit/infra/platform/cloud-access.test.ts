@@ -40,7 +40,7 @@ const NOT_IN_ITS_POLICY: Readonly<Record<string, string>> = {
   'secretsmanager:GetSecretValue': 'granted for GitHub artifact tokens when the artifacts setting has some (grantArtifactReads), none without',
 };
 
-/** `{ "<package>:<Command>": "<file>" }` for every `new XCommand(` in the modules `entry` imports, transitively. */
+/** `{ "<package>:<Command>": "<file>" }` for every `new XCommand(` in the modules `entry` imports, transitively (lazy `import()`s too: the stages load on first call). */
 function sdkCalls(entry: string): Map<string, string> {
   const seen = new Set<string>();
   const calls = new Map<string, string>();
@@ -49,7 +49,7 @@ function sdkCalls(entry: string): Map<string, string> {
     seen.add(file);
     const text = readFileSync(file, 'utf8');
     const packageOf = new Map<string, string>();
-    for (const m of text.matchAll(/(?:import|export)\s[^'";]*?from\s+'([^']+)'/gs)) {
+    for (const m of text.matchAll(/(?:(?:import|export)\s[^'";]*?from\s+|import\(\s*)'([^']+)'/gs)) {
       const spec = m[1]!;
       if (spec.startsWith('.')) {
         const source = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
